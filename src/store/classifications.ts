@@ -1,0 +1,221 @@
+// Taxonomy nodes in the database, and classifications with their provenance. Several labels may
+// exist for one statement and taxonomy; exactly one is current: human judgement beats machines,
+// reviewed beats unreviewed, and among equals the newest wins. Rejected labels are never current.
+import { ClassificationInput, type ClassificationData } from '../model/index.ts';
+import type { TaxonomyRegistry } from '../taxonomy/index.ts';
+import type { Db } from './db.ts';
+import { ValidationError } from './corpus.ts';
+
+/** Copy the taxonomy files into taxonomy_nodes (codes no longer in a file are kept, marked retired). */
+export async function syncTaxonomies(db: Db, registry: TaxonomyRegistry): Promise<void> {
+  const rows = registry.list().flatMap((t) =>
+    t.ordered().map((n) => ({
+      taxonomy: t.id,
+      code: n.code,
+      version: t.version,
+      parent: n.parent,
+      level: n.level,
+      ord: n.ord,
+      name_en: n.name.en,
+      name_zh: n.name.zh ?? null,
+      description_en: n.description?.en ?? null,
+      description_zh: n.description?.zh ?? null,
+      special: n.special ?? null,
+      project_label: n.projectLabel,
+    })),
+  );
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO taxonomy_nodes (taxonomy, code, version, parent, level, ord, name_en, name_zh, description_en,
+         description_zh, special, project_label, retired)
+       SELECT x.taxonomy, x.code, x.version, x.parent, x.level, x.ord, x.name_en, x.name_zh, x.description_en,
+         x.description_zh, x.special, x.project_label, false
+       FROM jsonb_to_recordset($1::jsonb) AS x(taxonomy text, code text, version text, parent text, level int, ord int,
+         name_en text, name_zh text, description_en text, description_zh text, special text, project_label boolean)
+       ON CONFLICT (taxonomy, code) DO UPDATE SET version = EXCLUDED.version, parent = EXCLUDED.parent,
+         level = EXCLUDED.level, ord = EXCLUDED.ord, name_en = EXCLUDED.name_en, name_zh = EXCLUDED.name_zh,
+         description_en = EXCLUDED.description_en, description_zh = EXCLUDED.description_zh,
+         special = EXCLUDED.special, project_label = EXCLUDED.project_label, retired = false`,
+      [JSON.stringify(rows)],
+    );
+    await tx.query(
+      `UPDATE taxonomy_nodes SET retired = true
+       WHERE NOT ((taxonomy || ' ' || code) = ANY($1::text[])) AND NOT retired`,
+      [rows.map((r) => `${r.taxonomy} ${r.code}`)],
+    );
+  });
+}
+
+export interface ClassificationRow {
+  id: number;
+  statement_id: string;
+  taxonomy: string;
+  taxonomy_version: string;
+  code: string;
+  secondary: string[];
+  source: ClassificationData['source'];
+  human: boolean;
+  model: string | null;
+  model_version: string | null;
+  prompt_version: string | null;
+  reasoning: string | null;
+  confidence: number | null;
+  review_status: ClassificationData['reviewStatus'];
+  reviewer: string | null;
+  reviewed_at: Date | null;
+  source_value: string | null;
+  run_id: string | null;
+  is_current: boolean;
+  created_at: Date;
+}
+
+export interface NewClassification extends ClassificationInput {
+  statementId: string;
+  secondary?: string[];
+  modelVersion?: string;
+  runId?: string;
+}
+
+/**
+ * Insert labels after checking every code against its taxonomy (an unknown code is an error that
+ * names the statement, taxonomy and code; nothing is written). With `skipIdentical`, a label equal
+ * to the newest existing one from the same source is not inserted again (idempotent imports).
+ * Current labels of the affected statements are recomputed.
+ */
+export async function insertClassifications(
+  db: Db,
+  registry: TaxonomyRegistry,
+  items: NewClassification[],
+  opts: { skipIdentical?: boolean } = {},
+): Promise<{ inserted: number; unchanged: number }> {
+  const rows = items.map((it) => {
+    const where = `statement ${it.statementId}, taxonomy ${it.taxonomy}`;
+    const parsed = ClassificationInput.safeParse(it);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new ValidationError(where, i.path.join('.'), i.message);
+    }
+    const c = parsed.data;
+    if (!registry.has(c.taxonomy)) throw new ValidationError(where, 'taxonomy', `unknown taxonomy "${c.taxonomy}"`);
+    const t = registry.get(c.taxonomy);
+    for (const code of [c.code, ...(it.secondary ?? [])])
+      if (!t.has(code)) throw new ValidationError(where, 'code', `"${code}" is not a code of taxonomy "${c.taxonomy}"`);
+    return {
+      statement_id: it.statementId,
+      taxonomy: c.taxonomy,
+      taxonomy_version: t.version,
+      code: c.code,
+      secondary: JSON.stringify(it.secondary ?? []),
+      source: c.source,
+      human: c.human || c.source === 'human',
+      model: c.model ?? null,
+      model_version: it.modelVersion ?? null,
+      prompt_version: c.promptVersion ?? null,
+      reasoning: c.reasoning ?? null,
+      confidence: c.confidence ?? null,
+      review_status: c.reviewStatus,
+      reviewer: c.reviewer ?? null,
+      source_value: c.sourceValue ?? null,
+      run_id: it.runId ?? null,
+    };
+  });
+  if (rows.length === 0) return { inserted: 0, unchanged: 0 };
+  let toInsert = rows;
+  if (opts.skipIdentical) {
+    const latest = await db.query<{ key: string }>(
+      `SELECT DISTINCT ON (statement_id, taxonomy, source)
+         statement_id || '|' || taxonomy || '|' || source || '|' || code || '|' || coalesce(source_value, '') || '|' ||
+         array_to_string(secondary, ',') || '|' || human::text AS key
+       FROM classifications WHERE statement_id = ANY($1::text[])
+       ORDER BY statement_id, taxonomy, source, created_at DESC, id DESC`,
+      [[...new Set(rows.map((r) => r.statement_id))]],
+    );
+    const have = new Set(latest.map((r) => r.key));
+    toInsert = rows.filter(
+      (r) =>
+        !have.has(
+          [r.statement_id, r.taxonomy, r.source, r.code, r.source_value ?? '', JSON.parse(r.secondary).join(','), String(r.human)].join('|'),
+        ),
+    );
+  }
+  for (let i = 0; i < toInsert.length; i += 1000) {
+    await db.query(
+      `INSERT INTO classifications (statement_id, taxonomy, taxonomy_version, code, secondary, source, human, model,
+         model_version, prompt_version, reasoning, confidence, review_status, reviewer, source_value, run_id)
+       SELECT x.statement_id, x.taxonomy, x.taxonomy_version, x.code,
+         ARRAY(SELECT jsonb_array_elements_text(x.secondary::jsonb)), x.source, x.human, x.model, x.model_version,
+         x.prompt_version, x.reasoning, x.confidence, x.review_status, x.reviewer, x.source_value, x.run_id
+       FROM jsonb_to_recordset($1::jsonb) AS x(statement_id text, taxonomy text, taxonomy_version text, code text,
+         secondary text, source text, human boolean, model text, model_version text, prompt_version text,
+         reasoning text, confidence real, review_status text, reviewer text, source_value text, run_id text)`,
+      [JSON.stringify(toInsert.slice(i, i + 1000))],
+    );
+  }
+  if (toInsert.length) await refreshCurrent(db, [...new Set(toInsert.map((r) => r.statement_id))]);
+  return { inserted: toInsert.length, unchanged: rows.length - toInsert.length };
+}
+
+const RANK = `row_number() OVER (PARTITION BY statement_id, taxonomy ORDER BY human DESC,
+  (review_status IN ('accepted', 'corrected')) DESC,
+  CASE source WHEN 'human' THEN 0 WHEN 'imported' THEN 1 WHEN 'llm' THEN 2 ELSE 3 END,
+  created_at DESC, id DESC)`;
+
+/** Recompute which label is current for these statements (all taxonomies). */
+export async function refreshCurrent(db: Db, statementIds: string[]): Promise<void> {
+  for (let i = 0; i < statementIds.length; i += 5000) {
+    const ids = statementIds.slice(i, i + 5000);
+    const winners = `SELECT id FROM (SELECT id, ${RANK} AS rn FROM classifications
+       WHERE statement_id = ANY($1::text[]) AND review_status <> 'rejected') r WHERE rn = 1`;
+    await db.query(
+      `UPDATE classifications SET is_current = false
+       WHERE statement_id = ANY($1::text[]) AND is_current AND id NOT IN (${winners})`,
+      [ids],
+    );
+    await db.query(
+      `UPDATE classifications SET is_current = true WHERE id IN (${winners}) AND NOT is_current`,
+      [ids],
+    );
+  }
+}
+
+/** Set the review state of one label (a human decision) and recompute the current label. */
+export async function reviewClassification(
+  db: Db,
+  id: number,
+  status: 'accepted' | 'rejected',
+  reviewer: string,
+): Promise<ClassificationRow> {
+  const [row] = await db.query<ClassificationRow>(
+    `UPDATE classifications SET review_status = $2, reviewer = $3, reviewed_at = now() WHERE id = $1 RETURNING *`,
+    [id, status, reviewer],
+  );
+  if (!row) throw new Error(`No classification with id ${id}.`);
+  await refreshCurrent(db, [row.statement_id]);
+  return row;
+}
+
+/** Every label of these statements, current ones first. */
+export async function classificationsOf(db: Db, statementIds: string[]): Promise<ClassificationRow[]> {
+  if (!statementIds.length) return [];
+  return db.query<ClassificationRow>(
+    `SELECT * FROM classifications WHERE statement_id = ANY($1::text[])
+     ORDER BY statement_id, taxonomy, is_current DESC, created_at DESC, id DESC`,
+    [statementIds],
+  );
+}
+
+/** statement id → taxonomy → current label. */
+export async function currentLabels(db: Db, statementIds: string[]): Promise<Map<string, Map<string, ClassificationRow>>> {
+  const out = new Map<string, Map<string, ClassificationRow>>();
+  if (!statementIds.length) return out;
+  const rows = await db.query<ClassificationRow>(
+    'SELECT * FROM classifications WHERE statement_id = ANY($1::text[]) AND is_current',
+    [statementIds],
+  );
+  for (const r of rows) {
+    let m = out.get(r.statement_id);
+    if (!m) out.set(r.statement_id, (m = new Map()));
+    m.set(r.taxonomy, r);
+  }
+  return out;
+}

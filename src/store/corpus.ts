@@ -1,0 +1,354 @@
+// Documents and statements: idempotent upserts keyed by (dataset, source key) that keep public ids.
+import { createHash } from 'node:crypto';
+import {
+  DocumentInput,
+  StatementInput,
+  type DocumentData,
+  type StatementData,
+  type StatementKind,
+} from '../model/index.ts';
+import type { Db } from './db.ts';
+import { STATEMENT_PREFIX, allocateIds } from './ids.ts';
+import { toSearchText } from './search-text.ts';
+
+export type UpsertStatus = 'created' | 'updated' | 'unchanged';
+
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 32);
+}
+
+function stableJson(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(stableJson).join(',') + ']';
+  const o = v as Record<string, unknown>;
+  return (
+    '{' +
+    Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + stableJson(o[k]))
+      .join(',') +
+    '}'
+  );
+}
+
+export class ValidationError extends Error {
+  constructor(
+    readonly where: string,
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${where}: field "${field}": ${message}`);
+    this.name = 'ValidationError';
+  }
+}
+
+function parseOrThrow<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const i = r.error.issues[0]!;
+  throw new ValidationError(where, i.path.map(String).join('.') || '(value)', i.message);
+}
+
+// ------------------------------------------------------------------ datasets
+
+export async function upsertDataset(
+  db: Db,
+  ds: { id: string; version: string; licence: string; attribution: string; sourceUrl?: string; meta?: Record<string, unknown> },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO datasets (id, version, licence, attribution, source_url, meta, imported_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now())
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, licence = EXCLUDED.licence,
+       attribution = EXCLUDED.attribution, source_url = EXCLUDED.source_url, meta = EXCLUDED.meta, imported_at = now()`,
+    [ds.id, ds.version, ds.licence, ds.attribution, ds.sourceUrl ?? null, JSON.stringify(ds.meta ?? {})],
+  );
+}
+
+// ------------------------------------------------------------------ documents
+
+export interface DocumentRow {
+  id: string;
+  dataset: string;
+  source_key: string;
+  title: string;
+  authors: string | null;
+  organisation: string | null;
+  date: string | null;
+  year: number | null;
+  doc_type: string;
+  jurisdiction: string | null;
+  language: string;
+  legislative_status: string | null;
+  url: string | null;
+  doi: string | null;
+  abstract: string | null;
+  item_type: string | null;
+  dataset_version: string;
+  licence: string;
+  attribution: string;
+  source_url: string | null;
+  meta: Record<string, unknown>;
+  content_hash: string;
+  created_at: Date;
+  updated_at: Date;
+  retired_at: Date | null;
+}
+
+/** Insert or update a document by (dataset, sourceKey). Its public id never changes. */
+export async function upsertDocument(db: Db, input: DocumentInput, where = 'document'): Promise<{ id: string; status: UpsertStatus }> {
+  const d: DocumentData = parseOrThrow(DocumentInput, input, `${where} "${(input as { sourceKey?: string }).sourceKey ?? '?'}"`);
+  const hash = hashOf(d);
+  const [existing] = await db.query<{ id: string; content_hash: string; retired_at: Date | null }>(
+    'SELECT id, content_hash, retired_at FROM documents WHERE dataset = $1 AND source_key = $2',
+    [d.provenance.dataset, d.sourceKey],
+  );
+  const values = [
+    d.title,
+    d.authors ?? null,
+    d.organisation ?? null,
+    d.date ?? null,
+    d.year ?? null,
+    d.docType,
+    d.jurisdiction ?? null,
+    d.language,
+    d.legislativeStatus ?? null,
+    d.url ?? null,
+    d.doi ?? null,
+    d.abstract ?? null,
+    d.itemType ?? null,
+    d.provenance.datasetVersion,
+    d.provenance.licence,
+    d.provenance.attribution,
+    d.provenance.sourceUrl ?? null,
+    JSON.stringify(d.meta),
+    hash,
+  ];
+  if (existing) {
+    if (existing.content_hash === hash && !existing.retired_at) return { id: existing.id, status: 'unchanged' };
+    await db.query(
+      `UPDATE documents SET title=$2, authors=$3, organisation=$4, date=$5, year=$6, doc_type=$7, jurisdiction=$8,
+         language=$9, legislative_status=$10, url=$11, doi=$12, abstract=$13, item_type=$14, dataset_version=$15,
+         licence=$16, attribution=$17, source_url=$18, meta=$19, content_hash=$20, updated_at=now(), retired_at=NULL
+       WHERE id=$1`,
+      [existing.id, ...values],
+    );
+    return { id: existing.id, status: 'updated' };
+  }
+  const [id] = await allocateIds(db, 'D', 1);
+  await db.query(
+    `INSERT INTO documents (id, dataset, source_key, title, authors, organisation, date, year, doc_type, jurisdiction,
+       language, legislative_status, url, doi, abstract, item_type, dataset_version, licence, attribution, source_url,
+       meta, content_hash)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+    [id, d.provenance.dataset, d.sourceKey, ...values],
+  );
+  return { id: id!, status: 'created' };
+}
+
+/** Mark documents of a dataset that a newer import no longer contains as retired (ids stay reserved). */
+export async function retireMissingDocuments(db: Db, dataset: string, keepIds: string[]): Promise<number> {
+  const rows = await db.query<{ id: string }>(
+    `UPDATE documents SET retired_at = now() WHERE dataset = $1 AND retired_at IS NULL AND NOT (id = ANY($2::text[])) RETURNING id`,
+    [dataset, keepIds],
+  );
+  if (rows.length)
+    await db.query(`UPDATE statements SET retired_at = now() WHERE document_id = ANY($1::text[]) AND retired_at IS NULL`, [
+      rows.map((r) => r.id),
+    ]);
+  return rows.length;
+}
+
+// ------------------------------------------------------------------ statements
+
+export interface StatementRow {
+  id: string;
+  document_id: string;
+  source_key: string;
+  kind: StatementKind;
+  parent_id: string | null;
+  ord: number;
+  name: string;
+  text: string;
+  heading_path: string[];
+  page: number | null;
+  page_end: number | null;
+  char_start: number | null;
+  char_end: number | null;
+  locator_ref: string | null;
+  language: string;
+  meta: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+  retired_at: Date | null;
+}
+
+export interface StatementUpsertReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  retired: number;
+  /** sourceKey → public id */
+  ids: Map<string, string>;
+}
+
+const BATCH = 500;
+
+/**
+ * Make the document's statements equal to `inputs`: new source keys get new ids, changed ones are
+ * updated in place (same id), identical ones are left alone, and (with retireMissing) statements no
+ * longer present are retired. Parents are given by `parentSourceKey` within the same document.
+ */
+export async function upsertStatements(
+  db: Db,
+  documentId: string,
+  inputs: StatementInput[],
+  opts: { retireMissing?: boolean; where?: string } = {},
+): Promise<StatementUpsertReport> {
+  const where = opts.where ?? `document ${documentId}`;
+  const items: StatementData[] = inputs.map((s, i) =>
+    parseOrThrow(StatementInput, s, `${where}, statement ${(s as { sourceKey?: string }).sourceKey ?? `#${i + 1}`}`),
+  );
+  const seen = new Set<string>();
+  for (const s of items) {
+    if (seen.has(s.sourceKey)) throw new ValidationError(`${where}, statement ${s.sourceKey}`, 'sourceKey', 'duplicate source key in one document');
+    seen.add(s.sourceKey);
+  }
+  for (const s of items)
+    if (s.parentSourceKey !== undefined && !seen.has(s.parentSourceKey))
+      throw new ValidationError(`${where}, statement ${s.sourceKey}`, 'parentSourceKey', `no statement "${s.parentSourceKey}" in this document`);
+
+  const existing = new Map<string, { id: string; content_hash: string; retired: boolean }>();
+  for (const r of await db.query<{ id: string; source_key: string; content_hash: string; retired_at: Date | null }>(
+    'SELECT id, source_key, content_hash, retired_at FROM statements WHERE document_id = $1',
+    [documentId],
+  ))
+    existing.set(r.source_key, { id: r.id, content_hash: r.content_hash, retired: !!r.retired_at });
+
+  const ids = new Map<string, string>();
+  const fresh = items.filter((s) => !existing.has(s.sourceKey));
+  for (const kind of Object.keys(STATEMENT_PREFIX) as StatementKind[]) {
+    const ofKind = fresh.filter((s) => s.kind === kind);
+    const allocated = await allocateIds(db, STATEMENT_PREFIX[kind], ofKind.length);
+    ofKind.forEach((s, i) => ids.set(s.sourceKey, allocated[i]!));
+  }
+  for (const [k, v] of existing) ids.set(k, v.id);
+
+  const report: StatementUpsertReport = { created: fresh.length, updated: 0, unchanged: 0, retired: 0, ids };
+  const toWrite: { s: StatementData; id: string; hash: string; isNew: boolean }[] = [];
+  for (const s of items) {
+    const hash = hashOf(s);
+    const ex = existing.get(s.sourceKey);
+    if (ex && ex.content_hash === hash && !ex.retired) {
+      report.unchanged++;
+      continue;
+    }
+    if (ex) report.updated++;
+    toWrite.push({ s, id: ids.get(s.sourceKey)!, hash, isNew: !ex });
+  }
+
+  for (let i = 0; i < toWrite.length; i += BATCH) {
+    const chunk = toWrite.slice(i, i + BATCH);
+    const cols = {
+      id: [] as string[],
+      source_key: [] as string[],
+      kind: [] as string[],
+      parent_id: [] as (string | null)[],
+      ord: [] as number[],
+      name: [] as string[],
+      text: [] as string[],
+      heading_path: [] as string[],
+      page: [] as (number | null)[],
+      page_end: [] as (number | null)[],
+      char_start: [] as (number | null)[],
+      char_end: [] as (number | null)[],
+      locator_ref: [] as (string | null)[],
+      language: [] as string[],
+      meta: [] as string[],
+      search_text: [] as string[],
+      content_hash: [] as string[],
+    };
+    for (const { s, id, hash } of chunk) {
+      cols.id.push(id);
+      cols.source_key.push(s.sourceKey);
+      cols.kind.push(s.kind);
+      cols.parent_id.push(s.parentSourceKey !== undefined ? ids.get(s.parentSourceKey)! : null);
+      cols.ord.push(s.ord);
+      cols.name.push(s.name);
+      cols.text.push(s.text);
+      cols.heading_path.push(JSON.stringify(s.headingPath));
+      cols.page.push(s.locator.page ?? null);
+      cols.page_end.push(s.locator.pageEnd ?? null);
+      cols.char_start.push(s.locator.charStart ?? null);
+      cols.char_end.push(s.locator.charEnd ?? null);
+      cols.locator_ref.push(s.locator.ref ?? null);
+      cols.language.push(s.language);
+      cols.meta.push(JSON.stringify(s.meta));
+      cols.search_text.push(toSearchText(s.name, s.text, s.headingPath.join(' ')));
+      cols.content_hash.push(hash);
+    }
+    // One multi-row upsert per chunk; arrays are passed as JSON so that both engines bind them the same way.
+    await db.query(
+      `INSERT INTO statements (id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
+         char_start, char_end, locator_ref, language, meta, search_text, content_hash)
+       SELECT x.id, $1, x.source_key, x.kind, x.parent_id, x.ord, x.name, x.text,
+         ARRAY(SELECT jsonb_array_elements_text(x.heading_path::jsonb)), x.page, x.page_end, x.char_start, x.char_end,
+         x.locator_ref, x.language, x.meta::jsonb, x.search_text, x.content_hash
+       FROM jsonb_to_recordset($2::jsonb) AS x(id text, source_key text, kind text, parent_id text, ord int, name text,
+         text text, heading_path text, page int, page_end int, char_start int, char_end int, locator_ref text,
+         language text, meta text, search_text text, content_hash text)
+       ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, parent_id = EXCLUDED.parent_id, ord = EXCLUDED.ord,
+         name = EXCLUDED.name, text = EXCLUDED.text, heading_path = EXCLUDED.heading_path, page = EXCLUDED.page,
+         page_end = EXCLUDED.page_end, char_start = EXCLUDED.char_start, char_end = EXCLUDED.char_end,
+         locator_ref = EXCLUDED.locator_ref, language = EXCLUDED.language, meta = EXCLUDED.meta,
+         search_text = EXCLUDED.search_text, content_hash = EXCLUDED.content_hash, updated_at = now(), retired_at = NULL`,
+      [documentId, JSON.stringify(rowsOf(cols))],
+    );
+  }
+
+  if (opts.retireMissing) {
+    const keep = items.map((s) => s.sourceKey);
+    const rows = await db.query<{ id: string }>(
+      `UPDATE statements SET retired_at = now() WHERE document_id = $1 AND retired_at IS NULL
+         AND NOT (source_key = ANY($2::text[])) RETURNING id`,
+      [documentId, keep],
+    );
+    report.retired = rows.length;
+  }
+  return report;
+}
+
+function rowsOf<T extends Record<string, unknown[]>>(cols: T): Record<string, unknown>[] {
+  const keys = Object.keys(cols);
+  const n = (cols[keys[0]!] as unknown[]).length;
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const r: Record<string, unknown> = {};
+    for (const k of keys) r[k] = (cols[k] as unknown[])[i];
+    out.push(r);
+  }
+  return out;
+}
+
+export async function getDocument(db: Db, id: string): Promise<DocumentRow | undefined> {
+  const [row] = await db.query<DocumentRow>('SELECT * FROM documents WHERE id = $1', [id]);
+  return row;
+}
+
+const STATEMENT_COLS = `id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
+  char_start, char_end, locator_ref, language, meta, created_at, updated_at, retired_at`;
+
+export async function getStatement(db: Db, id: string): Promise<StatementRow | undefined> {
+  const [row] = await db.query<StatementRow>(`SELECT ${STATEMENT_COLS} FROM statements WHERE id = $1`, [id]);
+  return row;
+}
+
+/** The document's statements in source order (retired ones left out unless asked). */
+export async function listDocumentStatements(db: Db, documentId: string, includeRetired = false): Promise<StatementRow[]> {
+  return db.query<StatementRow>(
+    `SELECT ${STATEMENT_COLS} FROM statements WHERE document_id = $1 ${includeRetired ? '' : 'AND retired_at IS NULL'}
+     ORDER BY ord, id`,
+    [documentId],
+  );
+}
