@@ -1,0 +1,105 @@
+// The LLM classifier: prompt → provider (through the client: cache, limits, retries) → answer check,
+// with one retry that tells the model what was wrong. Implements the common Classifier contract.
+import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
+import { clampReasoning, type Classifier, type ClassifyInput, type ClassifyResult } from '../types.ts';
+import { checkAnswer } from './answer.ts';
+import { LlmClient, type ClientOptions } from './client.ts';
+import type { LlmSettings } from './config.ts';
+import { ClassificationFailure, LlmProtocolError, addUsage, emptyUsage, isAbort, isFatal, type UsageTotals } from './errors.ts';
+import { costOf } from './pricing.ts';
+import type { PromptSet } from './prompts.ts';
+import { createTransport, type ChatRequest, type Transport } from './transport.ts';
+
+export interface LlmClassifierOptions extends ClientOptions {
+  settings: LlmSettings;
+  registry: TaxonomyRegistry;
+  prompts: PromptSet;
+  /** Defaults to the transport for settings.provider. */
+  transport?: Transport;
+}
+
+export class LlmClassifier implements Classifier {
+  readonly name: string;
+  readonly client: LlmClient;
+  /** Totals over every call made through this classifier. */
+  readonly usage: UsageTotals = emptyUsage();
+
+  constructor(private readonly o: LlmClassifierOptions) {
+    const transport = o.transport ?? createTransport(o.settings);
+    this.client = new LlmClient(transport, o.settings, o);
+    this.name = `${o.settings.provider}:${o.settings.model}`;
+  }
+
+  get settings(): LlmSettings {
+    return this.o.settings;
+  }
+
+  supports(taxonomy: string): boolean {
+    return this.o.registry.has(taxonomy) && this.o.prompts.has(taxonomy);
+  }
+
+  /** The first request that would be sent (for dry runs and cost estimates). */
+  firstRequest(input: ClassifyInput, taxonomy: string): { request: ChatRequest; promptVersion: string } {
+    const t = this.o.registry.get(taxonomy);
+    const prompt = this.o.prompts.get(taxonomy);
+    return {
+      request: prompt.render(input, t, { maxTokens: this.o.settings.maxOutputTokens, temperature: this.o.settings.temperature }),
+      promptVersion: prompt.version,
+    };
+  }
+
+  async classify(input: ClassifyInput, taxonomy: string, signal?: AbortSignal): Promise<ClassifyResult> {
+    const t = this.o.registry.get(taxonomy);
+    const prompt = this.o.prompts.get(taxonomy);
+    const used = emptyUsage();
+    let req = prompt.render(input, t, { maxTokens: this.o.settings.maxOutputTokens, temperature: this.o.settings.temperature });
+    let lastError = '';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let outcome;
+      try {
+        outcome = await this.client.chat(req, prompt.version, signal);
+      } catch (e) {
+        if (isAbort(e, signal) || isFatal(e)) throw e;
+        const reason = e instanceof LlmProtocolError ? e.message : `request failed: ${(e as Error).message}`;
+        this.account(used);
+        throw new ClassificationFailure(reason, used);
+      }
+      const r = outcome.response;
+      const cost = outcome.cached ? 0 : costOf(this.o.settings.model, this.o.settings.prices, r.inputTokens, r.outputTokens);
+      addUsage(used, {
+        inputTokens: outcome.cached ? 0 : r.inputTokens,
+        outputTokens: outcome.cached ? 0 : r.outputTokens,
+        costUsd: cost,
+        requests: outcome.requests,
+        cachedRequests: outcome.cached ? 1 : 0,
+      });
+      const check = checkAnswer(r.text, t, this.o.registry, r.finishReason);
+      if (check.ok) {
+        this.account(used);
+        const a = check.answer;
+        return {
+          taxonomy,
+          code: a.code,
+          secondary: a.secondary,
+          reasoning: clampReasoning(a.reasoning),
+          confidence: a.confidence,
+          provenance: { source: 'llm', model: this.o.settings.model, modelVersion: r.model, promptVersion: prompt.version },
+          usage: {
+            inputTokens: used.inputTokens,
+            outputTokens: used.outputTokens,
+            costUsd: used.costUsd,
+            cached: used.requests === 0 && used.cachedRequests > 0,
+          },
+        };
+      }
+      lastError = check.error;
+      if (attempt === 0) req = prompt.renderRetry(req, r.text, check.error, input, t);
+    }
+    this.account(used);
+    throw new ClassificationFailure(`invalid answer after one retry: ${lastError}`, used);
+  }
+
+  private account(u: UsageTotals): void {
+    addUsage(this.usage, u);
+  }
+}

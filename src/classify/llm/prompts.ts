@@ -1,0 +1,208 @@
+// Prompts are versioned data files (prompts/*.json), one per taxonomy. A file holds templates;
+// the taxonomy's codes, names and descriptions are filled in from taxonomies/*.json at render time,
+// so the prompt always offers exactly the codes the taxonomy allows. Changing a template's wording
+// means raising `version`: provenance records "<id>@<version>" and the cache key includes it.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
+import type { ClassifyInput } from '../types.ts';
+import type { ChatMessage, ChatRequest } from './transport.ts';
+
+export const DEFAULT_PROMPT_DIR = resolve(fileURLToPath(new URL('../../../prompts', import.meta.url)));
+
+/** Placeholders a template may use; anything else in {{ }} is an error when the file is loaded. */
+export const PROMPT_VARIABLES = {
+  taxonomy_name: 'the taxonomy name',
+  taxonomy_description: 'the taxonomy description',
+  codes: 'the list of codes the model may answer with (with names and descriptions)',
+  abstain_code: 'the code for "cannot classify" (or "null" when the taxonomy has none)',
+  kind: 'the statement kind: mitigation, principle or risk',
+  name: 'the statement name or title ("(none)" when empty)',
+  text: 'the statement text',
+  heading_path: 'the headings above the statement in its document, joined with " > "',
+  document: 'one line about the document: title, organisation, type, year',
+  language: 'the statement language (BCP 47)',
+  error: 'retry template only: what was wrong with the previous answer',
+} as const;
+type Var = keyof typeof PROMPT_VARIABLES;
+
+export const PromptFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'prompt ids are lower-case slugs'),
+    version: z.number().int().positive(),
+    taxonomy: z.string().min(1),
+    description: z.string().optional(),
+    system: z.string().min(1),
+    user: z.string().min(1),
+    /** Sent after an invalid answer, with {{error}}. */
+    retry: z.string().min(1),
+    maxOutputTokens: z.number().int().min(16).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    /** How many characters of statement text to send at most (long texts are cut with a note). */
+    maxTextChars: z.number().int().min(200).default(6000),
+  })
+  .strict();
+export type PromptFile = z.output<typeof PromptFileSchema>;
+
+export class PromptError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'PromptError';
+  }
+}
+
+const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
+
+function checkTemplate(file: string, field: string, tpl: string, allowed: Var[]): void {
+  for (const m of tpl.matchAll(PLACEHOLDER)) {
+    const v = m[1] as Var;
+    if (!(v in PROMPT_VARIABLES)) throw new PromptError(file, `${field}: unknown placeholder {{${m[1]}}}; known: ${Object.keys(PROMPT_VARIABLES).join(', ')}`);
+    if (!allowed.includes(v)) throw new PromptError(file, `${field}: placeholder {{${v}}} cannot be used here`);
+  }
+}
+
+function fill(tpl: string, vars: Partial<Record<Var, string>>): string {
+  return tpl.replace(PLACEHOLDER, (_, v: Var) => vars[v] ?? '');
+}
+
+export class Prompt {
+  constructor(
+    readonly data: PromptFile,
+    readonly file: string,
+  ) {
+    const general: Var[] = ['taxonomy_name', 'taxonomy_description', 'codes', 'abstain_code', 'kind', 'name', 'text', 'heading_path', 'document', 'language'];
+    checkTemplate(file, 'system', data.system, general);
+    checkTemplate(file, 'user', data.user, general);
+    checkTemplate(file, 'retry', data.retry, [...general, 'error']);
+    if (!/\{\{\s*text\s*\}\}/.test(data.user)) throw new PromptError(file, 'user: the template must contain {{text}}');
+    if (!/\{\{\s*codes\s*\}\}/.test(data.system + data.user)) throw new PromptError(file, 'the system or user template must contain {{codes}}');
+    if (!/\{\{\s*error\s*\}\}/.test(data.retry)) throw new PromptError(file, 'retry: the template must contain {{error}}');
+  }
+
+  get id(): string {
+    return this.data.id;
+  }
+  /** "<id>@<version>", recorded as the prompt version of every label made with it. */
+  get version(): string {
+    return `${this.data.id}@${this.data.version}`;
+  }
+
+  private vars(input: ClassifyInput, t: Taxonomy): Record<Exclude<Var, 'error'>, string> {
+    const d = input.document;
+    const docLine = d
+      ? [`"${d.title}"`, d.organisation, d.docType, d.year !== undefined ? String(d.year) : undefined].filter(Boolean).join(', ')
+      : '(unknown)';
+    let text = input.text.trim() || input.name.trim();
+    if (text.length > this.data.maxTextChars) text = text.slice(0, this.data.maxTextChars) + ' […text cut here…]';
+    return {
+      taxonomy_name: t.data.name.en,
+      taxonomy_description: t.data.description.en,
+      codes: renderCodes(t),
+      abstain_code: t.data.abstainCode ?? 'null',
+      kind: input.kind,
+      name: input.name.trim() || '(none)',
+      text,
+      heading_path: input.headingPath?.length ? input.headingPath.join(' > ') : '(none)',
+      document: docLine,
+      language: input.language ?? 'en',
+    };
+  }
+
+  /** The first request for a statement. */
+  render(input: ClassifyInput, t: Taxonomy, opts: { maxTokens: number; temperature: number }): ChatRequest {
+    const v = this.vars(input, t);
+    return {
+      system: fill(this.data.system, v).trim(),
+      messages: [{ role: 'user', content: fill(this.data.user, v).trim() }],
+      maxTokens: this.data.maxOutputTokens ?? opts.maxTokens,
+      temperature: this.data.temperature ?? opts.temperature,
+      json: true,
+    };
+  }
+
+  /** The request after an invalid answer: the conversation so far, the answer, and what was wrong. */
+  renderRetry(first: ChatRequest, answer: string, error: string, input: ClassifyInput, t: Taxonomy): ChatRequest {
+    const v = { ...this.vars(input, t), error };
+    const messages: ChatMessage[] = [
+      ...first.messages,
+      { role: 'assistant', content: answer.trim() === '' ? '(empty answer)' : answer },
+      { role: 'user', content: fill(this.data.retry, v).trim() },
+    ];
+    return { ...first, messages };
+  }
+}
+
+/** Codes the model may answer with: the taxonomy's assignable codes without "not coded"/"excluded" markers. */
+export function answerableCodes(t: Taxonomy): string[] {
+  return t.assignableCodes().filter((c) => {
+    const s = t.node(c).special;
+    return s !== 'not-coded' && s !== 'excluded';
+  });
+}
+
+/** The taxonomy as an indented list: "- code  Name: description", groups marked when only their sub-codes may be chosen. */
+export function renderCodes(t: Taxonomy): string {
+  const ok = new Set(answerableCodes(t));
+  const lines: string[] = [];
+  for (const n of t.ordered()) {
+    if (n.special === 'not-coded' || n.special === 'excluded') continue;
+    const pad = '  '.repeat(n.level - 1);
+    const desc = n.description?.en ? `: ${n.description.en.replace(/\s+/g, ' ').trim()}` : '';
+    const note = ok.has(n.code) ? '' : ' [group heading: answer with one of its sub-codes]';
+    const abstain = n.code === t.data.abstainCode ? ' [use this when the statement cannot be classified]' : '';
+    lines.push(`${pad}- ${n.code}  ${n.name.en}${desc}${note}${abstain}`);
+  }
+  return lines.join('\n');
+}
+
+export class PromptSet {
+  private readonly byTaxonomy = new Map<string, Prompt>();
+  constructor(prompts: Prompt[]) {
+    for (const p of prompts) {
+      const prev = this.byTaxonomy.get(p.data.taxonomy);
+      if (prev) throw new PromptError(p.file, `a second prompt for taxonomy "${p.data.taxonomy}" (the first is ${prev.file})`);
+      this.byTaxonomy.set(p.data.taxonomy, p);
+    }
+  }
+  has(taxonomy: string): boolean {
+    return this.byTaxonomy.has(taxonomy);
+  }
+  get(taxonomy: string): Prompt {
+    const p = this.byTaxonomy.get(taxonomy);
+    if (!p) throw new Error(`No prompt for taxonomy "${taxonomy}" in prompts/ (prompts exist for: ${[...this.byTaxonomy.keys()].join(', ') || 'none'}).`);
+    return p;
+  }
+  list(): Prompt[] {
+    return [...this.byTaxonomy.values()];
+  }
+}
+
+export function parsePrompt(text: string, file: string, registry?: TaxonomyRegistry): Prompt {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new PromptError(file, `not valid JSON: ${(e as Error).message}`);
+  }
+  const r = PromptFileSchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new PromptError(file, `field "${i.path.join('.') || '(root)'}": ${i.message}`);
+  }
+  if (registry && !registry.has(r.data.taxonomy)) throw new PromptError(file, `field "taxonomy": unknown taxonomy "${r.data.taxonomy}"`);
+  return new Prompt(r.data, file);
+}
+
+/** Load every prompts/*.json (files starting with "_" are skipped). With a registry, taxonomies are checked. */
+export function loadPrompts(dir: string = DEFAULT_PROMPT_DIR, registry?: TaxonomyRegistry): PromptSet {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('_'))
+    .sort();
+  return new PromptSet(files.map((f) => parsePrompt(readFileSync(join(dir, f), 'utf8'), join(dir, f), registry)));
+}
