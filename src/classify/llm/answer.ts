@@ -54,7 +54,12 @@ function extractJson(text: string): { ok: true; value: unknown } | { ok: false; 
  * Check an answer for `t`. Codes must be answerable codes of this taxonomy; a code that belongs to
  * another taxonomy in the registry is reported as such (a common confusion between axes).
  */
-export function checkAnswer(text: string, t: Taxonomy, registry?: TaxonomyRegistry, finishReason?: string): AnswerCheck {
+export function checkAnswer(
+  text: string,
+  t: Taxonomy,
+  opts: { registry?: TaxonomyRegistry; finishReason?: string; allowed?: string[] } = {},
+): AnswerCheck {
+  const { registry, finishReason } = opts;
   const j = extractJson(text);
   if (!j.ok) {
     if (finishReason === 'length' || finishReason === 'max_tokens')
@@ -71,13 +76,16 @@ export function checkAnswer(text: string, t: Taxonomy, registry?: TaxonomyRegist
     return { ok: false, error: `field "${field}": ${i.message}${hint}` };
   }
   const a = r.data;
-  const allowed = new Set(answerableCodes(t));
+  const allowed = new Set(opts.allowed ?? answerableCodes(t));
   const abstain = t.data.abstainCode;
   let code = a.code;
   if (code !== null && code.toLowerCase() === 'null') code = null;
   const problem = (c: string, where: string): string | undefined => {
     if (allowed.has(c)) return undefined;
-    if (t.has(c)) return `${where} "${c}" is a group heading in ${t.id}, not a code you may answer with; choose one of its sub-codes`;
+    if (t.has(c))
+      return t.node(c).children.length > 0
+        ? `${where} "${c}" is a group heading in ${t.id}, not a code you may answer with; choose one of its sub-codes`
+        : `${where} "${c}" is not one of the codes offered for ${t.id}; answer with a code from the list you were given`;
     const elsewhere = registry?.list().filter((o) => o.id !== t.id && o.has(c)).map((o) => o.id) ?? [];
     if (elsewhere.length) return `${where} "${c}" is not a code of ${t.id} (it belongs to ${elsewhere.join(', ')}); answer with a code from the list you were given`;
     return `${where} "${c}" is not a code of ${t.id}; answer with one of the codes in the list you were given`;

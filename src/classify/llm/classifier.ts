@@ -73,7 +73,7 @@ export class LlmClassifier implements Classifier {
         requests: outcome.requests,
         cachedRequests: outcome.cached ? 1 : 0,
       });
-      const check = checkAnswer(r.text, t, this.o.registry, r.finishReason);
+      const check = checkAnswer(r.text, t, { registry: this.o.registry, finishReason: r.finishReason, allowed: prompt.allowedCodes(t) });
       if (check.ok) {
         this.account(used);
         const a = check.answer;

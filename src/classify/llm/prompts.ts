@@ -41,6 +41,8 @@ export const PromptFileSchema = z
     retry: z.string().min(1),
     maxOutputTokens: z.number().int().min(16).optional(),
     temperature: z.number().min(0).max(2).optional(),
+    /** Codes of the taxonomy neither offered nor accepted (e.g. data-coding artefacts such as "1.0 no subdomain given"). */
+    exclude: z.array(z.string().min(1)).default([]),
     /** How many characters of statement text to send at most (long texts are cut with a note). */
     maxTextChars: z.number().int().min(200).default(6000),
   })
@@ -103,7 +105,7 @@ export class Prompt {
     return {
       taxonomy_name: t.data.name.en,
       taxonomy_description: t.data.description.en,
-      codes: renderCodes(t),
+      codes: renderCodes(t, this.data.exclude),
       abstain_code: t.data.abstainCode ?? 'null',
       kind: input.kind,
       name: input.name.trim() || '(none)',
@@ -112,6 +114,11 @@ export class Prompt {
       document: docLine,
       language: input.language ?? 'en',
     };
+  }
+
+  /** The codes a model may answer with on `t` under this prompt. */
+  allowedCodes(t: Taxonomy): string[] {
+    return answerableCodes(t, this.data.exclude);
   }
 
   /** The first request for a statement. */
@@ -138,20 +145,26 @@ export class Prompt {
   }
 }
 
-/** Codes the model may answer with: the taxonomy's assignable codes without "not coded"/"excluded" markers. */
-export function answerableCodes(t: Taxonomy): string[] {
+/**
+ * Codes a model may answer with: the taxonomy's assignable codes without "not coded"/"excluded"
+ * markers and without the prompt's excluded codes. The abstain code is always kept.
+ */
+export function answerableCodes(t: Taxonomy, exclude: string[] = []): string[] {
+  const ex = new Set(exclude);
   return t.assignableCodes().filter((c) => {
     const s = t.node(c).special;
-    return s !== 'not-coded' && s !== 'excluded';
+    return (c === t.data.abstainCode || !ex.has(c)) && s !== 'not-coded' && s !== 'excluded';
   });
 }
 
 /** The taxonomy as an indented list: "- code  Name: description", groups marked when only their sub-codes may be chosen. */
-export function renderCodes(t: Taxonomy): string {
-  const ok = new Set(answerableCodes(t));
+export function renderCodes(t: Taxonomy, exclude: string[] = []): string {
+  const ok = new Set(answerableCodes(t, exclude));
   const lines: string[] = [];
   for (const n of t.ordered()) {
     if (n.special === 'not-coded' || n.special === 'excluded') continue;
+    // An excluded code is left out, unless it heads codes that are offered.
+    if (!ok.has(n.code) && !n.children.some((c) => ok.has(c) || t.node(c).children.length > 0)) continue;
     const pad = '  '.repeat(n.level - 1);
     const desc = n.description?.en ? `: ${n.description.en.replace(/\s+/g, ' ').trim()}` : '';
     const note = ok.has(n.code) ? '' : ' [group heading: answer with one of its sub-codes]';
@@ -195,7 +208,11 @@ export function parsePrompt(text: string, file: string, registry?: TaxonomyRegis
     const i = r.error.issues[0]!;
     throw new PromptError(file, `field "${i.path.join('.') || '(root)'}": ${i.message}`);
   }
-  if (registry && !registry.has(r.data.taxonomy)) throw new PromptError(file, `field "taxonomy": unknown taxonomy "${r.data.taxonomy}"`);
+  if (registry) {
+    if (!registry.has(r.data.taxonomy)) throw new PromptError(file, `field "taxonomy": unknown taxonomy "${r.data.taxonomy}"`);
+    const t = registry.get(r.data.taxonomy);
+    for (const c of r.data.exclude) if (!t.has(c)) throw new PromptError(file, `field "exclude": "${c}" is not a code of ${t.id}`);
+  }
   return new Prompt(r.data, file);
 }
 

@@ -71,7 +71,7 @@ export const PROMPT_TEMPLATE = {
 
 export function testPrompts(): PromptSet {
   return new PromptSet(
-    ['tm', 'ts', 'tr'].map((t) => new Prompt({ id: `${t}-test`, version: 3, taxonomy: t, maxTextChars: 6000, ...PROMPT_TEMPLATE }, `${t}-test.json`)),
+    ['tm', 'ts', 'tr'].map((t) => new Prompt({ id: `${t}-test`, version: 3, taxonomy: t, maxTextChars: 6000, exclude: [], ...PROMPT_TEMPLATE }, `${t}-test.json`)),
   );
 }
 
