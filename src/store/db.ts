@@ -32,7 +32,7 @@ export interface OpenOptions {
 export class DatabaseError extends Error {
   constructor(
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message);
     this.name = 'DatabaseError';

@@ -1,0 +1,121 @@
+// The web application: security headers, language negotiation, static assets, and the routes of
+// every module in ./routes (each exports `register(app, ctx)`).
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { Lang } from '../model/index.ts';
+import type { AppContext, AppEnv } from './context.ts';
+import { html } from './html.ts';
+import { t } from './i18n.ts';
+import { renderPage } from './layout.ts';
+import { asset } from './static.ts';
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const LANG_COOKIE = 'govnav_lang';
+
+export function negotiateLang(c: Context<AppEnv>): Lang {
+  const q = c.req.query('lang');
+  if (q === 'en' || q === 'zh') {
+    if (getCookie(c, LANG_COOKIE) !== q)
+      setCookie(c, LANG_COOKIE, q, { path: '/', maxAge: 365 * 24 * 3600, sameSite: 'Lax', httpOnly: true });
+    return q;
+  }
+  const cookie = getCookie(c, LANG_COOKIE);
+  if (cookie === 'en' || cookie === 'zh') return cookie;
+  const al = (c.req.header('accept-language') ?? '').toLowerCase();
+  return /^\s*zh/.test(al) ? 'zh' : 'en';
+}
+
+export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('ctx', ctx);
+    c.set('lang', negotiateLang(c));
+    const method = c.req.method;
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+      // Write endpoints accept same-origin requests only (a cross-site form cannot post here).
+      const site = c.req.header('sec-fetch-site');
+      const origin = c.req.header('origin');
+      const host = c.req.header('host');
+      if (site === 'cross-site' || (origin && host && new URL(origin).host !== host)) {
+        return c.text('Cross-site requests are not accepted.', 403);
+      }
+    }
+    const started = performance.now();
+    await next();
+    c.header('Content-Security-Policy', CSP);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
+    if (!c.res.headers.get('Vary')) c.header('Vary', 'Cookie, Accept-Language');
+  });
+
+  app.get('/static/:name', (c) => {
+    const a = asset(c.req.param('name'));
+    if (!a) return c.notFound();
+    c.header('Content-Type', a.type);
+    c.header('Cache-Control', c.req.query('v') === a.hash ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    return c.body(new Uint8Array(a.body));
+  });
+  app.get('/favicon.ico', (c) => c.redirect('/static/favicon.svg', 301));
+  app.get('/robots.txt', (c) => c.text('User-agent: *\nDisallow: /admin\nDisallow: /export\n'));
+  app.get('/healthz', async (c) => {
+    await ctx.store.db.query('SELECT 1');
+    return c.json({ ok: true, engine: ctx.store.db.kind });
+  });
+
+  const dir = fileURLToPath(new URL('./routes/', import.meta.url));
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
+    const mod = (await import(new URL(`./routes/${f}`, import.meta.url).href)) as {
+      register?: (app: Hono<AppEnv>, ctx: AppContext) => void | Promise<void>;
+    };
+    if (typeof mod.register === 'function') await mod.register(app, ctx);
+  }
+
+  app.notFound((c) => {
+    const lang = c.get('lang') ?? 'en';
+    if (c.req.path.startsWith('/api/')) return c.json({ error: 'not_found', message: `No resource at ${c.req.path}` }, 404);
+    return c.html(
+      renderPage(c, {
+        title: t(lang, 'notFound'),
+        body: html`<h1>${t(lang, 'notFound')}</h1><p>${t(lang, 'notFoundText')}</p><p><a href="/search">${t(lang, 'search')}</a> · <a href="/">${t(lang, 'home')}</a></p>`,
+      }),
+      404,
+    );
+  });
+  app.onError((err, c) => {
+    console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+    const lang = c.get('lang') ?? 'en';
+    if (c.req.path.startsWith('/api/')) return c.json({ error: 'internal', message: 'The server failed to answer this request.' }, 500);
+    return c.html(
+      renderPage(c, { title: t(lang, 'errorTitle'), body: html`<h1>${t(lang, 'errorTitle')}</h1><p>${t(lang, 'errorText')}</p>` }),
+      500,
+    );
+  });
+  return app;
+}
+
+/** Data version for ETags: changes whenever the corpus or labels change. */
+export async function readDataVersion(ctx: Pick<AppContext, 'store'>): Promise<string> {
+  const [row] = await ctx.store.db.query<{ v: string }>(
+    `SELECT (SELECT coalesce(max(updated_at)::text, '') FROM statements) || '|' ||
+            (SELECT coalesce(max(id), 0)::text FROM classifications) || '|' ||
+            (SELECT coalesce(max(updated_at)::text, '') FROM documents) AS v`,
+  );
+  return row?.v ?? '';
+}

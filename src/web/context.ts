@@ -1,0 +1,13 @@
+// What every request handler can reach: the store, the configuration and the interface language.
+import type { Config } from '../config.ts';
+import type { Lang } from '../model/index.ts';
+import type { Store } from '../store/index.ts';
+
+export interface AppContext {
+  store: Store;
+  config: Config;
+  /** Bumped whenever data changes through the web process (feedback does not count); used in ETags. */
+  dataVersion: () => string;
+}
+
+export type AppEnv = { Variables: { lang: Lang; ctx: AppContext } };

@@ -1,0 +1,61 @@
+// Starting the HTTP server on a store.
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from '../config.ts';
+import type { Store } from '../store/index.ts';
+import { createApp, readDataVersion } from './app.ts';
+import type { AppContext } from './context.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  server: ServerType;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+export async function startServer(store: Store, config: Config, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
+  let version = await readDataVersion({ store });
+  let versionTag = createHash('sha1').update(version).digest('hex').slice(0, 10);
+  const refresh = setInterval(async () => {
+    try {
+      const v = await readDataVersion({ store });
+      if (v !== version) {
+        version = v;
+        versionTag = createHash('sha1').update(v).digest('hex').slice(0, 10);
+      }
+    } catch {
+      /* the next tick tries again */
+    }
+  }, 2000);
+  refresh.unref();
+  const ctx: AppContext = { store, config, dataVersion: () => versionTag };
+  const app = await createApp(ctx);
+  const host = opts.host ?? config.host;
+  const port = opts.port ?? config.port;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on ${host} is already in use. Stop the other server or choose another port: PORT=8788 npm start (or --port).`)
+          : e,
+      ),
+    );
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${addr.port}`,
+    port: addr.port,
+    server,
+    ctx,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(refresh);
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
