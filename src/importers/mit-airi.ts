@@ -1,0 +1,421 @@
+// MIT AI Risk Repository: the published workbook (sheets "AI Risk Database v4" and "Included
+// resources") or its CSV export (ai_risk_database_v4.csv + included_resources_v4.csv). Both go
+// through the same mapping, so they import identically.
+//
+// - each included resource becomes a document ("paper:<Paper_ID>");
+// - "Risk Category", "Risk Sub-Category" and "Additional evidence" rows become risk statements,
+//   keyed by Ev_ID (a repeated Ev_ID gets "~2", "~3" in file order); a sub-category's parent is its
+//   category, a piece of additional evidence's parent is the row it supports;
+// - "Paper" rows describe the document and are kept in its meta;
+// - Entity / Intent / Timing / Domain / Sub-domain become imported human labels, codes as published.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { DocumentType, StatementInput } from '../model/index.ts';
+import { datasetInfo } from './datasets.ts';
+import { cleanCell, findSheet, openWorkbook, readCsv, requireColumns, sheetTable, type Table, type TableRow } from './tabular.ts';
+import {
+  AnomalyLog,
+  ImportError,
+  compact,
+  type ParseContext,
+  type ParsedDataset,
+  type ParsedDocument,
+  type ParsedLabel,
+  type RowIssue,
+} from './types.ts';
+
+export const DB_COLUMNS = [
+  'Title',
+  'QuickRef',
+  'Ev_ID',
+  'Paper_ID',
+  'Cat_ID',
+  'SubCat_ID',
+  'AddEv_ID',
+  'Category level',
+  'Risk category',
+  'Risk subcategory',
+  'Description',
+  'Additional ev.',
+  'P.Def',
+  'p.AddEv',
+  'Entity',
+  'Intent',
+  'Timing',
+  'Domain',
+  'Sub-domain',
+];
+export const RESOURCE_COLUMNS = ['Paper_ID', 'Title', 'Authors (full)', 'Year', 'DOI', 'URL', 'Item type'];
+
+const LEVELS = ['Paper', 'Risk Category', 'Risk Sub-Category', 'Additional evidence'] as const;
+type Level = (typeof LEVELS)[number];
+
+const ITEM_TYPES: Record<string, DocumentType> = {
+  preprint: 'paper',
+  'conference paper': 'paper',
+  'journal article': 'paper',
+  'book chapter': 'paper',
+  report: 'report',
+  'technical report': 'report',
+  'policy brief': 'report',
+  'white paper': 'report',
+  website: 'other',
+};
+
+/** Read the workbook's two sheets. */
+export async function parseRiskWorkbook(path: string, ctx: ParseContext): Promise<ParsedDataset> {
+  const file = basename(path);
+  const wb = await openWorkbook(path);
+  const dbSheet = findSheet(wb, file, 'AI Risk Database v4', /^AI Risk Database v\d+$/i);
+  const resSheet = findSheet(wb, file, 'Included resources');
+  const db = sheetTable(dbSheet, file, ['Ev_ID', 'Category level', 'Description'], { stopAtBlank: true });
+  const res = sheetTable(resSheet, file, ['Paper_ID', 'Title', 'Item type'], { stopAtBlank: true });
+  const version = /v(\d+)\s*$/i.exec(dbSheet.name.trim())?.[0]?.toLowerCase() ?? 'unknown';
+  let updated: string | undefined;
+  for (let r = 1; r <= 3 && !updated; r++)
+    for (const v of (resSheet.getRow(r).values as unknown[]) ?? [])
+      if (typeof v === 'string' && /^Updated:/.test(v)) updated = v.replace(/^Updated:\s*/, '').trim();
+  return mapRiskDb(db, res, ctx, { version, files: [path], format: 'mit-airi-xlsx', updated });
+}
+
+/** Read the CSV export: the database CSV, with the included-resources CSV beside it. */
+export async function parseRiskCsv(path: string, ctx: ParseContext): Promise<ParsedDataset> {
+  const dir = dirname(path);
+  const resPath = findResourcesCsv(dir, basename(path));
+  if (!resPath)
+    throw new ImportError(
+      `${basename(path)}: the included-resources CSV (e.g. included_resources_v4.csv, the "Included resources" sheet) must be in the same folder`,
+    );
+  const db = await readCsv(path);
+  const res = await readCsv(resPath);
+  const version = /_(v\d+)\.csv$/i.exec(basename(path))?.[1]?.toLowerCase() ?? 'unknown';
+  return mapRiskDb(db, res, ctx, { version, files: [path, resPath], format: 'mit-airi-csv' });
+}
+
+export function findResourcesCsv(dir: string, dbFile?: string): string | undefined {
+  const v = dbFile ? /_(v\d+)\.csv$/i.exec(dbFile)?.[1] : undefined;
+  const names = existsSync(dir) ? readdirSync(dir) : [];
+  const exact = v ? names.find((n) => n.toLowerCase() === `included_resources_${v.toLowerCase()}.csv`) : undefined;
+  const any = names.find((n) => /^included_resources.*\.csv$/i.test(n));
+  const found = exact ?? any;
+  return found ? join(dir, found) : undefined;
+}
+
+interface RowInfo {
+  t: TableRow;
+  v: Record<string, string>;
+  evId: string;
+  key: string;
+  paper: number;
+  cat: number;
+  sub: number;
+  letter?: string;
+  level: Level;
+  catName: string;
+  subName: string;
+}
+
+function intOrUndefined(s: string): number | undefined {
+  return /^\d+$/.test(s) ? Number(s) : undefined;
+}
+
+export function mapRiskDb(
+  db: Table,
+  res: Table,
+  ctx: ParseContext,
+  meta: { version: string; files: string[]; format: string; updated?: string },
+): ParsedDataset {
+  const dbCols = requireColumns(db, DB_COLUMNS, 'the AI Risk Database');
+  const resCols = requireColumns(res, RESOURCE_COLUMNS, 'the included resources');
+  const citeCol = res.header.find((h) => /^citations\b/i.test(h.trim()));
+  const anomalies = new AnomalyLog();
+  const issues: RowIssue[] = [...res.issues, ...db.issues];
+  let controlChars = 0;
+  const cell = (t: Table, cols: Map<string, string>, r: TableRow, name: string): string => {
+    const col = cols.get(name) ?? name;
+    const c = cleanCell(r.values[col] ?? '');
+    if (c.hadControl) controlChars++;
+    return c.text;
+  };
+  const none = (s: string) => (s === '' || s === '-' ? undefined : s);
+
+  // ---------------------------------------------------------------- included resources → documents
+  const docs = new Map<number, { doc: ParsedDocument; row: number }>();
+  const docOrder: number[] = [];
+  const info = datasetInfo('mit-airi-risk-db', { version: meta.version });
+  const provenance = {
+    dataset: info.id,
+    datasetVersion: info.version,
+    licence: info.licence,
+    attribution: info.attribution,
+    sourceUrl: info.sourceUrl,
+  };
+  for (const r of res.rows) {
+    const g = (n: string) => cell(res, resCols, r, n);
+    const idRaw = g('Paper_ID');
+    const id = intOrUndefined(idRaw);
+    if (id === undefined) {
+      issues.push({ file: res.file, row: r.row, field: 'Paper_ID', message: `"${idRaw}" is not a whole number` });
+      continue;
+    }
+    const title = g('Title');
+    if (!title) {
+      issues.push({ file: res.file, row: r.row, field: 'Title', key: `Paper_ID ${id}`, message: 'empty title' });
+      continue;
+    }
+    const prev = docs.get(id);
+    if (prev) {
+      issues.push({ file: res.file, row: r.row, field: 'Paper_ID', key: `Paper_ID ${id}`, message: `duplicate Paper_ID (first at row ${prev.row})` });
+      continue;
+    }
+    const yearRaw = g('Year');
+    const year = intOrUndefined(yearRaw);
+    if (yearRaw && (year === undefined || year < 1900 || year > 2100)) {
+      issues.push({ file: res.file, row: r.row, field: 'Year', key: `Paper_ID ${id}`, message: `"${yearRaw}" is not a year` });
+      continue;
+    }
+    const itemType = g('Item type');
+    const docType = ITEM_TYPES[itemType.toLowerCase()] ?? 'other';
+    if (itemType && !ITEM_TYPES[itemType.toLowerCase()]) anomalies.add('item-type', 'item type not known to govnav (document type "other")', itemType);
+    const quickRef = g('QuickRef');
+    docs.set(id, {
+      row: r.row,
+      doc: {
+        input: {
+          sourceKey: `paper:${id}`,
+          title,
+          authors: none(g('Authors (full)')),
+          year,
+          date: year !== undefined ? String(year) : undefined,
+          docType,
+          url: none(g('URL')),
+          doi: none(g('DOI')),
+          itemType: itemType || undefined,
+          provenance,
+          meta: compact({
+            paperId: id,
+            quickRef,
+            authorsShort: res.header.includes('Authors (short)') ? g('Authors (short)') : undefined,
+            citations: citeCol ? g(citeCol) : undefined,
+            citationsColumn: citeCol,
+            included: res.header.includes('Included') ? g('Included') : undefined,
+          }),
+        },
+        statements: [],
+        labels: [],
+      },
+    });
+    docOrder.push(id);
+  }
+
+  // ---------------------------------------------------------------- database rows
+  const seen = new Map<string, number>();
+  const rows: RowInfo[] = [];
+  const reg = ctx.registry;
+  let idsFromEvId = 0;
+  for (const r of db.rows) {
+    const g = (n: string) => cell(db, dbCols, r, n);
+    const evId = g('Ev_ID');
+    const m = /^(\d+)\.(\d+)\.(\d+)(?:\.?([a-z]+))?$/.exec(evId);
+    if (!m) {
+      issues.push({ file: db.file, row: r.row, field: 'Ev_ID', key: evId || undefined, message: evId ? `"${evId}" is not an Ev_ID like 01.02.03 or 01.02.03.a` : 'empty Ev_ID' });
+      continue;
+    }
+    const paper = Number(m[1]);
+    const cat = Number(m[2]);
+    const sub = Number(m[3]);
+    const letter = m[4];
+    const level = g('Category level') as Level;
+    if (!LEVELS.includes(level)) {
+      issues.push({ file: db.file, row: r.row, field: 'Category level', key: evId, message: `"${level}" is not one of ${LEVELS.map((l) => `"${l}"`).join(', ')}` });
+      continue;
+    }
+    // The ID columns, when filled, must agree with the Ev_ID; when blank, the Ev_ID tells.
+    let mismatch: RowIssue | undefined;
+    let blank = false;
+    for (const [col, want] of [
+      ['Paper_ID', paper],
+      ['Cat_ID', cat],
+      ['SubCat_ID', sub],
+      ['AddEv_ID', letter ? letter.charCodeAt(0) - 96 : undefined],
+    ] as const) {
+      const raw = g(col);
+      if (raw === '') {
+        if (col !== 'AddEv_ID' || letter) blank = true;
+        continue;
+      }
+      if (!/^\d+$/.test(raw)) mismatch ??= { file: db.file, row: r.row, field: col, key: evId, message: `"${raw}" is not a whole number` };
+      else if (Number(raw) !== want) mismatch ??= { file: db.file, row: r.row, field: col, key: evId, message: `${raw} disagrees with the Ev_ID ${evId}` };
+    }
+    if (mismatch) {
+      issues.push(mismatch);
+      continue;
+    }
+    if (blank && level !== 'Paper') idsFromEvId++;
+    if (!docs.has(paper)) {
+      issues.push({ file: db.file, row: r.row, field: 'Paper_ID', key: evId, message: `no included resource with Paper_ID ${paper}` });
+      continue;
+    }
+    // Labels are checked here so that a row with an unknown code is reported as a whole.
+    let labelIssue: RowIssue | undefined;
+    for (const [col, tax] of [
+      ['Entity', 'risk-entity'],
+      ['Intent', 'risk-intent'],
+      ['Timing', 'risk-timing'],
+      ['Domain', 'risk-domain'],
+      ['Sub-domain', 'risk-domain'],
+    ] as const) {
+      const raw = g(col);
+      if (raw && reg.get(tax).resolve(raw) === undefined)
+        labelIssue ??= { file: db.file, row: r.row, field: col, key: evId, message: `"${raw}" is not a code of taxonomy ${tax}` };
+    }
+    if (labelIssue) {
+      issues.push(labelIssue);
+      continue;
+    }
+    const n = (seen.get(evId) ?? 0) + 1;
+    seen.set(evId, n);
+    const key = n === 1 ? evId : `${evId}~${n}`;
+    const shape: Level = letter ? 'Additional evidence' : cat === 0 ? 'Paper' : sub === 0 ? 'Risk Category' : 'Risk Sub-Category';
+    if (shape !== level) anomalies.add('level-shape', 'Category level differs from what the Ev_ID suggests (the published level is kept)', `${evId} is "${level}"`);
+    rows.push({ t: r, v: Object.fromEntries(DB_COLUMNS.map((c) => [c, g(c)])), evId, key, paper, cat, sub, letter, level, catName: g('Risk category'), subName: g('Risk subcategory') });
+  }
+  for (const [evId, n] of seen) if (n > 1) anomalies.add('duplicate-ev-id', 'Ev_ID used by more than one row (later rows keyed "<Ev_ID>~2", "~3", …)', `${evId} ×${n}`);
+  if (idsFromEvId) anomalies.add('blank-ids', 'rows with blank Paper_ID/Cat_ID/SubCat_ID/AddEv_ID cells (taken from the Ev_ID)', undefined, idsFromEvId);
+  if (controlChars) anomalies.add('control-characters', 'cells with control characters (removed)', undefined, controlChars);
+
+  // ---------------------------------------------------------------- statements and hierarchy
+  const byPaper = new Map<number, RowInfo[]>();
+  for (const r of rows) {
+    let list = byPaper.get(r.paper);
+    if (!list) byPaper.set(r.paper, (list = []));
+    list.push(r);
+  }
+  let emptyDefinitions = 0;
+  let emptyText = 0;
+  for (const [paper, list] of byPaper) {
+    const doc = docs.get(paper)!.doc;
+    const paperRows = list.filter((r) => r.level === 'Paper');
+    if (paperRows.length) {
+      doc.input.meta = {
+        ...doc.input.meta,
+        paperRow: paperRows.map((p) =>
+          compact({
+            evId: p.evId,
+            riskCategory: p.catName,
+            riskSubcategory: p.subName,
+            description: p.v['Description'],
+            additionalEvidence: p.v['Additional ev.'],
+            pDef: p.v['P.Def'],
+            pAddEv: p.v['p.AddEv'],
+          }),
+        ),
+      };
+      if (paperRows.length > 1) anomalies.add('paper-rows', 'more than one "Paper" row for a document', `Paper_ID ${paper}`);
+    }
+    const risks = list.filter((r) => r.level !== 'Paper');
+    risks.forEach((r, i) => {
+      let parent: RowInfo | undefined;
+      const before = (x: RowInfo) => risks.indexOf(x) < i;
+      const pick = (cands: RowInfo[], sameNames: (c: RowInfo) => boolean) => {
+        if (cands.length <= 1) return cands[0];
+        const named = cands.filter(sameNames);
+        const pool = named.length ? named : cands;
+        const earlier = pool.filter(before);
+        return earlier.length ? earlier[earlier.length - 1] : pool[0];
+      };
+      if (r.level === 'Risk Sub-Category') {
+        parent = pick(
+          risks.filter((c) => c.level === 'Risk Category' && c.cat === r.cat),
+          (c) => c.catName === r.catName,
+        );
+        if (!parent) anomalies.add('orphan-subcategory', 'sub-category without a "Risk Category" row (kept without a parent)', r.evId);
+      } else if (r.level === 'Additional evidence') {
+        parent =
+          pick(
+            risks.filter((c) => c.level !== 'Additional evidence' && c.cat === r.cat && c.sub === r.sub && c !== r),
+            (c) => c.catName === r.catName && c.subName === r.subName,
+          ) ?? pick(risks.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
+        if (!parent) anomalies.add('orphan-evidence', 'additional evidence without the row it supports (kept without a parent)', r.evId);
+      }
+      if (parent === r) parent = undefined;
+      const desc = r.v['Description']!;
+      const addEv = r.v['Additional ev.']!;
+      const isEvidence = r.level === 'Additional evidence';
+      const text = isEvidence ? addEv || desc : desc;
+      if (!isEvidence && !desc) emptyDefinitions++;
+      if (!text) emptyText++;
+      const ref = (s: string) => (s ? (/^\d+$/.test(s) ? `p. ${s}` : s) : undefined);
+      if (/^\d{4}-\d{2}-\d{2}$/.test(r.v['P.Def']!) || /^\d{4}-\d{2}-\d{2}$/.test(r.v['p.AddEv']!))
+        anomalies.add('page-as-date', 'page reference stored as a date by the spreadsheet (kept as published)', r.evId);
+      const heading =
+        r.level === 'Risk Category'
+          ? []
+          : r.level === 'Risk Sub-Category'
+            ? [r.catName].filter(Boolean)
+            : [r.catName, r.subName].filter((x) => x && x !== '-');
+      const st: StatementInput = {
+        sourceKey: r.key,
+        kind: 'risk',
+        parentSourceKey: parent?.key,
+        ord: i,
+        name: isEvidence ? '' : r.level === 'Risk Category' ? r.catName : r.subName,
+        text,
+        headingPath: heading,
+        locator: compact({ ref: isEvidence ? ref(r.v['p.AddEv']!) ?? ref(r.v['P.Def']!) : ref(r.v['P.Def']!) }),
+        meta: compact({
+          evId: r.evId,
+          level: r.level,
+          quickRef: r.v['QuickRef'],
+          riskCategory: r.catName,
+          riskSubcategory: r.subName,
+          additionalEvidence: isEvidence ? undefined : addEv,
+          description: isEvidence ? desc : undefined,
+          pDef: r.v['P.Def'],
+          pAddEv: r.v['p.AddEv'],
+        }),
+      };
+      doc.statements.push(st);
+      doc.labels.push(...rowLabels(r, ctx, anomalies));
+    });
+  }
+  if (emptyDefinitions) anomalies.add('empty-description', 'category and sub-category rows with an empty Description', undefined, emptyDefinitions);
+  if (emptyText) anomalies.add('empty-text', 'statements with no text at all (kept; name and heading still identify them)', undefined, emptyText);
+
+  const documents = docOrder.map((id) => docs.get(id)!.doc);
+  return {
+    format: meta.format,
+    dataset: { ...info, meta: compact({ files: meta.files.map((f) => basename(f)), updated: meta.updated }) },
+    files: meta.files,
+    documents,
+    issues,
+    anomalies: anomalies.list(),
+  };
+}
+
+function rowLabels(r: RowInfo, ctx: ParseContext, anomalies: AnomalyLog): ParsedLabel[] {
+  const out: ParsedLabel[] = [];
+  const add = (taxonomy: string, raw: string) => {
+    const code = ctx.registry.get(taxonomy).resolve(raw)!;
+    out.push({ statementKey: r.key, taxonomy, code, human: true, source: 'imported', sourceValue: raw });
+  };
+  for (const [col, tax] of [
+    ['Entity', 'risk-entity'],
+    ['Intent', 'risk-intent'],
+    ['Timing', 'risk-timing'],
+  ] as const)
+    if (r.v[col]) add(tax, r.v[col]!);
+  const dom = r.v['Domain']!;
+  const sub = r.v['Sub-domain']!;
+  if (sub) {
+    add('risk-domain', sub);
+    if (dom) {
+      const t = ctx.registry.get('risk-domain');
+      const subCode = t.resolve(sub)!;
+      const domCode = t.resolve(dom)!;
+      if (t.node(subCode).path[0] !== domCode && subCode !== domCode)
+        anomalies.add('subdomain-outside-domain', 'sub-domain outside the row\'s domain (the sub-domain code is kept)', `${r.evId}: ${dom} / ${sub}`);
+    }
+  } else if (dom) add('risk-domain', dom);
+  return out;
+}

@@ -1,0 +1,228 @@
+// Principle sets in the AI Atlas Nexus YAML layout (principles_oecd.yaml, principles_australia.yaml,
+// principles_ibm_trust.yaml): a `documents` list and an `entries` list of principles that point to
+// their document through `hasDocumentation`. Each document becomes a govnav document of type
+// 'principles'; each entry a statement of kind 'principle', linked to topics in the same transaction.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { DocumentInput, StatementInput } from '../model/index.ts';
+import type { Db } from '../store/db.ts';
+import { upsertDataset, upsertDocument, upsertStatements, ValidationError, type UpsertStatus } from '../store/corpus.ts';
+import type { Lexicon } from '../topics/lexicon.ts';
+import { linkStatements, type LinkReport } from '../topics/link.ts';
+import type { CompiledLexicon } from '../topics/match.ts';
+
+export const PRINCIPLES_DATASET = {
+  id: 'ai-atlas-nexus-principles',
+  version: 'AI Atlas Nexus a8af9d7 (2026-07-02)',
+  licence: 'Apache-2.0',
+  attribution: 'AI Atlas Nexus, Copyright IBM, Apache License 2.0',
+  sourceUrl: 'https://github.com/IBM/ai-atlas-nexus',
+};
+
+const PACKAGING = 'Machine-readable copy from AI Atlas Nexus, Copyright IBM, Apache License 2.0.';
+
+/**
+ * What the YAML does not say about the documents we know: who published them, where, when, and
+ * under which terms. The YAML's `dateCreated` of the Australian and IBM sets is the catalogue's
+ * date (2024-10-11 for both), not the publication date, so the publication date is given here and
+ * the catalogue date kept in the document's meta.
+ */
+const KNOWN: Record<
+  string,
+  { organisation: string; jurisdiction: string; date?: string; licence: string; attribution: string; dateNote?: string }
+> = {
+  'doc-oecd-ai-principles': {
+    organisation: 'OECD',
+    jurisdiction: 'International',
+    licence: '© OECD',
+    attribution: `OECD, Recommendation of the Council on Artificial Intelligence (OECD AI Principles), adopted 2019, revised 2024. ${PACKAGING}`,
+    dateNote: 'adopted 2019-05-22; the text is the 2024 revision',
+  },
+  'doc-australia-ai-ethics-principles': {
+    organisation: 'Australian Government, Department of Industry, Science and Resources',
+    jurisdiction: 'Australia',
+    date: '2019-11',
+    licence: 'CC-BY-4.0',
+    attribution: `Australia's AI Ethics Principles, © Commonwealth of Australia, CC BY 4.0. ${PACKAGING}`,
+    dateNote: 'published November 2019; the dataset gives 2024-10-11 (its catalogue date)',
+  },
+  'doc-ibms-principles-for-trust-and-transparency': {
+    organisation: 'IBM',
+    jurisdiction: 'Global (company)',
+    date: '2018-05',
+    licence: 'Apache-2.0',
+    attribution: `IBM's Principles for Trust and Transparency, © IBM. ${PACKAGING}`,
+    dateNote: 'published May 2018; the dataset gives 2024-10-11 (its catalogue date)',
+  },
+};
+
+const DateLike = z.union([z.string(), z.number(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)));
+const YamlDocument = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    url: z.string().optional(),
+    dateCreated: DateLike.optional(),
+    organisation: z.string().optional(),
+    publisher: z.string().optional(),
+  })
+  .passthrough();
+const YamlEntry = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    type: z.string().optional(),
+    description: z.string().optional(),
+    hasDocumentation: z.array(z.string()).optional(),
+  })
+  .passthrough();
+const YamlFile = z.object({ documents: z.array(YamlDocument).min(1), entries: z.array(YamlEntry) }).passthrough();
+
+/** True when the file looks like a principle set in the AI Atlas Nexus layout. */
+export function detectPrinciplesYaml(path: string): boolean {
+  if (!/\.ya?ml$/i.test(path)) return false;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return false;
+  }
+  if (!/^documents:/m.test(text) || !/^entries:/m.test(text)) return false;
+  return /^\s*(?:-\s+)?type:\s*Principle\s*$/m.test(text);
+}
+
+export interface PrinciplesImportOptions {
+  /** Do everything in a transaction and roll it back: the report says what would change. */
+  dryRun?: boolean;
+  /** Link the statements to topics (default true). */
+  link?: boolean;
+  lexicon?: Lexicon | CompiledLexicon;
+  /** For documents govnav does not know: the publishing organisation, licence and attribution. */
+  organisation?: string;
+  licence?: string;
+  attribution?: string;
+}
+
+export interface PrinciplesImportReport {
+  file: string;
+  dryRun: boolean;
+  documents: { id: string; sourceKey: string; title: string; status: UpsertStatus; created: number; updated: number; unchanged: number; retired: number }[];
+  skipped: { entry: string; reason: string }[];
+  link?: LinkReport;
+}
+
+class DryRunRollback extends Error {}
+
+function where(file: string, what: string): string {
+  return `${basename(file)}: ${what}`;
+}
+
+function parseFile(path: string): z.output<typeof YamlFile> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ValidationError(basename(path), '(file)', `not readable YAML: ${(e as Error).message}`);
+  }
+  const r = YamlFile.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    const [list, idx] = i.path;
+    const item = typeof idx === 'number' ? ((raw as Record<string, { id?: string }[]>)[list as string]?.[idx]?.id ?? `#${idx + 1}`) : undefined;
+    const at = item ? `${String(list).replace(/s$/, '')} "${item}"` : '(file)';
+    throw new ValidationError(where(path, at), i.path.slice(2).map(String).join('.') || String(list ?? '(value)'), i.message);
+  }
+  return r.data;
+}
+
+function referenceOf(name: string): string | undefined {
+  const paren = /\((Principle\s+[\d.]+)\)\s*$/i.exec(name);
+  if (paren) return paren[1];
+  const num = /^(\d+)\.\s/.exec(name);
+  return num ? `Principle ${num[1]}` : undefined;
+}
+
+/** Import one principles YAML file into the store (one transaction). */
+export async function importPrinciplesYaml(store: { db: Db }, path: string, opts: PrinciplesImportOptions = {}): Promise<PrinciplesImportReport> {
+  const data = parseFile(path);
+  const report: PrinciplesImportReport = { file: path, dryRun: !!opts.dryRun, documents: [], skipped: [] };
+  const docIds = new Set(data.documents.map((d) => d.id));
+  const perDoc = new Map<string, z.output<typeof YamlEntry>[]>();
+  for (const e of data.entries) {
+    if (e.type && e.type.toLowerCase() !== 'principle') {
+      report.skipped.push({ entry: e.id, reason: `type "${e.type}" is not Principle` });
+      continue;
+    }
+    const docs = e.hasDocumentation ?? (data.documents.length === 1 ? [data.documents[0]!.id] : []);
+    if (!docs.length) throw new ValidationError(where(path, `entry "${e.id}"`), 'hasDocumentation', 'missing, and the file has several documents');
+    const doc = docs.find((d) => docIds.has(d));
+    if (!doc) throw new ValidationError(where(path, `entry "${e.id}"`), 'hasDocumentation', `names no document of this file (${docs.join(', ')})`);
+    if (!(e.description ?? '').trim() && !e.name.trim()) {
+      report.skipped.push({ entry: e.id, reason: 'no name and no text' });
+      continue;
+    }
+    const list = perDoc.get(doc);
+    if (list) list.push(e);
+    else perDoc.set(doc, [e]);
+  }
+
+  const run = async (db: Db) => {
+    await upsertDataset(db, PRINCIPLES_DATASET);
+    const linkIds: string[] = [];
+    for (const d of data.documents) {
+      const known = KNOWN[d.id];
+      const organisation = known?.organisation ?? opts.organisation ?? d.organisation ?? d.publisher;
+      const date = known?.date ?? d.dateCreated;
+      const year = date && /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : undefined;
+      const doc: DocumentInput = {
+        sourceKey: d.id,
+        title: d.name,
+        organisation,
+        date,
+        year,
+        docType: 'principles',
+        jurisdiction: known?.jurisdiction,
+        language: 'en',
+        url: d.url,
+        abstract: d.description?.trim() || undefined,
+        provenance: {
+          dataset: PRINCIPLES_DATASET.id,
+          datasetVersion: PRINCIPLES_DATASET.version,
+          licence: known?.licence ?? opts.licence ?? 'unspecified (see the source)',
+          attribution:
+            known?.attribution ?? opts.attribution ?? `${d.name}${organisation ? `, ${organisation}` : ''}${d.url ? `, ${d.url}` : ''}. ${PACKAGING}`,
+          sourceUrl: PRINCIPLES_DATASET.sourceUrl,
+        },
+        meta: { sourceFile: basename(path), datasetDate: d.dateCreated, ...(known?.dateNote ? { dateNote: known.dateNote } : {}) },
+      };
+      const { id, status } = await upsertDocument(db, doc, where(path, 'document'));
+      const statements: StatementInput[] = (perDoc.get(d.id) ?? []).map((e, i) => ({
+        sourceKey: e.id,
+        kind: 'principle',
+        ord: i,
+        name: e.name.trim(),
+        text: (e.description ?? '').trim(),
+        locator: referenceOf(e.name) ? { ref: referenceOf(e.name) } : {},
+        language: 'en',
+        meta: { sourceId: e.id, ...(e.type ? { type: e.type } : {}) },
+      }));
+      const r = await upsertStatements(db, id, statements, { retireMissing: true, where: where(path, `document "${d.id}"`) });
+      linkIds.push(...r.ids.values());
+      report.documents.push({ id, sourceKey: d.id, title: d.name, status, created: r.created, updated: r.updated, unchanged: r.unchanged, retired: r.retired });
+    }
+    if (opts.link !== false) report.link = await linkStatements(db, linkIds, { lexicon: opts.lexicon });
+  };
+
+  try {
+    await store.db.transaction(async (tx) => {
+      await run(tx);
+      if (opts.dryRun) throw new DryRunRollback();
+    });
+  } catch (e) {
+    if (!(e instanceof DryRunRollback)) throw e;
+  }
+  return report;
+}

@@ -1,0 +1,151 @@
+// Writing a parsed dataset into the store: one transaction for the whole import, so a failure
+// (or a dry run) leaves the database exactly as it was.
+import type { StatementKind } from '../model/index.ts';
+import {
+  insertClassifications,
+  retireMissingDocuments,
+  upsertDataset,
+  upsertDocument,
+  upsertStatements,
+  type Db,
+  type NewClassification,
+  type Store,
+} from '../store/index.ts';
+import { ImportError, type Anomaly, type ParsedDataset, type RowIssue } from './types.ts';
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  /** Called as statements are written (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  retired: number;
+  skipped: number;
+}
+
+export interface ImportSummary {
+  format: string;
+  dataset: { id: string; version: string; previousVersion?: string; licence: string };
+  files: string[];
+  dryRun: boolean;
+  documents: Counts;
+  statements: Counts & { byKind: Partial<Record<StatementKind, number>> };
+  labels: { inserted: number; unchanged: number; byTaxonomy: Record<string, number> };
+  skipped: RowIssue[];
+  /** True when rows were skipped, so nothing was retired (a skipped row is not a removed row). */
+  retirementSuspended: boolean;
+  anomalies: Anomaly[];
+  ms: number;
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('dry run: rolled back');
+  }
+}
+
+const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, retired: 0, skipped: 0 });
+
+export async function writeParsed(store: Store, parsed: ParsedDataset, opts: ImportOptions = {}): Promise<ImportSummary> {
+  const start = Date.now();
+  if (parsed.issues.length && !opts.skipInvalid)
+    throw new ImportError(
+      `${parsed.issues.length} invalid row${parsed.issues.length === 1 ? '' : 's'}; nothing was imported. ` +
+        'Fix the file, or run again with --skip-invalid to import the valid rows and list the others:',
+      parsed.issues,
+    );
+  const suspended = parsed.issues.length > 0;
+  const byKind: Partial<Record<StatementKind, number>> = {};
+  const byTaxonomy: Record<string, number> = {};
+  for (const d of parsed.documents) {
+    for (const s of d.statements) byKind[s.kind] = (byKind[s.kind] ?? 0) + 1;
+    for (const l of d.labels) byTaxonomy[l.taxonomy] = (byTaxonomy[l.taxonomy] ?? 0) + 1;
+  }
+  const summary: ImportSummary = {
+    format: parsed.format,
+    dataset: { id: parsed.dataset.id, version: parsed.dataset.version, licence: parsed.dataset.licence },
+    files: parsed.files,
+    dryRun: !!opts.dryRun,
+    documents: zero(),
+    statements: { ...zero(), byKind },
+    labels: { inserted: 0, unchanged: 0, byTaxonomy },
+    skipped: parsed.issues,
+    retirementSuspended: suspended,
+    anomalies: parsed.anomalies,
+    ms: 0,
+  };
+  summary.statements.skipped = parsed.issues.length;
+  summary.documents.skipped = parsed.skippedDocumentKeys?.length ?? 0;
+  const total = parsed.documents.reduce((n, d) => n + d.statements.length, 0);
+
+  const work = async (tx: Db) => {
+    const [prev] = await tx.query<{ version: string }>('SELECT version FROM datasets WHERE id = $1', [parsed.dataset.id]);
+    if (prev && prev.version !== parsed.dataset.version) summary.dataset.previousVersion = prev.version;
+    await upsertDataset(tx, {
+      ...parsed.dataset,
+      meta: { ...(parsed.dataset.meta ?? {}), format: parsed.format, statements: total, documents: parsed.documents.length },
+    });
+    const keepDocs: string[] = [];
+    const labels: NewClassification[] = [];
+    let done = 0;
+    for (const d of parsed.documents) {
+      const doc = await upsertDocument(tx, d.input, `${parsed.files[0] ?? 'import'}: document`);
+      keepDocs.push(doc.id);
+      summary.documents[doc.status]++;
+      const rep = await upsertStatements(tx, doc.id, d.statements, {
+        retireMissing: !suspended,
+        where: `document "${d.input.sourceKey}"`,
+      });
+      summary.statements.created += rep.created;
+      summary.statements.updated += rep.updated;
+      summary.statements.unchanged += rep.unchanged;
+      summary.statements.retired += rep.retired;
+      for (const l of d.labels) {
+        const statementId = rep.ids.get(l.statementKey);
+        if (!statementId) throw new Error(`internal: label for unknown statement "${l.statementKey}" in ${d.input.sourceKey}`);
+        labels.push({
+          statementId,
+          taxonomy: l.taxonomy,
+          code: l.code,
+          source: l.source ?? 'imported',
+          human: l.human,
+          sourceValue: l.sourceValue,
+          model: l.model,
+          confidence: l.confidence,
+          reasoning: l.reasoning,
+          reviewer: l.reviewer,
+        });
+      }
+      done += d.statements.length;
+      opts.onProgress?.(done, total);
+    }
+    for (let i = 0; i < labels.length; i += 5000) {
+      const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + 5000), { skipIdentical: true });
+      summary.labels.inserted += r.inserted;
+      summary.labels.unchanged += r.unchanged;
+    }
+    if (!suspended) {
+      const [gone] = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id
+         WHERE d.dataset = $1 AND d.retired_at IS NULL AND NOT (d.id = ANY($2::text[])) AND s.retired_at IS NULL`,
+        [parsed.dataset.id, keepDocs],
+      );
+      summary.documents.retired = await retireMissingDocuments(tx, parsed.dataset.id, keepDocs);
+      summary.statements.retired += gone!.n;
+    }
+    summary.ms = Date.now() - start;
+    if (opts.dryRun) throw new DryRunRollback(summary);
+    return summary;
+  };
+  try {
+    return await store.db.transaction(work);
+  } catch (e) {
+    if (e instanceof DryRunRollback) return e.summary;
+    throw e;
+  }
+}
