@@ -1,0 +1,211 @@
+// The statement page, /m/<id>, for mitigations, principles and risks: its category with the
+// category's description and parent, the verbatim excerpt, the reasoning of the label, the
+// statement's children and the rest of its document in source order, the document block with
+// licence and attribution, every other label with its provenance, where in the document it sits,
+// and a box to cite it.
+import type { Hono } from 'hono';
+import { statementCitation } from '../../cite/index.ts';
+import type { Lang, StatementKind } from '../../model/index.ts';
+import { classificationsOf, getDocument, getStatement, ID_PATTERN, type ClassificationRow } from '../../store/index.ts';
+import type { Taxonomy } from '../../taxonomy/index.ts';
+import type { AppContext, AppEnv } from '../context.ts';
+import { fmtNumber, html, L, type Html } from '../html.ts';
+import { t } from '../i18n.ts';
+import { explained, renderPage } from '../layout.ts';
+import { citeBox } from '../components/cite.ts';
+import { documentBlock } from '../components/document.ts';
+import { chip, labelBlock, LS, otherLabels, primaryTaxonomies, provenance, taxName } from '../components/labels.ts';
+import { currentLabelsOn, KIND, KIND_HELP, statementTree, titleOf, type ListStatement } from '../components/statements.ts';
+
+const S = {
+  reasoning: { en: 'Reasoning', zh: '理由' },
+  reasoningHelp: {
+    en: 'Why the label was chosen, as recorded with the label (a model’s explanation or a coder’s note).',
+    zh: '选择该标签的理由，随标签一并记录（模型的解释或编码人员的说明）。',
+  },
+  noReasoning: { en: 'No reasoning was recorded with this label.', zh: '此标签未记录理由。' },
+  category: { en: 'Category', zh: '类别' },
+  children: { en: 'Parts of this statement', zh: '本条目的组成部分' },
+  siblings: { en: 'Statements of this document', zh: '本文件的条目' },
+  siblingsHelp: { en: 'In source order; this statement is highlighted.', zh: '按原文顺序排列；本条目已高亮。' },
+  more: { en: 'The document has {n} statements; see them all on the document page.', zh: '该文件共有 {n} 个条目；请在文件页面查看全部。' },
+  classification: { en: 'Classification', zh: '分类' },
+  alsoClassified: { en: 'Also classified on', zh: '其他分类体系' },
+  location: { en: 'Where in the document', zh: '在文件中的位置' },
+  section: { en: 'Section', zh: '章节' },
+  page: { en: 'Page', zh: '页码' },
+  chars: { en: 'Characters', zh: '字符位置' },
+  ref: { en: 'Reference', zh: '引用位置' },
+  noLocation: { en: 'The source gives no page or section for this statement.', zh: '来源未给出此条目的页码或章节。' },
+  retired: {
+    en: 'This statement is no longer in the current version of its source dataset. Its page is kept so that citations keep working.',
+    zh: '此条目已不在其来源数据集的当前版本中。为保证引用有效，页面予以保留。',
+  },
+  primaryRisk: { en: 'Primary risk domain', zh: '主要风险领域' },
+  excerpt: { en: 'Text', zh: '原文' },
+  excerptHelp: { en: 'Verbatim from the source; not edited by govnav.', zh: '逐字摘自来源，govnav 未作改动。' },
+  principleBy: { en: 'published by', zh: '发布者' },
+} as const;
+
+/** The taxonomies shown in the classification column, in the order a reader scans them. */
+const SIDE_ORDER: Record<StatementKind, string[]> = {
+  mitigation: ['lifecycle', 'actor', 'nist-ai-rmf', 'risk-domain'],
+  risk: ['risk-entity', 'risk-intent', 'risk-timing'],
+  principle: [],
+};
+
+export function register(app: Hono<AppEnv>, ctx: AppContext): void {
+  app.get('/m/:id', async (c) => {
+    const lang = c.get('lang');
+    const id = c.req.param('id');
+    if (!ID_PATTERN.test(id) || id.startsWith('D')) return c.notFound();
+    const db = ctx.store.db;
+    const reg = ctx.store.taxonomies;
+    const st = await getStatement(db, id);
+    if (!st) return c.notFound();
+    const [doc, labels, siblings] = await Promise.all([
+      getDocument(db, st.document_id),
+      classificationsOf(db, [id]),
+      db.query<ListStatement & { n: number }>(
+        `SELECT id, kind, parent_id, ord, name, left(text, 400) AS text, language, count(*) OVER ()::int AS n
+         FROM statements WHERE document_id = $1 AND (retired_at IS NULL OR id = $2) ORDER BY ord, id LIMIT 300`,
+        [st.document_id, id],
+      ),
+    ]);
+    if (!doc) return c.notFound();
+    const byTax = new Map<string, ClassificationRow[]>();
+    for (const l of labels) {
+      const list = byTax.get(l.taxonomy);
+      if (list) list.push(l);
+      else byTax.set(l.taxonomy, [l]);
+    }
+    const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
+    const sibLabels = await currentLabelsOn(db, siblings.map((s) => s.id), primaryIds);
+    const children = siblings.filter((s) => s.parent_id === id);
+    const total = siblings[0]?.n ?? 0;
+
+    // The main category: mitigation-v2 when labelled there, else mitigation-v1; risk-domain for risks.
+    let primTax: Taxonomy | undefined;
+    let prim: ClassificationRow | undefined;
+    for (const tid of primaryIds) {
+      const cur = byTax.get(tid)?.find((l) => l.is_current);
+      if (cur) {
+        primTax = reg.get(tid);
+        prim = cur;
+        break;
+      }
+    }
+    if (!primTax && primaryIds.length) primTax = reg.get(primaryIds[0]!);
+
+    const base = ctx.config.baseUrl;
+    const cite = statementCitation(st, doc, { baseUrl: base });
+    const title = titleOf(st, 120);
+
+    const categoryBlock: Html = primTax
+      ? prim
+        ? categoryHeader(primTax, prim, byTax.get(primTax.id) ?? [], lang)
+        : html`<div class="category"><p class="small sans">${taxName(primTax, lang)}: <span class="not-labelled">${L(lang, LS.notLabelled)}</span></p></div>`
+      : html``;
+
+    const sideIds = [
+      ...SIDE_ORDER[st.kind],
+      ...primaryIds.filter((x) => x !== primTax?.id),
+      ...reg
+        .forKind(st.kind)
+        .map((x) => x.id)
+        .filter((x) => !SIDE_ORDER[st.kind].includes(x) && !primaryIds.includes(x)),
+    ].filter((x, i, a) => reg.has(x) && a.indexOf(x) === i && reg.get(x).data.appliesTo.includes(st.kind));
+    // Labels on taxonomies that do not apply to this kind (rare, but shown rather than hidden).
+    for (const tid of byTax.keys()) if (!sideIds.includes(tid) && tid !== primTax?.id && reg.has(tid)) sideIds.push(tid);
+
+    const loc = locationRows(st, lang);
+    const body = html`${st.retired_at ? html`<p class="notice error" role="status">${L(lang, S.retired)}</p>` : ''}
+<article class="statement" aria-labelledby="st-title">
+<p class="kicker sans small"><abbr class="explained" title="${L(lang, KIND_HELP[st.kind])}">${L(lang, KIND[st.kind])}</abbr> <span class="code">${st.id}</span>${
+      st.kind === 'principle' ? html` · ${L(lang, S.principleBy)} <span lang="${doc.language}">${doc.organisation || doc.authors || ''}</span>` : ''
+    }</p>
+<h1 id="st-title" lang="${st.language}">${title}</h1>
+<div class="grid grid-2">
+<div class="main-col">
+${categoryBlock}
+<section aria-labelledby="excerpt-h">
+  <h2 id="excerpt-h" class="visually-hidden">${L(lang, S.excerpt)}</h2>
+  <blockquote class="excerpt" lang="${st.language}" title="${L(lang, S.excerptHelp)}">${st.text || st.name}</blockquote>
+  ${loc.length ? html`<dl class="kv location small">${loc}</dl>` : ''}
+</section>
+${
+  prim
+    ? html`<section aria-labelledby="reason-h"><h2 id="reason-h">${explained(L(lang, S.reasoning), L(lang, S.reasoningHelp))}</h2>
+  ${prim.reasoning ? html`<p class="reasoning">${prim.reasoning}</p>` : html`<p class="muted small">${L(lang, S.noReasoning)}</p>`}
+  <p>${provenance(prim, lang)}</p></section>`
+    : ''
+}
+${
+  children.length
+    ? html`<section aria-labelledby="children-h"><h2 id="children-h">${L(lang, S.children)}</h2>
+  ${statementTree(children.map((x) => ({ ...x, parent_id: null })), sibLabels, reg, lang, { snippets: true })}</section>`
+    : ''
+}
+<section aria-labelledby="siblings-h"><h2 id="siblings-h">${L(lang, S.siblings)}</h2>
+  <p class="small muted sans">${L(lang, S.siblingsHelp)}</p>
+  ${statementTree(siblings, sibLabels, reg, lang, { current: id })}
+  ${total > siblings.length ? html`<p class="sans small"><a href="/d/${doc.id}">${L(lang, S.more).replace('{n}', fmtNumber(total, lang))}</a></p>` : ''}
+</section>
+</div>
+<aside class="aside" aria-label="${L(lang, S.classification)}">
+${documentBlock(doc, lang)}
+${
+  sideIds.length
+    ? html`<section aria-labelledby="class-h"><h2 id="class-h">${L(lang, S.classification)}</h2>
+  ${sideIds.map((tid) => labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && st.kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined }))}
+</section>`
+    : ''
+}
+${citeBox(st.id, cite, lang)}
+</aside>
+</div>
+</article>`;
+    return c.html(
+      renderPage(c, {
+        title,
+        body,
+        description: titleOf(st, 200),
+        head: html`<link rel="canonical" href="${cite.url}"><link rel="alternate" type="application/vnd.citationstyles.csl+json" href="/cite/${st.id}.json">`,
+        crumbs: [
+          [t(lang, 'home'), '/'],
+          [t(lang, 'documents'), '/d'],
+          [titleOf({ name: doc.title, text: '' }, 60), `/d/${doc.id}`],
+          [st.id],
+        ],
+      }),
+    );
+  });
+}
+
+/** The category at the top of the page: code and name, the node's description, and "Also in <parent>". */
+function categoryHeader(tax: Taxonomy, label: ClassificationRow, all: ClassificationRow[], lang: Lang): Html {
+  if (!tax.has(label.code)) return html``;
+  const node = tax.node(label.code);
+  const parent = node.parent ? tax.node(node.parent) : undefined;
+  const others = all.filter((l) => l !== label);
+  return html`<div class="category" data-taxonomy="${tax.id}">
+  <p class="small sans muted"><abbr class="explained" title="${L(lang, tax.data.description)}">${taxName(tax, lang)}</abbr></p>
+  <p class="category-label">${chip(tax, label.code, lang)}</p>
+  ${node.description ? html`<p class="category-desc">${L(lang, node.description)}</p>` : ''}
+  ${parent ? html`<p class="also-in sans small">${t(lang, 'alsoIn')} ${chip(tax, parent.code, lang)}</p>` : ''}
+  ${others.length ? otherLabels(tax, others, lang) : ''}
+</div>`;
+}
+
+function locationRows(
+  st: { heading_path: string[]; page: number | null; page_end: number | null; char_start: number | null; char_end: number | null; locator_ref: string | null; language: string },
+  lang: Lang,
+): Html[] {
+  const out: Html[] = [];
+  if (st.heading_path.length) out.push(html`<dt>${L(lang, S.section)}</dt><dd lang="${st.language}">${st.heading_path.join(' › ')}</dd>`);
+  if (st.page) out.push(html`<dt>${L(lang, S.page)}</dt><dd>${st.page_end && st.page_end !== st.page ? `${st.page}–${st.page_end}` : String(st.page)}</dd>`);
+  if (st.char_start !== null && st.char_end !== null) out.push(html`<dt>${L(lang, S.chars)}</dt><dd>${st.char_start}–${st.char_end}</dd>`);
+  if (st.locator_ref) out.push(html`<dt>${L(lang, S.ref)}</dt><dd>${st.locator_ref}</dd>`);
+  if (!out.length) out.push(html`<dt>${L(lang, S.location)}</dt><dd class="muted">${L(lang, S.noLocation)}</dd>`);
+  return out;
+}
