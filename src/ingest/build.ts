@@ -1,0 +1,60 @@
+// Assembles the extracted plain text from reader blocks and records each block's character span.
+import type { Block, RawBlock } from './types.ts';
+
+/** Collapse runs of spaces and tabs, trim each line, and drop empty lines (keeps single line breaks). */
+export function tidyLines(s: string): string {
+  return s
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\t ]+/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0)
+    .join('\n');
+}
+
+/** All whitespace (including line breaks) collapsed to single spaces. */
+export function tidyInline(s: string): string {
+  return s.replace(/[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+/g, ' ').trim();
+}
+
+export class TextBuilder {
+  private parts: string[] = [];
+  private length = 0;
+  readonly blocks: Block[] = [];
+
+  /**
+   * Append a block. `prefix` (e.g. a list marker) is written before the block text but is not part
+   * of its span. Blocks whose text is empty are skipped.
+   */
+  add(block: RawBlock, prefix = ''): void {
+    const text = block.text.trim();
+    if (!text) return;
+    if (this.length > 0) this.push('\n\n');
+    if (prefix) this.push(prefix);
+    const start = this.length;
+    this.push(text);
+    this.blocks.push({ ...block, text, start, end: this.length } as Block);
+  }
+
+  private push(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+  }
+
+  get text(): string {
+    return this.parts.join('');
+  }
+}
+
+/** Marker prefix for an item in the extracted text: the marker itself, indented by depth. */
+export function itemPrefix(b: RawBlock): string {
+  if (b.kind !== 'item') return '';
+  const indent = '  '.repeat(b.depth);
+  return indent + (b.marker ?? '•') + ' ';
+}
+
+export function buildText(blocks: RawBlock[]): { text: string; blocks: Block[] } {
+  const tb = new TextBuilder();
+  for (const b of blocks) tb.add(b, itemPrefix(b));
+  return { text: tb.text, blocks: tb.blocks };
+}

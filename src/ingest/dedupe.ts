@@ -1,0 +1,86 @@
+// Fingerprints and MinHash signatures. A document's fingerprint is the SHA-256 of its extracted text
+// with all whitespace removed (NFKC, lower case), so copies that differ only in spacing or line
+// breaks match exactly. MinHash over word 3-shingles (CJK characters count as words) estimates the
+// Jaccard similarity of two texts; LSH bands make near-duplicate candidates cheap to find.
+import { createHash } from 'node:crypto';
+import { squash } from './segment.ts';
+
+export const NUM_HASHES = 128;
+export const BANDS = 16;
+const ROWS = NUM_HASHES / BANDS;
+export const NEAR_DUPLICATE_THRESHOLD = 0.9;
+/** Statements with fewer tokens than this are not compared (too short to mean much). */
+export const MIN_TOKENS = 5;
+
+export function fingerprint(text: string): string {
+  return createHash('sha256').update(squash(text)).digest('hex');
+}
+
+export function tokens(text: string): string[] {
+  return text.normalize('NFKC').toLowerCase().match(/[\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]|[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Word 3-shingles (or the tokens themselves for very short texts), hashed to 32 bits. */
+export function shingles(text: string, k = 3): Set<number> {
+  const t = tokens(text);
+  const out = new Set<number>();
+  if (t.length < k) {
+    for (const w of t) out.add(fnv(w));
+    return out;
+  }
+  for (let i = 0; i + k <= t.length; i++) out.add(fnv(t.slice(i, i + k).join(' ')));
+  return out;
+}
+
+function fnv(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+// One 32-bit mixing function per hash, seeded differently (a murmur3-style finaliser).
+const SEEDS = Array.from({ length: NUM_HASHES }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) ^ 0x5bd1e995) >>> 0);
+function mix(x: number, seed: number): number {
+  let h = (x ^ seed) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function minhash(sh: Set<number>): number[] {
+  const sig = new Array<number>(NUM_HASHES).fill(0xffffffff);
+  for (const x of sh)
+    for (let i = 0; i < NUM_HASHES; i++) {
+      const v = mix(x, SEEDS[i]!);
+      if (v < sig[i]!) sig[i] = v;
+    }
+  return sig;
+}
+
+export function similarity(a: number[], b: number[]): number {
+  let same = 0;
+  for (let i = 0; i < NUM_HASHES; i++) if (a[i] === b[i]) same++;
+  return same / NUM_HASHES;
+}
+
+/** LSH band keys: statements sharing any band key are candidates. */
+export function bandKeys(sig: number[]): string[] {
+  const out: string[] = [];
+  for (let b = 0; b < BANDS; b++) {
+    let h = 0x811c9dc5 ^ b;
+    for (let r = 0; r < ROWS; r++) h = Math.imul(h ^ sig[b * ROWS + r]!, 0x01000193);
+    out.push(`${b}:${(h >>> 0).toString(36)}`);
+  }
+  return out;
+}
+
+export function signatureOf(text: string): number[] | undefined {
+  if (tokens(text).length < MIN_TOKENS) return undefined;
+  return minhash(shingles(text));
+}

@@ -1,0 +1,222 @@
+// HTML → blocks with linkedom. Scripts, styles, navigation, page header/footer, asides, forms and
+// elements whose class/id names them as boilerplate (cookie banners, menus, share bars …) are
+// dropped. The main content is <main>/[role=main]/a single <article> when the page marks it, else
+// what @mozilla/readability picks. Headings h1–h6, paragraphs, list items (nested lists keep their
+// depth, <ol> their numbers), table rows and definition lists become blocks.
+import { parseHTML } from 'linkedom';
+import { Readability } from '@mozilla/readability';
+import { buildText, tidyInline } from '../build.ts';
+import { normaliseMetaDate, usefulTitle } from '../detect.ts';
+import type { DetectedMeta, Extracted, Format, RawBlock } from '../types.ts';
+
+type El = Element;
+
+const DROP_TAGS = [
+  'script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'nav', 'header', 'footer',
+  'aside', 'form', 'button', 'select', 'input', 'textarea', 'dialog', 'menu', 'head', 'link', 'meta',
+];
+const DROP_ROLES = ['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog', 'alert'];
+const BOILERPLATE_TOKENS = new Set([
+  'nav', 'navbar', 'navigation', 'menu', 'breadcrumb', 'breadcrumbs', 'cookie', 'cookies', 'cookie-banner', 'consent',
+  'sidebar', 'share', 'sharing', 'social', 'skip-link', 'skiplink', 'site-header', 'site-footer', 'footer', 'subscribe',
+  'newsletter', 'advert', 'advertisement', 'ads', 'promo', 'related-posts', 'toc-sidebar', 'visually-hidden', 'sr-only',
+]);
+const INLINE = new Set([
+  'a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'dfn', 'em', 'font', 'i', 'kbd', 'label', 'mark', 'q', 's',
+  'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var', 'wbr', 'del', 'ins', 'img', 'br',
+]);
+
+function isBoilerplate(el: El): boolean {
+  const role = el.getAttribute('role');
+  if (role && DROP_ROLES.includes(role.toLowerCase())) return true;
+  if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true') return true;
+  const style = el.getAttribute('style');
+  if (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
+  const names = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`.toLowerCase().split(/\s+/);
+  return names.some((n) => BOILERPLATE_TOKENS.has(n) || n.startsWith('cookie'));
+}
+
+function clean(root: El | Document): void {
+  for (const el of [...root.querySelectorAll(DROP_TAGS.join(','))]) el.remove();
+  for (const el of [...root.querySelectorAll('*')]) if (el.isConnected !== false && isBoilerplate(el)) el.remove();
+}
+
+function metaContent(doc: Document, names: string[]): string | undefined {
+  for (const n of names) {
+    const el = doc.querySelector(`meta[name="${n}" i], meta[property="${n}" i]`) ?? doc.querySelector(`meta[name="${n}"], meta[property="${n}"]`);
+    const v = el?.getAttribute('content')?.trim();
+    if (v) return v;
+  }
+  return undefined;
+}
+
+function headMeta(doc: Document): DetectedMeta {
+  const meta: DetectedMeta = {};
+  meta.title =
+    usefulTitle(metaContent(doc, ['citation_title', 'dc.title', 'og:title'])) ??
+    usefulTitle(doc.querySelector('title')?.textContent) ??
+    usefulTitle(doc.querySelector('h1')?.textContent);
+  meta.date = normaliseMetaDate(
+    metaContent(doc, ['citation_publication_date', 'citation_date', 'dc.date', 'dcterms.date', 'dcterms.issued', 'article:published_time', 'date', 'pubdate']),
+  );
+  meta.author = metaContent(doc, ['citation_author', 'author', 'dc.creator']);
+  const lang = doc.documentElement?.getAttribute('lang');
+  if (lang) meta.language = lang.split(/[-_]/)[0]!.toLowerCase();
+  return meta;
+}
+
+/** Text of an element for a block: inline content flattened, whitespace collapsed. */
+function textOf(el: Node, skipLists = false): string {
+  const parts: string[] = [];
+  const rec = (n: Node) => {
+    if (n.nodeType === 3) parts.push(n.textContent ?? '');
+    else if (n.nodeType === 1) {
+      const tag = (n as El).tagName.toLowerCase();
+      if (skipLists && (tag === 'ul' || tag === 'ol')) return;
+      if (tag === 'img') {
+        parts.push((n as El).getAttribute('alt') ?? '');
+        return;
+      }
+      const block = !INLINE.has(tag);
+      if (block || tag === 'br') parts.push(' ');
+      for (const c of n.childNodes) rec(c);
+      if (block) parts.push(' ');
+    }
+  };
+  rec(el);
+  return tidyInline(parts.join(''));
+}
+
+function olMarker(type: string | null, n: number): string {
+  if (type === 'a') return String.fromCharCode(96 + ((n - 1) % 26) + 1) + '.';
+  if (type === 'A') return String.fromCharCode(64 + ((n - 1) % 26) + 1) + '.';
+  if (type === 'i' || type === 'I') {
+    const r = toRoman(n);
+    return (type === 'i' ? r.toLowerCase() : r) + '.';
+  }
+  return `${n}.`;
+}
+
+function toRoman(n: number): string {
+  const t: [number, string][] = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  let s = '';
+  for (const [v, r] of t) while (n >= v) (s += r), (n -= v);
+  return s;
+}
+
+/** Walk the content element and collect blocks. */
+export function blocksOf(root: Node): RawBlock[] {
+  const blocks: RawBlock[] = [];
+  let inline: string[] = [];
+  const flush = () => {
+    const t = tidyInline(inline.join(''));
+    if (t) blocks.push({ kind: 'paragraph', text: t });
+    inline = [];
+  };
+  const list = (el: El, depth: number) => {
+    const ordered = el.tagName.toLowerCase() === 'ol';
+    let n = Number(el.getAttribute('start') ?? 1) || 1;
+    for (const li of el.children) {
+      const tag = li.tagName.toLowerCase();
+      if (tag === 'ul' || tag === 'ol') {
+        list(li, depth + 1);
+        continue;
+      }
+      if (tag !== 'li') continue;
+      const v = li.getAttribute('value');
+      if (v && Number(v)) n = Number(v);
+      blocks.push({ kind: 'item', depth, ordered, marker: ordered ? olMarker(el.getAttribute('type'), n) : '•', text: textOf(li, true) });
+      n++;
+      for (const sub of li.querySelectorAll('ul, ol')) {
+        // Only lists directly inside this item (not lists inside those lists).
+        let p = sub.parentElement;
+        while (p && p !== li && p.tagName.toLowerCase() !== 'ul' && p.tagName.toLowerCase() !== 'ol') p = p.parentElement;
+        if (p === li) list(sub, depth + 1);
+      }
+    }
+  };
+  const walk = (node: Node) => {
+    for (const c of node.childNodes) {
+      if (c.nodeType === 3) {
+        inline.push(c.textContent ?? '');
+        continue;
+      }
+      if (c.nodeType !== 1) continue;
+      const el = c as El;
+      const tag = el.tagName.toLowerCase();
+      if (INLINE.has(tag)) {
+        inline.push(tag === 'br' ? ' ' : ' ' + textOf(el) + ' ');
+        continue;
+      }
+      flush();
+      if (/^h[1-6]$/.test(tag)) blocks.push({ kind: 'heading', level: Number(tag[1]), text: textOf(el) });
+      else if (tag === 'p' || tag === 'dt' || tag === 'dd' || tag === 'caption' || tag === 'figcaption' || tag === 'summary')
+        blocks.push({ kind: 'paragraph', text: textOf(el) });
+      else if (tag === 'ul' || tag === 'ol') list(el, 0);
+      else if (tag === 'tr') {
+        const cells = [...el.children].map((td) => textOf(td)).filter(Boolean);
+        if (cells.length) blocks.push({ kind: 'paragraph', text: cells.join(' | ') });
+      } else if (tag === 'pre') {
+        for (const chunk of (el.textContent ?? '').split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: tidyInline(chunk) });
+      } else if (tag === 'hr') {
+        /* a break, nothing else */
+      } else walk(el);
+      flush();
+    }
+  };
+  walk(root);
+  flush();
+  return blocks.filter((b) => b.text.length > 0);
+}
+
+export interface HtmlOptions {
+  /** Pick the main content and drop boilerplate (web pages); false for converted DOCX. */
+  mainContent?: boolean;
+  format?: Format;
+}
+
+export function readHtml(html: string, opts: HtmlOptions = {}): Extracted {
+  const main = opts.mainContent !== false;
+  const { document } = parseHTML(html);
+  const meta = main ? headMeta(document) : {};
+  const notes: string[] = [];
+  let root: Node | null = document.body ?? document.documentElement;
+  if (main) {
+    clean(document);
+    const marked = document.querySelector('main, [role="main"]') ?? (document.querySelectorAll('article').length === 1 ? document.querySelector('article') : null);
+    if (marked) root = marked;
+    else {
+      // Readability works on its own copy (it rewrites the tree).
+      const { document: copy } = parseHTML(html);
+      clean(copy);
+      let article: { content?: string | null } | null = null;
+      try {
+        article = new Readability(copy as unknown as Document, { charThreshold: 200, keepClasses: false }).parse();
+      } catch {
+        article = null;
+      }
+      if (article?.content) {
+        const { document: picked } = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`);
+        const pickedBlocks = blocksOf(picked.body);
+        const allBlocks = root ? blocksOf(root) : [];
+        // Readability can be too eager on short, well-structured pages; keep its pick only when it
+        // holds a fair share of the cleaned page.
+        const len = (bs: RawBlock[]) => bs.reduce((n, b) => n + b.text.length, 0);
+        if (len(pickedBlocks) >= 0.5 * len(allBlocks)) {
+          notes.push('main content chosen by Readability');
+          const { text, blocks } = buildText(pickedBlocks);
+          return { format: opts.format ?? 'html', text, blocks, meta, notes };
+        }
+      }
+    }
+  }
+  const { text, blocks } = buildText(root ? blocksOf(root) : []);
+  return { format: opts.format ?? 'html', text, blocks, meta, notes };
+}
+
+/** The charset a page declares in <meta charset> or <meta http-equiv="Content-Type"> (first 4 KB). */
+export function declaredCharset(buf: Uint8Array): string | undefined {
+  const head = Buffer.from(buf.subarray(0, 4096)).toString('latin1');
+  const m = /<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)/i.exec(head);
+  return m?.[1];
+}

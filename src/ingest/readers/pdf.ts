@@ -1,0 +1,318 @@
+// PDF → blocks with pdfjs-dist (legacy build for Node). From the text layer of every page, text
+// items are grouped into lines by baseline, lines into paragraphs by vertical gaps, indentation and
+// list markers; headings are lines set larger than the body text (or bold at body size, standing
+// alone). Running headers/footers (the same line, digits aside, at the top or bottom of most pages)
+// and bare page numbers are dropped. Page numbers are kept on every block.
+import { parseMarker, type Marker } from '../markers.ts';
+import { buildText, tidyInline } from '../build.ts';
+import { normaliseMetaDate, usefulTitle } from '../detect.ts';
+import { IngestError, type Extracted, type RawBlock } from '../types.ts';
+
+interface Item {
+  str: string;
+  x: number;
+  y: number;
+  w: number;
+  size: number;
+  font: string;
+}
+
+interface Line {
+  page: number;
+  x: number;
+  y: number;
+  size: number;
+  bold: boolean;
+  font: string;
+  text: string;
+}
+
+export interface PdfOptions {
+  onPage?: (page: number, total: number) => void;
+  /** Stop after this many pages (benchmarks); default all. */
+  maxPages?: number;
+}
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjsPromise: Promise<PdfJs> | undefined;
+function pdfjs(): Promise<PdfJs> {
+  return (pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+}
+
+const CJK = /[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]/;
+
+function joinItems(items: Item[]): string {
+  let out = '';
+  let prevEnd = -Infinity;
+  let prevSize = 0;
+  for (const it of items) {
+    if (!it.str) continue;
+    const gap = it.x - prevEnd;
+    if (out && !/\s$/.test(out) && !/^\s/.test(it.str)) {
+      const cjkJoin = CJK.test(out.slice(-1)) && CJK.test(it.str[0]!);
+      if (gap > 0.15 * Math.max(prevSize, it.size) && !cjkJoin) out += ' ';
+    }
+    out += it.str;
+    prevEnd = it.x + it.w;
+    prevSize = it.size;
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** Join a line to the text before it: no space between CJK characters, de-hyphenate "regu-" + "lation". */
+function appendLine(text: string, line: string): string {
+  if (!text) return line;
+  if (/[a-z]-$/.test(text) && /^[a-z]/.test(line)) return text.slice(0, -1) + line;
+  if (CJK.test(text.slice(-1)) && CJK.test(line[0] ?? '')) return text + line;
+  return text + ' ' + line;
+}
+
+const round = (n: number) => Math.round(n * 2) / 2;
+const digitKey = (s: string) => s.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+const PAGE_NUMBER = /^(?:page\s*)?[-–—(\[]?\s*(?:#|[ivxlc]+)\s*[-–—)\]]?(?:\s*(?:of|\/)\s*#)?$/i;
+const TERMINAL = /[.!?;:。！？；：]["'”’)\]]?$/;
+
+export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions = {}): Promise<Extracted> {
+  const lib = await pdfjs();
+  let doc: Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+  try {
+    doc = await lib.getDocument({
+      data: new Uint8Array(buf), // pdfjs takes ownership of the array it is given
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      verbosity: 0,
+    }).promise;
+  } catch (e) {
+    const err = e as Error;
+    if (err.name === 'PasswordException')
+      throw new IngestError(
+        source,
+        'is encrypted: it needs a password to open.',
+        'Remove the protection first (e.g. `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`) and ingest the decrypted copy.',
+      );
+    throw new IngestError(source, `could not be read as a PDF (${err.message}).`, 'The file may be damaged or truncated.');
+  }
+  try {
+    const info = ((await doc.getMetadata().catch(() => ({ info: {} }))).info ?? {}) as Record<string, unknown>;
+    const total = Math.min(doc.numPages, opts.maxPages ?? Infinity);
+    const fontNames = new Map<string, string>();
+    const pages: { lines: Line[]; height: number }[] = [];
+    let chars = 0;
+    let emptyPages = 0;
+    for (let p = 1; p <= total; p++) {
+      const page = await doc.getPage(p);
+      const [, , , top] = page.view as number[];
+      const tc = await page.getTextContent();
+      const items: Item[] = [];
+      for (const raw of tc.items as { str?: string; transform?: number[]; width?: number; fontName?: string }[]) {
+        if (typeof raw.str !== 'string' || !raw.transform) continue;
+        const t = raw.transform;
+        const size = Math.hypot(t[2]!, t[3]!) || Math.abs(t[3]!) || 1;
+        items.push({ str: raw.str, x: t[4]!, y: t[5]!, w: raw.width ?? 0, size, font: raw.fontName ?? '' });
+      }
+      // Real font names (for boldness) are only known once the page's fonts are loaded; load them
+      // once per new font.
+      if (items.some((i) => i.font && !fontNames.has(i.font))) {
+        try {
+          await page.getOperatorList();
+          for (const i of items)
+            if (i.font && !fontNames.has(i.font)) {
+              const f = page.commonObjs.has(i.font) ? (page.commonObjs.get(i.font) as { name?: string; bold?: boolean }) : undefined;
+              fontNames.set(i.font, (f?.bold ? 'bold ' : '') + (f?.name ?? ''));
+            }
+        } catch {
+          for (const i of items) if (i.font && !fontNames.has(i.font)) fontNames.set(i.font, '');
+        }
+      }
+      const pageChars = items.reduce((n, i) => n + i.str.replace(/\s/g, '').length, 0);
+      chars += pageChars;
+      if (!pageChars) emptyPages++;
+      pages.push({ lines: toLines(items, p, fontNames), height: top || 842 });
+      page.cleanup();
+      opts.onPage?.(p, total);
+    }
+    if (chars === 0)
+      throw new IngestError(
+        source,
+        `has no text layer (${total} page${total === 1 ? '' : 's'} of images only; it is probably scanned).`,
+        'Run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the OCR\'d file.',
+      );
+    const notes: string[] = [];
+    if (emptyPages) notes.push(`${emptyPages} page(s) without a text layer were skipped`);
+    const dropped = dropRunningLines(pages);
+    if (dropped) notes.push(`${dropped} running header/footer line(s) dropped`);
+    const blocks = toBlocks(pages.map((p) => p.lines));
+    const { text, blocks: placed } = buildText(blocks);
+    return {
+      format: 'pdf',
+      text,
+      blocks: placed,
+      pages: total,
+      notes,
+      meta: {
+        title: usefulTitle(typeof info.Title === 'string' ? info.Title : undefined),
+        author: typeof info.Author === 'string' && info.Author.trim() ? info.Author.trim() : undefined,
+        // The creation date is only a fallback: the date the text states wins.
+        fallbackDate: normaliseMetaDate(typeof info.CreationDate === 'string' ? info.CreationDate : undefined),
+        language: typeof info.Language === 'string' && info.Language ? info.Language.split(/[-_]/)[0]!.toLowerCase() : undefined,
+      },
+    };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+function toLines(items: Item[], page: number, fontNames: Map<string, string>): Line[] {
+  const sorted = items.filter((i) => i.str.length > 0).sort((a, b) => b.y - a.y || a.x - b.x);
+  const lines: Item[][] = [];
+  for (const it of sorted) {
+    const cur = lines[lines.length - 1];
+    if (cur && Math.abs(cur[0]!.y - it.y) <= 0.4 * Math.max(it.size, cur[0]!.size)) cur.push(it);
+    else lines.push([it]);
+  }
+  const out: Line[] = [];
+  for (const l of lines) {
+    l.sort((a, b) => a.x - b.x);
+    const text = joinItems(l);
+    if (!text) continue;
+    // The style of the line is the style of most of its characters.
+    const bySize = new Map<number, number>();
+    const byFont = new Map<string, number>();
+    for (const i of l) {
+      bySize.set(round(i.size), (bySize.get(round(i.size)) ?? 0) + i.str.length);
+      byFont.set(i.font, (byFont.get(i.font) ?? 0) + i.str.length);
+    }
+    const size = [...bySize].sort((a, b) => b[1] - a[1])[0]![0];
+    const font = [...byFont].sort((a, b) => b[1] - a[1])[0]![0];
+    const name = fontNames.get(font) ?? '';
+    out.push({ page, x: l[0]!.x, y: l[0]!.y, size, font, bold: /bold|black|heavy|semibold|demi/i.test(name), text });
+  }
+  return out;
+}
+
+/** Drop running headers/footers and bare page numbers in the top and bottom 10% of pages. */
+function dropRunningLines(pages: { lines: Line[]; height: number }[]): number {
+  const inZone = (l: Line, h: number) => l.y > h * 0.9 || l.y < h * 0.1;
+  const count = new Map<string, number>();
+  for (const p of pages) {
+    const seen = new Set<string>();
+    for (const l of p.lines) if (inZone(l, p.height)) seen.add(digitKey(l.text));
+    for (const k of seen) count.set(k, (count.get(k) ?? 0) + 1);
+  }
+  const need = Math.max(2, Math.ceil(pages.length * 0.5));
+  let dropped = 0;
+  for (const p of pages) {
+    const keep = p.lines.filter((l) => {
+      if (!inZone(l, p.height)) return true;
+      const k = digitKey(l.text);
+      if (PAGE_NUMBER.test(k) || (pages.length >= 2 && (count.get(k) ?? 0) >= need)) {
+        dropped++;
+        return false;
+      }
+      return true;
+    });
+    p.lines = keep;
+  }
+  return dropped;
+}
+
+function toBlocks(pages: Line[][]): RawBlock[] {
+  const all = pages.flat();
+  if (!all.length) return [];
+  // Body style: the size (and boldness) carrying the most characters.
+  const sizeChars = new Map<number, number>();
+  let boldChars = 0;
+  let total = 0;
+  for (const l of all) {
+    sizeChars.set(l.size, (sizeChars.get(l.size) ?? 0) + l.text.length);
+    if (l.bold) boldChars += l.text.length;
+    total += l.text.length;
+  }
+  const body = [...sizeChars].sort((a, b) => b[1] - a[1])[0]![0];
+  const bodyBold = boldChars > total / 2;
+  const headingSizes = [...sizeChars.keys()].filter((s) => s >= body * 1.15).sort((a, b) => b - a);
+  const isHeadingStyle = (l: Line) =>
+    l.size >= body * 1.15 || (!bodyBold && l.bold && l.size >= body * 0.95 && l.text.length <= 150 && !TERMINAL.test(l.text));
+  const levelOf = (l: Line) => {
+    const i = headingSizes.indexOf(l.size);
+    return Math.min(6, (i >= 0 ? i : headingSizes.filter((s) => s > l.size).length) + 1);
+  };
+
+  const blocks: RawBlock[] = [];
+  type Open = { block: RawBlock; last: Line; x: number };
+  let open: Open | undefined;
+  // Nesting of list items: a stack of (x of marker, style).
+  let listStack: { x: number; style: string }[] = [];
+  const close = () => {
+    if (open) {
+      open.block.text = tidyInline(open.block.text);
+      blocks.push(open.block);
+    }
+    open = undefined;
+  };
+  const itemDepth = (m: Marker, x: number) => {
+    const tol = 3;
+    while (listStack.length && listStack[listStack.length - 1]!.x > x + tol) listStack.pop();
+    const top = listStack[listStack.length - 1];
+    if (!top || x > top.x + tol) {
+      listStack.push({ x, style: m.style });
+    } else if (top.style !== m.style) {
+      // Same indentation, another style: back to an enclosing level of that style, or one deeper.
+      const at = listStack.findIndex((s) => s.style === m.style && Math.abs(s.x - x) <= tol);
+      if (at >= 0) listStack.length = at + 1;
+      else listStack.push({ x, style: m.style });
+    }
+    return listStack.length - 1;
+  };
+
+  for (let i = 0; i < all.length; i++) {
+    const l = all[i]!;
+    const prev = open?.last;
+    const samePage = prev && prev.page === l.page;
+    if (isHeadingStyle(l)) {
+      // Consecutive lines of the same heading style close together form one heading.
+      if (open?.block.kind === 'heading' && samePage && prev!.size === l.size && prev!.bold === l.bold && prev!.y - l.y <= l.size * 1.6) {
+        open.block.text = appendLine(open.block.text, l.text);
+        open.last = l;
+        continue;
+      }
+      close();
+      listStack = [];
+      open = { block: { kind: 'heading', level: levelOf(l), text: l.text, page: l.page }, last: l, x: l.x };
+      continue;
+    }
+    const m = parseMarker(l.text);
+    if (m) {
+      close();
+      open = {
+        block: { kind: 'item', depth: itemDepth(m, l.x), marker: m.marker, ordered: m.ordered, text: l.text.slice(m.length), page: l.page },
+        last: l,
+        x: l.x,
+      };
+      continue;
+    }
+    let continues = false;
+    if (open && open.block.kind !== 'heading') {
+      if (samePage) {
+        const gap = prev!.y - l.y;
+        const indented = open.block.kind === 'paragraph' && l.x > open.x + 1.5 * l.size && TERMINAL.test(prev!.text);
+        continues = gap > 0 && gap <= Math.max(prev!.size, l.size) * 1.6 && Math.abs(l.size - prev!.size) < 1 && !indented;
+      } else {
+        // A paragraph carries over a page break when its last line does not end a sentence.
+        continues = !TERMINAL.test(prev!.text) && Math.abs(l.size - prev!.size) < 1;
+      }
+    }
+    if (continues) {
+      open!.block.text = appendLine(open!.block.text, l.text);
+      if (l.page !== (open!.block as { page?: number }).page) (open!.block as { pageEnd?: number }).pageEnd = l.page;
+      open!.last = l;
+      continue;
+    }
+    close();
+    if (!listStack.length || l.x <= listStack[0]!.x + 3) listStack = [];
+    open = { block: { kind: 'paragraph', text: l.text, page: l.page }, last: l, x: l.x };
+  }
+  close();
+  return blocks;
+}
