@@ -68,6 +68,7 @@ const YamlDocument = z
     dateCreated: DateLike.optional(),
     organisation: z.string().optional(),
     publisher: z.string().optional(),
+    language: z.string().optional(),
   })
   .passthrough();
 const YamlEntry = z
@@ -132,7 +133,7 @@ function parseFile(path: string): z.output<typeof YamlFile> {
     const i = r.error.issues[0]!;
     const [list, idx] = i.path;
     const item = typeof idx === 'number' ? ((raw as Record<string, { id?: string }[]>)[list as string]?.[idx]?.id ?? `#${idx + 1}`) : undefined;
-    const at = item ? `${String(list).replace(/s$/, '')} "${item}"` : '(file)';
+    const at = item ? `${list === 'entries' ? 'entry' : 'document'} "${item}"` : '(file)';
     throw new ValidationError(where(path, at), i.path.slice(2).map(String).join('.') || String(list ?? '(value)'), i.message);
   }
   return r.data;
@@ -185,7 +186,7 @@ export async function importPrinciplesYaml(store: { db: Db }, path: string, opts
         year,
         docType: 'principles',
         jurisdiction: known?.jurisdiction,
-        language: 'en',
+        language: d.language ?? 'en',
         url: d.url,
         abstract: d.description?.trim() || undefined,
         provenance: {
@@ -206,7 +207,7 @@ export async function importPrinciplesYaml(store: { db: Db }, path: string, opts
         name: e.name.trim(),
         text: (e.description ?? '').trim(),
         locator: referenceOf(e.name) ? { ref: referenceOf(e.name) } : {},
-        language: 'en',
+        language: d.language ?? 'en',
         meta: { sourceId: e.id, ...(e.type ? { type: e.type } : {}) },
       }));
       const r = await upsertStatements(db, id, statements, { retireMissing: true, where: where(path, `document "${d.id}"`) });
