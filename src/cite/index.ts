@@ -186,7 +186,8 @@ export function documentCitation(doc: CiteDocument, opts: CiteOptions = {}): Cit
   const names = cslNames(doc.authors, doc.organisation);
   const issued = dateParts(doc.date, doc.year);
   const accessed = accessedParts(opts.accessed);
-  const sourceUrl = doc.url?.trim() || undefined;
+  // Only web addresses are cited as the source (data may hold anything, e.g. "javascript:" or a file path).
+  const sourceUrl = /^https?:\/\/\S+$/i.test(doc.url?.trim() ?? '') ? doc.url!.trim() : undefined;
   const csl: CslItem = {
     id: key,
     'citation-key': key,

@@ -94,3 +94,9 @@ test('a statement without a name is cited by the start of its text', () => {
   assert.match(c.bibtex, /author = \{\{IDAIS\}\}/);
   assert.equal(c.url, '/m/P000001');
 });
+
+test('only http(s) source links are cited', () => {
+  const c = documentCitation({ id: 'D0002', title: 'T', url: 'javascript:alert(1)', organisation: 'O' });
+  assert.equal(c.csl.URL, '/d/D0002');
+  assert.doesNotMatch(c.bibtex + c.text, /javascript/);
+});

@@ -1,0 +1,101 @@
+// An in-memory LRU cache of rendered pages, keyed by (interface language, data version, path and
+// query). Public pages depend on nothing else (no per-user content), so a repeated request costs a
+// map lookup; the ETag lets browsers revalidate with a 304 and no body at all. The data version
+// changes whenever the corpus or its labels change, which retires every older entry at once.
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+
+interface Entry {
+  body: Uint8Array;
+  etag: string;
+  type: string;
+}
+
+export class LruCache<V extends { body: Uint8Array }> {
+  private map = new Map<string, V>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+  constructor(
+    readonly maxEntries = 2000,
+    readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v) {
+      this.map.delete(key);
+      this.map.set(key, v);
+      this.hits++;
+    } else this.misses++;
+    return v;
+  }
+  set(key: string, v: V): void {
+    const old = this.map.get(key);
+    if (old) {
+      this.bytes -= old.body.byteLength;
+      this.map.delete(key);
+    }
+    if (v.body.byteLength > this.maxBytes / 8) return; // never let one page crowd out the rest
+    this.map.set(key, v);
+    this.bytes += v.body.byteLength;
+    while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
+      const first = this.map.keys().next().value as string;
+      this.bytes -= this.map.get(first)!.body.byteLength;
+      this.map.delete(first);
+    }
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+}
+
+/** Paths whose GET pages are public and cacheable (forms, admin, API and exports are not). */
+export function isCacheablePath(path: string): boolean {
+  if (path === '/' || path === '/d' || path === '/t' || path === '/risk' || path === '/search' || path === '/about') return true;
+  return /^\/(m|d|t|risk)\/[^/]+(\/[^/]+)?$/.test(path);
+}
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const bare = (s: string) => s.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => bare(t) === bare(etag));
+}
+
+export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const method = c.req.method;
+    if ((method !== 'GET' && method !== 'HEAD') || !isCacheablePath(c.req.path)) return next();
+    const ctx = c.get('ctx');
+    const u = new URL(c.req.url);
+    const key = `${c.get('lang')}|${ctx.dataVersion()}|${u.pathname}${u.search}`;
+    const inm = c.req.header('if-none-match');
+    const hit = cache.get(key);
+    if (hit) {
+      c.header('ETag', hit.etag);
+      c.header('Cache-Control', 'no-cache');
+      c.header('X-Cache', 'hit');
+      if (matches(inm, hit.etag)) return c.body(null, 304);
+      c.header('Content-Type', hit.type);
+      return c.body(hit.body as Uint8Array<ArrayBuffer>);
+    }
+    await next();
+    const res = c.res;
+    const type = res.headers.get('content-type') ?? '';
+    if (res.status !== 200 || !type.startsWith('text/html')) return;
+    const body = new Uint8Array(await res.clone().arrayBuffer());
+    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+    cache.set(key, { body, etag, type });
+    c.header('ETag', etag);
+    c.header('Cache-Control', 'no-cache');
+    c.header('X-Cache', 'miss');
+    if (matches(inm, etag)) {
+      c.res = new Response(null, { status: 304, headers: c.res.headers });
+    }
+  };
+}

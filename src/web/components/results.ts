@@ -1,0 +1,38 @@
+// Result lists for search, risk-domain and taxonomy pages: each statement with its main category,
+// its name and a snippet, and where it comes from (document, heading path, year).
+import type { Lang } from '../../model/index.ts';
+import type { ClassificationRow } from '../../store/index.ts';
+import type { StatementHit } from '../../search/query.ts';
+import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
+import { html, L, type Html } from '../html.ts';
+import { chip, codeChip } from './labels.ts';
+import { KIND, snippet, titleOf } from './statements.ts';
+
+export function hitList(
+  hits: StatementHit[],
+  labels: Map<string, Map<string, ClassificationRow>>,
+  registry: TaxonomyRegistry,
+  lang: Lang,
+  opts: { start?: number; extraTaxonomies?: string[]; showDocument?: boolean } = {},
+): Html {
+  return html`<ol class="stmt-list results"${opts.start && opts.start > 1 ? html` start="${opts.start}"` : ''}>${hits.map((h) => {
+    const cur = labels.get(h.id);
+    const extras = (opts.extraTaxonomies ?? [])
+      .map((tid) => {
+        const l = cur?.get(tid);
+        return l && registry.has(tid) ? chip(registry.get(tid), l.code, lang) : undefined;
+      })
+      .filter((x): x is Html => !!x);
+    return html`<li>
+  <div class="stmt-head">${codeChip(registry, h.kind, cur, lang)} <a class="stmt-name" href="/m/${h.id}" lang="${h.language}">${titleOf(h)}</a></div>
+  ${h.name.trim() && h.text.trim() ? html`<div class="stmt-text small" lang="${h.language}">${snippet(h.text, 280)}</div>` : ''}
+  <div class="stmt-meta"><span class="code">${h.id}</span> · ${L(lang, KIND[h.kind])}${
+    opts.showDocument !== false
+      ? html` · <a href="/d/${h.document_id}">${h.document_title}</a>${h.document_year ? html` (${h.document_year})` : ''}`
+      : ''
+  }${h.heading_path?.length ? html` · <span class="heading-path" lang="${h.language}">${h.heading_path.join(' › ')}</span>` : ''}${
+    extras.length ? html` · ${extras.map((e, i) => (i ? html` ${e}` : e))}` : ''
+  }</div>
+</li>`;
+  })}</ol>`;
+}

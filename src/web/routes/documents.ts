@@ -1,0 +1,218 @@
+// Documents: /d (every document with its statement counts, sortable) and /d/<id> (metadata,
+// licence, counts per taxonomy as charts with their tables, all statements as a tree with their
+// labels, and a cite box).
+import type { Hono } from 'hono';
+import { documentCitation } from '../../cite/index.ts';
+import { getDocument, ID_PATTERN } from '../../store/index.ts';
+import type { AppContext, AppEnv } from '../context.ts';
+import { barChart } from '../charts.ts';
+import { fmtNumber, html, L, url, type Html } from '../html.ts';
+import { t } from '../i18n.ts';
+import { renderPage } from '../layout.ts';
+import { citeBox } from '../components/cite.ts';
+import { byline, docTypeName, doiHref, DS, langName, licenceBlock, safeHref } from '../components/document.ts';
+import { primaryTaxonomies, taxName } from '../components/labels.ts';
+import { currentLabelsOn, KIND_PLURAL, statementTree, type ListStatement } from '../components/statements.ts';
+
+const S = {
+  intro: {
+    en: 'Every document in the corpus, with the number of statements taken from it. Sort by a column heading; open a document to see its statements and labels.',
+    zh: '语料库中的全部文件及从中提取的条目数。点击列标题排序；打开文件可查看其条目与标签。',
+  },
+  title: { en: 'Title', zh: '标题' },
+  by: { en: 'Authors or organisation', zh: '作者或机构' },
+  statements: { en: 'Statements', zh: '条目' },
+  allStatements: { en: 'All statements', zh: '全部条目' },
+  treeHelp: {
+    en: 'In source order; parts of a statement are nested under it. The chip is the statement’s main category.',
+    zh: '按原文顺序排列；条目的组成部分嵌套在其下。标签为条目的主要类别。',
+  },
+  counts: { en: 'Labels in this document', zh: '本文件的标签分布' },
+  countsHelp: {
+    en: 'Statements of this document per top-level category (current labels; sub-categories counted in their parent). Click a bar to search them.',
+    zh: '本文件各顶层类别的条目数（按当前标签；下级类别计入上级）。点击条形可检索相应条目。',
+  },
+  noLabels: { en: 'No statement of this document is labelled yet.', zh: '本文件尚无条目被标注。' },
+  searchIn: { en: 'Search within this document', zh: '在本文件中检索' },
+  export: { en: 'Download its statements', zh: '下载其条目' },
+  metadata: { en: 'About this document', zh: '文件信息' },
+  legislative: { en: 'Legislative status', zh: '立法属性' },
+  retired: {
+    en: 'This document is no longer in the current version of its source dataset; its page is kept so that citations keep working.',
+    zh: '此文件已不在其来源数据集的当前版本中；为保证引用有效，页面予以保留。',
+  },
+  empty: { en: 'No documents yet. See the home page for how to load data.', zh: '尚无文件。请参阅首页了解如何加载数据。' },
+  sortBy: { en: 'Sort by', zh: '排序' },
+  shown: { en: 'Showing the first {n} statements.', zh: '仅显示前 {n} 个条目。' },
+} as const;
+
+const SORTS = {
+  title: 'd.title, d.id',
+  year: 'd.year DESC NULLS LAST, d.title',
+  type: 'd.doc_type, d.title',
+  statements: 'n DESC, d.title',
+} as const;
+type SortKey = keyof typeof SORTS;
+
+const TREE_LIMIT = 2000;
+
+export function register(app: Hono<AppEnv>, ctx: AppContext): void {
+  app.get('/d', async (c) => {
+    const lang = c.get('lang');
+    const sortParam = c.req.query('sort') ?? 'title';
+    const sort: SortKey = sortParam in SORTS ? (sortParam as SortKey) : 'title';
+    const rows = await ctx.store.db.query<{
+      id: string;
+      title: string;
+      authors: string | null;
+      organisation: string | null;
+      year: number | null;
+      date: string | null;
+      doc_type: string;
+      language: string;
+      n: number;
+      mitigation: number;
+      risk: number;
+      principle: number;
+    }>(
+      `SELECT d.id, d.title, d.authors, d.organisation, d.year, d.date, d.doc_type, d.language,
+         count(s.id)::int AS n,
+         count(s.id) FILTER (WHERE s.kind = 'mitigation')::int AS mitigation,
+         count(s.id) FILTER (WHERE s.kind = 'risk')::int AS risk,
+         count(s.id) FILTER (WHERE s.kind = 'principle')::int AS principle
+       FROM documents d LEFT JOIN statements s ON s.document_id = d.id AND s.retired_at IS NULL
+       WHERE d.retired_at IS NULL GROUP BY d.id ORDER BY ${SORTS[sort]} LIMIT 5000`,
+    );
+    const th = (key: SortKey, label: string, cls = '') =>
+      html`<th scope="col"${cls ? html` class="${cls}"` : ''}${sort === key ? html` aria-sort="${key === 'year' || key === 'statements' ? 'descending' : 'ascending'}"` : ''}><a href="${url('/d', { sort: key })}">${label}</a>${sort === key ? ' ▾' : ''}</th>`;
+    const body = html`<h1>${t(lang, 'documents')}</h1>
+<p class="lede">${L(lang, S.intro)}</p>
+${
+  rows.length
+    ? html`<div class="table-scroll"><table class="doc-table">
+<caption>${fmtNumber(rows.length, lang)} ${t(lang, 'documents').toLowerCase()}</caption>
+<thead><tr>${th('title', L(lang, S.title))}<th scope="col">${L(lang, S.by)}</th>${th('year', L(lang, DS.year), 'num')}${th('type', L(lang, DS.type))}${th(
+        'statements',
+        L(lang, S.statements),
+        'num',
+      )}<th scope="col" class="num">${L(lang, KIND_PLURAL.mitigation)}</th><th scope="col" class="num">${L(lang, KIND_PLURAL.risk)}</th><th scope="col" class="num">${L(lang, KIND_PLURAL.principle)}</th></tr></thead>
+<tbody>${rows.map(
+        (r) => html`<tr><td><a href="/d/${r.id}" lang="${r.language}">${r.title}</a> <span class="code muted">${r.id}</span></td><td lang="${r.language}">${r.authors || r.organisation || ''}</td><td class="num">${r.year ?? ''}</td><td>${docTypeName(r.doc_type, lang)}</td><td class="num">${fmtNumber(r.n, lang)}</td><td class="num">${fmtNumber(r.mitigation, lang)}</td><td class="num">${fmtNumber(r.risk, lang)}</td><td class="num">${fmtNumber(r.principle, lang)}</td></tr>`,
+      )}</tbody></table></div>`
+    : html`<p class="empty-state">${L(lang, S.empty)} <a href="/">${t(lang, 'home')}</a></p>`
+}`;
+    return c.html(renderPage(c, { title: t(lang, 'documents'), section: 'documents', body, crumbs: [[t(lang, 'home'), '/'], [t(lang, 'documents')]] }));
+  });
+
+  app.get('/d/:id', async (c) => {
+    const lang = c.get('lang');
+    const id = c.req.param('id');
+    if (!ID_PATTERN.test(id) || !id.startsWith('D')) return c.notFound();
+    const db = ctx.store.db;
+    const reg = ctx.store.taxonomies;
+    const doc = await getDocument(db, id);
+    if (!doc) return c.notFound();
+    const [stmts, counts] = await Promise.all([
+      db.query<ListStatement & { total: number }>(
+        `SELECT id, kind, parent_id, ord, name, left(text, 400) AS text, language, count(*) OVER ()::int AS total
+         FROM statements WHERE document_id = $1 AND retired_at IS NULL ORDER BY ord, id LIMIT ${TREE_LIMIT}`,
+        [id],
+      ),
+      db.query<{ taxonomy: string; code: string; n: number }>(
+        `SELECT c.taxonomy, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
+         WHERE s.document_id = $1 AND s.retired_at IS NULL AND c.is_current GROUP BY c.taxonomy, c.code`,
+        [id],
+      ),
+    ]);
+    const total = stmts[0]?.total ?? 0;
+    const kinds = [...new Set(stmts.map((s) => s.kind))];
+    const primIds = [...new Set(kinds.flatMap((k) => primaryTaxonomies(k)))].filter((x) => reg.has(x));
+    const extra = kinds.includes('mitigation') && reg.has('risk-domain') ? ['risk-domain'] : [];
+    const labels = await currentLabelsOn(db, stmts.map((s) => s.id), [...new Set([...primIds, ...extra])]);
+    const cite = documentCitation(doc, { baseUrl: ctx.config.baseUrl });
+    const href = safeHref(doc.url);
+    const doi = doiHref(doc.doi);
+
+    // Charts: one per taxonomy that has labels here, by top-level category (sub-codes rolled up).
+    const byTax = new Map<string, Map<string, number>>();
+    for (const r of counts) {
+      if (!reg.has(r.taxonomy)) continue;
+      const tax = reg.get(r.taxonomy);
+      if (!tax.has(r.code)) continue;
+      const top = tax.node(r.code).path[0] ?? r.code;
+      let m = byTax.get(r.taxonomy);
+      if (!m) byTax.set(r.taxonomy, (m = new Map()));
+      m.set(top, (m.get(top) ?? 0) + r.n);
+    }
+    const charts: Html[] = reg
+      .list()
+      .filter((tax) => byTax.has(tax.id))
+      .map((tax) => {
+        const m = byTax.get(tax.id)!;
+        return barChart({
+          id: `chart-${tax.id}`,
+          lang,
+          caption: taxName(tax, lang),
+          labelWidth: 260,
+          bars: tax.roots
+            .filter((code) => m.has(code))
+            .map((code) => ({
+              label: `${/^[a-z]/.test(code) ? '' : code + ' '}${L(lang, tax.node(code).name)}`,
+              value: m.get(code)!,
+              href: url('/search', { doc: id, [tax.id]: code }),
+              title: L(lang, tax.node(code).description),
+            })),
+        });
+      });
+
+    const legislative =
+      doc.legislative_status && reg.has('legislative-status') && reg.get('legislative-status').has(doc.legislative_status)
+        ? L(lang, reg.get('legislative-status').node(doc.legislative_status).name)
+        : doc.legislative_status;
+    const body = html`${doc.retired_at ? html`<p class="notice error" role="status">${L(lang, S.retired)}</p>` : ''}
+<p class="kicker sans small">${docTypeName(doc.doc_type, lang)} <span class="code">${doc.id}</span></p>
+<h1 lang="${doc.language}">${doc.title}</h1>
+<p class="byline lede" lang="${doc.language}">${byline(doc)}</p>
+<div class="grid grid-2">
+<div class="main-col">
+${doc.abstract ? html`<section aria-labelledby="abs-h"><h2 id="abs-h">${L(lang, DS.abstract)}</h2><p class="abstract" lang="${doc.language}">${doc.abstract}</p></section>` : ''}
+<section aria-labelledby="counts-h"><h2 id="counts-h">${L(lang, S.counts)}</h2>
+${charts.length ? html`<p class="small muted sans">${L(lang, S.countsHelp)}</p>${charts}` : html`<p class="muted">${L(lang, S.noLabels)}</p>`}
+</section>
+<section aria-labelledby="tree-h"><h2 id="tree-h">${L(lang, S.allStatements)} <span class="muted small">(${fmtNumber(total, lang)})</span></h2>
+<p class="small muted sans">${L(lang, S.treeHelp)} <a href="${url('/search', { doc: id })}">${L(lang, S.searchIn)}</a> · ${L(lang, S.export)}: <a href="${url('/export.csv', { doc: id })}">CSV</a> · <a href="${url('/export.xlsx', { doc: id })}">XLSX</a> · <a href="${url('/export.json', { doc: id })}">JSON</a></p>
+${statementTree(stmts, labels, reg, lang, { snippets: true, extraTaxonomies: extra })}
+${total > stmts.length ? html`<p class="notice">${L(lang, S.shown).replace('{n}', fmtNumber(stmts.length, lang))} <a href="${url('/search', { doc: id })}">${L(lang, S.searchIn)}</a></p>` : ''}
+</section>
+</div>
+<aside class="aside">
+<section aria-labelledby="meta-h"><h2 id="meta-h">${L(lang, S.metadata)}</h2>
+<dl class="kv">
+  ${doc.authors ? html`<dt>${L(lang, DS.authors)}</dt><dd lang="${doc.language}">${doc.authors}</dd>` : ''}
+  ${doc.organisation ? html`<dt>${L(lang, DS.organisation)}</dt><dd lang="${doc.language}">${doc.organisation}</dd>` : ''}
+  ${doc.date || doc.year ? html`<dt>${L(lang, DS.date)}</dt><dd>${doc.date || String(doc.year)}</dd>` : ''}
+  <dt>${L(lang, DS.type)}</dt><dd>${docTypeName(doc.doc_type, lang)}</dd>
+  ${doc.jurisdiction ? html`<dt>${L(lang, DS.jurisdiction)}</dt><dd>${doc.jurisdiction}</dd>` : ''}
+  ${legislative ? html`<dt>${L(lang, S.legislative)}</dt><dd>${legislative}</dd>` : ''}
+  <dt>${L(lang, DS.language)}</dt><dd>${langName(doc.language, lang)}</dd>
+  ${href ? html`<dt>${L(lang, DS.source)}</dt><dd><a href="${href}" rel="noopener noreferrer nofollow">${L(lang, DS.openSource)} ↗</a></dd>` : ''}
+  ${doi ? html`<dt>${L(lang, DS.doi)}</dt><dd><a href="${doi}" rel="noopener noreferrer nofollow">${doc.doi}</a></dd>` : ''}
+  <dt>${L(lang, S.statements)}</dt><dd>${fmtNumber(total, lang)}</dd>
+</dl>
+${licenceBlock(doc, lang)}
+</section>
+${citeBox(doc.id, cite, lang)}
+</aside>
+</div>`;
+    return c.html(
+      renderPage(c, {
+        title: doc.title,
+        section: 'documents',
+        body,
+        description: byline(doc),
+        head: html`<link rel="canonical" href="${cite.url}">`,
+        crumbs: [[t(lang, 'home'), '/'], [t(lang, 'documents'), '/d'], [doc.id]],
+      }),
+    );
+  });
+}
