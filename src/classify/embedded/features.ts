@@ -1,0 +1,205 @@
+// Text → sparse features for the embedded classifier, for English and Chinese text.
+// Three blocks, each TF-IDF weighted (sublinear tf, smooth idf) and l2-normalised:
+//   words: stemmed word unigrams and bigrams; Chinese runs segmented with Intl.Segmenter
+//          plus character bigrams (so unsegmented or oddly segmented text still matches);
+//   chars: character 2–5 grams inside word boundaries (robust to morphology and spelling);
+// The vocabulary and idf are part of the saved model.
+import { stemmer } from 'stemmer';
+import { concatSparse, l2normalise, sparseFromMap, type SparseVec } from './sparse.ts';
+
+const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
+const HAN = /^\p{Script=Han}/u;
+
+let segmenter: Intl.Segmenter | undefined;
+function zhWords(run: string): string[] {
+  segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+  const out: string[] = [];
+  for (const s of segmenter.segment(run)) if (s.isWordLike !== false && s.segment.trim()) out.push(s.segment);
+  return out;
+}
+
+export interface TextTokens {
+  /** Word-level terms (stemmed English words, Chinese words) in reading order. */
+  words: string[];
+  /** Extra word-block terms that do not take part in bigrams (Chinese character bigrams). */
+  extra: string[];
+  /** Lower-cased surface words (for character n-grams). */
+  surface: string[];
+}
+
+export function normaliseText(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+const cache = new Map<string, TextTokens>();
+const CACHE_MAX = 50_000;
+
+/** Tokens of a text (memoised: cross-validation sees the same texts many times). */
+export function tokenise(text: string): TextTokens {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const t = tokeniseUncached(text);
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(text, t);
+  return t;
+}
+
+function tokeniseUncached(text: string): TextTokens {
+  const words: string[] = [];
+  const extra: string[] = [];
+  const surface: string[] = [];
+  for (const m of normaliseText(text).matchAll(TOKEN)) {
+    const run = m[0];
+    if (HAN.test(run)) {
+      for (const w of zhWords(run)) words.push(w);
+      if (run.length === 1) extra.push(run);
+      for (let i = 0; i + 1 < run.length; i++) extra.push(run.slice(i, i + 2));
+    } else {
+      if (run.length < 2 && !/\d/.test(run)) continue;
+      surface.push(run);
+      words.push(/^[a-z]+$/.test(run) ? stemmer(run) : run);
+    }
+  }
+  return { words, extra, surface };
+}
+
+export interface FeatureOptions {
+  wordNgrams: 1 | 2;
+  charMin: number;
+  charMax: number;
+  /** Weight of the character block relative to the word block (0 disables it). */
+  charWeight: number;
+  /** Terms must occur in at least this many training texts. */
+  minDf: number;
+  /** Add the text's first word as a separate feature (imperatives such as "Establish …", "Monitor …"). */
+  lead: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 2, charMax: 5, charWeight: 1, minDf: 1, lead: true };
+
+export function wordTerms(t: TextTokens, ngrams: number, lead = false): string[] {
+  const out = [...t.words, ...t.extra.map((x) => `#${x}`)];
+  if (lead && t.words.length) out.push(`^${t.words[0]}`);
+  if (ngrams >= 2) for (let i = 0; i + 1 < t.words.length; i++) out.push(`${t.words[i]} ${t.words[i + 1]}`);
+  return out;
+}
+
+export function charTerms(t: TextTokens, min: number, max: number): string[] {
+  const out: string[] = [];
+  for (const w of t.surface) {
+    const p = ` ${w} `;
+    for (let n = min; n <= max; n++) {
+      if (n > p.length) break;
+      for (let i = 0; i + n <= p.length; i++) out.push(p.slice(i, i + n));
+    }
+  }
+  return out;
+}
+
+interface Block {
+  vocab: Map<string, number>;
+  idf: Float64Array;
+}
+
+function fitBlock(docs: string[][], minDf: number): Block {
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
+  const terms = [...df.keys()].filter((t) => df.get(t)! >= minDf).sort();
+  const n = docs.length;
+  const idf = new Float64Array(terms.length);
+  terms.forEach((t, i) => (idf[i] = Math.log((1 + n) / (1 + df.get(t)!)) + 1));
+  return { vocab: new Map(terms.map((t, i) => [t, i])), idf };
+}
+
+function blockVec(terms: string[], b: Block): SparseVec {
+  const m = new Map<number, number>();
+  for (const t of terms) {
+    const j = b.vocab.get(t);
+    if (j !== undefined) m.set(j, (m.get(j) ?? 0) + 1);
+  }
+  for (const [j, c] of m) m.set(j, (1 + Math.log(c)) * b.idf[j]);
+  return l2normalise(sparseFromMap(m));
+}
+
+export interface SerialisedFeatures {
+  options: FeatureOptions;
+  words: [string, number][];
+  chars: [string, number][];
+}
+
+/** A fitted feature extractor. `dim` = size of the concatenated feature space. */
+export class Features {
+  private constructor(
+    readonly options: FeatureOptions,
+    private readonly words: Block,
+    private readonly chars: Block,
+  ) {}
+
+  static fit(texts: string[], options: FeatureOptions = DEFAULT_FEATURES): Features {
+    const toks = texts.map(tokenise);
+    const words = fitBlock(
+      toks.map((t) => wordTerms(t, options.wordNgrams, options.lead)),
+      options.minDf,
+    );
+    const chars =
+      options.charWeight > 0
+        ? fitBlock(
+            toks.map((t) => charTerms(t, options.charMin, options.charMax)),
+            options.minDf,
+          )
+        : { vocab: new Map<string, number>(), idf: new Float64Array(0) };
+    return new Features(options, words, chars);
+  }
+
+  get dim(): number {
+    return this.words.vocab.size + this.chars.vocab.size;
+  }
+  get wordDim(): number {
+    return this.words.vocab.size;
+  }
+
+  transform(text: string): SparseVec {
+    const t = tokenise(text);
+    const w = blockVec(wordTerms(t, this.options.wordNgrams, this.options.lead), this.words);
+    if (this.options.charWeight <= 0) return w;
+    const c = blockVec(charTerms(t, this.options.charMin, this.options.charMax), this.chars);
+    return concatSparse([w, c], [0, this.words.vocab.size], [1, this.options.charWeight]);
+  }
+
+  /** Only the word block (used by the models that work on word counts). */
+  transformWords(text: string): SparseVec {
+    return blockVec(wordTerms(tokenise(text), this.options.wordNgrams, this.options.lead), this.words);
+  }
+
+  /** The term behind a feature index (for explanations). */
+  term(index: number): { block: 'word' | 'char'; term: string } | undefined {
+    if (index < this.words.vocab.size) return { block: 'word', term: this.termList('words')[index] };
+    const j = index - this.words.vocab.size;
+    const list = this.termList('chars');
+    return j < list.length ? { block: 'char', term: list[j] } : undefined;
+  }
+
+  private lists: { words?: string[]; chars?: string[] } = {};
+  private termList(b: 'words' | 'chars'): string[] {
+    const cached = this.lists[b];
+    if (cached) return cached;
+    const block = b === 'words' ? this.words : this.chars;
+    const arr = new Array<string>(block.vocab.size);
+    for (const [t, i] of block.vocab) arr[i] = t;
+    this.lists[b] = arr;
+    return arr;
+  }
+
+  toJSON(): SerialisedFeatures {
+    const dump = (b: Block) => this.termList(b === this.words ? 'words' : 'chars').map((t, i) => [t, b.idf[i]] as [string, number]);
+    return { options: this.options, words: dump(this.words), chars: dump(this.chars) };
+  }
+
+  static fromJSON(s: SerialisedFeatures): Features {
+    const load = (arr: [string, number][]): Block => ({
+      vocab: new Map(arr.map(([t], i) => [t, i])),
+      idf: Float64Array.from(arr, ([, v]) => v),
+    });
+    return new Features(s.options, load(s.words), load(s.chars));
+  }
+}

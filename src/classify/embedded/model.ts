@@ -1,0 +1,479 @@
+// The embedded classifier's model: an ensemble of a linear SVM (word + character n-grams),
+// multinomial logistic regression and complement naive Bayes, each calibrated by temperature
+// scaling on cross-validated scores computed inside the training data, averaged into one
+// probability per class. The abstention threshold is chosen on the same held-out scores.
+import { createHash } from 'node:crypto';
+import { DEFAULT_FEATURES, Features, type FeatureOptions, type SerialisedFeatures } from './features.ts';
+import { scoresOf, trainComplementNB, trainLogReg, type LinearModel } from './learners.ts';
+import { argmax, rng, shuffleInPlace, softmaxInPlace, trainOvrSvm, type SparseVec } from './sparse.ts';
+
+export const MODEL_FORMAT = 'govnav-embedded/1';
+
+export type Component = 'svm' | 'lr' | 'nb';
+
+export interface HyperParameters {
+  features: FeatureOptions;
+  components: Component[];
+  svmC: number;
+  lrC: number;
+  nbAlpha: number;
+  /** Class weights ∝ (n / (K·n_c))^classBalance: 0 = none, 1 = fully balanced. */
+  classBalance: number;
+  /** Inner cross-validation folds for calibration and the abstention threshold (0 = none). */
+  innerFolds: number;
+  /** Abstain when the calibrated confidence is below the threshold giving this held-out accuracy. */
+  targetAccuracy: number;
+  /** Taxonomy descriptions are added as one extra example per class (they are the only ones for classes without data). */
+  useDescriptions: boolean;
+  /** Confidence multiplier for classes known only from their description. */
+  descriptionOnlyPenalty: number;
+  seed: number;
+}
+
+export const DEFAULT_HYPER: HyperParameters = {
+  features: DEFAULT_FEATURES,
+  components: ['svm', 'lr', 'nb'],
+  svmC: 0.5,
+  lrC: 20,
+  nbAlpha: 0.3,
+  classBalance: 1,
+  innerFolds: 3,
+  targetAccuracy: 0.75,
+  useDescriptions: true,
+  descriptionOnlyPenalty: 0.5,
+  seed: 42,
+};
+
+export interface Example {
+  text: string;
+  code: string;
+  group?: string;
+  /** An id to cite in explanations (e.g. a statement id). */
+  id?: string;
+}
+
+export interface ClassInfo {
+  code: string;
+  /** Labelled examples of this class in the training data. */
+  examples: number;
+  /** Text from the taxonomy (name + description), when given. */
+  description?: string;
+}
+
+interface TrainedComponent {
+  kind: Component;
+  model: LinearModel;
+  /** Temperature for softmax calibration of the component's scores. */
+  T: number;
+}
+
+export interface CalibrationReport {
+  /** Held-out rows used for calibration (inner CV). */
+  n: number;
+  accuracy: number;
+  threshold: number;
+  coverage: number;
+  accuracyCovered: number;
+  temperatures: Record<string, number>;
+}
+
+export interface SerialisedModel {
+  format: typeof MODEL_FORMAT;
+  taxonomy?: { id: string; version: string };
+  trainingHash: string;
+  created: string;
+  hyper: HyperParameters;
+  classes: ClassInfo[];
+  features: SerialisedFeatures;
+  components: { kind: Component; T: number; W: number[][] }[];
+  calibration: CalibrationReport;
+  /** A few labelled examples per class (id + text) for "nearest example" explanations. */
+  exemplars: { id: string; code: string; text: string }[];
+}
+
+export class EmbeddedModel {
+  private constructor(
+    readonly classes: ClassInfo[],
+    readonly features: Features,
+    readonly components: TrainedComponent[],
+    readonly calibration: CalibrationReport,
+    readonly hyper: HyperParameters,
+    readonly trainingHash: string,
+    readonly created: string,
+    readonly taxonomy: { id: string; version: string } | undefined,
+    readonly exemplars: { id: string; code: string; text: string; vec?: SparseVec }[],
+  ) {}
+
+  /** Train on labelled examples; `classes` may name classes without examples (taxonomy descriptions). */
+  static train(
+    examples: Example[],
+    opts: {
+      hyper?: Partial<HyperParameters>;
+      descriptions?: Map<string, string>;
+      taxonomy?: { id: string; version: string };
+      created?: string;
+    } = {},
+  ): EmbeddedModel {
+    const hyper: HyperParameters = { ...DEFAULT_HYPER, ...opts.hyper, features: { ...DEFAULT_HYPER.features, ...opts.hyper?.features } };
+    const labelled = examples.filter((e) => e.code && e.text.trim());
+    const counts = new Map<string, number>();
+    for (const e of labelled) counts.set(e.code, (counts.get(e.code) ?? 0) + 1);
+    const descriptions = hyper.useDescriptions ? (opts.descriptions ?? new Map<string, string>()) : new Map<string, string>();
+    const codes = [...new Set([...counts.keys(), ...descriptions.keys()])].sort();
+    if (codes.length === 0) throw new Error('embedded classifier: no labelled examples and no class descriptions to learn from');
+    const classes: ClassInfo[] = codes.map((code) => ({ code, examples: counts.get(code) ?? 0, description: descriptions.get(code) }));
+    const ci = new Map(codes.map((c, i) => [c, i]));
+
+    // Training rows: the labelled examples, then one pseudo-example per described class.
+    const texts = labelled.map((e) => e.text);
+    const y: number[] = labelled.map((e) => ci.get(e.code)!);
+    const groups: (string | undefined)[] = labelled.map((e) => e.group);
+    for (const c of classes)
+      if (c.description) {
+        texts.push(c.description);
+        y.push(ci.get(c.code)!);
+        groups.push(undefined);
+      }
+    const features = Features.fit(texts, hyper.features);
+    const X = texts.map((t) => features.transform(t));
+    const yy = Int32Array.from(y);
+    const K = codes.length;
+    const cw = classWeights(yy, K, hyper.classBalance);
+
+    // Held-out scores from inner cross-validation (inside the training data only).
+    const temperatures: Record<string, number> = {};
+    const comps: TrainedComponent[] = [];
+    let calibration: CalibrationReport = { n: 0, accuracy: NaN, threshold: 0, coverage: 1, accuracyCovered: NaN, temperatures };
+    const folds = K > 1 && hyper.innerFolds > 1 ? innerFolds(yy, groups, hyper.innerFolds, hyper.seed, labelled.length) : undefined;
+    const heldOut = new Map<Component, Float64Array[]>();
+    if (folds) {
+      for (const kind of hyper.components) heldOut.set(kind, new Array<Float64Array>(X.length));
+      for (let f = 0; f < hyper.innerFolds; f++) {
+        const tr: number[] = [];
+        const te: number[] = [];
+        folds.forEach((x, i) => (x === f ? te : tr).push(i));
+        if (!te.length || !tr.length) continue;
+        const Xtr = tr.map((i) => X[i]);
+        const ytr = Int32Array.from(tr, (i) => yy[i]);
+        for (const kind of hyper.components) {
+          const m = fitComponent(kind, Xtr, ytr, K, features.dim, hyper, classWeights(ytr, K, hyper.classBalance));
+          for (const i of te) heldOut.get(kind)![i] = scoresOf(m, X[i]);
+        }
+      }
+    }
+    for (const kind of hyper.components) {
+      const model = fitComponent(kind, X, yy, K, features.dim, hyper, cw);
+      let T = 1;
+      if (folds) {
+        const idx = folds.map((f, i) => (f >= 0 && heldOut.get(kind)![i] ? i : -1)).filter((i) => i >= 0);
+        T = fitTemperature(
+          idx.map((i) => heldOut.get(kind)![i]),
+          idx.map((i) => yy[i]),
+        );
+      } else T = kind === 'lr' ? 1 : 0.1;
+      temperatures[kind] = T;
+      comps.push({ kind, model, T });
+    }
+    if (folds) {
+      const idx = folds.map((f, i) => (f >= 0 && hyper.components.every((k) => heldOut.get(k)![i]) ? i : -1)).filter((i) => i >= 0);
+      const probs = idx.map((i) => combine(hyper.components.map((k) => heldOut.get(k)![i]), comps.map((c) => c.T)));
+      calibration = chooseThreshold(
+        probs,
+        idx.map((i) => yy[i]),
+        hyper.targetAccuracy,
+        temperatures,
+      );
+    }
+
+    // Exemplars for explanations: up to 20 per class (first seen), plus their vectors.
+    const exemplars: { id: string; code: string; text: string }[] = [];
+    const perClass = new Map<string, number>();
+    labelled.forEach((e, i) => {
+      const n = perClass.get(e.code) ?? 0;
+      if (n >= 20) return;
+      perClass.set(e.code, n + 1);
+      exemplars.push({ id: e.id ?? `#${i + 1}`, code: e.code, text: e.text.slice(0, 600) });
+    });
+    const trainingHash = hashExamples(labelled, descriptions);
+    return new EmbeddedModel(
+      classes,
+      features,
+      comps,
+      calibration,
+      hyper,
+      trainingHash,
+      opts.created ?? new Date().toISOString(),
+      opts.taxonomy,
+      exemplars,
+    );
+  }
+
+  /** Calibrated class probabilities for one text (order of `classes`). */
+  probabilities(text: string): Float64Array {
+    const x = this.features.transform(text);
+    const p = combine(
+      this.components.map((c) => scoresOf(c.model, x)),
+      this.components.map((c) => c.T),
+    );
+    // classes known only from a description: damp their probability, then renormalise
+    let changed = false;
+    this.classes.forEach((c, i) => {
+      if (c.examples === 0 && this.classes.some((o) => o.examples > 0)) {
+        p[i] *= this.hyper.descriptionOnlyPenalty;
+        changed = true;
+      }
+    });
+    if (changed) {
+      let s = 0;
+      for (const v of p) s += v;
+      for (let i = 0; i < p.length; i++) p[i] /= s;
+    }
+    return p;
+  }
+
+  predict(text: string): { code: string; confidence: number; abstain: boolean; probs: Float64Array } {
+    const probs = this.probabilities(text);
+    const b = argmax(probs);
+    const confidence = probs[b];
+    return { code: this.classes[b].code, confidence, abstain: confidence < this.calibration.threshold, probs };
+  }
+
+  /** Terms of the text with the largest positive contribution to class `code` (linear components). */
+  evidence(text: string, code: string, max = 6): string[] {
+    const k = this.classes.findIndex((c) => c.code === code);
+    if (k < 0) return [];
+    const x = this.features.transform(text);
+    const contrib = new Map<string, number>();
+    for (const comp of this.components) {
+      if (comp.kind === 'nb') continue;
+      const w = comp.model.W[k];
+      // contribution relative to the mean of the other classes, scaled by the component's temperature
+      for (let j = 0; j < x.idx.length; j++) {
+        const f = x.idx[j];
+        let others = 0;
+        for (let c = 0; c < comp.model.W.length; c++) if (c !== k) others += comp.model.W[c][f];
+        others /= Math.max(1, comp.model.W.length - 1);
+        const v = (x.val[j] * (w[f] - others)) / comp.T;
+        if (v <= 0) continue;
+        const t = this.features.term(f);
+        if (!t || t.block !== 'word') continue;
+        const label = displayTerm(t.term, text);
+        contrib.set(label, (contrib.get(label) ?? 0) + v);
+      }
+    }
+    return [...contrib.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, max)
+      .map(([t]) => t);
+  }
+
+  /** The most similar stored labelled example of class `code` (cosine on the model's features). */
+  nearestExample(text: string, code: string): { id: string; similarity: number } | undefined {
+    const x = this.features.transform(text);
+    const dense = new Map<number, number>();
+    for (let j = 0; j < x.idx.length; j++) dense.set(x.idx[j], x.val[j]);
+    let best: { id: string; similarity: number } | undefined;
+    for (const e of this.exemplars) {
+      if (e.code !== code) continue;
+      e.vec ??= this.features.transform(e.text);
+      let s = 0;
+      for (let j = 0; j < e.vec.idx.length; j++) s += (dense.get(e.vec.idx[j]) ?? 0) * e.vec.val[j];
+      s /= 1 + this.features.options.charWeight * this.features.options.charWeight;
+      if (!best || s > best.similarity) best = { id: e.id, similarity: s };
+    }
+    return best;
+  }
+
+  get version(): string {
+    return `${MODEL_FORMAT}+${this.trainingHash.slice(0, 12)}`;
+  }
+
+  toJSON(): SerialisedModel {
+    return {
+      format: MODEL_FORMAT,
+      taxonomy: this.taxonomy,
+      trainingHash: this.trainingHash,
+      created: this.created,
+      hyper: this.hyper,
+      classes: this.classes,
+      features: this.features.toJSON(),
+      components: this.components.map((c) => ({ kind: c.kind, T: c.T, W: c.model.W.map((w) => Array.from(w)) })),
+      calibration: this.calibration,
+      exemplars: this.exemplars.map(({ id, code, text }) => ({ id, code, text })),
+    };
+  }
+
+  static fromJSON(s: SerialisedModel, source = 'model'): EmbeddedModel {
+    if (!s || typeof s !== 'object') throw new Error(`${source}: not an embedded model`);
+    if (s.format !== MODEL_FORMAT)
+      throw new Error(`${source}: unsupported model format "${String(s.format)}" (this govnav reads ${MODEL_FORMAT}); retrain the model`);
+    const features = Features.fromJSON(s.features);
+    const comps = s.components.map((c) => ({
+      kind: c.kind,
+      T: c.T,
+      model: { W: c.W.map((w) => Float64Array.from(w)), dim: features.dim },
+    }));
+    return new EmbeddedModel(s.classes, features, comps, s.calibration, s.hyper, s.trainingHash, s.created, s.taxonomy, s.exemplars);
+  }
+}
+
+function displayTerm(term: string, text: string): string {
+  if (term.startsWith('^')) term = term.slice(1);
+  if (term.startsWith('#')) return term.slice(1);
+  // show a stemmed term as the first word of the text that starts with it
+  const words = term.split(' ');
+  const lower = text.toLowerCase();
+  const shown = words.map((w) => {
+    const m = new RegExp(`\\b${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\p{L}]*`, 'u').exec(lower);
+    return m ? m[0] : w;
+  });
+  return shown.join(' ');
+}
+
+function fitComponent(
+  kind: Component,
+  X: SparseVec[],
+  y: Int32Array,
+  K: number,
+  dim: number,
+  h: HyperParameters,
+  cw: Float64Array,
+): LinearModel {
+  if (K === 1) return { W: [new Float64Array(dim + 1)], dim };
+  if (kind === 'svm') return { W: trainOvrSvm(X, y, K, dim, { C: h.svmC, classWeight: cw, tol: 1e-2, seed: h.seed }), dim };
+  if (kind === 'lr') return trainLogReg(X, y, K, dim, { C: h.lrC, classWeight: cw, maxIter: 150, tol: 1e-6 });
+  return trainComplementNB(X, y, K, dim, h.nbAlpha);
+}
+
+export function classWeights(y: Int32Array, K: number, power: number): Float64Array {
+  const cnt = new Float64Array(K);
+  for (const v of y) cnt[v]++;
+  return Float64Array.from(cnt, (c) => (c > 0 ? Math.pow(y.length / (K * c), power) : 1));
+}
+
+/**
+ * Assign each training row to an inner fold: by group when rows have groups (rows of one source
+ * document stay together, as in the outer protocol), otherwise stratified by class. Rows past
+ * `nLabelled` (description pseudo-examples) get −2: always trained on, never held out.
+ */
+function innerFolds(y: Int32Array, groups: (string | undefined)[], k: number, seed: number, nLabelled: number): number[] {
+  const rand = rng(seed);
+  const out = new Array<number>(y.length).fill(-2);
+  const distinct = [...new Set(groups.slice(0, nLabelled).filter((g): g is string => !!g))].sort();
+  if (distinct.length >= k * 2) {
+    shuffleInPlace(distinct, rand);
+    // greedy balance: largest groups first into the smallest fold
+    const size = new Map<string, number>();
+    groups.slice(0, nLabelled).forEach((g) => g && size.set(g, (size.get(g) ?? 0) + 1));
+    distinct.sort((a, b) => size.get(b)! - size.get(a)!);
+    const load = new Array<number>(k).fill(0);
+    const fold = new Map<string, number>();
+    for (const g of distinct) {
+      const f = load.indexOf(Math.min(...load));
+      fold.set(g, f);
+      load[f] += size.get(g)!;
+    }
+    for (let i = 0; i < nLabelled; i++) out[i] = groups[i] ? fold.get(groups[i]!)! : i % k;
+    return out;
+  }
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < nLabelled; i++) {
+    const l = byClass.get(y[i]) ?? [];
+    l.push(i);
+    byClass.set(y[i], l);
+  }
+  let r = 0;
+  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+    const l = byClass.get(c)!;
+    shuffleInPlace(l, rand);
+    for (const i of l) out[i] = r++ % k;
+  }
+  return out;
+}
+
+function combine(scores: Float64Array[], T: number[]): Float64Array {
+  const K = scores[0].length;
+  const p = new Float64Array(K);
+  scores.forEach((s, m) => {
+    const q = softmaxInPlace(Float64Array.from(s), T[m]);
+    for (let c = 0; c < K; c++) p[c] += q[c] / scores.length;
+  });
+  return p;
+}
+
+/** Temperature minimising the negative log-likelihood of held-out labels (golden-section on log T). */
+export function fitTemperature(scores: Float64Array[], y: number[]): number {
+  if (!scores.length) return 1;
+  const nll = (logT: number) => {
+    const T = Math.exp(logT);
+    let s = 0;
+    for (let i = 0; i < scores.length; i++) {
+      const q = softmaxInPlace(Float64Array.from(scores[i]), T);
+      s -= Math.log(Math.max(q[y[i]], 1e-12));
+    }
+    return s;
+  };
+  let a = Math.log(0.005);
+  let b = Math.log(50);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = nll(c);
+  let fd = nll(d);
+  for (let it = 0; it < 40; it++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = nll(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = nll(d);
+    }
+  }
+  return Math.exp((a + b) / 2);
+}
+
+/**
+ * The abstention threshold: the lowest confidence t such that held-out predictions with confidence ≥ t
+ * reach the target accuracy. If none does, the threshold that maximises accuracy on at least a fifth of the rows.
+ */
+export function chooseThreshold(
+  probs: Float64Array[],
+  y: number[],
+  target: number,
+  temperatures: Record<string, number>,
+): CalibrationReport {
+  const rows = probs.map((p, i) => {
+    const b = argmax(p);
+    return { conf: p[b], ok: b === y[i] };
+  });
+  const n = rows.length;
+  const accuracy = n ? rows.filter((r) => r.ok).length / n : NaN;
+  rows.sort((a, b) => b.conf - a.conf);
+  let ok = 0;
+  let best = { t: 0, acc: -1, cov: 1 };
+  let found: { t: number; acc: number; cov: number } | undefined;
+  for (let i = 0; i < n; i++) {
+    if (rows[i].ok) ok++;
+    if (i + 1 < n && rows[i + 1].conf === rows[i].conf) continue;
+    const acc = ok / (i + 1);
+    const cov = (i + 1) / n;
+    if (acc >= target) found = { t: rows[i].conf, acc, cov };
+    if (cov >= 0.2 && acc > best.acc) best = { t: rows[i].conf, acc, cov };
+  }
+  const pick = found ?? best;
+  if (n === 0) return { n, accuracy, threshold: 0, coverage: 1, accuracyCovered: NaN, temperatures };
+  return { n, accuracy, threshold: pick.t, coverage: pick.cov, accuracyCovered: pick.acc, temperatures };
+}
+
+function hashExamples(ex: Example[], descriptions: Map<string, string>): string {
+  const h = createHash('sha256');
+  for (const e of ex) h.update(`${e.code}\u0000${e.text}\u0000${e.group ?? ''}\n`);
+  for (const [k, v] of [...descriptions.entries()].sort()) h.update(`desc\u0000${k}\u0000${v}\n`);
+  return h.digest('hex');
+}

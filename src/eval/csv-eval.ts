@@ -1,0 +1,252 @@
+// Scoring a text classifier against human labels in a CSV file: cross-validated by a folds file
+// (grouped, e.g. by source document), or trained on a separate CSV and scored on all of the gold file.
+import { readFileSync, existsSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { agreement, agreementAtLevel, type Agreement, type AgreementOptions } from './metrics.ts';
+
+export interface RowFilter {
+  column: string;
+  pattern: RegExp;
+  /** Keep rows that do NOT match. */
+  exclude: boolean;
+}
+
+/** Parse "COL=REGEX" (keep matching rows) or "COL!=REGEX" (drop matching rows). */
+export function parseFilter(spec: string): RowFilter {
+  const m = /^([^=!]+)(!?=)(.*)$/.exec(spec);
+  if (!m) throw new Error(`bad filter "${spec}": expected COL=REGEX or COL!=REGEX`);
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(m[3], 'u');
+  } catch (e) {
+    throw new Error(`bad filter "${spec}": ${(e as Error).message}`);
+  }
+  return { column: m[1].trim(), pattern, exclude: m[2] === '!=' };
+}
+
+export interface GoldSpec {
+  gold: string;
+  /** Columns joined with a space to form the text. */
+  text: string[];
+  label: string;
+  folds?: string;
+  group?: string;
+  train?: string;
+  filters?: RowFilter[];
+}
+
+export interface LabelledRow {
+  text: string;
+  label: string;
+  group?: string;
+  /** 1-based line of the record in its file (header = line 1). */
+  line: number;
+}
+
+export interface LoadedRows {
+  rows: LabelledRow[];
+  /** Rows kept by the filters but with an empty label. */
+  skipped: number;
+  /** Rows removed by the filters. */
+  filtered: number;
+}
+
+export function readCsv(file: string): { header: string[]; records: Record<string, string>[] } {
+  if (!existsSync(file)) throw new Error(`${file}: file not found`);
+  let records: Record<string, string>[];
+  try {
+    records = parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, relax_column_count: false });
+  } catch (e) {
+    throw new Error(`${file}: not a valid CSV file: ${(e as Error).message}`);
+  }
+  const header = records.length ? Object.keys(records[0]) : readHeader(file);
+  return { header, records };
+}
+
+function readHeader(file: string): string[] {
+  const first = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+  const rows = parse(first) as string[][];
+  return rows[0] ?? [];
+}
+
+function requireColumns(file: string, header: string[], cols: string[], what: string): void {
+  for (const c of cols)
+    if (!header.includes(c))
+      throw new Error(`${file}: no column "${c}" (${what}); the columns are: ${header.join(', ') || '(none)'}`);
+}
+
+/** Load labelled rows from a CSV: text columns joined, label trimmed; filters applied first. */
+export function loadLabelledRows(file: string, spec: Pick<GoldSpec, 'text' | 'label' | 'group' | 'filters'>): LoadedRows {
+  const { header, records } = readCsv(file);
+  requireColumns(file, header, spec.text, '--text');
+  requireColumns(file, header, [spec.label], '--label');
+  if (spec.group) requireColumns(file, header, [spec.group], '--group');
+  for (const f of spec.filters ?? []) requireColumns(file, header, [f.column], '--filter');
+  const rows: LabelledRow[] = [];
+  let skipped = 0;
+  let filtered = 0;
+  records.forEach((r, i) => {
+    for (const f of spec.filters ?? []) {
+      const hit = f.pattern.test(r[f.column] ?? '');
+      if (hit === f.exclude) {
+        filtered++;
+        return;
+      }
+    }
+    const label = (r[spec.label] ?? '').trim();
+    if (!label) {
+      skipped++;
+      return;
+    }
+    const text = spec.text
+      .map((c) => (r[c] ?? '').trim())
+      .filter(Boolean)
+      .join(' ');
+    rows.push({ text, label, group: spec.group ? (r[spec.group] ?? '').trim() : undefined, line: i + 2 });
+  });
+  return { rows, skipped, filtered };
+}
+
+/** Read a folds file: `group column` → fold. */
+export function loadFolds(file: string, group: string): Map<string, string> {
+  const { header, records } = readCsv(file);
+  requireColumns(file, header, [group], '--group');
+  requireColumns(file, header, ['fold'], 'fold');
+  const out = new Map<string, string>();
+  records.forEach((r, i) => {
+    const g = (r[group] ?? '').trim();
+    const f = (r.fold ?? '').trim();
+    if (!g || !f) throw new Error(`${file}, line ${i + 2}: empty ${!g ? `"${group}"` : '"fold"'}`);
+    const prev = out.get(g);
+    if (prev !== undefined && prev !== f) throw new Error(`${file}, line ${i + 2}: "${g}" is in fold ${prev} and fold ${f}`);
+    out.set(g, f);
+  });
+  return out;
+}
+
+export interface Prediction {
+  label: string;
+  /** Calibrated probability of the predicted label, when the learner has one. */
+  confidence?: number;
+  /** The learner would abstain (its label is still its best guess, scored as usual). */
+  abstained?: boolean;
+}
+
+export interface TrainExample {
+  text: string;
+  code: string;
+  group?: string;
+}
+
+export type Predictor = (texts: string[]) => Prediction[];
+
+/** Something that learns from labelled texts: the embedded classifier, the baseline, or a test double. */
+export interface Learner {
+  name: string;
+  fit(examples: TrainExample[]): Predictor | Promise<Predictor>;
+}
+
+export interface LearnerResult {
+  learner: string;
+  predictions: Prediction[];
+  agreement: Agreement;
+  /** Share of rows on which the learner did not abstain, and the accuracy on those rows. */
+  coverage?: { abstained: number; coverage: number; accuracyCovered: number };
+  /** Agreement after mapping codes to a coarser level, when asked. */
+  levels?: Record<string, Agreement>;
+}
+
+export interface EvalResult {
+  gold: string;
+  mode: 'folds' | 'train';
+  n: number;
+  skipped: number;
+  filtered: number;
+  folds?: { fold: string; train: number; test: number }[];
+  rows: LabelledRow[];
+  results: LearnerResult[];
+}
+
+export interface EvalOptions extends AgreementOptions {
+  onFold?: (info: { fold: string; index: number; total: number; learner: string; train: number; test: number }) => void;
+  /** Extra levels to score: name → code → ancestor code. */
+  levels?: Record<string, (code: string) => string | undefined>;
+}
+
+/** Run the evaluation a GoldSpec describes for each learner, on identical folds. */
+export async function evaluateCsv(spec: GoldSpec, learners: Learner[], opts: EvalOptions = {}): Promise<EvalResult> {
+  if (spec.folds && spec.train) throw new Error('give either --folds or --train, not both');
+  if (!spec.folds && !spec.train) throw new Error('give --folds FOLDS.csv --group COL, or --train TRAIN.csv');
+  if (spec.folds && !spec.group) throw new Error('--folds needs --group COL (the column that names each row\'s fold key)');
+  const gold = loadLabelledRows(spec.gold, spec);
+  if (gold.rows.length === 0) throw new Error(`${spec.gold}: no labelled rows to score (column "${spec.label}")`);
+  const rows = gold.rows;
+  const preds: Prediction[][] = learners.map(() => new Array<Prediction>(rows.length));
+  let foldInfo: EvalResult['folds'];
+
+  if (spec.folds) {
+    const folds = loadFolds(spec.folds, spec.group!);
+    const rowFold = rows.map((r) => {
+      const f = folds.get(r.group!);
+      if (f === undefined)
+        throw new Error(`${spec.gold}, line ${r.line}: ${spec.group} "${r.group}" is not in the folds file ${spec.folds}`);
+      return f;
+    });
+    const foldIds = [...new Set(rowFold)].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+    foldInfo = [];
+    for (const [fi, f] of foldIds.entries()) {
+      const trainIdx: number[] = [];
+      const testIdx: number[] = [];
+      rowFold.forEach((x, i) => (x === f ? testIdx : trainIdx).push(i));
+      foldInfo.push({ fold: f, train: trainIdx.length, test: testIdx.length });
+      if (trainIdx.length === 0) throw new Error(`fold ${f} holds every row: nothing left to train on`);
+      const train = trainIdx.map((i) => ({ text: rows[i].text, code: rows[i].label, group: rows[i].group }));
+      for (const [li, learner] of learners.entries()) {
+        opts.onFold?.({ fold: f, index: fi, total: foldIds.length, learner: learner.name, train: trainIdx.length, test: testIdx.length });
+        const predict = await learner.fit(train);
+        const out = predict(testIdx.map((i) => rows[i].text));
+        testIdx.forEach((i, k) => (preds[li][i] = out[k]));
+      }
+    }
+  } else {
+    const tr = loadLabelledRows(spec.train!, { ...spec, group: undefined });
+    if (tr.rows.length === 0) throw new Error(`${spec.train}: no labelled rows to train on (column "${spec.label}")`);
+    const train = tr.rows.map((r) => ({ text: r.text, code: r.label }));
+    for (const [li, learner] of learners.entries()) {
+      opts.onFold?.({ fold: 'train', index: 0, total: 1, learner: learner.name, train: train.length, test: rows.length });
+      const predict = await learner.fit(train);
+      const out = predict(rows.map((r) => r.text));
+      out.forEach((p, i) => (preds[li][i] = p));
+    }
+  }
+
+  const goldLabels = rows.map((r) => r.label);
+  const results: LearnerResult[] = learners.map((l, li) => {
+    const predicted = preds[li].map((p) => p.label);
+    const res: LearnerResult = { learner: l.name, predictions: preds[li], agreement: agreement(goldLabels, predicted, opts) };
+    if (preds[li].some((p) => p.abstained !== undefined)) {
+      const covered = preds[li].map((p, i) => (p.abstained ? -1 : i)).filter((i) => i >= 0);
+      const ok = covered.filter((i) => predicted[i] === goldLabels[i]).length;
+      res.coverage = {
+        abstained: rows.length - covered.length,
+        coverage: covered.length / rows.length,
+        accuracyCovered: covered.length ? ok / covered.length : NaN,
+      };
+    }
+    if (opts.levels) {
+      res.levels = {};
+      for (const [name, anc] of Object.entries(opts.levels)) res.levels[name] = agreementAtLevel(goldLabels, predicted, anc);
+    }
+    return res;
+  });
+  return {
+    gold: spec.gold,
+    mode: spec.folds ? 'folds' : 'train',
+    n: rows.length,
+    skipped: gold.skipped,
+    filtered: gold.filtered,
+    folds: foldInfo,
+    rows,
+    results,
+  };
+}
