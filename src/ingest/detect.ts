@@ -112,7 +112,7 @@ export function normaliseMetaDate(v: string | undefined | null): string | undefi
   if (!v) return undefined;
   const pdf = /^D:(\d{4})(\d{2})?(\d{2})?/.exec(v);
   if (pdf) return iso(+pdf[1]!, pdf[2] ? +pdf[2] : undefined, pdf[3] ? +pdf[3] : undefined);
-  const isoM = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(v.trim());
+  const isoM = /^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?/.exec(v.trim());
   if (isoM) return iso(+isoM[1]!, +isoM[2]!, isoM[3] ? +isoM[3] : undefined);
   return detectDate(v);
 }

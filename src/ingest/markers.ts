@@ -45,7 +45,7 @@ export function parseMarker(line: string): Marker | undefined {
     if (!rest.slice(ws.length).trim() && p.style(m) !== 'article' && p.style(m) !== 'zh-article') continue;
     const article = p.style(m) === 'article' || p.style(m) === 'zh-article';
     return {
-      marker: m[1]! + (article ? '' : m[0].slice(m[1]!.length)),
+      marker: m[0].trim(),
       style: p.style(m),
       length: m[0].length + (article ? ws.length : /^\s*/.exec(rest)![0].length),
       ordered: p.ordered,

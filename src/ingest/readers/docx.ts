@@ -127,7 +127,7 @@ export async function readDocx(buf: Buffer, source: string, limits?: ZipLimits):
   } catch (e) {
     throw new IngestError(source, `could not be read as a Word document (${(e as Error).message}).`, 'Open and save it again in Word, or export it to PDF.');
   }
-  const out = readHtml(html, { mainContent: false, format: 'docx' });
+  const out = readHtml(`<!doctype html><html><body>${html}</body></html>`, { mainContent: false, format: 'docx' });
   const meta = coreMeta(coreXml);
   // The creation date in core.xml is when the file was made, often from a template: it only counts
   // when the text states no date (the caller prefers a date found in the text).

@@ -52,10 +52,11 @@ function metaContent(doc: Document, names: string[]): string | undefined {
 
 function headMeta(doc: Document): DetectedMeta {
   const meta: DetectedMeta = {};
-  meta.title =
-    usefulTitle(metaContent(doc, ['citation_title', 'dc.title', 'og:title'])) ??
-    usefulTitle(doc.querySelector('title')?.textContent) ??
-    usefulTitle(doc.querySelector('h1')?.textContent);
+  const h1 = usefulTitle(doc.querySelector('h1')?.textContent);
+  let title = usefulTitle(doc.querySelector('title')?.textContent);
+  // "Page title | Site name": keep the part the page's own h1 repeats.
+  if (title && h1 && title !== h1 && title.includes(h1)) title = h1;
+  meta.title = usefulTitle(metaContent(doc, ['citation_title', 'dc.title', 'og:title'])) ?? title ?? h1;
   meta.date = normaliseMetaDate(
     metaContent(doc, ['citation_publication_date', 'citation_date', 'dc.date', 'dcterms.date', 'dcterms.issued', 'article:published_time', 'date', 'pubdate']),
   );

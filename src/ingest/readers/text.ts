@@ -1,7 +1,8 @@
 // Plain text → blocks. Paragraphs are separated by blank lines; a line that starts with a list
 // marker ("1.", "(a)", "iv)", "•", "Article 3", "第三条") starts an item, whose depth follows the
-// order in which marker styles appear. Short standalone lines in capitals, lines underlined with
-// === / ---, "Chapter/Part/Section" lines and short "2.1 Scope"-style lines are headings.
+// order in which marker styles appear. Headings, from the top level down: short standalone lines in
+// capitals and lines underlined with ===; "Part/Chapter" lines (and lines underlined with ---);
+// "Section" lines; standalone "Article N" lines; short "2.1 Scope"-style lines (one level per number).
 import { buildText, tidyInline } from '../build.ts';
 import { MarkerDepth, parseMarker } from '../markers.ts';
 import type { Extracted, RawBlock } from '../types.ts';
@@ -11,13 +12,13 @@ const SECTION = /^(section)\s+[\divxlc]+\b|^第[一二三四五六七八九十�
 
 function headingOf(line: string, alone: boolean): { level: number } | undefined {
   if (line.length > 100) return undefined;
-  if (CHAPTER.test(line)) return { level: 1 };
-  if (SECTION.test(line)) return { level: 2 };
+  if (CHAPTER.test(line)) return { level: 2 };
+  if (SECTION.test(line)) return { level: 3 };
   if (!alone) return undefined;
   if (/[.;,:]$|[。；，：]$/.test(line)) return undefined;
   // "2 Scope", "2.1 Scope", "2.1. Scope" (but "1. Scope" is a list item).
   const num = /^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3})\s+\S/.exec(line);
-  if (num && line.length <= 80) return { level: Math.min(num[1]!.replace(/\.$/, '').split('.').length, 6) };
+  if (num && line.length <= 80) return { level: Math.min(num[1]!.replace(/\.$/, '').split('.').length + 1, 6) };
   const letters = line.replace(/[^\p{L}]/gu, '');
   if (letters.length >= 3 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() && line.length <= 80) return { level: 1 };
   return undefined;
@@ -59,7 +60,9 @@ export function readText(src: string): Extracted {
       continue;
     }
     const alone = paraStart && (!next || i + 1 >= lines.length);
-    const h = paraStart || !cur ? headingOf(line, alone) : undefined;
+    // The first line standing alone, short and without closing punctuation, is the title.
+    const title = !blocks.length && !cur && alone && line.length <= 80 && !/[.;:,!?。；：，！？]$/.test(line) && !parseMarker(line);
+    const h = title ? { level: 1 } : paraStart || !cur ? headingOf(line, alone) : undefined;
     if (h) {
       flush();
       blocks.push({ kind: 'heading', level: h.level, text: tidyInline(line) });
@@ -68,10 +71,11 @@ export function readText(src: string): Extracted {
       continue;
     }
     const m = parseMarker(line);
-    if (m && (m.style === 'article' || m.style === 'zh-article') && line.length - m.length <= 80 && alone) {
+    const rest = m ? line.slice(m.length) : '';
+    if (m && (m.style === 'article' || m.style === 'zh-article') && rest.length <= 80 && !/[.;:,。；：，]$/.test(rest) && alone) {
       // "Article 5" or "Article 5 Prohibited practices" standing alone: a heading of the articles.
       flush();
-      blocks.push({ kind: 'heading', level: 3, text: tidyInline(line) });
+      blocks.push({ kind: 'heading', level: 4, text: tidyInline(line) });
       depth.reset();
       paraStart = true;
       continue;

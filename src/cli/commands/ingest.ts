@@ -1,0 +1,165 @@
+// `govnav ingest <file-or-url>...`: documents → statements with heading paths and locators.
+import type { Command } from 'commander';
+
+interface Opts {
+  title?: string;
+  organisation?: string;
+  date?: string;
+  type?: string;
+  jurisdiction?: string;
+  language?: string;
+  kind?: string;
+  licence?: string;
+  attribution?: string;
+  format?: string;
+  encoding?: string;
+  maxBytes?: string;
+  timeout?: string;
+  dryRun?: boolean;
+  classify?: boolean;
+  link?: boolean;
+  json?: boolean;
+}
+
+/** "25MB", "500k", "1048576" → bytes. */
+export function parseBytes(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(v);
+  if (!m) throw new Error(`--max-bytes "${v}" is not a size (e.g. 25MB, 500KB, 1048576).`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0]!;
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description('Ingest documents (PDF, HTML, DOCX, Markdown, plain text, or http(s) URLs) into statements with locators.')
+    .argument('<inputs...>', 'files or URLs')
+    .option('--title <title>', 'document title (default: from metadata, <title>, or the first heading)')
+    .option('--organisation <name>', 'issuing organisation')
+    .option('--date <date>', 'publication date, YYYY[-MM[-DD]] (default: from metadata or a date near the top)')
+    .option('--type <type>', 'document type: law, regulation, framework, standard, principles, guidance, policy, paper, report, …', 'other')
+    .option('--jurisdiction <code>', 'jurisdiction (e.g. EU, CN, US-CA)')
+    .option('--language <code>', 'language of the text (default: detected from the text)')
+    .option('--kind <kind>', 'statement kind: mitigation | principle | risk (default: principle for principles/declarations, else mitigation)')
+    .option('--licence <licence>', 'licence of the document (default: "unknown (ingested by user)")')
+    .option('--attribution <text>', 'attribution to show with the document (default: title, organisation)')
+    .option('--format <format>', 'read as pdf | html | docx | markdown | text instead of detecting')
+    .option('--encoding <name>', 'text encoding of text/HTML/Markdown input instead of detecting (e.g. gbk, big5, shift_jis)')
+    .option('--max-bytes <size>', 'largest file or download accepted', '25MB')
+    .option('--timeout <seconds>', 'time limit for downloading a URL', '30')
+    .option('--dry-run', 'show what would be ingested, and write nothing')
+    .option('--classify', 'classify the new statements afterwards (embedded classifier)')
+    .option('--link', 'link the new statements to topics afterwards')
+    .option('--json', 'print the results as JSON')
+    .addHelpText(
+      'after',
+      '\nDocuments go into dataset "ingest". Re-ingesting the same document (or a copy differing only in\n' +
+        'whitespace, line breaks or a changed footer) updates it instead of adding a second one.\n' +
+        'Each document is written in one transaction; a file that cannot be read changes nothing.\n\n' +
+        'Examples:\n' +
+        '  govnav ingest framework.pdf --organisation "Example Lab" --type framework\n' +
+        '  govnav ingest https://example.org/policy.html --jurisdiction EU --dry-run\n' +
+        '  govnav ingest notes/*.md --kind risk --link',
+    )
+    .action(async (inputs: string[], opts: Opts) => {
+      const { UserError } = await import('../main.ts');
+      const { ingestOne, IngestError } = await import('../../ingest/index.ts');
+      const { withCliStore } = await import('../store.ts');
+      const { progress } = await import('../progress.ts');
+      if (inputs.length > 1 && (opts.title || opts.date))
+        throw new UserError('--title and --date describe one document: ingest the files one at a time when you give them.');
+      let maxBytes: number;
+      try {
+        maxBytes = parseBytes(opts.maxBytes ?? '25MB');
+      } catch (e) {
+        throw new UserError((e as Error).message);
+      }
+      const timeout = Number(opts.timeout ?? 30);
+      if (!Number.isFinite(timeout) || timeout <= 0) throw new UserError(`--timeout "${opts.timeout}" is not a positive number of seconds.`);
+      const kinds = ['mitigation', 'principle', 'risk'];
+      if (opts.kind && !kinds.includes(opts.kind)) throw new UserError(`--kind "${opts.kind}" is not one of ${kinds.join(', ')}.`);
+
+      await withCliStore(
+        async (store) => {
+          const results = [];
+          const failures: { source: string; message: string }[] = [];
+          const bar = inputs.length > 1 ? progress('ingest', inputs.length, { quiet: !!opts.json }) : undefined;
+          for (const input of inputs) {
+            let pageBar: ReturnType<typeof progress> | undefined;
+            try {
+              const r = await ingestOne(store.db, input, {
+                title: opts.title,
+                organisation: opts.organisation,
+                date: opts.date,
+                type: opts.type,
+                jurisdiction: opts.jurisdiction,
+                language: opts.language,
+                kind: opts.kind as 'mitigation' | 'principle' | 'risk' | undefined,
+                licence: opts.licence,
+                attribution: opts.attribution,
+                format: opts.format as 'pdf' | undefined,
+                encoding: opts.encoding,
+                maxBytes,
+                timeoutMs: timeout * 1000,
+                dryRun: opts.dryRun,
+                onPage: (p, total) => {
+                  if (total < 20 || opts.json || bar) return;
+                  pageBar ??= progress('pages', total);
+                  pageBar.tick(1);
+                },
+              });
+              results.push(r);
+            } catch (e) {
+              if (!(e instanceof IngestError) && (e as Error).name !== 'ValidationError') throw e;
+              failures.push({ source: input, message: (e as Error).message });
+              if (!opts.json) process.stderr.write(`error: ${(e as Error).message}\n`);
+            } finally {
+              pageBar?.stop();
+              bar?.tick(1, input);
+            }
+          }
+          bar?.stop();
+
+          const post: Record<string, unknown> = {};
+          const newIds = results.filter((r) => !r.dryRun).flatMap((r) => r.statementIds);
+          if (newIds.length && (opts.classify || opts.link)) {
+            const { classifyIngested, linkIngested } = await import('../../ingest/post.ts');
+            if (opts.classify) post.classify = await classifyIngested(store, newIds, { quiet: !!opts.json });
+            if (opts.link) post.link = await linkIngested(store, newIds);
+          }
+
+          if (opts.json) {
+            console.log(JSON.stringify({ results, failures, ...post }, null, 2));
+          } else {
+            for (const r of results) {
+              const what = r.dryRun ? 'would be' : r.documentStatus === 'created' ? 'new' : r.documentStatus;
+              console.log(
+                `${r.documentId} ${what}: "${r.title}" (${r.format}${r.pages ? `, ${r.pages} pages` : ''}, ${r.language}${r.date ? `, ${r.date}` : ''})` +
+                  (r.matchedBy ? ` — matched an earlier ingest by ${r.matchedBy}` : ''),
+              );
+              console.log(
+                `  ${r.statements} statements: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.retired} retired` +
+                  (r.dryRun ? ' (dry run: nothing written)' : ''),
+              );
+              for (const n of r.notes) console.log(`  note: ${n}`);
+              if (r.nearDuplicates.length) {
+                console.log(`  ${r.nearDuplicates.length} near-duplicate statement(s) in other documents:`);
+                for (const n of r.nearDuplicates.slice(0, 20))
+                  console.log(`    ${n.statementId} ≈ ${n.otherId} (${n.otherDocumentId}, similarity ${n.similarity.toFixed(2)})`);
+                if (r.nearDuplicates.length > 20) console.log(`    … and ${r.nearDuplicates.length - 20} more (see --json)`);
+              }
+            }
+            for (const [k, v] of Object.entries(post)) console.log(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+            const totals = results.reduce((a, r) => ({ s: a.s + r.statements, c: a.c + r.created }), { s: 0, c: 0 });
+            console.log(
+              `\n${results.length} document(s) ingested${opts.dryRun ? ' (dry run)' : ''}, ${totals.s} statements (${totals.c} new)` +
+                (failures.length ? `; ${failures.length} failed` : ''),
+            );
+          }
+          if (failures.length) process.exitCode = results.length ? 1 : 2;
+        },
+        { quiet: !!opts.json },
+      );
+    });
+}
