@@ -1,0 +1,74 @@
+// Mounting the JSON API on the web app: /api/v1/* routes with ETags and JSON errors,
+// /api/openapi.json, and the reference page /api.
+import type { Hono } from 'hono';
+import { govnavVersion } from '../export/index.ts';
+import type { AppContext, AppEnv } from '../web/context.ts';
+import { ApiError, CACHE_CONTROL, errorResponse, etagFor, matchesEtag } from './http.ts';
+import { openApiDocument } from './openapi.ts';
+import { renderReference } from './page.ts';
+import { apiRoutes, hasTopicTables, type RouteDoc } from './routes.ts';
+
+export { apiRoutes, filterParams, type RouteDoc } from './routes.ts';
+export { openApiDocument } from './openapi.ts';
+
+export function honoPath(openApiPath: string): string {
+  return openApiPath.replace(/\{(\w+)\}/g, ':$1');
+}
+
+export function baseOf(ctx: AppContext, requestUrl: string): string {
+  return (ctx.config.baseUrl ?? new URL(requestUrl).origin).replace(/\/+$/, '');
+}
+
+/** Conditional GET: 304 when If-None-Match matches; else the body with ETag and Cache-Control. */
+async function cachedJson(c: import('hono').Context<AppEnv>, ctx: AppContext, make: () => Promise<unknown>): Promise<Response> {
+  const etag = etagFor(ctx.dataVersion(), c.req.url);
+  c.header('Access-Control-Allow-Origin', '*');
+  c.header('Vary', 'Accept-Encoding');
+  if (matchesEtag(c.req.header('if-none-match'), etag)) {
+    c.header('ETag', etag);
+    c.header('Cache-Control', CACHE_CONTROL);
+    return c.body(null, 304);
+  }
+  try {
+    const body = await make();
+    c.header('ETag', etag);
+    c.header('Cache-Control', CACHE_CONTROL);
+    return c.json(body as object);
+  } catch (e) {
+    if (e instanceof ApiError) return errorResponse(c, e);
+    throw e;
+  }
+}
+
+export async function registerApi(app: Hono<AppEnv>, ctx: AppContext): Promise<RouteDoc[]> {
+  const topics = await hasTopicTables(ctx.store.db);
+  const routes = apiRoutes(ctx.store.taxonomies, { topics });
+  const version = govnavVersion();
+
+  app.get('/api/openapi.json', (c) =>
+    cachedJson(c, ctx, async () => openApiDocument(routes, { version, baseUrl: ctx.config.baseUrl })),
+  );
+  app.get('/api/v1', (c) =>
+    cachedJson(c, ctx, async () => ({
+      name: 'govnav API',
+      version,
+      openapi: '/api/openapi.json',
+      reference: '/api',
+      routes: routes.map((r) => ({ path: r.path, summary: r.summary.en })),
+    })),
+  );
+  for (const r of routes) {
+    app.get(honoPath(r.path), (c) =>
+      cachedJson(c, ctx, () =>
+        r.handler(ctx, { params: new URL(c.req.url).searchParams, path: c.req.param() as Record<string, string>, base: baseOf(ctx, c.req.url) }),
+      ),
+    );
+  }
+  app.get('/api', async (c) => {
+    const etag = etagFor(ctx.dataVersion() + c.get('lang'), c.req.url);
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+    c.header('ETag', etag);
+    return c.html(await renderReference(c, ctx, routes));
+  });
+  return routes;
+}

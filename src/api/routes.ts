@@ -1,0 +1,650 @@
+// The routes of the JSON API under /api/v1: one table that both serves requests and describes
+// them (parameters, response schema, example) for the OpenAPI document and the reference page.
+import { z } from 'zod';
+import { documentCitation, statementCitation } from '../cite/index.ts';
+import { loadStatementRecords, type StatementRecord } from '../export/rows.ts';
+import { BASIC_FACETS, facetCounts, Params, parseQuery, REVIEW_VALUES, searchStatements, SORTS, toSearchParams, whereClause, type StatementQuery } from '../search/query.ts';
+import { STATEMENT_KINDS, CLASSIFICATION_SOURCES } from '../model/index.ts';
+import { classificationsOf, getDocument, getStatement, ID_PATTERN, type ClassificationRow, type Db } from '../store/index.ts';
+import type { TaxonomyRegistry, Taxonomy } from '../taxonomy/index.ts';
+import type { AppContext } from '../web/context.ts';
+import { badParam, checkAllowed, decodeCursor, encodeCursor, fingerprint, notFound, parseLimit } from './http.ts';
+import * as S from './schemas.ts';
+
+export interface ParamDoc {
+  name: string;
+  in: 'query' | 'path';
+  required?: boolean;
+  schema: z.ZodType;
+  description: string;
+  example?: string;
+}
+
+export interface RequestInfo {
+  params: URLSearchParams;
+  path: Record<string, string>;
+  /** Base URL for stable URLs and citations: config.baseUrl, else the request's origin. */
+  base: string;
+}
+
+export interface RouteDoc {
+  /** OpenAPI path, e.g. /api/v1/statements/{id}. */
+  path: string;
+  operationId: string;
+  summary: { en: string; zh: string };
+  description: string;
+  params: ParamDoc[];
+  response: z.ZodType;
+  responseId: string;
+  /** Query string of the example request (path parameters come from their examples). */
+  exampleQuery?: string;
+  has404?: boolean;
+  handler: (ctx: AppContext, req: RequestInfo) => Promise<unknown>;
+}
+
+const LIMIT: ParamDoc = {
+  name: 'limit',
+  in: 'query',
+  schema: z.number().int().min(1).max(500).default(50),
+  description: 'Items per page (1–500, default 50).',
+  example: '20',
+};
+const CURSOR: ParamDoc = {
+  name: 'cursor',
+  in: 'query',
+  schema: z.string(),
+  description: 'The `next` value of the previous page. Keep every other parameter unchanged while paging.',
+};
+const many = z.array(z.string());
+
+/** The filter parameters shared by /statements, /search and the exports (the query model of /search). */
+export function filterParams(registry: TaxonomyRegistry): ParamDoc[] {
+  const base: ParamDoc[] = [
+    { name: 'q', in: 'query', schema: z.string(), description: 'Full text over names, excerpts and heading paths (English words are stemmed, Chinese is segmented). A statement or document id finds that record.', example: 'audit' },
+    { name: 'kind', in: 'query', schema: z.array(z.enum(STATEMENT_KINDS)), description: 'Statement kind. Repeat a parameter to combine values with OR; different parameters combine with AND.', example: 'mitigation' },
+    { name: 'doc', in: 'query', schema: many, description: 'Document id, e.g. D0001.' },
+    { name: 'doctype', in: 'query', schema: many, description: 'Document type (law, framework, standard, principles, paper, …).' },
+    { name: 'year', in: 'query', schema: z.array(z.number().int()), description: 'Publication year of the document.' },
+    { name: 'year_from', in: 'query', schema: z.number().int(), description: 'Earliest publication year.' },
+    { name: 'year_to', in: 'query', schema: z.number().int(), description: 'Latest publication year.' },
+    { name: 'language', in: 'query', schema: many, description: 'Language of the statement text (en, zh, …). `lang` only sets the interface language.' },
+    { name: 'dataset', in: 'query', schema: many, description: 'Source dataset id (see /api/v1/datasets).' },
+    { name: 'review', in: 'query', schema: z.array(z.enum(REVIEW_VALUES)), description: 'human: a current label by a person; reviewed: a current label accepted or corrected; machine: an unreviewed machine label; unlabelled: no current label.' },
+    { name: 'topic', in: 'query', schema: many, description: 'Topic id (see /api/v1/topics).' },
+    { name: 'sort', in: 'query', schema: z.enum(SORTS), description: 'Order of results. /statements defaults to id (keyset paging); /search defaults to relevance with q, else document order.' },
+  ];
+  for (const t of registry.list().filter((x) => x.data.appliesTo.length > 0))
+    base.push({
+      name: t.id,
+      in: 'query',
+      schema: many,
+      description: `A code of the taxonomy "${t.data.name.en}": statements whose current label is the code or one of its sub-codes.`,
+      ...(t.id === 'risk-domain' ? { example: '2' } : {}),
+    });
+  return base;
+}
+
+/** Parse filters, throwing 400 for the first bad parameter. */
+function queryOf(registry: TaxonomyRegistry, params: URLSearchParams): StatementQuery {
+  const { query, errors } = parseQuery(params, registry);
+  if (errors.length) throw badParam(errors[0]!.param, `${JSON.stringify(errors[0]!.value)} ${errors[0]!.message}`);
+  return query;
+}
+
+export function toItem(r: StatementRecord): z.infer<typeof S.StatementItem> {
+  return {
+    id: r.id,
+    kind: r.kind as z.infer<typeof S.StatementItem>['kind'],
+    name: r.name,
+    text: r.text,
+    headingPath: r.headingPath,
+    locator: r.locator,
+    language: r.language,
+    parentId: r.parentId,
+    document: { id: r.document.id, title: r.document.title, organisation: r.document.organisation, year: r.document.year, type: r.document.type, dataset: r.document.dataset },
+    labels: r.labels as z.infer<typeof S.StatementItem>['labels'],
+    url: r.url,
+  };
+}
+
+const iso = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+
+function toClassification(registry: TaxonomyRegistry, r: ClassificationRow): z.infer<typeof S.Classification> {
+  const node = registry.has(r.taxonomy) ? registry.get(r.taxonomy).nodes.get(r.code) : undefined;
+  return {
+    id: Number(r.id),
+    statementId: r.statement_id,
+    taxonomy: r.taxonomy,
+    taxonomyVersion: r.taxonomy_version,
+    code: r.code,
+    name: node?.name.en ?? r.code,
+    secondary: r.secondary ?? [],
+    source: r.source,
+    human: r.human,
+    model: r.model,
+    modelVersion: r.model_version,
+    promptVersion: r.prompt_version,
+    reasoning: r.reasoning,
+    confidence: r.confidence === null ? null : Math.round(Number(r.confidence) * 1000) / 1000,
+    reviewStatus: r.review_status,
+    reviewer: r.reviewer,
+    reviewedAt: iso(r.reviewed_at),
+    sourceValue: r.source_value,
+    runId: r.run_id,
+    isCurrent: r.is_current,
+    createdAt: iso(r.created_at)!,
+  };
+}
+
+async function count(db: Db, sql: string, params: unknown[]): Promise<number> {
+  const [r] = await db.query<{ n: number }>(sql, params);
+  return Number(r?.n ?? 0);
+}
+
+/** A page of statements: keyset by id (default) or offset (other sorts). */
+async function statementPage(ctx: AppContext, req: RequestInfo, route: string, opts: { keyset: boolean }) {
+  const { db, taxonomies: registry } = ctx.store;
+  const limit = parseLimit(req.params);
+  const query = queryOf(registry, req.params);
+  const fp = fingerprint(route, toSearchParams(query).toString());
+  const cursor = decodeCursor(req.params, fp);
+  if (opts.keyset && (!query.sort || query.sort === 'id')) {
+    if (cursor && typeof cursor.k !== 'string') throw badParam('cursor', 'is not a cursor for this route');
+    const p = new Params();
+    const where = whereClause(registry, query, p);
+    const total = await count(db, `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE ${where}`, p.values);
+    const rows = await db.query<{ id: string }>(
+      `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE ${where} AND s.id > ${p.add(cursor?.k ?? '')}
+       ORDER BY s.id LIMIT ${limit + 1}`,
+      p.values,
+    );
+    const more = rows.length > limit;
+    const ids = rows.slice(0, limit).map((r) => r.id);
+    const items = (await loadStatementRecords(db, registry, ids, { baseUrl: req.base })).map(toItem);
+    return { query, total, items, next: more ? encodeCursor({ k: ids[ids.length - 1]! }, fp) : null };
+  }
+  if (cursor && cursor.o === undefined) throw badParam('cursor', 'is not a cursor for this route');
+  const offset = cursor?.o ?? 0;
+  const { total, items: hits } = await searchStatements(db, registry, query, { limit, offset });
+  const items = (await loadStatementRecords(db, registry, hits.map((h) => h.id), { baseUrl: req.base })).map(toItem);
+  return { query, total, items, next: offset + hits.length < total && hits.length > 0 ? encodeCursor({ o: offset + hits.length }, fp) : null };
+}
+
+function facetList(registry: TaxonomyRegistry, params: URLSearchParams, hasTopics: boolean): string[] {
+  const raw = params.getAll('facets').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (!raw.length) return ['kind', 'doctype', 'year', 'language', 'review'];
+  const known = new Set<string>([...BASIC_FACETS, ...(hasTopics ? ['topic'] : [])]);
+  for (const f of raw) if (!known.has(f) && !registry.has(f)) throw badParam('facets', `"${f}" is not a facet (use ${[...known].join(', ')} or a taxonomy id)`);
+  return [...new Set(raw)];
+}
+
+async function labelCountsOf(db: Db, taxonomy: string): Promise<Map<string, number>> {
+  const rows = await db.query<{ code: string; n: number }>(
+    `SELECT c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
+     JOIN documents d ON d.id = s.document_id
+     WHERE c.is_current AND c.taxonomy = $1 AND s.retired_at IS NULL AND d.retired_at IS NULL GROUP BY c.code`,
+    [taxonomy],
+  );
+  return new Map(rows.map((r) => [r.code, r.n]));
+}
+
+function taxonomySummary(t: Taxonomy): z.infer<typeof S.TaxonomySummary> {
+  return {
+    id: t.id,
+    version: t.version,
+    name: { en: t.data.name.en, zh: t.data.name.zh ?? null },
+    description: { en: t.data.description.en, zh: t.data.description.zh ?? null },
+    appliesTo: t.data.appliesTo,
+    appliesToDocuments: t.data.appliesToDocuments,
+    nodeCount: t.nodes.size,
+    source: { citation: t.data.source.citation, url: t.data.source.url ?? null },
+  };
+}
+
+function nodeOut(t: Taxonomy, code: string, direct: Map<string, number>, total: Map<string, number>): z.infer<typeof S.TaxonomyNode> {
+  const n = t.node(code);
+  return {
+    code: n.code,
+    parent: n.parent,
+    level: n.level,
+    name: { en: n.name.en, zh: n.name.zh ?? null },
+    description: n.description ? { en: n.description.en, zh: n.description.zh ?? null } : null,
+    special: n.special ?? null,
+    projectLabel: n.projectLabel,
+    count: direct.get(code) ?? 0,
+    total: total.get(code) ?? 0,
+  };
+}
+
+function rolled(t: Taxonomy, direct: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [code, n] of direct) {
+    if (!t.has(code)) continue;
+    for (const c of [code, ...t.node(code).path]) out.set(c, (out.get(c) ?? 0) + n);
+  }
+  return out;
+}
+
+interface DocRowOut {
+  id: string;
+  title: string;
+  authors: string | null;
+  organisation: string | null;
+  date: string | null;
+  year: number | null;
+  doc_type: string;
+  language: string;
+  jurisdiction: string | null;
+  url: string | null;
+  doi: string | null;
+  dataset: string;
+  n: number;
+}
+
+function docItem(r: DocRowOut, base: string): z.infer<typeof S.DocumentItem> {
+  return {
+    id: r.id,
+    title: r.title,
+    authors: r.authors,
+    organisation: r.organisation,
+    date: r.date,
+    year: r.year,
+    type: r.doc_type,
+    language: r.language,
+    jurisdiction: r.jurisdiction,
+    link: r.url,
+    doi: r.doi,
+    dataset: r.dataset,
+    statementCount: Number(r.n),
+    url: `${base}/d/${r.id}`,
+  };
+}
+
+const DOC_COLS = `d.id, d.title, d.authors, d.organisation, d.date, d.year, d.doc_type, d.language, d.jurisdiction, d.url, d.doi, d.dataset,
+  (SELECT count(*)::int FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL) AS n`;
+
+/** Whether the topics tables exist (created by the topics module's migration). */
+export async function hasTopicTables(db: Db): Promise<boolean> {
+  const [r] = await db.query<{ t: string | null }>(`SELECT to_regclass('statement_topics')::text AS t`);
+  return !!r?.t;
+}
+
+export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean }): RouteDoc[] {
+  const filters = filterParams(registry);
+  const routes: RouteDoc[] = [
+    {
+      path: '/api/v1/statements',
+      operationId: 'listStatements',
+      summary: { en: 'Statements matching a query', zh: '符合查询条件的条目' },
+      description:
+        'Every statement (mitigation, principle, risk) matching the filters of /search, in id order, with its document and its current label on every taxonomy. Page through the whole set with `next`.',
+      params: [...filters, LIMIT, CURSOR],
+      response: S.StatementPage,
+      responseId: 'StatementPage',
+      exampleQuery: 'kind=mitigation&risk-domain=2&limit=2',
+      handler: async (ctx, req) => {
+        const { total, items, next } = await statementPage(ctx, req, 'statements', { keyset: true });
+        return { total, items, next };
+      },
+    },
+    {
+      path: '/api/v1/statements/{id}',
+      operationId: 'getStatement',
+      summary: { en: 'One statement with all its labels and a citation', zh: '单个条目及其全部标签与引用格式' },
+      description:
+        'A statement with its current labels, every label ever made for it (with provenance: source, model, prompt version, confidence, review), its child statements, its topics and a citation (stable URL, BibTeX, CSL-JSON).',
+      params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Statement id (M…, P… or R… followed by six digits).', example: 'M000001' }],
+      response: S.StatementDetail,
+      responseId: 'StatementDetail',
+      has404: true,
+      handler: async (ctx, req) => {
+        const { db, taxonomies } = ctx.store;
+        const id = req.path.id!;
+        if (!ID_PATTERN.test(id) || id.startsWith('D')) throw notFound(`No statement "${id}". Statement ids look like M000123.`);
+        const st = await getStatement(db, id);
+        if (!st) throw notFound(`No statement "${id}".`);
+        const doc = (await getDocument(db, st.document_id))!;
+        const [rec] = await loadStatementRecords(db, taxonomies, [id], { baseUrl: req.base });
+        const all = await classificationsOf(db, [id]);
+        const children = await db.query<{ id: string; kind: string; name: string }>(
+          `SELECT id, kind, name FROM statements WHERE parent_id = $1 AND retired_at IS NULL ORDER BY ord, id`,
+          [id],
+        );
+        const topics = opts.topics
+          ? await db.query<{ id: string; name_en: string; name_zh: string | null; score: number }>(
+              `SELECT t.id, t.name_en, t.name_zh, st.score FROM statement_topics st JOIN topics t ON t.id = st.topic_id
+               WHERE st.statement_id = $1 ORDER BY st.score DESC, t.id`,
+              [id],
+            )
+          : [];
+        const cit = statementCitation(st, doc, { baseUrl: req.base });
+        return {
+          ...toItem(rec!),
+          classifications: all.map((r) => toClassification(taxonomies, r)),
+          children: children.map((c) => ({ id: c.id, kind: c.kind, name: c.name, url: `${req.base}/m/${c.id}` })),
+          topics: topics.map((t) => ({ id: t.id, name: { en: t.name_en, zh: t.name_zh }, score: Math.round(Number(t.score) * 1000) / 1000 })),
+          citation: { url: cit.url, key: cit.key, text: cit.text, bibtex: cit.bibtex, csl: cit.csl as unknown as Record<string, unknown> },
+        };
+      },
+    },
+    {
+      path: '/api/v1/search',
+      operationId: 'search',
+      summary: { en: 'Search with facet counts', zh: '带分面计数的搜索' },
+      description:
+        'The search behind the /search page: the same filters, results in relevance order (with q) or document order, and counts per facet value. Each facet count leaves that facet’s own filter out, so it says what choosing another value would give.',
+      params: [
+        ...filters,
+        {
+          name: 'facets',
+          in: 'query',
+          schema: z.string(),
+          description: `Comma-separated facets to count: ${BASIC_FACETS.join(', ')}${opts.topics ? ', topic' : ''} or a taxonomy id (default: kind, doctype, year, language, review).`,
+          example: 'risk-domain,kind',
+        },
+        LIMIT,
+        CURSOR,
+      ],
+      response: S.SearchResult,
+      responseId: 'SearchResult',
+      exampleQuery: 'q=audit&facets=risk-domain,kind&limit=2',
+      handler: async (ctx, req) => {
+        const facets = facetList(ctx.store.taxonomies, req.params, opts.topics);
+        const { query, total, items, next } = await statementPage(ctx, req, 'search', { keyset: false });
+        return { total, items, next, facets: await facetCounts(ctx.store.db, ctx.store.taxonomies, query, facets) };
+      },
+    },
+    {
+      path: '/api/v1/documents',
+      operationId: 'listDocuments',
+      summary: { en: 'Documents', zh: '文件列表' },
+      description: 'The documents of the corpus in id order, with the number of statements taken from each.',
+      params: [
+        { name: 'dataset', in: 'query', schema: z.string(), description: 'Only documents of this dataset.' },
+        { name: 'doctype', in: 'query', schema: z.string(), description: 'Only documents of this type.' },
+        { name: 'year', in: 'query', schema: z.number().int(), description: 'Only documents published in this year.' },
+        LIMIT,
+        CURSOR,
+      ],
+      response: S.DocumentPage,
+      responseId: 'DocumentPage',
+      exampleQuery: 'limit=2',
+      handler: async (ctx, req) => {
+        const { db } = ctx.store;
+        checkAllowed(req.params, ['dataset', 'doctype', 'year', 'limit', 'cursor']);
+        const limit = parseLimit(req.params);
+        const p = new Params();
+        const conds = ['d.retired_at IS NULL'];
+        const dataset = req.params.get('dataset');
+        const doctype = req.params.get('doctype');
+        const year = req.params.get('year');
+        if (dataset) conds.push(`d.dataset = ${p.add(dataset)}`);
+        if (doctype) conds.push(`d.doc_type = ${p.add(doctype)}`);
+        if (year) {
+          const y = Number(year);
+          if (!Number.isInteger(y)) throw badParam('year', `must be a year such as 2024, not "${year}"`);
+          conds.push(`d.year = ${p.add(y)}::int`);
+        }
+        const fp = fingerprint('documents', dataset ?? '', doctype ?? '', year ?? '');
+        const cursor = decodeCursor(req.params, fp);
+        const where = conds.join(' AND ');
+        const total = await count(db, `SELECT count(*)::int AS n FROM documents d WHERE ${where}`, p.values);
+        const rows = await db.query<DocRowOut>(
+          `SELECT ${DOC_COLS} FROM documents d WHERE ${where} AND d.id > ${p.add(String(cursor?.k ?? ''))} ORDER BY d.id LIMIT ${limit + 1}`,
+          p.values,
+        );
+        const more = rows.length > limit;
+        const page = rows.slice(0, limit);
+        return { total, items: page.map((r) => docItem(r, req.base)), next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
+      },
+    },
+    {
+      path: '/api/v1/documents/{id}',
+      operationId: 'getDocument',
+      summary: { en: 'One document with its statements, attribution and citation', zh: '单个文件及其条目、署名与引用格式' },
+      description: 'A document, the ids of its statements in source order, the attribution its dataset requires, and a citation.',
+      params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Document id (D followed by four or more digits).', example: 'D0001' }],
+      response: S.DocumentDetail,
+      responseId: 'DocumentDetail',
+      has404: true,
+      handler: async (ctx, req) => {
+        const { db } = ctx.store;
+        const id = req.path.id!;
+        if (!/^D\d{4,}$/.test(id)) throw notFound(`No document "${id}". Document ids look like D0001.`);
+        const doc = await getDocument(db, id);
+        if (!doc) throw notFound(`No document "${id}".`);
+        const [row] = await db.query<DocRowOut>(`SELECT ${DOC_COLS} FROM documents d WHERE d.id = $1`, [id]);
+        const ids = await db.query<{ id: string }>(`SELECT id FROM statements WHERE document_id = $1 AND retired_at IS NULL ORDER BY ord, id`, [id]);
+        const [ds] = await db.query<{ version: string; licence: string; attribution: string; source_url: string | null }>(
+          `SELECT version, licence, attribution, source_url FROM datasets WHERE id = $1`,
+          [doc.dataset],
+        );
+        const cit = documentCitation(doc, { baseUrl: req.base });
+        return {
+          ...docItem(row!, req.base),
+          abstract: doc.abstract,
+          legislativeStatus: doc.legislative_status,
+          statementIds: ids.map((r) => r.id),
+          attribution: {
+            dataset: doc.dataset,
+            version: ds?.version ?? doc.dataset_version,
+            licence: ds?.licence ?? doc.licence,
+            attribution: ds?.attribution ?? doc.attribution,
+            sourceUrl: ds?.source_url ?? doc.source_url,
+          },
+          citation: { url: cit.url, key: cit.key, text: cit.text, bibtex: cit.bibtex, csl: cit.csl as unknown as Record<string, unknown> },
+        };
+      },
+    },
+    {
+      path: '/api/v1/taxonomies',
+      operationId: 'listTaxonomies',
+      summary: { en: 'Taxonomies', zh: '分类体系' },
+      description: 'Every taxonomy govnav labels with: version, what it applies to, and its published source.',
+      params: [],
+      response: S.TaxonomyList,
+      responseId: 'TaxonomyList',
+      handler: async (ctx, req) => {
+        checkAllowed(req.params, []);
+        return { items: ctx.store.taxonomies.list().map(taxonomySummary) };
+      },
+    },
+    {
+      path: '/api/v1/taxonomies/{taxonomy}',
+      operationId: 'getTaxonomy',
+      summary: { en: 'A taxonomy with its codes and counts', zh: '分类体系及其代码与数量' },
+      description: 'All codes of a taxonomy in display order (depth first) with English and Chinese names and the number of statements labelled with each.',
+      params: [{ name: 'taxonomy', in: 'path', required: true, schema: z.string(), description: 'Taxonomy id.', example: 'risk-domain' }],
+      response: S.TaxonomyDetail,
+      responseId: 'TaxonomyDetail',
+      has404: true,
+      handler: async (ctx, req) => {
+        checkAllowed(req.params, []);
+        const reg = ctx.store.taxonomies;
+        const id = req.path.taxonomy!;
+        if (!reg.has(id)) throw notFound(`No taxonomy "${id}". Known: ${reg.list().map((t) => t.id).join(', ')}.`);
+        const t = reg.get(id);
+        const direct = await labelCountsOf(ctx.store.db, id);
+        const total = rolled(t, direct);
+        return { ...taxonomySummary(t), nodes: t.ordered().map((n) => nodeOut(t, n.code, direct, total)) };
+      },
+    },
+    {
+      path: '/api/v1/taxonomies/{taxonomy}/{code}',
+      operationId: 'getTaxonomyNode',
+      summary: { en: 'One code of a taxonomy', zh: '分类体系中的单个代码' },
+      description: 'A code with its description, ancestors, children, counts, and the API URL of its statements.',
+      params: [
+        { name: 'taxonomy', in: 'path', required: true, schema: z.string(), description: 'Taxonomy id.', example: 'risk-domain' },
+        { name: 'code', in: 'path', required: true, schema: z.string(), description: 'A code of that taxonomy.', example: '2.1' },
+      ],
+      response: S.TaxonomyNodeDetail,
+      responseId: 'TaxonomyNodeDetail',
+      has404: true,
+      handler: async (ctx, req) => {
+        checkAllowed(req.params, []);
+        const reg = ctx.store.taxonomies;
+        const id = req.path.taxonomy!;
+        const code = req.path.code!;
+        if (!reg.has(id)) throw notFound(`No taxonomy "${id}".`);
+        const t = reg.get(id);
+        if (!t.has(code)) throw notFound(`No code "${code}" in taxonomy "${id}".`);
+        const direct = await labelCountsOf(ctx.store.db, id);
+        const n = t.node(code);
+        return {
+          ...nodeOut(t, code, direct, rolled(t, direct)),
+          taxonomy: id,
+          path: n.path,
+          children: n.children,
+          statements: `/api/v1/statements?${new URLSearchParams([[id, code]]).toString()}`,
+        };
+      },
+    },
+    {
+      path: '/api/v1/classifications',
+      operationId: 'listClassifications',
+      summary: { en: 'Labels with their provenance', zh: '标签及其来源' },
+      description:
+        'Labels (classifications) in id order with full provenance: who or what made each (human, imported, llm, embedded), model and prompt version, confidence, reasoning, review state, and whether it is the current label.',
+      params: [
+        { name: 'statement', in: 'query', schema: z.string(), description: 'Only labels of this statement.', example: 'M000001' },
+        { name: 'taxonomy', in: 'query', schema: z.string(), description: 'Only labels on this taxonomy.' },
+        { name: 'source', in: 'query', schema: z.enum(CLASSIFICATION_SOURCES), description: 'Only labels from this source.' },
+        { name: 'current', in: 'query', schema: z.enum(['true', 'false']), description: 'Only current (true) or only superseded (false) labels.' },
+        LIMIT,
+        CURSOR,
+      ],
+      response: S.ClassificationPage,
+      responseId: 'ClassificationPage',
+      exampleQuery: 'statement=M000001',
+      handler: async (ctx, req) => {
+        const { db, taxonomies: reg } = ctx.store;
+        checkAllowed(req.params, ['statement', 'taxonomy', 'source', 'current', 'limit', 'cursor']);
+        const limit = parseLimit(req.params);
+        const p = new Params();
+        const conds: string[] = [];
+        const statement = req.params.get('statement');
+        const taxonomy = req.params.get('taxonomy');
+        const source = req.params.get('source');
+        const current = req.params.get('current');
+        if (statement) {
+          if (!/^[MRP]\d{6,}$/.test(statement)) throw badParam('statement', `must be a statement id such as M000123, not "${statement}"`);
+          conds.push(`statement_id = ${p.add(statement)}`);
+        }
+        if (taxonomy) {
+          if (!reg.has(taxonomy)) throw badParam('taxonomy', `unknown taxonomy "${taxonomy}"`);
+          conds.push(`taxonomy = ${p.add(taxonomy)}`);
+        }
+        if (source) {
+          if (!(CLASSIFICATION_SOURCES as readonly string[]).includes(source)) throw badParam('source', `must be one of ${CLASSIFICATION_SOURCES.join(', ')}`);
+          conds.push(`source = ${p.add(source)}`);
+        }
+        if (current) {
+          if (current !== 'true' && current !== 'false') throw badParam('current', 'must be true or false');
+          conds.push(current === 'true' ? 'is_current' : 'NOT is_current');
+        }
+        const fp = fingerprint('classifications', statement ?? '', taxonomy ?? '', source ?? '', current ?? '');
+        const cursor = decodeCursor(req.params, fp);
+        if (cursor && typeof cursor.k !== 'number') throw badParam('cursor', 'is not a cursor for this route');
+        const where = conds.length ? conds.join(' AND ') : 'true';
+        const total = await count(db, `SELECT count(*)::int AS n FROM classifications WHERE ${where}`, p.values);
+        const rows = await db.query<ClassificationRow>(
+          `SELECT * FROM classifications WHERE ${where} AND id > ${p.add(cursor?.k ?? 0)}::bigint ORDER BY id LIMIT ${limit + 1}`,
+          p.values,
+        );
+        const more = rows.length > limit;
+        const page = rows.slice(0, limit).map((r) => toClassification(reg, r));
+        return { total, items: page, next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
+      },
+    },
+    {
+      path: '/api/v1/datasets',
+      operationId: 'listDatasets',
+      summary: { en: 'Source datasets, licences and attribution', zh: '来源数据集、许可与署名' },
+      description: 'The datasets the corpus was imported from, with the licence of each and the attribution that must accompany its data.',
+      params: [],
+      response: S.DatasetList,
+      responseId: 'DatasetList',
+      handler: async (ctx, req) => {
+        checkAllowed(req.params, []);
+        const rows = await ctx.store.db.query<{ id: string; version: string; licence: string; attribution: string; source_url: string | null; imported_at: Date | null; documents: number; statements: number }>(
+          `SELECT x.id, coalesce(ds.version, x.version) AS version, coalesce(ds.licence, x.licence) AS licence,
+                  coalesce(ds.attribution, x.attribution) AS attribution, coalesce(ds.source_url, x.source_url) AS source_url,
+                  ds.imported_at, coalesce(x.documents, 0) AS documents, coalesce(x.statements, 0) AS statements
+           FROM (SELECT d.dataset AS id, max(d.dataset_version) AS version, max(d.licence) AS licence, max(d.attribution) AS attribution,
+                        max(d.source_url) AS source_url, count(DISTINCT d.id)::int AS documents, count(s.id)::int AS statements
+                 FROM documents d LEFT JOIN statements s ON s.document_id = d.id AND s.retired_at IS NULL
+                 WHERE d.retired_at IS NULL GROUP BY d.dataset
+                 UNION ALL
+                 SELECT id, version, licence, attribution, source_url, 0, 0 FROM datasets
+                 WHERE id NOT IN (SELECT dataset FROM documents WHERE retired_at IS NULL)) x
+           LEFT JOIN datasets ds ON ds.id = x.id ORDER BY x.id`,
+        );
+        return {
+          items: rows.map((r) => ({
+            id: r.id,
+            version: r.version,
+            licence: r.licence,
+            attribution: r.attribution,
+            sourceUrl: r.source_url,
+            importedAt: iso(r.imported_at),
+            documents: Number(r.documents),
+            statements: Number(r.statements),
+          })),
+        };
+      },
+    },
+  ];
+  if (opts.topics) {
+    const topicSql = `SELECT t.id, t.name_en, t.name_zh, t.description_en, t.description_zh, t.terms, t.lexicon_version,
+        (SELECT count(*)::int FROM statement_topics st JOIN statements s ON s.id = st.statement_id
+         WHERE st.topic_id = t.id AND s.retired_at IS NULL) AS n
+      FROM topics t WHERE NOT t.retired`;
+    type TopicRow = { id: string; name_en: string; name_zh: string | null; description_en: string; description_zh: string | null; terms: unknown; lexicon_version: string; n: number };
+    const topicOut = (t: TopicRow) => ({
+      id: t.id,
+      name: { en: t.name_en, zh: t.name_zh },
+      description: { en: t.description_en, zh: t.description_zh },
+      statementCount: Number(t.n),
+    });
+    routes.push(
+      {
+        path: '/api/v1/topics',
+        operationId: 'listTopics',
+        summary: { en: 'Topics', zh: '主题' },
+        description: 'The bilingual topics statements are linked to, with the number of linked statements.',
+        params: [],
+        response: S.TopicList,
+        responseId: 'TopicList',
+        handler: async (ctx, req) => {
+          checkAllowed(req.params, []);
+          const rows = await ctx.store.db.query<TopicRow>(`${topicSql} ORDER BY t.ord, t.id`);
+          return { items: rows.map(topicOut) };
+        },
+      },
+      {
+        path: '/api/v1/topics/{id}',
+        operationId: 'getTopic',
+        summary: { en: 'One topic', zh: '单个主题' },
+        description: 'A topic with its matching terms in English and Chinese and the API URL of its statements.',
+        params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Topic id.', example: 'safety' }],
+        response: S.TopicDetail,
+        responseId: 'TopicDetail',
+        has404: true,
+        handler: async (ctx, req) => {
+          checkAllowed(req.params, []);
+          const id = req.path.id!;
+          const [t] = await ctx.store.db.query<TopicRow>(`${topicSql} AND t.id = $1`, [id]);
+          if (!t) throw notFound(`No topic "${id}".`);
+          return { ...topicOut(t), terms: t.terms, lexiconVersion: t.lexicon_version, statements: `/api/v1/statements?topic=${encodeURIComponent(id)}` };
+        },
+      },
+    );
+  }
+  return routes;
+}
+
+/** The filter parameters /statements and /search accept besides the taxonomy ids. */
+export function statementParamNames(registry: TaxonomyRegistry): string[] {
+  return filterParams(registry).map((p) => p.name);
+}
