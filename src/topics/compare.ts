@@ -1,0 +1,78 @@
+// Comparing documents topic by topic: for two or more documents, what each says on every topic
+// (its linked statements, side by side), which topics all of them cover, and which only one does.
+import type { Db } from '../store/db.ts';
+import { listTopics, TopicsNotFound, type DocumentMeta, type TopicRow, type TopicStatement } from './query.ts';
+
+export interface CompareCell {
+  count: number;
+  /** The first `perCell` statements in source order. */
+  statements: TopicStatement[];
+}
+
+export interface Comparison {
+  documents: (DocumentMeta & { statements: number })[];
+  /** Topics at least one document covers, in lexicon order. */
+  topics: { topic: TopicRow; cells: Record<string, CompareCell>; coveredBy: string[] }[];
+  /** document id → topics that only this document (of those compared) covers. */
+  onlyIn: Record<string, string[]>;
+  /** Topics every compared document covers. */
+  shared: string[];
+  /** Topics none of them covers. */
+  none: string[];
+}
+
+export interface CompareOptions {
+  kind?: string[];
+  perCell?: number;
+}
+
+export async function compareDocuments(db: Db, ids: string[], opts: CompareOptions = {}): Promise<Comparison> {
+  const docIds = [...new Set(ids)];
+  if (docIds.length < 2) throw new TopicsNotFound('compare needs at least two different documents');
+  const kinds = opts.kind?.length ? opts.kind : null;
+  const docs = await db.query<DocumentMeta & { statements: number }>(
+    `SELECT d.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution,
+       (SELECT count(*)::int FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL
+          AND ($2::text[] IS NULL OR s.kind = ANY($2::text[]))) AS statements
+     FROM documents d WHERE d.id = ANY($1::text[]) AND d.retired_at IS NULL`,
+    [docIds, kinds],
+  );
+  const missing = docIds.filter((id) => !docs.some((d) => d.id === id));
+  if (missing.length) throw new TopicsNotFound(`no document ${missing.join(', ')}`);
+  docs.sort((a, b) => docIds.indexOf(a.id) - docIds.indexOf(b.id));
+
+  const perCell = Math.max(1, opts.perCell ?? 20);
+  const rows = await db.query<TopicStatement & { topic_id: string; n: number }>(
+    `SELECT * FROM (
+       SELECT st.topic_id, s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, st.score, st.matched_terms,
+         row_number() OVER (PARTITION BY st.topic_id, s.document_id ORDER BY s.ord, s.id) AS rn,
+         count(*) OVER (PARTITION BY st.topic_id, s.document_id)::int AS n
+       FROM statement_topics st JOIN statements s ON s.id = st.statement_id
+       WHERE s.document_id = ANY($1::text[]) AND s.retired_at IS NULL AND ($2::text[] IS NULL OR s.kind = ANY($2::text[]))
+     ) x WHERE x.rn <= $3 ORDER BY x.topic_id, x.document_id, x.ord, x.id`,
+    [docIds, kinds, perCell],
+  );
+  const topics = (await listTopics(db)).map(({ statements: _s, documents: _d, ...t }) => t as TopicRow);
+  const cells = new Map<string, Record<string, CompareCell>>();
+  for (const r of rows) {
+    const { topic_id, n, ...st } = r;
+    delete (st as { rn?: unknown }).rn;
+    let byDoc = cells.get(topic_id);
+    if (!byDoc) cells.set(topic_id, (byDoc = {}));
+    const cell = (byDoc[r.document_id] ??= { count: n, statements: [] });
+    cell.statements.push(st as TopicStatement);
+  }
+  const out: Comparison = { documents: docs, topics: [], onlyIn: Object.fromEntries(docIds.map((id) => [id, []])), shared: [], none: [] };
+  for (const t of topics) {
+    const byDoc = cells.get(t.id);
+    const coveredBy = docIds.filter((id) => byDoc?.[id]);
+    if (!coveredBy.length) {
+      out.none.push(t.id);
+      continue;
+    }
+    out.topics.push({ topic: t, cells: byDoc!, coveredBy });
+    if (coveredBy.length === 1) out.onlyIn[coveredBy[0]!]!.push(t.id);
+    if (coveredBy.length === docIds.length) out.shared.push(t.id);
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+// Coverage: documents × topics, each cell the number of the document's statements linked to the
+// topic. From it: the topics each document alone covers, the documents with no link to a topic,
+// and whether any document covers every topic.
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../store/db.ts';
+import { filterSql, listTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
+
+export const MATRIX_SORTS = ['coverage', 'title', 'statements', 'date', 'organisation'] as const;
+export type MatrixSort = (typeof MATRIX_SORTS)[number] | `topic:${string}`;
+
+export interface MatrixDocument extends DocumentMeta {
+  /** Live statements of the document (after the kind filter). */
+  statements: number;
+  /** Statements linked to at least one topic. */
+  linked: number;
+  /** topic id → linked statements. */
+  cells: Record<string, number>;
+  /** Topics with at least one statement. */
+  covered: number;
+  /** Topics no other document in the matrix covers. */
+  only: string[];
+}
+
+export interface CoverageMatrix {
+  topics: TopicRow[];
+  documents: MatrixDocument[];
+  /** topic id → { documents covering it, statements linked }. */
+  topicTotals: Record<string, { documents: number; statements: number }>;
+  /** topic id → ids of documents with no statement on it. */
+  uncovered: Record<string, string[]>;
+  /** Documents that cover every topic (usually none). */
+  fullCoverage: string[];
+  sort: MatrixSort;
+}
+
+export interface MatrixOptions extends TopicFilters {
+  sort?: MatrixSort;
+  /** Leave out documents with fewer than this many live statements (default 1). */
+  minStatements?: number;
+}
+
+export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<CoverageMatrix> {
+  const topics = (await listTopics(db)).map(({ statements: _s, documents: _d, ...t }) => t as TopicRow);
+  const params: unknown[] = [];
+  const where = filterSql(opts, params);
+  const docs = await db.query<DocumentMeta & { statements: number }>(
+    `SELECT d.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution,
+       count(s.id)::int AS statements
+     FROM documents d JOIN statements s ON s.document_id = d.id
+     WHERE ${where} GROUP BY d.id HAVING count(s.id) >= ${Math.max(1, Math.floor(opts.minStatements ?? 1))}`,
+    params,
+  );
+  const cellParams: unknown[] = [];
+  const cellWhere = filterSql(opts, cellParams);
+  const cells = await db.query<{ document_id: string; topic_id: string; n: number }>(
+    `SELECT s.document_id, st.topic_id, count(*)::int AS n
+     FROM statement_topics st JOIN statements s ON s.id = st.statement_id JOIN documents d ON d.id = s.document_id
+     JOIN topics t ON t.id = st.topic_id AND NOT t.retired
+     WHERE ${cellWhere} GROUP BY s.document_id, st.topic_id`,
+    cellParams,
+  );
+  const linkedParams: unknown[] = [];
+  const linkedWhere = filterSql(opts, linkedParams);
+  const linked = await db.query<{ document_id: string; n: number }>(
+    `SELECT s.document_id, count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id
+     WHERE ${linkedWhere} AND EXISTS (SELECT 1 FROM statement_topics st JOIN topics t ON t.id = st.topic_id AND NOT t.retired WHERE st.statement_id = s.id)
+     GROUP BY s.document_id`,
+    linkedParams,
+  );
+  const linkedBy = new Map(linked.map((r) => [r.document_id, r.n]));
+  const byDoc = new Map<string, MatrixDocument>();
+  for (const d of docs) byDoc.set(d.id, { ...d, linked: linkedBy.get(d.id) ?? 0, cells: {}, covered: 0, only: [] });
+  for (const c of cells) {
+    const d = byDoc.get(c.document_id);
+    if (d) d.cells[c.topic_id] = c.n;
+  }
+  const documents = [...byDoc.values()];
+  const topicTotals: CoverageMatrix['topicTotals'] = {};
+  const uncovered: CoverageMatrix['uncovered'] = {};
+  for (const t of topics) {
+    const covering = documents.filter((d) => (d.cells[t.id] ?? 0) > 0);
+    topicTotals[t.id] = { documents: covering.length, statements: covering.reduce((a, d) => a + d.cells[t.id]!, 0) };
+    uncovered[t.id] = documents.filter((d) => !d.cells[t.id]).map((d) => d.id);
+    if (covering.length === 1) covering[0]!.only.push(t.id);
+  }
+  for (const d of documents) d.covered = topics.filter((t) => (d.cells[t.id] ?? 0) > 0).length;
+  const sort = opts.sort ?? 'coverage';
+  sortDocuments(documents, sort);
+  return {
+    topics,
+    documents,
+    topicTotals,
+    uncovered,
+    fullCoverage: topics.length ? documents.filter((d) => d.covered === topics.length).map((d) => d.id) : [],
+    sort,
+  };
+}
+
+function sortDocuments(docs: MatrixDocument[], sort: MatrixSort): void {
+  const byTitle = (a: MatrixDocument, b: MatrixDocument) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
+  const cmp: Record<string, (a: MatrixDocument, b: MatrixDocument) => number> = {
+    coverage: (a, b) => b.covered - a.covered || b.linked - a.linked || byTitle(a, b),
+    title: byTitle,
+    statements: (a, b) => b.statements - a.statements || byTitle(a, b),
+    date: (a, b) => (b.date ?? String(b.year ?? '')).localeCompare(a.date ?? String(a.year ?? '')) || byTitle(a, b),
+    organisation: (a, b) => (a.organisation ?? '\uffff').localeCompare(b.organisation ?? '\uffff') || byTitle(a, b),
+  };
+  if (sort.startsWith('topic:')) {
+    const t = sort.slice(6);
+    docs.sort((a, b) => (b.cells[t] ?? 0) - (a.cells[t] ?? 0) || byTitle(a, b));
+  } else docs.sort(cmp[sort] ?? cmp.coverage!);
+}
+
+export function isMatrixSort(s: string | undefined, topicIds: string[]): s is MatrixSort {
+  if (!s) return false;
+  if (s.startsWith('topic:')) return topicIds.includes(s.slice(6));
+  return (MATRIX_SORTS as readonly string[]).includes(s);
+}
+
+/** The matrix as CSV: one row per document, one column per topic (counts), with document metadata. */
+export function matrixCsv(m: CoverageMatrix, lang: 'en' | 'zh' = 'en'): string {
+  const header = [
+    'document_id',
+    'title',
+    'organisation',
+    'date',
+    'doc_type',
+    'statements',
+    'linked_statements',
+    'topics_covered',
+    'only_this_document',
+    ...m.topics.map((t) => (lang === 'zh' ? (t.name_zh ?? t.name_en) : t.id)),
+  ];
+  const rows = m.documents.map((d) => [
+    d.id,
+    d.title,
+    d.organisation ?? '',
+    d.date ?? (d.year ? String(d.year) : ''),
+    d.doc_type,
+    d.statements,
+    d.linked,
+    d.covered,
+    d.only.join(' '),
+    ...m.topics.map((t) => d.cells[t.id] ?? 0),
+  ]);
+  return stringify([header, ...rows]);
+}
