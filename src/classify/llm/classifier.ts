@@ -89,7 +89,8 @@ export class LlmClassifier implements Classifier {
             outputTokens: used.outputTokens,
             costUsd: used.costUsd,
             cached: used.requests === 0 && used.cachedRequests > 0,
-          },
+            requests: used.requests,
+          } as NonNullable<ClassifyResult['usage']> & { requests: number },
         };
       }
       lastError = check.error;

@@ -26,6 +26,8 @@ export interface SeenRequest {
   body: any;
   /** The first user message (identifies the statement across retries). */
   firstUser: string;
+  /** System text + first user message: identifies one (statement, taxonomy) conversation. */
+  key: string;
   /** All messages after the system prompt, as sent. */
   turns: number;
   at: number;
@@ -161,10 +163,12 @@ export async function startFakeProvider(o: FakeOptions): Promise<FakeProvider> {
     }
     const convo = o.wire === 'openai' ? msgs.filter((m) => m.role !== 'system') : msgs;
     const firstUser = String(convo.find((m) => m.role === 'user')?.content ?? '');
-    const seen: SeenRequest = { wire: o.wire, path, headers: req.headers, body, firstUser, turns: convo.length, at: performance.now() };
+    const system = o.wire === 'openai' ? String(msgs.find((m) => m.role === 'system')?.content ?? '') : String(body.system ?? '');
+    const key = system + '\u0000' + firstUser;
+    const seen: SeenRequest = { wire: o.wire, path, headers: req.headers, body, firstUser, key, turns: convo.length, at: performance.now() };
     requests.push(seen);
-    const n = (perStatement.get(firstUser) ?? 0) + 1;
-    perStatement.set(firstUser, n);
+    const n = (perStatement.get(key) ?? 0) + 1;
+    perStatement.set(key, n);
 
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);

@@ -119,11 +119,13 @@ test('requests-per-minute limit holds at the server', async () => {
   servers.push(server);
   // 1200/min = one every 50 ms after a burst of 20.
   const c = new LlmClassifier({ settings: testSettings('anthropic', server.baseUrl, { concurrency: 8, rpm: 1200 }), registry: testRegistry(), prompts: testPrompts() });
-  const n = 30;
+  const n = 60;
   await Promise.all(Array.from({ length: n }, (_, i) => c.classify({ kind: 'mitigation', name: '', text: `s${i} [answer 2.1]` }, 'tm')));
   const times = server.requests.map((r) => r.at).sort((a, b) => a - b);
   assert.equal(times.length, n);
-  // Lower bound only (a limit is a ceiling on speed): the 10 requests beyond the burst need ≥ 9 intervals.
+  // Lower bound only (a limit is a ceiling on speed): the 40 requests beyond the burst need 40 intervals
+  // of 50 ms after the first request left the client. Server arrival times lag the client a little
+  // (connection set-up), hence the margin.
   const span = times[n - 1]! - times[0]!;
-  assert.ok(span >= (n - 20 - 1) * 50 * 0.9, `30 requests at 1200/min with burst 20 span ≥ 450 ms (took ${span.toFixed(0)} ms)`);
+  assert.ok(span >= 40 * 50 * 0.8, `60 requests at 1200/min with burst 20 span ≥ 1.6 s (took ${span.toFixed(0)} ms)`);
 });
