@@ -27,6 +27,8 @@ export interface OpenOptions {
   schema?: string;
   /** Drop that schema again on close (tests). */
   dropSchemaOnClose?: boolean;
+  /** Start an in-memory PGlite from this dump (`dumpPglite`): much faster than a fresh database. */
+  pgliteTemplate?: Blob;
 }
 
 export class DatabaseError extends Error {
@@ -41,7 +43,7 @@ export class DatabaseError extends Error {
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.schema, opts.dropSchemaOnClose);
-  return openPglite(opts.pgliteDir);
+  return openPglite(opts.pgliteDir, opts.pgliteTemplate);
 }
 
 // ---------------------------------------------------------------- PGlite
@@ -57,7 +59,7 @@ interface PgliteTxLike {
   exec(sql: string): Promise<unknown>;
 }
 
-async function openPglite(dir?: string): Promise<Db> {
+async function openPglite(dir?: string, template?: Blob): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   let release = () => {};
   if (dir) {
@@ -65,8 +67,10 @@ async function openPglite(dir?: string): Promise<Db> {
     release = acquireDirLock(dir);
   }
   let pg: PgliteLike;
+  let raw: unknown;
   try {
-    pg = (await PGlite.create(dir ? { dataDir: dir } : {})) as unknown as PgliteLike;
+    pg = (await PGlite.create(dir ? { dataDir: dir } : template ? { loadDataDir: template } : {})) as unknown as PgliteLike;
+    raw = pg;
   } catch (e) {
     release();
     throw new DatabaseError(
@@ -87,7 +91,7 @@ async function openPglite(dir?: string): Promise<Db> {
       throw new Error('close() inside a transaction');
     },
   });
-  return {
+  const db: Db & { dump?: () => Promise<Blob> } = {
     kind: 'pglite',
     inTransaction: false,
     query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
@@ -103,6 +107,15 @@ async function openPglite(dir?: string): Promise<Db> {
       }
     },
   };
+  db.dump = () => (raw as { dumpDataDir(c: 'none'): Promise<Blob> }).dumpDataDir('none');
+  return db;
+}
+
+/** A copy of a PGlite database's files, to start other in-memory databases from (`pgliteTemplate`). */
+export async function dumpPglite(db: Db): Promise<Blob> {
+  const d = (db as Db & { dump?: () => Promise<Blob> }).dump;
+  if (!d) throw new Error('dumpPglite works on PGlite databases only');
+  return d();
 }
 
 /** One process at a time may open a PGlite directory; a second gets a clear error instead of corruption. */

@@ -31,6 +31,8 @@ export interface OpenStoreOptions {
   /** Apply pending migrations and sync taxonomies (default true). */
   migrate?: boolean;
   registry?: TaxonomyRegistry;
+  /** In-memory PGlite started from this dump (tests). */
+  pgliteTemplate?: Blob;
 }
 
 /** The PGlite directory under the data dir. */
@@ -43,7 +45,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const registry = opts.registry ?? taxonomies();
   const usePg = !!config.databaseUrl;
   const dir = usePg || opts.memory ? undefined : pgliteDir(config);
-  const db = await openDb({ databaseUrl: config.databaseUrl, pgliteDir: dir, schema: opts.schema, dropSchemaOnClose: opts.dropSchemaOnClose });
+  const db = await openDb({ databaseUrl: config.databaseUrl, pgliteDir: dir, schema: opts.schema, dropSchemaOnClose: opts.dropSchemaOnClose, pgliteTemplate: opts.pgliteTemplate });
   try {
     if (opts.migrate !== false) {
       await migrate(db);
