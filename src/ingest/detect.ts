@@ -191,8 +191,8 @@ export function detectFormat(
   const byExt = FORMAT_BY_EXTENSION[ext];
   if (sniff === 'pdf') return { format: 'pdf' };
   if (sniff === 'zip') {
-    if (byExt === 'docx' || byType === 'docx' || !byExt) return { format: 'docx' };
-    return { error: `is a ZIP archive, not a ${byExt} file.`, hint: 'Only .docx archives can be ingested.' };
+    if (byExt === 'docx' || byType === 'docx' || (!byExt && !UNSUPPORTED_HINTS[ext])) return { format: 'docx' };
+    return { error: `is a ZIP archive${byExt ? `, not a ${byExt} file` : ''}.`, hint: UNSUPPORTED_HINTS[ext] ?? 'Only .docx archives can be ingested.' };
   }
   if (sniff === 'ole') return { error: 'is an old binary Office file.', hint: UNSUPPORTED_HINTS['.doc'] };
   if (sniff === 'image') return { error: 'is an image, not a document.', hint: 'Run OCR on it first (e.g. `ocrmypdf`, or tesseract to PDF) and ingest the result.' };

@@ -30,11 +30,15 @@ export function formatBytes(n: number): string {
 }
 
 export async function fetchDocument(url: string, limits: Partial<FetchLimits> = {}): Promise<Fetched> {
-  const lim = { ...DEFAULT_FETCH_LIMITS, ...limits };
+  const lim: FetchLimits = {
+    maxBytes: limits.maxBytes ?? DEFAULT_FETCH_LIMITS.maxBytes,
+    timeoutMs: limits.timeoutMs ?? DEFAULT_FETCH_LIMITS.timeoutMs,
+    maxRedirects: limits.maxRedirects ?? DEFAULT_FETCH_LIMITS.maxRedirects,
+  };
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), lim.timeoutMs);
   const timedOut = () =>
-    new IngestError(url, `did not finish downloading within ${Math.round(lim.timeoutMs / 1000)} s.`, 'Try again later, raise --timeout, or download the file and ingest it from disk.');
+    new IngestError(url, `did not finish downloading within ${lim.timeoutMs < 1000 ? `${lim.timeoutMs} ms` : `${Math.round(lim.timeoutMs / 1000)} s`}.`, 'Try again later, raise --timeout, or download the file and ingest it from disk.');
   try {
     let current = url;
     let res: Response | undefined;
