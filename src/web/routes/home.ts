@@ -1,10 +1,13 @@
-// Home: what the corpus holds at a glance, and where to start. With an empty database it says
-// how to load data.
+// Home: what the corpus holds at a glance (counts per mitigation category, risk domain and document
+// type, as charts with their tables), a search box, and where to start browsing. With an empty
+// database it says how to load data.
 import type { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../context.ts';
-import { fmtNumber, html, L } from '../html.ts';
+import { barChart, type Bar } from '../charts.ts';
+import { fmtNumber, html, L, url } from '../html.ts';
 import { t, UI } from '../i18n.ts';
 import { renderPage } from '../layout.ts';
+import { docTypeName } from '../components/document.ts';
 
 const S = {
   empty: { en: 'The database is empty', zh: '数据库为空' },
@@ -16,40 +19,118 @@ const S = {
   mitigations: { en: 'mitigations', zh: '条缓解措施' },
   risks: { en: 'risks', zh: '条风险' },
   principles: { en: 'principles', zh: '条原则' },
-  labels: { en: 'labels', zh: '个标签' },
-  browse: { en: 'Browse', zh: '浏览' },
+  labels: { en: 'current labels', zh: '个当前标签' },
+  human: { en: 'by people', zh: '由人工给出' },
+  glance: { en: 'The corpus at a glance', zh: '语料库概览' },
+  browse: { en: 'Start here', zh: '从这里开始' },
+  byCategory: { en: 'Mitigations by category', zh: '按类别统计的缓解措施' },
+  byDomain: { en: 'Risks by risk domain', zh: '按风险领域统计的风险' },
+  byPrimary: { en: 'Mitigations by primary risk domain', zh: '按主要风险领域统计的缓解措施' },
+  byType: { en: 'Documents by type', zh: '按类型统计的文件' },
+  searchLabel: { en: 'Search every statement', zh: '搜索全部条目' },
+  cards: {
+    search: { en: 'Full text and filters on every taxonomy; download exactly what you filtered.', zh: '全文检索，可按所有分类体系筛选；可下载筛选结果。' },
+    documents: { en: 'Every source document with its statements, labels and licence.', zh: '每份来源文件及其条目、标签和许可。' },
+    taxonomies: { en: 'The classification schemes, as trees with counts and descriptions.', zh: '各分类体系的树状结构、数量与说明。' },
+    risks: { en: 'The 7 risk domains: the risks coded to each and the mitigations that address it.', zh: '7 个风险领域：各领域的风险及针对它的缓解措施。' },
+    about: { en: 'Sources, licences, what the labels mean and how to cite.', zh: '数据来源、许可、标签含义及引用方式。' },
+  },
+  about: { en: 'About and licences', zh: '关于与许可' },
+  labelNote: {
+    en: 'Labels come from the source datasets’ human coders, from reviewers, or from classifiers; every label says which.',
+    zh: '标签来自来源数据集的人工编码、审核人或分类器；每个标签都注明来源。',
+  },
 } as const;
 
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   app.get('/', async (c) => {
     const lang = c.get('lang');
     const db = ctx.store.db;
-    const [counts] = await db.query<{ docs: number; mitigation: number; risk: number; principle: number; labels: number }>(
-      `SELECT (SELECT count(*)::int FROM documents WHERE retired_at IS NULL) AS docs,
-              (SELECT count(*)::int FROM statements WHERE kind = 'mitigation' AND retired_at IS NULL) AS mitigation,
-              (SELECT count(*)::int FROM statements WHERE kind = 'risk' AND retired_at IS NULL) AS risk,
-              (SELECT count(*)::int FROM statements WHERE kind = 'principle' AND retired_at IS NULL) AS principle,
-              (SELECT count(*)::int FROM classifications WHERE is_current) AS labels`,
-    );
+    const reg = ctx.store.taxonomies;
+    const [[counts], labelRows, typeRows] = await Promise.all([
+      db.query<{ docs: number; mitigation: number; risk: number; principle: number; labels: number; human: number }>(
+        `SELECT (SELECT count(*)::int FROM documents WHERE retired_at IS NULL) AS docs,
+                (SELECT count(*)::int FROM statements WHERE kind = 'mitigation' AND retired_at IS NULL) AS mitigation,
+                (SELECT count(*)::int FROM statements WHERE kind = 'risk' AND retired_at IS NULL) AS risk,
+                (SELECT count(*)::int FROM statements WHERE kind = 'principle' AND retired_at IS NULL) AS principle,
+                (SELECT count(*)::int FROM classifications WHERE is_current) AS labels,
+                (SELECT count(*)::int FROM classifications WHERE is_current AND human) AS human`,
+      ),
+      db.query<{ taxonomy: string; kind: string; code: string; n: number }>(
+        `SELECT c.taxonomy, s.kind, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
+         WHERE c.is_current AND s.retired_at IS NULL AND c.taxonomy IN ('mitigation-v2', 'risk-domain')
+         GROUP BY c.taxonomy, s.kind, c.code`,
+      ),
+      db.query<{ doc_type: string; n: number }>(
+        `SELECT doc_type, count(*)::int AS n FROM documents WHERE retired_at IS NULL GROUP BY doc_type ORDER BY n DESC, doc_type`,
+      ),
+    ]);
     const k = counts!;
-    const body = html`<h1>govnav</h1>
+    // Roll labels up to their top-level category.
+    const roll = (taxonomy: string, kind: string): Map<string, number> => {
+      const m = new Map<string, number>();
+      if (!reg.has(taxonomy)) return m;
+      const tax = reg.get(taxonomy);
+      for (const r of labelRows) {
+        if (r.taxonomy !== taxonomy || r.kind !== kind || !tax.has(r.code)) continue;
+        const top = tax.node(r.code).path[0] ?? r.code;
+        m.set(top, (m.get(top) ?? 0) + r.n);
+      }
+      return m;
+    };
+    const bars = (taxonomy: string, kind: string, href: (code: string) => string): Bar[] => {
+      if (!reg.has(taxonomy)) return [];
+      const tax = reg.get(taxonomy);
+      const m = roll(taxonomy, kind);
+      return tax.roots
+        .filter((code) => !tax.node(code).special || (m.get(code) ?? 0) > 0)
+        .map((code) => ({ label: `${code} ${L(lang, tax.node(code).name)}`, value: m.get(code) ?? 0, href: href(code), title: L(lang, tax.node(code).description) }));
+    };
+    const charts = [
+      k.mitigation
+        ? barChart({ id: 'c-category', lang, caption: L(lang, S.byCategory), labelWidth: 230, bars: bars('mitigation-v2', 'mitigation', (code) => url('/search', { kind: 'mitigation', 'mitigation-v2': code })) })
+        : '',
+      k.risk ? barChart({ id: 'c-domain', lang, caption: L(lang, S.byDomain), labelWidth: 230, bars: bars('risk-domain', 'risk', (code) => `/risk/${code}`) }) : '',
+      k.mitigation
+        ? barChart({ id: 'c-primary', lang, caption: L(lang, S.byPrimary), labelWidth: 230, bars: bars('risk-domain', 'mitigation', (code) => url('/search', { kind: 'mitigation', 'risk-domain': code })) })
+        : '',
+      typeRows.length
+        ? barChart({ id: 'c-type', lang, caption: L(lang, S.byType), labelWidth: 230, bars: typeRows.map((r) => ({ label: docTypeName(r.doc_type, lang), value: r.n, href: url('/search', { doctype: r.doc_type }) })) })
+        : '',
+    ].filter((x) => x !== '');
+    const card = (href: string, title: string, text: string) => html`<a class="card panel" href="${href}"><h3>${title}</h3><p class="small">${text}</p></a>`;
+    const body = html`<h1 class="home-title">govnav</h1>
 <p class="lede">${L(lang, UI.tagline)}</p>
 ${
   k.docs === 0
-    ? html`<section class="empty-state"><h2>${L(lang, S.empty)}</h2><p>${L(lang, S.emptyText)}</p>
+    ? html`<section class="empty-state" aria-labelledby="empty-h"><h2 id="empty-h">${L(lang, S.empty)}</h2><p>${L(lang, S.emptyText)}</p>
 <pre><code>npx govnav datasets list
 npx govnav datasets fetch mit-airi-risk-db
+npx govnav datasets fetch mit-airi-mitigations
 npx govnav import path/to/file.xlsx</code></pre></section>`
-    : html`<div class="stat-row">
-  <div class="stat"><b>${fmtNumber(k.docs, lang)}</b><span>${L(lang, S.docs)}</span></div>
-  <div class="stat"><b>${fmtNumber(k.mitigation, lang)}</b><span>${L(lang, S.mitigations)}</span></div>
-  <div class="stat"><b>${fmtNumber(k.risk, lang)}</b><span>${L(lang, S.risks)}</span></div>
-  <div class="stat"><b>${fmtNumber(k.principle, lang)}</b><span>${L(lang, S.principles)}</span></div>
-  <div class="stat"><b>${fmtNumber(k.labels, lang)}</b><span>${L(lang, S.labels)}</span></div>
-</div>`
+    : html`<form class="home-search" role="search" method="get" action="/search">
+  <label for="home-q">${L(lang, S.searchLabel)}</label>
+  <div class="row"><input id="home-q" name="q" type="search" placeholder="${t(lang, 'searchPlaceholder')}"><button type="submit">${t(lang, 'search')}</button></div>
+</form>
+<div class="stat-row">
+  <a class="stat" href="/d"><b>${fmtNumber(k.docs, lang)}</b><span>${L(lang, S.docs)}</span></a>
+  <a class="stat" href="${url('/search', { kind: 'mitigation' })}"><b>${fmtNumber(k.mitigation, lang)}</b><span>${L(lang, S.mitigations)}</span></a>
+  <a class="stat" href="${url('/search', { kind: 'risk' })}"><b>${fmtNumber(k.risk, lang)}</b><span>${L(lang, S.risks)}</span></a>
+  <a class="stat" href="${url('/search', { kind: 'principle' })}"><b>${fmtNumber(k.principle, lang)}</b><span>${L(lang, S.principles)}</span></a>
+  <div class="stat"><b>${fmtNumber(k.labels, lang)}</b><span>${L(lang, S.labels)} (${fmtNumber(k.human, lang)} ${L(lang, S.human)})</span></div>
+</div>
+<p class="small muted">${L(lang, S.labelNote)}</p>
+<section aria-labelledby="glance-h"><h2 id="glance-h">${L(lang, S.glance)}</h2>
+<div class="grid grid-2-even">${charts}</div></section>`
 }
-<h2>${L(lang, S.browse)}</h2>
-<ul class="sans"><li><a href="/search">${t(lang, 'search')}</a></li><li><a href="/t">${t(lang, 'taxonomies')}</a></li><li><a href="/risk">${t(lang, 'risks')}</a></li><li><a href="/topics">${t(lang, 'topics')}</a></li></ul>`;
+<section aria-labelledby="browse-h"><h2 id="browse-h">${L(lang, S.browse)}</h2>
+<div class="grid grid-3 cards">
+${card('/search', t(lang, 'search'), L(lang, S.cards.search))}
+${card('/d', t(lang, 'documents'), L(lang, S.cards.documents))}
+${card('/t', t(lang, 'taxonomies'), L(lang, S.cards.taxonomies))}
+${card('/risk', t(lang, 'risks'), L(lang, S.cards.risks))}
+${card('/about', L(lang, S.about), L(lang, S.cards.about))}
+</div></section>`;
     return c.html(renderPage(c, { title: L(lang, UI.tagline), section: 'home', body }));
   });
 }

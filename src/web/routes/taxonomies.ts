@@ -8,6 +8,8 @@ import { fmtNumber, html, L, url, type Html } from '../html.ts';
 import { t } from '../i18n.ts';
 import { renderPage } from '../layout.ts';
 import { barChart } from '../charts.ts';
+import { parseQuery } from '../../search/query.ts';
+import { facetedResults } from './search.ts';
 
 const S = {
   intro: {
@@ -36,6 +38,14 @@ const S = {
   all: { en: 'All', zh: '全部' },
   apply: { en: 'Apply', zh: '应用' },
   showing: { en: 'Showing', zh: '显示' },
+  filterHelp: {
+    en: 'the list below counts sub-codes too and can be narrowed with the same filters as search.',
+    zh: '下方列表包含下级代码，并可使用与搜索相同的筛选条件缩小范围。',
+  },
+  documentLevel: {
+    en: 'This taxonomy labels documents rather than statements; see the documents list.',
+    zh: '此分类体系用于标注文件而非条目；请参阅文件列表。',
+  },
   of: { en: 'of', zh: '/' },
 } as const;
 
@@ -108,39 +118,17 @@ ${[...tax.nodes.values()].some((n) => n.projectLabel) ? html`<p class="small mut
     const tax = ctx.store.taxonomies.get(id);
     if (!tax.has(code)) return c.notFound();
     const node = tax.node(code);
-    const kind = c.req.query('kind');
-    const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
-    const perPage = 50;
-    const codes = descendants(tax, code);
-    const kindFilter = kind === 'mitigation' || kind === 'risk' || kind === 'principle' ? kind : undefined;
-    const params: unknown[] = [id, codes];
-    let where = `c.taxonomy = $1 AND c.code = ANY($2::text[]) AND c.is_current AND s.retired_at IS NULL`;
-    if (kindFilter) {
-      params.push(kindFilter);
-      where += ` AND s.kind = $${params.length}`;
-    }
+    const sp = new URL(c.req.url).searchParams;
+    sp.delete(id);
+    const parsed = parseQuery(sp, ctx.store.taxonomies);
+    const query = { ...parsed.query, labels: { ...parsed.query.labels, [id]: [code] } };
+    const page = Math.max(1, Number(sp.get('page') ?? 1) || 1);
+    const nodePath = `/t/${id}/${encodeURIComponent(code)}`;
+    const appliesToStatements = tax.data.appliesTo.length > 0;
+    const listed = appliesToStatements
+      ? await facetedResults(ctx, lang, query, parsed.errors, page, { path: nodePath, fixed: { [id]: [code] } })
+      : undefined;
     const db = ctx.store.db;
-    const [{ n: total }] = (await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id WHERE ${where}`,
-      params,
-    )) as [{ n: number }];
-    const rows = await db.query<{
-      id: string;
-      name: string;
-      text: string;
-      kind: string;
-      code: string;
-      source: string;
-      human: boolean;
-      doc_id: string;
-      doc_title: string;
-      heading_path: string[];
-    }>(
-      `SELECT s.id, s.name, left(s.text, 400) AS text, s.kind, c.code, c.source, c.human, d.id AS doc_id, d.title AS doc_title, s.heading_path
-       FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
-       WHERE ${where} ORDER BY d.title, s.ord, s.id LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
-      params,
-    );
     const [{ n: directCount }] = (await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
        WHERE c.taxonomy = $1 AND c.code = $2 AND c.is_current AND s.retired_at IS NULL`,
@@ -162,26 +150,11 @@ ${
     : ''
 }
 <h2>${L(lang, S.labelled)}</h2>
-<p class="sans small">${fmtNumber(total, lang)} ${t(lang, 'statements')} (${L(lang, S.total)}) · ${fmtNumber(directCount, lang)} ${L(lang, S.direct)}</p>
-<form class="sans small" method="get" action="/t/${id}/${encodeURIComponent(code)}">
-  <label for="kind">${L(lang, S.filterKind)}</label>
-  <select id="kind" name="kind">
-    <option value="">${L(lang, S.all)}</option>
-    ${(['mitigation', 'risk', 'principle'] as const).map((k) => html`<option value="${k}"${kindFilter === k ? ' selected' : ''}>${L(lang, S.kinds[k])}</option>`)}
-  </select>
-  <button type="submit" class="secondary">${L(lang, S.apply)}</button>
-</form>
 ${
-  rows.length
-    ? html`<ol class="stmt-list">${rows.map(
-        (r) => html`<li><a class="stmt-name" href="/m/${r.id}">${r.name || r.text.slice(0, 120)}</a>
-  <div class="stmt-meta"><span class="code">${r.code}</span> ${tax.has(r.code) ? L(lang, tax.node(r.code).name) : ''} · <a href="/d/${r.doc_id}">${r.doc_title}</a>${
-    r.heading_path.length ? html` · ${r.heading_path.join(' › ')}` : ''
-  } · ${r.human ? (lang === 'zh' ? '人工标注' : 'human label') : r.source}</div></li>`,
-      )}</ol>`
-    : html`<p class="muted">${L(lang, S.none)}</p>`
-}
-${pager(`/t/${id}/${encodeURIComponent(code)}`, { kind: kindFilter }, page, perPage, total, lang)}`;
+  listed
+    ? html`<p class="sans small">${fmtNumber(directCount, lang)} ${L(lang, S.direct)}; ${L(lang, S.filterHelp)}</p>${listed.body}`
+    : html`<p class="muted">${L(lang, S.documentLevel)}</p>`
+}`;
     return c.html(
       renderPage(c, {
         title: `${code} ${L(lang, node.name)}`,
