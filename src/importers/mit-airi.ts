@@ -211,6 +211,8 @@ export function mapRiskDb(
   // ---------------------------------------------------------------- database rows
   const seen = new Map<string, number>();
   const rows: RowInfo[] = [];
+  /** Rows left out as invalid (with what their Ev_ID says), so their children can be left out too. */
+  const skipped: { paper: number; cat: number; sub: number; level: Level | string; evId: string }[] = [];
   const reg = ctx.registry;
   let idsFromEvId = 0;
   for (const r of db.rows) {
@@ -249,6 +251,7 @@ export function mapRiskDb(
     }
     if (mismatch) {
       issues.push(mismatch);
+      skipped.push({ paper, cat, sub, level, evId });
       continue;
     }
     if (blank && level !== 'Paper') idsFromEvId++;
@@ -271,6 +274,7 @@ export function mapRiskDb(
     }
     if (labelIssue) {
       issues.push(labelIssue);
+      skipped.push({ paper, cat, sub, level, evId });
       continue;
     }
     const n = (seen.get(evId) ?? 0) + 1;
@@ -313,32 +317,55 @@ export function mapRiskDb(
       };
       if (paperRows.length > 1) anomalies.add('paper-rows', 'more than one "Paper" row for a document', `Paper_ID ${paper}`);
     }
-    const risks = list.filter((r) => r.level !== 'Paper');
-    risks.forEach((r, i) => {
-      let parent: RowInfo | undefined;
-      const before = (x: RowInfo) => risks.indexOf(x) < i;
-      const pick = (cands: RowInfo[], sameNames: (c: RowInfo) => boolean) => {
-        if (cands.length <= 1) return cands[0];
-        const named = cands.filter(sameNames);
-        const pool = named.length ? named : cands;
-        const earlier = pool.filter(before);
-        return earlier.length ? earlier[earlier.length - 1] : pool[0];
-      };
-      if (r.level === 'Risk Sub-Category') {
-        parent = pick(
-          risks.filter((c) => c.level === 'Risk Category' && c.cat === r.cat),
-          (c) => c.catName === r.catName,
-        );
-        if (!parent) anomalies.add('orphan-subcategory', 'sub-category without a "Risk Category" row (kept without a parent)', r.evId);
-      } else if (r.level === 'Additional evidence') {
-        parent =
-          pick(
-            risks.filter((c) => c.level !== 'Additional evidence' && c.cat === r.cat && c.sub === r.sub && c !== r),
-            (c) => c.catName === r.catName && c.subName === r.subName,
-          ) ?? pick(risks.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
-        if (!parent) anomalies.add('orphan-evidence', 'additional evidence without the row it supports (kept without a parent)', r.evId);
+    const all = list.filter((r) => r.level !== 'Paper');
+    // Parents are found level by level, so that when a row was skipped as invalid, the rows that
+    // hang from it are skipped too (rather than imported without their parent).
+    const parentOf = new Map<RowInfo, RowInfo | undefined>();
+    const dropped = new Set<RowInfo>();
+    const before = (x: RowInfo, r: RowInfo) => all.indexOf(x) < all.indexOf(r);
+    const pick = (r: RowInfo, cands: RowInfo[], sameNames: (c: RowInfo) => boolean) => {
+      if (cands.length <= 1) return cands[0];
+      const named = cands.filter(sameNames);
+      const pool = named.length ? named : cands;
+      const earlier = pool.filter((x) => before(x, r));
+      return earlier.length ? earlier[earlier.length - 1] : pool[0];
+    };
+    const dropAsOrphan = (r: RowInfo, parentEv: string) => {
+      dropped.add(r);
+      skipped.push({ paper, cat: r.cat, sub: r.sub, level: r.level, evId: r.evId });
+      issues.push({ file: db.file, row: r.t.row, key: r.evId, message: `skipped with its parent row ${parentEv}, which is invalid` });
+    };
+    for (const level of ['Risk Category', 'Risk Sub-Category', 'Additional evidence'] as const) {
+      for (const r of all.filter((x) => x.level === level)) {
+        const live = all.filter((c) => !dropped.has(c));
+        let parent: RowInfo | undefined;
+        if (level === 'Risk Sub-Category') {
+          parent = pick(r, live.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
+          const lost = parent ? undefined : skipped.find((x) => x.paper === paper && x.level === 'Risk Category' && x.cat === r.cat);
+          if (lost) {
+            dropAsOrphan(r, lost.evId);
+            continue;
+          }
+          if (!parent) anomalies.add('orphan-subcategory', 'sub-category without a "Risk Category" row (kept without a parent)', r.evId);
+        } else if (level === 'Additional evidence') {
+          parent =
+            pick(r, live.filter((c) => c.level !== 'Additional evidence' && c.cat === r.cat && c.sub === r.sub), (c) => c.catName === r.catName && c.subName === r.subName) ??
+            pick(r, live.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
+          const lost = parent
+            ? undefined
+            : skipped.find((x) => x.paper === paper && x.level !== 'Additional evidence' && x.cat === r.cat && (x.sub === r.sub || x.sub === 0));
+          if (lost) {
+            dropAsOrphan(r, lost.evId);
+            continue;
+          }
+          if (!parent) anomalies.add('orphan-evidence', 'additional evidence without the row it supports (kept without a parent)', r.evId);
+        }
+        parentOf.set(r, parent);
       }
-      if (parent === r) parent = undefined;
+    }
+    const risks = all.filter((r) => !dropped.has(r));
+    risks.forEach((r) => {
+      const parent = parentOf.get(r);
       const desc = r.v['Description']!;
       const addEv = r.v['Additional ev.']!;
       const isEvidence = r.level === 'Additional evidence';
@@ -358,7 +385,8 @@ export function mapRiskDb(
         sourceKey: r.key,
         kind: 'risk',
         parentSourceKey: parent?.key,
-        ord: i,
+        // Order by the Ev_ID's parts, so that a row added or removed elsewhere does not renumber the others.
+        ord: r.cat * 1_000_000 + r.sub * 1_000 + letterRank(r.letter),
         name: isEvidence ? '' : r.level === 'Risk Category' ? r.catName : r.subName,
         text,
         headingPath: heading,
@@ -418,4 +446,11 @@ function rowLabels(r: RowInfo, ctx: ParseContext, anomalies: AnomalyLog): Parsed
     }
   } else if (dom) add('risk-domain', dom);
   return out;
+}
+
+function letterRank(letter: string | undefined): number {
+  if (!letter) return 0;
+  let n = 0;
+  for (const ch of letter) n = n * 26 + (ch.charCodeAt(0) - 96);
+  return Math.min(n, 999);
 }

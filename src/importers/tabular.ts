@@ -83,8 +83,10 @@ export async function readCsv(path: string, opts: { delimiter?: string; comments
   const rows: TableRow[] = [];
   for (let i = 1; i < records.length; i++) {
     const rec = records[i]!;
-    const rowNo = i + 1;
-    if (rec.length !== header.length && !(rec.length < header.length && rec.every((v) => v === ''))) {
+    // For TSV (no quoting, one record per line) the row is the line number in the file.
+    const rowNo = i + 1 + skippedLines;
+    const shortOk = opts.delimiter === '\t' && rec.length < header.length; // trailing empty fields left out
+    if (rec.length !== header.length && !shortOk && !(rec.length < header.length && rec.every((v) => v === ''))) {
       if (rec.length > header.length && rec.slice(header.length).every((v) => v === '')) {
         // trailing empty cells: harmless
       } else {

@@ -1,0 +1,278 @@
+// govnav-json: govnav's own interchange format (docs/formats.md). It maps one to one onto the
+// model: a dataset (provenance), documents, their statements (parents by key) and optional labels.
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { DocumentType, Locator, StatementKind, type StatementInput } from '../model/index.ts';
+import type { TaxonomyRegistry } from '../taxonomy/index.ts';
+import { ImportError, compact, type ParseContext, type ParsedDataset, type ParsedDocument, type RowIssue } from './types.ts';
+import { readJson } from './yaml-file.ts';
+
+const Meta = z.record(z.string(), z.unknown());
+
+export const GovnavLabel = z
+  .object({
+    taxonomy: z.string().min(1),
+    /** A code of the taxonomy, or a published label that resolves to one (e.g. "6.5 > Governance failure"). */
+    code: z.string().min(1),
+    source: z.enum(['human', 'imported', 'llm', 'embedded']).default('imported'),
+    /** Defaults to true for human and imported labels, false for machine labels. */
+    human: z.boolean().optional(),
+    sourceValue: z.string().optional(),
+    model: z.string().optional(),
+    confidence: z.number().min(0).max(1).optional(),
+    reasoning: z.string().max(500).optional(),
+    reviewer: z.string().optional(),
+  })
+  .strict();
+
+export const GovnavStatement = z
+  .object({
+    key: z.string().min(1),
+    kind: StatementKind,
+    parent: z.string().min(1).optional(),
+    name: z.string().default(''),
+    text: z.string().default(''),
+    headingPath: z.array(z.string()).default([]),
+    locator: Locator.strict().optional(),
+    language: z.string().min(2).optional(),
+    meta: Meta.optional(),
+    labels: z.array(GovnavLabel).default([]),
+  })
+  .strict();
+
+export const GovnavDocument = z
+  .object({
+    key: z.string().min(1),
+    title: z.string().min(1),
+    authors: z.string().optional(),
+    organisation: z.string().optional(),
+    date: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'use YYYY, YYYY-MM or YYYY-MM-DD').optional(),
+    year: z.number().int().min(1900).max(2100).optional(),
+    docType: DocumentType.default('other'),
+    jurisdiction: z.string().optional(),
+    language: z.string().min(2).default('en'),
+    legislativeStatus: z.string().optional(),
+    url: z.string().url().optional(),
+    doi: z.string().optional(),
+    abstract: z.string().optional(),
+    itemType: z.string().optional(),
+    meta: Meta.optional(),
+    statements: z.array(z.unknown()).default([]),
+  })
+  .strict();
+
+export const GovnavDataset = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a lower-case slug (letters, digits, ".", "_", "-")'),
+    version: z.string().min(1),
+    licence: z.string().min(1),
+    attribution: z.string().min(1),
+    sourceUrl: z.string().url().optional(),
+    description: z.string().optional(),
+    meta: Meta.optional(),
+  })
+  .strict();
+
+export const GovnavFile = z
+  .object({
+    $schema: z.string().optional(),
+    format: z.literal('govnav-json'),
+    formatVersion: z.literal(1),
+    dataset: GovnavDataset,
+    documents: z.array(z.unknown()),
+  })
+  .strict();
+
+export type GovnavFileData = z.input<typeof GovnavFile>;
+
+function pathText(base: string, path: PropertyKey[]): string {
+  let out = base;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+function firstIssue(err: z.ZodError, base: string): { field: string; message: string } {
+  const i = err.issues[0]!;
+  return { field: pathText(base, i.path) || '(value)', message: i.message };
+}
+
+export async function parseGovnavJson(path: string, ctx: ParseContext): Promise<ParsedDataset> {
+  const file = basename(path);
+  const raw = readJson(path);
+  const top = GovnavFile.safeParse(raw);
+  if (!top.success) {
+    const { field, message } = firstIssue(top.error, '');
+    throw new ImportError(`${file}: field "${field}": ${message}`);
+  }
+  return mapGovnav(top.data, file, path, ctx.registry);
+}
+
+export function mapGovnav(data: z.output<typeof GovnavFile>, file: string, path: string, registry: TaxonomyRegistry): ParsedDataset {
+  const ds = data.dataset;
+  const provenance = { dataset: ds.id, datasetVersion: ds.version, licence: ds.licence, attribution: ds.attribution, sourceUrl: ds.sourceUrl };
+  const issues: RowIssue[] = [];
+  const documents: ParsedDocument[] = [];
+  const skippedDocs: string[] = [];
+  const docKeys = new Map<string, number>();
+  data.documents.forEach((rawDoc, di) => {
+    const where = `documents[${di}]`;
+    const d = GovnavDocument.safeParse(rawDoc);
+    if (!d.success) {
+      const { field, message } = firstIssue(d.error, where);
+      const key = (rawDoc as { key?: unknown })?.key;
+      issues.push({ file, row: where, field, key: typeof key === 'string' ? key : undefined, message });
+      if (typeof key === 'string') skippedDocs.push(key);
+      return;
+    }
+    const doc = d.data;
+    if (docKeys.has(doc.key)) {
+      issues.push({ file, row: where, field: `${where}.key`, key: doc.key, message: `duplicate document key (first at documents[${docKeys.get(doc.key)}])` });
+      return;
+    }
+    docKeys.set(doc.key, di);
+    let legislativeStatus: string | undefined;
+    if (doc.legislativeStatus) {
+      legislativeStatus = registry.has('legislative-status') ? registry.get('legislative-status').resolve(doc.legislativeStatus) : doc.legislativeStatus;
+      if (!legislativeStatus) {
+        issues.push({ file, row: where, field: `${where}.legislativeStatus`, key: doc.key, message: `"${doc.legislativeStatus}" is not a code of taxonomy legislative-status` });
+        skippedDocs.push(doc.key);
+        return;
+      }
+    }
+    // Statements: validate each, then drop those whose parent is missing or was dropped.
+    type Ok = { s: z.output<typeof GovnavStatement>; where: string };
+    const ok = new Map<string, Ok>();
+    const skippedKeys: string[] = [];
+    doc.statements.forEach((rawSt, si) => {
+      const sw = `${where}.statements[${si}]`;
+      const r = GovnavStatement.safeParse(rawSt);
+      const key = (rawSt as { key?: unknown })?.key;
+      if (!r.success) {
+        const { field, message } = firstIssue(r.error, sw);
+        issues.push({ file, row: sw, field, key: typeof key === 'string' ? key : undefined, message });
+        if (typeof key === 'string') skippedKeys.push(key);
+        return;
+      }
+      const s = r.data;
+      if (ok.has(s.key)) {
+        issues.push({ file, row: sw, field: `${sw}.key`, key: s.key, message: `duplicate statement key in document "${doc.key}" (first at ${ok.get(s.key)!.where})` });
+        return;
+      }
+      for (const [li, l] of s.labels.entries()) {
+        const lw = `${sw}.labels[${li}]`;
+        if (!registry.has(l.taxonomy)) {
+          issues.push({ file, row: sw, field: `${lw}.taxonomy`, key: s.key, message: `unknown taxonomy "${l.taxonomy}"` });
+          skippedKeys.push(s.key);
+          return;
+        }
+        const t = registry.get(l.taxonomy);
+        if (!t.has(l.code) && !t.resolve(l.code)) {
+          issues.push({ file, row: sw, field: `${lw}.code`, key: s.key, message: `"${l.code}" is not a code of taxonomy ${l.taxonomy}` });
+          skippedKeys.push(s.key);
+          return;
+        }
+      }
+      ok.set(s.key, { s, where: sw });
+    });
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const [key, { s, where: sw }] of ok) {
+        if (s.parent === undefined || ok.has(s.parent)) continue;
+        if (s.parent === key) {
+          issues.push({ file, row: sw, field: `${sw}.parent`, key, message: 'a statement cannot be its own parent' });
+        } else
+          issues.push({
+            file,
+            row: sw,
+            field: `${sw}.parent`,
+            key,
+            message: skippedKeys.includes(s.parent) ? `its parent "${s.parent}" was skipped` : `no statement "${s.parent}" in document "${doc.key}"`,
+          });
+        ok.delete(key);
+        skippedKeys.push(key);
+        changed = true;
+      }
+    }
+    // A cycle of parents (a → b → a) has every parent present: report it instead of looping forever.
+    for (const [key, { s, where: sw }] of ok) {
+      const seen = new Set([key]);
+      let p = s.parent;
+      while (p !== undefined) {
+        if (seen.has(p)) {
+          issues.push({ file, row: sw, field: `${sw}.parent`, key, message: 'parents form a cycle' });
+          ok.delete(key);
+          skippedKeys.push(key);
+          break;
+        }
+        seen.add(p);
+        p = ok.get(p)?.s.parent;
+      }
+    }
+    const statements: StatementInput[] = [];
+    const labels: ParsedDocument['labels'] = [];
+    let ord = 0;
+    for (const { s } of ok.values()) {
+      statements.push({
+        sourceKey: s.key,
+        kind: s.kind,
+        parentSourceKey: s.parent,
+        ord: ord++,
+        name: s.name,
+        text: s.text,
+        headingPath: s.headingPath,
+        locator: s.locator ?? {},
+        language: s.language ?? doc.language,
+        meta: s.meta ?? {},
+      });
+      for (const l of s.labels) {
+        const t = registry.get(l.taxonomy);
+        const code = t.has(l.code) ? l.code : t.resolve(l.code)!;
+        labels.push({
+          statementKey: s.key,
+          taxonomy: l.taxonomy,
+          code,
+          source: l.source,
+          human: l.human ?? (l.source === 'human' || l.source === 'imported'),
+          sourceValue: l.sourceValue ?? (code !== l.code ? l.code : undefined),
+          model: l.model,
+          confidence: l.confidence,
+          reasoning: l.reasoning,
+          reviewer: l.reviewer,
+        });
+      }
+    }
+    documents.push({
+      input: {
+        sourceKey: doc.key,
+        title: doc.title,
+        authors: doc.authors,
+        organisation: doc.organisation,
+        date: doc.date,
+        year: doc.year ?? (doc.date ? Number(doc.date.slice(0, 4)) : undefined),
+        docType: doc.docType,
+        jurisdiction: doc.jurisdiction,
+        language: doc.language,
+        legislativeStatus,
+        url: doc.url,
+        doi: doc.doi,
+        abstract: doc.abstract,
+        itemType: doc.itemType,
+        provenance,
+        meta: doc.meta ?? {},
+      },
+      statements,
+      labels,
+      skippedKeys,
+    });
+  });
+  return {
+    format: 'govnav-json',
+    dataset: { id: ds.id, version: ds.version, licence: ds.licence, attribution: ds.attribution, sourceUrl: ds.sourceUrl, meta: compact({ description: ds.description, ...(ds.meta ?? {}), files: [file] }) },
+    files: [path],
+    documents,
+    issues,
+    anomalies: [],
+    skippedDocumentKeys: skippedDocs,
+  };
+}
