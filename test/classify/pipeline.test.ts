@@ -84,7 +84,7 @@ for (const wire of ['openai', 'anthropic'] as const) {
       mit('long', 'Wordy. [long-reasoning]', 9),
     ]);
     const server = await fake(wire);
-    const c = llm(store, wire, server, { timeoutMs: 400, concurrency: 4 });
+    const c = llm(store, wire, server, { timeoutMs: 1500, concurrency: 4 });
     const summary = await runClassification({ db: store.db, registry, classifier: c, params: paramsOf(c, { taxonomies: ['tm'] }), concurrency: 4, batchSize: 3 });
     assert.equal(summary.total, 10);
     assert.equal(summary.labelled, 5);
