@@ -82,6 +82,15 @@ export function register(program: Command): void {
 
       await withCliStore(
         async (store) => {
+          let classifier: import('../../classify/types.ts').Classifier | undefined;
+          if (opts.classify && !opts.dryRun) {
+            const { defaultClassifier } = await import('../../ingest/post.ts');
+            classifier = await defaultClassifier(store);
+            if (!classifier)
+              throw new UserError(
+                '--classify: no default classifier is available in this installation yet. Ingest without --classify, then run `govnav classify` on the new statements.',
+              );
+          }
           const results = [];
           const failures: { source: string; message: string }[] = [];
           const bar = inputs.length > 1 ? progress('ingest', inputs.length, { quiet: !!opts.json }) : undefined;
@@ -125,7 +134,7 @@ export function register(program: Command): void {
           const newIds = results.filter((r) => !r.dryRun).flatMap((r) => r.statementIds);
           if (newIds.length && (opts.classify || opts.link)) {
             const { classifyIngested, linkIngested } = await import('../../ingest/post.ts');
-            if (opts.classify) post.classify = await classifyIngested(store, newIds, { quiet: !!opts.json });
+            if (classifier) post.classify = await classifyIngested(store, newIds, classifier);
             if (opts.link) post.link = await linkIngested(store, newIds);
           }
 
