@@ -1,0 +1,127 @@
+// Topic routes: /topics, /topics/matrix, /topics/matrix.csv, /topics/compare, /topics/<id>.
+// Data comes from src/topics (queries over statement_topics); bodies from pages/topics.ts.
+import type { Hono } from 'hono';
+import { compareDocuments } from '../../topics/compare.ts';
+import { defaultLexicon } from '../../topics/link.ts';
+import { coverageMatrix, isMatrixSort, matrixCsv, type MatrixOptions } from '../../topics/matrix.ts';
+import { listTopics, topicPage, type TopicFilters } from '../../topics/query.ts';
+import type { AppContext, AppEnv } from '../context.ts';
+import { html, L } from '../html.ts';
+import { t } from '../i18n.ts';
+import { renderPage } from '../layout.ts';
+import { compareBody, comparePicker, matrixBody, parseTopicQuery, topicBody, topicLabel, topicsIndexBody, TS } from '../pages/topics.ts';
+
+const MATRIX_ROWS = 60;
+
+function filtersFrom(params: URLSearchParams): TopicFilters {
+  const q = parseTopicQuery(params);
+  return {
+    docType: q.doctype.length ? q.doctype : undefined,
+    jurisdiction: q.jurisdiction.length ? q.jurisdiction : undefined,
+    year: q.year.length ? q.year : undefined,
+    kind: q.kind.length ? q.kind : undefined,
+    documents: q.doc.length ? q.doc : undefined,
+  };
+}
+
+async function hasTopics(ctx: AppContext): Promise<boolean> {
+  const [r] = await ctx.store.db.query<{ t: string | null }>(`SELECT to_regclass('statement_topics')::text AS t`);
+  return !!r?.t;
+}
+
+export function register(app: Hono<AppEnv>, ctx: AppContext): void {
+  const db = ctx.store.db;
+
+  app.get('/topics', async (c) => {
+    const lang = c.get('lang');
+    if (!(await hasTopics(ctx))) return c.notFound();
+    const topics = await listTopics(db);
+    const [{ n }] = await db.query<{ n: number }>(
+      `SELECT count(DISTINCT s.document_id)::int AS n FROM statement_topics st JOIN statements s ON s.id = st.statement_id WHERE s.retired_at IS NULL`,
+    );
+    return c.html(
+      renderPage(c, {
+        title: L(lang, TS.topics),
+        section: 'topics',
+        description: L(lang, TS.intro),
+        body: topicsIndexBody(lang, topics, { documents: n }),
+        crumbs: [[t(lang, 'home'), '/'], [L(lang, TS.topics)]],
+      }),
+    );
+  });
+
+  const matrixOptions = async (params: URLSearchParams): Promise<MatrixOptions> => {
+    const ids = (await listTopics(db)).map((x) => x.id);
+    const sort = params.get('sort') ?? undefined;
+    return { ...filtersFrom(params), sort: isMatrixSort(sort, ids) ? sort : 'coverage' };
+  };
+
+  app.get('/topics/matrix.csv', async (c) => {
+    if (!(await hasTopics(ctx))) return c.notFound();
+    const params = new URL(c.req.url).searchParams;
+    const m = await coverageMatrix(db, await matrixOptions(params));
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', 'attachment; filename="govnav-topic-coverage.csv"');
+    return c.body(matrixCsv(m, c.get('lang')));
+  });
+
+  app.get('/topics/matrix', async (c) => {
+    const lang = c.get('lang');
+    if (!(await hasTopics(ctx))) return c.notFound();
+    const params = new URL(c.req.url).searchParams;
+    const m = await coverageMatrix(db, await matrixOptions(params));
+    const limit = Math.max(1, Math.min(5000, Number(params.get('limit')) || MATRIX_ROWS));
+    return c.html(
+      renderPage(c, {
+        title: L(lang, TS.matrix),
+        section: 'topics',
+        body: matrixBody(lang, m, params, { limit }),
+        crumbs: [[t(lang, 'home'), '/'], [L(lang, TS.topics), '/topics'], [L(lang, TS.matrix)]],
+      }),
+    );
+  });
+
+  app.get('/topics/compare', async (c) => {
+    const lang = c.get('lang');
+    if (!(await hasTopics(ctx))) return c.notFound();
+    const selected = [...new Set(c.req.queries('d') ?? [])].filter((d) => /^D\d{4,}$/.test(d)).slice(0, 6);
+    const docs = await db.query<{ id: string; title: string; n: number }>(
+      `SELECT d.id, d.title, count(DISTINCT st.statement_id)::int AS n
+       FROM documents d JOIN statements s ON s.document_id = d.id AND s.retired_at IS NULL JOIN statement_topics st ON st.statement_id = s.id
+       WHERE d.retired_at IS NULL GROUP BY d.id ORDER BY d.title, d.id LIMIT 2000`,
+    );
+    const picker = comparePicker(lang, docs, selected);
+    const known = selected.filter((id) => docs.some((d) => d.id === id));
+    const crumbs: [string, string?][] = [[t(lang, 'home'), '/'], [L(lang, TS.topics), '/topics'], [L(lang, TS.compare)]];
+    if (known.length < 2) {
+      const body = html`<h1>${L(lang, TS.compare)}</h1><p class="lede">${L(lang, TS.compareIntro)}</p>${picker}`;
+      return c.html(renderPage(c, { title: L(lang, TS.compare), section: 'topics', body, crumbs }), selected.length && known.length < selected.length ? 404 : 200);
+    }
+    const cmp = await compareDocuments(db, known, { perCell: 5 });
+    return c.html(
+      renderPage(c, { title: `${L(lang, TS.compare)}: ${known.join(', ')}`, section: 'topics', body: compareBody(lang, cmp, defaultLexicon(), picker), crumbs }),
+    );
+  });
+
+  app.get('/topics/:id', async (c) => {
+    const lang = c.get('lang');
+    const id = c.req.param('id');
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) || !(await hasTopics(ctx))) return c.notFound();
+    const params = new URL(c.req.url).searchParams;
+    const q = parseTopicQuery(params);
+    const filters = filtersFrom(params);
+    const topic = (await listTopics(db)).find((x) => x.id === id);
+    if (!topic) return c.notFound();
+    const data = await topicPage(db, id, filters, { page: q.page, perDocument: q.doc.length === 1 ? 500 : 10, documentsPerPage: 20 });
+    const name = topicLabel(data.topic, lang);
+    return c.html(
+      renderPage(c, {
+        title: name,
+        section: 'topics',
+        description: lang === 'zh' ? (data.topic.description_zh ?? data.topic.description_en) : data.topic.description_en,
+        body: topicBody(lang, data, params, defaultLexicon()),
+        crumbs: [[t(lang, 'home'), '/'], [L(lang, TS.topics), '/topics'], [name]],
+      }),
+    );
+  });
+}
