@@ -3,7 +3,7 @@
 // (/export.<format>) and `govnav export` both call exportStatements.
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { iterateStatements, Params, parseQuery, toSearchParams, whereClause, type QueryError, type StatementQuery } from '../search/query.ts';
+import { Params, parseQuery, toSearchParams, whereClause, type QueryError, type StatementQuery } from '../search/query.ts';
 import type { Db } from '../store/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { exportColumns, loadStatementRecords, type StatementRecord } from './rows.ts';
@@ -60,6 +60,27 @@ export async function queryScope(
   };
 }
 
+/**
+ * Ids of every matching statement in id order, `batch` at a time: one keyset query per batch over
+ * the query model's WHERE clause (the same SQL that /search and the API count with).
+ */
+export async function* idBatches(db: Db, registry: TaxonomyRegistry, query: StatementQuery, batch = DEFAULT_BATCH): AsyncGenerator<string[]> {
+  let after = '';
+  for (;;) {
+    const p = new Params();
+    const where = whereClause(registry, query, p);
+    const rows = await db.query<{ id: string }>(
+      `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id
+       WHERE ${where} AND s.id > ${p.add(after)} ORDER BY s.id LIMIT ${batch}`,
+      p.values,
+    );
+    if (!rows.length) return;
+    yield rows.map((r) => r.id);
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
 /** Full records of every matching statement, in id order, one batch per keyset query. */
 export async function* recordBatches(
   db: Db,
@@ -67,13 +88,8 @@ export async function* recordBatches(
   query: StatementQuery,
   opts: { batchSize?: number; baseUrl?: string } = {},
 ): AsyncGenerator<StatementRecord[]> {
-  for await (const hits of iterateStatements(db, registry, query, opts.batchSize ?? DEFAULT_BATCH)) {
-    yield await loadStatementRecords(
-      db,
-      registry,
-      hits.map((h) => h.id),
-      { baseUrl: opts.baseUrl },
-    );
+  for await (const ids of idBatches(db, registry, query, opts.batchSize ?? DEFAULT_BATCH)) {
+    yield await loadStatementRecords(db, registry, ids, { baseUrl: opts.baseUrl });
   }
 }
 
