@@ -60,6 +60,11 @@ export class DbCache implements ResponseCache {
     };
   }
 
+  /** Look without counting a hit (dry runs). */
+  async peek(key: CacheKey): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM llm_cache WHERE key = $1', [keyString(key)])).length > 0;
+  }
+
   async put(key: CacheKey, v: ChatResponse): Promise<void> {
     await this.db.query(
       `INSERT INTO llm_cache (key, provider, model, prompt_version, input_hash, response, input_tokens, output_tokens,
@@ -68,5 +73,16 @@ export class DbCache implements ResponseCache {
        ON CONFLICT (key) DO NOTHING`,
       [keyString(key), key.provider, key.model, key.promptVersion, key.inputHash, v.text, v.inputTokens, v.outputTokens, v.finishReason ?? null, v.model ?? null],
     );
+  }
+}
+
+/** Answers nothing from the cache but still records every answer (`--no-cache`). */
+export class WriteOnlyCache implements ResponseCache {
+  constructor(private readonly inner: ResponseCache) {}
+  async get(): Promise<ChatResponse | undefined> {
+    return undefined;
+  }
+  put(key: CacheKey, value: ChatResponse): Promise<void> {
+    return this.inner.put(key, value);
   }
 }
