@@ -96,14 +96,18 @@ export function cslNames(authors?: string | null, organisation?: string | null):
         return given ? { family: family!.trim(), given } : { family: family!.trim() };
       }
       const parts = p.split(/\s+/);
-      // A single token, or a name in a script without spaces (e.g. Chinese), stays whole.
-      if (parts.length === 1) return { literal: p };
+      // A single token, a name in a script without spaces (e.g. Chinese), or an organisation
+      // given as the author ("Future of Life Institute") stays whole.
+      if (parts.length === 1 || parts.length > 4 || ORG_WORDS.test(p)) return { literal: p };
       return { family: parts[parts.length - 1]!, given: parts.slice(0, -1).join(' ') };
     });
   }
   const org = organisation?.trim();
   return org ? [{ literal: org }] : [];
 }
+
+const ORG_WORDS =
+  /\b(institute|university|universit[àé]|college|committee|commission|council|office|ministry|department|agency|administration|authority|government|organi[sz]ation|association|foundation|centre|center|group|initiative|lab|labs|laboratory|inc|ltd|llc|corporation|company|network|forum|partnership|alliance|consortium|board|bureau|parliament|nations|union|oecd|unesco|nist|iso|ieee)\b/i;
 
 function splitAuthors(authors?: string | null): string[] {
   const s = (authors ?? '').trim();

@@ -100,3 +100,9 @@ test('only http(s) source links are cited', () => {
   assert.equal(c.csl.URL, '/d/D0002');
   assert.doesNotMatch(c.bibtex + c.text, /javascript/);
 });
+
+test('an organisation given as the author stays one literal name', () => {
+  assert.deepEqual(cslNames('Future of Life Institute'), [{ literal: 'Future of Life Institute' }]);
+  assert.deepEqual(cslNames('National Technical Committee 260 on Cybersecurity of SAC'), [{ literal: 'National Technical Committee 260 on Cybersecurity of SAC' }]);
+  assert.deepEqual(cslNames('Yoshua Bengio'), [{ family: 'Bengio', given: 'Yoshua' }]);
+});

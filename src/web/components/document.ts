@@ -100,7 +100,7 @@ export function documentBlock(d: DocumentRow, lang: Lang, opts: { abstractOpen?:
   }${doi ? html` · <a href="${doi}" rel="noopener noreferrer nofollow">DOI ${d.doi}</a>` : ''}</p>
   ${
     abstract
-      ? abstract.length > 600 && !opts.abstractOpen
+      ? abstract.length > 320 && !opts.abstractOpen
         ? html`<details class="abstract"><summary>${L(lang, DS.abstract)}</summary><p lang="${d.language}">${abstract}</p></details>`
         : html`<p class="abstract small" lang="${d.language}">${abstract}</p>`
       : ''

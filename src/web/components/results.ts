@@ -24,15 +24,13 @@ export function hitList(
       })
       .filter((x): x is Html => !!x);
     return html`<li>
-  <div class="stmt-head">${codeChip(registry, h.kind, cur, lang)} <a class="stmt-name" href="/m/${h.id}" lang="${h.language}">${titleOf(h)}</a></div>
+  <div class="stmt-head"><a class="stmt-name" href="/m/${h.id}" lang="${h.language}">${titleOf(h)}</a></div>
   ${h.name.trim() && h.text.trim() ? html`<div class="stmt-text small" lang="${h.language}">${snippet(h.text, 280)}</div>` : ''}
-  <div class="stmt-meta"><span class="code">${h.id}</span> · ${L(lang, KIND[h.kind])}${
+  <div class="stmt-meta">${codeChip(registry, h.kind, cur, lang)}${extras.length ? html` ${extras.map((e, i) => (i ? html` ${e}` : e))}` : ''} <span class="code">${h.id}</span> · ${L(lang, KIND[h.kind])}${
     opts.showDocument !== false
       ? html` · <a href="/d/${h.document_id}">${h.document_title}</a>${h.document_year ? html` (${h.document_year})` : ''}`
       : ''
-  }${h.heading_path?.length ? html` · <span class="heading-path" lang="${h.language}">${h.heading_path.join(' › ')}</span>` : ''}${
-    extras.length ? html` · ${extras.map((e, i) => (i ? html` ${e}` : e))}` : ''
-  }</div>
+  }${h.heading_path?.length ? html` · <span class="heading-path" lang="${h.language}">${h.heading_path.join(' › ')}</span>` : ''}</div>
 </li>`;
   })}</ol>`;
 }

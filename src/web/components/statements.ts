@@ -48,7 +48,12 @@ export function titleOf(s: { name: string; text: string }, n = 140): string {
 }
 
 export function snippet(text: string, n = 260): string {
-  const t = text.replace(/\s+/g, ' ').trim();
+  // Markdown markers (headings, bold) in source texts are noise in a one-line preview.
+  const t = text
+    .replace(/(^|\n)\s*#{1,6}\s+/g, '$1')
+    .replace(/\*\*|__/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > n ? t.slice(0, n - 1).trimEnd() + '…' : t;
 }
 
@@ -92,18 +97,18 @@ export function statementTree(
     const isCurrent = r.id === opts.current;
     const cur = labels.get(r.id);
     return html`<li id="s-${r.id}"${isCurrent ? html` class="is-current"` : ''}>
-  <div class="stmt-head">${codeChip(registry, r.kind, cur, lang)} ${
+  <div class="stmt-head">${
     isCurrent
       ? html`<strong class="stmt-name" aria-current="page" lang="${r.language}">${titleOf(r)}</strong>`
       : html`<a class="stmt-name" href="/m/${r.id}" lang="${r.language}">${titleOf(r)}</a>`
   }</div>
   ${opts.snippets && r.name.trim() && r.text.trim() ? html`<div class="stmt-text small" lang="${r.language}">${snippet(r.text)}</div>` : ''}
-  <div class="stmt-meta"><span class="code">${r.id}</span> · ${L(lang, KIND[r.kind])}${
+  <div class="stmt-meta">${codeChip(registry, r.kind, cur, lang)}${
     (opts.extraTaxonomies ?? []).map((tid) => {
       const l = cur?.get(tid);
-      return l && registry.has(tid) ? html` · ${chip(registry.get(tid), l.code, lang)}` : '';
+      return l && registry.has(tid) ? html` ${chip(registry.get(tid), l.code, lang)}` : '';
     })
-  }</div>
+  } <span class="code">${r.id}</span> · ${L(lang, KIND[r.kind])}</div>
   ${children.length && depth < 8 ? html`<ul>${children.map((ch) => item(ch, depth + 1))}</ul>` : ''}
 </li>`;
   };

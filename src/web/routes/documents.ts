@@ -129,7 +129,7 @@ ${
     const primIds = [...new Set(kinds.flatMap((k) => primaryTaxonomies(k)))].filter((x) => reg.has(x));
     const extra = kinds.includes('mitigation') && reg.has('risk-domain') ? ['risk-domain'] : [];
     const labels = await currentLabelsOn(db, stmts.map((s) => s.id), [...new Set([...primIds, ...extra])]);
-    const cite = documentCitation(doc, { baseUrl: ctx.config.baseUrl });
+    const cite = documentCitation(doc, { baseUrl: ctx.config.baseUrl || new URL(c.req.url).origin });
     const href = safeHref(doc.url);
     const doi = doiHref(doc.doi);
 

@@ -58,7 +58,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       ),
       db.query<{ taxonomy: string; kind: string; code: string; n: number }>(
         `SELECT c.taxonomy, s.kind, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-         WHERE c.is_current AND s.retired_at IS NULL AND c.taxonomy IN ('mitigation-v2', 'risk-domain')
+         WHERE c.is_current AND s.retired_at IS NULL AND c.taxonomy IN ('mitigation-v2', 'mitigation-v1', 'risk-domain')
          GROUP BY c.taxonomy, s.kind, c.code`,
       ),
       db.query<{ doc_type: string; n: number }>(
@@ -86,14 +86,18 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
         .filter((code) => !tax.node(code).special || (m.get(code) ?? 0) > 0)
         .map((code) => ({ label: `${code} ${L(lang, tax.node(code).name)}`, value: m.get(code) ?? 0, href: href(code), title: L(lang, tax.node(code).description) }));
     };
+    // The mitigation taxonomy with labels: version 2 when anything is labelled on it, else version 1.
+    const mitTax = labelRows.some((r) => r.taxonomy === 'mitigation-v2') || !labelRows.some((r) => r.taxonomy === 'mitigation-v1') ? 'mitigation-v2' : 'mitigation-v1';
+    const nonEmpty = (b: Bar[]) => b.some((x) => x.value > 0);
+    const catBars = bars(mitTax, 'mitigation', (code) => url('/search', { kind: 'mitigation', [mitTax]: code }));
+    const domBars = bars('risk-domain', 'risk', (code) => `/risk/${code}`);
+    const primBars = bars('risk-domain', 'mitigation', (code) => url('/search', { kind: 'mitigation', 'risk-domain': code }));
     const charts = [
-      k.mitigation
-        ? barChart({ id: 'c-category', lang, caption: L(lang, S.byCategory), labelWidth: 230, bars: bars('mitigation-v2', 'mitigation', (code) => url('/search', { kind: 'mitigation', 'mitigation-v2': code })) })
+      nonEmpty(catBars)
+        ? barChart({ id: 'c-category', lang, caption: `${L(lang, S.byCategory)} (${reg.has(mitTax) ? L(lang, reg.get(mitTax).data.shortName ?? reg.get(mitTax).data.name) : mitTax})`, labelWidth: 230, bars: catBars })
         : '',
-      k.risk ? barChart({ id: 'c-domain', lang, caption: L(lang, S.byDomain), labelWidth: 230, bars: bars('risk-domain', 'risk', (code) => `/risk/${code}`) }) : '',
-      k.mitigation
-        ? barChart({ id: 'c-primary', lang, caption: L(lang, S.byPrimary), labelWidth: 230, bars: bars('risk-domain', 'mitigation', (code) => url('/search', { kind: 'mitigation', 'risk-domain': code })) })
-        : '',
+      nonEmpty(domBars) ? barChart({ id: 'c-domain', lang, caption: L(lang, S.byDomain), labelWidth: 230, bars: domBars }) : '',
+      nonEmpty(primBars) ? barChart({ id: 'c-primary', lang, caption: L(lang, S.byPrimary), labelWidth: 230, bars: primBars }) : '',
       typeRows.length
         ? barChart({ id: 'c-type', lang, caption: L(lang, S.byType), labelWidth: 230, bars: typeRows.map((r) => ({ label: docTypeName(r.doc_type, lang), value: r.n, href: url('/search', { doctype: r.doc_type }) })) })
         : '',

@@ -97,8 +97,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     }
     if (!primTax && primaryIds.length) primTax = reg.get(primaryIds[0]!);
 
-    const base = ctx.config.baseUrl;
-    const cite = statementCitation(st, doc, { baseUrl: base });
+    const cite = statementCitation(st, doc, { baseUrl: ctx.config.baseUrl || new URL(c.req.url).origin });
     const title = titleOf(st, 120);
 
     const categoryBlock: Html = primTax
