@@ -3,6 +3,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../web/context.ts';
+import { ExportAborted } from './writers.ts';
 import { CONTENT_TYPES, EXPORT_FORMATS, exportFilename, exportStatements, queryFromParams, queryString, QueryParamError } from './index.ts';
 
 export function registerExports(app: Hono<AppEnv>, ctx: AppContext): void {
@@ -23,6 +24,7 @@ export function registerExports(app: Hono<AppEnv>, ctx: AppContext): void {
       const out = new PassThrough({ highWaterMark: 256 * 1024 });
       // Write in the background; the response streams what has been written so far.
       exportStatements(ctx.store.db, ctx.store.taxonomies, { format, query, out, baseUrl: base }).catch((err: Error) => {
+        if (err instanceof ExportAborted) return; // the client went away
         console.error(`[${new Date().toISOString()}] export.${format} failed: ${err.stack ?? err.message}`);
         out.destroy(err);
       });

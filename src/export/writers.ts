@@ -1,7 +1,6 @@
 // Export writers: CSV, JSON, JSON Lines and XLSX, each fed batch by batch from an async iterable
 // and written to a Node stream with back-pressure, so that memory stays flat however many rows
 // there are. Every format carries the attribution of the source datasets.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { Column, StatementRecord } from './rows.ts';
@@ -39,8 +38,29 @@ export interface ExportMeta {
 /** Excel refuses cells longer than this. */
 const XLSX_CELL_MAX = 32767;
 
+/** The reader went away (e.g. the HTTP client closed the connection) before the export ended. */
+export class ExportAborted extends Error {
+  constructor() {
+    super('The output was closed before the export finished.');
+    this.name = 'ExportAborted';
+  }
+}
+
 async function put(out: Writable, chunk: string | Buffer): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+  if (out.destroyed) throw new ExportAborted();
+  if (out.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = () => {
+      out.off('close', closed);
+      resolve();
+    };
+    const closed = () => {
+      out.off('drain', done);
+      reject(new ExportAborted());
+    };
+    out.once('drain', done);
+    out.once('close', closed);
+  });
 }
 
 async function finish(out: Writable): Promise<void> {
@@ -140,6 +160,7 @@ async function writeXlsx(batches: AsyncIterable<StatementRecord[]>, { columns, m
     rows += batch.length;
     // Let the zip stream drain between batches.
     await new Promise((resolve) => setImmediate(resolve));
+    if (out.destroyed) throw new ExportAborted();
   }
   ws.commit();
   const att = wb.addWorksheet('Attribution');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { ExportAborted } from '../../src/export/writers.ts';
 import { exportStatements, queryFromParams, QueryParamError, exportFilename, EXPORT_FORMATS, type ExportFormat } from '../../src/export/index.ts';
 import { currentLabels, type Db, type Store } from '../../src/store/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
@@ -124,4 +125,22 @@ test('bad filter parameters are rejected naming the parameter; file names are se
   const d = new Date('2026-01-02T00:00:00Z');
   assert.equal(exportFilename('csv', 'q=Red%20teaming!&kind=risk', d), 'govnav-statements-red-teaming-2026-01-02.csv');
   for (const f of EXPORT_FORMATS) assert.ok(exportFilename(f, '', d).endsWith('.' + f));
+});
+
+test(`[${ENGINE}] an export stops with ExportAborted when its reader goes away`, async () => {
+  let chunks = 0;
+  const out = new Writable({
+    highWaterMark: 16,
+    write(_chunk, _enc, cb) {
+      chunks++;
+      // Never acknowledge the third chunk: the reader stalls, then disconnects.
+      if (chunks === 3) setTimeout(() => out.destroy(), 10);
+      else cb();
+    },
+  });
+  await assert.rejects(
+    exportStatements(store.db, store.taxonomies, { format: 'jsonl', query: queryFromParams(new URLSearchParams(''), store.taxonomies), out, batchSize: 100 }),
+    (e: unknown) => e instanceof ExportAborted,
+  );
+  assert.ok(chunks < 10, 'stopped soon after the reader went away');
 });
