@@ -1,0 +1,140 @@
+// Downloading a public dataset: each file goes to <data dir>/datasets/<name>/<version>/, with a
+// size limit, a timeout, a content-type sanity check and sha256 verification. A mirror (a base URL
+// laid out like ../shared/data: <base>/<mirrorDir>/<file>) can stand in for the public homes.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetEntry } from './datasets.ts';
+
+export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+export class FetchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+export interface FetchOptions {
+  dataDir: string;
+  /** Base URL of a mirror; defaults to $GOVNAV_DATASET_MIRROR, else the public URLs. */
+  mirror?: string;
+  maxBytes?: number;
+  timeoutMs?: number;
+  /** Download again even when a verified copy is present. */
+  force?: boolean;
+  onStart?: (file: string, total: number | undefined) => void;
+  onData?: (bytes: number) => void;
+  onDone?: (file: string) => void;
+}
+
+export interface FetchedFile {
+  name: string;
+  path: string;
+  url: string;
+  bytes: number;
+  sha256: string;
+  cached: boolean;
+  verified: boolean;
+}
+
+export function datasetDir(dataDir: string, entry: DatasetEntry): string {
+  const v = entry.version.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+  return join(dataDir, 'datasets', entry.name, v);
+}
+
+export function fileUrl(entry: DatasetEntry, name: string, url: string, mirror?: string): string {
+  if (!mirror) return url;
+  return `${mirror.replace(/\/+$/, '')}/${encodeURIComponent(entry.mirrorDir)}/${encodeURIComponent(name)}`;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export async function fetchDataset(entry: DatasetEntry, opts: FetchOptions): Promise<{ dir: string; files: FetchedFile[] }> {
+  if (entry.manual || !entry.files.length) throw new FetchError(`${entry.name} cannot be downloaded automatically. ${entry.manual ?? ''}`.trim());
+  const mirror = opts.mirror ?? (process.env.GOVNAV_DATASET_MIRROR || undefined);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const dir = datasetDir(opts.dataDir, entry);
+  mkdirSync(dir, { recursive: true });
+  const out: FetchedFile[] = [];
+  for (const f of entry.files) {
+    const path = join(dir, f.name);
+    const url = fileUrl(entry, f.name, f.url, mirror);
+    if (!opts.force && existsSync(path) && f.sha256 && (await sha256File(path)) === f.sha256) {
+      out.push({ name: f.name, path, url, bytes: f.size ?? 0, sha256: f.sha256, cached: true, verified: true });
+      continue;
+    }
+    out.push(await download(url, path, f, { maxBytes, timeoutMs, opts }));
+  }
+  return { dir, files: out };
+}
+
+async function download(
+  url: string,
+  path: string,
+  f: DatasetEntry['files'][number],
+  { maxBytes, timeoutMs, opts }: { maxBytes: number; timeoutMs: number; opts: FetchOptions },
+): Promise<FetchedFile> {
+  const part = `${path}.part`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const fail = (msg: string): never => {
+    throw new FetchError(`${f.name} (${url}): ${msg}`);
+  };
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: controller.signal, redirect: 'follow', headers: { 'user-agent': 'govnav dataset fetch' } });
+    } catch (e) {
+      if (controller.signal.aborted) fail(`timed out after ${Math.round(timeoutMs / 1000)} s`);
+      fail(`download failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+    }
+    if (!res!.ok) fail(`HTTP ${res!.status} ${res!.statusText}`);
+    const type = (res!.headers.get('content-type') ?? '').toLowerCase();
+    if (type.includes('text/html')) fail(`the server sent an HTML page (content-type ${type}), not the data file; the link may have moved or need a login`);
+    if (/\.xlsx$/i.test(f.name) && type.startsWith('text/')) fail(`expected a workbook, got content-type ${type}`);
+    const declared = Number(res!.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > maxBytes) fail(`is ${declared} bytes, larger than the limit of ${maxBytes} bytes`);
+    opts.onStart?.(f.name, Number.isFinite(declared) ? declared : f.size);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const ws = createWriteStream(part);
+    try {
+      const reader = res!.body!.getReader();
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          if (controller.signal.aborted) fail(`timed out after ${Math.round(timeoutMs / 1000)} s`);
+          throw e;
+        }
+        if (chunk.done) break;
+        bytes += chunk.value.byteLength;
+        if (bytes > maxBytes) {
+          controller.abort();
+          fail(`larger than the limit of ${maxBytes} bytes`);
+        }
+        hash.update(chunk.value);
+        if (!ws.write(chunk.value)) await new Promise<void>((r) => ws.once('drain', () => r()));
+        opts.onData?.(chunk.value.byteLength);
+      }
+    } finally {
+      await new Promise<void>((r) => ws.end(r));
+    }
+    const sha = hash.digest('hex');
+    if (f.sha256 && sha !== f.sha256) fail(`checksum mismatch: expected sha256 ${f.sha256}, got ${sha} (${bytes} bytes); the file was not kept`);
+    renameSync(part, path);
+    opts.onDone?.(f.name);
+    return { name: f.name, path, url, bytes, sha256: sha, cached: false, verified: !!f.sha256 };
+  } finally {
+    clearTimeout(timer);
+    if (existsSync(part)) rmSync(part, { force: true });
+  }
+}
