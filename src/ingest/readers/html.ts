@@ -12,8 +12,7 @@ import type { DetectedMeta, Extracted, Format, RawBlock } from '../types.ts';
 type El = Element;
 
 const DROP_TAGS = [
-  'script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'nav', 'header', 'footer',
-  'aside', 'form', 'button', 'select', 'input', 'textarea', 'dialog', 'menu', 'head', 'link', 'meta',
+  'script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'nav', 'aside', 'form', 'button', 'select', 'input', 'textarea', 'dialog', 'menu', 'head', 'link', 'meta',
 ];
 const DROP_ROLES = ['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog', 'alert'];
 const BOILERPLATE_TOKENS = new Set([
@@ -38,6 +37,8 @@ function isBoilerplate(el: El): boolean {
 
 function clean(root: El | Document): void {
   for (const el of [...root.querySelectorAll(DROP_TAGS.join(','))]) el.remove();
+  // The page's header and footer go; an article's own <header> (its title, its date) stays.
+  for (const el of [...root.querySelectorAll('header, footer')]) if (!el.parentElement?.closest('article, main, [role="main"]')) el.remove();
   for (const el of [...root.querySelectorAll('*')]) if (el.isConnected !== false && isBoilerplate(el)) el.remove();
 }
 
