@@ -90,7 +90,7 @@ export function renderItem(
   const lines: string[] = [];
   const rule = '─'.repeat(Math.min(width, 100));
   lines.push(rule);
-  lines.push(`${position}  label ${item.labelId} · ${item.taxonomy} · statement ${item.statementId} (${item.kind})`);
+  lines.push(wrap(`${position}  label ${item.labelId} · ${item.taxonomy} · statement ${item.statementId} (${item.kind})`, width));
   lines.push('');
   if (item.statementName) lines.push(wrap(item.statementName, width));
   if (item.text && item.text !== item.statementName) lines.push(wrap(item.text, width, '  '));
