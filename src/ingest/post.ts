@@ -1,6 +1,5 @@
 // After ingest: run the existing topic-link and classify steps on the new statements.
 import type { Store } from '../store/index.ts';
-import type { Classifier } from '../classify/types.ts';
 
 /** Link the statements to topics with the built-in lexicon (src/topics/link.ts). */
 export async function linkIngested(store: Store, ids: string[]): Promise<string> {
@@ -10,29 +9,29 @@ export async function linkIngested(store: Store, ids: string[]): Promise<string>
 }
 
 /**
- * The classifier `--classify` uses: the project's default classifier, when src/classify exports a
- * factory for it (`defaultClassifier(store)`). Undefined when none is available.
+ * Classify the statements with the embedded offline classifier (trained from the human labels in the
+ * store, as `govnav classify --provider embedded` does) on every taxonomy that applies to their kind,
+ * through the classification pipeline (a recorded run).
  */
-export async function defaultClassifier(store: Store): Promise<Classifier | undefined> {
-  const spec = '../classify/index.ts';
-  try {
-    const mod = (await import(spec)) as { defaultClassifier?: (s: Store) => Promise<Classifier> | Classifier };
-    return mod.defaultClassifier ? await mod.defaultClassifier(store) : undefined;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw e;
-  }
-}
-
-/** Classify the statements (every taxonomy that applies to their kind) through the classification pipeline. */
-export async function classifyIngested(store: Store, ids: string[], classifier: Classifier): Promise<string> {
+export async function classifyIngested(store: Store, ids: string[]): Promise<string> {
+  const { embeddedFromStore } = await import('../classify/pipeline/embedded.ts');
   const { runClassification } = await import('../classify/pipeline.ts');
+  const kinds = (
+    await store.db.query<{ kind: string }>('SELECT DISTINCT kind FROM statements WHERE id = ANY($1::text[])', [ids])
+  ).map((r) => r.kind);
+  const taxonomies = store.taxonomies
+    .list()
+    .filter((t) => (t.data.appliesTo as string[]).some((k) => kinds.includes(k)))
+    .map((t) => t.id);
+  if (!taxonomies.length) return 'no taxonomy applies to these statements';
+  const built = await embeddedFromStore(store.db, store.taxonomies, taxonomies);
+  const versions = Object.fromEntries(built.report.map((r) => [r.taxonomy, r.modelVersion]));
   const r = await runClassification({
     db: store.db,
     registry: store.taxonomies,
-    classifier,
-    params: { provider: classifier.name, statementIds: ids, onlyUnlabelled: true },
+    classifier: built.classifier,
+    params: { provider: 'embedded', model: 'govnav-embedded', versions, taxonomies, statementIds: ids },
     fresh: true,
   });
-  return `run ${r.runId}: ${r.labelled} labelled, ${r.abstained} abstained, ${r.failed} failed of ${r.total} item(s)`;
+  return `run ${r.runId} (embedded, ${taxonomies.length} taxonomies): ${r.labelled} labelled, ${r.abstained} abstained, ${r.failed} failed of ${r.total} item(s)`;
 }

@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--max-bytes <size>', 'largest file or download accepted', '25MB')
     .option('--timeout <seconds>', 'time limit for downloading a URL', '30')
     .option('--dry-run', 'show what would be ingested, and write nothing')
-    .option('--classify', 'classify the new statements afterwards (embedded classifier)')
+    .option('--classify', 'classify the new statements afterwards (embedded classifier, every taxonomy that applies)')
     .option('--link', 'link the new statements to topics afterwards')
     .option('--json', 'print the results as JSON')
     .addHelpText(
@@ -82,15 +82,6 @@ export function register(program: Command): void {
 
       await withCliStore(
         async (store) => {
-          let classifier: import('../../classify/types.ts').Classifier | undefined;
-          if (opts.classify && !opts.dryRun) {
-            const { defaultClassifier } = await import('../../ingest/post.ts');
-            classifier = await defaultClassifier(store);
-            if (!classifier)
-              throw new UserError(
-                '--classify: no default classifier is available in this installation yet. Ingest without --classify, then run `govnav classify` on the new statements.',
-              );
-          }
           const results = [];
           const failures: { source: string; message: string }[] = [];
           const bar = inputs.length > 1 ? progress('ingest', inputs.length, { quiet: !!opts.json }) : undefined;
@@ -134,7 +125,7 @@ export function register(program: Command): void {
           const newIds = results.filter((r) => !r.dryRun).flatMap((r) => r.statementIds);
           if (newIds.length && (opts.classify || opts.link)) {
             const { classifyIngested, linkIngested } = await import('../../ingest/post.ts');
-            if (classifier) post.classify = await classifyIngested(store, newIds, classifier);
+            if (opts.classify) post.classify = await classifyIngested(store, newIds);
             if (opts.link) post.link = await linkIngested(store, newIds);
           }
 
