@@ -265,6 +265,12 @@ export interface RunSummary {
   status: RunRow['status'];
 }
 
+/** Optional hooks a classifier may offer (the LLM classifier does): batch cache lookups, durable cache writes. */
+interface BatchAware {
+  prepare?(items: { input: ClassifyInput; taxonomy: string }[]): Promise<void>;
+  flush?(): Promise<void>;
+}
+
 interface WorkItem {
   statementId: string;
   taxonomy: string;
@@ -282,8 +288,10 @@ function requestsOf(u: ClassifyResult['usage']): number {
 }
 
 /** Check a classifier's result against the taxonomy: a classifier bug must never store an invalid code. */
+const allowedMemo = new WeakMap<Taxonomy, Set<string>>();
 function validateResult(r: ClassifyResult, t: Taxonomy): string | undefined {
-  const allowed = new Set(answerableCodes(t));
+  let allowed = allowedMemo.get(t);
+  if (!allowed) allowedMemo.set(t, (allowed = new Set(answerableCodes(t))));
   if (r.taxonomy !== t.id) return `classifier answered for taxonomy "${r.taxonomy}" instead of "${t.id}"`;
   if (r.code !== null && !allowed.has(r.code)) return `classifier returned "${r.code}", which is not an assignable code of ${t.id}`;
   for (const s of r.secondary ?? []) if (!allowed.has(s)) return `classifier returned secondary code "${s}", which is not an assignable code of ${t.id}`;
@@ -460,20 +468,24 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
     for (const r of rows)
       if (!found.has(`${r.statement_id} ${r.taxonomy}`))
         record({ item: { statementId: r.statement_id, taxonomy: r.taxonomy, input: { kind: 'mitigation', name: '', text: '' } }, kind: 'failed', reason: 'statement no longer exists' });
+    await (classifier as BatchAware).prepare?.(items)?.catch(() => {});
     for (const it of items) unfinished.add(it);
     queue.push(...items);
   };
+  const startClaim = () =>
+    (claiming ??= claimMore().finally(() => {
+      claiming = undefined;
+    }));
 
   const next = async (): Promise<WorkItem | undefined> => {
     for (;;) {
       if (stop.signal.aborted || hard.signal.aborted) return undefined;
       const it = queue.shift();
+      // Claim the next batch before this one runs out, so that workers never wait for it.
+      if (!exhausted && queue.length < concurrency) void startClaim().catch(() => {});
       if (it) return it;
       if (exhausted) return undefined;
-      claiming ??= claimMore().finally(() => {
-        claiming = undefined;
-      });
-      await claiming;
+      await startClaim();
     }
   };
 
@@ -484,6 +496,8 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
 
   const writeBatch = async (input: Outcome[]) => {
     if (!input.length) return;
+    // The answers behind these results are made durable in the cache first.
+    await (classifier as BatchAware).flush?.();
     await db.transaction(async (tx) => {
       // Lock this batch's items. One that is already finished was taken over by another worker after
       // our lease expired, and finished there: it is not stored a second time.
@@ -679,6 +693,9 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
     o.signal?.removeEventListener('abort', onOuterAbort);
     o.hardSignal?.removeEventListener('abort', onHardAbort);
     await flush(true);
+    await (classifier as BatchAware).flush?.()?.catch((e: unknown) => {
+      flushError ??= e;
+    });
     // Whatever this worker claimed but did not finish goes back to the queue.
     const leftovers = [...unfinished];
     if (leftovers.length)

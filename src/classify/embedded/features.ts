@@ -69,13 +69,14 @@ export interface FeatureOptions {
   charMax: number;
   /** Weight of the character block relative to the word block (0 disables it). */
   charWeight: number;
-  /** Terms must occur in at least this many training texts. */
+  /** Word terms / character n-grams must occur in at least this many training texts. */
   minDf: number;
+  charMinDf: number;
   /** Add the text's first word as a separate feature (imperatives such as "Establish …", "Monitor …"). */
   lead: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 2, charMax: 5, charWeight: 1, minDf: 1, lead: true };
+export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 3, charMax: 5, charWeight: 1, minDf: 1, charMinDf: 2, lead: true };
 
 export function wordTerms(t: TextTokens, ngrams: number, lead = false): string[] {
   const out = [...t.words, ...t.extra.map((x) => `#${x}`)];
@@ -145,7 +146,7 @@ export class Features {
       options.charWeight > 0
         ? fitBlock(
             toks.map((t) => charTerms(t, options.charMin, options.charMax)),
-            options.minDf,
+            options.charMinDf,
           )
         : { vocab: new Map<string, number>(), idf: new Float64Array(0) };
     return new Features(options, words, chars);

@@ -1,21 +1,29 @@
-// The embedded classifier's model: an ensemble of a linear SVM (word + character n-grams),
-// multinomial logistic regression and complement naive Bayes, each calibrated by temperature
-// scaling on cross-validated scores computed inside the training data, averaged into one
-// probability per class. The abstention threshold is chosen on the same held-out scores.
+// The embedded classifier's model: an ensemble of linear SVMs and complement naive Bayes, on
+// word + character n-grams and on words alone. Inside the training data, an inner cross-validation
+// (grouped by source document when groups are known) gives held-out scores; from them each member
+// gets a softmax temperature (calibration), and the members to average and a prior correction are
+// chosen to maximise held-out Cohen's κ. The abstention threshold is chosen on the same held-out rows.
 import { createHash } from 'node:crypto';
 import { DEFAULT_FEATURES, Features, type FeatureOptions, type SerialisedFeatures } from './features.ts';
-import { scoresOf, trainComplementNB, trainLogReg, type LinearModel } from './learners.ts';
+import { scoresOf, trainComplementNB, type LinearModel } from './learners.ts';
 import { argmax, rng, shuffleInPlace, softmaxInPlace, trainOvrSvm, type SparseVec } from './sparse.ts';
 
 export const MODEL_FORMAT = 'govnav-embedded/1';
 
-export type Component = 'svm' | 'lr' | 'nb';
+/** Ensemble members: SVM or complement NB, on all features or on the word block only ("w"). */
+export type Component = 'svm' | 'svmw' | 'nb' | 'nbw';
+export const COMPONENTS: Component[] = ['svm', 'svmw', 'nb', 'nbw'];
 
 export interface HyperParameters {
   features: FeatureOptions;
+  /** Candidate members; with `select`, the subset with the best held-out κ is kept. */
   components: Component[];
+  /** Choose members and prior correction by held-out κ (else: all members, no correction). */
+  select: boolean;
+  /** Candidate exponents γ of the prior correction p_c / prior_c^γ. */
+  priorGammas: number[];
   svmC: number;
-  lrC: number;
+  svmTol: number;
   nbAlpha: number;
   /** Class weights ∝ (n / (K·n_c))^classBalance: 0 = none, 1 = fully balanced. */
   classBalance: number;
@@ -32,9 +40,11 @@ export interface HyperParameters {
 
 export const DEFAULT_HYPER: HyperParameters = {
   features: DEFAULT_FEATURES,
-  components: ['svm', 'lr', 'nb'],
+  components: COMPONENTS,
+  select: true,
+  priorGammas: [0, 0.25, 0.5, 0.75, 1],
   svmC: 0.5,
-  lrC: 20,
+  svmTol: 0.05,
   nbAlpha: 0.3,
   classBalance: 1,
   innerFolds: 3,
@@ -71,6 +81,11 @@ export interface CalibrationReport {
   /** Held-out rows used for calibration (inner CV). */
   n: number;
   accuracy: number;
+  /** Held-out Cohen's κ of the chosen ensemble. */
+  kappa: number;
+  /** The members kept and the prior-correction exponent. */
+  members: Component[];
+  gamma: number;
   threshold: number;
   coverage: number;
   accuracyCovered: number;
@@ -86,6 +101,8 @@ export interface SerialisedModel {
   classes: ClassInfo[];
   features: SerialisedFeatures;
   components: { kind: Component; T: number; W: number[][] }[];
+  /** Added to log-probabilities before renormalising (−γ·log prior). */
+  priorAdjust: number[];
   calibration: CalibrationReport;
   /** A few labelled examples per class (id + text) for "nearest example" explanations. */
   exemplars: { id: string; code: string; text: string }[];
@@ -96,6 +113,7 @@ export class EmbeddedModel {
     readonly classes: ClassInfo[],
     readonly features: Features,
     readonly components: TrainedComponent[],
+    readonly priorAdjust: Float64Array,
     readonly calibration: CalibrationReport,
     readonly hyper: HyperParameters,
     readonly trainingHash: string,
@@ -138,14 +156,17 @@ export class EmbeddedModel {
     const X = texts.map((t) => features.transform(t));
     const yy = Int32Array.from(y);
     const K = codes.length;
-    const cw = classWeights(yy, K, hyper.classBalance);
+    const wordDim = features.wordDim;
+    const fit = (kind: Component, idx: number[] | undefined): LinearModel => {
+      const Xs = idx ? idx.map((i) => X[i]) : X;
+      const ys = idx ? Int32Array.from(idx, (i) => yy[i]) : yy;
+      return fitComponent(kind, Xs, ys, K, features.dim, wordDim, hyper);
+    };
 
     // Held-out scores from inner cross-validation (inside the training data only).
-    const temperatures: Record<string, number> = {};
-    const comps: TrainedComponent[] = [];
-    let calibration: CalibrationReport = { n: 0, accuracy: NaN, threshold: 0, coverage: 1, accuracyCovered: NaN, temperatures };
     const folds = K > 1 && hyper.innerFolds > 1 ? innerFolds(yy, groups, hyper.innerFolds, hyper.seed, labelled.length) : undefined;
     const heldOut = new Map<Component, Float64Array[]>();
+    const heldIdx: number[] = [];
     if (folds) {
       for (const kind of hyper.components) heldOut.set(kind, new Array<Float64Array>(X.length));
       for (let f = 0; f < hyper.innerFolds; f++) {
@@ -153,37 +174,65 @@ export class EmbeddedModel {
         const te: number[] = [];
         folds.forEach((x, i) => (x === f ? te : tr).push(i));
         if (!te.length || !tr.length) continue;
-        const Xtr = tr.map((i) => X[i]);
-        const ytr = Int32Array.from(tr, (i) => yy[i]);
+        heldIdx.push(...te);
         for (const kind of hyper.components) {
-          const m = fitComponent(kind, Xtr, ytr, K, features.dim, hyper, classWeights(ytr, K, hyper.classBalance));
+          const m = fit(kind, tr);
           for (const i of te) heldOut.get(kind)![i] = scoresOf(m, X[i]);
         }
       }
+      heldIdx.sort((a, b) => a - b);
     }
-    for (const kind of hyper.components) {
-      const model = fitComponent(kind, X, yy, K, features.dim, hyper, cw);
-      let T = 1;
-      if (folds) {
-        const idx = folds.map((f, i) => (f >= 0 && heldOut.get(kind)![i] ? i : -1)).filter((i) => i >= 0);
-        T = fitTemperature(
-          idx.map((i) => heldOut.get(kind)![i]),
-          idx.map((i) => yy[i]),
-        );
-      } else T = kind === 'lr' ? 1 : 0.1;
-      temperatures[kind] = T;
-      comps.push({ kind, model, T });
-    }
-    if (folds) {
-      const idx = folds.map((f, i) => (f >= 0 && hyper.components.every((k) => heldOut.get(k)![i]) ? i : -1)).filter((i) => i >= 0);
-      const probs = idx.map((i) => combine(hyper.components.map((k) => heldOut.get(k)![i]), comps.map((c) => c.T)));
-      calibration = chooseThreshold(
-        probs,
-        idx.map((i) => yy[i]),
-        hyper.targetAccuracy,
-        temperatures,
+    const temperatures: Record<string, number> = {};
+    const heldY = heldIdx.map((i) => yy[i]);
+    for (const kind of hyper.components)
+      temperatures[kind] = heldIdx.length
+        ? fitTemperature(
+            heldIdx.map((i) => heldOut.get(kind)![i]),
+            heldY,
+          )
+        : kind.startsWith('nb')
+          ? 0.01
+          : 0.3;
+    const prior = new Float64Array(K);
+    for (let i = 0; i < labelled.length; i++) prior[yy[i]]++;
+    const logPrior = Float64Array.from(prior, (c) => Math.log((c + 1) / (labelled.length + K)));
+
+    // Choose members and prior correction on the held-out rows.
+    let members = [...hyper.components];
+    let gamma = 0;
+    let heldProbs: Float64Array[] = [];
+    const heldFor = (ms: Component[], g: number) =>
+      heldIdx.map((i) =>
+        adjust(
+          combine(
+            ms.map((k) => heldOut.get(k)![i]),
+            ms.map((k) => temperatures[k]),
+          ),
+          logPrior,
+          g,
+        ),
       );
+    if (heldIdx.length) {
+      if (hyper.select) {
+        let best = -Infinity;
+        for (const ms of subsets(hyper.components))
+          for (const g of hyper.priorGammas) {
+            const probs = heldFor(ms, g);
+            const k = kappaOf(probs, heldY, K);
+            if (k > best + 1e-9) {
+              best = k;
+              members = ms;
+              gamma = g;
+              heldProbs = probs;
+            }
+          }
+      } else heldProbs = heldFor(members, 0);
     }
+    const comps: TrainedComponent[] = members.map((kind) => ({ kind, model: fit(kind, undefined), T: temperatures[kind] }));
+    const priorAdjust = Float64Array.from(logPrior, (lp) => -gamma * lp);
+    const calibration: CalibrationReport = heldIdx.length
+      ? chooseThreshold(heldProbs, heldY, hyper.targetAccuracy, temperatures, members, gamma, K)
+      : { n: 0, accuracy: NaN, kappa: NaN, members, gamma, threshold: 0, coverage: 1, accuracyCovered: NaN, temperatures };
 
     // Exemplars for explanations: up to 20 per class (first seen), plus their vectors.
     const exemplars: { id: string; code: string; text: string }[] = [];
@@ -199,6 +248,7 @@ export class EmbeddedModel {
       classes,
       features,
       comps,
+      priorAdjust,
       calibration,
       hyper,
       trainingHash,
@@ -211,9 +261,12 @@ export class EmbeddedModel {
   /** Calibrated class probabilities for one text (order of `classes`). */
   probabilities(text: string): Float64Array {
     const x = this.features.transform(text);
-    const p = combine(
-      this.components.map((c) => scoresOf(c.model, x)),
-      this.components.map((c) => c.T),
+    const p = adjustWith(
+      combine(
+        this.components.map((c) => scoresOf(c.model, x)),
+        this.components.map((c) => c.T),
+      ),
+      this.priorAdjust,
     );
     // classes known only from a description: damp their probability, then renormalise
     let changed = false;
@@ -245,7 +298,6 @@ export class EmbeddedModel {
     const x = this.features.transform(text);
     const contrib = new Map<string, number>();
     for (const comp of this.components) {
-      if (comp.kind === 'nb') continue;
       const w = comp.model.W[k];
       // contribution relative to the mean of the other classes, scaled by the component's temperature
       for (let j = 0; j < x.idx.length; j++) {
@@ -298,6 +350,7 @@ export class EmbeddedModel {
       classes: this.classes,
       features: this.features.toJSON(),
       components: this.components.map((c) => ({ kind: c.kind, T: c.T, W: c.model.W.map((w) => Array.from(w)) })),
+      priorAdjust: Array.from(this.priorAdjust),
       calibration: this.calibration,
       exemplars: this.exemplars.map(({ id, code, text }) => ({ id, code, text })),
     };
@@ -313,7 +366,7 @@ export class EmbeddedModel {
       T: c.T,
       model: { W: c.W.map((w) => Float64Array.from(w)), dim: features.dim },
     }));
-    return new EmbeddedModel(s.classes, features, comps, s.calibration, s.hyper, s.trainingHash, s.created, s.taxonomy, s.exemplars);
+    return new EmbeddedModel(s.classes, features, comps, Float64Array.from(s.priorAdjust), s.calibration, s.hyper, s.trainingHash, s.created, s.taxonomy, s.exemplars);
   }
 }
 
@@ -336,13 +389,68 @@ function fitComponent(
   y: Int32Array,
   K: number,
   dim: number,
+  wordDim: number,
   h: HyperParameters,
-  cw: Float64Array,
 ): LinearModel {
   if (K === 1) return { W: [new Float64Array(dim + 1)], dim };
-  if (kind === 'svm') return { W: trainOvrSvm(X, y, K, dim, { C: h.svmC, classWeight: cw, tol: 1e-2, seed: h.seed }), dim };
-  if (kind === 'lr') return trainLogReg(X, y, K, dim, { C: h.lrC, classWeight: cw, maxIter: 150, tol: 1e-6 });
-  return trainComplementNB(X, y, K, dim, h.nbAlpha);
+  const Xs = kind.endsWith('w') ? X.map((x) => wordsOnly(x, wordDim)) : X;
+  if (kind.startsWith('svm')) {
+    const cw = classWeights(y, K, h.classBalance);
+    return { W: trainOvrSvm(Xs, y, K, dim, { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed }), dim };
+  }
+  return trainComplementNB(Xs, y, K, dim, h.nbAlpha);
+}
+
+/** The word block of a feature vector (word indices come first). */
+function wordsOnly(x: SparseVec, wordDim: number): SparseVec {
+  let n = 0;
+  while (n < x.idx.length && x.idx[n] < wordDim) n++;
+  return { idx: x.idx.subarray(0, n), val: x.val.subarray(0, n) };
+}
+
+/** Every non-empty subset of the members, in a fixed order (singletons first). */
+function subsets<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let mask = 1; mask < 1 << items.length; mask++) out.push(items.filter((_, i) => mask & (1 << i)));
+  return out.sort((a, b) => a.length - b.length);
+}
+
+/** Cohen's κ of argmax predictions (kept here so the classifier does not depend on the eval module). */
+function kappaOf(probs: Float64Array[], y: number[], K: number): number {
+  const n = probs.length;
+  if (!n) return NaN;
+  const rows = new Float64Array(K);
+  const cols = new Float64Array(K);
+  let agree = 0;
+  probs.forEach((p, i) => {
+    const b = argmax(p);
+    rows[y[i]]++;
+    cols[b]++;
+    if (b === y[i]) agree++;
+  });
+  let pe = 0;
+  for (let c = 0; c < K; c++) pe += rows[c] * cols[c];
+  pe /= n * n;
+  return pe === 1 ? 0 : (agree / n - pe) / (1 - pe);
+}
+
+function adjust(p: Float64Array, logPrior: Float64Array, gamma: number): Float64Array {
+  if (gamma === 0) return p;
+  return adjustWith(
+    p,
+    Float64Array.from(logPrior, (lp) => -gamma * lp),
+  );
+}
+
+/** p_c · exp(a_c), renormalised. */
+function adjustWith(p: Float64Array, a: Float64Array): Float64Array {
+  let s = 0;
+  for (let c = 0; c < p.length; c++) {
+    p[c] *= Math.exp(a[c]);
+    s += p[c];
+  }
+  if (s > 0) for (let c = 0; c < p.length; c++) p[c] /= s;
+  return p;
 }
 
 export function classWeights(y: Int32Array, K: number, power: number): Float64Array {
@@ -447,7 +555,11 @@ export function chooseThreshold(
   y: number[],
   target: number,
   temperatures: Record<string, number>,
+  members: Component[],
+  gamma: number,
+  K: number,
 ): CalibrationReport {
+  const kappa = kappaOf(probs, y, K);
   const rows = probs.map((p, i) => {
     const b = argmax(p);
     return { conf: p[b], ok: b === y[i] };
@@ -467,8 +579,9 @@ export function chooseThreshold(
     if (cov >= 0.2 && acc > best.acc) best = { t: rows[i].conf, acc, cov };
   }
   const pick = found ?? best;
-  if (n === 0) return { n, accuracy, threshold: 0, coverage: 1, accuracyCovered: NaN, temperatures };
-  return { n, accuracy, threshold: pick.t, coverage: pick.cov, accuracyCovered: pick.acc, temperatures };
+  const base = { n, accuracy, kappa, members, gamma, temperatures };
+  if (n === 0) return { ...base, threshold: 0, coverage: 1, accuracyCovered: NaN };
+  return { ...base, threshold: pick.t, coverage: pick.cov, accuracyCovered: pick.acc };
 }
 
 function hashExamples(ex: Example[], descriptions: Map<string, string>): string {

@@ -48,6 +48,25 @@ export class LlmClassifier implements Classifier {
     };
   }
 
+  /** Before a batch: look up the batch's first requests in the cache at once. */
+  async prepare(items: { input: ClassifyInput; taxonomy: string }[]): Promise<void> {
+    const cache = this.o.cache;
+    if (!cache?.prefetch) return;
+    await cache.prefetch(
+      items
+        .filter((i) => this.supports(i.taxonomy))
+        .map((i) => {
+          const { request, promptVersion } = this.firstRequest(i.input, i.taxonomy);
+          return this.client.cacheKey(request, promptVersion);
+        }),
+    );
+  }
+
+  /** Make every answer received so far durable in the cache. */
+  async flush(): Promise<void> {
+    await this.o.cache?.flush?.();
+  }
+
   async classify(input: ClassifyInput, taxonomy: string, signal?: AbortSignal): Promise<ClassifyResult> {
     const t = this.o.registry.get(taxonomy);
     const prompt = this.o.prompts.get(taxonomy);

@@ -84,6 +84,7 @@ export class LlmClient {
       }
       release();
       // Store before parsing: whatever the model said, the same request is never sent twice.
+      // (A gathering cache such as DbCache makes it durable shortly after; see flush().)
       await this.opts.cache?.put(key, response);
       return { response, cached: false, requests };
     }

@@ -74,6 +74,9 @@ function fill(tpl: string, vars: Partial<Record<Var, string>>): string {
 }
 
 export class Prompt {
+  /** Rendered code lists and allowed codes per taxonomy (taxonomies are immutable once loaded). */
+  private readonly memo = new WeakMap<Taxonomy, { codes: string; allowed: string[] }>();
+
   constructor(
     readonly data: PromptFile,
     readonly file: string,
@@ -105,7 +108,7 @@ export class Prompt {
     return {
       taxonomy_name: t.data.name.en,
       taxonomy_description: t.data.description.en,
-      codes: renderCodes(t, this.data.exclude),
+      codes: this.forTaxonomy(t).codes,
       abstain_code: t.data.abstainCode ?? 'null',
       kind: input.kind,
       name: input.name.trim() || '(none)',
@@ -118,7 +121,13 @@ export class Prompt {
 
   /** The codes a model may answer with on `t` under this prompt. */
   allowedCodes(t: Taxonomy): string[] {
-    return answerableCodes(t, this.data.exclude);
+    return this.forTaxonomy(t).allowed;
+  }
+
+  private forTaxonomy(t: Taxonomy): { codes: string; allowed: string[] } {
+    let m = this.memo.get(t);
+    if (!m) this.memo.set(t, (m = { codes: renderCodes(t, this.data.exclude), allowed: answerableCodes(t, this.data.exclude) }));
+    return m;
   }
 
   /** The first request for a statement. */

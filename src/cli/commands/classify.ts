@@ -142,6 +142,7 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
       let llm: import('../../classify/llm/classifier.ts').LlmClassifier | undefined;
       let model: string | undefined;
       let versions: Record<string, string> | undefined;
+      let dbCache: import('../../classify/llm/cache.ts').DbCache | undefined;
       if (provider === 'embedded') {
         const { embeddedFromStore } = await import('../../classify/pipeline/embedded.ts');
         const statementTaxonomies = wanted.filter((id) => store.taxonomies.get(id).data.appliesTo.length > 0);
@@ -163,7 +164,8 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
           config.llm,
         );
         const prompts = loadPrompts(undefined, store.taxonomies);
-        const cache = opts.cache ? new DbCache(store.db) : new WriteOnlyCache(new DbCache(store.db));
+        dbCache = new DbCache(store.db);
+        const cache = opts.cache ? dbCache : new WriteOnlyCache(dbCache);
         llm = new LlmClassifier({
           settings,
           registry: store.taxonomies,
@@ -266,6 +268,7 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
       } finally {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
+        await dbCache?.flushHits().catch(() => {});
       }
       bar?.stop();
       if (opts.json) {
