@@ -43,20 +43,21 @@ export async function compareDocuments(db: Db, ids: string[], opts: CompareOptio
 
   const perCell = Math.max(1, opts.perCell ?? 20);
   const rows = await db.query<TopicStatement & { topic_id: string; n: number }>(
-    `SELECT * FROM (
-       SELECT st.topic_id, s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, st.score, st.matched_terms,
-         row_number() OVER (PARTITION BY st.topic_id, s.document_id ORDER BY s.ord, s.id) AS rn,
-         count(*) OVER (PARTITION BY st.topic_id, s.document_id)::int AS n
-       FROM statement_topics st JOIN statements s ON s.id = st.statement_id
-       WHERE s.document_id = ANY($1::text[]) AND s.retired_at IS NULL AND ($2::text[] IS NULL OR s.kind = ANY($2::text[]))
-     ) x WHERE x.rn <= $3 ORDER BY x.topic_id, x.document_id, x.ord, x.id`,
+    `SELECT x.topic_id, x.n, s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, x.score, x.matched_terms
+     FROM (
+       SELECT st.topic_id, st.statement_id, st.document_id, st.ord, st.score, st.matched_terms,
+         row_number() OVER (PARTITION BY st.topic_id, st.document_id ORDER BY st.ord, st.statement_id) AS rn,
+         count(*) OVER (PARTITION BY st.topic_id, st.document_id)::int AS n
+       FROM statement_topics st
+       WHERE st.document_id = ANY($1::text[]) AND ($2::text[] IS NULL OR st.kind = ANY($2::text[]))
+     ) x JOIN statements s ON s.id = x.statement_id
+     WHERE x.rn <= $3 ORDER BY x.topic_id, x.document_id, x.ord, x.statement_id`,
     [docIds, kinds, perCell],
   );
   const topics = (await listTopics(db)).map(({ statements: _s, documents: _d, ...t }) => t as TopicRow);
   const cells = new Map<string, Record<string, CompareCell>>();
   for (const r of rows) {
     const { topic_id, n, ...st } = r;
-    delete (st as { rn?: unknown }).rn;
     let byDoc = cells.get(topic_id);
     if (!byDoc) cells.set(topic_id, (byDoc = {}));
     const cell = (byDoc[r.document_id] ??= { count: n, statements: [] });

@@ -79,6 +79,9 @@ export interface LinkReport {
 
 interface Row {
   id: string;
+  document_id: string;
+  kind: string;
+  ord: number;
   name: string;
   text: string;
   heading_path: string[];
@@ -100,15 +103,16 @@ export async function linkStatements(db: Db, ids: string[], opts: LinkOptions = 
   for (let i = 0; i < unique.length; i += batch) {
     const chunk = unique.slice(i, i + batch);
     const rows = await db.query<Row>(
-      `SELECT id, name, text, heading_path, content_hash FROM statements WHERE id = ANY($1::text[]) AND retired_at IS NULL`,
+      `SELECT id, document_id, kind, ord, name, text, heading_path, content_hash FROM statements
+       WHERE id = ANY($1::text[]) AND retired_at IS NULL`,
       [chunk],
     );
-    const links: { statement_id: string; topic_id: string; score: number; matched_terms: unknown }[] = [];
+    const links: { statement_id: string; topic_id: string; score: number; matched_terms: unknown; document_id: string; kind: string; ord: number }[] = [];
     for (const r of rows) {
       const found = scoreStatement(c, { name: r.name, text: r.text, headingPath: r.heading_path });
       if (!found.length) report.unlinked++;
       for (const l of found) {
-        links.push({ statement_id: r.id, topic_id: l.topic, score: l.score, matched_terms: l.terms });
+        links.push({ statement_id: r.id, topic_id: l.topic, score: l.score, matched_terms: l.terms, document_id: r.document_id, kind: r.kind, ord: r.ord });
         report.byTopic[l.topic] = (report.byTopic[l.topic] ?? 0) + 1;
       }
     }
@@ -116,9 +120,10 @@ export async function linkStatements(db: Db, ids: string[], opts: LinkOptions = 
       await tx.query('DELETE FROM statement_topics WHERE statement_id = ANY($1::text[])', [chunk]);
       if (links.length)
         await tx.query(
-          `INSERT INTO statement_topics (statement_id, topic_id, score, matched_terms, lexicon_version)
-           SELECT x.statement_id, x.topic_id, x.score, x.matched_terms, $2
-           FROM jsonb_to_recordset($1::jsonb) AS x(statement_id text, topic_id text, score real, matched_terms jsonb)`,
+          `INSERT INTO statement_topics (statement_id, topic_id, score, matched_terms, lexicon_version, document_id, kind, ord)
+           SELECT x.statement_id, x.topic_id, x.score, x.matched_terms, $2, x.document_id, x.kind, x.ord
+           FROM jsonb_to_recordset($1::jsonb) AS x(statement_id text, topic_id text, score real, matched_terms jsonb,
+             document_id text, kind text, ord int)`,
           [JSON.stringify(links), c.version],
         );
       if (rows.length)
@@ -159,9 +164,12 @@ export async function linkPending(db: Db, opts: LinkOptions & { rebuild?: boolea
   const ids = opts.rebuild
     ? (await db.query<{ id: string }>('SELECT id FROM statements WHERE retired_at IS NULL ORDER BY id')).map((r) => r.id)
     : await pendingStatementIds(db, c.version);
+  // Retiring a statement drops its links (a trigger); this catches links made before that trigger existed.
   await db.query(
     `DELETE FROM statement_topics WHERE statement_id IN (SELECT id FROM statements WHERE retired_at IS NOT NULL)`,
   );
   const report = await linkStatements(db, ids, { ...opts, lexicon: c });
+  // After a large run the planner needs fresh statistics to aggregate links by topic quickly.
+  if (ids.length >= 5000) await db.exec('ANALYZE statement_topics; ANALYZE topic_link_state');
   return { ...report, pending: ids.length };
 }

@@ -3,7 +3,7 @@
 // and whether any document covers every topic.
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../store/db.ts';
-import { filterSql, listTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
+import { filterSql, linkFilterSql, listTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
 
 export const MATRIX_SORTS = ['coverage', 'title', 'statements', 'date', 'organisation'] as const;
 export type MatrixSort = (typeof MATRIX_SORTS)[number] | `topic:${string}`;
@@ -51,20 +51,20 @@ export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<
     params,
   );
   const cellParams: unknown[] = [];
-  const cellWhere = filterSql(opts, cellParams);
+  const cellWhere = linkFilterSql(opts, cellParams);
   const cells = await db.query<{ document_id: string; topic_id: string; n: number }>(
-    `SELECT s.document_id, st.topic_id, count(*)::int AS n
-     FROM statement_topics st JOIN statements s ON s.id = st.statement_id JOIN documents d ON d.id = s.document_id
+    `SELECT st.document_id, st.topic_id, count(*)::int AS n
+     FROM statement_topics st JOIN documents d ON d.id = st.document_id
      JOIN topics t ON t.id = st.topic_id AND NOT t.retired
-     WHERE ${cellWhere} GROUP BY s.document_id, st.topic_id`,
+     WHERE ${cellWhere} GROUP BY st.document_id, st.topic_id`,
     cellParams,
   );
   const linkedParams: unknown[] = [];
-  const linkedWhere = filterSql(opts, linkedParams);
+  const linkedWhere = linkFilterSql(opts, linkedParams);
   const linked = await db.query<{ document_id: string; n: number }>(
-    `SELECT s.document_id, count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id
-     WHERE ${linkedWhere} AND EXISTS (SELECT 1 FROM statement_topics st JOIN topics t ON t.id = st.topic_id AND NOT t.retired WHERE st.statement_id = s.id)
-     GROUP BY s.document_id`,
+    `SELECT st.document_id, count(DISTINCT st.statement_id)::int AS n
+     FROM statement_topics st JOIN documents d ON d.id = st.document_id JOIN topics t ON t.id = st.topic_id AND NOT t.retired
+     WHERE ${linkedWhere} GROUP BY st.document_id`,
     linkedParams,
   );
   const linkedBy = new Map(linked.map((r) => [r.document_id, r.n]));

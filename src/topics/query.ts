@@ -35,6 +35,25 @@ export function filterSql(f: TopicFilters, params: unknown[]): string {
   return parts.join(' AND ');
 }
 
+/**
+ * The same filters for queries over links (alias st = statement_topics, d = documents): links carry
+ * their statement's document, kind and order, and only live statements have links.
+ */
+export function linkFilterSql(f: TopicFilters, params: unknown[]): string {
+  const parts = ['d.retired_at IS NULL'];
+  const add = (col: string, values: unknown[] | undefined, type: string) => {
+    if (!values?.length) return;
+    params.push(values);
+    parts.push(`${col} = ANY($${params.length}::${type}[])`);
+  };
+  add('d.doc_type', f.docType, 'text');
+  add('d.jurisdiction', f.jurisdiction, 'text');
+  add('d.year', f.year, 'int');
+  add('st.kind', f.kind, 'text');
+  add('st.document_id', f.documents, 'text');
+  return parts.join(' AND ');
+}
+
 export interface TopicRow {
   id: string;
   ord: number;
@@ -54,13 +73,13 @@ export interface TopicWithCounts extends TopicRow {
 /** Live topics in lexicon order with the number of linked statements and documents. */
 export async function listTopics(db: Db, filters: TopicFilters = {}): Promise<TopicWithCounts[]> {
   const params: unknown[] = [];
-  const where = filterSql(filters, params);
+  const where = linkFilterSql(filters, params);
   return db.query<TopicWithCounts>(
     `SELECT t.id, t.ord, t.name_en, t.name_zh, t.description_en, t.description_zh, t.terms, t.lexicon_version,
        coalesce(c.statements, 0)::int AS statements, coalesce(c.documents, 0)::int AS documents
      FROM topics t LEFT JOIN (
-       SELECT st.topic_id, count(*) AS statements, count(DISTINCT s.document_id) AS documents
-       FROM statement_topics st JOIN statements s ON s.id = st.statement_id JOIN documents d ON d.id = s.document_id
+       SELECT st.topic_id, count(*) AS statements, count(DISTINCT st.document_id) AS documents
+       FROM statement_topics st JOIN documents d ON d.id = st.document_id
        WHERE ${where} GROUP BY st.topic_id
      ) c ON c.topic_id = t.id
      WHERE NOT t.retired ORDER BY t.ord`,
@@ -133,14 +152,21 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
   const perDoc = Math.max(1, opts.perDocument ?? 10);
 
   const params: unknown[] = [topicId];
-  const where = filterSql(filters, params);
-  const counts = await db.query<DocumentMeta & { count: number }>(
-    `SELECT ${DOC_COLS}, count(*)::int AS count
-     FROM statement_topics st JOIN statements s ON s.id = st.statement_id JOIN documents d ON d.id = s.document_id
+  const where = linkFilterSql(filters, params);
+  const perDocCounts = await db.query<{ document_id: string; count: number }>(
+    `SELECT st.document_id, count(*)::int AS count
+     FROM statement_topics st JOIN documents d ON d.id = st.document_id
      WHERE st.topic_id = $1 AND ${where}
-     GROUP BY d.id ORDER BY count(*) DESC, d.title, d.id`,
+     GROUP BY st.document_id`,
     params,
   );
+  const metas = perDocCounts.length
+    ? await db.query<DocumentMeta>(`SELECT ${DOC_COLS} FROM documents d WHERE d.id = ANY($1::text[])`, [perDocCounts.map((r) => r.document_id)])
+    : [];
+  const metaById = new Map(metas.map((m) => [m.id, m]));
+  const counts = perDocCounts
+    .map((r) => ({ ...metaById.get(r.document_id)!, count: r.count }))
+    .sort((a, b) => b.count - a.count || a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
   const totalStatements = counts.reduce((a, r) => a + r.count, 0);
   const pages = Math.max(1, Math.ceil(counts.length / perPage));
   const page = Math.min(Math.max(1, opts.page ?? 1), pages);
@@ -151,20 +177,21 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
   let statements: TopicStatement[] = [];
   if (onPage.length) {
     const sp: unknown[] = [topicId, onPage.map((d) => d.id), perDoc];
-    const sw = filterSql({ ...filters, documents: undefined }, sp);
+    const kindSql = filters.kind?.length ? `AND st.kind = ANY($${sp.push(filters.kind)}::text[])` : '';
     statements = await db.query<TopicStatement>(
-      `SELECT * FROM (
-         SELECT s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, st.score, st.matched_terms,
-           row_number() OVER (PARTITION BY s.document_id ORDER BY s.ord, s.id) AS rn
-         FROM statement_topics st JOIN statements s ON s.id = st.statement_id JOIN documents d ON d.id = s.document_id
-         WHERE st.topic_id = $1 AND s.document_id = ANY($2::text[]) AND ${sw}
-       ) x WHERE x.rn <= $3 ORDER BY x.document_id, x.ord, x.id`,
+      `SELECT s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, x.score, x.matched_terms
+       FROM (
+         SELECT st.statement_id, st.document_id, st.ord, st.score, st.matched_terms,
+           row_number() OVER (PARTITION BY st.document_id ORDER BY st.ord, st.statement_id) AS rn
+         FROM statement_topics st
+         WHERE st.topic_id = $1 AND st.document_id = ANY($2::text[]) ${kindSql}
+       ) x JOIN statements s ON s.id = x.statement_id
+       WHERE x.rn <= $3 ORDER BY x.document_id, x.ord, x.statement_id`,
       sp,
     );
   }
   const byDoc = new Map<string, TopicStatement[]>();
   for (const s of statements) {
-    delete (s as unknown as { rn?: unknown }).rn;
     const list = byDoc.get(s.document_id);
     if (list) list.push(s);
     else byDoc.set(s.document_id, [s]);
@@ -185,10 +212,10 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
 async function topicFacets(db: Db, topicId: string, f: TopicFilters): Promise<TopicPageData['facets']> {
   const one = async <T>(col: string, without: keyof TopicFilters): Promise<{ value: T; n: number }[]> => {
     const params: unknown[] = [topicId];
-    const where = filterSql({ ...f, [without]: undefined }, params);
+    const where = linkFilterSql({ ...f, [without]: undefined }, params);
     return db.query<{ value: T; n: number }>(
       `SELECT ${col} AS value, count(*)::int AS n
-       FROM statement_topics st JOIN statements s ON s.id = st.statement_id JOIN documents d ON d.id = s.document_id
+       FROM statement_topics st JOIN documents d ON d.id = st.document_id
        WHERE st.topic_id = $1 AND ${where} AND ${col} IS NOT NULL GROUP BY ${col} ORDER BY count(*) DESC, ${col}`,
       params,
     );
@@ -197,7 +224,7 @@ async function topicFacets(db: Db, topicId: string, f: TopicFilters): Promise<To
     one<string>('d.doc_type', 'docType'),
     one<string>('d.jurisdiction', 'jurisdiction'),
     one<number>('d.year', 'year'),
-    one<string>('s.kind', 'kind'),
+    one<string>('st.kind', 'kind'),
   ]);
   year.sort((a, b) => b.value - a.value);
   return { docType, jurisdiction, year, kind };

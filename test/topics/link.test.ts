@@ -75,11 +75,21 @@ test(`[${ENGINE}] only new, changed or differently-linked statements are pending
     // Another lexicon version makes everything pending.
     assert.equal((await pendingStatementIds(store.db, lex.version + '+other')).length, 3);
 
-    // A retired statement's links go on the next run.
+    // Retiring a statement drops its links at once; bringing it back makes it pending again.
     await upsertStatements(store.db, d.id, items.slice(1), { retireMissing: true });
-    await linkPending(store.db, { lexicon: lex });
     const [{ n }] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM statement_topics WHERE statement_id = $1', [ids.get('a')]);
     assert.equal(n, 0);
+    assert.deepEqual(await pendingStatementIds(store.db, lex.version), []);
+    await upsertStatements(store.db, d.id, items);
+    assert.deepEqual(await pendingStatementIds(store.db, lex.version), [ids.get('a')]);
+    await linkPending(store.db, { lexicon: lex });
+    assert.deepEqual(await topicsOfStatement(store, { sourceKey: 'a' }), ['privacy']);
+    // Links carry the statement's document, kind and order.
+    const [denorm] = await store.db.query<{ document_id: string; kind: string; ord: number }>(
+      'SELECT document_id, kind, ord FROM statement_topics WHERE statement_id = $1',
+      [ids.get('a')],
+    );
+    assert.deepEqual(denorm, { document_id: d.id, kind: 'mitigation', ord: 0 });
     // Matched terms and the lexicon version are stored with each link.
     const [row] = await store.db.query<{ matched_terms: { term: string; forms: string[] }[]; lexicon_version: string }>(
       'SELECT matched_terms, lexicon_version FROM statement_topics WHERE statement_id = $1 AND topic_id = $2',

@@ -37,7 +37,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     if (!(await hasTopics(ctx))) return c.notFound();
     const topics = await listTopics(db);
     const [{ n }] = await db.query<{ n: number }>(
-      `SELECT count(DISTINCT s.document_id)::int AS n FROM statement_topics st JOIN statements s ON s.id = st.statement_id WHERE s.retired_at IS NULL`,
+      `SELECT count(DISTINCT st.document_id)::int AS n FROM statement_topics st JOIN documents d ON d.id = st.document_id WHERE d.retired_at IS NULL`,
     );
     return c.html(
       renderPage(c, {
@@ -87,7 +87,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const selected = [...new Set(c.req.queries('d') ?? [])].filter((d) => /^D\d{4,}$/.test(d)).slice(0, 6);
     const docs = await db.query<{ id: string; title: string; n: number }>(
       `SELECT d.id, d.title, count(DISTINCT st.statement_id)::int AS n
-       FROM documents d JOIN statements s ON s.document_id = d.id AND s.retired_at IS NULL JOIN statement_topics st ON st.statement_id = s.id
+       FROM documents d JOIN statement_topics st ON st.document_id = d.id
        WHERE d.retired_at IS NULL GROUP BY d.id ORDER BY d.title, d.id LIMIT 2000`,
     );
     const picker = comparePicker(lang, docs, selected);
