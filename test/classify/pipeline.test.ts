@@ -5,11 +5,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { LlmClassifier } from '../../src/classify/llm/classifier.ts';
 import { DbCache } from '../../src/classify/llm/cache.ts';
-import { dryRun, runClassification, runCounts, type RunParams, type RunSummary } from '../../src/classify/pipeline.ts';
+import { createRun, dryRun, planItems, runClassification, runCounts, type RunParams, type RunSummary } from '../../src/classify/pipeline.ts';
 import type { Classifier, ClassifyResult } from '../../src/classify/types.ts';
 import { upsertDataset, upsertDocument, upsertStatements, type Store } from '../../src/store/index.ts';
 import type { StatementInput } from '../../src/model/index.ts';
-import { openTestStore } from '../helpers/store.ts';
+import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { startFakeProvider, type FakeProvider, type Wire } from './llm/fake-provider.ts';
 import { testPrompts, testRegistry, testSettings } from './llm/fixtures.ts';
 
@@ -355,4 +355,30 @@ test('a classifier that returns an invalid code never gets it stored', async () 
   assert.equal(rows[0]!.source, 'embedded');
   assert.equal(rows[0]!.model_version, 'tm@1');
   assert.equal(s.costUsd, 0);
+});
+
+test('claims left by a dead worker are taken over (same host at once with PGlite, other hosts after the lease)', async () => {
+  const { store } = await storeWith(plain(4));
+  const server = await fake('openai');
+  const c = llm(store, 'openai', server);
+  const params = paramsOf(c, { taxonomies: ['tm'] });
+  const run = await createRun(store.db, params, await planItems(store.db, registry, params, (t) => c.supports(t)));
+  // A worker on another machine claimed three items and died: two claims are old, one is fresh.
+  await store.db.query(
+    `UPDATE classify_run_items SET status = 'claimed', worker = 'elsewhere:4242:abcd',
+       claimed_at = CASE WHEN ord < 2 THEN now() - interval '1 hour' ELSE now() END
+     WHERE run_id = $1 AND ord < 3`,
+    [run.id],
+  );
+  const s = await runClassification({ db: store.db, registry, classifier: c, params, resume: run.id, leaseSeconds: 600 });
+  if (ENGINE === 'pglite') {
+    // Only one process can open a PGlite database, so every other worker is gone.
+    assert.equal(s.labelled, 4);
+    assert.equal(s.status, 'done');
+  } else {
+    assert.equal(s.labelled, 3, 'the two expired claims and the pending item');
+    assert.equal(s.remaining, 1, 'the fresh claim of the other host is left to it');
+    assert.equal(s.status, 'running');
+  }
+  assert.equal(new Set(server.requests.map((r) => r.key)).size, server.requests.length);
 });
