@@ -195,7 +195,7 @@ export async function reviewLoop(opts: LoopOptions): Promise<LoopSummary> {
       const all = decided() + counts.skipped + left;
       say(renderItem(item, t, others, width, `[${decided() + counts.skipped + 1} of ${all}] ${decided()} reviewed`));
       for (;;) {
-        const answer = await ask('[a]ccept / [r]eject / [c]orrect <code> / [s]kip / [u]ndo / ? codes / [q]uit > ');
+        const answer = await ask('[a]ccept [r]eject [c]orrect <code> [s]kip [u]ndo [?]codes [q]uit > ');
         if (answer === null) {
           ended = 'eof';
           break outer;
@@ -280,7 +280,7 @@ export async function reviewLoop(opts: LoopOptions): Promise<LoopSummary> {
           }
         } catch (e) {
           if (e instanceof ReviewError) {
-            say(e.message);
+            say(wrap(e.message, width));
             continue;
           }
           throw e;

@@ -86,7 +86,7 @@ test(`[${ENGINE}] review loop: help, code list, accept, a refused code, correct,
     // The second screen, the refused code (with suggestions) and the correction.
     assert.match(text, /\[2 of 5\] 1 reviewed/);
     assert.match(text, /\[2 of 5\] 1 reviewed[^]*Label synthetic media/);
-    assert.match(text, /"9\.99" is not a code of taxonomy "risk-domain"\. Valid codes include: 1 Discrimination & Toxicity, 1\.1 /);
+    assert.match(text.replace(/\s+/g, ' '), /"9\.99" is not a code of taxonomy "risk-domain"\. Valid codes include: 1 Discrimination & Toxicity, 1\.1 /);
     assert.match(text, /corrected: 3\.1 → 2\.2 AI system security/);
     // r1 (skipped) was shown third, m2 fourth, then the summary.
     assert.match(text, /\[3 of 5\] 2 reviewed[^]*Membership inference[^]*\[4 of 5\] 2 reviewed[^]*Red-team the model/);

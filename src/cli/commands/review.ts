@@ -123,7 +123,7 @@ export function register(program: Command): void {
             console.log(total ? `${total} labels match, none on this page.` : 'Nothing to review: no unreviewed machine label matches.');
             return;
           }
-          console.log(table(LIST_HEADERS, listRows(items, process.stdout.columns ?? 120)));
+          console.log(table(LIST_HEADERS, listRows(items, process.stdout.columns || 120)));
           console.log(`\n${items.length} of ${total} unreviewed machine label${total === 1 ? '' : 's'}` +
             (items.length < total ? ' (use --limit for more)' : '') +
             '. Decide with `govnav review accept|reject <label-id…>` or `govnav review correct <label-id> <code>`.');
@@ -155,7 +155,7 @@ export function register(program: Command): void {
             filter,
             input: process.stdin,
             output: process.stdout,
-            width: Math.min(process.stdout.columns ?? 80, 110),
+            width: Math.min(process.stdout.columns || 80, 110),
             terminal: true,
           });
         }),
