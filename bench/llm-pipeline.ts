@@ -86,7 +86,11 @@ export async function run(): Promise<BenchResult[]> {
     const bound = CONCURRENCY / (LATENCY_MS / 1000);
 
     // 1. The provider client alone (no database): prompt rendering, limits, HTTP, answer checks.
+    // A short warm-up first (connections opened, code compiled): the figures are steady-state rates.
     const bare = new LlmClassifier({ settings, registry: store.taxonomies, prompts, cache: new MemoryCache() });
+    await Promise.all(
+      Array.from({ length: 2 * CONCURRENCY }, (_, i) => bare.classify({ kind: 'mitigation', name: '', text: `Warm-up ${i}. [answer 1.1.1]` }, 'mitigation-v2')),
+    );
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: N }, (_, i) =>

@@ -38,14 +38,21 @@ export class LlmClassifier implements Classifier {
     return this.o.registry.has(taxonomy) && this.o.prompts.has(taxonomy);
   }
 
-  /** The first request that would be sent (for dry runs and cost estimates). */
+  /** Requests rendered by prepare(), reused by classify() (rendering a long code list twice is waste). */
+  private readonly rendered = new WeakMap<ClassifyInput, Map<string, ChatRequest>>();
+
+  /** The first request that would be sent (for dry runs, cost estimates and cache prefetches). */
   firstRequest(input: ClassifyInput, taxonomy: string): { request: ChatRequest; promptVersion: string } {
-    const t = this.o.registry.get(taxonomy);
     const prompt = this.o.prompts.get(taxonomy);
-    return {
-      request: prompt.render(input, t, { maxTokens: this.o.settings.maxOutputTokens, temperature: this.o.settings.temperature }),
-      promptVersion: prompt.version,
-    };
+    let byTax = this.rendered.get(input);
+    let request = byTax?.get(taxonomy);
+    if (!request) {
+      const t = this.o.registry.get(taxonomy);
+      request = prompt.render(input, t, { maxTokens: this.o.settings.maxOutputTokens, temperature: this.o.settings.temperature });
+      if (!byTax) this.rendered.set(input, (byTax = new Map()));
+      byTax.set(taxonomy, request);
+    }
+    return { request, promptVersion: prompt.version };
   }
 
   /** Before a batch: look up the batch's first requests in the cache at once. */
@@ -71,7 +78,8 @@ export class LlmClassifier implements Classifier {
     const t = this.o.registry.get(taxonomy);
     const prompt = this.o.prompts.get(taxonomy);
     const used = emptyUsage();
-    let req = prompt.render(input, t, { maxTokens: this.o.settings.maxOutputTokens, temperature: this.o.settings.temperature });
+    let req = this.firstRequest(input, taxonomy).request;
+    this.rendered.get(input)?.delete(taxonomy);
     let lastError = '';
     for (let attempt = 0; attempt < 2; attempt++) {
       let outcome;
