@@ -273,8 +273,11 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
       bar?.stop();
       if (opts.json) {
         process.stdout.write(JSON.stringify({ ...summary, provider, model, httpRequests: llm?.client.stats.requests ?? 0, retries: llm?.client.stats.retries ?? 0 }, null, 2) + '\n');
+      } else if (summary.total === 0) {
+        process.stdout.write('Nothing to label: no statement matches these options (or every pair already has a label, with --only-unlabelled).\n');
       } else process.stdout.write(renderSummary(summary, llm, table) + '\n');
-      if (summary.stopped || summary.failed > 0) process.exitCode = summary.stopped ? 130 : 1;
+      // A finished run exits 0 even when some items failed (they are recorded, with reasons); a stopped one 130.
+      if (summary.stopped) process.exitCode = 130;
     },
     { quiet: !!opts.json },
   );
