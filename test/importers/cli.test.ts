@@ -11,7 +11,7 @@ import { tempDir } from './_util.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function govnav(args: string[], dataDir: string) {
-  const env = { ...process.env, GOVNAV_DATA_DIR: dataDir, GOVNAV_CONFIG: '', GOVNAV_QUIET: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, GOVNAV_DATA_DIR: dataDir, GOVNAV_CONFIG: '', GOVNAV_QUIET: '1' };
   delete env.DATABASE_URL; // the CLI run uses its own embedded database in the temp dir
   return spawnSync(process.execPath, ['bin/govnav.js', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
 }
