@@ -129,6 +129,9 @@ export function otherLabels(tax: Taxonomy, others: ClassificationRow[], lang: La
   )}</ul></details>`;
 }
 
+/** What list chips need of a label. */
+export type LabelLite = Pick<ClassificationRow, 'statement_id' | 'taxonomy' | 'code'>;
+
 /** The taxonomy that gives a statement of this kind its main category (mitigation-v2, else v1; risk-domain). */
 export function primaryTaxonomies(kind: StatementKind): string[] {
   if (kind === 'mitigation') return ['mitigation-v2', 'mitigation-v1'];
@@ -140,8 +143,8 @@ export function primaryTaxonomies(kind: StatementKind): string[] {
 export function primaryLabel(
   registry: TaxonomyRegistry,
   kind: StatementKind,
-  current: Map<string, ClassificationRow> | undefined,
-): { tax: Taxonomy; label: ClassificationRow } | undefined {
+  current: Map<string, LabelLite> | undefined,
+): { tax: Taxonomy; label: LabelLite } | undefined {
   for (const id of primaryTaxonomies(kind)) {
     const l = current?.get(id);
     if (l && registry.has(id)) return { tax: registry.get(id), label: l };
@@ -150,7 +153,7 @@ export function primaryLabel(
 }
 
 /** A compact code chip for lists (the primary label, as on the seed pages' statement lists). */
-export function codeChip(registry: TaxonomyRegistry, kind: StatementKind, current: Map<string, ClassificationRow> | undefined, lang: Lang): Html {
+export function codeChip(registry: TaxonomyRegistry, kind: StatementKind, current: Map<string, LabelLite> | undefined, lang: Lang): Html {
   const p = primaryLabel(registry, kind, current);
   if (!p) return html`<span class="label unlabelled">${L(lang, LS.notLabelled)}</span>`;
   return chip(p.tax, p.label.code, lang);

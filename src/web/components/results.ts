@@ -1,16 +1,15 @@
 // Result lists for search, risk-domain and taxonomy pages: each statement with its main category,
 // its name and a snippet, and where it comes from (document, heading path, year).
 import type { Lang } from '../../model/index.ts';
-import type { ClassificationRow } from '../../store/index.ts';
 import type { StatementHit } from '../../search/query.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { html, L, type Html } from '../html.ts';
-import { chip, codeChip } from './labels.ts';
+import { chip, codeChip, type LabelLite } from './labels.ts';
 import { KIND, snippet, titleOf } from './statements.ts';
 
 export function hitList(
   hits: StatementHit[],
-  labels: Map<string, Map<string, ClassificationRow>>,
+  labels: Map<string, Map<string, LabelLite>>,
   registry: TaxonomyRegistry,
   lang: Lang,
   opts: { start?: number; extraTaxonomies?: string[]; showDocument?: boolean } = {},

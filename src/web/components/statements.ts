@@ -1,10 +1,10 @@
 // Statement lists: a document's statements as a parent/child tree in source order, each with its
 // id, primary code and name; and the flat result lists of search and taxonomy pages.
 import type { Lang, StatementKind } from '../../model/index.ts';
-import type { ClassificationRow, Db } from '../../store/index.ts';
+import type { Db } from '../../store/index.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { html, L, type Html } from '../html.ts';
-import { chip, codeChip, LS } from './labels.ts';
+import { chip, codeChip, LS, type LabelLite } from './labels.ts';
 
 export const KIND = {
   mitigation: { en: 'Mitigation', zh: '缓解措施' },
@@ -58,13 +58,18 @@ export function snippet(text: string, n = 260): string {
 }
 
 /** Current labels of these statements on these taxonomies: statement id → taxonomy → label. */
-export async function currentLabelsOn(db: Db, ids: string[], taxonomyIds: string[]): Promise<Map<string, Map<string, ClassificationRow>>> {
-  const out = new Map<string, Map<string, ClassificationRow>>();
-  if (!ids.length || !taxonomyIds.length) return out;
-  const rows = await db.query<ClassificationRow>(
-    `SELECT * FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current`,
+export async function currentLabelsOn(db: Db, ids: string[], taxonomyIds: string[]): Promise<Map<string, Map<string, LabelLite>>> {
+  if (!ids.length || !taxonomyIds.length) return new Map();
+  const rows = await db.query<LabelLite>(
+    `SELECT statement_id, taxonomy, code FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current`,
     [ids, taxonomyIds],
   );
+  return groupLabels(rows);
+}
+
+/** statement id → taxonomy → label. */
+export function groupLabels(rows: LabelLite[]): Map<string, Map<string, LabelLite>> {
+  const out = new Map<string, Map<string, LabelLite>>();
   for (const r of rows) {
     let m = out.get(r.statement_id);
     if (!m) out.set(r.statement_id, (m = new Map()));
@@ -79,7 +84,7 @@ export async function currentLabelsOn(db: Db, ids: string[], taxonomyIds: string
  */
 export function statementTree(
   rows: ListStatement[],
-  labels: Map<string, Map<string, ClassificationRow>>,
+  labels: Map<string, Map<string, LabelLite>>,
   registry: TaxonomyRegistry,
   lang: Lang,
   opts: { current?: string; snippets?: boolean; extraTaxonomies?: string[] } = {},

@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import { statementCitation } from '../../cite/index.ts';
 import type { Lang, StatementKind } from '../../model/index.ts';
-import { classificationsOf, getDocument, getStatement, ID_PATTERN, type ClassificationRow } from '../../store/index.ts';
+import { classificationsOf, ID_PATTERN, type ClassificationRow, type DocumentRow, type StatementRow } from '../../store/index.ts';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { fmtNumber, html, L, type Html } from '../html.ts';
@@ -14,8 +14,8 @@ import { t } from '../i18n.ts';
 import { explained, renderPage } from '../layout.ts';
 import { citeBox } from '../components/cite.ts';
 import { documentBlock } from '../components/document.ts';
-import { chip, labelBlock, LS, otherLabels, primaryTaxonomies, provenance, taxName } from '../components/labels.ts';
-import { currentLabelsOn, KIND, KIND_HELP, statementTree, titleOf, type ListStatement } from '../components/statements.ts';
+import { chip, labelBlock, LS, otherLabels, primaryTaxonomies, provenance, taxName, type LabelLite } from '../components/labels.ts';
+import { groupLabels, KIND, KIND_HELP, statementTree, titleOf, type ListStatement } from '../components/statements.ts';
 
 const S = {
   reasoning: { en: 'Reasoning', zh: '理由' },
@@ -61,26 +61,34 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     if (!ID_PATTERN.test(id) || id.startsWith('D')) return c.notFound();
     const db = ctx.store.db;
     const reg = ctx.store.taxonomies;
-    const st = await getStatement(db, id);
-    if (!st) return c.notFound();
-    const [doc, labels, siblings] = await Promise.all([
-      getDocument(db, st.document_id),
+    // Three round trips: the statement with its document, its labels, and the document's
+    // statements with their main labels (the last two in parallel).
+    const [row] = await db.query<StatementRow & { d: DocumentRow }>(
+      `SELECT s.id, s.document_id, s.source_key, s.kind, s.parent_id, s.ord, s.name, s.text, s.heading_path, s.page, s.page_end,
+         s.char_start, s.char_end, s.locator_ref, s.language, s.meta, s.created_at, s.updated_at, s.retired_at, to_jsonb(d.*) AS d
+       FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = $1`,
+      [id],
+    );
+    if (!row) return c.notFound();
+    const { d: doc, ...st } = row;
+    const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
+    const [labels, siblings] = await Promise.all([
       classificationsOf(db, [id]),
-      db.query<ListStatement & { n: number }>(
-        `SELECT id, kind, parent_id, ord, name, left(text, 400) AS text, language, count(*) OVER ()::int AS n
-         FROM statements WHERE document_id = $1 AND (retired_at IS NULL OR id = $2) ORDER BY ord, id LIMIT 300`,
-        [st.document_id, id],
+      db.query<ListStatement & { n: number; labels: LabelLite[] | null }>(
+        `SELECT s.id, s.kind, s.parent_id, s.ord, s.name, left(s.text, 400) AS text, s.language, count(*) OVER ()::int AS n,
+           (SELECT jsonb_agg(jsonb_build_object('statement_id', c.statement_id, 'taxonomy', c.taxonomy, 'code', c.code))
+            FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.taxonomy = ANY($3::text[])) AS labels
+         FROM statements s WHERE s.document_id = $1 AND (s.retired_at IS NULL OR s.id = $2) ORDER BY s.ord, s.id LIMIT 300`,
+        [st.document_id, id, primaryIds],
       ),
     ]);
-    if (!doc) return c.notFound();
     const byTax = new Map<string, ClassificationRow[]>();
     for (const l of labels) {
       const list = byTax.get(l.taxonomy);
       if (list) list.push(l);
       else byTax.set(l.taxonomy, [l]);
     }
-    const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
-    const sibLabels = await currentLabelsOn(db, siblings.map((s) => s.id), primaryIds);
+    const sibLabels = groupLabels(siblings.flatMap((s) => s.labels ?? []));
     const children = siblings.filter((s) => s.parent_id === id);
     const total = siblings[0]?.n ?? 0;
 
