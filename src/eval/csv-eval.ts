@@ -33,6 +33,10 @@ export interface GoldSpec {
   group?: string;
   train?: string;
   filters?: RowFilter[];
+  /** Map each raw label to a code (e.g. through a taxonomy); undefined = not a known label, an error. */
+  labelMap?: (label: string) => string | undefined;
+  /** What the label map checks against, for error messages (e.g. 'taxonomy "nist-ai-rmf"'). */
+  labelMapName?: string;
 }
 
 export interface LabelledRow {
@@ -76,7 +80,10 @@ function requireColumns(file: string, header: string[], cols: string[], what: st
 }
 
 /** Load labelled rows from a CSV: text columns joined, label trimmed; filters applied first. */
-export function loadLabelledRows(file: string, spec: Pick<GoldSpec, 'text' | 'label' | 'group' | 'filters'>): LoadedRows {
+export function loadLabelledRows(
+  file: string,
+  spec: Pick<GoldSpec, 'text' | 'label' | 'group' | 'filters' | 'labelMap' | 'labelMapName'>,
+): LoadedRows {
   const { header, records } = readCsv(file);
   requireColumns(file, header, spec.text, '--text');
   requireColumns(file, header, [spec.label], '--label');
@@ -93,11 +100,14 @@ export function loadLabelledRows(file: string, spec: Pick<GoldSpec, 'text' | 'la
         return;
       }
     }
-    const label = (r[spec.label] ?? '').trim();
-    if (!label) {
+    const raw = (r[spec.label] ?? '').trim();
+    if (!raw) {
       skipped++;
       return;
     }
+    const label = spec.labelMap ? spec.labelMap(raw) : raw;
+    if (label === undefined)
+      throw new Error(`${file}, line ${i + 2}: label "${raw}" (column "${spec.label}") is not a code of ${spec.labelMapName ?? 'the label set'}`);
     const text = spec.text
       .map((c) => (r[c] ?? '').trim())
       .filter(Boolean)

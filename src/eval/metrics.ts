@@ -18,11 +18,15 @@ function checkPair(gold: readonly Label[], pred: readonly Label[]): void {
     throw new Error(`agreement: the two label lists differ in length (${gold.length} vs ${pred.length})`);
 }
 
-/** Labels in a stable order: the given order first, then the rest sorted naturally ("2" < "10", "1.2" < "1.10"). */
+/**
+ * The labels that occur in either list, in a stable order: those named in `order` first (in that
+ * order), then the rest sorted naturally ("2" < "10", "1.2" < "1.10"). Labels of `order` that occur
+ * in neither list are left out (they would only add empty rows and zero F1 scores).
+ */
 export function labelOrder(gold: readonly Label[], pred: readonly Label[], order?: readonly Label[]): Label[] {
   const seen = new Set<Label>([...gold, ...pred]);
   const out: Label[] = [];
-  if (order) for (const l of order) if (!out.includes(l)) out.push(l);
+  if (order) for (const l of order) if (seen.has(l) && !out.includes(l)) out.push(l);
   const rest = [...seen].filter((l) => !out.includes(l)).sort(naturalCompare);
   return [...out, ...rest];
 }

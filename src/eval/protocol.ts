@@ -1,7 +1,11 @@
 // The evaluation protocol of ../shared/eval/README.md: eight axes, each a gold CSV, a text,
 // a label, a row selection and a folds file (folds by source document; NIST by function).
 import { join } from 'node:path';
-import { parseFilter, type GoldSpec } from './csv-eval.ts';
+import { taxonomies, type Taxonomy } from '../taxonomy/index.ts';
+import type { HyperParameters } from '../classify/embedded/model.ts';
+import { evaluateCsv, parseFilter, type EvalOptions, type EvalResult, type GoldSpec, type Learner } from './csv-eval.ts';
+import { baselineLearner, embeddedLearner } from './learners.ts';
+import { evalJson } from './report.ts';
 
 export interface ProtocolAxis {
   id: string;
@@ -131,7 +135,111 @@ export function axisCommand(axis: ProtocolAxis, sharedRel = '../shared'): string
     ...axis.filters.map((f) => `--filter ${q(f)}`),
     `--folds ${q(`${sharedRel}/${axis.folds}`)}`,
     `--group ${axis.group}`,
+    ...(AXIS_TAXONOMY[axis.id] ? [`--taxonomy ${AXIS_TAXONOMY[axis.id]}`] : []),
     '--baseline',
   ];
   return parts.join(' ');
+}
+
+export interface AxisResult {
+  axis: ProtocolAxis;
+  result: EvalResult;
+  /** Wall time of the axis, in milliseconds. */
+  ms: number;
+}
+
+export interface ProtocolOptions {
+  axes?: string[];
+  /** Use the taxonomy files (descriptions as weak examples, label resolution). Default true. */
+  useTaxonomies?: boolean;
+  baseline?: boolean;
+  hyper?: Partial<HyperParameters>;
+  onFold?: EvalOptions['onFold'];
+  onAxis?: (axis: ProtocolAxis, index: number, total: number) => void;
+}
+
+/** The taxonomy each protocol axis labels on (labels resolve through it, e.g. "GOVERN" → "govern"). */
+export const AXIS_TAXONOMY: Record<string, string> = {
+  'risk-domain': 'risk-domain',
+  'risk-subdomain': 'risk-domain',
+  'risk-entity': 'risk-entity',
+  'risk-intent': 'risk-intent',
+  'risk-timing': 'risk-timing',
+  'mitigation-v1-category': 'mitigation-v1',
+  'mitigation-v1-subcategory': 'mitigation-v1',
+  'nist-function': 'nist-ai-rmf',
+};
+
+/** Run the protocol: for each axis, embedded classifier and baseline on the same folds. */
+export async function runProtocol(sharedDir: string, opts: ProtocolOptions = {}): Promise<AxisResult[]> {
+  const axes = opts.axes?.length ? opts.axes.map(findAxis) : PROTOCOL_AXES;
+  const out: AxisResult[] = [];
+  for (const [i, axis] of axes.entries()) {
+    opts.onAxis?.(axis, i, axes.length);
+    const spec = axisSpec(axis, sharedDir);
+    let tax: Taxonomy | undefined;
+    if (opts.useTaxonomies !== false) {
+      const reg = taxonomies();
+      const id = AXIS_TAXONOMY[axis.id];
+      if (id && reg.has(id)) {
+        const t = reg.get(id);
+        tax = t;
+        spec.labelMap = (l) => (t.has(l) ? l : t.resolve(l));
+        spec.labelMapName = `taxonomy "${t.id}"`;
+      }
+    }
+    const learners: Learner[] = [embeddedLearner({ taxonomy: tax, hyper: opts.hyper })];
+    if (opts.baseline !== false) learners.push(baselineLearner());
+    const t0 = Date.now();
+    const result = await evaluateCsv(spec, learners, { onFold: opts.onFold, ordinal: axis.ordinal });
+    out.push({ axis, result, ms: Date.now() - t0 });
+  }
+  return out;
+}
+
+export function findAxis(id: string): ProtocolAxis {
+  const a = PROTOCOL_AXES.find((x) => x.id === id);
+  if (!a) throw new Error(`unknown protocol axis "${id}"; the axes are: ${PROTOCOL_AXES.map((x) => x.id).join(', ')}`);
+  return a;
+}
+
+/** The per-axis table (embedded vs baseline) as rows of strings. */
+export function protocolRows(results: AxisResult[]): string[][] {
+  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+  const rows = [
+    ['axis', 'n', 'emb acc', 'emb kappa', 'emb macro-F1', 'base acc', 'base kappa', 'base macro-F1', 'kappa gain', 'coverage', 'acc covered'],
+  ];
+  for (const r of results) {
+    const e = r.result.results[0];
+    const b = r.result.results[1];
+    rows.push([
+      r.axis.id,
+      String(r.result.n),
+      f(e.agreement.accuracy),
+      f(e.agreement.kappa),
+      f(e.agreement.macro_f1),
+      b ? f(b.agreement.accuracy) : '',
+      b ? f(b.agreement.kappa) : '',
+      b ? f(b.agreement.macro_f1) : '',
+      b ? (e.agreement.kappa - b.agreement.kappa >= 0 ? '+' : '') + f(e.agreement.kappa - b.agreement.kappa) : '',
+      e.coverage ? e.coverage.coverage.toFixed(2) : '',
+      e.coverage ? f(e.coverage.accuracyCovered) : '',
+    ]);
+  }
+  return rows;
+}
+
+export function protocolMarkdown(results: AxisResult[]): string {
+  const rows = protocolRows(results);
+  const line = (r: string[]) => `| ${r.join(' | ')} |`;
+  return [line(rows[0]), line(rows[0].map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.slice(1).map(line)].join('\n');
+}
+
+export function protocolJson(results: AxisResult[]): Record<string, unknown>[] {
+  return results.map((r) => ({
+    axis: r.axis.id,
+    command: axisCommand(r.axis),
+    seconds: r.ms / 1000,
+    ...evalJson(r.result),
+  }));
 }

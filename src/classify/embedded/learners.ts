@@ -17,7 +17,15 @@ export function scoresOf(m: LinearModel, x: SparseVec): Float64Array {
  * Complement naive Bayes (Rennie et al., 2003) on non-negative features: a class scores high when
  * the text's terms are rare in the other classes. Returned as a linear model (scores = −x·log θ̄_c).
  */
-export function trainComplementNB(X: SparseVec[], y: Int32Array, K: number, dim: number, alpha = 0.3): LinearModel {
+export function trainComplementNB(
+  X: SparseVec[],
+  y: Int32Array,
+  K: number,
+  dim: number,
+  alpha = 0.3,
+  /** Only features below this index take part (the rest get weight 0). */
+  limit = dim,
+): LinearModel {
   const total = new Float64Array(dim);
   const perClass = Array.from({ length: K }, () => new Float64Array(dim));
   for (let i = 0; i < X.length; i++) {
@@ -32,14 +40,9 @@ export function trainComplementNB(X: SparseVec[], y: Int32Array, K: number, dim:
   for (let c = 0; c < K; c++) {
     const w = new Float64Array(dim + 1);
     let sum = 0;
-    for (let j = 0; j < dim; j++) sum += total[j] - perClass[c][j] + alpha;
-    let norm = 0;
-    for (let j = 0; j < dim; j++) {
-      w[j] = Math.log((total[j] - perClass[c][j] + alpha) / sum);
-      norm += Math.abs(w[j]);
-    }
-    // weight normalisation, then negate: higher = more typical of class c
-    for (let j = 0; j < dim; j++) w[j] = -w[j] / (norm || 1);
+    for (let j = 0; j < limit; j++) sum += total[j] - perClass[c][j] + alpha;
+    // negated log-probability of each term in the complement of c: higher = more typical of c
+    for (let j = 0; j < limit; j++) w[j] = -Math.log((total[j] - perClass[c][j] + alpha) / sum);
     W.push(w);
   }
   return { W, dim };

@@ -48,7 +48,7 @@ export const DEFAULT_HYPER: HyperParameters = {
   nbAlpha: 0.3,
   classBalance: 1,
   innerFolds: 3,
-  targetAccuracy: 0.75,
+  targetAccuracy: 0.8,
   useDescriptions: true,
   descriptionOnlyPenalty: 0.5,
   seed: 42,
@@ -398,7 +398,7 @@ function fitComponent(
     const cw = classWeights(y, K, h.classBalance);
     return { W: trainOvrSvm(Xs, y, K, dim, { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed }), dim };
   }
-  return trainComplementNB(Xs, y, K, dim, h.nbAlpha);
+  return trainComplementNB(Xs, y, K, dim, h.nbAlpha, kind.endsWith('w') ? wordDim : dim);
 }
 
 /** The word block of a feature vector (word indices come first). */
@@ -521,8 +521,8 @@ export function fitTemperature(scores: Float64Array[], y: number[]): number {
     }
     return s;
   };
-  let a = Math.log(0.005);
-  let b = Math.log(50);
+  let a = Math.log(1e-4);
+  let b = Math.log(1e3);
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a);
   let d = a + g * (b - a);

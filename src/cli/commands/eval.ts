@@ -1,0 +1,207 @@
+// `govnav eval`: agreement of the embedded classifier with human labels in a CSV file (cross-validated
+// by a folds file, or trained on a separate file), the whole evaluation protocol of ../shared/eval,
+// or agreement between two label sources in the store.
+import type { Command } from 'commander';
+
+interface EvalOpts {
+  gold?: string;
+  text?: string;
+  label?: string;
+  folds?: string;
+  group?: string;
+  train?: string;
+  filter: string[];
+  taxonomy?: string;
+  baseline?: boolean;
+  json?: boolean;
+  protocol?: string | boolean;
+  axis?: string;
+  markdown?: boolean;
+  a?: string;
+  b?: string;
+  quiet?: boolean;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      'Measure agreement: the embedded classifier against human labels in a CSV file (with --baseline, the TF-IDF + linear SVM ' +
+        'baseline side by side), the full protocol of ../shared/eval (--protocol), or two label sources in the store (--a/--b).',
+    )
+    .option('--gold <file>', 'CSV file with the human labels')
+    .option('--text <cols>', 'column(s) holding the text, comma-separated; joined with a space')
+    .option('--label <col>', 'column holding the label (rows with an empty label are skipped and counted)')
+    .option('--folds <file>', 'folds CSV with the --group column and a "fold" column: train on the other folds, score each fold')
+    .option('--group <col>', 'column of the gold file whose value is looked up in the folds file (e.g. a source document id)')
+    .option('--train <file>', 'train on this CSV (same column names) and score every row of --gold')
+    .option('--filter <COL=REGEX>', 'keep only rows whose COL matches REGEX; COL!=REGEX drops them instead (repeatable)', collect, [])
+    .option('--taxonomy <id>', 'with --gold: labels are codes (or names) of this taxonomy; its descriptions serve as weak examples. With --a/--b: the taxonomy to compare')
+    .option('--baseline', 'also score the TF-IDF (word 1-2 grams) + linear SVM baseline on the same folds')
+    .option('--protocol [dir]', 'run every axis of the evaluation protocol (dir holds data/ and eval/; default ../shared or $GOVNAV_SHARED_DIR)')
+    .option('--axis <ids>', 'with --protocol: only these axes (comma-separated)')
+    .option('--markdown', 'with --protocol: print the summary as a Markdown table')
+    .option('--a <source>', 'first label source in the store: imported, human, humans, embedded, llm[:model], current')
+    .option('--b <source>', 'second label source in the store')
+    .option('--json', 'print one JSON object instead of tables')
+    .option('-q, --quiet', 'no progress lines on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  govnav eval --gold labels.csv --text name,description --label category --folds folds.csv --group doc_id --baseline
+  govnav eval --gold test.csv --train train.csv --text text --label code --json
+  govnav eval --gold ../shared/data/mit-airi-risk-db-v4/airi_v4_classified_risks.csv \\
+      --text risk_category,risk_subcategory,description --label subdomain_code --filter 'subdomain_code!=^X|\\.0$' \\
+      --folds ../shared/eval/folds_risk_db_v4.csv --group paper_id --taxonomy risk-domain --baseline
+  govnav eval --protocol ../shared --markdown
+  govnav eval --a imported --b embedded --taxonomy risk-domain
+
+Scores: n, accuracy, Cohen's kappa, Krippendorff's alpha, macro-F1, per-class precision/recall/F1, the confusion
+matrix; weighted kappa for ordinal taxonomies; codes with a parent are also scored at the top level.
+The embedded classifier's abstentions are reported separately; kappa and the other scores count every row.`,
+    )
+    .action(async (opts: EvalOpts) => {
+      const { UserError } = await import('../main.ts');
+      try {
+        if (opts.protocol !== undefined) await runProtocolCommand(opts);
+        else if (opts.a || opts.b) await runStoreCommand(opts);
+        else await runCsvCommand(opts);
+      } catch (e) {
+        const err = e as Error;
+        if (err.name === 'UserError' || err.name === 'DatabaseError') throw err;
+        throw new UserError(err.message);
+      }
+    });
+}
+
+function progressLine(quiet?: boolean) {
+  return (i: { fold: string; index: number; total: number; learner: string; train: number; test: number }) => {
+    if (quiet) return;
+    const where = i.fold === 'train' ? 'training on --train' : `fold ${i.fold} (${i.index + 1}/${i.total})`;
+    process.stderr.write(`  ${where}: ${i.learner} trains on ${i.train} rows, predicts ${i.test}\n`);
+  };
+}
+
+async function runCsvCommand(opts: EvalOpts): Promise<void> {
+  const { UserError } = await import('../main.ts');
+  const missing = (['gold', 'text', 'label'] as const).filter((k) => !opts[k]);
+  if (missing.length) throw new UserError(`missing ${missing.map((m) => `--${m}`).join(', ')} (or use --protocol, or --a/--b)`);
+  if (!opts.folds && !opts.train) throw new UserError('give --folds FOLDS.csv --group COL, or --train TRAIN.csv');
+  const { evaluateCsv, parseFilter } = await import('../../eval/csv-eval.ts');
+  const { embeddedLearner, baselineLearner } = await import('../../eval/learners.ts');
+  const { evalJson, formatEval } = await import('../../eval/report.ts');
+  const { dottedAncestor } = await import('../../eval/metrics.ts');
+  const spec = {
+    gold: opts.gold!,
+    text: opts.text!.split(',').map((s) => s.trim()).filter(Boolean),
+    label: opts.label!,
+    folds: opts.folds,
+    group: opts.group,
+    train: opts.train,
+    filters: opts.filter.map(parseFilter),
+  } as import('../../eval/csv-eval.ts').GoldSpec;
+  let taxonomy: import('../../taxonomy/index.ts').Taxonomy | undefined;
+  if (opts.taxonomy) {
+    const { taxonomies } = await import('../../taxonomy/index.ts');
+    taxonomy = taxonomies().get(opts.taxonomy);
+    const t = taxonomy;
+    spec.labelMap = (l) => (t.has(l) ? l : t.resolve(l));
+    spec.labelMapName = `taxonomy "${t.id}"`;
+  }
+  const learners = [embeddedLearner({ taxonomy })];
+  if (opts.baseline) learners.push(baselineLearner());
+  const ordinal = taxonomy?.data.ordinal ? taxonomy.ordered().filter((n) => !n.special).map((n) => n.code) : undefined;
+  const order = taxonomy?.ordered().map((n) => n.code);
+  const { loadLabelledRows } = await import('../../eval/csv-eval.ts');
+  // Codes with a parent are also scored at the top level (via the taxonomy, or by dotted prefix).
+  const probe = loadLabelledRows(spec.gold, spec).rows.map((r) => r.label);
+  let levels: Record<string, (c: string) => string | undefined> | undefined;
+  if (taxonomy) {
+    const t = taxonomy;
+    if (probe.some((c) => t.has(c) && t.node(c).level > 1)) levels = { 'level 1': (c) => (t.has(c) ? t.ancestorAt(c, 1) : undefined) };
+  } else if (probe.some((c) => c.includes('.'))) levels = { 'level 1': dottedAncestor(1) };
+  if (!opts.quiet) process.stderr.write(`govnav eval: ${spec.gold}\n`);
+  const res = await evaluateCsv(spec, learners, { onFold: progressLine(opts.quiet), ordinal, order: ordinal ? undefined : order, levels });
+  if (opts.json) {
+    console.log(JSON.stringify(evalJson(res), null, 2));
+    return;
+  }
+  const mode = res.folds
+    ? `Cross-validated: ${res.folds.length} folds by "${spec.group}" from ${spec.folds} (train on the other folds, score each fold)`
+    : `Trained on ${spec.train}, scored on every row of ${spec.gold}`;
+  console.log(formatEval(res, mode));
+}
+
+async function runProtocolCommand(opts: EvalOpts): Promise<void> {
+  const { resolve } = await import('node:path');
+  const { existsSync } = await import('node:fs');
+  const { UserError } = await import('../main.ts');
+  const dir = resolve(typeof opts.protocol === 'string' ? opts.protocol : (process.env.GOVNAV_SHARED_DIR ?? '../shared'));
+  if (!existsSync(resolve(dir, 'eval')))
+    throw new UserError(`${dir}: no eval/ folder here; pass the directory that holds data/ and eval/ (e.g. --protocol ../shared)`);
+  const { runProtocol, protocolRows, protocolMarkdown, protocolJson } = await import('../../eval/protocol.ts');
+  const { table } = await import('../../eval/report.ts');
+  const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
+  const results = await runProtocol(dir, {
+    axes: opts.axis?.split(',').map((s) => s.trim()).filter(Boolean),
+    onAxis: (a, i, n) => !opts.quiet && process.stderr.write(`[${i + 1}/${n}] ${a.id}\n`),
+    onFold: progressLine(opts.quiet),
+  });
+  const cpu = process.cpuUsage(cpu0);
+  if (opts.json) {
+    console.log(JSON.stringify(protocolJson(results), null, 2));
+    return;
+  }
+  if (opts.markdown) console.log(protocolMarkdown(results));
+  else console.log(table(protocolRows(results)));
+  const wins = results.filter((r) => r.result.results[1] && r.result.results[0].agreement.kappa > r.result.results[1].agreement.kappa).length;
+  console.log(
+    `\nEmbedded beats the baseline by kappa on ${wins} of ${results.length} axes. ` +
+      `Wall time ${((Date.now() - t0) / 1000).toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s.`,
+  );
+}
+
+async function runStoreCommand(opts: EvalOpts): Promise<void> {
+  const { UserError } = await import('../main.ts');
+  if (!opts.a || !opts.b || !opts.taxonomy) throw new UserError('store agreement needs --a <source> --b <source> --taxonomy <id>');
+  const { parseSource, storeAgreement } = await import('../../eval/store-agreement.ts');
+  const a = parseSource(opts.a);
+  const b = parseSource(opts.b);
+  const { openStore } = await import('../../store/index.ts');
+  const store = await openStore();
+  try {
+    const tax = store.taxonomies.get(opts.taxonomy);
+    const r = await storeAgreement(store.db, tax, a, b);
+    const { agreementJson, formatAgreement } = await import('../../eval/report.ts');
+    if (opts.json) {
+      console.log(
+        JSON.stringify(
+          {
+            taxonomy: r.taxonomy,
+            a: r.a,
+            b: r.b,
+            labelled_a: r.labelledA,
+            labelled_b: r.labelledB,
+            ...agreementJson(r.agreement),
+            levels: Object.fromEntries(Object.entries(r.levels).map(([k, v]) => [k, agreementJson(v)])),
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    console.log(`Taxonomy ${r.taxonomy}: ${r.a} labels ${r.labelledA} statements, ${r.b} labels ${r.labelledB}; both: ${r.agreement.n}.`);
+    if (r.agreement.n === 0) {
+      console.log('No statement carries a label from both sources: nothing to compare.');
+      return;
+    }
+    console.log(formatAgreement(`${r.a} vs ${r.b}`, r.agreement, r.levels));
+  } finally {
+    await store.close();
+  }
+}

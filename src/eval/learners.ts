@@ -1,0 +1,55 @@
+// The learners `govnav eval` scores: the embedded classifier and the TF-IDF + SVM baseline.
+import type { Taxonomy } from '../taxonomy/index.ts';
+import { trainBaseline } from '../classify/baseline/index.ts';
+import { EmbeddedModel, type HyperParameters } from '../classify/embedded/model.ts';
+import { candidateCodes, describe } from '../classify/embedded/index.ts';
+import type { Learner, TrainExample } from './csv-eval.ts';
+
+export interface EmbeddedLearnerOptions {
+  /** Taxonomy whose names and descriptions serve as extra weak examples (labels must be its codes). */
+  taxonomy?: Taxonomy;
+  hyper?: Partial<HyperParameters>;
+  /** Called with each trained model (e.g. to report the calibration chosen inside the training folds). */
+  onModel?: (m: EmbeddedModel) => void;
+}
+
+export function embeddedLearner(opts: EmbeddedLearnerOptions = {}): Learner {
+  return {
+    name: 'embedded',
+    fit(examples: TrainExample[]) {
+      let descriptions: Map<string, string> | undefined;
+      if (opts.taxonomy) {
+        const tax = opts.taxonomy;
+        const codes = candidateCodes(
+          tax,
+          examples.map((e) => e.code),
+        );
+        descriptions = new Map(codes.map((c) => [c, describe(tax, c)]));
+      }
+      const model = EmbeddedModel.train(examples, {
+        hyper: opts.hyper,
+        descriptions,
+        taxonomy: opts.taxonomy ? { id: opts.taxonomy.id, version: opts.taxonomy.version } : undefined,
+      });
+      opts.onModel?.(model);
+      return (texts) =>
+        texts.map((t) => {
+          const p = model.predict(t);
+          return { label: p.code, confidence: p.confidence, abstained: p.abstain };
+        });
+    },
+  };
+}
+
+export function baselineLearner(): Learner {
+  return {
+    name: 'baseline',
+    fit(examples: TrainExample[]) {
+      const m = trainBaseline(
+        examples.map((e) => e.text),
+        examples.map((e) => e.code),
+      );
+      return (texts) => m.predict(texts).map((label) => ({ label }));
+    },
+  };
+}
