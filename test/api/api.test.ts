@@ -24,18 +24,9 @@ before(async () => {
   corpus = await buildSynthetic(store, { statements: 320, documents: 8 });
   topics = await hasTopicTables(store.db);
   if (topics) {
-    // Two topics linked to a few statements, so that the topic routes have something to show.
-    await store.db.query(
-      `INSERT INTO topics (id, ord, name_en, name_zh, description_en, description_zh, terms, lexicon_version)
-       VALUES ('safety', 1, 'Safety', '安全', 'Keeping people from harm.', '防止伤害。', '[]', 'test'),
-              ('privacy', 2, 'Privacy', '隐私', 'Personal data.', '个人数据。', '[]', 'test')
-       ON CONFLICT (id) DO NOTHING`,
-    );
-    await store.db.query(
-      `INSERT INTO statement_topics (statement_id, topic_id, score, matched_terms, lexicon_version)
-       SELECT id, 'safety', 2.5, '[]', 'test' FROM statements WHERE id = ANY($1::text[])`,
-      [corpus.statementIds.slice(0, 30)],
-    );
+    // Link the synthetic statements to the built-in topics through the topics module.
+    const { linkPending } = await import('../../src/topics/index.ts');
+    await linkPending(store.db);
   }
   const config = { ...loadConfig({ ...process.env, GOVNAV_CONFIG: '' }), baseUrl: undefined };
   app = await createApp({ store, config, dataVersion: () => version });
@@ -168,6 +159,13 @@ test(`[${ENGINE}] detail routes carry citations, provenance and attribution`, as
   assert.equal(doc.attribution.dataset, 'synth-b');
   assert.match(doc.attribution.attribution, /Synthetic B/);
   assert.match(doc.citation.bibtex, /^@/);
+  if (topics) {
+    const list = (await get('/api/v1/topics')).json as { items: { id: string; statementCount: number }[] };
+    const rows = await store.db.query<{ topic_id: string; n: number }>('SELECT topic_id, count(*)::int AS n FROM statement_topics GROUP BY topic_id');
+    const want = new Map(rows.map((r) => [r.topic_id, r.n]));
+    assert.ok(list.items.length > 0);
+    for (const t of list.items) assert.equal(t.statementCount, want.get(t.id) ?? 0, t.id);
+  }
   const missing = await get('/api/v1/statements/M999999');
   assert.equal(missing.status, 404);
   assert.equal(missing.json.error, 'not_found');
