@@ -18,8 +18,10 @@ export interface HyperParameters {
   features: FeatureOptions;
   /** Candidate members; with `select`, the subset with the best held-out κ is kept. */
   components: Component[];
-  /** Choose members and prior correction by held-out κ (else: all members, no correction). */
+  /** Choose the subset of members by held-out κ (else: average all members). */
   select: boolean;
+  /** Choose the prior-correction exponent by held-out κ (else: none). */
+  selectPrior: boolean;
   /** Candidate exponents γ of the prior correction p_c / prior_c^γ. */
   priorGammas: number[];
   svmC: number;
@@ -42,6 +44,7 @@ export const DEFAULT_HYPER: HyperParameters = {
   features: DEFAULT_FEATURES,
   components: COMPONENTS,
   select: true,
+  selectPrior: true,
   priorGammas: [0, 0.25, 0.5, 0.75, 1],
   svmC: 0.5,
   svmTol: 0.05,
@@ -213,10 +216,10 @@ export class EmbeddedModel {
         ),
       );
     if (heldIdx.length) {
-      if (hyper.select) {
+      if (hyper.select || hyper.selectPrior) {
         let best = -Infinity;
-        for (const ms of subsets(hyper.components))
-          for (const g of hyper.priorGammas) {
+        for (const ms of hyper.select ? subsets(hyper.components) : [members])
+          for (const g of hyper.selectPrior ? hyper.priorGammas : [0]) {
             const probs = heldFor(ms, g);
             const k = kappaOf(probs, heldY, K);
             if (k > best + 1e-9) {
