@@ -61,7 +61,7 @@ export class DbCache implements ResponseCache {
   constructor(
     private readonly db: Db,
     /** Longest a write waits to be gathered with others. */
-    private readonly gatherMs = 20,
+    private readonly gatherMs = 100,
   ) {}
 
   async get(key: CacheKey): Promise<ChatResponse | undefined> {

@@ -56,8 +56,12 @@ export class OpenAiTransport implements Transport {
   readonly provider = 'openai' as const;
   readonly model: string;
   readonly endpoint: string;
-  /** Set when the server rejected response_format; later requests go without it. */
-  private jsonRejected = false;
+  /**
+   * Request fields a server refused; later requests adapt. Some compatible servers do not know
+   * response_format; OpenAI's reasoning models refuse max_tokens (they want max_completion_tokens)
+   * and any temperature but the default.
+   */
+  private readonly adapt = { noJson: false, completionTokens: false, noTemperature: false };
 
   constructor(private readonly s: LlmSettings) {
     this.model = s.model;
@@ -65,12 +69,13 @@ export class OpenAiTransport implements Transport {
   }
 
   async send(req: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
-    const useJson = req.json && this.s.jsonMode !== 'off' && !this.jsonRejected;
+    const a = this.adapt;
+    const useJson = req.json && this.s.jsonMode !== 'off' && !a.noJson;
     const body: Record<string, unknown> = {
       model: this.s.model,
       messages: [{ role: 'system', content: req.system }, ...req.messages],
-      max_tokens: req.maxTokens,
-      temperature: req.temperature,
+      ...(a.completionTokens ? { max_completion_tokens: req.maxTokens } : { max_tokens: req.maxTokens }),
+      ...(a.noTemperature ? {} : { temperature: req.temperature }),
       stream: false,
       ...(useJson ? { response_format: { type: 'json_object' } } : {}),
     };
@@ -87,10 +92,21 @@ export class OpenAiTransport implements Transport {
         apiKeyVar: this.s.apiKeyVar,
       });
     } catch (e) {
-      // Some compatible servers do not know response_format: in "auto" mode, drop it once and go on.
-      if (useJson && this.s.jsonMode === 'auto' && e instanceof LlmHttpError && e.status === 400 && /response_format|json_object/i.test(e.body)) {
-        this.jsonRejected = true;
-        return this.send(req, signal);
+      if (e instanceof LlmHttpError && e.status === 400) {
+        const said = e.body;
+        // Each adaptation happens at most once, so a server that keeps refusing still fails clearly.
+        if (!a.completionTokens && /max_tokens/.test(said) && /max_completion_tokens/.test(said)) {
+          a.completionTokens = true;
+          return this.send(req, signal);
+        }
+        if (!a.noTemperature && /temperature/i.test(said) && /unsupported|not support|only the default/i.test(said)) {
+          a.noTemperature = true;
+          return this.send(req, signal);
+        }
+        if (useJson && this.s.jsonMode === 'auto' && /response_format|json_object/i.test(said)) {
+          a.noJson = true;
+          return this.send(req, signal);
+        }
       }
       throw e;
     }

@@ -266,3 +266,37 @@ test('openai-compatible servers that reject response_format are asked again with
   assert.equal((await c.classify(stmt('b'), 'tm')).code, '2.1');
   assert.equal(server.requests.length, 3, 'one refusal, then every request without response_format');
 });
+
+test('openai: a model that refuses max_tokens and temperature (reasoning models) is asked again the way it wants', async () => {
+  const server = await startFakeProvider({
+    wire: 'openai',
+    respond: (req) => {
+      if ('max_tokens' in req.body)
+        return { status: 400, json: { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } } };
+      if ('temperature' in req.body && req.body.temperature !== 1)
+        return { status: 400, json: { error: { message: "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.", type: 'invalid_request_error', param: 'temperature', code: 'unsupported_value' } } };
+      return JSON.stringify({ code: '1.2', reasoning: 'Filters.', confidence: 0.9 });
+    },
+  });
+  servers.push(server);
+  const c = new LlmClassifier({ settings: testSettings('openai', server.baseUrl), registry, prompts });
+  assert.equal((await c.classify(stmt('a'), 'tm')).code, '1.2');
+  assert.equal((await c.classify(stmt('b'), 'tm')).code, '1.2');
+  assert.equal(server.requests.length, 4, 'two refusals, then every request in the accepted form');
+  const last = server.requests.at(-1)!.body;
+  assert.equal(last.max_completion_tokens, 400);
+  assert.equal('max_tokens' in last, false);
+  assert.equal('temperature' in last, false);
+});
+
+test('a 400 that no adaptation fixes fails the item with the server\'s message', async () => {
+  const server = await startFakeProvider({
+    wire: 'openai',
+    respond: () => ({ status: 400, json: { error: { message: "This model's maximum context length is 8192 tokens.", type: 'invalid_request_error' } } }),
+  });
+  servers.push(server);
+  const c = new LlmClassifier({ settings: testSettings('openai', server.baseUrl), registry, prompts });
+  const f = await failure(c.classify(stmt('a'), 'tm'));
+  assert.match(f.reason, /HTTP 400 .*maximum context length/);
+  assert.equal(server.requests.length, 1, 'a plain 400 is not retried');
+});
