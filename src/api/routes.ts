@@ -298,6 +298,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
       responseId: 'StatementDetail',
       has404: true,
       handler: async (ctx, req) => {
+        checkAllowed(req.params, []);
         const { db, taxonomies } = ctx.store;
         const id = req.path.id!;
         if (!ID_PATTERN.test(id) || id.startsWith('D')) throw notFound(`No statement "${id}". Statement ids look like M000123.`);
@@ -408,6 +409,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
       responseId: 'DocumentDetail',
       has404: true,
       handler: async (ctx, req) => {
+        checkAllowed(req.params, []);
         const { db } = ctx.store;
         const id = req.path.id!;
         if (!/^D\d{4,}$/.test(id)) throw notFound(`No document "${id}". Document ids look like D0001.`);

@@ -134,6 +134,16 @@ test(`[${ENGINE}] every documented route answers its example as documented (stat
     const again = await get(example, { 'If-None-Match': etag! });
     assert.equal(again.status, 304, example);
     assert.equal(again.text, '');
+    // Documented errors have the documented shape.
+    const errors = item.get.responses;
+    const bad = await get(`${example}${example.includes('?') ? '&' : '?'}no_such_parameter=1`);
+    assert.equal(bad.status, 400, example);
+    assert.deepEqual(validate(bad.json, errors['400']!.content!['application/json'].schema, doc as unknown as Record<string, unknown>), []);
+    if (errors['404']) {
+      const missing = await get(path.replace(/\{(\w+)\}/g, 'no-such-thing'));
+      assert.equal(missing.status, 404, path);
+      assert.deepEqual(validate(missing.json, errors['404'].content!['application/json'].schema, doc as unknown as Record<string, unknown>), []);
+    }
   }
 });
 
