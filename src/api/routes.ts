@@ -91,7 +91,7 @@ function queryOf(registry: TaxonomyRegistry, params: URLSearchParams): Statement
   return query;
 }
 
-export function toItem(r: StatementRecord): z.infer<typeof S.StatementItem> {
+export function toItem(r: StatementRecord, base: string): z.infer<typeof S.StatementItem> {
   return {
     id: r.id,
     kind: r.kind as z.infer<typeof S.StatementItem>['kind'],
@@ -104,7 +104,13 @@ export function toItem(r: StatementRecord): z.infer<typeof S.StatementItem> {
     document: { id: r.document.id, title: r.document.title, organisation: r.document.organisation, year: r.document.year, type: r.document.type, dataset: r.document.dataset },
     labels: r.labels as z.infer<typeof S.StatementItem>['labels'],
     url: r.url,
+    cite: citeLinks(base, r.id),
   };
+}
+
+/** Links to the citation files served at /cite/<id>.bib and /cite/<id>.json. */
+function citeLinks(base: string, id: string): z.infer<typeof S.CiteLinks> {
+  return { bibtex: `${base}/cite/${id}.bib`, csl: `${base}/cite/${id}.json` };
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
@@ -160,13 +166,13 @@ async function statementPage(ctx: AppContext, req: RequestInfo, route: string, o
     );
     const more = rows.length > limit;
     const ids = rows.slice(0, limit).map((r) => r.id);
-    const items = (await loadStatementRecords(db, registry, ids, { baseUrl: req.base })).map(toItem);
+    const items = (await loadStatementRecords(db, registry, ids, { baseUrl: req.base })).map((r) => toItem(r, req.base));
     return { query, total, items, next: more ? encodeCursor({ k: ids[ids.length - 1]! }, fp) : null };
   }
   if (cursor && cursor.o === undefined) throw badParam('cursor', 'is not a cursor for this route');
   const offset = cursor?.o ?? 0;
   const { total, items: hits } = await searchStatements(db, registry, query, { limit, offset });
-  const items = (await loadStatementRecords(db, registry, hits.map((h) => h.id), { baseUrl: req.base })).map(toItem);
+  const items = (await loadStatementRecords(db, registry, hits.map((h) => h.id), { baseUrl: req.base })).map((r) => toItem(r, req.base));
   return { query, total, items, next: offset + hits.length < total && hits.length > 0 ? encodeCursor({ o: offset + hits.length }, fp) : null };
 }
 
@@ -257,6 +263,7 @@ function docItem(r: DocRowOut, base: string): z.infer<typeof S.DocumentItem> {
     dataset: r.dataset,
     statementCount: Number(r.n),
     url: `${base}/d/${r.id}`,
+    cite: citeLinks(base, r.id),
   };
 }
 
@@ -320,7 +327,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
           : [];
         const cit = statementCitation(st, doc, { baseUrl: req.base });
         return {
-          ...toItem(rec!),
+          ...toItem(rec!, req.base),
           classifications: all.map((r) => toClassification(taxonomies, r)),
           children: children.map((c) => ({ id: c.id, kind: c.kind, name: c.name, url: `${req.base}/m/${c.id}` })),
           topics: topics.map((t) => ({ id: t.id, name: { en: t.name_en, zh: t.name_zh }, score: Math.round(Number(t.score) * 1000) / 1000 })),

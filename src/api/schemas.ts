@@ -60,6 +60,14 @@ export const Locator = reg(
   }),
 );
 
+export const CiteLinks = reg(
+  'CiteLinks',
+  z.object({
+    bibtex: z.string().meta({ description: 'URL of a BibTeX entry for this record.' }),
+    csl: z.string().meta({ description: 'URL of a CSL-JSON item (array of one) for this record.' }),
+  }),
+);
+
 export const StatementItem = reg(
   'Statement',
   z.object({
@@ -74,6 +82,7 @@ export const StatementItem = reg(
     document: DocumentRef,
     labels: z.record(z.string(), Label).meta({ description: 'Current label per taxonomy id.' }),
     url: z.string().meta({ description: 'Stable URL of the statement page.' }),
+    cite: CiteLinks,
   }),
 );
 
@@ -184,6 +193,7 @@ export const DocumentItem = reg(
     dataset: z.string(),
     statementCount: z.number().int(),
     url: z.string().meta({ description: 'Stable URL of the document page.' }),
+    cite: CiteLinks,
   }),
 );
 

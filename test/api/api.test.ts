@@ -154,11 +154,19 @@ test(`[${ENGINE}] detail routes carry citations, provenance and attribution`, as
     classifications: { isCurrent: boolean; taxonomy: string; code: string; source: string }[];
     labels: Record<string, { code: string; source: string }>;
     url: string;
+    cite: { bibtex: string; csl: string };
   };
   assert.equal(st.url, `http://govnav.test/m/${id}`);
   assert.equal(st.citation.url, st.url);
   assert.match(st.citation.bibtex, new RegExp(`^@misc\\{govnav-${id},`));
   assert.equal(st.citation.csl.URL, st.url);
+  // Every item links to citation files that the site serves.
+  const bib = await get(new URL(st.cite.bibtex).pathname);
+  assert.equal(bib.status, 200);
+  assert.match(bib.text, new RegExp(`^@misc\\{govnav-${id},`));
+  const csl = await get(new URL(st.cite.csl).pathname);
+  assert.equal(csl.status, 200);
+  assert.equal((csl.json as unknown as { id: string }[])[0]!.id, `govnav-${id}`);
   for (const [tax, label] of Object.entries(st.labels)) {
     const cur = st.classifications.filter((c) => c.isCurrent && c.taxonomy === tax);
     assert.equal(cur.length, 1);
