@@ -444,19 +444,25 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
   let exhausted = false;
   let claiming: Promise<void> | undefined;
 
+  // The candidates are chosen once (a materialised CTE): a subquery in UPDATE … FROM may be
+  // re-scanned by the planner, which would ignore the LIMIT. Pending items first (index on
+  // run_id, status, ord); claims whose lease expired only when nothing is pending.
+  const claimSql = (which: string) =>
+    `WITH c AS MATERIALIZED (
+       SELECT statement_id, taxonomy FROM classify_run_items
+       WHERE run_id = $1 AND ${which}
+       ORDER BY ord LIMIT $3 FOR UPDATE SKIP LOCKED)
+     UPDATE classify_run_items i SET status = 'claimed', worker = $2, claimed_at = now()
+     FROM c WHERE i.run_id = $1 AND i.statement_id = c.statement_id AND i.taxonomy = c.taxonomy
+     RETURNING i.statement_id, i.taxonomy, i.ord`;
   const claimMore = async () => {
-    const rows = await db.query<{ statement_id: string; taxonomy: string }>(
-      // The candidates are chosen once (a materialised CTE): a subquery in UPDATE … FROM may be
-      // re-scanned by the planner, which would ignore the LIMIT.
-      `WITH c AS MATERIALIZED (
-         SELECT statement_id, taxonomy FROM classify_run_items
-         WHERE run_id = $1 AND (status = 'pending' OR (status = 'claimed' AND claimed_at < now() - make_interval(secs => $4)))
-         ORDER BY ord LIMIT $3 FOR UPDATE SKIP LOCKED)
-       UPDATE classify_run_items i SET status = 'claimed', worker = $2, claimed_at = now()
-       FROM c WHERE i.run_id = $1 AND i.statement_id = c.statement_id AND i.taxonomy = c.taxonomy
-       RETURNING i.statement_id, i.taxonomy, i.ord`,
-      [runId, worker, Math.max(batchSize, concurrency * 2), lease],
-    );
+    const n = Math.max(batchSize, concurrency * 2);
+    let rows = await db.query<{ statement_id: string; taxonomy: string }>(claimSql(`status = 'pending'`), [runId, worker, n]);
+    if (rows.length === 0)
+      rows = await db.query<{ statement_id: string; taxonomy: string }>(
+        claimSql(`status = 'claimed' AND claimed_at < now() - make_interval(secs => $4)`),
+        [runId, worker, n, lease],
+      );
     if (rows.length === 0) {
       exhausted = true;
       return;
@@ -501,16 +507,14 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
     await db.transaction(async (tx) => {
       // Lock this batch's items. One that is already finished was taken over by another worker after
       // our lease expired, and finished there: it is not stored a second time.
-      const finished = new Set(
-        (
-          await tx.query<{ k: string }>(
-            `SELECT statement_id || ' ' || taxonomy AS k FROM classify_run_items
-             WHERE run_id = $1 AND statement_id || ' ' || taxonomy = ANY($2::text[]) AND status NOT IN ('pending', 'claimed')
-             FOR UPDATE`,
-            [runId, input.map((b) => `${b.item.statementId} ${b.item.taxonomy}`)],
-          )
-        ).map((r) => r.k),
+      const locked = await tx.query<{ k: string; status: string }>(
+        `SELECT i.statement_id || ' ' || i.taxonomy AS k, i.status FROM classify_run_items i
+         JOIN unnest($2::text[], $3::text[]) AS x(s, t) ON i.statement_id = x.s AND i.taxonomy = x.t
+         WHERE i.run_id = $1
+         FOR UPDATE OF i`,
+        [runId, input.map((b) => b.item.statementId), input.map((b) => b.item.taxonomy)],
       );
+      const finished = new Set(locked.filter((r) => r.status !== 'pending' && r.status !== 'claimed').map((r) => r.k));
       const batch = input.filter((b) => !finished.has(`${b.item.statementId} ${b.item.taxonomy}`));
       summary.duplicates += input.length - batch.length;
       if (!batch.length) return;
@@ -593,7 +597,6 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
          WHERE i.run_id = $1 AND i.statement_id = x.s AND i.taxonomy = x.t`,
         [runId, worker, JSON.stringify(rows)],
       );
-      await tx.query('UPDATE classify_runs SET updated_at = now() WHERE id = $1', [runId]);
       summary.unchanged += unchanged;
     });
   };
