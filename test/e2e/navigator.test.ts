@@ -101,6 +101,7 @@ test(`[${ENGINE}] a real statement page shows each element`, { skip: SKIP }, asy
   assert.ok(st, 'a labelled real mitigation exists');
   const page = await newPage();
   await page.goto(`${server.url}/m/${st!.id}`);
+  await shot(page, 'statement');
   // banner with the feedback link
   assert.match(norm(await page.locator('.status-banner').textContent()), /research tool/);
   assert.equal(await page.locator('.status-banner a').getAttribute('href'), `/feedback?page=${encodeURIComponent('/m/' + st!.id)}`);
@@ -128,7 +129,6 @@ test(`[${ENGINE}] a real statement page shows each element`, { skip: SKIP }, asy
   assert.equal(await page.locator('#cite-url').inputValue(), `${server.url}/m/${st!.id}`);
   await page.locator('.cite summary').click();
   assert.match(norm(await page.locator('pre.bibtex').textContent()), new RegExp(`@misc\\{govnav-${st!.id},`));
-  await shot(page, 'statement');
   await page.context().close();
 });
 

@@ -4,7 +4,7 @@ import type { Lang } from '../../model/index.ts';
 import type { StatementHit } from '../../search/query.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { html, L, type Html } from '../html.ts';
-import { chip, codeChip, type LabelLite } from './labels.ts';
+import { chip, codeChip, primaryTaxonomies, type LabelLite } from './labels.ts';
 import { KIND, snippet, titleOf } from './statements.ts';
 
 export function hitList(
@@ -16,7 +16,9 @@ export function hitList(
 ): Html {
   return html`<ol class="stmt-list results"${opts.start && opts.start > 1 ? html` start="${opts.start}"` : ''}>${hits.map((h) => {
     const cur = labels.get(h.id);
+    const primary = primaryTaxonomies(h.kind);
     const extras = (opts.extraTaxonomies ?? [])
+      .filter((tid) => !primary.includes(tid))
       .map((tid) => {
         const l = cur?.get(tid);
         return l && registry.has(tid) ? chip(registry.get(tid), l.code, lang) : undefined;

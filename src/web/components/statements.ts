@@ -4,7 +4,7 @@ import type { Lang, StatementKind } from '../../model/index.ts';
 import type { Db } from '../../store/index.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { html, L, type Html } from '../html.ts';
-import { chip, codeChip, LS, type LabelLite } from './labels.ts';
+import { chip, codeChip, LS, primaryTaxonomies, type LabelLite } from './labels.ts';
 
 export const KIND = {
   mitigation: { en: 'Mitigation', zh: '缓解措施' },
@@ -109,7 +109,7 @@ export function statementTree(
   }</div>
   ${opts.snippets && r.name.trim() && r.text.trim() ? html`<div class="stmt-text small" lang="${r.language}">${snippet(r.text)}</div>` : ''}
   <div class="stmt-meta">${codeChip(registry, r.kind, cur, lang)}${
-    (opts.extraTaxonomies ?? []).map((tid) => {
+    (opts.extraTaxonomies ?? []).filter((tid) => !primaryTaxonomies(r.kind).includes(tid)).map((tid) => {
       const l = cur?.get(tid);
       return l && registry.has(tid) ? html` ${chip(registry.get(tid), l.code, lang)}` : '';
     })

@@ -144,9 +144,12 @@ ${
       if (!m) byTax.set(r.taxonomy, (m = new Map()));
       m.set(top, (m.get(top) ?? 0) + r.n);
     }
+    const order = ['mitigation-v2', 'mitigation-v1', 'risk-domain', 'lifecycle', 'actor', 'nist-ai-rmf', 'risk-entity', 'risk-intent', 'risk-timing'];
+    const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
     const charts: Html[] = reg
       .list()
       .filter((tax) => byTax.has(tax.id))
+      .sort((a, b) => rank(a.id) - rank(b.id))
       .map((tax) => {
         const m = byTax.get(tax.id)!;
         return barChart({

@@ -86,8 +86,9 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
         .filter((code) => !tax.node(code).special || (m.get(code) ?? 0) > 0)
         .map((code) => ({ label: `${code} ${L(lang, tax.node(code).name)}`, value: m.get(code) ?? 0, href: href(code), title: L(lang, tax.node(code).description) }));
     };
-    // The mitigation taxonomy with labels: version 2 when anything is labelled on it, else version 1.
-    const mitTax = labelRows.some((r) => r.taxonomy === 'mitigation-v2') || !labelRows.some((r) => r.taxonomy === 'mitigation-v1') ? 'mitigation-v2' : 'mitigation-v1';
+    // The mitigation taxonomy most mitigations are labelled on (version 2 once classified, else version 1).
+    const labelled = (tid: string) => labelRows.filter((r) => r.taxonomy === tid && r.kind === 'mitigation').reduce((a, r) => a + r.n, 0);
+    const mitTax = labelled('mitigation-v2') >= labelled('mitigation-v1') ? 'mitigation-v2' : 'mitigation-v1';
     const nonEmpty = (b: Bar[]) => b.some((x) => x.value > 0);
     const catBars = bars(mitTax, 'mitigation', (code) => url('/search', { kind: 'mitigation', [mitTax]: code }));
     const domBars = bars('risk-domain', 'risk', (code) => `/risk/${code}`);

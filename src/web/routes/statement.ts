@@ -181,7 +181,7 @@ ${citeBox(st.id, cite, lang)}
         crumbs: [
           [t(lang, 'home'), '/'],
           [t(lang, 'documents'), '/d'],
-          [titleOf({ name: doc.title, text: '' }, 60), `/d/${doc.id}`],
+          [doc.title.length > 60 ? doc.title.slice(0, 59).trimEnd() + '…' : doc.title, `/d/${doc.id}`],
           [st.id],
         ],
       }),

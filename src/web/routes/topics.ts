@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { compareDocuments } from '../../topics/compare.ts';
 import { defaultLexicon } from '../../topics/link.ts';
 import { coverageMatrix, isMatrixSort, matrixCsv, type MatrixOptions } from '../../topics/matrix.ts';
-import { listTopics, topicPage, type TopicFilters } from '../../topics/query.ts';
+import { listTopics, liveTopics, topicPage, TopicsNotFound, type TopicFilters } from '../../topics/query.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { html, L } from '../html.ts';
 import { t } from '../i18n.ts';
@@ -51,7 +51,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   });
 
   const matrixOptions = async (params: URLSearchParams): Promise<MatrixOptions> => {
-    const ids = (await listTopics(db)).map((x) => x.id);
+    const ids = (await liveTopics(db)).map((x) => x.id);
     const sort = params.get('sort') ?? undefined;
     return { ...filtersFrom(params), sort: isMatrixSort(sort, ids) ? sort : 'coverage' };
   };
@@ -110,9 +110,13 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const params = new URL(c.req.url).searchParams;
     const q = parseTopicQuery(params);
     const filters = filtersFrom(params);
-    const topic = (await listTopics(db)).find((x) => x.id === id);
-    if (!topic) return c.notFound();
-    const data = await topicPage(db, id, filters, { page: q.page, perDocument: q.doc.length === 1 ? 500 : 10, documentsPerPage: 20 });
+    let data;
+    try {
+      data = await topicPage(db, id, filters, { page: q.page, perDocument: q.doc.length === 1 ? 500 : 10, documentsPerPage: 20 });
+    } catch (e) {
+      if (e instanceof TopicsNotFound) return c.notFound();
+      throw e;
+    }
     const name = topicLabel(data.topic, lang);
     return c.html(
       renderPage(c, {
