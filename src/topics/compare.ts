@@ -1,7 +1,7 @@
 // Comparing documents topic by topic: for two or more documents, what each says on every topic
 // (its linked statements, side by side), which topics all of them cover, and which only one does.
 import type { Db } from '../store/db.ts';
-import { listTopics, TopicsNotFound, type DocumentMeta, type TopicRow, type TopicStatement } from './query.ts';
+import { liveTopics, TopicsNotFound, type DocumentMeta, type TopicRow, type TopicStatement } from './query.ts';
 
 export interface CompareCell {
   count: number;
@@ -54,7 +54,7 @@ export async function compareDocuments(db: Db, ids: string[], opts: CompareOptio
      WHERE x.rn <= $3 ORDER BY x.topic_id, x.document_id, x.ord, x.statement_id`,
     [docIds, kinds, perCell],
   );
-  const topics = (await listTopics(db)).map(({ statements: _s, documents: _d, ...t }) => t as TopicRow);
+  const topics = await liveTopics(db);
   const cells = new Map<string, Record<string, CompareCell>>();
   for (const r of rows) {
     const { topic_id, n, ...st } = r;

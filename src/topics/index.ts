@@ -5,7 +5,7 @@ export { compileLexicon, scoreStatement, termSpans, topicSpans, highlightHtml } 
 export type { CompiledLexicon, TopicLink, MatchedTerm, StatementText } from './match.ts';
 export { linkStatements, linkPending, pendingStatementIds, syncTopics, defaultLexicon, setDefaultLexicon } from './link.ts';
 export type { LinkOptions, LinkReport } from './link.ts';
-export { listTopics, getTopic, topicPage, filterSql, linkFilterSql, TopicsNotFound } from './query.ts';
+export { listTopics, liveTopics, getTopic, topicPage, filterSql, docFilterSql, linkFilterSql, TopicsNotFound } from './query.ts';
 export type { TopicFilters, TopicRow, TopicWithCounts, TopicPageData, TopicStatement, DocumentMeta } from './query.ts';
 export { coverageMatrix, matrixCsv, isMatrixSort, MATRIX_SORTS } from './matrix.ts';
 export type { CoverageMatrix, MatrixDocument, MatrixSort } from './matrix.ts';

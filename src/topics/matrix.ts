@@ -3,7 +3,7 @@
 // and whether any document covers every topic.
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../store/db.ts';
-import { filterSql, linkFilterSql, listTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
+import { docFilterSql, liveTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
 
 export const MATRIX_SORTS = ['coverage', 'title', 'statements', 'date', 'organisation'] as const;
 export type MatrixSort = (typeof MATRIX_SORTS)[number] | `topic:${string}`;
@@ -11,8 +11,6 @@ export type MatrixSort = (typeof MATRIX_SORTS)[number] | `topic:${string}`;
 export interface MatrixDocument extends DocumentMeta {
   /** Live statements of the document (after the kind filter). */
   statements: number;
-  /** Statements linked to at least one topic. */
-  linked: number;
   /** topic id → linked statements. */
   cells: Record<string, number>;
   /** Topics with at least one statement. */
@@ -40,39 +38,39 @@ export interface MatrixOptions extends TopicFilters {
 }
 
 export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<CoverageMatrix> {
-  const topics = (await listTopics(db)).map(({ statements: _s, documents: _d, ...t }) => t as TopicRow);
+  const topics = await liveTopics(db);
+  const live = new Set(topics.map((t) => t.id));
+  // Documents passing the document filters (the documents table is small)...
   const params: unknown[] = [];
-  const where = filterSql(opts, params);
-  const docs = await db.query<DocumentMeta & { statements: number }>(
-    `SELECT d.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution,
-       count(s.id)::int AS statements
-     FROM documents d JOIN statements s ON s.document_id = d.id
-     WHERE ${where} GROUP BY d.id HAVING count(s.id) >= ${Math.max(1, Math.floor(opts.minStatements ?? 1))}`,
+  const docWhere = docFilterSql(opts, params);
+  const metas = await db.query<DocumentMeta>(
+    `SELECT d.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution
+     FROM documents d WHERE ${docWhere}`,
     params,
   );
-  const cellParams: unknown[] = [];
-  const cellWhere = linkFilterSql(opts, cellParams);
+  // ...their live statements (one pass over statements, no join)...
+  const kinds = opts.kind?.length ? opts.kind : null;
+  const totals = await db.query<{ document_id: string; n: number }>(
+    `SELECT document_id, count(*)::int AS n FROM statements
+     WHERE retired_at IS NULL AND ($1::text[] IS NULL OR kind = ANY($1::text[])) GROUP BY document_id`,
+    [kinds],
+  );
+  // ...and the links per document and topic (links exist only for live statements).
   const cells = await db.query<{ document_id: string; topic_id: string; n: number }>(
-    `SELECT st.document_id, st.topic_id, count(*)::int AS n
-     FROM statement_topics st JOIN documents d ON d.id = st.document_id
-     JOIN topics t ON t.id = st.topic_id AND NOT t.retired
-     WHERE ${cellWhere} GROUP BY st.document_id, st.topic_id`,
-    cellParams,
+    `SELECT document_id, topic_id, count(*)::int AS n FROM statement_topics
+     WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) GROUP BY document_id, topic_id`,
+    [kinds],
   );
-  const linkedParams: unknown[] = [];
-  const linkedWhere = linkFilterSql(opts, linkedParams);
-  const linked = await db.query<{ document_id: string; n: number }>(
-    `SELECT st.document_id, count(DISTINCT st.statement_id)::int AS n
-     FROM statement_topics st JOIN documents d ON d.id = st.document_id JOIN topics t ON t.id = st.topic_id AND NOT t.retired
-     WHERE ${linkedWhere} GROUP BY st.document_id`,
-    linkedParams,
-  );
-  const linkedBy = new Map(linked.map((r) => [r.document_id, r.n]));
+  const total = new Map(totals.map((r) => [r.document_id, r.n]));
+  const minStatements = Math.max(1, Math.floor(opts.minStatements ?? 1));
   const byDoc = new Map<string, MatrixDocument>();
-  for (const d of docs) byDoc.set(d.id, { ...d, linked: linkedBy.get(d.id) ?? 0, cells: {}, covered: 0, only: [] });
+  for (const d of metas) {
+    const n = total.get(d.id) ?? 0;
+    if (n >= minStatements) byDoc.set(d.id, { ...d, statements: n, cells: {}, covered: 0, only: [] });
+  }
   for (const c of cells) {
     const d = byDoc.get(c.document_id);
-    if (d) d.cells[c.topic_id] = c.n;
+    if (d && live.has(c.topic_id)) d.cells[c.topic_id] = c.n;
   }
   const documents = [...byDoc.values()];
   const topicTotals: CoverageMatrix['topicTotals'] = {};
@@ -99,7 +97,7 @@ export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<
 function sortDocuments(docs: MatrixDocument[], sort: MatrixSort): void {
   const byTitle = (a: MatrixDocument, b: MatrixDocument) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
   const cmp: Record<string, (a: MatrixDocument, b: MatrixDocument) => number> = {
-    coverage: (a, b) => b.covered - a.covered || b.linked - a.linked || byTitle(a, b),
+    coverage: (a, b) => b.covered - a.covered || b.statements - a.statements || byTitle(a, b),
     title: byTitle,
     statements: (a, b) => b.statements - a.statements || byTitle(a, b),
     date: (a, b) => (b.date ?? String(b.year ?? '')).localeCompare(a.date ?? String(a.year ?? '')) || byTitle(a, b),
@@ -126,7 +124,6 @@ export function matrixCsv(m: CoverageMatrix, lang: 'en' | 'zh' = 'en'): string {
     'date',
     'doc_type',
     'statements',
-    'linked_statements',
     'topics_covered',
     'only_this_document',
     ...m.topics.map((t) => (lang === 'zh' ? (t.name_zh ?? t.name_en) : t.id)),
@@ -138,7 +135,6 @@ export function matrixCsv(m: CoverageMatrix, lang: 'en' | 'zh' = 'en'): string {
     d.date ?? (d.year ? String(d.year) : ''),
     d.doc_type,
     d.statements,
-    d.linked,
     d.covered,
     d.only.join(' '),
     ...m.topics.map((t) => d.cells[t.id] ?? 0),

@@ -21,7 +21,17 @@ export class TopicsNotFound extends Error {
 
 /** SQL conditions on aliases d (documents) and s (statements) for the filters; params are appended. */
 export function filterSql(f: TopicFilters, params: unknown[]): string {
-  const parts = ['s.retired_at IS NULL', 'd.retired_at IS NULL'];
+  const parts = ['s.retired_at IS NULL', docFilterSql(f, params)];
+  if (f.kind?.length) {
+    params.push(f.kind);
+    parts.push(`s.kind = ANY($${params.length}::text[])`);
+  }
+  return parts.join(' AND ');
+}
+
+/** SQL conditions on documents (alias d) only: the document filters of `f`. */
+export function docFilterSql(f: TopicFilters, params: unknown[]): string {
+  const parts = ['d.retired_at IS NULL'];
   const add = (col: string, values: unknown[] | undefined, type: string) => {
     if (!values?.length) return;
     params.push(values);
@@ -30,7 +40,6 @@ export function filterSql(f: TopicFilters, params: unknown[]): string {
   add('d.doc_type', f.docType, 'text');
   add('d.jurisdiction', f.jurisdiction, 'text');
   add('d.year', f.year, 'int');
-  add('s.kind', f.kind, 'text');
   add('d.id', f.documents, 'text');
   return parts.join(' AND ');
 }
@@ -84,6 +93,13 @@ export async function listTopics(db: Db, filters: TopicFilters = {}): Promise<To
      ) c ON c.topic_id = t.id
      WHERE NOT t.retired ORDER BY t.ord`,
     params,
+  );
+}
+
+/** Live topics in lexicon order, without counts. */
+export async function liveTopics(db: Db): Promise<TopicRow[]> {
+  return db.query<TopicRow>(
+    'SELECT id, ord, name_en, name_zh, description_en, description_zh, terms, lexicon_version FROM topics WHERE NOT retired ORDER BY ord',
   );
 }
 
@@ -144,35 +160,65 @@ export interface TopicPageOptions {
 
 const DOC_COLS = 'd.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution';
 
-/** Everything one topic page shows, in a fixed number of queries whatever the corpus size. */
+/**
+ * Everything one topic page shows, in three queries whatever the corpus size: the topic's link
+ * counts per (document, kind) — from which the totals, the page's documents and every facet are
+ * worked out here — the metadata of those documents, and the statements of this page's documents.
+ */
 export async function topicPage(db: Db, topicId: string, filters: TopicFilters = {}, opts: TopicPageOptions = {}): Promise<TopicPageData> {
   const topic = await getTopic(db, topicId);
   if (!topic) throw new TopicsNotFound(`no topic "${topicId}"`);
   const perPage = Math.max(1, opts.documentsPerPage ?? 20);
   const perDoc = Math.max(1, opts.perDocument ?? 10);
 
-  const params: unknown[] = [topicId];
-  const where = linkFilterSql(filters, params);
-  const perDocCounts = await db.query<{ document_id: string; count: number }>(
-    `SELECT st.document_id, count(*)::int AS count
-     FROM statement_topics st JOIN documents d ON d.id = st.document_id
-     WHERE st.topic_id = $1 AND ${where}
-     GROUP BY st.document_id`,
-    params,
+  const cells = await db.query<{ document_id: string; kind: string; n: number }>(
+    `SELECT st.document_id, st.kind, count(*)::int AS n FROM statement_topics st WHERE st.topic_id = $1 GROUP BY st.document_id, st.kind`,
+    [topicId],
   );
-  const metas = perDocCounts.length
-    ? await db.query<DocumentMeta>(`SELECT ${DOC_COLS} FROM documents d WHERE d.id = ANY($1::text[])`, [perDocCounts.map((r) => r.document_id)])
+  const docIds = [...new Set(cells.map((c) => c.document_id))];
+  const metas = docIds.length
+    ? await db.query<DocumentMeta>(`SELECT ${DOC_COLS} FROM documents d WHERE d.id = ANY($1::text[]) AND d.retired_at IS NULL`, [docIds])
     : [];
   const metaById = new Map(metas.map((m) => [m.id, m]));
-  const counts = perDocCounts
-    .map((r) => ({ ...metaById.get(r.document_id)!, count: r.count }))
+
+  const has = <T>(values: T[] | undefined, v: T | null) => !values?.length || (v !== null && values.includes(v));
+  const docPasses = (d: DocumentMeta, without?: keyof TopicFilters) =>
+    (without === 'docType' || has(filters.docType, d.doc_type)) &&
+    (without === 'jurisdiction' || has(filters.jurisdiction, d.jurisdiction)) &&
+    (without === 'year' || has(filters.year, d.year)) &&
+    (without === 'documents' || has(filters.documents, d.id));
+  const kindPasses = (k: string, without?: keyof TopicFilters) => without === 'kind' || has(filters.kind, k);
+
+  const count = new Map<string, number>();
+  for (const c of cells) {
+    const d = metaById.get(c.document_id);
+    if (d && docPasses(d) && kindPasses(c.kind)) count.set(d.id, (count.get(d.id) ?? 0) + c.n);
+  }
+  const counts = [...count]
+    .map(([id, n]) => ({ ...metaById.get(id)!, count: n }))
     .sort((a, b) => b.count - a.count || a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
   const totalStatements = counts.reduce((a, r) => a + r.count, 0);
   const pages = Math.max(1, Math.ceil(counts.length / perPage));
   const page = Math.min(Math.max(1, opts.page ?? 1), pages);
   const onPage = counts.slice((page - 1) * perPage, page * perPage);
 
-  const facets = await topicFacets(db, topicId, filters);
+  // Facets: for each, the counts with every other filter applied.
+  const facet = <T extends string | number>(without: keyof TopicFilters, value: (d: DocumentMeta, kind: string) => T | null) => {
+    const m = new Map<T, number>();
+    for (const c of cells) {
+      const d = metaById.get(c.document_id);
+      if (!d || !docPasses(d, without) || !kindPasses(c.kind, without)) continue;
+      const v = value(d, c.kind);
+      if (v !== null && v !== undefined) m.set(v, (m.get(v) ?? 0) + c.n);
+    }
+    return [...m].map(([v, n]) => ({ value: v, n })).sort((a, b) => b.n - a.n || String(a.value).localeCompare(String(b.value)));
+  };
+  const facets: TopicPageData['facets'] = {
+    docType: facet<string>('docType', (d) => d.doc_type),
+    jurisdiction: facet<string>('jurisdiction', (d) => d.jurisdiction),
+    year: facet<number>('year', (d) => d.year).sort((a, b) => b.value - a.value),
+    kind: facet<string>('kind', (_d, k) => k),
+  };
 
   let statements: TopicStatement[] = [];
   if (onPage.length) {
@@ -180,13 +226,13 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
     const kindSql = filters.kind?.length ? `AND st.kind = ANY($${sp.push(filters.kind)}::text[])` : '';
     statements = await db.query<TopicStatement>(
       `SELECT s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, x.score, x.matched_terms
-       FROM (
-         SELECT st.statement_id, st.document_id, st.ord, st.score, st.matched_terms,
-           row_number() OVER (PARTITION BY st.document_id ORDER BY st.ord, st.statement_id) AS rn
-         FROM statement_topics st
-         WHERE st.topic_id = $1 AND st.document_id = ANY($2::text[]) ${kindSql}
+       FROM unnest($2::text[]) AS doc(id)
+       CROSS JOIN LATERAL (
+         SELECT st.statement_id, st.ord, st.score, st.matched_terms FROM statement_topics st
+         WHERE st.topic_id = $1 AND st.document_id = doc.id ${kindSql}
+         ORDER BY st.ord, st.statement_id LIMIT $3
        ) x JOIN statements s ON s.id = x.statement_id
-       WHERE x.rn <= $3 ORDER BY x.document_id, x.ord, x.statement_id`,
+       ORDER BY s.document_id, x.ord, x.statement_id`,
       sp,
     );
   }
@@ -206,26 +252,4 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
     page,
     pages,
   };
-}
-
-/** For each facet, value counts with every other filter applied (so choices combine sensibly). */
-async function topicFacets(db: Db, topicId: string, f: TopicFilters): Promise<TopicPageData['facets']> {
-  const one = async <T>(col: string, without: keyof TopicFilters): Promise<{ value: T; n: number }[]> => {
-    const params: unknown[] = [topicId];
-    const where = linkFilterSql({ ...f, [without]: undefined }, params);
-    return db.query<{ value: T; n: number }>(
-      `SELECT ${col} AS value, count(*)::int AS n
-       FROM statement_topics st JOIN documents d ON d.id = st.document_id
-       WHERE st.topic_id = $1 AND ${where} AND ${col} IS NOT NULL GROUP BY ${col} ORDER BY count(*) DESC, ${col}`,
-      params,
-    );
-  };
-  const [docType, jurisdiction, year, kind] = await Promise.all([
-    one<string>('d.doc_type', 'docType'),
-    one<string>('d.jurisdiction', 'jurisdiction'),
-    one<number>('d.year', 'year'),
-    one<string>('st.kind', 'kind'),
-  ]);
-  year.sort((a, b) => b.value - a.value);
-  return { docType, jurisdiction, year, kind };
 }

@@ -184,10 +184,10 @@ export function register(program: Command): void {
     const { withCliStore } = await import('../store.ts');
     const { table } = await import('../progress.ts');
     const { coverageMatrix, matrixCsv, isMatrixSort } = await import('../../topics/matrix.ts');
-    const { listTopics } = await import('../../topics/query.ts');
+    const { liveTopics } = await import('../../topics/query.ts');
     const { UserError } = await import('../main.ts');
     await withCliStore(async (store) => {
-      const ids = (await listTopics(store.db)).map((t) => t.id);
+      const ids = (await liveTopics(store.db)).map((t) => t.id);
       if (opts.sort && !isMatrixSort(opts.sort, ids)) throw new UserError(`--sort: unknown order "${opts.sort}" (coverage, title, statements, date, organisation or topic:<id>)`);
       const m = await coverageMatrix(store.db, { ...filtersOf(opts), sort: opts.sort as never });
       if (opts.csv) return void process.stdout.write(matrixCsv(m, lang));

@@ -16,7 +16,7 @@ ALTER TABLE statement_topics ALTER COLUMN kind SET NOT NULL;
 ALTER TABLE statement_topics ALTER COLUMN ord SET NOT NULL;
 
 DROP INDEX IF EXISTS statement_topics_topic_idx;
-CREATE INDEX IF NOT EXISTS statement_topics_topic_doc_idx ON statement_topics (topic_id, document_id, kind, ord);
+CREATE INDEX IF NOT EXISTS statement_topics_topic_doc_idx ON statement_topics (topic_id, document_id, ord);
 CREATE INDEX IF NOT EXISTS statement_topics_document_idx ON statement_topics (document_id, topic_id);
 
 CREATE OR REPLACE FUNCTION govnav_unlink_retired_statement() RETURNS trigger LANGUAGE plpgsql AS $$
