@@ -237,3 +237,22 @@ test(`[${ENGINE}] rendered pages are cached per language and data version, with 
   await get('/feedback?page=/');
   assert.equal((await get('/feedback?page=/')).res.headers.get('x-cache'), null);
 });
+
+test(`[${ENGINE}] with an empty database the home page says how to load data`, async () => {
+  const { openTestStore } = await import('../helpers/store.ts');
+  const { createApp } = await import('../../src/web/app.ts');
+  const { testConfig } = await import('./fixture.ts');
+  const store = await openTestStore();
+  try {
+    const app = await createApp({ store, config: testConfig(), dataVersion: () => '0' });
+    const res = await app.request('/');
+    const body = await res.text();
+    assert.equal(res.status, 200);
+    assert.match(body, /The database is empty/);
+    assert.match(body, /govnav datasets fetch/);
+    const search = await app.request('/search?q=anything');
+    assert.match(await search.text(), /No statement matches/);
+  } finally {
+    await store.close();
+  }
+});
