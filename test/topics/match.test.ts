@@ -20,6 +20,11 @@ test('English matching ignores inflection and case, and phrases match over stems
 test('exclusions and word boundaries prevent spurious links', () => {
   assert.ok(!topics({ text: 'The social security administration pays pensions.' }).includes('security'));
   assert.ok(!topics({ text: 'Model deployment environment and operating environment settings.' }).includes('sustainability'));
+  // "environment" alone is usually the system's surroundings; the natural environment is named as such.
+  assert.ok(!topics({ text: 'Utilize a purpose-built testing environment; assess safety to physical environments.' }).includes('sustainability'));
+  assert.ok(topics({ text: 'AI systems should benefit individuals, society and the environment.' }).includes('sustainability'));
+  assert.ok(!topics({ text: '在隔离的测试环境中运行模型。' }).includes('sustainability'));
+  assert.ok(topics({ text: '减少对生态环境的影响。' }).includes('sustainability'));
   // "take into account" is not accountability; "openness. Data" is not "open data".
   assert.ok(!topics({ text: 'Take into account the context.' }).includes('accountability'));
   assert.ok(!link({ text: 'We value openness. Data stays here.' }, 'innovation')?.terms.some((t) => t.term === 'open-source' && t.forms.includes('openness. data')));
