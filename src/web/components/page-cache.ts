@@ -72,8 +72,9 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     const method = c.req.method;
     if ((method !== 'GET' && method !== 'HEAD') || !isCacheablePath(c.req.path)) return next();
     const ctx = c.get('ctx');
-    const u = new URL(c.req.url);
-    const key = `${c.get('lang')}|${ctx.dataVersion()}|${u.pathname}${u.search}`;
+    const full = c.req.url;
+    const qs = full.indexOf('?');
+    const key = `${c.get('lang')}|${ctx.dataVersion()}|${c.req.path}${qs >= 0 ? full.slice(qs) : ''}`;
     const inm = c.req.header('if-none-match');
     const hit = cache.get(key);
     if (hit) {

@@ -127,10 +127,15 @@ export async function facetedResults(
   const path = opts.path;
   const taxFacets = facetTaxonomies(reg);
   const facetNames = [...BASIC_FACETS, ...taxFacets];
-  const [res, facets] = await Promise.all([
+  // The facet groups are independent queries: on PostgreSQL they run on separate connections.
+  const groups: string[][] = [['kind', 'review'], ['doctype', 'year', 'language'], ['dataset', 'doc'], taxFacets].map((g) =>
+    g.filter((f) => facetNames.includes(f)),
+  );
+  const [res, ...parts] = await Promise.all([
     searchStatements(db, reg, query, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE }),
-    facetCounts(db, reg, query, facetNames),
+    ...groups.map((g) => facetCounts(db, reg, query, g)),
   ]);
+  const facets = Object.assign({}, ...parts) as Awaited<ReturnType<typeof facetCounts>>;
   const labels = await currentLabelsOn(db, res.items.map((h) => h.id), ['mitigation-v2', 'mitigation-v1', 'risk-domain']);
   const canonical = toSearchParams(query);
   // Parameters that the page itself fixes (e.g. the node of a taxonomy page) are not shown as removable.
