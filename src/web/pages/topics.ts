@@ -27,8 +27,8 @@ export const TS = {
   documents: { en: 'Documents', zh: '文件' },
   matrix: { en: 'Coverage matrix', zh: '覆盖矩阵' },
   matrixIntro: {
-    en: 'Documents (rows) against topics (columns). Each cell counts the document\'s statements linked to the topic; darker means more. A ring marks a topic that only this document covers among those shown.',
-    zh: '文件（行）与主题（列）的对照。每个单元格为该文件中关联到该主题的条目数，颜色越深数量越多。圆环标记在所示文件中只有该文件涉及的主题。',
+    en: 'Documents (rows) against topics (columns). Each cell counts the document\'s statements linked to the topic; darker means more. A ring marks a topic that no other document in the matrix covers.',
+    zh: '文件（行）与主题（列）的对照。每个单元格为该文件中关联到该主题的条目数，颜色越深数量越多。圆环标记矩阵中没有其他文件涉及的主题。',
   },
   compare: { en: 'Compare documents', zh: '比较文件' },
   compareIntro: {
@@ -61,6 +61,8 @@ export const TS = {
   },
   covered: { en: 'Covered', zh: '涵盖' },
   onlyHere: { en: 'Only this document', zh: '仅此文件' },
+  legendFew: { en: 'none', zh: '无' },
+  legendMany: { en: 'most', zh: '最多' },
   noneCoversAll: { en: 'No document covers all {n} topics.', zh: '没有任何文件涵盖全部 {n} 个主题。' },
   someCoverAll: { en: 'Documents covering all {n} topics: {docs}.', zh: '涵盖全部 {n} 个主题的文件：{docs}。' },
   uncoveredTopics: { en: 'Topics no document here covers: {t}.', zh: '这些文件均未涉及的主题：{t}。' },
@@ -271,16 +273,17 @@ function clip(s: string, n: number): string {
 export function heatmapSvg(m: CoverageMatrix, docs: MatrixDocument[], lang: Lang): string {
   const cell = 26;
   const labelW = 290;
-  const headH = 150;
-  const sumW = 70;
+  const headH = 170;
+  const sumW = 150;
+  const legendH = 40;
   const width = labelW + m.topics.length * cell + sumW;
-  const height = headH + docs.length * cell + 6;
+  const height = headH + docs.length * cell + 10 + legendH;
   const max = Math.max(1, ...docs.flatMap((d) => Object.values(d.cells)));
   const out: string[] = [];
   m.topics.forEach((t, j) => {
     const x = labelW + j * cell + cell / 2;
     out.push(
-      `<a href="${escapeHtml(url(`/topics/${t.id}`, { lang }))}"><text transform="translate(${x + 4},${headH - 6}) rotate(-55)" font-size="12" fill="#1d232b">${escapeHtml(clip(topicLabel(t, lang), 22))}</text></a>`,
+      `<a href="${escapeHtml(url(`/topics/${t.id}`, { lang }))}"><text transform="translate(${x + 4},${headH - 6}) rotate(-55)" font-size="12" fill="#1d232b">${escapeHtml(clip(topicLabel(t, lang), 28))}</text></a>`,
     );
   });
   out.push(`<text x="${labelW + m.topics.length * cell + 8}" y="${headH - 6}" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.covered))}</text>`);
@@ -305,6 +308,15 @@ export function heatmapSvg(m: CoverageMatrix, docs: MatrixDocument[], lang: Lang
       `<text x="${labelW + m.topics.length * cell + 8}" y="${y + cell / 2 + 4}" font-size="12" fill="${full ? '#2e6b3a' : '#4a5360'}">${d.covered}/${m.topics.length}</text>`,
     );
   });
+  // Legend: the shades from none to most, and the ring.
+  const ly = headH + docs.length * cell + 22;
+  out.push(`<text x="${labelW - 8}" y="${ly + 13}" text-anchor="end" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.legendFew))}</text>`);
+  SHADES.forEach((c, i) => {
+    out.push(`<rect x="${labelW + i * 20}" y="${ly}" width="18" height="18" rx="2" fill="${c}"${i === 0 ? ' stroke="#d9d2c3" stroke-width="1"' : ''}/>`);
+  });
+  out.push(`<text x="${labelW + SHADES.length * 20 + 6}" y="${ly + 13}" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.legendMany))} (${max})</text>`);
+  const rx = labelW + SHADES.length * 20 + 110;
+  out.push(`<circle cx="${rx + 9}" cy="${ly + 9}" r="8" fill="none" stroke="#b5651d" stroke-width="2.5"/><text x="${rx + 24}" y="${ly + 13}" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.onlyHere))}</text>`);
   return `<svg role="img" aria-labelledby="matrix-cap" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${out.join('')}</svg>`;
 }
 
@@ -367,7 +379,11 @@ export function comparePicker(lang: Lang, docs: { id: string; title: string; n: 
 </form>`;
 }
 
-export function compareBody(lang: Lang, cmp: Comparison, lex: CompiledLexicon, picker: Html): Html {
+export function compareBody(lang: Lang, cmp: Comparison, lex: CompiledLexicon, picker: Html, allTopics: TopicRow[] = []): Html {
+  const noneName = (id: string) => {
+    const t = allTopics.find((x) => x.id === id);
+    return t ? topicLabel(t, lang) : id;
+  };
   const title = (id: string) => cmp.documents.find((d) => d.id === id)?.title ?? id;
   const topicName = (id: string) => {
     const t = cmp.topics.find((x) => x.topic.id === id)?.topic;
@@ -378,7 +394,7 @@ export function compareBody(lang: Lang, cmp: Comparison, lex: CompiledLexicon, p
 <ul class="sans">
 <li>${L(lang, TS.sharedBy)}: ${cmp.shared.map(topicName).join(', ') || L(lang, TS.nothing)}</li>
 ${cmp.documents.map((d) => html`<li>${F(lang, TS.onlyIn, { doc: `${d.id} ${d.title}` })}: ${cmp.onlyIn[d.id]!.map(topicName).join(', ') || L(lang, TS.nothing)}</li>`)}
-${cmp.none.length ? html`<li>${L(lang, TS.noneOf)}: ${cmp.none.length}</li>` : ''}
+${cmp.none.length ? html`<li>${L(lang, TS.noneOf)}: ${cmp.none.map((id) => noneName(id)).join(', ')}</li>` : ''}
 </ul>
 <div class="table-scroll"><table class="compare-table">
 <caption>${L(lang, TS.compare)}</caption>

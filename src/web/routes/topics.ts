@@ -98,8 +98,9 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       return c.html(renderPage(c, { title: L(lang, TS.compare), section: 'topics', body, crumbs }), selected.length && known.length < selected.length ? 404 : 200);
     }
     const cmp = await compareDocuments(db, known, { perCell: 5 });
+    const all = await liveTopics(db);
     return c.html(
-      renderPage(c, { title: `${L(lang, TS.compare)}: ${known.join(', ')}`, section: 'topics', body: compareBody(lang, cmp, defaultLexicon(), picker), crumbs }),
+      renderPage(c, { title: `${L(lang, TS.compare)}: ${known.join(', ')}`, section: 'topics', body: compareBody(lang, cmp, defaultLexicon(), picker, all), crumbs }),
     );
   });
 
