@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectPrinciplesYaml, importPrinciplesYaml } from '../../src/importers/principles.ts';
 import { ValidationError } from '../../src/store/index.ts';
-import { requireShared } from '../helpers/shared.ts';
+import { requireShared, sharedFile } from '../helpers/shared.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { PRINCIPLE_FILES, topicsOfStatement } from './_corpus.ts';
 
@@ -15,6 +15,11 @@ test(`[${ENGINE}] the OECD, Australian and IBM principle sets import as principl
   const store = await openTestStore();
   try {
     for (const f of files) assert.ok(detectPrinciplesYaml(f!), f);
+    // Other YAML files of the same packaging are not principle sets.
+    for (const other of ['nist_ai_rmf_actions_data.yaml', 'risk_atlas_data.yaml', 'nist_ai_rmf_data.yaml']) {
+      const p = sharedFile(`data/ibm-ai-atlas-nexus/${other}`);
+      if (p) assert.equal(detectPrinciplesYaml(p), false, other);
+    }
     const reports = [];
     for (const f of files) reports.push(await importPrinciplesYaml(store, f!));
     assert.deepEqual(reports.map((r) => r.documents.map((d) => [d.status, d.created])), [[['created', 5]], [['created', 8]], [['created', 3]]]);
