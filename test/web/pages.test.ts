@@ -256,3 +256,17 @@ test(`[${ENGINE}] with an empty database the home page says how to load data`, a
     await store.close();
   }
 });
+
+test(`[${ENGINE}] cached pages are sent gzip-compressed to clients that accept it`, async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const path = `/m/${id('b')}`;
+  const plain = await get(path);
+  const res = await t.app.request(path, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+  assert.equal(res.headers.get('x-cache'), 'hit');
+  assert.equal(res.headers.get('content-encoding'), 'gzip');
+  assert.match(res.headers.get('vary') ?? '', /Accept-Encoding/);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  assert.ok(bytes.length < plain.body.length / 2);
+  assert.equal(gunzipSync(bytes).toString('utf8'), plain.body);
+  assert.notEqual(res.headers.get('etag'), plain.res.headers.get('etag'));
+});

@@ -3,6 +3,7 @@
 // map lookup; the ETag lets browsers revalidate with a 304 and no body at all. The data version
 // changes whenever the corpus or its labels change, which retires every older entry at once.
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 
@@ -10,6 +11,13 @@ interface Entry {
   body: Uint8Array;
   etag: string;
   type: string;
+  /** The gzip-compressed body, made on the first request that accepts it. */
+  gz?: Uint8Array;
+}
+
+/** Pages are text: gzip shrinks them about sixfold, so clients that accept it get the compressed copy. */
+function acceptsGzip(header: string | undefined): boolean {
+  return !!header && /\bgzip\b/i.test(header) && !/\bgzip\s*;\s*q=0(\.0*)?\b/i.test(header);
 }
 
 export class LruCache<V extends { body: Uint8Array }> {
@@ -78,11 +86,19 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     const inm = c.req.header('if-none-match');
     const hit = cache.get(key);
     if (hit) {
-      c.header('ETag', hit.etag);
+      const gzip = acceptsGzip(c.req.header('accept-encoding'));
+      const etag = gzip ? hit.etag.replace(/"$/, '-gz"') : hit.etag;
+      c.header('ETag', etag);
       c.header('Cache-Control', 'no-cache');
+      c.header('Vary', 'Cookie, Accept-Language, Accept-Encoding');
       c.header('X-Cache', 'hit');
-      if (matches(inm, hit.etag)) return c.body(null, 304);
+      if (matches(inm, etag)) return c.body(null, 304);
       c.header('Content-Type', hit.type);
+      if (gzip) {
+        hit.gz ??= new Uint8Array(gzipSync(hit.body, { level: 6 }));
+        c.header('Content-Encoding', 'gzip');
+        return c.body(hit.gz as Uint8Array<ArrayBuffer>);
+      }
       return c.body(hit.body as Uint8Array<ArrayBuffer>);
     }
     await next();
@@ -94,6 +110,7 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     cache.set(key, { body, etag, type });
     c.header('ETag', etag);
     c.header('Cache-Control', 'no-cache');
+    c.header('Vary', 'Cookie, Accept-Language, Accept-Encoding');
     c.header('X-Cache', 'miss');
     if (matches(inm, etag)) {
       c.res = new Response(null, { status: 304, headers: c.res.headers });
