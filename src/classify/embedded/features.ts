@@ -1,8 +1,10 @@
 // Text → sparse features for the embedded classifier, for English and Chinese text.
-// Three blocks, each TF-IDF weighted (sublinear tf, smooth idf) and l2-normalised:
-//   words: stemmed word unigrams and bigrams; Chinese runs segmented with Intl.Segmenter
-//          plus character bigrams (so unsegmented or oddly segmented text still matches);
-//   chars: character 2–5 grams inside word boundaries (robust to morphology and spelling);
+// Three blocks, each TF-IDF weighted (smooth idf) and l2-normalised:
+//   words: stemmed word unigrams and bigrams, the first word marked as such; Chinese runs
+//          segmented with Intl.Segmenter plus character bigrams (so unsegmented or oddly
+//          segmented text still matches); sublinear tf;
+//   chars: character 2–5 grams inside word boundaries (robust to morphology and spelling); sublinear tf;
+//   plain: unstemmed word unigrams and bigrams with raw counts (a different view of the same words).
 // The vocabulary and idf are part of the saved model.
 import { stemmer } from 'stemmer';
 import { concatSparse, l2normalise, sparseFromMap, type SparseVec } from './sparse.ts';
@@ -25,6 +27,8 @@ export interface TextTokens {
   extra: string[];
   /** Lower-cased surface words (for character n-grams). */
   surface: string[];
+  /** Unstemmed words in reading order (Latin words of 2+ characters and Chinese words). */
+  plain: string[];
 }
 
 export function normaliseText(text: string): string {
@@ -48,19 +52,24 @@ function tokeniseUncached(text: string): TextTokens {
   const words: string[] = [];
   const extra: string[] = [];
   const surface: string[] = [];
+  const plain: string[] = [];
   for (const m of normaliseText(text).matchAll(TOKEN)) {
     const run = m[0];
     if (HAN.test(run)) {
-      for (const w of zhWords(run)) words.push(w);
+      for (const w of zhWords(run)) {
+        words.push(w);
+        plain.push(w);
+      }
       if (run.length === 1) extra.push(run);
       for (let i = 0; i + 1 < run.length; i++) extra.push(run.slice(i, i + 2));
     } else {
       if (run.length < 2 && !/\d/.test(run)) continue;
       surface.push(run);
       words.push(/^[a-z]+$/.test(run) ? stemmer(run) : run);
+      if (run.length >= 2) plain.push(run);
     }
   }
-  return { words, extra, surface };
+  return { words, extra, surface, plain };
 }
 
 export interface FeatureOptions {
@@ -74,9 +83,11 @@ export interface FeatureOptions {
   charMinDf: number;
   /** Add the text's first word as a separate feature (imperatives such as "Establish …", "Monitor …"). */
   lead: boolean;
+  /** A third block of plain (unstemmed) word 1–2 grams with raw term counts; false disables it. */
+  plainBlock: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 3, charMax: 5, charWeight: 1, minDf: 1, charMinDf: 2, lead: true };
+export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 2, charMax: 5, charWeight: 1, minDf: 1, charMinDf: 1, lead: true, plainBlock: true };
 
 export function wordTerms(t: TextTokens, ngrams: number, lead = false): string[] {
   const out = [...t.words, ...t.extra.map((x) => `#${x}`)];
@@ -101,6 +112,7 @@ interface Block {
   vocab: Map<string, number>;
   idf: Float64Array;
 }
+const EMPTY: Block = { vocab: new Map(), idf: new Float64Array(0) };
 
 function fitBlock(docs: string[][], minDf: number): Block {
   const df = new Map<string, number>();
@@ -112,13 +124,19 @@ function fitBlock(docs: string[][], minDf: number): Block {
   return { vocab: new Map(terms.map((t, i) => [t, i])), idf };
 }
 
-function blockVec(terms: string[], b: Block): SparseVec {
+export function plainTerms(t: TextTokens): string[] {
+  const out = [...t.plain];
+  for (let i = 0; i + 1 < t.plain.length; i++) out.push(`${t.plain[i]} ${t.plain[i + 1]}`);
+  return out;
+}
+
+function blockVec(terms: string[], b: Block, sublinear = true): SparseVec {
   const m = new Map<number, number>();
   for (const t of terms) {
     const j = b.vocab.get(t);
     if (j !== undefined) m.set(j, (m.get(j) ?? 0) + 1);
   }
-  for (const [j, c] of m) m.set(j, (1 + Math.log(c)) * b.idf[j]);
+  for (const [j, c] of m) m.set(j, (sublinear ? 1 + Math.log(c) : c) * b.idf[j]);
   return l2normalise(sparseFromMap(m));
 }
 
@@ -126,6 +144,7 @@ export interface SerialisedFeatures {
   options: FeatureOptions;
   words: [string, number][];
   chars: [string, number][];
+  plain: [string, number][];
 }
 
 /** A fitted feature extractor. `dim` = size of the concatenated feature space. */
@@ -134,6 +153,7 @@ export class Features {
     readonly options: FeatureOptions,
     private readonly words: Block,
     private readonly chars: Block,
+    private readonly plain: Block,
   ) {}
 
   static fit(texts: string[], options: FeatureOptions = DEFAULT_FEATURES): Features {
@@ -148,23 +168,31 @@ export class Features {
             toks.map((t) => charTerms(t, options.charMin, options.charMax)),
             options.charMinDf,
           )
-        : { vocab: new Map<string, number>(), idf: new Float64Array(0) };
-    return new Features(options, words, chars);
+        : EMPTY;
+    const plain = options.plainBlock ? fitBlock(toks.map(plainTerms), 1) : EMPTY;
+    return new Features(options, words, chars, plain);
   }
 
   get dim(): number {
-    return this.words.vocab.size + this.chars.vocab.size;
+    return this.words.vocab.size + this.chars.vocab.size + this.plain.vocab.size;
   }
   get wordDim(): number {
     return this.words.vocab.size;
+  }
+  /** Feature index ranges [start, end) of the three blocks. */
+  get blocks(): { words: [number, number]; chars: [number, number]; plain: [number, number] } {
+    const w = this.words.vocab.size;
+    const c = w + this.chars.vocab.size;
+    return { words: [0, w], chars: [w, c], plain: [c, c + this.plain.vocab.size] };
   }
 
   transform(text: string): SparseVec {
     const t = tokenise(text);
     const w = blockVec(wordTerms(t, this.options.wordNgrams, this.options.lead), this.words);
-    if (this.options.charWeight <= 0) return w;
     const c = blockVec(charTerms(t, this.options.charMin, this.options.charMax), this.chars);
-    return concatSparse([w, c], [0, this.words.vocab.size], [1, this.options.charWeight]);
+    const p = blockVec(plainTerms(t), this.plain, false);
+    const b = this.blocks;
+    return concatSparse([w, c, p], [0, b.chars[0], b.plain[0]], [1, this.options.charWeight, 1]);
   }
 
   /** Only the word block (used by the models that work on word counts). */
@@ -173,18 +201,19 @@ export class Features {
   }
 
   /** The term behind a feature index (for explanations). */
-  term(index: number): { block: 'word' | 'char'; term: string } | undefined {
-    if (index < this.words.vocab.size) return { block: 'word', term: this.termList('words')[index] };
-    const j = index - this.words.vocab.size;
-    const list = this.termList('chars');
-    return j < list.length ? { block: 'char', term: list[j] } : undefined;
+  term(index: number): { block: 'word' | 'char' | 'plain'; term: string } | undefined {
+    const b = this.blocks;
+    if (index < b.words[1]) return { block: 'word', term: this.termList('words')[index] };
+    if (index < b.chars[1]) return { block: 'char', term: this.termList('chars')[index - b.chars[0]] };
+    if (index < b.plain[1]) return { block: 'plain', term: this.termList('plain')[index - b.plain[0]] };
+    return undefined;
   }
 
-  private lists: { words?: string[]; chars?: string[] } = {};
-  private termList(b: 'words' | 'chars'): string[] {
+  private lists: { words?: string[]; chars?: string[]; plain?: string[] } = {};
+  private termList(b: 'words' | 'chars' | 'plain'): string[] {
     const cached = this.lists[b];
     if (cached) return cached;
-    const block = b === 'words' ? this.words : this.chars;
+    const block = this[b];
     const arr = new Array<string>(block.vocab.size);
     for (const [t, i] of block.vocab) arr[i] = t;
     this.lists[b] = arr;
@@ -192,8 +221,8 @@ export class Features {
   }
 
   toJSON(): SerialisedFeatures {
-    const dump = (b: Block) => this.termList(b === this.words ? 'words' : 'chars').map((t, i) => [t, b.idf[i]] as [string, number]);
-    return { options: this.options, words: dump(this.words), chars: dump(this.chars) };
+    const dump = (name: 'words' | 'chars' | 'plain') => this.termList(name).map((t, i) => [t, this[name].idf[i]] as [string, number]);
+    return { options: this.options, words: dump('words'), chars: dump('chars'), plain: dump('plain') };
   }
 
   static fromJSON(s: SerialisedFeatures): Features {
@@ -201,6 +230,6 @@ export class Features {
       vocab: new Map(arr.map(([t], i) => [t, i])),
       idf: Float64Array.from(arr, ([, v]) => v),
     });
-    return new Features(s.options, load(s.words), load(s.chars));
+    return new Features(s.options, load(s.words), load(s.chars), load(s.plain));
   }
 }

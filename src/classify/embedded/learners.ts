@@ -23,9 +23,12 @@ export function trainComplementNB(
   K: number,
   dim: number,
   alpha = 0.3,
-  /** Only features below this index take part (the rest get weight 0). */
-  limit = dim,
+  /** Only features in [start, end) take part (the rest get weight 0). */
+  range: [number, number] = [0, dim],
+  /** Rennie et al.'s weight normalisation (each class's weights divided by their L1 norm). */
+  normalise = false,
 ): LinearModel {
+  const [lo, hi] = range;
   const total = new Float64Array(dim);
   const perClass = Array.from({ length: K }, () => new Float64Array(dim));
   for (let i = 0; i < X.length; i++) {
@@ -40,9 +43,14 @@ export function trainComplementNB(
   for (let c = 0; c < K; c++) {
     const w = new Float64Array(dim + 1);
     let sum = 0;
-    for (let j = 0; j < limit; j++) sum += total[j] - perClass[c][j] + alpha;
+    for (let j = lo; j < hi; j++) sum += total[j] - perClass[c][j] + alpha;
     // negated log-probability of each term in the complement of c: higher = more typical of c
-    for (let j = 0; j < limit; j++) w[j] = -Math.log((total[j] - perClass[c][j] + alpha) / sum);
+    for (let j = lo; j < hi; j++) w[j] = -Math.log((total[j] - perClass[c][j] + alpha) / sum);
+    if (normalise) {
+      let norm = 0;
+      for (let j = lo; j < hi; j++) norm += w[j];
+      for (let j = lo; j < hi; j++) w[j] = (w[j] / (norm || 1)) * (hi - lo);
+    }
     W.push(w);
   }
   return { W, dim };

@@ -10,9 +10,20 @@ import { argmax, rng, shuffleInPlace, softmaxInPlace, trainOvrSvm, type SparseVe
 
 export const MODEL_FORMAT = 'govnav-embedded/1';
 
-/** Ensemble members: SVM or complement NB, on all features or on the word block only ("w"). */
-export type Component = 'svm' | 'svmw' | 'nb' | 'nbw';
-export const COMPONENTS: Component[] = ['svm', 'svmw', 'nb', 'nbw'];
+/**
+ * Ensemble members: linear SVMs on words + character n-grams (svm), on stemmed words (svmw) and on
+ * plain words (svmp); complement naive Bayes on words + character n-grams (nb) and on words (nbw).
+ */
+export type Component = 'svm' | 'svmw' | 'svmp' | 'nb' | 'nbw';
+export const COMPONENTS: Component[] = ['svm', 'svmw', 'svmp', 'nb', 'nbw'];
+
+/** The feature range [start, end) a member learns from. */
+function memberRange(kind: Component, f: Features): [number, number] {
+  const b = f.blocks;
+  if (kind === 'svmw' || kind === 'nbw') return b.words;
+  if (kind === 'svmp') return b.plain;
+  return [0, b.chars[1]];
+}
 
 export interface HyperParameters {
   features: FeatureOptions;
@@ -27,10 +38,15 @@ export interface HyperParameters {
   svmC: number;
   svmTol: number;
   nbAlpha: number;
+  nbNormalise: boolean;
   /** Class weights ∝ (n / (K·n_c))^classBalance: 0 = none, 1 = fully balanced. */
   classBalance: number;
   /** Inner cross-validation folds for calibration and the abstention threshold (0 = none). */
   innerFolds: number;
+  /** Repeat the inner cross-validation (new fold assignment) until about this many held-out predictions… */
+  minHeldOut: number;
+  /** …but at most this many times. */
+  maxRepeats: number;
   /** Abstain when the calibrated confidence is below the threshold giving this held-out accuracy. */
   targetAccuracy: number;
   /** Taxonomy descriptions are added as one extra example per class (they are the only ones for classes without data). */
@@ -49,8 +65,11 @@ export const DEFAULT_HYPER: HyperParameters = {
   svmC: 0.5,
   svmTol: 0.05,
   nbAlpha: 0.3,
+  nbNormalise: true,
   classBalance: 1,
   innerFolds: 3,
+  minHeldOut: 600,
+  maxRepeats: 4,
   targetAccuracy: 0.8,
   useDescriptions: true,
   descriptionOnlyPenalty: 0.5,
@@ -159,19 +178,23 @@ export class EmbeddedModel {
     const X = texts.map((t) => features.transform(t));
     const yy = Int32Array.from(y);
     const K = codes.length;
-    const wordDim = features.wordDim;
     const fit = (kind: Component, idx: number[] | undefined): LinearModel => {
       const Xs = idx ? idx.map((i) => X[i]) : X;
       const ys = idx ? Int32Array.from(idx, (i) => yy[i]) : yy;
-      return fitComponent(kind, Xs, ys, K, features.dim, wordDim, hyper);
+      return fitComponent(kind, Xs, ys, K, features.dim, memberRange(kind, features), hyper);
     };
 
-    // Held-out scores from inner cross-validation (inside the training data only).
-    const folds = K > 1 && hyper.innerFolds > 1 ? innerFolds(yy, groups, hyper.innerFolds, hyper.seed, labelled.length) : undefined;
-    const heldOut = new Map<Component, Float64Array[]>();
+    // Held-out scores from inner cross-validation (inside the training data only). Small training
+    // sets repeat it with different fold assignments, so that the choices made on these scores rest
+    // on at least ~minHeldOut held-out predictions.
+    const heldOut = new Map<Component, Float64Array[]>(hyper.components.map((k) => [k, []]));
     const heldIdx: number[] = [];
-    if (folds) {
-      for (const kind of hyper.components) heldOut.set(kind, new Array<Float64Array>(X.length));
+    const repeats =
+      K > 1 && hyper.innerFolds > 1 && labelled.length > 0
+        ? Math.min(hyper.maxRepeats, Math.max(1, Math.ceil(hyper.minHeldOut / labelled.length)))
+        : 0;
+    for (let r = 0; r < repeats; r++) {
+      const folds = innerFolds(yy, groups, hyper.innerFolds, hyper.seed + 7919 * r, labelled.length);
       for (let f = 0; f < hyper.innerFolds; f++) {
         const tr: number[] = [];
         const te: number[] = [];
@@ -180,17 +203,16 @@ export class EmbeddedModel {
         heldIdx.push(...te);
         for (const kind of hyper.components) {
           const m = fit(kind, tr);
-          for (const i of te) heldOut.get(kind)![i] = scoresOf(m, X[i]);
+          for (const i of te) heldOut.get(kind)!.push(scoresOf(m, X[i]));
         }
       }
-      heldIdx.sort((a, b) => a - b);
     }
     const temperatures: Record<string, number> = {};
     const heldY = heldIdx.map((i) => yy[i]);
     for (const kind of hyper.components)
       temperatures[kind] = heldIdx.length
         ? fitTemperature(
-            heldIdx.map((i) => heldOut.get(kind)![i]),
+            heldOut.get(kind)!,
             heldY,
           )
         : kind.startsWith('nb')
@@ -205,10 +227,10 @@ export class EmbeddedModel {
     let gamma = 0;
     let heldProbs: Float64Array[] = [];
     const heldFor = (ms: Component[], g: number) =>
-      heldIdx.map((i) =>
+      heldIdx.map((_, j) =>
         adjust(
           combine(
-            ms.map((k) => heldOut.get(k)![i]),
+            ms.map((k) => heldOut.get(k)![j]),
             ms.map((k) => temperatures[k]),
           ),
           logPrior,
@@ -216,8 +238,15 @@ export class EmbeddedModel {
         ),
       );
     if (heldIdx.length) {
+      // The default is the plain average of every member without prior correction. Another
+      // choice replaces it only if its held-out κ is higher by more than one standard error of
+      // κ (the "one standard error" rule): on small training sets the differences between
+      // candidates are mostly noise, and choosing among them would fit that noise.
+      heldProbs = heldFor(members, 0);
+      const k0 = kappaOf(heldProbs, heldY, K);
+      const se = kappaStdError(heldProbs, heldY, K, labelled.length);
       if (hyper.select || hyper.selectPrior) {
-        let best = -Infinity;
+        let best = k0 + se;
         for (const ms of hyper.select ? subsets(hyper.components) : [members])
           for (const g of hyper.selectPrior ? hyper.priorGammas : [0]) {
             const probs = heldFor(ms, g);
@@ -229,7 +258,7 @@ export class EmbeddedModel {
               heldProbs = probs;
             }
           }
-      } else heldProbs = heldFor(members, 0);
+      }
     }
     const comps: TrainedComponent[] = members.map((kind) => ({ kind, model: fit(kind, undefined), T: temperatures[kind] }));
     const priorAdjust = Float64Array.from(logPrior, (lp) => -gamma * lp);
@@ -311,7 +340,7 @@ export class EmbeddedModel {
         const v = (x.val[j] * (w[f] - others)) / comp.T;
         if (v <= 0) continue;
         const t = this.features.term(f);
-        if (!t || t.block !== 'word') continue;
+        if (!t || t.block === 'char') continue;
         const label = displayTerm(t.term, text);
         contrib.set(label, (contrib.get(label) ?? 0) + v);
       }
@@ -392,23 +421,25 @@ function fitComponent(
   y: Int32Array,
   K: number,
   dim: number,
-  wordDim: number,
+  range: [number, number],
   h: HyperParameters,
 ): LinearModel {
   if (K === 1) return { W: [new Float64Array(dim + 1)], dim };
-  const Xs = kind.endsWith('w') ? X.map((x) => wordsOnly(x, wordDim)) : X;
+  const Xs = range[0] === 0 && range[1] === dim ? X : X.map((x) => slice(x, range[0], range[1]));
   if (kind.startsWith('svm')) {
     const cw = classWeights(y, K, h.classBalance);
     return { W: trainOvrSvm(Xs, y, K, dim, { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed }), dim };
   }
-  return trainComplementNB(Xs, y, K, dim, h.nbAlpha, kind.endsWith('w') ? wordDim : dim);
+  return trainComplementNB(Xs, y, K, dim, h.nbAlpha, range, h.nbNormalise);
 }
 
-/** The word block of a feature vector (word indices come first). */
-function wordsOnly(x: SparseVec, wordDim: number): SparseVec {
-  let n = 0;
-  while (n < x.idx.length && x.idx[n] < wordDim) n++;
-  return { idx: x.idx.subarray(0, n), val: x.val.subarray(0, n) };
+/** The entries of a feature vector with index in [lo, hi) (indices ascend). */
+function slice(x: SparseVec, lo: number, hi: number): SparseVec {
+  let a = 0;
+  while (a < x.idx.length && x.idx[a] < lo) a++;
+  let b = a;
+  while (b < x.idx.length && x.idx[b] < hi) b++;
+  return { idx: x.idx.subarray(a, b), val: x.val.subarray(a, b) };
 }
 
 /** Every non-empty subset of the members, in a fixed order (singletons first). */
@@ -435,6 +466,29 @@ function kappaOf(probs: Float64Array[], y: number[], K: number): number {
   for (let c = 0; c < K; c++) pe += rows[c] * cols[c];
   pe /= n * n;
   return pe === 1 ? 0 : (agree / n - pe) / (1 - pe);
+}
+
+/**
+ * Approximate standard error of Cohen's κ, √(p_o(1−p_o)/n)/(1−p_e), with n the number of
+ * distinct rows (held-out predictions from repeated cross-validation are not independent).
+ */
+function kappaStdError(probs: Float64Array[], y: number[], K: number, n: number): number {
+  const m = probs.length;
+  if (!m || !n) return 0;
+  const rows = new Float64Array(K);
+  const cols = new Float64Array(K);
+  let agree = 0;
+  probs.forEach((p, i) => {
+    const b = argmax(p);
+    rows[y[i]]++;
+    cols[b]++;
+    if (b === y[i]) agree++;
+  });
+  let pe = 0;
+  for (let c = 0; c < K; c++) pe += rows[c] * cols[c];
+  pe /= m * m;
+  const po = agree / m;
+  return pe >= 1 ? 0 : Math.sqrt((po * (1 - po)) / n) / (1 - pe);
 }
 
 function adjust(p: Float64Array, logPrior: Float64Array, gamma: number): Float64Array {
