@@ -28,6 +28,12 @@ test('exclusions and word boundaries prevent spurious links', () => {
   // "take into account" is not accountability; "openness. Data" is not "open data".
   assert.ok(!topics({ text: 'Take into account the context.' }).includes('accountability'));
   assert.ok(!link({ text: 'We value openness. Data stays here.' }, 'innovation')?.terms.some((t) => t.term === 'open-source' && t.forms.includes('openness. data')));
+  // Words the stemmer would merge, or that mean something else in another phrase.
+  assert.ok(!topics({ text: 'An AI arms race between labs erodes caution; gender norms matter.' }).includes('fairness'));
+  assert.ok(!topics({ text: 'Chatbots can be used for cyberbullying and cyber-stalking.' }).includes('security'));
+  assert.ok(topics({ text: 'State actors use AI for cyber operations.' }).includes('security'));
+  assert.ok(!topics({ text: 'Non-consensual imagery spreads quickly.' }).includes('international-cooperation'));
+  assert.ok(!topics({ text: 'The agency responses for each case.' }).includes('accountability'));
   // A single broad word in running text is not enough; the same word in the name is.
   assert.equal(link({ text: 'This may cause harm.' }, 'safety'), undefined);
   assert.ok(link({ name: 'Harm', text: 'See below.' }, 'safety'));
