@@ -270,3 +270,24 @@ test(`[${ENGINE}] cached pages are sent gzip-compressed to clients that accept i
   assert.equal(gunzipSync(bytes).toString('utf8'), plain.body);
   assert.notEqual(res.headers.get('etag'), plain.res.headers.get('etag'));
 });
+
+test(`[${ENGINE}] topic links show on the statement page and filter the search`, async () => {
+  const db = t.store.db;
+  await db.query(
+    `INSERT INTO topics (id, ord, name_en, name_zh, description_en, lexicon_version) VALUES ('assurance-test', 1, 'Assurance', '保障', 'Testing and audits.', 't1')`,
+  );
+  const [s] = await db.query<{ document_id: string; kind: string; ord: number }>('SELECT document_id, kind, ord FROM statements WHERE id = $1', [id('a')]);
+  await db.query(
+    `INSERT INTO statement_topics (statement_id, topic_id, score, matched_terms, lexicon_version, document_id, kind, ord)
+     VALUES ($1, 'assurance-test', 2.5, $2::jsonb, 't1', $3, $4, $5)`,
+    [id('a'), JSON.stringify([{ term: 'risk assessment', count: 1 }]), s!.document_id, s!.kind, s!.ord],
+  );
+  t.bump();
+  const page = await get(`/m/${id('a')}`);
+  assert.match(section(page.body, 'id="topics-h"', '</section>'), /href="\/topics\/assurance-test"[^>]*>Assurance<\/a> <span class="small muted">matched: risk assessment/);
+  const search = await get('/search?topic=assurance-test');
+  assert.match(search.body, /1 statement matches/);
+  assert.match(search.body, /<span class="muted">Topic:<\/span> Assurance ✕/);
+  const zh = await get('/search?topic=assurance-test', { cookie: 'govnav_lang=zh' });
+  assert.match(zh.body, /<span class="v">保障<\/span><span class="n">1<\/span>/);
+});

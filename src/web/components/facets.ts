@@ -64,6 +64,7 @@ export function facetLabel(facet: string, value: string, lang: Lang, registry: T
     case 'review':
       return L(lang, FS.reviewValues[value as keyof typeof FS.reviewValues] ?? { en: value, zh: value });
     case 'doc':
+    case 'topic':
       return docTitle ?? value;
     default:
       if (registry.has(facet)) {

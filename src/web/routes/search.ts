@@ -126,16 +126,18 @@ export async function facetedResults(
   const reg = ctx.store.taxonomies;
   const path = opts.path;
   const taxFacets = facetTaxonomies(reg);
-  const facetNames = [...BASIC_FACETS, ...taxFacets];
+  const facetNames = [...BASIC_FACETS, 'topic', ...taxFacets];
   // The facet groups are independent queries: on PostgreSQL they run on separate connections.
-  const groups: string[][] = [['kind', 'review'], ['doctype', 'year', 'language'], ['dataset', 'doc'], taxFacets].map((g) =>
+  const groups: string[][] = [['kind', 'review'], ['doctype', 'year', 'language'], ['dataset', 'doc', 'topic'], taxFacets].map((g) =>
     g.filter((f) => facetNames.includes(f)),
   );
-  const [res, ...parts] = await Promise.all([
+  const [res, topicNames, ...parts] = await Promise.all([
     searchStatements(db, reg, query, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE }),
+    db.query<{ id: string; name_en: string; name_zh: string | null }>('SELECT id, name_en, name_zh FROM topics WHERE NOT retired'),
     ...groups.map((g) => facetCounts(db, reg, query, g)),
   ]);
   const facets = Object.assign({}, ...parts) as Awaited<ReturnType<typeof facetCounts>>;
+  const topicTitles = new Map(topicNames.map((r) => [r.id, L(lang, { en: r.name_en, zh: r.name_zh ?? undefined })]));
   const labels = await currentLabelsOn(db, res.items.map((h) => h.id), ['mitigation-v2', 'mitigation-v1', 'risk-domain']);
   const canonical = toSearchParams(query);
   // Parameters that the page itself fixes (e.g. the node of a taxonomy page) are not shown as removable.
@@ -175,7 +177,7 @@ export async function facetedResults(
     if (k === 'q' || k === 'sort') continue;
     activeChips.push(
       html`<a class="label active-filter" href="${toggleHref(path, linkParams, k, v)}"><span class="muted">${facetTitle(k === 'year_from' || k === 'year_to' ? 'year' : k, lang, reg)}:</span> ${
-        k === 'year_from' ? `≥ ${v}` : k === 'year_to' ? `≤ ${v}` : facetLabel(k, v, lang, reg, docTitles.get(v))
+        k === 'year_from' ? `≥ ${v}` : k === 'year_to' ? `≤ ${v}` : facetLabel(k, v, lang, reg, k === 'topic' ? topicTitles.get(v) : docTitles.get(v))
       } ✕</a>`,
     );
   }
@@ -188,6 +190,7 @@ ${(['kind', 'review', 'doctype', 'year', 'language', 'dataset'] as const).map((f
 )}
 <h3 class="facet-group">${L(lang, S.taxonomiesHead)}</h3>
 ${taxFacets.map((tid, i) => (fixed[tid] ? '' : taxonomyFacet(path, linkParams, reg.get(tid), facets[tid] ?? [], selected(tid), lang, { open: i < 2 })))}
+${fixed.topic ? '' : flatFacet(path, linkParams, 'topic', facets.topic ?? [], selected('topic'), lang, reg, { show: 8, titles: topicTitles })}
 ${fixed.doc ? '' : flatFacet(path, linkParams, 'doc', facets.doc ?? [], selected('doc'), lang, reg, { show: 6, titles: docTitles })}
 </aside>`;
 

@@ -45,7 +45,23 @@ const S = {
   excerpt: { en: 'Text', zh: '原文' },
   excerptHelp: { en: 'Verbatim from the source; not edited by govnav.', zh: '逐字摘自来源，govnav 未作改动。' },
   principleBy: { en: 'published by', zh: '发布者' },
+  topics: { en: 'Topics', zh: '主题' },
+  topicsHelp: {
+    en: 'Topics found in the text by govnav’s bilingual topic lexicon (matched terms shown); a word match, not a judgement.',
+    zh: '由 govnav 双语主题词表在文本中识别的主题（显示匹配的词语）；仅为词语匹配，并非判断。',
+  },
+  matched: { en: 'matched', zh: '匹配词' },
 } as const;
+
+interface TopicLinkRow {
+  id: string;
+  name_en: string;
+  name_zh: string | null;
+  description_en: string | null;
+  description_zh: string | null;
+  score: number;
+  matched_terms: unknown[];
+}
 
 /** The taxonomies shown in the classification column, in the order a reader scans them. */
 const SIDE_ORDER: Record<StatementKind, string[]> = {
@@ -72,7 +88,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     if (!row) return c.notFound();
     const { d: doc, ...st } = row;
     const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
-    const [labels, siblings] = await Promise.all([
+    const [labels, siblings, topics] = await Promise.all([
       classificationsOf(db, [id]),
       db.query<ListStatement & { n: number; labels: LabelLite[] | null }>(
         `SELECT s.id, s.kind, s.parent_id, s.ord, s.name, left(s.text, 400) AS text, s.language, count(*) OVER ()::int AS n,
@@ -80,6 +96,12 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
             FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.taxonomy = ANY($3::text[])) AS labels
          FROM statements s WHERE s.document_id = $1 AND (s.retired_at IS NULL OR s.id = $2) ORDER BY s.ord, s.id LIMIT 300`,
         [st.document_id, id, primaryIds],
+      ),
+      db.query<TopicLinkRow>(
+        `SELECT t.id, t.name_en, t.name_zh, t.description_en, t.description_zh, st.score, st.matched_terms
+         FROM statement_topics st JOIN topics t ON t.id = st.topic_id
+         WHERE st.statement_id = $1 AND NOT t.retired ORDER BY st.score DESC, t.ord`,
+        [id],
       ),
     ]);
     const byTax = new Map<string, ClassificationRow[]>();
@@ -166,6 +188,20 @@ ${
     ? html`<section aria-labelledby="class-h"><h2 id="class-h">${L(lang, S.classification)}</h2>
   ${sideIds.map((tid) => labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && st.kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined }))}
 </section>`
+    : ''
+}
+${
+  topics.length
+    ? html`<section aria-labelledby="topics-h"><h2 id="topics-h"><abbr class="explained" title="${L(lang, S.topicsHelp)}">${L(lang, S.topics)}</abbr></h2>
+  <ul class="plain topic-links">${topics.map(
+    (tp) => html`<li><a class="label" href="/topics/${encodeURIComponent(tp.id)}"${
+      tp.description_en ? html` title="${L(lang, { en: tp.description_en, zh: tp.description_zh ?? undefined })}"` : ''
+    }>${L(lang, { en: tp.name_en, zh: tp.name_zh ?? undefined })}</a>${
+      Array.isArray(tp.matched_terms) && tp.matched_terms.length
+        ? html` <span class="small muted">${L(lang, S.matched)}: ${tp.matched_terms.slice(0, 5).map((m) => (typeof m === 'string' ? m : (m as { term?: string }).term ?? '')).filter(Boolean).join(', ')}</span>`
+        : ''
+    }</li>`,
+  )}</ul></section>`
     : ''
 }
 ${citeBox(st.id, cite, lang)}
