@@ -127,6 +127,8 @@ test(`[${ENGINE}] a real statement page shows each element`, { skip: SKIP }, asy
   // provenance of the category label, the cite box with an absolute stable URL and BibTeX
   assert.match(norm(await page.locator('#reason-h ~ p .prov').first().textContent()), /Human coders of the source dataset|Imported/);
   assert.equal(await page.locator('#cite-url').inputValue(), `${server.url}/m/${st!.id}`);
+  // the optional script runs under the strict CSP and adds copy buttons to the cite box
+  assert.equal(await page.locator('.cite .copy-button').count(), 3);
   await page.locator('.cite summary').click();
   assert.match(norm(await page.locator('pre.bibtex').textContent()), new RegExp(`@misc\\{govnav-${st!.id},`));
   await page.context().close();

@@ -9,6 +9,7 @@ import { barChart } from '../charts.ts';
 import { fmtNumber, html, L, url, type Html } from '../html.ts';
 import { t } from '../i18n.ts';
 import { renderPage } from '../layout.ts';
+import { assetUrl } from '../static.ts';
 import { citeBox } from '../components/cite.ts';
 import { byline, docTypeName, doiHref, DS, langName, licenceBlock, safeHref } from '../components/document.ts';
 import { primaryTaxonomies, taxName } from '../components/labels.ts';
@@ -213,7 +214,7 @@ ${citeBox(doc.id, cite, lang)}
         section: 'documents',
         body,
         description: byline(doc),
-        head: html`<link rel="canonical" href="${cite.url}">`,
+        head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}">`,
         crumbs: [[t(lang, 'home'), '/'], [t(lang, 'documents'), '/d'], [doc.id]],
       }),
     );

@@ -12,6 +12,7 @@ import type { AppContext, AppEnv } from '../context.ts';
 import { fmtNumber, html, L, type Html } from '../html.ts';
 import { t } from '../i18n.ts';
 import { explained, renderPage } from '../layout.ts';
+import { assetUrl } from '../static.ts';
 import { citeBox } from '../components/cite.ts';
 import { documentBlock } from '../components/document.ts';
 import { chip, labelBlock, LS, otherLabels, primaryTaxonomies, provenance, taxName, type LabelLite } from '../components/labels.ts';
@@ -213,7 +214,7 @@ ${citeBox(st.id, cite, lang)}
         title,
         body,
         description: titleOf(st, 200),
-        head: html`<link rel="canonical" href="${cite.url}"><link rel="alternate" type="application/vnd.citationstyles.csl+json" href="/cite/${st.id}.json">`,
+        head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}"><link rel="alternate" type="application/vnd.citationstyles.csl+json" href="/cite/${st.id}.json">`,
         crumbs: [
           [t(lang, 'home'), '/'],
           [t(lang, 'documents'), '/d'],
