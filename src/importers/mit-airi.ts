@@ -12,7 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DocumentType, StatementInput } from '../model/index.ts';
 import { datasetInfo } from './datasets.ts';
-import { cleanCell, findSheet, openWorkbook, readCsv, requireColumns, sheetTable, type Table, type TableRow } from './tabular.ts';
+import { cleanCell, findSheet, readCsv, readWorkbook, requireColumns, sheetTable, type Table, type TableRow } from './tabular.ts';
 import {
   AnomalyLog,
   ImportError,
@@ -65,7 +65,7 @@ const ITEM_TYPES: Record<string, DocumentType> = {
 /** Read the workbook's two sheets. */
 export async function parseRiskWorkbook(path: string, ctx: ParseContext): Promise<ParsedDataset> {
   const file = basename(path);
-  const wb = await openWorkbook(path);
+  const wb = await readWorkbook(path, (n) => /^AI Risk Database v\d+$/i.test(n) || /^Included resources$/i.test(n));
   const dbSheet = findSheet(wb, file, 'AI Risk Database v4', /^AI Risk Database v\d+$/i);
   const resSheet = findSheet(wb, file, 'Included resources');
   const db = sheetTable(dbSheet, file, ['Ev_ID', 'Category level', 'Description'], { stopAtBlank: true });
@@ -73,7 +73,7 @@ export async function parseRiskWorkbook(path: string, ctx: ParseContext): Promis
   const version = /v(\d+)\s*$/i.exec(dbSheet.name.trim())?.[0]?.toLowerCase() ?? 'unknown';
   let updated: string | undefined;
   for (let r = 1; r <= 3 && !updated; r++)
-    for (const v of (resSheet.getRow(r).values as unknown[]) ?? [])
+    for (const v of resSheet.rows[r] ?? [])
       if (typeof v === 'string' && /^Updated:/.test(v)) updated = v.replace(/^Updated:\s*/, '').trim();
   return mapRiskDb(db, res, ctx, { version, files: [path], format: 'mit-airi-xlsx', updated });
 }
@@ -322,7 +322,8 @@ export function mapRiskDb(
     // hang from it are skipped too (rather than imported without their parent).
     const parentOf = new Map<RowInfo, RowInfo | undefined>();
     const dropped = new Set<RowInfo>();
-    const before = (x: RowInfo, r: RowInfo) => all.indexOf(x) < all.indexOf(r);
+    const pos = new Map(all.map((x, i) => [x, i]));
+    const before = (x: RowInfo, r: RowInfo) => pos.get(x)! < pos.get(r)!;
     const pick = (r: RowInfo, cands: RowInfo[], sameNames: (c: RowInfo) => boolean) => {
       if (cands.length <= 1) return cands[0];
       const named = cands.filter(sameNames);
@@ -336,8 +337,10 @@ export function mapRiskDb(
       issues.push({ file: db.file, row: r.t.row, key: r.evId, message: `skipped with its parent row ${parentEv}, which is invalid` });
     };
     for (const level of ['Risk Category', 'Risk Sub-Category', 'Additional evidence'] as const) {
+      const liveAtStart = all.filter((c) => !dropped.has(c));
       for (const r of all.filter((x) => x.level === level)) {
-        const live = all.filter((c) => !dropped.has(c));
+        // Rows dropped at this level are never parents at this level, so the list can be reused.
+        const live = liveAtStart;
         let parent: RowInfo | undefined;
         if (level === 'Risk Sub-Category') {
           parent = pick(r, live.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);

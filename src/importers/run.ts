@@ -124,8 +124,8 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
       done += d.statements.length;
       opts.onProgress?.(done, total);
     }
-    for (let i = 0; i < labels.length; i += 5000) {
-      const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + 5000), { skipIdentical: true });
+    for (let i = 0; i < labels.length; i += 20000) {
+      const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + 20000), { skipIdentical: true });
       summary.labels.inserted += r.inserted;
       summary.labels.unchanged += r.unchanged;
     }

@@ -136,29 +136,71 @@ export function requireColumns(t: Table, required: string[], what: string): Map<
 
 // ------------------------------------------------------------------ XLSX
 
-type ExcelWorkbook = import('exceljs').Workbook;
-type ExcelWorksheet = import('exceljs').Worksheet;
+/** A worksheet read for import: its name and, if it was wanted, its rows (index = row number). */
+export interface Sheet {
+  name: string;
+  rows?: unknown[][];
+}
 
-export async function openWorkbook(path: string): Promise<ExcelWorkbook> {
+/**
+ * Read a workbook with exceljs's streaming reader, keeping the rows of the wanted sheets only
+ * (the others are skipped, which makes a large multi-sheet workbook quicker to read).
+ */
+export async function readWorkbook(path: string, wanted: (name: string) => boolean): Promise<Sheet[]> {
   const ExcelJS = (await import('exceljs')).default;
-  const wb = new ExcelJS.Workbook();
+  const sheets: Sheet[] = [];
+  // The streaming reader can wait forever on a cut-off file, so check the zip's directory first.
+  const problem = zipProblem(path);
+  if (problem) throw new ImportError(`${basename(path)}: not a readable XLSX workbook (damaged or truncated?): ${problem}`);
   try {
-    await wb.xlsx.readFile(path);
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'cache', // needed to tell dates from numbers
+      worksheets: 'emit',
+      entries: 'ignore',
+    });
+    for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown[] }> & { name: string }>) {
+      const name = String(ws.name ?? '');
+      if (!wanted(name.trim())) {
+        for await (const _ of ws) void _;
+        sheets.push({ name });
+        continue;
+      }
+      const rows: unknown[][] = [];
+      for await (const row of ws) rows[row.number] = row.values as unknown[];
+      sheets.push({ name, rows });
+    }
   } catch (e) {
     throw new ImportError(`${basename(path)}: not a readable XLSX workbook (damaged or truncated?): ${(e as Error).message}`);
   }
-  return wb;
+  if (!sheets.length) throw new ImportError(`${basename(path)}: not a readable XLSX workbook (no worksheets found)`);
+  return sheets;
+}
+
+/** Why a file is not a complete zip archive (an XLSX is one), or undefined when it looks whole. */
+export function zipProblem(path: string): string | undefined {
+  const buf = readFileSync(path);
+  if (buf.length < 22 || buf.readUInt32LE(0) !== 0x04034b50) return 'it is not a zip archive';
+  const stop = Math.max(0, buf.length - 65557);
+  for (let i = buf.length - 22; i >= stop; i--) {
+    if (buf.readUInt32LE(i) !== 0x06054b50) continue;
+    const size = buf.readUInt32LE(i + 12);
+    const offset = buf.readUInt32LE(i + 16);
+    if (offset + size > i) return 'its central directory points past the end of the file';
+    if (buf.readUInt32LE(offset) !== 0x02014b50) return 'its central directory is damaged';
+    return undefined;
+  }
+  return 'the end of the zip archive is missing (the file is cut off)';
 }
 
 /** Find a worksheet by exact name, else by a pattern (e.g. /^AI Risk Database v\d+$/i). */
-export function findSheet(wb: ExcelWorkbook, file: string, name: string, pattern?: RegExp): ExcelWorksheet {
-  const exact = wb.worksheets.find((w) => w.name.trim().toLowerCase() === name.toLowerCase());
-  const ws = exact ?? (pattern ? wb.worksheets.find((w) => pattern.test(w.name.trim())) : undefined);
-  if (!ws)
-    throw new ImportError(
-      `${file}: no sheet named "${name}" (sheets: ${wb.worksheets.map((w) => `"${w.name}"`).join(', ')})`,
-    );
-  return ws;
+export function findSheet(sheets: Sheet[], file: string, name: string, pattern?: RegExp): Sheet & { rows: unknown[][] } {
+  const exact = sheets.find((w) => w.name.trim().toLowerCase() === name.toLowerCase());
+  const ws = exact ?? (pattern ? sheets.find((w) => pattern.test(w.name.trim())) : undefined);
+  if (!ws || !ws.rows)
+    throw new ImportError(`${file}: no sheet named "${name}" (sheets: ${sheets.map((w) => `"${w.name}"`).join(', ')})`);
+  return ws as Sheet & { rows: unknown[][] };
 }
 
 /** A cell's value as the text a CSV export would hold. */
@@ -182,13 +224,14 @@ export function cellText(v: unknown): string {
  * Read a sheet as a table: the header is the first row (within the first 60) that holds every
  * required column name; data rows follow until the end (or, with stopAtBlank, the first empty row).
  */
-export function sheetTable(ws: ExcelWorksheet, file: string, required: string[], opts: { stopAtBlank?: boolean } = {}): Table {
+export function sheetTable(ws: Sheet & { rows: unknown[][] }, file: string, required: string[], opts: { stopAtBlank?: boolean } = {}): Table {
   const want = required.map(normaliseHeader);
   let headerRow = 0;
   let header: string[] = [];
-  const last = Math.min(ws.rowCount, 60);
+  const rowCount = ws.rows.length - 1;
+  const last = Math.min(rowCount, 60);
   for (let r = 1; r <= last; r++) {
-    const vals = (ws.getRow(r).values as unknown[]) ?? [];
+    const vals = ws.rows[r] ?? [];
     const names = vals.map((v) => cellText(v).replace(/[\s\u00a0]+/g, ' ').trim());
     const norm = new Set(names.map(normaliseHeader));
     if (want.every((w) => norm.has(w))) {
@@ -208,8 +251,8 @@ export function sheetTable(ws: ExcelWorksheet, file: string, required: string[],
     if (h && !cols.some((c) => c.name === h)) cols.push({ idx, name: h });
   });
   const rows: TableRow[] = [];
-  for (let r = headerRow + 1; r <= ws.rowCount; r++) {
-    const vals = (ws.getRow(r).values as unknown[]) ?? [];
+  for (let r = headerRow + 1; r <= rowCount; r++) {
+    const vals = ws.rows[r] ?? [];
     const values: Record<string, string> = {};
     let any = false;
     for (const c of cols) {
