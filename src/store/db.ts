@@ -29,6 +29,12 @@ export interface OpenOptions {
   dropSchemaOnClose?: boolean;
   /** Start an in-memory PGlite from this dump (`dumpPglite`): much faster than a fresh database. */
   pgliteTemplate?: Blob;
+  /**
+   * PGlite: return from a query before the files are synced to disk (much faster reads on a data
+   * directory; a crash may lose the last moments of writes). Used by `govnav serve`, whose own
+   * writes are feedback and reviews.
+   */
+  relaxedDurability?: boolean;
 }
 
 export class DatabaseError extends Error {
@@ -43,7 +49,7 @@ export class DatabaseError extends Error {
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.schema, opts.dropSchemaOnClose);
-  return openPglite(opts.pgliteDir, opts.pgliteTemplate);
+  return openPglite(opts.pgliteDir, opts.pgliteTemplate, opts.relaxedDurability);
 }
 
 // ---------------------------------------------------------------- PGlite
@@ -59,7 +65,7 @@ interface PgliteTxLike {
   exec(sql: string): Promise<unknown>;
 }
 
-async function openPglite(dir?: string, template?: Blob): Promise<Db> {
+async function openPglite(dir?: string, template?: Blob, relaxedDurability = false): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   let release = () => {};
   if (dir) {
@@ -69,7 +75,10 @@ async function openPglite(dir?: string, template?: Blob): Promise<Db> {
   let pg: PgliteLike;
   let raw: unknown;
   try {
-    pg = (await PGlite.create(dir ? { dataDir: dir } : template ? { loadDataDir: template } : {})) as unknown as PgliteLike;
+    pg = (await PGlite.create({
+      ...(dir ? { dataDir: dir } : template ? { loadDataDir: template } : {}),
+      ...(relaxedDurability ? { relaxedDurability: true } : {}),
+    })) as unknown as PgliteLike;
     raw = pg;
   } catch (e) {
     release();

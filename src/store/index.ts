@@ -33,6 +33,8 @@ export interface OpenStoreOptions {
   registry?: TaxonomyRegistry;
   /** In-memory PGlite started from this dump (tests). */
   pgliteTemplate?: Blob;
+  /** PGlite: see OpenOptions.relaxedDurability. */
+  relaxedDurability?: boolean;
 }
 
 /** The PGlite directory under the data dir. */
@@ -45,7 +47,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const registry = opts.registry ?? taxonomies();
   const usePg = !!config.databaseUrl;
   const dir = usePg || opts.memory ? undefined : pgliteDir(config);
-  const db = await openDb({ databaseUrl: config.databaseUrl, pgliteDir: dir, schema: opts.schema, dropSchemaOnClose: opts.dropSchemaOnClose, pgliteTemplate: opts.pgliteTemplate });
+  const db = await openDb({ databaseUrl: config.databaseUrl, pgliteDir: dir, schema: opts.schema, dropSchemaOnClose: opts.dropSchemaOnClose, pgliteTemplate: opts.pgliteTemplate, relaxedDurability: opts.relaxedDurability });
   try {
     if (opts.migrate !== false) {
       await migrate(db);

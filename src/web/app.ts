@@ -11,17 +11,8 @@ import { t } from './i18n.ts';
 import { renderPage } from './layout.ts';
 import { asset } from './static.ts';
 
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CSP, SECURITY_HEADERS } from './security.ts';
+export { CSP };
 
 export const LANG_COOKIE = 'govnav_lang';
 
@@ -56,11 +47,7 @@ export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
     }
     const started = performance.now();
     await next();
-    c.header('Content-Security-Policy', CSP);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    for (const k in SECURITY_HEADERS) c.header(k, SECURITY_HEADERS[k]!);
     c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
     if (!c.res.headers.get('Vary')) c.header('Vary', 'Cookie, Accept-Language');
   });
@@ -115,7 +102,18 @@ export async function readDataVersion(ctx: Pick<AppContext, 'store'>): Promise<s
   const [row] = await ctx.store.db.query<{ v: string }>(
     `SELECT (SELECT coalesce(max(updated_at)::text, '') FROM statements) || '|' ||
             (SELECT coalesce(max(id), 0)::text FROM classifications) || '|' ||
-            (SELECT coalesce(max(updated_at)::text, '') FROM documents) AS v`,
+            (SELECT coalesce(max(updated_at)::text, '') FROM documents) || '|' ||
+            (SELECT coalesce(max(reviewed_at)::text, '') FROM classifications) AS v`,
   );
-  return row?.v ?? '';
+  let topics = '';
+  try {
+    // Topic links change without touching statements (a relink after a lexicon change).
+    const [t] = await ctx.store.db.query<{ v: string }>(
+      `SELECT coalesce(max(linked_at)::text, '') || '|' || count(*)::text AS v FROM statement_topics`,
+    );
+    topics = t?.v ?? '';
+  } catch {
+    /* no topics tables in this database */
+  }
+  return (row?.v ?? '') + '|' + topics;
 }

@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const { openStore } = await import('../../store/index.ts');
       const { startServer } = await import('../../web/server.ts');
       const config = loadConfig();
-      const store = await openStore({ config });
+      const store = await openStore({ config, relaxedDurability: true });
       if (opts.demo) {
         const { loadDemoIfEmpty } = await import('../demo.ts');
         await loadDemoIfEmpty(store);

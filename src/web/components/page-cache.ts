@@ -4,10 +4,12 @@
 // changes whenever the corpus or its labels change, which retires every older entry at once.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
+import { SECURITY_HEADERS } from '../security.ts';
 
-interface Entry {
+export interface Entry {
   body: Uint8Array;
   etag: string;
   type: string;
@@ -16,7 +18,7 @@ interface Entry {
 }
 
 /** Pages are text: gzip shrinks them about sixfold, so clients that accept it get the compressed copy. */
-function acceptsGzip(header: string | undefined): boolean {
+export function acceptsGzip(header: string | undefined): boolean {
   return !!header && /\bgzip\b/i.test(header) && !/\bgzip\s*;\s*q=0(\.0*)?\b/i.test(header);
 }
 
@@ -64,11 +66,12 @@ export class LruCache<V extends { body: Uint8Array }> {
 
 /** Paths whose GET pages are public and cacheable (forms, admin, API and exports are not). */
 export function isCacheablePath(path: string): boolean {
-  if (path === '/' || path === '/d' || path === '/t' || path === '/risk' || path === '/search' || path === '/about') return true;
-  return /^\/(m|d|t|risk)\/[^/]+(\/[^/]+)?$/.test(path);
+  if (path === '/' || path === '/d' || path === '/t' || path === '/risk' || path === '/search' || path === '/about' || path === '/topics')
+    return true;
+  return /^\/(m|d|t|risk|topics)\/[^/]+(\/[^/]+)?$/.test(path);
 }
 
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+export function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
   const bare = (s: string) => s.trim().replace(/^W\//, '');
@@ -82,7 +85,7 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     const ctx = c.get('ctx');
     const full = c.req.url;
     const qs = full.indexOf('?');
-    const key = `${c.get('lang')}|${ctx.dataVersion()}|${c.req.path}${qs >= 0 ? full.slice(qs) : ''}`;
+    const key = cacheKey(c.get('lang'), ctx.dataVersion(), c.req.path + (qs >= 0 ? full.slice(qs) : ''));
     const inm = c.req.header('if-none-match');
     const hit = cache.get(key);
     if (hit) {
@@ -116,4 +119,54 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
       c.res = new Response(null, { status: 304, headers: c.res.headers });
     }
   };
+}
+
+export function cacheKey(lang: string, dataVersion: string, pathAndQuery: string): string {
+  return `${lang}|${dataVersion}|${pathAndQuery}`;
+}
+
+const LANG_COOKIE_RE = /(?:^|;\s*)govnav_lang=(en|zh)(?:;|$)/;
+
+/**
+ * The fast path, run by the HTTP server before the web framework: a GET for a page already in the
+ * cache is answered straight from memory with the same headers the app would send. Anything else
+ * (a `lang=` switch that must set a cookie, a miss, another method) returns false and goes to the
+ * app as usual.
+ */
+export function serveCachedRaw(cache: LruCache<Entry>, dataVersion: string, req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'GET') return false;
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const path = q >= 0 ? raw.slice(0, q) : raw;
+  if (!isCacheablePath(path) || (q >= 0 && /[?&]lang=/.test(raw.slice(q)))) return false;
+  const h = req.headers;
+  const m = LANG_COOKIE_RE.exec(h.cookie ?? '');
+  const lang = m ? m[1]! : /^\s*zh/i.test(h['accept-language'] ?? '') ? 'zh' : 'en';
+  const hit = cache.get(cacheKey(lang, dataVersion, raw));
+  if (!hit) return false;
+  const gzip = acceptsGzip(h['accept-encoding']);
+  const etag = gzip ? hit.etag.replace(/"$/, '-gz"') : hit.etag;
+  const headers: Record<string, string> = {
+    ...SECURITY_HEADERS,
+    ETag: etag,
+    'Cache-Control': 'no-cache',
+    Vary: 'Cookie, Accept-Language, Accept-Encoding',
+    'X-Cache': 'hit',
+  };
+  if (matches(h['if-none-match'], etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return true;
+  }
+  headers['Content-Type'] = hit.type;
+  let body = hit.body;
+  if (gzip) {
+    hit.gz ??= new Uint8Array(gzipSync(hit.body, { level: 6 }));
+    body = hit.gz;
+    headers['Content-Encoding'] = 'gzip';
+  }
+  headers['Content-Length'] = String(body.byteLength);
+  res.writeHead(200, headers);
+  res.end(body);
+  return true;
 }

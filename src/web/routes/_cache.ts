@@ -4,7 +4,9 @@ import type { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../context.ts';
 import { LruCache, pageCache } from '../components/page-cache.ts';
 
-export function register(app: Hono<AppEnv>, _ctx: AppContext): void {
-  // One cache per app, so two apps in one process (tests) never share pages.
-  app.use('*', pageCache(new LruCache()));
+export function register(app: Hono<AppEnv>, ctx: AppContext): void {
+  // One cache per app, so two apps in one process (tests) never share pages; the server's fast
+  // path (serveCachedRaw) reads the same cache through the context.
+  ctx.pageCache ??= new LruCache();
+  app.use('*', pageCache(ctx.pageCache));
 }

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/config.ts';
+import { upsertDocument, upsertStatements } from '../../src/store/index.ts';
+import { startServer } from '../../src/web/server.ts';
+import { SECURITY_HEADERS } from '../../src/web/security.ts';
+import { ENGINE, openTestStore } from '../helpers/store.ts';
+
+test(`[${ENGINE}] cached pages are served before the framework with the same bytes and headers`, async () => {
+  const store = await openTestStore();
+  const config = { ...loadConfig({}, process.cwd()), databaseUrl: undefined };
+  const server = await startServer(store, config, { port: 0, host: '127.0.0.1' });
+  try {
+    const { id } = await upsertDocument(store.db, {
+      sourceKey: 'fp',
+      title: 'Fast path <b>doc</b>',
+      provenance: { dataset: 'fp', datasetVersion: '1', licence: 'CC0-1.0', attribution: 'test' },
+    });
+    const { ids } = await upsertStatements(store.db, id, [{ sourceKey: 'a', kind: 'mitigation', ord: 0, name: 'Audit <script>', text: 'Audit the system.' }]);
+    const path = `/m/${ids.get('a')}`;
+    const base = server.url;
+    const first = await fetch(base + path, { headers: { 'accept-encoding': 'identity' } });
+    const firstBody = await first.text();
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('x-cache'), 'miss');
+    assert.ok(firstBody.includes('Audit &lt;script&gt;'));
+    const second = await fetch(base + path, { headers: { 'accept-encoding': 'identity' } });
+    assert.equal(second.headers.get('x-cache'), 'hit');
+    assert.equal(await second.text(), firstBody);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(second.headers.get(k), v, k);
+    assert.equal(second.headers.get('etag'), first.headers.get('etag'));
+    // Revalidation answers 304 without a body.
+    const revalidated = await fetch(base + path, { headers: { 'if-none-match': second.headers.get('etag')!, 'accept-encoding': 'identity' } });
+    assert.equal(revalidated.status, 304);
+    // Language: the Chinese page is a different cache entry; a ?lang= switch goes through the app and sets the cookie.
+    const zh = await fetch(base + path + '?lang=zh');
+    assert.match(zh.headers.get('set-cookie') ?? '', /govnav_lang=zh/);
+    assert.match(await zh.text(), /<html lang="zh-Hans">/);
+    const zhByCookie = await fetch(base + path, { headers: { cookie: 'govnav_lang=zh' } });
+    assert.match(await zhByCookie.text(), /<html lang="zh-Hans">/);
+    const en = await fetch(base + path, { headers: { 'accept-encoding': 'identity' } });
+    assert.match(await en.text(), /<html lang="en">/);
+  } finally {
+    await server.close();
+    await store.close();
+  }
+});
