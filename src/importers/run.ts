@@ -49,6 +49,9 @@ class DryRunRollback extends Error {
   }
 }
 
+/** Labels are written in chunks: recomputing the current label is quicker for smaller sets of statements. */
+const LABEL_CHUNK = Number(process.env.GOVNAV_LABEL_CHUNK ?? 1000);
+
 const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, retired: 0, skipped: 0 });
 
 export async function writeParsed(store: Store, parsed: ParsedDataset, opts: ImportOptions = {}): Promise<ImportSummary> {
@@ -124,8 +127,8 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
       done += d.statements.length;
       opts.onProgress?.(done, total);
     }
-    for (let i = 0; i < labels.length; i += 20000) {
-      const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + 20000), { skipIdentical: true });
+    for (let i = 0; i < labels.length; i += LABEL_CHUNK) {
+      const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + LABEL_CHUNK), { skipIdentical: true });
       summary.labels.inserted += r.inserted;
       summary.labels.unchanged += r.unchanged;
     }
