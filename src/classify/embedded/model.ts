@@ -49,8 +49,9 @@ export interface HyperParameters {
   maxRepeats: number;
   /** Abstain when the calibrated confidence is below the threshold giving this held-out accuracy. */
   targetAccuracy: number;
-  /** Taxonomy descriptions are added as one extra example per class (they are the only ones for classes without data). */
+  /** Use the taxonomy's name + description as one weak example of a class that has fewer than `descriptionBelow` labelled examples. */
   useDescriptions: boolean;
+  descriptionBelow: number;
   /** Confidence multiplier for classes known only from their description. */
   descriptionOnlyPenalty: number;
   seed: number;
@@ -72,6 +73,7 @@ export const DEFAULT_HYPER: HyperParameters = {
   maxRepeats: 4,
   targetAccuracy: 0.8,
   useDescriptions: true,
+  descriptionBelow: 3,
   descriptionOnlyPenalty: 0.5,
   seed: 42,
 };
@@ -164,12 +166,12 @@ export class EmbeddedModel {
     const classes: ClassInfo[] = codes.map((code) => ({ code, examples: counts.get(code) ?? 0, description: descriptions.get(code) }));
     const ci = new Map(codes.map((c, i) => [c, i]));
 
-    // Training rows: the labelled examples, then one pseudo-example per described class.
+    // Training rows: the labelled examples, then the description of each class with (almost) no examples.
     const texts = labelled.map((e) => e.text);
     const y: number[] = labelled.map((e) => ci.get(e.code)!);
     const groups: (string | undefined)[] = labelled.map((e) => e.group);
     for (const c of classes)
-      if (c.description) {
+      if (c.description && c.examples < hyper.descriptionBelow) {
         texts.push(c.description);
         y.push(ci.get(c.code)!);
         groups.push(undefined);
