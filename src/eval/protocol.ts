@@ -191,7 +191,8 @@ export async function runProtocol(sharedDir: string, opts: ProtocolOptions = {})
     const learners: Learner[] = [embeddedLearner({ taxonomy: tax, hyper: opts.hyper })];
     if (opts.baseline !== false) learners.push(baselineLearner());
     const t0 = Date.now();
-    const result = await evaluateCsv(spec, learners, { onFold: opts.onFold, ordinal: axis.ordinal });
+    const order = tax?.ordered().map((n) => n.code);
+    const result = await evaluateCsv(spec, learners, { onFold: opts.onFold, ordinal: axis.ordinal, order });
     out.push({ axis, result, ms: Date.now() - t0 });
   }
   return out;
