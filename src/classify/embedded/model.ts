@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_FEATURES, Features, type FeatureOptions, type SerialisedFeatures } from './features.ts';
 import { scoresOf, trainComplementNB, type LinearModel } from './learners.ts';
-import { argmax, rng, shuffleInPlace, softmaxInPlace, trainOvrSvm, type SparseVec } from './sparse.ts';
+import { argmax, rng, shuffleInPlace, softmaxInPlace, sqNorm, trainOvrSvm, type SparseVec } from './sparse.ts';
 
 export const MODEL_FORMAT = 'govnav-embedded/1';
 
@@ -343,6 +343,7 @@ export class EmbeddedModel {
         if (v <= 0) continue;
         const t = this.features.term(f);
         if (!t || t.block === 'char') continue;
+        if (isFunctionWords(t.term)) continue;
         const label = displayTerm(t.term, text);
         contrib.set(label, (contrib.get(label) ?? 0) + v);
       }
@@ -359,12 +360,16 @@ export class EmbeddedModel {
     const dense = new Map<number, number>();
     for (let j = 0; j < x.idx.length; j++) dense.set(x.idx[j], x.val[j]);
     let best: { id: string; similarity: number } | undefined;
+    const nx = Math.sqrt(sqNorm(x));
+    if (nx === 0) return undefined;
     for (const e of this.exemplars) {
       if (e.code !== code) continue;
       e.vec ??= this.features.transform(e.text);
+      const ne = Math.sqrt(sqNorm(e.vec));
+      if (ne === 0) continue;
       let s = 0;
       for (let j = 0; j < e.vec.idx.length; j++) s += (dense.get(e.vec.idx[j]) ?? 0) * e.vec.val[j];
-      s /= 1 + this.features.options.charWeight * this.features.options.charWeight;
+      s /= nx * ne;
       if (!best || s > best.similarity) best = { id: e.id, similarity: s };
     }
     return best;
@@ -402,6 +407,15 @@ export class EmbeddedModel {
     }));
     return new EmbeddedModel(s.classes, features, comps, Float64Array.from(s.priorAdjust), s.calibration, s.hyper, s.trainingHash, s.created, s.taxonomy, s.exemplars);
   }
+}
+
+// Words too common to count as evidence in an explanation (they still count in the model).
+const FUNCTION_WORDS = new Set(
+  'a an and are as at be by can could for from has have in is it its may might of on or that the their this to was were which will with would 的 和 与 或 在 是 可能'.split(' '),
+);
+function isFunctionWords(term: string): boolean {
+  const t = term.replace(/^[#^]/, '');
+  return t.split(' ').every((w) => FUNCTION_WORDS.has(w) || /^\d+$/.test(w));
 }
 
 function displayTerm(term: string, text: string): string {
