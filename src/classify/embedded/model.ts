@@ -331,24 +331,30 @@ export class EmbeddedModel {
     if (k < 0) return [];
     const x = this.features.transform(text);
     const contrib = new Map<string, number>();
+    const blocks = this.features.blocks;
     for (const comp of this.components) {
       const w = comp.model.W[k];
       // contribution relative to the mean of the other classes, scaled by the component's temperature
       for (let j = 0; j < x.idx.length; j++) {
         const f = x.idx[j];
+        if (f >= blocks.chars[0] && f < blocks.chars[1]) continue; // character n-grams explain poorly
         let others = 0;
         for (let c = 0; c < comp.model.W.length; c++) if (c !== k) others += comp.model.W[c][f];
         others /= Math.max(1, comp.model.W.length - 1);
         const v = (x.val[j] * (w[f] - others)) / comp.T;
         if (v <= 0) continue;
         const t = this.features.term(f);
-        if (!t || t.block === 'char') continue;
-        if (isFunctionWords(t.term)) continue;
-        const label = displayTerm(t.term, text);
-        contrib.set(label, (contrib.get(label) ?? 0) + v);
+        if (!t || isFunctionWords(t.term)) continue;
+        contrib.set(t.term, (contrib.get(t.term) ?? 0) + v);
       }
     }
-    return [...contrib.entries()]
+    // Stemmed and plain forms of a word merge once shown as they appear in the text.
+    const shown = new Map<string, number>();
+    for (const [term, v] of [...contrib.entries()].sort((a, b) => b[1] - a[1]).slice(0, max * 4)) {
+      const label = displayTerm(term, text);
+      shown.set(label, (shown.get(label) ?? 0) + v);
+    }
+    return [...shown.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, max)
       .map(([t]) => t);
