@@ -22,6 +22,8 @@ export interface ProtocolAxis {
   taxonomy?: string;
   /** Ordered scale (for weighted κ), if any. */
   ordinal?: string[];
+  /** The labels are second-level codes: also score them at the top level. */
+  levelOneToo?: boolean;
 }
 
 const RISK = 'data/mit-airi-risk-db-v4/airi_v4_classified_risks.csv';
@@ -50,6 +52,7 @@ export const PROTOCOL_AXES: ProtocolAxis[] = [
     folds: RISK_FOLDS,
     group: 'paper_id',
     filters: ['subdomain_code!=^X|\\.0$'],
+    levelOneToo: true,
   },
   {
     id: 'risk-entity',
@@ -100,6 +103,7 @@ export const PROTOCOL_AXES: ProtocolAxis[] = [
     folds: MIT_FOLDS,
     group: 'source_doc_id',
     filters: [],
+    levelOneToo: true,
   },
   {
     id: 'nist-function',
@@ -192,7 +196,10 @@ export async function runProtocol(sharedDir: string, opts: ProtocolOptions = {})
     if (opts.baseline !== false) learners.push(baselineLearner());
     const t0 = Date.now();
     const order = tax?.ordered().map((n) => n.code);
-    const result = await evaluateCsv(spec, learners, { onFold: opts.onFold, ordinal: axis.ordinal, order });
+    // Subcategory axes are also scored at the top level of their taxonomy.
+    const levels: Record<string, (c: string) => string | undefined> | undefined =
+      tax && axis.levelOneToo ? { 'level 1': (c) => (tax.has(c) ? tax.ancestorAt(c, 1) : undefined) } : undefined;
+    const result = await evaluateCsv(spec, learners, { onFold: opts.onFold, ordinal: axis.ordinal, order, levels });
     out.push({ axis, result, ms: Date.now() - t0 });
   }
   return out;
@@ -228,6 +235,18 @@ export function protocolRows(results: AxisResult[]): string[][] {
     ]);
   }
   return rows;
+}
+
+/** Lines giving the top-level agreement of second-level axes (subdomain → domain, subcategory → category). */
+export function levelLines(results: AxisResult[]): string[] {
+  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+  const out: string[] = [];
+  for (const r of results)
+    for (const [name, e] of Object.entries(r.result.results[0].levels ?? {})) {
+      const b = r.result.results[1]?.levels?.[name];
+      out.push(`${r.axis.id} scored at ${name}: embedded κ ${f(e.kappa)} (accuracy ${f(e.accuracy)})` + (b ? `, baseline κ ${f(b.kappa)} (accuracy ${f(b.accuracy)})` : ''));
+    }
+  return out;
 }
 
 export function protocolMarkdown(results: AxisResult[]): string {

@@ -142,7 +142,7 @@ async function runProtocolCommand(opts: EvalOpts): Promise<void> {
   const dir = resolve(typeof opts.protocol === 'string' ? opts.protocol : (process.env.GOVNAV_SHARED_DIR ?? '../shared'));
   if (!existsSync(resolve(dir, 'eval')))
     throw new UserError(`${dir}: no eval/ folder here; pass the directory that holds data/ and eval/ (e.g. --protocol ../shared)`);
-  const { runProtocol, protocolRows, protocolMarkdown, protocolJson } = await import('../../eval/protocol.ts');
+  const { runProtocol, protocolRows, protocolMarkdown, protocolJson, levelLines } = await import('../../eval/protocol.ts');
   const { table } = await import('../../eval/report.ts');
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
@@ -158,6 +158,8 @@ async function runProtocolCommand(opts: EvalOpts): Promise<void> {
   }
   if (opts.markdown) console.log(protocolMarkdown(results));
   else console.log(table(protocolRows(results)));
+  const lv = levelLines(results);
+  if (lv.length) console.log('\n' + lv.join('\n'));
   const wins = results.filter((r) => r.result.results[1] && r.result.results[0].agreement.kappa > r.result.results[1].agreement.kappa).length;
   console.log(
     `\nEmbedded beats the baseline by kappa on ${wins} of ${results.length} axes. ` +
