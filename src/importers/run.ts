@@ -18,6 +18,8 @@ export interface ImportOptions {
   skipInvalid?: boolean;
   /** Called as statements are written (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Link new and changed statements to topics in the same transaction (default true). */
+  link?: boolean;
 }
 
 export interface Counts {
@@ -40,6 +42,8 @@ export interface ImportSummary {
   /** True when rows were skipped, so nothing was retired (a skipped row is not a removed row). */
   retirementSuspended: boolean;
   anomalies: Anomaly[];
+  /** Topic links written for the new and changed statements. */
+  topics?: { statements: number; links: number; lexiconVersion: string };
   ms: number;
 }
 
@@ -94,6 +98,7 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
       meta: { ...(parsed.dataset.meta ?? {}), format: parsed.format, statements: total, documents: parsed.documents.length },
     });
     const keepDocs: string[] = [];
+    const changed: string[] = [];
     const labels: NewClassification[] = [];
     let done = 0;
     for (const d of parsed.documents) {
@@ -108,6 +113,7 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
       summary.statements.updated += rep.updated;
       summary.statements.unchanged += rep.unchanged;
       summary.statements.retired += rep.retired;
+      changed.push(...rep.changedIds);
       for (const l of d.labels) {
         const statementId = rep.ids.get(l.statementKey);
         if (!statementId) throw new Error(`internal: label for unknown statement "${l.statementKey}" in ${d.input.sourceKey}`);
@@ -131,6 +137,11 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
       const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + LABEL_CHUNK), { skipIdentical: true });
       summary.labels.inserted += r.inserted;
       summary.labels.unchanged += r.unchanged;
+    }
+    if (opts.link !== false && changed.length) {
+      const { linkStatements } = await import('../topics/link.ts');
+      const r = await linkStatements(tx, changed);
+      summary.topics = { statements: r.statements, links: r.links, lexiconVersion: r.lexiconVersion };
     }
     if (!suspended) {
       const [gone] = await tx.query<{ n: number }>(

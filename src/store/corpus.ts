@@ -191,6 +191,8 @@ export interface StatementUpsertReport {
   retired: number;
   /** sourceKey → public id */
   ids: Map<string, string>;
+  /** Ids of the statements created or updated by this call (what needs re-linking or re-labelling). */
+  changedIds: string[];
 }
 
 const BATCH = 500;
@@ -235,7 +237,7 @@ export async function upsertStatements(
   }
   for (const [k, v] of existing) ids.set(k, v.id);
 
-  const report: StatementUpsertReport = { created: fresh.length, updated: 0, unchanged: 0, retired: 0, ids };
+  const report: StatementUpsertReport = { created: fresh.length, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [] };
   const toWrite: { s: StatementData; id: string; hash: string; isNew: boolean }[] = [];
   for (const s of items) {
     const hash = hashOf(s);
@@ -246,6 +248,7 @@ export async function upsertStatements(
     }
     if (ex) report.updated++;
     toWrite.push({ s, id: ids.get(s.sourceKey)!, hash, isNew: !ex });
+    report.changedIds.push(ids.get(s.sourceKey)!);
   }
 
   for (let i = 0; i < toWrite.length; i += BATCH) {

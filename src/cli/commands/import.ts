@@ -7,9 +7,10 @@ export function register(program: Command): void {
     .command('import')
     .description('Import a dataset file, or a folder holding one dataset\'s files (format detected, or give --format).')
     .argument('<path>', 'file or folder')
-    .option('-f, --format <format>', 'mit-airi-xlsx | mit-airi-csv | mit-mitigations | nist-600-1 | finos-aigf | mitre-atlas | govnav-json')
+    .option('-f, --format <format>', 'mit-airi-xlsx | mit-airi-csv | mit-mitigations | nist-600-1 | finos-aigf | mitre-atlas | govnav-json | principles-yaml')
     .option('--dry-run', 'do everything in a transaction, print what would change, and roll it back')
     .option('--skip-invalid', 'import the valid rows and list the invalid ones (default: any invalid row stops the import)')
+    .option('--no-link', 'do not link the new statements to topics (run `govnav topics link` later)')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
@@ -17,11 +18,31 @@ export function register(program: Command): void {
         '  govnav import The_AI_Risk_Repository_V4_03_12_2025.xlsx\n' +
         '  govnav import ./mit-airi-mitigations-v1/ --dry-run\n' +
         '  govnav import samples/demo.json\n' +
+        '  govnav import principles_oecd.yaml          # a principle set (AI Atlas Nexus layout)\n' +
         '\nRe-importing the same file changes nothing; a newer version updates in place and keeps public ids.\n' +
         'See `govnav datasets list` for the public datasets and `govnav datasets fetch <name>` to download one.',
     )
-    .action(async (path: string, opts: { format?: string; dryRun?: boolean; skipInvalid?: boolean; json?: boolean }) => {
+    .action(async (path: string, opts: { format?: string; dryRun?: boolean; skipInvalid?: boolean; json?: boolean; link?: boolean }) => {
       const { withCliStore } = await import('../store.ts');
+      const { detectPrinciplesYaml } = await import('../../importers/principles.ts');
+      if ((!opts.format && detectPrinciplesYaml(path)) || opts.format === 'principles-yaml') {
+        const { importPrinciplesYaml } = await import('../../importers/principles.ts');
+        await withCliStore(async (store) => {
+          const r = await importPrinciplesYaml(store, path, { dryRun: opts.dryRun, link: opts.link !== false });
+          if (opts.json) return console.log(JSON.stringify(r, null, 2));
+          const { table } = await import('../progress.ts');
+          console.log(`${r.dryRun ? 'DRY RUN (rolled back, nothing was written): ' : ''}principles from ${r.file}`);
+          console.log(
+            table(
+              ['document', 'id', 'status', 'created', 'updated', 'unchanged', 'retired'],
+              r.documents.map((d) => [d.title, d.id, d.status, d.created, d.updated, d.unchanged, d.retired]),
+            ),
+          );
+          if (r.link) console.log(`topics: ${r.link.links} links for ${r.link.statements} statements (lexicon ${r.link.lexiconVersion})`);
+          for (const k of r.skipped) console.log(`skipped ${k.entry}: ${k.reason}`);
+        });
+        return;
+      }
       await withCliStore(async (store) => {
         const summary = await runCliImport(store, path, opts);
         if (opts.json) console.log(JSON.stringify(summary, null, 2));
@@ -34,7 +55,7 @@ export function register(program: Command): void {
 export async function runCliImport(
   store: import('../../store/index.ts').Store,
   path: string,
-  opts: { format?: string; dryRun?: boolean; skipInvalid?: boolean },
+  opts: { format?: string; dryRun?: boolean; skipInvalid?: boolean; link?: boolean },
 ): Promise<ImportSummary> {
   const { importPath, ImportError } = await import('../../importers/index.ts');
   const { progress } = await import('../progress.ts');
@@ -88,6 +109,7 @@ export async function formatSummary(s: ImportSummary): Promise<string> {
   if (kinds) lines.push(`statements in the file: ${kinds}`);
   const tax = Object.entries(s.labels.byTaxonomy).map(([k, n]) => `${k} ${pct(n)}`).join(' · ');
   lines.push(`labels: ${pct(s.labels.inserted)} inserted, ${pct(s.labels.unchanged)} unchanged${tax ? ` (in the file: ${tax})` : ''}`);
+  if (s.topics) lines.push(`topics: ${pct(s.topics.links)} links for ${pct(s.topics.statements)} new or changed statements (lexicon ${s.topics.lexiconVersion})`);
   if (s.retirementSuspended) lines.push('rows were skipped, so nothing was retired this time');
   if (s.skipped.length) {
     lines.push('', `skipped rows (${s.skipped.length}):`);
