@@ -4,7 +4,7 @@
 import { ClassificationInput, type ClassificationData } from '../model/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import type { Db } from './db.ts';
-import { ValidationError } from './corpus.ts';
+import { pgTextArray, ValidationError } from './corpus.ts';
 
 /** Copy the taxonomy files into taxonomy_nodes (codes no longer in a file are kept, marked retired). */
 export async function syncTaxonomies(db: Db, registry: TaxonomyRegistry): Promise<void> {
@@ -105,7 +105,7 @@ export async function insertClassifications(
       taxonomy: c.taxonomy,
       taxonomy_version: t.version,
       code: c.code,
-      secondary: JSON.stringify(it.secondary ?? []),
+      secondary: it.secondary ?? [],
       source: c.source,
       human: c.human || c.source === 'human',
       model: c.model ?? null,
@@ -120,38 +120,48 @@ export async function insertClassifications(
     };
   });
   if (rows.length === 0) return { inserted: 0, unchanged: 0 };
+  // What these statements already have: to skip identical labels, and to know which (statement,
+  // taxonomy) pairs are new, whose one label can be made current at once without a recount.
+  const latest = await db.query<{ statement_id: string; taxonomy: string; key: string }>(
+    `SELECT DISTINCT ON (statement_id, taxonomy, source) statement_id, taxonomy,
+       statement_id || '|' || taxonomy || '|' || source || '|' || code || '|' || coalesce(source_value, '') || '|' ||
+       array_to_string(secondary, ',') || '|' || human::text AS key
+     FROM classifications WHERE statement_id = ANY($1::text[])
+     ORDER BY statement_id, taxonomy, source, created_at DESC, id DESC`,
+    [[...new Set(rows.map((r) => r.statement_id))]],
+  );
   let toInsert = rows;
   if (opts.skipIdentical) {
-    const latest = await db.query<{ key: string }>(
-      `SELECT DISTINCT ON (statement_id, taxonomy, source)
-         statement_id || '|' || taxonomy || '|' || source || '|' || code || '|' || coalesce(source_value, '') || '|' ||
-         array_to_string(secondary, ',') || '|' || human::text AS key
-       FROM classifications WHERE statement_id = ANY($1::text[])
-       ORDER BY statement_id, taxonomy, source, created_at DESC, id DESC`,
-      [[...new Set(rows.map((r) => r.statement_id))]],
-    );
     const have = new Set(latest.map((r) => r.key));
     toInsert = rows.filter(
-      (r) =>
-        !have.has(
-          [r.statement_id, r.taxonomy, r.source, r.code, r.source_value ?? '', JSON.parse(r.secondary).join(','), String(r.human)].join('|'),
-        ),
+      (r) => !have.has([r.statement_id, r.taxonomy, r.source, r.code, r.source_value ?? '', r.secondary.join(','), String(r.human)].join('|')),
     );
   }
-  for (let i = 0; i < toInsert.length; i += 1000) {
+  const existingPairs = new Set(latest.map((r) => `${r.statement_id}|${r.taxonomy}`));
+  const inBatch = new Map<string, number>();
+  for (const r of toInsert) inBatch.set(`${r.statement_id}|${r.taxonomy}`, (inBatch.get(`${r.statement_id}|${r.taxonomy}`) ?? 0) + 1);
+  const needRefresh = new Set<string>();
+  const prepared = toInsert.map((r) => {
+    const pair = `${r.statement_id}|${r.taxonomy}`;
+    const alone = !existingPairs.has(pair) && inBatch.get(pair) === 1;
+    if (!alone) needRefresh.add(r.statement_id);
+    return { ...r, secondary: pgTextArray(r.secondary), is_current: alone && r.review_status !== 'rejected' };
+  });
+  for (let i = 0; i < prepared.length; i += 1000) {
     await db.query(
       `INSERT INTO classifications (statement_id, taxonomy, taxonomy_version, code, secondary, source, human, model,
-         model_version, prompt_version, reasoning, confidence, review_status, reviewer, source_value, run_id)
-       SELECT x.statement_id, x.taxonomy, x.taxonomy_version, x.code,
-         ARRAY(SELECT jsonb_array_elements_text(x.secondary::jsonb)), x.source, x.human, x.model, x.model_version,
-         x.prompt_version, x.reasoning, x.confidence, x.review_status, x.reviewer, x.source_value, x.run_id
+         model_version, prompt_version, reasoning, confidence, review_status, reviewer, source_value, run_id, is_current)
+       SELECT x.statement_id, x.taxonomy, x.taxonomy_version, x.code, x.secondary::text[], x.source, x.human, x.model,
+         x.model_version, x.prompt_version, x.reasoning, x.confidence, x.review_status, x.reviewer, x.source_value,
+         x.run_id, x.is_current
        FROM jsonb_to_recordset($1::jsonb) AS x(statement_id text, taxonomy text, taxonomy_version text, code text,
          secondary text, source text, human boolean, model text, model_version text, prompt_version text,
-         reasoning text, confidence real, review_status text, reviewer text, source_value text, run_id text)`,
-      [JSON.stringify(toInsert.slice(i, i + 1000))],
+         reasoning text, confidence real, review_status text, reviewer text, source_value text, run_id text,
+         is_current boolean)`,
+      [JSON.stringify(prepared.slice(i, i + 1000))],
     );
   }
-  if (toInsert.length) await refreshCurrent(db, [...new Set(toInsert.map((r) => r.statement_id))]);
+  if (needRefresh.size) await refreshCurrent(db, [...needRefresh]);
   return { inserted: toInsert.length, unchanged: rows.length - toInsert.length };
 }
 

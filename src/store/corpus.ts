@@ -280,7 +280,7 @@ export async function upsertStatements(
       cols.ord.push(s.ord);
       cols.name.push(s.name);
       cols.text.push(s.text);
-      cols.heading_path.push(JSON.stringify(s.headingPath));
+      cols.heading_path.push(pgTextArray(s.headingPath));
       cols.page.push(s.locator.page ?? null);
       cols.page_end.push(s.locator.pageEnd ?? null);
       cols.char_start.push(s.locator.charStart ?? null);
@@ -296,7 +296,7 @@ export async function upsertStatements(
       `INSERT INTO statements (id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
          char_start, char_end, locator_ref, language, meta, search_text, content_hash)
        SELECT x.id, $1, x.source_key, x.kind, x.parent_id, x.ord, x.name, x.text,
-         ARRAY(SELECT jsonb_array_elements_text(x.heading_path::jsonb)), x.page, x.page_end, x.char_start, x.char_end,
+         x.heading_path::text[], x.page, x.page_end, x.char_start, x.char_end,
          x.locator_ref, x.language, x.meta::jsonb, x.search_text, x.content_hash
        FROM jsonb_to_recordset($2::jsonb) AS x(id text, source_key text, kind text, parent_id text, ord int, name text,
          text text, heading_path text, page int, page_end int, char_start int, char_end int, locator_ref text,
@@ -310,7 +310,7 @@ export async function upsertStatements(
     );
   }
 
-  if (opts.retireMissing) {
+  if (opts.retireMissing && existing.size > 0) {
     const keep = items.map((s) => s.sourceKey);
     const rows = await db.query<{ id: string }>(
       `UPDATE statements SET retired_at = now() WHERE document_id = $1 AND retired_at IS NULL
@@ -320,6 +320,11 @@ export async function upsertStatements(
     report.retired = rows.length;
   }
   return report;
+}
+
+/** A PostgreSQL array literal of text values ({"a","b \\"c\\""}): binds the same way on both engines. */
+export function pgTextArray(values: readonly string[]): string {
+  return '{' + values.map((v) => '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"').join(',') + '}';
 }
 
 function rowsOf<T extends Record<string, unknown[]>>(cols: T): Record<string, unknown>[] {

@@ -13,9 +13,10 @@ export function formatId(prefix: string, n: number): string {
 /** Reserve `count` consecutive ids with this prefix and return them. */
 export async function allocateIds(db: Db, prefix: string, count: number): Promise<string[]> {
   if (count <= 0) return [];
-  await db.query('INSERT INTO id_counters (prefix, next) VALUES ($1, 1) ON CONFLICT (prefix) DO NOTHING', [prefix]);
   const [row] = await db.query<{ start: number }>(
-    'UPDATE id_counters SET next = next + $2 WHERE prefix = $1 RETURNING next - $2 AS start',
+    `INSERT INTO id_counters (prefix, next) VALUES ($1, 1 + $2::int)
+     ON CONFLICT (prefix) DO UPDATE SET next = id_counters.next + $2::int
+     RETURNING next - $2::int AS start`,
     [prefix, count],
   );
   const start = Number(row!.start);
