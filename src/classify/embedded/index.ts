@@ -2,6 +2,7 @@
 // own names and descriptions for classes without examples, abstains below a calibrated confidence,
 // and explains its labels. Pure TypeScript: no network, no model download, no native code.
 import { readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { dirname } from 'node:path';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import { clampReasoning, type Classifier, type ClassifyInput, type ClassifyResult } from '../types.ts';
@@ -62,17 +63,21 @@ export function train(examples: Example[], taxonomy: Taxonomy, opts: TrainOption
   });
 }
 
+/** Write the model as JSON (gzip-compressed when the file name ends in .gz), atomically. */
 export function saveModel(model: EmbeddedModel, file: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(model.toJSON()));
+  const json = JSON.stringify(model.toJSON());
+  writeFileSync(tmp, file.endsWith('.gz') ? gzipSync(json) : json);
   renameSync(tmp, file);
 }
 
 export function loadModel(file: string): EmbeddedModel {
   let json: SerialisedModel;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as SerialisedModel;
+    const raw = readFileSync(file);
+    const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+    json = JSON.parse(text) as SerialisedModel;
   } catch (e) {
     throw new Error(`${file}: cannot read embedded model: ${(e as Error).message}`);
   }

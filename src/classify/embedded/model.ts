@@ -17,6 +17,19 @@ export const MODEL_FORMAT = 'govnav-embedded/1';
 export type Component = 'svm' | 'svmw' | 'svmp' | 'nb' | 'nbw';
 export const COMPONENTS: Component[] = ['svm', 'svmw', 'svmp', 'nb', 'nbw'];
 
+function encodeFloats(a: Float64Array): string {
+  const buf = Buffer.alloc(a.length * 8);
+  for (let i = 0; i < a.length; i++) buf.writeDoubleLE(a[i], i * 8);
+  return buf.toString('base64');
+}
+
+function decodeFloats(s: string): Float64Array {
+  const buf = Buffer.from(s, 'base64');
+  const out = new Float64Array(buf.length / 8);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readDoubleLE(i * 8);
+  return out;
+}
+
 /** The feature range [start, end) a member learns from. */
 function memberRange(kind: Component, f: Features): [number, number] {
   const b = f.blocks;
@@ -124,7 +137,11 @@ export interface SerialisedModel {
   hyper: HyperParameters;
   classes: ClassInfo[];
   features: SerialisedFeatures;
-  components: { kind: Component; T: number; W: number[][] }[];
+  /**
+   * Members' weights: for each class, the weights of the member's feature range [start, end) and the
+   * intercept, as little-endian float64 in base64 (exact; outside the range every weight is 0).
+   */
+  components: { kind: Component; T: number; range: [number, number]; W: string[] }[];
   /** Added to log-probabilities before renormalising (−γ·log prior). */
   priorAdjust: number[];
   calibration: CalibrationReport;
@@ -394,7 +411,21 @@ export class EmbeddedModel {
       hyper: this.hyper,
       classes: this.classes,
       features: this.features.toJSON(),
-      components: this.components.map((c) => ({ kind: c.kind, T: c.T, W: c.model.W.map((w) => Array.from(w)) })),
+      components: this.components.map((c) => {
+        const range = memberRange(c.kind, this.features);
+        const dim = c.model.dim;
+        return {
+          kind: c.kind,
+          T: c.T,
+          range,
+          W: c.model.W.map((w) => {
+            const part = new Float64Array(range[1] - range[0] + 1);
+            part.set(w.subarray(range[0], range[1]));
+            part[part.length - 1] = w[dim];
+            return encodeFloats(part);
+          }),
+        };
+      }),
       priorAdjust: Array.from(this.priorAdjust),
       calibration: this.calibration,
       exemplars: this.exemplars.map(({ id, code, text }) => ({ id, code, text })),
@@ -406,10 +437,22 @@ export class EmbeddedModel {
     if (s.format !== MODEL_FORMAT)
       throw new Error(`${source}: unsupported model format "${String(s.format)}" (this govnav reads ${MODEL_FORMAT}); retrain the model`);
     const features = Features.fromJSON(s.features);
+    const dim = features.dim;
     const comps = s.components.map((c) => ({
       kind: c.kind,
       T: c.T,
-      model: { W: c.W.map((w) => Float64Array.from(w)), dim: features.dim },
+      model: {
+        W: c.W.map((b64, k) => {
+          const part = decodeFloats(b64);
+          if (part.length !== c.range[1] - c.range[0] + 1)
+            throw new Error(`${source}: weights of member ${c.kind}, class ${k} do not match the feature space`);
+          const w = new Float64Array(dim + 1);
+          w.set(part.subarray(0, part.length - 1), c.range[0]);
+          w[dim] = part[part.length - 1];
+          return w;
+        }),
+        dim,
+      },
     }));
     return new EmbeddedModel(s.classes, features, comps, Float64Array.from(s.priorAdjust), s.calibration, s.hyper, s.trainingHash, s.created, s.taxonomy, s.exemplars);
   }
