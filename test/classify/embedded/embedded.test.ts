@@ -79,6 +79,10 @@ test('serialisation round trip gives identical predictions; the file is versione
       assert.deepEqual(Array.from(back.probabilities(t)), Array.from(model.probabilities(t)));
     }
     assert.equal(back.version, model.version);
+    // compressed files load back to the same predictions too
+    saveModel(model, join(dir, 'model.json.gz'));
+    const gz = loadModel(join(dir, 'model.json.gz'));
+    assert.deepEqual(Array.from(gz.probabilities('encryption and consent')), Array.from(model.probabilities('encryption and consent')));
     // the same data and seed train the same model
     const again = train(EXAMPLES, taxonomy, { hyper: HYPER, created: '2026-01-01T00:00:00.000Z' });
     assert.deepEqual(again.toJSON(), model.toJSON());
