@@ -6,7 +6,7 @@ import {
   retireMissingDocuments,
   upsertDataset,
   upsertDocument,
-  upsertStatements,
+  upsertStatementsMany,
   type Db,
   type NewClassification,
   type Store,
@@ -55,6 +55,8 @@ class DryRunRollback extends Error {
 
 /** Labels are written in chunks: recomputing the current label is quicker for smaller sets of statements. */
 const LABEL_CHUNK = Number(process.env.GOVNAV_LABEL_CHUNK ?? 1000);
+/** Statements written per group of documents. */
+const STATEMENT_GROUP = 2000;
 
 const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, retired: 0, skipped: 0 });
 
@@ -101,38 +103,59 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
     const changed: string[] = [];
     const labels: NewClassification[] = [];
     let done = 0;
+    // Documents one by one (few), then their statements in groups that span documents (fast), so
+    // that progress still moves on large files.
+    const docIds: string[] = [];
     for (const d of parsed.documents) {
       const doc = await upsertDocument(tx, d.input, `${parsed.files[0] ?? 'import'}: document`);
       keepDocs.push(doc.id);
+      docIds.push(doc.id);
       summary.documents[doc.status]++;
-      const rep = await upsertStatements(tx, doc.id, d.statements, {
-        retireMissing: !suspended,
-        where: `document "${d.input.sourceKey}"`,
-      });
-      summary.statements.created += rep.created;
-      summary.statements.updated += rep.updated;
-      summary.statements.unchanged += rep.unchanged;
-      summary.statements.retired += rep.retired;
-      changed.push(...rep.changedIds);
-      for (const l of d.labels) {
-        const statementId = rep.ids.get(l.statementKey);
-        if (!statementId) throw new Error(`internal: label for unknown statement "${l.statementKey}" in ${d.input.sourceKey}`);
-        labels.push({
-          statementId,
-          taxonomy: l.taxonomy,
-          code: l.code,
-          source: l.source ?? 'imported',
-          human: l.human,
-          sourceValue: l.sourceValue,
-          model: l.model,
-          confidence: l.confidence,
-          reasoning: l.reasoning,
-          reviewer: l.reviewer,
-        });
-      }
-      done += d.statements.length;
-      opts.onProgress?.(done, total);
     }
+    let group: number[] = [];
+    let groupSize = 0;
+    const flush = async () => {
+      if (!group.length) return;
+      const reports = await upsertStatementsMany(
+        tx,
+        group.map((i) => ({ documentId: docIds[i]!, statements: parsed.documents[i]!.statements, where: `document "${parsed.documents[i]!.input.sourceKey}"` })),
+        { retireMissing: !suspended },
+      );
+      reports.forEach((rep, k) => {
+        const d = parsed.documents[group[k]!]!;
+        summary.statements.created += rep.created;
+        summary.statements.updated += rep.updated;
+        summary.statements.unchanged += rep.unchanged;
+        summary.statements.retired += rep.retired;
+        changed.push(...rep.changedIds);
+        for (const l of d.labels) {
+          const statementId = rep.ids.get(l.statementKey);
+          if (!statementId) throw new Error(`internal: label for unknown statement "${l.statementKey}" in ${d.input.sourceKey}`);
+          labels.push({
+            statementId,
+            taxonomy: l.taxonomy,
+            code: l.code,
+            source: l.source ?? 'imported',
+            human: l.human,
+            sourceValue: l.sourceValue,
+            model: l.model,
+            confidence: l.confidence,
+            reasoning: l.reasoning,
+            reviewer: l.reviewer,
+          });
+        }
+        done += d.statements.length;
+      });
+      opts.onProgress?.(done, total);
+      group = [];
+      groupSize = 0;
+    };
+    for (let i = 0; i < parsed.documents.length; i++) {
+      group.push(i);
+      groupSize += parsed.documents[i]!.statements.length;
+      if (groupSize >= STATEMENT_GROUP) await flush();
+    }
+    await flush();
     for (let i = 0; i < labels.length; i += LABEL_CHUNK) {
       const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + LABEL_CHUNK), { skipIdentical: true });
       summary.labels.inserted += r.inserted;

@@ -208,118 +208,133 @@ export async function upsertStatements(
   inputs: StatementInput[],
   opts: { retireMissing?: boolean; where?: string } = {},
 ): Promise<StatementUpsertReport> {
-  const where = opts.where ?? `document ${documentId}`;
-  const items: StatementData[] = inputs.map((s, i) =>
-    parseOrThrow(StatementInput, s, `${where}, statement ${(s as { sourceKey?: string }).sourceKey ?? `#${i + 1}`}`),
-  );
-  const seen = new Set<string>();
-  for (const s of items) {
-    if (seen.has(s.sourceKey)) throw new ValidationError(`${where}, statement ${s.sourceKey}`, 'sourceKey', 'duplicate source key in one document');
-    seen.add(s.sourceKey);
-  }
-  for (const s of items)
-    if (s.parentSourceKey !== undefined && !seen.has(s.parentSourceKey))
-      throw new ValidationError(`${where}, statement ${s.sourceKey}`, 'parentSourceKey', `no statement "${s.parentSourceKey}" in this document`);
+  const [report] = await upsertStatementsMany(db, [{ documentId, statements: inputs, where: opts.where }], opts);
+  return report!;
+}
 
-  const existing = new Map<string, { id: string; content_hash: string; retired: boolean }>();
-  for (const r of await db.query<{ id: string; source_key: string; content_hash: string; retired_at: Date | null }>(
-    'SELECT id, source_key, content_hash, retired_at FROM statements WHERE document_id = $1',
-    [documentId],
-  ))
-    existing.set(r.source_key, { id: r.id, content_hash: r.content_hash, retired: !!r.retired_at });
-
-  const ids = new Map<string, string>();
-  const fresh = items.filter((s) => !existing.has(s.sourceKey));
-  for (const kind of Object.keys(STATEMENT_PREFIX) as StatementKind[]) {
-    const ofKind = fresh.filter((s) => s.kind === kind);
-    const allocated = await allocateIds(db, STATEMENT_PREFIX[kind], ofKind.length);
-    ofKind.forEach((s, i) => ids.set(s.sourceKey, allocated[i]!));
-  }
-  for (const [k, v] of existing) ids.set(k, v.id);
-
-  const report: StatementUpsertReport = { created: fresh.length, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [] };
-  const toWrite: { s: StatementData; id: string; hash: string; isNew: boolean }[] = [];
-  for (const s of items) {
-    const hash = hashOf(s);
-    const ex = existing.get(s.sourceKey);
-    if (ex && ex.content_hash === hash && !ex.retired) {
-      report.unchanged++;
-      continue;
+/**
+ * `upsertStatements` for several documents at once (an import): one lookup of what exists, one id
+ * allocation per kind, and multi-row writes that span documents. Reports are in input order.
+ */
+export async function upsertStatementsMany(
+  db: Db,
+  docs: { documentId: string; statements: StatementInput[]; where?: string }[],
+  opts: { retireMissing?: boolean } = {},
+): Promise<StatementUpsertReport[]> {
+  const parsed = docs.map((d) => {
+    const where = d.where ?? `document ${d.documentId}`;
+    const items: StatementData[] = d.statements.map((s, i) =>
+      parseOrThrow(StatementInput, s, `${where}, statement ${(s as { sourceKey?: string }).sourceKey ?? `#${i + 1}`}`),
+    );
+    const seen = new Set<string>();
+    for (const s of items) {
+      if (seen.has(s.sourceKey)) throw new ValidationError(`${where}, statement ${s.sourceKey}`, 'sourceKey', 'duplicate source key in one document');
+      seen.add(s.sourceKey);
     }
-    if (ex) report.updated++;
-    toWrite.push({ s, id: ids.get(s.sourceKey)!, hash, isNew: !ex });
-    report.changedIds.push(ids.get(s.sourceKey)!);
+    for (const s of items)
+      if (s.parentSourceKey !== undefined && !seen.has(s.parentSourceKey))
+        throw new ValidationError(`${where}, statement ${s.sourceKey}`, 'parentSourceKey', `no statement "${s.parentSourceKey}" in this document`);
+    return { documentId: d.documentId, items };
+  });
+  if (new Set(parsed.map((d) => d.documentId)).size !== parsed.length) throw new Error('upsertStatementsMany: a document is listed twice');
+
+  const existing = new Map<string, Map<string, { id: string; content_hash: string; retired: boolean }>>();
+  for (const d of parsed) existing.set(d.documentId, new Map());
+  for (const r of await db.query<{ id: string; document_id: string; source_key: string; content_hash: string; retired_at: Date | null }>(
+    'SELECT id, document_id, source_key, content_hash, retired_at FROM statements WHERE document_id = ANY($1::text[])',
+    [parsed.map((d) => d.documentId)],
+  ))
+    existing.get(r.document_id)!.set(r.source_key, { id: r.id, content_hash: r.content_hash, retired: !!r.retired_at });
+
+  // New statements get ids in document order, one allocation per kind for the whole call.
+  const idMaps = parsed.map(() => new Map<string, string>());
+  for (const kind of Object.keys(STATEMENT_PREFIX) as StatementKind[]) {
+    const fresh: [number, string][] = [];
+    parsed.forEach((d, di) => {
+      const ex = existing.get(d.documentId)!;
+      for (const s of d.items) if (s.kind === kind && !ex.has(s.sourceKey)) fresh.push([di, s.sourceKey]);
+    });
+    const allocated = await allocateIds(db, STATEMENT_PREFIX[kind], fresh.length);
+    fresh.forEach(([di, key], i) => idMaps[di]!.set(key, allocated[i]!));
   }
+
+  const reports: StatementUpsertReport[] = [];
+  const toWrite: Record<string, unknown>[] = [];
+  parsed.forEach((d, di) => {
+    const ex = existing.get(d.documentId)!;
+    const ids = idMaps[di]!;
+    for (const [k, v] of ex) ids.set(k, v.id);
+    const report: StatementUpsertReport = { created: 0, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [] };
+    for (const s of d.items) {
+      const hash = hashOf(s);
+      const old = ex.get(s.sourceKey);
+      if (old && old.content_hash === hash && !old.retired) {
+        report.unchanged++;
+        continue;
+      }
+      if (old) report.updated++;
+      else report.created++;
+      const id = ids.get(s.sourceKey)!;
+      report.changedIds.push(id);
+      toWrite.push({
+        id,
+        document_id: d.documentId,
+        source_key: s.sourceKey,
+        kind: s.kind,
+        parent_id: s.parentSourceKey !== undefined ? ids.get(s.parentSourceKey)! : null,
+        ord: s.ord,
+        name: s.name,
+        text: s.text,
+        heading_path: pgTextArray(s.headingPath),
+        page: s.locator.page ?? null,
+        page_end: s.locator.pageEnd ?? null,
+        char_start: s.locator.charStart ?? null,
+        char_end: s.locator.charEnd ?? null,
+        locator_ref: s.locator.ref ?? null,
+        language: s.language,
+        meta: JSON.stringify(s.meta),
+        search_text: toSearchText(s.name, s.text, s.headingPath.join(' ')),
+        content_hash: hash,
+      });
+    }
+    reports.push(report);
+  });
 
   for (let i = 0; i < toWrite.length; i += BATCH) {
-    const chunk = toWrite.slice(i, i + BATCH);
-    const cols = {
-      id: [] as string[],
-      source_key: [] as string[],
-      kind: [] as string[],
-      parent_id: [] as (string | null)[],
-      ord: [] as number[],
-      name: [] as string[],
-      text: [] as string[],
-      heading_path: [] as string[],
-      page: [] as (number | null)[],
-      page_end: [] as (number | null)[],
-      char_start: [] as (number | null)[],
-      char_end: [] as (number | null)[],
-      locator_ref: [] as (string | null)[],
-      language: [] as string[],
-      meta: [] as string[],
-      search_text: [] as string[],
-      content_hash: [] as string[],
-    };
-    for (const { s, id, hash } of chunk) {
-      cols.id.push(id);
-      cols.source_key.push(s.sourceKey);
-      cols.kind.push(s.kind);
-      cols.parent_id.push(s.parentSourceKey !== undefined ? ids.get(s.parentSourceKey)! : null);
-      cols.ord.push(s.ord);
-      cols.name.push(s.name);
-      cols.text.push(s.text);
-      cols.heading_path.push(pgTextArray(s.headingPath));
-      cols.page.push(s.locator.page ?? null);
-      cols.page_end.push(s.locator.pageEnd ?? null);
-      cols.char_start.push(s.locator.charStart ?? null);
-      cols.char_end.push(s.locator.charEnd ?? null);
-      cols.locator_ref.push(s.locator.ref ?? null);
-      cols.language.push(s.language);
-      cols.meta.push(JSON.stringify(s.meta));
-      cols.search_text.push(toSearchText(s.name, s.text, s.headingPath.join(' ')));
-      cols.content_hash.push(hash);
-    }
-    // One multi-row upsert per chunk; arrays are passed as JSON so that both engines bind them the same way.
+    // One multi-row upsert per chunk; rows travel as one JSON parameter so that both engines bind them alike.
     await db.query(
       `INSERT INTO statements (id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
          char_start, char_end, locator_ref, language, meta, search_text, content_hash)
-       SELECT x.id, $1, x.source_key, x.kind, x.parent_id, x.ord, x.name, x.text,
+       SELECT x.id, x.document_id, x.source_key, x.kind, x.parent_id, x.ord, x.name, x.text,
          x.heading_path::text[], x.page, x.page_end, x.char_start, x.char_end,
          x.locator_ref, x.language, x.meta::jsonb, x.search_text, x.content_hash
-       FROM jsonb_to_recordset($2::jsonb) AS x(id text, source_key text, kind text, parent_id text, ord int, name text,
-         text text, heading_path text, page int, page_end int, char_start int, char_end int, locator_ref text,
-         language text, meta text, search_text text, content_hash text)
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, document_id text, source_key text, kind text, parent_id text,
+         ord int, name text, text text, heading_path text, page int, page_end int, char_start int, char_end int,
+         locator_ref text, language text, meta text, search_text text, content_hash text)
        ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, parent_id = EXCLUDED.parent_id, ord = EXCLUDED.ord,
          name = EXCLUDED.name, text = EXCLUDED.text, heading_path = EXCLUDED.heading_path, page = EXCLUDED.page,
          page_end = EXCLUDED.page_end, char_start = EXCLUDED.char_start, char_end = EXCLUDED.char_end,
          locator_ref = EXCLUDED.locator_ref, language = EXCLUDED.language, meta = EXCLUDED.meta,
          search_text = EXCLUDED.search_text, content_hash = EXCLUDED.content_hash, updated_at = now(), retired_at = NULL`,
-      [documentId, JSON.stringify(rowsOf(cols))],
+      [JSON.stringify(toWrite.slice(i, i + BATCH))],
     );
   }
 
-  if (opts.retireMissing && existing.size > 0) {
-    const keep = items.map((s) => s.sourceKey);
-    const rows = await db.query<{ id: string }>(
-      `UPDATE statements SET retired_at = now() WHERE document_id = $1 AND retired_at IS NULL
-         AND NOT (source_key = ANY($2::text[])) RETURNING id`,
-      [documentId, keep],
-    );
-    report.retired = rows.length;
+  if (opts.retireMissing) {
+    const withOld = parsed.map((d, di) => ({ d, di })).filter(({ d }) => existing.get(d.documentId)!.size > 0);
+    if (withOld.length) {
+      const keep = withOld.flatMap(({ d }) => d.items.map((s) => `${d.documentId} ${s.sourceKey}`));
+      const rows = await db.query<{ document_id: string }>(
+        `UPDATE statements SET retired_at = now()
+         WHERE document_id = ANY($1::text[]) AND retired_at IS NULL
+           AND NOT ((document_id || ' ' || source_key) = ANY($2::text[])) RETURNING document_id`,
+        [withOld.map(({ d }) => d.documentId), keep],
+      );
+      const index = new Map(parsed.map((d, di) => [d.documentId, di]));
+      for (const r of rows) reports[index.get(r.document_id)!]!.retired++;
+    }
   }
-  return report;
+  return reports;
 }
 
 /** A PostgreSQL array literal of text values ({"a","b \\"c\\""}): binds the same way on both engines. */
@@ -327,17 +342,6 @@ export function pgTextArray(values: readonly string[]): string {
   return '{' + values.map((v) => '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"').join(',') + '}';
 }
 
-function rowsOf<T extends Record<string, unknown[]>>(cols: T): Record<string, unknown>[] {
-  const keys = Object.keys(cols);
-  const n = (cols[keys[0]!] as unknown[]).length;
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < n; i++) {
-    const r: Record<string, unknown> = {};
-    for (const k of keys) r[k] = (cols[k] as unknown[])[i];
-    out.push(r);
-  }
-  return out;
-}
 
 export async function getDocument(db: Db, id: string): Promise<DocumentRow | undefined> {
   const [row] = await db.query<DocumentRow>('SELECT * FROM documents WHERE id = $1', [id]);
