@@ -85,9 +85,14 @@ export interface FeatureOptions {
   lead: boolean;
   /** A third block of plain (unstemmed) word 1–2 grams with raw term counts; false disables it. */
   plainBlock: boolean;
+  /**
+   * From this many training texts on, character n-grams and plain terms seen in only one text are
+   * dropped: a smaller model (a fifth smaller on the risk subdomains), slightly different figures (0 = never; the default).
+   */
+  pruneFrom: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 2, charMax: 5, charWeight: 1, minDf: 1, charMinDf: 1, lead: true, plainBlock: true };
+export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 2, charMax: 5, charWeight: 1, minDf: 1, charMinDf: 1, lead: true, plainBlock: true, pruneFrom: 0 };
 
 export function wordTerms(t: TextTokens, ngrams: number, lead = false): string[] {
   const out = [...t.words, ...t.extra.map((x) => `#${x}`)];
@@ -158,6 +163,7 @@ export class Features {
 
   static fit(texts: string[], options: FeatureOptions = DEFAULT_FEATURES): Features {
     const toks = texts.map(tokenise);
+    const prune = options.pruneFrom > 0 && texts.length >= options.pruneFrom;
     const words = fitBlock(
       toks.map((t) => wordTerms(t, options.wordNgrams, options.lead)),
       options.minDf,
@@ -166,10 +172,10 @@ export class Features {
       options.charWeight > 0
         ? fitBlock(
             toks.map((t) => charTerms(t, options.charMin, options.charMax)),
-            options.charMinDf,
+            prune ? Math.max(2, options.charMinDf) : options.charMinDf,
           )
         : EMPTY;
-    const plain = options.plainBlock ? fitBlock(toks.map(plainTerms), 1) : EMPTY;
+    const plain = options.plainBlock ? fitBlock(toks.map(plainTerms), prune ? 2 : 1) : EMPTY;
     return new Features(options, words, chars, plain);
   }
 
