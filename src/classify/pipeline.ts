@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { StatementKind } from '../model/index.ts';
-import type { Db } from '../store/db.ts';
+import { processAlive, type Db } from '../store/db.ts';
 import { insertClassifications, type NewClassification } from '../store/classifications.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../taxonomy/index.ts';
 import { clampReasoning, MAX_REASONING, type Classifier, type ClassifyInput, type ClassifyResult } from './types.ts';
@@ -300,14 +300,6 @@ function validateResult(r: ClassifyResult, t: Taxonomy): string | undefined {
   return undefined;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Put back claims whose worker is known to be gone: a process on this host that no longer exists

@@ -155,7 +155,8 @@ function acquireDirLock(dir: string): () => void {
   return release;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
