@@ -247,3 +247,34 @@ test(`[${ENGINE}] a statement whose text contains <script> renders inert and vis
   assert.equal(await page.locator('main img').count(), 0);
   await page.context().close();
 });
+
+test(`[${ENGINE}] a topic page renders in English and in Chinese, with counts from the database`, { skip: SKIP }, async () => {
+  // Imports link statements to topics; the security topic has real statements from several documents.
+  const [{ n, docs }] = (await store.db.query<{ n: number; docs: number }>(
+    `SELECT count(DISTINCT st.statement_id)::int AS n, count(DISTINCT s.document_id)::int AS docs
+     FROM statement_topics st JOIN statements s ON s.id = st.statement_id JOIN documents d ON d.id = s.document_id
+     WHERE st.topic_id = 'security' AND s.retired_at IS NULL AND d.retired_at IS NULL`,
+  )) as [{ n: number; docs: number }];
+  assert.ok(n > 0 && docs > 1, `expected linked security statements from several documents, found ${n} in ${docs}`);
+  const page = await newPage();
+  await page.goto(`${server.url}/topics/security?lang=en`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(norm(await page.textContent('h1')), /^Security/);
+  const stats = await page.$$eval('.stat b', (els) => els.map((e) => (e.textContent ?? '').replace(/[^\d]/g, '')));
+  assert.equal(Number(stats[0]), n, 'the statement count on the page equals the database');
+  assert.equal(Number(stats[1]), docs, 'the document count on the page equals the database');
+  const firstDoc = page.locator('section.topic-doc').first();
+  assert.match((await firstDoc.locator('h2 a').getAttribute('href')) ?? '', /^\/d\/D\d{4,}$/);
+  assert.ok((await firstDoc.locator('a[href^="/m/"]').count()) > 0, 'statements link to their pages');
+  assert.ok((await page.locator('section.topic-doc mark').count()) > 0, 'matched terms are highlighted');
+  await shot(page, 'topic');
+  // The same page in Chinese: interface language, topic name and attribution in Chinese.
+  await page.goto(`${server.url}/topics/security?lang=zh`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-Hans');
+  assert.match(norm(await page.textContent('h1')), /^安全防护/);
+  const zhStats = await page.$$eval('.stat b', (els) => els.map((e) => (e.textContent ?? '').replace(/[^\d]/g, '')));
+  assert.equal(Number(zhStats[0]), n);
+  assert.match(norm(await page.textContent('nav[aria-label]')), /首页/);
+  await shot(page, 'topic-zh');
+  await page.context().close();
+});
