@@ -341,6 +341,9 @@ export interface FacetValue {
   label?: string;
 }
 
+/** Facets that are one column of the statement or its document. */
+const COLUMN_FACETS: Record<string, string> = { kind: 's.kind', doctype: 'd.doc_type', language: 's.language', dataset: 'd.dataset' };
+
 export const BASIC_FACETS = ['kind', 'doctype', 'year', 'language', 'dataset', 'review', 'doc'] as const;
 
 /**
@@ -388,24 +391,18 @@ export async function facetCounts(
     const where = whereClause(registry, query, p, f);
     const from = 'FROM statements s JOIN documents d ON d.id = s.document_id';
     let rows: { value: string; n: number; label?: string }[] = [];
+    const column = COLUMN_FACETS[f];
+    if (column) {
+      rows = await db.query(`SELECT ${column} AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values);
+      out[f] = rows.map((r) => ({ value: r.value, count: r.n }));
+      continue;
+    }
     switch (f) {
-      case 'kind':
-        rows = await db.query(`SELECT s.kind AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values);
-        break;
-      case 'doctype':
-        rows = await db.query(`SELECT d.doc_type AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values);
-        break;
       case 'year':
         rows = await db.query(
           `SELECT d.year::text AS value, count(*)::int AS n ${from} WHERE ${where} AND d.year IS NOT NULL GROUP BY d.year ORDER BY d.year DESC`,
           p.values,
         );
-        break;
-      case 'language':
-        rows = await db.query(`SELECT s.language AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values);
-        break;
-      case 'dataset':
-        rows = await db.query(`SELECT d.dataset AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values);
         break;
       case 'doc':
         rows = await db.query(

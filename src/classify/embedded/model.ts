@@ -514,10 +514,9 @@ function subsets<T>(items: T[]): T[][] {
   return out.sort((a, b) => a.length - b.length);
 }
 
-/** Cohen's κ of argmax predictions (kept here so the classifier does not depend on the eval module). */
-function kappaOf(probs: Float64Array[], y: number[], K: number): number {
-  const n = probs.length;
-  if (!n) return NaN;
+/** Observed and chance agreement of argmax predictions with the labels. */
+function agreementOf(probs: Float64Array[], y: number[], K: number): { po: number; pe: number } {
+  const m = probs.length;
   const rows = new Float64Array(K);
   const cols = new Float64Array(K);
   let agree = 0;
@@ -529,8 +528,14 @@ function kappaOf(probs: Float64Array[], y: number[], K: number): number {
   });
   let pe = 0;
   for (let c = 0; c < K; c++) pe += rows[c] * cols[c];
-  pe /= n * n;
-  return pe === 1 ? 0 : (agree / n - pe) / (1 - pe);
+  return { po: agree / m, pe: pe / (m * m) };
+}
+
+/** Cohen's κ of argmax predictions (kept here so the classifier does not depend on the eval module). */
+function kappaOf(probs: Float64Array[], y: number[], K: number): number {
+  if (!probs.length) return NaN;
+  const { po, pe } = agreementOf(probs, y, K);
+  return pe === 1 ? 0 : (po - pe) / (1 - pe);
 }
 
 /**
@@ -538,21 +543,8 @@ function kappaOf(probs: Float64Array[], y: number[], K: number): number {
  * distinct rows (held-out predictions from repeated cross-validation are not independent).
  */
 function kappaStdError(probs: Float64Array[], y: number[], K: number, n: number): number {
-  const m = probs.length;
-  if (!m || !n) return 0;
-  const rows = new Float64Array(K);
-  const cols = new Float64Array(K);
-  let agree = 0;
-  probs.forEach((p, i) => {
-    const b = argmax(p);
-    rows[y[i]]++;
-    cols[b]++;
-    if (b === y[i]) agree++;
-  });
-  let pe = 0;
-  for (let c = 0; c < K; c++) pe += rows[c] * cols[c];
-  pe /= m * m;
-  const po = agree / m;
+  if (!probs.length || !n) return 0;
+  const { po, pe } = agreementOf(probs, y, K);
   return pe >= 1 ? 0 : Math.sqrt((po * (1 - po)) / n) / (1 - pe);
 }
 
