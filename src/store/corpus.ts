@@ -150,11 +150,11 @@ export async function upsertDocument(db: Db, input: DocumentInput, where = 'docu
 /** Mark documents of a dataset that a newer import no longer contains as retired (ids stay reserved). */
 export async function retireMissingDocuments(db: Db, dataset: string, keepIds: string[]): Promise<number> {
   const rows = await db.query<{ id: string }>(
-    `UPDATE documents SET retired_at = now() WHERE dataset = $1 AND retired_at IS NULL AND NOT (id = ANY($2::text[])) RETURNING id`,
+    `UPDATE documents SET retired_at = now(), updated_at = now() WHERE dataset = $1 AND retired_at IS NULL AND NOT (id = ANY($2::text[])) RETURNING id`,
     [dataset, keepIds],
   );
   if (rows.length)
-    await db.query(`UPDATE statements SET retired_at = now() WHERE document_id = ANY($1::text[]) AND retired_at IS NULL`, [
+    await db.query(`UPDATE statements SET retired_at = now(), updated_at = now() WHERE document_id = ANY($1::text[]) AND retired_at IS NULL`, [
       rows.map((r) => r.id),
     ]);
   return rows.length;
@@ -325,7 +325,7 @@ export async function upsertStatementsMany(
     if (withOld.length) {
       const keep = withOld.flatMap(({ d }) => d.items.map((s) => `${d.documentId} ${s.sourceKey}`));
       const rows = await db.query<{ document_id: string }>(
-        `UPDATE statements SET retired_at = now()
+        `UPDATE statements SET retired_at = now(), updated_at = now()
          WHERE document_id = ANY($1::text[]) AND retired_at IS NULL
            AND NOT ((document_id || ' ' || source_key) = ANY($2::text[])) RETURNING document_id`,
         [withOld.map(({ d }) => d.documentId), keep],

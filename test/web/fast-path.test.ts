@@ -45,3 +45,28 @@ test(`[${ENGINE}] cached pages are served before the framework with the same byt
     await store.close();
   }
 });
+
+test(`[${ENGINE}] retiring a statement changes the data version, so cached pages are not served stale`, async () => {
+  const store = await openTestStore();
+  try {
+    const { readDataVersion } = await import('../../src/web/app.ts');
+    const { id } = await upsertDocument(store.db, {
+      sourceKey: 'rv',
+      title: 'Retire me',
+      provenance: { dataset: 'rv', datasetVersion: '1', licence: 'CC0-1.0', attribution: 'test' },
+    });
+    const two = [
+      { sourceKey: 'a', kind: 'risk' as const, ord: 0, name: 'Kept', text: 'Kept.' },
+      { sourceKey: 'b', kind: 'risk' as const, ord: 1, name: 'Dropped', text: 'Dropped.' },
+    ];
+    await upsertStatements(store.db, id, two);
+    const before = await readDataVersion({ store });
+    // Timestamps need to move on for the version to differ.
+    await new Promise((r) => setTimeout(r, 20));
+    const rep = await upsertStatements(store.db, id, two.slice(0, 1), { retireMissing: true });
+    assert.equal(rep.retired, 1);
+    assert.notEqual(await readDataVersion({ store }), before);
+  } finally {
+    await store.close();
+  }
+});
