@@ -111,7 +111,7 @@ export function segment(ex: Extracted, opts: SegmentOptions): Segment[] {
       charStart: b.start,
       charEnd: b.end,
       language: langOf(b.text),
-      block: b.kind,
+      block: b.kind === 'table-row' ? 'paragraph' : b.kind,
     };
     if (b.kind === 'item') {
       seg.depth = b.depth;
