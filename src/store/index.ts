@@ -11,6 +11,7 @@ export * from './migrate.ts';
 export * from './corpus.ts';
 export * from './classifications.ts';
 export * from './ids.ts';
+export * from './extraction.ts';
 export { toSearchText, searchTokens } from './search-text.ts';
 
 export interface Store {
