@@ -1,0 +1,351 @@
+// The embedded role classifier: every block of a reader's output gets one of the five roles
+// (mitigation | risk | principle | context | apparatus) with a confidence and a one-sentence
+// reason. Offline, English and Chinese, no model file needed: it combines
+//   - structure: the heading path (a block under "References" is apparatus, under "Definitions"
+//     context, under "Mitigation strategies" a mitigation unless its words say otherwise), reader
+//     hints (contents lines, running heads, captions, footnotes), position, numbering;
+//   - surface form: dot leaders, citations, URLs/DOIs, dates with versions, lists of names, page numbers;
+//   - language: modal and imperative verbs (shall/should/must/ensure; 应当/应/不得/须), risk
+//     vocabulary (may lead to/vulnerability/attack; 风险/可能导致), principle vocabulary
+//     (should be fair/transparent; 原则/尊重);
+//   - optionally a text model (see model.ts) trained from the statement kinds in the store, which
+//     only decides between the three statement kinds once the block is known to state something.
+import type { Block, BlockHint } from '../ingest/types.ts';
+import type { StatementKind } from '../model/index.ts';
+import type { Role, RoleDecision } from './types.ts';
+
+/** Scores (probabilities summing to 1) over the three statement kinds for a text. */
+export interface RoleModel {
+  /** Identifies the model (a hash of its training rows, or "lexicon"). */
+  id: string;
+  kindScores(text: string): Record<StatementKind, number>;
+}
+
+// ------------------------------------------------------------------ section titles
+
+type SectionClass = 'apparatus' | 'context' | 'mitigation' | 'risk' | 'principle';
+
+interface SectionRule {
+  cls: SectionClass;
+  re: RegExp;
+  label: string;
+}
+
+// Matched against a heading with its number stripped. Order matters: the first match wins.
+const SECTION_RULES: SectionRule[] = [
+  { cls: 'apparatus', label: 'contents', re: /^(table of contents|contents|目\s*次|目\s*录|目\s*錄)$/iu },
+  { cls: 'apparatus', label: 'references', re: /^(references?|bibliography|works cited|sources|endnotes|notes|footnotes|further reading|citations|参考文献|參考文獻|规范性引用文件|引用文件)$/iu },
+  { cls: 'apparatus', label: 'acknowledgements', re: /^(acknowledge?ments?|acknowledgment|thanks|contributors?|authors?|editors?|drafting (team|group)|working group members?|about the authors?|致谢|编写组|起草单位|起草人)$/iu },
+  { cls: 'apparatus', label: 'revision history', re: /^(revision history|document (revision )?history|change (log|history)|version history|record of changes|document control|修订(记录|历史)|版本(记录|历史))$/iu },
+  { cls: 'apparatus', label: 'disclaimer', re: /^(disclaimer|legal notice|copyright( notice)?|licen[cs]e|citation|how to cite|publication details|about this (document|publication)|免责声明|版权声明)$/iu },
+  { cls: 'apparatus', label: 'index', re: /^(index|list of (figures|tables|abbreviations|acronyms)|figures|tables|abbreviations|acronyms|glossary of acronyms|缩略语)$/iu },
+  { cls: 'context', label: 'definitions', re: /^(definitions?|terms and definitions|terminology|glossary|key terms|interpretation|术语和定义|术语|定义|用语)(\b|$)/iu },
+  { cls: 'context', label: 'scope', re: /^(scope|scope of application|applicability|purpose|objectives?|范围|适用范围|目的)$/iu },
+  { cls: 'context', label: 'introduction', re: /^(introduction|background|overview|executive summary|summary|foreword|preface|context|about|motivation|ministerial foreword|前\s*言|引\s*言|概述|背景|总\s*则)$/iu },
+  { cls: 'context', label: 'example', re: /^(examples?|case stud(y|ies)|use cases?|scenarios?|illustrations?|示例|案例|例如)(\b|$)/iu },
+  { cls: 'context', label: 'annex', re: /^(annex|appendix|附\s*录)\b/iu },
+  { cls: 'risk', label: 'risks', re: /\b(risks?|threats?|hazards?|harms?|vulnerabilit(y|ies)|attack (scenarios?|vectors?)|attacks|failure modes?|dangers?|challenges)\b|风险|威胁|危害|隐患/iu },
+  { cls: 'principle', label: 'principles', re: /\b(principles?|values|ethical (principles|guidelines)|tenets)\b|原则|价值观|理念/iu },
+  { cls: 'mitigation', label: 'measures', re: /\b(mitigations?|prevention|controls?|safeguards?|measures?|recommendations?|requirements?|obligations?|actions?|practices|countermeasures?|strategies|guidance|responsibilities|duties|what (you|organi[sz]ations?|providers?) (should|must|can) do)\b|措施|要求|义务|责任|策略|防范|缓解|应对|治理|规范|指引|义务/iu },
+];
+
+/** Strip a printed number ("5.1", "Article 9", "Part 2", "第三章", "A.1", "II.") from a heading. */
+export function stripNumber(title: string): string {
+  return title
+    .normalize('NFKC')
+    .replace(/^\s*(?:(?:section|chapter|part|article|annex|appendix|title|clause)\s+)?(?:[0-9]+(?:\.[0-9]+)*|[ivxlcdm]+|[a-z](?:\.[0-9]+)*)[.)]?\s+/iu, '')
+    .replace(/^\s*第[一二三四五六七八九十百零〇0-9]+[章节条部分篇]\s*/u, '')
+    .replace(/^\s*[一二三四五六七八九十]+[、.．]\s*/u, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[:：.。]$/u, '');
+}
+
+export function sectionClass(title: string): SectionRule | undefined {
+  const t = stripNumber(title);
+  if (!t || t.length > 120) return undefined;
+  const long = hasCjk(t) ? [...t].length > 14 : t.split(/\s+/).length > 6;
+  for (const r of SECTION_RULES) {
+    // A long title ("Interim Measures for the Management of …") names a document, not a section kind.
+    if (long && (r.cls === 'mitigation' || r.cls === 'risk' || r.cls === 'principle')) continue;
+    if (r.re.test(t)) return r;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ surface forms
+
+const DOT_LEADER = /(?:\.\s?){4,}\s*[0-9ivxlcdmIVXLCDM]+\s*$|(?:…\s?){2,}\s*\d+\s*$|(?:·\s?){4,}\s*\d+\s*$|\s[0-9]{1,3}$/u;
+const STRONG_LEADER = /(?:\.\s?){4,}|(?:…\s?){2,}|(?:·\s?){4,}|(?:_\s?){4,}/u;
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+|\bdoi:\s*\S+|\b10\.\d{4,}\/\S+/giu;
+const CITATION = /\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}[a-z]?\.\s|\bet al\.|\bvol\.\s*\d|\bpp?\.\s*\d|\bno\.\s*\d|\bretrieved from\b|\barxiv\b|\bproceedings\b|\bjournal\b|\bpress\b|\bISBN\b|\bISSN\b|《[^》]+》|GB\/T\s*\d/giu;
+const DATE = /\b(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?\b|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b|\d{4}\s*年\s*\d{1,2}\s*月/iu;
+const VERSION = /\b(?:v(?:ersion)?\.?\s*\d+(?:\.\d+)*|rev(?:ision)?\.?\s*\d+|\d+\.\d+(?:\.\d+)?)\b|版本|修订/iu;
+const COPYRIGHT = /©|\bcopyright\b|\ball rights reserved\b|\bcreative commons\b|\bCC BY\b|\blicensed under\b|\bthis (publication|document|report) (is|was) (available|published|prepared)\b|\bdisclaimer\b|\bdoes not (constitute|necessarily reflect|imply)\b|\bviews expressed\b|\bno warranty\b|\bISBN\b|\bprinted in\b|版权所有|免责/iu;
+const PAGE_NUMBER = /^\s*(?:page\s+)?[-–—]?\s*[0-9ivxlcdm]{1,4}\s*[-–—]?\s*(?:(?:of|\/)\s*\d+)?\s*$/iu;
+const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-–]*[:.：\s]/iu;
+const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\(\d{4}\)|\bet al\b|\bp\.\s*\d)|[ivx]{1,5}\s*《|\*\s)/u;
+
+// ------------------------------------------------------------------ language
+
+// A statement's normative force: modal and imperative verbs.
+const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
+const IMPERATIVE_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|limit|restrict|prevent|protect|require|train|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|consider|determine|designate|set|put|take|create|build|regularly|continuously|periodically|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don't|never|prohibit|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|validate|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help)\b/iu;
+const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|应|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|开展|推动|鼓励|支持|提高|提升|防范|防止|规范|制定|明确|履行|遵守|依法|不应/u;
+const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/iu;
+
+const RISK_EN = /\b(may (?:lead|result|cause|give rise|be (?:used|exploited|misused|manipulated))|could (?:lead|result|cause|be (?:used|exploited|misused))|can (?:lead|result|cause) (?:to|in)|lead(?:s|ing)? to|result(?:s|ing)? in|risks? (?:of|that|to|include|arising)|vulnerab(?:le|ility|ilities)|attack(?:s|ers?)?|threats?|harm(?:s|ful)?|adversar(?:y|ies|ial)|malicious|exploit(?:s|ed|ation)?|misuse|abuse|leak(?:s|age)?|exfiltrat\w*|poison(?:ing|ed)?|manipulat\w*|compromis\w*|breach(?:es)?|unauthori[sz]ed|disclos(?:e|ure) of (?:sensitive|personal|confidential)|hallucinat\w*|bias(?:ed)?|discriminat\w*|failures?|unsafe|danger\w*|incidents?|damage|injur\w*|loss of|erosion|deception|deceptive|fraud\w*|disinformation|misinformation|deepfakes?|surveillance|weaponi[sz]\w*|catastroph\w*|jailbreak\w*|injection|evasion|inversion|extraction|backdoor\w*|denial of service|DoS)\b/iu;
+const RISK_ZH = /风险|可能导致|可能造成|可能引发|可能被|隐患|威胁|攻击|漏洞|泄露|危害|滥用|歧视|偏见|失控|窃取|篡改|伪造|欺骗|虚假|侵犯|损害|安全事件/u;
+const RISK_DESC_EN = /^(?:the )?(?:risk|threat|potential|possibility|danger|likelihood)\b|\b(?:is|are) (?:vulnerable|susceptible|exposed|at risk)\b|\b(?:attackers?|adversaries|malicious actors?|bad actors?) (?:can|could|may|might)\b|\b(?:can|could|may|might) (?:be (?:exploited|manipulated|misused|abused|tricked|compromised|poisoned|leaked|bypassed|circumvented)|(?:inadvertently|unintentionally) )|\b(?:can|could|may|might) (?:generate|produce|leak|reveal|expose|amplify|perpetuate|exacerbate|undermine|erode|enable|facilitate|lead|result|cause)\b/iu;
+
+const PRINCIPLE_EN = /\b(?:should|must|shall|will) (?:be|remain) (?:fair|transparent|accountable|explainable|interpretable|safe|secure|robust|reliable|trustworthy|inclusive|human[- ]centr?ic|privacy[- ]preserving|lawful|ethical|responsible|sustainable|beneficial|contestable|non-discriminatory)\b|\b(?:respect(?:s|ing)? (?:for )?(?:human rights|human dignity|the rule of law|privacy|autonomy|democratic values|diversity)|human[- ]centr?ed values|fairness|accountability|transparency and explainability|human agency|well-?being|dignity|solidarity|the principle of|principles? of)\b/iu;
+const PRINCIPLE_ZH = /原则|以人为本|智能向善|尊重|公平|公正|透明|可解释|可问责|包容|普惠|伦理|价值观|人类福祉|人权|尊严|可持续|和谐友好|共享|开放合作/u;
+
+// Numbering of articles, clauses and points.
+const ARTICLE_EN = /^(?:article|art\.|section|§|clause|rule|regulation|requirement|principle|action|recommendation|measure|control)\s+\d+[a-z]?\b/iu;
+const ARTICLE_ZH = /^第[一二三四五六七八九十百零〇0-9]+条/u;
+const CLAUSE_NUM = /^(?:\d+(?:\.\d+)+|[a-z][)）]|\([a-z0-9ivx]{1,4}\)|[a-z0-9]{1,3}[.)）]|[一二三四五六七八九十]+[、．.]|（[一二三四五六七八九十]+）|\d+[)）])\s*/iu;
+
+const SENTENCE_END = /[.!?。！？;；:：]\s*$/u;
+const VERB_HINT_EN = /\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|can|could|may|might|will|would|shall|should|must|provides?|includes?|requires?|means?|refers?|applies|describes?|sets? out|aims?|helps?|allows?|enables?)\b/iu;
+
+function hasCjk(s: string): boolean {
+  return /[\u3400-\u9fff]/u.test(s);
+}
+
+function wordCount(s: string): number {
+  if (hasCjk(s)) return Math.ceil((s.match(/[\u3400-\u9fff]/gu)?.length ?? 0) / 2) + (s.match(/[A-Za-z]+/g)?.length ?? 0);
+  return s.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+}
+
+/** A line that looks like a list of person names ("Jane Doe, Acme Corp"; "Dr. A. Smith"). */
+function looksLikeNames(text: string): boolean {
+  if (text.length > 400 || /[.!?;:]\s+[a-z]/.test(text)) return false;
+  const parts = text.split(/\s*[,;|\n•·]\s*|\s+and\s+/u).filter(Boolean);
+  if (parts.length < 1) return false;
+  let names = 0;
+  for (const p of parts) {
+    const words = p.trim().split(/\s+/);
+    if (words.length >= 2 && words.length <= 5 && words.every((w) => /^(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|Dr\.?|Prof\.?|Mr\.?|Ms\.?|Mrs\.?|von|van|de|der|la|le|da)$/u.test(w))) names++;
+  }
+  return names >= Math.max(1, parts.length * 0.6) && !VERB_HINT_EN.test(text);
+}
+
+// ------------------------------------------------------------------ evidence
+
+export interface BlockContext {
+  block: Block;
+  index: number;
+  /** Titles of the enclosing headings, outermost first (the block itself excluded). */
+  headingPath: string[];
+  prev?: Block;
+  next?: Block;
+  /** Pages in the document (PDF), for first/last page position. */
+  pages?: number;
+  /** Language of the document ("en", "zh", …). */
+  language: string;
+  /** The statement kind a document's type implies (a principles document → principle). */
+  defaultKind?: StatementKind;
+}
+
+export interface LanguageScores {
+  mitigation: number;
+  risk: number;
+  principle: number;
+  /** The cue that weighed most, for the reason. */
+  cue: { mitigation?: string; risk?: string; principle?: string };
+}
+
+/** Lexical evidence for each statement kind (0..~3 each). */
+export function languageScores(text: string): LanguageScores {
+  const cue: LanguageScores['cue'] = {};
+  let m = 0;
+  let r = 0;
+  let p = 0;
+  const body = text.replace(CLAUSE_NUM, '');
+  const modal = MODAL_EN.exec(text);
+  if (modal) {
+    m += 1.5;
+    cue.mitigation = `modal '${modal[1]!.toLowerCase()}'`;
+  }
+  const imp = IMPERATIVE_EN.exec(body.replace(/^[^:]{2,80}:\s+/u, ''));
+  const imp0 = IMPERATIVE_EN.exec(body);
+  if (imp || imp0) {
+    m += 1.3;
+    cue.mitigation ??= `imperative '${(imp ?? imp0)![0].replace(/^\W+/, '').split(/\s+/)[0]!.toLowerCase()}'`;
+  }
+  const mz = text.match(new RegExp(MODAL_ZH.source, 'gu'));
+  if (mz) {
+    m += Math.min(2, 1 + 0.25 * mz.length);
+    cue.mitigation ??= `'${mz[0]}'`;
+  }
+  if (MEASURE_WORDS_EN.test(text)) m += 0.3;
+  const rk = text.match(new RegExp(RISK_EN.source, 'giu'));
+  if (rk) {
+    r += Math.min(1.6, 0.5 * rk.length);
+    cue.risk = `risk word '${rk[0]!.toLowerCase()}'`;
+  }
+  const rd = RISK_DESC_EN.exec(text);
+  if (rd) {
+    r += 1.2;
+    cue.risk = `risk phrasing '${rd[0].trim().toLowerCase()}'`;
+  }
+  const rz = text.match(new RegExp(RISK_ZH.source, 'gu'));
+  if (rz) {
+    r += Math.min(1.6, 0.5 * rz.length);
+    cue.risk ??= `risk word '${rz[0]}'`;
+  }
+  const pe = text.match(new RegExp(PRINCIPLE_EN.source, 'giu'));
+  if (pe) {
+    p += Math.min(2, 0.9 * pe.length);
+    cue.principle = `principle phrasing '${pe[0]!.toLowerCase()}'`;
+  }
+  const pz = text.match(new RegExp(PRINCIPLE_ZH.source, 'gu'));
+  if (pz) {
+    p += Math.min(1.5, 0.4 * pz.length);
+    cue.principle ??= `principle word '${pz[0]}'`;
+  }
+  return { mitigation: m, risk: r, principle: p, cue };
+}
+
+interface Verdict {
+  role: Role;
+  confidence: number;
+  reason: string;
+}
+
+const HINT_REASON: Record<BlockHint, string> = {
+  toc: 'contents line (reader hint)',
+  caption: 'figure or table caption (reader hint)',
+  running: 'running header or footer (reader hint)',
+  footnote: 'footnote (reader hint)',
+  reference: 'reference-list entry (reader hint)',
+  cover: 'cover page (reader hint)',
+};
+
+function clip(s: string, n = 60): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > n ? t.slice(0, n - 1) + '…' : t;
+}
+
+/** The nearest enclosing section with a known class, innermost first. */
+function enclosingSection(path: string[]): { rule: SectionRule; title: string; depth: number } | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const rule = sectionClass(path[i]!);
+    if (rule) return { rule, title: path[i]!, depth: path.length - 1 - i };
+  }
+  return undefined;
+}
+
+/** Apparatus by form alone (no heading needed). */
+function apparatusByForm(ctx: BlockContext): Verdict | undefined {
+  const b = ctx.block;
+  const text = b.text.trim();
+  if (b.hint) return { role: 'apparatus', confidence: 0.92, reason: HINT_REASON[b.hint] };
+  if (PAGE_NUMBER.test(text)) return { role: 'apparatus', confidence: 0.95, reason: 'a bare page number' };
+  if (STRONG_LEADER.test(text) && DOT_LEADER.test(text)) return { role: 'apparatus', confidence: 0.95, reason: 'contents line (dot leader)' };
+  if (STRONG_LEADER.test(text) && text.length < 200) return { role: 'apparatus', confidence: 0.85, reason: 'contents or form line (leader dots)' };
+  if (COPYRIGHT.test(text) && text.length < 700 && !MODAL_EN.test(text.replace(/\bshould not be\b/gi, ''))) return { role: 'apparatus', confidence: 0.85, reason: 'copyright, licence or disclaimer wording' };
+  if (CAPTION.test(text) && text.length < 250 && !SENTENCE_END.test(text.slice(-1)) ) return { role: 'apparatus', confidence: 0.8, reason: 'figure or table caption' };
+  const urls = text.match(URL)?.length ?? 0;
+  const cites = text.match(CITATION)?.length ?? 0;
+  const words = Math.max(1, wordCount(text));
+  if (urls && (urls * 12 >= words || /^\s*(?:\[\d+\]|\d{1,3}[.\s]|[ivx]{1,5}\s)/u.test(text))) return { role: 'apparatus', confidence: 0.85, reason: 'a reference or link line (URL/DOI)' };
+  if (cites >= 2 && cites * 15 >= words && !MODAL_EN.test(text)) return { role: 'apparatus', confidence: 0.8, reason: 'citation pattern (authors, year, venue)' };
+  if (FOOTNOTE.test(text) && text.length < 400) return { role: 'apparatus', confidence: 0.75, reason: 'footnote or endnote' };
+  if (b.kind === 'table-row' && DATE.test(text) && VERSION.test(text) && text.length < 400) return { role: 'apparatus', confidence: 0.85, reason: 'revision history row (date and version)' };
+  if (ctx.pages && b.page === 1 && ctx.pages > 2 && text.length < 160 && !SENTENCE_END.test(text)) return { role: 'apparatus', confidence: 0.7, reason: 'short line on the cover page' };
+  if (looksLikeNames(text) && text.length < 200) return { role: 'apparatus', confidence: 0.6, reason: 'a list of names' };
+  return undefined;
+}
+
+/** Does the text state anything (a sentence or a clause), rather than a label or a fragment? */
+function isStatementLike(text: string): boolean {
+  const t = text.trim();
+  if (hasCjk(t)) return [...t].length >= 8;
+  const w = wordCount(t);
+  return w >= 4 || (w >= 2 && IMPERATIVE_EN.test(t));
+}
+
+/** Classify one block. `model`, when given, arbitrates between the three statement kinds. */
+export function classifyBlock(ctx: BlockContext, model?: RoleModel): RoleDecision {
+  const v = decide(ctx, model);
+  return { role: v.role, confidence: Math.round(v.confidence * 1000) / 1000, reason: v.reason, source: 'embedded' };
+}
+
+function decide(ctx: BlockContext, model?: RoleModel): Verdict {
+  const b = ctx.block;
+  const text = b.text.trim();
+  const sec = enclosingSection(ctx.headingPath);
+
+  if (b.kind === 'heading') {
+    const own = sectionClass(text);
+    if (b.hint) return { role: 'apparatus', confidence: 0.9, reason: HINT_REASON[b.hint] };
+    if (own?.cls === 'apparatus') return { role: 'apparatus', confidence: 0.9, reason: `a heading that titles apparatus ('${clip(text, 40)}')` };
+    if (STRONG_LEADER.test(text)) return { role: 'apparatus', confidence: 0.9, reason: 'contents line (dot leader)' };
+    if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.8, reason: `a heading under '${clip(sec.title, 40)}'` };
+    if (ctx.pages && b.page === 1 && ctx.pages > 2) return { role: 'apparatus', confidence: 0.6, reason: 'a title on the cover page' };
+    return { role: 'context', confidence: 0.8, reason: 'a section heading' };
+  }
+
+  const form = apparatusByForm(ctx);
+  if (form) return form;
+  if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.88, reason: `under the heading '${clip(sec.title, 40)}'` };
+  if (!isStatementLike(text)) return { role: 'context', confidence: 0.7, reason: 'too short to state a measure, risk or principle' };
+
+  const lang = languageScores(text);
+  const secCls = sec?.rule.cls;
+  if (secCls === 'context') {
+    // Definitions, scope, introductions and examples are context unless a clause plainly obliges.
+    const strong = lang.mitigation >= 2.5 && /^(?:article|第)/iu.test(text);
+    if (!strong) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
+  }
+
+  // Evidence per statement kind: language, section prior, document default, model.
+  const score: Record<StatementKind, number> = { mitigation: lang.mitigation, risk: lang.risk, principle: lang.principle };
+  const numbered = b.kind === 'item' || ARTICLE_EN.test(text) || ARTICLE_ZH.test(text) || CLAUSE_NUM.test(text) || b.kind === 'table-row';
+  if (secCls === 'mitigation' || secCls === 'risk' || secCls === 'principle') score[secCls] += 1.2;
+  if (model) {
+    const ks = model.kindScores(text);
+    for (const k of ['mitigation', 'risk', 'principle'] as const) score[k] += 1.5 * ks[k];
+  }
+  if (ctx.defaultKind) score[ctx.defaultKind] += 0.2;
+  const ranked = (Object.entries(score) as [StatementKind, number][]).sort((a, b2) => b2[1] - a[1]);
+  const [topKind, top] = ranked[0]!;
+  const second = ranked[1]![1];
+  // Is it a statement at all? A statement needs normative force (mitigation/principle) or a risk
+  // description; section priors alone do not make explanations statements.
+  const force = Math.max(lang.mitigation, lang.risk, lang.principle);
+  const threshold = numbered ? 1.0 : 1.3;
+  if (force < 1.0 || top < threshold + (model ? 0.5 : 0)) {
+    return { role: 'context', confidence: 0.6, reason: secCls && secCls !== 'context' ? `no statement wording, though under '${clip(sec!.title, 40)}'` : 'explanatory text without statement wording' };
+  }
+  const conf = Math.min(0.97, 0.5 + 0.15 * (top - second) + 0.05 * top);
+  const why: string[] = [];
+  const cue = lang.cue[topKind];
+  if (cue) why.push(cue);
+  if (secCls === topKind) why.push(`under '${clip(sec!.title, 40)}'`);
+  if (numbered && b.kind !== 'table-row') why.push(ARTICLE_ZH.test(text) || ARTICLE_EN.test(text) ? 'in a numbered article' : 'in a numbered or listed item');
+  if (b.kind === 'table-row') why.push('in a table row');
+  if (model && !cue) why.push('the text model');
+  return { role: topKind, confidence: conf, reason: why.join(', ') || `${topKind} wording` };
+}
+
+/** Classify every block of a document (headings included), tracking the heading path. */
+export function classifyAll(
+  blocks: Block[],
+  opts: { language: string; pages?: number; defaultKind?: StatementKind; model?: RoleModel },
+): { decisions: RoleDecision[]; headingPaths: string[][] } {
+  const decisions: RoleDecision[] = [];
+  const headingPaths: string[][] = [];
+  const stack: { level: number; text: string }[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (b.kind === 'heading') while (stack.length && stack[stack.length - 1]!.level >= b.level) stack.pop();
+    const path = stack.map((h) => h.text);
+    headingPaths.push(path);
+    decisions.push(classifyBlock({ block: b, index: i, headingPath: path, prev: blocks[i - 1], next: blocks[i + 1], pages: opts.pages, language: opts.language, defaultKind: opts.defaultKind }, opts.model));
+    if (b.kind === 'heading') stack.push({ level: b.level, text: b.text });
+  }
+  return { decisions, headingPaths };
+}
