@@ -8,6 +8,7 @@ import { ROLES, blockAnchor, type Correction, type Extraction, type OutlineBlock
 
 export { classifyBlock, classifyAll, languageScores, sectionClass, type RoleModel } from './roles.ts';
 export { buildStatements, tableRowParts, isIdCell } from './structure.ts';
+export { defaultRoleModel, roleModelFromStore, trainRoleModel, type TrainingRow } from './model.ts';
 export * from './types.ts';
 
 export interface ExtractOptions {

@@ -25,7 +25,7 @@ interface EvalOpts {
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export function register(program: Command): void {
-  program
+  const evalCmd = program
     .command('eval')
     .description(
       'Measure agreement: the embedded classifier against human labels in a CSV file (with --baseline, the TF-IDF + linear SVM ' +
@@ -72,6 +72,59 @@ The embedded classifier's abstentions are reported separately; kappa and the oth
       } catch (e) {
         const err = e as Error;
         if (err.name === 'UserError' || err.name === 'DatabaseError') throw err;
+        throw new UserError(err.message);
+      }
+    });
+  registerExtraction(evalCmd);
+}
+
+// `govnav eval extraction`: roles and statement boundaries against gold/extraction/*.json.
+function registerExtraction(evalCmd: Command): void {
+  evalCmd
+    .command('extraction')
+    .description('Score the extraction (block roles, statement boundaries, table rows) against hand-annotated gold files (govnav-extraction-gold/1).')
+    .option('--gold <file|dir>', 'a gold file or a directory of them (default gold/extraction)')
+    .option('--corpus <dir>', 'where the corpus documents are (default ../shared/corpus)')
+    .option('--data <dir>', 'where the public datasets are, for FINOS entries (default ../shared/data)')
+    .option('--store', 'also use the text model trained from the statements in the store')
+    .option('--worst <n>', 'worst blocks to list per document', '10')
+    .option('--json', 'print one JSON object instead of tables')
+    .option('-q, --quiet', 'no progress lines on stderr')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { UserError } = await import('../main.ts');
+      // The parent `eval` declares --gold/--json too and takes them first: read both levels.
+      const o = cmd.optsWithGlobals() as { gold?: string; corpus?: string; data?: string; store?: boolean; worst: string; json?: boolean; quiet?: boolean };
+      const { resolve } = await import('node:path');
+      const ev = await import('../../eval/extraction.ts');
+      const { table } = await import('../../eval/report.ts');
+      const dirs = { corpus: resolve(o.corpus ?? '../shared/corpus'), data: resolve(o.data ?? '../shared/data') };
+      try {
+        const golds = ev.readGoldSet(resolve(o.gold ?? 'gold/extraction'));
+        let model: import('../../extract/roles.ts').RoleModel | undefined;
+        let close: (() => Promise<void>) | undefined;
+        if (o.store) {
+          const { openStore } = await import('../../store/index.ts');
+          const { roleModelFromStore } = await import('../../extract/model.ts');
+          const store = await openStore();
+          close = () => store.close();
+          model = await roleModelFromStore(store.db);
+        }
+        try {
+          const r = await ev.evaluateExtraction(golds, {
+            ...dirs,
+            model,
+            worst: Number(o.worst) || 10,
+            onDocument: (g, i, n) => !o.quiet && process.stderr.write(`[${i + 1}/${n}] ${g.document.file}\n`),
+          });
+          if (o.json) console.log(JSON.stringify(ev.extractionEvalJson(r), null, 2));
+          else console.log(ev.formatExtractionEval(r, table));
+          if (!r.documents.length) throw new UserError(`no gold document could be evaluated:\n${r.errors.map((e) => '  ' + e.error).join('\n')}`);
+        } finally {
+          await close?.();
+        }
+      } catch (e) {
+        const err = e as Error;
+        if (err.name === 'UserError') throw err;
         throw new UserError(err.message);
       }
     });
