@@ -1,16 +1,43 @@
-// Ingest: a file or URL → bytes → extracted text and blocks (one reader per format) → statements
-// with heading paths and locators → one transaction per document in the store (dataset "ingest").
+// Ingest: a file or URL → bytes → extracted text and blocks (one reader per format) → an outline
+// in which every block has a role (mitigation, risk, principle, context, apparatus) → statements of
+// the three statement kinds, with heading paths and locators → one transaction per document in the
+// store (dataset "ingest"), outline included. Maintainers' corrections to the extraction are kept
+// and applied again on every re-ingest and re-extraction.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { upsertDataset, upsertDocument, upsertStatements, type UpsertStatus } from '../store/index.ts';
+import {
+  addCorrections,
+  listCorrections,
+  listDocumentBlocks,
+  replaceDocumentBlocks,
+  storedExtracted,
+  upsertDataset,
+  upsertDocument,
+  upsertStatements,
+  type StatementUpsertReport,
+  type UpsertStatus,
+} from '../store/index.ts';
 import type { Db } from '../store/index.ts';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
+import { buildStatements, classifyAll, extractStatements, type RoleModel } from '../extract/index.ts';
+import {
+  ROLES,
+  blockAnchor,
+  isStatementRole,
+  type Correction,
+  type Extraction,
+  type ExtractedStatement,
+  type OutlineBlock,
+  type Role,
+  type RoleDecision,
+} from '../extract/types.ts';
+import type { LlmExtractionReport, LlmExtractOptions } from '../classify/llm/extract.ts';
 import { decodeDeclared, decodeText } from './decode.ts';
 import { detectDate, detectFormat, detectLanguage } from './detect.ts';
 import { bandKeys, fingerprint, minhash, shingles, signatureOf, similarity, NEAR_DUPLICATE_THRESHOLD } from './dedupe.ts';
 import { DEFAULT_FETCH_LIMITS, fetchDocument, formatBytes, isUrl } from './fetch.ts';
-import { segment, squash, type Segment } from './segment.ts';
-import { FORMATS, IngestError, type Extracted, type Format } from './types.ts';
+import { squash } from './segment.ts';
+import { FORMATS, IngestError, type Block, type Extracted, type Format } from './types.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './readers/docx.ts';
 import { createHash } from 'node:crypto';
 
@@ -28,6 +55,7 @@ export interface IngestOptions {
   type?: string;
   jurisdiction?: string;
   language?: string;
+  /** A hint for the role classifier: the statement kind this document mostly states. */
   kind?: StatementKind;
   licence?: string;
   attribution?: string;
@@ -41,6 +69,14 @@ export interface IngestOptions {
   zipLimits?: ZipLimits;
   /** Run everything, report what would change, and roll back. */
   dryRun?: boolean;
+  /** How block roles are decided (default embedded). */
+  roles?: RolesMode;
+  /** Provider settings for `roles: 'llm'` (the document line is filled in by ingest). */
+  llm?: Omit<LlmExtractOptions, 'document'>;
+  /** The embedded role classifier's text model (the CLI trains one from the store). */
+  model?: RoleModel;
+  /** Include the whole outline in the result (always for dry runs). */
+  outline?: boolean;
   onPage?: (page: number, total: number) => void;
 }
 
@@ -110,14 +146,79 @@ export async function extract(loaded: Loaded, opts: IngestOptions = {}): Promise
   }
 }
 
+// ------------------------------------------------------------------ roles
+
+/** How block roles are decided: the embedded classifier, or an LLM for the statements (embedded for the rest). */
+export const ROLE_SOURCES = ['embedded', 'llm'] as const;
+export type RolesMode = (typeof ROLE_SOURCES)[number];
+
+export interface ExtractWithRolesOptions {
+  language: string;
+  defaultKind?: StatementKind;
+  model?: RoleModel;
+  corrections?: Correction[];
+  /**
+   * Decisions from the LLM path, by block index. When given, these blocks take them, and every
+   * other block the embedded classifier made a statement is left out as context: the LLM decides
+   * what is a statement, the embedded classifier what the rest is.
+   */
+  llm?: Map<number, RoleDecision & { name?: string }>;
+}
+
+/**
+ * Extraction with the ingest options: `extractStatements` for the embedded path; for the LLM path
+ * the same steps (embedded roles, the LLM's decisions over them, the maintainers' corrections,
+ * then statements built from the outline).
+ */
+export function extractWithRoles(ex: Extracted, o: ExtractWithRolesOptions): Extraction {
+  if (!o.llm) return extractStatements(ex, { language: o.language, defaultKind: o.defaultKind, model: o.model, corrections: o.corrections });
+  const { decisions, headingPaths } = classifyAll(ex.blocks, { language: o.language, pages: ex.pages, defaultKind: o.defaultKind, model: o.model });
+  const outline: OutlineBlock[] = ex.blocks.map((block, index) => {
+    let decision: RoleDecision = decisions[index]!;
+    const fromLlm = o.llm!.get(index);
+    if (fromLlm) decision = { role: fromLlm.role, confidence: fromLlm.confidence, reason: fromLlm.reason, source: 'llm' };
+    else if (isStatementRole(decision.role))
+      decision = { role: 'context', confidence: 0.5, reason: `the LLM did not mark it as a statement (embedded: ${decision.role}, ${decision.reason})`, source: 'llm' };
+    return { index, block, anchor: blockAnchor(block.text), headingPath: headingPaths[index]!, decision };
+  });
+  const split = new Set<string>();
+  const merge: string[][] = [];
+  for (const c of o.corrections ?? []) {
+    if (c.op === 'set-role') {
+      for (const b of outline) if (b.anchor === c.anchor) b.decision = { role: c.role, confidence: 1, reason: `set to ${c.role} by a maintainer`, source: 'human' };
+    } else if (c.op === 'split') split.add(c.anchor);
+    else merge.push(c.anchors);
+  }
+  const statements = buildStatements(ex, outline, { language: o.language, split, merge });
+  // The LLM's short name for a statement it found, where the statement starts at its block.
+  for (const st of statements) {
+    const first = o.llm.get(st.blocks[0]!);
+    if (first?.name && outline[st.blocks[0]!]!.decision.source === 'llm') st.name = first.name;
+  }
+  const counts = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
+  for (const b of outline) counts[b.decision.role]++;
+  return { outline, statements, counts };
+}
+
+/** Statements per kind of an extraction. */
+export function statementCounts(x: Extraction): Record<StatementKind, number> {
+  const out: Record<StatementKind, number> = { mitigation: 0, risk: 0, principle: 0 };
+  for (const s of x.statements) out[s.kind]++;
+  return out;
+}
+
 // ------------------------------------------------------------------ preparing
 
 export interface Prepared {
   source: string;
   extracted: Extracted & { encoding?: string };
-  segments: Segment[];
   document: DocumentInput;
-  kind: StatementKind;
+  /** The kind the document's type or --kind suggests: a weak prior for the role classifier. */
+  defaultKind?: StatementKind;
+  language: string;
+  roles: RolesMode;
+  /** The LLM path's decisions by block index, and its report. */
+  llm?: { decisions: Map<number, RoleDecision & { name?: string }>; report: LlmExtractionReport };
   fingerprint: string;
   signature: number[];
   /** What was detected from the document itself (before flags), for the report. */
@@ -130,14 +231,23 @@ function nameTitle(name: string): string {
   return stem || name;
 }
 
-export function kindFor(docType: string, kind?: StatementKind): StatementKind {
+/** The statement kind a document type or --kind suggests (a prior for the role classifier, not a rule). */
+export function kindFor(docType: string, kind?: StatementKind): StatementKind | undefined {
   if (kind) return kind;
-  return docType === 'principles' || docType === 'declaration' ? 'principle' : 'mitigation';
+  return docType === 'principles' || docType === 'declaration' ? 'principle' : undefined;
 }
 
-/** Read, extract and segment one input; nothing touches the database. */
+/** One line about the document for the LLM prompt. */
+function documentLine(d: DocumentInput): string {
+  return [d.title, d.organisation, d.docType, d.year].filter((x) => x !== undefined && x !== '').join(', ');
+}
+
+/** Read and extract one input (and, on the LLM path, ask the provider for its statements); nothing touches the database. */
 export async function prepare(source: string, opts: IngestOptions = {}): Promise<Prepared> {
   if (opts.kind && !STATEMENT_KINDS.includes(opts.kind)) throw new IngestError(source, `--kind "${opts.kind}" is not one of ${STATEMENT_KINDS.join(', ')}.`);
+  const roles: RolesMode = opts.roles ?? 'embedded';
+  if (!ROLE_SOURCES.includes(roles)) throw new IngestError(source, `--roles "${roles}" is not one of ${ROLE_SOURCES.join(', ')}.`);
+  if (roles === 'llm' && !opts.llm) throw new IngestError(source, '--roles llm needs LLM settings (--provider, --model).');
   const docType = opts.type ?? 'other';
   if (!(DOCUMENT_TYPES as readonly string[]).includes(docType)) throw new IngestError(source, `--type "${docType}" is not one of ${DOCUMENT_TYPES.join(', ')}.`);
   if (opts.date && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(opts.date)) throw new IngestError(source, `--date "${opts.date}" is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD).`);
@@ -151,8 +261,7 @@ export async function prepare(source: string, opts: IngestOptions = {}): Promise
     language: detectedLanguage,
   };
   const language = opts.language ?? detected.language ?? 'en';
-  const segments = segment(ex, { language });
-  if (!segments.length)
+  if (!ex.blocks.some((b) => b.kind !== 'heading' && (b.text.match(/\p{L}/gu)?.length ?? 0) >= 2))
     throw new IngestError(
       source,
       ex.text.trim() ? 'contains no statements: no paragraphs or list items were found, only headings or fragments.' : 'contains no text.',
@@ -161,7 +270,7 @@ export async function prepare(source: string, opts: IngestOptions = {}): Promise
   const title = (opts.title ?? detected.title ?? nameTitle(loaded.name)).slice(0, 500);
   const date = opts.date ?? detected.date;
   const fp = fingerprint(ex.text);
-  const kind = kindFor(docType, opts.kind);
+  const defaultKind = kindFor(docType, opts.kind);
   const document: DocumentInput = {
     sourceKey: `fp:${fp.slice(0, 24)}`, // replaced by the key of a matching existing document, if any
     title,
@@ -187,17 +296,26 @@ export async function prepare(source: string, opts: IngestOptions = {}): Promise
         bytes: loaded.bytes.byteLength,
         ...(ex.pages ? { pages: ex.pages } : {}),
         ...(ex.encoding && ex.encoding !== 'utf-8' ? { encoding: ex.encoding } : {}),
-        kind,
+        ...(defaultKind ? { kind: defaultKind } : {}),
+        roles,
         fingerprint: fp,
         notes: ex.notes,
       },
     },
   };
+  let llm: Prepared['llm'];
+  if (roles === 'llm') {
+    const { llmExtract, spanDecisions } = await import('../classify/llm/extract.ts');
+    const report = await llmExtract(ex, { ...opts.llm!, document: documentLine(document) });
+    const decisions = new Map<number, RoleDecision & { name?: string }>();
+    for (const [i, d] of spanDecisions(ex.blocks, report.spans)) decisions.set(i, { role: d.role, confidence: d.confidence, reason: d.reason, source: 'llm', name: d.span.name || undefined });
+    llm = { decisions, report };
+  }
   const titleOrgKey =
     opts.title && opts.organisation
       ? 'title-org:' + createHash('sha256').update(squash(opts.title) + '|' + squash(opts.organisation)).digest('hex').slice(0, 24)
       : undefined;
-  return { source, extracted: ex, segments, document, kind, fingerprint: fp, signature: minhash(shingles(ex.text)), detected, titleOrgKey };
+  return { source, extracted: ex, document, defaultKind, language, roles, llm, fingerprint: fp, signature: minhash(shingles(ex.text)), detected, titleOrgKey };
 }
 
 // ------------------------------------------------------------------ writing
@@ -207,6 +325,20 @@ export interface NearDuplicate {
   otherId: string;
   otherDocumentId: string;
   similarity: number;
+}
+
+/** One block of the outline as ingest reports it (dry runs, `govnav statements outline`). */
+export interface OutlineLine {
+  ord: number;
+  anchor: string;
+  page?: number;
+  kind: Block['kind'];
+  role: Role;
+  source: RoleDecision['source'];
+  confidence: number;
+  reason: string;
+  text: string;
+  statementId?: string;
 }
 
 export interface IngestResult {
@@ -220,7 +352,12 @@ export interface IngestResult {
   pages?: number;
   language: string;
   date?: string;
+  roles: RolesMode;
   statements: number;
+  /** Statements per kind. */
+  byKind: Record<StatementKind, number>;
+  /** Outline blocks per role (context and apparatus are left out of the statements). */
+  blocks: Record<Role, number>;
   created: number;
   updated: number;
   unchanged: number;
@@ -228,6 +365,12 @@ export interface IngestResult {
   nearDuplicates: NearDuplicate[];
   /** Public ids of the document's statements, in order. */
   statementIds: string[];
+  /** Corrections of earlier maintainers applied again. */
+  corrections: number;
+  /** The LLM path: spans accepted and rejected (not found verbatim), chunks that failed, usage. */
+  llm?: { spans: number; rejected: number; failedChunks: number; chunks: number; requests: number; inputTokens: number; outputTokens: number; costUsd?: number };
+  /** The whole outline (dry runs only). */
+  outline?: OutlineLine[];
   notes: string[];
   dryRun: boolean;
 }
@@ -335,8 +478,112 @@ async function findNearDuplicates(
   return out;
 }
 
+/**
+ * The source key each statement is stored under. A statement keeps the key (and so the public id)
+ * it had; when its kind changed (a maintainer's set-role, a better classifier), the old key belongs
+ * to a statement of the other kind, whose id prefix (M/R/P) no longer fits: it gets a key of its
+ * own kind, the old statement is retired, and changing it back revives the old id.
+ */
+async function resolveKeys(db: Db, documentId: string, statements: readonly ExtractedStatement[]): Promise<Map<string, string>> {
+  const existing = new Map<string, StatementKind>();
+  for (const r of await db.query<{ source_key: string; kind: StatementKind }>('SELECT source_key, kind FROM statements WHERE document_id = $1', [documentId]))
+    existing.set(r.source_key, r.kind);
+  const out = new Map<string, string>();
+  for (const s of statements) {
+    const candidates = [s.key, `${s.kind}:${s.key}`];
+    out.set(s.key, candidates.find((c) => existing.get(c) === s.kind) ?? candidates.find((c) => !existing.has(c))!);
+  }
+  return out;
+}
+
+function outlineLines(x: Extraction, ex: Extracted, idOf: (key: string) => string | undefined): OutlineLine[] {
+  return x.outline.map((o, i) => ({
+    ord: i,
+    anchor: o.anchor,
+    ...(o.block.page !== undefined ? { page: o.block.page } : {}),
+    kind: o.block.kind,
+    role: o.decision.role,
+    source: o.decision.source,
+    confidence: o.decision.confidence,
+    reason: o.decision.reason,
+    text: ex.text.slice(o.block.start, o.block.end),
+    ...(o.statementKey && idOf(o.statementKey) ? { statementId: idOf(o.statementKey) } : {}),
+  }));
+}
+
+interface Written {
+  rep: StatementUpsertReport;
+  statementIds: string[];
+  nearList: NearDuplicate[];
+  idOf: (key: string) => string | undefined;
+}
+
+/**
+ * Write an extraction's statements (ids kept by source key, the rest retired), their MinHash
+ * signatures and near-duplicate flags, and the outline. The caller holds the transaction.
+ */
+async function writeExtraction(tx: Db, documentId: string, ex: Extracted, x: Extraction, where: string): Promise<Written> {
+  await backfillSignatures(tx, documentId);
+  const keys = await resolveKeys(tx, documentId, x.statements);
+  const sigs = x.statements.map((s) => signatureOf(s.text));
+  const near = new Map<string, { id: string; documentId: string; sim: number }[]>();
+  for (const [i, found] of await findNearDuplicates(tx, documentId, sigs)) near.set(x.statements[i]!.key, found);
+
+  const inputs: StatementInput[] = x.statements.map((s) => {
+    const first = ex.blocks[s.blocks[0]!]!;
+    return {
+      sourceKey: keys.get(s.key)!,
+      kind: s.kind,
+      parentSourceKey: s.parentKey !== undefined ? keys.get(s.parentKey) : undefined,
+      ord: s.ord,
+      name: s.name,
+      text: s.text,
+      headingPath: s.headingPath,
+      locator: { page: s.page, pageEnd: s.pageEnd, charStart: s.charStart, charEnd: s.charEnd, ref: s.ref },
+      language: s.language,
+      meta: {
+        ...s.meta,
+        block: first.kind,
+        ...(first.kind === 'item' ? { depth: first.depth, ...(first.marker ? { marker: first.marker } : {}) } : {}),
+        ...(s.blocks.length > 1 ? { blocks: s.blocks.length } : {}),
+        ...(near.has(s.key) ? { nearDuplicates: near.get(s.key)!.map((n) => n.id) } : {}),
+      },
+    };
+  });
+  const rep = await upsertStatements(tx, documentId, inputs, { retireMissing: true, where });
+  const idOf = (key: string) => {
+    const k = keys.get(key);
+    return k === undefined ? undefined : rep.ids.get(k);
+  };
+
+  const current = await tx.query<{ id: string; content_hash: string; text: string; name: string }>(
+    'SELECT id, content_hash, text, name FROM statements WHERE document_id = $1 AND retired_at IS NULL',
+    [documentId],
+  );
+  await tx.query('DELETE FROM statement_minhash WHERE document_id = $1 AND NOT (statement_id = ANY($2::text[]))', [documentId, current.map((c) => c.id)]);
+  const recs = [];
+  for (const c of current) {
+    const sig = signatureOf(c.text || c.name);
+    if (sig) recs.push({ statement_id: c.id, document_id: documentId, content_hash: c.content_hash, signature: JSON.stringify(sig), bands: JSON.stringify(bandKeys(sig)) });
+  }
+  await writeSignatures(tx, recs);
+  await replaceDocumentBlocks(tx, documentId, x.outline, idOf);
+
+  const nearList: NearDuplicate[] = [];
+  for (const s of x.statements) for (const n of near.get(s.key) ?? []) nearList.push({ statementId: idOf(s.key)!, otherId: n.id, otherDocumentId: n.documentId, similarity: n.sim });
+  return { rep, statementIds: x.statements.map((s) => idOf(s.key)!), nearList, idOf };
+}
+
+/** Options for writing: the role model (the ingest CLI trains one from the store) and dry runs. */
+export interface WriteOptions {
+  dryRun?: boolean;
+  model?: RoleModel;
+  /** Include the whole outline in the result (always for dry runs). */
+  outline?: boolean;
+}
+
 /** Write one prepared document in one transaction (rolled back again for a dry run). */
-export async function writePrepared(db: Db, p: Prepared, opts: { dryRun?: boolean } = {}): Promise<IngestResult> {
+export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}): Promise<IngestResult> {
   try {
     return await db.transaction(async (tx) => {
       await upsertDataset(tx, {
@@ -348,30 +595,8 @@ export async function writePrepared(db: Db, p: Prepared, opts: { dryRun?: boolea
       const match = await matchDocument(tx, p);
       const sourceKey = match?.sourceKey ?? p.titleOrgKey ?? (p.document.sourceKey as string);
       const doc = await upsertDocument(tx, { ...p.document, sourceKey }, `ingest ${p.source}`);
-
-      await backfillSignatures(tx, doc.id);
-      const sigs = p.segments.map((s) => signatureOf(s.text));
-      const near = new Map<string, { id: string; documentId: string; sim: number }[]>();
-      for (const [i, found] of await findNearDuplicates(tx, doc.id, sigs)) near.set(p.segments[i]!.key, found);
-
-      const inputs: StatementInput[] = p.segments.map((s) => ({
-        sourceKey: s.key,
-        kind: p.kind,
-        parentSourceKey: s.parentKey,
-        ord: s.ord,
-        name: s.name,
-        text: s.text,
-        headingPath: s.headingPath,
-        locator: { page: s.page, pageEnd: s.pageEnd, charStart: s.charStart, charEnd: s.charEnd, ref: s.ref },
-        language: s.language,
-        meta: {
-          block: s.block,
-          ...(s.depth !== undefined ? { depth: s.depth } : {}),
-          ...(s.marker ? { marker: s.marker } : {}),
-          ...(near.has(s.key) ? { nearDuplicates: near.get(s.key)!.map((n) => n.id) } : {}),
-        },
-      }));
-      const rep = await upsertStatements(tx, doc.id, inputs, { retireMissing: true, where: `ingest ${p.source}` });
+      const corrections = await listCorrections(tx, doc.id);
+      const x = extractWithRoles(p.extracted, { language: p.language, defaultKind: p.defaultKind, model: opts.model, corrections, llm: p.llm?.decisions });
 
       await tx.query(
         `INSERT INTO document_texts (document_id, format, text, fingerprint, minhash, chars, updated_at)
@@ -381,21 +606,13 @@ export async function writePrepared(db: Db, p: Prepared, opts: { dryRun?: boolea
          WHERE document_texts.fingerprint <> EXCLUDED.fingerprint OR document_texts.text <> EXCLUDED.text`,
         [doc.id, p.extracted.format, p.extracted.text, p.fingerprint, JSON.stringify(p.signature), p.extracted.text.length],
       );
-      const current = await tx.query<{ id: string; content_hash: string; text: string; name: string }>(
-        'SELECT id, content_hash, text, name FROM statements WHERE document_id = $1 AND retired_at IS NULL',
-        [doc.id],
-      );
-      await tx.query('DELETE FROM statement_minhash WHERE document_id = $1 AND NOT (statement_id = ANY($2::text[]))', [doc.id, current.map((c) => c.id)]);
-      const recs = [];
-      for (const c of current) {
-        const sig = signatureOf(c.text || c.name);
-        if (sig) recs.push({ statement_id: c.id, document_id: doc.id, content_hash: c.content_hash, signature: JSON.stringify(sig), bands: JSON.stringify(bandKeys(sig)) });
-      }
-      await writeSignatures(tx, recs);
-
-      const nearList: NearDuplicate[] = [];
-      for (const s of p.segments)
-        for (const n of near.get(s.key) ?? []) nearList.push({ statementId: rep.ids.get(s.key)!, otherId: n.id, otherDocumentId: n.documentId, similarity: n.sim });
+      const w = await writeExtraction(tx, doc.id, p.extracted, x, `ingest ${p.source}`);
+      const notes = [...p.extracted.notes];
+      if (!x.statements.length)
+        notes.push(`no mitigation, risk or principle was found (${x.outline.length} blocks, all context or apparatus); see \`govnav statements outline ${doc.id}\` and correct with \`govnav statements set-role\``);
+      const r = p.llm?.report;
+      if (r?.rejected.length) notes.push(`${r.rejected.length} span(s) the LLM returned were not found verbatim in the document and were left out`);
+      if (r?.failedChunks.length) notes.push(`${r.failedChunks.length} of ${r.chunks} chunk(s) got no usable answer from the LLM (first: ${r.failedChunks[0]!.error}); their blocks keep the embedded roles`);
       const result: IngestResult = {
         source: p.source,
         documentId: doc.id,
@@ -406,14 +623,33 @@ export async function writePrepared(db: Db, p: Prepared, opts: { dryRun?: boolea
         pages: p.extracted.pages,
         language: p.document.language ?? 'en',
         date: p.document.date,
-        statements: p.segments.length,
-        created: rep.created,
-        updated: rep.updated,
-        unchanged: rep.unchanged,
-        retired: rep.retired,
-        nearDuplicates: nearList,
-        statementIds: p.segments.map((s) => rep.ids.get(s.key)!),
-        notes: p.extracted.notes,
+        roles: p.roles,
+        statements: x.statements.length,
+        byKind: statementCounts(x),
+        blocks: x.counts,
+        created: w.rep.created,
+        updated: w.rep.updated,
+        unchanged: w.rep.unchanged,
+        retired: w.rep.retired,
+        nearDuplicates: w.nearList,
+        statementIds: w.statementIds,
+        corrections: corrections.length,
+        ...(r
+          ? {
+              llm: {
+                spans: r.spans.length,
+                rejected: r.rejected.length,
+                failedChunks: r.failedChunks.length,
+                chunks: r.chunks,
+                requests: r.usage.requests,
+                inputTokens: r.usage.inputTokens,
+                outputTokens: r.usage.outputTokens,
+                ...(r.usage.costUsd !== undefined ? { costUsd: r.usage.costUsd } : {}),
+              },
+            }
+          : {}),
+        ...(opts.dryRun || opts.outline ? { outline: outlineLines(x, p.extracted, w.idOf) } : {}),
+        notes,
         dryRun: !!opts.dryRun,
       };
       if (opts.dryRun) throw new DryRunRollback(result);
@@ -428,5 +664,99 @@ export async function writePrepared(db: Db, p: Prepared, opts: { dryRun?: boolea
 /** Prepare and write one input. */
 export async function ingestOne(db: Db, source: string, opts: IngestOptions = {}): Promise<IngestResult> {
   const p = await prepare(source, opts);
-  return writePrepared(db, p, { dryRun: opts.dryRun });
+  return writePrepared(db, p, { dryRun: opts.dryRun, model: opts.model, outline: opts.outline });
+}
+
+// ------------------------------------------------------------------ corrections
+
+export class CorrectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CorrectionError';
+  }
+}
+
+export interface ReextractResult {
+  documentId: string;
+  statements: number;
+  byKind: Record<StatementKind, number>;
+  blocks: Record<Role, number>;
+  created: number;
+  updated: number;
+  unchanged: number;
+  retired: number;
+  corrections: number;
+  statementIds: string[];
+  outline: OutlineLine[];
+}
+
+/**
+ * Run the extraction of a document again from its stored text and outline (no file needed), with
+ * all its recorded corrections. Blocks the LLM decided keep the LLM's roles. The caller may hold a
+ * transaction (a correction is recorded and applied in one); otherwise one is opened.
+ */
+export async function reextractDocument(db: Db, documentId: string, opts: { model?: RoleModel } = {}): Promise<ReextractResult> {
+  return db.transaction(async (tx) => {
+    const ex = await storedExtracted(tx, documentId);
+    if (!ex) throw new CorrectionError(`document ${documentId} has no stored outline: it was not ingested, or was ingested before outlines were kept (ingest its file again first).`);
+    const [doc] = await tx.query<{ language: string; meta: Record<string, any> }>('SELECT language, meta FROM documents WHERE id = $1', [documentId]);
+    const ingestMeta = (doc?.meta?.ingest ?? {}) as { kind?: StatementKind; roles?: RolesMode };
+    const corrections = await listCorrections(tx, documentId);
+    let llm: Map<number, RoleDecision> | undefined;
+    if (ingestMeta.roles === 'llm') {
+      llm = new Map();
+      for (const b of await listDocumentBlocks(tx, documentId))
+        if (b.role_source === 'llm' && isStatementRole(b.role)) llm.set(b.ord, { role: b.role, confidence: b.confidence, reason: b.reason, source: 'llm' });
+    }
+    const x = extractWithRoles(ex, { language: doc?.language ?? 'en', defaultKind: ingestMeta.kind, model: opts.model, corrections, llm });
+    const w = await writeExtraction(tx, documentId, ex, x, `re-extraction of ${documentId}`);
+    return {
+      documentId,
+      statements: x.statements.length,
+      byKind: statementCounts(x),
+      blocks: x.counts,
+      created: w.rep.created,
+      updated: w.rep.updated,
+      unchanged: w.rep.unchanged,
+      retired: w.rep.retired,
+      corrections: corrections.length,
+      statementIds: w.statementIds,
+      outline: outlineLines(x, ex, w.idOf),
+    };
+  });
+}
+
+/** A block named on the command line: a statement id, or "<document-id>#<anchor>". */
+export interface BlockRef {
+  documentId: string;
+  /** The anchors of the statement's blocks (one for a document#anchor reference). */
+  anchors: string[];
+  statementId?: string;
+}
+
+export async function resolveBlockRef(db: Db, ref: string): Promise<BlockRef> {
+  const hash = /^(D\d{4,})#([0-9a-f]{6,64})$/.exec(ref.trim());
+  if (hash) {
+    const rows = await db.query<{ anchor: string }>('SELECT anchor FROM document_blocks WHERE document_id = $1 AND anchor LIKE $2 ORDER BY ord', [hash[1], hash[2] + '%']);
+    const anchors = [...new Set(rows.map((r) => r.anchor))];
+    if (!anchors.length) throw new CorrectionError(`${ref}: document ${hash[1]} has no block with anchor ${hash[2]} (see \`govnav statements outline ${hash[1]}\`).`);
+    if (anchors.length > 1) throw new CorrectionError(`${ref}: the anchor prefix ${hash[2]} matches ${anchors.length} blocks; give more of it.`);
+    return { documentId: hash[1]!, anchors };
+  }
+  if (!/^[MRP]\d{6,}$/.test(ref.trim())) throw new CorrectionError(`"${ref}" is neither a statement id (M000001) nor a block reference (D0001#<anchor>).`);
+  const id = ref.trim();
+  const [st] = await db.query<{ document_id: string; retired_at: Date | null }>('SELECT document_id, retired_at FROM statements WHERE id = $1', [id]);
+  if (!st) throw new CorrectionError(`statement ${id} does not exist.`);
+  if (st.retired_at) throw new CorrectionError(`statement ${id} is retired; refer to its block as ${st.document_id}#<anchor> (see \`govnav statements outline ${st.document_id}\`).`);
+  const rows = await db.query<{ anchor: string }>('SELECT anchor FROM document_blocks WHERE statement_id = $1 ORDER BY ord', [id]);
+  if (!rows.length) throw new CorrectionError(`statement ${id} has no stored outline blocks: its document was ingested before outlines were kept, or was not ingested (ingest its file again first).`);
+  return { documentId: st.document_id, anchors: rows.map((r) => r.anchor), statementId: id };
+}
+
+/** Record corrections for one document and re-extract it, in one transaction. */
+export async function correctDocument(db: Db, documentId: string, corrections: Correction[], opts: { author?: string; model?: RoleModel } = {}): Promise<ReextractResult> {
+  return db.transaction(async (tx) => {
+    await addCorrections(tx, documentId, corrections, opts.author ?? '');
+    return reextractDocument(tx, documentId, { model: opts.model });
+  });
 }
