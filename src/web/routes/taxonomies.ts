@@ -10,6 +10,7 @@ import { renderPage } from '../layout.ts';
 import { barChart } from '../charts.ts';
 import { parseQuery } from '../../search/query.ts';
 import { facetedResults } from './search.ts';
+import { crosswalkSection } from '../components/crosswalk.ts';
 
 const S = {
   intro: {
@@ -135,6 +136,7 @@ ${[...tax.nodes.values()].some((n) => n.projectLabel) ? html`<p class="small mut
       [id, code],
     )) as [{ n: number }];
     const parent = node.parent ? tax.node(node.parent) : undefined;
+    const mapped = await crosswalkSection(lang, ctx.store.taxonomies, id, code);
     const body = html`<p class="small muted sans"><a href="/t/${id}">${L(lang, tax.data.name)}</a></p>
 <h1><span class="code">${code}</span> ${L(lang, node.name)}${node.projectLabel ? html`<sup title="${t(lang, 'projectLabel')}">*</sup>` : ''}</h1>
 ${node.description ? html`<p class="lede">${L(lang, node.description)}</p>` : ''}
@@ -149,6 +151,7 @@ ${
       })}</ul>`
     : ''
 }
+${mapped}
 <h2>${L(lang, S.labelled)}</h2>
 ${
   listed
