@@ -1,5 +1,9 @@
-// `govnav ingest <file-or-url>...`: documents → statements with heading paths and locators.
+// `govnav ingest <file-or-url>...`: documents → an outline with a role for every block → the
+// mitigations, risks and principles as statements with heading paths and locators.
 import type { Command } from 'commander';
+import type { Db } from '../../store/index.ts';
+import type { RoleModel } from '../../extract/roles.ts';
+import type { IngestResult, OutlineLine } from '../../ingest/index.ts';
 
 interface Opts {
   title?: string;
@@ -16,6 +20,10 @@ interface Opts {
   maxBytes?: string;
   timeout?: string;
   dryRun?: boolean;
+  roles?: string;
+  provider?: string;
+  model?: string;
+  baseUrl?: string;
   classify?: boolean;
   link?: boolean;
   json?: boolean;
@@ -30,6 +38,45 @@ export function parseBytes(v: string): number {
   return Math.round(Number(m[1]) * mult);
 }
 
+/** The role classifier's text model: trained from the statements in the store when there are enough. */
+export async function loadRoleModel(db: Db): Promise<RoleModel | undefined> {
+  const roles = (await import('../../extract/roles.ts')) as Record<string, unknown>;
+  const fromStore = roles.roleModelFromStore as ((db: Db) => Promise<RoleModel | undefined> | RoleModel | undefined) | undefined;
+  const fallback = roles.defaultRoleModel as (() => RoleModel | undefined) | undefined;
+  return (await fromStore?.(db)) ?? fallback?.();
+}
+
+const PLURAL: Record<string, [string, string]> = {
+  mitigation: ['mitigation', 'mitigations'],
+  risk: ['risk', 'risks'],
+  principle: ['principle', 'principles'],
+};
+
+/** "42 mitigations, 7 risks, 0 principles; 180 context, 61 apparatus blocks left out" */
+export function roleSummary(r: Pick<IngestResult, 'byKind' | 'blocks'>): string {
+  const kinds = (['mitigation', 'risk', 'principle'] as const).map((k) => `${r.byKind[k]} ${PLURAL[k]![r.byKind[k] === 1 ? 0 : 1]}`).join(', ');
+  const out = r.blocks.context + r.blocks.apparatus;
+  return `${kinds}; ${r.blocks.context} context, ${r.blocks.apparatus} apparatus block${out === 1 ? '' : 's'} left out`;
+}
+
+/** Dim text on a terminal that shows colours (NO_COLOR respected). */
+export function dimmer(stream: NodeJS.WriteStream = process.stdout): (s: string) => string {
+  const on = !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  return on ? (s) => `\x1b[2m${s}\x1b[22m` : (s) => s;
+}
+
+/** One line per block: page, role, confidence, statement id, the first ~80 characters. */
+export function outlineText(lines: readonly OutlineLine[], dim: (s: string) => string = (s) => s): string[] {
+  return lines.map((l) => {
+    const text = l.text.replace(/\s+/g, ' ').trim();
+    const head = [...text].length > 80 ? [...text].slice(0, 79).join('') + '…' : text;
+    const line =
+      `${(l.page !== undefined ? `p.${l.page}` : '').padEnd(6)} ${l.role.padEnd(10)} ${l.confidence.toFixed(2)} ${l.source === 'embedded' ? ' ' : l.source === 'llm' ? 'L' : 'H'} ` +
+      `${(l.statementId ?? '').padEnd(7)} ${l.anchor.slice(0, 8)} ${l.kind === 'heading' ? '# ' : ''}${head}`;
+    return l.role === 'context' || l.role === 'apparatus' ? dim(line) : line;
+  });
+}
+
 export function register(program: Command): void {
   program
     .command('ingest')
@@ -41,14 +88,18 @@ export function register(program: Command): void {
     .option('--type <type>', 'document type: law, regulation, framework, standard, principles, guidance, policy, paper, report, …', 'other')
     .option('--jurisdiction <code>', 'jurisdiction (e.g. EU, CN, US-CA)')
     .option('--language <code>', 'language of the text (default: detected from the text)')
-    .option('--kind <kind>', 'statement kind: mitigation | principle | risk (default: principle for principles/declarations, else mitigation)')
+    .option('--kind <kind>', 'the kind this document mostly states: mitigation | principle | risk (a hint for the role classifier; default: principle for principles/declarations)')
+    .option('--roles <how>', 'how blocks get their roles: embedded (offline classifier) | llm (a provider finds the statements)', 'embedded')
+    .option('-p, --provider <name>', '--roles llm: openai, anthropic, or llm (= GOVNAV_LLM_PROVIDER)')
+    .option('-m, --model <name>', '--roles llm: the model (default: GOVNAV_LLM_MODEL or the config file)')
+    .option('--base-url <url>', '--roles llm: the endpoint (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL)')
     .option('--licence <licence>', 'licence of the document (default: "unknown (ingested by user)")')
     .option('--attribution <text>', 'attribution to show with the document (default: title, organisation)')
     .option('--format <format>', 'read as pdf | html | docx | markdown | text instead of detecting')
     .option('--encoding <name>', 'text encoding of text/HTML/Markdown input instead of detecting (e.g. gbk, big5, shift_jis)')
     .option('--max-bytes <size>', 'largest file or download accepted', '25MB')
     .option('--timeout <seconds>', 'time limit for downloading a URL', '30')
-    .option('--dry-run', 'show what would be ingested, and write nothing')
+    .option('--dry-run', 'print the outline with every block\'s role and what would be ingested, and write nothing')
     .option('--classify', 'classify the new statements afterwards (embedded classifier, every taxonomy that applies)')
     .option('--link', 'link the new statements to topics afterwards')
     .option('--json', 'print the results as JSON')
@@ -56,11 +107,14 @@ export function register(program: Command): void {
       'after',
       '\nDocuments go into dataset "ingest". Re-ingesting the same document (or a copy differing only in\n' +
         'whitespace, line breaks or a changed footer) updates it instead of adding a second one.\n' +
-        'Each document is written in one transaction; a file that cannot be read changes nothing.\n\n' +
+        'Each document is written in one transaction; a file that cannot be read changes nothing.\n' +
+        'Every block gets a role (mitigation, risk, principle, context, apparatus); only the first three\n' +
+        'become statements. Corrections (govnav statements set-role/merge/split) are applied again on re-ingest.\n\n' +
         'Examples:\n' +
         '  govnav ingest framework.pdf --organisation "Example Lab" --type framework\n' +
         '  govnav ingest https://example.org/policy.html --jurisdiction EU --dry-run\n' +
-        '  govnav ingest notes/*.md --kind risk --link',
+        '  govnav ingest notes/*.md --kind risk --link\n' +
+        '  govnav ingest policy.pdf --roles llm --provider anthropic --dry-run',
     )
     .action(async (inputs: string[], opts: Opts) => {
       const { UserError } = await import('../main.ts');
@@ -79,14 +133,45 @@ export function register(program: Command): void {
       if (!Number.isFinite(timeout) || timeout <= 0) throw new UserError(`--timeout "${opts.timeout}" is not a positive number of seconds.`);
       const kinds = ['mitigation', 'principle', 'risk'];
       if (opts.kind && !kinds.includes(opts.kind)) throw new UserError(`--kind "${opts.kind}" is not one of ${kinds.join(', ')}.`);
+      const rolesMode = opts.roles ?? 'embedded';
+      if (rolesMode !== 'embedded' && rolesMode !== 'llm') throw new UserError(`--roles "${rolesMode}" is not one of embedded, llm.`);
+      if (rolesMode === 'embedded' && (opts.provider || opts.model || opts.baseUrl)) throw new UserError('--provider, --model and --base-url go with --roles llm.');
 
       await withCliStore(
         async (store) => {
+          let llm: import('../../ingest/index.ts').IngestOptions['llm'];
+          let dbCache: import('../../classify/llm/cache.ts').DbCache | undefined;
+          if (rolesMode === 'llm') {
+            const { resolveLlmSettings, describeSettings } = await import('../../classify/llm/config.ts');
+            const { DbCache } = await import('../../classify/llm/cache.ts');
+            const { loadConfig } = await import('../../config.ts');
+            const config = loadConfig();
+            let provider = opts.provider ?? 'llm';
+            if (provider === 'llm') provider = process.env.GOVNAV_LLM_PROVIDER || String(config.llm.provider ?? 'openai');
+            if (!['openai', 'anthropic'].includes(provider)) throw new UserError(`--provider must be openai, anthropic or llm, not "${provider}".`);
+            let settings;
+            try {
+              settings = resolveLlmSettings({ provider, model: opts.model, baseUrl: opts.baseUrl }, process.env, config.llm);
+            } catch (e) {
+              throw new UserError((e as Error).message);
+            }
+            dbCache = new DbCache(store.db);
+            llm = {
+              settings,
+              cache: dbCache,
+              onRetry: ({ attempt, delayMs, error }) => {
+                if (process.env.GOVNAV_DEBUG) process.stderr.write(`retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s: ${error.message}\n`);
+              },
+            };
+            if (!opts.json) process.stderr.write(`roles: LLM, ${describeSettings(settings)}\n`);
+          }
+          const model = await loadRoleModel(store.db);
           const results = [];
           const failures: { source: string; message: string }[] = [];
           const bar = inputs.length > 1 ? progress('ingest', inputs.length, { quiet: !!opts.json }) : undefined;
           for (const input of inputs) {
             let pageBar: ReturnType<typeof progress> | undefined;
+            let chunkBar: ReturnType<typeof progress> | undefined;
             try {
               const r = await ingestOne(store.db, input, {
                 title: opts.title,
@@ -103,6 +188,16 @@ export function register(program: Command): void {
                 maxBytes,
                 timeoutMs: timeout * 1000,
                 dryRun: opts.dryRun,
+                roles: rolesMode,
+                model,
+                llm: llm && {
+                  ...llm,
+                  onChunk: (_done, total) => {
+                    if (total < 3 || opts.json || bar) return;
+                    chunkBar ??= progress('LLM chunks', total);
+                    chunkBar.tick(1);
+                  },
+                },
                 onPage: (p, total) => {
                   if (total < 20 || opts.json || bar) return;
                   pageBar ??= progress('pages', total);
@@ -116,10 +211,12 @@ export function register(program: Command): void {
               if (!opts.json) process.stderr.write(`error: ${(e as Error).message}\n`);
             } finally {
               pageBar?.stop();
+              chunkBar?.stop();
               bar?.tick(1, input);
             }
           }
           bar?.stop();
+          await dbCache?.flush();
 
           const post: Record<string, unknown> = {};
           const newIds = results.filter((r) => !r.dryRun).flatMap((r) => r.statementIds);
@@ -132,12 +229,23 @@ export function register(program: Command): void {
           if (opts.json) {
             console.log(JSON.stringify({ results, failures, ...post }, null, 2));
           } else {
+            const dim = dimmer();
             for (const r of results) {
+              if (r.dryRun && r.outline) {
+                console.log(`outline of "${r.title}" (${r.outline.length} blocks; page, role, confidence, source, statement, anchor, text):`);
+                for (const line of outlineText(r.outline, dim)) console.log(`  ${line}`);
+              }
               const what = r.dryRun ? 'would be' : r.documentStatus === 'created' ? 'new' : r.documentStatus;
               console.log(
                 `${r.documentId} ${what}: "${r.title}" (${r.format}${r.pages ? `, ${r.pages} pages` : ''}, ${r.language}${r.date ? `, ${r.date}` : ''})` +
                   (r.matchedBy ? ` — matched an earlier ingest by ${r.matchedBy}` : ''),
               );
+              console.log(`  ${roleSummary(r)}${r.corrections ? ` (${r.corrections} correction${r.corrections === 1 ? '' : 's'} applied)` : ''}`);
+              if (r.llm)
+                console.log(
+                  `  LLM: ${r.llm.spans} spans accepted, ${r.llm.rejected} rejected (not verbatim), ${r.llm.failedChunks} of ${r.llm.chunks} chunks failed; ` +
+                    `${r.llm.requests} requests, ${r.llm.inputTokens + r.llm.outputTokens} tokens${r.llm.costUsd !== undefined ? `, $${r.llm.costUsd.toFixed(4)}` : ''}`,
+                );
               console.log(
                 `  ${r.statements} statements: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.retired} retired` +
                   (r.dryRun ? ' (dry run: nothing written)' : ''),
