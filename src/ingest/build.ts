@@ -1,5 +1,20 @@
 // Assembles the extracted plain text from reader blocks and records each block's character span.
-import type { Block, RawBlock } from './types.ts';
+import { TABLE_CELL_SEPARATOR, type Block, type RawBlock } from './types.ts';
+
+const LIGATURES: Record<string, string> = {
+  '\ufb00': 'ff',
+  '\ufb01': 'fi',
+  '\ufb02': 'fl',
+  '\ufb03': 'ffi',
+  '\ufb04': 'ffl',
+  '\ufb05': 'st',
+  '\ufb06': 'st',
+};
+
+/** Typographic ligatures (ﬁ, ﬂ, ﬀ …) written out as the letters they stand for. */
+export function normaliseGlyphs(s: string): string {
+  return s.replace(/[\ufb00-\ufb06]/g, (c) => LIGATURES[c]!);
+}
 
 /** Collapse runs of spaces and tabs, trim each line, and drop empty lines (keeps single line breaks). */
 export function tidyLines(s: string): string {
@@ -27,7 +42,18 @@ export class TextBuilder {
    * of its span. Blocks whose text is empty are skipped.
    */
   add(block: RawBlock, prefix = ''): void {
-    const text = block.text.trim();
+    if (block.kind === 'table-row') {
+      // The text of a row is always its cells joined, so every cell keeps an exact span.
+      const cells = block.cells.map((c) => normaliseGlyphs(tidyInline(c)));
+      if (!cells.some((c) => c)) return;
+      block = { ...block, cells, text: cells.join(TABLE_CELL_SEPARATOR), ...(block.header ? { header: block.header.map((c) => normaliseGlyphs(tidyInline(c))) } : {}) };
+      if (this.length > 0) this.push('\n\n');
+      const start = this.length;
+      this.push(block.text);
+      this.blocks.push({ ...block, start, end: this.length } as Block);
+      return;
+    }
+    const text = normaliseGlyphs(block.text).trim();
     if (!text) return;
     if (this.length > 0) this.push('\n\n');
     if (prefix) this.push(prefix);

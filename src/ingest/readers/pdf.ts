@@ -3,10 +3,25 @@
 // list markers; headings are lines set larger than the body text (or bold at body size, standing
 // alone). Running headers/footers (the same line, digits aside, at the top or bottom of most pages)
 // and bare page numbers are dropped. Page numbers are kept on every block.
+// Layout comes first (pdf-layout.ts, pdf-table.ts): lines keep their segments (runs of items
+// without a wide gap), so gutter line numbers, two-column pages, contents pages and tables are
+// found before lines become paragraphs; contents lines and table cells never become headings.
 import { parseMarker, type Marker } from '../markers.ts';
 import { buildText, tidyInline } from '../build.ts';
 import { normaliseMetaDate, usefulTitle } from '../detect.ts';
-import { IngestError, type Extracted, type RawBlock } from '../types.ts';
+import { IngestError, TABLE_CELL_SEPARATOR, type Extracted, type RawBlock } from '../types.ts';
+import {
+  appendLine,
+  dropLineNumbers,
+  isContinuation,
+  markContents,
+  printedNumber,
+  splitColumns,
+  type Line,
+  type PageLines,
+  type Seg,
+} from './pdf-layout.ts';
+import { detectTables } from './pdf-table.ts';
 
 interface Item {
   str: string;
@@ -17,15 +32,6 @@ interface Item {
   font: string;
 }
 
-interface Line {
-  page: number;
-  x: number;
-  y: number;
-  size: number;
-  bold: boolean;
-  font: string;
-  text: string;
-}
 
 export interface PdfOptions {
   onPage?: (page: number, total: number) => void;
@@ -59,14 +65,6 @@ function joinItems(items: Item[]): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
-/** Join a line to the text before it: no space between CJK characters, de-hyphenate "regu-" + "lation". */
-function appendLine(text: string, line: string): string {
-  if (!text) return line;
-  if (/[a-z]-$/.test(text) && /^[a-z]/.test(line)) return text.slice(0, -1) + line;
-  if (CJK.test(text.slice(-1)) && CJK.test(line[0] ?? '')) return text + line;
-  return text + ' ' + line;
-}
-
 const round = (n: number) => Math.round(n * 2) / 2;
 const digitKey = (s: string) => s.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
 const PAGE_NUMBER = /^(?:page\s*)?[-–—(\[]?\s*(?:#|[ivxlc]+)\s*[-–—)\]]?(?:\s*(?:of|\/)\s*#)?$/i;
@@ -97,19 +95,21 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
     const info = ((await doc.getMetadata().catch(() => ({ info: {} }))).info ?? {}) as Record<string, unknown>;
     const total = Math.min(doc.numPages, opts.maxPages ?? Infinity);
     const fontNames = new Map<string, string>();
-    const pages: { lines: Line[]; height: number }[] = [];
+    const pages: PageLines[] = [];
     let chars = 0;
     let emptyPages = 0;
     for (let p = 1; p <= total; p++) {
       const page = await doc.getPage(p);
-      const [, , , top] = page.view as number[];
+      const [left, , right, top] = page.view as number[];
       const tc = await page.getTextContent();
       const items: Item[] = [];
       for (const raw of tc.items as { str?: string; transform?: number[]; width?: number; fontName?: string }[]) {
         if (typeof raw.str !== 'string' || !raw.transform) continue;
         const t = raw.transform;
         const size = Math.hypot(t[2]!, t[3]!) || Math.abs(t[3]!) || 1;
-        items.push({ str: raw.str, x: t[4]!, y: t[5]!, w: raw.width ?? 0, size, font: raw.fontName ?? '' });
+        // Private-use-area glyphs are symbol-font bullets.
+        const str = raw.str.replace(/[\ue000-\uf8ff]/g, '•');
+        items.push({ str, x: t[4]!, y: t[5]!, w: raw.width ?? 0, size, font: raw.fontName ?? '' });
       }
       // Real font names (for boldness) are only known once the page's fonts are loaded; load them
       // once per new font.
@@ -128,7 +128,8 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
       const pageChars = items.reduce((n, i) => n + i.str.replace(/\s/g, '').length, 0);
       chars += pageChars;
       if (!pageChars) emptyPages++;
-      pages.push({ lines: toLines(items, p, fontNames), height: top || 842 });
+      const height = top || 842;
+      pages.push({ page: p, lines: toLines(items, p, fontNames, height), height, width: (right ?? 595) - (left ?? 0) || 595 });
       page.cleanup();
       opts.onPage?.(p, total);
     }
@@ -140,9 +141,21 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
       );
     const notes: string[] = [];
     if (emptyPages) notes.push(`${emptyPages} page(s) without a text layer were skipped`);
+    let numbers = 0;
+    let twoCol = 0;
+    for (const p of pages) {
+      numbers += dropLineNumbers(p);
+      if (splitColumns(p)) twoCol++;
+    }
+    if (numbers) notes.push(`${numbers} gutter line number(s) dropped`);
+    if (twoCol) notes.push(`${twoCol} page(s) read as two columns`);
     const dropped = dropRunningLines(pages);
     if (dropped) notes.push(`${dropped} running header/footer line(s) dropped`);
-    const blocks = toBlocks(pages.map((p) => p.lines));
+    const toc = markContents(pages);
+    if (toc) notes.push(`${toc} contents line(s) marked`);
+    const tables = detectTables(pages);
+    if (tables.length) notes.push(`${new Set(tables.map((t) => t.id)).size} table(s) read as rows`);
+    const blocks = toBlocks(pages);
     const { text, blocks: placed } = buildText(blocks);
     return {
       format: 'pdf',
@@ -163,7 +176,9 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
   }
 }
 
-function toLines(items: Item[], page: number, fontNames: Map<string, string>): Line[] {
+const isBoldName = (name: string) => /bold|black|heavy|semibold|demi/i.test(name);
+
+function toLines(items: Item[], page: number, fontNames: Map<string, string>, pageHeight: number): Line[] {
   const sorted = items.filter((i) => i.str.length > 0).sort((a, b) => b.y - a.y || a.x - b.x);
   const lines: Item[][] = [];
   for (const it of sorted) {
@@ -174,25 +189,73 @@ function toLines(items: Item[], page: number, fontNames: Map<string, string>): L
   const out: Line[] = [];
   for (const l of lines) {
     l.sort((a, b) => a.x - b.x);
-    const text = joinItems(l);
+    // Segments: runs of items with no gap wider than word spacing (table cells, columns, the page
+    // number of a contents entry are separate segments).
+    const groups: Item[][] = [];
+    let prevEnd = -Infinity;
+    let prevSize = 0;
+    for (const it of l) {
+      if (!it.str.trim()) continue;
+      const g = groups[groups.length - 1];
+      if (g && it.x - prevEnd <= 1.1 * Math.max(prevSize, it.size)) g.push(it);
+      else groups.push([it]);
+      prevEnd = Math.max(prevEnd, it.x + it.w);
+      prevSize = it.size;
+    }
+    const segs: Seg[] = [];
+    for (const g of groups) {
+      const text = bullet(joinItems(g));
+      if (!text) continue;
+      let boldChars = 0;
+      let all = 0;
+      for (const i of g) {
+        all += i.str.length;
+        if (isBoldName(fontNames.get(i.font) ?? '')) boldChars += i.str.length;
+      }
+      const last = g[g.length - 1]!;
+      segs.push({ x: g[0]!.x, xEnd: last.x + last.w, y: g[0]!.y, size: styleOf(g).size, bold: boldChars > all / 2, text });
+    }
+    if (!segs.length) continue;
+    const text = bullet(joinItems(l));
     if (!text) continue;
     // The style of the line is the style of most of its characters.
-    const bySize = new Map<number, number>();
-    const byFont = new Map<string, number>();
-    for (const i of l) {
-      bySize.set(round(i.size), (bySize.get(round(i.size)) ?? 0) + i.str.length);
-      byFont.set(i.font, (byFont.get(i.font) ?? 0) + i.str.length);
-    }
-    const size = [...bySize].sort((a, b) => b[1] - a[1])[0]![0];
-    const font = [...byFont].sort((a, b) => b[1] - a[1])[0]![0];
+    const { size, font } = styleOf(l);
     const name = fontNames.get(font) ?? '';
-    out.push({ page, x: l[0]!.x, y: l[0]!.y, size, font, bold: /bold|black|heavy|semibold|demi/i.test(name), text });
+    out.push({
+      page,
+      x: segs[0]!.x,
+      xEnd: segs[segs.length - 1]!.xEnd,
+      y: l[0]!.y,
+      size,
+      font,
+      bold: isBoldName(name),
+      text,
+      segs,
+      pageHeight,
+    });
   }
   return out;
 }
 
-/** Drop running headers/footers and bare page numbers in the top and bottom 10% of pages. */
-function dropRunningLines(pages: { lines: Line[]; height: number }[]): number {
+/** A bullet glyph stuck to its text gets the space a list marker needs. */
+const bullet = (s: string) => s.replace(/^•(?=[^\s•])/, '• ');
+
+function styleOf(items: Item[]): { size: number; font: string } {
+  const bySize = new Map<number, number>();
+  const byFont = new Map<string, number>();
+  for (const i of items) {
+    bySize.set(round(i.size), (bySize.get(round(i.size)) ?? 0) + i.str.length);
+    byFont.set(i.font, (byFont.get(i.font) ?? 0) + i.str.length);
+  }
+  return { size: [...bySize].sort((a, b) => b[1] - a[1])[0]![0], font: [...byFont].sort((a, b) => b[1] - a[1])[0]![0] };
+}
+
+/**
+ * Drop running headers/footers and bare page numbers in the top and bottom 10% of pages, and
+ * "Continued on next page" lines anywhere. The number printed in a dropped line is kept as the
+ * page's printed number.
+ */
+function dropRunningLines(pages: PageLines[]): number {
   const inZone = (l: Line, h: number) => l.y > h * 0.9 || l.y < h * 0.1;
   const count = new Map<string, number>();
   for (const p of pages) {
@@ -204,21 +267,33 @@ function dropRunningLines(pages: { lines: Line[]; height: number }[]): number {
   let dropped = 0;
   for (const p of pages) {
     const keep = p.lines.filter((l) => {
-      if (!inZone(l, p.height)) return true;
+      if (isContinuation(l.text)) {
+        dropped++;
+        return false;
+      }
       const k = digitKey(l.text);
-      if (PAGE_NUMBER.test(k) || (pages.length >= 2 && (count.get(k) ?? 0) >= need)) {
+      const bare = PAGE_NUMBER.test(k) && (l.y > p.height * 0.87 || l.y < p.height * 0.13);
+      if (!bare && !inZone(l, p.height)) return true;
+      if (bare || (pages.length >= 2 && (count.get(k) ?? 0) >= need)) {
+        const n = printedNumber(l.text);
+        if (n && (bare || !p.printed)) p.printed = n;
         dropped++;
         return false;
       }
       return true;
     });
     p.lines = keep;
+    // A lone page number a little above the bottom zone ("Page 7" over a footer band).
+    if (p.printed === String(p.page)) p.printed = undefined;
   }
   return dropped;
 }
 
-function toBlocks(pages: Line[][]): RawBlock[] {
-  const all = pages.flat();
+const CAPTION = /^(?:(?:figure|fig\.|table|exhibit|box|chart|diagram)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?\s*[:.：—–-]|(?:figure|table)\s+[A-Z]?\d+(?:[.-]\d+)*$|[图表]\s*[A-Z]?\d+(?:[.-]\d+)*(?=[\s:：、]|$))/i;
+const FOOTNOTE = /^(?:\d{1,3}|[*†‡§])\s*\S/;
+
+function toBlocks(pages: PageLines[]): RawBlock[] {
+  const all = pages.flatMap((p) => p.lines);
   if (!all.length) return [];
   // Body style: the size (and boldness) carrying the most characters.
   const sizeChars = new Map<number, number>();
@@ -268,8 +343,43 @@ function toBlocks(pages: Line[][]): RawBlock[] {
 
   for (let i = 0; i < all.length; i++) {
     const l = all[i]!;
+    if (l.table) {
+      // A table's rows are emitted where its first line is; its other lines are in the rows.
+      if (l.table.first !== l) continue;
+      close();
+      listStack = [];
+      const t = l.table;
+      for (const r of t.rows)
+        blocks.push({
+          kind: 'table-row',
+          cells: r.cells,
+          text: r.cells.join(TABLE_CELL_SEPARATOR),
+          table: t.id,
+          page: r.page,
+          ...(r.pageEnd && r.pageEnd !== r.page ? { pageEnd: r.pageEnd } : {}),
+          ...(t.header ? { header: t.header } : {}),
+        });
+      continue;
+    }
+    if (l.hint === 'toc') {
+      close();
+      listStack = [];
+      blocks.push({ kind: 'paragraph', text: l.text, page: l.page, hint: 'toc' });
+      continue;
+    }
     const prev = open?.last;
     const samePage = prev && prev.page === l.page;
+    const special: 'caption' | 'footnote' | undefined = CAPTION.test(l.text)
+      ? 'caption'
+      : l.size <= body * 0.9 && l.y < l.pageHeight * 0.3 && FOOTNOTE.test(l.text)
+        ? 'footnote'
+        : undefined;
+    if (special) {
+      close();
+      listStack = [];
+      open = { block: { kind: 'paragraph', text: l.text, page: l.page, hint: special }, last: l, x: l.x };
+      continue;
+    }
     if (isHeadingStyle(l)) {
       // Consecutive lines of the same heading style close together form one heading.
       if (open?.block.kind === 'heading' && samePage && prev!.size === l.size && prev!.bold === l.bold && prev!.y - l.y <= l.size * 1.6) {
@@ -314,5 +424,18 @@ function toBlocks(pages: Line[][]): RawBlock[] {
     open = { block: { kind: 'paragraph', text: l.text, page: l.page }, last: l, x: l.x };
   }
   close();
+  // Printed page numbers that differ from the physical page, and the cover page.
+  const printed = new Map(pages.filter((p) => p.printed).map((p) => [p.page, p.printed!]));
+  const first = pages[0];
+  const cover =
+    pages.length >= 3 &&
+    first &&
+    first.lines.reduce((n, l) => n + l.text.length, 0) < 400 &&
+    first.lines.some((l) => l.size >= body * 1.4);
+  for (const b of blocks) {
+    const pp = b.page !== undefined ? printed.get(b.page) : undefined;
+    if (pp) b.printedPage = pp;
+    if (cover && b.page === first!.page && !b.hint) b.hint = 'cover';
+  }
   return blocks;
 }

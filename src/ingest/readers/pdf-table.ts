@@ -1,0 +1,246 @@
+// Tables in the PDF text layer: runs of lines whose segments start at the same few x positions
+// (columns), read as rows of cells. Wrapped cell text stays in its cell; a cell that spans several
+// rows of its neighbours (a category beside its subcategories) stays whole in the first of them.
+// A table that continues on the next page keeps its id; a repeated header is not a row again, and
+// a row cut by the page break is joined to the row before it.
+import { parseMarker } from '../markers.ts';
+import { appendLine, type Line, type PageLines, type Seg, type TableFrag } from './pdf-layout.ts';
+
+/** An id printed at the start of a cell: "GOVERN 1.2", "A1", "Action 3:", "1.2.3", "4)". */
+export const CELL_ID =
+  /^(?:[A-Z]{1,12}[ -]?\d{1,3}(?:\.\d{1,3})*[a-z]?(?=[\s:.)]|$)|(?:[A-Z][a-z]{1,10}\s)?\d{1,3}(?:\.\d{1,3})*[a-z]?[:.)](?=\s|$)|\d{1,3}(?:\.\d{1,3})+(?=\s|$))/;
+
+const idPrefix = (s: string) => /^[A-Za-z]*/.exec(s)![0];
+
+interface Cell {
+  col: number;
+  segs: Seg[];
+}
+
+/** Find the tables of every page; their lines get `table` set. Returns the fragments in order. */
+export function detectTables(pages: PageLines[]): TableFrag[] {
+  const frags: TableFrag[] = [];
+  let nextId = 1;
+  for (const p of pages) {
+    const lines = p.lines;
+    let i = 0;
+    while (i < lines.length) {
+      const l = lines[i]!;
+      if (l.hint || l.segs.length < 2) {
+        i++;
+        continue;
+      }
+      const members: Line[] = [l];
+      // Left edges of the columns after the first, from lines with several segments.
+      let bounds = l.segs.slice(1).map((s) => s.x);
+      let multi = 1;
+      let j = i + 1;
+      for (; j < lines.length; j++) {
+        const m = lines[j]!;
+        const prev = members[members.length - 1]!;
+        if (m.hint || prev.y - m.y > 3.5 * Math.max(m.size, prev.size) || m.y > prev.y + 1) break;
+        const tol = 0.8 * m.size;
+        // No segment may run across a column edge (a prose line after the table does).
+        if (m.segs.some((s) => bounds.some((b) => s.x < b - tol && s.xEnd > b + 2))) break;
+        if (m.segs.length >= 2) {
+          if (!m.segs.slice(1).some((s) => bounds.some((b) => Math.abs(b - s.x) <= tol))) break;
+          members.push(m);
+          multi++;
+          bounds = [...bounds, ...m.segs.slice(1).map((s) => s.x)];
+          continue;
+        }
+        // One segment inside one column: a wrapped line of a cell.
+        members.push(m);
+      }
+      const frag = multi >= 2 ? buildFragment(members, p.page) : undefined;
+      if (process.env.H1DEBUG && members.length > 2 && !frag) console.error('REJECT', p.page, multi, members.map((m) => m.segs.map((s) => `${s.x.toFixed(0)}-${s.xEnd.toFixed(0)}@${s.y.toFixed(0)}:${s.text.slice(0, 20)}`).join(' || ')), lines[j] && lines[j]!.segs.map((s) => `${s.x.toFixed(0)}-${s.xEnd.toFixed(0)}@${s.y.toFixed(0)}:${s.text.slice(0, 30)}`));
+      if (!frag) {
+        i++;
+        continue;
+      }
+      frag.id = nextId++;
+      for (const m of members) m.table = frag;
+      frags.push(frag);
+      i = j;
+    }
+  }
+  linkAcrossPages(pages, frags);
+  return frags;
+}
+
+/** Cluster x positions (sorted, within tol); keep clusters with at least `support` members. */
+function clusterStarts(xs: number[], tol: number, support: number): number[] {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const groups: number[][] = [];
+  for (const x of sorted) {
+    const g = groups[groups.length - 1];
+    if (g && x - g[g.length - 1]! <= tol) g.push(x);
+    else groups.push([x]);
+  }
+  return groups.filter((g) => g.length >= support).map((g) => Math.min(...g));
+}
+
+function columnOf(cols: number[], x: number, tol: number): number {
+  let k = -1;
+  for (let c = 0; c < cols.length; c++) if (cols[c]! <= x + tol) k = c;
+  return k;
+}
+
+function buildFragment(members: Line[], page: number): TableFrag | undefined {
+  const size = median(members.map((m) => m.size));
+  const tol = 0.8 * size;
+  const segs = members.flatMap((m) => m.segs);
+  // Columns: start positions shared by at least two segments (a centred header cell is not a column).
+  let cols = clusterStarts(
+    segs.map((s) => s.x),
+    tol,
+    2,
+  );
+  if (cols.length < 2) return undefined;
+  const byCol: Seg[][] = cols.map(() => []);
+  for (const s of segs) byCol[Math.max(0, columnOf(cols, s.x, tol))]!.push(s);
+  // Drop empty columns.
+  const keep = byCol.map((c, k) => (c.length ? k : -1)).filter((k) => k >= 0);
+  cols = keep.map((k) => cols[k]!);
+  const colSegs = keep.map((k) => byCol[k]!.sort((a, b) => b.y - a.y || a.x - b.x));
+  if (cols.length < 2) return undefined;
+
+  // Line pitch inside cells: the usual distance between consecutive lines of one column.
+  const diffs: number[] = [];
+  for (const cs of colSegs) for (let i = 1; i < cs.length; i++) if (cs[i - 1]!.y - cs[i]!.y > 0.5 * size) diffs.push(cs[i - 1]!.y - cs[i]!.y);
+  const pitch = diffs.length ? Math.min(median(diffs), 1.6 * size) : 1.2 * size;
+
+  // Cells of each column: split where the gap is wider than the line pitch, or a new id starts.
+  let cells: Cell[] = [];
+  colSegs.forEach((cs, col) => {
+    let cur: Cell | undefined;
+    for (const s of cs) {
+      const last = cur?.segs[cur.segs.length - 1];
+      const first = cur?.segs[0];
+      const sameLine = last && Math.abs(last.y - s.y) < 0.3 * size;
+      const newCell =
+        !cur ||
+        (!sameLine &&
+          (last!.y - s.y > pitch + 0.3 * size || (CELL_ID.test(s.text) && CELL_ID.test(first!.text) && idPrefix(s.text) === idPrefix(first!.text))));
+      if (newCell) {
+        cur = { col, segs: [s] };
+        cells.push(cur);
+      } else cur!.segs.push(s);
+    }
+  });
+  // A cell that runs past the start of a row in a column to its left, with a line exactly level
+  // with that start, belongs to two rows (tight tables without spacing between rows): split it.
+  const top = (c: Cell) => c.segs[0]!.y;
+  for (let col = 1; col < cols.length; col++) {
+    const leftTops = cells.filter((c) => c.col < col).map(top);
+    const next: Cell[] = [];
+    for (const c of cells) {
+      if (c.col !== col) {
+        next.push(c);
+        continue;
+      }
+      let cur: Cell = { col, segs: [c.segs[0]!] };
+      next.push(cur);
+      for (const s of c.segs.slice(1)) {
+        if (leftTops.some((t) => Math.abs(t - s.y) <= 0.3 * size && t < top(cur) - 0.5 * size)) {
+          cur = { col, segs: [s] };
+          next.push(cur);
+        } else cur.segs.push(s);
+      }
+    }
+    cells = next;
+  }
+  // Rows start at the distinct cell tops.
+  const tops = [...new Set(cells.map(top))].sort((a, b) => b - a);
+  const rowTops: number[] = [];
+  for (const t of tops) if (!rowTops.length || rowTops[rowTops.length - 1]! - t > 0.5 * size) rowTops.push(t);
+  const rows: { cells: string[]; bold: boolean[] }[] = rowTops.map(() => ({ cells: cols.map(() => ''), bold: cols.map(() => true) }));
+  for (const c of cells) {
+    let r = 0;
+    while (r + 1 < rowTops.length && rowTops[r + 1]! >= top(c) - 0.5 * size) r++;
+    const text = c.segs.map((s) => s.text).reduce(appendLine, '');
+    rows[r]!.cells[c.col] = appendLine(rows[r]!.cells[c.col]!, text);
+    rows[r]!.bold[c.col] = rows[r]!.bold[c.col]! && c.segs.every((s) => s.bold);
+  }
+  // Two columns whose first holds only list markers are a list with hanging indents, not a table.
+  if (cols.length === 2 && rows.every((r) => !r.cells[0] || isMarker(r.cells[0]))) return undefined;
+  let header: string[] | undefined;
+  const filled = (r: { cells: string[] }) => r.cells.filter((c) => c).length;
+  if (rows.length >= 2 && filled(rows[0]!) >= 2) {
+    const r0 = rows[0]!;
+    const allBold = r0.cells.every((c, k) => !c || r0.bold[k]);
+    const bodyPlain = rows.slice(1).some((r) => r.cells.some((c, k) => c && !r.bold[k]));
+    if (allBold && bodyPlain) header = rows.shift()!.cells;
+  }
+  if (rows.length < 2 && !header) return undefined;
+  return {
+    id: 0,
+    page,
+    ncols: cols.length,
+    colX: cols,
+    header,
+    rows: rows.map((r) => ({ cells: r.cells, page })),
+    first: members[0]!,
+  };
+}
+
+function isMarker(cell: string): boolean {
+  const m = parseMarker(cell + ' x');
+  return !!m && m.length >= cell.length;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+const same = (a: string[] | undefined, b: string[] | undefined) => !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * A fragment at the top of a page that follows a fragment at the end of the previous page with
+ * the same columns continues that table: same id and header; a repeated header row is dropped; a
+ * first row with an empty first cell and no id is the rest of the row cut by the page break.
+ */
+function linkAcrossPages(pages: PageLines[], frags: TableFrag[]): void {
+  let last: TableFrag | undefined;
+  let since = false; // text between the last fragment and here
+  for (const p of pages)
+    for (const l of p.lines) {
+      if (!l.table) {
+        if (!l.hint || l.hint === 'toc') since = true;
+        continue;
+      }
+      const f = l.table;
+      if (f.first !== l) continue;
+      // The same first row at the top of two parts of a table is its header, set again.
+      if (last && !last.header && !f.header && same(f.rows[0]?.cells, last.rows[0]?.cells) && f.rows[0]!.cells.every((c) => c.length < 80)) {
+        last.header = last.rows.shift()!.cells;
+        f.header = f.rows.shift()!.cells;
+      }
+      if (last && !since && last.page === f.page - 1 && last.ncols === f.ncols && f.colX.every((x, k) => Math.abs(x - last!.colX[k]!) <= 8)) {
+        f.id = last.id;
+        if (same(f.rows[0]?.cells, last.header)) f.rows.shift();
+        if (!f.header || same(f.header, last.header)) f.header = last.header ?? f.header;
+        // A first cell without an id where the first column holds ids: the end of the spanning
+        // cell cut by the page break.
+        const ids = last.rows.filter((r) => r.cells[0]).map((r) => CELL_ID.test(r.cells[0]!));
+        const head = f.rows[0];
+        const owner = [...last.rows].reverse().find((r) => r.cells[0]);
+        if (head?.cells[0] && !CELL_ID.test(head.cells[0]) && owner && ids.filter(Boolean).length > ids.length / 2 && head.cells.slice(1).some((c) => CELL_ID.test(c))) {
+          owner.cells[0] = appendLine(owner.cells[0]!, head.cells[0]);
+          owner.pageEnd = f.page;
+          head.cells[0] = '';
+        }
+        const r0 = f.rows[0];
+        const prevRow = last.rows[last.rows.length - 1];
+        if (r0 && prevRow && !r0.cells[0] && !r0.cells.some((c) => CELL_ID.test(c))) {
+          prevRow.cells = prevRow.cells.map((c, k) => appendLine(c, r0.cells[k] ?? ''));
+          prevRow.pageEnd = f.page;
+          f.rows.shift();
+        }
+      }
+      last = f;
+      since = false;
+    }
+  void frags;
+}
