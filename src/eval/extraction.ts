@@ -5,11 +5,11 @@
 // per-role precision/recall/F1 over blocks, the share of predicted statements made of gold
 // apparatus, boundary agreement (best character-span IoU per gold statement), table rows that came
 // out as one clean statement, unaligned gold blocks, and the worst blocks.
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { extract, loadSource } from '../ingest/index.ts';
-import type { Extracted, Format } from '../ingest/types.ts';
+import { join } from 'node:path';
+import { GoldDocumentError, readGoldDocument as readDoc } from './gold-doc.ts';
+import { detectLanguage } from '../ingest/detect.ts';
+import type { Extracted } from '../ingest/types.ts';
 import { cellOffsets } from '../ingest/types.ts';
 import { extractStatements, type ExtractOptions } from '../extract/index.ts';
 import { ROLES, blockAnchor, isStatementRole, type Extraction, type Role } from '../extract/types.ts';
@@ -32,7 +32,7 @@ export interface GoldBlock {
 
 export interface GoldDoc {
   format: string;
-  document: { source: 'corpus' | 'finos-aigf'; file: string; sha256: string; entries?: string[]; language: string; format?: Format };
+  document: { source: 'corpus' | 'finos-aigf'; file: string; sha256: string; entries?: string[]; language?: string; format?: string };
   pass?: number;
   annotator?: string;
   reader?: { blocks: number; anchorsHash?: string };
@@ -68,7 +68,6 @@ export function readGold(path: string): GoldDoc {
     if (typeof b.anchor !== 'string' || !b.anchor) throw new GoldError(`${path}: blocks[${n}] has no "anchor"`);
     if (!(ROLES as readonly string[]).includes(b.role)) throw new GoldError(`${path}: blocks[${n}] (anchor ${b.anchor}) has role ${JSON.stringify(b.role)}, not one of ${ROLES.join(', ')}`);
   });
-  d.language ||= 'en';
   return { ...g, path };
 }
 
@@ -88,34 +87,14 @@ export interface Dirs {
   data: string;
 }
 
-const FINOS_FILE = 'finos-aigf/finos_aigf_risks_mitigations.json';
-
-/** The FINOS entries rendered as the gold format says: "# <title>\n\n<body_markdown>\n\n", in order. */
-export function finosMarkdown(json: string, ids: string[], where: string): string {
-  const data = JSON.parse(json) as Record<string, unknown>;
-  const byId = new Map<string, { title: string; body_markdown: string }>();
-  for (const v of Object.values(data)) if (Array.isArray(v)) for (const e of v as { id?: string; title: string; body_markdown: string }[]) if (e?.id) byId.set(e.id, e);
-  let out = '';
-  for (const id of ids) {
-    const e = byId.get(id);
-    if (!e) throw new GoldError(`${where}: FINOS entry "${id}" is not in ${FINOS_FILE}`);
-    out += `# ${e.title}\n\n${e.body_markdown}\n\n`;
-  }
-  return out;
-}
-
-/** Read the gold's document again with the ingest readers, checking its checksum. */
+/** Read the gold's document again with the ingest readers (src/eval/gold-doc.ts), checking its checksum. */
 export async function readGoldDocument(g: GoldDoc, dirs: Dirs): Promise<Extracted> {
-  const d = g.document;
-  const file = d.source === 'corpus' ? resolve(dirs.corpus, d.file) : resolve(dirs.data, d.file.includes('/') ? d.file : FINOS_FILE);
-  if (!existsSync(file)) throw new GoldError(`${g.path}: the document ${file} is missing (${d.source === 'corpus' ? 'pass --corpus <dir>' : 'pass --data <dir>'})`);
-  const bytes = readFileSync(file);
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== d.sha256) throw new GoldError(`${g.path}: ${file} has sha256 ${sha.slice(0, 12)}…, the gold was made on ${d.sha256.slice(0, 12)}… (a different file)`);
-  if (d.source === 'corpus') return extract(await loadSource(file));
-  const md = finosMarkdown(bytes.toString('utf8'), d.entries!, g.path);
-  const buf = Buffer.from(md, 'utf8');
-  return extract({ source: `${basename(file)}#${d.entries!.join(',')}`, name: 'finos.md', bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) }, { format: 'markdown' });
+  try {
+    return (await readDoc(g.document, dirs, g.path)).extracted;
+  } catch (e) {
+    if (e instanceof GoldDocumentError) throw new GoldError(e.message);
+    throw e;
+  }
 }
 
 // ------------------------------------------------------------------ scoring
@@ -345,7 +324,8 @@ export async function evaluateExtraction(golds: GoldDoc[], opts: EvalExtractionO
       errors.push({ gold: g.path, error: (e as Error).message });
       continue;
     }
-    const ext = extractStatements(ex, { ...opts.extract, language: g.document.language, model: opts.model });
+    const language = g.document.language || detectLanguage(ex.text) || 'en';
+    const ext = extractStatements(ex, { ...opts.extract, language, model: opts.model });
     documents.push(scoreDocument(g, ex, ext, opts.worst ?? 10));
   }
   return { documents, overall: poolScores(documents), errors, model: opts.model?.id ?? 'lexicon' };

@@ -91,7 +91,15 @@ const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\
 // A statement's normative force: modal and imperative verbs.
 const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
 const IMPERATIVE_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|limit|restrict|prevent|protect|require|train|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|consider|determine|designate|set|put|take|create|build|regularly|continuously|periodically|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don't|never|prohibit|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|validate|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help)\b/iu;
-const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|应|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|开展|推动|鼓励|支持|提高|提升|防范|防止|规范|制定|明确|履行|遵守|依法|不应/u;
+const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|应|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|规范|制定|履行|遵守|不应|有权|予以|处罚|追究/u;
+// Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
+const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/iu;
+const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/u;
+const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/iu;
+const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/iu;
+// Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
+const SCOPE_CLAUSE = /\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/iu;
+const DEFINITION = /\b(?:means|refers? to|is defined as|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/iu;
 const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/iu;
 
 const RISK_EN = /\b(may (?:lead|result|cause|give rise|be (?:used|exploited|misused|manipulated))|could (?:lead|result|cause|be (?:used|exploited|misused))|can (?:lead|result|cause) (?:to|in)|lead(?:s|ing)? to|result(?:s|ing)? in|risks? (?:of|that|to|include|arising)|vulnerab(?:le|ility|ilities)|attack(?:s|ers?)?|threats?|harm(?:s|ful)?|adversar(?:y|ies|ial)|malicious|exploit(?:s|ed|ation)?|misuse|abuse|leak(?:s|age)?|exfiltrat\w*|poison(?:ing|ed)?|manipulat\w*|compromis\w*|breach(?:es)?|unauthori[sz]ed|disclos(?:e|ure) of (?:sensitive|personal|confidential)|hallucinat\w*|bias(?:ed)?|discriminat\w*|failures?|unsafe|danger\w*|incidents?|damage|injur\w*|loss of|erosion|deception|deceptive|fraud\w*|disinformation|misinformation|deepfakes?|surveillance|weaponi[sz]\w*|catastroph\w*|jailbreak\w*|injection|evasion|inversion|extraction|backdoor\w*|denial of service|DoS)\b/iu;
@@ -104,6 +112,7 @@ const PRINCIPLE_ZH = /原则|以人为本|智能向善|尊重|公平|公正|透�
 // Numbering of articles, clauses and points.
 const ARTICLE_EN = /^(?:article|art\.|section|§|clause|rule|regulation|requirement|principle|action|recommendation|measure|control)\s+\d+[a-z]?\b/iu;
 const ARTICLE_ZH = /^第[一二三四五六七八九十百零〇0-9]+条/u;
+const ARTICLE_LEAD = /^(?:article|art\.)\s+\d+[a-z]?\s*[:.]?\s*|^第[一二三四五六七八九十百零〇0-9]+条\s*/iu;
 const CLAUSE_NUM = /^(?:\d+(?:\.\d+)+|[a-z][)）]|\([a-z0-9ivx]{1,4}\)|[a-z0-9]{1,3}[.)）]|[一二三四五六七八九十]+[、．.]|（[一二三四五六七八九十]+）|\d+[)）])\s*/iu;
 
 const SENTENCE_END = /[.!?。！？;；:：]\s*$/u;
@@ -146,6 +155,10 @@ export interface BlockContext {
   language: string;
   /** The statement kind a document's type implies (a principles document → principle). */
   defaultKind?: StatementKind;
+  /** Before the body starts (cover, series notes, issuing bodies, signatories). */
+  frontMatter?: boolean;
+  /** A paragraph that works as a chapter or section heading ("第一章 总则"). */
+  pseudoHeading?: boolean;
 }
 
 export interface LanguageScores {
@@ -162,22 +175,27 @@ export function languageScores(text: string): LanguageScores {
   let m = 0;
   let r = 0;
   let p = 0;
-  const body = text.replace(CLAUSE_NUM, '');
+  const body = text.replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
+  const safety = SAFETY_WORDS.test(text);
   const modal = MODAL_EN.exec(text);
   if (modal) {
     m += 1.5;
     cue.mitigation = `modal '${modal[1]!.toLowerCase()}'`;
   }
-  const imp = IMPERATIVE_EN.exec(body.replace(/^[^:]{2,80}:\s+/u, ''));
-  const imp0 = IMPERATIVE_EN.exec(body);
-  if (imp || imp0) {
-    m += 1.3;
-    cue.mitigation ??= `imperative '${(imp ?? imp0)![0].replace(/^\W+/, '').split(/\s+/)[0]!.toLowerCase()}'`;
+  const imp = IMPERATIVE_EN.exec(body.replace(/^[^:]{2,80}:\s+/u, '')) ?? IMPERATIVE_EN.exec(body);
+  if (imp) {
+    const verb = imp[0].replace(/^\W+/, '').split(/\s+/)[0]!.toLowerCase();
+    const promo = PROMO_EN.test(body);
+    m += promo && !safety ? 0.6 : 1.3;
+    cue.mitigation ??= promo && !safety ? `promotional '${verb}'` : `imperative '${verb}'`;
   }
   const mz = text.match(new RegExp(MODAL_ZH.source, 'gu'));
   if (mz) {
     m += Math.min(2, 1 + 0.25 * mz.length);
     cue.mitigation ??= `'${mz[0]}'`;
+  } else if (PROMO_ZH.test(text)) {
+    m += safety ? 0.9 : 0.5;
+    cue.mitigation ??= `promotional '${PROMO_ZH.exec(text)![0]}'`;
   }
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
   const rk = text.match(new RegExp(RISK_EN.source, 'giu'));
@@ -195,10 +213,15 @@ export function languageScores(text: string): LanguageScores {
     r += Math.min(1.6, 0.5 * rz.length);
     cue.risk ??= `risk word '${rz[0]}'`;
   }
+  const ps = PRINCIPLE_STRONG.exec(text);
+  if (ps) {
+    p += 2.2;
+    cue.principle = `principle phrasing '${clip(ps[0], 30).toLowerCase()}'`;
+  }
   const pe = text.match(new RegExp(PRINCIPLE_EN.source, 'giu'));
   if (pe) {
     p += Math.min(2, 0.9 * pe.length);
-    cue.principle = `principle phrasing '${pe[0]!.toLowerCase()}'`;
+    cue.principle ??= `principle phrasing '${pe[0]!.toLowerCase()}'`;
   }
   const pz = text.match(new RegExp(PRINCIPLE_ZH.source, 'gu'));
   if (pz) {
@@ -261,11 +284,29 @@ function apparatusByForm(ctx: BlockContext): Verdict | undefined {
 
 /** Does the text state anything (a sentence or a clause), rather than a label or a fragment? */
 function isStatementLike(text: string): boolean {
-  const t = text.trim();
+  const t = text.replace(CLAUSE_NUM, '').trim();
   if (hasCjk(t)) return [...t].length >= 8;
   const w = wordCount(t);
   return w >= 4 || (w >= 2 && IMPERATIVE_EN.test(t));
 }
+
+/** A line that reads as a title or label: short, no sentence punctuation, mostly capitalised words, no verb. */
+function isLabelLine(text: string): boolean {
+  const t = text.trim();
+  if (hasCjk(t)) return [...t].length <= 30 && !/[。；;！？]/u.test(t) && !MODAL_ZH.test(t);
+  const words = t.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  if (!words.length || words.length > 14 || /[.!?;]$/.test(t)) return false;
+  if (VERB_HINT_EN.test(t) || MODAL_EN.test(t)) return false;
+  const caps = words.filter((w) => /^[\p{Lu}\d"“'(]/u.test(w)).length;
+  return caps >= words.length * 0.5;
+}
+
+/** Prose about the publication itself (series notes, how it was prepared, who published it). */
+const SELF_REFERENCE = /\b(?:this|the) (?:translation|publication|series|report|paper|edition|version|document was|document has been)\b|\bseries\b.*\b(?:dedicated|aims?)\b|\b(?:prepared|produced|published|translated|edited|compiled) by\b|本(?:文件|报告|出版物)(?:由|的)/iu;
+const CREDIT = /^(?:translation|translated|prepared|edited|compiled|written|produced|published|authored|designed|issued) by\b|^(?:authors?|editors?|contact|correspondence|translator)s?\s*[:：]/iu;
+const SIGNATORY = /^(?:(?:the )?(?:director|minister|chair(?:man|woman|person)?|president|secretary|commissioner|head|governor|administrator|deputy \w+)(?: general)? of\b.{3,120}|.{2,40}(?:主任|部长|局长|主席|总理|书记|署长|委员长)\s*\S{2,4})$/iu;
+const DATE_ONLY = /^\s*(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?.{0,30}|\d{4}年\d{1,2}月\d{1,2}日)\s*$/iu;
+const ORDER_NO = /^(?:order|decree|decision|notice|circular|no\.?|number)\b.{0,30}\d+\s*$|^第\s*\d+\s*号$|^令$/iu;
 
 /** Classify one block. `model`, when given, arbitrates between the three statement kinds. */
 export function classifyBlock(ctx: BlockContext, model?: RoleModel): RoleDecision {
@@ -278,19 +319,27 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   const text = b.text.trim();
   const sec = enclosingSection(ctx.headingPath);
 
-  if (b.kind === 'heading') {
+  if (b.kind === 'heading' || ctx.pseudoHeading) {
     const own = sectionClass(text);
     if (b.hint) return { role: 'apparatus', confidence: 0.9, reason: HINT_REASON[b.hint] };
     if (own?.cls === 'apparatus') return { role: 'apparatus', confidence: 0.9, reason: `a heading that titles apparatus ('${clip(text, 40)}')` };
     if (STRONG_LEADER.test(text)) return { role: 'apparatus', confidence: 0.9, reason: 'contents line (dot leader)' };
     if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.8, reason: `a heading under '${clip(sec.title, 40)}'` };
+    if (ctx.frontMatter) return { role: 'apparatus', confidence: 0.7, reason: 'a title in the front matter, before the body starts' };
     if (ctx.pages && b.page === 1 && ctx.pages > 2) return { role: 'apparatus', confidence: 0.6, reason: 'a title on the cover page' };
-    return { role: 'context', confidence: 0.8, reason: 'a section heading' };
+    return { role: 'context', confidence: 0.8, reason: ctx.pseudoHeading ? 'a numbered chapter or section line' : 'a section heading' };
   }
 
   const form = apparatusByForm(ctx);
   if (form) return form;
   if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.88, reason: `under the heading '${clip(sec.title, 40)}'` };
+  if (CREDIT.test(text) && text.length < 200) return { role: 'apparatus', confidence: 0.8, reason: 'a credit line (translated/prepared by)' };
+  if (SIGNATORY.test(text) && text.length < 140 && !MODAL_EN.test(text)) return { role: 'apparatus', confidence: 0.75, reason: 'a signatory line (office and name)' };
+  if ((DATE_ONLY.test(text) || ORDER_NO.test(text)) && text.length < 60) return { role: 'apparatus', confidence: 0.75, reason: 'a date or order-number line' };
+  if (ctx.frontMatter) {
+    if (isLabelLine(text) || !isStatementLike(text)) return { role: 'apparatus', confidence: 0.7, reason: 'a short line in the front matter, before the body starts' };
+    if (SELF_REFERENCE.test(text)) return { role: 'apparatus', confidence: 0.65, reason: 'front matter about the publication itself' };
+  }
   if (!isStatementLike(text)) return { role: 'context', confidence: 0.7, reason: 'too short to state a measure, risk or principle' };
 
   const lang = languageScores(text);
@@ -300,6 +349,8 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     const strong = lang.mitigation >= 2.5 && /^(?:article|第)/iu.test(text);
     if (!strong) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
   }
+  if (SCOPE_CLAUSE.test(text) && lang.mitigation < 2.5 && text.length < 600) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
+  if (DEFINITION.test(text) && !MODAL_EN.test(text.replace(/\bshall mean\b/giu, '')) && !/应当|不得|必须/u.test(text)) return { role: 'context', confidence: 0.75, reason: 'a definition' };
 
   // Evidence per statement kind: language, section prior, document default, model.
   const score: Record<StatementKind, number> = { mitigation: lang.mitigation, risk: lang.risk, principle: lang.principle };
@@ -310,15 +361,17 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     for (const k of ['mitigation', 'risk', 'principle'] as const) score[k] += 1.5 * ks[k];
   }
   if (ctx.defaultKind) score[ctx.defaultKind] += 0.2;
+  // Prohibitions ("must not generate content that endangers …") are measures even though they name harms.
+  if (lang.mitigation >= 1.5 && score.risk > score.mitigation && !RISK_DESC_EN.test(text)) score.mitigation = score.risk + 0.1;
   const ranked = (Object.entries(score) as [StatementKind, number][]).sort((a, b2) => b2[1] - a[1]);
   const [topKind, top] = ranked[0]!;
   const second = ranked[1]![1];
-  // Is it a statement at all? A statement needs normative force (mitigation/principle) or a risk
-  // description; section priors alone do not make explanations statements.
+  // A statement needs its own wording (normative force, a risk description, a principle); a
+  // section prior alone does not make an explanation a statement.
   const force = Math.max(lang.mitigation, lang.risk, lang.principle);
   const threshold = numbered ? 1.0 : 1.3;
   if (force < 1.0 || top < threshold + (model ? 0.5 : 0)) {
-    return { role: 'context', confidence: 0.6, reason: secCls && secCls !== 'context' ? `no statement wording, though under '${clip(sec!.title, 40)}'` : 'explanatory text without statement wording' };
+    return { role: 'context', confidence: 0.6, reason: lang.cue.mitigation?.startsWith('promotional') ? `promotion without a safety measure (${lang.cue.mitigation})` : secCls && secCls !== 'context' ? `no statement wording, though under '${clip(sec!.title, 40)}'` : 'explanatory text without statement wording' };
   }
   const conf = Math.min(0.97, 0.5 + 0.15 * (top - second) + 0.05 * top);
   const why: string[] = [];
@@ -331,6 +384,40 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   return { role: topKind, confidence: conf, reason: why.join(', ') || `${topKind} wording` };
 }
 
+/** A paragraph that is really a chapter or section line ("第一章 总则", "CHAPTER III", "Section 2 …"): its heading level. */
+export function pseudoHeadingLevel(b: Block): number | undefined {
+  if (b.kind !== 'paragraph') return undefined;
+  const t = b.text.trim();
+  if (t.length > 80 || /[。；;.!?]$/u.test(t)) return undefined;
+  if (/^第[一二三四五六七八九十百零〇0-9]+[编部]/u.test(t)) return 2;
+  if (/^第[一二三四五六七八九十百零〇0-9]+章/u.test(t)) return 3;
+  if (/^第[一二三四五六七八九十百零〇0-9]+节/u.test(t)) return 4;
+  if (/^(?:part|title)\s+(?:[0-9]+|[IVXLC]+)\b/iu.test(t) && wordCount(t) <= 12) return 2;
+  if (/^chapter\s+(?:[0-9]+|[IVXLC]+)\b/iu.test(t) && wordCount(t) <= 12) return 3;
+  if (/^section\s+[0-9]+\b/iu.test(t) && wordCount(t) <= 12) return 4;
+  return undefined;
+}
+
+const BODY_START = /^(?:(?:section|chapter|part|title)\s+(?:1|one|I)\b|(?:article|art\.)\s*1\b|第[一1]\s*[章条编节部]|1\.?\s+\p{L}|I\.\s+\p{L})/iu;
+const BODY_SECTIONS = new Set(['introduction', 'scope', 'definitions']);
+
+/** Where the body starts: blocks before it are front matter (cover, series notes, signatories). */
+export function bodyStart(blocks: Block[]): number {
+  const limit = Math.min(blocks.length, Math.max(12, Math.floor(blocks.length * 0.4)));
+  for (let i = 0; i < limit; i++) {
+    const b = blocks[i]!;
+    const t = b.text.trim();
+    if (b.hint || STRONG_LEADER.test(t)) continue;
+    const head = b.kind === 'heading' || pseudoHeadingLevel(b) !== undefined;
+    if ((head || b.kind === 'paragraph') && /^(?:(?:article|art\.)\s*1\b|第[一1]条)/iu.test(t)) return i;
+    if (!head) continue;
+    if (BODY_START.test(t)) return i;
+    const sc = sectionClass(t);
+    if (sc && BODY_SECTIONS.has(sc.label)) return i;
+  }
+  return 0;
+}
+
 /** Classify every block of a document (headings included), tracking the heading path. */
 export function classifyAll(
   blocks: Block[],
@@ -339,13 +426,66 @@ export function classifyAll(
   const decisions: RoleDecision[] = [];
   const headingPaths: string[][] = [];
   const stack: { level: number; text: string }[] = [];
+  const start = bodyStart(blocks);
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
-    if (b.kind === 'heading') while (stack.length && stack[stack.length - 1]!.level >= b.level) stack.pop();
+    const level = b.kind === 'heading' ? b.level : pseudoHeadingLevel(b);
+    if (level !== undefined) while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
     const path = stack.map((h) => h.text);
     headingPaths.push(path);
-    decisions.push(classifyBlock({ block: b, index: i, headingPath: path, prev: blocks[i - 1], next: blocks[i + 1], pages: opts.pages, language: opts.language, defaultKind: opts.defaultKind }, opts.model));
-    if (b.kind === 'heading') stack.push({ level: b.level, text: b.text });
+    decisions.push(
+      classifyBlock(
+        { block: b, index: i, headingPath: path, prev: blocks[i - 1], next: blocks[i + 1], pages: opts.pages, language: opts.language, defaultKind: opts.defaultKind, frontMatter: i < start, pseudoHeading: b.kind !== 'heading' && level !== undefined },
+        opts.model,
+      ),
+    );
+    if (level !== undefined) stack.push({ level, text: b.text.trim() });
   }
+  inheritFromLeadIns(blocks, decisions);
   return { decisions, headingPaths };
+}
+
+const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/u;
+
+/** The block a point or list item hangs from: its parent item, or the lead-in paragraph above the list. */
+export function leadInOf(blocks: Block[], i: number): number | undefined {
+  const b = blocks[i]!;
+  const isPoint = (x: Block) => x.kind === 'item' || (x.kind === 'paragraph' && POINT.test(x.text.trim()));
+  if (!isPoint(b)) return undefined;
+  const depth = b.kind === 'item' ? b.depth : 0;
+  for (let j = i - 1; j >= 0 && j >= i - 60; j--) {
+    const x = blocks[j]!;
+    if (x.kind === 'heading' || pseudoHeadingLevel(x) !== undefined) return undefined;
+    if (isPoint(x)) {
+      if (x.kind === 'item' && b.kind === 'item' && x.depth < depth) return j;
+      continue;
+    }
+    if (x.kind === 'paragraph') {
+      const t = x.text.trim();
+      return /[:：]$/u.test(t) || ARTICLE_EN.test(t) || ARTICLE_ZH.test(t) || /(?:following|as follows|include|including)[^.]{0,40}[.:：]?$|如下|以下规定|下列/iu.test(t) ? j : undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Points under a statement's lead-in take its kind when their own words are not decisive. */
+function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
+  for (let i = 0; i < blocks.length; i++) {
+    const d = decisions[i]!;
+    if (d.role === 'apparatus') continue;
+    const parent = leadInOf(blocks, i);
+    if (parent === undefined) continue;
+    const pd = decisions[parent]!;
+    const text = blocks[i]!.text;
+    if (pd.role === 'mitigation' || pd.role === 'risk' || pd.role === 'principle') {
+      if (d.role === 'context' && isStatementLike(text) && !/^under the heading|a definition|about the text itself/.test(d.reason)) {
+        decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
+      } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
+        decisions[i] = { role: 'mitigation', confidence: 0.6, reason: `a prohibition or duty under a mitigation lead-in`, source: 'embedded' };
+      }
+    } else if (pd.role === 'context' && /a definition/.test(pd.reason) && d.role !== 'context') {
+      decisions[i] = { role: 'context', confidence: 0.6, reason: 'a point under a definitions lead-in', source: 'embedded' };
+    }
+  }
 }
