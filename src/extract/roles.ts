@@ -34,17 +34,18 @@ interface SectionRule {
 // Matched against a heading with its number stripped. Order matters: the first match wins.
 const SECTION_RULES: SectionRule[] = [
   { cls: 'apparatus', label: 'contents', re: /^(table of contents|contents|目\s*次|目\s*录|目\s*錄)$/iu },
-  { cls: 'apparatus', label: 'references', re: /^(references?|bibliography|works cited|sources|endnotes|notes|footnotes|further reading|citations|参考文献|參考文獻|规范性引用文件|引用文件)$/iu },
+  { cls: 'apparatus', label: 'references', re: /^(references?|bibliography|works cited|sources|endnotes|notes|footnotes|further reading|citations|links|useful links|external links|see also|(additional|further|related|useful|external) (resources|links|reading)|resources|tools and resources|参考文献|參考文獻|规范性引用文件|引用文件|参考资料)$/iu },
   { cls: 'apparatus', label: 'acknowledgements', re: /^(acknowledge?ments?|acknowledgment|thanks|contributors?|authors?|editors?|drafting (team|group)|working group members?|about the authors?|致谢|编写组|起草单位|起草人)$/iu },
   { cls: 'apparatus', label: 'revision history', re: /^(revision history|document (revision )?history|change (log|history)|version history|record of changes|document control|修订(记录|历史)|版本(记录|历史))$/iu },
   { cls: 'apparatus', label: 'disclaimer', re: /^(disclaimer|legal notice|copyright( notice)?|licen[cs]e|citation|how to cite|publication details|about this (document|publication)|免责声明|版权声明)$/iu },
   { cls: 'apparatus', label: 'index', re: /^(index|list of (figures|tables|abbreviations|acronyms)|figures|tables|abbreviations|acronyms|glossary of acronyms|缩略语)$/iu },
   { cls: 'context', label: 'definitions', re: /^(definitions?|terms and definitions|terminology|glossary|key terms|interpretation|术语和定义|术语|定义|用语)(\b|$)/iu },
   { cls: 'context', label: 'scope', re: /^(scope|scope of application|applicability|purpose|objectives?|范围|适用范围|目的)$/iu },
-  { cls: 'context', label: 'introduction', re: /^(introduction|background|overview|executive summary|summary|foreword|preface|context|about|motivation|ministerial foreword|前\s*言|引\s*言|概述|背景|总\s*则)$/iu },
+  { cls: 'context', label: 'introduction', re: /^(introduction|background|executive summary|foreword|preface|context|about|motivation|ministerial foreword|前\s*言|引\s*言|背景|总\s*则)$/iu },
+  { cls: 'context', label: 'rationale', re: /^(importance( and benefits)?|benefits|key benefits|why (this|it) matters|rationale|challenges( and considerations)?|limitations|discussion|key takeaways|lessons learned|意义|作用)$/iu },
   { cls: 'context', label: 'example', re: /^(examples?|case stud(y|ies)|use cases?|scenarios?|illustrations?|示例|案例|例如)(\b|$)/iu },
   { cls: 'context', label: 'annex', re: /^(annex|appendix|附\s*录)\b/iu },
-  { cls: 'risk', label: 'risks', re: /\b(risks?|threats?|hazards?|harms?|vulnerabilit(y|ies)|attack (scenarios?|vectors?)|attacks|failure modes?|dangers?|challenges)\b|风险|威胁|危害|隐患/iu },
+  { cls: 'risk', label: 'risks', re: /\b(risks?|threats?|hazards?|harms?|vulnerabilit(y|ies)|attack (scenarios?|vectors?)|attacks|failure modes?|dangers?|consequences|impacts?|adverse effects)\b|风险|威胁|危害|隐患/iu },
   { cls: 'principle', label: 'principles', re: /\b(principles?|values|ethical (principles|guidelines)|tenets)\b|原则|价值观|理念/iu },
   { cls: 'mitigation', label: 'measures', re: /\b(mitigations?|prevention|controls?|safeguards?|measures?|recommendations?|requirements?|obligations?|actions?|practices|countermeasures?|strategies|guidance|responsibilities|duties|what (you|organi[sz]ations?|providers?) (should|must|can) do)\b|措施|要求|义务|责任|策略|防范|缓解|应对|治理|规范|指引|义务/iu },
 ];
@@ -90,7 +91,8 @@ const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\
 
 // A statement's normative force: modal and imperative verbs.
 const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
-const IMPERATIVE_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|limit|restrict|prevent|protect|require|train|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|consider|determine|designate|set|put|take|create|build|regularly|continuously|periodically|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don't|never|prohibit|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|validate|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help)\b/iu;
+const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
+const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'iu');
 const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|应|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|规范|制定|履行|遵守|不应|有权|予以|处罚|追究/u;
 // Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/iu;
@@ -102,9 +104,9 @@ const SCOPE_CLAUSE = /\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations
 const DEFINITION = /\b(?:means|refers? to|is defined as|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/iu;
 const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/iu;
 
-const RISK_EN = /\b(may (?:lead|result|cause|give rise|be (?:used|exploited|misused|manipulated))|could (?:lead|result|cause|be (?:used|exploited|misused))|can (?:lead|result|cause) (?:to|in)|lead(?:s|ing)? to|result(?:s|ing)? in|risks? (?:of|that|to|include|arising)|vulnerab(?:le|ility|ilities)|attack(?:s|ers?)?|threats?|harm(?:s|ful)?|adversar(?:y|ies|ial)|malicious|exploit(?:s|ed|ation)?|misuse|abuse|leak(?:s|age)?|exfiltrat\w*|poison(?:ing|ed)?|manipulat\w*|compromis\w*|breach(?:es)?|unauthori[sz]ed|disclos(?:e|ure) of (?:sensitive|personal|confidential)|hallucinat\w*|bias(?:ed)?|discriminat\w*|failures?|unsafe|danger\w*|incidents?|damage|injur\w*|loss of|erosion|deception|deceptive|fraud\w*|disinformation|misinformation|deepfakes?|surveillance|weaponi[sz]\w*|catastroph\w*|jailbreak\w*|injection|evasion|inversion|extraction|backdoor\w*|denial of service|DoS)\b/iu;
+const RISK_EN = /\b(may (?:lead|result|cause|give rise|be (?:used|exploited|misused|manipulated))|could (?:lead|result|cause|be (?:used|exploited|misused))|can (?:lead|result|cause) (?:to|in)|lead(?:s|ing)? to|result(?:s|ing)? in|risks? (?:of|that|to|include|arising)|vulnerab(?:le|ility|ilities)|attack(?:s|ers?)?|threats?|harm(?:s|ful)?|adversar(?:y|ies|ial)|malicious|exploit(?:s|ed|ation)?|misuse|abuse|leak(?:s|age)?|exfiltrat\w*|poison(?:ing|ed)?|manipulat\w*|compromis\w*|breach(?:es)?|unauthori[sz]ed|disclos(?:e|ure) of (?:sensitive|personal|confidential)|hallucinat\w*|bias(?:ed)?|discriminat\w*|failures?|unsafe|disclos\w*|memori[sz]\w*|expos(?:e|ed|ure)|theft|steal\w*|tamper\w*|corrupt\w*|degrad\w*|inadvertent\w*|unintended|lawsuits?|fines|penalt(?:y|ies)|danger\w*|incidents?|damage|injur\w*|loss of|erosion|deception|deceptive|fraud\w*|disinformation|misinformation|deepfakes?|surveillance|weaponi[sz]\w*|catastroph\w*|jailbreak\w*|injection|evasion|inversion|extraction|backdoor\w*|denial of service|DoS)\b/iu;
 const RISK_ZH = /风险|可能导致|可能造成|可能引发|可能被|隐患|威胁|攻击|漏洞|泄露|危害|滥用|歧视|偏见|失控|窃取|篡改|伪造|欺骗|虚假|侵犯|损害|安全事件/u;
-const RISK_DESC_EN = /^(?:the )?(?:risk|threat|potential|possibility|danger|likelihood)\b|\b(?:is|are) (?:vulnerable|susceptible|exposed|at risk)\b|\b(?:attackers?|adversaries|malicious actors?|bad actors?) (?:can|could|may|might)\b|\b(?:can|could|may|might) (?:be (?:exploited|manipulated|misused|abused|tricked|compromised|poisoned|leaked|bypassed|circumvented)|(?:inadvertently|unintentionally) )|\b(?:can|could|may|might) (?:generate|produce|leak|reveal|expose|amplify|perpetuate|exacerbate|undermine|erode|enable|facilitate|lead|result|cause)\b/iu;
+const RISK_DESC_EN = /^(?:the )?(?:risk|threat|potential|possibility|danger|likelihood)\b|\b(?:is|are) (?:vulnerable|susceptible|exposed|at risk)\b|\b(?:attackers?|adversaries|malicious actors?|bad actors?) (?:can|could|may|might)\b|\b(?:can|could|may|might) (?:be (?:exploited|manipulated|misused|abused|tricked|compromised|poisoned|leaked|bypassed|circumvented)|(?:inadvertently|unintentionally) )|\b(?:can|could|may|might) (?:(?:inadvertently|unintentionally|also|still|easily|potentially) )?(?:generate|produce|leak|reveal|expose|amplify|perpetuate|exacerbate|undermine|erode|enable|facilitate|lead|result|cause|memori[sz]e|disclose|face|suffer|lose|incur|experience|fail|mislead|deceive|manipulate|harm|damage|compromise|bypass|evade|poison|corrupt|degrade|infer|extract|steal|reproduce)\b|\b(?:creates?|introduces?|poses?|raises?|increases?) (?:a |an |the )?(?:\w+ ){0,3}(?:risks?|threats?|vulnerabilit(?:y|ies)|attack surface|exposure)\b|\b(?:occurs?|happens?|arises?) when\b|\bwithout (?:clear|proper|adequate|sufficient|appropriate)\b|\b(?:insufficient|inadequate|lack of|absence of)\b/iu;
 
 const PRINCIPLE_EN = /\b(?:should|must|shall|will) (?:be|remain) (?:fair|transparent|accountable|explainable|interpretable|safe|secure|robust|reliable|trustworthy|inclusive|human[- ]centr?ic|privacy[- ]preserving|lawful|ethical|responsible|sustainable|beneficial|contestable|non-discriminatory)\b|\b(?:respect(?:s|ing)? (?:for )?(?:human rights|human dignity|the rule of law|privacy|autonomy|democratic values|diversity)|human[- ]centr?ed values|fairness|accountability|transparency and explainability|human agency|well-?being|dignity|solidarity|the principle of|principles? of)\b/iu;
 const PRINCIPLE_ZH = /原则|以人为本|智能向善|尊重|公平|公正|透明|可解释|可问责|包容|普惠|伦理|价值观|人类福祉|人权|尊严|可持续|和谐友好|共享|开放合作/u;
@@ -112,6 +114,7 @@ const PRINCIPLE_ZH = /原则|以人为本|智能向善|尊重|公平|公正|透�
 // Numbering of articles, clauses and points.
 const ARTICLE_EN = /^(?:article|art\.|section|§|clause|rule|regulation|requirement|principle|action|recommendation|measure|control)\s+\d+[a-z]?\b/iu;
 const ARTICLE_ZH = /^第[一二三四五六七八九十百零〇0-9]+条/u;
+const LEAD_IN = /^[^:：.。!?]{2,80}?[:：]\s+(?=\S)/u;
 const ARTICLE_LEAD = /^(?:article|art\.)\s+\d+[a-z]?\s*[:.]?\s*|^第[一二三四五六七八九十百零〇0-9]+条\s*/iu;
 const CLAUSE_NUM = /^(?:\d+(?:\.\d+)+|[a-z][)）]|\([a-z0-9ivx]{1,4}\)|[a-z0-9]{1,3}[.)）]|[一二三四五六七八九十]+[、．.]|（[一二三四五六七八九十]+）|\d+[)）])\s*/iu;
 
@@ -175,18 +178,22 @@ export function languageScores(text: string): LanguageScores {
   let m = 0;
   let r = 0;
   let p = 0;
-  const body = text.replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
+  const numbered = text.replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
+  // "Lead-in: body" — the lead-in names the item; the body's own words decide.
+  const leadIn = LEAD_IN.exec(numbered);
+  const body = leadIn ? numbered.slice(leadIn[0].length) : numbered;
   const safety = SAFETY_WORDS.test(text);
   const modal = MODAL_EN.exec(text);
   if (modal) {
     m += 1.5;
     cue.mitigation = `modal '${modal[1]!.toLowerCase()}'`;
   }
-  const imp = IMPERATIVE_EN.exec(body.replace(/^[^:]{2,80}:\s+/u, '')) ?? IMPERATIVE_EN.exec(body);
+  const imp = IMPERATIVE_EN.exec(body) ?? IMPERATIVE_EN.exec(numbered);
   if (imp) {
-    const verb = imp[0].replace(/^\W+/, '').split(/\s+/)[0]!.toLowerCase();
+    const verb = imp[0].replace(/^\W+/, '').split(/\s+/).pop()!.toLowerCase();
     const promo = PROMO_EN.test(body);
-    m += promo && !safety ? 0.6 : 1.3;
+    // An imperative sentence is a measure even when it names the attacks it stops.
+    m += promo && !safety ? 0.6 : 2.0;
     cue.mitigation ??= promo && !safety ? `promotional '${verb}'` : `imperative '${verb}'`;
   }
   const mz = text.match(new RegExp(MODAL_ZH.source, 'gu'));
@@ -200,10 +207,10 @@ export function languageScores(text: string): LanguageScores {
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
   const rk = text.match(new RegExp(RISK_EN.source, 'giu'));
   if (rk) {
-    r += Math.min(1.6, 0.5 * rk.length);
+    r += Math.min(1.2, 0.35 * rk.length);
     cue.risk = `risk word '${rk[0]!.toLowerCase()}'`;
   }
-  const rd = RISK_DESC_EN.exec(text);
+  const rd = RISK_DESC_EN.exec(body);
   if (rd) {
     r += 1.2;
     cue.risk = `risk phrasing '${rd[0].trim().toLowerCase()}'`;
