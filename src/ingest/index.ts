@@ -166,11 +166,43 @@ export interface ExtractWithRolesOptions {
 }
 
 /**
+ * The corrections in force, in order, where a later one wins: a split takes its block out of any
+ * earlier merge (a merge left with one block is dropped), and a merge cancels earlier splits of its
+ * blocks. Role corrections pass through (applied in order, the last one wins).
+ */
+export function effectiveCorrections(list: readonly Correction[]): Correction[] {
+  const out: (Correction | undefined)[] = [];
+  for (const c of list) {
+    if (c.op === 'split') {
+      for (let i = 0; i < out.length; i++) {
+        const o = out[i];
+        if (o?.op !== 'merge' || !o.anchors.includes(c.anchor)) continue;
+        const rest = o.anchors.filter((a) => a !== c.anchor);
+        out[i] = rest.length >= 2 ? { op: 'merge', anchors: rest } : undefined;
+      }
+    } else if (c.op === 'merge') {
+      for (let i = 0; i < out.length; i++) {
+        const o = out[i];
+        if (o?.op === 'split' && c.anchors.includes(o.anchor)) out[i] = undefined;
+        // A block belongs to one merge: the later merge takes it.
+        if (o?.op === 'merge' && o.anchors.some((a) => c.anchors.includes(a))) {
+          const rest = o.anchors.filter((a) => !c.anchors.includes(a));
+          out[i] = rest.length >= 2 ? { op: 'merge', anchors: rest } : undefined;
+        }
+      }
+    }
+    out.push(c);
+  }
+  return out.filter((c): c is Correction => c !== undefined);
+}
+
+/**
  * Extraction with the ingest options: `extractStatements` for the embedded path; for the LLM path
  * the same steps (embedded roles, the LLM's decisions over them, the maintainers' corrections,
  * then statements built from the outline).
  */
-export function extractWithRoles(ex: Extracted, o: ExtractWithRolesOptions): Extraction {
+export function extractWithRoles(ex: Extracted, opts: ExtractWithRolesOptions): Extraction {
+  const o = { ...opts, corrections: effectiveCorrections(opts.corrections ?? []) };
   if (!o.llm) return extractStatements(ex, { language: o.language, defaultKind: o.defaultKind, model: o.model, corrections: o.corrections });
   const { decisions, headingPaths } = classifyAll(ex.blocks, { language: o.language, pages: ex.pages, defaultKind: o.defaultKind, model: o.model });
   const outline: OutlineBlock[] = ex.blocks.map((block, index) => {
