@@ -97,6 +97,12 @@ export const IMPORTERS: Importer[] = [
     parse: async (p, ctx) => (await import('./mitre-atlas.ts')).parseAtlas(p, ctx),
   },
   {
+    format: 'govnav-annotations',
+    description: 'govnav’s annotated set (the annotations/ folder: items.jsonl, pass1/*.jsonl, README.md)',
+    detect: (p, dir) => (dir && existsSync(join(p, 'items.jsonl')) && existsSync(join(p, 'pass1')) ? 15 : 0),
+    parse: async (p, ctx) => (await import('./annotations.ts')).parseAnnotations(p, ctx),
+  },
+  {
     format: 'govnav-json',
     description: 'govnav JSON interchange format (docs/formats.md)',
     detect: (p, dir) => {

@@ -44,6 +44,8 @@ export interface ImportSummary {
   anomalies: Anomaly[];
   /** Topic links written for the new and changed statements. */
   topics?: { statements: number; links: number; lexiconVersion: string };
+  /** Counts reported by the importer's own extra writes (ParsedDataset.afterWrite). */
+  extra?: Record<string, number>;
   ms: number;
 }
 
@@ -161,6 +163,7 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
       summary.labels.inserted += r.inserted;
       summary.labels.unchanged += r.unchanged;
     }
+    if (parsed.afterWrite) summary.extra = await parsed.afterWrite(tx, store.taxonomies);
     if (opts.link !== false && changed.length) {
       const { linkStatements } = await import('../topics/link.ts');
       const r = await linkStatements(tx, changed);

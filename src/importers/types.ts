@@ -20,7 +20,7 @@ export interface ParsedLabel {
   taxonomy: string;
   code: string;
   human: boolean;
-  source?: 'imported' | 'human' | 'llm' | 'embedded';
+  source?: 'imported' | 'human' | 'llm' | 'embedded' | 'annotation';
   /** The value exactly as published (e.g. "4 - Not coded"), with any note on where it came from. */
   sourceValue?: string;
   model?: string;
@@ -66,6 +66,8 @@ export interface ParsedDataset {
   anomalies: Anomaly[];
   /** Document source keys skipped because of invalid rows (they are not retired). */
   skippedDocumentKeys?: string[];
+  /** Extra writes in the import's transaction, after the statements and labels (e.g. labels on matching statements of other datasets); returns counts to report. */
+  afterWrite?: (tx: import('../store/index.ts').Db, registry: TaxonomyRegistry) => Promise<Record<string, number>>;
 }
 
 export interface ParseContext {

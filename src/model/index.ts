@@ -88,7 +88,7 @@ export const StatementInput = z.object({
 export type StatementInput = z.input<typeof StatementInput>;
 export type StatementData = z.output<typeof StatementInput>;
 
-export const CLASSIFICATION_SOURCES = ['human', 'llm', 'embedded', 'imported'] as const;
+export const CLASSIFICATION_SOURCES = ['human', 'llm', 'embedded', 'imported', 'annotation'] as const;
 export const ClassificationSource = z.enum(CLASSIFICATION_SOURCES);
 export type ClassificationSource = z.infer<typeof ClassificationSource>;
 

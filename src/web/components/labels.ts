@@ -17,6 +17,7 @@ export const LS = {
   imported: { en: 'Imported from the source dataset', zh: '从来源数据集导入' },
   llm: { en: 'Language model', zh: '大语言模型' },
   embedded: { en: 'Embedded classifier', zh: '内置分类器' },
+  annotation: { en: 'govnav project annotation', zh: 'govnav 项目标注' },
   prompt: { en: 'prompt', zh: '提示词版本' },
   modelVersion: { en: 'model version', zh: '模型版本' },
   confidence: { en: 'confidence', zh: '置信度' },
@@ -48,6 +49,10 @@ export const LS = {
       en: 'Proposed by govnav’s offline classifier trained on human-coded examples; it may be wrong.',
       zh: '由 govnav 基于人工编码样本训练的离线分类器提出；可能有误。',
     },
+    annotation: {
+      en: 'From the govnav project’s own annotated set (govnav-annotations): decided by reading the text against the written annotation guidelines, with the reason given. Not the source dataset’s coding.',
+      zh: '来自 govnav 项目自建的标注集（govnav-annotations）：依据成文的标注指南阅读文本后确定，并附理由。并非来源数据集的编码。',
+    },
   },
 } as const;
 
@@ -76,7 +81,9 @@ export function provenance(r: ClassificationRow, lang: Lang): Html {
         ? r.human
           ? html`<span class="human">${L(lang, LS.humanImported)}</span>`
           : html`<span>${L(lang, LS.imported)}</span>`
-        : r.source === 'llm'
+        : r.source === 'annotation'
+          ? html`<span>${L(lang, LS.annotation)}</span>`
+          : r.source === 'llm'
           ? html`<span class="machine">${L(lang, LS.llm)}</span>${r.model ? html` <code>${r.model}</code>` : ''}${
               r.prompt_version ? html`, ${L(lang, LS.prompt)} <code>${r.prompt_version}</code>` : ''
             }`

@@ -70,8 +70,8 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       const h = safeHref(u);
       return h ? html`<a href="${h}" rel="noopener noreferrer">${text}</a>` : html`${text}`;
     };
-    const kinds = ['human', 'imported', 'llm', 'embedded'] as const;
-    const kindName = { human: LS.human, imported: LS.imported, llm: LS.llm, embedded: LS.embedded };
+    const kinds = ['human', 'imported', 'annotation', 'llm', 'embedded'] as const;
+    const kindName = { human: LS.human, imported: LS.imported, annotation: LS.annotation, llm: LS.llm, embedded: LS.embedded };
     const body = html`<h1>${L(lang, S.title)}</h1>
 <p class="lede">${L(lang, S.intro)}</p>
 <section aria-labelledby="ds-h"><h2 id="ds-h">${L(lang, S.datasets)}</h2>
