@@ -1,0 +1,412 @@
+// Builds annotations/items.jsonl and annotations/batches.json: the item pool of govnav's own
+// annotated mitigation set (issue #12). Items carry only a statement's own name and text, a source
+// reference, a licence and an attribution; never a published label of any kind.
+//
+//   node --import tsx scripts/annotations/build-pool.ts [--shared ../shared] [--out annotations]
+//
+// Reproducible: every sample is drawn with a fixed seed; corpus statements are cut from the
+// documents by rules in this file (extracted with govnav's own reader), verbatim.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadSource, extract } from '../../src/ingest/index.ts';
+
+type Lang = 'en' | 'zh';
+export interface Item {
+  id: string;
+  source: {
+    dataset: 'mit-airi-mitigations' | 'nist-ai-600-1' | 'finos-aigf' | 'mitre-atlas' | 'corpus';
+    document: string;
+    file?: string;
+    key?: string;
+    locator?: { page?: number; ref?: string };
+  };
+  language: Lang;
+  name: string;
+  text: string;
+  licence: string;
+  attribution: string;
+}
+type Draft = Omit<Item, 'id'>;
+
+const args = process.argv.slice(2);
+const opt = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1]! : d; };
+const SHARED = resolve(opt('--shared', '../shared'));
+const OUT = resolve(opt('--out', 'annotations'));
+const SEED = 20261205;
+
+// ---------- helpers ----------
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+}
+function shuffle<T>(xs: readonly T[], seed: number): T[] {
+  const r = rng(seed); const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [a[i], a[j]] = [a[j]!, a[i]!]; }
+  return a;
+}
+function parseCsv(src: string, file: string): Record<string, string>[] {
+  const rows: string[][] = []; let row: string[] = []; let f = ''; let q = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (q) { if (c === '"') { if (src[i + 1] === '"') { f += '"'; i++; } else q = false; } else f += c; continue; }
+    if (c === '"') q = true; else if (c === ',') { row.push(f); f = ''; }
+    else if (c === '\n' || c === '\r') { if (c === '\r' && src[i + 1] === '\n') i++; row.push(f); f = ''; rows.push(row); row = []; }
+    else f += c;
+  }
+  if (q) throw new Error(`${file}: unterminated quoted field`);
+  if (f !== '' || row.length) { row.push(f); rows.push(row); }
+  const head = rows.shift(); if (!head) throw new Error(`${file}: empty CSV`);
+  return rows.filter((r) => r.some((x) => x !== '')).map((r, n) => {
+    if (r.length !== head.length) throw new Error(`${file}: row ${n + 2} has ${r.length} fields, header has ${head.length}`);
+    return Object.fromEntries(head.map((h, i) => [h, r[i]!]));
+  });
+}
+const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+const need = (row: Record<string, string>, k: string, file: string) => {
+  const v = row[k]; if (v === undefined) throw new Error(`${file}: missing column ${k}`); return v;
+};
+
+// ---------- licences ----------
+const LIC = {
+  mit: { licence: 'CC BY 4.0', attribution: 'MIT AI Risk Initiative, AI Risk Mitigation Database (Saeri, Lloyd George, Graham, LaCarriere, Slattery, Thompson, 2025), CC BY 4.0; machine-readable copy from AI Atlas Nexus, Copyright IBM, Apache License 2.0' },
+  mitNist: { licence: 'Public domain (US government work)', attribution: 'NIST AI 600-1, Artificial Intelligence Risk Management Framework: Generative Artificial Intelligence Profile (July 2024), via the MIT AI Risk Mitigation Database and AI Atlas Nexus (Copyright IBM, Apache License 2.0)' },
+  nist: { licence: 'Public domain (US government work)', attribution: 'NIST AI 600-1, Artificial Intelligence Risk Management Framework: Generative Artificial Intelligence Profile (July 2024); machine-readable copy from AI Atlas Nexus, Copyright IBM, Apache License 2.0' },
+  finos: { licence: 'CC BY 4.0', attribution: 'AI Governance Framework, © 2025 FINOS (Fintech Open Source Foundation), https://air-governance-framework.finos.org/, CC BY 4.0; changes: the Purpose section was taken and its Markdown converted to plain text' },
+  atlas: { licence: 'Apache-2.0', attribution: 'MITRE ATLAS, https://atlas.mitre.org/, Copyright 2021-2025 MITRE, Apache License 2.0' },
+};
+interface CorpusDoc { file: string; title: string; lang: Lang; licence: string; attribution: string }
+const DOCS: Record<string, CorpusDoc> = {
+  eu: { file: 'eu-ai-act_reg-2024-1689_eurlex_en.html', title: 'Regulation (EU) 2024/1689 (Artificial Intelligence Act)', lang: 'en', licence: 'EU legal text; reuse with acknowledgement (Commission Decision 2011/833/EU)', attribution: 'Regulation (EU) 2024/1689 of the European Parliament and of the Council (Artificial Intelligence Act), OJ L, 12.7.2024, © European Union, EUR-Lex' },
+  nist: { file: 'nist-ai-100-1_ai-rmf-1.0_2023_en.pdf', title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0), NIST AI 100-1', lang: 'en', licence: 'Public domain (US government work, 17 U.S.C. §105)', attribution: 'NIST AI 100-1, Artificial Intelligence Risk Management Framework (AI RMF 1.0), 2023' },
+  co: { file: 'us-co_sb24-205_ai-act_signed-scan_2024_en.pdf', title: 'Colorado SB 24-205, Concerning Consumer Protections in Interactions with Artificial Intelligence Systems', lang: 'en', licence: 'Enacted state legislation, not copyrightable (government-edicts doctrine)', attribution: 'Colorado General Assembly, SB 24-205 (signed act, 2024); text from the OCR layer of the signed scan' },
+  jp: { file: 'jp_ai-guidelines-for-business-v1.0_2024_en.pdf', title: 'AI Guidelines for Business Ver1.0 (provisional English translation)', lang: 'en', licence: 'Government of Japan Standard Terms of Use 2.0 (CC BY 4.0-compatible)', attribution: 'Ministry of Internal Affairs and Communications and Ministry of Economy, Trade and Industry (Japan), AI Guidelines for Business Ver1.0, 2024, provisional translation' },
+  au: { file: 'au_national-ai-plan_2025_en.pdf', title: 'National AI Plan (Australia)', lang: 'en', licence: 'CC BY 4.0 (stated in the document)', attribution: 'Australian Government, Department of Industry, Science and Resources, National AI Plan (2025), CC BY 4.0' },
+  uk: { file: 'uk_ai-regulation-pro-innovation-white-paper_2023_en.html', title: 'A pro-innovation approach to AI regulation (UK white paper, CP 815)', lang: 'en', licence: 'Open Government Licence v3.0', attribution: 'UK Department for Science, Innovation and Technology, A pro-innovation approach to AI regulation (2023), Open Government Licence v3.0' },
+  cac: { file: 'cac_genai-interim-measures_2023_zh.htm', title: '生成式人工智能服务管理暂行办法 (Interim Measures for the Management of Generative AI Services)', lang: 'zh', licence: 'PRC departmental rule, not protected by copyright (PRC Copyright Law Art. 5)', attribution: '国家互联网信息办公室等七部门，《生成式人工智能服务管理暂行办法》(2023), cac.gov.cn' },
+  tcfw: { file: 'tc260_ai-safety-governance-framework-v1.0_2024_zh.pdf', title: '人工智能安全治理框架（V1.0） (AI Safety Governance Framework)', lang: 'zh', licence: 'Official document; PRC Copyright Law Art. 5 (probable), short excerpts for annotation', attribution: '全国网络安全标准化技术委员会 (TC260)，《人工智能安全治理框架》1.0版 (2024)' },
+  tc003: { file: 'tc260-003_genai-service-basic-security-requirements_2024_zh.pdf', title: 'TC260-003 生成式人工智能服务安全基本要求 (Basic security requirements for generative AI service)', lang: 'zh', licence: 'Official document; PRC Copyright Law Art. 5 (probable), short excerpts for annotation', attribution: '全国网络安全标准化技术委员会 (TC260)，TC260-003《生成式人工智能服务安全基本要求》(2024)' },
+};
+
+// ---------- datasets ----------
+function mitItems(): Draft[] {
+  const file = join(SHARED, 'data/mit-airi-mitigations-v1/mit_mitigations_v1_labelled.csv');
+  const rows = parseCsv(readFileSync(file, 'utf8'), file);
+  // Stratify by document x published v1 subcategory (used only to spread the sample; never copied).
+  const strata = new Map<string, Record<string, string>[]>();
+  for (const r of rows) {
+    const k = need(r, 'source_doc_name', file) + '\u0000' + need(r, 'mit_v1_subcategory', file);
+    (strata.get(k) ?? strata.set(k, []).get(k)!).push(r);
+  }
+  const target = 425; const frac = target / rows.length;
+  const picked: Record<string, string>[] = [];
+  let s = 0;
+  for (const k of [...strata.keys()].sort()) {
+    const xs = shuffle(strata.get(k)!, SEED + ++s);
+    picked.push(...xs.slice(0, Math.max(1, Math.round(xs.length * frac))));
+  }
+  return picked.map((r) => {
+    const doc = need(r, 'source_doc_name', file);
+    const isNist = doc.startsWith('NIST AI 600-1');
+    return {
+      source: { dataset: 'mit-airi-mitigations', document: doc.replace(/^"|"$/g, ''), key: need(r, 'mitigation_id', file) },
+      language: 'en', name: clean(need(r, 'name', file)), text: clean(need(r, 'description', file)),
+      ...(isNist ? LIC.mitNist : LIC.mit),
+    } satisfies Draft;
+  });
+}
+
+function nistItems(exclude: Set<string>): Draft[] {
+  const file = join(SHARED, 'data/ibm-ai-atlas-nexus/nist_ai_600_1_actions.csv');
+  const rows = parseCsv(readFileSync(file, 'utf8'), file).filter((r) => !exclude.has(norm(need(r, 'description', file))));
+  const out: Draft[] = [];
+  let s = 100;
+  for (const fn of ['GOVERN', 'MAP', 'MEASURE', 'MANAGE']) {
+    const xs = shuffle(rows.filter((r) => need(r, 'nist_function', file) === fn), SEED + ++s);
+    for (const r of xs.slice(0, 35)) out.push({
+      source: { dataset: 'nist-ai-600-1', document: 'NIST AI 600-1 (Generative AI Profile)', key: need(r, 'action_id', file), locator: { ref: need(r, 'nist_subcategory', file) } },
+      language: 'en', name: '', text: clean(need(r, 'description', file)), ...LIC.nist,
+    });
+  }
+  return out;
+}
+
+export function markdownToText(md: string): string {
+  return md
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/^#+\s*/gm, '')
+    .replace(/^\s*---+\s*$/gm, ' ')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\*\*([^*]+)\*\*/g, '$1').replace(/__([^_]+)__/g, '$1')
+    .replace(/(^|[^*])\*([^*\n]+)\*/g, '$1$2')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/^\s*[*+-]\s+/gm, '')
+    .replace(/^\s*>\s?/gm, '')
+    .replace(/\s+/g, ' ').trim();
+}
+function finosItems(): Draft[] {
+  const file = join(SHARED, 'data/finos-aigf/finos_aigf_risks_mitigations.json');
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { mitigations: { id: string; title: string; body_markdown: string }[] };
+  return data.mitigations.map((m) => {
+    // The summary of a FINOS mitigation is its first section ("Purpose"), up to the next "## " heading.
+    const body = m.body_markdown;
+    const start = body.search(/^## (Purpose|Summary)\s*$/m);
+    if (start < 0) throw new Error(`${file}: mitigation ${m.id} has no Purpose/Summary section`);
+    const rest = body.slice(start).replace(/^## .*\n/, '');
+    const end = rest.search(/^## /m);
+    return {
+      source: { dataset: 'finos-aigf', document: 'FINOS AI Governance Framework', key: m.id, locator: { ref: 'Purpose' } },
+      language: 'en', name: m.title, text: markdownToText(end < 0 ? rest : rest.slice(0, end)), ...LIC.finos,
+    } satisfies Draft;
+  });
+}
+
+function atlasItems(): Draft[] {
+  const file = join(SHARED, 'data/mitre-atlas/atlas_mitigations.csv');
+  return parseCsv(readFileSync(file, 'utf8'), file).map((r) => ({
+    source: { dataset: 'mitre-atlas', document: 'MITRE ATLAS mitigations', key: need(r, 'mitigation_id', file) },
+    language: 'en', name: clean(need(r, 'name', file)), text: clean(need(r, 'description', file)), ...LIC.atlas,
+  }));
+}
+
+// ---------- corpus ----------
+interface B { kind: string; page?: number; text: string }
+async function blocksOf(d: CorpusDoc): Promise<B[]> {
+  const ex = await extract(await loadSource(join(SHARED, 'corpus', d.file)));
+  return ex.blocks.map((b) => ({ kind: b.kind, page: (b as { page?: number }).page, text: b.text }));
+}
+function corpusItem(d: CorpusDoc, name: string, text: string, ref: string, page?: number): Draft {
+  return {
+    source: { dataset: 'corpus', document: d.title, file: d.file, locator: { ...(page ? { page } : {}), ref } },
+    language: d.lang, name, text: text.trim(), licence: d.licence, attribution: d.attribution,
+  };
+}
+const indexOfText = (bs: B[], re: RegExp, from = 0, what = String(re)) => {
+  for (let i = from; i < bs.length; i++) if (re.test(bs[i]!.text)) return i;
+  throw new Error(`corpus: block ${what} not found`);
+};
+
+// EU AI Act: chosen articles and paragraphs (obligations, prohibitions, standards, codes of practice,
+// sandboxes, the AI Office and Board, registration, incident reporting, penalties).
+const EU_PICKS: Record<number, (number | string)[]> = {
+  4: [0], 5: ['1a', '1c', '1f'], 9: [1, 2, 6, 8], 10: [2, 3, 5], 12: [1], 13: [1, 2], 14: [1, 4], 15: [1, 5], 17: [1],
+  26: [1, 2, 5, 6, 7], 27: [1], 40: [1, 2], 41: [1], 49: [1], 50: [1, 2, 4, 7], 53: ['1a', '1b'], 55: ['1a', '1b', '1c', '1d'],
+  56: [1, 5], 57: [1, 5], 64: [1], 65: [1], 67: [1], 70: [1, 3], 71: [1], 72: [1], 73: [1, 6], 95: [1], 99: [1, 3], 101: [1],
+};
+function euItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const out: Draft[] = [];
+  const artAt = new Map<number, number>();
+  bs.forEach((b, i) => { const m = /^Article (\d+)$/.exec(b.text.trim()); if (m && !artAt.has(+m[1]!)) artAt.set(+m[1]!, i); });
+  for (const [a, picks] of Object.entries(EU_PICKS)) {
+    const at = artAt.get(+a); if (at === undefined) throw new Error(`EU AI Act: Article ${a} not found`);
+    const title = bs[at + 1]!.text.trim();
+    const end = artAt.get(+a + 1) ?? bs.length;
+    const body = bs.slice(at + 2, end);
+    for (const p of picks) {
+      if (p === 0) { out.push(corpusItem(d, title, body[0]!.text, `Article ${a}`)); continue; }
+      const para = typeof p === 'number' ? p : parseInt(p, 10);
+      const pi = body.findIndex((b) => b.text.startsWith(`${para}. `));
+      if (pi < 0) throw new Error(`EU AI Act: Article ${a}(${para}) not found`);
+      if (typeof p === 'number') { out.push(corpusItem(d, title, body[pi]!.text, `Article ${a}(${para})`)); continue; }
+      const letter = p.slice(String(para).length);
+      const pt = body.slice(pi + 1).find((b) => b.text.startsWith(`(${letter}) | `));
+      if (!pt) throw new Error(`EU AI Act: Article ${a}(${para})(${letter}) not found`);
+      out.push(corpusItem(d, title, `${body[pi]!.text} ${pt.text.replace(/^\((\w+)\) \| /, '($1) ')}`, `Article ${a}(${para})(${letter})`));
+    }
+  }
+  return out;
+}
+
+function nistRmfItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const found = new Map<string, { text: string; page?: number }>();
+  for (const b of bs) {
+    if (b.kind !== 'table-row') continue;
+    for (const cell of b.text.split(' | ')) {
+      const m = /^(GOVERN|MAP|MEASURE|MANAGE) (\d+\.\d+): (.+)$/.exec(cell.trim());
+      if (m && !found.has(`${m[1]} ${m[2]}`)) found.set(`${m[1]} ${m[2]}`, { text: m[3]!, page: b.page });
+    }
+  }
+  const out: Draft[] = []; let s = 300;
+  for (const fn of ['GOVERN', 'MAP', 'MEASURE', 'MANAGE']) {
+    const keys = shuffle([...found.keys()].filter((k) => k.startsWith(fn + ' ')).sort(), SEED + ++s).slice(0, 4);
+    for (const k of keys.sort()) out.push(corpusItem(d, '', found.get(k)!.text, k, found.get(k)!.page));
+  }
+  return out;
+}
+
+function coItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const cands: { text: string; ref: string; page?: number }[] = [];
+  let sec = '';
+  for (const b of bs) {
+    const m = /6-1-17(0\d)\./.exec(b.text); if (m) sec = `6-1-17${m[1]}`;
+    if (!['6-1-1702', '6-1-1703', '6-1-1704', '6-1-1705', '6-1-1706'].includes(sec)) continue;
+    if (/\bSHALL\b/.test(b.text) && b.text.length > 120 && !/\bMEANS\b/.test(b.text)) cands.push({ text: b.text, ref: `C.R.S. ${sec}`, page: b.page });
+  }
+  return shuffle(cands, SEED + 401).slice(0, 9).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+}
+
+function jpItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const cands: { text: string; ref: string; page?: number }[] = [];
+  for (const b of bs) {
+    const m = /^([IVX]+)\)\s*\|?\s*(.{60,})$/.exec(b.text.trim());
+    if (m && !/\| *$/.test(m[2]!)) cands.push({ text: m[2]!.replace(/ \| /g, ' '), ref: `Part 2 D, principle ${m[1]}`, page: b.page });
+  }
+  const should = bs.filter((b) => b.kind === 'item' && /\bshould\b/.test(b.text) && b.text.length > 80 && b.text.length < 700);
+  for (const b of should) cands.push({ text: b.text, ref: 'Part 2', page: b.page });
+  // The reader sometimes runs the next principle's heading ("IV. Work towards …") into a bullet: cut it off.
+  for (const c of cands) c.text = c.text.replace(/\s+[IVX]+\. [A-Z].*$/, '').trim();
+  const seen = new Set<string>();
+  return shuffle(cands.filter((c) => !/^(Describes|Consists)\b/.test(c.text)).filter((c) => !seen.has(c.text) && seen.add(c.text)), SEED + 501).slice(0, 10).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+}
+
+function auItems(d: CorpusDoc, bs: B[]): Draft[] {
+  let action = '';
+  const cands: { text: string; ref: string; page?: number }[] = [];
+  for (const b of bs) {
+    const m = /^Action (\d): (.+)$/.exec(b.text.trim()); if (m && b.kind.startsWith('heading')) action = `Action ${m[1]}: ${m[2]}`;
+    if (action && /\b(The government will|Government will|We will)\b/.test(b.text) && b.text.length > 80) cands.push({ text: b.text, ref: action, page: b.page });
+  }
+  return shuffle(cands, SEED + 601).slice(0, 8).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+}
+
+function ukItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const cands = bs.filter((b) => /^\d+\. /.test(b.text) && /\b(we will|government will|regulators will|we intend to|we expect regulators)\b/i.test(b.text) && b.text.length < 1200)
+    .map((b) => ({ text: b.text.replace(/\[footnote \d+\]/g, ''), ref: `paragraph ${/^(\d+)\./.exec(b.text)![1]}` }));
+  return shuffle(cands, SEED + 701).slice(0, 10).map((c) => corpusItem(d, '', c.text, c.ref));
+}
+
+const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+function cacItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const out: Draft[] = [];
+  const from = indexOfText(bs, /^第三条/); const to = indexOfText(bs, /^第五章/, from);
+  let art = ''; let para = 0;
+  const take = (b: B) => {
+    const t = b.text.trim();
+    const m = /^第(.+?)条/.exec(t); if (m) { art = `第${m[1]}条`; para = 1; } else if (!/^（/.test(t)) para++;
+    if (/^第.+章/.test(t) || /^第二十二条/.test(t) || art === '第二十二条') return;
+    const sub = /^（(.+?)）/.exec(t);
+    const ref = sub ? `${art}（${sub[1]}）` : para > 1 ? `${art}第${para}款` : art;
+    out.push(corpusItem(d, '', t, ref));
+  };
+  for (let i = from; i < to; i++) take(bs[i]!);
+  const a23 = indexOfText(bs, /^第二十三条/, to); take(bs[a23]!);
+  void CN_NUM;
+  return out;
+}
+
+function tcfwItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const s4 = indexOfText(bs, /^4\. 技术应对措施$/); const s5 = indexOfText(bs, /^5\. 综合治理措施$/, s4);
+  const s6 = indexOfText(bs, /^6\. 人工智能安全开发应用指引$/, s5); const s7 = indexOfText(bs, /^安全风险与技术应对措施、综合治理措施映射表/, s6);
+  const out: Draft[] = [];
+  // Sections 4 and 6: lettered measures (（a）…) whose lines continue in the following paragraph blocks.
+  for (const [lo, hi, sec] of [[s4, s5, '4'], [s6, s7, '6']] as const) {
+    let title = ''; let cur: { text: string; page?: number; ref: string } | null = null;
+    const flush = () => { if (cur) out.push(corpusItem(d, title, cur.text, cur.ref, cur.page)); cur = null; };
+    for (let i = lo + 1; i < hi; i++) {
+      const b = bs[i]!; const t = b.text.trim();
+      if (b.kind === 'item' || b.kind.startsWith('heading')) { flush(); title = t; continue; }
+      const m = /^（([a-z])）\s*/.exec(t);
+      if (m) { flush(); cur = { text: t.replace(/^（([a-z])）\s*/, '（$1）'), page: b.page, ref: `${sec}. ${title}（${m[1]}）` }; continue; }
+      if (cur) cur.text += t;
+    }
+    flush();
+  }
+  // Section 5: each numbered governance measure is one paragraph of several sentences; its first
+  // sentence is a title, and every further sentence states one measure.
+  let group: { title: string; text: string; page?: number } | null = null;
+  const flush5 = () => {
+    if (!group) return;
+    const sents = group.text.split(/(?<=。)/).map((x) => x.trim()).filter(Boolean);
+    const title = sents[0]!.replace(/。$/, '');
+    sents.slice(1).forEach((s, k) => { if (s.length >= 12) out.push(corpusItem(d, title, s, `5. ${title}，第${k + 2}句`, group!.page)); });
+    group = null;
+  };
+  for (let i = s5 + 1; i < s6; i++) {
+    const b = bs[i]!; const t = b.text.trim();
+    if (b.kind === 'item') { flush5(); group = { title: '', text: t, page: b.page }; continue; }
+    if (group) group.text += t;
+  }
+  flush5();
+  return out;
+}
+
+function tc003Items(d: CorpusDoc, bs: B[]): Draft[] {
+  const from = indexOfText(bs, /^5 语料安全要求$/); const to = indexOfText(bs, /^附录 A$/, from);
+  const all: Draft[] = [];
+  let major = '5'; let minor = 0; let letter = ''; let section = ''; let inNote = false;
+  for (let i = from; i < to; i++) {
+    const b = bs[i]!; let t = b.text.trim();
+    // Notes (注：…) are explanations, not requirements; their lines may run on into the next blocks.
+    if (/^注\d?：/.test(t)) { inNote = true; continue; }
+    if (inNote && !(b.kind === 'item' || /^(?:[a-z]|\d{1,2})）/.test(t) || /^\d /.test(t) || /要求如下/.test(t))) continue;
+    inNote = false;
+    const h = /^(\d) (\S+?要求)/.exec(t);
+    if (h) { major = h[1]!; minor = 0; section = h[2]!; letter = ''; t = t.slice(h[0].length); }
+    if (b.kind === 'item') { minor++; section = t; letter = ''; continue; }
+    if (t.length < 8) continue;
+    t = t.replace(/^[^。]{0,30}要求如下。\s*/, '');
+    // A clause marker starts a new requirement only after a clause end (；。：), not inside a cross-reference.
+    for (const seg of t.split(/(?<=[；。：;:])\s+(?=(?:[a-z]|\d{1,2})）)/)) {
+      const s = seg.trim(); if (!s) continue;
+      const lm = /^([a-z])）/.exec(s); if (lm) letter = lm[1]!;
+      if (/[：:]$/.test(s) || s.length < 12 || /整体评估结论为/.test(s)) continue;
+      const nm = /^(\d{1,2})）/.exec(s);
+      const sec = minor ? `${major}.${minor}` : major;
+      all.push(corpusItem(d, section, s, `${sec} ${letter ? letter + '）' : ''}${nm ? nm[1] + '）' : ''}`.trim(), b.page));
+    }
+  }
+  // Keep the Chinese share near the plan (~170 of ~880): a seeded sample of 50 clauses, kept in document order.
+  const keep = new Set(shuffle(all.map((_, i) => i), SEED + 801).slice(0, 50));
+  return all.filter((_, i) => keep.has(i));
+}
+
+// ---------- batches ----------
+export function makeBatches(items: Item[], seed: number) {
+  const zh = items.filter((i) => i.language === 'zh').map((i) => i.id);
+  const en = shuffle(items.filter((i) => i.language === 'en').map((i) => i.id), seed);
+  const per = Math.round(items.length / 5);
+  const zhBatch = [...zh, ...en.splice(0, Math.max(0, per - zh.length))];
+  const rest = en; const k = 4; const batches: Record<string, string[]> = {};
+  for (let b = 0; b < k; b++) batches[`b${b + 1}`] = rest.filter((_, i) => i % k === b).sort();
+  batches.zh = zhBatch.sort();
+  // Second pass: 220 ids, at least 40 Chinese, the rest spread evenly over the English batches.
+  const r2zh = shuffle(zh, seed + 1).slice(0, 40);
+  const others = Object.entries(batches).flatMap(([name, ids]) => ids.filter((id) => !r2zh.includes(id)).map((id) => ({ name, id })));
+  const r2rest = shuffle(others, seed + 2).slice(0, 220 - r2zh.length).map((x) => x.id);
+  return { batches, pass2: [...r2zh, ...r2rest].sort() };
+}
+
+// ---------- main ----------
+async function main() {
+  const drafts: Draft[] = [];
+  const mit = mitItems(); drafts.push(...mit);
+  drafts.push(...nistItems(new Set(mit.map((m) => norm(m.text)))));
+  drafts.push(...finosItems());
+  drafts.push(...atlasItems());
+  const run: [keyof typeof DOCS, (d: CorpusDoc, b: B[]) => Draft[]][] = [
+    ['eu', euItems], ['nist', nistRmfItems], ['co', coItems], ['jp', jpItems], ['au', auItems], ['uk', ukItems],
+    ['cac', cacItems], ['tcfw', tcfwItems], ['tc003', tc003Items],
+  ];
+  for (const [k, fn] of run) {
+    const d = DOCS[k]!; const got = fn(d, await blocksOf(d));
+    if (!got.length) throw new Error(`corpus ${d.file}: no statements selected`);
+    drafts.push(...got);
+  }
+  // Drop exact duplicates (same text) and empty texts.
+  const seen = new Set<string>(); const kept: Draft[] = [];
+  for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
+  const items: Item[] = kept.map((x, i) => ({ id: `GA${String(i + 1).padStart(4, '0')}`, ...x }));
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
+  const { batches, pass2 } = makeBatches(items, SEED + 9);
+  writeFileSync(join(OUT, 'batches.json'), JSON.stringify({
+    seed: SEED + 9, note: 'pass1: five first-pass batches; pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
+    pass1: batches, pass2,
+  }, null, 1) + '\n');
+  const count = new Map<string, number>();
+  for (const i of items) { const k = `${i.source.dataset}${i.source.file ? ':' + i.source.file : ''} [${i.language}]`; count.set(k, (count.get(k) ?? 0) + 1); }
+  for (const [k, v] of [...count].sort()) console.log(String(v).padStart(5), k);
+  console.log(String(items.length).padStart(5), 'items;', Object.entries(batches).map(([k, v]) => `${k}=${v.length}`).join(' '), `pass2=${pass2.length}`);
+}
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) await main();
