@@ -37,7 +37,7 @@ const SECTION_RULES: SectionRule[] = [
   { cls: 'apparatus', label: 'references', re: /^(references?|bibliography|works cited|sources|endnotes|notes|footnotes|further reading|citations|links|useful links|external links|see also|(additional|further|related|useful|external) (resources|links|reading)|resources|tools and resources|参考文献|參考文獻|规范性引用文件|引用文件|参考资料)$/iu },
   { cls: 'apparatus', label: 'acknowledgements', re: /^(acknowledge?ments?|acknowledgment|thanks|contributors?|authors?|editors?|drafting (team|group)|working group members?|about the authors?|致谢|编写组|起草单位|起草人)$/iu },
   { cls: 'apparatus', label: 'revision history', re: /^(revision history|document (revision )?history|change (log|history)|version history|record of changes|document control|修订(记录|历史)|版本(记录|历史))$/iu },
-  { cls: 'apparatus', label: 'disclaimer', re: /^(disclaimer|legal notice|copyright( notice)?|licen[cs]e|citation|how to cite|publication details|about this (document|publication)|免责声明|版权声明)$/iu },
+  { cls: 'apparatus', label: 'disclaimer', re: /^(disclaimer|legal notice|copyright( notice)?|licen[cs]e|citation|how to cite|publication details|how to contact us|contact( us| information)?|免责声明|版权声明)$/iu },
   { cls: 'apparatus', label: 'index', re: /^(index|list of (figures|tables|abbreviations|acronyms)|figures|tables|abbreviations|acronyms|glossary of acronyms|缩略语)$/iu },
   { cls: 'context', label: 'definitions', re: /^(definitions?|terms and definitions|terminology|glossary|key terms|interpretation|术语和定义|术语|定义|用语)(\b|$)/iu },
   { cls: 'context', label: 'scope', re: /^(scope|scope of application|applicability|purpose|objectives?|范围|适用范围|目的)$/iu },
@@ -84,17 +84,18 @@ const DATE = /\b(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?\b|\b(?:ja
 const VERSION = /\b(?:v(?:ersion)?\.?\s*\d+(?:\.\d+)*|rev(?:ision)?\.?\s*\d+|\d+\.\d+(?:\.\d+)?)\b|版本|修订/iu;
 const COPYRIGHT = /©|\bcopyright\b|\ball rights reserved\b|\bcreative commons\b|\bCC BY\b|\blicensed under\b|\bthis (publication|document|report) (is|was) (available|published|prepared)\b|\bdisclaimer\b|\bdoes not (constitute|necessarily reflect|imply)\b|\bviews expressed\b|\bno warranty\b|\bISBN\b|\bprinted in\b|版权所有|免责/iu;
 const PAGE_NUMBER = /^\s*(?:page\s+)?[-–—]?\s*[0-9ivxlcdm]{1,4}\s*[-–—]?\s*(?:(?:of|\/)\s*\d+)?\s*$/iu;
-const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-–]*[:.：\s]/iu;
+const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-\u2010-\u2015]*[:.：\s]/iu;
 const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\(\d{4}\)|\bet al\b|\bp\.\s*\d)|[ivx]{1,5}\s*《|\*\s)/u;
 
 // ------------------------------------------------------------------ language
 
 // A statement's normative force: modal and imperative verbs.
-const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
-const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
+const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
+const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|abide|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
 const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'iu');
 const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|应|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|规范|制定|履行|遵守|不应|有权|予以|处罚|追究/u;
 // Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
+const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIVE_VERBS})\\s+(?:the|a|an|effective|appropriate|necessary|measures|all|any|its|their|such|relevant|reasonable)\\b`, 'iu');
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/iu;
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/u;
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/iu;
@@ -162,6 +163,10 @@ export interface BlockContext {
   frontMatter?: boolean;
   /** A paragraph that works as a chapter or section heading ("第一章 总则"). */
   pseudoHeading?: boolean;
+  /** The statement kind that dominates the enclosing section (from a first pass), if any. */
+  sectionKind?: StatementKind;
+  /** The first row of a table (or of a run of " | " rows): a header when its cells are labels. */
+  firstRow?: boolean;
 }
 
 export interface LanguageScores {
@@ -181,7 +186,7 @@ export function languageScores(text: string): LanguageScores {
   const numbered = text.replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
   // "Lead-in: body" — the lead-in names the item; the body's own words decide.
   const leadIn = LEAD_IN.exec(numbered);
-  const body = leadIn ? numbered.slice(leadIn[0].length) : numbered;
+  const body = (leadIn ? numbered.slice(leadIn[0].length) : numbered).replace(/^\[([^\]]{1,30})\]/u, '$1');
   const safety = SAFETY_WORDS.test(text);
   const modal = MODAL_EN.exec(text);
   if (modal) {
@@ -203,6 +208,10 @@ export function languageScores(text: string): LanguageScores {
   } else if (PROMO_ZH.test(text)) {
     m += safety ? 0.9 : 0.5;
     cue.mitigation ??= `promotional '${PROMO_ZH.exec(text)![0]}'`;
+  }
+  if (!imp && IMPERATIVE_LATE.test(body)) {
+    m += 1.0;
+    cue.mitigation ??= `imperative '${IMPERATIVE_LATE.exec(body)![1]!.toLowerCase()}' after an introductory phrase`;
   }
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
   const rk = text.match(new RegExp(RISK_EN.source, 'giu'));
@@ -283,7 +292,11 @@ function apparatusByForm(ctx: BlockContext): Verdict | undefined {
   if (urls && (urls * 12 >= words || /^\s*(?:\[\d+\]|\d{1,3}[.\s]|[ivx]{1,5}\s)/u.test(text))) return { role: 'apparatus', confidence: 0.85, reason: 'a reference or link line (URL/DOI)' };
   if (cites >= 2 && cites * 15 >= words && !MODAL_EN.test(text)) return { role: 'apparatus', confidence: 0.8, reason: 'citation pattern (authors, year, venue)' };
   if (FOOTNOTE.test(text) && text.length < 400) return { role: 'apparatus', confidence: 0.75, reason: 'footnote or endnote' };
-  if (b.kind === 'table-row' && DATE.test(text) && VERSION.test(text) && text.length < 400) return { role: 'apparatus', confidence: 0.85, reason: 'revision history row (date and version)' };
+  const cells = b.kind === 'table-row' ? b.cells : text.includes(' | ') ? text.split(' | ') : undefined;
+  if (cells && DATE.test(text) && VERSION.test(text) && text.length < 400) return { role: 'apparatus', confidence: 0.85, reason: 'revision history row (date and version)' };
+  if (cells && /^<[^>]+>(?: \| <[^>]+>)+$/u.test(text)) return { role: 'apparatus', confidence: 0.85, reason: 'a template placeholder row' };
+  if (cells && ctx.firstRow && cells.every((c) => isLabelLine(c) || !c.trim())) return { role: 'apparatus', confidence: 0.75, reason: 'a table header row' };
+  if (b.kind === 'table-row' && b.header && b.cells.join('|') === b.header.join('|')) return { role: 'apparatus', confidence: 0.9, reason: 'a repeated table header row' };
   if (ctx.pages && b.page === 1 && ctx.pages > 2 && text.length < 160 && !SENTENCE_END.test(text)) return { role: 'apparatus', confidence: 0.7, reason: 'short line on the cover page' };
   if (looksLikeNames(text) && text.length < 200) return { role: 'apparatus', confidence: 0.6, reason: 'a list of names' };
   return undefined;
@@ -340,6 +353,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   const form = apparatusByForm(ctx);
   if (form) return form;
   if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.88, reason: `under the heading '${clip(sec.title, 40)}'` };
+  if (/起草单位|主要起草人|起草人[:：]/u.test(text) && !MODAL_ZH.test(text.replace(/起草/gu, ''))) return { role: 'apparatus', confidence: 0.8, reason: 'drafting organisations and people (contributors)' };
   if (CREDIT.test(text) && text.length < 200) return { role: 'apparatus', confidence: 0.8, reason: 'a credit line (translated/prepared by)' };
   if (SIGNATORY.test(text) && text.length < 140 && !MODAL_EN.test(text)) return { role: 'apparatus', confidence: 0.75, reason: 'a signatory line (office and name)' };
   if ((DATE_ONLY.test(text) || ORDER_NO.test(text)) && text.length < 60) return { role: 'apparatus', confidence: 0.75, reason: 'a date or order-number line' };
@@ -351,10 +365,13 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
 
   const lang = languageScores(text);
   const secCls = sec?.rule.cls;
+  let extraThreshold = 0;
   if (secCls === 'context') {
-    // Definitions, scope, introductions and examples are context unless a clause plainly obliges.
-    const strong = lang.mitigation >= 2.5 && /^(?:article|第)/iu.test(text);
-    if (!strong) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
+    // Definitions are context throughout; directly under an introduction, scope or example
+    // heading a block is context unless it plainly obliges; deeper down it needs more evidence.
+    const strong = lang.mitigation >= 2.5 || (lang.mitigation >= 1.5 && /^(?:article|第)/iu.test(text));
+    if (sec!.rule.label === 'definitions' || (sec!.depth === 0 && !strong)) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
+    extraThreshold = 0.5;
   }
   if (SCOPE_CLAUSE.test(text) && lang.mitigation < 2.5 && text.length < 600) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
   if (DEFINITION.test(text) && !MODAL_EN.test(text.replace(/\bshall mean\b/giu, '')) && !/应当|不得|必须/u.test(text)) return { role: 'context', confidence: 0.75, reason: 'a definition' };
@@ -363,6 +380,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   const score: Record<StatementKind, number> = { mitigation: lang.mitigation, risk: lang.risk, principle: lang.principle };
   const numbered = b.kind === 'item' || ARTICLE_EN.test(text) || ARTICLE_ZH.test(text) || CLAUSE_NUM.test(text) || b.kind === 'table-row';
   if (secCls === 'mitigation' || secCls === 'risk' || secCls === 'principle') score[secCls] += 1.2;
+  if (ctx.sectionKind && ctx.sectionKind !== secCls) score[ctx.sectionKind] += 0.8;
   if (model) {
     const ks = model.kindScores(text);
     for (const k of ['mitigation', 'risk', 'principle'] as const) score[k] += 1.5 * ks[k];
@@ -376,7 +394,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   // A statement needs its own wording (normative force, a risk description, a principle); a
   // section prior alone does not make an explanation a statement.
   const force = Math.max(lang.mitigation, lang.risk, lang.principle);
-  const threshold = numbered ? 1.0 : 1.3;
+  const threshold = (numbered ? 1.0 : 1.3) + extraThreshold;
   if (force < 1.0 || top < threshold + (model ? 0.5 : 0)) {
     return { role: 'context', confidence: 0.6, reason: lang.cue.mitigation?.startsWith('promotional') ? `promotion without a safety measure (${lang.cue.mitigation})` : secCls && secCls !== 'context' ? `no statement wording, though under '${clip(sec!.title, 40)}'` : 'explanatory text without statement wording' };
   }
@@ -391,10 +409,26 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   return { role: topKind, confidence: conf, reason: why.join(', ') || `${topKind} wording` };
 }
 
+/** A clause title: short, no sentence punctuation, no normative verb. */
+function isShortTitle(t: string): boolean {
+  if (/[。；;，,:：!?！？]/u.test(t) || /\.$/u.test(t)) return false;
+  if (hasCjk(t)) return [...t].length <= 24 && !/应当|不得|必须/u.test(t);
+  return wordCount(t) <= 10 && !MODAL_EN.test(t) && !VERB_HINT_EN.test(t);
+}
+
 /** A paragraph that is really a chapter or section line ("第一章 总则", "CHAPTER III", "Section 2 …"): its heading level. */
 export function pseudoHeadingLevel(b: Block): number | undefined {
+  if (b.kind === 'item') {
+    // "5.1 语料来源安全要求": a numbered clause title set as a list item.
+    const t = b.text.trim();
+    if (b.marker && /^\d+(?:\.\d+)+$/u.test(b.marker) && isShortTitle(t)) return 2 + b.marker.split('.').length;
+    return undefined;
+  }
   if (b.kind !== 'paragraph') return undefined;
   const t = b.text.trim();
+  const num = /^(\d+(?:\.\d+)*)\.?\s*(?=\p{L})(.+)$/u.exec(t);
+  if (num && isShortTitle(num[2]!) && !b.hint) return 2 + num[1]!.split('.').length;
+  if (/^(?:附\s*录|annex|appendix)\s*[A-Z0-9]\b/iu.test(t) && isShortTitle(t)) return 3;
   if (t.length > 80 || /[。；;.!?]$/u.test(t)) return undefined;
   if (/^第[一二三四五六七八九十百零〇0-9]+[编部]/u.test(t)) return 2;
   if (/^第[一二三四五六七八九十百零〇0-9]+章/u.test(t)) return 3;
@@ -425,30 +459,107 @@ export function bodyStart(blocks: Block[]): number {
   return 0;
 }
 
-/** Classify every block of a document (headings included), tracking the heading path. */
-export function classifyAll(
-  blocks: Block[],
-  opts: { language: string; pages?: number; defaultKind?: StatementKind; model?: RoleModel },
-): { decisions: RoleDecision[]; headingPaths: string[][] } {
+/** A paragraph that only says "Contents", "List of Figures", "References": it opens an apparatus section. */
+function apparatusTitleParagraph(b: Block): boolean {
+  if (b.kind !== 'paragraph' || b.text.length > 60) return false;
+  return sectionClass(b.text.trim())?.cls === 'apparatus';
+}
+
+interface Pass {
+  decisions: RoleDecision[];
+  headingPaths: string[][];
+  /** For each block, the index of the heading (or pseudo-heading) that opens its section. */
+  owner: number[];
+  levels: (number | undefined)[];
+}
+
+function runPass(blocks: Block[], opts: ClassifyOptions, start: number, sectionKinds?: Map<number, StatementKind>): Pass {
   const decisions: RoleDecision[] = [];
   const headingPaths: string[][] = [];
-  const stack: { level: number; text: string }[] = [];
-  const start = bodyStart(blocks);
+  const owner: number[] = [];
+  const levels: (number | undefined)[] = [];
+  const stack: { level: number; text: string; index: number }[] = [];
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
-    const level = b.kind === 'heading' ? b.level : pseudoHeadingLevel(b);
+    const level = b.kind === 'heading' ? b.level : apparatusTitleParagraph(b) ? 99 : pseudoHeadingLevel(b);
+    levels.push(level);
     if (level !== undefined) while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
     const path = stack.map((h) => h.text);
     headingPaths.push(path);
+    owner.push(stack.length ? stack[stack.length - 1]!.index : -1);
+    let sectionKind: StatementKind | undefined;
+    if (sectionKinds) for (let k = stack.length - 1; k >= 0 && !sectionKind; k--) sectionKind = sectionKinds.get(stack[k]!.index);
+    const prev = blocks[i - 1];
+    const firstRow = b.kind === 'table-row' ? prev?.kind !== 'table-row' || prev.table !== b.table : b.text.includes(' | ') && !(prev?.text.includes(' | ') ?? false);
     decisions.push(
       classifyBlock(
-        { block: b, index: i, headingPath: path, prev: blocks[i - 1], next: blocks[i + 1], pages: opts.pages, language: opts.language, defaultKind: opts.defaultKind, frontMatter: i < start, pseudoHeading: b.kind !== 'heading' && level !== undefined },
+        { block: b, index: i, headingPath: path, prev, next: blocks[i + 1], pages: opts.pages, language: opts.language, defaultKind: opts.defaultKind, frontMatter: i < start, pseudoHeading: b.kind !== 'heading' && level !== undefined, sectionKind, firstRow },
         opts.model,
       ),
     );
-    if (level !== undefined) stack.push({ level, text: b.text.trim() });
+    if (level !== undefined) stack.push({ level, text: b.text.trim(), index: i });
   }
-  inheritFromLeadIns(blocks, decisions);
+  return { decisions, headingPaths, owner, levels };
+}
+
+/** The blocks of each heading's section (until the next heading of the same or a higher level). */
+function sections(blocks: Block[], levels: (number | undefined)[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const open: { level: number; index: number }[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const level = levels[i];
+    if (level !== undefined) {
+      while (open.length && open[open.length - 1]!.level >= level) open.pop();
+      for (const o of open) out.get(o.index)!.push(i);
+      open.push({ level, index: i });
+      out.set(i, []);
+    } else for (const o of open) out.get(o.index)!.push(i);
+  }
+  return out;
+}
+
+export interface ClassifyOptions {
+  language: string;
+  pages?: number;
+  defaultKind?: StatementKind;
+  model?: RoleModel;
+}
+
+/** Classify every block of a document (headings included), tracking the heading path. */
+export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions: RoleDecision[]; headingPaths: string[][] } {
+  const start = bodyStart(blocks);
+  const first = runPass(blocks, opts, start >= 3 ? start : 0);
+  inheritFromLeadIns(blocks, first.decisions);
+  // Second pass: a section whose statements are mostly of one kind lends that kind to its
+  // undecided blocks ("Model memorisation: LLMs can memorise …" under a risk's heading).
+  const secs = sections(blocks, first.levels);
+  const kinds = new Map<number, StatementKind>();
+  for (const [h, members] of secs) {
+    const tally: Record<StatementKind, number> = { mitigation: 0, risk: 0, principle: 0 };
+    let content = 0;
+    for (const m of members) {
+      if (first.levels[m] !== undefined) continue;
+      content++;
+      const r = first.decisions[m]!.role;
+      if (r === 'mitigation' || r === 'risk' || r === 'principle') tally[r]++;
+    }
+    const ranked = (Object.entries(tally) as [StatementKind, number][]).sort((a, b) => b[1] - a[1]);
+    const total = ranked.reduce((a, [, n]) => a + n, 0);
+    if (ranked[0]![1] >= 2 && ranked[0]![1] >= 0.7 * total && total >= 0.3 * content) kinds.set(h, ranked[0]![0]);
+  }
+  const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, kinds) : first;
+  if (second !== first) inheritFromLeadIns(blocks, second.decisions);
+  const { decisions, headingPaths } = second;
+  // Headings: a heading whose whole section is apparatus is apparatus; one over real content is context.
+  for (const [h, members] of secs) {
+    const d = decisions[h]!;
+    const content = members.filter((m) => first.levels[m] === undefined);
+    if (d.role === 'apparatus' && d.reason.startsWith('a title in the front matter') && content.some((m) => decisions[m]!.role !== 'apparatus')) {
+      decisions[h] = { role: 'context', confidence: 0.6, reason: 'a heading over content in the front matter', source: 'embedded' };
+    } else if (d.role === 'context' && content.length && content.every((m) => decisions[m]!.role === 'apparatus')) {
+      decisions[h] = { role: 'apparatus', confidence: 0.7, reason: 'a heading whose section is all apparatus', source: 'embedded' };
+    }
+  }
   return { decisions, headingPaths };
 }
 
@@ -486,7 +597,8 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
     const pd = decisions[parent]!;
     const text = blocks[i]!.text;
     if (pd.role === 'mitigation' || pd.role === 'risk' || pd.role === 'principle') {
-      if (d.role === 'context' && isStatementLike(text) && !/^under the heading|a definition|about the text itself/.test(d.reason)) {
+      const own = languageScores(text);
+      if (d.role === 'context' && isStatementLike(text) && own[pd.role] >= 0.5 && !/^under the heading|a definition|about the text itself/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
         decisions[i] = { role: 'mitigation', confidence: 0.6, reason: `a prohibition or duty under a mitigation lead-in`, source: 'embedded' };
