@@ -1,9 +1,10 @@
 // Documents: /d (every document with its statement counts, sortable) and /d/<id> (metadata,
 // licence, counts per taxonomy as charts with their tables, all statements as a tree with their
-// labels, and a cite box).
+// labels, the outline of an ingested document with every block's role (filter ?role=, search ?q=),
+// and a cite box).
 import type { Hono } from 'hono';
 import { documentCitation } from '../../cite/index.ts';
-import { getDocument, ID_PATTERN } from '../../store/index.ts';
+import { getDocument, ID_PATTERN, listDocumentBlocks, type BlockRow } from '../../store/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { barChart } from '../charts.ts';
 import { fmtNumber, html, L, url, type Html } from '../html.ts';
@@ -14,6 +15,8 @@ import { citeBox } from '../components/cite.ts';
 import { byline, docTypeName, doiHref, DS, langName, licenceBlock, safeHref } from '../components/document.ts';
 import { primaryTaxonomies, taxName } from '../components/labels.ts';
 import { currentLabelsOn, KIND_PLURAL, statementTree, type ListStatement } from '../components/statements.ts';
+import { outlineParams, outlineSection, ROLE_NAMES } from '../components/outline.ts';
+import { ROLES } from '../../extract/types.ts';
 
 const S = {
   intro: {
@@ -113,7 +116,7 @@ ${
     const reg = ctx.store.taxonomies;
     const doc = await getDocument(db, id);
     if (!doc) return c.notFound();
-    const [stmts, counts] = await Promise.all([
+    const [stmts, counts, blocks, docText] = await Promise.all([
       db.query<ListStatement & { total: number }>(
         `SELECT id, kind, parent_id, ord, name, left(text, 400) AS text, language, count(*) OVER ()::int AS total
          FROM statements WHERE document_id = $1 AND retired_at IS NULL ORDER BY ord, id LIMIT ${TREE_LIMIT}`,
@@ -124,7 +127,15 @@ ${
          WHERE s.document_id = $1 AND s.retired_at IS NULL AND c.is_current GROUP BY c.taxonomy, c.code`,
         [id],
       ),
+      listDocumentBlocks(db, id) as Promise<BlockRow[]>,
+      db.query<{ text: string }>('SELECT text FROM document_texts WHERE document_id = $1', [id]),
     ]);
+    const roleCounts = new Map<string, number>();
+    for (const b of blocks) roleCounts.set(b.role, (roleCounts.get(b.role) ?? 0) + 1);
+    const outline =
+      blocks.length && docText[0]
+        ? outlineSection({ documentId: id, language: doc.language, text: docText[0].text, blocks, ...outlineParams((k) => c.req.query(k)) }, lang)
+        : '';
     const total = stmts[0]?.total ?? 0;
     const kinds = [...new Set(stmts.map((s) => s.kind))];
     const primIds = [...new Set(kinds.flatMap((k) => primaryTaxonomies(k)))].filter((x) => reg.has(x));
@@ -177,6 +188,13 @@ ${
 <p class="kicker sans small">${docTypeName(doc.doc_type, lang)} <span class="code">${doc.id}</span></p>
 <h1 lang="${doc.language}">${doc.title}</h1>
 <p class="byline lede" lang="${doc.language}">${byline(doc)}</p>
+${
+  outline
+    ? html`<p class="role-counts sans small">${ROLES.map(
+        (r, i) => html`${i ? ' · ' : ''}<a href="${url(`/d/${id}`, { role: r })}#outline-h" class="role-link role-${r}">${fmtNumber(roleCounts.get(r) ?? 0, lang)} ${L(lang, ROLE_NAMES[r])}</a>`,
+      )}</p>`
+    : ''
+}
 <div class="grid grid-2">
 <div class="main-col">
 ${doc.abstract ? html`<section aria-labelledby="abs-h"><h2 id="abs-h">${L(lang, DS.abstract)}</h2><p class="abstract" lang="${doc.language}">${doc.abstract}</p></section>` : ''}
@@ -188,6 +206,7 @@ ${charts.length ? html`<p class="small muted sans">${L(lang, S.countsHelp)}</p>$
 ${statementTree(stmts, labels, reg, lang, { snippets: true, extraTaxonomies: extra })}
 ${total > stmts.length ? html`<p class="notice">${L(lang, S.shown).replace('{n}', fmtNumber(stmts.length, lang))} <a href="${url('/search', { doc: id })}">${L(lang, S.searchIn)}</a></p>` : ''}
 </section>
+${outline}
 </div>
 <aside class="aside">
 <section aria-labelledby="meta-h"><h2 id="meta-h">${L(lang, S.metadata)}</h2>
