@@ -12,6 +12,31 @@ export interface Seg {
   size: number;
   bold: boolean;
   text: string;
+  /** The text items of the segment (to split it again at a table's column edge). */
+  parts: { x: number; xEnd: number; str: string; size: number; bold: boolean }[];
+}
+
+/** Captions: "Figure 3:", "Fig. 1.", "Table 2 –", "图1", "表 1". */
+export const CAPTION =
+  /^(?:(?:figure|fig\.|table|exhibit|box|chart|diagram)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?\s*[:.：—–-]|(?:figure|table)\s+[A-Z]?\d+(?:[.-]\d+)*$|[图表]\s*[A-Z]?\d+(?:[.-]\d+)*(?=[\s:：、]|$))/i;
+
+/** Split a segment where an item starts at x = `at` (a column edge), if an item starts there. */
+export function splitSegAt(s: Seg, at: number, tol: number): [Seg, Seg] | undefined {
+  const k = s.parts.findIndex((p, i) => i > 0 && Math.abs(p.x - at) <= tol && s.parts[i - 1]!.xEnd <= p.x + 1);
+  if (k < 0) return undefined;
+  const make = (ps: Seg['parts']): Seg => {
+    let text = '';
+    let end = -Infinity;
+    for (const p of ps) {
+      if (text && p.x - end > 0.15 * p.size && !/\s$/.test(text) && !(CJK.test(text.slice(-1)) && CJK.test(p.str[0] ?? ''))) text += ' ';
+      text += p.str;
+      end = p.xEnd;
+    }
+    const chars = ps.reduce((n, p) => n + p.str.length, 0);
+    const boldChars = ps.reduce((n, p) => n + (p.bold ? p.str.length : 0), 0);
+    return { x: ps[0]!.x, xEnd: ps[ps.length - 1]!.xEnd, y: s.y, size: s.size, bold: boldChars > chars / 2, text: text.replace(/\s+/g, ' ').trim(), parts: ps };
+  };
+  return [make(s.parts.slice(0, k)), make(s.parts.slice(k))];
 }
 
 export interface Line {
@@ -66,32 +91,27 @@ export function appendLine(text: string, line: string): string {
 // ------------------------------------------------------------------ gutter line numbers
 
 /**
- * Drop line numbers printed in a gutter or margin (5, 10, 15 … as separate narrow segments that
- * share one x position on the page). Returns how many were dropped.
+ * Line numbers printed in a gutter or margin (5, 10, 15 … as separate text items sharing one x
+ * position on the page, going up down the page): the indexes of those items, to drop them before
+ * lines are formed (they would otherwise join the text beside them).
  */
-export function dropLineNumbers(p: PageLines): number {
-  const cand: Seg[] = [];
-  for (const l of p.lines) for (const s of l.segs) if (/^\d{1,3}$/.test(s.text) && +s.text % 5 === 0 && +s.text > 0) cand.push(s);
-  if (cand.length < 3) return 0;
-  const byX = new Map<number, Seg[]>();
-  for (const s of cand) {
-    const k = Math.round(s.x / 4);
-    byX.set(k, [...(byX.get(k) ?? []), s]);
-  }
-  const drop = new Set<Seg>();
+export function lineNumberItems(items: { str: string; x: number; y: number }[]): Set<number> {
+  const byX = new Map<number, number[]>();
+  items.forEach((it, i) => {
+    const t = it.str.trim();
+    if (!/^\d{1,3}$/.test(t) || +t % 5 !== 0 || +t === 0) return;
+    const k = Math.round(it.x / 3);
+    byX.set(k, [...(byX.get(k) ?? []), i]);
+  });
+  const drop = new Set<number>();
   for (const group of byX.values()) {
     if (group.length < 3) continue;
-    const values = group.map((s) => +s.text).sort((a, b) => a - b);
-    // Numbers that go up in fives down the page (not a column of figures in a table).
-    if (new Set(values).size === values.length && values.every((v, i) => i === 0 || v - values[i - 1]! <= 25)) for (const s of group) drop.add(s);
+    // Down the page (y falling) the numbers rise, in steps of a few fives.
+    const sorted = [...group].sort((a, b) => items[b]!.y - items[a]!.y);
+    const values = sorted.map((i) => +items[i]!.str.trim());
+    if (values.every((v, i) => i === 0 || (v > values[i - 1]! && v - values[i - 1]! <= 25))) for (const i of group) drop.add(i);
   }
-  if (!drop.size) return 0;
-  p.lines = p.lines.flatMap((l) => {
-    const segs = l.segs.filter((s) => !drop.has(s));
-    if (segs.length === l.segs.length) return [l];
-    return segs.length ? [relineFrom(l, segs)] : [];
-  });
-  return drop.size;
+  return drop;
 }
 
 /** A copy of `l` holding only `segs`. */
@@ -111,9 +131,10 @@ export function relineFrom(l: Line, segs: Seg[]): Line {
 export function splitColumns(p: PageLines): boolean {
   const body = p.lines.filter((l) => l.y < p.height * 0.94 && l.y > p.height * 0.05);
   const segs = body.flatMap((l) => l.segs);
-  if (segs.length < 16) return false;
+  if (segs.length < 10) return false;
   const W = p.width;
   let best: { x: number; cross: number } | undefined;
+  const scan: { x: number; cross: number }[] = [];
   for (let x = Math.round(W * 0.3); x <= W * 0.7; x += 2) {
     let cross = 0;
     let left = 0;
@@ -123,10 +144,22 @@ export function splitColumns(p: PageLines): boolean {
       else if (s.xEnd <= x + 1) left++;
       else right++;
     }
-    if (left < 8 || right < 8) continue;
+    if (left < 5 || right < 5) continue;
+    scan.push({ x, cross });
     if (!best || cross < best.cross) best = { x, cross };
   }
-  if (!best || best.cross > Math.max(2, segs.length * 0.04)) return false;
+  if (best) {
+    // The middle of the widest run of positions as clear as the best one.
+    let run: number[] = [];
+    let widest: number[] = [];
+    for (const c of scan) {
+      if (c.cross === best.cross && (!run.length || c.x - run[run.length - 1]! <= 2)) run.push(c.x);
+      else run = c.cross === best.cross ? [c.x] : [];
+      if (run.length > widest.length) widest = [...run];
+    }
+    best = { x: widest[Math.floor(widest.length / 2)]!, cross: best.cross };
+  }
+  if (!best || best.cross > Math.max(4, segs.length * 0.06)) return false;
   const gx = best.x;
   const leftSegs = segs.filter((s) => s.xEnd <= gx + 1);
   const rightSegs = segs.filter((s) => s.x >= gx - 1);
@@ -254,15 +287,16 @@ export function isContinuation(text: string): boolean {
 /** The page number printed in a header/footer line, if it has one clearly. */
 export function printedNumber(text: string): string | undefined {
   const t = text.trim();
-  let m = /^(?:page\s+)?[-–—(\[]?\s*(\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|\/)\s*\d+)?$/i.exec(t);
+  let m = /^(?:page\s+)?[-–—(\[]?\s*(\d{1,3}|[ivxlc]{1,6})\s*[-–—)\]]?(?:\s*(?:of|\/)\s*\d+)?$/i.exec(t);
   if (m) return m[1];
-  m = /(?:^|\s)(\d{1,4})\s*\/\s*\d{1,4}$/.exec(t);
+  m = /(?:^|\s)(\d{1,3})\s*\/\s*\d{1,3}$/.exec(t);
   if (m) return m[1];
-  m = /\bpage\s+(\d{1,4}|[ivxlc]{1,6})\b/i.exec(t);
+  m = /\bpage\s+(\d{1,3}|[ivxlc]{1,6})\b/i.exec(t);
   if (m) return m[1];
   const nums = t.match(/\d+/g) ?? [];
   if (nums.length === 1) {
-    m = /(?:^|[\s|])(\d{1,4})$/.exec(t) ?? /^(\d{1,4})(?:[\s|])/.exec(t);
+    // A number at the end or start of a header line, not a section or article number.
+    m = /(?<!(?:section|part|article|chapter|annex|schedule|title|no\.)\s)(?:^|[\s|])(\d{1,3})$/i.exec(t) ?? /^(\d{1,3})(?:[\s|])/.exec(t);
     if (m) return m[1];
   }
   return undefined;

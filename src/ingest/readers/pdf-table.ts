@@ -4,7 +4,7 @@
 // A table that continues on the next page keeps its id; a repeated header is not a row again, and
 // a row cut by the page break is joined to the row before it.
 import { parseMarker } from '../markers.ts';
-import { appendLine, type Line, type PageLines, type Seg, type TableFrag } from './pdf-layout.ts';
+import { appendLine, CAPTION, splitSegAt, type Line, type PageLines, type Seg, type TableFrag } from './pdf-layout.ts';
 
 /** An id printed at the start of a cell: "GOVERN 1.2", "A1", "Action 3:", "1.2.3", "4)". */
 export const CELL_ID =
@@ -21,6 +21,8 @@ interface Cell {
 export function detectTables(pages: PageLines[]): TableFrag[] {
   const frags: TableFrag[] = [];
   let nextId = 1;
+  // First lines of the tables found so far: a header repeated on a continuation page.
+  const heads = new Set<string>();
   for (const p of pages) {
     const lines = p.lines;
     let i = 0;
@@ -40,6 +42,13 @@ export function detectTables(pages: PageLines[]): TableFrag[] {
         const prev = members[members.length - 1]!;
         if (m.hint || prev.y - m.y > 3.5 * Math.max(m.size, prev.size) || m.y > prev.y + 1) break;
         const tol = 0.8 * m.size;
+        // A cell's text that ends close to the next column's edge was taken into one segment with
+        // it: split it again where an item starts at the edge.
+        for (const b of bounds) {
+          const at = m.segs.findIndex((s) => s.x < b - tol && s.xEnd > b + 2);
+          const parts = at >= 0 ? splitSegAt(m.segs[at]!, b, tol) : undefined;
+          if (parts) m.segs = [...m.segs.slice(0, at), ...parts, ...m.segs.slice(at + 1)];
+        }
         // No segment may run across a column edge (a prose line after the table does).
         if (m.segs.some((s) => bounds.some((b) => s.x < b - tol && s.xEnd > b + 2))) break;
         if (m.segs.length >= 2) {
@@ -52,13 +61,14 @@ export function detectTables(pages: PageLines[]): TableFrag[] {
         // One segment inside one column: a wrapped line of a cell.
         members.push(m);
       }
-      const frag = multi >= 2 ? buildFragment(members, p.page) : undefined;
-      if (process.env.H1DEBUG && members.length > 2 && !frag) console.error('REJECT', p.page, multi, members.map((m) => m.segs.map((s) => `${s.x.toFixed(0)}-${s.xEnd.toFixed(0)}@${s.y.toFixed(0)}:${s.text.slice(0, 20)}`).join(' || ')), lines[j] && lines[j]!.segs.map((s) => `${s.x.toFixed(0)}-${s.xEnd.toFixed(0)}@${s.y.toFixed(0)}:${s.text.slice(0, 30)}`));
+      const repeatedHead = multi === 1 && members.length >= 3 && heads.has(l.text);
+      const frag = multi >= 2 || repeatedHead ? buildFragment(members, p.page, bounds) : undefined;
       if (!frag) {
         i++;
         continue;
       }
       frag.id = nextId++;
+      heads.add(l.text);
       for (const m of members) m.table = frag;
       frags.push(frag);
       i = j;
@@ -86,16 +96,13 @@ function columnOf(cols: number[], x: number, tol: number): number {
   return k;
 }
 
-function buildFragment(members: Line[], page: number): TableFrag | undefined {
+function buildFragment(members: Line[], page: number, bounds: number[]): TableFrag | undefined {
   const size = median(members.map((m) => m.size));
   const tol = 0.8 * size;
   const segs = members.flatMap((m) => m.segs);
-  // Columns: start positions shared by at least two segments (a centred header cell is not a column).
-  let cols = clusterStarts(
-    segs.map((s) => s.x),
-    tol,
-    2,
-  );
+  // Columns: the leftmost start, then the left edges of the other columns.
+  const minX = Math.min(...segs.map((s) => s.x));
+  let cols = [minX, ...clusterStarts(bounds, tol, 1).filter((b) => b > minX + tol)];
   if (cols.length < 2) return undefined;
   const byCol: Seg[][] = cols.map(() => []);
   for (const s of segs) byCol[Math.max(0, columnOf(cols, s.x, tol))]!.push(s);
@@ -163,7 +170,8 @@ function buildFragment(members: Line[], page: number): TableFrag | undefined {
     rows[r]!.bold[c.col] = rows[r]!.bold[c.col]! && c.segs.every((s) => s.bold);
   }
   // Two columns whose first holds only list markers are a list with hanging indents, not a table.
-  if (cols.length === 2 && rows.every((r) => !r.cells[0] || isMarker(r.cells[0]))) return undefined;
+  const firsts = rows.map((r) => r.cells[0]!).filter((c) => c);
+  if (cols.length === 2 && firsts.filter(isMarker).length >= 0.8 * firsts.length) return undefined;
   let header: string[] | undefined;
   const filled = (r: { cells: string[] }) => r.cells.filter((c) => c).length;
   if (rows.length >= 2 && filled(rows[0]!) >= 2) {
@@ -184,9 +192,12 @@ function buildFragment(members: Line[], page: number): TableFrag | undefined {
   };
 }
 
+/** A cell holding only list markers ("(3)", "•", or several of them from tight rows). */
 function isMarker(cell: string): boolean {
-  const m = parseMarker(cell + ' x');
-  return !!m && m.length >= cell.length;
+  return cell.split(/\s+/).every((tok) => {
+    const m = parseMarker(tok + ' x');
+    return !!m && m.length >= tok.length;
+  });
 }
 
 function median(xs: number[]): number {
@@ -207,7 +218,7 @@ function linkAcrossPages(pages: PageLines[], frags: TableFrag[]): void {
   for (const p of pages)
     for (const l of p.lines) {
       if (!l.table) {
-        if (!l.hint || l.hint === 'toc') since = true;
+        if ((!l.hint || l.hint === 'toc') && !CAPTION.test(l.text)) since = true;
         continue;
       }
       const f = l.table;

@@ -12,7 +12,8 @@ import { normaliseMetaDate, usefulTitle } from '../detect.ts';
 import { IngestError, TABLE_CELL_SEPARATOR, type Extracted, type RawBlock } from '../types.ts';
 import {
   appendLine,
-  dropLineNumbers,
+  CAPTION,
+  lineNumberItems,
   isContinuation,
   markContents,
   printedNumber,
@@ -98,11 +99,12 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
     const pages: PageLines[] = [];
     let chars = 0;
     let emptyPages = 0;
+    let numbers = 0;
     for (let p = 1; p <= total; p++) {
       const page = await doc.getPage(p);
       const [left, , right, top] = page.view as number[];
       const tc = await page.getTextContent();
-      const items: Item[] = [];
+      let items: Item[] = [];
       for (const raw of tc.items as { str?: string; transform?: number[]; width?: number; fontName?: string }[]) {
         if (typeof raw.str !== 'string' || !raw.transform) continue;
         const t = raw.transform;
@@ -125,6 +127,11 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
           for (const i of items) if (i.font && !fontNames.has(i.font)) fontNames.set(i.font, '');
         }
       }
+      const gutter = lineNumberItems(items);
+      if (gutter.size) {
+        numbers += gutter.size;
+        items = items.filter((_, i) => !gutter.has(i));
+      }
       const pageChars = items.reduce((n, i) => n + i.str.replace(/\s/g, '').length, 0);
       chars += pageChars;
       if (!pageChars) emptyPages++;
@@ -141,10 +148,8 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
       );
     const notes: string[] = [];
     if (emptyPages) notes.push(`${emptyPages} page(s) without a text layer were skipped`);
-    let numbers = 0;
     let twoCol = 0;
     for (const p of pages) {
-      numbers += dropLineNumbers(p);
       if (splitColumns(p)) twoCol++;
     }
     if (numbers) notes.push(`${numbers} gutter line number(s) dropped`);
@@ -213,7 +218,8 @@ function toLines(items: Item[], page: number, fontNames: Map<string, string>, pa
         if (isBoldName(fontNames.get(i.font) ?? '')) boldChars += i.str.length;
       }
       const last = g[g.length - 1]!;
-      segs.push({ x: g[0]!.x, xEnd: last.x + last.w, y: g[0]!.y, size: styleOf(g).size, bold: boldChars > all / 2, text });
+      const parts = g.map((i) => ({ x: i.x, xEnd: i.x + i.w, str: i.str, size: i.size, bold: isBoldName(fontNames.get(i.font) ?? '') }));
+      segs.push({ x: g[0]!.x, xEnd: last.x + last.w, y: g[0]!.y, size: styleOf(g).size, bold: boldChars > all / 2, text, parts });
     }
     if (!segs.length) continue;
     const text = bullet(joinItems(l));
@@ -289,7 +295,6 @@ function dropRunningLines(pages: PageLines[]): number {
   return dropped;
 }
 
-const CAPTION = /^(?:(?:figure|fig\.|table|exhibit|box|chart|diagram)\s*[A-Z]?\d+(?:[.-]\d+)*[a-z]?\s*[:.：—–-]|(?:figure|table)\s+[A-Z]?\d+(?:[.-]\d+)*$|[图表]\s*[A-Z]?\d+(?:[.-]\d+)*(?=[\s:：、]|$))/i;
 const FOOTNOTE = /^(?:\d{1,3}|[*†‡§])\s*\S/;
 
 function toBlocks(pages: PageLines[]): RawBlock[] {
