@@ -11,6 +11,8 @@ export interface ClassifyInput {
   /** Context about the statement's document (title, organisation, type, year). */
   document?: { title: string; organisation?: string; docType?: string; year?: number };
   language?: string;
+  /** Labelled examples near this statement (few-shot), nearest first, for classifiers that use them (LLM prompts). */
+  examples?: { id?: string; name: string; text: string; code: string }[];
 }
 
 export interface Provenance {

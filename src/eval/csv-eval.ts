@@ -3,6 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { agreement, agreementAtLevel, type Agreement, type AgreementOptions } from './metrics.ts';
+import { kappaInterval, pairedKappa, type BootstrapOptions, type Interval } from './bootstrap.ts';
 
 export interface RowFilter {
   column: string;
@@ -140,15 +141,29 @@ export interface Prediction {
   confidence?: number;
   /** The learner would abstain (its label is still its best guess, scored as usual). */
   abstained?: boolean;
+  /** No usable answer at all (e.g. an LLM request that failed); the label is NO_LABEL. */
+  failed?: boolean;
 }
+
+/** The label scored for an item on which a learner gave no code (abstained without a guess, or failed). */
+export const NO_LABEL = '(none)';
 
 export interface TrainExample {
   text: string;
   code: string;
   group?: string;
+  /** What learners that read more than the joined text use (LLM prompts, few-shot examples). */
+  id?: string;
+  name?: string;
+  /** The text without the name (text = name + body when both exist). */
+  body?: string;
+  language?: string;
 }
 
-export type Predictor = (texts: string[]) => Prediction[];
+/** An item to predict: its joined text, and the same details a training example may carry. */
+export type TestItem = Omit<TrainExample, 'code' | 'group'>;
+
+export type Predictor = (texts: string[], items?: TestItem[]) => Prediction[] | Promise<Prediction[]>;
 
 /** Something that learns from labelled texts: the embedded classifier, the baseline, or a test double. */
 export interface Learner {
@@ -164,6 +179,14 @@ export interface LearnerResult {
   coverage?: { abstained: number; coverage: number; accuracyCovered: number };
   /** Agreement after mapping codes to a coarser level, when asked. */
   levels?: Record<string, Agreement>;
+  /** Cohen's κ with its bootstrap interval (rows resampled). */
+  kappaCI?: Interval;
+  /** For every learner after the first: κ(first) − κ(this), paired bootstrap on the same rows. */
+  difference?: Interval;
+  /** κ at each coarser level with its interval, and the paired difference to the first learner there. */
+  levelsCI?: Record<string, { kappa: Interval; difference?: Interval }>;
+  /** Items with no usable answer (LLM failures). */
+  failed?: number;
 }
 
 export interface EvalResult {
@@ -181,6 +204,45 @@ export interface EvalOptions extends AgreementOptions {
   onFold?: (info: { fold: string; index: number; total: number; learner: string; train: number; test: number }) => void;
   /** Extra levels to score: name → code → ancestor code. */
   levels?: Record<string, (code: string) => string | undefined>;
+  /** Bootstrap settings for the intervals (defaults: src/eval/defaults.ts). */
+  bootstrap?: BootstrapOptions;
+}
+
+/**
+ * Bootstrap intervals: κ of every learner, and κ(first) − κ(other) for the others (paired: the
+ * same resampled rows), overall and at each extra level.
+ */
+export function addIntervals(
+  gold: readonly string[],
+  results: LearnerResult[],
+  levels?: Record<string, (code: string) => string | undefined>,
+  boot?: BootstrapOptions,
+): void {
+  const main = results[0];
+  if (!main) return;
+  const mainPred = main.predictions.map((p) => p.label);
+  main.kappaCI = kappaInterval(gold, mainPred, boot);
+  for (const r of results.slice(1)) {
+    const pk = pairedKappa(gold, mainPred, r.predictions.map((p) => p.label), boot);
+    r.kappaCI = pk.b;
+    r.difference = pk.difference;
+  }
+  if (!levels) return;
+  for (const [name, anc] of Object.entries(levels)) {
+    // Rows where the gold code and every learner's code have an ancestor at this level.
+    const keep: number[] = [];
+    gold.forEach((g, i) => {
+      if (anc(g) !== undefined && results.every((r) => anc(r.predictions[i]!.label) !== undefined)) keep.push(i);
+    });
+    const g = keep.map((i) => anc(gold[i]!)!);
+    const at = (r: LearnerResult) => keep.map((i) => anc(r.predictions[i]!.label)!);
+    const m = at(main);
+    (main.levelsCI ??= {})[name] = { kappa: kappaInterval(g, m, boot) };
+    for (const r of results.slice(1)) {
+      const pk = pairedKappa(g, m, at(r), boot);
+      (r.levelsCI ??= {})[name] = { kappa: pk.b, difference: pk.difference };
+    }
+  }
 }
 
 /** Run the evaluation a GoldSpec describes for each learner, on identical folds. */
@@ -210,11 +272,14 @@ export async function evaluateCsv(spec: GoldSpec, learners: Learner[], opts: Eva
       rowFold.forEach((x, i) => (x === f ? testIdx : trainIdx).push(i));
       foldInfo.push({ fold: f, train: trainIdx.length, test: testIdx.length });
       if (trainIdx.length === 0) throw new Error(`fold ${f} holds every row: nothing left to train on`);
-      const train = trainIdx.map((i) => ({ text: rows[i].text, code: rows[i].label, group: rows[i].group }));
+      const train = trainIdx.map((i) => ({ text: rows[i].text, code: rows[i].label, group: rows[i].group, id: `line ${rows[i].line}` }));
       for (const [li, learner] of learners.entries()) {
         opts.onFold?.({ fold: f, index: fi, total: foldIds.length, learner: learner.name, train: trainIdx.length, test: testIdx.length });
         const predict = await learner.fit(train);
-        const out = predict(testIdx.map((i) => rows[i].text));
+        const out = await predict(
+          testIdx.map((i) => rows[i].text),
+          testIdx.map((i) => ({ id: `line ${rows[i].line}`, text: rows[i].text })),
+        );
         testIdx.forEach((i, k) => (preds[li][i] = out[k]));
       }
     }
@@ -225,7 +290,10 @@ export async function evaluateCsv(spec: GoldSpec, learners: Learner[], opts: Eva
     for (const [li, learner] of learners.entries()) {
       opts.onFold?.({ fold: 'train', index: 0, total: 1, learner: learner.name, train: train.length, test: rows.length });
       const predict = await learner.fit(train);
-      const out = predict(rows.map((r) => r.text));
+      const out = await predict(
+        rows.map((r) => r.text),
+        rows.map((r) => ({ id: `line ${r.line}`, text: r.text })),
+      );
       out.forEach((p, i) => (preds[li][i] = p));
     }
   }
@@ -247,8 +315,11 @@ export async function evaluateCsv(spec: GoldSpec, learners: Learner[], opts: Eva
       res.levels = {};
       for (const [name, anc] of Object.entries(opts.levels)) res.levels[name] = agreementAtLevel(goldLabels, predicted, anc);
     }
+    const failed = preds[li].filter((p) => p.failed).length;
+    if (failed) res.failed = failed;
     return res;
   });
+  addIntervals(goldLabels, results, opts.levels, opts.bootstrap);
   return {
     gold: spec.gold,
     mode: spec.folds ? 'folds' : 'train',

@@ -2,8 +2,9 @@
 import type { Taxonomy } from '../taxonomy/index.ts';
 import { trainBaseline } from '../classify/baseline/index.ts';
 import { EmbeddedModel, type HyperParameters } from '../classify/embedded/model.ts';
-import { candidateCodes, describe } from '../classify/embedded/index.ts';
+import { candidateCodes, describe, train } from '../classify/embedded/index.ts';
 import type { Learner, TrainExample } from './csv-eval.ts';
+import { PROTOCOL } from './defaults.ts';
 
 export interface EmbeddedLearnerOptions {
   /** Taxonomy whose names and descriptions serve as extra weak examples (labels must be its codes). */
@@ -41,15 +42,38 @@ export function embeddedLearner(opts: EmbeddedLearnerOptions = {}): Learner {
   };
 }
 
-export function baselineLearner(): Learner {
+/** The TF-IDF + linear SVM baseline at SVM cost `C` (default 1, named "baseline"; another C is named "baseline C=<C>"). */
+export function baselineLearner(C: number = PROTOCOL.baselineC): Learner {
   return {
-    name: 'baseline',
+    name: C === PROTOCOL.baselineC ? 'baseline' : `baseline C=${C}`,
     fit(examples: TrainExample[]) {
       const m = trainBaseline(
         examples.map((e) => e.text),
         examples.map((e) => e.code),
+        { C },
       );
       return (texts) => m.predict(texts).map((label) => ({ label }));
+    },
+  };
+}
+
+/**
+ * The embedded classifier as govnav trains it for a taxonomy: through the public `train(examples,
+ * taxonomy)` of src/classify/embedded, predicting with the trained model's `predict`.
+ */
+export function embeddedTaxonomyLearner(taxonomy: Taxonomy): Learner {
+  return {
+    name: 'embedded',
+    fit(examples: TrainExample[]) {
+      const model = train(
+        examples.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id })),
+        taxonomy,
+      );
+      return (texts) =>
+        texts.map((t) => {
+          const p = model.predict(t);
+          return { label: p.code, confidence: p.confidence, abstained: p.abstain };
+        });
     },
   };
 }

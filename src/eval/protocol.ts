@@ -6,6 +6,8 @@ import type { HyperParameters } from '../classify/embedded/model.ts';
 import { evaluateCsv, parseFilter, type EvalOptions, type EvalResult, type GoldSpec, type Learner } from './csv-eval.ts';
 import { baselineLearner, embeddedLearner } from './learners.ts';
 import { evalJson } from './report.ts';
+import { PROTOCOL } from './defaults.ts';
+import { formatInterval } from './bootstrap.ts';
 
 export interface ProtocolAxis {
   id: string;
@@ -193,7 +195,7 @@ export async function runProtocol(sharedDir: string, opts: ProtocolOptions = {})
       }
     }
     const learners: Learner[] = [embeddedLearner({ taxonomy: tax, hyper: opts.hyper })];
-    if (opts.baseline !== false) learners.push(baselineLearner());
+    if (opts.baseline !== false) learners.push(baselineLearner(PROTOCOL.baselineC), baselineLearner(PROTOCOL.baselineAltC));
     const t0 = Date.now();
     const order = tax?.ordered().map((n) => n.code);
     // Subcategory axes are also scored at the top level of their taxonomy.
@@ -211,25 +213,46 @@ export function findAxis(id: string): ProtocolAxis {
   return a;
 }
 
-/** The per-axis table (embedded vs baseline) as rows of strings. */
+/**
+ * The per-axis table as rows of strings: embedded, the baseline at C = 1 and at C = 0.5, κ with its
+ * 95% bootstrap interval, and the κ gain over each baseline with its paired interval.
+ */
 export function protocolRows(results: AxisResult[]): string[][] {
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+  const ci = (i: Parameters<typeof formatInterval>[0], signed = false) => formatInterval(i, 3, signed);
   const rows = [
-    ['axis', 'n', 'emb acc', 'emb kappa', 'emb macro-F1', 'base acc', 'base kappa', 'base macro-F1', 'kappa gain', 'coverage', 'acc covered'],
+    [
+      'axis',
+      'n',
+      'emb acc',
+      'emb kappa [95% CI]',
+      'emb macro-F1',
+      'base acc',
+      'base kappa [95% CI]',
+      'base macro-F1',
+      'kappa gain [95% CI]',
+      'base C=0.5 kappa [95% CI]',
+      'gain vs C=0.5 [95% CI]',
+      'coverage',
+      'acc covered',
+    ],
   ];
   for (const r of results) {
     const e = r.result.results[0];
     const b = r.result.results[1];
+    const b2 = r.result.results[2];
     rows.push([
       r.axis.id,
       String(r.result.n),
       f(e.agreement.accuracy),
-      f(e.agreement.kappa),
+      ci(e.kappaCI),
       f(e.agreement.macro_f1),
       b ? f(b.agreement.accuracy) : '',
-      b ? f(b.agreement.kappa) : '',
+      b ? ci(b.kappaCI) : '',
       b ? f(b.agreement.macro_f1) : '',
-      b ? (e.agreement.kappa - b.agreement.kappa >= 0 ? '+' : '') + f(e.agreement.kappa - b.agreement.kappa) : '',
+      b ? ci(b.difference, true) : '',
+      b2 ? ci(b2.kappaCI) : '',
+      b2 ? ci(b2.difference, true) : '',
       e.coverage ? e.coverage.coverage.toFixed(2) : '',
       e.coverage ? f(e.coverage.accuracyCovered) : '',
     ]);
@@ -244,7 +267,13 @@ export function levelLines(results: AxisResult[]): string[] {
   for (const r of results)
     for (const [name, e] of Object.entries(r.result.results[0].levels ?? {})) {
       const b = r.result.results[1]?.levels?.[name];
-      out.push(`${r.axis.id} scored at ${name}: embedded κ ${f(e.kappa)} (accuracy ${f(e.accuracy)})` + (b ? `, baseline κ ${f(b.kappa)} (accuracy ${f(b.accuracy)})` : ''));
+      const eci = r.result.results[0].levelsCI?.[name];
+      const bci = r.result.results[1]?.levelsCI?.[name];
+      out.push(
+        `${r.axis.id} scored at ${name}: embedded κ ${eci ? formatInterval(eci.kappa) : f(e.kappa)} (accuracy ${f(e.accuracy)})` +
+          (b ? `, baseline κ ${bci ? formatInterval(bci.kappa) : f(b.kappa)} (accuracy ${f(b.accuracy)})` : '') +
+          (bci?.difference ? `, gain ${formatInterval(bci.difference, 3, true)}` : ''),
+      );
     }
   return out;
 }

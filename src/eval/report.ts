@@ -1,6 +1,7 @@
 // Rendering evaluation results: aligned text tables (with the confusion matrix) and JSON objects.
 import type { Agreement } from './metrics.ts';
 import type { EvalResult, LearnerResult } from './csv-eval.ts';
+import { formatInterval, intervalJson } from './bootstrap.ts';
 
 export const fmt = (x: number | undefined, digits = 3): string =>
   x === undefined ? '' : Number.isNaN(x) ? 'n/a' : x.toFixed(digits);
@@ -39,8 +40,17 @@ export function agreementJson(a: Agreement): Record<string, unknown> {
 
 function learnerJson(r: LearnerResult): Record<string, unknown> {
   const out: Record<string, unknown> = { learner: r.learner, ...agreementJson(r.agreement) };
+  if (r.kappaCI) out.kappa_ci = intervalJson(r.kappaCI);
+  if (r.difference) out.kappa_difference_first_minus_this = intervalJson(r.difference);
   if (r.coverage) out.abstention = r.coverage;
-  if (r.levels) out.levels = Object.fromEntries(Object.entries(r.levels).map(([k, v]) => [k, agreementJson(v)]));
+  if (r.failed) out.failed = r.failed;
+  if (r.levels)
+    out.levels = Object.fromEntries(
+      Object.entries(r.levels).map(([k, v]) => {
+        const ci = r.levelsCI?.[k];
+        return [k, { ...agreementJson(v), ...(ci ? { kappa_ci: intervalJson(ci.kappa), ...(ci.difference ? { kappa_difference_first_minus_this: intervalJson(ci.difference) } : {}) } : {}) }];
+      }),
+    );
   return out;
 }
 
@@ -101,7 +111,16 @@ export function formatEval(res: EvalResult, describeMode: string): string {
   out.push(describeMode);
   out.push('');
   out.push(table(summaryRows(res.results.map((r) => ({ name: r.learner, a: r.agreement })))));
+  const main = res.results[0];
+  if (main?.kappaCI) {
+    out.push('');
+    out.push(`Cohen's kappa with 95% bootstrap intervals (${main.kappaCI.resamples} resamples of the rows, seed ${main.kappaCI.seed}):`);
+    for (const r of res.results) {
+      out.push(`  ${r.learner}: ${formatInterval(r.kappaCI)}` + (r.difference ? `; ${main.learner} − ${r.learner}: ${formatInterval(r.difference, 3, true)}` : ''));
+    }
+  }
   for (const r of res.results) {
+    if (r.failed) out.push(`${r.learner}: no usable answer for ${r.failed} of ${res.n} rows (scored as "(none)")`);
     if (r.coverage)
       out.push(
         `${r.learner}: would abstain on ${r.coverage.abstained} of ${res.n} rows (coverage ${fmt(r.coverage.coverage, 2)}); ` +

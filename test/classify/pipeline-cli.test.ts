@@ -115,7 +115,7 @@ test('classify: dry run, Ctrl-C part way, then the same command finishes the run
     );
     assert.equal(rows[0]!.n, N);
     assert.equal(rows[0]!.distinct_statements, N);
-    assert.equal(rows[0]!.prompt, 'mitigation-v2@1');
+    assert.equal(rows[0]!.prompt, 'mitigation-v2@2');
   } finally {
     await store.close();
   }

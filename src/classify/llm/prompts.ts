@@ -24,6 +24,7 @@ export const PROMPT_VARIABLES = {
   heading_path: 'the headings above the statement in its document, joined with " > "',
   document: 'one line about the document: title, organisation, type, year',
   language: 'the statement language (BCP 47)',
+  examples: 'the nearest annotated examples with their codes (few-shot), or a note that there are none',
   error: 'retry template only: what was wrong with the previous answer',
 } as const;
 type Var = keyof typeof PROMPT_VARIABLES;
@@ -45,6 +46,9 @@ export const PromptFileSchema = z
     exclude: z.array(z.string().min(1)).default([]),
     /** How many characters of statement text to send at most (long texts are cut with a note). */
     maxTextChars: z.number().int().min(200).default(6000),
+    /** At most this many few-shot examples are shown ({{examples}}), each cut to `exampleChars` characters. */
+    maxExamples: z.number().int().min(0).max(50).default(6),
+    exampleChars: z.number().int().min(80).default(400),
   })
   .strict();
 export type PromptFile = z.output<typeof PromptFileSchema>;
@@ -77,11 +81,14 @@ export class Prompt {
   /** Rendered code lists and allowed codes per taxonomy (taxonomies are immutable once loaded). */
   private readonly memo = new WeakMap<Taxonomy, { codes: string; allowed: string[] }>();
 
+  readonly data: PromptFile;
+
   constructor(
-    readonly data: PromptFile,
+    data: Omit<PromptFile, 'maxExamples' | 'exampleChars'> & Partial<Pick<PromptFile, 'maxExamples' | 'exampleChars'>>,
     readonly file: string,
   ) {
-    const general: Var[] = ['taxonomy_name', 'taxonomy_description', 'codes', 'abstain_code', 'kind', 'name', 'text', 'heading_path', 'document', 'language'];
+    this.data = { maxExamples: 6, exampleChars: 400, ...data };
+    const general: Var[] = ['taxonomy_name', 'taxonomy_description', 'codes', 'abstain_code', 'kind', 'name', 'text', 'heading_path', 'document', 'language', 'examples'];
     checkTemplate(file, 'system', data.system, general);
     checkTemplate(file, 'user', data.user, general);
     checkTemplate(file, 'retry', data.retry, [...general, 'error']);
@@ -116,6 +123,7 @@ export class Prompt {
       heading_path: input.headingPath?.length ? input.headingPath.join(' > ') : '(none)',
       document: docLine,
       language: input.language ?? 'en',
+      examples: renderExamples(t, input.examples ?? [], this.data.maxExamples, this.data.exampleChars),
     };
   }
 
@@ -181,6 +189,23 @@ export function renderCodes(t: Taxonomy, exclude: string[] = []): string {
     lines.push(`${pad}- ${n.code}  ${n.name.en}${desc}${note}${abstain}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Few-shot examples as a numbered list: code, the node's name, the example's title and text (cut to
+ * `chars` characters). Codes the taxonomy does not have are left out.
+ */
+export function renderExamples(t: Taxonomy, examples: NonNullable<ClassifyInput['examples']>, max: number, chars: number): string {
+  const lines: string[] = [];
+  for (const e of examples) {
+    if (lines.length >= max) break;
+    if (!t.has(e.code)) continue;
+    let text = e.text.replace(/\s+/g, ' ').trim();
+    if (text.length > chars) text = text.slice(0, chars - 1) + '…';
+    const title = e.name.trim() && !text.startsWith(e.name.trim()) ? `${e.name.trim()}: ` : '';
+    lines.push(`${lines.length + 1}. ${e.code} (${t.name(e.code)}) ← "${title}${text}"`);
+  }
+  return lines.length ? lines.join('\n') : '(no annotated examples are available for this statement)';
 }
 
 export class PromptSet {

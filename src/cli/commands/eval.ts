@@ -20,6 +20,12 @@ interface EvalOpts {
   a?: string;
   b?: string;
   quiet?: boolean;
+  annotations?: string | boolean;
+  provider?: string;
+  model?: string;
+  baseUrl?: string;
+  fewShot?: string;
+  predictions?: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -45,6 +51,12 @@ export function register(program: Command): void {
     .option('--markdown', 'with --protocol: print the summary as a Markdown table')
     .option('--a <source>', 'first label source in the store: imported, human, humans, embedded, llm[:model], current')
     .option('--b <source>', 'second label source in the store')
+    .option('--annotations [dir]', "score on govnav's annotated set (default ./annotations): five folds by source document, every axis, κ with bootstrap intervals, baselines, agreement between the two passes")
+    .option('--provider <name>', 'score an LLM provider (openai or anthropic) instead of the embedded classifier, with few-shot examples from the training folds; with --gold it needs --taxonomy')
+    .option('--model <id>', 'with --provider: the model (else GOVNAV_LLM_MODEL or the provider default)')
+    .option('--base-url <url>', 'with --provider: the API base URL (e.g. a local OpenAI-compatible server)')
+    .option('--few-shot <k>', 'with --provider: nearest annotated examples per prompt (default 6; 0 = none)')
+    .option('--predictions', 'with --annotations --json: include every item\'s gold and predicted codes')
     .option('--json', 'print one JSON object instead of tables')
     .option('-q, --quiet', 'no progress lines on stderr')
     .addHelpText(
@@ -66,7 +78,8 @@ The embedded classifier's abstentions are reported separately; kappa and the oth
     .action(async (opts: EvalOpts) => {
       const { UserError } = await import('../main.ts');
       try {
-        if (opts.protocol !== undefined) await runProtocolCommand(opts);
+        if (opts.annotations !== undefined) await runAnnotationsCommand(opts);
+        else if (opts.protocol !== undefined) await runProtocolCommand(opts);
         else if (opts.a || opts.b) await runStoreCommand(opts);
         else await runCsvCommand(opts);
       } catch (e) {
@@ -164,8 +177,9 @@ async function runCsvCommand(opts: EvalOpts): Promise<void> {
     spec.labelMap = (l) => (t.has(l) ? l : t.resolve(l));
     spec.labelMapName = `taxonomy "${t.id}"`;
   }
-  const learners = [embeddedLearner({ taxonomy })];
-  if (opts.baseline) learners.push(baselineLearner());
+  if (opts.provider && !taxonomy) throw new UserError('--provider with --gold needs --taxonomy <id> (the prompt and the codes come from the taxonomy)');
+  const learners = [opts.provider ? (await llmMain(opts)).learner(taxonomy!) : embeddedLearner({ taxonomy })];
+  if (opts.baseline) learners.push(baselineLearner(), baselineLearner(0.5));
   const ordinal = taxonomy?.data.ordinal ? taxonomy.ordered().filter((n) => !n.special).map((n) => n.code) : undefined;
   const order = taxonomy?.ordered().map((n) => n.code);
   const { loadLabelledRows } = await import('../../eval/csv-eval.ts');
@@ -259,4 +273,42 @@ async function runStoreCommand(opts: EvalOpts): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+async function llmMain(opts: EvalOpts) {
+  const { UserError } = await import('../main.ts');
+  const { taxonomies } = await import('../../taxonomy/index.ts');
+  const { llmLearnerFactory } = await import('../../eval/annotations-report.ts');
+  const k = opts.fewShot === undefined ? undefined : Number(opts.fewShot);
+  if (k !== undefined && (!Number.isInteger(k) || k < 0)) throw new UserError(`--few-shot must be a whole number ≥ 0, not "${opts.fewShot}"`);
+  const f = await llmLearnerFactory(
+    {
+      provider: opts.provider!,
+      model: opts.model,
+      baseUrl: opts.baseUrl,
+      fewShot: k,
+      onRetry: ({ attempt, delayMs, error }) => !opts.quiet && process.stderr.write(`  retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s: ${error.message}\n`),
+      onFailure: (id, reason) => !opts.quiet && process.stderr.write(`  no usable answer for ${id ?? 'an item'}: ${reason}\n`),
+    },
+    taxonomies(),
+  );
+  if (!opts.quiet) process.stderr.write(`LLM: ${f.describe}\n`);
+  return f;
+}
+
+async function runAnnotationsCommand(opts: EvalOpts): Promise<void> {
+  const { resolve } = await import('node:path');
+  const { taxonomies } = await import('../../taxonomy/index.ts');
+  const { evaluateAnnotations } = await import('../../eval/annotations.ts');
+  const { formatAnnotationReport, annotationReportJson } = await import('../../eval/annotations-report.ts');
+  const dir = resolve(typeof opts.annotations === 'string' ? opts.annotations : 'annotations');
+  const registry = taxonomies();
+  const main = opts.provider ? (await llmMain(opts)).learner : undefined;
+  const report = await evaluateAnnotations(dir, registry, {
+    axes: opts.axis?.split(',').map((s) => s.trim()).filter(Boolean),
+    main,
+    onFold: (i) => !opts.quiet && process.stderr.write(`  ${i.axis} fold ${i.fold}/${i.total}: ${i.learner} trains on ${i.train} items, predicts ${i.test}\n`),
+  });
+  if (opts.json) console.log(JSON.stringify(annotationReportJson(report, { predictions: opts.predictions }), null, 2));
+  else console.log(formatAnnotationReport(report));
 }
