@@ -19,7 +19,7 @@ import {
 } from '../store/index.ts';
 import type { Db } from '../store/index.ts';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
-import { buildStatements, classifyAll, extractStatements, type RoleModel } from '../extract/index.ts';
+import { buildStatements, classifyAll, extractStatements, roleModelFromStore, type RoleModel } from '../extract/index.ts';
 import {
   ROLES,
   blockAnchor,
@@ -73,7 +73,7 @@ export interface IngestOptions {
   roles?: RolesMode;
   /** Provider settings for `roles: 'llm'` (the document line is filled in by ingest). */
   llm?: Omit<LlmExtractOptions, 'document'>;
-  /** The embedded role classifier's text model (the CLI trains one from the store). */
+  /** The embedded role classifier's text model (default: roleModelFromStore). */
   model?: RoleModel;
   /** Include the whole outline in the result (always for dry runs). */
   outline?: boolean;
@@ -606,7 +606,7 @@ async function writeExtraction(tx: Db, documentId: string, ex: Extracted, x: Ext
   return { rep, statementIds: x.statements.map((s) => idOf(s.key)!), nearList, idOf };
 }
 
-/** Options for writing: the role model (the ingest CLI trains one from the store) and dry runs. */
+/** Options for writing: the role model (default: trained from the imported statements in the store) and dry runs. */
 export interface WriteOptions {
   dryRun?: boolean;
   model?: RoleModel;
@@ -628,7 +628,8 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
       const sourceKey = match?.sourceKey ?? p.titleOrgKey ?? (p.document.sourceKey as string);
       const doc = await upsertDocument(tx, { ...p.document, sourceKey }, `ingest ${p.source}`);
       const corrections = await listCorrections(tx, doc.id);
-      const x = extractWithRoles(p.extracted, { language: p.language, defaultKind: p.defaultKind, model: opts.model, corrections, llm: p.llm?.decisions });
+      const model = opts.model ?? (await roleModelFromStore(tx));
+      const x = extractWithRoles(p.extracted, { language: p.language, defaultKind: p.defaultKind, model, corrections, llm: p.llm?.decisions });
 
       await tx.query(
         `INSERT INTO document_texts (document_id, format, text, fingerprint, minhash, chars, updated_at)
@@ -740,7 +741,8 @@ export async function reextractDocument(db: Db, documentId: string, opts: { mode
       for (const b of await listDocumentBlocks(tx, documentId))
         if (b.role_source === 'llm' && isStatementRole(b.role)) llm.set(b.ord, { role: b.role, confidence: b.confidence, reason: b.reason, source: 'llm' });
     }
-    const x = extractWithRoles(ex, { language: doc?.language ?? 'en', defaultKind: ingestMeta.kind, model: opts.model, corrections, llm });
+    const model = opts.model ?? (await roleModelFromStore(tx));
+    const x = extractWithRoles(ex, { language: doc?.language ?? 'en', defaultKind: ingestMeta.kind, model, corrections, llm });
     const w = await writeExtraction(tx, documentId, ex, x, `re-extraction of ${documentId}`);
     return {
       documentId,

@@ -1,8 +1,6 @@
 // `govnav ingest <file-or-url>...`: documents → an outline with a role for every block → the
 // mitigations, risks and principles as statements with heading paths and locators.
 import type { Command } from 'commander';
-import type { Db } from '../../store/index.ts';
-import type { RoleModel } from '../../extract/roles.ts';
 import type { IngestResult, OutlineLine } from '../../ingest/index.ts';
 
 interface Opts {
@@ -36,14 +34,6 @@ export function parseBytes(v: string): number {
   const unit = (m[2] ?? 'b').toLowerCase()[0]!;
   const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.round(Number(m[1]) * mult);
-}
-
-/** The role classifier's text model: trained from the statements in the store when there are enough. */
-export async function loadRoleModel(db: Db): Promise<RoleModel | undefined> {
-  const roles = (await import('../../extract/roles.ts')) as Record<string, unknown>;
-  const fromStore = roles.roleModelFromStore as ((db: Db) => Promise<RoleModel | undefined> | RoleModel | undefined) | undefined;
-  const fallback = roles.defaultRoleModel as (() => RoleModel | undefined) | undefined;
-  return (await fromStore?.(db)) ?? fallback?.();
 }
 
 const PLURAL: Record<string, [string, string]> = {
@@ -165,7 +155,6 @@ export function register(program: Command): void {
             };
             if (!opts.json) process.stderr.write(`roles: LLM, ${describeSettings(settings)}\n`);
           }
-          const model = await loadRoleModel(store.db);
           const results = [];
           const failures: { source: string; message: string }[] = [];
           const bar = inputs.length > 1 ? progress('ingest', inputs.length, { quiet: !!opts.json }) : undefined;
@@ -189,7 +178,6 @@ export function register(program: Command): void {
                 timeoutMs: timeout * 1000,
                 dryRun: opts.dryRun,
                 roles: rolesMode,
-                model,
                 llm: llm && {
                   ...llm,
                   onChunk: (_done, total) => {

@@ -110,7 +110,7 @@ async function apply(opts: Common, refs: string[], make: (resolved: import('../.
   const { UserError } = await import('../main.ts');
   const { withCliStore } = await import('../store.ts');
   const { CorrectionError, correctDocument, resolveBlockRef } = await import('../../ingest/index.ts');
-  const { loadRoleModel, roleSummary } = await import('./ingest.ts');
+  const { roleSummary } = await import('./ingest.ts');
   await withCliStore(
     async (store) => {
       let resolved;
@@ -130,7 +130,7 @@ async function apply(opts: Common, refs: string[], make: (resolved: import('../.
       );
       let res;
       try {
-        res = await correctDocument(store.db, documentId, corrections, { author: opts.author ?? process.env.USER ?? '', model: await loadRoleModel(store.db) });
+        res = await correctDocument(store.db, documentId, corrections, { author: opts.author ?? process.env.USER ?? '' });
       } catch (e) {
         if (e instanceof CorrectionError) throw new UserError(e.message);
         throw e;
