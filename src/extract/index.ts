@@ -22,7 +22,7 @@ export interface ExtractOptions {
 }
 
 export function extractStatements(ex: Extracted, opts: ExtractOptions): Extraction {
-  const { decisions, headingPaths } = classifyAll(ex.blocks, { language: opts.language, pages: ex.pages, defaultKind: opts.defaultKind, model: opts.model });
+  const { decisions, headingPaths, levels } = classifyAll(ex.blocks, { language: opts.language, pages: ex.pages, defaultKind: opts.defaultKind, model: opts.model });
   const outline: OutlineBlock[] = ex.blocks.map((block, index) => ({
     index,
     block,
@@ -38,7 +38,7 @@ export function extractStatements(ex: Extracted, opts: ExtractOptions): Extracti
     } else if (c.op === 'split') split.add(c.anchor);
     else if (c.op === 'merge') merge.push(c.anchors);
   }
-  const statements = buildStatements(ex, outline, { language: opts.language, split, merge });
+  const statements = buildStatements(ex, outline, { language: opts.language, levels, split, merge });
   const counts = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
   for (const o of outline) counts[o.decision.role]++;
   return { outline, statements, counts };

@@ -113,6 +113,7 @@ const PRINCIPLE_EN = /\b(?:should|must|shall|will) (?:be|remain) (?:fair|transpa
 const PRINCIPLE_ZH = /原则|以人为本|智能向善|尊重|公平|公正|透明|可解释|可问责|包容|普惠|伦理|价值观|人类福祉|人权|尊严|可持续|和谐友好|共享|开放合作/u;
 
 // Numbering of articles, clauses and points.
+export const ARTICLE_START = /^(?:(?:article|art\.)\s+\d+[a-z]?\b|第[一二三四五六七八九十百零〇0-9]+条)/iu;
 const ARTICLE_EN = /^(?:article|art\.|section|§|clause|rule|regulation|requirement|principle|action|recommendation|measure|control)\s+\d+[a-z]?\b/iu;
 const ARTICLE_ZH = /^第[一二三四五六七八九十百零〇0-9]+条/u;
 const LEAD_IN = /^[^:：.。!?]{2,80}?[:：]\s+(?=\S)/u;
@@ -426,7 +427,8 @@ export function pseudoHeadingLevel(b: Block): number | undefined {
   }
   if (b.kind !== 'paragraph') return undefined;
   const t = b.text.trim();
-  const num = /^(\d+(?:\.\d+)*)\.?\s*(?=\p{L})(.+)$/u.exec(t);
+  const num = /^((?:\d+|[A-Z])(?:\.\d+)*)\.?\s*(?=\p{L})(.+)$/u.exec(t);
+  if (num && /^[A-Z]$/u.test(num[1]!)) return undefined;
   if (num && isShortTitle(num[2]!) && !b.hint) return 2 + num[1]!.split('.').length;
   if (/^(?:附\s*录|annex|appendix)\s*[A-Z0-9]\b/iu.test(t) && isShortTitle(t)) return 3;
   if (t.length > 80 || /[。；;.!?]$/u.test(t)) return undefined;
@@ -526,7 +528,7 @@ export interface ClassifyOptions {
 }
 
 /** Classify every block of a document (headings included), tracking the heading path. */
-export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions: RoleDecision[]; headingPaths: string[][] } {
+export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions: RoleDecision[]; headingPaths: string[][]; levels: (number | undefined)[] } {
   const start = bodyStart(blocks);
   const first = runPass(blocks, opts, start >= 3 ? start : 0);
   inheritFromLeadIns(blocks, first.decisions);
@@ -560,12 +562,13 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
       decisions[h] = { role: 'apparatus', confidence: 0.7, reason: 'a heading whose section is all apparatus', source: 'embedded' };
     }
   }
-  return { decisions, headingPaths };
+  return { decisions, headingPaths, levels: first.levels };
 }
 
 const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/u;
 
 /** The block a point or list item hangs from: its parent item, or the lead-in paragraph above the list. */
+export const POINT_MARK = POINT;
 export function leadInOf(blocks: Block[], i: number): number | undefined {
   const b = blocks[i]!;
   const isPoint = (x: Block) => x.kind === 'item' || (x.kind === 'paragraph' && POINT.test(x.text.trim()));

@@ -11,10 +11,11 @@
 // statements that did not change keep their ids when a document is ingested again.
 import { createHash } from 'node:crypto';
 import { cellOffsets, type Block, type Extracted } from '../ingest/types.ts';
-import { squash, statementName } from '../ingest/segment.ts';
+import { squash } from '../ingest/segment.ts';
 import { detectLanguage } from '../ingest/detect.ts';
 import type { StatementKind } from '../model/index.ts';
 import { isStatementRole, type ExtractedStatement, type OutlineBlock } from './types.ts';
+import { sectionClass, stripNumber } from './roles.ts';
 
 const CJK_LANGS = new Set(['zh', 'ja', 'ko']);
 
@@ -73,9 +74,11 @@ export function tableRowParts(b: Extract<Block, { kind: 'table-row' }>): TableRo
 
 export interface BuildOptions {
   language: string;
-  /** anchors of blocks a maintainer asked to split out of their group. */
+  /** Heading level of each block (headings and paragraphs that work as headings), from classifyAll. */
+  levels?: (number | undefined)[];
+  /** Anchors of blocks a maintainer asked to split out of their group. */
   split?: Set<string>;
-  /** groups of anchors a maintainer asked to merge into one statement. */
+  /** Groups of anchors a maintainer asked to merge into one statement. */
   merge?: string[][];
 }
 
@@ -86,65 +89,234 @@ function trimSpan(text: string, start: number, end: number): [number, number] {
   return [start, end];
 }
 
+const CJK = /[\u3400-\u9fff]/u;
+const BULLET = /^[\u2022\u25cf\u25aa\u25a0\u25e6\u2013\u2014\-–—*·\uf000-\uf8ff]$/u;
+const DESCRIPTIVE = /^(?:summary|description|overview|purpose|objectives?|definition|what (?:it|this) is|about|概述|描述|说明)$/iu;
+const LEAD_NAME = /^(.{2,80}?)\s*[:：]\s+\S/u;
+
+/** A short name (≤ 12 words, or 24 Chinese characters): a lead-in, else the first sentence clipped. */
+export function nameOf(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  const lead = LEAD_NAME.exec(t);
+  if (lead && !/[.!?。！？]/u.test(lead[1]!) && lead[1]!.split(/\s+/).length <= 12) return lead[1]!.trim();
+  const sentence = /^(.+?[.!?。！？；;])(?:\s|$)/u.exec(t)?.[1] ?? t;
+  if (CJK.test(sentence.slice(0, 12))) {
+    const chars = [...sentence];
+    return chars.length <= 24 ? sentence.replace(/[。；;]$/u, '') : chars.slice(0, 24).join('').replace(/[，,、；;：:]$/u, '') + '…';
+  }
+  const words = sentence.split(' ');
+  if (words.length <= 12) return sentence.replace(/[.;]$/u, '');
+  return words.slice(0, 12).join(' ').replace(/[\s,;:–—-]+$/u, '') + '…';
+}
+
+/** Strip a printed number from a heading used as a name; returns the number as ref. */
+function splitNumber(title: string): { ref?: string; name: string } {
+  const m = /^((?:article|art\.|section|chapter|part|annex|appendix|action|principle|recommendation)\s+[0-9IVXLC]+[a-z]?|(?:\d+|[A-Z])(?:\.\d+)+|\d+\.?|第[一二三四五六七八九十百零〇0-9]+[条章节])\s*[:.：、]?\s+(.+)$/iu.exec(title.trim());
+  return m ? { ref: m[1]!.replace(/\.$/, ''), name: m[2]! } : { name: title.trim() };
+}
+
+const ARTICLE_REF = /^((?:article|art\.)\s+\d+[a-z]?|第[一二三四五六七八九十百零〇0-9]+条)/iu;
+const POINT_REF = /^(\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)/u;
+const NUM_REF = /^((?:\d+|[A-Z])(?:\.\d+)+)\s/u;
+
+interface Group {
+  /** Outline indexes, in order; the first is the leader. */
+  members: number[];
+  kind: StatementKind;
+  name?: string;
+  ref?: string;
+  /** Index of the block whose group is the parent. */
+  parentOf?: number;
+}
+
 /**
  * Build statements from an outline whose blocks already have roles (and heading paths).
- * Sets `statementKey` on the outline blocks that went into a statement.
+ * Sets `statementKey` on the outline blocks that went into a statement; may give a heading the
+ * role of the statement it names.
  */
 export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: BuildOptions): ExtractedStatement[] {
+  const n = outline.length;
+  const levels = opts.levels ?? outline.map((o) => (o.block.kind === 'heading' ? o.block.level : undefined));
+  const isHead = (i: number) => levels[i] !== undefined;
+  const roleOf = (i: number) => outline[i]!.decision.role;
+  const splitSet = opts.split ?? new Set<string>();
+  const human = (i: number) => outline[i]!.decision.source === 'human';
+
+  // Sections: each heading's member blocks.
+  const sectionOf = new Map<number, number[]>();
+  {
+    const open: { level: number; index: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const lv = levels[i];
+      if (lv !== undefined) {
+        while (open.length && open[open.length - 1]!.level >= lv) open.pop();
+        for (const o of open) sectionOf.get(o.index)!.push(i);
+        open.push({ level: lv, index: i });
+        sectionOf.set(i, []);
+      } else for (const o of open) sectionOf.get(o.index)!.push(i);
+    }
+  }
+
+  const groupOf = new Array<Group | undefined>(n);
+  const groups: Group[] = [];
+  const add = (g: Group) => {
+    groups.push(g);
+    for (const m of g.members) groupOf[m] = g;
+  };
+  const isPoint = (i: number) => outline[i]!.block.kind === 'item' || POINT_REF.test(outline[i]!.block.text.trim());
+  const named = (i: number) => LEAD_NAME.test(outline[i]!.block.text.trim()) && !ARTICLE_REF.test(outline[i]!.block.text.trim());
+
+  // 1. Headings that name a statement: a short, specific title over content of one kind
+  //    ("A.1 Discriminatory content" + its paragraph; a catalogue entry with Summary/Description).
+  for (const [h, members] of sectionOf) {
+    const hb = outline[h]!;
+    if (roleOf(h) === 'apparatus' || human(h)) continue;
+    const title = hb.block.text.trim();
+    const { name, ref } = splitNumber(title);
+    if (sectionClass(title) || (CJK.test(name) ? [...name].length > 30 : name.split(/\s+/).length > 14)) continue;
+    const content = members.filter((m) => !isHead(m));
+    const subHeads = members.filter((m) => isHead(m));
+    const kinds = content.map(roleOf).filter(isStatementRole);
+    if (!kinds.length) continue;
+    const tally = new Map<StatementKind, number>();
+    for (const k of kinds) tally.set(k, (tally.get(k) ?? 0) + 1);
+    const [kind, count] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    let join: number[] = [];
+    if (!subHeads.length && content.length <= 4 && content.every((m) => roleOf(m) === kind)) {
+      // Leaf: heading + paragraphs of one kind (points under them stay children).
+      join = content.filter((m) => !isPoint(m) && !named(m));
+      if (!join.length) continue;
+    } else if (subHeads.length && DESCRIPTIVE.test(stripNumber(outline[subHeads[0]!]!.block.text)) && count >= 2 && count >= 0.6 * kinds.length) {
+      // Catalogue entry: the title + the statement paragraphs of its descriptive subsections.
+      const owner = (m: number) => {
+        let o = h;
+        for (const s of subHeads) if (s < m && sectionOf.get(s)!.includes(m)) o = s;
+        return o;
+      };
+      join = content.filter((m) => {
+        const o = owner(m);
+        return roleOf(m) === kind && !isPoint(m) && !named(m) && (o === h || DESCRIPTIVE.test(stripNumber(outline[o]!.block.text)));
+      });
+    } else continue;
+    join = join.filter((m) => !groupOf[m] && !splitSet.has(outline[m]!.anchor));
+    if (!hb.decision || isStatementRole(roleOf(h)) === false) {
+      hb.decision = { role: kind, confidence: Math.min(0.9, hb.decision.confidence), reason: `a heading that names the ${kind} stated under it`, source: hb.decision.source };
+    }
+    add({ members: [h, ...join], kind, name, ref });
+  }
+
+  // 2. Articles: the opening paragraph and the plain paragraphs that continue it.
+  for (let i = 0; i < n; i++) {
+    const k = roleOf(i);
+    if (groupOf[i] || !isStatementRole(k) || isHead(i)) continue;
+    const t = outline[i]!.block.text.trim();
+    const art = ARTICLE_REF.exec(t);
+    if (!art) continue;
+    const members = [i];
+    for (let j = i + 1; j < n; j++) {
+      const b = outline[j]!.block;
+      if (isHead(j) || b.kind !== 'paragraph' || ARTICLE_REF.test(b.text.trim()) || isPoint(j)) break;
+      if (roleOf(j) !== k || groupOf[j] || splitSet.has(outline[j]!.anchor)) break;
+      members.push(j);
+    }
+    add({ members, kind: k, ref: art[1], name: nameOf(t.replace(ARTICLE_REF, '').replace(/^\s*[:：.]\s*/u, '')) });
+  }
+
+  // 3. Maintainers' merges.
+  for (const anchors of opts.merge ?? []) {
+    const idx = [...new Set(anchors.flatMap((a) => outline.filter((o) => o.anchor === a).map((o) => o.index)))].sort((a, b) => a - b);
+    if (idx.length < 2) continue;
+    const kinds = idx.map(roleOf).filter(isStatementRole);
+    if (!kinds.length) continue;
+    for (const i of idx) {
+      const g = groupOf[i];
+      if (g) g.members = g.members.filter((m) => m !== i);
+      groupOf[i] = undefined;
+    }
+    for (let gi = groups.length - 1; gi >= 0; gi--) if (!groups[gi]!.members.length) groups.splice(gi, 1);
+    add({ members: idx, kind: kinds[0]! });
+  }
+
+  // 4. Every other statement-role block is a statement of its own.
+  for (let i = 0; i < n; i++) {
+    if (groupOf[i] || isHead(i)) continue;
+    const k = roleOf(i);
+    if (!isStatementRole(k)) continue;
+    add({ members: [i], kind: k });
+  }
+
+  // Parents: points under a lead-in or article, nested items, statements under a statement heading.
+  const byLeader = new Map<number, Group>();
+  for (const g of groups) byLeader.set(Math.min(...g.members), g);
+  const leaderOf = (i: number) => groupOf[i];
+  for (const g of groups) {
+    const first = Math.min(...g.members);
+    const b = outline[first]!.block;
+    let parent: Group | undefined;
+    if (b.kind === 'item' || isPoint(first)) {
+      // Walk back to the nearest item of lower depth, or the lead-in/article above the list.
+      const depth = b.kind === 'item' ? b.depth : 99;
+      for (let j = first - 1; j >= 0 && !parent; j--) {
+        const x = outline[j]!.block;
+        if (isHead(j)) break;
+        if (x.kind === 'item' && b.kind === 'item' && x.depth < depth) {
+          parent = leaderOf(j);
+          break;
+        }
+        if (x.kind === 'item' || isPoint(j)) continue;
+        const xt = x.text.trim();
+        if (x.kind === 'paragraph' && (/[:：]$/u.test(xt) || ARTICLE_REF.test(xt) || /如下|下列|以下|following|as follows/iu.test(xt))) parent = leaderOf(j);
+        else if (x.kind === 'paragraph') {
+          const lg = leaderOf(j);
+          if (lg && ARTICLE_REF.test(outline[Math.min(...lg.members)]!.block.text.trim())) parent = lg;
+        }
+        break;
+      }
+    }
+    if (!parent) {
+      // A statement heading above owns the statements in its section.
+      const path = [...sectionOf.entries()].filter(([h, ms]) => h < first && ms.includes(first) && groupOf[h] && groupOf[h] !== g);
+      if (path.length) parent = groupOf[path.sort((a, b2) => b2[0] - a[0])[0]![0]];
+    }
+    if (parent && parent !== g) g.parentOf = Math.min(...parent.members);
+    if (!g.ref) {
+      const t = b.text.trim();
+      if (b.kind === 'item' && b.marker && !BULLET.test(b.marker)) g.ref = b.marker;
+      else g.ref = POINT_REF.exec(t)?.[1] ?? NUM_REF.exec(t)?.[1];
+      if (g.ref && g.parentOf !== undefined) {
+        const pr = byLeader.get(g.parentOf)?.ref;
+        if (pr && ARTICLE_REF.test(pr)) g.ref = `${pr} ${g.ref}`;
+      }
+    }
+  }
+
+  // Statements in document order.
+  groups.sort((a, b) => Math.min(...a.members) - Math.min(...b.members));
   const out: ExtractedStatement[] = [];
   const keyCount = new Map<string, number>();
   const docCjk = CJK_LANGS.has(opts.language);
   const keyOf = (path: string[], text: string) => {
     const h = createHash('sha256').update(squash(path.join('\u0001')) + '\u0002' + squash(text)).digest('hex').slice(0, 16);
-    const n = (keyCount.get(h) ?? 0) + 1;
-    keyCount.set(h, n);
-    return n === 1 ? h : `${h}~${n}`;
+    const c = (keyCount.get(h) ?? 0) + 1;
+    keyCount.set(h, c);
+    return c === 1 ? h : `${h}~${c}`;
   };
   const langOf = (text: string) => {
     const l = detectLanguage(text);
     if (!l || l === opts.language) return opts.language;
     return CJK_LANGS.has(l) !== docCjk || text.length > 300 ? l : opts.language;
   };
-
-  // Groups: consecutive statement blocks that form one statement. First version: merge requests only.
-  const groupOf = new Map<number, number>(); // outline index → group leader index
-  for (const anchors of opts.merge ?? []) {
-    const idx = anchors.map((a) => outline.findIndex((o) => o.anchor === a)).filter((i) => i >= 0).sort((a, b) => a - b);
-    if (idx.length < 2) continue;
-    for (const i of idx) groupOf.set(i, idx[0]!);
-  }
-
-  let itemAtDepth: (string | undefined)[] = [];
-  let intro: string | undefined;
-  const done = new Set<number>();
-  for (let i = 0; i < outline.length; i++) {
-    const o = outline[i]!;
-    const b = o.block;
-    if (b.kind === 'heading') {
-      itemAtDepth = [];
-      intro = undefined;
-      continue;
-    }
-    if (done.has(i)) continue;
-    const role = o.decision.role;
-    if (!isStatementRole(role)) {
-      if (b.kind !== 'item') {
-        itemAtDepth = [];
-        intro = undefined;
-      }
-      continue;
-    }
-    const kind: StatementKind = role;
-    const members = groupOf.has(i) ? [...groupOf.entries()].filter(([, g]) => g === groupOf.get(i)).map(([k]) => k).sort((a, b2) => a - b2) : [i];
-    for (const m of members) done.add(m);
+  const keyByLeader = new Map<number, string>();
+  for (const g of groups) {
+    const members = [...g.members].sort((a, b) => a - b);
+    const lead = outline[members[0]!]!;
+    const b = lead.block;
     const last = outline[members[members.length - 1]!]!.block;
-
     let text: string;
     let charStart: number;
     let charEnd: number;
-    let ref: string | undefined;
-    let name: string | undefined;
-    const meta: Record<string, unknown> = { role: o.decision };
+    let ref = g.ref;
+    const meta: Record<string, unknown> = { role: lead.decision };
     if (b.kind === 'table-row' && members.length === 1) {
       const parts = tableRowParts(b);
       [charStart, charEnd] = trimSpan(ex.text, b.start + parts.span[0], b.start + parts.span[1]);
@@ -157,32 +329,22 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
       text = members.length === 1 ? b.text : ex.text.slice(charStart, charEnd);
     }
     if (!text.trim()) continue;
-    const key = keyOf(o.headingPath, text);
-    let parentKey: string | undefined;
-    if (b.kind === 'item') {
-      for (let d = b.depth - 1; d >= 0 && !parentKey; d--) parentKey = itemAtDepth[d];
-      parentKey ??= intro;
-      itemAtDepth = itemAtDepth.slice(0, b.depth);
-      itemAtDepth[b.depth] = key;
-      if (b.marker && b.marker !== '•' && !/^[\u2022\u25cf\u25aa\u25a0\-–—*·\uf000-\uf8ff]$/u.test(b.marker)) ref = b.marker;
-    } else if (b.kind !== 'table-row') {
-      itemAtDepth = [];
-      const next = outline[i + 1]?.block;
-      intro = /[:：]$/.test(b.text.trim()) && next?.kind === 'item' ? key : undefined;
-    }
-    name ??= statementName(text);
-    const page = b.page;
+    const name = g.name && !/^\s*$/.test(g.name) ? clipName(g.name) : nameOf(b.kind === 'item' || POINT_REF.test(text) ? text.replace(POINT_REF, '').trim() : text);
+    const key = keyOf(lead.headingPath, text);
+    keyByLeader.set(members[0]!, key);
+    const parentKey = g.parentOf !== undefined ? keyByLeader.get(g.parentOf) : undefined;
     const pageEnd = last.pageEnd ?? last.page;
+    if (!ref && b.page) ref = pageEnd && pageEnd !== b.page ? `pp. ${b.page}–${pageEnd}` : `p. ${b.page}`;
     const st: ExtractedStatement = {
       key,
       parentKey,
       ord: out.length,
-      kind,
+      kind: g.kind,
       name,
       text,
-      headingPath: o.headingPath,
-      page,
-      pageEnd: pageEnd && pageEnd !== page ? pageEnd : undefined,
+      headingPath: lead.headingPath,
+      page: b.page,
+      pageEnd: pageEnd && pageEnd !== b.page ? pageEnd : undefined,
       charStart,
       charEnd,
       ref,
@@ -194,4 +356,8 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     out.push(st);
   }
   return out;
+}
+
+function clipName(name: string): string {
+  return nameOf(name);
 }
