@@ -735,11 +735,16 @@ export async function reextractDocument(db: Db, documentId: string, opts: { mode
     const [doc] = await tx.query<{ language: string; meta: Record<string, any> }>('SELECT language, meta FROM documents WHERE id = $1', [documentId]);
     const ingestMeta = (doc?.meta?.ingest ?? {}) as { kind?: StatementKind; roles?: RolesMode };
     const corrections = await listCorrections(tx, documentId);
-    let llm: Map<number, RoleDecision> | undefined;
+    let llm: Map<number, RoleDecision & { name?: string }> | undefined;
     if (ingestMeta.roles === 'llm') {
+      // The LLM's decisions and short names, as stored (the provider is not asked again).
       llm = new Map();
+      const names = new Map(
+        (await tx.query<{ id: string; name: string }>('SELECT id, name FROM statements WHERE document_id = $1', [documentId])).map((r) => [r.id, r.name]),
+      );
       for (const b of await listDocumentBlocks(tx, documentId))
-        if (b.role_source === 'llm' && isStatementRole(b.role)) llm.set(b.ord, { role: b.role, confidence: b.confidence, reason: b.reason, source: 'llm' });
+        if (b.role_source === 'llm' && isStatementRole(b.role))
+          llm.set(b.ord, { role: b.role, confidence: b.confidence, reason: b.reason, source: 'llm', ...(b.statement_id && names.get(b.statement_id) ? { name: names.get(b.statement_id) } : {}) });
     }
     const model = opts.model ?? (await roleModelFromStore(tx));
     const x = extractWithRoles(ex, { language: doc?.language ?? 'en', defaultKind: ingestMeta.kind, model, corrections, llm });
