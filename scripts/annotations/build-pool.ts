@@ -98,7 +98,7 @@ function mitItems(): Draft[] {
     const k = need(r, 'source_doc_name', file) + '\u0000' + need(r, 'mit_v1_subcategory', file);
     (strata.get(k) ?? strata.set(k, []).get(k)!).push(r);
   }
-  const target = 425; const frac = target / rows.length;
+  const target = 400; const frac = target / rows.length;
   const picked: Record<string, string>[] = [];
   let s = 0;
   for (const k of [...strata.keys()].sort()) {
@@ -192,7 +192,8 @@ const indexOfText = (bs: B[], re: RegExp, from = 0, what = String(re)) => {
 const EU_PICKS: Record<number, (number | string)[]> = {
   4: [0], 5: ['1a', '1c', '1f'], 9: [1, 2, 6, 8], 10: [2, 3, 5], 12: [1], 13: [1, 2], 14: [1, 4], 15: [1, 5], 17: [1],
   26: [1, 2, 5, 6, 7], 27: [1], 40: [1, 2], 41: [1], 49: [1], 50: [1, 2, 4, 7], 53: ['1a', '1b'], 55: ['1a', '1b', '1c', '1d'],
-  56: [1, 5], 57: [1, 5], 64: [1], 65: [1], 67: [1], 70: [1, 3], 71: [1], 72: [1], 73: [1, 6], 95: [1], 99: [1, 3], 101: [1],
+  56: [1, 5], 57: [1, 5], 62: ['1a', '1b', '1d'], 64: [1], 65: [1], 67: [1], 68: [1], 70: [1, 3], 71: [1], 72: [1], 73: [1, 6],
+  85: [0], 86: [1], 87: [0], 90: ['1a'], 92: ['1b'], 93: ['1c'], 95: [1], 99: [1, 3], 101: [1], 112: [1],
 };
 function euItems(d: CorpusDoc, bs: B[]): Draft[] {
   const out: Draft[] = [];
@@ -267,13 +268,13 @@ function auItems(d: CorpusDoc, bs: B[]): Draft[] {
     const m = /^Action (\d): (.+)$/.exec(b.text.trim()); if (m && b.kind.startsWith('heading')) action = `Action ${m[1]}: ${m[2]}`;
     if (action && /\b(The government will|Government will|We will)\b/.test(b.text) && b.text.length > 80) cands.push({ text: b.text, ref: action, page: b.page });
   }
-  return shuffle(cands, SEED + 601).slice(0, 8).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+  return shuffle(cands, SEED + 601).slice(0, 12).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
 }
 
 function ukItems(d: CorpusDoc, bs: B[]): Draft[] {
   const cands = bs.filter((b) => /^\d+\. /.test(b.text) && /\b(we will|government will|regulators will|we intend to|we expect regulators)\b/i.test(b.text) && b.text.length < 1200)
     .map((b) => ({ text: b.text.replace(/\[footnote \d+\]/g, ''), ref: `paragraph ${/^(\d+)\./.exec(b.text)![1]}` }));
-  return shuffle(cands, SEED + 701).slice(0, 10).map((c) => corpusItem(d, '', c.text, c.ref));
+  return shuffle(cands, SEED + 701).slice(0, 14).map((c) => corpusItem(d, '', c.text, c.ref));
 }
 
 const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
