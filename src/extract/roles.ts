@@ -93,7 +93,7 @@ const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\
 const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
 const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|abide|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
 const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'iu');
-const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|应|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|规范|制定|履行|遵守|不应|有权|予以|处罚|追究/u;
+const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|规范|制定|履行|遵守|不应|有权|予以|处罚|追究/u;
 // Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
 const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIVE_VERBS})\\s+(?:the|a|an|effective|appropriate|necessary|measures|all|any|its|their|such|relevant|reasonable)\\b`, 'iu');
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/iu;
@@ -110,7 +110,7 @@ const RISK_ZH = /风险|可能导致|可能造成|可能引发|可能被|隐患|
 const RISK_DESC_EN = /^(?:the )?(?:risk|threat|potential|possibility|danger|likelihood)\b|\b(?:is|are) (?:vulnerable|susceptible|exposed|at risk)\b|\b(?:attackers?|adversaries|malicious actors?|bad actors?) (?:can|could|may|might)\b|\b(?:can|could|may|might) (?:be (?:exploited|manipulated|misused|abused|tricked|compromised|poisoned|leaked|bypassed|circumvented)|(?:inadvertently|unintentionally) )|\b(?:can|could|may|might) (?:(?:inadvertently|unintentionally|also|still|easily|potentially) )?(?:generate|produce|leak|reveal|expose|amplify|perpetuate|exacerbate|undermine|erode|enable|facilitate|lead|result|cause|memori[sz]e|disclose|face|suffer|lose|incur|experience|fail|mislead|deceive|manipulate|harm|damage|compromise|bypass|evade|poison|corrupt|degrade|infer|extract|steal|reproduce)\b|\b(?:creates?|introduces?|poses?|raises?|increases?) (?:a |an |the )?(?:\w+ ){0,3}(?:risks?|threats?|vulnerabilit(?:y|ies)|attack surface|exposure)\b|\b(?:occurs?|happens?|arises?) when\b|\bwithout (?:clear|proper|adequate|sufficient|appropriate)\b|\b(?:insufficient|inadequate|lack of|absence of)\b/iu;
 
 const PRINCIPLE_EN = /\b(?:should|must|shall|will) (?:be|remain) (?:fair|transparent|accountable|explainable|interpretable|safe|secure|robust|reliable|trustworthy|inclusive|human[- ]centr?ic|privacy[- ]preserving|lawful|ethical|responsible|sustainable|beneficial|contestable|non-discriminatory)\b|\b(?:respect(?:s|ing)? (?:for )?(?:human rights|human dignity|the rule of law|privacy|autonomy|democratic values|diversity)|human[- ]centr?ed values|fairness|accountability|transparency and explainability|human agency|well-?being|dignity|solidarity|the principle of|principles? of)\b/iu;
-const PRINCIPLE_ZH = /原则|以人为本|智能向善|尊重|公平|公正|透明|可解释|可问责|包容|普惠|伦理|价值观|人类福祉|人权|尊严|可持续|和谐友好|共享|开放合作/u;
+const PRINCIPLE_ZH = /原则|秉持|坚持|理念|并重|底线|向善|以人为本|智能向善|尊重|公平|公正|透明|可解释|可问责|包容|普惠|伦理|价值观|人类福祉|人权|尊严|可持续|和谐友好|共享|开放合作/u;
 
 // Numbering of articles, clauses and points.
 export const ARTICLE_START = /^(?:(?:article|art\.)\s+\d+[a-z]?\b|第[一二三四五六七八九十百零〇0-9]+条)/iu;
@@ -380,7 +380,8 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   // Evidence per statement kind: language, section prior, document default, model.
   const score: Record<StatementKind, number> = { mitigation: lang.mitigation, risk: lang.risk, principle: lang.principle };
   const numbered = b.kind === 'item' || ARTICLE_EN.test(text) || ARTICLE_ZH.test(text) || CLAUSE_NUM.test(text) || b.kind === 'table-row';
-  if (secCls === 'mitigation' || secCls === 'risk' || secCls === 'principle') score[secCls] += 1.2;
+  if (secCls === 'mitigation' || secCls === 'risk') score[secCls] += 1.2;
+  if (secCls === 'principle') score.principle += 1.8;
   if (ctx.sectionKind && ctx.sectionKind !== secCls) score[ctx.sectionKind] += 0.8;
   if (model) {
     const ks = model.kindScores(text);
@@ -467,6 +468,33 @@ function apparatusTitleParagraph(b: Block): boolean {
   return sectionClass(b.text.trim())?.cls === 'apparatus';
 }
 
+const TERMINAL = /[。！？；：.!?;:"”’)）\]】》]$/u;
+
+/**
+ * Paragraphs that continue the block before them (a line or page break inside a sentence, as in
+ * Chinese PDFs where every line comes out as a paragraph): the index of the chain's first block.
+ */
+export function continuations(blocks: Block[], levels: (number | undefined)[]): (number | undefined)[] {
+  const head: (number | undefined)[] = new Array(blocks.length).fill(undefined);
+  for (let i = 1; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    const p = blocks[i - 1]!;
+    if (b.kind !== 'paragraph' || (p.kind !== 'paragraph' && p.kind !== 'item')) continue;
+    if (levels[i] !== undefined || levels[i - 1] !== undefined || b.hint || p.hint) continue;
+    const pt = p.text.trim();
+    const t = b.text.trim();
+    if (!pt || !t || TERMINAL.test(pt) || POINT.test(t) || ARTICLE_START.test(t) || /^注\s*\d*[:：]/u.test(t)) continue;
+    // Only a full line breaks mid-sentence; short label lines (issuing bodies, names) do not continue.
+    if ([...pt].length < (hasCjk(pt) ? 18 : 40)) continue;
+    const cjk = hasCjk(pt.slice(-3)) && hasCjk(t.slice(0, 3));
+    const latin = /^[a-z]/u.test(t) || /[,\-–—]$|\b(?:and|or|of|the|to|in|for|with|a|an)$/iu.test(pt);
+    if (!cjk && !latin) continue;
+    if (p.page !== undefined && b.page !== undefined && b.page - p.page > 1) continue;
+    head[i] = head[i - 1] ?? i - 1;
+  }
+  return head;
+}
+
 interface Pass {
   decisions: RoleDecision[];
   headingPaths: string[][];
@@ -481,10 +509,29 @@ function runPass(blocks: Block[], opts: ClassifyOptions, start: number, sectionK
   const owner: number[] = [];
   const levels: (number | undefined)[] = [];
   const stack: { level: number; text: string; index: number }[] = [];
+  const allLevels = blocks.map((b) => (b.kind === 'heading' ? b.level : apparatusTitleParagraph(b) ? 99 : pseudoHeadingLevel(b)));
+  const chain = continuations(blocks, allLevels);
+  // The text a chain's first block is judged by: the whole chain.
+  const joined = new Map<number, string>();
   for (let i = 0; i < blocks.length; i++) {
-    const b = blocks[i]!;
-    const level = b.kind === 'heading' ? b.level : apparatusTitleParagraph(b) ? 99 : pseudoHeadingLevel(b);
+    const h = chain[i];
+    if (h === undefined) continue;
+    const cjk = hasCjk(blocks[i]!.text.slice(0, 2));
+    joined.set(h, (joined.get(h) ?? blocks[h]!.text.trim()) + (cjk ? '' : ' ') + blocks[i]!.text.trim());
+  }
+  for (let i = 0; i < blocks.length; i++) {
+    const b0 = blocks[i]!;
+    const level = allLevels[i];
     levels.push(level);
+    const h = chain[i];
+    if (h !== undefined) {
+      const hd = decisions[h]!;
+      headingPaths.push(headingPaths[h]!);
+      owner.push(owner[h]!);
+      decisions.push({ ...hd, reason: hd.reason.startsWith('continues') ? hd.reason : `continues the block before it (${hd.reason})` });
+      continue;
+    }
+    const b = joined.has(i) ? ({ ...b0, text: joined.get(i)! } as Block) : b0;
     if (level !== undefined) while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
     const path = stack.map((h) => h.text);
     headingPaths.push(path);
@@ -562,6 +609,13 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
       decisions[h] = { role: 'apparatus', confidence: 0.7, reason: 'a heading whose section is all apparatus', source: 'embedded' };
     }
   }
+  // Continuation blocks share their chain's decision, whatever the later passes changed.
+  const chain = continuations(blocks, first.levels);
+  chain.forEach((h, i) => {
+    if (h === undefined) return;
+    const hd = decisions[h]!;
+    decisions[i] = { ...hd, reason: hd.reason.startsWith('continues') ? hd.reason : `continues the block before it (${hd.reason})` };
+  });
   return { decisions, headingPaths, levels: first.levels };
 }
 

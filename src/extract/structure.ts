@@ -15,7 +15,7 @@ import { squash } from '../ingest/segment.ts';
 import { detectLanguage } from '../ingest/detect.ts';
 import type { StatementKind } from '../model/index.ts';
 import { isStatementRole, type ExtractedStatement, type OutlineBlock } from './types.ts';
-import { sectionClass, stripNumber } from './roles.ts';
+import { continuations, sectionClass, stripNumber } from './roles.ts';
 
 const CJK_LANGS = new Set(['zh', 'ja', 'ko']);
 
@@ -237,7 +237,32 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     add({ members: idx, kind: kinds[0]! });
   }
 
-  // 4. Every other statement-role block is a statement of its own.
+  // 4. Blocks that continue the block before them (a broken line or page) join its statement.
+  const chain = continuations(outline.map((o) => o.block), levels);
+  for (let i = 0; i < n; i++) {
+    const h = chain[i];
+    if (h === undefined || groupOf[i] || splitSet.has(outline[i]!.anchor)) continue;
+    const g = groupOf[i - 1] ?? groupOf[h];
+    if (g && roleOf(i) === g.kind && g.members.includes(i - 1)) {
+      g.members.push(i);
+      groupOf[i] = g;
+    } else if (isStatementRole(roleOf(i)) && isStatementRole(roleOf(h)) && !groupOf[h]) {
+      // Neither grouped yet: the chain becomes one statement below.
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const h = chain[i];
+    if (h === undefined || groupOf[i] || splitSet.has(outline[i]!.anchor)) continue;
+    const k = roleOf(i);
+    if (!isStatementRole(k)) continue;
+    const g = groupOf[i - 1];
+    if (g && g.kind === k) {
+      g.members.push(i);
+      groupOf[i] = g;
+    } else if (!g && roleOf(i - 1) === k && !isHead(i - 1)) add({ members: [i - 1, i], kind: k });
+  }
+
+  // 5. Every other statement-role block is a statement of its own.
   for (let i = 0; i < n; i++) {
     if (groupOf[i] || isHead(i)) continue;
     const k = roleOf(i);
