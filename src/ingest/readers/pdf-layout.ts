@@ -13,7 +13,7 @@ export interface Seg {
   bold: boolean;
   text: string;
   /** The text items of the segment (to split it again at a table's column edge). */
-  parts: { x: number; xEnd: number; str: string; size: number; bold: boolean }[];
+  parts: { x: number; xEnd: number; y: number; str: string; size: number; bold: boolean }[];
 }
 
 /** Captions: "Figure 3:", "Fig. 1.", "Table 2 –", "图1", "表 1". */
@@ -34,7 +34,7 @@ export function splitSegAt(s: Seg, at: number, tol: number): [Seg, Seg] | undefi
     }
     const chars = ps.reduce((n, p) => n + p.str.length, 0);
     const boldChars = ps.reduce((n, p) => n + (p.bold ? p.str.length : 0), 0);
-    return { x: ps[0]!.x, xEnd: ps[ps.length - 1]!.xEnd, y: s.y, size: s.size, bold: boldChars > chars / 2, text: text.replace(/\s+/g, ' ').trim(), parts: ps };
+    return { x: ps[0]!.x, xEnd: ps[ps.length - 1]!.xEnd, y: ps[0]!.y, size: s.size, bold: boldChars > chars / 2, text: text.replace(/\s+/g, ' ').trim(), parts: ps };
   };
   return [make(s.parts.slice(0, k)), make(s.parts.slice(k))];
 }
@@ -203,7 +203,7 @@ const PAGE_REF = /^(?:\d{1,4}|[ivxlc]{1,6})$/i;
 
 /** Whether a line looks like a contents entry: a dot leader, or a page number set apart at its end. */
 function tocLike(l: Line): boolean {
-  if (LEADER.test(l.text)) return true;
+  if (LEADER.test(l.text) || /(?:\.{2,}|…)\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$/i.test(l.text)) return true;
   const last = l.segs[l.segs.length - 1]!;
   return l.segs.length >= 2 && PAGE_REF.test(last.text.trim());
 }

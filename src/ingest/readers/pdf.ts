@@ -218,7 +218,7 @@ function toLines(items: Item[], page: number, fontNames: Map<string, string>, pa
         if (isBoldName(fontNames.get(i.font) ?? '')) boldChars += i.str.length;
       }
       const last = g[g.length - 1]!;
-      const parts = g.map((i) => ({ x: i.x, xEnd: i.x + i.w, str: i.str, size: i.size, bold: isBoldName(fontNames.get(i.font) ?? '') }));
+      const parts = g.map((i) => ({ x: i.x, xEnd: i.x + i.w, y: i.y, str: i.str, size: i.size, bold: isBoldName(fontNames.get(i.font) ?? '') }));
       segs.push({ x: g[0]!.x, xEnd: last.x + last.w, y: g[0]!.y, size: styleOf(g).size, bold: boldChars > all / 2, text, parts });
     }
     if (!segs.length) continue;
