@@ -1,0 +1,104 @@
+// The annotation item pool, its batches and the label-file checker (issue #12).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadTaxonomies, lineProblems, codeProblem, checkDir, v2Coverage, AXES } from '../../scripts/annotations/check.ts';
+import { makeBatches, markdownToText, type Item } from '../../scripts/annotations/build-pool.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const tax = loadTaxonomies(join(root, 'taxonomies'));
+const items = readFileSync(join(root, 'annotations/items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Item);
+const batches = JSON.parse(readFileSync(join(root, 'annotations/batches.json'), 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
+
+function good(id: string, v2 = '2.2.2') {
+  return {
+    id, mitigation: true, annotator: 'pass1/b1', guidelines: 'docs/annotation.md (labels v1)',
+    labels: Object.fromEntries(AXES.map((a) => [a, { code: { 'mitigation-v2': v2, lifecycle: 'verify-validate', actor: 'developer', 'nist-ai-rmf': 'measure', 'risk-domain': '7.3' }[a], reason: 'because' }])),
+  };
+}
+
+test('item pool: unique ids, required fields, no source labels, enough Chinese items', () => {
+  const ids = new Set(items.map((i) => i.id));
+  assert.equal(ids.size, items.length);
+  assert.ok(items.length >= 850, `only ${items.length} items`);
+  for (const i of items) {
+    assert.match(i.id, /^GA\d{4}$/);
+    assert.ok(i.text.length > 0 && i.licence && i.attribution && i.source.document, `${i.id} lacks text, licence, attribution or document`);
+    assert.ok(['en', 'zh'].includes(i.language));
+    // The items must not carry the sources' own category labels.
+    assert.deepEqual(Object.keys(i).sort(), ['attribution', 'id', 'language', 'licence', 'name', 'source', 'text']);
+    assert.ok(!/mit_v1|subcategory/i.test(JSON.stringify(i.source)), `${i.id} carries a source label`);
+  }
+  assert.ok(items.filter((i) => i.language === 'zh').length >= 100);
+  const texts = new Set(items.map((i) => i.text.toLowerCase().replace(/\s+/g, ' ')));
+  assert.equal(texts.size, items.length, 'duplicate texts in the pool');
+});
+
+test('batches: every item in exactly one first-pass batch; the second pass draws 220 ids with 30+ Chinese', () => {
+  const all = Object.values(batches.pass1).flat();
+  assert.equal(all.length, items.length);
+  assert.equal(new Set(all).size, items.length);
+  const zh = new Set(items.filter((i) => i.language === 'zh').map((i) => i.id));
+  assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id)), 'a Chinese item is outside the zh batch');
+  assert.equal(new Set(batches.pass2).size, 220);
+  assert.ok(batches.pass2.every((id) => all.includes(id)));
+  assert.ok(batches.pass2.filter((id) => zh.has(id)).length >= 30);
+  for (const ids of Object.values(batches.pass1)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch of ${ids.length}`);
+});
+
+test('makeBatches is deterministic for a seed and puts all Chinese items in the zh batch', () => {
+  const fake = Array.from({ length: 500 }, (_, i) => ({ id: `GA${String(i + 1).padStart(4, '0')}`, language: i % 5 === 0 ? 'zh' : 'en' }) as Item);
+  const a = makeBatches(fake, 7); const b = makeBatches(fake, 7); const c = makeBatches(fake, 8);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a.pass2, c.pass2);
+  assert.ok(fake.filter((x) => x.language === 'zh').every((x) => a.batches.zh!.includes(x.id)));
+  assert.equal(a.pass2.length, 220);
+});
+
+test('markdownToText strips markup but keeps the words', () => {
+  assert.equal(markdownToText('## Purpose\n\n* **Defense in Depth:** use [layers](http://x) of `controls`.\n---\n'), 'Purpose Defense in Depth: use layers of controls.');
+});
+
+test('lineProblems accepts a complete label and names each bad field', () => {
+  assert.deepEqual(lineProblems(tax, good('GA0001')), []);
+  assert.deepEqual(lineProblems(tax, { id: 'GA0002', mitigation: false, reason: 'a definition' }), []);
+  const bad = good('GA0003', '9.9') as Record<string, unknown> & { labels: Record<string, { code: string; reason: string }> };
+  bad.labels['risk-domain'] = { code: '2', reason: 'x'.repeat(301) };
+  delete bad.labels.actor;
+  const p = lineProblems(tax, bad);
+  assert.ok(p.some((x) => x.startsWith('labels.mitigation-v2.code: unknown code "9.9"')), p.join('; '));
+  assert.ok(p.some((x) => x.startsWith('labels.risk-domain.code:') && x.includes('2.0')));
+  assert.ok(p.some((x) => x.startsWith('labels.risk-domain.reason: reason has 301')));
+  assert.ok(p.includes('labels.actor: missing'));
+  assert.ok(lineProblems(tax, { id: 'GA0004', mitigation: false }).includes('reason: missing reason'));
+  assert.equal(codeProblem(tax, 'mitigation-v2', '99'), 'use 99.9, not the holding category 99');
+  assert.equal(codeProblem(tax, 'mitigation-v2', '3.3.2'), null);
+  assert.equal(codeProblem(tax, 'lifecycle', 'other-outside'), null);
+});
+
+test('checkDir rejects ids from another batch, outside the pass2 sample, or repeated', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'govnav-ann-'));
+  try {
+    copyFileSync(join(root, 'annotations/items.jsonl'), join(dir, 'items.jsonl'));
+    copyFileSync(join(root, 'annotations/batches.json'), join(dir, 'batches.json'));
+    mkdirSync(join(dir, 'pass1')); mkdirSync(join(dir, 'pass2'));
+    const b1 = batches.pass1.b1!; const zh0 = batches.pass1.zh![0]!;
+    const notP2 = b1.find((id) => !batches.pass2.includes(id))!;
+    writeFileSync(join(dir, 'pass1/b1.jsonl'), [good(b1[0]!), good(b1[0]!), good(zh0)].map((x) => JSON.stringify(x)).join('\n') + '\n');
+    writeFileSync(join(dir, 'pass2/b1.jsonl'), JSON.stringify(good(notP2)) + '\n');
+    const { errors, files } = checkDir(dir, tax);
+    assert.equal(files.find((f) => f.file === 'pass1/b1.jsonl')!.records.length, 1);
+    assert.ok(errors.some((e) => e.startsWith('pass1/b1.jsonl:2') && e.includes('appears twice')), errors.join('\n'));
+    assert.ok(errors.some((e) => e.startsWith('pass1/b1.jsonl:3') && e.includes('belongs to batch zh')));
+    assert.ok(errors.some((e) => e.startsWith('pass2/b1.jsonl:1') && e.includes('not in the second-pass sample')));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('v2Coverage counts a label for its node and all its ancestors', () => {
+  const c = v2Coverage(tax, ['2.2.2', '2.2', '3.1.5', '99.9']);
+  assert.equal(c.get('2.2.2'), 1); assert.equal(c.get('2.2'), 2); assert.equal(c.get('2'), 2);
+  assert.equal(c.get('3.1'), 1); assert.equal(c.get('3'), 1); assert.equal(c.get('99'), 1);
+  assert.equal(c.get('1'), undefined);
+});
