@@ -48,7 +48,7 @@ export function assignFolds(groups: readonly string[], k: number = PROTOCOL.fold
 }
 
 export const FOLD_RULE =
-  'Items are grouped by source document (source dataset + document). Groups are taken largest first (ties broken by the ' +
+  'Items are grouped by source document (its title; the same document reached through two datasets is one group). Groups are taken largest first (ties broken by the ' +
   'SHA-256 of "<seed>:<group>") and each goes to the fold holding the fewest items so far (ties: the lowest fold number). ' +
   'A document is never split across folds; the assignment is the same for every axis.';
 

@@ -26,7 +26,7 @@ export const MIN_MATCH_CHARS = 20;
 
 export interface AnnotationItem {
   id: string;
-  source: { dataset: string; document: string; file?: string; key?: string; locator?: string };
+  source: { dataset: string; document: string; file?: string; key?: string; locator?: ItemLocator };
   language: string;
   name: string;
   text: string;
@@ -34,6 +34,13 @@ export interface AnnotationItem {
   attribution: string;
   file: string;
   line: number;
+}
+
+/** Where the item stands in its source: a page and/or a reference as printed ("Article 9(2)"). */
+export interface ItemLocator {
+  page?: number;
+  pageEnd?: number;
+  ref?: string;
 }
 
 export interface AxisLabel {
@@ -99,9 +106,26 @@ function readItem(v: unknown, rel: string, line: number, issues: RowIssue[]): An
   const document = str(src.document);
   if (!dataset?.trim()) return void at('source.dataset', 'missing or not a string', id);
   if (!document?.trim()) return void at('source.document', 'missing or not a string', id);
-  for (const f of ['file', 'key', 'locator'] as const)
+  for (const f of ['file', 'key'] as const)
     if (src[f] !== undefined && src[f] !== null && typeof src[f] !== 'string' && typeof src[f] !== 'number')
       return void at(`source.${f}`, 'must be a string', id);
+  let locator: ItemLocator | undefined;
+  const loc = src.locator;
+  if (typeof loc === 'string' || typeof loc === 'number') locator = { ref: String(loc) };
+  else if (isObj(loc)) {
+    const page = (k: 'page' | 'pageEnd') => {
+      const v = loc[k];
+      if (v === undefined || v === null) return undefined;
+      return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : NaN;
+    };
+    const p1 = page('page');
+    const p2 = page('pageEnd');
+    if (Number.isNaN(p1)) return void at('source.locator.page', 'must be a page number (a positive whole number)', id);
+    if (Number.isNaN(p2)) return void at('source.locator.pageEnd', 'must be a page number (a positive whole number)', id);
+    if (loc.ref !== undefined && loc.ref !== null && typeof loc.ref !== 'string' && typeof loc.ref !== 'number')
+      return void at('source.locator.ref', 'must be a string', id);
+    locator = compact({ page: p1, pageEnd: p2, ref: loc.ref === undefined || loc.ref === null ? undefined : String(loc.ref) }) as ItemLocator;
+  } else if (loc !== undefined && loc !== null) return void at('source.locator', 'must be an object {"page", "ref"} or a string', id);
   const text = str(v.text);
   if (text === undefined || !text.trim()) return void at('text', 'missing or empty', id);
   if (v.name !== undefined && v.name !== null && typeof v.name !== 'string') return void at('name', 'must be a string', id);
@@ -114,7 +138,7 @@ function readItem(v: unknown, rel: string, line: number, issues: RowIssue[]): An
   const opt = (x: unknown) => (x === undefined || x === null ? undefined : String(x));
   return {
     id: id.trim(),
-    source: { dataset: dataset.trim(), document: document.trim(), file: opt(src.file), key: opt(src.key), locator: opt(src.locator) },
+    source: { dataset: dataset.trim(), document: document.trim(), file: opt(src.file), key: opt(src.key), locator },
     language,
     name: (str(v.name) ?? '').trim(),
     text: text.trim(),
@@ -225,10 +249,12 @@ export function readAnnotationSet(dir: string, registry: TaxonomyRegistry): Anno
   const attribution = readmeField(readme, ['attribution']) ?? DEFAULT_ANNOTATION_ATTRIBUTION;
   let version = readmeField(readme, ['version']);
   if (!version) {
+    // The title's "(labels vN)" if any, and a hash of the items and first-pass labels (a new label is a new version).
     const h = createHash('sha256');
     h.update(readFileSync(join(dir, 'items.jsonl')));
     for (const f of files.filter((x) => x.startsWith('pass1/'))) h.update(readFileSync(join(dir, f)));
-    version = `content ${h.digest('hex').slice(0, 12)}`;
+    const titled = /^#[^\n]*\((labels v[\w.]+)\)/m.exec(readme)?.[1];
+    version = `${titled ?? 'labels'}, content ${h.digest('hex').slice(0, 12)}`;
   }
   return { dir, items, byId, pass1, pass2, licence: normaliseLicence(licence), attribution, version, files, issues };
 }
@@ -249,7 +275,12 @@ export function matchKeys(name: string, text: string): string[] {
   return [...keys];
 }
 
-export const documentKey = (it: AnnotationItem) => `${it.source.dataset}/${it.source.document}`;
+/**
+ * The source document an item comes from: its title, with spacing normalised. Not the dataset: the same
+ * document reached through two datasets (NIST AI 600-1 directly and inside the MIT database) is one
+ * document, one fold group and one document of govnav-annotations.
+ */
+export const documentKey = (it: AnnotationItem) => it.source.document.normalize('NFKC').replace(/\s+/g, ' ').trim();
 
 /** The folder as a ParsedDataset: documents of annotated mitigations with their pass-1 labels. */
 export async function parseAnnotations(path: string, ctx: ParseContext): Promise<ParsedDataset> {
@@ -290,7 +321,7 @@ export async function parseAnnotations(path: string, ctx: ParseContext): Promise
       name: it.name,
       text: it.text,
       language: it.language,
-      locator: it.source.locator ? { ref: it.source.locator } : {},
+      locator: it.source.locator ?? {},
       meta: compact({
         annotationItem: it.id,
         sourceDataset: it.source.dataset,
@@ -319,7 +350,11 @@ export async function parseAnnotations(path: string, ctx: ParseContext): Promise
           licence: `${licences.join('; ')} (item texts); ${set.licence} (labels)`,
           attribution: `${attributions.join(' ')} Labels: govnav project annotation (${set.licence}).`,
         },
-        meta: compact({ sourceDataset: first.source.dataset, sourceDocument: first.source.document, sourceFiles: uniq(list.map((i) => i.source.file ?? '').filter(Boolean)) }),
+        meta: compact({
+          sourceDatasets: uniq(list.map((i) => i.source.dataset)),
+          sourceDocument: first.source.document,
+          sourceFiles: uniq(list.map((i) => i.source.file ?? '').filter(Boolean)),
+        }),
       },
       statements,
       labels,

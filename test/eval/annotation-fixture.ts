@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 
 export interface FixtureItem {
   id: string;
-  source: { dataset: string; document: string; file?: string; key?: string; locator?: string };
+  source: { dataset: string; document: string; file?: string; key?: string; locator?: { page?: number; ref?: string } | string };
   language: string;
   name: string;
   text: string;
@@ -61,7 +61,7 @@ export function makeItems(docs = 12, perDoc = 5): { items: FixtureItem[]; kindOf
         : `Organisations should ${pick(kind.words, n)} and ${pick(kind.words, n + 2)}; item ${n} of document ${d}.`;
       items.push({
         id,
-        source: { dataset: d % 2 ? 'mit-airi-mitigations' : 'corpus', document: `doc-${d}`, file: `doc-${d}.md`, locator: `§${j + 1}` },
+        source: { dataset: d % 2 ? 'mit-airi-mitigations' : 'corpus', document: `doc-${d}`, file: `doc-${d}.md`, locator: d === 0 ? `§${j + 1}` : { page: j + 1, ref: `§${j + 1}` } },
         language: zh ? 'zh' : 'en',
         name: zh ? `措施 ${n}` : `Measure ${n}`,
         text,

@@ -8,6 +8,7 @@ import { annotationReportJson, formatAnnotationReport } from '../../src/eval/ann
 import type { Learner, TrainExample } from '../../src/eval/csv-eval.ts';
 import { cohenKappa } from '../../src/eval/metrics.ts';
 import { taxonomies } from '../../src/taxonomy/index.ts';
+import { documentKey, type AnnotationItem } from '../../src/importers/annotations.ts';
 import { AXES, labelFor, makeItems, writeSet, type FixtureLabel } from './annotation-fixture.ts';
 
 const registry = taxonomies();
@@ -157,4 +158,11 @@ test('a broken annotated set is refused with file, line and field', async (t) =>
   pass1[2]!.labels.actor = { code: 'robot' };
   const dir = writeSet(t, { items, pass1 });
   await assert.rejects(evaluateAnnotations(dir, registry), /pass1\/b1\.jsonl, line 3, \(GA0003\), field "labels\.actor\.code": "robot" is not a code of taxonomy actor/);
+});
+
+test('the same document reached through two datasets is one fold group', () => {
+  const a = { source: { dataset: 'nist-ai-600-1', document: 'NIST AI 600-1  (Generative AI Profile)' } } as AnnotationItem;
+  const b = { source: { dataset: 'mit-airi-mitigations', document: 'NIST AI 600-1 (Generative AI Profile)' } } as AnnotationItem;
+  assert.equal(documentKey(a), documentKey(b));
+  assert.notEqual(documentKey(a), documentKey({ source: { dataset: 'x', document: 'NIST AI 100-1' } } as AnnotationItem));
 });

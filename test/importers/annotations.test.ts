@@ -41,10 +41,10 @@ test(`[${ENGINE}] annotations/: imported as govnav-annotations with source 'anno
       `SELECT d.source_key, d.licence, d.attribution, count(s.id)::int AS n FROM documents d JOIN statements s ON s.document_id = d.id
        WHERE d.dataset = 'govnav-annotations' GROUP BY 1, 2, 3 ORDER BY 1`,
     );
-    assert.deepEqual(docs.map((d) => [d.source_key, d.n]), [['corpus/doc-0', 2], ['corpus/doc-2', 3], ['mit-airi-mitigations/doc-1', 3]]);
-    assert.match(docs[2]!.licence, /CC-BY-4\.0 \(item texts\); CC-BY-4\.0 \(labels\)/);
+    assert.deepEqual(docs.map((d) => [d.source_key, d.n]), [['doc-0', 2], ['doc-1', 3], ['doc-2', 3]]);
+    assert.match(docs[1]!.licence, /CC-BY-4\.0 \(item texts\); CC-BY-4\.0 \(labels\)/);
     assert.match(docs[0]!.licence, /public domain \(item texts\)/);
-    assert.match(docs[2]!.attribution, /MIT AI Risk Mitigation Database.*Labels: govnav project annotation/);
+    assert.match(docs[1]!.attribution, /MIT AI Risk Mitigation Database.*Labels: govnav project annotation/);
     const st = await store.db.query<{ source_key: string; kind: string; name: string; meta: Record<string, string>; locator_ref: string }>(
       `SELECT s.source_key, s.kind, s.name, s.meta, s.locator_ref FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'govnav-annotations' ORDER BY 1`,
     );
@@ -53,6 +53,8 @@ test(`[${ENGINE}] annotations/: imported as govnav-annotations with source 'anno
     assert.equal(st[0]!.meta.sourceDocument, 'doc-0');
     assert.equal(st[0]!.meta.sourceDataset, 'corpus');
     assert.equal(st[0]!.locator_ref, '§1');
+    const [paged] = await store.db.query<{ page: number; locator_ref: string }>(`SELECT page, locator_ref FROM statements WHERE source_key = $1`, [items[3]!.id]);
+    assert.deepEqual([paged!.page, paged!.locator_ref], [1, '§1'], 'a locator object gives page and reference');
     const labels = await store.db.query<{ source: string; human: boolean; reasoning: string; review_status: string; model: string }>(
       `SELECT source, human, reasoning, review_status, model FROM classifications`,
     );

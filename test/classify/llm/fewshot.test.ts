@@ -82,7 +82,7 @@ function fakeModel(items: FixtureItem[], kindOf: Map<string, number>) {
   const expected = new Map<string, string>();
   items.forEach((it, i) => {
     const right = KINDS[kindOf.get(it.id)!]!.codes['nist-ai-rmf'];
-    expected.set(it.id, i === 4 ? NO_LABEL : i % 7 === 3 ? (right === 'map' ? 'govern' : 'map') : right);
+    expected.set(it.id, i === 4 ? NO_LABEL : i % 7 === 3 ? (right === 'govern' ? 'map' : 'govern') : right);
   });
   const respond = (req: SeenRequest, n: number): Reply | string => {
     const it = byText.get(statementOf(req))!;
@@ -124,8 +124,8 @@ for (const wire of ['openai', 'anthropic'] as const satisfies readonly Wire[]) {
     assert.deepEqual(asked(items[4]!).map((q) => q.turns), [1, 3], 'one retry, after the malformed answer');
     assert.deepEqual(asked(items[2]!).map((q) => q.turns), [1, 1], 'the 429 was retried');
     // Same folds as the embedded classifier, and every prompt's examples come from other folds.
-    const folds = assignFolds(items.map((it) => `${it.source.dataset}/${it.source.document}`));
-    const foldOf = (it: FixtureItem) => folds.get(`${it.source.dataset}/${it.source.document}`)!;
+    const folds = assignFolds(items.map((it) => it.source.document));
+    const foldOf = (it: FixtureItem) => folds.get(it.source.document)!;
     const byText = new Map(items.map((it) => [it.text, it]));
     const first = server.requests.filter((q) => q.turns === 1);
     assert.ok(first.length >= 60);
