@@ -40,13 +40,15 @@ test('govnav ingest: prints a summary, --json gives the results, a bad file fail
     const first = await run(['ingest', md, '--organisation', 'Lab D', '--type', 'policy']);
     assert.equal(first.code, 0, first.err);
     assert.match(first.out, /D\d{4} new: "Release policy" \(markdown, en, 2025-05-02\)/);
-    assert.match(first.out, /4 statements: 4 created, 0 updated, 0 unchanged, 0 retired/);
+    // Only the two measures are statements; the title, date line and lead-in are context.
+    assert.match(first.out, /2 mitigations, 0 risks, 0 principles; 3 context, 0 apparatus blocks left out/);
+    assert.match(first.out, /2 statements: 2 created, 0 updated, 0 unchanged, 0 retired/);
 
     const again = await run(['ingest', md, '--organisation', 'Lab D', '--type', 'policy', '--json']);
     assert.equal(again.code, 0, again.err);
     const json = JSON.parse(again.out) as { results: { created: number; unchanged: number; matchedBy: string; statementIds: string[] }[]; failures: unknown[] };
     assert.equal(json.results[0]!.created, 0);
-    assert.equal(json.results[0]!.unchanged, 4);
+    assert.equal(json.results[0]!.unchanged, 2);
     assert.equal(json.results[0]!.matchedBy, 'fingerprint');
     assert.ok(json.results[0]!.statementIds.every((id) => /^M\d{6}$/.test(id)));
     assert.deepEqual(json.failures, []);

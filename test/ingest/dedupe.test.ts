@@ -23,16 +23,16 @@ const A = `# Lab A safety policy
 
 ## Security
 
-1. Model weights are stored in encrypted form and access to them is limited to a small vetted group of employees.
-2. The lab runs an internal red team before each major release of a frontier model.
-3. Unique to lab A: quarterly tabletop exercises for incident response.
+1. Model weights must be stored in encrypted form and access to them must be limited to a small vetted group of employees.
+2. The lab must run an internal red team before each major release of a frontier model.
+3. Unique to lab A: the lab must hold quarterly tabletop exercises for incident response.
 `;
 const B = `# Lab B framework
 
 ## Protecting weights
 
-- Model weights are stored in encrypted form, and access to them is limited to a small vetted group of employees.
-- Lab B publishes a yearly transparency report on government requests.
+- Model weights must be stored in encrypted form, and access to them must be limited to a small vetted group of employees.
+- Lab B must publish a yearly transparency report on government requests.
 `;
 
 test(`[${ENGINE}] near-duplicate statements across documents are flagged in meta.nearDuplicates, including imported ones`, async () => {
@@ -40,7 +40,7 @@ test(`[${ENGINE}] near-duplicate statements across documents are flagged in meta
   // A statement from an imported dataset (not ingested) is found too.
   const imp = await upsertDocument(db, { sourceKey: 'x1', title: 'Imported', provenance: { dataset: 'other-ds', datasetVersion: '1', licence: 'CC0-1.0', attribution: 'x' } });
   const impIds = await upsertStatements(db, imp.id, [
-    { sourceKey: 'r', kind: 'mitigation', ord: 0, text: 'The lab runs an internal red team before each major release of a frontier model!' },
+    { sourceKey: 'r', kind: 'mitigation', ord: 0, text: 'The lab must run an internal red team before each major release of a frontier model!' },
   ]);
   const a = await ingestOne(db, tmp.file('a.md', A));
   assert.equal(a.nearDuplicates.length, 1, 'the red-team item matches the imported statement');
@@ -55,7 +55,7 @@ test(`[${ENGINE}] near-duplicate statements across documents are flagged in meta
   assert.deepEqual(weights.meta.nearDuplicates, [dup.otherId]);
   const { statements: as } = await storedDocument(db, a.documentId);
   assert.equal(as.find((s) => s.id === dup.otherId)!.text.startsWith('Model weights'), true);
-  assert.equal(bs.find((s) => s.text.startsWith('Lab B publishes'))!.meta.nearDuplicates, undefined, 'distinct statements are not flagged');
+  assert.equal(bs.find((s) => s.text.startsWith('Lab B must publish'))!.meta.nearDuplicates, undefined, 'distinct statements are not flagged');
   // Idempotent with flags in place.
   const again = await ingestOne(db, tmp.file('b.md', B));
   assert.deepEqual([again.created, again.updated, again.unchanged], [0, 0, 2]);
@@ -63,10 +63,10 @@ test(`[${ENGINE}] near-duplicate statements across documents are flagged in meta
 
 test(`[${ENGINE}] a revised document updates in place: kept statements keep their ids, removed ones are retired`, async () => {
   const { db } = await store.get();
-  const v1 = '# Policy\n\nAll models are evaluated before release by the safety team.\n\n- Evaluations cover cyber misuse.\n- Evaluations cover biological misuse.\n- Results are published within a month.\n';
+  const v1 = '# Policy\n\nAll models must be evaluated before release by the safety team.\n\n- Evaluations must cover cyber misuse.\n- Evaluations must cover biological misuse.\n- Results must be published within a month.\n';
   const r1 = await ingestOne(db, tmp.file('policy.md', v1), { title: 'Release policy', organisation: 'Lab C' });
   const ids1 = r1.statementIds;
-  const v2 = v1.replace('- Results are published within a month.\n', '- Results are published within two weeks.\n');
+  const v2 = v1.replace('- Results must be published within a month.\n', '- Results must be published within two weeks.\n');
   const r2 = await ingestOne(db, tmp.file('policy-v2.md', v2), { title: 'Release policy', organisation: 'Lab C' });
   assert.equal(r2.documentId, r1.documentId);
   assert.equal(r2.matchedBy, 'title-organisation');
@@ -87,7 +87,7 @@ test(`[${ENGINE}] a revised document updates in place: kept statements keep thei
 test(`[${ENGINE}] --dry-run reports what would change and writes nothing`, async () => {
   const { db } = await store.get();
   const before = await snapshot(db);
-  const r = await ingestOne(db, tmp.file('dry.md', '# Dry\n\nThis statement is never written to the database.\n'), { dryRun: true });
+  const r = await ingestOne(db, tmp.file('dry.md', '# Dry\n\nProviders must never write this statement to the database.\n'), { dryRun: true });
   assert.equal(r.dryRun, true);
   assert.equal(r.created, 1);
   assert.deepEqual(await snapshot(db), before);
