@@ -105,6 +105,12 @@ function mitItems(): Draft[] {
     const xs = shuffle(strata.get(k)!, SEED + ++s);
     picked.push(...xs.slice(0, Math.max(1, Math.round(xs.length * frac))));
   }
+  // Top-up for the Ecosystem branch and its borderlines: every unsampled row that mentions governments,
+  // regulators, legislation, licensing, liability, international bodies, cross-industry information
+  // sharing, shared benchmarks, research access or public funding (a text cue, not a label).
+  const inSample = new Set(picked);
+  const hint = /treat|international (agreement|cooperation|coordination|body|institution|standard)|summit|governments?\b|regulator|legislat|licens|liabilit|industry-wide|across (the )?industry|information[- ]sharing|consortium|shared benchmark|standard[- ]setting|standards bod|public (compute|funding)|research (grant|funding)|academic access|researcher access|state[- ]level|national security/i;
+  for (const r of rows) if (!inSample.has(r) && hint.test(`${r.name} ${r.description}`)) picked.push(r);
   return picked.map((r) => {
     const doc = need(r, 'source_doc_name', file);
     const isNist = doc.startsWith('NIST AI 600-1');
@@ -268,13 +274,27 @@ function auItems(d: CorpusDoc, bs: B[]): Draft[] {
     const m = /^Action (\d): (.+)$/.exec(b.text.trim()); if (m && b.kind.startsWith('heading')) action = `Action ${m[1]}: ${m[2]}`;
     if (action && /\b(The government will|Government will|We will)\b/.test(b.text) && b.text.length > 80) cands.push({ text: b.text, ref: action, page: b.page });
   }
-  return shuffle(cands, SEED + 601).slice(0, 12).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+  // Chosen by reading: the plan's international, research-funding and public-data actions.
+  const chosen = ['Our goal of keeping Australians safe', 'Our ambition is to align international frameworks', 'We have also agreed to develop and launch a bilateral',
+    'Australia is also playing a pivotal role', 'Through multilateral and bilateral engagement', 'The Department of Foreign Affairs and Trade, with the Department',
+    'The government is exploring opportunities to unlock high value datasets', 'The government is backing this ambition with more than'];
+  const extra = chosen.map((pre) => {
+    const i = bs.findIndex((b) => b.text.startsWith(pre)); if (i < 0) throw new Error(`National AI Plan: paragraph "${pre}…" not found`);
+    let act = ''; for (let j = i; j >= 0 && !act; j--) { const m = /^Action (\d): (.+)$/.exec(bs[j]!.text.trim()); if (m && bs[j]!.kind.startsWith('heading')) act = `Action ${m[1]}: ${m[2]}`; }
+    return { text: bs[i]!.text, ref: act, page: bs[i]!.page };
+  });
+  return [...shuffle(cands, SEED + 601).slice(0, 12), ...extra].map((c) => corpusItem(d, '', c.text, c.ref, c.page));
 }
 
 function ukItems(d: CorpusDoc, bs: B[]): Draft[] {
   const cands = bs.filter((b) => /^\d+\. /.test(b.text) && /\b(we will|government will|regulators will|we intend to|we expect regulators)\b/i.test(b.text) && b.text.length < 1200)
     .map((b) => ({ text: b.text.replace(/\[footnote \d+\]/g, ''), ref: `paragraph ${/^(\d+)\./.exec(b.text)![1]}` }));
-  return shuffle(cands, SEED + 701).slice(0, 14).map((c) => corpusItem(d, '', c.text, c.ref));
+  // Chosen by reading: international engagement, standards and the central functions.
+  const chosen = [17, 72, 112, 117, 118, 119, 120, 121].map((n) => {
+    const b = bs.find((x) => x.text.startsWith(`${n}. `)); if (!b) throw new Error(`UK white paper: paragraph ${n} not found`);
+    return { text: b.text.replace(/\[footnote \d+\]/g, ''), ref: `paragraph ${n}` };
+  });
+  return [...shuffle(cands, SEED + 701).slice(0, 14), ...chosen].map((c) => corpusItem(d, '', c.text, c.ref));
 }
 
 const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
