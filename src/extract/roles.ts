@@ -13,6 +13,7 @@
 import type { Block, BlockHint } from '../ingest/types.ts';
 import type { StatementKind } from '../model/index.ts';
 import type { Role, RoleDecision } from './types.ts';
+import { tableRowParts } from './table.ts';
 
 /** Scores (probabilities summing to 1) over the three statement kinds for a text. */
 export interface RoleModel {
@@ -82,7 +83,7 @@ const URL = /\bhttps?:\/\/\S+|\bwww\.\S+|\bdoi:\s*\S+|\b10\.\d{4,}\/\S+/giu;
 const CITATION = /\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}[a-z]?\.\s|\bet al\.|\bvol\.\s*\d|\bpp?\.\s*\d|\bno\.\s*\d|\bretrieved from\b|\barxiv\b|\bproceedings\b|\bjournal\b|\bpress\b|\bISBN\b|\bISSN\b|《[^》]+》|GB\/T\s*\d/giu;
 const DATE = /\b(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?\b|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b|\d{4}\s*年\s*\d{1,2}\s*月/iu;
 const VERSION = /\b(?:v(?:ersion)?\.?\s*\d+(?:\.\d+)*|rev(?:ision)?\.?\s*\d+|\d+\.\d+(?:\.\d+)?)\b|版本|修订/iu;
-const COPYRIGHT = /©|\bcopyright\b|\ball rights reserved\b|\bcreative commons\b|\bCC BY\b|\blicensed under\b|\bthis (publication|document|report) (is|was) (available|published|prepared)\b|\bdisclaimer\b|\bdoes not (constitute|necessarily reflect|imply)\b|\bviews expressed\b|\bno warranty\b|\bISBN\b|\bprinted in\b|版权所有|免责/iu;
+const COPYRIGHT = /©|^copyright\b|\bcopyright (?:©|\d{4}|notice|holder)|\ball rights reserved\b|\bcreative commons\b|\bCC BY\b|\blicensed under\b|\bthis (publication|document|report) (is|was) (available|published|prepared)\b|\bdisclaimer\b|\bdoes not (constitute|necessarily reflect|imply)\b|\bviews expressed\b|\bno warranty\b|\bISBN\b|\bprinted in\b|版权所有|免责/iu;
 const PAGE_NUMBER = /^\s*(?:page\s+)?[-–—]?\s*[0-9ivxlcdm]{1,4}\s*[-–—]?\s*(?:(?:of|\/)\s*\d+)?\s*$/iu;
 const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-\u2010-\u2015]*[:.：\s]/iu;
 const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\(\d{4}\)|\bet al\b|\bp\.\s*\d)|[ivx]{1,5}\s*《|\*\s)/u;
@@ -93,7 +94,7 @@ const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\
 const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
 const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|abide|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
 const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'iu');
-const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|规范|制定|履行|遵守|不应|有权|予以|处罚|追究/u;
+const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|履行|遵守|不应|有权|予以|处罚|追究/u;
 // Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
 const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIVE_VERBS})\\s+(?:the|a|an|effective|appropriate|necessary|measures|all|any|its|their|such|relevant|reasonable)\\b`, 'iu');
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/iu;
@@ -101,7 +102,7 @@ const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/iu;
 const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/iu;
 // Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
-const SCOPE_CLAUSE = /\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/iu;
+const SCOPE_CLAUSE = /^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/iu;
 const DEFINITION = /\b(?:means|refers? to|is defined as|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/iu;
 const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/iu;
 
@@ -196,7 +197,7 @@ export function languageScores(text: string): LanguageScores {
   }
   const imp = IMPERATIVE_EN.exec(body) ?? IMPERATIVE_EN.exec(numbered);
   if (imp) {
-    const verb = imp[0].replace(/^\W+/, '').split(/\s+/).pop()!.toLowerCase();
+    const verb = imp[0].replace(/^\W*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?/iu, '').trim().toLowerCase();
     const promo = PROMO_EN.test(body);
     // An imperative sentence is a measure even when it names the attacks it stops.
     m += promo && !safety ? 0.6 : 2.0;
@@ -364,7 +365,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   }
   if (!isStatementLike(text)) return { role: 'context', confidence: 0.7, reason: 'too short to state a measure, risk or principle' };
 
-  const lang = languageScores(text);
+  const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text);
   const secCls = sec?.rule.cls;
   let extraThreshold = 0;
   if (secCls === 'context') {
@@ -655,7 +656,10 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
     const text = blocks[i]!.text;
     if (pd.role === 'mitigation' || pd.role === 'risk' || pd.role === 'principle') {
       const own = languageScores(text);
-      if (d.role === 'context' && isStatementLike(text) && own[pd.role] >= 0.5 && !/^under the heading|a definition|about the text itself/.test(d.reason)) {
+      // A point inherits when it says something of its own kind, or is a fragment of the lead-in's sentence.
+      const bare = text.replace(POINT, '').trim();
+      const fragment = /^[a-z(]/u.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/u.test(bare);
+      if (d.role === 'context' && isStatementLike(text) && (own[pd.role] >= 0.5 || fragment) && !/^under the heading|a definition|about the text itself/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
         decisions[i] = { role: 'mitigation', confidence: 0.6, reason: `a prohibition or duty under a mitigation lead-in`, source: 'embedded' };

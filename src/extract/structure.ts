@@ -10,7 +10,8 @@
 // Keys follow the scheme of src/ingest/segment.ts (hash of heading path + normalised text), so
 // statements that did not change keep their ids when a document is ingested again.
 import { createHash } from 'node:crypto';
-import { cellOffsets, type Block, type Extracted } from '../ingest/types.ts';
+import type { Extracted } from '../ingest/types.ts';
+import { tableRowParts } from './table.ts';
 import { squash } from '../ingest/segment.ts';
 import { detectLanguage } from '../ingest/detect.ts';
 import type { StatementKind } from '../model/index.ts';
@@ -19,58 +20,7 @@ import { continuations, sectionClass, stripNumber } from './roles.ts';
 
 const CJK_LANGS = new Set(['zh', 'ja', 'ko']);
 
-/** A cell that is an identifier ("GV-1.1-001", "MAP 1.1", "A.3", "4", "LLM01"), not prose. */
-export function isIdCell(cell: string): boolean {
-  const c = cell.trim();
-  if (!c || c.length > 24) return false;
-  if (/\s/.test(c) && c.split(/\s+/).length > 3) return false;
-  return /\d/.test(c) && /^[A-Za-z]{0,8}[-\s.]?[0-9]+(?:[-.][0-9A-Za-z]+)*[a-z]?[.)]?$/u.test(c) || /^[A-Z]{1,4}[-.]?\d+(?:[-.]\d+)*$/u.test(c) || /^\(?[a-z0-9]{1,3}[.)]$/u.test(c);
-}
-
-function proseScore(cell: string): number {
-  const t = cell.trim();
-  if (!t) return 0;
-  const letters = t.match(/\p{L}/gu)?.length ?? 0;
-  return letters;
-}
-
-export interface TableRowParts {
-  refCell?: number;
-  textCell: number;
-  /** Offsets of the text cell inside the block's text. */
-  span: [number, number];
-  columns: Record<string, string>;
-}
-
-/** Split a table-row block into its id cell, its statement cell and the other columns. */
-export function tableRowParts(b: Extract<Block, { kind: 'table-row' }>): TableRowParts {
-  const cells = b.cells;
-  const offs = cellOffsets(cells);
-  let refCell: number | undefined;
-  for (let i = 0; i < cells.length; i++) {
-    if (isIdCell(cells[i]!)) {
-      refCell = i;
-      break;
-    }
-  }
-  let textCell = 0;
-  let best = -1;
-  cells.forEach((c, i) => {
-    if (i === refCell) return;
-    const s = proseScore(c);
-    if (s > best) {
-      best = s;
-      textCell = i;
-    }
-  });
-  const columns: Record<string, string> = {};
-  cells.forEach((c, i) => {
-    if (i === textCell || i === refCell || !c.trim()) return;
-    const h = b.header?.[i]?.trim();
-    columns[h || `column ${i + 1}`] = c.trim();
-  });
-  return { refCell, textCell, span: offs[textCell] ?? [0, b.text.length], columns };
-}
+export { isIdCell, tableRowParts, type TableRowParts } from './table.ts';
 
 export interface BuildOptions {
   language: string;
@@ -173,20 +123,24 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     if (roleOf(h) === 'apparatus' || human(h)) continue;
     const title = hb.block.text.trim();
     const { name, ref } = splitNumber(title);
-    if (sectionClass(title) || (CJK.test(name) ? [...name].length > 30 : name.split(/\s+/).length > 14)) continue;
+    if (sectionClass(title) || DESCRIPTIVE.test(stripNumber(title)) || (CJK.test(name) ? [...name].length > 30 : name.split(/\s+/).length > 14)) continue;
     const content = members.filter((m) => !isHead(m));
     const subHeads = members.filter((m) => isHead(m));
     const kinds = content.map(roleOf).filter(isStatementRole);
     if (!kinds.length) continue;
     const tally = new Map<StatementKind, number>();
     for (const k of kinds) tally.set(k, (tally.get(k) ?? 0) + 1);
-    const [kind, count] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    let [kind, count] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]!;
     let join: number[] = [];
     if (!subHeads.length && content.length <= 4 && content.every((m) => roleOf(m) === kind)) {
       // Leaf: heading + paragraphs of one kind (points under them stay children).
       join = content.filter((m) => !isPoint(m) && !named(m));
       if (!join.length) continue;
-    } else if (subHeads.length && DESCRIPTIVE.test(stripNumber(outline[subHeads[0]!]!.block.text)) && count >= 2 && count >= 0.6 * kinds.length) {
+    } else if (subHeads.length && DESCRIPTIVE.test(stripNumber(outline[subHeads[0]!]!.block.text)) && count >= 2) {
+      // The entry's kind is what its description states (a risk entry may list mitigations too).
+      const described = sectionOf.get(subHeads[0]!)!.map(roleOf).filter(isStatementRole);
+      if (described.length) kind = described[0]!;
+      else if (count < 0.6 * kinds.length) continue;
       // Catalogue entry: the title + the statement paragraphs of its descriptive subsections.
       const owner = (m: number) => {
         let o = h;
@@ -300,7 +254,7 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     }
     if (!parent) {
       // A statement heading above owns the statements in its section.
-      const path = [...sectionOf.entries()].filter(([h, ms]) => h < first && ms.includes(first) && groupOf[h] && groupOf[h] !== g);
+      const path = [...sectionOf.entries()].filter(([h, ms]) => h < first && ms.includes(first) && groupOf[h] && groupOf[h] !== g && groupOf[h]!.kind === g.kind);
       if (path.length) parent = groupOf[path.sort((a, b2) => b2[0] - a[0])[0]![0]];
     }
     if (parent && parent !== g) g.parentOf = Math.min(...parent.members);
