@@ -18,6 +18,8 @@ interface RawCommon {
   /** The page number printed on the page, where it differs from the physical page (PDF). */
   printedPage?: string;
   hint?: BlockHint;
+  /** Language of the block when a reader tells it apart from the document's (parallel bilingual PDFs). */
+  lang?: string;
 }
 
 /** A block as a reader sees it, before it is placed in the extracted text. */

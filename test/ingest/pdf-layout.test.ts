@@ -214,6 +214,56 @@ test('PDF two columns: the left column is read top to bottom before the right; g
   assert.ok(!/\b(?:5|10|15)\b/.test(ex.text), 'gutter line numbers dropped');
 });
 
+test('PDF parallel bilingual columns: the English column, then the French, each tagged with its language', async () => {
+  const en = [
+    'The organization is accountable for the personal information that is under its control and must designate an individual.',
+    'The designation of an individual does not relieve the organization of the obligations that it has under this Act.',
+    'An organization must implement and maintain a privacy management program for the information it holds.',
+  ];
+  const fr = [
+    'Toute organisation est responsable des renseignements personnels qui relèvent d’elle et désigne un individu pour cela.',
+    'La désignation d’un individu n’exempte pas l’organisation des obligations qui lui incombent sous le régime de la loi.',
+    'Toute organisation met en œuvre et tient à jour un programme de gestion de la protection des renseignements.',
+  ];
+  const runs: Txt[] = [];
+  const column = (texts: string[], x: number) => {
+    let y = 760;
+    for (const t of texts) {
+      const p = para(t, x, y, 210);
+      runs.push(...p.runs);
+      y = p.y - 12;
+    }
+  };
+  column(en, 60);
+  column(fr, 320);
+  const ex = await readPdf(await drawPdf([runs]), 'bilingual.pdf');
+  assert.deepEqual(
+    ex.blocks.map((b) => [b.lang, b.text]),
+    [...en.map((t) => ['en', t]), ...fr.map((t) => ['fr', t])],
+  );
+});
+
+test('PDF tables: a tight table without spacing between rows still has one row per id', async () => {
+  const runs: Txt[] = [];
+  let y = 760;
+  const data = [
+    ['R1', 'Model weights are stolen by an outside attacker through the supply chain of the provider.', 'High'],
+    ['R2', 'Outputs reveal personal data that was in the training set.', 'Medium'],
+    ['R3', 'Users rely on the answers without checking them, even where the stakes are high for other people.', 'Low'],
+  ];
+  for (const [id, text, level] of data) {
+    const lines = wrap(text!, 250);
+    runs.push({ x: 72, y, text: id! }, { x: 420, y, text: level! });
+    lines.forEach((t, i) => runs.push({ x: 130, y: y - i * 14, text: t }));
+    y -= lines.length * 14;
+  }
+  const ex = await readPdf(await drawPdf([runs]), 'tight.pdf');
+  assert.deepEqual(
+    rows(ex).map((r) => r.cells),
+    data,
+  );
+});
+
 test('PDF page furniture: "Page N" footers and "Continued on next page" dropped, printed page kept; captions hinted', async () => {
   const pages: Txt[][] = [];
   for (let p = 1; p <= 9; p++) {

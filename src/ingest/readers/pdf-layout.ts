@@ -52,6 +52,8 @@ export interface Line {
   /** Height of the page the line is on (for "near the foot of the page"). */
   pageHeight: number;
   hint?: BlockHint;
+  /** Language of the column the line is in, on parallel bilingual pages. */
+  lang?: string;
   /** Set on lines that belong to a detected table (they are emitted as table rows). */
   table?: TableFrag;
 }
@@ -191,7 +193,28 @@ export function splitColumns(p: PageLines): boolean {
   }
   flush();
   p.lines = out;
+  // Parallel translations (English | French): tag each side with its language.
+  const lt = guessLang(leftSegs.map((x) => x.text).join(' '));
+  const rt = guessLang(rightSegs.map((x) => x.text).join(' '));
+  if (lt && rt && lt !== rt)
+    for (const l of out) {
+      const crossing = l.segs.some((s) => s.x < gx - 1 && s.xEnd > gx + 1);
+      if (!crossing) l.lang = l.xEnd <= gx + 1 ? lt : rt;
+    }
   return true;
+}
+
+const FR_WORDS = /\b(?:le|la|les|des|du|une|et|est|sont|pour|dans|qui|aux|au|ne|pas|sur|par|cette|ou)\b/gi;
+const EN_WORDS = /\b(?:the|and|of|to|is|are|for|that|which|by|with|an|this|or|be)\b/gi;
+
+/** English or French, when one clearly dominates the text (for parallel columns). */
+function guessLang(text: string): 'en' | 'fr' | undefined {
+  const fr = text.match(FR_WORDS)?.length ?? 0;
+  const en = text.match(EN_WORDS)?.length ?? 0;
+  if (fr + en < 10) return undefined;
+  if (fr > 2 * en) return 'fr';
+  if (en > 2 * fr) return 'en';
+  return undefined;
 }
 
 // ------------------------------------------------------------------ contents pages
@@ -296,7 +319,7 @@ export function printedNumber(text: string): string | undefined {
   const nums = t.match(/\d+/g) ?? [];
   if (nums.length === 1) {
     // A number at the end or start of a header line, not a section or article number.
-    m = /(?<!(?:section|part|article|chapter|annex|schedule|title|no\.)\s)(?:^|[\s|])(\d{1,3})$/i.exec(t) ?? /^(\d{1,3})(?:[\s|])/.exec(t);
+    m = /(?:^|[\s|])(?<!(?:section|part|article|chapter|annex|schedule|title|no\.)\s)(\d{1,3})$/i.exec(t) ?? /^(\d{1,3})(?:[\s|])/.exec(t);
     if (m) return m[1];
   }
   return undefined;

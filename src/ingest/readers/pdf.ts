@@ -281,7 +281,9 @@ function dropRunningLines(pages: PageLines[]): number {
       const bare = PAGE_NUMBER.test(k) && (l.y > p.height * 0.87 || l.y < p.height * 0.13);
       if (!bare && !inZone(l, p.height)) return true;
       if (bare || (pages.length >= 2 && (count.get(k) ?? 0) >= need)) {
-        const n = printedNumber(l.text);
+        // The number of the whole line, or of a segment that is a bare page number ("2021-2022   8   70-71 Eliz. II").
+        const lone = l.segs.find((sg) => l.segs.length > 1 && PAGE_NUMBER.test(digitKey(sg.text)));
+        const n = printedNumber(l.text) ?? (lone ? printedNumber(lone.text) : undefined);
         if (n && (bare || !p.printed)) p.printed = n;
         dropped++;
         return false;
@@ -295,7 +297,7 @@ function dropRunningLines(pages: PageLines[]): number {
   return dropped;
 }
 
-const FOOTNOTE = /^(?:\d{1,3}|[*†‡§])\s*\S/;
+const FOOTNOTE = /^(?:\d{1,3}|\(\d{1,3}\)|[*†‡§])\s*\S/;
 
 function toBlocks(pages: PageLines[]): RawBlock[] {
   const all = pages.flatMap((p) => p.lines);
@@ -327,6 +329,7 @@ function toBlocks(pages: PageLines[]): RawBlock[] {
   const close = () => {
     if (open) {
       open.block.text = tidyInline(open.block.text);
+      if (open.last.lang) open.block.lang = open.last.lang;
       blocks.push(open.block);
     }
     open = undefined;
@@ -376,7 +379,11 @@ function toBlocks(pages: PageLines[]): RawBlock[] {
     const samePage = prev && prev.page === l.page;
     const special: 'caption' | 'footnote' | undefined = CAPTION.test(l.text)
       ? 'caption'
-      : l.size <= body * 0.9 && l.y < l.pageHeight * 0.3 && FOOTNOTE.test(l.text)
+      : l.size <= body * 0.9 &&
+          l.y < l.pageHeight * 0.3 &&
+          FOOTNOTE.test(l.text) &&
+          // A footnote's next line that happens to start with a number ("21 May 2024.") continues it.
+          !(open?.block.hint === 'footnote' && samePage && !TERMINAL.test(prev!.text))
         ? 'footnote'
         : undefined;
     if (special) {
