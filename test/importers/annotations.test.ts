@@ -9,6 +9,8 @@ import { importPath, ImportError, detectFormat } from '../../src/importers/index
 import { readAnnotationSet, normaliseForMatch } from '../../src/importers/annotations.ts';
 import { ENGINE } from '../helpers/store.ts';
 import { taxonomies } from '../../src/taxonomy/index.ts';
+import { provenance } from '../../src/web/components/labels.ts';
+import type { ClassificationRow } from '../../src/store/index.ts';
 import { counts, tempDir, withStore } from './_util.ts';
 import { labelFor, makeItems, writeSet, jsonl, type FixtureLabel } from '../eval/annotation-fixture.ts';
 
@@ -63,6 +65,16 @@ test(`[${ENGINE}] annotations/: imported as govnav-annotations with source 'anno
     assert.equal(labels[0]!.model, 'pass1/t');
     // Pass 2 is for agreement only: nothing of it is written.
     assert.equal(labels.filter((l) => l.model === 'pass2/c').length, 0);
+
+    // On pages: "govnav project annotation", never human-coded, never reviewed.
+    const [row] = await store.db.query<ClassificationRow>(`SELECT * FROM classifications WHERE is_current LIMIT 1`);
+    const en = String(provenance(row!, 'en'));
+    const zh = String(provenance(row!, 'zh'));
+    assert.match(en, /govnav project annotation/);
+    assert.match(zh, /govnav 项目标注/);
+    assert.match(en, /not reviewed/);
+    assert.doesNotMatch(en, /Human|human-coded|reviewed and accepted/);
+    assert.doesNotMatch(zh, /人工编码|已审核并接受/);
 
     const before = await counts(store);
     const again = await importPath(store, dir);
