@@ -1,0 +1,77 @@
+// The extraction against the hand-annotated gold (gold/extraction/*.json): every gold document is
+// read again from ../shared, extracted with the embedded classifier (no store model), and must stay
+// at or above its floors: per-role F1 over blocks and boundary agreement. Floors sit a little under
+// the figures measured when they were set (docs/evaluation.md, "Extraction"), so a regression
+// fails and names the document's worst blocks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requireShared } from '../helpers/shared.ts';
+import { evaluateExtraction, readGold, type DocScore } from '../../src/eval/extraction.ts';
+
+const GOLD_DIR = fileURLToPath(new URL('../../gold/extraction/', import.meta.url));
+
+interface Floor {
+  mitigation?: number;
+  risk?: number;
+  principle?: number;
+  context?: number;
+  apparatus?: number;
+  /** Mean best IoU of gold statements. */
+  iou?: number;
+  /** Largest share of predicted statements made of gold apparatus. */
+  maxApparatus?: number;
+  /** Share of gold table-row statements that came out as one clean statement. */
+  rows?: number;
+}
+
+// Per gold file (name without .json). A gold file without an entry gets DEFAULT_FLOOR.
+const FLOORS: Record<string, Floor> = {
+  'casi_genai-interim-measures_2023_en-translation': { mitigation: 0.86, apparatus: 0.9, context: 0.7, iou: 0.88, maxApparatus: 0.02 },
+  'cac_genai-interim-measures_2023_zh': { mitigation: 0.8, apparatus: 0.88, context: 0.7, iou: 0.67, maxApparatus: 0.02 },
+  'finos-aigf-ri-1-ri-9-mi-3-mi-1': { mitigation: 0.78, risk: 0.85, apparatus: 0.92, context: 0.84, iou: 0.75, maxApparatus: 0.02 },
+  'tc260-003_genai-service-basic-security-requirements_2024_zh': { mitigation: 0.7, risk: 0.45, apparatus: 0.94, context: 0.64, iou: 0.82, maxApparatus: 0.02 },
+  'tc260_ai-safety-governance-framework-v1.0_2024_zh': { mitigation: 0.85, risk: 0.76, principle: 0.9, apparatus: 0.85, context: 0.63, iou: 0.84, maxApparatus: 0.02 },
+  'us-fedramp_significant-change-policies_2018_en_NON-AI': { mitigation: 0.58, apparatus: 0.64, context: 0.67, iou: 0.59, maxApparatus: 0.04 },
+};
+const DEFAULT_FLOOR: Floor = { mitigation: 0.5, apparatus: 0.5, iou: 0.4, maxApparatus: 0.1 };
+
+function worstLines(d: DocScore): string {
+  return d.worst
+    .slice(0, 8)
+    .map((w) => `  gold ${w.gold} → ${w.predicted}  p${w.page ?? '?'}  ${w.anchor}  "${w.snippet ?? ''}"  (${w.reason ?? ''})`)
+    .join('\n');
+}
+
+const files = existsSync(GOLD_DIR) ? readdirSync(GOLD_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+
+test('there is extraction gold to check', () => {
+  assert.ok(files.length > 0, `no gold files in ${GOLD_DIR}`);
+});
+
+for (const file of files) {
+  const name = basename(file, '.json');
+  test(`extraction gold: ${name} stays at or above its floors`, async (t) => {
+    const corpus = requireShared(t, 'corpus');
+    const data = requireShared(t, 'data');
+    if (!corpus || !data) return;
+    const gold = readGold(join(GOLD_DIR, file));
+    const r = await evaluateExtraction([gold], { corpus, data, strict: true, worst: 10 });
+    const d = r.documents[0]!;
+    const floor = FLOORS[name] ?? DEFAULT_FLOOR;
+    const problems: string[] = [];
+    for (const role of ['mitigation', 'risk', 'principle', 'context', 'apparatus'] as const) {
+      const min = floor[role];
+      if (min === undefined) continue;
+      if (d.roles[role].f1 < min) problems.push(`${role} F1 ${d.roles[role].f1.toFixed(3)} < ${min}`);
+    }
+    if (floor.iou !== undefined && d.boundary.meanIoU < floor.iou) problems.push(`boundary mean IoU ${d.boundary.meanIoU.toFixed(3)} < ${floor.iou}`);
+    if (floor.maxApparatus !== undefined && d.statements.apparatusShare > floor.maxApparatus)
+      problems.push(`${(100 * d.statements.apparatusShare).toFixed(1)}% of statements are gold apparatus (max ${100 * floor.maxApparatus}%)`);
+    if (floor.rows !== undefined && d.tableRows.share < floor.rows) problems.push(`table rows clean ${d.tableRows.clean}/${d.tableRows.gold} < ${floor.rows}`);
+    const drift = d.unaligned ? ` (${d.unaligned} of ${d.blocks} gold blocks no longer align with the reader's blocks: the reader changed, re-check the gold)` : '';
+    assert.deepEqual(problems, [], `${name}: ${problems.join('; ')}${drift}\nWorst blocks:\n${worstLines(d)}`);
+  });
+}
