@@ -10,6 +10,7 @@ import { readAnnotationSet, normaliseForMatch } from '../../src/importers/annota
 import { ENGINE } from '../helpers/store.ts';
 import { taxonomies } from '../../src/taxonomy/index.ts';
 import { provenance } from '../../src/web/components/labels.ts';
+import { annotatedExamples } from '../../src/classify/llm/fewshot.ts';
 import type { ClassificationRow } from '../../src/store/index.ts';
 import { counts, tempDir, withStore } from './_util.ts';
 import { labelFor, makeItems, writeSet, jsonl, type FixtureLabel } from '../eval/annotation-fixture.ts';
@@ -75,6 +76,11 @@ test(`[${ENGINE}] annotations/: imported as govnav-annotations with source 'anno
     assert.match(en, /not reviewed/);
     assert.doesNotMatch(en, /Human|human-coded|reviewed and accepted/);
     assert.doesNotMatch(zh, /人工编码|已审核并接受/);
+
+    // The annotated examples an LLM prompt can draw on, from the store.
+    const ex = await annotatedExamples(store.db, 'risk-domain');
+    assert.equal(ex.length, 7, 'eight mitigations, one without a risk-domain code');
+    assert.ok(ex.every((e) => /^M\d+$/.test(e.id!) && e.text && ['2.1', '7.2', '6.5'].includes(e.code)));
 
     const before = await counts(store);
     const again = await importPath(store, dir);

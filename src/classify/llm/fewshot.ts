@@ -77,3 +77,24 @@ export class FewShotIndex {
     return scored.slice(0, k).map(({ i, s }) => ({ ...this.examples[i]!, similarity: s }));
   }
 }
+
+/**
+ * The annotated examples of one taxonomy in the store: statements of the govnav-annotations dataset
+ * with their 'annotation' label on it (the newest, when there are several), special codes left out.
+ * For `classify --provider`: build a FewShotIndex from them and set each input's `examples`.
+ */
+export async function annotatedExamples(
+  db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
+  taxonomy: string,
+): Promise<FewShotExample[]> {
+  const rows = await db.query<{ id: string; name: string; text: string; code: string }>(
+    `SELECT DISTINCT ON (s.id) s.id, s.name, s.text, c.code
+     FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
+     JOIN taxonomy_nodes n ON n.taxonomy = c.taxonomy AND n.code = c.code
+     WHERE c.taxonomy = $1 AND c.source = 'annotation' AND d.dataset = 'govnav-annotations'
+       AND s.retired_at IS NULL AND d.retired_at IS NULL AND n.special IS NULL
+     ORDER BY s.id, c.created_at DESC, c.id DESC`,
+    [taxonomy],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, text: r.text, code: r.code }));
+}
