@@ -296,6 +296,39 @@ test('ligatures are written out in every reader\'s text, table cells included', 
   assert.ok(!/[\ufb00-\ufb06]/.test(text));
 });
 
+test('PDF private-use-area bullet glyphs (symbol fonts) become list markers; ligature glyphs come out as letters', async () => {
+  // A Helvetica font whose encoding maps three codes to the glyphs uniF0B7 (a private-use bullet,
+  // as Word's Symbol font gives), fi and fl.
+  const { PDFDocument, PDFName, PDFHexString, beginText, endText, setFontAndSize, moveText, showText } = await import('pdf-lib');
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  const encoding = doc.context.obj({
+    Type: 'Encoding',
+    BaseEncoding: 'WinAnsiEncoding',
+    Differences: [150, PDFName.of('uniF0B7'), PDFName.of('fi'), PDFName.of('fl')],
+  });
+  const font = doc.context.register(doc.context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'Helvetica', Encoding: encoding }));
+  page.node.setFontDictionary(PDFName.of('FX'), font);
+  const codes: Record<string, number> = { '\uf0b7': 0x96, 'ﬁ': 0x97, 'ﬂ': 0x98 };
+  const hex = (t: string) => PDFHexString.of([...t].map((c) => (codes[c] ?? c.charCodeAt(0)).toString(16).padStart(2, '0')).join(''));
+  const line = (x: number, y: number, t: string) => page.pushOperators(beginText(), setFontAndSize('FX', 11), moveText(x, y), showText(hex(t)), endText());
+  line(72, 700, 'The ﬁrst ﬂow of the plan is this.');
+  line(72, 680, '\uf0b7');
+  line(90, 680, 'Keep a register of models.');
+  line(72, 664, '\uf0b7');
+  line(90, 664, 'Test them before release.');
+  const ex = await readPdf(await doc.save(), 'symbols.pdf');
+  assert.deepEqual(
+    ex.blocks.map((b) => [b.kind, (b as { marker?: string }).marker, b.text]),
+    [
+      ['paragraph', undefined, 'The first flow of the plan is this.'],
+      ['item', '•', 'Keep a register of models.'],
+      ['item', '•', 'Test them before release.'],
+    ],
+  );
+  assert.ok(!/[\ue000-\uf8ff]/.test(ex.text));
+});
+
 test('real corpus: NIST AI RMF contents and GOVERN tables', async (t) => {
   const file = requireShared(t, 'corpus/nist-ai-100-1_ai-rmf-1.0_2023_en.pdf');
   if (!file) return;
