@@ -2,11 +2,11 @@
 // annotated mitigation set (issue #12). Items carry only a statement's own name and text, a source
 // reference, a licence and an attribution; never a published label of any kind.
 //
-//   node --import tsx scripts/annotations/build-pool.ts [--shared ../shared] [--out annotations]
+//   node --import tsx scripts/annotations/build-pool.ts [--shared ../shared] [--out annotations] [--fresh]
 //
 // Reproducible: every sample is drawn with a fixed seed; corpus statements are cut from the
 // documents by rules in this file (extracted with govnav's own reader), verbatim.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSource, extract } from '../../src/ingest/index.ts';
 
@@ -417,10 +417,35 @@ async function main() {
   // Drop exact duplicates (same text) and empty texts.
   const seen = new Set<string>(); const kept: Draft[] = [];
   for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
-  const items: Item[] = kept.map((x, i) => ({ id: `GA${String(i + 1).padStart(4, '0')}`, ...x }));
+  // Ids are stable once published (label files refer to them): an item whose text is already in the
+  // existing items.jsonl keeps its id; new items get ids after the highest one. --fresh renumbers.
+  const prev = new Map<string, string>(); let maxId = 0;
+  const prevFile = join(OUT, 'items.jsonl');
+  if (!args.includes('--fresh') && existsSync(prevFile)) {
+    for (const line of readFileSync(prevFile, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const o = JSON.parse(line) as Item; prev.set(norm(o.text), o.id); maxId = Math.max(maxId, parseInt(o.id.slice(2), 10));
+    }
+  }
+  const items: Item[] = kept.map((x) => ({ id: prev.get(norm(x.text)) ?? `GA${String(++maxId).padStart(4, '0')}`, ...x }));
+  const dropped = [...prev.values()].filter((id) => !items.some((i) => i.id === id));
+  if (dropped.length) console.warn(`warning: ${dropped.length} previously published ids are no longer in the pool: ${dropped.slice(0, 10).join(' ')}`);
+  items.sort((a, b) => a.id.localeCompare(b.id));
   mkdirSync(OUT, { recursive: true });
   writeFileSync(join(OUT, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
-  const { batches, pass2 } = makeBatches(items, SEED + 9);
+  // Batches, like ids, stay as published: a rebuild keeps the existing assignment and puts items
+  // that are new into a batch of their own ("extra"). --fresh redraws everything.
+  const batchFile = join(OUT, 'batches.json');
+  let { batches, pass2 } = makeBatches(items, SEED + 9);
+  if (!args.includes('--fresh') && existsSync(batchFile)) {
+    const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
+    const live = new Set(items.map((i) => i.id));
+    const placed = new Set(Object.values(old.pass1).flat());
+    batches = Object.fromEntries(Object.entries(old.pass1).map(([k, ids]) => [k, ids.filter((id) => live.has(id))]));
+    const fresh = items.map((i) => i.id).filter((id) => !placed.has(id));
+    if (fresh.length) { batches.extra = [...(batches.extra ?? []), ...fresh].sort(); console.warn(`note: ${fresh.length} new items put in batch "extra"`); }
+    pass2 = old.pass2.filter((id) => live.has(id));
+  }
   writeFileSync(join(OUT, 'batches.json'), JSON.stringify({
     seed: SEED + 9, note: 'pass1: five first-pass batches; pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
     pass1: batches, pass2,
