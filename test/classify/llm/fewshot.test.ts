@@ -177,3 +177,41 @@ test('govnav eval --annotations --provider openai --json, against the fake provi
   const first = server.requests.filter((q) => q.turns === 1);
   assert.ok(first.every((q) => examplesOf(q).length === 2));
 });
+
+test('an LLM scored on a CSV gold with a folds file: few-shot examples only from the other folds', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { evaluateCsv } = await import('../../../src/eval/csv-eval.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'govnav-llm-csv-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const words = { govern: 'policy accountability board', map: 'context inventory stakeholders', measure: 'test metrics evaluate' };
+  const lines = ['doc,text,function'];
+  const codes = Object.keys(words) as (keyof typeof words)[];
+  for (let i = 0; i < 15; i++) lines.push(`d${i % 5},"Row ${i}: ${words[codes[i % 3]!]} number ${i}",${codes[i % 3]!.toUpperCase()}`);
+  writeFileSync(join(dir, 'gold.csv'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'folds.csv'), 'doc,fold\n' + [0, 1, 2, 3, 4].map((d) => `d${d},${d + 1}`).join('\n') + '\n');
+  const server = await startFakeProvider({
+    wire: 'openai',
+    respond: (req) => {
+      const m = /Row (\d+):/.exec(statementOf(req))!;
+      return JSON.stringify({ code: codes[Number(m[1]) % 3], secondary: [], reasoning: 'Its words.', confidence: 0.9 });
+    },
+  });
+  servers.push(server);
+  const classifier = new LlmClassifier({ settings: testSettings('openai', server.baseUrl), registry, prompts, cache: new MemoryCache() });
+  const tax = registry.get('nist-ai-rmf');
+  const res = await evaluateCsv(
+    { gold: join(dir, 'gold.csv'), text: ['text'], label: 'function', folds: join(dir, 'folds.csv'), group: 'doc', labelMap: (l) => tax.resolve(l) },
+    [llmLearner(classifier, tax, { k: 4 })],
+    { bootstrap: { resamples: 100 } },
+  );
+  assert.equal(res.n, 15);
+  assert.equal(res.results[0]!.agreement.accuracy, 1);
+  assert.equal(res.results[0]!.kappaCI!.estimate, 1);
+  for (const q of server.requests) {
+    const row = Number(/Row (\d+):/.exec(statementOf(q))![1]);
+    const ex = examplesOf(q);
+    assert.equal(ex.length, 4);
+    for (const e of ex) assert.notEqual(Number(/Row (\d+):/.exec(e)![1]) % 5, row % 5, 'an example from the fold being predicted');
+  }
+});
