@@ -55,7 +55,7 @@ export function detectTables(pages: PageLines[]): TableFrag[] {
           if (!m.segs.slice(1).some((s) => bounds.some((b) => Math.abs(b - s.x) <= tol))) break;
           members.push(m);
           multi++;
-          bounds = [...bounds, ...m.segs.slice(1).map((s) => s.x)];
+          for (const s of m.segs.slice(1)) if (!bounds.some((b) => Math.abs(b - s.x) <= 0.5)) bounds.push(s.x);
           continue;
         }
         // One segment inside one column: a wrapped line of a cell.
@@ -74,7 +74,7 @@ export function detectTables(pages: PageLines[]): TableFrag[] {
       i = j;
     }
   }
-  linkAcrossPages(pages, frags);
+  linkAcrossPages(pages);
   return frags;
 }
 
@@ -212,7 +212,7 @@ const same = (a: string[] | undefined, b: string[] | undefined) => !!a && !!b &&
  * the same columns continues that table: same id and header; a repeated header row is dropped; a
  * first row with an empty first cell and no id is the rest of the row cut by the page break.
  */
-function linkAcrossPages(pages: PageLines[], frags: TableFrag[]): void {
+function linkAcrossPages(pages: PageLines[]): void {
   let last: TableFrag | undefined;
   let since = false; // text between the last fragment and here
   for (const p of pages)
@@ -253,5 +253,4 @@ function linkAcrossPages(pages: PageLines[], frags: TableFrag[]): void {
       last = f;
       since = false;
     }
-  void frags;
 }
