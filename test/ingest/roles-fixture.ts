@@ -1,4 +1,5 @@
 // The small guide the role tests ingest: background paragraphs, a list of measures, references.
+import type { Db } from '../../src/store/index.ts';
 
 export const GUIDE = `# Guidance on Prompt Injection
 
@@ -27,3 +28,27 @@ export const MEASURES = [
   'Require human approval for high-risk actions such as payments or deleting data.',
   'Segregate external content from user instructions and mark it clearly.',
 ];
+
+export interface OutlineRow {
+  ord: number;
+  kind: string;
+  level: number | null;
+  marker: string | null;
+  page: number | null;
+  page_end: number | null;
+  heading_path: string[];
+  role: string;
+  statement_id: string | null;
+  text: string;
+}
+
+/** The stored outline of a document with each block's text (from its span in the stored text). */
+export async function storedOutline(db: Db, documentId: string): Promise<OutlineRow[]> {
+  const [t] = await db.query<{ text: string }>('SELECT text FROM document_texts WHERE document_id = $1', [documentId]);
+  const rows = await db.query<Omit<OutlineRow, 'text'> & { char_start: number; char_end: number }>(
+    `SELECT ord, kind, level, marker, page, page_end, heading_path, role, statement_id, char_start, char_end
+     FROM document_blocks WHERE document_id = $1 ORDER BY ord`,
+    [documentId],
+  );
+  return rows.map(({ char_start, char_end, ...r }) => ({ ...r, text: t!.text.slice(char_start, char_end) }));
+}
