@@ -302,6 +302,8 @@ export function poolScores(docs: DocScore[]): ExtractionEval['overall'] {
 
 export interface EvalExtractionOptions extends Dirs {
   model?: RoleModel;
+  /** A model per gold document (e.g. one trained without the document's own dataset); overrides `model`. */
+  modelFor?: (g: GoldDoc) => Promise<RoleModel | undefined>;
   /** Extra extraction options (corrections are never applied in evaluation). */
   extract?: Partial<ExtractOptions>;
   worst?: number;
@@ -313,6 +315,7 @@ export interface EvalExtractionOptions extends Dirs {
 export async function evaluateExtraction(golds: GoldDoc[], opts: EvalExtractionOptions): Promise<ExtractionEval> {
   const documents: DocScore[] = [];
   const errors: { gold: string; error: string }[] = [];
+  const models = new Set<string>();
   for (let i = 0; i < golds.length; i++) {
     const g = golds[i]!;
     opts.onDocument?.(g, i, golds.length);
@@ -325,10 +328,12 @@ export async function evaluateExtraction(golds: GoldDoc[], opts: EvalExtractionO
       continue;
     }
     const language = g.document.language || detectLanguage(ex.text) || 'en';
-    const ext = extractStatements(ex, { ...opts.extract, language, model: opts.model });
+    const model = opts.modelFor ? await opts.modelFor(g) : opts.model;
+    if (model) models.add(model.id);
+    const ext = extractStatements(ex, { ...opts.extract, language, model });
     documents.push(scoreDocument(g, ex, ext, opts.worst ?? 10));
   }
-  return { documents, overall: poolScores(documents), errors, model: opts.model?.id ?? 'lexicon' };
+  return { documents, overall: poolScores(documents), errors, model: models.size ? [...models].join(', ') : 'lexicon' };
 }
 
 // ------------------------------------------------------------------ report

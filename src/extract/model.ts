@@ -103,13 +103,16 @@ const cache = new Map<string, NaiveBayesRoleModel>();
  * Train from the statements of imported datasets in the store (never from ingested documents,
  * whose kinds came from this classifier). Cached by a hash of the training rows.
  */
-export async function roleModelFromStore(db: Db, opts: { excludeDocuments?: string[] } = {}): Promise<RoleModel> {
-  const rows = await db.query<{ kind: StatementKind; name: string; text: string; document_id: string }>(
-    `SELECT s.kind, s.name, s.text, s.document_id FROM statements s JOIN documents d ON d.id = s.document_id
+export async function roleModelFromStore(db: Db, opts: { excludeDocuments?: string[]; excludeDatasets?: string[] } = {}): Promise<RoleModel> {
+  const rows = await db.query<{ kind: StatementKind; name: string; text: string; document_id: string; dataset: string }>(
+    `SELECT s.kind, s.name, s.text, s.document_id, d.dataset FROM statements s JOIN documents d ON d.id = s.document_id
       WHERE d.dataset <> 'ingest' AND s.retired_at IS NULL ORDER BY s.id`,
   );
   const skip = new Set(opts.excludeDocuments ?? []);
-  const training: TrainingRow[] = rows.filter((r) => !skip.has(r.document_id)).map((r) => ({ kind: r.kind, text: [r.name, r.text].filter(Boolean).join('. ') }));
+  const skipDs = new Set(opts.excludeDatasets ?? []);
+  const training: TrainingRow[] = rows
+    .filter((r) => !skip.has(r.document_id) && !skipDs.has(r.dataset))
+    .map((r) => ({ kind: r.kind, text: [r.name, r.text].filter(Boolean).join('. ') }));
   if (!training.length) return defaultRoleModel();
   const id = hashRows(training);
   const hit = cache.get(id);

@@ -113,19 +113,20 @@ function registerExtraction(evalCmd: Command): void {
       const dirs = { corpus: resolve(o.corpus ?? '../shared/corpus'), data: resolve(o.data ?? '../shared/data') };
       try {
         const golds = ev.readGoldSet(resolve(o.gold ?? 'gold/extraction'));
-        let model: import('../../extract/roles.ts').RoleModel | undefined;
+        let modelFor: ((g: import('../../eval/extraction.ts').GoldDoc) => Promise<import('../../extract/roles.ts').RoleModel>) | undefined;
         let close: (() => Promise<void>) | undefined;
         if (o.store) {
           const { openStore } = await import('../../store/index.ts');
           const { roleModelFromStore } = await import('../../extract/model.ts');
           const store = await openStore();
           close = () => store.close();
-          model = await roleModelFromStore(store.db);
+          // Never trained on the document being scored: FINOS gold is scored by a model without the FINOS dataset.
+          modelFor = (g) => roleModelFromStore(store.db, { excludeDatasets: g.document.source === 'finos-aigf' ? ['finos-aigf'] : [] });
         }
         try {
           const r = await ev.evaluateExtraction(golds, {
             ...dirs,
-            model,
+            modelFor,
             worst: Number(o.worst) || 10,
             onDocument: (g, i, n) => !o.quiet && process.stderr.write(`[${i + 1}/${n}] ${g.document.file}\n`),
           });
