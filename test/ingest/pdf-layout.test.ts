@@ -243,8 +243,12 @@ test('PDF parallel bilingual columns: the English column, then the French, each 
   );
 });
 
-test('PDF tables: a tight table without spacing between rows still has one row per id', async () => {
-  const runs: Txt[] = [];
+test('PDF tables: a tight table without spacing between rows still has one row per id; its plain header is found', async () => {
+  const runs: Txt[] = [
+    { x: 72, y: 780, text: 'ID' },
+    { x: 130, y: 780, text: 'Risk' },
+    { x: 420, y: 780, text: 'Level' },
+  ];
   let y = 760;
   const data = [
     ['R1', 'Model weights are stolen by an outside attacker through the supply chain of the provider.', 'High'],
@@ -262,6 +266,7 @@ test('PDF tables: a tight table without spacing between rows still has one row p
     rows(ex).map((r) => r.cells),
     data,
   );
+  assert.ok(rows(ex).every((r) => r.header?.join('|') === 'ID|Risk|Level'), 'a plain header over id rows is the header');
 });
 
 test('PDF page furniture: "Page N" footers and "Continued on next page" dropped, printed page kept; captions hinted', async () => {

@@ -115,7 +115,9 @@ function buildFragment(members: Line[], page: number, bounds: number[]): TableFr
   // Line pitch inside cells: the usual distance between consecutive lines of one column.
   const diffs: number[] = [];
   for (const cs of colSegs) for (let i = 1; i < cs.length; i++) if (cs[i - 1]!.y - cs[i]!.y > 0.5 * size) diffs.push(cs[i - 1]!.y - cs[i]!.y);
-  const pitch = diffs.length ? Math.min(median(diffs), 1.6 * size) : 1.2 * size;
+  // (the lower quartile: gaps between cells are fewer than line steps inside them)
+  const sortedDiffs = diffs.sort((a, b) => a - b);
+  const pitch = diffs.length ? Math.min(sortedDiffs[Math.floor(diffs.length / 4)]!, 1.6 * size) : 1.2 * size;
 
   // Cells of each column: split where the gap is wider than the line pitch, or a new id starts.
   let cells: Cell[] = [];
@@ -178,7 +180,10 @@ function buildFragment(members: Line[], page: number, bounds: number[]): TableFr
     const r0 = rows[0]!;
     const allBold = r0.cells.every((c, k) => !c || r0.bold[k]);
     const bodyPlain = rows.slice(1).some((r) => r.cells.some((c, k) => c && !r.bold[k]));
-    if (allBold && bodyPlain) header = rows.shift()!.cells;
+    // Or a first row of short labels over rows whose first cells are ids ("ID | Action | Risks").
+    const bodyIds = rows.slice(1).filter((r) => r.cells[0] && CELL_ID.test(r.cells[0])).length;
+    const labels = r0.cells.every((c) => c.length <= 40 && !CELL_ID.test(c));
+    if ((allBold && bodyPlain) || (labels && rows.length >= 3 && bodyIds >= (rows.length - 1) * 0.6)) header = rows.shift()!.cells;
   }
   if (rows.length < 2 && !header) return undefined;
   return {
