@@ -17,7 +17,7 @@ after(async () => {
 
 test(`[${ENGINE}] ingested statements are classified by the embedded classifier and linked to topics`, async () => {
   const s = await store.get();
-  const md = '# Safety measures\n\n- Red teaming of the model by external experts before deployment.\n- Watermarking of generated images to detect deepfakes.\n';
+  const md = '# Safety measures\n\n- Developers must have the model red-teamed by external experts before deployment.\n- Providers should watermark generated images to detect deepfakes.\n';
   const r = await ingestOne(s.db, tmp.file('measures.md', md), { kind: 'mitigation' });
   const ids = r.statementIds;
   assert.equal(ids.length, 2);
