@@ -34,33 +34,34 @@ interface SectionRule {
 
 // Matched against a heading with its number stripped. Order matters: the first match wins.
 const SECTION_RULES: SectionRule[] = [
-  { cls: 'apparatus', label: 'contents', re: /^(table of contents|contents|目\s*次|目\s*录|目\s*錄)$/iu },
-  { cls: 'apparatus', label: 'references', re: /^(references?|bibliography|works cited|sources|endnotes|notes|footnotes|further reading|citations|links|useful links|external links|see also|(additional|further|related|useful|external) (resources|links|reading)|resources|tools and resources|参考文献|參考文獻|规范性引用文件|引用文件|参考资料)$/iu },
-  { cls: 'apparatus', label: 'acknowledgements', re: /^(acknowledge?ments?|acknowledgment|thanks|contributors?|authors?|editors?|drafting (team|group)|working group members?|about the authors?|致谢|编写组|起草单位|起草人)$/iu },
-  { cls: 'apparatus', label: 'revision history', re: /^(revision history|document (revision )?history|change (log|history)|version history|record of changes|document control|修订(记录|历史)|版本(记录|历史))$/iu },
-  { cls: 'apparatus', label: 'disclaimer', re: /^(disclaimer|legal notice|copyright( notice)?|licen[cs]e|citation|how to cite|publication details|how to contact us|contact( us| information)?|免责声明|版权声明)$/iu },
-  { cls: 'apparatus', label: 'index', re: /^(index|list of (figures|tables|abbreviations|acronyms)|figures|tables|abbreviations|acronyms|glossary of acronyms|缩略语)$/iu },
-  { cls: 'context', label: 'definitions', re: /^(definitions?|terms and definitions|terminology|glossary|key terms|interpretation|术语和定义|术语|定义|用语)(\b|$)/iu },
-  { cls: 'context', label: 'scope', re: /^(scope|scope of application|applicability|purpose|objectives?|范围|适用范围|目的)$/iu },
-  { cls: 'context', label: 'introduction', re: /^(introduction|background|executive summary|foreword|preface|context|about|motivation|ministerial foreword|前\s*言|引\s*言|背景|总\s*则)$/iu },
-  { cls: 'context', label: 'rationale', re: /^(importance( and benefits)?|benefits|key benefits|why (this|it) matters|rationale|challenges( and considerations)?|limitations|discussion|key takeaways|lessons learned|意义|作用)$/iu },
-  { cls: 'context', label: 'example', re: /^(examples?|case stud(y|ies)|use cases?|scenarios?|illustrations?|示例|案例|例如)(\b|$)/iu },
-  { cls: 'context', label: 'annex', re: /^(annex|appendix|附\s*录)\b/iu },
-  { cls: 'risk', label: 'risks', re: /\b(risks?|threats?|hazards?|harms?|vulnerabilit(y|ies)|attack (scenarios?|vectors?)|attacks|failure modes?|dangers?|consequences|impacts?|adverse effects)\b|风险|威胁|危害|隐患/iu },
-  { cls: 'principle', label: 'principles', re: /\b(principles?|values|ethical (principles|guidelines)|tenets)\b|原则|价值观|理念/iu },
-  { cls: 'mitigation', label: 'measures', re: /\b(mitigations?|prevention|controls?|safeguards?|measures?|recommendations?|requirements?|obligations?|actions?|practices|countermeasures?|strategies|guidance|responsibilities|duties|what (you|organi[sz]ations?|providers?) (should|must|can) do)\b|措施|要求|义务|责任|策略|防范|缓解|应对|治理|规范|指引|义务/iu },
+  { cls: 'apparatus', label: 'contents', re: /^(table of contents|contents|目\s*次|目\s*录|目\s*錄)$/i },
+  { cls: 'apparatus', label: 'references', re: /^(references?|bibliography|works cited|sources|endnotes|notes|footnotes|further reading|citations|links|useful links|external links|see also|(additional|further|related|useful|external) (resources|links|reading)|resources|tools and resources|参考文献|參考文獻|规范性引用文件|引用文件|参考资料)$/i },
+  { cls: 'apparatus', label: 'acknowledgements', re: /^(acknowledge?ments?|acknowledgment|thanks|contributors?|authors?|editors?|drafting (team|group)|working group members?|about the authors?|致谢|编写组|起草单位|起草人)$/i },
+  { cls: 'apparatus', label: 'revision history', re: /^(revision history|document (revision )?history|change (log|history)|version history|record of changes|document control|修订(记录|历史)|版本(记录|历史))$/i },
+  { cls: 'apparatus', label: 'disclaimer', re: /^(disclaimer|legal notice|copyright( notice)?|licen[cs]e|citation|how to cite|publication details|how to contact us|contact( us| information)?|免责声明|版权声明)$/i },
+  { cls: 'apparatus', label: 'index', re: /^(index|list of (figures|tables|abbreviations|acronyms)|figures|tables|abbreviations|acronyms|glossary of acronyms|缩略语)$/i },
+  { cls: 'context', label: 'definitions', re: /^(definitions?|terms and definitions|terminology|glossary|key terms|interpretation|术语和定义|术语|定义|用语)(\b|$)/i },
+  { cls: 'context', label: 'scope', re: /^(scope|scope of application|applicability|purpose|objectives?|范围|适用范围|目的)$/i },
+  { cls: 'context', label: 'introduction', re: /^(introduction|background|executive summary|foreword|preface|context|about|motivation|ministerial foreword|前\s*言|引\s*言|背景|总\s*则)$/i },
+  { cls: 'context', label: 'rationale', re: /^(importance( and benefits)?|benefits|key benefits|why (this|it) matters|rationale|challenges( and considerations)?|limitations|discussion|key takeaways|lessons learned|意义|作用)$/i },
+  { cls: 'context', label: 'example', re: /^(examples?|case stud(y|ies)|use cases?|scenarios?|illustrations?|示例|案例|例如)(\b|$)/i },
+  { cls: 'context', label: 'annex', re: /^(annex|appendix|附\s*录)\b/i },
+  { cls: 'risk', label: 'risks', re: /\b(risks?|threats?|hazards?|harms?|vulnerabilit(y|ies)|attack (scenarios?|vectors?)|attacks|failure modes?|dangers?|consequences|impacts?|adverse effects)\b|风险|威胁|危害|隐患/i },
+  { cls: 'principle', label: 'principles', re: /\b(principles?|values|ethical (principles|guidelines)|tenets)\b|原则|价值观|理念/i },
+  { cls: 'mitigation', label: 'measures', re: /\b(mitigations?|prevention|controls?|safeguards?|measures?|recommendations?|requirements?|obligations?|actions?|practices|countermeasures?|strategies|guidance|responsibilities|duties|what (you|organi[sz]ations?|providers?) (should|must|can) do)\b|措施|要求|义务|责任|策略|防范|缓解|应对|治理|规范|指引|义务/i },
 ];
 
 /** Strip a printed number ("5.1", "Article 9", "Part 2", "第三章", "A.1", "II.") from a heading. */
 export function stripNumber(title: string): string {
   return title
     .normalize('NFKC')
-    .replace(/^\s*(?:(?:section|chapter|part|article|annex|appendix|title|clause)\s+)?(?:[0-9]+(?:\.[0-9]+)*|[ivxlcdm]+|[a-z](?:\.[0-9]+)*)[.)]?\s+/iu, '')
-    .replace(/^\s*第[一二三四五六七八九十百零〇0-9]+[章节条部分篇]\s*/u, '')
-    .replace(/^\s*[一二三四五六七八九十]+[、.．]\s*/u, '')
+    .replace(/^\s*(?:(?:section|chapter|part|article|annex|appendix|title|clause)\s+)?(?:[0-9]+(?:\.[0-9]+)*|[ivxlcdm]+|[a-z](?:\.[0-9]+)*)[.)]?\s+/i, '')
+    .replace(/^\s*第[一二三四五六七八九十百零〇0-9]+[章节条部分篇]\s*/, '')
+    .replace(/^\s*[一二三四五六七八九十]+[、.．]\s*/, '')
+    .replace(/^[\s–—:：-]+/, '')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/[:：.。]$/u, '');
+    .replace(/[:：.。]$/, '');
 }
 
 export function sectionClass(title: string): SectionRule | undefined {
@@ -77,71 +78,71 @@ export function sectionClass(title: string): SectionRule | undefined {
 
 // ------------------------------------------------------------------ surface forms
 
-const DOT_LEADER = /(?:\.\s?){4,}\s*[0-9ivxlcdmIVXLCDM]+\s*$|(?:…\s?){2,}\s*\d+\s*$|(?:·\s?){4,}\s*\d+\s*$|\s[0-9]{1,3}$/u;
-const STRONG_LEADER = /(?:\.\s?){4,}|(?:…\s?){2,}|(?:·\s?){4,}|(?:_\s?){4,}/u;
-const URL = /\bhttps?:\/\/\S+|\bwww\.\S+|\bdoi:\s*\S+|\b10\.\d{4,}\/\S+/giu;
-const CITATION = /\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}[a-z]?\.\s|\bet al\.|\bvol\.\s*\d|\bpp?\.\s*\d|\bno\.\s*\d|\bretrieved from\b|\barxiv\b|\bproceedings\b|\bjournal\b|\bpress\b|\bISBN\b|\bISSN\b|《[^》]+》|GB\/T\s*\d/giu;
-const DATE = /\b(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?\b|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b|\d{4}\s*年\s*\d{1,2}\s*月/iu;
-const VERSION = /\b(?:v(?:ersion)?\.?\s*\d+(?:\.\d+)*|rev(?:ision)?\.?\s*\d+|\d+\.\d+(?:\.\d+)?)\b|版本|修订/iu;
-const COPYRIGHT = /©|^copyright\b|\bcopyright (?:©|\d{4}|notice|holder)|\ball rights reserved\b|\bcreative commons\b|\bCC BY\b|\blicensed under\b|\bthis (publication|document|report) (is|was) (available|published|prepared)\b|\bdisclaimer\b|\bdoes not (constitute|necessarily reflect|imply)\b|\bviews expressed\b|\bno warranty\b|\bISBN\b|\bprinted in\b|版权所有|免责/iu;
-const PAGE_NUMBER = /^\s*(?:page\s+)?[-–—]?\s*[0-9ivxlcdm]{1,4}\s*[-–—]?\s*(?:(?:of|\/)\s*\d+)?\s*$/iu;
-const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-\u2010-\u2015]*[:.：\s]/iu;
-const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\(\d{4}\)|\bet al\b|\bp\.\s*\d)|[ivx]{1,5}\s*《|\*\s)/u;
+const DOT_LEADER = /(?:\.\s?){4,}\s*[0-9ivxlcdmIVXLCDM]+\s*$|(?:…\s?){2,}\s*\d+\s*$|(?:·\s?){4,}\s*\d+\s*$|\s[0-9]{1,3}$/;
+const STRONG_LEADER = /(?:\.\s?){4,}|(?:…\s?){2,}|(?:·\s?){4,}|(?:_\s?){4,}/;
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+|\bdoi:\s*\S+|\b10\.\d{4,}\/\S+/gi;
+const CITATION = /\(\d{4}[a-z]?\)|\b(?:19|20)\d{2}[a-z]?\.\s|\bet al\.|\bvol\.\s*\d|\bpp?\.\s*\d|\bno\.\s*\d|\bretrieved from\b|\barxiv\b|\bproceedings\b|\bjournal\b|\bpress\b|\bISBN\b|\bISSN\b|《[^》]+》|GB\/T\s*\d/gi;
+const DATE = /\b(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?\b|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b|\d{4}\s*年\s*\d{1,2}\s*月/i;
+const VERSION = /\b(?:v(?:ersion)?\.?\s*\d+(?:\.\d+)*|rev(?:ision)?\.?\s*\d+|\d+\.\d+(?:\.\d+)?)\b|版本|修订/i;
+const COPYRIGHT = /©|^copyright\b|\bcopyright (?:©|\d{4}|notice|holder)|\ball rights reserved\b|\bcreative commons\b|\bCC BY\b|\blicensed under\b|\bthis (publication|document|report) (is|was) (available|published|prepared)\b|\bdisclaimer\b|\bdoes not (constitute|necessarily reflect|imply)\b|\bviews expressed\b|\bno warranty\b|\bISBN\b|\bprinted in\b|版权所有|免责/i;
+const PAGE_NUMBER = /^\s*(?:page\s+)?[-–—]?\s*[0-9ivxlcdm]{1,4}\s*[-–—]?\s*(?:(?:of|\/)\s*\d+)?\s*$/i;
+const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-\u2010-\u2015]*[:.：\s]/i;
+const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\(\d{4}\)|\bet al\b|\bp\.\s*\d)|[ivx]{1,5}\s*《|\*\s)/;
 
 // ------------------------------------------------------------------ language
 
 // A statement's normative force: modal and imperative verbs.
-const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/iu;
+const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/i;
 const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|abide|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
-const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'iu');
-const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|履行|遵守|不应|有权|予以|处罚|追究/u;
+const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'i');
+const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|履行|遵守|不应|有权|予以|处罚|追究/;
 // Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
-const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIVE_VERBS})\\s+(?:the|a|an|effective|appropriate|necessary|measures|all|any|its|their|such|relevant|reasonable)\\b`, 'iu');
-const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/iu;
-const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/u;
-const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/iu;
-const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/iu;
+const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIVE_VERBS})\\s+(?:the|a|an|effective|appropriate|necessary|measures|all|any|its|their|such|relevant|reasonable)\\b`, 'i');
+const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/i;
+const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
+const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
+const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/i;
 // Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
-const SCOPE_CLAUSE = /^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/iu;
-const DEFINITION = /\b(?:means|refers? to|is defined as|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/iu;
-const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/iu;
+const SCOPE_CLAUSE = /^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/i;
+const DEFINITION = /\b(?:means|refers? to|is defined as|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/i;
+const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/i;
 
-const RISK_EN = /\b(may (?:lead|result|cause|give rise|be (?:used|exploited|misused|manipulated))|could (?:lead|result|cause|be (?:used|exploited|misused))|can (?:lead|result|cause) (?:to|in)|lead(?:s|ing)? to|result(?:s|ing)? in|risks? (?:of|that|to|include|arising)|vulnerab(?:le|ility|ilities)|attack(?:s|ers?)?|threats?|harm(?:s|ful)?|adversar(?:y|ies|ial)|malicious|exploit(?:s|ed|ation)?|misuse|abuse|leak(?:s|age)?|exfiltrat\w*|poison(?:ing|ed)?|manipulat\w*|compromis\w*|breach(?:es)?|unauthori[sz]ed|disclos(?:e|ure) of (?:sensitive|personal|confidential)|hallucinat\w*|bias(?:ed)?|discriminat\w*|failures?|unsafe|disclos\w*|memori[sz]\w*|expos(?:e|ed|ure)|theft|steal\w*|tamper\w*|corrupt\w*|degrad\w*|inadvertent\w*|unintended|lawsuits?|fines|penalt(?:y|ies)|danger\w*|incidents?|damage|injur\w*|loss of|erosion|deception|deceptive|fraud\w*|disinformation|misinformation|deepfakes?|surveillance|weaponi[sz]\w*|catastroph\w*|jailbreak\w*|injection|evasion|inversion|extraction|backdoor\w*|denial of service|DoS)\b/iu;
-const RISK_ZH = /风险|可能导致|可能造成|可能引发|可能被|隐患|威胁|攻击|漏洞|泄露|危害|滥用|歧视|偏见|失控|窃取|篡改|伪造|欺骗|虚假|侵犯|损害|安全事件/u;
-const RISK_DESC_EN = /^(?:the )?(?:risk|threat|potential|possibility|danger|likelihood)\b|\b(?:is|are) (?:vulnerable|susceptible|exposed|at risk)\b|\b(?:attackers?|adversaries|malicious actors?|bad actors?) (?:can|could|may|might)\b|\b(?:can|could|may|might) (?:be (?:exploited|manipulated|misused|abused|tricked|compromised|poisoned|leaked|bypassed|circumvented)|(?:inadvertently|unintentionally) )|\b(?:can|could|may|might) (?:(?:inadvertently|unintentionally|also|still|easily|potentially) )?(?:generate|produce|leak|reveal|expose|amplify|perpetuate|exacerbate|undermine|erode|enable|facilitate|lead|result|cause|memori[sz]e|disclose|face|suffer|lose|incur|experience|fail|mislead|deceive|manipulate|harm|damage|compromise|bypass|evade|poison|corrupt|degrade|infer|extract|steal|reproduce)\b|\b(?:creates?|introduces?|poses?|raises?|increases?) (?:a |an |the )?(?:\w+ ){0,3}(?:risks?|threats?|vulnerabilit(?:y|ies)|attack surface|exposure)\b|\b(?:occurs?|happens?|arises?) when\b|\bwithout (?:clear|proper|adequate|sufficient|appropriate)\b|\b(?:insufficient|inadequate|lack of|absence of)\b/iu;
+const RISK_EN = /\b(may (?:lead|result|cause|give rise|be (?:used|exploited|misused|manipulated))|could (?:lead|result|cause|be (?:used|exploited|misused))|can (?:lead|result|cause) (?:to|in)|lead(?:s|ing)? to|result(?:s|ing)? in|risks? (?:of|that|to|include|arising)|vulnerab(?:le|ility|ilities)|attack(?:s|ers?)?|threats?|harm(?:s|ful)?|adversar(?:y|ies|ial)|malicious|exploit(?:s|ed|ation)?|misuse|abuse|leak(?:s|age)?|exfiltrat\w*|poison(?:ing|ed)?|manipulat\w*|compromis\w*|breach(?:es)?|unauthori[sz]ed|disclos(?:e|ure) of (?:sensitive|personal|confidential)|hallucinat\w*|bias(?:ed)?|discriminat\w*|failures?|unsafe|disclos\w*|memori[sz]\w*|expos(?:e|ed|ure)|theft|steal\w*|tamper\w*|corrupt\w*|degrad\w*|inadvertent\w*|unintended|lawsuits?|fines|penalt(?:y|ies)|danger\w*|incidents?|damage|injur\w*|loss of|erosion|deception|deceptive|fraud\w*|disinformation|misinformation|deepfakes?|surveillance|weaponi[sz]\w*|catastroph\w*|jailbreak\w*|injection|evasion|inversion|extraction|backdoor\w*|denial of service|DoS)\b/i;
+const RISK_ZH = /违反|违法违规|无法满足|风险|可能导致|可能造成|可能引发|可能被|隐患|威胁|攻击|漏洞|泄露|危害|滥用|歧视|偏见|失控|窃取|篡改|伪造|欺骗|虚假|侵犯|损害|安全事件/;
+const RISK_DESC_EN = /^(?:the )?(?:risk|threat|potential|possibility|danger|likelihood)\b|\b(?:is|are) (?:vulnerable|susceptible|exposed|at risk)\b|\b(?:attackers?|adversaries|malicious actors?|bad actors?) (?:can|could|may|might)\b|\b(?:can|could|may|might) (?:be (?:exploited|manipulated|misused|abused|tricked|compromised|poisoned|leaked|bypassed|circumvented)|(?:inadvertently|unintentionally) )|\b(?:can|could|may|might) (?:(?:inadvertently|unintentionally|also|still|easily|potentially) )?(?:generate|produce|leak|reveal|expose|amplify|perpetuate|exacerbate|undermine|erode|enable|facilitate|lead|result|cause|memori[sz]e|disclose|face|suffer|lose|incur|experience|fail|mislead|deceive|manipulate|harm|damage|compromise|bypass|evade|poison|corrupt|degrade|infer|extract|steal|reproduce)\b|\b(?:creates?|introduces?|poses?|raises?|increases?) (?:a |an |the )?(?:\w+ ){0,3}(?:risks?|threats?|vulnerabilit(?:y|ies)|attack surface|exposure)\b|\b(?:occurs?|happens?|arises?) when\b|\bwithout (?:clear|proper|adequate|sufficient|appropriate)\b|\b(?:insufficient|inadequate|lack of|absence of)\b/i;
 
-const PRINCIPLE_EN = /\b(?:should|must|shall|will) (?:be|remain) (?:fair|transparent|accountable|explainable|interpretable|safe|secure|robust|reliable|trustworthy|inclusive|human[- ]centr?ic|privacy[- ]preserving|lawful|ethical|responsible|sustainable|beneficial|contestable|non-discriminatory)\b|\b(?:respect(?:s|ing)? (?:for )?(?:human rights|human dignity|the rule of law|privacy|autonomy|democratic values|diversity)|human[- ]centr?ed values|fairness|accountability|transparency and explainability|human agency|well-?being|dignity|solidarity|the principle of|principles? of)\b/iu;
-const PRINCIPLE_ZH = /原则|秉持|坚持|理念|并重|底线|向善|以人为本|智能向善|尊重|公平|公正|透明|可解释|可问责|包容|普惠|伦理|价值观|人类福祉|人权|尊严|可持续|和谐友好|共享|开放合作/u;
+const PRINCIPLE_EN = /\b(?:should|must|shall|will) (?:be|remain) (?:fair|transparent|accountable|explainable|interpretable|safe|secure|robust|reliable|trustworthy|inclusive|human[- ]centr?ic|privacy[- ]preserving|lawful|ethical|responsible|sustainable|beneficial|contestable|non-discriminatory)\b|\b(?:respect(?:s|ing)? (?:for )?(?:human rights|human dignity|the rule of law|privacy|autonomy|democratic values|diversity)|human[- ]centr?ed values|fairness|accountability|transparency and explainability|human agency|well-?being|dignity|solidarity|the principle of|principles? of)\b/i;
+const PRINCIPLE_ZH = /原则|秉持|坚持|理念|并重|底线|向善|以人为本|智能向善|尊重|公平|公正|透明|可解释|可问责|包容|普惠|伦理|价值观|人类福祉|人权|尊严|可持续|和谐友好|共享|开放合作/;
 
 // Numbering of articles, clauses and points.
-export const ARTICLE_START = /^(?:(?:article|art\.)\s+\d+[a-z]?\b|第[一二三四五六七八九十百零〇0-9]+条)/iu;
-const ARTICLE_EN = /^(?:article|art\.|section|§|clause|rule|regulation|requirement|principle|action|recommendation|measure|control)\s+\d+[a-z]?\b/iu;
-const ARTICLE_ZH = /^第[一二三四五六七八九十百零〇0-9]+条/u;
-const LEAD_IN = /^[^:：.。!?]{2,80}?[:：]\s+(?=\S)/u;
-const ARTICLE_LEAD = /^(?:article|art\.)\s+\d+[a-z]?\s*[:.]?\s*|^第[一二三四五六七八九十百零〇0-9]+条\s*/iu;
-const CLAUSE_NUM = /^(?:\d+(?:\.\d+)+|[a-z][)）]|\([a-z0-9ivx]{1,4}\)|[a-z0-9]{1,3}[.)）]|[一二三四五六七八九十]+[、．.]|（[一二三四五六七八九十]+）|\d+[)）])\s*/iu;
+export const ARTICLE_START = /^(?:(?:article|art\.)\s+\d+[a-z]?\b|第[一二三四五六七八九十百零〇0-9]+条)/i;
+const ARTICLE_EN = /^(?:article|art\.|section|§|clause|rule|regulation|requirement|principle|action|recommendation|measure|control)\s+\d+[a-z]?\b/i;
+const ARTICLE_ZH = /^第[一二三四五六七八九十百零〇0-9]+条/;
+const LEAD_IN = /^[^:：.。!?]{2,80}?[:：]\s+(?=\S)/;
+const ARTICLE_LEAD = /^(?:article|art\.)\s+\d+[a-z]?\s*[:.]?\s*|^第[一二三四五六七八九十百零〇0-9]+条\s*/i;
+const CLAUSE_NUM = /^(?:\d+(?:\.\d+)+|[a-z][)）]|\([a-z0-9ivx]{1,4}\)|[a-z0-9]{1,3}[.)）]|[一二三四五六七八九十]+[、．.]|（[一二三四五六七八九十]+）|\d+[)）])\s*/i;
 
-const SENTENCE_END = /[.!?。！？;；:：]\s*$/u;
-const VERB_HINT_EN = /\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|can|could|may|might|will|would|shall|should|must|provides?|includes?|requires?|means?|refers?|applies|describes?|sets? out|aims?|helps?|allows?|enables?)\b/iu;
+const SENTENCE_END = /[.!?。！？;；:：]\s*$/;
+const VERB_HINT_EN = /\b(?:is|are|was|were|be|been|being|has|have|had|do|does|did|can|could|may|might|will|would|shall|should|must|provides?|includes?|requires?|means?|refers?|applies|describes?|sets? out|aims?|helps?|allows?|enables?)\b/i;
 
 function hasCjk(s: string): boolean {
-  return /[\u3400-\u9fff]/u.test(s);
+  return /[\u3400-\u9fff]/.test(s);
 }
 
 function wordCount(s: string): number {
-  if (hasCjk(s)) return Math.ceil((s.match(/[\u3400-\u9fff]/gu)?.length ?? 0) / 2) + (s.match(/[A-Za-z]+/g)?.length ?? 0);
+  if (hasCjk(s)) return Math.ceil((s.match(/[\u3400-\u9fff]/g)?.length ?? 0) / 2) + (s.match(/[A-Za-z]+/g)?.length ?? 0);
   return s.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
 }
 
 /** A line that looks like a list of person names ("Jane Doe, Acme Corp"; "Dr. A. Smith"). */
 function looksLikeNames(text: string): boolean {
-  if (text.length > 400 || /[.!?;:]\s+[a-z]/.test(text)) return false;
-  const parts = text.split(/\s*[,;|\n•·]\s*|\s+and\s+/u).filter(Boolean);
+  if (text.length > 400 || /[.!?;:]\s+[a-z]/.test(text) || /^(?:the|a|an|this|these|our|its)\s/i.test(text)) return false;
+  const parts = text.split(/\s*[,;|\n•·]\s*|\s+and\s+/).filter(Boolean);
   if (parts.length < 1) return false;
   let names = 0;
   for (const p of parts) {
     const words = p.trim().split(/\s+/);
-    if (words.length >= 2 && words.length <= 5 && words.every((w) => /^(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|Dr\.?|Prof\.?|Mr\.?|Ms\.?|Mrs\.?|von|van|de|der|la|le|da)$/u.test(w))) names++;
+    if (words.length >= 2 && words.length <= 5 && words.every((w) => /^(?:[A-Z][a-zà-ÿ'’\-]+|[A-Z]\.|Dr\.?|Prof\.?|Mr\.?|Ms\.?|Mrs\.?|von|van|de|der|la|le|da)$/.test(w))) names++;
   }
   return names >= Math.max(1, parts.length * 0.6) && !VERB_HINT_EN.test(text);
 }
@@ -179,6 +180,12 @@ export interface LanguageScores {
   cue: { mitigation?: string; risk?: string; principle?: string };
 }
 
+const MODAL_ZH_G = new RegExp(MODAL_ZH.source, 'g');
+const RISK_EN_G = new RegExp(RISK_EN.source, 'gi');
+const RISK_ZH_G = new RegExp(RISK_ZH.source, 'g');
+const PRINCIPLE_EN_G = new RegExp(PRINCIPLE_EN.source, 'gi');
+const PRINCIPLE_ZH_G = new RegExp(PRINCIPLE_ZH.source, 'g');
+
 /** Lexical evidence for each statement kind (0..~3 each). */
 export function languageScores(text: string): LanguageScores {
   const cue: LanguageScores['cue'] = {};
@@ -188,7 +195,7 @@ export function languageScores(text: string): LanguageScores {
   const numbered = text.replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
   // "Lead-in: body" — the lead-in names the item; the body's own words decide.
   const leadIn = LEAD_IN.exec(numbered);
-  const body = (leadIn ? numbered.slice(leadIn[0].length) : numbered).replace(/^\[([^\]]{1,30})\]/u, '$1');
+  const body = (leadIn ? numbered.slice(leadIn[0].length) : numbered).replace(/^\[([^\]]{1,30})\]/, '$1');
   const safety = SAFETY_WORDS.test(text);
   const modal = MODAL_EN.exec(text);
   if (modal) {
@@ -197,13 +204,13 @@ export function languageScores(text: string): LanguageScores {
   }
   const imp = IMPERATIVE_EN.exec(body) ?? IMPERATIVE_EN.exec(numbered);
   if (imp) {
-    const verb = imp[0].replace(/^\W*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?/iu, '').trim().toLowerCase();
+    const verb = imp[0].replace(/^\W*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?/i, '').trim().toLowerCase();
     const promo = PROMO_EN.test(body);
     // An imperative sentence is a measure even when it names the attacks it stops.
     m += promo && !safety ? 0.6 : 2.0;
     cue.mitigation ??= promo && !safety ? `promotional '${verb}'` : `imperative '${verb}'`;
   }
-  const mz = text.match(new RegExp(MODAL_ZH.source, 'gu'));
+  const mz = text.match(MODAL_ZH_G);
   if (mz) {
     m += Math.min(2, 1 + 0.25 * mz.length);
     cue.mitigation ??= `'${mz[0]}'`;
@@ -216,7 +223,7 @@ export function languageScores(text: string): LanguageScores {
     cue.mitigation ??= `imperative '${IMPERATIVE_LATE.exec(body)![1]!.toLowerCase()}' after an introductory phrase`;
   }
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
-  const rk = text.match(new RegExp(RISK_EN.source, 'giu'));
+  const rk = text.match(RISK_EN_G);
   if (rk) {
     r += Math.min(1.2, 0.35 * rk.length);
     cue.risk = `risk word '${rk[0]!.toLowerCase()}'`;
@@ -226,7 +233,7 @@ export function languageScores(text: string): LanguageScores {
     r += 1.2;
     cue.risk = `risk phrasing '${rd[0].trim().toLowerCase()}'`;
   }
-  const rz = text.match(new RegExp(RISK_ZH.source, 'gu'));
+  const rz = text.match(RISK_ZH_G);
   if (rz) {
     r += Math.min(1.6, 0.5 * rz.length);
     cue.risk ??= `risk word '${rz[0]}'`;
@@ -236,12 +243,12 @@ export function languageScores(text: string): LanguageScores {
     p += 2.2;
     cue.principle = `principle phrasing '${clip(ps[0], 30).toLowerCase()}'`;
   }
-  const pe = text.match(new RegExp(PRINCIPLE_EN.source, 'giu'));
+  const pe = text.match(PRINCIPLE_EN_G);
   if (pe) {
     p += Math.min(2, 0.9 * pe.length);
     cue.principle ??= `principle phrasing '${pe[0]!.toLowerCase()}'`;
   }
-  const pz = text.match(new RegExp(PRINCIPLE_ZH.source, 'gu'));
+  const pz = text.match(PRINCIPLE_ZH_G);
   if (pz) {
     p += Math.min(1.5, 0.4 * pz.length);
     cue.principle ??= `principle word '${pz[0]}'`;
@@ -283,25 +290,42 @@ function apparatusByForm(ctx: BlockContext): Verdict | undefined {
   const b = ctx.block;
   const text = b.text.trim();
   if (b.hint) return { role: 'apparatus', confidence: 0.92, reason: HINT_REASON[b.hint] };
+  if (ctx.frontMatter && isTocEntry(b, ctx.prev, ctx.next)) return { role: 'apparatus', confidence: 0.85, reason: 'contents line (title and page number)' };
   if (PAGE_NUMBER.test(text)) return { role: 'apparatus', confidence: 0.95, reason: 'a bare page number' };
   if (STRONG_LEADER.test(text) && DOT_LEADER.test(text)) return { role: 'apparatus', confidence: 0.95, reason: 'contents line (dot leader)' };
   if (STRONG_LEADER.test(text) && text.length < 200) return { role: 'apparatus', confidence: 0.85, reason: 'contents or form line (leader dots)' };
-  if (COPYRIGHT.test(text) && text.length < 700 && !MODAL_EN.test(text.replace(/\bshould not be\b/gi, ''))) return { role: 'apparatus', confidence: 0.85, reason: 'copyright, licence or disclaimer wording' };
-  if (CAPTION.test(text) && text.length < 250 && !SENTENCE_END.test(text.slice(-1)) ) return { role: 'apparatus', confidence: 0.8, reason: 'figure or table caption' };
-  const urls = text.match(URL)?.length ?? 0;
-  const cites = text.match(CITATION)?.length ?? 0;
+  if (text.length < 700 && COPYRIGHT.test(text) && !MODAL_EN.test(text.replace(/\bshould not be\b/gi, ''))) return { role: 'apparatus', confidence: 0.85, reason: 'copyright, licence or disclaimer wording' };
+  if (text.length < 250 && CAPTION.test(text) && !SENTENCE_END.test(text.slice(-1)) ) return { role: 'apparatus', confidence: 0.8, reason: 'figure or table caption' };
+  const urls = text.length < 2000 ? (text.match(URL)?.length ?? 0) : 0;
+  const cites = text.length < 1000 ? (text.match(CITATION)?.length ?? 0) : 0;
   const words = Math.max(1, wordCount(text));
-  if (urls && (urls * 12 >= words || /^\s*(?:\[\d+\]|\d{1,3}[.\s]|[ivx]{1,5}\s)/u.test(text))) return { role: 'apparatus', confidence: 0.85, reason: 'a reference or link line (URL/DOI)' };
+  if (urls && (urls * 12 >= words || /^\s*(?:\[\d+\]|\d{1,3}[.\s]|[ivx]{1,5}\s)/.test(text))) return { role: 'apparatus', confidence: 0.85, reason: 'a reference or link line (URL/DOI)' };
   if (cites >= 2 && cites * 15 >= words && !MODAL_EN.test(text)) return { role: 'apparatus', confidence: 0.8, reason: 'citation pattern (authors, year, venue)' };
-  if (FOOTNOTE.test(text) && text.length < 400) return { role: 'apparatus', confidence: 0.75, reason: 'footnote or endnote' };
+  if (text.length < 400 && FOOTNOTE.test(text)) return { role: 'apparatus', confidence: 0.75, reason: 'footnote or endnote' };
   const cells = b.kind === 'table-row' ? b.cells : text.includes(' | ') ? text.split(' | ') : undefined;
   if (cells && DATE.test(text) && VERSION.test(text) && text.length < 400) return { role: 'apparatus', confidence: 0.85, reason: 'revision history row (date and version)' };
-  if (cells && /^<[^>]+>(?: \| <[^>]+>)+$/u.test(text)) return { role: 'apparatus', confidence: 0.85, reason: 'a template placeholder row' };
+  if (text.length < 90 && /<[^<>]{2,40}>/.test(text) && text.replace(/<[^<>]{2,40}>/g, '').replace(/\W+/g, ' ').trim().split(' ').length <= 6)
+    return { role: 'apparatus', confidence: 0.8, reason: 'a template placeholder line' };
+  if (text.length < 80 && /^(?:to|from|cc|date|subject|re|attn|attention)\s*:\s*\S/i.test(text)) return { role: 'apparatus', confidence: 0.7, reason: 'a letter header line (to/from/date/subject)' };
+  if (cells && cells.length === 2 && /^[A-Z][A-Za-z0-9&\-/.]{1,11}$/.test(cells[0]!.trim()) && /[A-Z]/.test(cells[0]!.slice(1)) && isLabelLine(cells[1]!) && cells[1]!.length < 90)
+    return { role: 'apparatus', confidence: 0.8, reason: 'an acronym list entry' };
+  if (cells && /^<[^>]+>(?: \| <[^>]+>)+$/.test(text)) return { role: 'apparatus', confidence: 0.85, reason: 'a template placeholder row' };
   if (cells && ctx.firstRow && cells.every((c) => isLabelLine(c) || !c.trim())) return { role: 'apparatus', confidence: 0.75, reason: 'a table header row' };
   if (b.kind === 'table-row' && b.header && b.cells.join('|') === b.header.join('|')) return { role: 'apparatus', confidence: 0.9, reason: 'a repeated table header row' };
   if (ctx.pages && b.page === 1 && ctx.pages > 2 && text.length < 160 && !SENTENCE_END.test(text)) return { role: 'apparatus', confidence: 0.7, reason: 'short line on the cover page' };
-  if (looksLikeNames(text) && text.length < 200) return { role: 'apparatus', confidence: 0.6, reason: 'a list of names' };
+  if (text.length < 200 && looksLikeNames(text)) return { role: 'apparatus', confidence: 0.6, reason: 'a list of names' };
   return undefined;
+}
+
+const TOC_ENTRY = /^(?:(?:\d+(?:\.\d+)*\.?|[A-Z]\.|(?:appendix|annex|chapter|part|section)\s+[A-Z0-9]+\b[^\n]{0,3})\s*\S.{1,100}?|[^\n]{2,100}?)\s+(?:\d{1,3}|[ivxlc]{1,5})$/i;
+/** A contents entry: title and page number, next to other such lines. */
+export function isTocEntry(b: Block, prev?: Block, next?: Block): boolean {
+  const like = (x?: Block) => {
+    if (!x || x.kind === 'heading') return false;
+    const t = x.text.trim();
+    return t.length <= 120 && TOC_ENTRY.test(t) && !/[.;。；]\s*\d/.test(t) && /\p{L}/u.test(t);
+  };
+  return like(b) && (like(prev) || like(next));
 }
 
 /** Does the text state anything (a sentence or a clause), rather than a label or a fragment? */
@@ -315,7 +339,7 @@ function isStatementLike(text: string): boolean {
 /** A line that reads as a title or label: short, no sentence punctuation, mostly capitalised words, no verb. */
 function isLabelLine(text: string): boolean {
   const t = text.trim();
-  if (hasCjk(t)) return [...t].length <= 30 && !/[。；;！？]/u.test(t) && !MODAL_ZH.test(t);
+  if (hasCjk(t)) return [...t].length <= 30 && !/[。；;！？]/.test(t) && !MODAL_ZH.test(t);
   const words = t.split(/\s+/).filter((w) => /\p{L}/u.test(w));
   if (!words.length || words.length > 14 || /[.!?;]$/.test(t)) return false;
   if (VERB_HINT_EN.test(t) || MODAL_EN.test(t)) return false;
@@ -324,11 +348,11 @@ function isLabelLine(text: string): boolean {
 }
 
 /** Prose about the publication itself (series notes, how it was prepared, who published it). */
-const SELF_REFERENCE = /\b(?:this|the) (?:translation|publication|series|report|paper|edition|version|document was|document has been)\b|\bseries\b.*\b(?:dedicated|aims?)\b|\b(?:prepared|produced|published|translated|edited|compiled) by\b|本(?:文件|报告|出版物)(?:由|的)/iu;
-const CREDIT = /^(?:translation|translated|prepared|edited|compiled|written|produced|published|authored|designed|issued) by\b|^(?:authors?|editors?|contact|correspondence|translator)s?\s*[:：]/iu;
-const SIGNATORY = /^(?:(?:the )?(?:director|minister|chair(?:man|woman|person)?|president|secretary|commissioner|head|governor|administrator|deputy \w+)(?: general)? of\b.{3,120}|.{2,40}(?:主任|部长|局长|主席|总理|书记|署长|委员长)\s*\S{2,4})$/iu;
-const DATE_ONLY = /^\s*(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?.{0,30}|\d{4}年\d{1,2}月\d{1,2}日)\s*$/iu;
-const ORDER_NO = /^(?:order|decree|decision|notice|circular|no\.?|number)\b.{0,30}\d+\s*$|^第\s*\d+\s*号$|^令$/iu;
+const SELF_REFERENCE = /\b(?:this|the) (?:translation|publication|series|report|paper|edition|version|document was|document has been)\b|\bseries\b.*\b(?:dedicated|aims?)\b|\b(?:prepared|produced|published|translated|edited|compiled) by\b|本(?:文件|报告|出版物)(?:由|的)/i;
+const CREDIT = /^(?:translation|translated|prepared|edited|compiled|written|produced|published|authored|designed|issued) by\b|^(?:authors?|editors?|contact|correspondence|translator)s?\s*[:：]/i;
+const SIGNATORY = /^(?:(?:the )?(?:director|minister|chair(?:man|woman|person)?|president|secretary|commissioner|head|governor|administrator|deputy \w+)(?: general)? of\b.{3,120}|.{2,40}(?:主任|部长|局长|主席|总理|书记|署长|委员长)\s*\S{2,4})$/i;
+const DATE_ONLY = /^\s*(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?.{0,30}|\d{4}年\d{1,2}月\d{1,2}日)\s*$/i;
+const ORDER_NO = /^(?:order|decree|decision|notice|circular)\b.{0,30}\d+\s*$|^(?:no\.|number)\s*\d+\s*$|^第\s*\d+\s*号$|^令$/i;
 
 /** Classify one block. `model`, when given, arbitrates between the three statement kinds. */
 export function classifyBlock(ctx: BlockContext, model?: RoleModel): RoleDecision {
@@ -355,7 +379,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   const form = apparatusByForm(ctx);
   if (form) return form;
   if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.88, reason: `under the heading '${clip(sec.title, 40)}'` };
-  if (/起草单位|主要起草人|起草人[:：]/u.test(text) && !MODAL_ZH.test(text.replace(/起草/gu, ''))) return { role: 'apparatus', confidence: 0.8, reason: 'drafting organisations and people (contributors)' };
+  if (/起草单位|主要起草人|起草人[:：]/.test(text) && !MODAL_ZH.test(text.replace(/起草/g, ''))) return { role: 'apparatus', confidence: 0.8, reason: 'drafting organisations and people (contributors)' };
   if (CREDIT.test(text) && text.length < 200) return { role: 'apparatus', confidence: 0.8, reason: 'a credit line (translated/prepared by)' };
   if (SIGNATORY.test(text) && text.length < 140 && !MODAL_EN.test(text)) return { role: 'apparatus', confidence: 0.75, reason: 'a signatory line (office and name)' };
   if ((DATE_ONLY.test(text) || ORDER_NO.test(text)) && text.length < 60) return { role: 'apparatus', confidence: 0.75, reason: 'a date or order-number line' };
@@ -364,6 +388,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     if (SELF_REFERENCE.test(text)) return { role: 'apparatus', confidence: 0.65, reason: 'front matter about the publication itself' };
   }
   if (!isStatementLike(text)) return { role: 'context', confidence: 0.7, reason: 'too short to state a measure, risk or principle' };
+  if (/^(?:注\s*\d*\s*[:：]|notes?\s*\d*\s*[:：.–-]\s)/i.test(text)) return { role: 'context', confidence: 0.7, reason: 'a note explaining the text above' };
 
   const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text);
   const secCls = sec?.rule.cls;
@@ -371,12 +396,12 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   if (secCls === 'context') {
     // Definitions are context throughout; directly under an introduction, scope or example
     // heading a block is context unless it plainly obliges; deeper down it needs more evidence.
-    const strong = lang.mitigation >= 2.5 || (lang.mitigation >= 1.5 && /^(?:article|第)/iu.test(text));
+    const strong = lang.mitigation >= 2.5 || (lang.mitigation >= 1.5 && /^(?:article|第)/i.test(text));
     if (sec!.rule.label === 'definitions' || (sec!.depth === 0 && !strong)) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
     extraThreshold = 0.5;
   }
-  if (SCOPE_CLAUSE.test(text) && lang.mitigation < 2.5 && text.length < 600) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
-  if (DEFINITION.test(text) && !MODAL_EN.test(text.replace(/\bshall mean\b/giu, '')) && !/应当|不得|必须/u.test(text)) return { role: 'context', confidence: 0.75, reason: 'a definition' };
+  if (text.length < 600 && lang.mitigation < 2.5 && SCOPE_CLAUSE.test(text)) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
+  if (DEFINITION.test(text) && !MODAL_EN.test(text.replace(/\bshall mean\b/gi, '')) && !/应当|不得|必须/.test(text)) return { role: 'context', confidence: 0.75, reason: 'a definition' };
 
   // Evidence per statement kind: language, section prior, document default, model.
   const score: Record<StatementKind, number> = { mitigation: lang.mitigation, risk: lang.risk, principle: lang.principle };
@@ -414,8 +439,8 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
 
 /** A clause title: short, no sentence punctuation, no normative verb. */
 function isShortTitle(t: string): boolean {
-  if (/[。；;，,:：!?！？]/u.test(t) || /\.$/u.test(t)) return false;
-  if (hasCjk(t)) return [...t].length <= 24 && !/应当|不得|必须/u.test(t);
+  if (/[。；;，,:：!?！？]/.test(t) || /\.$/.test(t)) return false;
+  if (hasCjk(t)) return [...t].length <= 24 && !/应当|不得|必须/.test(t);
   return wordCount(t) <= 10 && !MODAL_EN.test(t) && !VERB_HINT_EN.test(t);
 }
 
@@ -424,22 +449,23 @@ export function pseudoHeadingLevel(b: Block): number | undefined {
   if (b.kind === 'item') {
     // "5.1 语料来源安全要求": a numbered clause title set as a list item.
     const t = b.text.trim();
-    if (b.marker && /^\d+(?:\.\d+)+$/u.test(b.marker) && isShortTitle(t)) return 2 + b.marker.split('.').length;
+    if (b.marker && /^\d+(?:\.\d+)+$/.test(b.marker) && isShortTitle(t)) return 2 + b.marker.split('.').length;
     return undefined;
   }
   if (b.kind !== 'paragraph') return undefined;
   const t = b.text.trim();
+  if (/\s\d{1,3}$/.test(t) && /^\d/.test(t)) return undefined;
   const num = /^((?:\d+|[A-Z])(?:\.\d+)*)\.?\s*(?=\p{L})(.+)$/u.exec(t);
-  if (num && /^[A-Z]$/u.test(num[1]!)) return undefined;
+  if (num && /^[A-Z]$/.test(num[1]!)) return undefined;
   if (num && isShortTitle(num[2]!) && !b.hint) return 2 + num[1]!.split('.').length;
-  if (/^(?:附\s*录|annex|appendix)\s*[A-Z0-9]\b/iu.test(t) && isShortTitle(t)) return 3;
-  if (t.length > 80 || /[。；;.!?]$/u.test(t)) return undefined;
-  if (/^第[一二三四五六七八九十百零〇0-9]+[编部]/u.test(t)) return 2;
-  if (/^第[一二三四五六七八九十百零〇0-9]+章/u.test(t)) return 3;
-  if (/^第[一二三四五六七八九十百零〇0-9]+节/u.test(t)) return 4;
-  if (/^(?:part|title)\s+(?:[0-9]+|[IVXLC]+)\b/iu.test(t) && wordCount(t) <= 12) return 2;
-  if (/^chapter\s+(?:[0-9]+|[IVXLC]+)\b/iu.test(t) && wordCount(t) <= 12) return 3;
-  if (/^section\s+[0-9]+\b/iu.test(t) && wordCount(t) <= 12) return 4;
+  if (/^(?:附\s*录|annex|appendix)\s*[A-Z0-9]\b/i.test(t) && isShortTitle(t)) return 3;
+  if (t.length > 80 || /[。；;.!?]$/.test(t)) return undefined;
+  if (/^第[一二三四五六七八九十百零〇0-9]+[编部]/.test(t)) return 2;
+  if (/^第[一二三四五六七八九十百零〇0-9]+章/.test(t)) return 3;
+  if (/^第[一二三四五六七八九十百零〇0-9]+节/.test(t)) return 4;
+  if (/^(?:part|title)\s+(?:[0-9]+|[IVXLC]+)\b/i.test(t) && wordCount(t) <= 12) return 2;
+  if (/^chapter\s+(?:[0-9]+|[IVXLC]+)\b/i.test(t) && wordCount(t) <= 12) return 3;
+  if (/^section\s+[0-9]+\b/i.test(t) && wordCount(t) <= 12) return 4;
   return undefined;
 }
 
@@ -454,7 +480,7 @@ export function bodyStart(blocks: Block[]): number {
     const t = b.text.trim();
     if (b.hint || STRONG_LEADER.test(t)) continue;
     const head = b.kind === 'heading' || pseudoHeadingLevel(b) !== undefined;
-    if ((head || b.kind === 'paragraph') && /^(?:(?:article|art\.)\s*1\b|第[一1]条)/iu.test(t)) return i;
+    if ((head || b.kind === 'paragraph') && /^(?:(?:article|art\.)\s*1\b|第[一1]条)/i.test(t)) return i;
     if (!head) continue;
     if (BODY_START.test(t)) return i;
     const sc = sectionClass(t);
@@ -469,7 +495,7 @@ function apparatusTitleParagraph(b: Block): boolean {
   return sectionClass(b.text.trim())?.cls === 'apparatus';
 }
 
-const TERMINAL = /[。！？；：.!?;:"”’)）\]】》]$/u;
+const TERMINAL = /[。！？；：.!?;:"”’)）\]】》]$/;
 
 /**
  * Paragraphs that continue the block before them (a line or page break inside a sentence, as in
@@ -484,11 +510,11 @@ export function continuations(blocks: Block[], levels: (number | undefined)[]): 
     if (levels[i] !== undefined || levels[i - 1] !== undefined || b.hint || p.hint) continue;
     const pt = p.text.trim();
     const t = b.text.trim();
-    if (!pt || !t || TERMINAL.test(pt) || POINT.test(t) || ARTICLE_START.test(t) || /^注\s*\d*[:：]/u.test(t)) continue;
+    if (!pt || !t || TERMINAL.test(pt) || POINT.test(t) || ARTICLE_START.test(t) || /^注\s*\d*[:：]/.test(t)) continue;
     // Only a full line breaks mid-sentence; short label lines (issuing bodies, names) do not continue.
     if ([...pt].length < (hasCjk(pt) ? 18 : 40)) continue;
     const cjk = hasCjk(pt.slice(-3)) && hasCjk(t.slice(0, 3));
-    const latin = /^[a-z]/u.test(t) || /[,\-–—]$|\b(?:and|or|of|the|to|in|for|with|a|an)$/iu.test(pt);
+    const latin = /^[a-z]/.test(t) || /[,\-–—]$|\b(?:and|or|of|the|to|in|for|with|a|an)$/i.test(pt);
     if (!cjk && !latin) continue;
     if (p.page !== undefined && b.page !== undefined && b.page - p.page > 1) continue;
     head[i] = head[i - 1] ?? i - 1;
@@ -620,7 +646,7 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
   return { decisions, headingPaths, levels: first.levels };
 }
 
-const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/u;
+const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/;
 
 /** The block a point or list item hangs from: its parent item, or the lead-in paragraph above the list. */
 export const POINT_MARK = POINT;
@@ -638,7 +664,7 @@ export function leadInOf(blocks: Block[], i: number): number | undefined {
     }
     if (x.kind === 'paragraph') {
       const t = x.text.trim();
-      return /[:：]$/u.test(t) || ARTICLE_EN.test(t) || ARTICLE_ZH.test(t) || /(?:following|as follows|include|including)[^.]{0,40}[.:：]?$|如下|以下规定|下列/iu.test(t) ? j : undefined;
+      return /[:：]$/.test(t) || ARTICLE_EN.test(t) || ARTICLE_ZH.test(t) || /(?:following|as follows|include|including)[^.]{0,40}[.:：]?$|如下|以下规定|下列/i.test(t) ? j : undefined;
     }
     return undefined;
   }
@@ -658,7 +684,7 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
       const own = languageScores(text);
       // A point inherits when it says something of its own kind, or is a fragment of the lead-in's sentence.
       const bare = text.replace(POINT, '').trim();
-      const fragment = /^[a-z(]/u.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/u.test(bare);
+      const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/.test(bare);
       if (d.role === 'context' && isStatementLike(text) && (own[pd.role] >= 0.5 || fragment) && !/^under the heading|a definition|about the text itself/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
