@@ -221,7 +221,7 @@ function guessLang(text: string): 'en' | 'fr' | undefined {
 
 const TOC_TITLE = /^(?:table\s+of\s+contents|contents|目\s*[录錄次]|list\s+of\s+(?:tables|figures|boxes|abbreviations))$/i;
 /** A dot leader (". . . .", "……", "····"), possibly followed by a page number. */
-const LEADER = /(?:\.{4,}|(?:\.\s){4,}|…{2,}|·{4,}|\u2026\s*\u2026|_{5,})\s*(?:\d{1,4}|[ivxlc]{1,6})?\s*$/i;
+const LEADER = /(?:\.{4,}|(?:\.\s){4,}|…{2,}|·{4,}|\u2026\s*\u2026)\s*(?:\d{1,4}|[ivxlc]{1,6})?\s*$/i;
 const PAGE_REF = /^(?:\d{1,4}|[ivxlc]{1,6})$/i;
 
 /** Whether a line looks like a contents entry: a dot leader, or a page number set apart at its end. */
@@ -293,7 +293,7 @@ export function markContents(pages: PageLines[]): number {
 /** A contents entry without its dot leader: "Scope ........ 4" → "Scope 4". */
 function cleanTocText(s: string): string {
   return s
-    .replace(/\s*(?:\.{2,}|(?:\.\s){2,}|…+|·{2,}|_{3,})[\s.…·_]*/g, ' ')
+    .replace(/\s*(?:\.{2,}|(?:\.\s){2,}|…+|·{2,})[\s.…·]*/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
