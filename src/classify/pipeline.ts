@@ -246,6 +246,8 @@ export interface RunSummary {
   labelled: number;
   abstained: number;
   failed: number;
+  /** Of the labelled: stored only as a suggestion (below the classifier's threshold; never current). */
+  suggested: number;
   /** Labels equal to one already stored (same code, model and prompt), not stored twice. */
   unchanged: number;
   /** Items this worker finished after another worker had already finished them (lease taken over); not stored. */
@@ -411,6 +413,7 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
     labelled: 0,
     abstained: 0,
     failed: 0,
+    suggested: 0,
     unchanged: 0,
     duplicates: 0,
     cached: 0,
@@ -550,6 +553,9 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
           reasoning: clampReasoning(b.result.reasoning || (b.code === null ? 'Abstained.' : '')).slice(0, MAX_REASONING) || undefined,
           confidence: b.result.confidence,
           runId,
+          // persisted embedded models (src/classify/models) mark labels below their threshold, and add Chinese reasoning
+          suggested: (b.result as { suggested?: boolean }).suggested === true,
+          reasoningZh: (b.result as { reasoningZh?: string }).reasoningZh || undefined,
         });
       }
       const rows = batch.map((b) => {
@@ -635,6 +641,7 @@ export async function runClassification(o: RunOptions): Promise<RunSummary> {
       if (out.usage) addCost(out.usage, out.usage.requests);
     } else {
       summary[out.kind]++;
+      if ((out.result as { suggested?: boolean }).suggested) summary.suggested++;
       const u = out.result.usage;
       if (u?.cached) summary.cached++;
       if (u) addCost(u, requestsOf(u));

@@ -67,6 +67,9 @@ export interface ClassificationRow {
   run_id: string | null;
   is_current: boolean;
   created_at: Date;
+  /** Below the classifier's threshold: a suggestion, never current until a person accepts it (migration 0500). */
+  suggested?: boolean;
+  reasoning_zh?: string | null;
 }
 
 export interface NewClassification extends ClassificationInput {
@@ -74,6 +77,9 @@ export interface NewClassification extends ClassificationInput {
   secondary?: string[];
   modelVersion?: string;
   runId?: string;
+  /** A suggestion (below the classifier's threshold): stored, never current unless accepted. */
+  suggested?: boolean;
+  reasoningZh?: string;
 }
 
 /**
@@ -117,6 +123,8 @@ export async function insertClassifications(
       reviewer: c.reviewer ?? null,
       source_value: c.sourceValue ?? null,
       run_id: it.runId ?? null,
+      suggested: !!it.suggested,
+      reasoning_zh: it.reasoningZh ? it.reasoningZh.slice(0, 500) : null,
     };
   });
   if (rows.length === 0) return { inserted: 0, unchanged: 0 };
@@ -145,19 +153,20 @@ export async function insertClassifications(
     const pair = `${r.statement_id}|${r.taxonomy}`;
     const alone = !existingPairs.has(pair) && inBatch.get(pair) === 1;
     if (!alone) needRefresh.add(r.statement_id);
-    return { ...r, secondary: pgTextArray(r.secondary), is_current: alone && r.review_status !== 'rejected' };
+    return { ...r, secondary: pgTextArray(r.secondary), is_current: alone && r.review_status !== 'rejected' && !r.suggested };
   });
   for (let i = 0; i < prepared.length; i += 1000) {
     await db.query(
       `INSERT INTO classifications (statement_id, taxonomy, taxonomy_version, code, secondary, source, human, model,
-         model_version, prompt_version, reasoning, confidence, review_status, reviewer, source_value, run_id, is_current)
+         model_version, prompt_version, reasoning, confidence, review_status, reviewer, source_value, run_id, is_current,
+         suggested, reasoning_zh)
        SELECT x.statement_id, x.taxonomy, x.taxonomy_version, x.code, x.secondary::text[], x.source, x.human, x.model,
          x.model_version, x.prompt_version, x.reasoning, x.confidence, x.review_status, x.reviewer, x.source_value,
-         x.run_id, x.is_current
+         x.run_id, x.is_current, x.suggested, x.reasoning_zh
        FROM jsonb_to_recordset($1::jsonb) AS x(statement_id text, taxonomy text, taxonomy_version text, code text,
          secondary text, source text, human boolean, model text, model_version text, prompt_version text,
          reasoning text, confidence real, review_status text, reviewer text, source_value text, run_id text,
-         is_current boolean)`,
+         is_current boolean, suggested boolean, reasoning_zh text)`,
       [JSON.stringify(prepared.slice(i, i + 1000))],
     );
   }
@@ -175,7 +184,8 @@ export async function refreshCurrent(db: Db, statementIds: string[]): Promise<vo
   for (let i = 0; i < statementIds.length; i += 5000) {
     const ids = statementIds.slice(i, i + 5000);
     const winners = `SELECT id FROM (SELECT id, ${RANK} AS rn FROM classifications
-       WHERE statement_id = ANY($1::text[]) AND review_status <> 'rejected') r WHERE rn = 1`;
+       WHERE statement_id = ANY($1::text[]) AND review_status <> 'rejected'
+         AND (NOT suggested OR review_status IN ('accepted', 'corrected'))) r WHERE rn = 1`;
     await db.query(
       `UPDATE classifications SET is_current = false
        WHERE statement_id = ANY($1::text[]) AND is_current AND id NOT IN (${winners})`,

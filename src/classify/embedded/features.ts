@@ -231,6 +231,26 @@ export class Features {
     return { options: this.options, words: dump('words'), chars: dump('chars'), plain: dump('plain') };
   }
 
+  /** The vocabulary of each block (in index order) and its idf, for compact model files. */
+  exportBlocks(): { options: FeatureOptions; blocks: { name: 'words' | 'chars' | 'plain'; terms: string[]; idf: Float64Array }[] } {
+    return {
+      options: this.options,
+      blocks: (['words', 'chars', 'plain'] as const).map((name) => ({ name, terms: this.termList(name), idf: this[name].idf })),
+    };
+  }
+
+  static fromBlocks(options: FeatureOptions, blocks: Record<'words' | 'chars' | 'plain', { terms: string[]; idf: Float64Array }>): Features {
+    const load = (b: { terms: string[]; idf: Float64Array }): Block => {
+      if (b.terms.length !== b.idf.length) throw new Error('feature vocabulary and idf differ in length');
+      const vocab = new Map<string, number>();
+      for (let i = 0; i < b.terms.length; i++) vocab.set(b.terms[i], i);
+      return { vocab, idf: b.idf };
+    };
+    const f = new Features(options, load(blocks.words), load(blocks.chars), load(blocks.plain));
+    f.lists = { words: blocks.words.terms, chars: blocks.chars.terms, plain: blocks.plain.terms };
+    return f;
+  }
+
   static fromJSON(s: SerialisedFeatures): Features {
     const load = (arr: [string, number][]): Block => ({
       vocab: new Map(arr.map(([t], i) => [t, i])),

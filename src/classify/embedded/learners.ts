@@ -27,6 +27,8 @@ export function trainComplementNB(
   range: [number, number] = [0, dim],
   /** Rennie et al.'s weight normalisation (each class's weights divided by their L1 norm). */
   normalise = false,
+  /** Per-example weights (default 1). */
+  weights?: Float64Array,
 ): LinearModel {
   const [lo, hi] = range;
   const total = new Float64Array(dim);
@@ -34,9 +36,10 @@ export function trainComplementNB(
   for (let i = 0; i < X.length; i++) {
     const { idx, val } = X[i];
     const pc = perClass[y[i]];
+    const wi = weights ? weights[i] : 1;
     for (let k = 0; k < idx.length; k++) {
-      total[idx[k]] += val[k];
-      pc[idx[k]] += val[k];
+      total[idx[k]] += wi * val[k];
+      pc[idx[k]] += wi * val[k];
     }
   }
   const W: Float64Array[] = [];

@@ -5,10 +5,11 @@
 // chosen to maximise held-out Cohen's κ. The abstention threshold is chosen on the same held-out rows.
 import { createHash } from 'node:crypto';
 import { DEFAULT_FEATURES, Features, type FeatureOptions, type SerialisedFeatures } from './features.ts';
+import { compactLinear, compactScores, type CompactLinear } from './compact.ts';
 import { scoresOf, trainComplementNB, type LinearModel } from './learners.ts';
 import { argmax, rng, shuffleInPlace, softmaxInPlace, sqNorm, trainOvrSvm, type SparseVec } from './sparse.ts';
 
-export const MODEL_FORMAT = 'govnav-embedded/1';
+export const MODEL_FORMAT = 'govnav-embedded/2';
 
 /**
  * Ensemble members: linear SVMs on words + character n-grams (svm), on stemmed words (svmw) and on
@@ -17,17 +18,61 @@ export const MODEL_FORMAT = 'govnav-embedded/1';
 export type Component = 'svm' | 'svmw' | 'svmp' | 'nb' | 'nbw';
 export const COMPONENTS: Component[] = ['svm', 'svmw', 'svmp', 'nb', 'nbw'];
 
-function encodeFloats(a: Float64Array): string {
-  const buf = Buffer.alloc(a.length * 8);
-  for (let i = 0; i < a.length; i++) buf.writeDoubleLE(a[i], i * 8);
-  return buf.toString('base64');
+/** A typed array as base64 of its little-endian bytes (every platform Node runs on is little-endian). */
+function b64(a: ArrayBufferView): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+function fromB64<T>(s: string, make: (buf: ArrayBuffer) => T): T {
+  const b = Buffer.from(s, 'base64');
+  const copy = new ArrayBuffer(b.length);
+  new Uint8Array(copy).set(b);
+  return make(copy);
 }
 
-function decodeFloats(s: string): Float64Array {
-  const buf = Buffer.from(s, 'base64');
-  const out = new Float64Array(buf.length / 8);
-  for (let i = 0; i < out.length; i++) out[i] = buf.readDoubleLE(i * 8);
-  return out;
+/** The member's compact weights as stored: only the columns that hold weights. */
+export interface StoredMember {
+  kind: Component;
+  T: number;
+  range: [number, number];
+  K: number;
+  /** Features with at least one weight, and how many classes each speaks for. */
+  cols: Int32Array;
+  counts: Uint16Array;
+  rows: Uint16Array;
+  vals: Float32Array;
+  bias: Float32Array;
+}
+
+export function storeMember(kind: Component, T: number, m: CompactLinear): StoredMember {
+  const cols: number[] = [];
+  const counts: number[] = [];
+  for (let j = m.lo; j < m.hi; j++) {
+    const n = m.colPtr[j - m.lo + 1] - m.colPtr[j - m.lo];
+    if (n > 0) {
+      cols.push(j);
+      counts.push(n);
+    }
+  }
+  return { kind, T, range: [m.lo, m.hi], K: m.K, cols: Int32Array.from(cols), counts: Uint16Array.from(counts), rows: m.rows, vals: m.vals, bias: m.bias };
+}
+
+export function loadMember(s: StoredMember, source: string): CompactLinear {
+  const [lo, hi] = s.range;
+  if (s.rows.length !== s.vals.length || s.cols.length !== s.counts.length || s.bias.length !== s.K)
+    throw new Error(`${source}: weights of member ${s.kind} are inconsistent (damaged file?); retrain the model`);
+  const colPtr = new Int32Array(hi - lo + 1);
+  let p = 0;
+  let prev = lo - 1;
+  for (let i = 0; i < s.cols.length; i++) {
+    const j = s.cols[i];
+    if (j <= prev || j >= hi) throw new Error(`${source}: weights of member ${s.kind} do not match the feature space; retrain the model`);
+    for (let q = prev + 1; q <= j; q++) colPtr[q - lo] = p;
+    p += s.counts[i];
+    prev = j;
+  }
+  for (let q = prev + 1; q <= hi; q++) colPtr[q - lo] = p;
+  if (p !== s.rows.length) throw new Error(`${source}: weights of member ${s.kind} are inconsistent (damaged file?); retrain the model`);
+  return { K: s.K, lo, hi, colPtr, rows: s.rows, vals: s.vals, bias: s.bias };
 }
 
 /** The feature range [start, end) a member learns from. */
@@ -67,6 +112,8 @@ export interface HyperParameters {
   descriptionBelow: number;
   /** Confidence multiplier for classes known only from their description. */
   descriptionOnlyPenalty: number;
+  /** Stored weights smaller than this fraction of a member's largest weight are dropped (see compact.ts). */
+  pruneRel: number;
   seed: number;
 }
 
@@ -88,6 +135,7 @@ export const DEFAULT_HYPER: HyperParameters = {
   useDescriptions: true,
   descriptionBelow: 3,
   descriptionOnlyPenalty: 0.5,
+  pruneRel: 1e-3,
   seed: 42,
 };
 
@@ -97,6 +145,10 @@ export interface Example {
   group?: string;
   /** An id to cite in explanations (e.g. a statement id). */
   id?: string;
+  /** A name a reader recognises (the statement's name), for "closest labelled example" explanations. */
+  name?: string;
+  /** Cost multiplier in training (default 1; e.g. 0.3 for a crosswalked label). */
+  weight?: number;
 }
 
 export interface ClassInfo {
@@ -107,9 +159,9 @@ export interface ClassInfo {
   description?: string;
 }
 
-interface TrainedComponent {
+export interface TrainedComponent {
   kind: Component;
-  model: LinearModel;
+  model: CompactLinear;
   /** Temperature for softmax calibration of the component's scores. */
   T: number;
 }
@@ -141,12 +193,19 @@ export interface SerialisedModel {
    * Members' weights: for each class, the weights of the member's feature range [start, end) and the
    * intercept, as little-endian float64 in base64 (exact; outside the range every weight is 0).
    */
-  components: { kind: Component; T: number; range: [number, number]; W: string[] }[];
+  components: { kind: Component; T: number; range: [number, number]; K: number; cols: string; counts: string; rows: string; vals: string; bias: string }[];
   /** Added to log-probabilities before renormalising (−γ·log prior). */
   priorAdjust: number[];
   calibration: CalibrationReport;
   /** A few labelled examples per class (id + text) for "nearest example" explanations. */
-  exemplars: { id: string; code: string; text: string }[];
+  exemplars: Exemplar[];
+}
+
+export interface Exemplar {
+  id: string;
+  code: string;
+  text: string;
+  name?: string;
 }
 
 export class EmbeddedModel {
@@ -160,8 +219,24 @@ export class EmbeddedModel {
     readonly trainingHash: string,
     readonly created: string,
     readonly taxonomy: { id: string; version: string } | undefined,
-    readonly exemplars: { id: string; code: string; text: string; vec?: SparseVec }[],
+    readonly exemplars: (Exemplar & { vec?: SparseVec })[],
   ) {}
+
+  /** Assemble a model from stored parts (the persisted model files of src/classify/models). */
+  static fromParts(p: {
+    classes: ClassInfo[];
+    features: Features;
+    components: TrainedComponent[];
+    priorAdjust: Float64Array;
+    calibration: CalibrationReport;
+    hyper: HyperParameters;
+    trainingHash: string;
+    created: string;
+    taxonomy?: { id: string; version: string };
+    exemplars: Exemplar[];
+  }): EmbeddedModel {
+    return new EmbeddedModel(p.classes, p.features, p.components, p.priorAdjust, p.calibration, p.hyper, p.trainingHash, p.created, p.taxonomy, p.exemplars);
+  }
 
   /** Train on labelled examples; `classes` may name classes without examples (taxonomy descriptions). */
   static train(
@@ -171,6 +246,8 @@ export class EmbeddedModel {
       descriptions?: Map<string, string>;
       taxonomy?: { id: string; version: string };
       created?: string;
+      /** A feature space fitted beforehand (shared by the models of a hierarchy); else fitted here. */
+      features?: Features;
     } = {},
   ): EmbeddedModel {
     const hyper: HyperParameters = { ...DEFAULT_HYPER, ...opts.hyper, features: { ...DEFAULT_HYPER.features, ...opts.hyper?.features } };
@@ -187,20 +264,24 @@ export class EmbeddedModel {
     const texts = labelled.map((e) => e.text);
     const y: number[] = labelled.map((e) => ci.get(e.code)!);
     const groups: (string | undefined)[] = labelled.map((e) => e.group);
+    const wts: number[] = labelled.map((e) => (e.weight !== undefined && e.weight > 0 ? e.weight : 1));
     for (const c of classes)
       if (c.description && c.examples < hyper.descriptionBelow) {
         texts.push(c.description);
         y.push(ci.get(c.code)!);
         groups.push(undefined);
+        wts.push(1);
       }
-    const features = Features.fit(texts, hyper.features);
+    const weighted = wts.some((w) => w !== 1);
+    const features = opts.features ?? Features.fit(texts, hyper.features);
     const X = texts.map((t) => features.transform(t));
     const yy = Int32Array.from(y);
     const K = codes.length;
     const fit = (kind: Component, idx: number[] | undefined): LinearModel => {
       const Xs = idx ? idx.map((i) => X[i]) : X;
       const ys = idx ? Int32Array.from(idx, (i) => yy[i]) : yy;
-      return fitComponent(kind, Xs, ys, K, features.dim, memberRange(kind, features), hyper);
+      const ws = weighted ? Float64Array.from(idx ?? wts.map((_, i) => i), (i) => wts[i]) : undefined;
+      return fitComponent(kind, Xs, ys, K, features.dim, memberRange(kind, features), hyper, ws);
     };
 
     // Held-out scores from inner cross-validation (inside the training data only). Small training
@@ -279,23 +360,27 @@ export class EmbeddedModel {
           }
       }
     }
-    const comps: TrainedComponent[] = members.map((kind) => ({ kind, model: fit(kind, undefined), T: temperatures[kind] }));
+    const comps: TrainedComponent[] = members.map((kind) => ({
+      kind,
+      model: compactLinear(fit(kind, undefined), memberRange(kind, features), hyper.pruneRel),
+      T: temperatures[kind],
+    }));
     const priorAdjust = Float64Array.from(logPrior, (lp) => -gamma * lp);
     const calibration: CalibrationReport = heldIdx.length
       ? chooseThreshold(heldProbs, heldY, hyper.targetAccuracy, temperatures, members, gamma, K)
       : { n: 0, accuracy: NaN, kappa: NaN, members, gamma, threshold: 0, coverage: 1, accuracyCovered: NaN, temperatures };
 
     // Exemplars for explanations: up to 20 per class (first seen), plus their vectors.
-    const exemplars: { id: string; code: string; text: string }[] = [];
+    const exemplars: Exemplar[] = [];
     const perClass = new Map<string, number>();
     labelled.forEach((e, i) => {
       const n = perClass.get(e.code) ?? 0;
-      if (n >= 20) return;
+      if (n >= 20 || (e.weight !== undefined && e.weight < 1)) return;
       perClass.set(e.code, n + 1);
-      exemplars.push({ id: e.id ?? `#${i + 1}`, code: e.code, text: e.text.slice(0, 600) });
+      exemplars.push({ id: e.id ?? `#${i + 1}`, code: e.code, text: e.text.slice(0, 600), ...(e.name ? { name: e.name.slice(0, 200) } : {}) });
     });
     const trainingHash = hashExamples(labelled, descriptions);
-    return new EmbeddedModel(
+    const out = new EmbeddedModel(
       classes,
       features,
       comps,
@@ -307,14 +392,24 @@ export class EmbeddedModel {
       opts.taxonomy,
       exemplars,
     );
+    // The held-out predictions behind the calibration (not stored): for per-level thresholds.
+    out.heldOut = { probs: heldProbs, y: heldY };
+    return out;
   }
+
+  /** Held-out probabilities and labels (class indices) from training's inner cross-validation; not persisted. */
+  heldOut?: { probs: Float64Array[]; y: number[] };
 
   /** Calibrated class probabilities for one text (order of `classes`). */
   probabilities(text: string): Float64Array {
-    const x = this.features.transform(text);
+    return this.probabilitiesOf(this.features.transform(text));
+  }
+
+  /** Calibrated class probabilities for a feature vector of this model's feature space. */
+  probabilitiesOf(x: SparseVec): Float64Array {
     const p = adjustWith(
       combine(
-        this.components.map((c) => scoresOf(c.model, x)),
+        this.components.map((c) => compactScores(c.model, x)),
         this.components.map((c) => c.T),
       ),
       this.priorAdjust,
@@ -350,15 +445,20 @@ export class EmbeddedModel {
     const contrib = new Map<string, number>();
     const blocks = this.features.blocks;
     for (const comp of this.components) {
-      const w = comp.model.W[k];
+      const m = comp.model;
       // contribution relative to the mean of the other classes, scaled by the component's temperature
       for (let j = 0; j < x.idx.length; j++) {
         const f = x.idx[j];
         if (f >= blocks.chars[0] && f < blocks.chars[1]) continue; // character n-grams explain poorly
-        let others = 0;
-        for (let c = 0; c < comp.model.W.length; c++) if (c !== k) others += comp.model.W[c][f];
-        others /= Math.max(1, comp.model.W.length - 1);
-        const v = (x.val[j] * (w[f] - others)) / comp.T;
+        if (f < m.lo || f >= m.hi) continue;
+        let own = 0;
+        let all = 0;
+        for (let p = m.colPtr[f - m.lo]; p < m.colPtr[f - m.lo + 1]; p++) {
+          all += m.vals[p];
+          if (m.rows[p] === k) own = m.vals[p];
+        }
+        const others = (all - own) / Math.max(1, m.K - 1);
+        const v = (x.val[j] * (own - others)) / comp.T;
         if (v <= 0) continue;
         const t = this.features.term(f);
         if (!t || isFunctionWords(t.term)) continue;
@@ -377,12 +477,39 @@ export class EmbeddedModel {
       .map(([t]) => t);
   }
 
+  /**
+   * Why class k rather than class s (or rather than the mean of the other classes when s < 0): each
+   * feature's share of the difference in temperature-scaled scores, largest first, positive only.
+   */
+  contrast(x: SparseVec, k: number, s: number): { feature: number; value: number }[] {
+    const out = new Map<number, number>();
+    for (const comp of this.components) {
+      const m = comp.model;
+      for (let j = 0; j < x.idx.length; j++) {
+        const f = x.idx[j];
+        if (f < m.lo || f >= m.hi) continue;
+        let own = 0;
+        let other = 0;
+        let all = 0;
+        for (let p = m.colPtr[f - m.lo]; p < m.colPtr[f - m.lo + 1]; p++) {
+          all += m.vals[p];
+          if (m.rows[p] === k) own = m.vals[p];
+          if (m.rows[p] === s) other = m.vals[p];
+        }
+        if (s < 0) other = (all - own) / Math.max(1, m.K - 1);
+        const v = (x.val[j] * (own - other)) / comp.T / this.components.length;
+        if (v > 0) out.set(f, (out.get(f) ?? 0) + v);
+      }
+    }
+    return [...out.entries()].map(([feature, value]) => ({ feature, value })).sort((a, b) => b.value - a.value);
+  }
+
   /** The most similar stored labelled example of class `code` (cosine on the model's features). */
-  nearestExample(text: string, code: string): { id: string; similarity: number } | undefined {
+  nearestExample(text: string, code: string): { id: string; name?: string; similarity: number } | undefined {
     const x = this.features.transform(text);
     const dense = new Map<number, number>();
     for (let j = 0; j < x.idx.length; j++) dense.set(x.idx[j], x.val[j]);
-    let best: { id: string; similarity: number } | undefined;
+    let best: { id: string; name?: string; similarity: number } | undefined;
     const nx = Math.sqrt(sqNorm(x));
     if (nx === 0) return undefined;
     for (const e of this.exemplars) {
@@ -393,7 +520,7 @@ export class EmbeddedModel {
       let s = 0;
       for (let j = 0; j < e.vec.idx.length; j++) s += (dense.get(e.vec.idx[j]) ?? 0) * e.vec.val[j];
       s /= nx * ne;
-      if (!best || s > best.similarity) best = { id: e.id, similarity: s };
+      if (!best || s > best.similarity) best = { id: e.id, name: e.name, similarity: s };
     }
     return best;
   }
@@ -412,23 +539,12 @@ export class EmbeddedModel {
       classes: this.classes,
       features: this.features.toJSON(),
       components: this.components.map((c) => {
-        const range = memberRange(c.kind, this.features);
-        const dim = c.model.dim;
-        return {
-          kind: c.kind,
-          T: c.T,
-          range,
-          W: c.model.W.map((w) => {
-            const part = new Float64Array(range[1] - range[0] + 1);
-            part.set(w.subarray(range[0], range[1]));
-            part[part.length - 1] = w[dim];
-            return encodeFloats(part);
-          }),
-        };
+        const m = storeMember(c.kind, c.T, c.model);
+        return { kind: m.kind, T: m.T, range: m.range, K: m.K, cols: b64(m.cols), counts: b64(m.counts), rows: b64(m.rows), vals: b64(m.vals), bias: b64(m.bias) };
       }),
       priorAdjust: Array.from(this.priorAdjust),
       calibration: this.calibration,
-      exemplars: this.exemplars.map(({ id, code, text }) => ({ id, code, text })),
+      exemplars: this.exemplars.map(({ id, code, text, name }) => ({ id, code, text, ...(name ? { name } : {}) })),
     };
   }
 
@@ -437,23 +553,21 @@ export class EmbeddedModel {
     if (s.format !== MODEL_FORMAT)
       throw new Error(`${source}: unsupported model format "${String(s.format)}" (this govnav reads ${MODEL_FORMAT}); retrain the model`);
     const features = Features.fromJSON(s.features);
-    const dim = features.dim;
-    const comps = s.components.map((c) => ({
-      kind: c.kind,
-      T: c.T,
-      model: {
-        W: c.W.map((b64, k) => {
-          const part = decodeFloats(b64);
-          if (part.length !== c.range[1] - c.range[0] + 1)
-            throw new Error(`${source}: weights of member ${c.kind}, class ${k} do not match the feature space`);
-          const w = new Float64Array(dim + 1);
-          w.set(part.subarray(0, part.length - 1), c.range[0]);
-          w[dim] = part[part.length - 1];
-          return w;
-        }),
-        dim,
-      },
-    }));
+    const comps: TrainedComponent[] = s.components.map((c) => {
+      if (c.range[1] > features.dim) throw new Error(`${source}: weights of member ${c.kind} do not match the feature space`);
+      const stored: StoredMember = {
+        kind: c.kind,
+        T: c.T,
+        range: c.range,
+        K: c.K,
+        cols: fromB64(c.cols, (b) => new Int32Array(b)),
+        counts: fromB64(c.counts, (b) => new Uint16Array(b)),
+        rows: fromB64(c.rows, (b) => new Uint16Array(b)),
+        vals: fromB64(c.vals, (b) => new Float32Array(b)),
+        bias: fromB64(c.bias, (b) => new Float32Array(b)),
+      };
+      return { kind: c.kind, T: c.T, model: loadMember(stored, source) };
+    });
     return new EmbeddedModel(s.classes, features, comps, Float64Array.from(s.priorAdjust), s.calibration, s.hyper, s.trainingHash, s.created, s.taxonomy, s.exemplars);
   }
 }
@@ -488,14 +602,15 @@ function fitComponent(
   dim: number,
   range: [number, number],
   h: HyperParameters,
+  weights?: Float64Array,
 ): LinearModel {
   if (K === 1) return { W: [new Float64Array(dim + 1)], dim };
   const Xs = range[0] === 0 && range[1] === dim ? X : X.map((x) => slice(x, range[0], range[1]));
   if (kind.startsWith('svm')) {
     const cw = classWeights(y, K, h.classBalance);
-    return { W: trainOvrSvm(Xs, y, K, dim, { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed }), dim };
+    return { W: trainOvrSvm(Xs, y, K, dim, { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed, weights }), dim };
   }
-  return trainComplementNB(Xs, y, K, dim, h.nbAlpha, range, h.nbNormalise);
+  return trainComplementNB(Xs, y, K, dim, h.nbAlpha, range, h.nbNormalise, weights);
 }
 
 /** The entries of a feature vector with index in [lo, hi) (indices ascend). */
@@ -700,7 +815,7 @@ export function chooseThreshold(
 
 function hashExamples(ex: Example[], descriptions: Map<string, string>): string {
   const h = createHash('sha256');
-  for (const e of ex) h.update(`${e.code}\u0000${e.text}\u0000${e.group ?? ''}\n`);
+  for (const e of ex) h.update(`${e.code}\u0000${e.text}\u0000${e.group ?? ''}\u0000${e.weight ?? 1}\u0000${e.name ?? ''}\u0000${e.id ?? ''}\n`);
   for (const [k, v] of [...descriptions.entries()].sort()) h.update(`desc\u0000${k}\u0000${v}\n`);
   return h.digest('hex');
 }

@@ -88,6 +88,8 @@ export interface BinarySvmOptions {
   seed?: number;
   /** Value of the constant feature appended for the (regularised) intercept, liblinear style. */
   bias?: number;
+  /** Per-example cost multipliers (e.g. 0.3 for crosswalked, down-weighted examples), default 1. */
+  weights?: Float64Array;
 }
 
 /**
@@ -112,7 +114,7 @@ export function trainBinarySvm(
   const diag = new Float64Array(n);
   const qd = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const c = C * (y[i] > 0 ? (opts.costPos ?? 1) : (opts.costNeg ?? 1));
+    const c = C * (y[i] > 0 ? (opts.costPos ?? 1) : (opts.costNeg ?? 1)) * (opts.weights ? opts.weights[i] : 1);
     diag[i] = 0.5 / c;
     qd[i] = (sq ? sq[i] : sqNorm(X[i])) + bias * bias + diag[i];
   }

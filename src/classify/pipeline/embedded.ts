@@ -1,42 +1,37 @@
-// The embedded classifier for a classify run, built from the human labels in the store: for each
-// requested taxonomy, the current labels that a human made or accepted are the training examples
-// (a taxonomy with none is learned from its own names and descriptions, and the reasoning says so).
+// The embedded classifier for a classify run: one persisted model per taxonomy (src/classify/models),
+// loaded from the data directory when its training set is unchanged, else trained once and saved.
+// Training examples: labels a person made or accepted/corrected, the project's own annotation, and
+// crosswalked labels (down-weighted); never demo or sample data. A taxonomy with no examples is
+// learned from its own names and descriptions, and the reasoning says so.
+import { loadConfig } from '../../config.ts';
 import type { Db } from '../../store/db.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
-import { EmbeddedClassifier, train, statementText, type EmbeddedModel, type Example } from '../embedded/index.ts';
+import { modelsFromStore, type ModelReport, type PersistedClassifier } from '../models/index.ts';
 
-export interface EmbeddedBuildReport {
-  taxonomy: string;
-  examples: number;
-  modelVersion: string;
+export interface EmbeddedBuildReport extends ModelReport {}
+
+export interface EmbeddedBuildOptions {
+  /** Where models are kept (default: the configured data directory). */
+  dataDir?: string;
+  /** Where annotations/ and crosswalks/ are read from (default: this repository). */
+  repoDir?: string;
+  force?: boolean;
+  onProgress?: (line: string) => void;
 }
 
 export async function embeddedFromStore(
   db: Db,
   registry: TaxonomyRegistry,
   taxonomyIds: string[],
-): Promise<{ classifier: EmbeddedClassifier; report: EmbeddedBuildReport[] }> {
-  const rows = taxonomyIds.length
-    ? await db.query<{ statement_id: string; taxonomy: string; code: string; name: string; text: string }>(
-        `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text
-         FROM classifications c JOIN statements s ON s.id = c.statement_id
-         WHERE c.is_current AND s.retired_at IS NULL AND c.taxonomy = ANY($1::text[])
-           AND (c.human OR c.review_status IN ('accepted', 'corrected'))
-         ORDER BY c.statement_id`,
-        [taxonomyIds],
-      )
-    : [];
-  const models: EmbeddedModel[] = [];
-  const report: EmbeddedBuildReport[] = [];
-  for (const id of taxonomyIds) {
-    const t = registry.get(id);
-    const examples: Example[] = rows
-      .filter((r) => r.taxonomy === id && t.has(r.code) && !t.node(r.code).special)
-      .map((r) => ({ id: r.statement_id, code: r.code, text: statementText({ name: r.name, text: r.text }) }))
-      .filter((e) => e.text.trim() !== '');
-    const model = train(examples, t);
-    models.push(model);
-    report.push({ taxonomy: id, examples: examples.length, modelVersion: model.version });
-  }
-  return { classifier: new EmbeddedClassifier(models, (id) => (registry.has(id) ? registry.get(id) : undefined)), report };
+  opts: EmbeddedBuildOptions = {},
+): Promise<{ classifier: PersistedClassifier; report: EmbeddedBuildReport[] }> {
+  const dataDir = opts.dataDir ?? loadConfig().dataDir;
+  const { classifier, reports } = await modelsFromStore(db, registry, taxonomyIds, {
+    dataDir,
+    repoDir: opts.repoDir,
+    force: opts.force,
+    // training is the slow part (seconds to minutes): say so, once per model trained
+    onProgress: opts.onProgress ?? ((line) => process.stderr.write(`${line}\n`)),
+  });
+  return { classifier, report: reports };
 }

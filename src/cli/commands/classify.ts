@@ -143,16 +143,28 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
       let model: string | undefined;
       let versions: Record<string, string> | undefined;
       let dbCache: import('../../classify/llm/cache.ts').DbCache | undefined;
+      let modelWarnings: string[] = [];
       if (provider === 'embedded') {
         const { embeddedFromStore } = await import('../../classify/pipeline/embedded.ts');
         const statementTaxonomies = wanted.filter((id) => store.taxonomies.get(id).data.appliesTo.length > 0);
-        const built = await embeddedFromStore(store.db, store.taxonomies, statementTaxonomies);
+        const built = await embeddedFromStore(store.db, store.taxonomies, statementTaxonomies, {
+          onProgress: (line) => {
+            if (!opts.json) process.stderr.write(`${line}\n`);
+          },
+        });
         classifier = built.classifier;
         model = 'govnav-embedded';
         versions = Object.fromEntries(built.report.map((r) => [r.taxonomy, r.modelVersion]));
+        modelWarnings = built.report.flatMap((r) => (r.warning ? [r.warning] : []));
         if (!opts.json)
-          for (const r of built.report)
-            process.stderr.write(`embedded model for ${r.taxonomy}: ${r.examples} human-labelled examples${r.examples === 0 ? ' (taxonomy descriptions only)' : ''}\n`);
+          for (const r of built.report) {
+            const origins = Object.entries(r.byOrigin).map(([o, n]) => `${n} ${o}`).join(', ');
+            process.stderr.write(
+              `embedded model for ${r.taxonomy}: ${r.examples} training examples${r.examples ? ` (${origins})` : ' (taxonomy descriptions only)'}` +
+                `${r.trained ? ', trained now' : ', loaded'} (${(r.ms / 1000).toFixed(r.trained ? 1 : 2)} s)\n`,
+            );
+            for (const w of r.fileWarnings.slice(0, 3)) process.stderr.write(`  note: ${w}\n`);
+          }
       } else {
         const { resolveLlmSettings, describeSettings } = await import('../../classify/llm/config.ts');
         const { LlmClassifier } = await import('../../classify/llm/classifier.ts');
@@ -272,10 +284,12 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
       }
       bar?.stop();
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ ...summary, provider, model, httpRequests: llm?.client.stats.requests ?? 0, retries: llm?.client.stats.retries ?? 0 }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ...summary, provider, model, warnings: modelWarnings, httpRequests: llm?.client.stats.requests ?? 0, retries: llm?.client.stats.retries ?? 0 }, null, 2) + '\n');
       } else if (summary.total === 0) {
         process.stdout.write('Nothing to label: no statement matches these options (or every pair already has a label, with --only-unlabelled).\n');
       } else process.stdout.write(renderSummary(summary, llm, table) + '\n');
+      // Axes with too few training examples: said at the end of the summary, with the fix.
+      if (!opts.json && modelWarnings.length) process.stdout.write(['', 'Few training examples:', ...modelWarnings.map((w) => `  ${w}`)].join('\n') + '\n');
       // A finished run exits 0 even when some items failed (they are recorded, with reasons); a stopped one 130.
       if (summary.stopped) process.exitCode = 130;
     },
@@ -303,6 +317,7 @@ function renderSummary(
     ['done before', s.alreadyDone],
     ['labelled', s.labelled],
     ['abstained', s.abstained],
+    ...(s.suggested ? [['of the labelled: suggestions only (below threshold)', s.suggested] as (string | number)[]] : []),
     ['failed', s.failed],
     ['answered from cache', s.cached],
   ];

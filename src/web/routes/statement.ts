@@ -52,7 +52,30 @@ const S = {
     zh: '由 govnav 双语主题词表在文本中识别的主题（显示匹配的词语）；仅为词语匹配，并非判断。',
   },
   matched: { en: 'matched', zh: '匹配词' },
+  suggested: { en: 'Suggested', zh: '建议' },
+  suggestedHelp: {
+    en: 'The classifier’s confidence is below its threshold, so this is only a suggestion for a reviewer, not the category.',
+    zh: '分类器的置信度低于其阈值，因此这只是供审核者参考的建议，并非类别。',
+  },
 } as const;
+
+/** A label as shown in this language: its Chinese reasoning on the Chinese interface, when recorded. */
+function localised(l: ClassificationRow, lang: Lang): ClassificationRow {
+  return lang === 'zh' && l.reasoning_zh ? { ...l, reasoning: l.reasoning_zh } : l;
+}
+
+/** The newest suggestion among labels (below the classifier's threshold; never current, never the category). */
+function suggestionOf(labels: ClassificationRow[]): ClassificationRow | undefined {
+  return labels.find((l) => l.suggested && !l.is_current && l.review_status !== 'rejected');
+}
+
+/** "Suggested: <code> · confidence 0.42", marked as a suggestion, with its reasoning. */
+function suggestionLine(tax: Taxonomy, sug: ClassificationRow, lang: Lang, withReasoning: boolean): Html {
+  const l = localised(sug, lang);
+  return html`<div class="suggestion" data-taxonomy="${tax.id}"><p class="small sans"><abbr class="explained" title="${L(lang, S.suggestedHelp)}">${L(lang, S.suggested)}</abbr>: <span class="suggested">${chip(tax, l.code, lang)}</span>${
+    l.confidence !== null && l.confidence !== undefined ? html` · ${L(lang, LS.confidence)} ${fmtNumber(Math.round(l.confidence * 100) / 100, lang)}` : ''
+  }</p>${withReasoning && l.reasoning ? html`<p class="small reasoning">${l.reasoning}</p>` : ''}</div>`;
+}
 
 interface TopicLinkRow {
   id: string;
@@ -106,7 +129,12 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       ),
     ]);
     const byTax = new Map<string, ClassificationRow[]>();
-    for (const l of labels) {
+    // Suggestions are kept apart: shown as "suggested" with their confidence, never as the category.
+    const suggestions = new Map<string, ClassificationRow>();
+    for (const l of labels) if (!suggestions.has(l.taxonomy) && suggestionOf([l])) suggestions.set(l.taxonomy, l);
+    for (const l0 of labels) {
+      if (l0.suggested && !l0.is_current) continue;
+      const l = localised(l0, lang);
       const list = byTax.get(l.taxonomy);
       if (list) list.push(l);
       else byTax.set(l.taxonomy, [l]);
@@ -134,7 +162,9 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const categoryBlock: Html = primTax
       ? prim
         ? categoryHeader(primTax, prim, byTax.get(primTax.id) ?? [], lang)
-        : html`<div class="category"><p class="small sans">${taxName(primTax, lang)}: <span class="not-labelled">${L(lang, LS.notLabelled)}</span></p></div>`
+        : html`<div class="category"><p class="small sans">${taxName(primTax, lang)}: <span class="not-labelled">${L(lang, LS.notLabelled)}</span></p>${
+            suggestions.has(primTax.id) ? suggestionLine(primTax, suggestions.get(primTax.id)!, lang, true) : ''
+          }</div>`
       : html``;
 
     const sideIds = [
@@ -187,7 +217,12 @@ ${documentBlock(doc, lang)}
 ${
   sideIds.length
     ? html`<section aria-labelledby="class-h"><h2 id="class-h">${L(lang, S.classification)}</h2>
-  ${sideIds.map((tid) => labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && st.kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined }))}
+  ${sideIds.map(
+    (tid) =>
+      html`${labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && st.kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined })}${
+        suggestions.has(tid) && !(byTax.get(tid) ?? []).some((l) => l.is_current) ? suggestionLine(reg.get(tid), suggestions.get(tid)!, lang, true) : ''
+      }`,
+  )}
 </section>`
     : ''
 }

@@ -1,0 +1,520 @@
+// One persisted model per taxonomy: a single classifier over the codes at the levels its examples
+// use (an example labelled "2.2" teaches the class "2.2, nothing more specific"), read as a tree.
+// The probability of a node is the sum over the classes at or below it. On a hierarchical taxonomy
+// (labels allowed at any level, such as the v2 mitigation taxonomy) the decision goes down the tree:
+// the top-level node with the most probability, then its child with the most, and so on, and the
+// label is the deepest node whose probability still passes its level's threshold. The thresholds
+// are calibrated per level on held-out predictions (inner cross-validation, grouped by document).
+// When not even the top level passes, the best guess is stored only as a suggestion.
+import { createHash } from 'node:crypto';
+import type { Taxonomy } from '../../taxonomy/index.ts';
+import { candidateCodes, describe } from '../embedded/index.ts';
+import { DEFAULT_FEATURES, Features } from '../embedded/features.ts';
+import {
+  DEFAULT_HYPER,
+  EmbeddedModel,
+  loadMember,
+  storeMember,
+  type CalibrationReport,
+  type ClassInfo,
+  type Example,
+  type HyperParameters,
+  type TrainedComponent,
+} from '../embedded/model.ts';
+import { sqNorm, type SparseVec } from '../embedded/sparse.ts';
+import { readContainer, SectionWriter } from './binary.ts';
+
+export const TAXONOMY_MODEL_FORMAT = 'govnav-model/1';
+/**
+ * Raise this whenever training or prediction changes in a way that changes labels: it is part of the
+ * model key, so every persisted model is retrained once after an upgrade.
+ */
+export const MODEL_CODE_VERSION = '2026.12.1';
+
+/** The defaults frozen for persisted models (see docs/classification.md, "Chosen defaults"). */
+export const MODEL_HYPER: Partial<HyperParameters> = {
+  // one-off character n-grams and plain terms are dropped from 300 training texts on: a much smaller file
+  features: { ...DEFAULT_FEATURES, pruneFrom: 300 },
+  // weights below 2% of a member's largest are dropped: 2.6× smaller files, the same κ (mitigation v1 gold, 5 grouped folds)
+  pruneRel: 0.02,
+};
+
+export interface TrainingExample extends Example {
+  /** Where the label comes from: human, reviewed, annotation, crosswalk. */
+  origin?: string;
+  language?: string;
+}
+
+export interface TaxonomyModelStats {
+  /** Training examples (rows), per origin, per code as labelled, per language. */
+  examples: number;
+  byOrigin: Record<string, number>;
+  byCode: Record<string, number>;
+  byLanguage: Record<string, number>;
+}
+
+export interface LevelStep {
+  /** The node whose children were decided ('' = the top level). */
+  parent: string;
+  code: string;
+  /** Calibrated confidence of `code` among its siblings. */
+  confidence: number;
+  threshold: number;
+  passed: boolean;
+  /** The nearest sibling: the runner-up at this step. */
+  runnerUp?: { code: string; confidence: number };
+  /** Labelled examples at or under `code` (0 = known only from the taxonomy's description). */
+  examples: number;
+  /** Share of the parent's probability. */
+  conditional: number;
+}
+
+export interface Decision {
+  /** The label (deepest supported level), or null when nothing about the text is known to the model. */
+  code: string | null;
+  /** True when even the top level is below its threshold: `code` is only a suggestion. */
+  suggested: boolean;
+  /** Probability that `code` is right: the product of the confidences along the path. */
+  confidence: number;
+  steps: LevelStep[];
+  /** The feature vector (for explanations). */
+  x: SparseVec;
+}
+
+interface StoredExemplar {
+  id: string;
+  name?: string;
+  code: string;
+  text: string;
+  vec?: SparseVec;
+}
+
+/** Per level: the threshold chosen on held-out predictions and what it achieved there. */
+export interface LevelCalibration {
+  level: number;
+  /** Held-out rows whose label reaches this level. */
+  n: number;
+  /** Accuracy of the best guess at this level on those rows. */
+  accuracy: number;
+  threshold: number;
+  /** Share of the rows at or above the threshold, and their accuracy. */
+  coverage: number;
+  accuracyCovered: number;
+}
+
+export class TaxonomyModel {
+  private readonly classIndex: Map<string, number>;
+  /** Per class: the codes of its ancestors and itself (root first). */
+  private readonly classPaths: string[][];
+  /** parent ('' = root) → children, among the nodes that are classes or their ancestors. */
+  private readonly children = new Map<string, string[]>();
+
+  private constructor(
+    readonly taxonomy: { id: string; version: string },
+    readonly model: EmbeddedModel,
+    readonly levels: LevelCalibration[],
+    readonly exemplars: StoredExemplar[],
+    readonly trainingHash: string,
+    readonly created: string,
+    readonly codeVersion: string,
+    readonly hyper: HyperParameters,
+    readonly stats: TaxonomyModelStats,
+    readonly hierarchical: boolean,
+    /** code → its parent ('' for a top-level node), for every node that is a class or an ancestor of one. */
+    readonly parents: Record<string, string>,
+  ) {
+    this.classIndex = new Map(model.classes.map((c, i) => [c.code, i]));
+    this.classPaths = model.classes.map((c) => {
+      const path = [c.code];
+      for (let p = parents[c.code]; p; p = parents[p]) path.unshift(p);
+      return path;
+    });
+    for (const [code, parent] of Object.entries(parents)) {
+      const l = this.children.get(parent) ?? [];
+      l.push(code);
+      this.children.set(parent, l);
+    }
+  }
+
+  get features(): Features {
+    return this.model.features;
+  }
+
+  get version(): string {
+    return `${TAXONOMY_MODEL_FORMAT}+${this.trainingHash.slice(0, 12)}`;
+  }
+
+  /** The key a persisted model is stored and found under (training set, hyper-parameters, code). */
+  static key(examples: TrainingExample[], taxonomy: Taxonomy, hyper: Partial<HyperParameters> = MODEL_HYPER): string {
+    const h = createHash('sha256');
+    h.update(`${TAXONOMY_MODEL_FORMAT}\u0000${MODEL_CODE_VERSION}\u0000${taxonomy.id}\u0000${taxonomy.version}\u0000`);
+    h.update(JSON.stringify(effectiveHyper(hyper)));
+    for (const t of taxonomy.ordered()) h.update(`\u0001${t.code}\u0000${describe(taxonomy, t.code)}`);
+    const rows = examples.map((e) => `${e.id ?? ''}\u0000${e.code}\u0000${e.weight ?? 1}\u0000${e.group ?? ''}\u0000${e.name ?? ''}\u0000${e.text}`).sort();
+    for (const r of rows) h.update(`\u0002${r}`);
+    return h.digest('hex');
+  }
+
+  static train(
+    examples: TrainingExample[],
+    taxonomy: Taxonomy,
+    opts: { hyper?: Partial<HyperParameters>; created?: string } = {},
+  ): TaxonomyModel {
+    const hyper = effectiveHyper(opts.hyper ?? MODEL_HYPER);
+    const resolved: TrainingExample[] = [];
+    examples.forEach((e, i) => {
+      const code = taxonomy.has(e.code) ? e.code : taxonomy.resolve(e.code);
+      if (!code) throw new Error(`training example ${e.id ?? `#${i + 1}`}: "${e.code}" is not a code of taxonomy "${taxonomy.id}"`);
+      if (taxonomy.node(code).special) return; // "Other" / "unable" codes are not categories to learn
+      if (!e.text.trim()) return;
+      resolved.push({ ...e, code });
+    });
+    const hierarchical = taxonomy.data.labelLevels === 'any' && taxonomy.ordered().some((n) => !n.special && n.level > 1);
+    const candidates = candidateCodes(taxonomy, resolved.map((e) => e.code));
+    const allowed = new Set(candidates);
+    const usable = resolved.filter((e) => allowed.has(e.code));
+    const descriptions = new Map(candidates.map((c) => [c, describe(taxonomy, c)]));
+    const model = EmbeddedModel.train(usable, {
+      hyper,
+      descriptions,
+      taxonomy: { id: taxonomy.id, version: taxonomy.version },
+      created: opts.created,
+    });
+    const parents: Record<string, string> = {};
+    for (const c of model.classes) {
+      const n = taxonomy.node(c.code);
+      const path = hierarchical ? [...n.path, c.code] : [c.code];
+      path.forEach((code, i) => (parents[code] = i === 0 ? '' : path[i - 1]!));
+    }
+    // Exemplars for "closest labelled example": up to 30 per code, full-weight examples first.
+    const per = new Map<string, number>();
+    const exemplars: StoredExemplar[] = [];
+    for (const e of [...usable.filter((x) => (x.weight ?? 1) >= 1), ...usable.filter((x) => (x.weight ?? 1) < 1)]) {
+      const n = per.get(e.code) ?? 0;
+      if (n >= 30) continue;
+      per.set(e.code, n + 1);
+      exemplars.push({ id: e.id ?? `#${exemplars.length + 1}`, ...(e.name ? { name: e.name.slice(0, 160) } : {}), code: e.code, text: e.text.slice(0, 400) });
+    }
+    const stats: TaxonomyModelStats = { examples: usable.length, byOrigin: {}, byCode: {}, byLanguage: {} };
+    for (const e of usable) {
+      stats.byOrigin[e.origin ?? 'human'] = (stats.byOrigin[e.origin ?? 'human'] ?? 0) + 1;
+      stats.byCode[e.code] = (stats.byCode[e.code] ?? 0) + 1;
+      stats.byLanguage[e.language ?? 'en'] = (stats.byLanguage[e.language ?? 'en'] ?? 0) + 1;
+    }
+    const tm = new TaxonomyModel(
+      { id: taxonomy.id, version: taxonomy.version },
+      model,
+      [],
+      exemplars,
+      TaxonomyModel.key(examples, taxonomy, opts.hyper ?? MODEL_HYPER),
+      opts.created ?? new Date().toISOString(),
+      MODEL_CODE_VERSION,
+      hyper,
+      stats,
+      hierarchical,
+      parents,
+    );
+    tm.levels.push(...tm.calibrateLevels(hyper.targetAccuracy));
+    return tm;
+  }
+
+  /** Per-level thresholds from the held-out predictions of training. */
+  private calibrateLevels(target: number): LevelCalibration[] {
+    const held = this.model.heldOut;
+    const depth = Math.max(1, ...this.classPaths.map((p) => p.length));
+    const out: LevelCalibration[] = [];
+    for (let level = 1; level <= depth; level++) {
+      const rows: { conf: number; ok: boolean }[] = [];
+      if (held)
+        held.probs.forEach((raw, i) => {
+          const gold = this.classPaths[held.y[i]!]!;
+          if (gold.length < level) return;
+          const p = this.damp(Float64Array.from(raw));
+          const steps = this.walk(p);
+          const s = steps[level - 1];
+          if (!s) return rows.push({ conf: 0, ok: false });
+          rows.push({ conf: s.mass, ok: s.code === gold[level - 1] });
+        });
+      out.push({ level, ...thresholdFor(rows, target) });
+    }
+    return out;
+  }
+
+  /** The description-only damping the model applies (held-out probabilities lack it). */
+  private damp(p: Float64Array): Float64Array {
+    const cls = this.model.classes;
+    if (!cls.some((c) => c.examples > 0)) return p;
+    let s = 0;
+    for (let i = 0; i < p.length; i++) {
+      if (cls[i]!.examples === 0) p[i]! *= this.model.hyper.descriptionOnlyPenalty;
+      s += p[i]!;
+    }
+    if (s > 0) for (let i = 0; i < p.length; i++) p[i]! /= s;
+    return p;
+  }
+
+  /** Go down the tree by probability mass: at each level the child with the most mass. */
+  private walk(p: Float64Array): { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] {
+    const mass = new Map<string, number>();
+    this.classPaths.forEach((path, i) => {
+      for (const c of path) mass.set(c, (mass.get(c) ?? 0) + p[i]!);
+    });
+    const children = this.children;
+    const out: { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] = [];
+    let parent = '';
+    for (;;) {
+      const kids = (children.get(parent) ?? []).map((c) => ({ code: c, mass: mass.get(c) ?? 0 })).sort((a, b) => b.mass - a.mass || (a.code < b.code ? -1 : 1));
+      if (!kids.length) break;
+      // Stop where the class "parent, nothing more specific" holds more than any child.
+      const own = parent ? p[this.classIndex.get(parent) ?? -1] ?? 0 : 0;
+      if (parent && own >= kids[0]!.mass) break;
+      out.push({ parent, code: kids[0]!.code, mass: kids[0]!.mass, runnerUp: kids[1] });
+      parent = kids[0]!.code;
+    }
+    return out;
+  }
+
+  /**
+   * Decide a text. The best guess goes down the tree (every step is recorded); the label is the
+   * deepest node on it whose probability passes its level's threshold. When the top level does not
+   * pass, the label is a suggestion: the deepest node whose share of its parent's probability is at
+   * least one half.
+   */
+  decide(text: string): Decision {
+    const x = this.features.transform(text);
+    const steps: LevelStep[] = [];
+    if (x.idx.length === 0) return { code: null, suggested: false, confidence: 0, steps, x };
+    const p = this.model.probabilitiesOf(x);
+    let prev = 1;
+    for (const s of this.walk(p)) {
+      const lv = this.levels[steps.length];
+      const threshold = lv ? lv.threshold : 0;
+      steps.push({
+        parent: s.parent,
+        code: s.code,
+        confidence: s.mass,
+        threshold,
+        passed: s.mass >= threshold,
+        runnerUp: s.runnerUp ? { code: s.runnerUp.code, confidence: s.runnerUp.mass } : undefined,
+        examples: this.examplesUnder(s.code),
+        conditional: prev > 0 ? s.mass / prev : 0,
+      });
+      prev = s.mass;
+    }
+    if (!steps.length) return { code: null, suggested: false, confidence: 0, steps, x };
+    const suggested = !steps[0]!.passed;
+    let depth = 1;
+    if (!suggested) while (depth < steps.length && steps[depth]!.passed) depth++;
+    else while (depth < steps.length && steps[depth]!.conditional >= 0.5) depth++;
+    const last = steps[depth - 1]!;
+    return { code: last.code, suggested, confidence: last.confidence, steps, x };
+  }
+
+  private examplesUnder(code: string): number {
+    let n = 0;
+    this.model.classes.forEach((c, i) => {
+      if (this.classPaths[i]!.includes(code)) n += c.examples;
+    });
+    return n;
+  }
+
+  /** Class probabilities (for tests and evaluation). */
+  probabilities(text: string): Float64Array {
+    return this.model.probabilities(text);
+  }
+
+  /** The closest stored labelled example under `code` (its own code or a descendant). */
+  nearest(x: SparseVec, code: string): { id: string; name?: string; code: string; similarity: number } | undefined {
+    const nx = Math.sqrt(sqNorm(x));
+    if (nx === 0) return undefined;
+    const dense = new Map<number, number>();
+    for (let j = 0; j < x.idx.length; j++) dense.set(x.idx[j]!, x.val[j]!);
+    let best: { id: string; name?: string; code: string; similarity: number } | undefined;
+    for (const e of this.exemplars) {
+      const i = this.classIndex.get(e.code);
+      if (e.code !== code && !(i !== undefined && this.classPaths[i]!.includes(code))) continue;
+      e.vec ??= this.features.transform(e.text);
+      const ne = Math.sqrt(sqNorm(e.vec));
+      if (ne === 0) continue;
+      let s = 0;
+      for (let j = 0; j < e.vec.idx.length; j++) s += (dense.get(e.vec.idx[j]!) ?? 0) * e.vec.val[j]!;
+      s /= nx * ne;
+      if (!best || s > best.similarity) best = { id: e.id, name: e.name, code: e.code, similarity: s };
+    }
+    return best;
+  }
+
+  /**
+   * Features that speak for `code` rather than `rival` (both nodes of the tree): the classes at or
+   * under each are compared by their probability-weighted scores.
+   */
+  contrast(x: SparseVec, code: string, rival?: string): { feature: number; value: number }[] {
+    const pick = (c: string) => {
+      let best = -1;
+      this.classPaths.forEach((path, i) => {
+        if (path.includes(c) && (best < 0 || this.model.classes[i]!.examples > this.model.classes[best]!.examples)) best = i;
+      });
+      return best;
+    };
+    const p = this.model.probabilitiesOf(x);
+    // the most probable class under each node stands for it
+    const top = (c: string) => {
+      let best = -1;
+      this.classPaths.forEach((path, i) => {
+        if (path.includes(c) && (best < 0 || p[i]! > p[best]!)) best = i;
+      });
+      return best >= 0 ? best : pick(c);
+    };
+    const k = top(code);
+    if (k < 0) return [];
+    return this.model.contrast(x, k, rival ? top(rival) : -1);
+  }
+
+  /** Weights and vocabulary held, for `models show`. */
+  get sizes(): { weights: number; vocabulary: number } {
+    let weights = 0;
+    for (const c of this.model.components) weights += c.model.vals.length;
+    return { weights, vocabulary: this.features.dim };
+  }
+
+  // ------------------------------------------------------------------ persistence
+
+  toBuffer(): Buffer {
+    const w = new SectionWriter();
+    const fb = this.features.exportBlocks();
+    const feat = {
+      options: fb.options,
+      blocks: Object.fromEntries(fb.blocks.map((b) => [b.name, { terms: w.addText(b.terms, 'v'), idf: w.add(b.idf, 'i') }])),
+    };
+    const m = this.model;
+    const meta = {
+      format: TAXONOMY_MODEL_FORMAT,
+      taxonomy: this.taxonomy,
+      trainingHash: this.trainingHash,
+      created: this.created,
+      codeVersion: this.codeVersion,
+      hierarchical: this.hierarchical,
+      hyper: this.hyper,
+      stats: this.stats,
+      levels: this.levels,
+      parents: this.parents,
+      features: feat,
+      classes: m.classes,
+      calibration: m.calibration,
+      priorAdjust: Array.from(m.priorAdjust),
+      components: m.components.map((c) => {
+        const s = storeMember(c.kind, c.T, c.model);
+        return {
+          kind: s.kind,
+          T: s.T,
+          range: s.range,
+          K: s.K,
+          cols: w.add(s.cols, 'c'),
+          counts: w.add(s.counts, 'n'),
+          rows: w.add(s.rows, 'r'),
+          vals: w.add(s.vals, 'w'),
+          bias: w.add(s.bias, 'b'),
+        };
+      }),
+      exemplars: this.exemplars.map(({ id, name, code, text }) => ({ id, ...(name ? { name } : {}), code, text })),
+    };
+    return w.build(meta);
+  }
+
+  static fromBuffer(buf: Buffer, source = 'model'): TaxonomyModel {
+    const r = readContainer(buf, source);
+    const meta = r.meta as {
+      format: string;
+      taxonomy: { id: string; version: string };
+      trainingHash: string;
+      created: string;
+      codeVersion: string;
+      hierarchical: boolean;
+      hyper: HyperParameters;
+      stats: TaxonomyModelStats;
+      levels: LevelCalibration[];
+      parents: Record<string, string>;
+      features: { options: HyperParameters['features']; blocks: Record<'words' | 'chars' | 'plain', { terms: string; idf: string }> };
+      classes: ClassInfo[];
+      calibration: CalibrationReport;
+      priorAdjust: number[];
+      components: { kind: TrainedComponent['kind']; T: number; range: [number, number]; K: number; cols: string; counts: string; rows: string; vals: string; bias: string }[];
+      exemplars: StoredExemplar[];
+    };
+    if (!meta || meta.format !== TAXONOMY_MODEL_FORMAT)
+      throw new Error(`${source}: unsupported model format "${String(meta?.format)}" (this govnav reads ${TAXONOMY_MODEL_FORMAT}); retrain with \`govnav models train --force\``);
+    const blk = (name: 'words' | 'chars' | 'plain') => ({
+      terms: r.text(meta.features.blocks[name].terms),
+      idf: r.get<Float64Array>(meta.features.blocks[name].idf, 'f64'),
+    });
+    const features = Features.fromBlocks(meta.features.options, { words: blk('words'), chars: blk('chars'), plain: blk('plain') });
+    const components: TrainedComponent[] = meta.components.map((c) => ({
+      kind: c.kind,
+      T: c.T,
+      model: loadMember(
+        {
+          kind: c.kind,
+          T: c.T,
+          range: c.range,
+          K: c.K,
+          cols: r.get(c.cols, 'i32'),
+          counts: r.get(c.counts, 'u16'),
+          rows: r.get(c.rows, 'u16'),
+          vals: r.get(c.vals, 'f32'),
+          bias: r.get(c.bias, 'f32'),
+        },
+        source,
+      ),
+    }));
+    const model = EmbeddedModel.fromParts({
+      classes: meta.classes,
+      features,
+      components,
+      priorAdjust: Float64Array.from(meta.priorAdjust),
+      calibration: meta.calibration,
+      hyper: meta.hyper,
+      trainingHash: meta.trainingHash,
+      created: meta.created,
+      taxonomy: meta.taxonomy,
+      exemplars: [],
+    });
+    return new TaxonomyModel(
+      meta.taxonomy,
+      model,
+      meta.levels,
+      meta.exemplars,
+      meta.trainingHash,
+      meta.created,
+      meta.codeVersion,
+      meta.hyper,
+      meta.stats,
+      meta.hierarchical,
+      meta.parents,
+    );
+  }
+}
+
+/** The lowest confidence at which held-out accuracy reaches the target (else the best on ≥ a fifth of rows). */
+function thresholdFor(rows: { conf: number; ok: boolean }[], target: number): Omit<LevelCalibration, 'level'> {
+  const n = rows.length;
+  if (!n) return { n: 0, accuracy: NaN, threshold: 0, coverage: 1, accuracyCovered: NaN };
+  const accuracy = rows.filter((r) => r.ok).length / n;
+  const sorted = [...rows].sort((a, b) => b.conf - a.conf);
+  let ok = 0;
+  let found: { t: number; acc: number; cov: number } | undefined;
+  let best = { t: 0, acc: -1, cov: 1 };
+  for (let i = 0; i < n; i++) {
+    if (sorted[i]!.ok) ok++;
+    if (i + 1 < n && sorted[i + 1]!.conf === sorted[i]!.conf) continue;
+    const acc = ok / (i + 1);
+    const cov = (i + 1) / n;
+    if (acc >= target) found = { t: sorted[i]!.conf, acc, cov };
+    if (cov >= 0.2 && acc > best.acc) best = { t: sorted[i]!.conf, acc, cov };
+  }
+  const pick = found ?? best;
+  return { n, accuracy, threshold: pick.t, coverage: pick.cov, accuracyCovered: pick.acc };
+}
+
+function effectiveHyper(h: Partial<HyperParameters>): HyperParameters {
+  return { ...DEFAULT_HYPER, ...h, features: { ...DEFAULT_HYPER.features, ...h.features } };
+}

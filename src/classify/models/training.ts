@@ -1,0 +1,293 @@
+// The training examples of the persisted models, per taxonomy:
+//   1. labels in the store that a person made or accepted/corrected (current ones), and labels of the
+//      project's own annotation (source 'annotation'), whichever datasets are imported;
+//   2. the project's annotation read straight from the repository (annotations/pass1/*.jsonl joined
+//      with annotations/items.jsonl), so that training does not depend on the annotation dataset
+//      being imported (an item also in the store counts once);
+//   3. crosswalked labels (crosswalks/*.sssom.tsv): a person's label on one taxonomy carried over to
+//      another through a mapping row, down-weighted (CROSSWALK_WEIGHT).
+// Demo and sample data never train a model: the statements of the bundled demo dataset and of any
+// document or dataset marked as sample are left out.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../../store/db.ts';
+import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
+import { statementText } from '../embedded/index.ts';
+import type { TrainingExample } from './hierarchy.ts';
+
+/** The dataset id of the bundled, invented demo corpus (samples/demo.json). */
+export const DEMO_DATASET = 'govnav-demo';
+/** Weight of a crosswalked label relative to a direct one. */
+export const CROSSWALK_WEIGHT = 0.3;
+/** Predicates under which a subject's label may stand for the object (the object is as broad or broader). */
+const CROSSWALK_PREDICATES = new Set(['skos:exactMatch', 'skos:closeMatch', 'skos:narrowMatch']);
+
+export const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** SQL condition on documents d (joined with datasets ds) that is true for demo or sample data. */
+export const SAMPLE_SQL = `(d.dataset = '${DEMO_DATASET}' OR coalesce(d.meta->>'sample', '') IN ('true', '1', 'yes')
+  OR coalesce(ds.meta->>'sample', '') IN ('true', '1', 'yes'))`;
+
+export interface TrainingSet {
+  taxonomy: string;
+  examples: TrainingExample[];
+  /** Examples left out because they are demo or sample data (for the report). */
+  excludedSample: number;
+  /** Problems met while reading annotation or crosswalk files (the rest is still used). */
+  warnings: string[];
+}
+
+interface AnnotationItem {
+  id: string;
+  name: string;
+  text: string;
+  group?: string;
+  language?: string;
+  dataset?: string;
+  sample?: boolean;
+}
+
+function readJsonl(file: string, warnings: string[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const v = JSON.parse(line) as unknown;
+        if (v && typeof v === 'object' && !Array.isArray(v)) out.push(v as Record<string, unknown>);
+        else warnings.push(`${file}:${i + 1}: not a JSON object; skipped`);
+      } catch (e) {
+        warnings.push(`${file}:${i + 1}: ${(e as Error).message}; skipped`);
+      }
+    });
+  return out;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+
+/** Items of the annotation pool (annotations/items.jsonl), by id. */
+function readItems(dir: string, warnings: string[]): Map<string, AnnotationItem> {
+  const file = join(dir, 'items.jsonl');
+  const items = new Map<string, AnnotationItem>();
+  if (!existsSync(file)) return items;
+  for (const r of readJsonl(file, warnings)) {
+    const id = str(r.id);
+    if (!id) continue;
+    const src = (r.source && typeof r.source === 'object' ? r.source : {}) as Record<string, unknown>;
+    const name = str(r.name) ?? '';
+    const text = str(r.text) ?? str(r.excerpt) ?? '';
+    items.set(id, {
+      id,
+      name,
+      text,
+      group: str(src.document) ?? str(r.document) ?? str(src.file),
+      language: str(r.language) ?? str(src.language),
+      dataset: str(src.dataset),
+      sample: src.sample === true || r.sample === true,
+    });
+  }
+  return items;
+}
+
+/**
+ * The project's annotation from the repository: taxonomy → examples. Labels are
+ * `labels[taxonomy].code`; a missing item, an empty code or a code the taxonomy does not know is
+ * reported in `warnings` and skipped.
+ */
+export function annotationExamples(registry: TaxonomyRegistry, repoDir = REPO_DIR): { byTaxonomy: Map<string, TrainingExample[]>; warnings: string[]; excludedSample: number } {
+  const warnings: string[] = [];
+  const byTaxonomy = new Map<string, TrainingExample[]>();
+  const dir = join(repoDir, 'annotations');
+  const passDir = join(dir, 'pass1');
+  let excludedSample = 0;
+  if (!existsSync(passDir)) return { byTaxonomy, warnings, excludedSample };
+  const items = readItems(dir, warnings);
+  const files = readdirSync(passDir).filter((f) => f.endsWith('.jsonl')).sort();
+  const seen = new Set<string>();
+  for (const f of files) {
+    const file = join(passDir, f);
+    for (const r of readJsonl(file, warnings)) {
+      const id = str(r.id);
+      if (!id) continue;
+      if (r.mitigation === false) continue; // not a mitigation: nothing to learn on the mitigation axes
+      const item = items.get(id);
+      if (!item) {
+        warnings.push(`${file}: item "${id}" is not in annotations/items.jsonl; skipped`);
+        continue;
+      }
+      if (item.dataset === DEMO_DATASET || item.sample) {
+        excludedSample++;
+        continue;
+      }
+      const labels = (r.labels && typeof r.labels === 'object' ? r.labels : {}) as Record<string, unknown>;
+      for (const [tax, v] of Object.entries(labels)) {
+        if (!registry.has(tax)) continue;
+        const code = typeof v === 'string' ? v : str((v as { code?: unknown } | null)?.code);
+        if (!code) continue;
+        const t = registry.get(tax);
+        const resolved = t.has(code) ? code : t.resolve(code);
+        if (!resolved) {
+          warnings.push(`${file}: item "${id}", ${tax}: "${code}" is not a code of ${tax}; skipped`);
+          continue;
+        }
+        const key = `${tax}\u0000${id}`;
+        if (seen.has(key)) continue; // the first file that labels an item wins
+        seen.add(key);
+        const list = byTaxonomy.get(tax) ?? [];
+        list.push({
+          id,
+          name: item.name || undefined,
+          text: statementText({ name: item.name, text: item.text }),
+          code: resolved,
+          group: item.group ? `doc:${item.group}` : undefined,
+          origin: 'annotation',
+          language: item.language,
+        });
+        byTaxonomy.set(tax, list);
+      }
+    }
+  }
+  return { byTaxonomy, warnings, excludedSample };
+}
+
+interface SssomRow {
+  subject: string;
+  predicate: string;
+  object: string;
+}
+
+/** Mapping rows of crosswalks/*.sssom.tsv as `<taxonomy>:<code>` pairs (prefixes expanded when declared). */
+export function readCrosswalks(repoDir = REPO_DIR, warnings: string[] = []): SssomRow[] {
+  const dir = join(repoDir, 'crosswalks');
+  if (!existsSync(dir)) return [];
+  const out: SssomRow[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.sssom.tsv')).sort()) {
+    const file = join(dir, f);
+    const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+    const body = lines.filter((l) => l.trim() && !l.startsWith('#'));
+    if (!body.length) continue;
+    const head = body[0]!.split('\t');
+    const col = (n: string) => head.indexOf(n);
+    const [s, p, o] = [col('subject_id'), col('predicate_id'), col('object_id')];
+    if (s < 0 || p < 0 || o < 0) {
+      warnings.push(`${file}: no subject_id/predicate_id/object_id columns; skipped`);
+      continue;
+    }
+    for (const l of body.slice(1)) {
+      const c = l.split('\t');
+      if (c[s] && c[p] && c[o]) out.push({ subject: c[s]!.trim(), predicate: c[p]!.trim(), object: c[o]!.trim() });
+    }
+  }
+  return out;
+}
+
+/** Split "mitigation-v1:1.2" into taxonomy and code when the taxonomy is known. */
+function splitCurie(curie: string, registry: TaxonomyRegistry): { taxonomy: Taxonomy; code: string } | undefined {
+  const i = curie.indexOf(':');
+  if (i < 0) return undefined;
+  const prefix = curie.slice(0, i);
+  const code = decodeURIComponent(curie.slice(i + 1));
+  if (!registry.has(prefix)) return undefined;
+  const t = registry.get(prefix);
+  const resolved = t.has(code) ? code : t.resolve(code);
+  return resolved ? { taxonomy: t, code: resolved } : undefined;
+}
+
+/** Every training example for these taxonomies. */
+export async function collectTrainingSets(
+  db: Db,
+  registry: TaxonomyRegistry,
+  taxonomyIds: string[],
+  opts: { repoDir?: string; crosswalks?: boolean } = {},
+): Promise<TrainingSet[]> {
+  const repoDir = opts.repoDir ?? REPO_DIR;
+  const rows = taxonomyIds.length
+    ? await db.query<{ statement_id: string; taxonomy: string; code: string; name: string; text: string; document_id: string; language: string; source: string; sample: boolean }>(
+        `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, c.source, ${SAMPLE_SQL} AS sample
+         FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
+           LEFT JOIN datasets ds ON ds.id = d.dataset
+         WHERE s.retired_at IS NULL AND c.taxonomy = ANY($1::text[]) AND c.review_status <> 'rejected'
+           AND ((c.is_current AND (c.human OR c.review_status IN ('accepted', 'corrected'))) OR c.source = 'annotation')
+         ORDER BY c.statement_id, c.is_current DESC, c.created_at DESC, c.id DESC`,
+        [taxonomyIds],
+      )
+    : [];
+  const files = annotationExamples(registry, repoDir);
+  const warnings = [...files.warnings];
+  const crosswalks = opts.crosswalks === false ? [] : readCrosswalks(repoDir, warnings);
+  const out: TrainingSet[] = [];
+  for (const id of taxonomyIds) {
+    const t = registry.get(id);
+    const examples: TrainingExample[] = [];
+    let excludedSample = files.excludedSample;
+    const labelled = new Set<string>();
+    const texts = new Set<string>();
+    for (const r of rows) {
+      if (r.taxonomy !== id || labelled.has(r.statement_id)) continue;
+      if (!t.has(r.code) || t.node(r.code).special) continue;
+      if (r.sample) {
+        excludedSample++;
+        continue;
+      }
+      const text = statementText({ name: r.name, text: r.text });
+      if (!text.trim()) continue;
+      labelled.add(r.statement_id);
+      texts.add(text);
+      examples.push({
+        id: r.statement_id,
+        name: r.name || undefined,
+        text,
+        code: r.code,
+        group: `doc:${r.document_id}`,
+        origin: r.source === 'annotation' ? 'annotation' : r.source === 'human' || r.source === 'imported' ? 'human' : 'reviewed',
+        language: r.language,
+      });
+    }
+    for (const e of files.byTaxonomy.get(id) ?? []) {
+      if (texts.has(e.text)) continue; // the same item imported into the store counts once
+      texts.add(e.text);
+      examples.push(e);
+    }
+    // Crosswalked labels: a current human label on the subject taxonomy, for statements with no direct label here.
+    const maps = crosswalks
+      .filter((m) => CROSSWALK_PREDICATES.has(m.predicate))
+      .map((m) => ({ s: splitCurie(m.subject, registry), o: splitCurie(m.object, registry) }))
+      .filter((m): m is { s: { taxonomy: Taxonomy; code: string }; o: { taxonomy: Taxonomy; code: string } } => !!m.s && !!m.o && m.o.taxonomy.id === id && !m.o.taxonomy.node(m.o.code).special);
+    if (maps.length) {
+      const subjectTaxa = [...new Set(maps.map((m) => m.s.taxonomy.id))];
+      const src = await db.query<{ statement_id: string; taxonomy: string; code: string; name: string; text: string; document_id: string; language: string; sample: boolean }>(
+        `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, ${SAMPLE_SQL} AS sample
+         FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
+           LEFT JOIN datasets ds ON ds.id = d.dataset
+         WHERE s.retired_at IS NULL AND c.is_current AND c.human AND c.taxonomy = ANY($1::text[])
+         ORDER BY c.statement_id`,
+        [subjectTaxa],
+      );
+      const target = new Map<string, string>();
+      for (const m of maps) target.set(`${m.s.taxonomy.id}\u0000${m.s.code}`, m.o.code);
+      for (const r of src) {
+        if (r.sample || labelled.has(r.statement_id)) continue;
+        const code = target.get(`${r.taxonomy}\u0000${r.code}`);
+        if (!code) continue;
+        const text = statementText({ name: r.name, text: r.text });
+        if (!text.trim() || texts.has(text)) continue;
+        labelled.add(r.statement_id);
+        texts.add(text);
+        examples.push({
+          id: r.statement_id,
+          name: r.name || undefined,
+          text,
+          code,
+          group: `doc:${r.document_id}`,
+          origin: 'crosswalk',
+          weight: CROSSWALK_WEIGHT,
+          language: r.language,
+        });
+      }
+    }
+    out.push({ taxonomy: id, examples, excludedSample, warnings });
+  }
+  return out;
+}
