@@ -1,4 +1,7 @@
-// Blocks → statements. Headings build the heading path ("Section > Subsection"); paragraphs and
+// The pre-extraction segmenter, kept for the benchmark and for tests that recreate documents
+// ingested before roles (its keys are the keys those statements were stored under). Ingest itself
+// now goes through src/extract (every block gets a role; only the three statement kinds become
+// statements). Here: headings build the heading path ("Section > Subsection"); paragraphs and
 // list items become statements. A list item's nested items are its children, and a paragraph that
 // ends with ":" right before a list is the parent of that list's top-level items. Every statement
 // keeps the character span of its block in the extracted text, and its page(s).
