@@ -45,7 +45,6 @@ const SECTION_RULES: SectionRule[] = [
   { cls: 'context', label: 'introduction', re: /^(introduction|background|executive summary|foreword|preface|context|about|motivation|ministerial foreword|前\s*言|引\s*言|背景|总\s*则)$/i },
   { cls: 'context', label: 'rationale', re: /^(importance( and benefits)?|benefits|key benefits|why (this|it) matters|rationale|challenges( and considerations)?|limitations|discussion|key takeaways|lessons learned|意义|作用)$/i },
   { cls: 'context', label: 'example', re: /^(examples?|case stud(y|ies)|use cases?|scenarios?|illustrations?|示例|案例|例如)(\b|$)/i },
-  { cls: 'context', label: 'annex', re: /^(annex|appendix|附\s*录)\b/i },
   { cls: 'risk', label: 'risks', re: /\b(risks?|threats?|hazards?|harms?|vulnerabilit(y|ies)|attack (scenarios?|vectors?)|attacks|failure modes?|dangers?|consequences|impacts?|adverse effects)\b|风险|威胁|危害|隐患/i },
   { cls: 'principle', label: 'principles', re: /\b(principles?|values|ethical (principles|guidelines)|tenets)\b|原则|价值观|理念/i },
   { cls: 'mitigation', label: 'measures', re: /\b(mitigations?|prevention|controls?|safeguards?|measures?|recommendations?|requirements?|obligations?|actions?|practices|countermeasures?|strategies|guidance|responsibilities|duties|what (you|organi[sz]ations?|providers?) (should|must|can) do)\b|措施|要求|义务|责任|策略|防范|缓解|应对|治理|规范|指引|义务/i },
@@ -98,6 +97,10 @@ const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|a
 const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|履行|遵守|不应|有权|予以|处罚|追究/;
 // Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
 const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIVE_VERBS})\\s+(?:the|a|an|effective|appropriate|necessary|measures|all|any|its|their|such|relevant|reasonable)\\b`, 'i');
+// Framework outcomes phrased as states to reach: "Processes … are established and documented".
+const OUTCOME_EN = /\b(?:is|are|has been|have been)\s+(?:\w+ly\s+)?(?:established|documented|defined|in place|implemented|understood|identified|determined|assessed|managed|maintained|monitored|evaluated|prioriti[sz]ed|followed|specified|tracked|planned|applied|integrated|collected|reviewed|communicated|characteri[sz]ed|measured|mapped|examined|verified|validated|enhanced|instituted|cultivated|resourced|developed|inventoried|put in place)\b/i;
+// A heading that names a value ("Safe", "Accountable and Transparent", "Privacy-Enhanced", "公平公正").
+const VALUE_TITLE = /^(?:fair(?:ness)?|transparen(?:t|cy)|accountab(?:le|ility)|explainab(?:le|ility)|interpretab(?:le|ility)|safe(?:ty)?|secure|security|resilien(?:t|ce)|robust(?:ness)?|reliab(?:le|ility)|valid(?:ity)?|privacy(?:[- ]enhanced| protection)?|human[- ]cent(?:red|ered|ric)|inclusiv(?:e|eness)|sustainab(?:le|ility)|well-?being|dignity|autonomy|contestability|non-discrimination|trustworth(?:y|iness)|beneficial|lawful(?:ness)?|ethical|equity|equitable|respect for human rights|human oversight)\b(?:\s*(?:,|and|&|–|-|—)\s*(?:\w+[- ]?){1,3})*$|^(?:公平|公正|透明|可解释|安全|可靠|可控|包容|隐私|问责|以人为本|智能向善)/i;
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/i;
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
@@ -223,6 +226,11 @@ export function languageScores(text: string): LanguageScores {
     cue.mitigation ??= `imperative '${IMPERATIVE_LATE.exec(body)![1]!.toLowerCase()}' after an introductory phrase`;
   }
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
+  const outcome = OUTCOME_EN.exec(body);
+  if (outcome) {
+    m += 1.0;
+    cue.mitigation ??= `an outcome to be in place ('${outcome[0].toLowerCase()}')`;
+  }
   const rk = text.match(RISK_EN_G);
   if (rk) {
     r += Math.min(1.2, 0.35 * rk.length);
@@ -372,6 +380,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     if (STRONG_LEADER.test(text)) return { role: 'apparatus', confidence: 0.9, reason: 'contents line (dot leader)' };
     if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.8, reason: `a heading under '${clip(sec.title, 40)}'` };
     if (ctx.frontMatter) return { role: 'apparatus', confidence: 0.7, reason: 'a title in the front matter, before the body starts' };
+    if (VALUE_TITLE.test(stripNumber(text)) && wordCount(stripNumber(text)) <= 6) return { role: 'principle', confidence: 0.7, reason: `a heading naming a value ('${clip(text, 40)}')` };
     if (ctx.pages && b.page === 1 && ctx.pages > 2) return { role: 'apparatus', confidence: 0.6, reason: 'a title on the cover page' };
     return { role: 'context', confidence: 0.8, reason: ctx.pseudoHeading ? 'a numbered chapter or section line' : 'a section heading' };
   }

@@ -16,7 +16,7 @@ import { squash } from '../ingest/segment.ts';
 import { detectLanguage } from '../ingest/detect.ts';
 import type { StatementKind } from '../model/index.ts';
 import { isStatementRole, type ExtractedStatement, type OutlineBlock } from './types.ts';
-import { continuations, sectionClass, stripNumber } from './roles.ts';
+import { continuations, languageScores, sectionClass, stripNumber } from './roles.ts';
 
 const CJK_LANGS = new Set(['zh', 'ja', 'ko']);
 
@@ -132,7 +132,8 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     for (const k of kinds) tally.set(k, (tally.get(k) ?? 0) + 1);
     let [kind, count] = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]!;
     let join: number[] = [];
-    if (!subHeads.length && content.length <= 4 && content.every((m) => roleOf(m) === kind)) {
+    if (!subHeads.length && content.length <= 4 && content.every((m) => roleOf(m) === kind) && languageScores(title)[kind] >= 0.3) {
+      // Leaf: a heading whose own words name a measure, risk or principle + the paragraphs of that kind under it.
       // Leaf: heading + paragraphs of one kind (points under them stay children).
       join = content.filter((m) => !isPoint(m) && !named(m));
       if (!join.length) continue;
@@ -301,6 +302,7 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
       [charStart, charEnd] = trimSpan(ex.text, b.start + parts.span[0], b.start + parts.span[1]);
       text = ex.text.slice(charStart, charEnd);
       if (parts.refCell !== undefined) ref = b.cells[parts.refCell]!.trim();
+      else if (parts.ref) ref = parts.ref;
       if (Object.keys(parts.columns).length) meta.columns = parts.columns;
       meta.table = b.table;
     } else {

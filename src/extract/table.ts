@@ -30,14 +30,30 @@ export interface TableRowParts {
 }
 
 /** Split a table-row block into its id cell, its statement cell (the longest prose) and the other columns. */
-export function tableRowParts(b: Extract<Block, { kind: 'table-row' }> | { cells: string[]; header?: string[]; text: string }): TableRowParts {
+/** An id printed at the start of a prose cell ("GOVERN 1.1: …", "MAP 2.3 …", "GV-1.1-001 …"). */
+export const CELL_ID_PREFIX = /^([A-Z][A-Za-z]{0,11}[- ]?\d+(?:[.-]\d+)*[a-z]?)\s*[:.–-]\s+(?=\S)/u;
+
+export function tableRowParts(b: Extract<Block, { kind: 'table-row' }> | { cells: string[]; header?: string[]; text: string }): TableRowParts & { ref?: string } {
   const cells = b.cells;
   const offs = cellOffsets(cells);
   const refCell = cells.findIndex((c) => isIdCell(c));
   let textCell = 0;
   let best = -1;
+  // Cells that open with their own id: a category cell ("GOVERN 1: …") beside its subcategory
+  // ("GOVERN 1.1: …") — the most specific id is the row's own statement.
+  const prefixed = cells.map((c, i) => ({ i, id: CELL_ID_PREFIX.exec(c.trim())?.[1] })).filter((x) => x.id && x.i !== refCell);
+  let ref: string | undefined;
+  if (prefixed.length) {
+    const depth = (id: string) => id.split(/[.-]/).length;
+    const top = prefixed.sort((a, b2) => depth(b2.id!) - depth(a.id!) || letters(cells[b2.i]!) - letters(cells[a.i]!))[0]!;
+    if (prefixed.length > 1 || refCell < 0) {
+      textCell = top.i;
+      best = Infinity;
+      if (refCell < 0) ref = top.id;
+    }
+  }
   cells.forEach((c, i) => {
-    if (i === refCell) return;
+    if (i === refCell || best === Infinity) return;
     const s = letters(c);
     if (s > best) {
       best = s;
@@ -50,5 +66,5 @@ export function tableRowParts(b: Extract<Block, { kind: 'table-row' }> | { cells
     const h = b.header?.[i]?.trim();
     columns[h || `column ${i + 1}`] = c.trim();
   });
-  return { refCell: refCell >= 0 ? refCell : undefined, textCell, text: cells[textCell] ?? '', span: offs[textCell] ?? [0, b.text.length], columns };
+  return { refCell: refCell >= 0 ? refCell : undefined, ref, textCell, text: cells[textCell] ?? '', span: offs[textCell] ?? [0, b.text.length], columns };
 }
