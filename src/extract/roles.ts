@@ -643,6 +643,7 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
   }
   const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, kinds) : first;
   if (second !== first) inheritFromLeadIns(blocks, second.decisions);
+  demoteBareLeadIns(blocks, second.decisions);
   const { decisions, headingPaths } = second;
   // Headings: a heading whose whole section is apparatus is apparatus; one over real content is context.
   for (const [h, members] of secs) {
@@ -687,6 +688,26 @@ export function leadInOf(blocks: Block[], i: number): number | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/**
+ * A lead-in that only introduces its list ("Providers shall:", "要求如下：") states no measure by
+ * itself: it is context, and its points are the statements.
+ */
+function demoteBareLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
+  const parents = new Set<number>();
+  for (let i = 0; i < blocks.length; i++) {
+    const p = leadInOf(blocks, i);
+    if (p !== undefined && blocks[p]!.kind === 'paragraph') parents.add(p);
+  }
+  for (const p of parents) {
+    const d = decisions[p]!;
+    if (d.role !== 'mitigation' && d.role !== 'risk' && d.role !== 'principle') continue;
+    const t = blocks[p]!.text.trim().replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
+    if (!/(?:[:：]|如下[。：:]?|as follows\.?)$/i.test(t)) continue;
+    const small = hasCjk(t) ? [...t].length <= 25 : wordCount(t) <= 12;
+    if (small) decisions[p] = { role: 'context', confidence: 0.65, reason: 'a lead-in that only introduces the list below', source: 'embedded' };
+  }
 }
 
 /** Points under a statement's lead-in take its kind when their own words are not decisive. */

@@ -119,10 +119,10 @@ test('a table row gives ref, the clean statement cell and the other columns', ()
   assert.equal(roleOf(ex, res, 'Action ID').role, 'apparatus', 'the header row is apparatus');
 });
 
-test('nested items stay children of their parent; a lead-in paragraph is the parent of its list', () => {
+test('nested items stay children of their parent; a lead-in that states a measure is the parent of its list', () => {
   const ex = doc([
     H(1, 'Requirements'),
-    P('Providers of general-purpose AI models shall:'),
+    P('Providers of general-purpose AI models shall document their models, keep the documentation up to date and make it available to the AI Office on request, as follows:'),
     I('draw up and keep up to date the technical documentation of the model, including:', 0, '(a)', true),
     I('the training and testing process and the results of its evaluation;', 1, '(i)', true),
     I('the known or estimated energy consumption of the model;', 1, '(ii)', true),
@@ -140,6 +140,23 @@ test('nested items stay children of their parent; a lead-in paragraph is the par
   assert.ok(res.statements.every((s) => s.kind === 'mitigation'));
 });
 
+test('a bare lead-in ("Providers shall:") is context and its points are top-level statements', () => {
+  const ex = doc([
+    H(1, 'Requirements'),
+    P('Providers of high-risk AI systems shall:'),
+    I('keep logs of the system for six months;', 0, '(a)', true),
+    I('report serious incidents to the authority.', 0, '(b)', true),
+  ]);
+  const res = extractStatements(ex, { language: 'en' });
+  const lead = res.outline.find((o) => o.block.text === 'Providers of high-risk AI systems shall:')!;
+  assert.equal(lead.decision.role, 'context');
+  assert.match(lead.decision.reason, /lead-in/);
+  assert.deepEqual(res.statements.map((s) => [s.ref, s.kind, s.parentKey]), [
+    ['(a)', 'mitigation', undefined],
+    ['(b)', 'mitigation', undefined],
+  ]);
+});
+
 test('Chinese articles (第X条) with 应当 are mitigations with the article as ref; points are children', () => {
   const ex = doc([
     P('第一章 总则'),
@@ -147,7 +164,7 @@ test('Chinese articles (第X条) with 应当 are mitigations with the article as
     P('第二章 服务规范'),
     P('第九条 提供者应当依法承担网络信息内容生产者责任，履行网络信息安全义务。'),
     P('提供者应当与注册其服务的使用者签订服务协议，明确双方权利义务。'),
-    P('第十条 提供者应当遵守以下规定：'),
+    P('第十条 提供者应当依法开展训练数据处理活动，采取有效措施提高训练数据质量，并遵守以下规定：'),
     P('（一）使用具有合法来源的数据和基础模型；'),
     P('（二）涉及知识产权的，不得侵害他人依法享有的知识产权；'),
     P('第二十四条 本办法自2023年8月15日起施行。'),
