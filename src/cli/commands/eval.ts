@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option('--taxonomy <id>', 'with --gold: labels are codes (or names) of this taxonomy; its descriptions serve as weak examples. With --a/--b: the taxonomy to compare')
     .option('--baseline', 'also score the TF-IDF (word 1-2 grams) + linear SVM baseline on the same folds')
     .option('--protocol [dir]', 'run every axis of the evaluation protocol (dir holds data/ and eval/; default ../shared or $GOVNAV_SHARED_DIR)')
-    .option('--axis <ids>', 'with --protocol: only these axes (comma-separated)')
+    .option('--axis <ids>', 'with --protocol or --annotations: only these axes (comma-separated)')
     .option('--markdown', 'with --protocol: print the summary as a Markdown table')
     .option('--a <source>', 'first label source in the store: imported, human, humans, embedded, llm[:model], current')
     .option('--b <source>', 'second label source in the store')
@@ -69,11 +69,15 @@ Examples:
       --text risk_category,risk_subcategory,description --label subdomain_code --filter 'subdomain_code!=^X|\\.0$' \\
       --folds ../shared/eval/folds_risk_db_v4.csv --group paper_id --taxonomy risk-domain --baseline
   govnav eval --protocol ../shared --markdown
+  govnav eval --annotations --json
+  OPENAI_API_KEY=… govnav eval --annotations --provider openai --model gpt-4o-mini --axis mitigation-v2
   govnav eval --a imported --b embedded --taxonomy risk-domain
 
 Scores: n, accuracy, Cohen's kappa, Krippendorff's alpha, macro-F1, per-class precision/recall/F1, the confusion
 matrix; weighted kappa for ordinal taxonomies; codes with a parent are also scored at the top level.
-The embedded classifier's abstentions are reported separately; kappa and the other scores count every row.`,
+The embedded classifier's abstentions are reported separately; kappa and the other scores count every row.
+Kappa comes with a 95% bootstrap interval (1,000 resamples, seeded), the gain over the baseline with a paired
+interval; the baseline is scored at C = 1 and C = 0.5. Defaults: src/eval/defaults.ts, docs/evaluation.md.`,
     )
     .action(async (opts: EvalOpts) => {
       const { UserError } = await import('../main.ts');
