@@ -19,18 +19,8 @@ import {
 } from '../store/index.ts';
 import type { Db } from '../store/index.ts';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
-import { buildStatements, classifyAll, extractStatements, roleModelFromStore, type RoleModel } from '../extract/index.ts';
-import {
-  ROLES,
-  blockAnchor,
-  isStatementRole,
-  type Correction,
-  type Extraction,
-  type ExtractedStatement,
-  type OutlineBlock,
-  type Role,
-  type RoleDecision,
-} from '../extract/types.ts';
+import { classifyAll, extractStatements, roleModelFromStore, type RoleModel } from '../extract/index.ts';
+import { blockAnchor, isStatementRole, type Correction, type Extraction, type ExtractedStatement, type Role, type RoleDecision } from '../extract/types.ts';
 import type { LlmExtractionReport, LlmExtractOptions } from '../classify/llm/extract.ts';
 import { decodeDeclared, decodeText } from './decode.ts';
 import { detectDate, detectFormat, detectLanguage } from './detect.ts';
@@ -202,34 +192,36 @@ export function effectiveCorrections(list: readonly Correction[]): Correction[] 
  * then statements built from the outline).
  */
 export function extractWithRoles(ex: Extracted, opts: ExtractWithRolesOptions): Extraction {
-  const o = { ...opts, corrections: effectiveCorrections(opts.corrections ?? []) };
-  if (!o.llm) return extractStatements(ex, { language: o.language, defaultKind: o.defaultKind, model: o.model, corrections: o.corrections });
-  const { decisions, headingPaths } = classifyAll(ex.blocks, { language: o.language, pages: ex.pages, defaultKind: o.defaultKind, model: o.model });
-  const outline: OutlineBlock[] = ex.blocks.map((block, index) => {
-    let decision: RoleDecision = decisions[index]!;
-    const fromLlm = o.llm!.get(index);
-    if (fromLlm) decision = { role: fromLlm.role, confidence: fromLlm.confidence, reason: fromLlm.reason, source: 'llm' };
-    else if (isStatementRole(decision.role))
-      decision = { role: 'context', confidence: 0.5, reason: `the LLM did not mark it as a statement (embedded: ${decision.role}, ${decision.reason})`, source: 'llm' };
-    return { index, block, anchor: blockAnchor(block.text), headingPath: headingPaths[index]!, decision };
+  const corrections = effectiveCorrections(opts.corrections ?? []);
+  const base = { language: opts.language, defaultKind: opts.defaultKind, model: opts.model };
+  const llm = opts.llm;
+  if (!llm) return extractStatements(ex, { ...base, corrections });
+  // The LLM path goes through the same extraction: the LLM's roles (and the demotion of what the
+  // embedded classifier alone would have made a statement) enter as role settings ahead of the
+  // maintainers' corrections, which therefore still win; the decisions are then labelled as the LLM's.
+  const embedded = classifyAll(ex.blocks, { ...base, pages: ex.pages }).decisions;
+  const decided = new Map<number, RoleDecision>();
+  ex.blocks.forEach((_, i) => {
+    const d = llm.get(i);
+    if (d) decided.set(i, { role: d.role, confidence: d.confidence, reason: d.reason, source: 'llm' });
+    else if (isStatementRole(embedded[i]!.role))
+      decided.set(i, { role: 'context', confidence: 0.5, reason: `the LLM did not mark it as a statement (embedded: ${embedded[i]!.role}, ${embedded[i]!.reason})`, source: 'llm' });
   });
-  const split = new Set<string>();
-  const merge: string[][] = [];
-  for (const c of o.corrections ?? []) {
-    if (c.op === 'set-role') {
-      for (const b of outline) if (b.anchor === c.anchor) b.decision = { role: c.role, confidence: 1, reason: `set to ${c.role} by a maintainer`, source: 'human' };
-    } else if (c.op === 'split') split.add(c.anchor);
-    else merge.push(c.anchors);
+  const asSet: Correction[] = [...decided].map(([i, d]) => ({ op: 'set-role', anchor: blockAnchor(ex.blocks[i]!.text), role: d.role }));
+  const byHand = new Set(corrections.flatMap((c) => (c.op === 'set-role' ? [c.anchor] : [])));
+  const x = extractStatements(ex, { ...base, corrections: [...asSet, ...corrections] });
+  for (const o of x.outline) {
+    const d = decided.get(o.index);
+    if (d && !byHand.has(o.anchor)) o.decision = d;
   }
-  const statements = buildStatements(ex, outline, { language: o.language, split, merge });
-  // The LLM's short name for a statement it found, where the statement starts at its block.
-  for (const st of statements) {
-    const first = o.llm.get(st.blocks[0]!);
-    if (first?.name && outline[st.blocks[0]!]!.decision.source === 'llm') st.name = first.name;
+  for (const st of x.statements) {
+    const first = x.outline[st.blocks[0]!]!;
+    st.meta = { ...st.meta, role: first.decision };
+    // The LLM's short name for a statement it found, where the statement starts at its block.
+    const name = llm.get(first.index)?.name;
+    if (name && first.decision.source === 'llm') st.name = name;
   }
-  const counts = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
-  for (const b of outline) counts[b.decision.role]++;
-  return { outline, statements, counts };
+  return x;
 }
 
 /** Statements per kind of an extraction. */
