@@ -91,7 +91,7 @@ const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\
 // ------------------------------------------------------------------ language
 
 // A statement's normative force: modal and imperative verbs.
-const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|may not|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/i;
+const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/i;
 const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|abide|offer|handle|refer|pay|give|make|seek|raise|notify|warn|acknowledge|prepare|strive|endeavo(?:u)?r|aim|try|take care|be careful|be aware|pay attention|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
 const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'i');
 const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|履行|遵守|不应|有权|予以|处罚|追究/;
@@ -105,6 +105,8 @@ const VALUE_TITLE = /^(?:fair(?:ness)?|transparen(?:t|cy)|accountab(?:le|ility)|
 const IMPERATIVE_AFTER_CLAUSE = new RegExp(`^(?:when|where|if|in|based on|for|to|during|before|after|as|in particular|in addition|at|on|with|whenever|unless|regardless)\\b[^.;:]{3,160}?,\\s*(?:and\\s+)?(?:please\\s+)?(${IMPERATIVE_VERBS})\\b`, 'i');
 // What makes a footnote a citation: a link, a year in brackets, a publication, "see", a quoted title.
 const CITES = /https?:|www\.|doi|\(\d{4}\)|\b(?:19|20)\d{2}\b.*\b(?:report|paper|journal|proceedings|press|publication|available at|retrieved)\b|\bet al\b|^\s*\d*\s*(?:see|cf\.|source|ibid)\b|["“][^"”]{8,}["”]|《[^》]+》|\bOJ L\b|\bp\.\s*\d/i;
+const RISK_PROCESS = /\b(?:ai )?risk[- ](?:management|manager|tolerance|assessments?|prioriti[sz]ation|measurement|framework|profiles?|treatment|response|appetite|based|owners?)\b|\bmanag(?:e|es|ing) (?:ai |the |these |such )?risks?\b|\bmitigat(?:e|es|ing) (?:the )?risks?\b|风险管理|风险评估/gi;
+const RISK_LEAD = /\b(?:risks?|threats?|harms?|vulnerabilit(?:y|ies)|dangers|concerns|challenges|failure modes|hazards)\b[^.:]*[:：]$|风险[^。：:]*[:：]$/i;
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/i;
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
@@ -239,12 +241,14 @@ export function languageScores(text: string): LanguageScores {
     m += 1.0;
     cue.mitigation ??= `an outcome to be in place ('${outcome[0].toLowerCase()}')`;
   }
-  const rk = text.match(RISK_EN_G);
+  // "risk management", "risk tolerance" … are about handling risk, not a risk.
+  const riskText = text.replace(RISK_PROCESS, ' ');
+  const rk = riskText.match(RISK_EN_G);
   if (rk) {
     r += Math.min(1.2, 0.35 * rk.length);
     cue.risk = `risk word '${rk[0]!.toLowerCase()}'`;
   }
-  const rd = RISK_DESC_EN.exec(body);
+  const rd = RISK_DESC_EN.exec(body.replace(RISK_PROCESS, ' '));
   if (rd) {
     r += 1.2;
     cue.risk = `risk phrasing '${rd[0].trim().toLowerCase()}'`;
@@ -432,6 +436,12 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     for (const k of ['mitigation', 'risk', 'principle'] as const) score[k] += 1.5 * ks[k];
   }
   if (ctx.defaultKind) score[ctx.defaultKind] += 0.2;
+  // A long explanation that mentions a harm in passing is not a risk statement.
+  let riskForce = lang.risk;
+  if (wordCount(text) > 60 && lang.risk < 2 && secCls !== 'risk' && ctx.sectionKind !== 'risk') {
+    riskForce = 0;
+    score.risk = Math.min(score.risk, 0.5);
+  }
   // Prohibitions ("must not generate content that endangers …") are measures even though they name harms.
   if (lang.mitigation >= 1.5 && score.risk > score.mitigation && !RISK_DESC_EN.test(text)) score.mitigation = score.risk + 0.1;
   const ranked = (Object.entries(score) as [StatementKind, number][]).sort((a, b2) => b2[1] - a[1]);
@@ -439,7 +449,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   const second = ranked[1]![1];
   // A statement needs its own wording (normative force, a risk description, a principle); a
   // section prior alone does not make an explanation a statement.
-  const force = Math.max(lang.mitigation, lang.risk, lang.principle);
+  const force = Math.max(lang.mitigation, riskForce, lang.principle);
   const threshold = (numbered ? 1.0 : 1.3) + extraThreshold;
   if (force < 1.0 || top < threshold + (model ? 0.5 : 0)) {
     return { role: 'context', confidence: 0.6, reason: lang.cue.mitigation?.startsWith('promotional') ? `promotion without a safety measure (${lang.cue.mitigation})` : secCls && secCls !== 'context' ? `no statement wording, though under '${clip(sec!.title, 40)}'` : 'explanatory text without statement wording' };
@@ -719,6 +729,14 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
     if (parent === undefined) continue;
     const pd = decisions[parent]!;
     const text = blocks[i]!.text;
+    // "AI-specific risks include:" introduces risks even when the lead-in itself is context; its
+    // points are risks even as bare noun phrases ("Increased opacity and concerns about reproducibility").
+    if (pd.role === 'context' && RISK_LEAD.test(blocks[parent]!.text.trim()) && languageScores(text).mitigation < 1) {
+      if ((d.role === 'context' && isStatementLike(text) && !/^under the heading|a definition|about the text itself/.test(d.reason)) || d.role === 'mitigation') {
+        decisions[i] = { role: 'risk', confidence: 0.6, reason: 'a point under a lead-in that introduces risks', source: 'embedded' };
+      }
+      continue;
+    }
     if (pd.role === 'mitigation' || pd.role === 'risk' || pd.role === 'principle') {
       const own = languageScores(text);
       // A point inherits when it says something of its own kind, or is a fragment of the lead-in's sentence.
