@@ -85,7 +85,7 @@ async function storeWithLabels(): Promise<{ store: Store; ids: Map<string, strin
   const store = await openTestStore();
   stores.push(store);
   // the invented demo corpus, with its hand-made labels on every mitigation axis
-  await importPath(store, fileURLToPath(new URL('../../samples/demo.json', import.meta.url)), { quiet: true });
+  await importPath(store, fileURLToPath(new URL('../../samples/demo.json', import.meta.url)));
   await upsertDataset(store.db, { id: 'real', version: '1', licence: 'CC0-1.0', attribution: 'test' });
   const { id: doc } = await upsertDocument(store.db, { sourceKey: 'd', title: 'A real framework', docType: 'framework', provenance: provenance('real') });
   const r = await upsertStatements(store.db, doc, [

@@ -7,7 +7,7 @@
 //   plain: unstemmed word unigrams and bigrams with raw counts (a different view of the same words).
 // The vocabulary and idf are part of the saved model.
 import { stemmer } from 'stemmer';
-import { concatSparse, l2normalise, sparseFromMap, type SparseVec } from './sparse.ts';
+import { concatSparse, l2normalise, type SparseVec } from './sparse.ts';
 
 const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
 const HAN = /^\p{Script=Han}/u;
@@ -136,13 +136,26 @@ export function plainTerms(t: TextTokens): string[] {
 }
 
 function blockVec(terms: string[], b: Block, sublinear = true): SparseVec {
-  const m = new Map<number, number>();
+  // indices of the known terms, sorted; runs of one index are its count
+  const ids: number[] = [];
   for (const t of terms) {
     const j = b.vocab.get(t);
-    if (j !== undefined) m.set(j, (m.get(j) ?? 0) + 1);
+    if (j !== undefined) ids.push(j);
   }
-  for (const [j, c] of m) m.set(j, (sublinear ? 1 + Math.log(c) : c) * b.idf[j]);
-  return l2normalise(sparseFromMap(m));
+  const arr = Int32Array.from(ids).sort();
+  const idx = new Int32Array(arr.length);
+  const val = new Float64Array(arr.length);
+  let k = 0;
+  for (let i = 0; i < arr.length; ) {
+    let e = i + 1;
+    while (e < arr.length && arr[e] === arr[i]) e++;
+    const c = e - i;
+    idx[k] = arr[i];
+    val[k] = (sublinear ? 1 + Math.log(c) : c) * b.idf[arr[i]];
+    k++;
+    i = e;
+  }
+  return l2normalise({ idx: idx.subarray(0, k), val: val.subarray(0, k) });
 }
 
 export interface SerialisedFeatures {

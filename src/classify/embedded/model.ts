@@ -481,13 +481,14 @@ export class EmbeddedModel {
    * Why class k rather than class s (or rather than the mean of the other classes when s < 0): each
    * feature's share of the difference in temperature-scaled scores, largest first, positive only.
    */
-  contrast(x: SparseVec, k: number, s: number): { feature: number; value: number }[] {
+  contrast(x: SparseVec, k: number, s: number, skip?: [number, number]): { feature: number; value: number }[] {
     const out = new Map<number, number>();
     for (const comp of this.components) {
       const m = comp.model;
       for (let j = 0; j < x.idx.length; j++) {
         const f = x.idx[j];
         if (f < m.lo || f >= m.hi) continue;
+        if (skip && f >= skip[0] && f < skip[1]) continue;
         let own = 0;
         let other = 0;
         let all = 0;

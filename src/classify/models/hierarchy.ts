@@ -77,8 +77,9 @@ export interface Decision {
   /** Probability that `code` is right: the product of the confidences along the path. */
   confidence: number;
   steps: LevelStep[];
-  /** The feature vector (for explanations). */
+  /** The feature vector and class probabilities (for explanations). */
   x: SparseVec;
+  probs?: Float64Array;
 }
 
 interface StoredExemplar {
@@ -87,6 +88,7 @@ interface StoredExemplar {
   code: string;
   text: string;
   vec?: SparseVec;
+  norm?: number;
 }
 
 /** Per level: the threshold chosen on held-out predictions and what it achieved there. */
@@ -106,6 +108,7 @@ export class TaxonomyModel {
   private readonly classIndex: Map<string, number>;
   /** Per class: the codes of its ancestors and itself (root first). */
   private readonly classPaths: string[][];
+  private scratch?: Float64Array;
   /** parent ('' = root) → children, among the nodes that are classes or their ancestors. */
   private readonly children = new Map<string, string[]>();
 
@@ -286,6 +289,7 @@ export class TaxonomyModel {
     if (x.idx.length === 0) return { code: null, suggested: false, confidence: 0, steps, x };
     const p = this.model.probabilitiesOf(x);
     let prev = 1;
+    const probs = p;
     for (const s of this.walk(p)) {
       const lv = this.levels[steps.length];
       const threshold = lv ? lv.threshold : 0;
@@ -307,7 +311,7 @@ export class TaxonomyModel {
     if (!suggested) while (depth < steps.length && steps[depth]!.passed) depth++;
     else while (depth < steps.length && steps[depth]!.conditional >= 0.5) depth++;
     const last = steps[depth - 1]!;
-    return { code: last.code, suggested, confidence: last.confidence, steps, x };
+    return { code: last.code, suggested, confidence: last.confidence, steps, x, probs };
   }
 
   private examplesUnder(code: string): number {
@@ -327,19 +331,27 @@ export class TaxonomyModel {
   nearest(x: SparseVec, code: string): { id: string; name?: string; code: string; similarity: number } | undefined {
     const nx = Math.sqrt(sqNorm(x));
     if (nx === 0) return undefined;
-    const dense = new Map<number, number>();
-    for (let j = 0; j < x.idx.length; j++) dense.set(x.idx[j]!, x.val[j]!);
+    this.scratch ??= new Float64Array(this.features.dim);
+    const dense = this.scratch;
+    for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = x.val[j]!;
     let best: { id: string; name?: string; code: string; similarity: number } | undefined;
-    for (const e of this.exemplars) {
-      const i = this.classIndex.get(e.code);
-      if (e.code !== code && !(i !== undefined && this.classPaths[i]!.includes(code))) continue;
-      e.vec ??= this.features.transform(e.text);
-      const ne = Math.sqrt(sqNorm(e.vec));
-      if (ne === 0) continue;
-      let s = 0;
-      for (let j = 0; j < e.vec.idx.length; j++) s += (dense.get(e.vec.idx[j]!) ?? 0) * e.vec.val[j]!;
-      s /= nx * ne;
-      if (!best || s > best.similarity) best = { id: e.id, name: e.name, code: e.code, similarity: s };
+    try {
+      for (const e of this.exemplars) {
+        const i = this.classIndex.get(e.code);
+        if (e.code !== code && !(i !== undefined && this.classPaths[i]!.includes(code))) continue;
+        if (!e.vec) {
+          e.vec = this.features.transform(e.text);
+          e.norm = Math.sqrt(sqNorm(e.vec));
+        }
+        if (!e.norm) continue;
+        let s = 0;
+        const { idx, val } = e.vec;
+        for (let j = 0; j < idx.length; j++) s += dense[idx[j]!]! * val[j]!;
+        s /= nx * e.norm;
+        if (!best || s > best.similarity) best = { id: e.id, name: e.name, code: e.code, similarity: s };
+      }
+    } finally {
+      for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = 0;
     }
     return best;
   }
@@ -348,7 +360,7 @@ export class TaxonomyModel {
    * Features that speak for `code` rather than `rival` (both nodes of the tree): the classes at or
    * under each are compared by their probability-weighted scores.
    */
-  contrast(x: SparseVec, code: string, rival?: string): { feature: number; value: number }[] {
+  contrast(x: SparseVec, code: string, rival?: string, probs?: Float64Array): { feature: number; value: number }[] {
     const pick = (c: string) => {
       let best = -1;
       this.classPaths.forEach((path, i) => {
@@ -356,7 +368,7 @@ export class TaxonomyModel {
       });
       return best;
     };
-    const p = this.model.probabilitiesOf(x);
+    const p = probs ?? this.model.probabilitiesOf(x);
     // the most probable class under each node stands for it
     const top = (c: string) => {
       let best = -1;
@@ -367,7 +379,8 @@ export class TaxonomyModel {
     };
     const k = top(code);
     if (k < 0) return [];
-    return this.model.contrast(x, k, rival ? top(rival) : -1);
+    // character n-grams are left out: the words (stemmed and plain) carry the same evidence, readably
+    return this.model.contrast(x, k, rival ? top(rival) : -1, this.features.blocks.chars);
   }
 
   /** Weights and vocabulary held, for `models show`. */

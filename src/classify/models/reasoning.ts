@@ -87,20 +87,28 @@ export function decidingWords(model: TaxonomyModel, text0: string, d: Decision, 
     else if (!isFunction(a)) one(i, v);
     else if (!isFunction(b)) one(i + 1, v);
   };
-  const contrib = model.contrast(d.x, code, rival).slice(0, 400);
+  // Lookups from a term to the tokens it comes from (first occurrence), built once per text.
+  const byStem = new Map<string, number>();
+  const byLower = new Map<string, number>();
+  const byStemPair = new Map<string, number>();
+  const byLowerPair = new Map<string, number>();
+  toks.forEach((s, i) => {
+    if (!byStem.has(s.stem)) byStem.set(s.stem, i);
+    if (!byLower.has(s.lower)) byLower.set(s.lower, i);
+    const n = toks[i + 1];
+    if (n) {
+      const sp = `${s.stem} ${n.stem}`;
+      if (!byStemPair.has(sp)) byStemPair.set(sp, i);
+      const lp = `${s.lower} ${n.lower}`;
+      if (!byLowerPair.has(lp)) byLowerPair.set(lp, i);
+    }
+  });
+  const contrib = model.contrast(d.x, code, rival, d.probs).slice(0, 200);
   for (const { feature, value } of contrib) {
     const t = model.features.term(feature);
     if (!t) continue;
     let term = t.term;
-    if (t.block === 'char') {
-      // a character n-gram speaks for the words it occurs in
-      const hits: number[] = [];
-      toks.forEach((s, i) => {
-        if (!s.han && ` ${s.lower} `.includes(term)) hits.push(i);
-      });
-      for (const i of hits) one(i, value / hits.length);
-      continue;
-    }
+    if (t.block === 'char') continue; // not asked for (see TaxonomyModel.contrast)
     if (term.startsWith('^')) term = term.slice(1);
     if (term.startsWith('#')) {
       // a Chinese character pair: the word(s) it belongs to
@@ -113,14 +121,13 @@ export function decidingWords(model: TaxonomyModel, text0: string, d: Decision, 
       }
       continue;
     }
-    const words = term.split(' ');
-    const key = (s: Surface) => (t.block === 'plain' ? s.lower : s.stem);
-    if (words.length === 1) {
-      const i = toks.findIndex((s) => key(s) === words[0]);
-      if (i >= 0) one(i, value);
+    const plain = t.block === 'plain';
+    if (!term.includes(' ')) {
+      const i = (plain ? byLower : byStem).get(term);
+      if (i !== undefined) one(i, value);
     } else {
-      const i = toks.findIndex((s, k) => k + 1 < toks.length && key(s) === words[0] && key(toks[k + 1]!) === words[1]);
-      if (i >= 0) pair(i, value);
+      const i = (plain ? byLowerPair : byStemPair).get(term);
+      if (i !== undefined) pair(i, value);
     }
   }
   const ranked = [...score.entries()].sort((a, b) => b[1].v - a[1].v);
