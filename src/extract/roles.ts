@@ -92,22 +92,23 @@ const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\
 
 // A statement's normative force: modal and imperative verbs.
 const MODAL_EN = /\b(shall(?: not)?|must(?: not)?|requires? that|is required|are required|should(?: not)?|is required to|are required to|required to|is obliged to|are obliged to|is prohibited|are prohibited|shall be prohibited|need to|needs to|ought to|have to|has to|will (?:ensure|establish|implement|develop|provide|require|take|work|support|consider))\b/i;
-const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|abide|offer|handle|refer|pay|give|make|seek|raise|notify|warn|acknowledge|prepare|strive|endeavo(?:u)?r|aim|try|take care|be careful|be aware|pay attention|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
-const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'i');
+const IMPERATIVE_VERBS = 'ensure|establish|implement|develop|maintain|document|monitor|assess|evaluate|review|test|verify|validate|conduct|perform|provide|define|identify|adopt|apply|use|utili[sz]e|employ|leverage|limit|restrict|prevent|protect|require|mandate|train|educate|audit|report|track|disclose|inform|notify|enable|integrate|incorporate|include|consider|determine|designate|set|put|take|create|build|promote|encourage|support|strengthen|improve|enhance|foster|adhere|respect|avoid|do not|don\'t|never|prohibit|ban|forbid|label|mark|watermark|log|record|keep|retain|store|encrypt|authenticate|authori[sz]e|sanitize|sanitise|filter|constrain|segregate|isolate|separate|red[- ]team|benchmark|measure|manage|plan|prepare|respond|communicate|engage|consult|publish|share|update|revise|address|mitigate|reduce|minimi[sz]e|detect|deploy|operate|align|allocate|assign|clarify|specify|obtain|seek|invest|fund|launch|expand|deliver|work|collaborate|coordinate|partner|harness|accelerate|introduce|legislate|regulate|oversee|embed|uplift|attract|grow|back|help|treat|generate|design|understand|scrutini[sz]e|stay|remain|apply|check|inspect|examine|analy[sz]e|investigate|document|classify|categori[sz]e|prioriti[sz]e|block|deny|reject|refuse|disable|remove|delete|erase|purge|rotate|patch|harden|secure|lock|control|govern|supervise|escalate|halt|stop|suspend|terminate|pause|rollback|roll back|limit|cap|throttle|rate-limit|quarantine|contain|recover|restore|backup|back up|replicate|simulate|rehearse|exercise|drill|vet|screen|certify|accredit|approve|sign|contract|negotiate|insist|demand|request|ask|confirm|attest|explain|justify|communicate|train|upskill|hire|appoint|empower|equip|resource|budget|schedule|automate|instrument|alert|flag|annotate|tag|version|sandbox|containeri[sz]e|pin|sign|hash|fingerprint|redact|anonymi[sz]e|pseudonymi[sz]e|de-identify|tokeni[sz]e|mask|obfuscate|compare|correlate|aggregate|summari[sz]e|exclude|whitelist|allowlist|denylist|blacklist|disallow|allow|grant|revoke|expire|retire|decommission|sunset|archive|verify|abide|study|discuss|offer|handle|refer|pay|give|make|seek|raise|notify|warn|acknowledge|prepare|strive|endeavo(?:u)?r|aim|try|take care|be careful|be aware|pay attention|cross-check|double-check|reconcile|feed|tune|fine-tune|retrain|calibrate|adjust|configure|enforce|observe|follow|comply|act|undertake|carry out|put in place|set up|draw up|keep up|lay down|adopt';
+const IMPERATIVE_EN = new RegExp(`^(?:\\(?[a-z0-9ivx]{1,4}[.)]\\s*)?(?:(?:only|also|always|properly|appropriately|sufficiently|adequately|duly|fully|carefully|necessarily|regularly|continuously|periodically|proactively|carefully|thoroughly|contractually|technically|explicitly|clearly|promptly|actively|routinely|systematically|independently|first|then|where (?:possible|feasible|appropriate),?|if (?:possible|feasible),?)\\s+)?(?:${IMPERATIVE_VERBS})\\b`, 'i');
 const MODAL_ZH = /应当|应该|不得|禁止|必须|须|需要|(?<![响适相供反对效回呼顺])应(?![用对急])|要求|宜|负责|采取|建立|健全|完善|加强|确保|保障|落实|防范|防止|履行|遵守|不应|有权|予以|处罚|追究/;
 // Promotion ("encourage innovation", "鼓励创新") is policy, not a risk measure, unless safety words come with it.
 const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIVE_VERBS})\\s+(?:the|a|an|effective|appropriate|necessary|measures|all|any|its|their|such|relevant|reasonable)\\b`, 'i');
 // Framework outcomes phrased as states to reach: "Processes … are established and documented".
 const OUTCOME_EN = /\b(?:is|are|has been|have been)\s+(?:\w+ly\s+)?(?:established|documented|defined|in place|implemented|understood|identified|determined|assessed|managed|maintained|monitored|evaluated|prioriti[sz]ed|followed|specified|tracked|planned|applied|integrated|collected|reviewed|communicated|characteri[sz]ed|measured|mapped|examined|verified|validated|enhanced|instituted|cultivated|resourced|developed|inventoried|put in place)\b/i;
 // A heading that names a value ("Safe", "Accountable and Transparent", "Privacy-Enhanced", "公平公正").
-const VALUE_TITLE = /^(?:fair(?:ness)?|transparen(?:t|cy)|accountab(?:le|ility)|explainab(?:le|ility)|interpretab(?:le|ility)|safe(?:ty)?|secure|security|resilien(?:t|ce)|robust(?:ness)?|reliab(?:le|ility)|valid(?:ity)?|privacy(?:[- ]enhanced| protection)?|human[- ]cent(?:red|ered|ric)|inclusiv(?:e|eness)|sustainab(?:le|ility)|well-?being|dignity|autonomy|contestability|non-discrimination|trustworth(?:y|iness)|beneficial|lawful(?:ness)?|ethical|equity|equitable|respect for human rights|human oversight)\b(?:\s*(?:,|and|&|–|-|—)\s*(?:\w+[- ]?){1,3})*$|^(?:公平|公正|透明|可解释|安全|可靠|可控|包容|隐私|问责|以人为本|智能向善|[、和与及\s])+$/i;
+const VALUE_TITLE = /^(?:(?:ensuring|ensure|promoting|protecting|protection of|respect for|respecting)\s+)?(?:fair(?:ness)?|fair competition|innovation|education(?:\/literacy)?|literacy|diversity(?: (?:&|and) inclusion)?|human dignity|transparen(?:t|cy)|accountab(?:le|ility)|explainab(?:le|ility)|interpretab(?:le|ility)|safe(?:ty)?|secure|security|resilien(?:t|ce)|robust(?:ness)?|reliab(?:le|ility)|valid(?:ity)?|privacy(?:[- ]enhanced| protection)?|human[- ]cent(?:red|ered|ric)|inclusiv(?:e|eness)|sustainab(?:le|ility)|well-?being|dignity|autonomy|contestability|non-discrimination|trustworth(?:y|iness)|beneficial|lawful(?:ness)?|ethical|equity|equitable|respect for human rights|human oversight)\b(?:\s*(?:,|and|&|–|-|—|\/)\s*(?:\w+[- ]?){1,3})*(?:\d{1,3})?(?:\s*[:：].{0,120})?$|^(?:公平|公正|透明|可解释|安全|可靠|可控|包容|隐私|问责|以人为本|智能向善|[、和与及\s])+$/i;
 // "When profiling with AI, use …" / "Based on the context, respect …": a base-form verb after an opening clause.
 const IMPERATIVE_AFTER_CLAUSE = new RegExp(`^(?:when|where|if|in|based on|for|to|during|before|after|as|in particular|in addition|at|on|with|whenever|unless|regardless)\\b[^.;:]{3,160}?,\\s*(?:and\\s+)?(?:please\\s+)?(${IMPERATIVE_VERBS})\\b`, 'i');
 // What makes a footnote a citation: a link, a year in brackets, a publication, "see", a quoted title.
 const CITES = /https?:|www\.|doi|\(\d{4}\)|\b(?:19|20)\d{2}\b.*\b(?:report|paper|journal|proceedings|press|publication|available at|retrieved)\b|\bet al\b|^\s*\d*\s*(?:see|cf\.|source|ibid)\b|["“][^"”]{8,}["”]|《[^》]+》|\bOJ L\b|\bp\.\s*\d/i;
 const RISK_PROCESS = /\b(?:ai )?risk[- ](?:management|manager|tolerance|assessments?|prioriti[sz]ation|measurement|framework|profiles?|treatment|response|appetite|based|owners?)\b|\bmanag(?:e|es|ing) (?:ai |the |these |such )?risks?\b|\bmitigat(?:e|es|ing) (?:the )?risks?\b|风险管理|风险评估/gi;
 const RISK_LEAD = /\b(?:risks?|threats?|harms?|vulnerabilit(?:y|ies)|dangers|concerns|challenges|failure modes|hazards)\b[^.:]*[:：]$|风险[^。：:]*[:：]$/i;
-const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand|develop)\b/i;
+const IMPERATIVE_SO = new RegExp(`[,;]\\s*(?:so|then|therefore|and thus)\\s+(${IMPERATIVE_VERBS})\\s+(?:the|a|an|any|all|its|their|such|relevant|appropriate|necessary|measures|what|whether|how)\\b`, 'i');
+const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand)\b/i;
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
 const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/i;
@@ -231,6 +232,9 @@ export function languageScores(text: string): LanguageScores {
   if (after) {
     m += 1.6;
     cue.mitigation ??= `imperative '${after[1]!.toLowerCase()}' after an opening clause`;
+  } else if (!imp && IMPERATIVE_SO.test(body)) {
+    m += 1.2;
+    cue.mitigation ??= `imperative '${IMPERATIVE_SO.exec(body)![1]!.toLowerCase()}' after 'so'`;
   } else if (!imp && IMPERATIVE_LATE.test(body)) {
     m += 1.0;
     cue.mitigation ??= `imperative '${IMPERATIVE_LATE.exec(body)![1]!.toLowerCase()}' after an introductory phrase`;
@@ -393,7 +397,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     if (STRONG_LEADER.test(text)) return { role: 'apparatus', confidence: 0.9, reason: 'contents line (dot leader)' };
     if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.8, reason: `a heading under '${clip(sec.title, 40)}'` };
     if (ctx.frontMatter) return { role: 'apparatus', confidence: 0.7, reason: 'a title in the front matter, before the body starts' };
-    if (VALUE_TITLE.test(stripNumber(text)) && wordCount(stripNumber(text)) <= 6) return { role: 'principle', confidence: 0.7, reason: `a heading naming a value ('${clip(text, 40)}')` };
+    if (VALUE_TITLE.test(stripNumber(text)) && wordCount(stripNumber(text).replace(/[:：].*$/, '')) <= 6) return { role: 'principle', confidence: 0.7, reason: `a heading naming a value ('${clip(text, 40)}')` };
     if (ctx.pages && b.page === 1 && ctx.pages > 2) return { role: 'apparatus', confidence: 0.6, reason: 'a title on the cover page' };
     return { role: 'context', confidence: 0.8, reason: ctx.pseudoHeading ? 'a numbered chapter or section line' : 'a section heading' };
   }
@@ -654,6 +658,20 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
   const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, kinds) : first;
   if (second !== first) inheritFromLeadIns(blocks, second.decisions);
   demoteBareLeadIns(blocks, second.decisions);
+  // The paragraphs right under a heading that names a value explain that value: the principle.
+  for (let h = 0; h < blocks.length; h++) {
+    if (first.levels[h] === undefined || second.decisions[h]!.role !== 'principle') continue;
+    for (let j = h + 1; j < blocks.length; j++) {
+      const b = blocks[j]!;
+      if (first.levels[j] !== undefined || b.kind !== 'paragraph' || POINT.test(b.text.trim())) break;
+      const d = second.decisions[j]!;
+      if (d.role === 'apparatus') continue;
+      const t = b.text.trim();
+      if (IMPERATIVE_EN.test(t)) break;
+      if (DEFINITION.test(t) || !(MODAL_EN.test(t) || /\b(?:important|expected to|essential|crucial|fundamental|should)\b|应当|应|原则/i.test(t))) continue;
+      second.decisions[j] = { role: 'principle', confidence: 0.6, reason: `explains the value named by the heading '${clip(blocks[h]!.text, 40)}'`, source: 'embedded' };
+    }
+  }
   const { decisions, headingPaths } = second;
   // Headings: a heading whose whole section is apparatus is apparatus; one over real content is context.
   for (const [h, members] of secs) {
@@ -741,7 +759,7 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
       const own = languageScores(text);
       // A point inherits when it says something of its own kind, or is a fragment of the lead-in's sentence.
       const bare = text.replace(POINT, '').trim();
-      const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/.test(bare);
+      const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/.test(bare) || (!/[.。]$/.test(bare) && !VERB_HINT_EN.test(bare) && wordCount(bare) <= 16 && blocks[parent]!.kind === 'item');
       if (d.role === 'context' && isStatementLike(text) && (own[pd.role] >= 0.5 || fragment) && !/^under the heading|a definition|about the text itself/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {

@@ -116,11 +116,28 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
   const isPoint = (i: number) => outline[i]!.block.kind === 'item' || POINT_REF.test(outline[i]!.block.text.trim());
   const named = (i: number) => LEAD_NAME.test(outline[i]!.block.text.trim()) && !ARTICLE_REF.test(outline[i]!.block.text.trim());
 
+  // 0. Headings the classifier already gave a statement role (a heading naming a value): the
+  //    heading + the paragraphs of that role right under it.
+  for (let h = 0; h < n; h++) {
+    const k = roleOf(h);
+    if (!isHead(h) || !isStatementRole(k)) continue;
+    const members = [h];
+    for (let j = h + 1; j < n; j++) {
+      const b = outline[j]!.block;
+      if (isHead(j) || b.kind !== 'paragraph' || isPoint(j)) break;
+      if (roleOf(j) === 'apparatus') continue;
+      if (roleOf(j) !== k || splitSet.has(outline[j]!.anchor)) break;
+      members.push(j);
+    }
+    const { name, ref } = splitNumber(outline[h]!.block.text.trim());
+    add({ members, kind: k, name: name.replace(/\d{1,3}$/u, '').replace(/[:：].*$/u, '').trim() || name, ref });
+  }
+
   // 1. Headings that name a statement: a short, specific title over content of one kind
   //    ("A.1 Discriminatory content" + its paragraph; a catalogue entry with Summary/Description).
   for (const [h, members] of sectionOf) {
     const hb = outline[h]!;
-    if (roleOf(h) === 'apparatus' || human(h)) continue;
+    if (roleOf(h) === 'apparatus' || human(h) || groupOf[h]) continue;
     const title = hb.block.text.trim();
     const { name, ref } = splitNumber(title);
     if (sectionClass(title) || DESCRIPTIVE.test(stripNumber(title)) || (CJK.test(name) ? [...name].length > 30 : name.split(/\s+/).length > 14)) continue;
@@ -255,7 +272,7 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     }
     if (!parent) {
       // A statement heading above owns the statements in its section.
-      const path = [...sectionOf.entries()].filter(([h, ms]) => h < first && ms.includes(first) && groupOf[h] && groupOf[h] !== g && groupOf[h]!.kind === g.kind);
+      const path = [...sectionOf.entries()].filter(([h, ms]) => h < first && ms.includes(first) && groupOf[h] && groupOf[h] !== g && (groupOf[h]!.kind === g.kind || groupOf[h]!.kind === 'principle'));
       if (path.length) parent = groupOf[path.sort((a, b2) => b2[0] - a[0])[0]![0]];
     }
     if (parent && parent !== g) g.parentOf = Math.min(...parent.members);
