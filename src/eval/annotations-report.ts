@@ -17,7 +17,7 @@ export function formatAnnotationReport(r: AnnotationReport): string {
     `Scored: ${r.main}, against the first pass. ${r.settings.folds} folds by source document (seed ${r.settings.foldSeed}); ` +
       `intervals: ${Math.round(r.settings.level * 100)}% percentile bootstrap, ${r.settings.resamples} resamples of the items (seed ${r.settings.bootstrapSeed}).`,
   );
-  out.push('Folds: ' + r.folds.map((f) => `${f.fold}: ${f.items} items from ${f.documents} documents`).join(' · '));
+  out.push('Folds: ' + r.folds.map((f) => `${f.fold}: ${f.items} items from ${f.documents} document${f.documents === 1 ? '' : 's'}`).join(' · '));
   out.push('');
   const base = r.axes[0]?.baselines.map((b) => b.learner) ?? [];
   const head = ['axis', 'n', 'accuracy', 'kappa [95% CI]', 'macro-F1', ...base.flatMap((b) => [`${b} kappa [95% CI]`, `gain over ${b} [95% CI]`]), 'annotators kappa [95% CI]', 'n (both passes)'];

@@ -363,6 +363,10 @@ function renderLicences(o: { version: string; datasets: DatasetRow[]; store: Sto
     'confidence, review state) is in classifications-*.csv. They carry no licence restriction beyond those of the',
     'statements they describe.',
     '',
+    'Labels with source `annotation` are the govnav project annotation (dataset govnav-annotations, labels under',
+    'CC BY 4.0): each was decided by reading the text against govnav\'s written annotation guidelines, with a reason.',
+    'They are neither the source datasets\' own coding nor reviewed by a person.',
+    '',
   );
   return lines.join('\n');
 }
