@@ -4,7 +4,7 @@ import type { Taxonomy } from '../taxonomy/index.ts';
 import { agreement, agreementAtLevel, type Agreement } from './metrics.ts';
 
 /**
- * A label source: `imported`, `embedded`, `llm`, `human` (source human), optionally narrowed to a
+ * A label source: `imported`, `embedded`, `llm`, `human` (source human), `annotation` (govnav's annotated set), optionally narrowed to a
  * model with `source:model` (e.g. `llm:gpt-4o-mini`); `humans` = any label a human coder gave
  * (imported gold included); `current` = the label currently shown.
  */
@@ -15,7 +15,7 @@ export interface SourceSpec {
   model?: string;
 }
 
-const SOURCES = ['human', 'llm', 'embedded', 'imported'];
+const SOURCES = ['human', 'llm', 'embedded', 'imported', 'annotation'];
 
 export function parseSource(raw: string): SourceSpec {
   const s = raw.trim();

@@ -80,6 +80,7 @@ test(`[${ENGINE}] agreement between two label sources in the store`, async () =>
     const none = await storeAgreement(db, tax, parseSource('llm'), parseSource('embedded'));
     assert.equal(none.agreement.n, 0);
     assert.throws(() => parseSource('robots'), /unknown label source "robots"/);
+    assert.equal(parseSource('annotation').source, 'annotation');
   } finally {
     await store.close();
   }

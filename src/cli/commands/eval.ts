@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--protocol [dir]', 'run every axis of the evaluation protocol (dir holds data/ and eval/; default ../shared or $GOVNAV_SHARED_DIR)')
     .option('--axis <ids>', 'with --protocol or --annotations: only these axes (comma-separated)')
     .option('--markdown', 'with --protocol: print the summary as a Markdown table')
-    .option('--a <source>', 'first label source in the store: imported, human, humans, embedded, llm[:model], current')
+    .option('--a <source>', 'first label source in the store: imported, human, humans, annotation, embedded, llm[:model], current')
     .option('--b <source>', 'second label source in the store')
     .option('--annotations [dir]', "score on govnav's annotated set (default ./annotations): five folds by source document, every axis, κ with bootstrap intervals, baselines, agreement between the two passes")
     .option('--provider <name>', 'score an LLM provider (openai or anthropic) instead of the embedded classifier, with few-shot examples from the training folds; with --gold it needs --taxonomy')
