@@ -76,7 +76,9 @@ export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { it
       missing++;
       continue;
     }
-    if (tax.node(lab.code).special) {
+    // "N.0" (a risk domain named without a subdomain) is scored as the domain N itself.
+    const code = axis === 'risk-domain' && /^\d+\.0$/.test(lab.code) && tax.has(lab.code.split('.')[0]!) ? lab.code.split('.')[0]! : lab.code;
+    if (tax.node(code).special) {
       special++;
       continue;
     }
@@ -85,13 +87,16 @@ export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { it
       text: itemText(it.name, it.text),
       name: it.name,
       body: it.text,
-      code: lab.code,
+      code,
       group: documentKey(it),
       language: langOf(it.language),
     });
   }
   return { items, special, missing };
 }
+
+/** Axes also scored with codes cut to a coarser level: v2 at levels 1 and 2, the risk subdomain at its domain. */
+export const LEVELS: Record<string, number[]> = { 'mitigation-v2': [1, 2], 'risk-domain': [1] };
 
 /** Code truncated to `level` dotted parts; a shallower code stays as it is (and so disagrees with any deeper one). */
 export function truncateCode(code: string, level: number): string {
@@ -325,8 +330,9 @@ export async function evaluateAnnotations(dir: string, registry: TaxonomyRegistr
       agreement: agreement(gold, labels[0]!),
       predictions: items.map((it, i) => ({ id: it.id, gold: it.code, predicted: Object.fromEntries(learners.map((l, li) => [l.name, labels[li]![i]!])) })),
     };
-    if (axis === 'mitigation-v2') {
-      ax.levels = [1, 2].map((level) => {
+    const levels = LEVELS[axis];
+    if (levels) {
+      ax.levels = levels.map((level) => {
         const keep = gold.map((g, i) => (g.split('.').length >= level ? i : -1)).filter((i) => i >= 0);
         const g = keep.map((i) => truncateCode(gold[i]!, level));
         const at = (li: number) => keep.map((i) => truncateCode(labels[li]![i]!, level));

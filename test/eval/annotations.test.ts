@@ -166,3 +166,18 @@ test('the same document reached through two datasets is one fold group', () => {
   assert.equal(documentKey(a), documentKey(b));
   assert.notEqual(documentKey(a), documentKey({ source: { dataset: 'x', document: 'NIST AI 100-1' } } as AnnotationItem));
 });
+
+test('risk domain: "N.0" is scored as the domain N, special codes are counted and left out, levels at the domain', async (t) => {
+  const { items, kindOf } = makeItems(6, 5);
+  const pass1 = items.map((it) => labelFor(it.id, kindOf.get(it.id)!)) as Extract<FixtureLabel, { mitigation: true }>[];
+  pass1[0]!.labels['risk-domain'] = { code: '4.0', reason: 'misuse, no subdomain' };
+  pass1[1]!.labels['risk-domain'] = { code: 'unable', reason: 'nothing to decide on' };
+  pass1[2]!.labels['risk-domain'] = { code: 'X.0', reason: 'outside the domains' };
+  const dir = writeSet(t, { items, pass1 });
+  const r = await evaluateAnnotations(dir, registry, { axes: ['risk-domain'], main: () => recorder([]), baselines: false, bootstrap: { resamples: 50 } });
+  const a = r.axes[0]!;
+  assert.equal(a.n, 28);
+  assert.equal(a.special, 2);
+  assert.equal(a.predictions.find((p) => p.id === items[0]!.id)!.gold, '4');
+  assert.deepEqual(a.levels!.map((l) => [l.level, l.n]), [[1, 28]]);
+});
