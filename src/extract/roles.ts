@@ -110,13 +110,15 @@ const RISK_LEAD = /\b(?:risks?|threats?|harms?|vulnerabilit(?:y|ies)|dangers|con
 const IMPERATIVE_SO = new RegExp(`[,;]\\s*(?:so|then|therefore|and thus)\\s+(${IMPERATIVE_VERBS})\\s+(?:the|a|an|any|all|its|their|such|relevant|appropriate|necessary|measures|what|whether|how)\\b`, 'i');
 // Sentences whose subject is the document itself, its parts or its readers ("The Framework should …", "Framework users may …").
 const SELF_SUBJECT = /\b(?:the|this|these) (?:framework|ai rmf|rmf|guidelines?|guidance|document|playbook|profiles?|report|white paper|(?:govern|map|measure|manage) function|core|functions)\b[^.;:]{0,40}\b(?:should|will|is expected|are expected|may|can|must|provides?|offers?|describes?|aims?)\b|\b(?:framework|guideline|rmf) users\b|\busers of the (?:framework|guidelines|ai rmf)\b|\bnist will\b/i;
+// Duties described in the present tense: "3PAO: Conducts eligibility evaluation", "each AI business actor first conducts …".
+const PRESENT_DUTY = new RegExp(`^(?:[^:.]{2,30}:\\s+|(?:each|the|all|every)\\s+(?:[\\w/-]+\\s+){0,4}?(?:actors?|providers?|developers?|deployers?|users?|organi[sz]ations?|operators?|csps?|3paos?|agenc(?:y|ies)|jab|ao|manufacturers?|importers?|distributors?)\\s+(?:first\\s+|then\\s+|also\\s+|continuously\\s+|regularly\\s+|repeatedly\\s+)?)(?:${IMPERATIVE_VERBS})(?:s|es)\\b`, 'i');
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand)\b/i;
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
 const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/i;
 // Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
 const SCOPE_CLAUSE = /^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/i;
-const DEFINITION = /\b(?:means|refers? to|is defined as|(?:is|are) defined (?:in|by)|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/i;
+const DEFINITION = /\b(?:means|refers to|is referred to as|is defined as|(?:is|are) defined (?:in|by)|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/i;
 const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/i;
 
 const RISK_EN = /\b(may (?:lead|result|cause|give rise|be (?:used|exploited|misused|manipulated))|could (?:lead|result|cause|be (?:used|exploited|misused))|can (?:lead|result|cause) (?:to|in)|lead(?:s|ing)? to|result(?:s|ing)? in|risks? (?:of|that|to|include|arising)|vulnerab(?:le|ility|ilities)|attack(?:s|ers?)?|threats?|harm(?:s|ful)?|adversar(?:y|ies|ial)|malicious|exploit(?:s|ed|ation)?|misuse|abuse|leak(?:s|age)?|exfiltrat\w*|poison(?:ing|ed)?|manipulat\w*|compromis\w*|breach(?:es)?|unauthori[sz]ed|disclos(?:e|ure) of (?:sensitive|personal|confidential)|hallucinat\w*|bias(?:ed)?|discriminat\w*|failures?|unsafe|disclos\w*|memori[sz]\w*|expos(?:e|ed|ure)|theft|steal\w*|tamper\w*|corrupt\w*|degrad\w*|inadvertent\w*|unintended|lawsuits?|fines|penalt(?:y|ies)|danger\w*|incidents?|damage|injur\w*|loss of|erosion|deception|deceptive|fraud\w*|disinformation|misinformation|deepfakes?|surveillance|weaponi[sz]\w*|catastroph\w*|jailbreak\w*|injection|evasion|inversion|extraction|backdoor\w*|denial of service|DoS)\b/i;
@@ -234,6 +236,9 @@ export function languageScores(text: string): LanguageScores {
   if (after) {
     m += 1.6;
     cue.mitigation ??= `imperative '${after[1]!.toLowerCase()}' after an opening clause`;
+  } else if (!imp && PRESENT_DUTY.test(numbered)) {
+    m += 1.3;
+    cue.mitigation ??= 'a duty described in the present tense';
   } else if (!imp && IMPERATIVE_SO.test(body)) {
     m += 1.2;
     cue.mitigation ??= `imperative '${IMPERATIVE_SO.exec(body)![1]!.toLowerCase()}' after 'so'`;
@@ -452,6 +457,8 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     riskForce = 0;
     score.risk = Math.min(score.risk, 0.5);
   }
+  // An imperative is a measure even when it names the value it serves ("… use it with respect for dignity").
+  if (/^imperative/.test(lang.cue.mitigation ?? '') && score.principle > score.mitigation && !PRINCIPLE_STRONG.test(text)) score.mitigation = score.principle + 0.1;
   // Prohibitions ("must not generate content that endangers …") are measures even though they name harms.
   if (lang.mitigation >= 1.5 && score.risk > score.mitigation && !RISK_DESC_EN.test(text)) score.mitigation = score.risk + 0.1;
   const ranked = (Object.entries(score) as [StatementKind, number][]).sort((a, b2) => b2[1] - a[1]);
@@ -713,6 +720,8 @@ export function leadInOf(blocks: Block[], i: number): number | undefined {
     if (x.kind === 'heading' || pseudoHeadingLevel(x) !== undefined) return undefined;
     if (isPoint(x)) {
       if (x.kind === 'item' && b.kind === 'item' && x.depth < depth) return j;
+      // Lists flattened by the reader: an item ending in ":" leads the items after it.
+      if (x.kind === 'item' && b.kind === 'item' && x.depth === depth && /[:：]$/.test(x.text.trim())) return j;
       continue;
     }
     if (x.kind === 'paragraph') {

@@ -256,7 +256,7 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
       for (let j = first - 1; j >= 0 && !parent; j--) {
         const x = outline[j]!.block;
         if (isHead(j)) break;
-        if (x.kind === 'item' && b.kind === 'item' && x.depth < depth) {
+        if (x.kind === 'item' && b.kind === 'item' && (x.depth < depth || (x.depth === depth && /[:：]$/.test(x.text.trim())))) {
           parent = leaderOf(j);
           break;
         }
