@@ -715,13 +715,15 @@ export function leadInOf(blocks: Block[], i: number): number | undefined {
   const isPoint = (x: Block) => x.kind === 'item' || (x.kind === 'paragraph' && POINT.test(x.text.trim()));
   if (!isPoint(b)) return undefined;
   const depth = b.kind === 'item' ? b.depth : 0;
+  let sawDeeper = false;
   for (let j = i - 1; j >= 0 && j >= i - 60; j--) {
     const x = blocks[j]!;
     if (x.kind === 'heading' || pseudoHeadingLevel(x) !== undefined) return undefined;
     if (isPoint(x)) {
       if (x.kind === 'item' && b.kind === 'item' && x.depth < depth) return j;
       // Lists flattened by the reader: an item ending in ":" leads the items after it.
-      if (x.kind === 'item' && b.kind === 'item' && x.depth === depth && /[:：]$/.test(x.text.trim())) return j;
+      if (x.kind === 'item' && b.kind === 'item' && x.depth === depth && /[:：]$/.test(x.text.trim()) && !sawDeeper) return j;
+      if (x.kind === 'item' && b.kind === 'item' && x.depth > depth) sawDeeper = true;
       continue;
     }
     if (x.kind === 'paragraph') {

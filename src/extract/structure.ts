@@ -253,13 +253,15 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     if (b.kind === 'item' || isPoint(first)) {
       // Walk back to the nearest item of lower depth, or the lead-in/article above the list.
       const depth = b.kind === 'item' ? b.depth : 99;
+      let sawDeeper = false;
       for (let j = first - 1; j >= 0 && !parent; j--) {
         const x = outline[j]!.block;
         if (isHead(j)) break;
-        if (x.kind === 'item' && b.kind === 'item' && (x.depth < depth || (x.depth === depth && /[:：]$/.test(x.text.trim())))) {
+        if (x.kind === 'item' && b.kind === 'item' && (x.depth < depth || (x.depth === depth && /[:：]$/.test(x.text.trim()) && !sawDeeper))) {
           parent = leaderOf(j);
           break;
         }
+        if (x.kind === 'item' && b.kind === 'item' && x.depth > depth) sawDeeper = true;
         if (x.kind === 'item' || isPoint(j)) continue;
         const xt = x.text.trim();
         if (x.kind === 'paragraph' && (/[:：]$/u.test(xt) || ARTICLE_REF.test(xt) || /如下|下列|以下|following|as follows/iu.test(xt))) parent = leaderOf(j);
