@@ -86,3 +86,43 @@ test('govnav ingest --dry-run prints the outline; govnav statements corrects it 
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('govnav ingest --roles llm against a loopback provider: the LLM marks the statements, rejected spans are counted', async () => {
+  const { startFakeProvider } = await import('../classify/llm/fake-provider.ts');
+  const server = await startFakeProvider({
+    wire: 'openai',
+    respond: () =>
+      JSON.stringify({
+        statements: [
+          { role: 'mitigation', text: MEASURES[0], name: 'Constrain behaviour', reasoning: 'A control.' },
+          { role: 'risk', text: 'Prompt injection makes everything unsafe.', name: 'Not in the text', reasoning: 'Invented.' },
+        ],
+      }),
+  });
+  const data = mkdtempSync(join(tmpdir(), 'govnav-roles-cli-llm-'));
+  const saved = { ...process.env };
+  process.env.GOVNAV_DATA_DIR = data;
+  process.env.GOVNAV_CONFIG = '';
+  process.env.GOVNAV_QUIET = '1';
+  delete process.env.DATABASE_URL;
+  for (const k of ['GOVNAV_LLM_PROVIDER', 'GOVNAV_LLM_MODEL', 'GOVNAV_LLM_BASE_URL', 'OPENAI_BASE_URL']) delete process.env[k];
+  const tmp = tempDir();
+  try {
+    const md = tmp.file('guide.md', GUIDE);
+    const usage = await run(['ingest', md, '--provider', 'openai']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.err, /--provider, --model and --base-url go with --roles llm/);
+    const r = await run(['ingest', md, '--roles', 'llm', '--provider', 'openai', '--base-url', server.baseUrl, '--model', 'fake-model', '--dry-run']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /LLM: 1 spans accepted, 1 rejected \(not verbatim\), 0 of 1 chunks failed; 1 requests/);
+    assert.match(r.out, /1 mitigation, 0 risks, 0 principles; 8 context, 3 apparatus blocks left out/);
+    const line = r.out.split('\n').find((l) => l.includes('Constrain model behaviour'))!;
+    assert.match(line, /mitigation\s+0\.\d\d L M\d{6}/);
+    assert.match(r.out, /note: 1 span\(s\) the LLM returned were not found verbatim/);
+  } finally {
+    process.env = saved;
+    await server.close();
+    tmp.cleanup();
+    rmSync(data, { recursive: true, force: true });
+  }
+});

@@ -108,7 +108,7 @@ export function register(program: Command): void {
     )
     .action(async (inputs: string[], opts: Opts) => {
       const { UserError } = await import('../main.ts');
-      const { ingestOne, IngestError } = await import('../../ingest/index.ts');
+      const { prepare, writePrepared, IngestError } = await import('../../ingest/index.ts');
       const { withCliStore } = await import('../store.ts');
       const { progress } = await import('../progress.ts');
       if (inputs.length > 1 && (opts.title || opts.date))
@@ -162,7 +162,7 @@ export function register(program: Command): void {
             let pageBar: ReturnType<typeof progress> | undefined;
             let chunkBar: ReturnType<typeof progress> | undefined;
             try {
-              const r = await ingestOne(store.db, input, {
+              const prepared = await prepare(input, {
                 title: opts.title,
                 organisation: opts.organisation,
                 date: opts.date,
@@ -192,6 +192,9 @@ export function register(program: Command): void {
                   pageBar.tick(1);
                 },
               });
+              // The LLM's answers are in the cache before the document's transaction starts.
+              await dbCache?.flush();
+              const r = await writePrepared(store.db, prepared, { dryRun: opts.dryRun });
               results.push(r);
             } catch (e) {
               if (!(e instanceof IngestError) && (e as Error).name !== 'ValidationError') throw e;
