@@ -224,6 +224,12 @@ export function extractWithRoles(ex: Extracted, opts: ExtractWithRolesOptions): 
   return x;
 }
 
+/** How many corrections name a block (anchor) the extraction does not have. */
+export function unmatchedCorrections(corrections: readonly Correction[], x: Extraction): number {
+  const anchors = new Set(x.outline.map((o) => o.anchor));
+  return corrections.filter((c) => (c.op === 'merge' ? c.anchors : [c.anchor]).some((a) => !anchors.has(a))).length;
+}
+
 /** Statements per kind of an extraction. */
 export function statementCounts(x: Extraction): Record<StatementKind, number> {
   const out: Record<StatementKind, number> = { mitigation: 0, risk: 0, principle: 0 };
@@ -633,6 +639,8 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
       );
       const w = await writeExtraction(tx, doc.id, p.extracted, x, `ingest ${p.source}`);
       const notes = [...p.extracted.notes];
+      const stale = unmatchedCorrections(corrections, x);
+      if (stale) notes.push(`${stale} earlier correction(s) name blocks this version of the document no longer has; they stay on record but change nothing`);
       if (!x.statements.length)
         notes.push(`no mitigation, risk or principle was found (${x.outline.length} blocks, all context or apparatus); see \`govnav statements outline ${doc.id}\` and correct with \`govnav statements set-role\``);
       const r = p.llm?.report;

@@ -87,6 +87,14 @@ test(`[${ENGINE}] set-role, merge and split take effect at once and survive a re
   await correctDocument(db, r.documentId, [{ op: 'set-role', anchor: blockAnchor(MEASURES[1]!), role: 'mitigation' }]);
   assert.equal((await live(r.documentId)).find((s) => s.text === MEASURES[1])?.id, m1);
 
+  // A revised document without one of the corrected blocks: the correction stays on record and is reported.
+  const revised = await ingestOne(db, tmp.file('guide-revised.md', GUIDE.replace(MEASURES[1]!, MEASURES[1]!.replace('Validate and sanitise', 'Validate'))));
+  assert.equal(revised.documentId, r.documentId, 'the revision updates the same document');
+  assert.ok(revised.notes.some((n) => /^2 earlier correction\(s\) name blocks this version of the document no longer has/.test(n)), revised.notes.join('; '));
+  const afterRevision = await live(r.documentId);
+  assert.equal(afterRevision.find((s) => s.text.startsWith('Validate all untrusted'))?.kind, 'mitigation', 'the changed block is classified afresh');
+  await ingestOne(db, tmp.file('guide-back.md', GUIDE));
+
   // Corrections are a log: never deleted, in order, with the author.
   const log = await listCorrectionRows(db, r.documentId);
   assert.deepEqual(log.map((c) => c.op), ['set-role', 'set-role', 'merge', 'split', 'split', 'set-role']);
