@@ -31,6 +31,7 @@ export const OS = {
   openStatement: { en: 'Open statement', zh: '打开条目' },
   pageAbbr: { en: 'p.', zh: '第' },
   pageSuffix: { en: '', zh: '页' },
+  printed: { en: 'page number printed on the page: {p}', zh: '页面上印的页码：{p}' },
 } as const;
 
 export const ROLE_NAMES: Record<Role, { en: string; zh: string }> = {
@@ -138,7 +139,11 @@ ${v.role ? html`<input type="hidden" name="role" value="${v.role}">` : ''}
     const isSel = v.selected === b.anchor;
     const muted = b.role === 'context' || b.role === 'apparatus';
     const reason = `${L(lang, ROLE_NAMES[b.role])}: ${b.reason}`;
-    const pageNo = b.page !== null ? html`<span class="ob-page muted">${L(lang, OS.pageAbbr)} ${b.page}${L(lang, OS.pageSuffix)}</span>` : '';
+    const printed = b.printed_page && b.printed_page !== String(b.page) ? L(lang, OS.printed).replace('{p}', b.printed_page) : undefined;
+    const pageNo =
+      b.page !== null
+        ? html`<span class="ob-page muted"${printed ? html` title="${printed}"` : ''}>${L(lang, OS.pageAbbr)} ${b.page}${L(lang, OS.pageSuffix)}${printed ? html` (${b.printed_page})` : ''}</span>`
+        : '';
     const badge = html`<a class="role-badge role-${b.role}" href="${link({ b: b.anchor }, `#b-${b.ord}`)}" title="${reason}">${L(lang, ROLE_NAMES[b.role])}</a>`;
     const content =
       b.kind === 'heading'
