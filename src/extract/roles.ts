@@ -116,6 +116,7 @@ const PRESENT_DUTY = new RegExp(`^(?:[^:.]{2,30}:\\s+|(?:each|the|all|every)\\s+
 const ZH_IMPERATIVE = /^(?:[（(][a-z0-9一二三四五六七八九十]{1,3}[)）]\s*|\d+[)）]\s*)?(?:不断|持续|积极|及时|进一步|切实|依法|严格|加快|主动|定期)?(?:提高|提升|建立|建设|实施|使用|加强|完善|健全|落实|开展|推进|强化|采取|设置|防止|防范|确保|保障|明确|制定|构建|形成|引导|加大|做好|部署|识别|评估|监测|检测|标识|记录|保存|限制|禁止|避免|减少|控制|审核|核验|公开|披露|告知|培训|组织|裁减|遵守|尊重|保护|关注|警惕|谨慎)/;
 // A point that names a risk before describing it ("（c）鲁棒性弱风险。…", "Risk of model theft: …").
 const NAMED_RISK = /^(?:[（(][a-z0-9一二三四五六七八九十]{1,3}[)）]\s*)?[^。：:]{2,30}风险[。：:]|^(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:risk of [^.:]{2,60}|[^.:]{2,60} risks?)\s*[:.]\s/i;
+const MEASURE_TITLE = /^(?:[A-Z]{1,3}-\d+\)?\s*[ivx]+[.)]|[A-Z]{1,3}-\d+[.)]|\(?\d{1,2}\)|[ivx]{1,4}[.)]|[a-z][.)])\s+/;
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand)\b/i;
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
@@ -683,6 +684,18 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
   const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, kinds) : first;
   if (second !== first) inheritFromLeadIns(blocks, second.decisions);
   demoteBareLeadIns(blocks, second.decisions);
+  // A numbered title ("D-2) i. Proper data training") over a list of measures names them: a mitigation.
+  for (let i = 0; i + 1 < blocks.length; i++) {
+    const b = blocks[i]!;
+    if ((b.kind !== 'item' && b.kind !== 'paragraph') || first.levels[i] !== undefined || second.decisions[i]!.role !== 'context') continue;
+    const t = b.text.trim();
+    const m = MEASURE_TITLE.exec(t);
+    if (!m || !isShortTitle(t.slice(m[0].length)) || wordCount(t.slice(m[0].length)) > 14) continue;
+    let j = i + 1;
+    while (j < blocks.length && second.decisions[j]!.role === 'apparatus') j++;
+    if (j < blocks.length && first.levels[j] === undefined && second.decisions[j]!.role === 'mitigation')
+      second.decisions[i] = { role: 'mitigation', confidence: 0.6, reason: 'a numbered title over the measures listed under it', source: 'embedded' };
+  }
   // The paragraphs right under a heading that names a value explain that value: the principle.
   for (let h = 0; h < blocks.length; h++) {
     if (first.levels[h] === undefined || second.decisions[h]!.role !== 'principle') continue;
@@ -788,7 +801,7 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
       const own = languageScores(text);
       // A point inherits when it says something of its own kind, or is a fragment of the lead-in's sentence.
       const bare = text.replace(POINT, '').trim();
-      const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/.test(bare) || (!/[.。]$/.test(bare) && !VERB_HINT_EN.test(bare) && wordCount(bare) <= 16 && blocks[parent]!.kind === 'item');
+      const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/.test(bare) || (!/[.。]$/.test(bare) && !VERB_HINT_EN.test(bare) && wordCount(bare) <= 30 && blocks[parent]!.kind === 'item');
       if (d.role === 'context' && isStatementLike(text) && (own[pd.role] >= 0.5 || fragment) && !/\((?:definitions|scope)\)|a definition|about the text itself|a note|a question|flow chart/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
