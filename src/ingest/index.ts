@@ -187,9 +187,8 @@ export function effectiveCorrections(list: readonly Correction[]): Correction[] 
 }
 
 /**
- * Extraction with the ingest options: `extractStatements` for the embedded path; for the LLM path
- * the same steps (embedded roles, the LLM's decisions over them, the maintainers' corrections,
- * then statements built from the outline).
+ * Extraction with the ingest options: `extractStatements` with the corrections in force; on the LLM
+ * path the LLM's decisions go in ahead of the maintainers' corrections (see below).
  */
 export function extractWithRoles(ex: Extracted, opts: ExtractWithRolesOptions): Extraction {
   const corrections = effectiveCorrections(opts.corrections ?? []);
