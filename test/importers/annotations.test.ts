@@ -10,7 +10,7 @@ import { readAnnotationSet, normaliseForMatch } from '../../src/importers/annota
 import { ENGINE } from '../helpers/store.ts';
 import { taxonomies } from '../../src/taxonomy/index.ts';
 import { provenance } from '../../src/web/components/labels.ts';
-import { annotatedExamples } from '../../src/classify/llm/fewshot.ts';
+import { annotatedExamples, storeFewShot } from '../../src/classify/llm/fewshot.ts';
 import type { ClassificationRow } from '../../src/store/index.ts';
 import { counts, tempDir, withStore } from './_util.ts';
 import { labelFor, makeItems, writeSet, jsonl, type FixtureLabel } from '../eval/annotation-fixture.ts';
@@ -81,6 +81,10 @@ test(`[${ENGINE}] annotations/: imported as govnav-annotations with source 'anno
     const ex = await annotatedExamples(store.db, 'risk-domain');
     assert.equal(ex.length, 7, 'eight mitigations, one without a risk-domain code');
     assert.ok(ex.every((e) => /^M\d+$/.test(e.id!) && e.text && ['2.1', '7.2', '6.5'].includes(e.code)));
+    const few = storeFewShot(store.db, 2);
+    const near = await few({ id: ex[0]!.id, name: '', text: ex[0]!.text }, 'risk-domain');
+    assert.equal(near.length, 2);
+    assert.ok(!near.some((e) => e.id === ex[0]!.id), 'never the statement itself');
 
     const before = await counts(store);
     const again = await importPath(store, dir);

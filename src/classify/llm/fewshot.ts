@@ -98,3 +98,20 @@ export async function annotatedExamples(
   );
   return rows.map((r) => ({ id: r.id, name: r.name, text: r.text, code: r.code }));
 }
+
+/**
+ * Few-shot examples for `classify --provider`, from the annotated set in the store: one index per
+ * taxonomy, built on first use. Wire it in by setting `input.examples = await examplesFor(input, taxonomy)`
+ * before the classifier renders the prompt. A statement of the annotated set never gets itself.
+ */
+export function storeFewShot(
+  db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
+  k = 6,
+): (input: { id?: string; name: string; text: string }, taxonomy: string) => Promise<FewShotExample[]> {
+  const indexes = new Map<string, Promise<FewShotIndex>>();
+  return async (input, taxonomy) => {
+    let idx = indexes.get(taxonomy);
+    if (!idx) indexes.set(taxonomy, (idx = annotatedExamples(db, taxonomy).then((ex) => new FewShotIndex(ex))));
+    return (await idx).nearest(input, k).map(({ id, name, text, code }) => ({ id, name, text, code }));
+  };
+}
