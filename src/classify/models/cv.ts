@@ -28,19 +28,45 @@ export interface CvReport {
   unlabelled: number;
 }
 
-/** Fold of a group: a stable hash, so the same documents always land in the same fold. */
-export function foldOf(group: string, folds: number): number {
-  return createHash('sha256').update(group).digest().readUInt32LE(0) % folds;
+function textKey(t: string): string {
+  return t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '').slice(0, 160);
+}
+
+/**
+ * Folds of groups: largest group first into the fold with fewest rows (ties broken by a stable hash
+ * of the group), so that folds are of similar size and the few large documents (e.g. the three
+ * Chinese ones) land in different folds. The same groups always give the same folds.
+ */
+export function assignFolds(groups: string[], k: number): Map<string, number> {
+  const size = new Map<string, number>();
+  for (const g of groups) size.set(g, (size.get(g) ?? 0) + 1);
+  const h = (g: string) => createHash('sha256').update(g).digest().readUInt32LE(0);
+  const order = [...size.keys()].sort((a, b) => size.get(b)! - size.get(a)! || h(a) - h(b) || (a < b ? -1 : 1));
+  const load = new Array<number>(k).fill(0);
+  const out = new Map<string, number>();
+  for (const g of order) {
+    const f = load.indexOf(Math.min(...load));
+    out.set(g, f);
+    load[f] += size.get(g)!;
+  }
+  return out;
 }
 
 export function crossValidate(
   examples: TrainingExample[],
   taxonomy: Taxonomy,
-  opts: { folds?: number; hyper?: Partial<HyperParameters>; onFold?: (i: number) => void } = {},
+  opts: {
+    folds?: number;
+    hyper?: Partial<HyperParameters>;
+    onFold?: (i: number) => void;
+    /** Which examples are scored (default: every full-weight one); the others only train. */
+    score?: (e: TrainingExample) => boolean;
+  } = {},
 ): CvReport {
   const k = opts.folds ?? 5;
-  const rows = examples.filter((e) => (e.weight ?? 1) >= 1 && taxonomy.has(e.code) && !taxonomy.node(e.code).special);
-  const fold = rows.map((e, i) => foldOf(e.group ?? `row${i}`, k));
+  const rows = examples.filter((e) => (e.weight ?? 1) >= 1 && taxonomy.has(e.code) && !taxonomy.node(e.code).special && (opts.score?.(e) ?? true));
+  const folds = assignFolds(rows.map((e, i) => e.group ?? `row${i}`), k);
+  const fold = rows.map((e, i) => folds.get(e.group ?? `row${i}`)!);
   const rowIndex = new Map(rows.map((e, i) => [e, i]));
   const tree = taxonomy.data.labelLevels === 'any';
   const gold: string[][] = rows.map((e) => (tree ? [...taxonomy.node(e.code).path, e.code] : [e.code]));
@@ -49,11 +75,14 @@ export function crossValidate(
   let unlabelled = 0;
   for (let f = 0; f < k; f++) {
     opts.onFold?.(f);
+    const test = rows.map((_, i) => i).filter((i) => fold[i] === f);
+    // the same text held out under another name (another dataset's copy) must not train either
+    const held = new Set(test.map((i) => textKey(rows[i]!.text)));
     const train = examples.filter((e) => {
       const i = rowIndex.get(e);
-      return i === undefined ? foldOf(e.group ?? '', k) !== f : fold[i] !== f;
+      if (i !== undefined) return fold[i] !== f;
+      return !held.has(textKey(e.text));
     });
-    const test = rows.map((_, i) => i).filter((i) => fold[i] === f);
     if (!test.length) continue;
     const m = TaxonomyModel.train(train, taxonomy, { hyper: opts.hyper ?? MODEL_HYPER });
     for (const i of test) {

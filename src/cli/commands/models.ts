@@ -178,8 +178,9 @@ See docs/classification.md ("Persisted models").`,
     .command('cv <taxonomy>')
     .description('grouped k-fold cross-validation of the model on its own training set (κ per level and per language)')
     .option('--folds <n>', 'number of folds', '5')
+    .option('--all-examples', 'score every example (default: only the project\'s annotation, when there is any)')
     .option('--json', 'print JSON')
-    .action(async (taxonomy: string, o: Common & { folds: string }) => {
+    .action(async (taxonomy: string, o: Common & { folds: string; allExamples?: boolean }) => {
       const { withCliStore } = await import('../store.ts');
       const { collectTrainingSets } = await import('../../classify/models/training.ts');
       const { crossValidate } = await import('../../classify/models/cv.ts');
@@ -191,8 +192,10 @@ See docs/classification.md ("Persisted models").`,
           if (!store.taxonomies.has(taxonomy)) throw new UserError(`Unknown taxonomy "${taxonomy}".`);
           const [set] = await collectTrainingSets(store.db, store.taxonomies, [taxonomy]);
           if (!set!.examples.length) throw new UserError(`${taxonomy} has no training examples to cross-validate.`);
+          const annotated = set!.examples.some((e) => e.origin === 'annotation');
           const r = crossValidate(set!.examples, store.taxonomies.get(taxonomy), {
             folds,
+            score: !o.allExamples && annotated ? (e) => e.origin === 'annotation' : undefined,
             onFold: (i) => {
               if (!o.json) process.stderr.write(`fold ${i + 1}/${folds}…\n`);
             },
@@ -200,7 +203,7 @@ See docs/classification.md ("Persisted models").`,
           if (o.json) return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
           process.stdout.write(
             [
-              `${taxonomy}: ${r.n} examples, ${r.folds} folds grouped by document`,
+              `${taxonomy}: ${r.n} ${!o.allExamples && annotated ? 'annotated ' : ''}examples scored, ${r.folds} folds grouped by document (the other examples train only)`,
               table(['level', 'n', 'κ', 'accuracy'], r.levels.map((l) => [l.level, l.n, l.kappa.toFixed(3), l.accuracy.toFixed(3)])),
               table(['language', 'n', 'κ (top level)'], Object.entries(r.byLanguage).map(([k, v]) => [k, v.n, v.kappaTop.toFixed(3)])),
               `held out as suggestion only: ${r.suggested} (${((100 * r.suggested) / r.n).toFixed(1)}%), no label: ${r.unlabelled}`,
