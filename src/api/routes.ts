@@ -514,7 +514,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
       operationId: 'listClassifications',
       summary: { en: 'Labels with their provenance', zh: '标签及其来源' },
       description:
-        'Labels (classifications) in id order with full provenance: who or what made each (human, imported, llm, embedded), model and prompt version, confidence, reasoning, review state, and whether it is the current label.',
+        'Labels (classifications) in id order with full provenance: who or what made each (human, imported, annotation = govnav project annotation, llm, embedded), model and prompt version, confidence, reasoning, review state, and whether it is the current label.',
       params: [
         { name: 'statement', in: 'query', schema: z.string(), description: 'Only labels of this statement.', example: 'M000001' },
         { name: 'taxonomy', in: 'query', schema: z.string(), description: 'Only labels on this taxonomy.' },
