@@ -48,7 +48,8 @@ const LEAD_NAME = /^(.{2,80}?)\s*[:：]\s+\S/u;
 export function nameOf(text: string): string {
   const t = text.replace(/\s+/g, ' ').trim();
   const lead = LEAD_NAME.exec(t);
-  if (lead && !/[.!?。！？]/u.test(lead[1]!) && lead[1]!.split(/\s+/).length <= 12) return lead[1]!.trim();
+  const cjkLead = lead && CJK.test(lead[1]!);
+  if (lead && !/[.!?。！？]/u.test(lead[1]!) && (cjkLead ? [...lead[1]!].length <= 24 && !/[，；,;]/u.test(lead[1]!) : lead[1]!.split(/\s+/).length <= 12)) return lead[1]!.trim();
   const sentence = /^(.+?[.!?。！？；;])(?:\s|$)/u.exec(t)?.[1] ?? t;
   if (CJK.test(sentence.slice(0, 12))) {
     const chars = [...sentence];
@@ -65,6 +66,7 @@ function splitNumber(title: string): { ref?: string; name: string } {
   return m ? { ref: m[1]!.replace(/\.$/, ''), name: m[2]! } : { name: title.trim() };
 }
 
+const GENERIC_NAME = /^(?:[^，,]{0,20}(?:要求如下|如下|包括|以下内容|下列|the following|as follows|include|includes|including)|[^\s]{0,12}(?:要求|内容))[。:：]?$/i;
 const ARTICLE_REF = /^((?:article|art\.)\s+\d+[a-z]?|第[一二三四五六七八九十百零〇0-9]+条)/iu;
 const POINT_REF = /^(\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)/u;
 const NUM_REF = /^((?:\d+|[A-Z])(?:\.\d+)+)\s/u;
@@ -152,7 +154,7 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
     if (!subHeads.length && content.length <= 4 && content.every((m) => roleOf(m) === kind) && languageScores(title)[kind] >= 0.3) {
       // Leaf: a heading whose own words name a measure, risk or principle + the paragraphs of that kind under it.
       // Leaf: heading + paragraphs of one kind (points under them stay children).
-      join = content.filter((m) => !isPoint(m) && !named(m));
+      join = content.filter((m) => !isPoint(m) && (!named(m) || content.length === 1));
       if (!join.length) continue;
     } else if (subHeads.length && DESCRIPTIVE.test(stripNumber(outline[subHeads[0]!]!.block.text)) && count >= 2) {
       // The entry's kind is what its description states (a risk entry may list mitigations too).
@@ -329,7 +331,9 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
       text = members.length === 1 ? b.text : ex.text.slice(charStart, charEnd);
     }
     if (!text.trim()) continue;
-    const name = g.name && !/^\s*$/.test(g.name) ? clipName(g.name) : nameOf(b.kind === 'item' || POINT_REF.test(text) ? text.replace(POINT_REF, '').trim() : text);
+    let name = g.name && !/^\s*$/.test(g.name) ? clipName(g.name) : nameOf(b.kind === 'item' || POINT_REF.test(text) ? text.replace(POINT_REF, '').trim() : text);
+    // A lead-in that names nothing ("要求如下", "包含以下内容", "as follows") gives way to the section's title.
+    if (GENERIC_NAME.test(name) && lead.headingPath.length) name = clipName(splitNumber(lead.headingPath[lead.headingPath.length - 1]!).name);
     const key = keyOf(lead.headingPath, text);
     keyByLeader.set(members[0]!, key);
     const parentKey = g.parentOf !== undefined ? keyByLeader.get(g.parentOf) : undefined;
