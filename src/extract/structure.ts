@@ -66,7 +66,7 @@ function splitNumber(title: string): { ref?: string; name: string } {
   return m ? { ref: m[1]!.replace(/\.$/, ''), name: m[2]! } : { name: title.trim() };
 }
 
-const GENERIC_NAME = /^(?:[^，,]{0,20}(?:要求如下|如下|包括|以下内容|下列|the following|as follows|include|includes|including)|[^\s]{0,12}(?:要求|内容))[。:：]?$/i;
+const GENERIC_NAME = /^(?:.{0,30}(?:要求如下|如下|包括|以下内容|下列)|(?:the following|as follows|.{0,40}\b(?:include|includes|including|the following|as follows)))[。:：…]?$/i;
 const ARTICLE_REF = /^((?:article|art\.)\s+\d+[a-z]?|第[一二三四五六七八九十百零〇0-9]+条)/iu;
 const POINT_REF = /^(\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)/u;
 const NUM_REF = /^((?:\d+|[A-Z])(?:\.\d+)+)\s/u;
