@@ -64,7 +64,8 @@ export function stripNumber(title: string): string {
 }
 
 export function sectionClass(title: string): SectionRule | undefined {
-  const t = stripNumber(title);
+  // "Risk Measurement", "Framing Risk", "Managing AI risks" are about handling risk, not risks.
+  const t = stripNumber(title).replace(/\bframing risks?\b|\brisk[- ](?:measurement|management|prioriti[sz]ation|tolerance|assessment|framing|treatment|governance)\b|\bmanag(?:e|ing) (?:ai )?risks?\b/gi, ' ').replace(/\s+/g, ' ').trim();
   if (!t || t.length > 120) return undefined;
   const long = hasCjk(t) ? [...t].length > 14 : t.split(/\s+/).length > 6;
   for (const r of SECTION_RULES) {
