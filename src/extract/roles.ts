@@ -54,7 +54,7 @@ const SECTION_RULES: SectionRule[] = [
 export function stripNumber(title: string): string {
   return title
     .normalize('NFKC')
-    .replace(/^\s*(?:(?:section|chapter|part|article|annex|appendix|title|clause)\s+)?(?:[0-9]+(?:\.[0-9]+)*|[ivxlcdm]+|[a-z](?:\.[0-9]+)*)[.)]?\s+/i, '')
+    .replace(/^\s*(?:(?:section|chapter|part|article|annex|appendix|title|clause)\s+)?\(?(?:[0-9]+(?:\.[0-9]+)*|[ivxlcdm]+|[a-z](?:\.[0-9]+)*)[.)]?\s+/i, '')
     .replace(/^\s*第[一二三四五六七八九十百零〇0-9]+[章节条部分篇]\s*/, '')
     .replace(/^\s*[一二三四五六七八九十]+[、.．]\s*/, '')
     .replace(/^[\s–—:：-]+/, '')
@@ -101,7 +101,7 @@ const IMPERATIVE_LATE = new RegExp(`^[^.;:]{8,160}?,\\s*(?:and\\s+)?(${IMPERATIV
 // Framework outcomes phrased as states to reach: "Processes … are established and documented".
 const OUTCOME_EN = /\b(?:is|are|has been|have been)\s+(?:\w+ly\s+)?(?:established|documented|defined|in place|implemented|understood|identified|determined|assessed|managed|maintained|monitored|evaluated|prioriti[sz]ed|followed|specified|tracked|planned|applied|integrated|collected|reviewed|communicated|characteri[sz]ed|measured|mapped|examined|verified|validated|enhanced|instituted|cultivated|resourced|developed|inventoried|put in place)\b/i;
 // A heading that names a value ("Safe", "Accountable and Transparent", "Privacy-Enhanced", "公平公正").
-const VALUE_TITLE = /^(?:(?:ensuring|ensure|promoting|protecting|protection of|respect for|respecting)\s+)?(?:fair(?:ness)?|fair competition|innovation|education(?:\/literacy)?|literacy|diversity(?: (?:&|and) inclusion)?|human dignity|transparen(?:t|cy)|accountab(?:le|ility)|explainab(?:le|ility)|interpretab(?:le|ility)|safe(?:ty)?|secure|security|resilien(?:t|ce)|robust(?:ness)?|reliab(?:le|ility)|valid(?:ity)?|privacy(?:[- ]enhanced| protection)?|human[- ]cent(?:red|ered|ric)|inclusiv(?:e|eness)|sustainab(?:le|ility)|well-?being|dignity|autonomy|contestability|non-discrimination|trustworth(?:y|iness)|beneficial|lawful(?:ness)?|ethical|equity|equitable|respect for human rights|human oversight)\b(?:\s*(?:,|and|&|–|-|—|\/)\s*(?:\w+[- ]?){1,3})*(?:\d{1,3})?(?:\s*[:：].{0,120})?$|^(?:公平|公正|透明|可解释|安全|可靠|可控|包容|隐私|问责|以人为本|智能向善|[、和与及\s])+$/i;
+const VALUE_TITLE = /^(?:(?:ensuring|ensure|promoting|protecting|protection of|respect for|respecting)\s+)?(?:fair(?:ness)?|fair competition|innovation|education(?:\/literacy)?|literacy|diversity(?: (?:&|and) inclusion)?|human dignity|transparen(?:t|cy)|accountab(?:le|ility)|explainab(?:le|ility)|interpretab(?:le|ility)|safe(?:ty)?|secure|security|resilien(?:t|ce)|robust(?:ness)?|reliab(?:le|ility)|valid(?:ity)?|privacy(?:[- ]enhanced| protection)?|human[- ]cent(?:red|ered|ric)|inclusiv(?:e|eness)|sustainab(?:le|ility)|well-?being|dignity|autonomy|contestability|non-discrimination|trustworth(?:y|iness)|beneficial|lawful(?:ness)?|ethical|equity|equitable|respect for human rights|human oversight)(?:\b|(?=\d))(?:\s*(?:,|and|&|–|-|—|\/)\s*(?:\w+[- ]?){1,3})*(?:\d{1,3})?(?:\s*[:：].{0,120})?$|^(?:公平|公正|透明|可解释|安全|可靠|可控|包容|隐私|问责|以人为本|智能向善|[、和与及\s])+$/i;
 // "When profiling with AI, use …" / "Based on the context, respect …": a base-form verb after an opening clause.
 const IMPERATIVE_AFTER_CLAUSE = new RegExp(`^(?:when|where|if|in|based on|for|to|during|before|after|as|in particular|in addition|at|on|with|whenever|unless|regardless|throughout|across|prior to|upon|once|while|given|depending on|considering|taking into account|bearing in mind|in order to|from)\\b[^.;:]{3,160}?,\\s*(?:and\\s+)?(?:please\\s+)?(${IMPERATIVE_VERBS})\\b`, 'i');
 // What makes a footnote a citation: a link, a year in brackets, a publication, "see", a quoted title.
@@ -704,7 +704,7 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
       const b = blocks[j]!;
       if (first.levels[j] !== undefined || b.kind !== 'paragraph' || POINT.test(b.text.trim())) break;
       const d = second.decisions[j]!;
-      if (d.role === 'apparatus') continue;
+      if (d.role === 'apparatus' || b.hint) continue;
       const t = b.text.trim();
       if (IMPERATIVE_EN.test(t)) break;
       if (DEFINITION.test(t) || !(MODAL_EN.test(t) || /\b(?:important|expected to|essential|crucial|fundamental|should)\b|应当|应|原则/i.test(t))) continue;
