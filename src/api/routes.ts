@@ -97,6 +97,8 @@ export function toItem(r: StatementRecord, base: string): z.infer<typeof S.State
     kind: r.kind as z.infer<typeof S.StatementItem>['kind'],
     name: r.name,
     text: r.text,
+    textRaw: r.textRaw,
+    markup: r.markup,
     headingPath: r.headingPath,
     locator: r.locator,
     language: r.language,

@@ -1,6 +1,7 @@
 // Statements as the API and the exports hand them out: one record per statement with its document,
 // its current label on every taxonomy (with who made it) and its stable URL. Loaded by id, in
 // batches, so that callers can walk any number of statements with flat memory.
+import { cleanName, markupOf, plainText, type Markup } from '../text/markup.ts';
 import { stableUrl } from '../cite/index.ts';
 import type { Db } from '../store/index.ts';
 import type { TaxonomyRegistry, Taxonomy } from '../taxonomy/index.ts';
@@ -34,7 +35,12 @@ export interface StatementRecord {
   id: string;
   kind: string;
   name: string;
+  /** The text without its source markup (Markdown/HTML reduced to plain text). */
   text: string;
+  /** The text exactly as the source gave it. */
+  textRaw: string;
+  /** The markup of textRaw: markdown, html or text. */
+  markup: Markup;
   headingPath: string[];
   locator: { page: number | null; pageEnd: number | null; charStart: number | null; charEnd: number | null; ref: string | null };
   language: string;
@@ -54,6 +60,7 @@ interface JoinedRow {
   kind: string;
   name: string;
   text: string;
+  markup: string | null;
   heading_path: string[];
   page: number | null;
   page_end: number | null;
@@ -95,7 +102,7 @@ export async function loadStatementRecords(
 ): Promise<StatementRecord[]> {
   if (!ids.length) return [];
   const rows = await db.query<JoinedRow>(
-    `SELECT s.id, s.kind, s.name, s.text, s.heading_path, s.page, s.page_end, s.char_start, s.char_end, s.locator_ref,
+    `SELECT s.id, s.kind, s.name, s.text, s.meta->>'markup' AS markup, s.heading_path, s.page, s.page_end, s.char_start, s.char_end, s.locator_ref,
             s.language, s.parent_id, d.id AS d_id, d.title AS d_title, d.organisation AS d_organisation,
             d.authors AS d_authors, d.year AS d_year, d.doc_type AS d_type, d.url AS d_url, d.dataset AS d_dataset,
             d.licence AS d_licence, d.attribution AS d_attribution
@@ -131,8 +138,10 @@ export async function loadStatementRecords(
     byId.set(r.id, {
       id: r.id,
       kind: r.kind,
-      name: r.name,
-      text: r.text,
+      name: cleanName(r.name),
+      text: plainText(r.text, r.markup),
+      textRaw: r.text,
+      markup: markupOf(r.text, r.markup),
       headingPath: r.heading_path ?? [],
       locator: { page: r.page, pageEnd: r.page_end, charStart: r.char_start, charEnd: r.char_end, ref: r.locator_ref },
       language: r.language,

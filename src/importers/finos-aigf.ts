@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { StatementInput } from '../model/index.ts';
 import { datasetInfo } from './datasets.ts';
+import { cleanName } from '../text/markup.ts';
 import { readUtf8 } from './tabular.ts';
 import { AnomalyLog, ImportError, compact, type ParseContext, type ParsedDataset, type RowIssue } from './types.ts';
 import { asRecord, readJson, readYaml, str, strList } from './yaml-file.ts';
@@ -115,10 +116,11 @@ export async function parseFinos(path: string, _ctx: ParseContext): Promise<Pars
       sourceKey: id,
       kind,
       ord: i,
-      name: title,
+      name: cleanName(title),
       text: body,
       headingPath: heading,
       meta: compact({
+        markup: 'markdown',
         finosId: id,
         sequence: typeof rec.sequence === 'number' ? rec.sequence : undefined,
         docStatus: str(rec['doc-status']),

@@ -10,6 +10,7 @@
 import { basename, join } from 'node:path';
 import { statSync, readdirSync } from 'node:fs';
 import type { StatementInput } from '../model/index.ts';
+import { cleanName } from '../text/markup.ts';
 import { datasetInfo } from './datasets.ts';
 import { AnomalyLog, ImportError, compact, type ParseContext, type ParsedDataset, type RowIssue } from './types.ts';
 import { asRecord, readYaml, str, strList } from './yaml-file.ts';
@@ -74,10 +75,11 @@ export async function parseAtlas(path: string, _ctx: ParseContext): Promise<Pars
         kind: 'risk',
         parentSourceKey: parentId,
         ord: statements.length,
-        name: str(t.name),
+        name: cleanName(str(t.name)),
         text: str(t.description),
         headingPath: [...(tacticName ? [tacticName] : []), ...(parent ? [str(parent.name)] : [])],
         meta: compact({
+          markup: 'markdown',
           atlasId: id,
           objectType: str(t['object-type']),
           tactics: strList(t.tactics),
@@ -126,10 +128,11 @@ export async function parseAtlas(path: string, _ctx: ParseContext): Promise<Pars
         sourceKey: id,
         kind: 'mitigation',
         ord: statements.length,
-        name: str(m.name),
+        name: cleanName(str(m.name)),
         text: str(m.description),
         headingPath: ['Mitigations', ...(str(m.category) ? [str(m.category)] : [])],
         meta: compact({
+          markup: 'markdown',
           atlasId: id,
           category: str(m.category),
           mlLifecycle: lifecycle,

@@ -146,7 +146,11 @@ export interface TopicPageData {
   totalDocuments: number;
   /** Value counts on the topic with the other filters applied. */
   facets: { docType: { value: string; n: number }[]; jurisdiction: { value: string; n: number }[]; year: { value: number; n: number }[]; kind: { value: string; n: number }[] };
-  /** This page's documents, most statements first, each with up to `perDocument` statements in source order. */
+  /**
+   * This page's documents, ordered by the kind of what they say on the topic (principles, then
+   * mitigations, then risks: see KIND_RANK), then most statements of that kind first; each with up
+   * to `perDocument` statements, principles and mitigations before risks, in source order within a kind.
+   */
   documents: (DocumentMeta & { count: number; statements: TopicStatement[] })[];
   page: number;
   pages: number;
@@ -157,6 +161,11 @@ export interface TopicPageOptions {
   documentsPerPage?: number;
   perDocument?: number;
 }
+
+/** Topic pages lead with what to do (principles, mitigations) before what can go wrong (risks, attack techniques). */
+export const KIND_RANK: Record<string, number> = { principle: 0, mitigation: 1, risk: 2 };
+const rankOf = (k: string) => KIND_RANK[k] ?? 3;
+const KIND_RANK_SQL = `CASE st.kind WHEN 'principle' THEN 0 WHEN 'mitigation' THEN 1 WHEN 'risk' THEN 2 ELSE 3 END`;
 
 const DOC_COLS = 'd.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution';
 
@@ -190,13 +199,24 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
   const kindPasses = (k: string, without?: keyof TopicFilters) => without === 'kind' || has(filters.kind, k);
 
   const count = new Map<string, number>();
+  // Per document: the best (lowest) kind rank among its links, and how many links have that kind.
+  const lead = new Map<string, { rank: number; n: number }>();
   for (const c of cells) {
     const d = metaById.get(c.document_id);
-    if (d && docPasses(d) && kindPasses(c.kind)) count.set(d.id, (count.get(d.id) ?? 0) + c.n);
+    if (!d || !docPasses(d) || !kindPasses(c.kind)) continue;
+    count.set(d.id, (count.get(d.id) ?? 0) + c.n);
+    const r = rankOf(c.kind);
+    const cur = lead.get(d.id);
+    if (!cur || r < cur.rank) lead.set(d.id, { rank: r, n: c.n });
+    else if (r === cur.rank) cur.n += c.n;
   }
   const counts = [...count]
     .map(([id, n]) => ({ ...metaById.get(id)!, count: n }))
-    .sort((a, b) => b.count - a.count || a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+    .sort((a, b) => {
+      const la = lead.get(a.id)!;
+      const lb = lead.get(b.id)!;
+      return la.rank - lb.rank || lb.n - la.n || b.count - a.count || a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
+    });
   const totalStatements = counts.reduce((a, r) => a + r.count, 0);
   const pages = Math.max(1, Math.ceil(counts.length / perPage));
   const page = Math.min(Math.max(1, opts.page ?? 1), pages);
@@ -228,11 +248,11 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
       `SELECT s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, x.score, x.matched_terms
        FROM unnest($2::text[]) AS doc(id)
        CROSS JOIN LATERAL (
-         SELECT st.statement_id, st.ord, st.score, st.matched_terms FROM statement_topics st
+         SELECT st.statement_id, st.ord, ${KIND_RANK_SQL} AS rank, st.score, st.matched_terms FROM statement_topics st
          WHERE st.topic_id = $1 AND st.document_id = doc.id ${kindSql}
-         ORDER BY st.ord, st.statement_id LIMIT $3
+         ORDER BY ${KIND_RANK_SQL}, st.ord, st.statement_id LIMIT $3
        ) x JOIN statements s ON s.id = x.statement_id
-       ORDER BY s.document_id, x.ord, x.statement_id`,
+       ORDER BY s.document_id, x.rank, x.ord, x.statement_id`,
       sp,
     );
   }

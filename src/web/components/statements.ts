@@ -3,6 +3,7 @@
 import type { Lang, StatementKind } from '../../model/index.ts';
 import type { Db } from '../../store/index.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
+import { cleanName, plainText } from '../../text/markup.ts';
 import { html, L, type Html } from '../html.ts';
 import { chip, codeChip, LS, primaryTaxonomies, type LabelLite } from './labels.ts';
 
@@ -39,21 +40,17 @@ export interface ListStatement {
   heading_path?: string[];
 }
 
-/** A display title: the name, else the start of the text. */
+/** A display title: the cleaned name, else the start of the text without its markup. */
 export function titleOf(s: { name: string; text: string }, n = 140): string {
-  const name = s.name.trim();
+  const name = cleanName(s.name);
   if (name) return name;
-  const t = s.text.replace(/\s+/g, ' ').trim();
+  const t = cleanName(plainText(s.text).replace(/\s+/g, ' '));
   return t.length > n ? t.slice(0, n - 1).trimEnd() + '…' : t;
 }
 
-export function snippet(text: string, n = 260): string {
-  // Markdown markers (headings, bold) in source texts are noise in a one-line preview.
-  const t = text
-    .replace(/(^|\n)\s*#{1,6}\s+/g, '$1')
-    .replace(/\*\*|__/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+/** A one-line preview: the text without its markup (Markdown/HTML), cut at n characters. */
+export function snippet(text: string, n = 260, markup?: unknown): string {
+  const t = plainText(text, markup).replace(/\s+/g, ' ').trim();
   return t.length > n ? t.slice(0, n - 1).trimEnd() + '…' : t;
 }
 

@@ -6,6 +6,7 @@
 //   /topics/compare?d=…    two or more documents side by side, topic by topic
 // The routes that fetch the data and wrap these bodies in the page shell are in routes/topics.ts.
 import type { Lang } from '../../model/index.ts';
+import { cleanName, plainText } from '../../text/markup.ts';
 import { attributionPieces } from '../../topics/attribution.ts';
 import type { Comparison } from '../../topics/compare.ts';
 import { highlightHtml, topicSpans, type CompiledLexicon } from '../../topics/match.ts';
@@ -50,6 +51,10 @@ export const TS = {
   kind: { en: 'Kind', zh: '类型' },
   clear: { en: 'Clear filters', zh: '清除筛选' },
   countLine: { en: '{s} statements in {d} documents', zh: '{d} 份文件中的 {s} 条' },
+  order: {
+    en: 'Order: documents whose statements on this topic are principles come first, then those with mitigations, then those with only risks and attack techniques (most statements first within each); within a document, principles and mitigations come before risks, each in the order of the document.',
+    zh: '排序：在此主题上含有原则的文件在前，其次是含有缓解措施的文件，最后是只有风险和攻击技术的文件（同类中条目多者在前）；在同一文件内，原则和缓解措施排在风险之前，各按文件中的顺序排列。',
+  },
   allOf: { en: 'all statements of this document on the topic', zh: '该文件中涉及此主题的全部条目' },
   sortBy: { en: 'Sort rows by', zh: '行排序' },
   sorts: {
@@ -186,9 +191,10 @@ function facetBlock<T extends string | number>(
 }
 
 function statementItem(s: TopicStatement, doc: DocumentMeta, lang: Lang, topicId: string, lex: CompiledLexicon): Html {
-  const name = s.name.trim();
+  const name = cleanName(s.name);
+  const plain = s.text ? plainText(s.text) : '';
   const nameHtml = name ? highlightHtml(name, topicSpans(lex, name, topicId)) : '';
-  const textHtml = s.text ? highlightHtml(s.text, topicSpans(lex, s.text, topicId)) : '';
+  const textHtml = plain ? highlightHtml(plain, topicSpans(lex, plain, topicId)) : '';
   const terms = s.matched_terms.map((m) => L(lang, { en: m.label.en, zh: m.label.zh ?? m.label.en }));
   return html`<li id="${s.id}">
 <div class="stmt-head"><a class="stmt-name" href="/m/${s.id}" lang="${s.language}">${name ? raw(nameHtml) : s.id}</a> <span class="code muted">${s.id}</span>${s.locator_ref ? html` <span class="small muted">${s.locator_ref}</span>` : ''}</div>
@@ -217,6 +223,7 @@ export function topicBody(lang: Lang, data: TopicPageData, params: URLSearchPara
   <div class="stat"><b>${fmtNumber(data.totalStatements, lang)}</b><span>${L(lang, TS.statements)}</span></div>
   <div class="stat"><b>${fmtNumber(data.totalDocuments, lang)}</b><span>${L(lang, TS.documents)}</span></div>
 </div>
+<p class="small muted sans topic-order">${L(lang, TS.order)}</p>
 <div class="grid grid-2">
 <div>
 ${
@@ -408,8 +415,9 @@ ${cmp.none.length ? html`<li>${L(lang, TS.noneOf)}: ${cmp.none.map((id) => noneN
       const cell = row.cells[d.id];
       if (!cell) return html`<td class="muted">—</td>`;
       return html`<td><ul class="stmt-list">${cell.statements.map((s) => {
-        const label = s.name.trim() || s.text.slice(0, 120);
-        const text = s.name.trim() ? s.text : '';
+        const plain = plainText(s.text);
+        const label = cleanName(s.name) || plain.slice(0, 120);
+        const text = cleanName(s.name) ? plain : '';
         return html`<li><a class="stmt-name" href="/m/${s.id}" lang="${s.language}">${raw(highlightHtml(label, topicSpans(lex, label, row.topic.id)))}</a>${
           text ? html`<div class="small" lang="${s.language}">${raw(highlightHtml(clip(text, 400), topicSpans(lex, clip(text, 400), row.topic.id)))}</div>` : ''
         }</li>`;

@@ -9,7 +9,8 @@ import type { Lang, StatementKind } from '../../model/index.ts';
 import { classificationsOf, ID_PATTERN, type ClassificationRow, type DocumentRow, type StatementRow } from '../../store/index.ts';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
-import { fmtNumber, html, L, type Html } from '../html.ts';
+import { renderText } from '../../text/markup.ts';
+import { fmtNumber, html, L, raw, type Html } from '../html.ts';
 import { t } from '../i18n.ts';
 import { explained, renderPage } from '../layout.ts';
 import { assetUrl } from '../static.ts';
@@ -190,7 +191,10 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
 ${categoryBlock}
 <section aria-labelledby="excerpt-h">
   <h2 id="excerpt-h" class="visually-hidden">${L(lang, S.excerpt)}</h2>
-  <blockquote class="excerpt" lang="${st.language}" title="${L(lang, S.excerptHelp)}">${st.text || st.name}</blockquote>
+  <blockquote class="excerpt" lang="${st.language}" title="${L(lang, S.excerptHelp)}">${
+    // Rendered from the source markup into allow-listed HTML (src/text/markup.ts); never raw.
+    st.text ? raw(renderText(st.text, (st.meta as Record<string, unknown> | null)?.markup, { base: doc.url ?? undefined })) : titleOf(st)
+  }</blockquote>
   ${loc.length ? html`<dl class="kv location small">${loc}</dl>` : ''}
 </section>
 ${
