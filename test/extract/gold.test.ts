@@ -35,12 +35,12 @@ const FLOORS: Record<string, Floor> = {
   'casi_genai-interim-measures_2023_en-translation': { mitigation: 0.85, context: 0.71, apparatus: 0.91, iou: 0.88, maxApparatus: 0.02 },
   // mitigation 0.88, risk 0.93, context 0.91, apparatus 0.97, IoU 0.85
   'finos-aigf-ri-1-ri-9-mi-3-mi-1': { mitigation: 0.84, risk: 0.88, context: 0.87, apparatus: 0.92, iou: 0.8, maxApparatus: 0.02 },
-  // mitigation 0.85, principle 0.53, context 0.81, apparatus 0.84, IoU 0.84
-  'jp_ai-guidelines-for-business-v1.0_2024_en': { mitigation: 0.8, principle: 0.49, context: 0.77, apparatus: 0.8, iou: 0.8, maxApparatus: 0.02 },
-  // mitigation 0.82, risk 0.61, principle 0.64, context 0.83, apparatus 0.95, IoU 0.90, table rows 71/71
-  'nist-ai-100-1_ai-rmf-1.0_2023_en': { mitigation: 0.77, risk: 0.57, principle: 0.59, context: 0.79, apparatus: 0.91, iou: 0.86, maxApparatus: 0.02, rows: 0.95 },
-  // mitigation 0.93, risk 0.53, context 0.87, apparatus 0.99, IoU 0.89
-  'tc260-003_genai-service-basic-security-requirements_2024_zh': { mitigation: 0.89, risk: 0.49, context: 0.82, apparatus: 0.94, iou: 0.84, maxApparatus: 0.02 },
+  // mitigation 0.85, principle 0.75, context 0.83, apparatus 0.84, IoU 0.85
+  'jp_ai-guidelines-for-business-v1.0_2024_en': { mitigation: 0.8, principle: 0.7, context: 0.79, apparatus: 0.8, iou: 0.81, maxApparatus: 0.02 },
+  // mitigation 0.81, risk 0.67, principle 0.64, context 0.84, apparatus 0.95, IoU 0.90, table rows 71/71
+  'nist-ai-100-1_ai-rmf-1.0_2023_en': { mitigation: 0.77, risk: 0.62, principle: 0.59, context: 0.79, apparatus: 0.91, iou: 0.86, maxApparatus: 0.02, rows: 0.95 },
+  // mitigation 0.93, risk 0.78, context 0.90, apparatus 0.99, IoU 0.90
+  'tc260-003_genai-service-basic-security-requirements_2024_zh': { mitigation: 0.89, risk: 0.73, context: 0.85, apparatus: 0.94, iou: 0.85, maxApparatus: 0.02 },
   // mitigation 0.94, risk 0.92, principle 1.00, context 0.80, apparatus 0.90, IoU 0.97
   'tc260_ai-safety-governance-framework-v1.0_2024_zh': { mitigation: 0.89, risk: 0.88, principle: 0.96, context: 0.75, apparatus: 0.86, iou: 0.92, maxApparatus: 0.02 },
   // mitigation 0.75, context 0.86, apparatus 0.95, IoU 0.77
