@@ -134,9 +134,9 @@ function registerExtraction(evalCmd: Command): void {
             worst: Number(o.worst) || 10,
             onDocument: (g, i, n) => !o.quiet && process.stderr.write(`[${i + 1}/${n}] ${g.document.file}\n`),
           });
+          if (!r.documents.length) throw new UserError(`no gold document could be evaluated:\n${r.errors.map((e) => '  ' + e.error).join('\n')}`);
           if (o.json) console.log(JSON.stringify(ev.extractionEvalJson(r), null, 2));
           else console.log(ev.formatExtractionEval(r, table));
-          if (!r.documents.length) throw new UserError(`no gold document could be evaluated:\n${r.errors.map((e) => '  ' + e.error).join('\n')}`);
         } finally {
           await close?.();
         }
