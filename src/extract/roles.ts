@@ -514,8 +514,7 @@ export function pseudoHeadingLevel(b: Block): number | undefined {
   if (b.kind !== 'paragraph') return undefined;
   const t = b.text.trim();
   if (/\s\d{1,3}$/.test(t) && /^\d/.test(t)) return undefined;
-  const num = /^((?:\d+|[A-Z])(?:\.\d+)*)\.?\s*(?=\p{L})(.+)$/u.exec(t);
-  if (num && /^[A-Z]$/.test(num[1]!)) return undefined;
+  const num = /^(\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s*(?=\p{L})(.+)$/u.exec(t);
   if (num && isShortTitle(num[2]!) && !b.hint) return 2 + num[1]!.split('.').length;
   if (/^(?:附\s*录|annex|appendix)\s*[A-Z0-9]\b/i.test(t) && isShortTitle(t)) return 3;
   if (t.length > 80 || /[。；;.!?]$/.test(t)) return undefined;
@@ -721,6 +720,14 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
     } else if (d.role === 'context' && content.length && content.every((m) => decisions[m]!.role === 'apparatus')) {
       decisions[h] = { role: 'apparatus', confidence: 0.7, reason: 'a heading whose section is all apparatus', source: 'embedded' };
     }
+  }
+  // The recitals of a preamble ("Whereas: (1) … HAVE ADOPTED THIS REGULATION") explain; they do not bind.
+  const whereas = blocks.findIndex((b) => /(?:^|\s)whereas\s*:?\s*$/i.test(b.text.trim()));
+  if (whereas >= 0) {
+    const end = blocks.findIndex((b, i) => i > whereas && /\b(?:have|has) adopted (?:this|the present) (?:regulation|directive|decision)\b/i.test(b.text));
+    if (end > whereas)
+      for (let i = whereas + 1; i < end; i++)
+        if (decisions[i]!.role !== 'apparatus') decisions[i] = { role: 'context', confidence: 0.8, reason: 'a recital of the preamble (explains, does not bind)', source: 'embedded' };
   }
   // Continuation blocks share their chain's decision, whatever the later passes changed.
   const chain = continuations(blocks, first.levels);
