@@ -219,8 +219,11 @@ export function languageScores(text: string): LanguageScores {
   const safety = SAFETY_WORDS.test(text);
   const modal = MODAL_EN.exec(text);
   if (modal) {
-    m += 1.5;
-    cue.mitigation = `modal '${modal[1]!.toLowerCase()}'`;
+    // "need to", "will support …" are commitments or exhortations; they count as measures when
+    // they concern safety, rights or risk (an adoption or investment plan is context).
+    const weak = /^(?:needs? to|have to|has to|will \w+)$/i.test(modal[1]!) && !safety;
+    m += weak ? 0.6 : 1.5;
+    cue.mitigation = weak ? `weak modal '${modal[1]!.toLowerCase()}' without a safety concern` : `modal '${modal[1]!.toLowerCase()}'`;
   }
   const imp = IMPERATIVE_EN.exec(body) ?? IMPERATIVE_EN.exec(numbered);
   if (imp) {
