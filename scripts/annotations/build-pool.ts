@@ -382,6 +382,135 @@ function tc003Items(d: CorpusDoc, bs: B[]): Draft[] {
   return all.filter((_, i) => keep.has(i));
 }
 
+// ---------- gap top-up (batch "extra") ----------
+// Statements chosen by reading, to give the thin level-3 nodes of mitigation taxonomy v2 more
+// candidates: capability removal, model design, design rules, agreements between states, shared
+// benchmarks and research resources. The choice was made from the name and text only (never from a
+// source's published label); where an item finally lands is decided by the annotators.
+// These items always go to the batch "extra", also in a --fresh build.
+const GAP_MIT = [
+  'A1042_Uuk2024', 'A0951_Gipiskis2024', 'A0929_UK_Government2023', // removing or narrowing capabilities
+  'A0947_Gipiskis2024', 'A0994_Gipiskis2024', // design of the model or system
+  'A0026_Bengio2025', 'A0004_Bengio2025', // design principles
+  'A0002_Bengio2025', 'A1003_Gipiskis2024', 'A1005_Gipiskis2024', 'A1006_Gipiskis2024', 'A0955_Gipiskis2024', // benchmarks
+  'A0154_Future_of_Life_Institute2024', 'A0155_Future_of_Life_Institute2024', 'A0887_UK_Government2023', // resources for outside research
+];
+function gapMitItems(): Draft[] {
+  const file = join(SHARED, 'data/mit-airi-mitigations-v1/mit_mitigations_v1_labelled.csv');
+  const rows = parseCsv(readFileSync(file, 'utf8'), file);
+  return GAP_MIT.map((key) => {
+    const r = rows.find((x) => need(x, 'mitigation_id', file) === key);
+    if (!r) throw new Error(`${file}: mitigation ${key} not found`);
+    const doc = need(r, 'source_doc_name', file);
+    return {
+      source: { dataset: 'mit-airi-mitigations', document: doc.replace(/^"|"$/g, ''), key },
+      language: 'en', name: clean(need(r, 'name', file)), text: clean(need(r, 'description', file)),
+      ...(doc.startsWith('NIST AI 600-1') ? LIC.mitNist : LIC.mit),
+    } satisfies Draft;
+  });
+}
+
+/** The first block whose text starts with `prefix` (after `from`), or a clear error. */
+function blockStarting(bs: B[], prefix: string, doc: string, from = 0): number {
+  for (let i = from; i < bs.length; i++) if (bs[i]!.text.trim().startsWith(prefix)) return i;
+  throw new Error(`${doc}: block starting "${prefix}" not found`);
+}
+const euPoint = (t: string) => t.trim().replace(/^\((\w+)\) \| /, '($1) ');
+
+function gapEuItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const at = (p: string, from = 0) => blockStarting(bs, p, 'EU AI Act', from);
+  const body = at('HAVE ADOPTED THIS REGULATION');
+  const art = (n: number) => { const i = bs.findIndex((b, k) => k > body && b.text.trim() === `Article ${n}`); if (i < 0) throw new Error(`EU AI Act: Article ${n} not found`); return i; };
+  const title = (n: number) => bs[art(n) + 1]!.text.trim();
+  const text = (i: number) => bs[i]!.text.trim();
+  const out: Draft[] = [];
+  // Recitals: one statement each, given as "(n) …".
+  for (const n of [68, 80, 127, 142, 152]) out.push(corpusItem(d, '', euPoint(text(at(`(${n}) | `))), `Recital ${n}`));
+  // Whole paragraphs of articles.
+  const para = (a: number, p: number, sub = 0) => {
+    const i = at(`${p}. `, art(a)); return text(i + sub);
+  };
+  out.push(corpusItem(d, title(15), para(15, 2), 'Article 15(2)'));
+  // Article 15(4), third subparagraph (systems that keep learning: feedback loops).
+  const a154 = at('High-risk AI systems that continue to learn', art(15));
+  out.push(corpusItem(d, title(15), text(a154), 'Article 15(4), third subparagraph'));
+  out.push(corpusItem(d, title(39), text(art(39) + 2), 'Article 39'));
+  out.push(corpusItem(d, title(78), para(78, 5), 'Article 78(5)'));
+  out.push(corpusItem(d, title(84), para(84, 1), 'Article 84(1)'));
+  // Points with their lead-in, as the other EU items.
+  const lead58 = at('2. The implementing acts referred to in paragraph 1 shall ensure:', art(58));
+  out.push(corpusItem(d, title(58), `${text(lead58)} ${euPoint(text(at('(i) | ', lead58)))}`, 'Article 58(2)(i)'));
+  const lead66 = art(66) + 2;
+  out.push(corpusItem(d, title(66), `${text(lead66)} ${euPoint(text(at('(g) | ', lead66)))}`, 'Article 66(g)'));
+  // Article 68(3)(a) lists five tasks in one point; the item keeps the lead-ins and task (ii) only.
+  const lead68 = at('3. The scientific panel shall advise and support the AI Office', art(68));
+  const p68 = euPoint(text(at('(a) | ', lead68)));
+  const m68 = /^(\(a\) .*? in particular by:) .*?(\(ii\) [^;]*;)/.exec(p68);
+  if (!m68) throw new Error('EU AI Act: Article 68(3)(a)(ii) not found');
+  out.push(corpusItem(d, title(68), `${text(lead68)} ${m68[1]} ${m68[2]}`, 'Article 68(3)(a)(ii)'));
+  return out;
+}
+
+function gapUkItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const get = (p: string) => bs[blockStarting(bs, p, 'UK white paper')]!.text.replace(/\[footnote \d+\]/g, '').trim();
+  return [
+    corpusItem(d, '', get('Supporting testbeds and sandbox initiatives'), 'paragraph 14'),
+    corpusItem(d, '', get('106. '), 'paragraph 106'),
+    corpusItem(d, '', get('107. '), 'paragraph 107'),
+    corpusItem(d, '', get('At the 2022 GPAI Ministerial Summit in Japan'), 'Box 6.1'),
+    corpusItem(d, '', get('Council of Europe Committee on AI (CAI)'), 'Box 6.1'),
+  ];
+}
+
+function gapAuItems(d: CorpusDoc, bs: B[]): Draft[] {
+  return ['Mapping compute:', 'over $362 million in targeted grants', 'Advancing the science of AI safety:'].map((pre) => {
+    const i = blockStarting(bs, pre, 'National AI Plan');
+    let act = ''; for (let j = i; j >= 0 && !act; j--) { const m = /^Action (\d): (.+)$/.exec(bs[j]!.text.trim()); if (m && bs[j]!.kind.startsWith('heading')) act = `Action ${m[1]}: ${m[2]}`; }
+    return corpusItem(d, '', bs[i]!.text.trim(), act, bs[i]!.page);
+  });
+}
+
+function gapJpItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const part3 = blockStarting(bs, 'Part 3 Matters Related to AI Developers', 'AI Guidelines for Business');
+  const part4 = blockStarting(bs, 'Part 4 Matters Related to AI Providers', 'AI Guidelines for Business', part3);
+  const pick = (pre: string, from: number, ref: string) => {
+    const i = blockStarting(bs, pre, 'AI Guidelines for Business', from); return corpusItem(d, '', bs[i]!.text.trim(), ref, bs[i]!.page);
+  };
+  return [
+    pick('Do not develop, provide, or use AI systems and services with purpose of manipulating', 0, 'Part 2 C, 1) Human-centric'),
+    pick('Adopt universal design, ensure accessibility', 0, 'Part 2 C, 1) Human-centric'),
+    pick('When giving a post-training to a pre-trained AI model', part3, 'Part 3, D-2) iii'),
+    pick('Throughout the development of an AI system, take security measures', part3, 'Part 3, D-5) i'),
+    pick('Throughout the implementation of an AI system, take privacy protection measures', part4, 'Part 4, P-4) i'),
+    pick('Throughout the provision of an AI system or AI service, take security measures', part4, 'Part 4, P-5) i'),
+  ];
+}
+
+function gapNistRmfItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const pick = (pre: string, ref: string) => { const i = blockStarting(bs, pre, 'NIST AI RMF'); return corpusItem(d, '', bs[i]!.text.trim(), ref, bs[i]!.page); };
+  return [
+    pick('Employing safety considerations during the lifecycle', 'Part 1, 3.2 Safe'),
+    pick('Privacy values such as anonymity, confidentiality, and control', 'Part 1, 3.6 Privacy-Enhanced'),
+  ];
+}
+
+function gapTc003Items(d: CorpusDoc, bs: B[]): Draft[] {
+  // Clause 7 g) 2) (questions the service must refuse), cut verbatim from its paragraph.
+  const i = blockStarting(bs, '1）应评估系统所采用芯片', 'TC260-003');
+  const m = /2）对明显偏激[^；]*；[^。]*?(?=\s*3）)/.exec(bs[i]!.text);
+  if (!m) throw new Error('TC260-003: clause 7 g) 2) not found');
+  return [corpusItem(d, '安全措施要求', m[0].trim(), '7 g）2）', bs[i]!.page)];
+}
+
+async function gapItems(): Promise<Draft[]> {
+  const out = gapMitItems();
+  const run: [keyof typeof DOCS, (d: CorpusDoc, b: B[]) => Draft[]][] = [
+    ['eu', gapEuItems], ['uk', gapUkItems], ['au', gapAuItems], ['jp', gapJpItems], ['nist', gapNistRmfItems], ['tc003', gapTc003Items],
+  ];
+  for (const [k, fn] of run) out.push(...fn(DOCS[k]!, await blocksOf(DOCS[k]!)));
+  return out;
+}
+
 // ---------- batches ----------
 export function makeBatches(items: Item[], seed: number) {
   const zh = items.filter((i) => i.language === 'zh').map((i) => i.id);
@@ -414,6 +543,9 @@ async function main() {
     if (!got.length) throw new Error(`corpus ${d.file}: no statements selected`);
     drafts.push(...got);
   }
+  // The gap top-up comes last, so that its items take the ids after all the others.
+  const gap = await gapItems(); drafts.push(...gap);
+  const gapTexts = new Set(gap.map((g) => norm(g.text)));
   // Drop exact duplicates (same text) and empty texts.
   const seen = new Set<string>(); const kept: Draft[] = [];
   for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
@@ -436,7 +568,11 @@ async function main() {
   // Batches, like ids, stay as published: a rebuild keeps the existing assignment and puts items
   // that are new into a batch of their own ("extra"). --fresh redraws everything.
   const batchFile = join(OUT, 'batches.json');
-  let { batches, pass2 } = makeBatches(items, SEED + 9);
+  // A fresh draw leaves the gap top-up out of the five first-pass batches and the second-pass sample.
+  const core = items.filter((i) => !gapTexts.has(norm(i.text)));
+  let { batches, pass2 } = makeBatches(core, SEED + 9);
+  const gapIds = items.filter((i) => gapTexts.has(norm(i.text))).map((i) => i.id);
+  if (gapIds.length) batches.extra = gapIds.sort();
   if (!args.includes('--fresh') && existsSync(batchFile)) {
     const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
     const live = new Set(items.map((i) => i.id));
