@@ -41,11 +41,17 @@ test('batches: every item in exactly one first-pass batch; the second pass draws
   assert.equal(all.length, items.length);
   assert.equal(new Set(all).size, items.length);
   const zh = new Set(items.filter((i) => i.language === 'zh').map((i) => i.id));
-  assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id)), 'a Chinese item is outside the zh batch');
+  // Items added after publication sit in the batch "extra" (any language); all others keep the drawn batches.
+  const extra = batches.pass1.extra ?? [];
+  assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id) || extra.includes(id)), 'a Chinese item is outside the zh and extra batches');
+  const drawn = Object.entries(batches.pass1).filter(([k]) => k !== 'extra').flatMap(([, ids]) => ids);
+  const lastDrawn = drawn.sort().at(-1)!;
+  assert.ok(extra.every((id) => id > lastDrawn), 'an extra item has an id inside the drawn range');
+  assert.ok(extra.every((id) => !batches.pass2.includes(id)), 'an extra item is in the second-pass sample');
   assert.equal(new Set(batches.pass2).size, 220);
   assert.ok(batches.pass2.every((id) => all.includes(id)));
   assert.ok(batches.pass2.filter((id) => zh.has(id)).length >= 30);
-  for (const ids of Object.values(batches.pass1)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch of ${ids.length}`);
+  for (const [k, ids] of Object.entries(batches.pass1)) if (k !== 'extra') assert.ok(ids.length >= 150 && ids.length <= 200, `batch ${k} of ${ids.length}`);
 });
 
 test('makeBatches is deterministic for a seed and puts all Chinese items in the zh batch', () => {
