@@ -187,13 +187,20 @@ See docs/classification.md ("Persisted models").`,
       const { table } = await import('../progress.ts');
       const folds = Number(o.folds);
       if (!Number.isInteger(folds) || folds < 2) throw new UserError(`--folds must be a whole number ≥ 2, not "${o.folds}".`);
-      await withCliStore(
+      // the store is only read for the training set (and closed before the long part)
+      const { set, tax } = await withCliStore(
         async (store) => {
           if (!store.taxonomies.has(taxonomy)) throw new UserError(`Unknown taxonomy "${taxonomy}".`);
           const [set] = await collectTrainingSets(store.db, store.taxonomies, [taxonomy]);
+          return { set, tax: store.taxonomies.get(taxonomy) };
+        },
+        { quiet: !!o.json },
+      );
+      {
+        {
           if (!set!.examples.length) throw new UserError(`${taxonomy} has no training examples to cross-validate.`);
           const annotated = set!.examples.some((e) => e.origin === 'annotation');
-          const r = crossValidate(set!.examples, store.taxonomies.get(taxonomy), {
+          const r = crossValidate(set!.examples, tax, {
             folds,
             score: !o.allExamples && annotated ? (e) => e.origin === 'annotation' : undefined,
             onFold: (i) => {
@@ -209,9 +216,8 @@ See docs/classification.md ("Persisted models").`,
               `held out as suggestion only: ${r.suggested} (${((100 * r.suggested) / r.n).toFixed(1)}%), no label: ${r.unlabelled}`,
             ].join('\n') + '\n',
           );
-        },
-        { quiet: !!o.json },
-      );
+        }
+      }
     });
 }
 
