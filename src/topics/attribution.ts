@@ -1,6 +1,8 @@
 // The attribution line under each statement on a topic page, as the principle-linking sites print
 // it: "published by <organisation> in <document>, <date>" / "由 <organisation> 在 <document> 发表, <date>".
 
+import { shortAuthors } from '../text/authors.ts';
+
 export interface AttributionDoc {
   title: string;
   organisation: string | null;
@@ -14,7 +16,7 @@ export interface AttributionDoc {
  * (in a link, say). `render` gets each piece: { text } or { title }.
  */
 export function attributionPieces(doc: AttributionDoc, lang: 'en' | 'zh'): ({ text: string } | { title: string })[] {
-  const who = doc.organisation?.trim() || doc.authors?.trim() || '';
+  const who = doc.organisation?.trim() || shortAuthors(doc.authors) || '';
   const when = doc.date?.trim() || (doc.year ? String(doc.year) : '');
   if (lang === 'zh') {
     return [

@@ -54,6 +54,12 @@ export type TermDef = z.output<typeof Term>;
 const Scoring = z
   .object({
     threshold: z.number().positive(),
+    /**
+     * A higher (or lower) threshold for statements of a kind. Risks and mitigations are often long
+     * passages in which one incidental word is not what they are about; a principle is a short
+     * deliberate sentence. Kinds not listed use `threshold`.
+     */
+    thresholdByKind: z.object({ principle: z.number().positive().optional(), mitigation: z.number().positive().optional(), risk: z.number().positive().optional() }).strict().optional(),
     fieldWeights: z.object({ name: z.number().positive(), heading: z.number().positive(), text: z.number().positive() }).strict(),
     repeatBonus: z.number().min(0),
     maxRepeats: z.number().int().min(0),

@@ -109,7 +109,7 @@ export async function linkStatements(db: Db, ids: string[], opts: LinkOptions = 
     );
     const links: { statement_id: string; topic_id: string; score: number; matched_terms: unknown; document_id: string; kind: string; ord: number }[] = [];
     for (const r of rows) {
-      const found = scoreStatement(c, { name: r.name, text: r.text, headingPath: r.heading_path });
+      const found = scoreStatement(c, { name: r.name, text: r.text, headingPath: r.heading_path, kind: r.kind });
       if (!found.length) report.unlinked++;
       for (const l of found) {
         links.push({ statement_id: r.id, topic_id: l.topic, score: l.score, matched_terms: l.terms, document_id: r.document_id, kind: r.kind, ord: r.ord });

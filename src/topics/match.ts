@@ -283,6 +283,8 @@ export interface StatementText {
   name?: string | null;
   text?: string | null;
   headingPath?: string[] | null;
+  /** The statement's kind, for scoring.thresholdByKind. */
+  kind?: string | null;
 }
 
 /**
@@ -291,7 +293,8 @@ export interface StatementText {
  * score is the sum over its terms, and it is linked when the score reaches the threshold.
  */
 export function scoreStatement(c: CompiledLexicon, s: StatementText): TopicLink[] {
-  const { fieldWeights, repeatBonus, maxRepeats, threshold } = c.scoring;
+  const { fieldWeights, repeatBonus, maxRepeats } = c.scoring;
+  const threshold = (s.kind && c.scoring.thresholdByKind?.[s.kind as 'risk']) || c.scoring.threshold;
   const acc = new Map<number, { count: number; field: Field; factor: number; forms: Set<string> }>();
   const fields: [Field, string][] = [
     ['name', s.name ?? ''],

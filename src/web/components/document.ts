@@ -1,5 +1,7 @@
 // The document block shown on statement and document pages: title, who published it, when, the
 // abstract, the link to the source, and the licence and attribution of the data it came from.
+import { DATASETS } from '../../importers/datasets.ts';
+import { shortAuthors } from '../../text/authors.ts';
 import type { Lang } from '../../model/index.ts';
 import type { DocumentRow } from '../../store/index.ts';
 import { html, L, type Html } from '../html.ts';
@@ -79,9 +81,9 @@ export function langName(code: string | null | undefined, lang: Lang): string {
   return n ? L(lang, n) : code ?? '';
 }
 
-/** "Shi, Dan; Shen, Tianhao (2024)" or "Cabinet Office, Government of Japan (2018)". */
+/** "Shi, Dan; Shen, Tianhao (2024)", "Bengio, Yoshua et al. (2025)" (over three authors) or "Cabinet Office, Government of Japan (2018)". */
 export function byline(d: Pick<DocumentRow, 'authors' | 'organisation' | 'year' | 'date'>): string {
-  const who = d.authors?.trim() || d.organisation?.trim() || '';
+  const who = shortAuthors(d.authors) || d.organisation?.trim() || '';
   const when = d.year ? String(d.year) : d.date ?? '';
   return [who, when ? `(${when})` : ''].filter(Boolean).join(' ');
 }
@@ -114,6 +116,25 @@ export function licenceBlock(d: Pick<DocumentRow, 'licence' | 'attribution' | 'd
   return html`<dl class="kv licence">
   <dt><abbr class="explained" title="${L(lang, DS.licenceHelp)}">${L(lang, DS.licence)}</abbr></dt><dd>${d.licence}</dd>
   <dt>${L(lang, DS.attribution)}</dt><dd>${d.attribution}</dd>
-  <dt>${L(lang, DS.dataset)}</dt><dd>${src ? html`<a href="${src}" rel="noopener noreferrer nofollow">${d.dataset}</a>` : d.dataset} <span class="muted">${d.dataset_version}</span></dd>
+  <dt>${L(lang, DS.dataset)}</dt><dd>${src ? html`<a href="${src}" rel="noopener noreferrer nofollow">${datasetLabel(d.dataset, lang)}</a>` : datasetLabel(d.dataset, lang)}${
+    datasetVersionLabel(d.dataset, d.dataset_version) ? html` <span class="muted">${datasetVersionLabel(d.dataset, d.dataset_version)}</span>` : ''
+  }</dd>
 </dl>`;
+}
+
+/** A dataset's human name: the title of a known public dataset, "added from a file" for ingest. */
+export function datasetLabel(dataset: string | null | undefined, lang: Lang): string {
+  const id = (dataset ?? '').trim();
+  if (id === 'ingest') return L(lang, { en: 'Added from a document file', zh: '由文件导入' });
+  return DATASETS.find((x) => x.name === id)?.title ?? id;
+}
+
+/**
+ * The version worth showing: a dataset's own version; nothing for ingested files, whose version is
+ * an internal fingerprint of the extracted text ("text 1a2b…").
+ */
+export function datasetVersionLabel(dataset: string | null | undefined, version: string | null | undefined): string {
+  const v = (version ?? '').trim();
+  if (!v || dataset === 'ingest' || /^text [0-9a-f]{6,}$/i.test(v)) return '';
+  return v;
 }

@@ -5,6 +5,7 @@
 //   /topics/matrix         documents × topics heatmap (SVG) with the table behind it
 //   /topics/compare?d=…    two or more documents side by side, topic by topic
 // The routes that fetch the data and wrap these bodies in the page shell are in routes/topics.ts.
+import { shortAuthors } from '../../text/authors.ts';
 import type { Lang } from '../../model/index.ts';
 import { cleanName, plainText } from '../../text/markup.ts';
 import { attributionPieces } from '../../topics/attribution.ts';
@@ -231,7 +232,7 @@ ${
     ? data.documents.map(
         (d) => html`<section class="topic-doc" aria-labelledby="h-${d.id}">
 <h2 id="h-${d.id}"><a href="/d/${d.id}" lang="${d.language}">${d.title}</a> <span class="muted small">(${fmtNumber(d.count, lang)})</span></h2>
-<p class="prov">${[d.organisation ?? d.authors ?? '', d.date ?? (d.year ? String(d.year) : ''), docTypeName(d.doc_type, lang), d.jurisdiction ?? ''].filter(Boolean).join(' · ')}</p>
+<p class="prov">${[d.organisation ?? shortAuthors(d.authors), d.date ?? (d.year ? String(d.year) : ''), docTypeName(d.doc_type, lang), d.jurisdiction ?? ''].filter(Boolean).join(' · ')}</p>
 <ol class="stmt-list">${d.statements.map((s) => statementItem(s, d, lang, t.id, lex))}</ol>
 ${
   d.count > d.statements.length
@@ -406,7 +407,7 @@ ${cmp.none.length ? html`<li>${L(lang, TS.noneOf)}: ${cmp.none.map((id) => noneN
 <div class="table-scroll"><table class="compare-table">
 <caption>${L(lang, TS.compare)}</caption>
 <thead><tr><th scope="col">${L(lang, TS.topic)}</th>${cmp.documents.map(
-    (d) => html`<th scope="col"><a href="/d/${d.id}" lang="${d.language}">${d.title}</a> <span class="code muted">${d.id}</span><div class="prov">${[d.organisation ?? d.authors ?? '', d.date ?? (d.year ? String(d.year) : '')].filter(Boolean).join(' · ')}</div></th>`,
+    (d) => html`<th scope="col"><a href="/d/${d.id}" lang="${d.language}">${d.title}</a> <span class="code muted">${d.id}</span><div class="prov">${[d.organisation ?? shortAuthors(d.authors), d.date ?? (d.year ? String(d.year) : '')].filter(Boolean).join(' · ')}</div></th>`,
   )}</tr></thead>
 <tbody>${cmp.topics.map(
     (row) => html`<tr><th scope="row"><a href="${url(`/topics/${row.topic.id}`, { lang })}">${topicLabel(row.topic, lang)}</a>${

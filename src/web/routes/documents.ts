@@ -2,6 +2,7 @@
 // licence, counts per taxonomy as charts with their tables, all statements as a tree with their
 // labels, the outline of an ingested document with every block's role (filter ?role=, search ?q=),
 // and a cite box).
+import { shortAuthors } from '../../text/authors.ts';
 import type { Hono } from 'hono';
 import { documentCitation } from '../../cite/index.ts';
 import { getDocument, ID_PATTERN, listDocumentBlocks, type BlockRow } from '../../store/index.ts';
@@ -101,7 +102,7 @@ ${
         'num',
       )}<th scope="col" class="num">${L(lang, KIND_PLURAL.mitigation)}</th><th scope="col" class="num">${L(lang, KIND_PLURAL.risk)}</th><th scope="col" class="num">${L(lang, KIND_PLURAL.principle)}</th></tr></thead>
 <tbody>${rows.map(
-        (r) => html`<tr><td><a href="/d/${r.id}" lang="${r.language}">${r.title}</a> <span class="code muted">${r.id}</span></td><td lang="${r.language}">${r.authors || r.organisation || ''}</td><td class="num">${r.year ?? ''}</td><td>${docTypeName(r.doc_type, lang)}</td><td class="num">${fmtNumber(r.n, lang)}</td><td class="num">${fmtNumber(r.mitigation, lang)}</td><td class="num">${fmtNumber(r.risk, lang)}</td><td class="num">${fmtNumber(r.principle, lang)}</td></tr>`,
+        (r) => html`<tr><td><a href="/d/${r.id}" lang="${r.language}">${r.title}</a> <span class="code muted">${r.id}</span></td><td lang="${r.language}">${shortAuthors(r.authors) || r.organisation || ''}</td><td class="num">${r.year ?? ''}</td><td>${docTypeName(r.doc_type, lang)}</td><td class="num">${fmtNumber(r.n, lang)}</td><td class="num">${fmtNumber(r.mitigation, lang)}</td><td class="num">${fmtNumber(r.risk, lang)}</td><td class="num">${fmtNumber(r.principle, lang)}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="empty-state">${L(lang, S.empty)} <a href="/">${t(lang, 'home')}</a></p>`
 }`;

@@ -3,6 +3,7 @@
 // statement's children and the rest of its document in source order, the document block with
 // licence and attribution, every other label with its provenance, where in the document it sits,
 // and a box to cite it.
+import { shortAuthors } from '../../text/authors.ts';
 import type { Hono } from 'hono';
 import { statementCitation } from '../../cite/index.ts';
 import type { Lang, StatementKind } from '../../model/index.ts';
@@ -183,7 +184,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const body = html`${st.retired_at ? html`<p class="notice error" role="status">${L(lang, S.retired)}</p>` : ''}
 <article class="statement" aria-labelledby="st-title">
 <p class="kicker sans small"><abbr class="explained" title="${L(lang, KIND_HELP[st.kind])}">${L(lang, KIND[st.kind])}</abbr> <span class="code">${st.id}</span>${
-      st.kind === 'principle' ? html` · ${L(lang, S.principleBy)} <span lang="${doc.language}">${doc.organisation || doc.authors || ''}</span>` : ''
+      st.kind === 'principle' ? html` · ${L(lang, S.principleBy)} <span lang="${doc.language}">${doc.organisation || shortAuthors(doc.authors)}</span>` : ''
     }</p>
 <h1 id="st-title" lang="${st.language}">${title}</h1>
 <div class="grid grid-2">
