@@ -28,6 +28,12 @@ export interface DatasetEntry {
   mirrorDir: string;
   /** Set when the dataset cannot be downloaded as published; explains what to do instead. */
   manual?: string;
+  /**
+   * Where `files` come from: the publisher's own location, or a copy kept by someone else (then
+   * `copyReason` says why not the publisher's, and how to get the publisher's own file).
+   */
+  source: 'publisher' | 'copy';
+  copyReason?: string;
   notes?: string;
 }
 
@@ -48,6 +54,11 @@ export const DATASETS: DatasetEntry[] = [
       'Database, and Taxonomy of Risks From Artificial Intelligence. Changes: rows converted into govnav documents, risk statements and labels.',
     format: 'mit-airi-xlsx',
     mirrorDir: 'mit-airi-risk-db-v4',
+    source: 'copy',
+    copyReason:
+      'MIT publishes the workbook only as a Google Sheet linked from https://airisk.mit.edu/ (no stable file URL to download); ' +
+      'govnav downloads a byte-identical copy of the v4 export kept in a public GitHub repository and checks its sha256. ' +
+      "For MIT's own copy: open the sheet from airisk.mit.edu, File → Download → Microsoft Excel (.xlsx), then `govnav import <file>`.",
     files: [
       {
         name: 'The_AI_Risk_Repository_V4_03_12_2025.xlsx',
@@ -74,6 +85,10 @@ export const DATASETS: DatasetEntry[] = [
       'NIST AI 600-1 are US government work. Changes: converted into govnav documents, mitigation statements and labels.',
     format: 'mit-mitigations',
     mirrorDir: 'mit-airi-mitigations-v1',
+    source: 'copy',
+    copyReason:
+      'MIT publishes the mitigation database as a spreadsheet on airisk.mit.edu; the machine-readable files with the v1 taxonomy ' +
+      "mapping are IBM's AI Atlas Nexus packaging of it (Apache-2.0), pinned to a commit and checked by sha256.",
     files: [
       {
         name: 'mit_ai_risk_mitigation_data.yaml',
@@ -108,6 +123,10 @@ export const DATASETS: DatasetEntry[] = [
       'Suggested actions as packaged by AI Atlas Nexus, Copyright IBM, Apache License 2.0.',
     format: 'nist-600-1',
     mirrorDir: 'ibm-ai-atlas-nexus',
+    source: 'copy',
+    copyReason:
+      'NIST publishes AI 600-1 as a PDF (https://doi.org/10.6028/NIST.AI.600-1), not as data; the suggested actions as data are ' +
+      "IBM's AI Atlas Nexus packaging, pinned to a commit and checked by sha256 (the PDF itself can be added with `govnav ingest`).",
     files: [
       {
         name: 'nist_ai_rmf_actions_data.yaml',
@@ -134,6 +153,7 @@ export const DATASETS: DatasetEntry[] = [
       'licensed CC BY 4.0. Changes: the Markdown pages were converted into govnav risk and mitigation statements.',
     format: 'finos-aigf',
     mirrorDir: 'finos-aigf',
+    source: 'publisher',
     files: [],
     manual:
       'FINOS publishes the framework as Markdown pages in the GitHub repository finos/ai-governance-framework ' +
@@ -151,6 +171,7 @@ export const DATASETS: DatasetEntry[] = [
       'Apache License 2.0.',
     format: 'mitre-atlas',
     mirrorDir: 'mitre-atlas',
+    source: 'publisher',
     files: [
       {
         name: 'ATLAS.yaml',

@@ -55,6 +55,42 @@ async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** Why a fetch() failed, in words: the system error code (ENOTFOUND, ECONNREFUSED, …) explained. */
+export function networkReason(e: unknown, url: string): string {
+  const err = e as { message?: string; cause?: { code?: string; message?: string } };
+  const code = err.cause?.code ?? '';
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the URL
+  }
+  const WHY: Record<string, string> = {
+    ENOTFOUND: `the name ${host} does not resolve (offline, or no DNS)`,
+    EAI_AGAIN: `the name ${host} could not be looked up just now (offline, or DNS unavailable)`,
+    ECONNREFUSED: `${host} refused the connection`,
+    ECONNRESET: `${host} closed the connection`,
+    ETIMEDOUT: `${host} did not answer in time`,
+    ENETUNREACH: 'the network is unreachable (offline?)',
+    EHOSTUNREACH: `${host} is unreachable`,
+  };
+  if (WHY[code]) return `${WHY[code]} [${code}]`;
+  return [err.message, err.cause?.message].filter(Boolean).join(': ') || String(e);
+}
+
+/** What to do when a dataset cannot be downloaded from here: fetch it by hand, or use a mirror. */
+export function nextStep(entry: DatasetEntry): string {
+  const files = entry.files;
+  const what =
+    files.length === 1
+      ? `download it from ${files[0]!.url} and run \`govnav import <file>\``
+      : `download its files (${files.map((f) => f.url).join(', ')}) into one folder and run \`govnav import <folder>\``;
+  return (
+    `What to do: ${what}, or use --mirror <url> (or GOVNAV_DATASET_MIRROR) pointing at a copy laid out as <url>/${entry.mirrorDir}/<file>.` +
+    (entry.source === 'copy' && entry.copyReason ? ` Note: ${entry.copyReason}` : ` The dataset's home: ${entry.home}`)
+  );
+}
+
 export async function fetchDataset(entry: DatasetEntry, opts: FetchOptions): Promise<{ dir: string; files: FetchedFile[] }> {
   if (entry.manual || !entry.files.length) throw new FetchError(`${entry.name} cannot be downloaded automatically. ${entry.manual ?? ''}`.trim());
   const mirror = opts.mirror ?? (process.env.GOVNAV_DATASET_MIRROR || undefined);
@@ -70,7 +106,7 @@ export async function fetchDataset(entry: DatasetEntry, opts: FetchOptions): Pro
       out.push({ name: f.name, path, url, bytes: f.size ?? 0, sha256: f.sha256, cached: true, verified: true });
       continue;
     }
-    out.push(await download(url, path, f, { maxBytes, timeoutMs, opts }));
+    out.push(await download(url, path, f, { maxBytes, timeoutMs, opts, entry }));
   }
   return { dir, files: out };
 }
@@ -79,7 +115,7 @@ async function download(
   url: string,
   path: string,
   f: DatasetEntry['files'][number],
-  { maxBytes, timeoutMs, opts }: { maxBytes: number; timeoutMs: number; opts: FetchOptions },
+  { maxBytes, timeoutMs, opts, entry }: { maxBytes: number; timeoutMs: number; opts: FetchOptions; entry: DatasetEntry },
 ): Promise<FetchedFile> {
   const part = `${path}.part`;
   const controller = new AbortController();
@@ -87,17 +123,21 @@ async function download(
   const fail = (msg: string): never => {
     throw new FetchError(`${f.name} (${url}): ${msg}`);
   };
+  // A download that could not happen (offline, refused, timed out, not found): say what to do next.
+  const unreachable = (msg: string): never => {
+    throw new FetchError(`${f.name} (${url}): ${msg}.\n${nextStep(entry)}`);
+  };
   try {
     let res: Response;
     try {
       res = await fetch(url, { signal: controller.signal, redirect: 'follow', headers: { 'user-agent': 'govnav dataset fetch' } });
     } catch (e) {
-      if (controller.signal.aborted) fail(`timed out after ${Math.round(timeoutMs / 1000)} s`);
-      fail(`download failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+      if (controller.signal.aborted) unreachable(`timed out after ${Math.round(timeoutMs / 1000)} s`);
+      unreachable(`download failed: ${networkReason(e, url)}`);
     }
-    if (!res!.ok) fail(`HTTP ${res!.status} ${res!.statusText}`);
+    if (!res!.ok) unreachable(`HTTP ${res!.status} ${res!.statusText}`.trim());
     const type = (res!.headers.get('content-type') ?? '').toLowerCase();
-    if (type.includes('text/html')) fail(`the server sent an HTML page (content-type ${type}), not the data file; the link may have moved or need a login`);
+    if (type.includes('text/html')) unreachable(`the server sent an HTML page (content-type ${type}), not the data file; the link may have moved or need a login`);
     if (/\.xlsx$/i.test(f.name) && type.startsWith('text/')) fail(`expected a workbook, got content-type ${type}`);
     const declared = Number(res!.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) fail(`is ${declared} bytes, larger than the limit of ${maxBytes} bytes`);

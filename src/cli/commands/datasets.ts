@@ -50,6 +50,7 @@ export function register(program: Command): void {
             }),
           ),
         );
+        for (const d of DATASETS.filter((x) => x.source === 'copy' && x.copyReason)) console.log(`\n${d.name}: downloaded from a copy, not the publisher. ${d.copyReason}`);
         const others = rows.filter((r) => !DATASETS.some((d) => d.name === r.id));
         if (others.length) console.log(`\nother imported datasets: ${others.map((r) => `${r.id} ${r.version}`).join(', ')}`);
         console.log('\nDownload and import one with `govnav datasets fetch <name>`; see docs/datasets.md for what each contains.');
