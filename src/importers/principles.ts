@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { DocumentInput, StatementInput } from '../model/index.ts';
 import type { Db } from '../store/db.ts';
+import { detectWorks } from '../store/works.ts';
 import { upsertDataset, upsertDocument, upsertStatements, ValidationError, type UpsertStatus } from '../store/corpus.ts';
 import type { Lexicon } from '../topics/lexicon.ts';
 import { linkStatements, type LinkReport } from '../topics/link.ts';
@@ -215,6 +216,8 @@ export async function importPrinciplesYaml(store: { db: Db }, path: string, opts
       report.documents.push({ id, sourceKey: d.id, title: d.name, status, created: r.created, updated: r.updated, unchanged: r.unchanged, retired: r.retired });
     }
     if (opts.link !== false) report.link = await linkStatements(db, linkIds, { lexicon: opts.lexicon });
+    // One work, one document: a principle set already in the store through another source joins its work.
+    await detectWorks(db, { documentIds: report.documents.map((d) => d.id) });
   };
 
   try {

@@ -11,6 +11,7 @@ import {
   type NewClassification,
   type Store,
 } from '../store/index.ts';
+import { detectWorks } from '../store/works.ts';
 import { ImportError, type Anomaly, type ParsedDataset, type RowIssue } from './types.ts';
 
 export interface ImportOptions {
@@ -46,6 +47,8 @@ export interface ImportSummary {
   topics?: { statements: number; links: number; lexiconVersion: string };
   /** Counts reported by the importer's own extra writes (ParsedDataset.afterWrite). */
   extra?: Record<string, number>;
+  /** Documents that joined a work already in the store, and statements whose canonical changed (src/store/works.ts). */
+  works?: { joined: { document: string; work: string; by: string; with: string }[]; canonicalChanged: number };
   ms: number;
 }
 
@@ -178,6 +181,9 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
       summary.documents.retired = await retireMissingDocuments(tx, parsed.dataset.id, keepDocs);
       summary.statements.retired += gone!.n;
     }
+    // One work, one document: join works already in the store (same DOI, title + year, shared texts).
+    const w = await detectWorks(tx, { documentIds: docIds });
+    summary.works = { joined: w.joined.map((j) => ({ document: j.document, work: j.joined, by: j.by, with: j.with })), canonicalChanged: w.canonicalChanged };
     summary.ms = Date.now() - start;
     if (opts.dryRun) throw new DryRunRollback(summary);
     return summary;

@@ -4,7 +4,7 @@ import type { StatementKind } from '../model/index.ts';
 import type { Db } from './db.ts';
 
 export const STATEMENT_PREFIX: Record<StatementKind, string> = { mitigation: 'M', risk: 'R', principle: 'P' };
-const WIDTH: Record<string, number> = { D: 4, M: 6, R: 6, P: 6 };
+const WIDTH: Record<string, number> = { D: 4, W: 4, M: 6, R: 6, P: 6 };
 
 export function formatId(prefix: string, n: number): string {
   return prefix + String(n).padStart(WIDTH[prefix] ?? 6, '0');

@@ -12,6 +12,7 @@ export * from './corpus.ts';
 export * from './classifications.ts';
 export * from './ids.ts';
 export * from './extraction.ts';
+export * from './works.ts';
 export { toSearchText, searchTokens } from './search-text.ts';
 
 export interface Store {

@@ -1,0 +1,500 @@
+// Works: documents from different datasets or ingests that carry the same work (same DOI, same
+// normalised title and year, or mostly the same statement texts) share one work id (W0001…), and
+// within a work every normalised statement text is counted and listed once (the canonical
+// statement; the others point to it with statements.same_as). Detection only ever merges; a
+// maintainer's `documents split` is remembered and blocks the pair from being merged again.
+import { createHash } from 'node:crypto';
+import type { Db } from './db.ts';
+import { allocateIds } from './ids.ts';
+
+export const WORK_PATTERN = /^W\d{4,}$/;
+/** Statement texts shorter than this (after normalisation) are never treated as the same text. */
+const MIN_TEXT = 8;
+/** Share of the smaller document's statement texts two documents must have in common to be one work. */
+export const SHARED_TEXT_SHARE = 0.5;
+/** ... and at least this many texts in common. */
+const MIN_SHARED = 3;
+/** Documents of this dataset are separate ingests of separate files, so they may be the same work as each other. */
+const MULTI_SOURCE_DATASETS = new Set(['ingest']);
+
+export type WorkMatch = 'own' | 'doi' | 'title' | 'statements' | 'human';
+
+// ------------------------------------------------------------------ normalisation
+
+/** Statement text for comparing: NFKC, lower case, letters and digits only, single spaces. */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+export function normHash(text: string): string | null {
+  const n = normaliseText(text);
+  if (n.replace(/ /g, '').length < MIN_TEXT) return null;
+  return createHash('sha256').update(n).digest('hex').slice(0, 32);
+}
+
+export function normaliseDoi(doi: string | null | undefined): string | null {
+  if (!doi) return null;
+  const d = doi
+    .trim()
+    .toLowerCase()
+    .replace(/^(https?:\/\/)?(dx\.)?doi\.org\//, '')
+    .replace(/^doi:\s*/, '');
+  return /^10\.\d+\//.test(d) ? d : null;
+}
+
+function titleWords(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/\bai\b/g, 'artificial intelligence')
+    .replace(/\bgenai\b/g, 'generative artificial intelligence')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const SUBTITLE = /\s*(?::|—|–|\s-\s)\s*/;
+const DESIGNATOR = /\bnist[\s.]+(ai|sp|ir)[\s.]+(\d[\d.-]*\d)/i;
+
+export interface TitleKeys {
+  /** The whole title (a trailing year equal to the document's dropped). */
+  full: string;
+  /** The title before its subtitle, when it has one. */
+  main?: string;
+  /** A publisher's designator such as "nist ai 600 1", from the title or the DOI. */
+  code?: string;
+}
+
+/** Keys under which two titles count as the same: equal full titles, or one title without the other's subtitle, or the same designator. */
+export function titleKeys(title: string, year?: number | null, doi?: string | null): TitleKeys {
+  const unparen = title.replace(/\([^)]*\)/g, ' ');
+  const dropYear = (s: string) => (year ? s.replace(new RegExp(`\\s*\\b${year}$`), '') : s);
+  const full = dropYear(titleWords(unparen));
+  const out: TitleKeys = { full };
+  const parts = unparen.split(SUBTITLE);
+  if (parts.length > 1) {
+    const main = dropYear(titleWords(parts[0]!));
+    if (main.split(' ').length >= 3 && main !== full) out.main = main;
+  }
+  const m = DESIGNATOR.exec(title) ?? DESIGNATOR.exec((doi ?? '').replace(/^.*?\//, ''));
+  if (m) out.code = titleWords(`nist ${m[1]} ${m[2]}`);
+  return out;
+}
+
+/** Why two documents are the same work by their metadata, or undefined. */
+export function metadataMatch(
+  a: { title: string; year: number | null; doi: string | null },
+  b: { title: string; year: number | null; doi: string | null },
+): 'doi' | 'title' | undefined {
+  const da = normaliseDoi(a.doi);
+  const db = normaliseDoi(b.doi);
+  if (da && db) return da === db ? 'doi' : undefined;
+  const yearsAgree = a.year == null || b.year == null || a.year === b.year;
+  if (!yearsAgree) return undefined;
+  const ka = titleKeys(a.title, a.year, a.doi);
+  const kb = titleKeys(b.title, b.year, b.doi);
+  const bothYears = a.year != null && b.year != null;
+  if (ka.full && ka.full === kb.full) return 'title';
+  // The shorter forms need both years (different editions share a main title).
+  if (!bothYears) return undefined;
+  if ((ka.main && ka.main === kb.full) || (kb.main && kb.main === ka.full)) return 'title';
+  if (ka.code && ka.code === kb.code) return 'title';
+  return undefined;
+}
+
+// ------------------------------------------------------------------ detection
+
+interface DocInfo {
+  id: string;
+  dataset: string;
+  title: string;
+  year: number | null;
+  doi: string | null;
+  work_id: string | null;
+}
+
+export interface WorkChange {
+  document: string;
+  joined: string;
+  from: string | null;
+  by: WorkMatch;
+  with: string;
+}
+
+export interface DetectReport {
+  /** Documents that got their own new work. */
+  created: number;
+  /** Documents moved into another document's work. */
+  joined: WorkChange[];
+  /** Statements whose canonical (same_as) changed. */
+  canonicalChanged: number;
+}
+
+/** Give every document without a work its own work. */
+async function ensureWorks(db: Db): Promise<number> {
+  const rows = await db.query<{ id: string; title: string; year: number | null; doi: string | null }>(
+    'SELECT id, title, year, doi FROM documents WHERE work_id IS NULL ORDER BY id',
+  );
+  if (!rows.length) return 0;
+  const ids = await allocateIds(db, 'W', rows.length);
+  const data = rows.map((r, i) => ({ id: ids[i]!, doc: r.id, title: r.title, year: r.year, doi: r.doi }));
+  const json = JSON.stringify(data);
+  await db.query(
+    `INSERT INTO works (id, title, year, doi)
+     SELECT x.id, x.title, x.year, x.doi FROM jsonb_to_recordset($1::jsonb) AS x(id text, doc text, title text, year int, doi text)`,
+    [json],
+  );
+  await db.query(
+    `UPDATE documents d SET work_id = x.id, work_match = 'own'
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, doc text) WHERE d.id = x.doc`,
+    [json],
+  );
+  return rows.length;
+}
+
+/** Bring statement_norms up to date for the given documents (all when undefined). */
+async function refreshNorms(db: Db, documentIds?: string[]): Promise<void> {
+  const rows = await db.query<{ id: string; text: string; content_hash: string }>(
+    `SELECT s.id, s.text, s.content_hash FROM statements s LEFT JOIN statement_norms n ON n.statement_id = s.id
+     WHERE (n.statement_id IS NULL OR n.content_hash <> s.content_hash)
+       ${documentIds ? 'AND s.document_id = ANY($1::text[])' : ''}`,
+    documentIds ? [documentIds] : [],
+  );
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000).map((r) => ({ id: r.id, h: r.content_hash, n: normHash(r.text) }));
+    await db.query(
+      `INSERT INTO statement_norms (statement_id, content_hash, norm_hash)
+       SELECT x.id, x.h, x.n FROM jsonb_to_recordset($1::jsonb) AS x(id text, h text, n text)
+       ON CONFLICT (statement_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, norm_hash = EXCLUDED.norm_hash`,
+      [JSON.stringify(chunk)],
+    );
+  }
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
+
+async function decisions(db: Db): Promise<Map<string, 'same' | 'different'>> {
+  const rows = await db.query<{ doc_a: string; doc_b: string; decision: 'same' | 'different' }>('SELECT doc_a, doc_b, decision FROM work_decisions');
+  return new Map(rows.map((r) => [pairKey(r.doc_a, r.doc_b), r.decision]));
+}
+
+async function recordDecision(db: Db, a: string, b: string, decision: 'same' | 'different'): Promise<void> {
+  const [x, y] = a < b ? [a, b] : [b, a];
+  await db.query(
+    `INSERT INTO work_decisions (doc_a, doc_b, decision) VALUES ($1, $2, $3)
+     ON CONFLICT (doc_a, doc_b) DO UPDATE SET decision = EXCLUDED.decision, decided_at = now()`,
+    [x, y, decision],
+  );
+}
+
+/**
+ * Find documents that are the same work and merge their works; then recompute the canonical
+ * statements of every work that changed. `documentIds` limits the search to pairs involving those
+ * documents (after an import or ingest); without it every pair is considered. Call inside the
+ * transaction that wrote the documents.
+ */
+export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {}): Promise<DetectReport> {
+  const created = await ensureWorks(db);
+  const scope = opts.documentIds ? new Set(opts.documentIds) : undefined;
+  await refreshNorms(db, opts.documentIds);
+  const docs = await db.query<DocInfo>('SELECT id, dataset, title, year, doi, work_id FROM documents WHERE retired_at IS NULL ORDER BY id');
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const eligible = (a: DocInfo, b: DocInfo) => a.dataset !== b.dataset || MULTI_SOURCE_DATASETS.has(a.dataset);
+
+  const candidates: { a: string; b: string; by: WorkMatch }[] = [];
+  const inScope = scope ? docs.filter((d) => scope.has(d.id)) : docs;
+  for (const a of inScope)
+    for (const b of docs) {
+      if (a.id === b.id || (!scope && b.id < a.id) || (scope?.has(b.id) && b.id < a.id)) continue;
+      if (a.work_id === b.work_id || !eligible(a, b)) continue;
+      const by = metadataMatch(a, b);
+      if (by) candidates.push({ a: a.id, b: b.id, by });
+    }
+
+  // Shared statement texts: distinct normalised texts per document, pairs counted in SQL.
+  const shared = await db.query<{ da: string; db: string; shared: number; na: number; nb: number }>(
+    `WITH t AS (
+       SELECT DISTINCT s.document_id AS doc, s.kind, n.norm_hash AS h
+       FROM statements s JOIN statement_norms n ON n.statement_id = s.id JOIN documents d ON d.id = s.document_id
+       WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND n.norm_hash IS NOT NULL),
+     c AS (SELECT doc, count(*)::int AS n FROM t GROUP BY doc)
+     SELECT a.doc AS da, b.doc AS db, count(*)::int AS shared, min(ca.n)::int AS na, min(cb.n)::int AS nb
+     FROM t a JOIN t b ON a.h = b.h AND a.kind = b.kind AND a.doc < b.doc
+     JOIN c ca ON ca.doc = a.doc JOIN c cb ON cb.doc = b.doc
+     ${scope ? 'WHERE (a.doc = ANY($1::text[]) OR b.doc = ANY($1::text[]))' : ''}
+     GROUP BY a.doc, b.doc`,
+    scope ? [[...scope]] : [],
+  );
+  for (const r of shared) {
+    const a = byId.get(r.da);
+    const b = byId.get(r.db);
+    if (!a || !b || a.work_id === b.work_id || !eligible(a, b)) continue;
+    if (r.shared >= MIN_SHARED && r.shared >= SHARED_TEXT_SHARE * Math.min(r.na, r.nb)) candidates.push({ a: a.id, b: b.id, by: 'statements' });
+  }
+
+  // Merge, respecting maintainers' "different" decisions between any members of the two works.
+  const decided = await decisions(db);
+  const members = new Map<string, Set<string>>();
+  const allDocs = await db.query<{ id: string; work_id: string }>('SELECT id, work_id FROM documents');
+  const workOf = new Map<string, string>();
+  for (const d of allDocs) {
+    workOf.set(d.id, d.work_id);
+    let m = members.get(d.work_id);
+    if (!m) members.set(d.work_id, (m = new Set()));
+    m.add(d.id);
+  }
+  const order: Record<WorkMatch, number> = { doi: 0, title: 1, statements: 2, own: 3, human: 4 };
+  candidates.sort((x, y) => order[x.by] - order[y.by] || x.a.localeCompare(y.a) || x.b.localeCompare(y.b));
+  const joined: WorkChange[] = [];
+  const touched = new Set<string>();
+  for (const c of candidates) {
+    const wa = workOf.get(c.a)!;
+    const wb = workOf.get(c.b)!;
+    if (wa === wb) continue;
+    const ma = members.get(wa)!;
+    const mb = members.get(wb)!;
+    let blocked = false;
+    for (const x of ma) for (const y of mb) if (decided.get(pairKey(x, y)) === 'different') blocked = true;
+    if (blocked) continue;
+    const [keep, gone] = wa < wb ? [wa, wb] : [wb, wa];
+    const moved = members.get(gone)!;
+    const anchor = keep === wa ? c.a : c.b;
+    for (const d of moved) {
+      joined.push({ document: d, joined: keep, from: gone, by: c.by, with: anchor });
+      workOf.set(d, keep);
+      members.get(keep)!.add(d);
+    }
+    members.delete(gone);
+    touched.add(keep);
+    await mergeInto(db, gone, keep, c.by);
+  }
+  let affected: string[] | undefined;
+  if (scope) {
+    for (const d of scope) if (workOf.get(d)) touched.add(workOf.get(d)!);
+    affected = [...touched];
+  }
+  if (touched.size) await refreshWorkMeta(db, [...touched]);
+  const canonicalChanged = await recomputeCanonical(db, affected);
+  return { created, joined, canonicalChanged };
+}
+
+async function mergeInto(db: Db, gone: string, keep: string, by: WorkMatch): Promise<void> {
+  await db.query(`UPDATE documents SET work_id = $2, work_match = $3 WHERE work_id = $1`, [gone, keep, by]);
+  await db.query(`UPDATE works SET merged_into = $2, updated_at = now() WHERE id = $1`, [gone, keep]);
+  await db.query(`UPDATE works SET merged_into = $2 WHERE merged_into = $1`, [gone, keep]);
+}
+
+/** A work's title, year and DOI come from its earliest live member (DOI: any member's). */
+async function refreshWorkMeta(db: Db, workIds: string[]): Promise<void> {
+  await db.query(
+    `UPDATE works w SET title = x.title, year = x.year, doi = x.doi, merged_into = NULL, updated_at = now()
+     FROM (SELECT DISTINCT ON (d.work_id) d.work_id, d.title, d.year,
+             (SELECT min(e.doi) FROM documents e WHERE e.work_id = d.work_id AND e.doi IS NOT NULL) AS doi
+           FROM documents d WHERE d.work_id = ANY($1::text[])
+           ORDER BY d.work_id, (d.retired_at IS NULL) DESC, d.id) x
+     WHERE w.id = x.work_id`,
+    [workIds],
+  );
+}
+
+/**
+ * Within each work (all when undefined), statements of one kind with the same normalised text are
+ * one statement: the canonical one is a statement with a human label if any, else the earliest id;
+ * the others get same_as = its id. Returns how many statements changed.
+ */
+export async function recomputeCanonical(db: Db, workIds?: string[]): Promise<number> {
+  if (workIds && !workIds.length) return 0;
+  const rows = await db.query<{ id: string; kind: string; work_id: string; h: string | null; same_as: string | null; retired: boolean; human: boolean }>(
+    `SELECT s.id, s.kind, d.work_id, n.norm_hash AS h, s.same_as, (s.retired_at IS NOT NULL OR d.retired_at IS NOT NULL) AS retired,
+       EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.human) AS human
+     FROM statements s JOIN documents d ON d.id = s.document_id LEFT JOIN statement_norms n ON n.statement_id = s.id
+     ${workIds ? 'WHERE d.work_id = ANY($1::text[])' : ''}`,
+    workIds ? [workIds] : [],
+  );
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    if (r.retired || !r.h) continue;
+    const k = `${r.work_id} ${r.kind} ${r.h}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(r);
+  }
+  const want = new Map<string, string | null>();
+  for (const r of rows) want.set(r.id, null);
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    g.sort((x, y) => Number(y.human) - Number(x.human) || x.id.localeCompare(y.id));
+    for (const r of g.slice(1)) want.set(r.id, g[0]!.id);
+  }
+  const changes = rows.filter((r) => want.get(r.id) !== r.same_as).map((r) => ({ id: r.id, same_as: want.get(r.id) }));
+  for (let i = 0; i < changes.length; i += 1000)
+    await db.query(
+      `UPDATE statements s SET same_as = x.same_as FROM jsonb_to_recordset($1::jsonb) AS x(id text, same_as text) WHERE s.id = x.id`,
+      [JSON.stringify(changes.slice(i, i + 1000))],
+    );
+  return changes.length;
+}
+
+// ------------------------------------------------------------------ maintainers' decisions
+
+async function requireDoc(db: Db, id: string): Promise<{ id: string; work_id: string | null }> {
+  const [d] = await db.query<{ id: string; work_id: string | null }>('SELECT id, work_id FROM documents WHERE id = $1', [id]);
+  if (!d) throw new Error(`no document ${id}`);
+  return d;
+}
+
+/** A maintainer confirms that two documents are the same work: b's work joins a's. */
+export async function markSame(db: Db, a: string, b: string): Promise<{ work: string }> {
+  if (a === b) throw new Error('give two different documents');
+  return db.transaction(async (tx) => {
+    await ensureWorks(tx);
+    const da = await requireDoc(tx, a);
+    const dbb = await requireDoc(tx, b);
+    await recordDecision(tx, a, b, 'same');
+    const wa = da.work_id!;
+    const wb = dbb.work_id!;
+    if (wa !== wb) {
+      const [keep, gone] = wa < wb ? [wa, wb] : [wb, wa];
+      await mergeInto(tx, gone, keep, 'human');
+      await tx.query(`UPDATE documents SET work_match = 'human' WHERE id = ANY($1::text[])`, [[a, b]]);
+      await refreshWorkMeta(tx, [keep]);
+      await recomputeCanonical(tx, [keep]);
+      return { work: keep };
+    }
+    return { work: wa };
+  });
+}
+
+/** Undo a match: the document becomes its own work again, and auto-detection never puts it back with its former partners. */
+export async function splitDocument(db: Db, id: string): Promise<{ work: string; from: string; others: string[] }> {
+  return db.transaction(async (tx) => {
+    await ensureWorks(tx);
+    const d = await requireDoc(tx, id);
+    const from = d.work_id!;
+    const others = (await tx.query<{ id: string }>('SELECT id FROM documents WHERE work_id = $1 AND id <> $2 ORDER BY id', [from, id])).map((r) => r.id);
+    if (!others.length) throw new Error(`${id} is already a work of its own (${from})`);
+    for (const o of others) await recordDecision(tx, id, o, 'different');
+    const [w] = await allocateIds(tx, 'W', 1);
+    await tx.query(`INSERT INTO works (id, title, year, doi) SELECT $1, title, year, doi FROM documents WHERE id = $2`, [w, id]);
+    await tx.query(`UPDATE documents SET work_id = $1, work_match = 'human' WHERE id = $2`, [w, id]);
+    await refreshWorkMeta(tx, [from, w!]);
+    await recomputeCanonical(tx, [from, w!]);
+    return { work: w!, from, others };
+  });
+}
+
+// ------------------------------------------------------------------ reading
+
+export interface WorkMember {
+  id: string;
+  dataset: string;
+  dataset_version: string;
+  licence: string;
+  attribution: string;
+  title: string;
+  year: number | null;
+  doc_type: string;
+  language: string;
+  work_match: string | null;
+  retired: boolean;
+  /** Live statements of this document. */
+  statements: number;
+  /** ... of which canonical (not the same text as another statement of the work). */
+  distinct: number;
+}
+
+export interface WorkInfo {
+  id: string;
+  title: string;
+  year: number | null;
+  doi: string | null;
+  members: WorkMember[];
+}
+
+const MEMBER_COLS = `d.id, d.dataset, d.dataset_version, d.licence, d.attribution, d.title, d.year, d.doc_type, d.language, d.work_match,
+  d.retired_at IS NOT NULL AS retired,
+  (SELECT count(*)::int FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL) AS statements,
+  (SELECT count(*)::int FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL AND s.same_as IS NULL) AS distinct`;
+
+/** The work a document belongs to (id of a document or of a work; merged work ids are followed). */
+export async function getWork(db: Db, id: string): Promise<WorkInfo | undefined> {
+  let workId = id;
+  if (!WORK_PATTERN.test(id)) {
+    const [d] = await db.query<{ work_id: string | null }>('SELECT work_id FROM documents WHERE id = $1', [id]);
+    if (!d?.work_id) return undefined;
+    workId = d.work_id;
+  }
+  for (let i = 0; i < 20; i++) {
+    const [w] = await db.query<{ id: string; title: string; year: number | null; doi: string | null; merged_into: string | null }>(
+      'SELECT id, title, year, doi, merged_into FROM works WHERE id = $1',
+      [workId],
+    );
+    if (!w) return undefined;
+    if (w.merged_into) {
+      workId = w.merged_into;
+      continue;
+    }
+    const members = await db.query<WorkMember>(`SELECT ${MEMBER_COLS} FROM documents d WHERE d.work_id = $1 ORDER BY d.retired_at IS NOT NULL, d.id`, [w.id]);
+    return { id: w.id, title: w.title, year: w.year, doi: w.doi, members };
+  }
+  return undefined;
+}
+
+/** Every work with more than one live member (or all works with `all`), with its members. */
+export async function listWorks(db: Db, opts: { all?: boolean } = {}): Promise<WorkInfo[]> {
+  const works = await db.query<{ id: string; title: string; year: number | null; doi: string | null; n: number }>(
+    `SELECT w.id, w.title, w.year, w.doi, count(d.id)::int AS n FROM works w JOIN documents d ON d.work_id = w.id AND d.retired_at IS NULL
+     WHERE w.merged_into IS NULL GROUP BY w.id ${opts.all ? '' : 'HAVING count(d.id) > 1'} ORDER BY w.id`,
+  );
+  if (!works.length) return [];
+  const members = await db.query<WorkMember & { work_id: string }>(
+    `SELECT d.work_id, ${MEMBER_COLS} FROM documents d WHERE d.work_id = ANY($1::text[]) AND d.retired_at IS NULL ORDER BY d.id`,
+    [works.map((w) => w.id)],
+  );
+  return works.map((w) => ({ id: w.id, title: w.title, year: w.year, doi: w.doi, members: members.filter((m) => m.work_id === w.id).map(({ work_id: _w, ...m }) => m) }));
+}
+
+export interface SameText {
+  /** The canonical statement. */
+  canonical: string;
+  id: string;
+  document_id: string;
+  dataset: string;
+  dataset_version: string;
+}
+
+/** For canonical statements: the other statements with the same text in the work (their provenance). */
+export async function sameTextOf(db: Db, canonicalIds: string[]): Promise<Map<string, SameText[]>> {
+  const out = new Map<string, SameText[]>();
+  if (!canonicalIds.length) return out;
+  const rows = await db.query<SameText>(
+    `SELECT s.same_as AS canonical, s.id, s.document_id, d.dataset, d.dataset_version FROM statements s JOIN documents d ON d.id = s.document_id
+     WHERE s.same_as = ANY($1::text[]) AND s.retired_at IS NULL ORDER BY s.id`,
+    [canonicalIds],
+  );
+  for (const r of rows) {
+    let l = out.get(r.canonical);
+    if (!l) out.set(r.canonical, (l = []));
+    l.push(r);
+  }
+  return out;
+}
+
+/** Numbers of works and distinct statements (for counts that must never double a work). */
+export async function distinctCounts(db: Db): Promise<{ works: number; documents: number; statements: number; byKind: Record<string, number> }> {
+  const [w] = await db.query<{ works: number; documents: number }>(
+    `SELECT count(DISTINCT coalesce(work_id, id))::int AS works, count(*)::int AS documents FROM documents WHERE retired_at IS NULL`,
+  );
+  const kinds = await db.query<{ kind: string; n: number }>(
+    `SELECT s.kind, count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id
+     WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND s.same_as IS NULL GROUP BY s.kind`,
+  );
+  const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
+  return { works: w!.works, documents: w!.documents, statements: kinds.reduce((n, k) => n + k.n, 0), byKind };
+}
+
