@@ -7,21 +7,40 @@ export function register(program: Command): void {
     .description('Start the navigator (web pages and JSON API) on the configured database.')
     .option('-p, --port <port>', 'port to listen on (default: $PORT or 8787; 0 picks a free one)')
     .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1; 0.0.0.0 for every interface)')
-    .option('--demo', 'if the database is empty, load the bundled sample corpus first (what `npm start` does)')
+    .option('--demo', 'serve the invented sample corpus from a temporary directory (your data is not touched); every page says it is sample data')
+    .option('--no-snapshot', 'do not load the bundled snapshot of the public datasets into an empty database')
     .addHelpText(
       'after',
-      '\nExamples:\n  govnav serve                 # http://127.0.0.1:8787\n  PORT=9000 govnav serve\n  DATABASE_URL=postgres://user@localhost/govnav govnav serve --host 0.0.0.0\n\n' +
+      '\nOn an empty database, the bundled snapshot of the public datasets is loaded first (GOVNAV_SNAPSHOT\n' +
+        'names another snapshot file; see docs/datasets.md).\n' +
+        '\nExamples:\n  govnav serve                 # http://127.0.0.1:8787\n  govnav serve --demo          # invented sample documents, in a temporary directory\n  PORT=9000 govnav serve\n  DATABASE_URL=postgres://user@localhost/govnav govnav serve --host 0.0.0.0\n\n' +
         'Feedback admin: set GOVNAV_ADMIN_SECRET (or "adminSecret" in the config file) to enable /admin.',
     )
-    .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
+    .action(async (opts: { port?: string; host?: string; demo?: boolean; snapshot?: boolean }) => {
       const { loadConfig, DEFAULT_PORT } = await import('../../config.ts');
       const { openStore } = await import('../../store/index.ts');
       const { startServer } = await import('../../web/server.ts');
-      const config = loadConfig();
-      const store = await openStore({ config, relaxedDurability: true });
+      let config = loadConfig();
+      let store: import('../../store/index.ts').Store;
+      let dispose: () => Promise<void>;
       if (opts.demo) {
-        const { loadDemoIfEmpty } = await import('../demo.ts');
-        await loadDemoIfEmpty(store);
+        const { openDemoStore } = await import('../demo.ts');
+        const demo = await openDemoStore(config);
+        store = demo.store;
+        config = demo.config;
+        dispose = demo.dispose;
+      } else {
+        store = await openStore({ config, relaxedDurability: true });
+        dispose = () => store.close();
+        if (opts.snapshot !== false) {
+          const { loadSnapshotIfEmpty } = await import('../first-start.ts');
+          try {
+            await loadSnapshotIfEmpty(store);
+          } catch (e) {
+            await store.close();
+            throw e;
+          }
+        }
       }
       const port = opts.port !== undefined ? Number(opts.port) : config.port;
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535, not "${opts.port}".`);
@@ -34,7 +53,7 @@ export function register(program: Command): void {
       const stop = async () => {
         process.stdout.write('\nstopping…\n');
         await running.close();
-        await store.close();
+        await dispose();
         process.exit(0);
       };
       process.once('SIGINT', stop);

@@ -8,6 +8,7 @@ import { fmtNumber, html, L, url } from '../html.ts';
 import { t, UI } from '../i18n.ts';
 import { renderPage } from '../layout.ts';
 import { docTypeName } from '../components/document.ts';
+import { DATASETS } from '../../importers/datasets.ts';
 
 const S = {
   empty: { en: 'The database is empty', zh: '数据库为空' },
@@ -36,6 +37,12 @@ const S = {
     about: { en: 'Sources, licences, what the labels mean and how to cite.', zh: '数据来源、许可、标签含义及引用方式。' },
   },
   about: { en: 'About and licences', zh: '关于与许可' },
+  datasets: { en: 'Datasets in this navigator', zh: '本导航器中的数据集' },
+  datasetsNote: {
+    en: 'Each dataset keeps its publisher’s licence; the attribution below travels with every statement taken from it.',
+    zh: '每个数据集保留其发布方的许可；下列署名随其每一条目一并显示。',
+  },
+  statementsN: { en: 'statements', zh: '条条目' },
   labelNote: {
     en: 'Labels come from the source datasets’ human coders, from reviewers, or from classifiers; every label says which.',
     zh: '标签来自来源数据集的人工编码、审核人或分类器；每个标签都注明来源。',
@@ -47,7 +54,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const lang = c.get('lang');
     const db = ctx.store.db;
     const reg = ctx.store.taxonomies;
-    const [[counts], labelRows, typeRows] = await Promise.all([
+    const [[counts], labelRows, typeRows, datasetRows] = await Promise.all([
       db.query<{ docs: number; mitigation: number; risk: number; principle: number; labels: number; human: number }>(
         `SELECT (SELECT count(*)::int FROM documents WHERE retired_at IS NULL) AS docs,
                 (SELECT count(*)::int FROM statements WHERE kind = 'mitigation' AND retired_at IS NULL) AS mitigation,
@@ -63,6 +70,13 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       ),
       db.query<{ doc_type: string; n: number }>(
         `SELECT doc_type, count(*)::int AS n FROM documents WHERE retired_at IS NULL GROUP BY doc_type ORDER BY n DESC, doc_type`,
+      ),
+      // Every dataset with its licence and attribution (the list a newcomer sees first).
+      db.query<{ id: string; version: string; licence: string; attribution: string; source_url: string | null; title: string | null; n: number }>(
+        `SELECT ds.id, ds.version, ds.licence, ds.attribution, ds.source_url, ds.meta->>'title' AS title,
+                (SELECT count(*)::int FROM statements s JOIN documents d ON d.id = s.document_id
+                  WHERE d.dataset = ds.id AND s.retired_at IS NULL AND d.retired_at IS NULL) AS n
+           FROM datasets ds ORDER BY n DESC, ds.id`,
       ),
     ]);
     const k = counts!;
@@ -126,7 +140,13 @@ npx govnav import path/to/file.xlsx</code></pre></section>`
 </div>
 <p class="small muted">${L(lang, S.labelNote)}</p>
 <section aria-labelledby="glance-h"><h2 id="glance-h">${L(lang, S.glance)}</h2>
-<div class="grid grid-2-even">${charts}</div></section>`
+<div class="grid grid-2-even">${charts}</div></section>
+<section class="home-datasets" aria-labelledby="datasets-h"><h2 id="datasets-h">${L(lang, S.datasets)}</h2>
+<p class="small muted">${L(lang, S.datasetsNote)}</p>
+<ul class="dataset-list">${datasetRows.map(
+        (d) => html`<li data-dataset="${d.id}"><b>${d.title ?? DATASETS.find((x) => x.name === d.id)?.title ?? d.id}</b> <span class="muted small">(${d.id}, ${d.version} · ${d.licence} · ${fmtNumber(d.n, lang)} ${L(lang, S.statementsN)})</span>
+<br><span class="small">${d.attribution}</span>${d.source_url && /^https?:\/\//.test(d.source_url) ? html` <a class="small" href="${d.source_url}" rel="noopener">${d.source_url}</a>` : ''}</li>`,
+      )}</ul></section>`
 }
 <section aria-labelledby="browse-h"><h2 id="browse-h">${L(lang, S.browse)}</h2>
 <div class="grid grid-3 cards">

@@ -1,0 +1,128 @@
+// The datasets in a store, with what each holds, and removing one with everything derived from it.
+import type { Db } from './db.ts';
+import { refreshCurrent } from './classifications.ts';
+
+/** The dataset of govnav's own annotated set: its labels sit on statements of other datasets too. */
+const ANNOTATION_DATASET = 'govnav-annotations';
+
+export interface DatasetRow {
+  id: string;
+  version: string;
+  licence: string;
+  attribution: string;
+  source_url: string | null;
+  imported_at: string;
+  meta: Record<string, unknown>;
+  documents: number;
+  statements: number;
+  labels: number;
+}
+
+/** Every dataset in the store, with its live documents, statements and current labels. */
+export async function listStoreDatasets(db: Db): Promise<DatasetRow[]> {
+  return db.query<DatasetRow>(
+    `SELECT ds.id, ds.version, ds.licence, ds.attribution, ds.source_url, ds.imported_at::text AS imported_at, ds.meta,
+            (SELECT count(*) FROM documents d WHERE d.dataset = ds.id AND d.retired_at IS NULL)::int AS documents,
+            (SELECT count(*) FROM statements s JOIN documents d ON d.id = s.document_id
+              WHERE d.dataset = ds.id AND s.retired_at IS NULL AND d.retired_at IS NULL)::int AS statements,
+            (SELECT count(*) FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
+              WHERE d.dataset = ds.id AND c.is_current)::int AS labels
+       FROM datasets ds ORDER BY ds.id`,
+  );
+}
+
+export interface RemoveCounts {
+  documents: number;
+  statements: number;
+  labels: number;
+  topicLinks: number;
+  blocks: number;
+  texts: number;
+  runs: number;
+  /** Labels this dataset put on statements of other datasets (the annotation dataset). */
+  labelsElsewhere: number;
+}
+
+export class DatasetNotFound extends Error {
+  override name = 'DatasetNotFound';
+}
+
+async function count(db: Db, sql: string, params: unknown[]): Promise<number> {
+  return (await db.query<{ n: number }>(sql, params))[0]!.n;
+}
+
+/** What removing the dataset would delete (nothing is changed). */
+export async function removalCounts(db: Db, id: string): Promise<RemoveCounts> {
+  const known = await db.query('SELECT 1 FROM datasets WHERE id = $1', [id]);
+  const docs = await count(db, 'SELECT count(*)::int AS n FROM documents WHERE dataset = $1', [id]);
+  if (!known.length && !docs) {
+    const all = (await db.query<{ id: string }>('SELECT id FROM datasets ORDER BY id')).map((r) => r.id);
+    throw new DatasetNotFound(`No dataset "${id}" in this store. Imported: ${all.length ? all.join(', ') : '(none)'}`);
+  }
+  const inDocs = 'SELECT id FROM documents WHERE dataset = $1';
+  const inStmts = `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = $1`;
+  return {
+    documents: docs,
+    statements: await count(db, `SELECT count(*)::int AS n FROM statements WHERE document_id IN (${inDocs})`, [id]),
+    labels: await count(db, `SELECT count(*)::int AS n FROM classifications WHERE statement_id IN (${inStmts})`, [id]),
+    topicLinks: await count(db, `SELECT count(*)::int AS n FROM statement_topics WHERE statement_id IN (${inStmts})`, [id]),
+    blocks: await count(db, `SELECT count(*)::int AS n FROM document_blocks WHERE document_id IN (${inDocs})`, [id]),
+    texts: await count(db, `SELECT count(*)::int AS n FROM document_texts WHERE document_id IN (${inDocs})`, [id]),
+    runs: (await runsOnlyAbout(db, id)).length,
+    labelsElsewhere:
+      id === ANNOTATION_DATASET
+        ? await count(db, `SELECT count(*)::int AS n FROM classifications WHERE source = 'annotation' AND statement_id NOT IN (${inStmts})`, [id])
+        : 0,
+  };
+}
+
+/** Classification runs whose every item and label concerns statements of this dataset. */
+async function runsOnlyAbout(db: Db, id: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `WITH mine AS (SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = $1),
+          touched AS (
+            SELECT run_id FROM classify_run_items WHERE statement_id IN (SELECT id FROM mine)
+            UNION SELECT run_id FROM classifications WHERE run_id IS NOT NULL AND statement_id IN (SELECT id FROM mine))
+     SELECT r.id FROM classify_runs r
+      WHERE r.id IN (SELECT run_id FROM touched)
+        AND NOT EXISTS (SELECT 1 FROM classify_run_items i WHERE i.run_id = r.id AND i.statement_id NOT IN (SELECT id FROM mine))
+        AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.run_id = r.id AND c.statement_id NOT IN (SELECT id FROM mine))
+      ORDER BY r.id`,
+    [id],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Remove a dataset and everything derived from it, in one transaction: its documents (and with them,
+ * by the schema's cascades, their statements, labels, topic links, link state, MinHash signatures,
+ * texts, outline blocks and corrections), the classification runs that concerned only its
+ * statements, and, for the annotation dataset, the labels it attached to other datasets'
+ * statements. Any error rolls everything back.
+ */
+export async function removeDataset(db: Db, id: string, opts: { beforeCommit?: (tx: Db) => Promise<void> } = {}): Promise<RemoveCounts> {
+  return db.transaction(async (tx) => {
+    const counts = await removalCounts(tx, id);
+    const runs = await runsOnlyAbout(tx, id);
+    if (id === ANNOTATION_DATASET) {
+      const touched = await tx.query<{ statement_id: string }>(
+        `DELETE FROM classifications WHERE source = 'annotation'
+           AND statement_id NOT IN (SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = $1)
+         RETURNING statement_id`,
+        [id],
+      );
+      await refreshCurrent(tx, [...new Set(touched.map((r) => r.statement_id))]);
+    }
+    // Statements of this dataset may be parents of each other; clear those links first.
+    await tx.query(
+      `UPDATE statements SET parent_id = NULL WHERE parent_id IS NOT NULL
+         AND document_id IN (SELECT id FROM documents WHERE dataset = $1)`,
+      [id],
+    );
+    await tx.query('DELETE FROM documents WHERE dataset = $1', [id]);
+    if (runs.length) await tx.query('DELETE FROM classify_runs WHERE id = ANY($1::text[])', [runs]);
+    await tx.query('DELETE FROM datasets WHERE id = $1', [id]);
+    await opts.beforeCommit?.(tx);
+    return counts;
+  });
+}
