@@ -50,7 +50,14 @@ export function titleOf(s: { name: string; text: string }, n = 140): string {
 
 /** A one-line preview: the text without its markup (Markdown/HTML), cut at n characters. */
 export function snippet(text: string, n = 260, markup?: unknown): string {
-  const t = plainText(text, markup).replace(/\s+/g, ' ').trim();
+  // A text cut short by the query (left(text, 400)) can end inside markup that no longer parses: an
+  // unclosed **bold** or [label](url. Those remnants are dropped from the preview.
+  const t = plainText(text, markup)
+    .replace(/\[([^\]\n]*)\]\([^)\s]*\)?/g, '$1')
+    .replace(/\*\*|__/g, '')
+    .replace(/(^|\n)\s*#{1,6}\s+/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > n ? t.slice(0, n - 1).trimEnd() + '…' : t;
 }
 
