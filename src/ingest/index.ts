@@ -18,6 +18,7 @@ import {
   type UpsertStatus,
 } from '../store/index.ts';
 import type { Db } from '../store/index.ts';
+import { detectWorks } from '../store/works.ts';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
 import { classifyAll, extractStatements, roleModelFromStore, type RoleModel } from '../extract/index.ts';
 import { blockAnchor, isStatementRole, type Correction, type Extraction, type ExtractedStatement, type Role, type RoleDecision } from '../extract/types.ts';
@@ -376,6 +377,8 @@ export interface IngestResult {
   documentStatus: UpsertStatus;
   /** How the existing document was recognised, when it was. */
   matchedBy?: 'fingerprint' | 'title-organisation' | 'similar-text';
+  /** The work the document belongs to, and how it joined one already in the store (src/store/works.ts). */
+  work?: { id: string; joined?: { by: string; with: string } };
   title: string;
   format: Format;
   pages?: number;
@@ -637,6 +640,10 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
         [doc.id, p.extracted.format, p.extracted.text, p.fingerprint, JSON.stringify(p.signature), p.extracted.text.length],
       );
       const w = await writeExtraction(tx, doc.id, p.extracted, x, `ingest ${p.source}`);
+      // One work, one document: the file of a work already in the store joins that work.
+      const wk = await detectWorks(tx, { documentIds: [doc.id] });
+      const joinedWork = wk.joined.find((j) => j.document === doc.id);
+      const [{ work_id: workId }] = (await tx.query<{ work_id: string }>('SELECT work_id FROM documents WHERE id = $1', [doc.id])) as [{ work_id: string }];
       const notes = [...p.extracted.notes];
       const stale = unmatchedCorrections(corrections, x);
       if (stale) notes.push(`${stale} earlier correction(s) name blocks this version of the document no longer has; they stay on record but change nothing`);
@@ -650,6 +657,7 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
         documentId: doc.id,
         documentStatus: doc.status,
         matchedBy: match?.by,
+        work: { id: workId, ...(joinedWork ? { joined: { by: joinedWork.by, with: joinedWork.with } } : {}) },
         title: p.document.title,
         format: p.extracted.format,
         pages: p.extracted.pages,

@@ -178,9 +178,18 @@ export type FacetName = 'kind' | 'doc' | 'doctype' | 'year' | 'language' | 'data
  */
 export function whereClause(registry: TaxonomyRegistry, query: StatementQuery, p: Params, omit?: FacetName): string {
   const parts = ['s.retired_at IS NULL', 'd.retired_at IS NULL'];
+  // One work, one document: a statement with the same text as another in its work (same_as) is
+  // listed and counted once, as the canonical one; looking one up by its own id, or asking for a
+  // dataset's own rows (dataset=), still finds it.
+  const ownRows = (query.q && ID_PATTERN.test(query.q.trim())) || (query.datasets.length > 0 && omit !== 'dataset');
+  if (!ownRows) parts.push('s.same_as IS NULL');
   if (query.q) parts.push(textClause(query.q, p));
   if (query.kinds.length && omit !== 'kind') parts.push(`s.kind = ANY(${p.add(query.kinds)}::text[])`);
-  if (query.docs.length && omit !== 'doc') parts.push(`d.id = ANY(${p.add(query.docs)}::text[])`);
+  if (query.docs.length && omit !== 'doc') {
+    // A document stands for its work: its statements and those of every other document carrying it.
+    const docs = p.add(query.docs);
+    parts.push(`(d.id = ANY(${docs}::text[]) OR d.work_id IN (SELECT w.work_id FROM documents w WHERE w.id = ANY(${docs}::text[]) AND w.work_id IS NOT NULL))`);
+  }
   if (query.docTypes.length && omit !== 'doctype') parts.push(`d.doc_type = ANY(${p.add(query.docTypes)}::text[])`);
   if (query.years.length && omit !== 'year') parts.push(`d.year = ANY(${p.add(query.years)}::int[])`);
   if (query.yearFrom !== undefined) parts.push(`d.year >= ${p.add(query.yearFrom)}::int`);

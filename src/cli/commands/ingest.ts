@@ -231,6 +231,7 @@ export function register(program: Command): void {
                 `${r.documentId} ${what}: "${r.title}" (${r.format}${r.pages ? `, ${r.pages} pages` : ''}, ${r.language}${r.date ? `, ${r.date}` : ''})` +
                   (r.matchedBy ? ` — matched an earlier ingest by ${r.matchedBy}` : ''),
               );
+              if (r.work?.joined) console.log(`  joined work ${r.work.id} (same ${r.work.joined.by === 'doi' ? 'DOI' : r.work.joined.by === 'title' ? 'title and year' : 'statement texts'} as ${r.work.joined.with}): one page, counted once`);
               console.log(`  ${roleSummary(r)}${r.corrections ? ` (${r.corrections} correction${r.corrections === 1 ? '' : 's'} applied)` : ''}`);
               if (r.llm)
                 console.log(

@@ -56,20 +56,21 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const reg = ctx.store.taxonomies;
     const [[counts], labelRows, typeRows, datasetRows] = await Promise.all([
       db.query<{ docs: number; mitigation: number; risk: number; principle: number; labels: number; human: number }>(
-        `SELECT (SELECT count(*)::int FROM documents WHERE retired_at IS NULL) AS docs,
-                (SELECT count(*)::int FROM statements WHERE kind = 'mitigation' AND retired_at IS NULL) AS mitigation,
-                (SELECT count(*)::int FROM statements WHERE kind = 'risk' AND retired_at IS NULL) AS risk,
-                (SELECT count(*)::int FROM statements WHERE kind = 'principle' AND retired_at IS NULL) AS principle,
-                (SELECT count(*)::int FROM classifications WHERE is_current) AS labels,
-                (SELECT count(*)::int FROM classifications WHERE is_current AND human) AS human`,
+        // Works and distinct statements: a work carried by several datasets, and a text it repeats, count once (src/store/works.ts).
+        `SELECT (SELECT count(DISTINCT coalesce(work_id, id))::int FROM documents WHERE retired_at IS NULL) AS docs,
+                (SELECT count(*)::int FROM statements WHERE kind = 'mitigation' AND retired_at IS NULL AND same_as IS NULL) AS mitigation,
+                (SELECT count(*)::int FROM statements WHERE kind = 'risk' AND retired_at IS NULL AND same_as IS NULL) AS risk,
+                (SELECT count(*)::int FROM statements WHERE kind = 'principle' AND retired_at IS NULL AND same_as IS NULL) AS principle,
+                (SELECT count(*)::int FROM classifications c JOIN statements s ON s.id = c.statement_id WHERE c.is_current AND s.same_as IS NULL) AS labels,
+                (SELECT count(*)::int FROM classifications c JOIN statements s ON s.id = c.statement_id WHERE c.is_current AND c.human AND s.same_as IS NULL) AS human`,
       ),
       db.query<{ taxonomy: string; kind: string; code: string; n: number }>(
         `SELECT c.taxonomy, s.kind, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-         WHERE c.is_current AND s.retired_at IS NULL AND c.taxonomy IN ('mitigation-v2', 'mitigation-v1', 'risk-domain')
+         WHERE c.is_current AND s.retired_at IS NULL AND s.same_as IS NULL AND c.taxonomy IN ('mitigation-v2', 'mitigation-v1', 'risk-domain')
          GROUP BY c.taxonomy, s.kind, c.code`,
       ),
       db.query<{ doc_type: string; n: number }>(
-        `SELECT doc_type, count(*)::int AS n FROM documents WHERE retired_at IS NULL GROUP BY doc_type ORDER BY n DESC, doc_type`,
+        `SELECT doc_type, count(DISTINCT coalesce(work_id, id))::int AS n FROM documents WHERE retired_at IS NULL GROUP BY doc_type ORDER BY n DESC, doc_type`,
       ),
       // Every dataset with its licence and attribution (the list a newcomer sees first).
       db.query<{ id: string; version: string; licence: string; attribution: string; source_url: string | null; title: string | null; n: number }>(
