@@ -1,4 +1,5 @@
-// `govnav datasets list|fetch <name>`: the public datasets govnav knows, and downloading one.
+// `govnav datasets list|fetch <name>|remove <id>`: the datasets in the database and the public ones govnav
+// knows; downloading one; removing one with everything derived from it.
 import type { Command } from 'commander';
 
 export function register(program: Command): void {
@@ -10,50 +11,91 @@ export function register(program: Command): void {
       '\nExamples:\n' +
         '  govnav datasets list\n' +
         '  govnav datasets fetch mit-airi-risk-db\n' +
+        '  govnav datasets remove govnav-demo --yes\n' +
         '  govnav datasets fetch mitre-atlas --mirror http://127.0.0.1:8000   (or GOVNAV_DATASET_MIRROR)\n' +
         '\nA mirror serves <base>/<dataset folder>/<file>, the layout of the shared data folder.',
     );
   ds.command('list')
-    .description('Each dataset: version, licence, files, and whether (and when) it was imported.')
+    .description('The datasets in the database (principle sets, annotations and snapshot datasets too) with version, licence and counts; then the public datasets govnav can fetch.')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { DATASETS } = await import('../../importers/datasets.ts');
-      const { withCliStore } = await import('../store.ts');
+      const { withReadOnlyStore } = await import('../store.ts');
+      const { listStoreDatasets } = await import('../../store/datasets-admin.ts');
       const { table } = await import('../progress.ts');
-      await withCliStore(async (store) => {
-        const rows = await store.db.query<{ id: string; version: string; imported_at: Date }>('SELECT id, version, imported_at FROM datasets');
+      await withReadOnlyStore(async (store) => {
+        const rows = await listStoreDatasets(store.db);
         const imported = new Map(rows.map((r) => [r.id, r]));
         if (opts.json) {
           console.log(
             JSON.stringify(
-              DATASETS.map((d) => ({ ...d, imported: imported.get(d.name) ?? null })),
+              {
+                imported: rows,
+                available: DATASETS.map((d) => ({ ...d, imported: imported.has(d.name) ? { version: imported.get(d.name)!.version, imported_at: imported.get(d.name)!.imported_at } : null })),
+              },
               null,
               2,
             ),
           );
           return;
         }
+        if (rows.length) {
+          console.log('In this database:');
+          console.log(
+            table(
+              ['id', 'version', 'licence', 'documents', 'statements', 'labels', 'imported'],
+              rows.map((r) => [r.id, r.version, r.licence, String(r.documents), String(r.statements), String(r.labels), r.imported_at.slice(0, 16)]),
+            ),
+          );
+        } else console.log('The database holds no dataset yet (`govnav serve` loads the bundled snapshot into an empty database).');
+        console.log('\nPublic datasets govnav can fetch:');
         console.log(
           table(
             ['name', 'version', 'licence', 'files', 'imported', 'home'],
             DATASETS.map((d) => {
               const i = imported.get(d.name);
               const size = d.files.reduce((n, f) => n + (f.size ?? 0), 0);
-              return [
-                d.name,
-                d.version,
-                d.licence,
-                d.files.length ? `${d.files.length} (${(size / 1024).toFixed(0)} KB)` : 'manual',
-                i ? `${i.version}, ${new Date(i.imported_at).toISOString().slice(0, 16).replace('T', ' ')}` : 'no',
-                d.home,
-              ];
+              return [d.name, d.version, d.licence, d.files.length ? `${d.files.length} (${(size / 1024).toFixed(0)} KB)` : 'manual', i ? i.version : 'no', d.home];
             }),
           ),
         );
-        for (const d of DATASETS.filter((x) => x.source === 'copy' && x.copyReason)) console.log(`\n${d.name}: downloaded from a copy, not the publisher. ${d.copyReason}`);
-        const others = rows.filter((r) => !DATASETS.some((d) => d.name === r.id));
-        if (others.length) console.log(`\nother imported datasets: ${others.map((r) => `${r.id} ${r.version}`).join(', ')}`);
-        console.log('\nDownload and import one with `govnav datasets fetch <name>`; see docs/datasets.md for what each contains.');
+        console.log('\nDownload and import one with `govnav datasets fetch <name>`; remove one with `govnav datasets remove <id>`; see docs/datasets.md.');
+      });
+    });
+  ds.command('remove')
+    .description('Remove a dataset and everything derived from it (documents, statements, labels, topic links, texts, outlines, runs), in one transaction.')
+    .argument('<id>', 'dataset id (see `govnav datasets list`)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--json', 'print the counts as JSON')
+    .action(async (id: string, opts: { yes?: boolean; json?: boolean }) => {
+      const { withCliStore } = await import('../store.ts');
+      const { removalCounts, removeDataset, DatasetNotFound } = await import('../../store/datasets-admin.ts');
+      const { UserError } = await import('../main.ts');
+      await withCliStore(async (store) => {
+        const describe = (c: import('../../store/datasets-admin.ts').RemoveCounts) =>
+          `${c.documents} documents, ${c.statements} statements, ${c.labels} labels, ${c.topicLinks} topic links, ${c.blocks} outline blocks, ${c.texts} document texts, ${c.runs} classification runs` +
+          (c.labelsElsewhere ? `, and ${c.labelsElsewhere} labels it put on other datasets' statements` : '');
+        let planned;
+        try {
+          planned = await removalCounts(store.db, id);
+        } catch (e) {
+          if (e instanceof DatasetNotFound) throw new UserError(e.message, 1);
+          throw e;
+        }
+        if (!opts.yes) {
+          if (!process.stdin.isTTY) throw new UserError(`Removing "${id}" would delete ${describe(planned)}. Add --yes to confirm (no terminal to ask on).`);
+          const { createInterface } = await import('node:readline/promises');
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          const answer = await rl.question(`Remove dataset "${id}": ${describe(planned)}? [y/N] `);
+          rl.close();
+          if (!/^y(es)?$/i.test(answer.trim())) {
+            console.log('nothing removed');
+            return;
+          }
+        }
+        const done = await removeDataset(store.db, id);
+        if (opts.json) console.log(JSON.stringify({ removed: id, ...done }, null, 2));
+        else console.log(`removed dataset "${id}": ${describe(done)}`);
       });
     });
   ds.command('fetch')
