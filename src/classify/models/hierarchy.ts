@@ -338,13 +338,13 @@ export class TaxonomyModel {
   }
 
   /** The closest stored labelled example under `code` (its own code or a descendant). */
-  nearest(x: SparseVec, code: string): { id: string; name?: string; code: string; similarity: number } | undefined {
+  nearest(x: SparseVec, code: string): { id: string; name?: string; text: string; code: string; similarity: number } | undefined {
     const nx = Math.sqrt(sqNorm(x));
     if (nx === 0) return undefined;
     this.scratch ??= new Float64Array(this.features.dim);
     const dense = this.scratch;
     for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = x.val[j]!;
-    let best: { id: string; name?: string; code: string; similarity: number } | undefined;
+    let best: { id: string; name?: string; text: string; code: string; similarity: number } | undefined;
     try {
       for (const e of this.exemplars) {
         const i = this.classIndex.get(e.code);
@@ -358,7 +358,7 @@ export class TaxonomyModel {
         const { idx, val } = e.vec;
         for (let j = 0; j < idx.length; j++) s += dense[idx[j]!]! * val[j]!;
         s /= nx * e.norm;
-        if (!best || s > best.similarity) best = { id: e.id, name: e.name, code: e.code, similarity: s };
+        if (!best || s > best.similarity) best = { id: e.id, name: e.name, text: e.text, code: e.code, similarity: s };
       }
     } finally {
       for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = 0;

@@ -177,7 +177,9 @@ export function explainDecision(model: TaxonomyModel, text: string, d: Decision,
   const rival = step.runnerUp?.code;
   const words = decidingWords(model, text, d, code, rival);
   const near = model.nearest(d.x, code);
-  const example = near && near.similarity > 0.05 ? (near.name?.trim() || near.id) : undefined;
+  // an example is named by its name, or by the start of its text when it has none
+  const snippet = (t: string) => (t.length > 60 ? `${t.slice(0, 59).trimEnd()}…` : t);
+  const example = near && near.similarity > 0.05 ? near.name?.trim() || snippet(near.text.trim()) || near.id : undefined;
   const deeper = d.steps[idx + 1];
   const en: string[] = [];
   const zh: string[] = [];
@@ -202,8 +204,14 @@ export function explainDecision(model: TaxonomyModel, text: string, d: Decision,
     zh.push(`最相近的已标注示例：${qz(example.slice(0, 120))}。`);
   }
   if (!d.suggested && deeper && !deeper.passed) {
-    en.push(`Not placed deeper: ${nodeName(taxonomy, deeper.code, 'en')} is only ${pct(deeper.confidence)} likely.`);
-    zh.push(`未细分到下一级：${nodeName(taxonomy, deeper.code, 'zh')}的可能性仅为 ${pct(deeper.confidence)}。`);
+    if (deeper.threshold >= 0.995) {
+      // the level's held-out labels never reached the target accuracy: nothing is assigned there yet
+      en.push(`Not placed deeper: this model's labels at the next level are not yet reliable enough to assign (best guess ${nodeName(taxonomy, deeper.code, 'en')}).`);
+      zh.push(`未细分到下一级：该模型在下一级的标注尚不够可靠（最可能为${nodeName(taxonomy, deeper.code, 'zh')}）。`);
+    } else {
+      en.push(`Not placed deeper: ${nodeName(taxonomy, deeper.code, 'en')} (${pct(deeper.confidence)}) is below the ${pct(deeper.threshold)} this model needs at that level.`);
+      zh.push(`未细分到下一级：${nodeName(taxonomy, deeper.code, 'zh')}（${pct(deeper.confidence)}）低于该模型在这一级所需的 ${pct(deeper.threshold)}。`);
+    }
   }
   return { en: fit(en, ' '), zh: fit(zh, '') };
 }
