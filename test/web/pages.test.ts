@@ -40,7 +40,8 @@ test(`[${ENGINE}] statement page shows every element: banner, category, excerpt,
   // the other, non-current label on that taxonomy is listed in a <details>
   assert.match(cat, /<details class="other-labels">[\s\S]*2\.2\.2<\/span> Testing &amp; Evaluation[\s\S]*mitigation-v2@4/);
   // the verbatim excerpt with its language
-  assert.match(body, /<blockquote class="excerpt" lang="en"[^>]*>Comprehensive risk assessments before deployment, including dangerous capability evaluations\.<\/blockquote>/);
+  // (rendered from its markup: plain text becomes a paragraph)
+  assert.match(body, /<blockquote class="excerpt" lang="en"[^>]*><p>Comprehensive risk assessments before deployment, including dangerous capability evaluations\.<\/p><\/blockquote>/);
   // reasoning section with provenance of the category label (human coders of the source, value as published)
   const reasoning = section(body, 'id="reason-h"', '</section>');
   assert.match(reasoning, /Human coders of the source dataset/);

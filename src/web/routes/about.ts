@@ -1,6 +1,7 @@
 // /about: where the data comes from and under which licence (every dataset and every distinct
 // licence/attribution carried by documents), where the taxonomies come from, what the kinds of
 // label mean, and how to cite govnav records.
+import { datasetLabel, datasetVersionLabel } from '../components/document.ts';
 import type { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../context.ts';
 import { fmtNumber, html, L } from '../html.ts';
@@ -79,7 +80,7 @@ ${
   datasets.length
     ? html`<div class="table-scroll"><table><thead><tr><th scope="col">${L(lang, S.dataset)}</th><th scope="col">${L(lang, S.version)}</th><th scope="col">${L(lang, S.licence)}</th><th scope="col">${L(lang, S.attribution)}</th><th scope="col" class="num">${L(lang, S.documents)}</th><th scope="col">${L(lang, S.imported)}</th></tr></thead>
 <tbody>${datasets.map(
-        (d) => html`<tr><td>${link(d.source_url, d.id)}</td><td>${d.version}</td><td>${d.licence}</td><td>${d.attribution}</td><td class="num">${fmtNumber(d.n, lang)}</td><td>${new Date(d.imported_at).toISOString().slice(0, 10)}</td></tr>`,
+        (d) => html`<tr><td>${link(d.source_url, datasetLabel(d.id, lang))} <span class="code muted">${d.id}</span></td><td>${datasetVersionLabel(d.id, d.version)}</td><td>${d.licence}</td><td>${d.attribution}</td><td class="num">${fmtNumber(d.n, lang)}</td><td>${new Date(d.imported_at).toISOString().slice(0, 10)}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="muted">${L(lang, S.datasetsNone)}</p>`
 }
