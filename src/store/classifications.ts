@@ -176,7 +176,7 @@ export async function insertClassifications(
 
 const RANK = `row_number() OVER (PARTITION BY statement_id, taxonomy ORDER BY human DESC,
   (review_status IN ('accepted', 'corrected')) DESC,
-  CASE source WHEN 'human' THEN 0 WHEN 'imported' THEN 1 WHEN 'llm' THEN 2 ELSE 3 END,
+  CASE source WHEN 'human' THEN 0 WHEN 'imported' THEN 1 WHEN 'annotation' THEN 2 WHEN 'llm' THEN 3 ELSE 4 END,
   created_at DESC, id DESC)`;
 
 /** Recompute which label is current for these statements (all taxonomies). */

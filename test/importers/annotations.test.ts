@@ -11,7 +11,7 @@ import { ENGINE } from '../helpers/store.ts';
 import { taxonomies } from '../../src/taxonomy/index.ts';
 import { provenance } from '../../src/web/components/labels.ts';
 import { annotatedExamples, storeFewShot } from '../../src/classify/llm/fewshot.ts';
-import type { ClassificationRow } from '../../src/store/index.ts';
+import { insertClassifications, currentLabels, type ClassificationRow } from '../../src/store/index.ts';
 import { counts, tempDir, withStore } from './_util.ts';
 import { labelFor, makeItems, writeSet, jsonl, type FixtureLabel } from '../eval/annotation-fixture.ts';
 
@@ -130,11 +130,18 @@ test(`[${ENGINE}] annotations/: a label is also attached to the same text in ano
     assert.deepEqual(rows.map((r) => r.source_key), ['same', 'same', 'same', 'same', 'same']);
     assert.ok(rows.every((r) => r.source === 'annotation' && !r.human && r.is_current));
     assert.equal(rows.find((r) => r.taxonomy === 'mitigation-v2')!.code, '1.1.1');
+    // A newer machine label does not displace the annotation as the current label.
+    const [same] = await store.db.query<{ id: string }>(`SELECT id FROM statements WHERE source_key = 'same'`);
+    await insertClassifications(store.db, store.taxonomies, [
+      { statementId: same!.id, taxonomy: 'mitigation-v2', code: '3.1.1', source: 'embedded', model: 'govnav-embedded', confidence: 0.9 },
+    ]);
+    const cur = await currentLabels(store.db, [same!.id]);
+    assert.equal(cur.get(same!.id)!.get('mitigation-v2')!.source, 'annotation');
     // Importing again attaches nothing new.
     const again = await importPath(store, dir);
     assert.equal(again.extra?.['labels attached to them'], 0);
     const [{ n }] = await store.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM classifications`);
-    assert.equal(n, 8 * 5 - 1 + 5);
+    assert.equal(n, 8 * 5 - 1 + 5 + 1);
   });
 });
 
