@@ -69,7 +69,7 @@ export function filterParams(registry: TaxonomyRegistry): ParamDoc[] {
     { name: 'year_to', in: 'query', schema: z.number().int(), description: 'Latest publication year.' },
     { name: 'language', in: 'query', schema: many, description: 'Language of the statement text (en, zh, …). `lang` only sets the interface language.' },
     { name: 'dataset', in: 'query', schema: many, description: 'Source dataset id (see /api/v1/datasets).' },
-    { name: 'review', in: 'query', schema: z.array(z.enum(REVIEW_VALUES)), description: 'human: a current label by a person; reviewed: a current label accepted or corrected; machine: an unreviewed machine label; unlabelled: no current label.' },
+    { name: 'review', in: 'query', schema: z.array(z.enum(REVIEW_VALUES)), description: 'human: a current label by a person; reviewed: a current label accepted or corrected; annotated: a current label from the govnav project annotation; machine: an unreviewed classifier label (embedded or LLM); unlabelled: no current label.' },
     { name: 'topic', in: 'query', schema: many, description: 'Topic id (see /api/v1/topics).' },
     { name: 'sort', in: 'query', schema: z.enum(SORTS), description: 'Order of results. /statements defaults to id (keyset paging); /search defaults to relevance with q, else document order.' },
   ];

@@ -21,7 +21,7 @@ import { ID_PATTERN } from '../store/ids.ts';
 import { toSearchText } from '../store/search-text.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 
-export const REVIEW_VALUES = ['human', 'reviewed', 'machine', 'unlabelled'] as const;
+export const REVIEW_VALUES = ['human', 'reviewed', 'annotated', 'machine', 'unlabelled'] as const;
 export type ReviewValue = (typeof REVIEW_VALUES)[number];
 export const SORTS = ['relevance', 'document', 'year', 'id'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -229,8 +229,10 @@ function textClause(q: string, p: Params): string {
 
 /**
  * review=human: the statement has a current label made or confirmed by a person (human coder or
- * imported human gold); reviewed: a current label someone accepted or corrected; machine: a current
- * label made by a machine and not yet reviewed; unlabelled: no current label at all.
+ * imported human gold); reviewed: a current label someone accepted or corrected; annotated: a
+ * current label from the govnav project's own annotation (source 'annotation', never counted as a
+ * person's or a reviewed label); machine: a current label made by a classifier (embedded or LLM)
+ * and not yet reviewed; unlabelled: no current label at all.
  */
 export function reviewClause(r: ReviewValue): string {
   switch (r) {
@@ -238,8 +240,10 @@ export function reviewClause(r: ReviewValue): string {
       return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.human)`;
     case 'reviewed':
       return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.review_status IN ('accepted', 'corrected'))`;
+    case 'annotated':
+      return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.source = 'annotation')`;
     case 'machine':
-      return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND NOT c.human AND c.review_status = 'unreviewed')`;
+      return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.source IN ('embedded', 'llm') AND c.review_status = 'unreviewed')`;
     case 'unlabelled':
       return `NOT EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current)`;
   }

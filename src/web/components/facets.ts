@@ -22,13 +22,18 @@ export const FS = {
   reviewValues: {
     human: { en: 'A person (coder or source)', zh: '人工（编码人员或来源）' },
     reviewed: { en: 'Reviewed by a person', zh: '经人工审核' },
+    annotated: { en: 'govnav project annotation', zh: 'govnav 项目标注' },
     machine: { en: 'Machine, not reviewed', zh: '机器标注，未审核' },
     unlabelled: { en: 'No label yet', zh: '尚无标签' },
   },
   reviewHelp: {
     human: { en: 'At least one current label was made or confirmed by a person.', zh: '至少一个当前标签由人工给出或确认。' },
     reviewed: { en: 'A reviewer accepted or corrected at least one current label.', zh: '审核人接受或修正了至少一个当前标签。' },
-    machine: { en: 'At least one current label comes from a classifier and nobody has reviewed it.', zh: '至少一个当前标签来自分类器且未经审核。' },
+    annotated: {
+      en: 'At least one current label is from the govnav project\'s own annotated set (labelled against written guidelines; not a source\'s coders and not reviewed by a person).',
+      zh: '至少一个当前标签来自 govnav 项目自己的标注集（按书面指南标注；并非来源的编码人员所标，也未经人工审核）。',
+    },
+    machine: { en: 'At least one current label comes from a classifier (embedded or LLM) and nobody has reviewed it.', zh: '至少一个当前标签来自分类器（内置或大语言模型）且未经审核。' },
     unlabelled: { en: 'The statement has no current label on any taxonomy.', zh: '该条目在任何分类体系下都没有当前标签。' },
   },
   more: { en: 'more', zh: '更多' },
