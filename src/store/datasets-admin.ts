@@ -96,7 +96,7 @@ async function runsOnlyAbout(db: Db, id: string): Promise<string[]> {
 /**
  * Remove a dataset and everything derived from it, in one transaction: its documents (and with them,
  * by the schema's cascades, their statements, labels, topic links, link state, MinHash signatures,
- * texts, outline blocks and corrections), the classification runs that concerned only its
+ * texts, outline blocks and corrections), the works no other document carries, the classification runs that concerned only its
  * statements, and, for the annotation dataset, the labels it attached to other datasets'
  * statements. Any error rolls everything back.
  */
@@ -119,7 +119,19 @@ export async function removeDataset(db: Db, id: string, opts: { beforeCommit?: (
          AND document_id IN (SELECT id FROM documents WHERE dataset = $1)`,
       [id],
     );
+    const hasWorks = (await tx.query<{ t: string | null }>(`SELECT to_regclass('works')::text AS t`))[0]?.t;
+    const works = hasWorks
+      ? (await tx.query<{ work_id: string }>('SELECT DISTINCT work_id FROM documents WHERE dataset = $1 AND work_id IS NOT NULL', [id])).map((r) => r.work_id)
+      : [];
     await tx.query('DELETE FROM documents WHERE dataset = $1', [id]);
+    // A work no document carries any more goes too (unless another work was merged into it).
+    if (works.length)
+      await tx.query(
+        `DELETE FROM works w WHERE w.id = ANY($1::text[])
+           AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.work_id = w.id)
+           AND NOT EXISTS (SELECT 1 FROM works m WHERE m.merged_into = w.id)`,
+        [works],
+      );
     if (runs.length) await tx.query('DELETE FROM classify_runs WHERE id = ANY($1::text[])', [runs]);
     await tx.query('DELETE FROM datasets WHERE id = $1', [id]);
     await opts.beforeCommit?.(tx);

@@ -11,28 +11,68 @@ import type { Db } from './db.ts';
 export const SNAPSHOT_FORMAT = 'govnav-snapshot';
 export const SNAPSHOT_FORMAT_VERSION = 1;
 
-/** Tables in a snapshot, in an order that satisfies every foreign key on load. */
-export const SNAPSHOT_TABLES: { name: string; key: string[] }[] = [
-  { name: 'id_counters', key: ['prefix'] },
-  { name: 'datasets', key: ['id'] },
-  { name: 'documents', key: ['id'] },
-  { name: 'statements', key: ['id'] },
-  { name: 'classify_runs', key: ['id'] },
-  { name: 'classifications', key: ['id'] },
-  { name: 'topics', key: ['id'] },
-  { name: 'statement_topics', key: ['statement_id', 'topic_id'] },
-  { name: 'topic_link_state', key: ['statement_id'] },
-  { name: 'document_texts', key: ['document_id'] },
-  { name: 'statement_minhash', key: ['statement_id'] },
-  { name: 'document_blocks', key: ['document_id', 'ord'] },
-  { name: 'extraction_corrections', key: ['id'] },
-];
+/**
+ * Tables never in a snapshot: the migration log and taxonomy nodes (made at open from files), the
+ * instance's own feedback, releases and LLM response cache, and the work lists of classification runs.
+ * Every other table of the schema is included, so a table added by a later migration travels too.
+ */
+export const NOT_IN_SNAPSHOT = new Set(['schema_migrations', 'taxonomy_nodes', 'feedback', 'releases', 'llm_cache', 'classify_run_items']);
 
-/** Serial columns whose sequence must move past the loaded ids. */
-const SERIALS: [string, string][] = [
-  ['classifications', 'id'],
-  ['extraction_corrections', 'id'],
-];
+interface TableInfo {
+  name: string;
+  key: string[];
+  /** Tables this one references (itself left out). */
+  refs: string[];
+  /** Columns referencing this same table whose constraint is checked at once: loaded as NULL, then set. */
+  selfRefs: string[];
+}
+
+/** The tables of the current schema that go into a snapshot, ordered so that every reference is loaded first. */
+export async function snapshotTables(db: Db): Promise<TableInfo[]> {
+  const tables = await db.query<{ name: string; key: string[] | null }>(
+    `SELECT c.relname AS name,
+            (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey::int2[], a.attnum))
+               FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[])
+              WHERE i.indrelid = c.oid AND i.indisprimary) AS key
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind = 'r'
+      ORDER BY c.relname`,
+  );
+  const fks = await db.query<{ src: string; dst: string; cols: string[]; deferrable: boolean }>(
+    `SELECT s.relname AS src, d.relname AS dst, k.condeferrable AS deferrable,
+            (SELECT array_agg(a.attname::text) FROM pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = ANY(k.conkey)) AS cols
+       FROM pg_constraint k JOIN pg_class s ON s.oid = k.conrelid JOIN pg_class d ON d.oid = k.confrelid
+       JOIN pg_namespace n ON n.oid = s.relnamespace
+      WHERE k.contype = 'f' AND n.nspname = current_schema()`,
+  );
+  const wanted = tables.filter((t) => !NOT_IN_SNAPSHOT.has(t.name));
+  const names = new Set(wanted.map((t) => t.name));
+  const info = new Map<string, TableInfo>(
+    wanted.map((t) => [
+      t.name,
+      {
+        name: t.name,
+        key: t.key ?? [],
+        refs: [...new Set(fks.filter((f) => f.src === t.name && f.dst !== t.name && names.has(f.dst)).map((f) => f.dst))].sort(),
+        selfRefs: fks.filter((f) => f.src === t.name && f.dst === t.name && !f.deferrable).flatMap((f) => f.cols),
+      },
+    ]),
+  );
+  // Depth-first topological order (alphabetical among equals, so the order is stable).
+  const out: TableInfo[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (n: string, path: string[]) => {
+    if (state.get(n) === 'done') return;
+    if (state.get(n) === 'visiting') throw new SnapshotError(`tables reference each other in a cycle (${[...path, n].join(' → ')}); a snapshot cannot order them`);
+    state.set(n, 'visiting');
+    for (const r of info.get(n)!.refs) visit(r, [...path, n]);
+    state.set(n, 'done');
+    out.push(info.get(n)!);
+  };
+  for (const n of [...info.keys()].sort()) visit(n, []);
+  for (const t of out) if (!t.key.length) throw new SnapshotError(`table ${t.name} has no primary key; a snapshot needs one to order its rows`);
+  return out;
+}
 
 export interface SnapshotTable {
   name: string;
@@ -73,7 +113,7 @@ const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
 /** Read every snapshot table of the store, rows ordered by primary key (so equal stores give equal snapshots). */
 export async function dumpSnapshot(db: Db): Promise<Snapshot> {
   const tables: SnapshotTable[] = [];
-  for (const t of SNAPSHOT_TABLES) {
+  for (const t of await snapshotTables(db)) {
     const cols = (await tableColumns(db, t.name)).map((c) => c.name);
     if (!cols.length) throw new SnapshotError(`table ${t.name} is missing: migrate the store first`);
     // Values in PostgreSQL's own JSON form (timestamps as ISO text, reals as PostgreSQL prints them),
@@ -117,7 +157,7 @@ export function decodeSnapshot(data: Buffer, where = 'snapshot'): Snapshot {
   if (s.formatVersion !== SNAPSHOT_FORMAT_VERSION)
     throw new SnapshotError(`${where}: snapshot format version ${s.formatVersion}; this govnav reads version ${SNAPSHOT_FORMAT_VERSION}`);
   for (const t of s.tables) {
-    if (!SNAPSHOT_TABLES.some((x) => x.name === t.name)) throw new SnapshotError(`${where}: unknown table "${t.name}"`);
+    if (typeof t.name !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(t.name) || NOT_IN_SNAPSHOT.has(t.name)) throw new SnapshotError(`${where}: unknown table "${String(t.name)}"`);
     if (!Array.isArray(t.columns) || !Array.isArray(t.rows)) throw new SnapshotError(`${where}: table "${t.name}" has no columns or rows`);
   }
   return s as Snapshot;
@@ -171,7 +211,10 @@ export async function loadSnapshot(
     await tx.query('DELETE FROM id_counters');
     // Statements point at their parents; the constraint is checked at commit.
     await tx.query('SET CONSTRAINTS ALL DEFERRED');
-    for (const t of SNAPSHOT_TABLES) {
+    const order = await snapshotTables(tx);
+    for (const t of s.tables)
+      if (!order.some((o) => o.name === t.name)) throw new SnapshotError(`the snapshot has a table "${t.name}" this database does not have (made by a newer govnav?)`);
+    for (const t of order) {
       const table = s.tables.find((x) => x.name === t.name);
       if (!table || !table.rows.length) {
         rows[t.name] = 0;
@@ -183,9 +226,17 @@ export async function loadSnapshot(
         if (!types.has(c)) throw new SnapshotError(`snapshot table ${t.name} has a column "${c}" this database does not (a newer govnav made it?)`);
       const def = table.columns.map((c) => `${q(c)} ${types.get(c)}`).join(', ');
       const cols = table.columns.map(q).join(', ');
-      const sql = `INSERT INTO ${q(t.name)} (${cols}) SELECT ${cols} FROM jsonb_to_recordset($1::jsonb) AS x(${def})`;
+      // Columns referencing rows of the same table are set after all rows are in.
+      const later = t.selfRefs.filter((c) => table.columns.includes(c));
+      const firstCols = table.columns.map((c) => (later.includes(c) ? `NULL` : q(c))).join(', ');
+      const sql = `INSERT INTO ${q(t.name)} (${cols}) SELECT ${firstCols} FROM jsonb_to_recordset($1::jsonb) AS x(${def})`;
+      const fix = later.length
+        ? `UPDATE ${q(t.name)} t SET ${later.map((c) => `${q(c)} = x.${q(c)}`).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${def})
+            WHERE ${t.key.map((k) => `t.${q(k)} = x.${q(k)}`).join(' AND ')} AND (${later.map((c) => `x.${q(c)} IS NOT NULL`).join(' OR ')})`
+        : undefined;
       // Chunks of about 4 MB of JSON keep memory flat on large tables.
       let i = 0;
+      const chunks: string[] = [];
       while (i < table.rows.length) {
         const chunk: Record<string, unknown>[] = [];
         let size = 0;
@@ -196,13 +247,19 @@ export async function loadSnapshot(
           size += JSON.stringify(r).length;
           chunk.push(o);
         }
-        await tx.query(sql, [JSON.stringify(chunk)]);
+        chunks.push(JSON.stringify(chunk));
+        await tx.query(sql, [chunks[chunks.length - 1]]);
         done += chunk.length;
         opts.onTable?.(t.name, chunk.length, done, total);
       }
+      if (fix) for (const c of chunks) await tx.query(fix, [c]);
       rows[t.name] = table.rows.length;
     }
-    for (const [table, col] of SERIALS)
+    const serials = await tx.query<{ t: string; c: string }>(
+      `SELECT table_name AS t, column_name AS c FROM information_schema.columns
+        WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,
+    );
+    for (const { t: table, c: col } of serials.filter((x) => order.some((o) => o.name === x.t)))
       await tx.query(
         `SELECT setval(pg_get_serial_sequence('${table}', '${col}'), GREATEST((SELECT max(${q(col)}) FROM ${q(table)}), 1), (SELECT count(*) > 0 FROM ${q(table)}))`,
       );
@@ -213,6 +270,6 @@ export async function loadSnapshot(
 /** Row counts of the snapshot tables in a store (tests compare a store before and after a round trip). */
 export async function snapshotCounts(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of SNAPSHOT_TABLES) out[t.name] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q(t.name)}`))[0]!.n;
+  for (const t of await snapshotTables(db)) out[t.name] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q(t.name)}`))[0]!.n;
   return out;
 }
