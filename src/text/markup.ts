@@ -84,7 +84,7 @@ function mdToHtml(text: string, base?: string): string {
   const node = (n: MdNode): string => {
     switch (n.type) {
       case 'root':
-        return kids(n);
+        return (n.children ?? []).map(node).join('\n');
       case 'paragraph':
         return `<p>${kids(n)}</p>`;
       case 'heading':
@@ -103,7 +103,7 @@ function mdToHtml(text: string, base?: string): string {
       case 'code':
         return `<pre><code>${esc(n.value ?? '')}</code></pre>`;
       case 'list':
-        return n.ordered ? `<ol>${kids(n)}</ol>` : `<ul>${kids(n)}</ul>`;
+        return n.ordered ? `<ol>${(n.children ?? []).map(node).join('\n')}</ol>` : `<ul>${(n.children ?? []).map(node).join('\n')}</ul>`;
       case 'listItem':
         // A tight list item holds its paragraph's words directly.
         return `<li>${(n.children ?? []).map((c) => (c.type === 'paragraph' && !n.spread ? kids(c) : node(c))).join('')}</li>`;
@@ -249,8 +249,9 @@ export function renderText(text: string, marker?: unknown, opts: { base?: string
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean)
-    .map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
+    .map((p) => `<p>${esc(p).replace(/\n/g, '<br>\n')}</p>`)
+    // Newlines between blocks keep the words apart in textContent (copying, tests, readers).
+    .join('\n');
 }
 
 /** The text without its markup: readable plain text (paragraphs separated by blank lines). */

@@ -51,7 +51,7 @@ test('the sanitiser drops scripts, images, event handlers, styles and javascript
 });
 
 test('plain text is escaped and kept in paragraphs; unmarked text is Markdown only on unmistakable signs', () => {
-  assert.equal(renderText('a < b & c\n\nnext', undefined), '<p>a &lt; b &amp; c</p><p>next</p>');
+  assert.equal(renderText('a < b & c\n\nnext\nline', undefined), '<p>a &lt; b &amp; c</p>\n<p>next<br>\nline</p>');
   assert.equal(markupOf('Use 2 * 3 and a - b.'), 'text');
   assert.equal(markupOf('A **bold** claim'), 'markdown');
   assert.equal(markupOf(ATLAS), 'markdown');
