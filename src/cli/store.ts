@@ -39,7 +39,7 @@ export function pgliteHolder(dir: string): number | undefined {
  * For commands that only read: never waits for, or takes, the writer's lock. On PostgreSQL the
  * store is opened as usual (many processes may share it). On the embedded database, when another
  * process (a running `govnav serve`) holds it, the command reads a private copy of the database
- * files made at that moment (see docs/decisions/0016-read-only-commands.md); nothing is written to
+ * files made at that moment (see docs/decisions/0004-snapshot-and-read-only-commands.md); nothing is written to
  * the original. Read-only commands never migrate.
  */
 export async function withReadOnlyStore<T>(fn: (s: Store) => Promise<T>, opts: { quiet?: boolean } = {}): Promise<T> {
