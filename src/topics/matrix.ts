@@ -52,16 +52,19 @@ export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<
   const kinds = opts.kind?.length ? opts.kind : null;
   const totals = await db.query<{ document_id: string; n: number }>(
     `SELECT document_id, count(*)::int AS n FROM statements
-     WHERE retired_at IS NULL AND ($1::text[] IS NULL OR kind = ANY($1::text[])) GROUP BY document_id`,
+     WHERE retired_at IS NULL AND same_as IS NULL AND ($1::text[] IS NULL OR kind = ANY($1::text[])) GROUP BY document_id`,
     [kinds],
   );
   // ...and the links per document and topic (links exist only for live statements).
   const cells = await db.query<{ document_id: string; topic_id: string; n: number }>(
-    `SELECT document_id, topic_id, count(*)::int AS n FROM statement_topics
-     WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) GROUP BY document_id, topic_id`,
+    `SELECT document_id, topic_id, count(*)::int AS n FROM statement_topics st
+     WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = st.statement_id AND x.same_as IS NOT NULL) GROUP BY document_id, topic_id`,
     [kinds],
   );
   const total = new Map(totals.map((r) => [r.document_id, r.n]));
+  const workOf = new Map(
+    (await db.query<{ id: string; w: string }>('SELECT id, coalesce(work_id, id) AS w FROM documents WHERE retired_at IS NULL')).map((r) => [r.id, r.w]),
+  );
   const minStatements = Math.max(1, Math.floor(opts.minStatements ?? 1));
   const byDoc = new Map<string, MatrixDocument>();
   for (const d of metas) {
@@ -77,7 +80,8 @@ export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<
   const uncovered: CoverageMatrix['uncovered'] = {};
   for (const t of topics) {
     const covering = documents.filter((d) => (d.cells[t.id] ?? 0) > 0);
-    topicTotals[t.id] = { documents: covering.length, statements: covering.reduce((a, d) => a + d.cells[t.id]!, 0) };
+    // Documents carrying the same work count once (src/store/works.ts).
+    topicTotals[t.id] = { documents: new Set(covering.map((d) => workOf.get(d.id) ?? d.id)).size, statements: covering.reduce((a, d) => a + d.cells[t.id]!, 0) };
     uncovered[t.id] = documents.filter((d) => !d.cells[t.id]).map((d) => d.id);
     if (covering.length === 1) covering[0]!.only.push(t.id);
   }

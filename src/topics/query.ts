@@ -87,9 +87,9 @@ export async function listTopics(db: Db, filters: TopicFilters = {}): Promise<To
     `SELECT t.id, t.ord, t.name_en, t.name_zh, t.description_en, t.description_zh, t.terms, t.lexicon_version,
        coalesce(c.statements, 0)::int AS statements, coalesce(c.documents, 0)::int AS documents
      FROM topics t LEFT JOIN (
-       SELECT st.topic_id, count(*) AS statements, count(DISTINCT st.document_id) AS documents
+       SELECT st.topic_id, count(*) AS statements, count(DISTINCT coalesce(d.work_id, d.id)) AS documents
        FROM statement_topics st JOIN documents d ON d.id = st.document_id
-       WHERE ${where} GROUP BY st.topic_id
+       WHERE ${where} AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = st.statement_id AND x.same_as IS NOT NULL) GROUP BY st.topic_id
      ) c ON c.topic_id = t.id
      WHERE NOT t.retired ORDER BY t.ord`,
     params,
@@ -181,7 +181,9 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
   const perDoc = Math.max(1, opts.perDocument ?? 10);
 
   const cells = await db.query<{ document_id: string; kind: string; n: number }>(
-    `SELECT st.document_id, st.kind, count(*)::int AS n FROM statement_topics st WHERE st.topic_id = $1 GROUP BY st.document_id, st.kind`,
+    // Statements with the same text as another of their work (same_as) count once (src/store/works.ts).
+    `SELECT st.document_id, st.kind, count(*)::int AS n FROM statement_topics st WHERE st.topic_id = $1
+       AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = st.statement_id AND x.same_as IS NOT NULL) GROUP BY st.document_id, st.kind`,
     [topicId],
   );
   const docIds = [...new Set(cells.map((c) => c.document_id))];

@@ -5,7 +5,8 @@
 import { shortAuthors } from '../../text/authors.ts';
 import type { Hono } from 'hono';
 import { documentCitation } from '../../cite/index.ts';
-import { getDocument, ID_PATTERN, listDocumentBlocks, type BlockRow } from '../../store/index.ts';
+import { getDocument, getWork, ID_PATTERN, listDocumentBlocks, type BlockRow } from '../../store/index.ts';
+import { sameTextGroups, sameTextSection, workSources } from '../components/work.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { barChart } from '../charts.ts';
 import { fmtNumber, html, L, url, type Html } from '../html.ts';
@@ -117,20 +118,27 @@ ${
     const reg = ctx.store.taxonomies;
     const doc = await getDocument(db, id);
     if (!doc) return c.notFound();
-    const [stmts, counts, blocks, docText] = await Promise.all([
+    // One work, one page: the statements of every document carrying this work, each text once
+    // (statements with the same text as another of the work are listed under "published by several sources").
+    const work = await getWork(db, id);
+    const memberIds = work ? [id, ...work.members.filter((m) => m.id !== id && !m.retired).map((m) => m.id)] : [id];
+    const [stmts, counts, blocks, docText, groups] = await Promise.all([
       db.query<ListStatement & { total: number }>(
         `SELECT id, kind, parent_id, ord, name, left(text, 400) AS text, language, count(*) OVER ()::int AS total
-         FROM statements WHERE document_id = $1 AND retired_at IS NULL ORDER BY ord, id LIMIT ${TREE_LIMIT}`,
-        [id],
+         FROM statements WHERE document_id = ANY($1::text[]) AND retired_at IS NULL AND same_as IS NULL
+         ORDER BY document_id <> $2, document_id, ord, id LIMIT ${TREE_LIMIT}`,
+        [memberIds, id],
       ),
       db.query<{ taxonomy: string; code: string; n: number }>(
         `SELECT c.taxonomy, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-         WHERE s.document_id = $1 AND s.retired_at IS NULL AND c.is_current GROUP BY c.taxonomy, c.code`,
-        [id],
+         WHERE s.document_id = ANY($1::text[]) AND s.retired_at IS NULL AND s.same_as IS NULL AND c.is_current GROUP BY c.taxonomy, c.code`,
+        [memberIds],
       ),
       listDocumentBlocks(db, id) as Promise<BlockRow[]>,
       db.query<{ text: string }>('SELECT text FROM document_texts WHERE document_id = $1', [id]),
+      sameTextGroups(db, reg, memberIds),
     ]);
+    const sources = work ? workSources(work, id, lang) : '';
     const roleCounts = new Map<string, number>();
     for (const b of blocks) roleCounts.set(b.role, (roleCounts.get(b.role) ?? 0) + 1);
     const outline =
@@ -198,6 +206,7 @@ ${
 }
 <div class="grid grid-2">
 <div class="main-col">
+${sources}
 ${doc.abstract ? html`<section aria-labelledby="abs-h"><h2 id="abs-h">${L(lang, DS.abstract)}</h2><p class="abstract" lang="${doc.language}">${doc.abstract}</p></section>` : ''}
 <section aria-labelledby="counts-h"><h2 id="counts-h">${L(lang, S.counts)}</h2>
 ${charts.length ? html`<p class="small muted sans">${L(lang, S.countsHelp)}</p>${charts}` : html`<p class="muted">${L(lang, S.noLabels)}</p>`}
@@ -207,6 +216,7 @@ ${charts.length ? html`<p class="small muted sans">${L(lang, S.countsHelp)}</p>$
 ${statementTree(stmts, labels, reg, lang, { snippets: true, extraTaxonomies: extra })}
 ${total > stmts.length ? html`<p class="notice">${L(lang, S.shown).replace('{n}', fmtNumber(stmts.length, lang))} <a href="${url('/search', { doc: id })}">${L(lang, S.searchIn)}</a></p>` : ''}
 </section>
+${sameTextSection(groups, id, reg, lang, memberIds.length > 1)}
 ${outline}
 </div>
 <aside class="aside">

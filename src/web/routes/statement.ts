@@ -5,6 +5,7 @@
 // and a box to cite it.
 import { shortAuthors } from '../../text/authors.ts';
 import type { Hono } from 'hono';
+import { alsoPublishedIn, sameAsNotice } from '../components/work.ts';
 import { statementCitation } from '../../cite/index.ts';
 import type { Lang, StatementKind } from '../../model/index.ts';
 import { classificationsOf, ID_PATTERN, type ClassificationRow, type DocumentRow, type StatementRow } from '../../store/index.ts';
@@ -114,7 +115,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     if (!row) return c.notFound();
     const { d: doc, ...st } = row;
     const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
-    const [labels, siblings, topics] = await Promise.all([
+    const [labels, siblings, topics, sameText] = await Promise.all([
       classificationsOf(db, [id]),
       db.query<ListStatement & { n: number; labels: LabelLite[] | null }>(
         `SELECT s.id, s.kind, s.parent_id, s.ord, s.name, left(s.text, 400) AS text, s.language, count(*) OVER ()::int AS n,
@@ -129,7 +130,15 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
          WHERE st.statement_id = $1 AND NOT t.retired ORDER BY st.score DESC, t.ord`,
         [id],
       ),
+      // One work, one document: the statement this one repeats (same_as), or those repeating it.
+      db.query<{ id: string; document_id: string; dataset: string; canonical: boolean }>(
+        `SELECT x.id, x.document_id, d.dataset, x.id = (SELECT same_as FROM statements WHERE id = $1) AS canonical
+         FROM statements x JOIN documents d ON d.id = x.document_id
+         WHERE x.retired_at IS NULL AND (x.id = (SELECT same_as FROM statements WHERE id = $1) OR x.same_as = $1) ORDER BY x.id`,
+        [id],
+      ),
     ]);
+    const sameNote = sameText.find((r) => r.canonical);
     const byTax = new Map<string, ClassificationRow[]>();
     // Suggestions are kept apart: shown as "suggested" with their confidence, never as the category.
     const suggestions = new Map<string, ClassificationRow>();
@@ -187,6 +196,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       st.kind === 'principle' ? html` · ${L(lang, S.principleBy)} <span lang="${doc.language}">${doc.organisation || shortAuthors(doc.authors)}</span>` : ''
     }</p>
 <h1 id="st-title" lang="${st.language}">${title}</h1>
+${sameNote ? sameAsNotice(sameNote, lang) : alsoPublishedIn(sameText, lang)}
 <div class="grid grid-2">
 <div class="main-col">
 ${categoryBlock}

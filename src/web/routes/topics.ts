@@ -37,7 +37,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     if (!(await hasTopics(ctx))) return c.notFound();
     const topics = await listTopics(db);
     const [{ n }] = await db.query<{ n: number }>(
-      `SELECT count(DISTINCT st.document_id)::int AS n FROM statement_topics st JOIN documents d ON d.id = st.document_id WHERE d.retired_at IS NULL`,
+      `SELECT count(DISTINCT coalesce(d.work_id, d.id))::int AS n FROM statement_topics st JOIN documents d ON d.id = st.document_id WHERE d.retired_at IS NULL`,
     );
     return c.html(
       renderPage(c, {
