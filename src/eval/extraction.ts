@@ -6,14 +6,15 @@
 // apparatus, boundary agreement (best character-span IoU per gold statement), table rows that came
 // out as one clean statement, unaligned gold blocks, and the worst blocks.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { GoldDocumentError, readGoldDocument as readDoc } from './gold-doc.ts';
 import { detectLanguage } from '../ingest/detect.ts';
 import type { Extracted } from '../ingest/types.ts';
 import { cellOffsets } from '../ingest/types.ts';
 import { extractStatements, type ExtractOptions } from '../extract/index.ts';
 import { ROLES, blockAnchor, isStatementRole, type Extraction, type Role } from '../extract/types.ts';
-import type { RoleModel } from '../extract/roles.ts';
+import { classifyAll, type RoleModel } from '../extract/roles.ts';
+import { defaultRoleWeights, documentFeatures, isHeldOutSlug, trainRoleWeights, type RoleWeights, type TrainOptions, type TrainingDoc } from '../extract/learned.ts';
 
 export const GOLD_FORMAT = 'govnav-extraction-gold/1';
 
@@ -269,6 +270,8 @@ export interface ExtractionEval {
   overall: Omit<DocScore, 'document' | 'gold' | 'worst' | 'raw'>;
   errors: { gold: string; error: string }[];
   model: string;
+  /** The learned layer used, if any. */
+  learned?: string;
 }
 
 /** Pool per-document counts into overall figures (micro-averaged over blocks and statements). */
@@ -333,7 +336,82 @@ export async function evaluateExtraction(golds: GoldDoc[], opts: EvalExtractionO
     const ext = extractStatements(ex, { ...opts.extract, language, model });
     documents.push(scoreDocument(g, ex, ext, opts.worst ?? 10));
   }
-  return { documents, overall: poolScores(documents), errors, model: models.size ? [...models].join(', ') : 'lexicon' };
+  const weights = opts.extract?.roleWeights === undefined ? defaultRoleWeights() : opts.extract.roleWeights;
+  return { documents, overall: poolScores(documents), errors, model: models.size ? [...models].join(', ') : 'lexicon', learned: weights ? weightsLabel(weights) : undefined };
+}
+
+function weightsLabel(w: RoleWeights): string {
+  return `learned weights trained on ${w.trainedOn?.length ?? '?'} gold documents (${w.blocks ?? '?'} blocks)`;
+}
+
+// ------------------------------------------------------------------ learned layer: training rows and LODO
+
+/** The gold file's name without .json ("au_national-ai-plan_2025_en"). */
+export const goldSlug = (g: GoldDoc): string => basename(g.path).replace(/\.json$/, '');
+
+/**
+ * One gold document as training rows for the learned layer: the rules' view of every block
+ * (features) and the gold role of the blocks that align by anchor.
+ */
+export function goldTrainingDoc(g: GoldDoc, ex: Extracted, language: string): TrainingDoc {
+  const ruled = classifyAll(ex.blocks, { language, pages: ex.pages });
+  const features = documentFeatures({ blocks: ex.blocks, ...ruled, pages: ex.pages, language });
+  const byAnchor = new Map<string, number[]>();
+  ex.blocks.forEach((b, i) => {
+    const a = blockAnchor(b.text);
+    const q = byAnchor.get(a);
+    if (q) q.push(i);
+    else byAnchor.set(a, [i]);
+  });
+  const labels: (Role | undefined)[] = new Array(ex.blocks.length).fill(undefined);
+  for (const gb of g.blocks) {
+    const at = byAnchor.get(gb.anchor)?.shift();
+    if (at !== undefined) labels[at] = gb.role;
+  }
+  return { slug: goldSlug(g), features, labels, rules: ruled.decisions.map((d) => d.role) };
+}
+
+export interface LodoOptions extends Omit<EvalExtractionOptions, 'model' | 'modelFor'> {
+  train?: Partial<TrainOptions>;
+}
+
+/**
+ * Leave-one-document-out: for each gold document, train the learned layer on the OTHER gold
+ * documents (never on held-out slugs such as uk_* and eu-*), extract the document with those
+ * weights and score it. No block of a document is ever scored by weights trained on it.
+ */
+export async function evaluateExtractionLodo(golds: GoldDoc[], opts: LodoOptions): Promise<ExtractionEval> {
+  const read: { g: GoldDoc; ex: Extracted; language: string; train: TrainingDoc }[] = [];
+  const errors: { gold: string; error: string }[] = [];
+  // Held-out gold (uk_*, eu-*) never trains and is not part of this figure: score it with the shipped weights.
+  const pool = golds.filter((g) => !isHeldOutSlug(goldSlug(g)));
+  for (let i = 0; i < pool.length; i++) {
+    const g = pool[i]!;
+    opts.onDocument?.(g, i, pool.length);
+    try {
+      const ex = await readGoldDocument(g, opts);
+      const language = g.document.language || detectLanguage(ex.text) || 'en';
+      read.push({ g, ex, language, train: goldTrainingDoc(g, ex, language) });
+    } catch (e) {
+      if (opts.strict) throw e;
+      errors.push({ gold: g.path, error: (e as Error).message });
+    }
+  }
+  const documents: DocScore[] = [];
+  for (const r of read) {
+    const others = read.filter((o) => o !== r).map((o) => o.train);
+    const weights = trainRoleWeights(others, opts.train);
+    const ext = extractStatements(r.ex, { ...opts.extract, language: r.language, roleWeights: weights });
+    documents.push(scoreDocument(r.g, r.ex, ext, opts.worst ?? 10));
+  }
+  const skipped = golds.length - pool.length;
+  return {
+    documents,
+    overall: poolScores(documents),
+    errors,
+    model: 'lexicon',
+    learned: `leave-one-document-out: each document scored by weights trained on the other ${Math.max(0, read.length - 1)} gold documents${skipped ? ` (${skipped} held-out gold file(s) uk_*/eu-* left out: score them with the shipped weights)` : ''}`,
+  };
 }
 
 // ------------------------------------------------------------------ report
@@ -364,7 +442,7 @@ export function formatExtractionEval(r: ExtractionEval, table: (rows: string[][]
   out.push(table(rows));
   out.push('');
   const o = r.overall;
-  out.push(`Role classifier: ${r.model === 'lexicon' ? 'structure + lexicon (no store model)' : `structure + lexicon + text model ${r.model}`}.`);
+  out.push(`Role classifier: ${r.model === 'lexicon' ? 'structure + lexicon (no store model)' : `structure + lexicon + text model ${r.model}`}${r.learned ? `, then ${r.learned}` : ', rules only (no learned layer)'}.`);
   out.push('Per role over all blocks (precision / recall / F1, gold blocks):');
   out.push(table([['role', 'P', 'R', 'F1', 'gold'], ...ROLES.map((x) => [x, f2(o.roles[x].precision), f2(o.roles[x].recall), f2(o.roles[x].f1), String(o.roles[x].gold)])]));
   out.push('');
@@ -386,6 +464,7 @@ export function formatExtractionEval(r: ExtractionEval, table: (rows: string[][]
 export function extractionEvalJson(r: ExtractionEval): Record<string, unknown> {
   return {
     model: r.model,
+    learned: r.learned ?? null,
     overall: r.overall,
     documents: r.documents.map(({ raw: _raw, ...d }) => d),
     errors: r.errors,

@@ -4,12 +4,14 @@ import type { Extracted } from '../ingest/types.ts';
 import type { StatementKind } from '../model/index.ts';
 import { classifyAll, type RoleModel } from './roles.ts';
 import { buildStatements } from './structure.ts';
+import { applyRoleWeights, defaultRoleWeights, type RoleWeights } from './learned.ts';
 import { ROLES, blockAnchor, type Correction, type Extraction, type OutlineBlock, type Role } from './types.ts';
 
 export { classifyBlock, classifyAll, languageScores, sectionClass, type RoleModel } from './roles.ts';
 export { buildStatements, tableRowParts, isIdCell } from './structure.ts';
 export { defaultRoleModel, roleModelFromStore, trainRoleModel, type TrainingRow } from './model.ts';
 export * from './types.ts';
+export { applyRoleWeights, defaultRoleWeights, documentFeatures, trainRoleWeights, type RoleWeights, type TrainingDoc } from './learned.ts';
 
 export interface ExtractOptions {
   language: string;
@@ -19,10 +21,18 @@ export interface ExtractOptions {
   model?: RoleModel;
   /** Maintainers' corrections, matched by block anchor. */
   corrections?: Correction[];
+  /**
+   * The learned layer over the rules (learned.ts). Default: the weights shipped in
+   * src/extract/role-weights.json; `null`: the structure + lexicon rules decide alone.
+   */
+  roleWeights?: RoleWeights | null;
 }
 
 export function extractStatements(ex: Extracted, opts: ExtractOptions): Extraction {
-  const { decisions, headingPaths, levels } = classifyAll(ex.blocks, { language: opts.language, pages: ex.pages, defaultKind: opts.defaultKind, model: opts.model });
+  const ruled = classifyAll(ex.blocks, { language: opts.language, pages: ex.pages, defaultKind: opts.defaultKind, model: opts.model });
+  const { headingPaths, levels } = ruled;
+  const weights = opts.roleWeights === undefined ? defaultRoleWeights() : opts.roleWeights;
+  const decisions = weights ? applyRoleWeights(weights, { blocks: ex.blocks, ...ruled, pages: ex.pages, language: opts.language }) : ruled.decisions;
   const outline: OutlineBlock[] = ex.blocks.map((block, index) => ({
     index,
     block,

@@ -104,13 +104,16 @@ function registerExtraction(evalCmd: Command): void {
     .option('--corpus <dir>', 'where the corpus documents are (default ../shared/corpus)')
     .option('--data <dir>', 'where the public datasets are, for FINOS entries (default ../shared/data)')
     .option('--store', 'also use the text model trained from the statements in the store')
+    .option('--lodo', 'leave one document out: score each gold document with learned weights trained on the other gold documents (the honest figure)')
+    .option('--rules', 'structure + lexicon rules only, without the learned layer')
     .option('--worst <n>', 'worst blocks to list per document', '10')
     .option('--json', 'print one JSON object instead of tables')
     .option('-q, --quiet', 'no progress lines on stderr')
     .action(async (_o: unknown, cmd: Command) => {
       const { UserError } = await import('../main.ts');
       // The parent `eval` declares --gold/--json too and takes them first: read both levels.
-      const o = cmd.optsWithGlobals() as { gold?: string; corpus?: string; data?: string; store?: boolean; worst: string; json?: boolean; quiet?: boolean };
+      const o = cmd.optsWithGlobals() as { gold?: string; corpus?: string; data?: string; store?: boolean; lodo?: boolean; rules?: boolean; worst: string; json?: boolean; quiet?: boolean };
+      if (o.lodo && (o.store || o.rules)) throw new UserError('--lodo cannot be combined with --store or --rules');
       const { resolve } = await import('node:path');
       const ev = await import('../../eval/extraction.ts');
       const { table } = await import('../../eval/report.ts');
@@ -128,12 +131,14 @@ function registerExtraction(evalCmd: Command): void {
           modelFor = (g) => roleModelFromStore(store.db, { excludeDatasets: g.document.source === 'finos-aigf' ? ['finos-aigf'] : [] });
         }
         try {
-          const r = await ev.evaluateExtraction(golds, {
+          const common = {
             ...dirs,
-            modelFor,
             worst: Number(o.worst) || 10,
-            onDocument: (g, i, n) => !o.quiet && process.stderr.write(`[${i + 1}/${n}] ${g.document.file}\n`),
-          });
+            onDocument: (g: import('../../eval/extraction.ts').GoldDoc, i: number, n: number) => void (!o.quiet && process.stderr.write(`[${i + 1}/${n}] ${g.document.file}\n`)),
+          };
+          const r = o.lodo
+            ? await ev.evaluateExtractionLodo(golds, common)
+            : await ev.evaluateExtraction(golds, { ...common, modelFor, extract: o.rules ? { roleWeights: null } : undefined });
           if (!r.documents.length) throw new UserError(`no gold document could be evaluated:\n${r.errors.map((e) => '  ' + e.error).join('\n')}`);
           if (o.json) console.log(JSON.stringify(ev.extractionEvalJson(r), null, 2));
           else console.log(ev.formatExtractionEval(r, table));
