@@ -171,6 +171,11 @@ async function main() {
         classifier: built.classifier,
         params: { provider: 'embedded', model: 'govnav-embedded', versions, taxonomies },
         fresh: true,
+        onStart: ({ counts }) => log(`  ${counts.total} items`),
+        onProgress: (e) => {
+          const n = e.labelled + e.abstained + e.failed;
+          if (n % 5000 === 0) log(`  ${n} done`);
+        },
       });
       log(`  ${r.labelled} labelled, ${r.abstained} abstained, ${r.failed} failed of ${r.total}`);
       const { linkPending } = await import('../../src/topics/link.ts');

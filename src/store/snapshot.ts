@@ -13,10 +13,12 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
 
 /**
  * Tables never in a snapshot: the migration log and taxonomy nodes (made at open from files), the
- * instance's own feedback, releases and LLM response cache, and the work lists of classification runs.
- * Every other table of the schema is included, so a table added by a later migration travels too.
+ * instance's own feedback, releases and LLM response cache, the work lists of classification runs,
+ * and the MinHash signatures of statements (half the size of a snapshot, incompressible, and
+ * recomputed by the next ingest for every statement that has none). Every other table of the schema
+ * is included, so a table added by a later migration travels too.
  */
-export const NOT_IN_SNAPSHOT = new Set(['schema_migrations', 'taxonomy_nodes', 'feedback', 'releases', 'llm_cache', 'classify_run_items']);
+export const NOT_IN_SNAPSHOT = new Set(['schema_migrations', 'taxonomy_nodes', 'feedback', 'releases', 'llm_cache', 'classify_run_items', 'statement_minhash']);
 
 interface TableInfo {
   name: string;
