@@ -110,6 +110,10 @@ export async function formatSummary(s: ImportSummary): Promise<string> {
   const tax = Object.entries(s.labels.byTaxonomy).map(([k, n]) => `${k} ${pct(n)}`).join(' · ');
   lines.push(`labels: ${pct(s.labels.inserted)} inserted, ${pct(s.labels.unchanged)} unchanged${tax ? ` (in the file: ${tax})` : ''}`);
   if (s.topics) lines.push(`topics: ${pct(s.topics.links)} links for ${pct(s.topics.statements)} new or changed statements (lexicon ${s.topics.lexiconVersion})`);
+  if (s.works?.joined.length)
+    lines.push(
+      `works: ${s.works.joined.map((j) => `${j.document} is the same work as ${j.with} (${j.work}, by ${j.by})`).join('; ')} — one page, counted once; undo with \`govnav documents split <id>\``,
+    );
   for (const [k, n] of Object.entries(s.extra ?? {})) lines.push(`${k}: ${pct(n)}`);
   if (s.retirementSuspended) lines.push('rows were skipped, so nothing was retired this time');
   if (s.skipped.length) {
