@@ -127,6 +127,17 @@ export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
   }
   const docTally = [0, 0, 0, 0, 0];
   for (const x of decisions) docTally[ROLES.indexOf(x.role)]!++;
+  // Headings recur on every block under them: read each one once.
+  const headings = new Map<string, { label?: string; words: string[]; start: string }>();
+  const heading = (h: string) => {
+    let x = headings.get(h);
+    if (!x) {
+      const ht = stripNumber(h);
+      x = { label: sectionClass(h)?.label, words: [...lowerWords(ht, 8), ...cjkBigrams(ht, 10)].map((w) => `hw=${w}`), start: startKind(h) };
+      headings.set(h, x);
+    }
+    return x;
+  };
   const out: Map<string, number>[] = [];
   for (let i = 0; i < n; i++) {
     const f = new Map<string, number>();
@@ -196,19 +207,14 @@ export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
     const path = headingPaths[i] ?? [];
     on(`hdepth=${Math.min(5, path.length)}`);
     for (let k = path.length - 1, depth = 0; k >= 0; k--, depth++) {
-      const sc = sectionClass(path[k]!);
-      if (sc) {
-        on(`anysec=${sc.label}`);
-        if (depth === 0) on(`sec0=${sc.label}`);
+      const h = heading(path[k]!);
+      if (h.label) {
+        on(`anysec=${h.label}`);
+        if (depth === 0) on(`sec0=${h.label}`);
       }
+      if (depth < 2) for (const w of h.words) on(w);
     }
-    const near = path.slice(-2);
-    for (const h of near) {
-      const ht = stripNumber(h);
-      for (const w of lowerWords(ht, 8)) on(`hw=${w}`);
-      for (const g of cjkBigrams(ht, 10)) on(`hw=${g}`);
-    }
-    if (path.length) on(`h.start=${startKind(path[path.length - 1]!)}`);
+    if (path.length) on(`h.start=${heading(path[path.length - 1]!).start}`);
     // Section view: the rule roles of the blocks in the same section.
     const st = secTally.get(owner[i]!);
     if (st && st[5]! > 0) for (let r = 0; r < 5; r++) if (st[r]) on(`sec.${ROLES[r]}`, st[r]! / st[5]!);
