@@ -155,6 +155,12 @@ async function main() {
       log('import annotations/ …');
       await importPath(store, ann, { format: 'govnav-annotations' });
       for (const f of ['items.jsonl']) await addSource('govnav-annotations', join(ann, f));
+      // Items quoted from documents left out of the snapshot (licence) are left out too.
+      const gone = await store.db.query<{ id: string }>(
+        `DELETE FROM documents WHERE dataset = 'govnav-annotations' AND meta->'sourceFiles' ?| $1::text[] RETURNING id`,
+        [SKIPPED.map((x) => x.file)],
+      );
+      if (gone.length) log(`  left out ${gone.length} annotation documents quoting documents not in the snapshot`);
     }
 
     // 5. Classify every statement with the embedded classifier, then link topics.
