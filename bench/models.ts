@@ -3,6 +3,7 @@
 // single core), as `govnav classify` uses them. Training examples: the project's annotation in
 // annotations/ (when present) and, for the risk domain, the MIT risk database's coded rows (as the
 // store holds them after import). Texts classified: the MIT mitigation database's rows.
+// GOVNAV_BENCH_AXES=mitigation-v2,actor limits the run to some axes.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,7 +22,7 @@ export interface BenchResult {
 const SHARED = resolve(process.env.GOVNAV_SHARED_DIR ?? fileURLToPath(new URL('../../shared', import.meta.url)));
 const RISKS = join(SHARED, 'data', 'mit-airi-risk-db-v4', 'airi_v4_classified_risks.csv');
 const MITIGATIONS = join(SHARED, 'data', 'mit-airi-mitigations-v1', 'mit_mitigations_v1_labelled.csv');
-const AXES = ['mitigation-v2', 'lifecycle', 'actor', 'nist-ai-rmf', 'risk-domain'];
+const AXES = (process.env.GOVNAV_BENCH_AXES ?? 'mitigation-v2,lifecycle,actor,nist-ai-rmf,risk-domain').split(',');
 
 export async function run(): Promise<BenchResult[]> {
   const reg = taxonomies();

@@ -202,12 +202,12 @@ export class TaxonomyModel {
       const path = hierarchical ? [...n.path, c.code] : [c.code];
       path.forEach((code, i) => (parents[code] = i === 0 ? '' : path[i - 1]!));
     }
-    // Exemplars for "closest labelled example": up to 30 per code, full-weight examples first.
+    // Exemplars for "closest labelled example": up to 12 per code, full-weight examples first.
     const per = new Map<string, number>();
     const exemplars: StoredExemplar[] = [];
     for (const e of [...usable.filter((x) => (x.weight ?? 1) >= 1), ...usable.filter((x) => (x.weight ?? 1) < 1)]) {
       const n = per.get(e.code) ?? 0;
-      if (n >= 30) continue;
+      if (n >= 12) continue;
       per.set(e.code, n + 1);
       exemplars.push({ id: e.id ?? `#${exemplars.length + 1}`, ...(e.name ? { name: e.name.slice(0, 160) } : {}), code: e.code, text: e.text.slice(0, 400) });
     }
@@ -327,12 +327,15 @@ export class TaxonomyModel {
     return { code: last.code, suggested, confidence: last.confidence, steps, x, probs };
   }
 
+  private underCache?: Map<string, number>;
   private examplesUnder(code: string): number {
-    let n = 0;
-    this.model.classes.forEach((c, i) => {
-      if (this.classPaths[i]!.includes(code)) n += c.examples;
-    });
-    return n;
+    if (!this.underCache) {
+      this.underCache = new Map();
+      this.model.classes.forEach((c, i) => {
+        for (const a of this.classPaths[i]!) this.underCache!.set(a, (this.underCache!.get(a) ?? 0) + c.examples);
+      });
+    }
+    return this.underCache.get(code) ?? 0;
   }
 
   /** Class probabilities (for tests and evaluation). */
