@@ -23,12 +23,21 @@ export async function datasetSummary(store: Store): Promise<string[]> {
 }
 
 /**
- * Load a snapshot into the store when it holds no dataset and no document; print a progress bar
- * and a summary on stderr. Returns whether anything was loaded.
+ * Load a snapshot into the store when it never held data (no dataset, no document, no id ever
+ * allocated; `force`: no dataset and no document); print a progress bar and a summary on stderr.
+ * Returns whether anything was loaded.
  */
-export async function loadSnapshotIfEmpty(store: Store, file = snapshotFile(), opts: { quiet?: boolean } = {}): Promise<boolean> {
+export async function loadSnapshotIfEmpty(store: Store, file = snapshotFile(), opts: { quiet?: boolean; force?: boolean } = {}): Promise<boolean> {
   const { corpusIsEmpty, decodeSnapshot, loadSnapshot } = await import('../store/snapshot.ts');
   if (!(await corpusIsEmpty(store.db))) return false;
+  // Only a database that never held data: one whose datasets were all removed has allocated ids
+  // (never reused) and stays empty, as its owner left it.
+  const [{ n }] = (await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM id_counters')) as [{ n: number }];
+  if (n > 0 && !opts.force) {
+    if (!opts.quiet)
+      process.stderr.write('The database holds no dataset (they were removed). Load the bundled snapshot again with `govnav serve --load-snapshot`, or import data (see README).\n');
+    return false;
+  }
   const say = (s: string) => {
     if (!opts.quiet) process.stderr.write(s);
   };

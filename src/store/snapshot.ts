@@ -210,6 +210,8 @@ export async function loadSnapshot(
     await tx.query('DELETE FROM statement_topics');
     await tx.query('DELETE FROM topic_link_state');
     await tx.query('DELETE FROM topics');
+    // Ids allocated before (by data since removed) are never handed out again: counters keep the larger value.
+    const counters = await tx.query<{ prefix: string; next: number }>('SELECT prefix, next FROM id_counters');
     await tx.query('DELETE FROM id_counters');
     // Statements point at their parents; the constraint is checked at commit.
     await tx.query('SET CONSTRAINTS ALL DEFERRED');
@@ -257,6 +259,11 @@ export async function loadSnapshot(
       if (fix) for (const c of chunks) await tx.query(fix, [c]);
       rows[t.name] = table.rows.length;
     }
+    for (const c of counters)
+      await tx.query(
+        `INSERT INTO id_counters (prefix, next) VALUES ($1, $2) ON CONFLICT (prefix) DO UPDATE SET next = GREATEST(id_counters.next, EXCLUDED.next)`,
+        [c.prefix, c.next],
+      );
     const serials = await tx.query<{ t: string; c: string }>(
       `SELECT table_name AS t, column_name AS c FROM information_schema.columns
         WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,

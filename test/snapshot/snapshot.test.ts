@@ -127,3 +127,28 @@ test('a file that is not a snapshot gets an error naming it', () => {
   const wrong = encodeSnapshot({ format: 'govnav-snapshot', formatVersion: 1, schema: '0600', tables: [{ name: 'feedback', columns: [], rows: [] }] });
   assert.throws(() => decodeSnapshot(wrong, 'y.json.gz'), /y\.json\.gz: unknown table "feedback"/);
 });
+
+test(`[${ENGINE}] first start loads a snapshot into a new store only; after every dataset was removed, only when asked`, async () => {
+  const { loadSnapshotIfEmpty } = await import('../../src/cli/first-start.ts');
+  const { removeDataset } = await import('../../src/store/datasets-admin.ts');
+  const a = await openTestStore();
+  const b = await openTestStore();
+  const dir = mkdtempSync(join(tmpdir(), 'govnav-snapfile-'));
+  try {
+    await importPath(a, DEMO);
+    const file = join(dir, 's.json.gz');
+    writeFileSync(file, encodeSnapshot(await dumpSnapshot(a.db)));
+    assert.equal(await loadSnapshotIfEmpty(b, file, { quiet: true }), true);
+    assert.deepEqual(await snapshotCounts(b.db), await snapshotCounts(a.db));
+    assert.equal(await loadSnapshotIfEmpty(b, file, { quiet: true }), false, 'a store with data is left alone');
+    await removeDataset(b.db, 'govnav-demo');
+    assert.equal(await loadSnapshotIfEmpty(b, file, { quiet: true }), false, 'emptied by its owner: stays empty');
+    assert.equal(await loadSnapshotIfEmpty(b, file, { quiet: true, force: true }), true, '--load-snapshot loads it again');
+    assert.equal((await snapshotCounts(b.db)).statements, (await snapshotCounts(a.db)).statements);
+    assert.equal(await loadSnapshotIfEmpty(a, join(dir, 'missing.json.gz'), { quiet: true }), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await a.close();
+    await b.close();
+  }
+});

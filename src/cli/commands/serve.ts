@@ -8,7 +8,8 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (default: $PORT or 8787; 0 picks a free one)')
     .option('--host <host>', 'address to listen on (default: $HOST or 127.0.0.1; 0.0.0.0 for every interface)')
     .option('--demo', 'serve the invented sample corpus from a temporary directory (your data is not touched); every page says it is sample data')
-    .option('--no-snapshot', 'do not load the bundled snapshot of the public datasets into an empty database')
+    .option('--no-snapshot', 'do not load the bundled snapshot of the public datasets into a new database')
+    .option('--load-snapshot', 'load the bundled snapshot into a database whose datasets were all removed')
     .addHelpText(
       'after',
       '\nOn an empty database, the bundled snapshot of the public datasets is loaded first (GOVNAV_SNAPSHOT\n' +
@@ -16,7 +17,7 @@ export function register(program: Command): void {
         '\nExamples:\n  govnav serve                 # http://127.0.0.1:8787\n  govnav serve --demo          # invented sample documents, in a temporary directory\n  PORT=9000 govnav serve\n  DATABASE_URL=postgres://user@localhost/govnav govnav serve --host 0.0.0.0\n\n' +
         'Feedback admin: set GOVNAV_ADMIN_SECRET (or "adminSecret" in the config file) to enable /admin.',
     )
-    .action(async (opts: { port?: string; host?: string; demo?: boolean; snapshot?: boolean }) => {
+    .action(async (opts: { port?: string; host?: string; demo?: boolean; snapshot?: boolean; loadSnapshot?: boolean }) => {
       const { loadConfig, DEFAULT_PORT } = await import('../../config.ts');
       const { openStore } = await import('../../store/index.ts');
       const { startServer } = await import('../../web/server.ts');
@@ -35,7 +36,7 @@ export function register(program: Command): void {
         if (opts.snapshot !== false) {
           const { loadSnapshotIfEmpty } = await import('../first-start.ts');
           try {
-            await loadSnapshotIfEmpty(store);
+            await loadSnapshotIfEmpty(store, undefined, { force: !!opts.loadSnapshot });
           } catch (e) {
             await store.close();
             throw e;
