@@ -138,6 +138,9 @@ test(`[${ENGINE}] detection by shared texts; one text twice in a document is fla
     assert.match(wpage.text, /set-a/);
     assert.match(wpage.text, /Published by several sources \(5\)/);
     assert.match(wpage.text, /also published in set-b as M\d+/);
+    const search = await pageText(store, '/search?kind=mitigation');
+    assert.match(search.text, /\b6 statements match\b/, 'search lists each text once');
+    assert.equal((search.text.match(/also published in set-b/g) ?? []).length, 4, 'with its other provenance');
 
     // Unrelated document: stays alone.
     const c = await db.transaction(async (tx) => {

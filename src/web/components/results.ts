@@ -6,13 +6,14 @@ import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { html, L, type Html } from '../html.ts';
 import { chip, codeChip, primaryTaxonomies, type LabelLite } from './labels.ts';
 import { KIND, snippet, titleOf } from './statements.ts';
+import { alsoPublishedIn } from './work.ts';
 
 export function hitList(
   hits: StatementHit[],
   labels: Map<string, Map<string, LabelLite>>,
   registry: TaxonomyRegistry,
   lang: Lang,
-  opts: { start?: number; extraTaxonomies?: string[]; showDocument?: boolean } = {},
+  opts: { start?: number; extraTaxonomies?: string[]; showDocument?: boolean; also?: Map<string, { id: string; document_id: string; dataset: string }[]> } = {},
 ): Html {
   return html`<ol class="stmt-list results"${opts.start && opts.start > 1 ? html` start="${opts.start}"` : ''}>${hits.map((h) => {
     const cur = labels.get(h.id);
@@ -32,6 +33,7 @@ export function hitList(
       ? html` · <a href="/d/${h.document_id}">${h.document_title}</a>${h.document_year ? html` (${h.document_year})` : ''}`
       : ''
   }${h.heading_path?.length ? html` · <span class="heading-path" lang="${h.language}">${h.heading_path.join(' › ')}</span>` : ''}</div>
+  ${alsoPublishedIn(opts.also?.get(h.id) ?? [], lang)}
 </li>`;
   })}</ol>`;
 }

@@ -22,6 +22,7 @@ import { renderPage } from '../layout.ts';
 import { facetLabel, facetTitle, flatFacet, taxonomyFacet, toggleHref } from '../components/facets.ts';
 import { hitList } from '../components/results.ts';
 import { currentLabelsOn } from '../components/statements.ts';
+import { sameTextOf } from '../../store/works.ts';
 
 export const PER_PAGE = 25;
 const MAX_PAGE = 400;
@@ -138,7 +139,11 @@ export async function facetedResults(
   ]);
   const facets = Object.assign({}, ...parts) as Awaited<ReturnType<typeof facetCounts>>;
   const topicTitles = new Map(topicNames.map((r) => [r.id, L(lang, { en: r.name_en, zh: r.name_zh ?? undefined })]));
-  const labels = await currentLabelsOn(db, res.items.map((h) => h.id), ['mitigation-v2', 'mitigation-v1', 'risk-domain']);
+  const [labels, also] = await Promise.all([
+    currentLabelsOn(db, res.items.map((h) => h.id), ['mitigation-v2', 'mitigation-v1', 'risk-domain']),
+    // One work, one document: where else each listed text is published (src/store/works.ts).
+    sameTextOf(db, res.items.map((h) => h.id)),
+  ]);
   const canonical = toSearchParams(query);
   // Parameters that the page itself fixes (e.g. the node of a taxonomy page) are not shown as removable.
   const fixed = opts.fixed ?? {};
@@ -227,7 +232,7 @@ ${
 <div class="search-layout">
 <div class="results-col">
 ${resultsHead}
-${res.items.length ? hitList(res.items, labels, reg, lang, { start: (page - 1) * PER_PAGE + 1, extraTaxonomies: ['risk-domain'], showDocument: !fixed.doc }) : html`<p class="empty-state">${L(lang, S.none)}</p>`}
+${res.items.length ? hitList(res.items, labels, reg, lang, { start: (page - 1) * PER_PAGE + 1, extraTaxonomies: ['risk-domain'], showDocument: !fixed.doc, also }) : html`<p class="empty-state">${L(lang, S.none)}</p>`}
 ${pager}
 ${page >= MAX_PAGE && pages > MAX_PAGE ? html`<p class="muted small">${L(lang, S.tooDeep)}</p>` : ''}
 </div>
