@@ -397,6 +397,7 @@ export async function evaluateExtractionLodo(golds: GoldDoc[], opts: LodoOptions
       errors.push({ gold: g.path, error: (e as Error).message });
     }
   }
+  if (read.length < 2) throw new GoldError(`leave-one-document-out needs at least 2 readable gold documents (not held out), got ${read.length}${errors.length ? `:\n${errors.map((e) => '  ' + e.error).join('\n')}` : ''}`);
   const documents: DocScore[] = [];
   for (const r of read) {
     const others = read.filter((o) => o !== r).map((o) => o.train);
