@@ -208,13 +208,45 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
 
   const candidates: { a: string; b: string; by: WorkMatch }[] = [];
   const inScope = scope ? docs.filter((d) => scope.has(d.id)) : docs;
-  for (const a of inScope)
-    for (const b of docs) {
+  // Index every document by its DOI and title keys, so that only documents sharing a key are compared.
+  const index = new Map<string, DocInfo[]>();
+  const keysOf = (d: DocInfo) => {
+    const k = titleKeys(d.title, d.year, d.doi);
+    const doi = normaliseDoi(d.doi);
+    return { doi, k };
+  };
+  const put = (key: string, d: DocInfo) => {
+    const l = index.get(key);
+    if (l) l.push(d);
+    else index.set(key, [d]);
+  };
+  const keyed = new Map<string, ReturnType<typeof keysOf>>();
+  for (const d of docs) {
+    const x = keysOf(d);
+    keyed.set(d.id, x);
+    if (x.doi) put('doi ' + x.doi, d);
+    if (x.k.full) put('title ' + x.k.full, d);
+    if (x.k.main) put('main ' + x.k.main, d);
+    if (x.k.code) put('code ' + x.k.code, d);
+  }
+  for (const a of inScope) {
+    const x = keyed.get(a.id)!;
+    const near = new Set<DocInfo>();
+    for (const key of [
+      x.doi && 'doi ' + x.doi,
+      x.k.full && 'title ' + x.k.full,
+      x.k.full && 'main ' + x.k.full,
+      x.k.main && 'title ' + x.k.main,
+      x.k.code && 'code ' + x.k.code,
+    ])
+      if (key) for (const b of index.get(key) ?? []) near.add(b);
+    for (const b of near) {
       if (a.id === b.id || (!scope && b.id < a.id) || (scope?.has(b.id) && b.id < a.id)) continue;
       if (a.work_id === b.work_id || !eligible(a, b)) continue;
       const by = metadataMatch(a, b);
       if (by) candidates.push({ a: a.id, b: b.id, by });
     }
+  }
 
   // Shared statement texts: distinct normalised texts per document, pairs counted in SQL.
   const shared = await db.query<{ da: string; db: string; shared: number; na: number; nb: number }>(
