@@ -30,11 +30,13 @@ const EU_PDF = 'eu-ai-act_reg-2024-1689_oj-pdf_en.pdf';
 export async function run(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   const docs: { blocks: Block[]; language: string; pages?: number }[] = [];
+  const extracted: { ex: Awaited<ReturnType<typeof extract>>; language: string }[] = [];
   for (const f of DOCS) {
     const p = join(CORPUS, f);
     if (!existsSync(p)) continue;
     const ex = await extract(await loadSource(p));
     docs.push({ blocks: ex.blocks, language: /_zh\./.test(f) ? 'zh' : 'en', pages: ex.pages });
+    extracted.push({ ex, language: /_zh\./.test(f) ? 'zh' : 'en' });
   }
   if (docs.length) {
     const total = docs.reduce((a, d) => a + d.blocks.length, 0);
@@ -44,6 +46,12 @@ export async function run(): Promise<BenchResult[]> {
     for (let r = 0; r < rounds; r++) for (const d of docs) classifyAll(d.blocks, d);
     const s = (performance.now() - t0) / 1000;
     out.push({ name: 'extract: role classification', value: Math.round((total * rounds) / s), unit: 'blocks/s', note: `${docs.length} corpus documents, ${total} blocks, structure + lexicon, one core` });
+    // The default path: rules, the learned layer (src/extract/role-weights.json) and statement building.
+    for (const d of extracted) extractStatements(d.ex, { language: d.language });
+    const t1 = performance.now();
+    for (let r = 0; r < rounds; r++) for (const d of extracted) extractStatements(d.ex, { language: d.language });
+    const s1 = (performance.now() - t1) / 1000;
+    out.push({ name: 'extract: roles + learned layer + statements', value: Math.round((total * rounds) / s1), unit: 'blocks/s', note: `the default extractStatements path on the same ${total} blocks, one core` });
   } else out.push({ name: 'extract: role classification', value: NaN, unit: 'blocks/s', note: `skipped: no corpus documents in ${CORPUS}` });
 
   const eu = join(CORPUS, EU_PDF);
