@@ -183,9 +183,15 @@ const RANK = `row_number() OVER (PARTITION BY statement_id, taxonomy ORDER BY hu
 export async function refreshCurrent(db: Db, statementIds: string[]): Promise<void> {
   for (let i = 0; i < statementIds.length; i += 5000) {
     const ids = statementIds.slice(i, i + 5000);
-    const winners = `SELECT id FROM (SELECT id, ${RANK} AS rn FROM classifications
+    // A newer embedded run that only suggests a code supersedes an older unreviewed embedded label:
+    // the older model's guess must not stay on the page as the category once a newer model is unsure.
+    const winners = `SELECT id FROM (SELECT id, ${RANK} AS rn FROM classifications c
        WHERE statement_id = ANY($1::text[]) AND review_status <> 'rejected'
-         AND (NOT suggested OR review_status IN ('accepted', 'corrected'))) r WHERE rn = 1`;
+         AND (NOT suggested OR review_status IN ('accepted', 'corrected'))
+         AND NOT (source = 'embedded' AND review_status = 'unreviewed' AND EXISTS (
+           SELECT 1 FROM classifications n WHERE n.statement_id = c.statement_id AND n.taxonomy = c.taxonomy
+             AND n.source = 'embedded' AND n.suggested AND n.review_status = 'unreviewed'
+             AND (n.created_at > c.created_at OR (n.created_at = c.created_at AND n.id > c.id))))) r WHERE rn = 1`;
     await db.query(
       `UPDATE classifications SET is_current = false
        WHERE statement_id = ANY($1::text[]) AND is_current AND id NOT IN (${winners})`,

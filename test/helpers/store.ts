@@ -18,7 +18,7 @@ let template: Promise<Blob> | undefined;
 function templateKey(): string {
   const h = createHash('sha256');
   for (const dir of [MIGRATIONS_DIR, DEFAULT_TAXONOMY_DIR])
-    for (const f of readdirSync(dir).sort()) {
+    for (const f of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort()) {
       h.update(f);
       h.update(readFileSync(join(dir, f)));
     }
