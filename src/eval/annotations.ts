@@ -2,7 +2,7 @@
 // source document, train on four and predict the fifth, then score every prediction against the
 // first-pass labels. Reported per axis: n, accuracy, Cohen's κ with its bootstrap interval, macro-F1,
 // κ per language, the baseline at C = 1 and C = 0.5, the paired κ difference to each baseline, the
-// v2 levels 1 and 2, and the agreement between the two annotation passes.
+// v2 levels 1, 2 and 3, and the agreement between the two annotation passes.
 import { createHash } from 'node:crypto';
 import { readAnnotationSet, documentKey, type AnnotationSet } from '../importers/annotations.ts';
 import { ImportError } from '../importers/types.ts';
@@ -10,7 +10,7 @@ import type { Taxonomy, TaxonomyRegistry } from '../taxonomy/index.ts';
 import { kappaInterval, pairedKappa, type BootstrapOptions, type Interval } from './bootstrap.ts';
 import type { Learner, Prediction, TrainExample } from './csv-eval.ts';
 import { ANNOTATION_AXES, PROTOCOL } from './defaults.ts';
-import { baselineLearner, embeddedTaxonomyLearner } from './learners.ts';
+import { baselineLearner, taxonomyModelLearner } from './learners.ts';
 import { agreement, type Agreement } from './metrics.ts';
 
 /** One annotated item as scored on one axis. */
@@ -95,8 +95,8 @@ export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { it
   return { items, special, missing };
 }
 
-/** Axes also scored with codes cut to a coarser level: v2 at levels 1 and 2, the risk subdomain at its domain. */
-export const LEVELS: Record<string, number[]> = { 'mitigation-v2': [1, 2], 'risk-domain': [1] };
+/** Axes also scored with codes cut to a coarser level: v2 at levels 1, 2 and 3, the risk subdomain at its domain. */
+export const LEVELS: Record<string, number[]> = { 'mitigation-v2': [1, 2, 3], 'risk-domain': [1] };
 
 /** Code truncated to `level` dotted parts; a shallower code stays as it is (and so disagrees with any deeper one). */
 export function truncateCode(code: string, level: number): string {
@@ -161,7 +161,7 @@ export interface AnnotationEvalOptions {
   folds?: number;
   foldSeed?: number;
   bootstrap?: BootstrapOptions;
-  /** The learner scored (default: the embedded classifier through its public train()). */
+  /** The learner scored (default: the shipped hierarchical TaxonomyModel of src/classify/models). */
   main?: (tax: Taxonomy) => Learner;
   /** Leave out the baselines (tests). */
   baselines?: boolean;
@@ -257,7 +257,7 @@ export async function evaluateAnnotations(dir: string, registry: TaxonomyRegistr
     foldTable[f - 1]!.documents++;
     foldTable[f - 1]!.items += groups.filter((x) => x === g).length;
   }
-  const mainFactory = opts.main ?? ((t: Taxonomy) => embeddedTaxonomyLearner(t));
+  const mainFactory = opts.main ?? ((t: Taxonomy) => taxonomyModelLearner(t));
   // Pass 1 vs pass 2 on "is this a mitigation".
   const mj = { a: [] as string[], b: [] as string[] };
   for (const [id, l2] of set.pass2) {

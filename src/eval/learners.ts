@@ -77,3 +77,31 @@ export function embeddedTaxonomyLearner(taxonomy: Taxonomy): Learner {
     },
   };
 }
+
+/**
+ * What `govnav classify -p embedded` ships: the persisted hierarchical `TaxonomyModel` of
+ * src/classify/models, trained on the training folds only (its thresholds calibrated inside them).
+ * The label scored is the best guess at the deepest level the walk down the tree reaches (so the
+ * level-k κ is that of its level-k step); `abstained` marks the items whose label would be stored
+ * only as a suggestion (top level below its threshold).
+ */
+export function taxonomyModelLearner(taxonomy: Taxonomy, opts: { hyper?: Partial<HyperParameters> } = {}): Learner {
+  return {
+    name: 'embedded',
+    async fit(examples: TrainExample[]) {
+      const { TaxonomyModel, MODEL_HYPER } = await import('../classify/models/hierarchy.ts');
+      const model = TaxonomyModel.train(
+        examples.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language })),
+        taxonomy,
+        { hyper: opts.hyper ?? MODEL_HYPER, created: '1970-01-01T00:00:00.000Z' },
+      );
+      return (texts) =>
+        texts.map((t) => {
+          const d = model.decide(t);
+          const last = d.steps[d.steps.length - 1];
+          if (!last) return { label: '(none)', abstained: true };
+          return { label: last.code, confidence: last.confidence, abstained: d.suggested };
+        });
+    },
+  };
+}

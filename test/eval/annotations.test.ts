@@ -124,7 +124,7 @@ test('the report: n, κ with intervals, per language, v2 levels; the main learne
     assert.equal(a.byLanguage.zh!.few, true);
   }
   const v2 = r.axes.find((a) => a.axis === 'mitigation-v2')!;
-  assert.deepEqual(v2.levels!.map((l) => [l.level, l.n]), [[1, 60], [2, 60]]);
+  assert.deepEqual(v2.levels!.map((l) => [l.level, l.n]), [[1, 60], [2, 60], [3, 60]]);
   // Level-1 figures are computed on codes truncated to their first part.
   const l1 = v2.levels![0]!;
   const goldL1 = v2.predictions.map((p) => truncateCode(p.gold, 1));
