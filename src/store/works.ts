@@ -157,12 +157,12 @@ async function ensureWorks(db: Db): Promise<number> {
   return rows.length;
 }
 
-/** Bring statement_norms up to date for the given documents (all when undefined). */
+/** Bring statement_norms up to date: statements that have none (anywhere: a store from before works), and changed statements of the given documents (all when undefined). */
 async function refreshNorms(db: Db, documentIds?: string[]): Promise<void> {
   const rows = await db.query<{ id: string; text: string; content_hash: string }>(
     `SELECT s.id, s.text, s.content_hash FROM statements s LEFT JOIN statement_norms n ON n.statement_id = s.id
-     WHERE (n.statement_id IS NULL OR n.content_hash <> s.content_hash)
-       ${documentIds ? 'AND s.document_id = ANY($1::text[])' : ''}`,
+     WHERE n.statement_id IS NULL
+        OR (n.content_hash <> s.content_hash ${documentIds ? 'AND s.document_id = ANY($1::text[])' : ''})`,
     documentIds ? [documentIds] : [],
   );
   for (let i = 0; i < rows.length; i += 1000) {
