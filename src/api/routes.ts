@@ -5,7 +5,7 @@ import { documentCitation, statementCitation } from '../cite/index.ts';
 import { loadStatementRecords, type StatementRecord } from '../export/rows.ts';
 import { BASIC_FACETS, facetCounts, Params, parseQuery, REVIEW_VALUES, searchStatements, SORTS, toSearchParams, whereClause, type StatementQuery } from '../search/query.ts';
 import { STATEMENT_KINDS, CLASSIFICATION_SOURCES } from '../model/index.ts';
-import { classificationsOf, getDocument, getStatement, ID_PATTERN, type ClassificationRow, type Db } from '../store/index.ts';
+import { classificationsOf, getDocument, getStatement, ID_PATTERN, sameTextInfo, type ClassificationRow, type Db, type SameTextInfo } from '../store/index.ts';
 import type { TaxonomyRegistry, Taxonomy } from '../taxonomy/index.ts';
 import type { AppContext } from '../web/context.ts';
 import { badParam, checkAllowed, decodeCursor, encodeCursor, fingerprint, notFound, parseLimit } from './http.ts';
@@ -91,7 +91,7 @@ function queryOf(registry: TaxonomyRegistry, params: URLSearchParams): Statement
   return query;
 }
 
-export function toItem(r: StatementRecord, base: string): z.infer<typeof S.StatementItem> {
+export function toItem(r: StatementRecord, base: string, same?: SameTextInfo): z.infer<typeof S.StatementItem> {
   return {
     id: r.id,
     kind: r.kind as z.infer<typeof S.StatementItem>['kind'],
@@ -107,7 +107,15 @@ export function toItem(r: StatementRecord, base: string): z.infer<typeof S.State
     labels: r.labels as z.infer<typeof S.StatementItem>['labels'],
     url: r.url,
     cite: citeLinks(base, r.id),
+    sameAs: same?.sameAs ?? null,
+    alsoPublishedIn: same?.also ?? [],
   };
+}
+
+/** Statement items with their same-text information (src/store/works.ts). */
+async function itemsOf(db: Db, registry: TaxonomyRegistry, ids: string[], base: string): Promise<z.infer<typeof S.StatementItem>[]> {
+  const [records, same] = await Promise.all([loadStatementRecords(db, registry, ids, { baseUrl: base }), sameTextInfo(db, ids)]);
+  return records.map((r) => toItem(r, base, same.get(r.id)));
 }
 
 /** Links to the citation files served at /cite/<id>.bib and /cite/<id>.json. */
@@ -168,13 +176,13 @@ async function statementPage(ctx: AppContext, req: RequestInfo, route: string, o
     );
     const more = rows.length > limit;
     const ids = rows.slice(0, limit).map((r) => r.id);
-    const items = (await loadStatementRecords(db, registry, ids, { baseUrl: req.base })).map((r) => toItem(r, req.base));
+    const items = await itemsOf(db, registry, ids, req.base);
     return { query, total, items, next: more ? encodeCursor({ k: ids[ids.length - 1]! }, fp) : null };
   }
   if (cursor && cursor.o === undefined) throw badParam('cursor', 'is not a cursor for this route');
   const offset = cursor?.o ?? 0;
   const { total, items: hits } = await searchStatements(db, registry, query, { limit, offset });
-  const items = (await loadStatementRecords(db, registry, hits.map((h) => h.id), { baseUrl: req.base })).map((r) => toItem(r, req.base));
+  const items = await itemsOf(db, registry, hits.map((h) => h.id), req.base);
   return { query, total, items, next: offset + hits.length < total && hits.length > 0 ? encodeCursor({ o: offset + hits.length }, fp) : null };
 }
 
@@ -329,7 +337,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
           : [];
         const cit = statementCitation(st, doc, { baseUrl: req.base });
         return {
-          ...toItem(rec!, req.base),
+          ...toItem(rec!, req.base, (await sameTextInfo(db, [id])).get(id)),
           classifications: all.map((r) => toClassification(taxonomies, r)),
           children: children.map((c) => ({ id: c.id, kind: c.kind, name: c.name, url: `${req.base}/m/${c.id}` })),
           topics: topics.map((t) => ({ id: t.id, name: { en: t.name_en, zh: t.name_zh }, score: Math.round(Number(t.score) * 1000) / 1000 })),

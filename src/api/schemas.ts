@@ -85,6 +85,13 @@ export const StatementItem = reg(
     labels: z.record(z.string(), Label).meta({ description: 'Current label per taxonomy id.' }),
     url: z.string().meta({ description: 'Stable URL of the statement page.' }),
     cite: CiteLinks,
+    sameAs: z
+      .string()
+      .nullable()
+      .meta({ description: 'The id of the statement of the same work with the same text, when this one repeats it (repeats are left out of lists and counts); else null.' }),
+    alsoPublishedIn: z
+      .array(z.object({ id: z.string(), documentId: z.string(), dataset: z.string() }))
+      .meta({ description: 'The other statements of the same work with the same text (other datasets, or repeats inside one document).' }),
   }),
 );
 

@@ -517,6 +517,24 @@ export async function sameTextOf(db: Db, canonicalIds: string[]): Promise<Map<st
   return out;
 }
 
+export interface SameTextInfo {
+  /** The canonical statement when this one repeats its text, else null. */
+  sameAs: string | null;
+  /** For a canonical statement: the other statements of its work with the same text. */
+  also: { id: string; documentId: string; dataset: string }[];
+}
+
+/** same_as and the other provenances of each statement (for lists and the API). */
+export async function sameTextInfo(db: Db, ids: string[]): Promise<Map<string, SameTextInfo>> {
+  const out = new Map<string, SameTextInfo>(ids.map((id) => [id, { sameAs: null, also: [] }]));
+  if (!ids.length) return out;
+  const rows = await db.query<{ id: string; same_as: string | null }>('SELECT id, same_as FROM statements WHERE id = ANY($1::text[])', [ids]);
+  for (const r of rows) out.get(r.id)!.sameAs = r.same_as;
+  for (const [canonical, list] of await sameTextOf(db, ids))
+    out.get(canonical)!.also = list.map((x) => ({ id: x.id, documentId: x.document_id, dataset: x.dataset }));
+  return out;
+}
+
 /** Numbers of works and distinct statements (for counts that must never double a work). */
 export async function distinctCounts(db: Db): Promise<{ works: number; documents: number; statements: number; byKind: Record<string, number> }> {
   const [w] = await db.query<{ works: number; documents: number }>(

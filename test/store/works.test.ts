@@ -141,6 +141,15 @@ test(`[${ENGINE}] detection by shared texts; one text twice in a document is fla
     const search = await pageText(store, '/search?kind=mitigation');
     assert.match(search.text, /\b6 statements match\b/, 'search lists each text once');
     assert.equal((search.text.match(/also published in set-b/g) ?? []).length, 4, 'with its other provenance');
+    const api = JSON.parse((await pageText(store, '/api/v1/statements?kind=mitigation&limit=50')).html) as {
+      total: number;
+      items: { id: string; sameAs: string | null; alsoPublishedIn: { id: string; dataset: string }[] }[];
+    };
+    assert.equal(api.total, 6, 'the API lists each text once');
+    assert.equal(api.items.filter((i) => i.alsoPublishedIn.some((x) => x.dataset === 'set-b')).length, 4);
+    const dupId = api.items.flatMap((i) => i.alsoPublishedIn).find((x) => x.dataset === 'set-b')!.id;
+    const detail = JSON.parse((await pageText(store, `/api/v1/statements/${dupId}`)).html) as { sameAs: string | null };
+    assert.ok(detail.sameAs && api.items.some((i) => i.id === detail.sameAs), 'a repeat names its canonical statement');
 
     // Unrelated document: stays alone.
     const c = await db.transaction(async (tx) => {
