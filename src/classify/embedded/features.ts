@@ -8,6 +8,7 @@
 // The vocabulary and idf are part of the saved model.
 import { stemmer } from 'stemmer';
 import { concatSparse, l2normalise, type SparseVec } from './sparse.ts';
+import { cuesFor, cueTerms, type CueSet } from './cues.ts';
 
 const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
 const HAN = /^\p{Script=Han}/u;
@@ -90,6 +91,13 @@ export interface FeatureOptions {
    * dropped: a smaller model (a fifth smaller on the risk subdomains), slightly different figures (0 = never; the default).
    */
   pruneFrom: number;
+  /**
+   * Taxonomy whose cue file (taxonomies/cues/<id>.json) adds "~cue:<code>" terms to the word block;
+   * absent = no cue features.
+   */
+  cues?: string;
+  /** Factor on the tf-idf value of a cue term before the block is normalised (default 1). */
+  cueWeight?: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 2, charMax: 5, charWeight: 1, minDf: 1, charMinDf: 1, lead: true, plainBlock: true, pruneFrom: 0 };
@@ -135,13 +143,18 @@ export function plainTerms(t: TextTokens): string[] {
   return out;
 }
 
-function blockVec(terms: string[], b: Block, sublinear = true): SparseVec {
-  // indices of the known terms, sorted; runs of one index are its count
+function blockVec(terms: string[], b: Block, sublinear = true, boost?: Map<number, number>): SparseVec {
   const ids: number[] = [];
   for (const t of terms) {
     const j = b.vocab.get(t);
     if (j !== undefined) ids.push(j);
   }
+  return idsVec(ids, b, sublinear, boost);
+}
+
+/** Tf-idf vector of a block from the indices of its known terms (one entry per occurrence). */
+function idsVec(ids: number[], b: Block, sublinear: boolean, boost?: Map<number, number>): SparseVec {
+  // sorted; runs of one index are its count
   const arr = Int32Array.from(ids).sort();
   const idx = new Int32Array(arr.length);
   const val = new Float64Array(arr.length);
@@ -151,7 +164,7 @@ function blockVec(terms: string[], b: Block, sublinear = true): SparseVec {
     while (e < arr.length && arr[e] === arr[i]) e++;
     const c = e - i;
     idx[k] = arr[i];
-    val[k] = (sublinear ? 1 + Math.log(c) : c) * b.idf[arr[i]];
+    val[k] = (sublinear ? 1 + Math.log(c) : c) * b.idf[arr[i]] * (boost?.get(arr[i]) ?? 1);
     k++;
     i = e;
   }
@@ -177,8 +190,9 @@ export class Features {
   static fit(texts: string[], options: FeatureOptions = DEFAULT_FEATURES): Features {
     const toks = texts.map(tokenise);
     const prune = options.pruneFrom > 0 && texts.length >= options.pruneFrom;
+    const cues = options.cues ? cuesFor(options.cues) : null;
     const words = fitBlock(
-      toks.map((t) => wordTerms(t, options.wordNgrams, options.lead)),
+      toks.map((t, i) => (cues ? [...wordTerms(t, options.wordNgrams, options.lead), ...cueTerms(texts[i]!, cues)] : wordTerms(t, options.wordNgrams, options.lead))),
       options.minDf,
     );
     const chars =
@@ -205,10 +219,58 @@ export class Features {
     return { words: [0, w], chars: [w, c], plain: [c, c + this.plain.vocab.size] };
   }
 
+  /** Per surface word: the indices of its known character n-grams (words recur from text to text). */
+  private charIds = new Map<string, Int32Array>();
+
+  /** The character block of a text, as blockVec over charTerms would give it, without re-slicing known words. */
+  private charVec(t: TextTokens): SparseVec {
+    const ids: number[] = [];
+    const { charMin, charMax } = this.options;
+    for (const w of t.surface) {
+      let known = this.charIds.get(w);
+      if (!known) {
+        const out: number[] = [];
+        for (const g of charTerms({ words: [], extra: [], surface: [w], plain: [] }, charMin, charMax)) {
+          const j = this.chars.vocab.get(g);
+          if (j !== undefined) out.push(j);
+        }
+        known = Int32Array.from(out);
+        if (this.charIds.size >= 200_000) this.charIds.clear();
+        this.charIds.set(w, known);
+      }
+      for (let k = 0; k < known.length; k++) ids.push(known[k]!);
+    }
+    return idsVec(ids, this.chars, true);
+  }
+
+  private cueState?: { set: CueSet | null; boost?: Map<number, number> };
+  /** The cue set and the boost of its terms' indices (resolved once). */
+  private get cue(): { set: CueSet | null; boost?: Map<number, number> } {
+    if (this.cueState) return this.cueState;
+    const set = this.options.cues ? cuesFor(this.options.cues) : null;
+    let boost: Map<number, number> | undefined;
+    const wgt = this.options.cueWeight ?? 1;
+    if (set && wgt !== 1) {
+      boost = new Map();
+      for (const code of set.codes) {
+        const j = this.words.vocab.get(`~cue:${code}`);
+        if (j !== undefined) boost.set(j, wgt);
+      }
+    }
+    return (this.cueState = { set, boost });
+  }
+
+  private wordVec(text: string, t: TextTokens): SparseVec {
+    const terms = wordTerms(t, this.options.wordNgrams, this.options.lead);
+    const { set, boost } = this.cue;
+    if (set) for (const c of cueTerms(text, set)) terms.push(c);
+    return blockVec(terms, this.words, true, boost);
+  }
+
   transform(text: string): SparseVec {
     const t = tokenise(text);
-    const w = blockVec(wordTerms(t, this.options.wordNgrams, this.options.lead), this.words);
-    const c = blockVec(charTerms(t, this.options.charMin, this.options.charMax), this.chars);
+    const w = this.wordVec(text, t);
+    const c = this.charVec(t);
     const p = blockVec(plainTerms(t), this.plain, false);
     const b = this.blocks;
     return concatSparse([w, c, p], [0, b.chars[0], b.plain[0]], [1, this.options.charWeight, 1]);
@@ -216,7 +278,7 @@ export class Features {
 
   /** Only the word block (used by the models that work on word counts). */
   transformWords(text: string): SparseVec {
-    return blockVec(wordTerms(tokenise(text), this.options.wordNgrams, this.options.lead), this.words);
+    return this.wordVec(text, tokenise(text));
   }
 
   /** The term behind a feature index (for explanations). */

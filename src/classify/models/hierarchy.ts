@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import { candidateCodes, describe } from '../embedded/index.ts';
+import { cuesFor } from '../embedded/cues.ts';
 import { DEFAULT_FEATURES, Features } from '../embedded/features.ts';
 import {
   DEFAULT_HYPER,
@@ -164,7 +165,10 @@ export class TaxonomyModel {
   static key(examples: TrainingExample[], taxonomy: Taxonomy, hyper: Partial<HyperParameters> = MODEL_HYPER): string {
     const h = createHash('sha256');
     h.update(`${TAXONOMY_MODEL_FORMAT}\u0000${MODEL_CODE_VERSION}\u0000${TOP_LEVEL_TARGET}\u0000${taxonomy.id}\u0000${taxonomy.version}\u0000`);
-    h.update(JSON.stringify(effectiveHyper(hyper)));
+    const eff = effectiveHyper(hyper);
+    h.update(JSON.stringify(eff));
+    // the cue file's contents: editing a cue retrains the model
+    if (eff.features.cues) h.update(`\u0003cues:${cuesFor(eff.features.cues === '*' ? taxonomy.id : eff.features.cues)?.hash ?? 'none'}`);
     for (const t of taxonomy.ordered()) h.update(`\u0001${t.code}\u0000${describe(taxonomy, t.code)}`);
     const rows = examples.map((e) => `${e.id ?? ''}\u0000${e.code}\u0000${e.weight ?? 1}\u0000${e.group ?? ''}\u0000${e.name ?? ''}\u0000${e.text}`).sort();
     for (const r of rows) h.update(`\u0002${r}`);
@@ -177,6 +181,8 @@ export class TaxonomyModel {
     opts: { hyper?: Partial<HyperParameters>; created?: string } = {},
   ): TaxonomyModel {
     const hyper = effectiveHyper(opts.hyper ?? MODEL_HYPER);
+    // "*" = the cue file of the taxonomy being trained (taxonomies/cues/<id>.json)
+    if (hyper.features.cues === '*') hyper.features = { ...hyper.features, cues: taxonomy.id };
     const resolved: TrainingExample[] = [];
     examples.forEach((e, i) => {
       const code = taxonomy.has(e.code) ? e.code : taxonomy.resolve(e.code);

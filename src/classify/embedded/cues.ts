@@ -1,0 +1,76 @@
+// Cue features: per taxonomy, short English and Chinese cue words for each code, written from the
+// annotation guidelines (taxonomies/cues/<taxonomy>.json). A text that contains a cue of code C gets
+// the extra word-block term "~cue:C" (once per matching cue, so the count counts); the learner
+// weighs these terms like any other, so a cue only helps where the training folds say it does.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CUE_DIR = resolve(fileURLToPath(new URL('../../../taxonomies/cues', import.meta.url)));
+
+export interface CueSet {
+  taxonomy: string;
+  /** SHA-256 of the cue file's contents (part of a persisted model's key). */
+  hash: string;
+  codes: string[];
+  patterns: RegExp[];
+}
+
+const HAN = /\p{Script=Han}/u;
+const normaliseText = (t: string) => t.normalize('NFKC').toLowerCase();
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Parse a cue file's text; errors name the file and the field. */
+export function parseCues(text: string, file: string): CueSet {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const d = data as { taxonomy?: unknown; cues?: unknown };
+  if (typeof d.taxonomy !== 'string' || !d.taxonomy) throw new Error(`${file}: field "taxonomy" must be a non-empty string`);
+  if (!d.cues || typeof d.cues !== 'object' || Array.isArray(d.cues)) throw new Error(`${file}: field "cues" must be an object of code → list of cue words`);
+  const codes: string[] = [];
+  const patterns: RegExp[] = [];
+  for (const [code, list] of Object.entries(d.cues as Record<string, unknown>)) {
+    if (!Array.isArray(list) || !list.length || list.some((x) => typeof x !== 'string' || !x.trim()))
+      throw new Error(`${file}: cues."${code}" must be a non-empty list of non-empty strings`);
+    const alts = (list as string[]).map((w) => {
+      const n = normaliseText(w);
+      // Latin cues start at a word start; Chinese ones (no spaces between words) match anywhere
+      return HAN.test(n[0]!) ? escape(n) : `(?<![\\p{L}\\p{N}])${escape(n)}`;
+    });
+    codes.push(code);
+    patterns.push(new RegExp(alts.join('|'), 'gu'));
+  }
+  return { taxonomy: d.taxonomy, hash: createHash('sha256').update(text).digest('hex'), codes, patterns };
+}
+
+const loaded = new Map<string, CueSet | null>();
+
+/** The cue set of a taxonomy (null when it has no cue file). Read once per process. */
+export function cuesFor(taxonomy: string, dir: string = CUE_DIR): CueSet | null {
+  const key = `${dir}\u0000${taxonomy}`;
+  if (loaded.has(key)) return loaded.get(key)!;
+  const file = join(dir, `${taxonomy}.json`);
+  let set: CueSet | null = null;
+  if (existsSync(file)) {
+    set = parseCues(readFileSync(file, 'utf8'), file);
+    if (set.taxonomy !== taxonomy) throw new Error(`${file}: field "taxonomy" is "${set.taxonomy}", not "${taxonomy}"`);
+  }
+  loaded.set(key, set);
+  return set;
+}
+
+/** The cue terms of a text ("~cue:<code>" once per cue occurrence). */
+export function cueTerms(text: string, set: CueSet): string[] {
+  const t = normaliseText(text);
+  const out: string[] = [];
+  for (let i = 0; i < set.codes.length; i++) {
+    const m = t.match(set.patterns[i]!);
+    if (m) for (let k = 0; k < m.length; k++) out.push(`~cue:${set.codes[i]}`);
+  }
+  return out;
+}

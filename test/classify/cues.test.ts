@@ -1,0 +1,66 @@
+// Cue features from the guidelines (taxonomies/cues/*.json): every shipped cue file parses and names
+// only codes of its taxonomy; a text gets one "~cue:<code>" term per cue occurrence (English at word
+// starts, Chinese anywhere); the features carry them; a persisted model's key depends on the cue file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { taxonomies } from '../../src/taxonomy/index.ts';
+import { CUE_DIR, cuesFor, cueTerms, parseCues } from '../../src/classify/embedded/cues.ts';
+import { DEFAULT_FEATURES, Features } from '../../src/classify/embedded/features.ts';
+import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
+
+const registry = taxonomies();
+
+test('every cue file parses and names only codes of its taxonomy', () => {
+  const files = readdirSync(CUE_DIR).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length >= 4);
+  for (const f of files) {
+    const set = parseCues(readFileSync(join(CUE_DIR, f), 'utf8'), f);
+    assert.equal(`${set.taxonomy}.json`, f);
+    const tax = registry.get(set.taxonomy);
+    for (const c of set.codes) assert.ok(tax.has(c), `${f}: ${c} is not a code of ${set.taxonomy}`);
+  }
+});
+
+test('cue terms: English at word starts, Chinese anywhere, once per occurrence', () => {
+  const set = parseCues(JSON.stringify({ taxonomy: 'actor', cues: { developer: ['provider'], 'governance-actor': ['国家', 'member states'] } }), 'x.json');
+  assert.deepEqual(cueTerms('Providers shall; the provider', set), ['~cue:developer', '~cue:developer']);
+  assert.deepEqual(cueTerms('serviceprovider', set), []);
+  assert.deepEqual(cueTerms('国家鼓励…Member  States', set), ['~cue:governance-actor']);
+  assert.deepEqual(cueTerms('国家鼓励 and Member States', set), ['~cue:governance-actor', '~cue:governance-actor']);
+  const actor = cuesFor('actor')!;
+  assert.ok(cueTerms('有关主管部门应当加强监督检查', actor).includes('~cue:governance-actor'));
+  assert.ok(cueTerms('Deployers shall assign human oversight', actor).includes('~cue:deployer'));
+});
+
+test('bad cue files are refused with the file and field named', () => {
+  assert.throws(() => parseCues('{', 'a.json'), /a\.json: not JSON/);
+  assert.throws(() => parseCues('{"cues":{}}', 'b.json'), /b\.json: field "taxonomy"/);
+  assert.throws(() => parseCues('{"taxonomy":"actor","cues":{"developer":[""]}}', 'c.json'), /c\.json: cues\."developer"/);
+});
+
+test('features carry cue terms only when asked, weighted by cueWeight', () => {
+  const texts = ['Member States shall lay down penalties', 'Providers shall test the model', 'the AI Office shall monitor'];
+  const plain = Features.fit(texts, DEFAULT_FEATURES);
+  const cued = Features.fit(texts, { ...DEFAULT_FEATURES, cues: 'actor' });
+  assert.equal(cued.dim - plain.dim >= 2, true);
+  const idx = (f: Features, text: string) => [...f.transform(text).idx].map((i) => f.term(i)!.term).filter((t) => t.startsWith('~cue:'));
+  assert.deepEqual(idx(plain, texts[0]!), []);
+  assert.deepEqual(idx(cued, texts[0]!), ['~cue:governance-actor']);
+  const heavy = Features.fit(texts, { ...DEFAULT_FEATURES, cues: 'actor', cueWeight: 4 });
+  const val = (f: Features) => {
+    const x = f.transform(texts[0]!);
+    const k = [...x.idx].findIndex((i) => f.term(i)!.term === '~cue:governance-actor');
+    return x.val[k]!;
+  };
+  assert.ok(val(heavy) > val(cued));
+});
+
+test('the persisted model key depends on whether cues are used (and so on the cue file)', () => {
+  const actor = registry.get('actor');
+  const ex = [{ id: 'a', text: 'Member States shall lay down penalties', code: 'governance-actor' }];
+  const withCues = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, features: { ...MODEL_HYPER.features!, cues: '*' } });
+  const without = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, features: { ...MODEL_HYPER.features!, cues: undefined } });
+  assert.notEqual(withCues, without);
+});
