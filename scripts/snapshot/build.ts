@@ -161,6 +161,12 @@ async function main() {
         [SKIPPED.map((x) => x.file)],
       );
       if (gone.length) log(`  left out ${gone.length} annotation documents quoting documents not in the snapshot`);
+      // …with the works no other document carries.
+      if ((await store.db.query<{ t: string | null }>(`SELECT to_regclass('works')::text AS t`))[0]?.t)
+        await store.db.query(
+          `DELETE FROM works w WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.work_id = w.id)
+             AND NOT EXISTS (SELECT 1 FROM works m WHERE m.merged_into = w.id) AND w.merged_into IS NULL`,
+        );
     }
 
     // 5. Classify every statement with the embedded classifier, then link topics.
