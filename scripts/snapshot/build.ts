@@ -195,6 +195,14 @@ async function main() {
       log(`topics: ${l.links} links on ${l.statements} statements`);
     }
 
+    // Titles for the datasets the catalogue of public datasets does not describe (home page, manifest).
+    const TITLES: Record<string, string> = {
+      [PRINCIPLES_DATASET.id]: 'AI principle sets (OECD, Australia, IBM) from AI Atlas Nexus',
+      'govnav-annotations': "govnav's annotated set (project annotation of statements)",
+    };
+    for (const [id, title] of Object.entries(TITLES))
+      await store.db.query(`UPDATE datasets SET meta = meta || jsonb_build_object('title', $2::text) WHERE id = $1 AND NOT meta ? 'title'`, [id, title]);
+
     // 6. Make the rows independent of when and where they were built.
     const when = args.time ?? git('log', '-1', '--format=%cI', '--', 'src', 'scripts/snapshot', 'annotations') ?? '2026-01-01T00:00:00Z';
     await normalise(store.db, when);
@@ -216,7 +224,7 @@ async function main() {
       const entry = DATASETS.find((x) => x.name === d.id);
       manifest.push({
         id: d.id,
-        title: entry?.title ?? (d.id === CORPUS_DATASET ? 'AI governance documents' : d.id),
+        title: entry?.title ?? TITLES[d.id] ?? (d.id === CORPUS_DATASET ? 'AI governance documents' : d.id),
         version: d.version,
         licence: d.licence,
         attribution: d.attribution,
