@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { taxonomies } from '../../src/taxonomy/index.ts';
-import { CUE_DIR, cuesFor, cueTerms, parseCues } from '../../src/classify/embedded/cues.ts';
+import { CUE_DIR, cueSetOf, cuesFor, cueTerms, parseCues } from '../../src/classify/embedded/cues.ts';
 import { DEFAULT_FEATURES, Features } from '../../src/classify/embedded/features.ts';
 import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 
@@ -63,4 +63,23 @@ test('the persisted model key depends on whether cues are used (and so on the cu
   const withCues = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, features: { ...MODEL_HYPER.features!, cues: '*' } });
   const without = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, features: { ...MODEL_HYPER.features!, cues: undefined } });
   assert.notEqual(withCues, without);
+});
+
+test('several cue files: the first as it is, the others prefixed with their taxonomy', () => {
+  const set = cueSetOf('actor,mitigation-v2')!;
+  const terms = cueTerms('Member States shall lay down rules on penalties', set);
+  assert.ok(terms.includes('~cue:governance-actor'));
+  assert.ok(terms.includes('~cue:mitigation-v2:3.1.5'));
+  assert.notEqual(set.hash, cuesFor('actor')!.hash);
+  assert.equal(cueSetOf('no-such-taxonomy'), null);
+});
+
+test('the shipped defaults use the trained taxonomy\'s own cues', () => {
+  assert.equal(MODEL_HYPER.features!.cues, '*');
+  const actor = registry.get('actor');
+  const ex = ['Member States shall lay down penalties', 'Providers shall test the model before release', 'Deployers shall monitor the system in operation'].map((text, i) => ({ id: `e${i}`, text, code: ['governance-actor', 'developer', 'deployer'][i]!, group: `g${i}` }));
+  const m = TaxonomyModel.train(ex, actor);
+  assert.equal(m.hyper.features.cues, 'actor');
+  const terms = [...m.features.transform('有关主管部门应当加强监督检查').idx].map((i) => m.features.term(i)!.term);
+  assert.ok(terms.includes('~cue:governance-actor'));
 });

@@ -74,3 +74,27 @@ export function cueTerms(text: string, set: CueSet): string[] {
   }
   return out;
 }
+
+/**
+ * Several cue files as one set: "actor,mitigation-v2" = the actor cues as they are, then the v2 cues
+ * with their codes prefixed "mitigation-v2:" (cues of another axis as extra evidence). Null when none
+ * of the taxonomies has a cue file.
+ */
+export function cueSetOf(spec: string, dir: string = CUE_DIR): CueSet | null {
+  const ids = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 1) return cuesFor(ids[0]!, dir);
+  const sets = ids.map((id) => cuesFor(id, dir));
+  if (sets.every((s) => !s)) return null;
+  const out: CueSet = { taxonomy: ids[0]!, hash: '', codes: [], patterns: [] };
+  const h = createHash('sha256');
+  sets.forEach((s, i) => {
+    h.update(`${ids[i]}:${s?.hash ?? 'none'};`);
+    if (!s) return;
+    s.codes.forEach((c, k) => {
+      out.codes.push(i === 0 ? c : `${ids[i]}:${c}`);
+      out.patterns.push(s.patterns[k]!);
+    });
+  });
+  out.hash = h.digest('hex');
+  return out;
+}

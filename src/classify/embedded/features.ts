@@ -8,7 +8,7 @@
 // The vocabulary and idf are part of the saved model.
 import { stemmer } from 'stemmer';
 import { concatSparse, l2normalise, type SparseVec } from './sparse.ts';
-import { cuesFor, cueTerms, type CueSet } from './cues.ts';
+import { cueSetOf, cueTerms, type CueSet } from './cues.ts';
 
 const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
 const HAN = /^\p{Script=Han}/u;
@@ -92,8 +92,8 @@ export interface FeatureOptions {
    */
   pruneFrom: number;
   /**
-   * Taxonomy whose cue file (taxonomies/cues/<id>.json) adds "~cue:<code>" terms to the word block;
-   * absent = no cue features.
+   * Taxonomy whose cue file (taxonomies/cues/<id>.json) adds "~cue:<code>" terms to the word block
+   * (a comma-separated list adds other axes' cues too, as "~cue:<taxonomy>:<code>"); absent = no cue features.
    */
   cues?: string;
   /** Factor on the tf-idf value of a cue term before the block is normalised (default 1). */
@@ -190,7 +190,7 @@ export class Features {
   static fit(texts: string[], options: FeatureOptions = DEFAULT_FEATURES): Features {
     const toks = texts.map(tokenise);
     const prune = options.pruneFrom > 0 && texts.length >= options.pruneFrom;
-    const cues = options.cues ? cuesFor(options.cues) : null;
+    const cues = options.cues ? cueSetOf(options.cues) : null;
     const words = fitBlock(
       toks.map((t, i) => (cues ? [...wordTerms(t, options.wordNgrams, options.lead), ...cueTerms(texts[i]!, cues)] : wordTerms(t, options.wordNgrams, options.lead))),
       options.minDf,
@@ -247,7 +247,7 @@ export class Features {
   /** The cue set and the boost of its terms' indices (resolved once). */
   private get cue(): { set: CueSet | null; boost?: Map<number, number> } {
     if (this.cueState) return this.cueState;
-    const set = this.options.cues ? cuesFor(this.options.cues) : null;
+    const set = this.options.cues ? cueSetOf(this.options.cues) : null;
     let boost: Map<number, number> | undefined;
     const wgt = this.options.cueWeight ?? 1;
     if (set && wgt !== 1) {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import { candidateCodes, describe } from '../embedded/index.ts';
-import { cuesFor } from '../embedded/cues.ts';
+import { cueSetOf } from '../embedded/cues.ts';
 import { DEFAULT_FEATURES, Features } from '../embedded/features.ts';
 import {
   DEFAULT_HYPER,
@@ -30,7 +30,7 @@ export const TAXONOMY_MODEL_FORMAT = 'govnav-model/1';
  * Raise this whenever training or prediction changes in a way that changes labels: it is part of the
  * model key, so every persisted model is retrained once after an upgrade.
  */
-export const MODEL_CODE_VERSION = '2026.12.1';
+export const MODEL_CODE_VERSION = '2026.12.2';
 
 /**
  * Held-out accuracy a label must reach to be assigned rather than suggested: at the top level (the
@@ -42,7 +42,12 @@ export const TOP_LEVEL_TARGET = 0.65;
 /** The defaults frozen for persisted models (see docs/classification.md, "Chosen defaults"). */
 export const MODEL_HYPER: Partial<HyperParameters> = {
   // one-off character n-grams and plain terms are dropped from 300 training texts on: a much smaller file
-  features: { ...DEFAULT_FEATURES, pruneFrom: 300 },
+  // cue words per code from the annotation guidelines (taxonomies/cues/<taxonomy>.json; "*" = the
+  // taxonomy trained), their terms at twice the tf-idf weight: level-1 κ on the annotated set (5
+  // document folds of `models cv`) with cue weight 0 / 1 / 2 / 3 / 4: v2 0.498 / 0.528 / 0.542 / 0.538 / —,
+  // actor 0.312 / 0.344 / 0.388 / 0.387 / 0.402, lifecycle 0.475 / 0.502 / 0.525 / 0.512 / 0.519,
+  // AI RMF 0.518 / 0.566 / 0.581 / 0.578 / 0.573
+  features: { ...DEFAULT_FEATURES, pruneFrom: 300, cues: '*', cueWeight: 2 },
   // weights below 2% of a member's largest are dropped: 2.6× smaller files, the same κ (mitigation v1 gold, 5 grouped folds)
   pruneRel: 0.02,
   // every category also learns from its own name and description (one weak example): +0.04 top-level κ
@@ -168,7 +173,7 @@ export class TaxonomyModel {
     const eff = effectiveHyper(hyper);
     h.update(JSON.stringify(eff));
     // the cue file's contents: editing a cue retrains the model
-    if (eff.features.cues) h.update(`\u0003cues:${cuesFor(eff.features.cues === '*' ? taxonomy.id : eff.features.cues)?.hash ?? 'none'}`);
+    if (eff.features.cues) h.update(`\u0003cues:${cueSetOf(cueSpec(eff.features.cues, taxonomy.id))?.hash ?? 'none'}`);
     for (const t of taxonomy.ordered()) h.update(`\u0001${t.code}\u0000${describe(taxonomy, t.code)}`);
     const rows = examples.map((e) => `${e.id ?? ''}\u0000${e.code}\u0000${e.weight ?? 1}\u0000${e.group ?? ''}\u0000${e.name ?? ''}\u0000${e.text}`).sort();
     for (const r of rows) h.update(`\u0002${r}`);
@@ -182,7 +187,7 @@ export class TaxonomyModel {
   ): TaxonomyModel {
     const hyper = effectiveHyper(opts.hyper ?? MODEL_HYPER);
     // "*" = the cue file of the taxonomy being trained (taxonomies/cues/<id>.json)
-    if (hyper.features.cues === '*') hyper.features = { ...hyper.features, cues: taxonomy.id };
+    if (hyper.features.cues) hyper.features = { ...hyper.features, cues: cueSpec(hyper.features.cues, taxonomy.id) };
     const resolved: TrainingExample[] = [];
     examples.forEach((e, i) => {
       const code = taxonomy.has(e.code) ? e.code : taxonomy.resolve(e.code);
@@ -548,6 +553,11 @@ function thresholdFor(rows: { conf: number; ok: boolean }[], target: number): Om
   }
   const pick = found ?? best;
   return { n, accuracy, threshold: pick.t, coverage: pick.cov, accuracyCovered: pick.acc };
+}
+
+/** A cue spec with "*" replaced by the taxonomy's own id (and the taxonomy not listed twice). */
+function cueSpec(spec: string, taxonomy: string): string {
+  return [...new Set(spec.split(',').map((s) => (s.trim() === '*' ? taxonomy : s.trim())).filter(Boolean))].join(',');
 }
 
 function effectiveHyper(h: Partial<HyperParameters>): HyperParameters {
