@@ -1,6 +1,6 @@
 // Evaluation on the annotated set: folds grouped by source document, the report's figures and
-// intervals, inter-annotator agreement on a hand-made example, and the embedded classifier scored
-// through its public train().
+// intervals, inter-annotator agreement on a hand-made example, and the shipped hierarchical
+// TaxonomyModel scored as the main learner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignFolds, crossValidate, evaluateAnnotations, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
@@ -141,7 +141,31 @@ test('the report: n, κ with intervals, per language, v2 levels; the main learne
   assert.equal(items.length, 60);
 });
 
-test('the embedded classifier, trained through its public train(), learns the invented kinds', async (t) => {
+test('the main learner is the shipped TaxonomyModel: its deepest best guess on each held-out item', async (t) => {
+  const { dir } = setWithPasses(t);
+  const r = await evaluateAnnotations(dir, registry, { axes: ['mitigation-v2'], baselines: false, bootstrap: { resamples: 50 } });
+  const a = r.axes[0]!;
+  assert.deepEqual(a.levels!.map((l) => l.level), [1, 2, 3]);
+  // Re-train the model of the first fold by hand and compare its decisions with the report's.
+  const { readAnnotationSet } = await import('../../src/importers/annotations.ts');
+  const { axisItems } = await import('../../src/eval/annotations.ts');
+  const { TaxonomyModel, MODEL_HYPER } = await import('../../src/classify/models/hierarchy.ts');
+  const set = readAnnotationSet(dir, registry);
+  const v2 = registry.get('mitigation-v2');
+  const { items } = axisItems(set, 'mitigation-v2', v2);
+  const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+  const train = items.filter((it) => folds.get(it.group) !== 1);
+  const m = TaxonomyModel.train(train.map((e) => ({ id: e.id, text: e.text, code: e.code, group: e.group, name: e.name, language: e.language })), v2, { hyper: MODEL_HYPER });
+  const byId = new Map(a.predictions.map((p) => [p.id, p.predicted.embedded!]));
+  const held = items.filter((it) => folds.get(it.group) === 1);
+  assert.ok(held.length > 0);
+  for (const it of held) {
+    const steps = m.decide(it.text).steps;
+    assert.equal(byId.get(it.id), steps[steps.length - 1]?.code ?? '(none)', it.id);
+  }
+});
+
+test('the embedded classifier learns the invented kinds', async (t) => {
   const { dir } = setWithPasses(t);
   const r = await evaluateAnnotations(dir, registry, { axes: ['nist-ai-rmf'], baselines: false, bootstrap: { resamples: 200 } });
   const a = r.axes[0]!;
