@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { taxonomies } from '../../src/taxonomy/index.ts';
-import { CUE_DIR, cueSetOf, cuesFor, cueTerms, parseCues } from '../../src/classify/embedded/cues.ts';
+import { CUE_DIR, cueSetOf, cuesFor, cueTerms, cueTermsByRegex, parseCues } from '../../src/classify/embedded/cues.ts';
 import { DEFAULT_FEATURES, Features } from '../../src/classify/embedded/features.ts';
 import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 
@@ -83,4 +83,23 @@ test('the shipped defaults use the trained taxonomy\'s own cues', () => {
   assert.ok(!m.hyper.features.cues!.includes('*'));
   const terms = [...m.features.transform('有关主管部门应当加强监督检查').idx].map((i) => m.features.term(i)!.term);
   assert.ok(terms.includes('~cue:governance-actor'));
+});
+
+test('the one-pass cue matcher counts exactly as the regular expressions do', () => {
+  const set = cueSetOf('mitigation-v2,lifecycle,actor,nist-ai-rmf')!;
+  const texts = [
+    'Providers shall test; providers shall register. Red-teaming, red team, pre- and post-deployment.',
+    'the training data and training data-sets; fine-tuning fine-tuned (RLHF) rlhf',
+    '国家鼓励…有关主管部门应当加强监督检查，对违法行为处以罚款；服务提供者应当对生成内容进行标识。',
+    'standard standards standardisation ISO/IEC 42001 iso 27001 member states',
+    'x', '', 'ab',
+  ];
+  // and every text of the annotated set when it is in the repository
+  const items = join(CUE_DIR, '..', '..', 'annotations', 'items.jsonl');
+  try {
+    for (const line of readFileSync(items, 'utf8').split('\n')) if (line.trim()) texts.push(`${JSON.parse(line).name ?? ''} ${JSON.parse(line).text ?? ''}`);
+  } catch {
+    /* no annotated set: the hand-written texts only */
+  }
+  for (const t of texts) assert.deepEqual(cueTerms(t, set).sort(), cueTermsByRegex(t, set).sort(), t.slice(0, 80));
 });

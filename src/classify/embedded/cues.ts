@@ -14,7 +14,12 @@ export interface CueSet {
   /** SHA-256 of the cue file's contents (part of a persisted model's key). */
   hash: string;
   codes: string[];
+  /** Per code, its cues as one regular expression (the definition of a match). */
   patterns: RegExp[];
+  /** Per code, its cues (normalised) in their listed order. */
+  words: string[][];
+  /** Cue lookup by the first two characters (built on first use). */
+  index?: Map<string, { code: number; order: number; word: string; latin: boolean }[]>;
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -34,6 +39,7 @@ export function parseCues(text: string, file: string): CueSet {
   if (!d.cues || typeof d.cues !== 'object' || Array.isArray(d.cues)) throw new Error(`${file}: field "cues" must be an object of code → list of cue words`);
   const codes: string[] = [];
   const patterns: RegExp[] = [];
+  const words: string[][] = [];
   for (const [code, list] of Object.entries(d.cues as Record<string, unknown>)) {
     if (!Array.isArray(list) || !list.length || list.some((x) => typeof x !== 'string' || !x.trim()))
       throw new Error(`${file}: cues."${code}" must be a non-empty list of non-empty strings`);
@@ -44,8 +50,9 @@ export function parseCues(text: string, file: string): CueSet {
     });
     codes.push(code);
     patterns.push(new RegExp(alts.join('|'), 'gu'));
+    words.push((list as string[]).map(normaliseText));
   }
-  return { taxonomy: d.taxonomy, hash: createHash('sha256').update(text).digest('hex'), codes, patterns };
+  return { taxonomy: d.taxonomy, hash: createHash('sha256').update(text).digest('hex'), codes, patterns, words };
 }
 
 const loaded = new Map<string, CueSet | null>();
@@ -64,14 +71,67 @@ export function cuesFor(taxonomy: string, dir: string = CUE_DIR): CueSet | null 
   return set;
 }
 
-/** The cue terms of a text ("~cue:<code>" once per cue occurrence). */
-export function cueTerms(text: string, set: CueSet): string[] {
+/** The cue terms of a text by the regular expressions (the reference for `cueTerms`). */
+export function cueTermsByRegex(text: string, set: CueSet): string[] {
   const t = normaliseText(text);
   const out: string[] = [];
   for (let i = 0; i < set.codes.length; i++) {
     const m = t.match(set.patterns[i]!);
     if (m) for (let k = 0; k < m.length; k++) out.push(`~cue:${set.codes[i]}`);
   }
+  return out;
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function buildIndex(set: CueSet): NonNullable<CueSet['index']> {
+  const index: NonNullable<CueSet['index']> = new Map();
+  set.words.forEach((list, code) =>
+    list.forEach((word, order) => {
+      const key = word.slice(0, 2);
+      const l = index.get(key) ?? [];
+      l.push({ code, order, word, latin: !HAN.test(word[0]!) });
+      index.set(key, l);
+    }),
+  );
+  return index;
+}
+
+/**
+ * The cue terms of a text ("~cue:<code>" once per cue occurrence), counted exactly as the per-code
+ * regular expressions would (leftmost match, the first listed cue at a position, matches not
+ * overlapping), in one pass over the text: about a tenth of the regular expressions' time.
+ */
+export function cueTerms(text: string, set: CueSet): string[] {
+  if (set.words.some((l) => l.some((w) => w.length < 2))) return cueTermsByRegex(text, set);
+  const index = (set.index ??= buildIndex(set));
+  const t = normaliseText(text);
+  // per code: the match positions (ascending) and the length of the first-listed cue matching there
+  const hits: { pos: number; len: number; order: number }[][] = set.codes.map(() => []);
+  let prevWordChar = false;
+  for (let p = 0; p + 1 < t.length; p++) {
+    const bucket = index.get(t.slice(p, p + 2));
+    if (bucket)
+      for (const c of bucket) {
+        if (c.latin && prevWordChar) continue;
+        if (!t.startsWith(c.word, p)) continue;
+        const h = hits[c.code]!;
+        const last = h[h.length - 1];
+        if (last && last.pos === p) {
+          if (c.order < last.order) (last.len = c.word.length), (last.order = c.order);
+        } else h.push({ pos: p, len: c.word.length, order: c.order });
+      }
+    prevWordChar = LETTER_OR_DIGIT.test(t[p]!);
+  }
+  const out: string[] = [];
+  hits.forEach((h, code) => {
+    let next = 0;
+    for (const x of h)
+      if (x.pos >= next) {
+        out.push(`~cue:${set.codes[code]}`);
+        next = x.pos + x.len;
+      }
+  });
   return out;
 }
 
@@ -85,7 +145,7 @@ export function cueSetOf(spec: string, dir: string = CUE_DIR): CueSet | null {
   if (ids.length === 1) return cuesFor(ids[0]!, dir);
   const sets = ids.map((id) => cuesFor(id, dir));
   if (sets.every((s) => !s)) return null;
-  const out: CueSet = { taxonomy: ids[0]!, hash: '', codes: [], patterns: [] };
+  const out: CueSet = { taxonomy: ids[0]!, hash: '', codes: [], patterns: [], words: [] };
   const h = createHash('sha256');
   sets.forEach((s, i) => {
     h.update(`${ids[i]}:${s?.hash ?? 'none'};`);
@@ -93,6 +153,7 @@ export function cueSetOf(spec: string, dir: string = CUE_DIR): CueSet | null {
     s.codes.forEach((c, k) => {
       out.codes.push(i === 0 ? c : `${ids[i]}:${c}`);
       out.patterns.push(s.patterns[k]!);
+      out.words.push(s.words[k]!);
     });
   });
   out.hash = h.digest('hex');
