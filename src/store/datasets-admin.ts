@@ -132,6 +132,12 @@ export async function removeDataset(db: Db, id: string, opts: { beforeCommit?: (
            AND NOT EXISTS (SELECT 1 FROM works m WHERE m.merged_into = w.id)`,
         [works],
       );
+    // Repeats whose canonical statement belonged to the removed dataset get a new canonical one.
+    if (works.length) {
+      const { recomputeCanonical } = await import('./works.ts');
+      const left = (await tx.query<{ id: string }>('SELECT id FROM works WHERE id = ANY($1::text[])', [works])).map((r) => r.id);
+      await recomputeCanonical(tx, left);
+    }
     if (runs.length) await tx.query('DELETE FROM classify_runs WHERE id = ANY($1::text[])', [runs]);
     await tx.query('DELETE FROM datasets WHERE id = $1', [id]);
     await opts.beforeCommit?.(tx);

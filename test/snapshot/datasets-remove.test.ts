@@ -109,3 +109,36 @@ test(`[${ENGINE}] datasets remove: a failure before commit rolls everything back
     await store.close();
   }
 });
+
+test(`[${ENGINE}] datasets remove: repeats whose canonical statement went with the dataset get one new canonical statement`, async () => {
+  const { upsertDocument, upsertStatements } = await import('../../src/store/index.ts');
+  const { detectWorks } = await import('../../src/store/works.ts');
+  const store = await openTestStore();
+  try {
+    const prov = (d: string) => ({ dataset: d, datasetVersion: '1', licence: 'CC0-1.0', attribution: d });
+    await store.db.query(`INSERT INTO datasets (id, version, licence, attribution) VALUES ('ds-a', '1', 'CC0-1.0', 'a'), ('ds-b', '1', 'CC0-1.0', 'b')`);
+    const a = await upsertDocument(store.db, { sourceKey: 'a', title: 'Shared framework', doi: '10.1234/shared', year: 2024, provenance: prov('ds-a') });
+    await upsertStatements(store.db, a.id, [{ sourceKey: 'a1', kind: 'mitigation', ord: 0, name: 'Test', text: 'Developers shall test models before release.' }]);
+    const b = await upsertDocument(store.db, { sourceKey: 'b', title: 'Shared framework', doi: '10.1234/shared', year: 2024, provenance: prov('ds-b') });
+    await upsertStatements(store.db, b.id, [
+      { sourceKey: 'b1', kind: 'mitigation', ord: 0, name: 'Test', text: 'Developers shall test models before release.' },
+      { sourceKey: 'b2', kind: 'mitigation', ord: 1, name: 'Test again', text: 'Developers shall test models before release.' },
+    ]);
+    await detectWorks(store.db);
+    const canon = async () =>
+      store.db.query<{ id: string }>(
+        `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset IN ('ds-a', 'ds-b') AND s.same_as IS NULL`,
+      );
+    assert.equal((await canon()).length, 1, 'one canonical statement for the three copies');
+    await removeDataset(store.db, 'ds-a');
+    const left = await canon();
+    assert.equal(left.length, 1, 'the two remaining copies still count once');
+    const [{ n }] = (await store.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'ds-b' AND s.same_as = $1`,
+      [left[0]!.id],
+    )) as [{ n: number }];
+    assert.equal(n, 1);
+  } finally {
+    await store.close();
+  }
+});
