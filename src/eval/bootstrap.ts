@@ -5,6 +5,7 @@
 // interval on every machine.
 import { PROTOCOL } from './defaults.ts';
 import type { Label } from './metrics.ts';
+import { rng } from '../classify/embedded/sparse.ts';
 
 export interface Interval {
   /** The statistic on all rows. */
@@ -26,17 +27,8 @@ export interface BootstrapOptions {
   level?: number;
 }
 
-/** A small seeded generator (mulberry32): uniform floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32): uniform floats in [0, 1); the classifier's own. */
+export const seededRandom = rng;
 
 /** Quantile q of sorted values, by linear interpolation between order statistics. */
 export function quantile(sorted: readonly number[], q: number): number {
