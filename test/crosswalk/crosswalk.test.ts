@@ -11,6 +11,7 @@ import { CrosswalkError, loadCrosswalks, mapCode, mappingsOf, parseCrosswalk, ro
 import { taxonomies } from '../../src/taxonomy/index.ts';
 import { ENGINE } from '../helpers/store.ts';
 import { openTestApp } from '../web/fixture.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const registry = taxonomies();
 
@@ -56,28 +57,7 @@ test('a broken crosswalk names the file and the line', () => {
   assert.throws(bad('mitigation-v1:3.1\tT\tskos:closeMatch\tmitigation-v2:2.2\tR\t\tme\n'), /line 5: mapping_justification is empty/);
 });
 
-async function cli(args: string[]): Promise<{ out: string; code: number; err: string }> {
-  const { main } = await import('../../src/cli/main.ts');
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const w = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void out.push(a.join(' ') + '\n');
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(['node', 'govnav', ...args]);
-  } finally {
-    console.log = log;
-    process.stdout.write = w;
-    process.stderr.write = ew;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out: out.join(''), code, err: err.join('') };
-}
+const cli = (args: string[]) => runCli(args, { stdout: true });
 
 test('govnav crosswalk list, show --code, export as CSV and SSSOM; an unknown id names the known ones', async () => {
   const list = await cli(['crosswalk', 'list']);

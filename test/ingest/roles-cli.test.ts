@@ -8,26 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tempDir } from './fixtures.ts';
 import { GUIDE, MEASURES } from './roles-fixture.ts';
+import { runCli } from '../helpers/cli.ts';
 
-async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const { main } = await import('../../src/cli/main.ts');
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(['node', 'govnav', ...args]);
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out: out.join('\n'), err: err.join(''), code };
-}
+const run = runCli;
 
 test('govnav ingest --dry-run prints the outline; govnav statements corrects it and the correction lasts', async () => {
   const data = mkdtempSync(join(tmpdir(), 'govnav-roles-cli-'));

@@ -5,26 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../helpers/cli.ts';
 
-async function run(args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const { main } = await import('../../src/cli/main.ts');
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await main(['node', 'govnav', ...args]);
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out: out.join('\n'), err: err.join(''), code };
-}
+const run = runCli;
 
 test('govnav documents same|split|works: confirm, undo, and the undo is remembered', async () => {
   const data = mkdtempSync(join(tmpdir(), 'govnav-works-cli-'));
