@@ -371,7 +371,24 @@ export interface OutlineLine {
   statementId?: string;
 }
 
-export interface IngestResult {
+/** What an extraction wrote for one document: statements per kind, blocks per role, the upsert counts. */
+export interface ExtractionCounts {
+  statements: number;
+  /** Statements per kind. */
+  byKind: Record<StatementKind, number>;
+  /** Outline blocks per role (context and apparatus are left out of the statements). */
+  blocks: Record<Role, number>;
+  created: number;
+  updated: number;
+  unchanged: number;
+  retired: number;
+  /** Public ids of the document's statements, in order. */
+  statementIds: string[];
+  /** Corrections of earlier maintainers applied again. */
+  corrections: number;
+}
+
+export interface IngestResult extends ExtractionCounts {
   source: string;
   documentId: string;
   documentStatus: UpsertStatus;
@@ -385,20 +402,7 @@ export interface IngestResult {
   language: string;
   date?: string;
   roles: RolesMode;
-  statements: number;
-  /** Statements per kind. */
-  byKind: Record<StatementKind, number>;
-  /** Outline blocks per role (context and apparatus are left out of the statements). */
-  blocks: Record<Role, number>;
-  created: number;
-  updated: number;
-  unchanged: number;
-  retired: number;
   nearDuplicates: NearDuplicate[];
-  /** Public ids of the document's statements, in order. */
-  statementIds: string[];
-  /** Corrections of earlier maintainers applied again. */
-  corrections: number;
   /** The LLM path: spans accepted and rejected (not found verbatim), chunks that failed, usage. */
   llm?: { spans: number; rejected: number; failedChunks: number; chunks: number; requests: number; inputTokens: number; outputTokens: number; costUsd?: number };
   /** The whole outline (dry runs only). */
@@ -716,17 +720,8 @@ export class CorrectionError extends Error {
   }
 }
 
-export interface ReextractResult {
+export interface ReextractResult extends ExtractionCounts {
   documentId: string;
-  statements: number;
-  byKind: Record<StatementKind, number>;
-  blocks: Record<Role, number>;
-  created: number;
-  updated: number;
-  unchanged: number;
-  retired: number;
-  corrections: number;
-  statementIds: string[];
   outline: OutlineLine[];
 }
 
