@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../../store/db.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { statementText } from '../embedded/index.ts';
+import { loadCrosswalks, type Mapping } from '../../crosswalk/index.ts';
 import type { TrainingExample } from './hierarchy.ts';
 
 /** The dataset id of the bundled, invented demo corpus (samples/demo.json). */
@@ -152,47 +153,18 @@ export function annotationExamples(registry: TaxonomyRegistry, repoDir = REPO_DI
   return { byTaxonomy, warnings, excludedSample };
 }
 
-interface SssomRow {
-  subject: string;
-  predicate: string;
-  object: string;
-}
-
-/** Mapping rows of crosswalks/*.sssom.tsv as `<taxonomy>:<code>` pairs (prefixes expanded when declared). */
-export function readCrosswalks(repoDir = REPO_DIR, warnings: string[] = []): SssomRow[] {
-  const dir = join(repoDir, 'crosswalks');
-  if (!existsSync(dir)) return [];
-  const out: SssomRow[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.sssom.tsv')).sort()) {
-    const file = join(dir, f);
-    const lines = readFileSync(file, 'utf8').split(/\r?\n/);
-    const body = lines.filter((l) => l.trim() && !l.startsWith('#'));
-    if (!body.length) continue;
-    const head = body[0]!.split('\t');
-    const col = (n: string) => head.indexOf(n);
-    const [s, p, o] = [col('subject_id'), col('predicate_id'), col('object_id')];
-    if (s < 0 || p < 0 || o < 0) {
-      warnings.push(`${file}: no subject_id/predicate_id/object_id columns; skipped`);
-      continue;
-    }
-    for (const l of body.slice(1)) {
-      const c = l.split('\t');
-      if (c[s] && c[p] && c[o]) out.push({ subject: c[s]!.trim(), predicate: c[p]!.trim(), object: c[o]!.trim() });
-    }
+/**
+ * Mapping rows of crosswalks/*.sssom.tsv between two govnav taxonomies, read by the crosswalk
+ * module (which validates every code against the taxonomies); a broken file is a warning here, so
+ * training still runs on the rest.
+ */
+function crosswalkRows(registry: TaxonomyRegistry, repoDir: string, warnings: string[]): Mapping[] {
+  try {
+    return loadCrosswalks(registry, join(repoDir, 'crosswalks')).flatMap((c) => c.mappings.filter((m) => m.subject.taxonomy && m.object.taxonomy));
+  } catch (e) {
+    warnings.push(`${(e as Error).message}; crosswalked labels left out`);
+    return [];
   }
-  return out;
-}
-
-/** Split "mitigation-v1:1.2" into taxonomy and code when the taxonomy is known. */
-function splitCurie(curie: string, registry: TaxonomyRegistry): { taxonomy: Taxonomy; code: string } | undefined {
-  const i = curie.indexOf(':');
-  if (i < 0) return undefined;
-  const prefix = curie.slice(0, i);
-  const code = decodeURIComponent(curie.slice(i + 1));
-  if (!registry.has(prefix)) return undefined;
-  const t = registry.get(prefix);
-  const resolved = t.has(code) ? code : t.resolve(code);
-  return resolved ? { taxonomy: t, code: resolved } : undefined;
 }
 
 /** Every training example for these taxonomies. */
@@ -216,7 +188,7 @@ export async function collectTrainingSets(
     : [];
   const files = annotationExamples(registry, repoDir);
   const warnings = [...files.warnings];
-  const crosswalks = opts.crosswalks === false ? [] : readCrosswalks(repoDir, warnings);
+  const crosswalks = opts.crosswalks === false ? [] : crosswalkRows(registry, repoDir, warnings);
   const out: TrainingSet[] = [];
   for (const id of taxonomyIds) {
     const t = registry.get(id);
@@ -253,8 +225,8 @@ export async function collectTrainingSets(
     // Crosswalked labels: a current human label on the subject taxonomy, for statements with no direct label here.
     const maps = crosswalks
       .filter((m) => CROSSWALK_PREDICATES.has(m.predicate))
-      .map((m) => ({ s: splitCurie(m.subject, registry), o: splitCurie(m.object, registry) }))
-      .filter((m): m is { s: { taxonomy: Taxonomy; code: string }; o: { taxonomy: Taxonomy; code: string } } => !!m.s && !!m.o && m.o.taxonomy.id === id && !m.o.taxonomy.node(m.o.code).special);
+      .map((m) => ({ s: { taxonomy: registry.get(m.subject.prefix), code: m.subject.code }, o: { taxonomy: registry.get(m.object.prefix), code: m.object.code } }))
+      .filter((m) => m.o.taxonomy.id === id && !m.o.taxonomy.node(m.o.code).special);
     if (maps.length) {
       const subjectTaxa = [...new Set(maps.map((m) => m.s.taxonomy.id))];
       const src = await db.query<{ statement_id: string; taxonomy: string; code: string; name: string; text: string; document_id: string; language: string; sample: boolean }>(
