@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ROLES, blockAnchor, type Role } from '../../src/extract/types.ts';
 import { readSpec, specOf } from './lib.ts';
+import type { GoldBlock } from '../../src/eval/extraction.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -30,18 +31,6 @@ const spec = specOf(docArg);
 const { extracted, sha256 } = await readSpec(spec);
 const n = extracted.blocks.length;
 
-interface GoldBlock {
-  i: number;
-  anchor: string;
-  page?: number;
-  kind: string;
-  role: Role;
-  statement?: string;
-  parent?: string;
-  ref?: string;
-  textCell?: number;
-  refCell?: number;
-}
 const gold: (GoldBlock | undefined)[] = new Array(n).fill(undefined);
 let auto = 0;
 const errors: string[] = [];
