@@ -129,7 +129,7 @@ async function main() {
         maxBytes: 20 * 1024 * 1024,
       });
       const r = await writePrepared(store.db, p);
-      await store.db.query('UPDATE documents SET url = $2, source_url = $2 WHERE id = $1', [r.documentId, c.url ?? null]);
+      await store.db.query('UPDATE documents SET url = $2, source_url = $2, doi = coalesce($3, doi) WHERE id = $1', [r.documentId, c.url ?? null, c.doi ?? null]);
       log(`  ${r.documentId}: ${r.statements} statements (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       await addSource(CORPUS_DATASET, path);
     }

@@ -16,6 +16,8 @@ export interface CorpusDoc {
   attribution: string;
   /** The publisher's page for the work. */
   url?: string;
+  /** The work's DOI, when it has one (lets other sources of the same work join it). */
+  doi?: string;
   /** Why redistribution is allowed. */
   basis: string;
 }
@@ -32,6 +34,7 @@ export const CORPUS: CorpusDoc[] = [
     licence: 'LicenseRef-US-Government-Work',
     attribution: 'NIST AI 100-1, Artificial Intelligence Risk Management Framework (AI RMF 1.0), National Institute of Standards and Technology, 2023. doi:10.6028/NIST.AI.100-1',
     url: 'https://doi.org/10.6028/NIST.AI.100-1',
+    doi: '10.6028/NIST.AI.100-1',
     basis: 'work of the US federal government, public domain in the US (17 U.S.C. §105)',
   },
   {

@@ -16,6 +16,14 @@ export const SHARED_TEXT_SHARE = 0.5;
 const MIN_SHARED = 3;
 /** Documents of this dataset are separate ingests of separate files, so they may be the same work as each other. */
 const MULTI_SOURCE_DATASETS = new Set(['ingest']);
+/**
+ * Datasets whose documents quote other documents (the project's annotation set groups quoted items
+ * under the title of the document they come from). Sharing texts with a document proves only that
+ * one quotes the other, or that both quote a third: a document of such a dataset joins a work by
+ * its DOI or title, never by shared statement texts, and is never the bridge of a text match.
+ */
+export const QUOTING_DATASETS = new Set(['govnav-annotations']);
+
 
 export type WorkMatch = 'own' | 'doi' | 'title' | 'statements' | 'human';
 
@@ -100,10 +108,12 @@ export function metadataMatch(
   const kb = titleKeys(b.title, b.year, b.doi);
   const bothYears = a.year != null && b.year != null;
   if (ka.full && ka.full === kb.full) return 'title';
+  // A publisher's designator (NIST AI 100-1) names one publication: it matches when the years agree
+  // or one is unknown.
+  if (ka.code && ka.code === kb.code) return 'title';
   // The shorter forms need both years (different editions share a main title).
   if (!bothYears) return undefined;
   if ((ka.main && ka.main === kb.full) || (kb.main && kb.main === ka.full)) return 'title';
-  if (ka.code && ka.code === kb.code) return 'title';
   return undefined;
 }
 
@@ -266,7 +276,7 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
     const a = byId.get(r.da);
     const b = byId.get(r.db);
     if (!a || !b || a.work_id === b.work_id || !eligible(a, b)) continue;
-    if (r.shared >= MIN_SHARED && r.shared >= SHARED_TEXT_SHARE * Math.min(r.na, r.nb)) candidates.push({ a: a.id, b: b.id, by: 'statements' });
+    if (textMatch(a, b, r)) candidates.push({ a: a.id, b: b.id, by: 'statements' });
   }
 
   // Merge, respecting maintainers' "different" decisions between any members of the two works.
@@ -313,6 +323,20 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
   if (touched.size) await refreshWorkMeta(db, [...touched]);
   const canonicalChanged = await recomputeCanonical(db, affected);
   return { created, joined, canonicalChanged };
+}
+
+/**
+ * Whether two documents are one work by their statement texts: at least MIN_SHARED texts in common
+ * making up at least SHARED_TEXT_SHARE of the smaller document, and neither document from a dataset
+ * that quotes others (QUOTING_DATASETS).
+ */
+export function textMatch(
+  a: { dataset: string },
+  b: { dataset: string },
+  r: { shared: number; na: number; nb: number },
+): boolean {
+  if (QUOTING_DATASETS.has(a.dataset) || QUOTING_DATASETS.has(b.dataset)) return false;
+  return r.shared >= MIN_SHARED && r.shared >= SHARED_TEXT_SHARE * Math.min(r.na, r.nb);
 }
 
 async function mergeInto(db: Db, gone: string, keep: string, by: WorkMatch): Promise<void> {

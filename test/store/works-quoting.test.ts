@@ -1,0 +1,83 @@
+// A dataset that quotes other documents (the project's annotation set) must not merge unrelated
+// works: its documents join a work by DOI, title or designator, never by the texts they quote.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { StatementInput } from '../../src/model/index.ts';
+import { detectWorks, metadataMatch, textMatch, upsertDataset, upsertDocument, upsertStatements, type Db } from '../../src/store/index.ts';
+import { ENGINE, openTestStore } from '../helpers/store.ts';
+
+const QUOTED = [
+  'Establish policies for decommissioning artificial intelligence systems in a safe manner that does not increase risks.',
+  'Policies and procedures are in place to address risks arising from third-party software and data.',
+  'Mechanisms are in place to inventory artificial intelligence systems, resourced according to organizational risk priorities.',
+  'Processes for independent review improve the ability of the organization to identify risks in the design stage.',
+];
+const PROFILE_OWN = [
+  'Developers of general-purpose systems should red-team models against misuse before each major release.',
+  'Report the compute used for training to the relevant authority when it exceeds the threshold set by law.',
+];
+const RMF_OWN = [
+  'The framework is intended to be voluntary, rights-preserving, non-sector-specific and use-case agnostic.',
+  'Trustworthy systems are valid and reliable, safe, secure and resilient, accountable and transparent.',
+  'Risk tolerance refers to the readiness of the organization to bear the risk in order to achieve its objectives.',
+];
+
+function stmts(texts: string[], prefix: string): StatementInput[] {
+  return texts.map((text, i) => ({ sourceKey: `${prefix}${i}`, kind: 'mitigation', ord: i, name: '', text, headingPath: [], locator: {}, language: 'en', meta: {} }));
+}
+
+async function addDoc(db: Db, dataset: string, key: string, meta: { title: string; year?: number; doi?: string }, texts: string[]): Promise<string> {
+  await upsertDataset(db, { id: dataset, version: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` });
+  const d = await upsertDocument(db, {
+    sourceKey: key,
+    title: meta.title,
+    year: meta.year,
+    doi: meta.doi,
+    docType: 'framework',
+    language: 'en',
+    provenance: { dataset, datasetVersion: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` },
+    meta: {},
+  });
+  await upsertStatements(db, d.id, stmts(texts, key));
+  return d.id;
+}
+
+test('a designator names one publication even when one side has no year; quoting datasets never match by texts', () => {
+  assert.equal(
+    metadataMatch(
+      { title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0), NIST AI 100-1', year: null, doi: null },
+      { title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0)', year: 2023, doi: '10.6028/NIST.AI.100-1' },
+    ),
+    'title',
+  );
+  const many = { shared: 4, na: 4, nb: 6 };
+  assert.equal(textMatch({ dataset: 'mit-airi-mitigations' }, { dataset: 'nist-ai-600-1' }, many), true);
+  assert.equal(textMatch({ dataset: 'govnav-annotations' }, { dataset: 'mit-airi-mitigations' }, many), false);
+});
+
+test(`[${ENGINE}] an annotation document quoting the AI RMF joins the AI RMF, not a profile that quotes the same texts`, async () => {
+  const store = await openTestStore();
+  try {
+    const db = store.db;
+    // A profile (from a mitigation database) that quotes four AI RMF texts among its own.
+    const profile = await addDoc(db, 'mit-airi-mitigations', 'gpais', { title: 'AI Risk Management Standards Profile for GPAIS', year: 2024 }, [...QUOTED, ...PROFILE_OWN]);
+    // The AI RMF itself, ingested from its PDF (its own segmentation: no text in common with the quotes).
+    const rmf = await addDoc(db, 'govnav-governance-documents', 'rmf', { title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0)', year: 2023, doi: '10.6028/NIST.AI.100-1' }, RMF_OWN);
+    await detectWorks(db);
+    // The annotation set's document for the AI RMF: the quoted texts, no year.
+    const ann = await addDoc(db, 'govnav-annotations', 'ann-rmf', { title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0), NIST AI 100-1' }, QUOTED);
+    const r = await detectWorks(db, { documentIds: [ann] });
+    const work = async (id: string) => (await db.query<{ work_id: string }>('SELECT work_id FROM documents WHERE id = $1', [id]))[0]!.work_id;
+    assert.notEqual(await work(ann), await work(profile), 'the annotation document does not join the profile that quotes the same texts');
+    assert.equal(await work(ann), await work(rmf), 'it joins the AI RMF by its designator');
+    assert.deepEqual(
+      r.joined.map((j) => j.by),
+      ['title'],
+    );
+    // The profile keeps its own work, alone.
+    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE work_id = $1', [await work(profile)])) as [{ n: number }];
+    assert.equal(n, 1);
+  } finally {
+    await store.close();
+  }
+});
