@@ -35,6 +35,22 @@ export interface ExportMeta {
   attribution: DatasetAttribution[];
 }
 
+/**
+ * A cell a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a carriage
+ * return) gets a leading single quote, as the OWASP advice on CSV injection says: the spreadsheet
+ * then shows it as text. Numbers stay numbers (so "-3" in a numeric column is not touched when
+ * passed as a number); the raw text is still in the JSON and JSON Lines exports.
+ */
+export function csvSafe(v: unknown): unknown {
+  if (typeof v !== 'string' || v === '') return v;
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
+/** csvSafe over every cell of a row. */
+export function csvSafeRow(row: readonly unknown[]): unknown[] {
+  return row.map(csvSafe);
+}
+
 /** Excel refuses cells longer than this. */
 const XLSX_CELL_MAX = 32767;
 
@@ -95,10 +111,10 @@ export async function writeExport(format: ExportFormat, batches: AsyncIterable<S
 
 async function writeCsv(batches: AsyncIterable<StatementRecord[]>, { columns, out, keepOpen }: WriteOptions): Promise<{ rows: number }> {
   let rows = 0;
-  await put(out, stringify([columns.map((c) => c.key)]));
+  await put(out, stringify([csvSafeRow(columns.map((c) => c.key))]));
   for await (const batch of batches) {
     if (!batch.length) continue;
-    await put(out, stringify(batch.map((r) => columns.map((c) => c.get(r) ?? ''))));
+    await put(out, stringify(batch.map((r) => csvSafeRow(columns.map((c) => c.get(r) ?? '')))));
     rows += batch.length;
   }
   if (!keepOpen) await finish(out);

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { csvSafe } from '../export/writers.ts';
 import type { Db } from '../store/index.ts';
 
 export interface DumpSpec {
@@ -35,7 +36,8 @@ export function csvValue(v: unknown): string | number {
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') return JSON.stringify(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return v as string | number;
+  // Formula-like text gets a leading quote (OWASP CSV injection); the JSONL twin keeps it raw.
+  return csvSafe(v) as string | number;
 }
 
 function jsonValue(v: unknown): unknown {

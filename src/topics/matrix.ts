@@ -2,6 +2,7 @@
 // topic. From it: the topics each document alone covers, the documents with no link to a topic,
 // and whether any document covers every topic.
 import { stringify } from 'csv-stringify/sync';
+import { csvSafeRow } from '../export/writers.ts';
 import type { Db } from '../store/db.ts';
 import { docFilterSql, liveTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
 
@@ -143,5 +144,6 @@ export function matrixCsv(m: CoverageMatrix, lang: 'en' | 'zh' = 'en'): string {
     d.only.join(' '),
     ...m.topics.map((t) => d.cells[t.id] ?? 0),
   ]);
-  return stringify([header, ...rows]);
+  // Titles and names come from imported data: neutralise formula-like cells (OWASP CSV injection).
+  return stringify([header, ...rows].map(csvSafeRow));
 }

@@ -88,7 +88,9 @@ export function register(program: Command): void {
       else if (opts.format === 'json') console.log(JSON.stringify({ id: cw.id, description: cw.description, licence: cw.licence, attribution: cw.attribution, creators: cw.creators, curieMap: cw.curieMap, mappings: rowsOf(cw) }, null, 2));
       else {
         const { stringify } = await import('csv-stringify/sync');
-        process.stdout.write(stringify(rowsOf(cw), { header: true }));
+        const { csvSafe } = await import('../../export/writers.ts');
+        const safe = rowsOf(cw).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, csvSafe(v)])));
+        process.stdout.write(stringify(safe, { header: true }));
       }
     });
 }
