@@ -14,6 +14,9 @@ export class UserError extends Error {
   }
 }
 
+/** `.js` when running the compiled build (dist/), `.ts` when running the sources through tsx. */
+const OWN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
+
 export async function buildProgram(): Promise<Command> {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const program = new Command('govnav')
@@ -26,7 +29,7 @@ export async function buildProgram(): Promise<Command> {
     .configureHelp({ sortSubcommands: true });
   const dir = fileURLToPath(new URL('./commands/', import.meta.url));
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .filter((f) => f.endsWith(OWN_EXT) && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
     .sort();
   for (const f of files) {
     const mod = (await import(new URL(`./commands/${f}`, import.meta.url).href)) as { register?: (p: Command) => void };
