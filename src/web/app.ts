@@ -67,7 +67,8 @@ export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
   });
 
   const dir = fileURLToPath(new URL('./routes/', import.meta.url));
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
+  const ownExt = import.meta.url.endsWith('.js') ? '.js' : '.ts';
+  for (const f of readdirSync(dir).filter((x) => x.endsWith(ownExt) && !x.endsWith('.d.ts')).sort()) {
     const mod = (await import(new URL(`./routes/${f}`, import.meta.url).href)) as {
       register?: (app: Hono<AppEnv>, ctx: AppContext) => void | Promise<void>;
     };
