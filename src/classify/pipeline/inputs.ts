@@ -1,0 +1,41 @@
+// The statement text and document context a classifier sees for each item of a run.
+import type { StatementKind } from '../../model/index.ts';
+import type { Db } from '../../store/db.ts';
+import type { ClassifyInput } from '../types.ts';
+import type { WorkItem } from './types.ts';
+
+export async function loadInputs(db: Db, rows: { statement_id: string; taxonomy: string }[]): Promise<WorkItem[]> {
+  const ids = [...new Set(rows.map((r) => r.statement_id))];
+  const st = await db.query<{
+    id: string;
+    kind: StatementKind;
+    name: string;
+    text: string;
+    heading_path: string[];
+    language: string;
+    title: string;
+    organisation: string | null;
+    doc_type: string;
+    year: number | null;
+  }>(
+    `SELECT s.id, s.kind, s.name, s.text, s.heading_path, s.language, d.title, d.organisation, d.doc_type, d.year
+     FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = ANY($1::text[])`,
+    [ids],
+  );
+  const byId = new Map(st.map((s) => [s.id, s]));
+  return rows.flatMap((r) => {
+    const s = byId.get(r.statement_id);
+    if (!s) return [];
+    const input: ClassifyInput = {
+      id: s.id,
+      kind: s.kind,
+      name: s.name,
+      text: s.text,
+      headingPath: s.heading_path ?? [],
+      language: s.language,
+      document: { title: s.title, organisation: s.organisation ?? undefined, docType: s.doc_type, year: s.year ?? undefined },
+    };
+    return [{ statementId: r.statement_id, taxonomy: r.taxonomy, input }];
+  });
+}
+
