@@ -288,7 +288,7 @@ export interface StatementHit {
   dataset: string;
 }
 
-const HIT_COLUMNS = `s.id, s.kind, s.name, s.text, s.heading_path, s.language, s.parent_id, s.ord, s.page, s.char_start,
+export const HIT_COLUMNS = `s.id, s.kind, s.name, s.text, s.heading_path, s.language, s.parent_id, s.ord, s.page, s.char_start,
   s.char_end, s.locator_ref, d.id AS document_id, d.title AS document_title, d.organisation AS document_organisation,
   d.authors AS document_authors, d.year AS document_year, d.doc_type AS document_type, d.dataset`;
 

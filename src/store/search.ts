@@ -1,0 +1,98 @@
+// The search read model: one function behind the /search page, its JSON twin (/search.json),
+// /api/v1/search and the search exports. It answers from the in-process index when that index
+// reflects every committed change (src/store/search-index.ts), else in SQL (src/search/query.ts);
+// both give the same set, total and facet counts.
+import { SearchIndex } from '../search/index.ts';
+import { facetCounts, HIT_COLUMNS, searchStatements, type FacetValue, type StatementHit, type StatementQuery } from '../search/query.ts';
+import type { TaxonomyRegistry } from '../taxonomy/index.ts';
+import type { Db } from './db.ts';
+import { freshIndex, queryLexemes } from './search-index.ts';
+import { toSearchText } from './search-text.ts';
+import { sameTextOf, type SameText } from './works.ts';
+
+export interface SearchRequest {
+  query: StatementQuery;
+  /** Facets to count (see BASIC_FACETS, 'topic', taxonomy ids). */
+  facets: string[];
+  offset: number;
+  limit: number;
+}
+
+export interface SearchResult {
+  total: number;
+  items: StatementHit[];
+  facets: Record<string, FacetValue[]>;
+  /** Which path answered: the in-process index or SQL. */
+  via: 'index' | 'sql';
+}
+
+/** One page of a search with its facet counts. */
+export async function runSearch(db: Db, registry: TaxonomyRegistry, req: SearchRequest, opts: { waitForIndex?: boolean } = {}): Promise<SearchResult> {
+  const index = SearchIndex.handles(req.query) ? await freshIndex(db, { wait: opts.waitForIndex }) : undefined;
+  if (index) {
+    const tokens = req.query.q ? toSearchText(req.query.q.trim()) : '';
+    const lexemes = tokens ? await queryLexemes(db, tokens) : [];
+    const r = index.search(registry, req.query, lexemes, req);
+    return { total: r.total, items: await hitsByIds(db, r.ids), facets: r.facets, via: 'index' };
+  }
+  // The facet groups are independent queries: on PostgreSQL they run on separate connections.
+  const taxFacets = req.facets.filter((f) => registry.has(f));
+  const groups = [['kind', 'review'], ['doctype', 'year', 'language'], ['dataset', 'doc', 'topic'], taxFacets]
+    .map((g) => g.filter((f) => req.facets.includes(f)))
+    .filter((g) => g.length);
+  const [res, ...parts] = await Promise.all([
+    searchStatements(db, registry, req.query, { limit: req.limit, offset: req.offset }),
+    ...groups.map((g) => facetCounts(db, registry, req.query, g)),
+  ]);
+  return { total: res.total, items: res.items, facets: Object.assign({}, ...parts) as Record<string, FacetValue[]>, via: 'sql' };
+}
+
+/** Statements by id, in the order given (retired ones left out). */
+export async function hitsByIds(db: Db, ids: string[]): Promise<StatementHit[]> {
+  if (!ids.length) return [];
+  const rows = await db.query<StatementHit>(
+    `SELECT ${HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = ANY($1::text[])`,
+    [ids],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is StatementHit => !!r);
+}
+
+export interface PageLabel {
+  statement_id: string;
+  taxonomy: string;
+  code: string;
+}
+
+export interface SearchPageData extends SearchResult {
+  /** Current labels of the listed statements on the given taxonomies. */
+  labels: PageLabel[];
+  /** Where else each listed text is published (one work, one document). */
+  also: Map<string, SameText[]>;
+  /** Names of the topics (for the topic facet). */
+  topics: { id: string; name_en: string; name_zh: string | null }[];
+}
+
+/** Everything the search page (and its JSON twin) shows for one page of a query. */
+export async function searchPageData(
+  db: Db,
+  registry: TaxonomyRegistry,
+  req: SearchRequest,
+  labelTaxonomies: string[],
+): Promise<SearchPageData> {
+  const [res, topics] = await Promise.all([
+    runSearch(db, registry, req),
+    db.query<{ id: string; name_en: string; name_zh: string | null }>('SELECT id, name_en, name_zh FROM topics WHERE NOT retired ORDER BY ord, id'),
+  ]);
+  const ids = res.items.map((h) => h.id);
+  const [labels, also] = await Promise.all([
+    ids.length && labelTaxonomies.length
+      ? db.query<PageLabel>(
+          'SELECT statement_id, taxonomy, code FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current',
+          [ids, labelTaxonomies],
+        )
+      : Promise.resolve([] as PageLabel[]),
+    sameTextOf(db, ids),
+  ]);
+  return { ...res, labels, also, topics };
+}
