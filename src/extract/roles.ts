@@ -87,6 +87,8 @@ const VERSION = /\b(?:v(?:ersion)?\.?\s*\d+(?:\.\d+)*|rev(?:ision)?\.?\s*\d+|\d+
 const COPYRIGHT = /©|^copyright\b|\bcopyright (?:©|\d{4}|notice|holder)|\ball rights reserved\b|\bcreative commons\b|\bCC BY\b|\blicensed under\b|\bthis (publication|document|report) (is|was) (available|published|prepared)\b|\bdisclaimer\b|\bdoes not (constitute|necessarily reflect|imply)\b|\bviews expressed\b|\bno warranty\b|\bISBN\b|\bprinted in\b|版权所有|免责/i;
 const PAGE_NUMBER = /^\s*(?:page\s+)?[-–—]?\s*[0-9ivxlcdm]{1,4}\s*[-–—]?\s*(?:(?:of|\/)\s*\d+)?\s*$/i;
 const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-\u2010-\u2015]*[:.：\s]/i;
+// The back-link that closes a footnote rendered from HTML or Markdown.
+const FOOTNOTE_BACKLINK = /(?:\s*[↩↑⤴](?:\uFE0E|\uFE0F)?)+\s*$/u;
 const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\(\d{4}\)|\bet al\b|\bp\.\s*\d)|[ivx]{1,5}\s*《|\*\s)/;
 
 // ------------------------------------------------------------------ language
@@ -207,7 +209,28 @@ const PRINCIPLE_EN_G = new RegExp(PRINCIPLE_EN.source, 'gi');
 const PRINCIPLE_ZH_G = new RegExp(PRINCIPLE_ZH.source, 'g');
 
 /** Lexical evidence for each statement kind (0..~3 each). */
-export function languageScores(text: string): LanguageScores {
+/**
+ * The topic of a block's section, from its nearest heading that says one: 'safety' (keeping people
+ * safe from AI: harms, risks, protections, responsible practice) or 'promotion' (opportunities,
+ * investment, infrastructure, adoption, skills). Plans and white papers mix both; their guidelines
+ * (docs/annotation.md, case 24) make the same commitment a mitigation under the first only.
+ */
+export function sectionTopic(path: string[]): 'safety' | 'promotion' | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const t = stripNumber(path[i]!).replace(RISK_PROCESS, ' risk ');
+    RISK_PROCESS.lastIndex = 0;
+    if (SAFETY_SECTION.test(t)) return 'safety';
+    if (PROMO_SECTION.test(t)) return 'promotion';
+  }
+  return undefined;
+}
+const SAFETY_SECTION = /\b(?:safe(?:ty|ly|guards?)?|harms?|risks?|protect\w*|responsible|trust(?:ed|worthy|worthiness)?|secur\w*|guardrails?|mitigat\w*|oversight|misuse|threats?|accountab\w*|transparen\w*|privacy|assurance)\b|安全|风险|防范|保护/i;
+const PROMO_SECTION = /\b(?:opportunit\w*|invest\w*|infrastructure|adoption|capabilit\w*|benefits|skills|growth|innovat\w*|econom\w*|public services|workforce|prosperity|jobs|industry|talent|compute|data centres?)\b|发展|创新|产业|人才/i;
+// A government's or an institution's action under way or promised ("The AISI will engage …",
+// "the government is establishing …", "Reviewing copyright law: …").
+const COMMITMENT = /\b(?:will|is|are|has been|have been|continues? to|intends? to|plans? to)\s+(?:also\s+|continue to\s+|further\s+|actively\s+)?(?:\w+ing\b|establish|develop|work|engage|support|monitor|assess|review|publish|issue|consult|lead|set up|introduce|strengthen|coordinate|test|share|focus|operate|respond|help|provide|ensure|identify|explore|seek|take)\b|^(?:[\w’'-]+ing)\b[^:.]{2,80}:\s/i;
+
+export function languageScores(text: string, topic?: 'safety' | 'promotion'): LanguageScores {
   const cue: LanguageScores['cue'] = {};
   let m = 0;
   let r = 0;
@@ -221,7 +244,7 @@ export function languageScores(text: string): LanguageScores {
   if (modal) {
     // "need to", "will support …" are commitments or exhortations; they count as measures when
     // they concern safety, rights or risk (an adoption or investment plan is context).
-    const weak = /^(?:needs? to|have to|has to|will \w+)$/i.test(modal[1]!) && !safety;
+    const weak = /^(?:needs? to|have to|has to|will \w+)$/i.test(modal[1]!) && (topic === 'promotion' || (!safety && topic !== 'safety'));
     m += weak ? 0.6 : 1.5;
     cue.mitigation = weak ? `weak modal '${modal[1]!.toLowerCase()}' without a safety concern` : `modal '${modal[1]!.toLowerCase()}'`;
   }
@@ -264,6 +287,10 @@ export function languageScores(text: string): LanguageScores {
     cue.risk ??= 'a point that names a risk';
   }
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
+  if (topic === 'safety' && m < 1.5 && COMMITMENT.test(body.length > 20 ? body : numbered)) {
+    m = Math.max(m, 1.5);
+    cue.mitigation = `a commitment under a section on keeping people safe`;
+  }
   const outcome = OUTCOME_EN.exec(body);
   if (outcome) {
     m += 1.0;
@@ -338,6 +365,16 @@ function apparatusByForm(ctx: BlockContext): Verdict | undefined {
   const b = ctx.block;
   const text = b.text.trim();
   if (b.hint === 'footnote' && !CITES.test(text) && wordCount(text) >= 8) return { role: 'context', confidence: 0.6, reason: 'a footnote that explains rather than cites' };
+  if (!b.hint && FOOTNOTE_BACKLINK.test(text)) {
+    // An HTML/Markdown footnote ("… ↩"): a source is apparatus, an explanation is context.
+    const core = text.replace(FOOTNOTE_BACKLINK, '').trim();
+    const sentences = core.split(/(?<=[.!?])\s+(?=[A-Z"“‘])/);
+    const explains = sentences.length >= 2 && VERB_HINT_EN.test(sentences[0]!) && !/^see\b/i.test(core);
+    const cites = CITES.test(core) || /,\s*(?:19|20)\d{2}[a-z]?\.?$/.test(core) || URL.test(core);
+    URL.lastIndex = 0;
+    if (!explains && (cites || wordCount(core) < 4)) return { role: 'apparatus', confidence: 0.85, reason: 'a footnote that cites a source' };
+    return { role: 'context', confidence: 0.6, reason: 'a footnote that explains rather than cites' };
+  }
   if (b.hint) return { role: 'apparatus', confidence: 0.92, reason: HINT_REASON[b.hint] };
   if (ctx.frontMatter && isTocEntry(b, ctx.prev, ctx.next)) return { role: 'apparatus', confidence: 0.85, reason: 'contents line (title and page number)' };
   if (PAGE_NUMBER.test(text)) return { role: 'apparatus', confidence: 0.95, reason: 'a bare page number' };
@@ -442,7 +479,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   if (/[?？]$/.test(text) && text.length < 300) return { role: 'context', confidence: 0.7, reason: 'a question' };
   if (/^(?:yes|no)\b\s*[-–—:,]/i.test(text) || /\bgo to step\b/i.test(text)) return { role: 'context', confidence: 0.7, reason: 'a branch of a flow chart (yes/no, go to step)' };
 
-  const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text);
+  const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text, sectionTopic(ctx.headingPath));
   const secCls = sec?.rule.cls;
   let extraThreshold = 0;
   if (secCls === 'context') {
@@ -742,7 +779,8 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
   return { decisions, headingPaths, levels: first.levels };
 }
 
-const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-z]{1,2}\)|[a-z][)）]|\([ivx]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/;
+// Letters and roman numerals in either case: statutes set new law in capitals ("(A)", "(IV)").
+const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-zA-Z]{1,2}\)|[a-z][)）]|\([ivxIVX]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/;
 
 /** The block a point or list item hangs from: its parent item, or the lead-in paragraph above the list. */
 export const POINT_MARK = POINT;
@@ -760,6 +798,8 @@ export function leadInOf(blocks: Block[], i: number): number | undefined {
       // Lists flattened by the reader: an item ending in ":" leads the items after it.
       if (x.kind === 'item' && b.kind === 'item' && x.depth === depth && /[:：]$/.test(x.text.trim()) && !sawDeeper) return j;
       if (x.kind === 'item' && b.kind === 'item' && x.depth > depth) sawDeeper = true;
+      // A lettered paragraph right under a list item that ends in ":" (a statute set as items and paragraphs).
+      if (x.kind === 'item' && b.kind === 'paragraph' && /[:：]$/.test(x.text.trim())) return j;
       continue;
     }
     if (x.kind === 'paragraph') {
@@ -812,8 +852,10 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
       const own = languageScores(text);
       // A point inherits when it says something of its own kind, or is a fragment of the lead-in's sentence.
       const bare = text.replace(POINT, '').trim();
-      const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/.test(bare) || (!/[.。]$/.test(bare) && !VERB_HINT_EN.test(bare) && wordCount(bare) <= 30 && blocks[parent]!.kind === 'item');
-      if (d.role === 'context' && isStatementLike(text) && (own[pd.role] >= 0.5 || fragment) && !/\((?:definitions|scope)\)|a definition|about the text itself|a note|a question|flow chart/.test(d.reason)) {
+      const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/i.test(bare) || (!/[.。]$/.test(bare) && !VERB_HINT_EN.test(bare) && wordCount(bare) <= 30 && blocks[parent]!.kind === 'item');
+      // A short label that leads its own points ("documentation disclosing:") carries the parent's duty on.
+      const subLead = /[:：]$/.test(bare) && /too short/.test(d.reason) && wordCount(bare) >= 2;
+      if (d.role === 'context' && (isStatementLike(text) || subLead) && (own[pd.role] >= 0.5 || fragment || subLead) && !/\((?:definitions|scope)\)|a definition|about the text itself|a note|a question|flow chart/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
         decisions[i] = { role: 'mitigation', confidence: 0.6, reason: `a prohibition or duty under a mitigation lead-in`, source: 'embedded' };
