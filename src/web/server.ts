@@ -1,10 +1,21 @@
 // Starting the HTTP server on a store.
+//
+// Several server processes may share one PostgreSQL database. Each keeps its own cache of rendered
+// pages, keyed by a data version; every write transaction on the tables pages show sends a
+// notification (migration 0901), and each process LISTENs (src/store/notify.ts): on a notification
+// it drops its cached pages and moves to a new version at once, so no process serves a page older
+// than a write made by another. A slow poll of the data version stays as a safety net (and is the
+// only mechanism on PGlite, where the process owning the database also makes every write).
+//
+// /readyz answers 200 once the app, its caches and the listener are up, and 503 while the server
+// drains on shutdown; close() stops accepting connections and finishes the requests in flight.
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Store } from '../store/index.ts';
+import { currentSchema, listenDataChanges, type DataListener } from '../store/notify.ts';
 import { createApp, readDataVersion } from './app.ts';
 import type { AppContext } from './context.ts';
 import { serveCachedRaw } from './components/page-cache.ts';
@@ -16,34 +27,80 @@ export interface RunningServer {
   port: number;
   server: ServerType;
   ctx: AppContext;
-  close(): Promise<void>;
+  /** Stop accepting connections, finish the requests in flight (at most `graceMs`, default 10 s), then close. */
+  close(opts?: { graceMs?: number }): Promise<void>;
+}
+
+/** The data version as the page cache sees it: changes with the data, and at every change notification. */
+class VersionTracker {
+  private version = '';
+  private generation = 0;
+  tag = '';
+  constructor(
+    private readonly store: Store,
+    private readonly onInvalidate: () => void,
+  ) {}
+  private retag() {
+    this.tag = createHash('sha1').update(`${this.version}|${this.generation}`).digest('hex').slice(0, 10);
+  }
+  async refresh(): Promise<void> {
+    const v = await readDataVersion({ store: this.store });
+    if (v !== this.version) {
+      this.version = v;
+      this.retag();
+    }
+  }
+  /** Another process (or this one) committed a change: pages rendered before it must not be served. */
+  invalidate(): void {
+    this.generation++;
+    this.retag();
+    this.onInvalidate();
+    void this.refresh().catch(() => {});
+  }
+}
+
+function pollMs(listening: boolean): number {
+  const raw = process.env.GOVNAV_VERSION_POLL_MS;
+  if (raw && Number(raw) > 0) return Number(raw);
+  return listening ? 30_000 : 2000;
 }
 
 export async function startServer(store: Store, config: Config, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  let version = await readDataVersion({ store });
-  let versionTag = createHash('sha1').update(version).digest('hex').slice(0, 10);
-  const refresh = setInterval(async () => {
-    try {
-      const v = await readDataVersion({ store });
-      if (v !== version) {
-        version = v;
-        versionTag = createHash('sha1').update(v).digest('hex').slice(0, 10);
-      }
-    } catch {
-      /* the next tick tries again */
-    }
-  }, 2000);
+  let ctx: AppContext | undefined;
+  const versions = new VersionTracker(store, () => ctx?.pageCache?.clear());
+  await versions.refresh();
+  ctx = { store, config, dataVersion: () => versions.tag };
+  let listener: DataListener | undefined;
+  if (store.db.kind === 'postgres' && config.databaseUrl)
+    listener = await listenDataChanges(() => versions.invalidate(), { databaseUrl: config.databaseUrl, schema: await currentSchema(store.db) });
+  else listener = await listenDataChanges(() => versions.invalidate());
+  const refresh = setInterval(() => void versions.refresh().catch(() => {}), pollMs(!!listener.connected));
   refresh.unref();
-  const ctx: AppContext = { store, config, dataVersion: () => versionTag };
   const app = await createApp(ctx);
   const host = opts.host ?? config.host;
   const port = opts.port ?? config.port;
-  const listener = getRequestListener(app.fetch);
-  const server = createServer((req, res) => {
+  const appListener = getRequestListener(app.fetch);
+  let ready = false;
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === '/readyz') {
+      const ok = ready && !draining;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ ready: ok, draining, engine: store.db.kind, listening: listener?.connected ?? false }));
+      return;
+    }
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) idle?.();
+    });
+    if (draining) res.setHeader('Connection', 'close');
     // Pages already rendered are answered before the framework runs (see serveCachedRaw).
-    if (ctx.pageCache && serveCachedRaw(ctx.pageCache, versionTag, req, res)) return;
-    listener(req, res);
-  });
+    if (ctx!.pageCache && serveCachedRaw(ctx!.pageCache, versions.tag, req, res)) return;
+    appListener(req, res);
+  };
+  const server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
@@ -54,18 +111,31 @@ export async function startServer(store: Store, config: Config, opts: { port?: n
     );
     server.listen(port, host, () => resolve());
   });
+  ready = true;
   const addr = server.address() as AddressInfo;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${addr.port}`,
     port: addr.port,
     server,
     ctx,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: (o = {}) =>
+      (closing ??= (async () => {
+        draining = true;
         clearInterval(refresh);
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Requests in flight finish (their connections close after the answer); then whatever is left goes.
+        const settled = new Promise<void>((resolve) => {
+          if (inFlight === 0) return resolve();
+          idle = resolve;
+        });
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, o.graceMs ?? 10_000).unref());
+        await Promise.race([settled, grace]);
+        server.closeAllConnections();
+        await closed;
+        await listener?.close();
+      })()),
   };
 }
