@@ -32,7 +32,7 @@ export const Label = reg(
     model: z.string().nullable(),
     promptVersion: z.string().nullable(),
     confidence: z.number().nullable(),
-    reviewStatus: z.enum(['unreviewed', 'accepted', 'rejected', 'corrected']),
+    reviewStatus: z.enum(['unreviewed', 'accepted', 'rejected', 'corrected', 'adjudicated']),
   }),
   'The current label of a statement on one taxonomy, with who made it.',
 );
@@ -123,7 +123,7 @@ export const Classification = reg(
     promptVersion: z.string().nullable(),
     reasoning: z.string().nullable(),
     confidence: z.number().nullable(),
-    reviewStatus: z.enum(['unreviewed', 'accepted', 'rejected', 'corrected']),
+    reviewStatus: z.enum(['unreviewed', 'accepted', 'rejected', 'corrected', 'adjudicated']),
     reviewer: z.string().nullable(),
     reviewedAt: z.string().nullable(),
     sourceValue: z.string().nullable(),

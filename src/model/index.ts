@@ -92,7 +92,7 @@ export const CLASSIFICATION_SOURCES = ['human', 'llm', 'embedded', 'imported', '
 export const ClassificationSource = z.enum(CLASSIFICATION_SOURCES);
 export type ClassificationSource = z.infer<typeof ClassificationSource>;
 
-export const REVIEW_STATES = ['unreviewed', 'accepted', 'rejected', 'corrected'] as const;
+export const REVIEW_STATES = ['unreviewed', 'accepted', 'rejected', 'corrected', 'adjudicated'] as const;
 export const ReviewState = z.enum(REVIEW_STATES);
 export type ReviewState = z.infer<typeof ReviewState>;
 

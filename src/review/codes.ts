@@ -40,3 +40,25 @@ export function suggestCodes(t: Taxonomy, typed: string, max = 6): string {
   const shown = picks.slice(0, max).map((c) => `${c} ${t.name(c)}`);
   return shown.join(', ') + (picks.length > max ? ', …' : '');
 }
+
+/** One option of the code type-ahead: "code — English name / 中文名" (what the datalist offers). */
+export function typeaheadLabel(t: Taxonomy, code: string): string {
+  const n = t.node(code);
+  return `${code} — ${n.name.en}${n.name.zh ? ` / ${n.name.zh}` : ''}`;
+}
+
+/**
+ * Resolve what came from the type-ahead box: an option as offered ("code — name / 名称"), a code,
+ * an English or Chinese name (exact, any case), or an alias the taxonomy knows.
+ */
+export function resolveTyped(t: Taxonomy, typed: string): string {
+  const raw = typed.trim();
+  const head = raw.split(' — ')[0]!.trim();
+  if (t.has(head)) return resolveCode(t, head);
+  const lower = raw.toLowerCase();
+  for (const code of t.assignableCodes()) {
+    const n = t.node(code);
+    if (n.name.en.toLowerCase() === lower || (n.name.zh && n.name.zh === raw)) return code;
+  }
+  return resolveCode(t, raw);
+}

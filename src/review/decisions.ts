@@ -6,7 +6,7 @@
 import { refreshCurrent, type ClassificationRow } from '../store/classifications.ts';
 import type { Db } from '../store/db.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
-import { resolveCode } from './codes.ts';
+import { resolveTyped } from './codes.ts';
 import { ReviewError } from './errors.ts';
 
 export type ReviewAction = 'accept' | 'reject' | 'correct';
@@ -160,7 +160,7 @@ export async function correctLabel(
     checkReviewable(row, !!opts.force);
     if (!registry.has(row.taxonomy)) throw new ReviewError(`Label ${labelId} belongs to taxonomy "${row.taxonomy}", which is no longer shipped.`);
     const t = registry.get(row.taxonomy);
-    const code = resolveCode(t, typedCode);
+    const code = resolveTyped(t, typedCode);
     if (code === row.code)
       throw new ReviewError(`Label ${labelId} already has code ${code} (${t.name(code)}); accept it instead of correcting it.`);
     await tx.query(`UPDATE classifications SET review_status = 'rejected', reviewer = $2, reviewed_at = now() WHERE id = $1`, [

@@ -18,7 +18,7 @@ export {
   type QueueFilter,
 } from './filter.ts';
 export { reviewQueue, labelDetails, roundConfidence, type QueueItem } from './queue.ts';
-export { resolveCode, suggestCodes } from './codes.ts';
+export { resolveCode, resolveTyped, suggestCodes, typeaheadLabel } from './codes.ts';
 export {
   decide,
   acceptLabels,

@@ -5,6 +5,7 @@ import type { Lang, StatementKind } from '../../model/index.ts';
 import type { ClassificationRow } from '../../store/index.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { fmtNumber, html, L, type Html } from '../html.ts';
+import { suggestLink } from './suggest.ts';
 
 export const LS = {
   notLabelled: { en: 'not yet labelled', zh: '尚未标注' },
@@ -25,6 +26,7 @@ export const LS = {
   accepted: { en: 'reviewed and accepted', zh: '已审核并接受' },
   corrected: { en: 'corrected by a reviewer', zh: '经审核人修正' },
   rejected: { en: 'rejected by a reviewer', zh: '已被审核人否决' },
+  adjudicated: { en: 'adjudicated after double coding', zh: '经双人编码后裁定' },
   by: { en: 'by', zh: '审核人' },
   asPublished: { en: 'as published', zh: '原始取值' },
   labelled: { en: 'labelled', zh: '标注于' },
@@ -107,7 +109,12 @@ export function provenance(r: ClassificationRow, lang: Lang): Html {
  * One taxonomy's block on a statement page: the current label with its description and provenance,
  * secondary codes, and the other labels that exist (not current) folded away.
  */
-export function labelBlock(tax: Taxonomy, labels: ClassificationRow[], lang: Lang, opts: { heading?: string; showDescription?: boolean } = {}): Html {
+export function labelBlock(
+  tax: Taxonomy,
+  labels: ClassificationRow[],
+  lang: Lang,
+  opts: { heading?: string; showDescription?: boolean; /** adds "Suggest a different label" */ statementId?: string } = {},
+): Html {
   const current = labels.find((l) => l.is_current);
   const others = labels.filter((l) => l !== current);
   const title = opts.heading ?? taxName(tax, lang);
@@ -125,6 +132,7 @@ export function labelBlock(tax: Taxonomy, labels: ClassificationRow[], lang: Lan
       : html`<p class="not-labelled small"><abbr class="explained" title="${L(lang, LS.notLabelledLong)}">${L(lang, LS.notLabelled)}</abbr></p>`
   }
   ${others.length ? otherLabels(tax, others, lang) : ''}
+  ${opts.statementId ? suggestLink(opts.statementId, tax.id, lang) : ''}
 </div>`;
 }
 

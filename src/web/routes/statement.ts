@@ -20,6 +20,9 @@ import { citeBox } from '../components/cite.ts';
 import { documentBlock } from '../components/document.ts';
 import { chip, labelBlock, LS, otherLabels, primaryTaxonomies, provenance, taxName, type LabelLite } from '../components/labels.ts';
 import { groupLabels, KIND, KIND_HELP, statementTree, titleOf, type ListStatement } from '../components/statements.ts';
+import { historyLink } from '../components/review-history.ts';
+import { suggestLink } from '../components/suggest.ts';
+import { noteView } from '../../review/views.ts';
 
 const S = {
   reasoning: { en: 'Reasoning', zh: '理由' },
@@ -113,6 +116,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       [id],
     );
     if (!row) return c.notFound();
+    noteView(db, id);
     const { d: doc, ...st } = row;
     const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
     const [labels, siblings, topics, sameText] = await Promise.all([
@@ -234,7 +238,7 @@ ${
     ? html`<section aria-labelledby="class-h"><h2 id="class-h">${L(lang, S.classification)}</h2>
   ${sideIds.map(
     (tid) =>
-      html`${labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && st.kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined })}${
+      html`${labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && st.kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined, statementId: id })}${
         suggestions.has(tid) && !(byTax.get(tid) ?? []).some((l) => l.is_current) ? suggestionLine(reg.get(tid), suggestions.get(tid)!, lang, true) : ''
       }`,
   )}
@@ -256,6 +260,7 @@ ${
     : ''
 }
 ${citeBox(st.id, cite, lang)}
+${historyLink(st.id, lang)}
 </aside>
 </div>
 </article>`;
@@ -288,6 +293,7 @@ function categoryHeader(tax: Taxonomy, label: ClassificationRow, all: Classifica
   ${node.description ? html`<p class="category-desc">${L(lang, node.description)}</p>` : ''}
   ${parent ? html`<p class="also-in sans small">${t(lang, 'alsoIn')} ${chip(tax, parent.code, lang)}</p>` : ''}
   ${others.length ? otherLabels(tax, others, lang) : ''}
+  ${suggestLink(label.statement_id, tax.id, lang)}
 </div>`;
 }
 
