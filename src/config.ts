@@ -13,6 +13,20 @@ const FileConfig = z
     databaseUrl: z.string().optional(),
     baseUrl: z.string().optional(),
     adminSecret: z.string().optional(),
+    auth: z
+      .object({
+        secureCookies: z.boolean(),
+        sessionIdleMinutes: z.number().int().min(1).max(7 * 24 * 60),
+        sessionAbsoluteHours: z.number().min(0.05).max(24 * 90),
+        maxFailedSignins: z.number().int().min(1).max(1000),
+        lockMinutes: z.number().int().min(1).max(24 * 60),
+        oidc: z
+          .object({ issuer: z.string().url(), clientId: z.string().min(1), clientSecret: z.string().optional(), redirectUrl: z.string().url(), label: z.string().optional() })
+          .strict(),
+      })
+      .partial()
+      .strict()
+      .optional(),
     banner: z.object({ en: z.string(), zh: z.string().optional() }).partial().optional(),
     llm: z.record(z.string(), z.unknown()).optional(),
   })
@@ -27,10 +41,33 @@ export interface Config {
   /** Public base URL used in citations (stable URLs), e.g. https://govnav.example.org */
   baseUrl?: string;
   adminSecret?: string;
+  /** Accounts and sessions (issue #13); see docs/security.md. Defaults in src/auth/config.ts. */
+  auth?: AuthConfig;
   banner: { en: string; zh: string };
   llm: Record<string, unknown>;
   /** Where the config file was read from, if any. */
   configFile?: string;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  /** This server's callback, e.g. https://govnav.example.org/signin/oidc/callback */
+  redirectUrl: string;
+  /** Text of the sign-in button ("Sign in with <label>"). */
+  label?: string;
+}
+
+export interface AuthConfig {
+  /** Mark cookies Secure always (true: behind a TLS-terminating proxy) or never (false); default: when the request is HTTPS. */
+  secureCookies?: boolean;
+  sessionIdleMinutes?: number;
+  sessionAbsoluteHours?: number;
+  /** Failed sign-ins in a row (per account, and per address) before a lockout. */
+  maxFailedSignins?: number;
+  lockMinutes?: number;
+  oidc?: OidcConfig;
 }
 
 export const DEFAULT_PORT = 8787;
@@ -83,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: env.DATABASE_URL || file.databaseUrl || undefined,
     baseUrl: env.GOVNAV_BASE_URL ?? file.baseUrl,
     adminSecret: env.GOVNAV_ADMIN_SECRET ?? file.adminSecret,
+    auth: authFromEnv(env, file.auth),
     banner: {
       en: env.GOVNAV_BANNER ?? file.banner?.en ?? DEFAULT_BANNER.en,
       zh: env.GOVNAV_BANNER_ZH ?? file.banner?.zh ?? DEFAULT_BANNER.zh,
@@ -90,4 +128,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     llm: file.llm ?? {},
     configFile,
   };
+}
+
+function authFromEnv(env: NodeJS.ProcessEnv, file: FileConfig['auth']): AuthConfig {
+  const auth: AuthConfig = { ...(file ?? {}) };
+  if (env.GOVNAV_SECURE_COOKIES === '1' || env.GOVNAV_SECURE_COOKIES === 'true') auth.secureCookies = true;
+  if (env.GOVNAV_SECURE_COOKIES === '0' || env.GOVNAV_SECURE_COOKIES === 'false') auth.secureCookies = false;
+  if (env.GOVNAV_OIDC_ISSUER) {
+    if (!env.GOVNAV_OIDC_CLIENT_ID || !env.GOVNAV_OIDC_REDIRECT_URL)
+      throw new Error('GOVNAV_OIDC_ISSUER is set: set GOVNAV_OIDC_CLIENT_ID and GOVNAV_OIDC_REDIRECT_URL too (and GOVNAV_OIDC_CLIENT_SECRET for a confidential client).');
+    auth.oidc = {
+      issuer: env.GOVNAV_OIDC_ISSUER,
+      clientId: env.GOVNAV_OIDC_CLIENT_ID,
+      clientSecret: env.GOVNAV_OIDC_CLIENT_SECRET || undefined,
+      redirectUrl: env.GOVNAV_OIDC_REDIRECT_URL,
+      label: env.GOVNAV_OIDC_LABEL || undefined,
+    };
+  }
+  return auth;
 }

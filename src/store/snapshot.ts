@@ -18,7 +18,9 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
  * recomputed by the next ingest for every statement that has none). Every other table of the schema
  * is included, so a table added by a later migration travels too.
  */
-export const NOT_IN_SNAPSHOT = new Set(['schema_migrations', 'taxonomy_nodes', 'feedback', 'releases', 'llm_cache', 'classify_run_items', 'statement_minhash']);
+export const NOT_IN_SNAPSHOT = new Set(['schema_migrations', 'taxonomy_nodes', 'feedback', 'releases', 'llm_cache', 'classify_run_items', 'statement_minhash',
+  // accounts, password hashes, sessions, server keys and the audit log belong to one instance and never travel
+  'users', 'sessions', 'server_secrets', 'audit_log']);
 
 interface TableInfo {
   name: string;

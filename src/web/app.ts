@@ -11,6 +11,7 @@ import { t } from './i18n.ts';
 import { renderPage } from './layout.ts';
 import { asset } from './static.ts';
 
+import { authMiddleware } from '../auth/index.ts';
 import { CSP, SECURITY_HEADERS } from './security.ts';
 export { CSP };
 
@@ -29,6 +30,15 @@ export function negotiateLang(c: Context<AppEnv>): Lang {
   return /^\s*zh/.test(al) ? 'zh' : 'en';
 }
 
+/** The host of an Origin header, or null when it is not a URL (e.g. "null" from a sandboxed page). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
   const app = new Hono<AppEnv>();
 
@@ -41,7 +51,7 @@ export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
       const site = c.req.header('sec-fetch-site');
       const origin = c.req.header('origin');
       const host = c.req.header('host');
-      if (site === 'cross-site' || (origin && host && new URL(origin).host !== host)) {
+      if (site === 'cross-site' || (origin && host && originHost(origin) !== host)) {
         return c.text('Cross-site requests are not accepted.', 403);
       }
     }
@@ -51,6 +61,8 @@ export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
     c.header('Server-Timing', `app;dur=${(performance.now() - started).toFixed(1)}`);
     if (!c.res.headers.get('Vary')) c.header('Vary', 'Cookie, Accept-Language');
   });
+  // Accounts: body limits while reading, the session's user, CSRF tokens on every write (src/auth).
+  app.use('*', authMiddleware(ctx));
 
   app.get('/static/:name', (c) => {
     const a = asset(c.req.param('name'));

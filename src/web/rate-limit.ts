@@ -44,3 +44,46 @@ export class RateLimiter {
 export function clientKey(ip: string | undefined, salt: string): string {
   return createHash('sha256').update(salt + '|' + (ip ?? 'unknown')).digest('hex').slice(0, 24);
 }
+
+/**
+ * Lockout after repeated failures (sign-in per address, and per unknown account name): `max`
+ * failures within `windowMs` lock the key for `lockMs`. In memory, per process.
+ */
+export class FailureLockout {
+  private entries = new Map<string, { failures: number; first: number; lockedUntil: number }>();
+  constructor(
+    readonly max: number,
+    readonly lockMs: number,
+    readonly windowMs: number = lockMs,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** When the key is locked, the time (ms since epoch) the lock ends; otherwise 0. */
+  lockedUntil(key: string): number {
+    const e = this.entries.get(key);
+    if (!e) return 0;
+    return e.lockedUntil > this.now() ? e.lockedUntil : 0;
+  }
+
+  /** Count a failure; returns the lock end when this failure locks the key, else 0. */
+  fail(key: string): number {
+    const now = this.now();
+    let e = this.entries.get(key);
+    if (!e || now - e.first > this.windowMs || (e.lockedUntil && e.lockedUntil <= now)) {
+      e = { failures: 0, first: now, lockedUntil: 0 };
+      this.entries.set(key, e);
+      if (this.entries.size > 50_000) this.sweep(now);
+    }
+    e.failures++;
+    if (e.failures >= this.max) e.lockedUntil = now + this.lockMs;
+    return e.lockedUntil;
+  }
+
+  clear(key: string): void {
+    this.entries.delete(key);
+  }
+
+  private sweep(now: number) {
+    for (const [k, e] of this.entries) if (now - e.first > this.windowMs && e.lockedUntil <= now) this.entries.delete(k);
+  }
+}

@@ -1,44 +1,59 @@
-// The admin area: /admin/login (a form for the configured secret), /admin/feedback (the list of
-// feedback), /admin/logout. The secret comes from config.adminSecret (GOVNAV_ADMIN_SECRET); after
-// login an HttpOnly, SameSite=Strict cookie holds an HMAC of the secret (never the secret itself),
-// compared in constant time. With no secret configured, /admin explains how to enable it and shows
-// nothing else.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// The admin area, for accounts with the admin role (server-side sessions, src/auth):
+//   /admin            → the feedback list (or the first-admin setup when there is no admin yet)
+//   /admin/feedback   the feedback readers sent
+//   /admin/audit      the audit log (sign-ins, role changes, decisions), newest first
+//   /admin/setup      bootstrap: while no admin account exists, the configured admin secret
+//                     (GOVNAV_ADMIN_SECRET) lets you create the first one; afterwards it does nothing
+//   /admin/login      kept as an address: sends you to /signin
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { csrfInput, publicWrite, requireRole } from '../../auth/index.ts';
+import { Signin } from '../../auth/signin.ts';
+import { listAudit, type AuditEntry } from '../../store/audit.ts';
+import { listFeedback } from '../../store/feedback.ts';
+import { createUser, hasActiveAdmin, UserError } from '../../store/users.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { fmtNumber, html, L, url } from '../html.ts';
 import { renderPage } from '../layout.ts';
-import { clientKey, RateLimiter } from '../rate-limit.ts';
-import { remoteAddress } from './feedback.ts';
-
-export const ADMIN_COOKIE = 'govnav_admin';
 
 const S = {
   admin: { en: 'Administration', zh: '管理' },
-  disabled: {
-    en: 'The admin area is switched off because no admin secret is configured. To switch it on, set the environment variable GOVNAV_ADMIN_SECRET (or "adminSecret" in the config file) to a long random string and restart the server:',
-    zh: '由于未配置管理密钥，管理区已关闭。要启用它，请将环境变量 GOVNAV_ADMIN_SECRET（或配置文件中的 "adminSecret"）设为一个较长的随机字符串，然后重启服务器：',
+  noAdmin: {
+    en: 'There is no admin account yet. Create the first one on the command line with `govnav users add <name> --role admin`, or set the environment variable GOVNAV_ADMIN_SECRET (or "adminSecret" in the config file) to a long random string, restart the server and open /admin/setup:',
+    zh: '尚无管理员账户。可在命令行运行 `govnav users add <name> --role admin` 创建第一个管理员，或将环境变量 GOVNAV_ADMIN_SECRET（或配置文件中的 "adminSecret"）设为一个较长的随机字符串，重启服务器后打开 /admin/setup：',
   },
-  login: { en: 'Sign in', zh: '登录' },
+  setup: { en: 'Create the first admin account', zh: '创建第一个管理员账户' },
+  setupIntro: {
+    en: 'No admin account exists yet. The admin secret of this server lets you create one; once it exists, the secret no longer opens anything.',
+    zh: '尚无管理员账户。使用本服务器的管理密钥可以创建一个；创建之后，该密钥不再有任何作用。',
+  },
   secret: { en: 'Admin secret', zh: '管理密钥' },
+  username: { en: 'Username', zh: '用户名' },
+  displayName: { en: 'Display name', zh: '显示名称' },
+  password: { en: 'Password (at least 10 characters)', zh: '密码（至少 10 个字符）' },
+  create: { en: 'Create and sign in', zh: '创建并登录' },
   wrong: { en: 'That is not the admin secret.', zh: '管理密钥不正确。' },
-  tooMany: { en: 'Too many attempts; try again in {s} seconds.', zh: '尝试次数过多；请在 {s} 秒后重试。' },
+  tooMany: { en: 'Too many attempts; try again after {t} UTC.', zh: '尝试次数过多；请在 UTC {t} 之后重试。' },
   feedback: { en: 'Feedback', zh: '反馈' },
+  audit: { en: 'Audit log', zh: '审计日志' },
   none: { en: 'No feedback yet.', zh: '尚无反馈。' },
+  noAudit: { en: 'Nothing recorded yet.', zh: '尚无记录。' },
   logout: { en: 'Sign out', zh: '退出登录' },
   when: { en: 'Received', zh: '时间' },
+  at: { en: 'When (UTC)', zh: '时间（UTC）' },
+  who: { en: 'Who', zh: '操作者' },
+  what: { en: 'Action', zh: '操作' },
+  target: { en: 'Target', zh: '对象' },
+  change: { en: 'Before → after', zh: '变更前 → 变更后' },
   page: { en: 'Page', zh: '页面' },
   kind: { en: 'Kind', zh: '类型' },
   message: { en: 'Message', zh: '内容' },
   email: { en: 'Email', zh: '邮箱' },
   status: { en: 'Status', zh: '状态' },
   total: { en: 'messages', zh: '条反馈' },
+  export: { en: 'Export all: govnav audit export --format csv', zh: '全部导出：govnav audit export --format csv' },
+  older: { en: 'Older', zh: '更早' },
 } as const;
-
-function token(secret: string): string {
-  return createHmac('sha256', secret).update('govnav-admin-session-v1').digest('hex');
-}
 
 /** Constant-time equality of two strings of any length (compared as SHA-256 digests). */
 export function safeEqual(a: string, b: string): boolean {
@@ -47,113 +62,114 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db) && a.length === b.length;
 }
 
-export function isAdmin(c: Context<AppEnv>, secret: string | undefined): boolean {
-  if (!secret) return false;
-  const cookie = getCookie(c, ADMIN_COOKIE);
-  return !!cookie && safeEqual(cookie, token(secret));
-}
-
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
-  const limiter = new RateLimiter(10, 10);
-  const salt = randomBytes(16).toString('hex');
+  const signin = (ctx.signin ??= new Signin(ctx));
+  const db = ctx.store.db;
+  const admin = requireRole('admin');
 
   app.use('/admin/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
     c.header('X-Robots-Tag', 'noindex');
   });
-  app.use('/admin', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
 
-  const disabled = (c: Context<AppEnv>) => {
+  const noAdminPage = (c: Context<AppEnv>) => {
     const lang = c.get('lang');
+    c.header('Cache-Control', 'no-store');
     return c.html(
       renderPage(c, {
         title: L(lang, S.admin),
-        body: html`<h1>${L(lang, S.admin)}</h1><div class="empty-state"><p>${L(lang, S.disabled)}</p>
+        body: html`<h1>${L(lang, S.admin)}</h1><div class="empty-state"><p>${L(lang, S.noAdmin)}</p>
 <pre><code>GOVNAV_ADMIN_SECRET="$(openssl rand -hex 24)" npx govnav serve</code></pre></div>`,
       }),
       404,
     );
   };
 
-  app.get('/admin', (c) => {
-    if (!ctx.config.adminSecret) return disabled(c);
-    return c.redirect(isAdmin(c, ctx.config.adminSecret) ? '/admin/feedback' : '/admin/login', 303);
-  });
+  /** Without any admin account, admin addresses lead to the setup (or explain how to make one). */
+  const bootstrapOr = async (c: Context<AppEnv>): Promise<Response | null> => {
+    if (await hasActiveAdmin(db)) return null;
+    if (ctx.config.adminSecret) return c.redirect('/admin/setup', 303);
+    return noAdminPage(c);
+  };
 
-  const loginPage = (c: Context<AppEnv>, message?: string, status: 200 | 401 | 429 = 200) => {
+  app.get('/admin', async (c) => (await bootstrapOr(c)) ?? c.redirect('/admin/feedback', 303));
+  app.get('/admin/login', async (c) => (await bootstrapOr(c)) ?? c.redirect('/signin?next=%2Fadmin%2Ffeedback', 303));
+
+  // ---------------------------------------------------------------- first admin (bootstrap)
+
+  const setupPage = (c: Context<AppEnv>, v: { username?: string; displayName?: string; message?: string }, status: 200 | 400 | 401 | 429 = 200) => {
     const lang = c.get('lang');
     return c.html(
       renderPage(c, {
-        title: L(lang, S.login),
+        title: L(lang, S.setup),
         status,
-        body: html`<h1>${L(lang, S.login)}</h1>
-${message ? html`<p class="notice error" role="alert">${message}</p>` : ''}
-<form method="post" action="/admin/login">
+        body: html`<h1>${L(lang, S.setup)}</h1>
+<p class="lede">${L(lang, S.setupIntro)}</p>
+${v.message ? html`<p class="notice error" role="alert">${v.message}</p>` : ''}
+<form method="post" action="/admin/setup" class="signin-form">
+  ${csrfInput(c)}
   <div class="form-row"><label for="secret">${L(lang, S.secret)}</label>
-  <input id="secret" name="secret" type="password" autocomplete="current-password" required></div>
-  <p><button type="submit">${L(lang, S.login)}</button></p>
+    <input id="secret" name="secret" type="password" autocomplete="off" required></div>
+  <div class="form-row"><label for="su-username">${L(lang, S.username)}</label>
+    <input id="su-username" name="username" autocomplete="username" maxlength="100" required value="${v.username ?? ''}"></div>
+  <div class="form-row"><label for="su-name">${L(lang, S.displayName)}</label>
+    <input id="su-name" name="displayName" maxlength="200" value="${v.displayName ?? ''}"></div>
+  <div class="form-row"><label for="su-password">${L(lang, S.password)}</label>
+    <input id="su-password" name="password" type="password" autocomplete="new-password" minlength="10" maxlength="1024" required></div>
+  <p><button type="submit">${L(lang, S.create)}</button></p>
 </form>`,
       }),
       status,
     );
   };
 
-  app.get('/admin/login', (c) => {
-    if (!ctx.config.adminSecret) return disabled(c);
-    return loginPage(c);
+  app.get('/admin/setup', async (c) => {
+    if (await hasActiveAdmin(db)) return c.redirect('/signin?next=%2Fadmin', 303);
+    if (!ctx.config.adminSecret) return noAdminPage(c);
+    return setupPage(c, {});
   });
 
-  app.post('/admin/login', async (c) => {
-    const secret = ctx.config.adminSecret;
-    if (!secret) return disabled(c);
+  app.post('/admin/setup', publicWrite('bootstrap: guarded by the admin secret, only while no admin exists'), async (c) => {
     const lang = c.get('lang');
-    const key = clientKey(remoteAddress(c), salt);
-    if (!limiter.take(key)) {
-      const wait = Math.max(1, limiter.retryAfter(key));
-      c.header('Retry-After', String(wait));
-      return loginPage(c, L(lang, S.tooMany).replace('{s}', String(wait)), 429);
+    const secret = ctx.config.adminSecret;
+    if (!secret) return noAdminPage(c);
+    if (await hasActiveAdmin(db)) return c.text('An admin account exists already: sign in at /signin.', 403);
+    const addr = 'setup:' + signin.clientKey(c);
+    const locked = signin.byAddress.lockedUntil(addr);
+    if (locked) {
+      c.header('Retry-After', String(Math.max(1, Math.ceil((locked - Date.now()) / 1000))));
+      return setupPage(c, { message: L(lang, S.tooMany).replace('{t}', new Date(locked).toISOString().slice(11, 16)) }, 429);
     }
-    if (Number(c.req.header('content-length') ?? 0) > 4096) return c.text('Too large', 413);
-    const form = await c.req.parseBody();
-    const given = typeof form.secret === 'string' ? form.secret : '';
-    if (!safeEqual(given, secret)) return loginPage(c, L(lang, S.wrong), 401);
-    setCookie(c, ADMIN_COOKIE, token(secret), {
-      path: '/admin',
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: new URL(c.req.url).protocol === 'https:',
-      maxAge: 8 * 3600,
-    });
+    const f = new URLSearchParams(await c.req.text());
+    const v = { username: (f.get('username') ?? '').slice(0, 100), displayName: (f.get('displayName') ?? '').slice(0, 200) };
+    if (!safeEqual(f.get('secret') ?? '', secret)) {
+      signin.byAddress.fail(addr);
+      return setupPage(c, { ...v, message: L(lang, S.wrong) }, 401);
+    }
+    try {
+      const user = await createUser(
+        db,
+        { username: v.username, displayName: v.displayName, password: f.get('password') ?? '', role: 'admin' },
+        { id: null, name: 'bootstrap-secret' },
+      );
+      await signin.startSession(c, user, 'bootstrap');
+    } catch (e) {
+      if (e instanceof UserError) return setupPage(c, { ...v, message: e.message }, 400);
+      throw e;
+    }
     return c.redirect('/admin/feedback', 303);
   });
 
-  app.post('/admin/logout', (c) => {
-    deleteCookie(c, ADMIN_COOKIE, { path: '/admin' });
-    return c.redirect('/', 303);
-  });
+  // ---------------------------------------------------------------- feedback
 
-  app.get('/admin/feedback', async (c) => {
-    const secret = ctx.config.adminSecret;
-    if (!secret) return disabled(c);
-    if (!isAdmin(c, secret)) {
-      // Browsers go to the login form; scripts see a plain 401.
-      if ((c.req.header('accept') ?? '').includes('text/html')) return c.redirect('/admin/login', 303);
-      return c.text('Sign in at /admin/login first.', 401);
-    }
+  app.get('/admin/feedback', admin, async (c) => {
     const lang = c.get('lang');
-    const page = Math.max(1, Number(c.req.query('page') ?? 1) || 1);
+    const page = Math.max(1, Math.min(100_000, Number(c.req.query('page') ?? 1) || 1));
     const per = 100;
-    const db = ctx.store.db;
-    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM feedback')) as [{ n: number }];
-    const rows = await db.query<{ id: number; page: string; kind: string; message: string; email: string | null; status: string; created_at: Date }>(
-      `SELECT id, page, kind, message, email, status, created_at FROM feedback ORDER BY id DESC LIMIT ${per} OFFSET ${(page - 1) * per}`,
-    );
+    const { total: n, rows } = await listFeedback(db, page, per);
     const body = html`<h1>${L(lang, S.feedback)}</h1>
-<form method="post" action="/admin/logout" class="inline-form"><button type="submit" class="secondary">${L(lang, S.logout)}</button></form>
+${adminNav(c, 'feedback')}
 <p class="sans">${fmtNumber(n, lang)} ${L(lang, S.total)}</p>
 ${
   rows.length
@@ -168,4 +184,42 @@ ${n > per ? html`<nav class="pager">${page > 1 ? html`<a href="${url('/admin/fee
 }`;
     return c.html(renderPage(c, { title: L(lang, S.feedback), body, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.feedback)]] }));
   });
+
+  // ---------------------------------------------------------------- audit log
+
+  app.get('/admin/audit', admin, async (c) => {
+    const lang = c.get('lang');
+    const per = 200;
+    const beforeRaw = Number(c.req.query('before') ?? NaN);
+    const before = Number.isSafeInteger(beforeRaw) && beforeRaw > 0 ? beforeRaw : undefined;
+    const targetType = c.req.query('type')?.slice(0, 40) || undefined;
+    const targetId = c.req.query('id')?.slice(0, 200) || undefined;
+    const rows = await listAudit(db, { targetType, targetId, before, limit: per, order: 'desc' });
+    const last = rows[rows.length - 1];
+    const body = html`<h1>${L(lang, S.audit)}</h1>
+${adminNav(c, 'audit')}
+<p class="small muted">${L(lang, S.export)}</p>
+${
+  rows.length
+    ? html`<div class="table-scroll"><table class="audit-table"><thead><tr><th scope="col">#</th><th scope="col">${L(lang, S.at)}</th><th scope="col">${L(lang, S.who)}</th><th scope="col">${L(lang, S.what)}</th><th scope="col">${L(lang, S.target)}</th><th scope="col">${L(lang, S.change)}</th></tr></thead>
+<tbody>${rows.map((r) => auditRow(r))}</tbody></table></div>
+${rows.length === per && last ? html`<nav class="pager"><a href="${url('/admin/audit', { type: targetType, id: targetId, before: last.id })}">${L(lang, S.older)} →</a></nav>` : ''}`
+    : html`<p class="muted">${L(lang, S.noAudit)}</p>`
+}`;
+    return c.html(renderPage(c, { title: L(lang, S.audit), body, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.audit)]] }));
+  });
+}
+
+function auditRow(r: AuditEntry) {
+  const show = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
+  const change = r.before !== null || r.after !== null ? `${show(r.before)} → ${show(r.after)}` : '';
+  return html`<tr><td class="num">${r.id}</td><td>${r.at.toISOString().slice(0, 19).replace('T', ' ')}</td><td>${r.actor}</td><td><code>${r.action}</code></td><td><a href="${url('/admin/audit', { type: r.targetType, id: r.targetId })}">${r.targetType} ${r.targetId}</a></td><td class="message">${change}${r.detail ? ` (${r.detail})` : ''}</td></tr>`;
+}
+
+function adminNav(c: Context<AppEnv>, current: 'feedback' | 'audit') {
+  const lang = c.get('lang');
+  const link = (key: 'feedback' | 'audit', href: string) =>
+    current === key ? html`<strong aria-current="page">${L(lang, S[key])}</strong>` : html`<a href="${href}">${L(lang, S[key])}</a>`;
+  return html`<nav class="admin-nav sans" aria-label="${L(lang, S.admin)}">${link('feedback', '/admin/feedback')} · ${link('audit', '/admin/audit')}
+<form method="post" action="/signout" class="inline-form">${csrfInput(c)}<button type="submit" class="secondary">${L(lang, S.logout)}</button></form></nav>`;
 }

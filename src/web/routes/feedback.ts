@@ -1,9 +1,11 @@
 // Feedback on any page: GET /feedback?page=<path> shows the form, POST /feedback stores it in the
 // `feedback` table with the page it came from. Bodies over 16 KB are refused, each client may post
 // a few times per minute (429 with Retry-After beyond that), a hidden honeypot field catches
-// naive bots, and the message is validated with the FeedbackInput schema.
+// naive bots, and the message is validated with the FeedbackInput schema. Like every form it carries
+// a CSRF token, and the body limit is enforced while the bytes arrive (src/auth/body-limit.ts).
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
+import { csrfInput, publicWrite } from '../../auth/index.ts';
 import { FeedbackInput, type Lang } from '../../model/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { html, L, type Html } from '../html.ts';
@@ -94,7 +96,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext, opts: FeedbackOptio
     );
   });
 
-  app.post('/feedback', async (c) => {
+  app.post('/feedback', publicWrite('readers send feedback without an account'), async (c) => {
     const lang = c.get('lang');
     c.header('Cache-Control', 'no-store');
     const key = clientKey(remoteAddress(c), salt);
@@ -167,6 +169,7 @@ function form(
 <p class="lede">${L(lang, S.intro)}</p>
 ${Object.keys(errors).length ? html`<p class="notice error" role="alert">${L(lang, S.invalid)}</p>` : ''}
 <form method="post" action="/feedback" class="feedback-form" novalidate>
+  ${csrfInput(c)}
   <div class="form-row"><span class="label-text">${L(lang, S.page)}</span><a href="${v.page}"><code>${v.page}</code></a>${err('page')}
     <input type="hidden" name="page" value="${v.page}"></div>
   <div class="form-row"><label for="fb-kind">${L(lang, S.kind)}</label>
