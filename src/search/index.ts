@@ -299,16 +299,16 @@ const ID_QUERY = /^(D\d{4,}|[MRP]\d{6,})$/;
 export class SearchIndex {
   readonly stamp: string;
   readonly size: number;
-  private readonly d: IndexData;
+  /** The arrays (read by the facet counters). */
+  readonly data: IndexData;
   private readonly avgLen: number;
   // Scratch space reused by every query (queries run one at a time on the event loop).
   private readonly score: Float64Array;
   private readonly hits: Uint16Array;
   private readonly pass: Uint8Array;
-  private readonly docFacet: { docType: Int32Array; year: Int32Array; dataset: Int32Array; docTypes: string[]; datasets: string[] };
 
   constructor(d: IndexData) {
-    this.d = d;
+    this.data = d;
     this.stamp = d.stamp;
     this.size = d.ids.length;
     let sum = 0;
@@ -317,15 +317,6 @@ export class SearchIndex {
     this.score = new Float64Array(this.size);
     this.hits = new Uint16Array(this.size);
     this.pass = new Uint8Array(this.size);
-    const dt = new Dict();
-    const ds = new Dict();
-    this.docFacet = {
-      docType: Int32Array.from(d.docs, (x) => dt.id(x.docType)),
-      year: Int32Array.from(d.docs, (x) => x.year ?? -1),
-      dataset: Int32Array.from(d.docs, (x) => ds.id(x.dataset)),
-      docTypes: dt.values,
-      datasets: ds.values,
-    };
   }
 
   /** Whether a text query can be answered here (Chinese text also needs a substring match: SQL). */
@@ -338,7 +329,7 @@ export class SearchIndex {
    * must match); ignored for a statement or document id query.
    */
   search(registry: TaxonomyRegistry, query: StatementQuery, lexemes: string[], opts: IndexSearchOptions): IndexSearchResult {
-    const d = this.d;
+    const d = this.data;
     const n = this.size;
     const q = query.q?.trim();
     const idQuery = !!q && ID_QUERY.test(q);
@@ -363,7 +354,10 @@ export class SearchIndex {
     // 2. Filters.
     const filters = this.filters(registry, query);
     const requested = new Set(opts.facets);
-    const counters = this.counters(registry, requested);
+    for (const f of requested) if (!FIXED_FACETS.has(f) && !registry.has(f)) throw new Error(`Unknown facet "${f}"`);
+    const acc = new Counts(this, requested, null);
+    const only = filters.map((f) => (f.facet !== null && requested.has(f.facet) ? new Counts(this, requested, f.facet) : null));
+    const dupPassing = dupMode === 'datasetOnly' && requested.has('dataset') ? new Int32Array(d.docs.length) : null;
 
     // 3. One pass: rows passing every filter are results and count in every facet; rows failing
     // exactly one filter count in that filter's facet only.
@@ -371,6 +365,7 @@ export class SearchIndex {
     pass.fill(0);
     let total = 0;
     const flags = d.flags;
+    const docOf = d.doc;
     const nf = filters.length;
     const visit = (i: number) => {
       const dup = (flags[i]! & F_DUP) !== 0;
@@ -385,12 +380,13 @@ export class SearchIndex {
       if (failed < 0) {
         pass[i] = 1;
         total++;
-        for (const c of counters) if (!(dup && dupMode === 'datasetOnly' && c.name === 'dataset')) c.add(i);
+        acc.add(i);
+        if (dup && dupPassing) dupPassing[docOf[i]!]!++;
       } else {
-        const f = filters[failed]!.facet;
-        if (f === null) return;
-        if (dup && dupMode === 'datasetOnly' && f === 'dataset') return;
-        for (const c of counters) if (c.name === f) c.add(i);
+        const o = only[failed];
+        if (!o) return;
+        if (dup && dupMode === 'datasetOnly' && o.facet === 'dataset') return;
+        o.add(i);
       }
     };
     if (candidates) for (let k = 0; k < candidates.length; k++) visit(candidates[k]!);
@@ -413,13 +409,16 @@ export class SearchIndex {
       }
     }
     const facets: Record<string, FacetValue[]> = {};
-    for (const c of counters) facets[c.name] = c.result();
+    for (const f of requested) {
+      const extra = only.find((o) => o?.facet === f) ?? null;
+      facets[f] = acc.result(registry, f, extra, f === 'dataset' ? dupPassing : null);
+    }
     return { total, ids: pageRows.map((i) => d.ids[i]!), facets };
   }
 
   /** Rows containing every lexeme, scored (BM25) into this.score. */
   private textMatch(lexemes: string[]): Int32Array {
-    const d = this.d;
+    const d = this.data;
     const uniq = [...new Set(lexemes)];
     if (!uniq.length) return new Int32Array(0);
     const lists = uniq.map((l) => d.postings.get(l));
@@ -503,7 +502,7 @@ export class SearchIndex {
   }
 
   private filters(registry: TaxonomyRegistry, query: StatementQuery): Filter[] {
-    const d = this.d;
+    const d = this.data;
     const fs: Filter[] = [];
     const docSet = (pred: (doc: IndexDoc, i: number) => boolean) => {
       const ok = new Uint8Array(d.docs.length);
@@ -578,115 +577,123 @@ export class SearchIndex {
     }
     return fs;
   }
+}
 
-  private counters(registry: TaxonomyRegistry, requested: Set<string>): { name: string; add: (row: number) => void; result: () => FacetValue[] }[] {
-    const d = this.d;
-    const df = this.docFacet;
-    const out: { name: string; add: (row: number) => void; result: () => FacetValue[] }[] = [];
-    const byValue = (name: string, size: number, valueOf: (row: number) => number, labels: (v: number) => string) => {
-      const counts = new Int32Array(size);
-      out.push({
-        name,
-        add: (i) => counts[valueOf(i)]!++,
-        result: () =>
-          [...counts.keys()]
-            .filter((v) => counts[v]! > 0)
-            .sort((a, b) => counts[b]! - counts[a]! || (labels(a) < labels(b) ? -1 : 1))
-            .map((v) => ({ value: labels(v), count: counts[v]! })),
-      });
-    };
-    for (const f of requested) {
-      switch (f) {
-        case 'kind':
-          byValue(f, STATEMENT_KINDS.length, (i) => d.kind[i]!, (v) => STATEMENT_KINDS[v] as StatementKind);
-          break;
-        case 'language':
-          byValue(f, d.langs.length, (i) => d.lang[i]!, (v) => d.langs[v]!);
-          break;
-        case 'doctype':
-          byValue(f, df.docTypes.length, (i) => df.docType[d.doc[i]!]!, (v) => df.docTypes[v]!);
-          break;
-        case 'dataset':
-          byValue(f, df.datasets.length, (i) => df.dataset[d.doc[i]!]!, (v) => df.datasets[v]!);
-          break;
-        case 'year': {
-          const counts = new Map<number, number>();
-          out.push({
-            name: f,
-            add: (i) => {
-              const y = df.year[d.doc[i]!]!;
-              if (y >= 0) counts.set(y, (counts.get(y) ?? 0) + 1);
-            },
-            result: () => [...counts].sort((a, b) => b[0] - a[0]).map(([y, c]) => ({ value: String(y), count: c })),
-          });
-          break;
-        }
-        case 'doc': {
-          const counts = new Int32Array(d.docs.length);
-          out.push({
-            name: f,
-            add: (i) => counts[d.doc[i]!]!++,
-            result: () =>
-              [...counts.keys()]
-                .filter((v) => counts[v]! > 0)
-                .sort((a, b) => counts[b]! - counts[a]! || (d.docs[a]!.id < d.docs[b]!.id ? -1 : 1))
-                .slice(0, 200)
-                .map((v) => ({ value: d.docs[v]!.id, count: counts[v]!, label: d.docs[v]!.title })),
-          });
-          break;
-        }
-        case 'topic': {
-          const counts = new Int32Array(d.topics.length);
-          out.push({
-            name: f,
-            add: (i) => {
-              for (let k = d.topicOff[i]!; k < d.topicOff[i + 1]!; k++) counts[d.topicVal[k]!]!++;
-            },
-            result: () =>
-              [...counts.keys()]
-                .filter((v) => counts[v]! > 0)
-                .sort((a, b) => counts[b]! - counts[a]! || (d.topics[a]! < d.topics[b]! ? -1 : 1))
-                .map((v) => ({ value: d.topics[v]!, count: counts[v]! })),
-          });
-          break;
-        }
-        case 'review': {
-          const counts = new Int32Array(REVIEW_VALUES.length);
-          const bits = [F_HUMAN, F_REVIEWED, F_ANNOTATED, F_MACHINE];
-          out.push({
-            name: f,
-            add: (i) => {
-              const fl = d.flags[i]!;
-              for (let k = 0; k < 4; k++) if (fl & bits[k]!) counts[k]!++;
-              if (!(fl & F_LABELLED)) counts[4]!++;
-            },
-            result: () => REVIEW_VALUES.map((v, k) => ({ value: v, count: counts[k]! })),
-          });
-          break;
-        }
-        default: {
-          if (!registry.has(f)) throw new Error(`Unknown facet "${f}"`);
-          const mine = new Uint8Array(d.codeTax.length);
-          d.codeTax.forEach((t, i) => (mine[i] = t === f ? 1 : 0));
-          const counts = new Int32Array(d.codeTax.length);
-          out.push({
-            name: f,
-            add: (i) => {
-              for (let k = d.labelOff[i]!; k < d.labelOff[i + 1]!; k++) {
-                const c = d.labelVal[k]!;
-                if (mine[c]) counts[c]!++;
-              }
-            },
-            result: () => {
-              const rows: { code: string; n: number }[] = [];
-              counts.forEach((n, c) => n > 0 && rows.push({ code: d.codeCode[c]!, n }));
-              return rollUpFacet(registry, f, rows);
-            },
-          });
-        }
+const FIXED_FACETS = new Set(['kind', 'doc', 'doctype', 'year', 'language', 'dataset', 'review', 'topic']);
+const DOC_FACETS = new Set(['doc', 'doctype', 'year', 'dataset']);
+
+/**
+ * Facet counts of a set of rows, kept as histograms that are cheap to fill (per document, per
+ * kind, per language, per flag combination, per topic, per label) and turned into facet values
+ * at the end. `facet` null: the rows passing every filter (all facets); else the rows failing
+ * only that facet's filter (that facet only).
+ */
+class Counts {
+  private readonly doc: Int32Array;
+  private readonly kind = new Int32Array(STATEMENT_KINDS.length);
+  private readonly lang: Int32Array;
+  private readonly flag = new Int32Array(64);
+  private readonly topic: Int32Array | null;
+  private readonly code: Int32Array | null;
+  private readonly codeMask: Uint8Array | null;
+
+  constructor(
+    private readonly ix: SearchIndex,
+    requested: Set<string>,
+    readonly facet: string | null,
+  ) {
+    const d = ix.data;
+    this.doc = new Int32Array(d.docs.length);
+    this.lang = new Int32Array(d.langs.length);
+    const wants = (f: string) => (facet === null ? requested.has(f) : facet === f);
+    this.topic = wants('topic') ? new Int32Array(d.topics.length) : null;
+    let anyTax = false;
+    const mask = new Uint8Array(d.codeTax.length);
+    d.codeTax.forEach((t, c) => {
+      if (wants(t)) {
+        mask[c] = 1;
+        anyTax = true;
+      }
+    });
+    this.codeMask = anyTax ? mask : null;
+    this.code = anyTax ? new Int32Array(d.codeTax.length) : null;
+  }
+
+  add(i: number): void {
+    const d = this.ix.data;
+    this.doc[d.doc[i]!]!++;
+    this.kind[d.kind[i]!]!++;
+    this.lang[d.lang[i]!]!++;
+    this.flag[d.flags[i]!]!++;
+    const topic = this.topic;
+    if (topic) for (let k = d.topicOff[i]!, e = d.topicOff[i + 1]!; k < e; k++) topic[d.topicVal[k]!]!++;
+    const mask = this.codeMask;
+    if (mask) {
+      const code = this.code!;
+      for (let k = d.labelOff[i]!, e = d.labelOff[i + 1]!; k < e; k++) {
+        const c = d.labelVal[k]!;
+        if (mask[c]) code[c]!++;
       }
     }
-    return out;
+  }
+
+  /** The values of facet f: these counts plus `extra` (rows failing only f's filter), less `minusDocs`. */
+  result(registry: TaxonomyRegistry, f: string, extra: Counts | null, minusDocs: Int32Array | null): FacetValue[] {
+    const d = this.ix.data;
+    const sum = (a: Int32Array, b: Int32Array | null | undefined) => {
+      const out = Int32Array.from(a);
+      if (b) for (let k = 0; k < out.length; k++) out[k]! += b[k]!;
+      return out;
+    };
+    const ranked = (counts: Map<string, number> | Int32Array, label: (k: number) => string) => {
+      const list: { value: string; count: number }[] = [];
+      if (counts instanceof Map) for (const [value, count] of counts) list.push({ value, count });
+      else counts.forEach((count, k) => count > 0 && list.push({ value: label(k), count }));
+      return list.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    };
+    if (DOC_FACETS.has(f)) {
+      const perDoc = sum(this.doc, extra?.doc);
+      if (minusDocs) for (let k = 0; k < perDoc.length; k++) perDoc[k]! -= minusDocs[k]!;
+      if (f === 'doc') {
+        const idx = [...perDoc.keys()].filter((k) => perDoc[k]! > 0);
+        idx.sort((a, b) => perDoc[b]! - perDoc[a]! || (d.docs[a]!.id < d.docs[b]!.id ? -1 : 1));
+        return idx.slice(0, 200).map((k) => ({ value: d.docs[k]!.id, count: perDoc[k]!, label: d.docs[k]!.title }));
+      }
+      const by = new Map<string, number>();
+      perDoc.forEach((n, k) => {
+        if (!n) return;
+        const doc = d.docs[k]!;
+        const v = f === 'doctype' ? doc.docType : f === 'dataset' ? doc.dataset : doc.year === null ? null : String(doc.year);
+        if (v !== null) by.set(v, (by.get(v) ?? 0) + n);
+      });
+      if (f === 'year') return [...by].sort((a, b) => Number(b[0]) - Number(a[0])).map(([value, count]) => ({ value, count }));
+      return ranked(by, () => '');
+    }
+    switch (f) {
+      case 'kind':
+        return ranked(sum(this.kind, extra?.kind), (k) => STATEMENT_KINDS[k]!);
+      case 'language':
+        return ranked(sum(this.lang, extra?.lang), (k) => d.langs[k]!);
+      case 'topic':
+        return ranked(sum(this.topic!, extra?.topic), (k) => d.topics[k]!);
+      case 'review': {
+        const flags = sum(this.flag, extra?.flag);
+        const counts = [0, 0, 0, 0, 0];
+        const bits = [F_HUMAN, F_REVIEWED, F_ANNOTATED, F_MACHINE];
+        flags.forEach((n, fl) => {
+          if (!n) return;
+          for (let k = 0; k < 4; k++) if (fl & bits[k]!) counts[k]! += n;
+          if (!(fl & F_LABELLED)) counts[4]! += n;
+        });
+        return REVIEW_VALUES.map((value, k) => ({ value, count: counts[k]! }));
+      }
+      default: {
+        const counts = sum(this.code!, extra?.code);
+        const rows: { code: string; n: number }[] = [];
+        counts.forEach((n, c) => n > 0 && d.codeTax[c] === f && rows.push({ code: d.codeCode[c]!, n }));
+        return rollUpFacet(registry, f, rows);
+      }
+    }
   }
 }
 

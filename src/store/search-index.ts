@@ -37,11 +37,12 @@ export function searchIndexDisabled(): boolean {
  * The index if it reflects every committed change; otherwise undefined (use SQL) and a build
  * starts in the background. `wait` waits for that build instead (benches, tests, warm-up).
  */
-export async function freshIndex(db: Db, opts: { wait?: boolean } = {}): Promise<SearchIndex | undefined> {
+export async function freshIndex(db: Db, opts: { wait?: boolean; tokens?: string } = {}): Promise<SearchIndex | undefined> {
   if (searchIndexDisabled() || db.inTransaction) return undefined;
   const h = holderOf(db);
   if (h.index) {
-    if (await isFresh(db, h.index.stamp)) return h.index;
+    // The query's lexemes come with the freshness check: one round trip instead of two.
+    if (await isFresh(db, h.index.stamp, opts.tokens && !h.lexemes.has(opts.tokens) ? opts.tokens : undefined)) return h.index;
     h.index = undefined;
   }
   if (!h.building) {
@@ -72,18 +73,33 @@ export function forgetIndex(db: Db): void {
   holders.delete(db);
 }
 
-async function isFresh(db: Db, stamp: string): Promise<boolean> {
+async function isFresh(db: Db, stamp: string, tokens?: string): Promise<boolean> {
+  const lex = tokens === undefined ? '' : `, tsvector_to_array(to_tsvector('simple', $2)) AS l`;
+  let fresh: boolean;
+  let row: { l?: string[] | null } | undefined;
   if (stamp.startsWith('lite:')) {
-    const [r] = await db.query<{ m: string | number }>('SELECT coalesce(max(id), 0)::text AS m FROM search_changes');
-    return `lite:${r?.m ?? 0}` === stamp;
+    const [r] = await db.query<{ m: string; l?: string[] | null }>(
+      `SELECT (SELECT coalesce(max(id), 0)::text FROM search_changes) AS m${lex.replace('$2', '$1')}`,
+      tokens === undefined ? [] : [tokens],
+    );
+    fresh = `lite:${r?.m ?? 0}` === stamp;
+    row = r;
+  } else {
+    const [r] = await db.query<{ stale: boolean; l?: string[] | null }>(
+      `SELECT EXISTS (SELECT 1 FROM search_changes
+         WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)) AS stale${lex}`,
+      tokens === undefined ? [stamp.slice(3)] : [stamp.slice(3), tokens],
+    );
+    fresh = r?.stale === false;
+    row = r;
   }
-  const snap = stamp.slice(3);
-  const [r] = await db.query<{ stale: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM search_changes
-       WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)) AS stale`,
-    [snap],
-  );
-  return r?.stale === false;
+  if (tokens !== undefined) rememberLexemes(holderOf(db), tokens, row?.l ?? []);
+  return fresh;
+}
+
+function rememberLexemes(h: Holder, tokens: string, lexemes: string[]) {
+  if (h.lexemes.size > 2000) h.lexemes.clear();
+  h.lexemes.set(tokens, lexemes);
 }
 
 interface StatementRow {
@@ -177,7 +193,6 @@ export async function queryLexemes(db: Db, tokens: string): Promise<string[]> {
   if (hit) return hit;
   const [r] = await db.query<{ l: string[] | null }>(`SELECT tsvector_to_array(to_tsvector('simple', $1)) AS l`, [tokens]);
   const out = r?.l ?? [];
-  if (h.lexemes.size > 2000) h.lexemes.clear();
-  h.lexemes.set(tokens, out);
+  rememberLexemes(h, tokens, out);
   return out;
 }

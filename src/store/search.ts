@@ -28,9 +28,9 @@ export interface SearchResult {
 
 /** One page of a search with its facet counts. */
 export async function runSearch(db: Db, registry: TaxonomyRegistry, req: SearchRequest, opts: { waitForIndex?: boolean } = {}): Promise<SearchResult> {
-  const index = SearchIndex.handles(req.query) ? await freshIndex(db, { wait: opts.waitForIndex }) : undefined;
+  const tokens = req.query.q ? toSearchText(req.query.q.trim()) : '';
+  const index = SearchIndex.handles(req.query) ? await freshIndex(db, { wait: opts.waitForIndex, tokens: tokens || undefined }) : undefined;
   if (index) {
-    const tokens = req.query.q ? toSearchText(req.query.q.trim()) : '';
     const lexemes = tokens ? await queryLexemes(db, tokens) : [];
     const r = index.search(registry, req.query, lexemes, req);
     return { total: r.total, items: await hitsByIds(db, r.ids), facets: r.facets, via: 'index' };
