@@ -2,12 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINE } from '../helpers/store.ts';
 import { openTestApp } from './fixture.ts';
+import { browser } from '../helpers/auth.ts';
 
-const form = (fields: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-  body: new URLSearchParams(fields).toString(),
-});
+// Every form carries a CSRF token: posts go through a test browser that keeps cookies and adds it.
+const post = (t: { app: Awaited<ReturnType<typeof openTestApp>>['app'] }, path: string, fields: Record<string, string>) => browser(t.app).post(path, fields);
 
 async function rows(t: Awaited<ReturnType<typeof openTestApp>>) {
   return t.store.db.query<{ page: string; kind: string; message: string; email: string | null; client_hash: string | null }>(
@@ -25,7 +23,7 @@ test(`[${ENGINE}] the feedback form is labelled, stores valid messages with thei
     assert.match(html, /name="page" value="\/m\/M000001\?lang=zh"/);
     assert.match(html, /name="website" type="text" tabindex="-1"/);
 
-    const ok = await t.app.request('/feedback', form({ page: '/m/M000001', kind: 'error', message: 'The lifecycle label looks wrong <b>here</b>.', email: '' }));
+    const ok = await post(t, '/feedback', ({ page: '/m/M000001', kind: 'error', message: 'The lifecycle label looks wrong <b>here</b>.', email: '' }));
     assert.equal(ok.status, 303);
     assert.match(ok.headers.get('location')!, /^\/feedback\/thanks\?page=%2Fm%2FM000001$/);
     let r = await rows(t);
@@ -36,20 +34,20 @@ test(`[${ENGINE}] the feedback form is labelled, stores valid messages with thei
     assert.match(r[0]!.client_hash!, /^[0-9a-f]{24}$/);
 
     // too short, bad email, unknown kind: 400 with the fields marked, nothing stored
-    const short = await t.app.request('/feedback', form({ page: '/', message: 'x', email: 'not-an-email', kind: 'praise' }));
+    const short = await post(t, '/feedback', ({ page: '/', message: 'x', email: 'not-an-email', kind: 'praise' }));
     assert.equal(short.status, 400);
     const shortHtml = await short.text();
     assert.match(shortHtml, /id="fb-message"[^>]*aria-invalid="true"/);
     assert.match(shortHtml, /id="fb-email"[^>]*aria-invalid="true"/);
     assert.match(shortHtml, /id="fb-kind"[^>]*aria-invalid="true"/);
     // an absolute URL is not accepted as the page (the "back" link stays on this site)
-    await t.app.request('/feedback', form({ page: 'https://evil.example/', message: 'hello there' }));
+    await post(t, '/feedback', ({ page: 'https://evil.example/', message: 'hello there' }));
     r = await rows(t);
     assert.equal(r.length, 2);
     assert.equal(r[1]!.page, '/');
 
     // the honeypot: looks like success, nothing stored
-    const bot = await t.app.request('/feedback', form({ page: '/', message: 'buy cheap things', website: 'http://spam' }));
+    const bot = await post(t, '/feedback', ({ page: '/', message: 'buy cheap things', website: 'http://spam' }));
     assert.equal(bot.status, 303);
     assert.equal((await rows(t)).length, 2);
   } finally {
@@ -60,7 +58,7 @@ test(`[${ENGINE}] the feedback form is labelled, stores valid messages with thei
 test(`[${ENGINE}] feedback bodies over 16 KB are refused`, async () => {
   const t = await openTestApp();
   try {
-    const big = await t.app.request('/feedback', form({ page: '/', message: 'a'.repeat(17 * 1024) }));
+    const big = await post(t, '/feedback', ({ page: '/', message: 'a'.repeat(17 * 1024) }));
     assert.equal(big.status, 413);
     assert.equal((await rows(t)).length, 0);
   } finally {
@@ -74,7 +72,7 @@ test(`[${ENGINE}] each client may post a few times; then 429 with Retry-After`, 
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 7; i++) {
-      last = await t.app.request('/feedback', form({ page: '/', message: `message number ${i}` }));
+      last = await post(t, '/feedback', ({ page: '/', message: `message number ${i}` }));
       statuses.push(last.status);
     }
     assert.deepEqual(statuses.slice(0, 5), [303, 303, 303, 303, 303]);
@@ -87,52 +85,64 @@ test(`[${ENGINE}] each client may post a few times; then 429 with Retry-After`, 
   }
 });
 
-test(`[${ENGINE}] without a configured secret the admin area explains how to enable it and lists nothing`, async () => {
+test(`[${ENGINE}] without an admin account or secret the admin area explains how to make one and lists nothing`, async () => {
   const t = await openTestApp();
   try {
-    await t.app.request('/feedback', form({ page: '/', message: 'secret content here' }));
-    for (const p of ['/admin', '/admin/feedback', '/admin/login']) {
+    await post(t, '/feedback', ({ page: '/', message: 'secret content here' }));
+    for (const p of ['/admin', '/admin/login', '/admin/setup']) {
       const res = await t.app.request(p);
       const body = await res.text();
       assert.equal(res.status, 404);
       assert.match(body, /GOVNAV_ADMIN_SECRET/);
+      assert.match(body, /govnav users add/);
       assert.ok(!body.includes('secret content here'));
     }
-    const post = await t.app.request('/admin/login', form({ secret: '' }));
-    assert.equal(post.status, 404);
+    const list = await t.app.request('/admin/feedback');
+    assert.equal(list.status, 303, 'anonymous readers are sent to sign in');
+    assert.ok(!(await list.text()).includes('secret content here'));
+    const setup = await post(t, '/admin/setup', { secret: '', username: 'eve', password: 'a long password here' });
+    assert.equal(setup.status, 404);
+    assert.equal((await t.store.db.query('SELECT 1 FROM users')).length, 0);
   } finally {
     await t.close();
   }
 });
 
-test(`[${ENGINE}] the admin list needs the secret: 401 or a redirect without it, the list with it`, async () => {
+test(`[${ENGINE}] the admin secret creates the first admin account once; the feedback list needs that account`, async () => {
   const t = await openTestApp({ adminSecret: 'correct horse battery staple' });
   try {
-    await t.app.request('/feedback', form({ page: '/d/D0001', kind: 'suggestion', message: 'Add the <script>alert(1)</script> year please' }));
-    const anon = await t.app.request('/admin/feedback');
-    assert.equal(anon.status, 401);
-    const browser = await t.app.request('/admin/feedback', { headers: { accept: 'text/html' } });
-    assert.equal(browser.status, 303);
-    assert.equal(browser.headers.get('location'), '/admin/login');
-    const forged = await t.app.request('/admin/feedback', { headers: { cookie: 'govnav_admin=' + 'a'.repeat(64) } });
-    assert.equal(forged.status, 401);
-    const wrong = await t.app.request('/admin/login', form({ secret: 'correct horse' }));
-    assert.equal(wrong.status, 401);
-    assert.equal(wrong.headers.get('set-cookie'), null);
+    await post(t, '/feedback', ({ page: '/d/D0001', kind: 'suggestion', message: 'Add the <script>alert(1)</script> year please' }));
+    assert.equal((await t.app.request('/admin')).headers.get('location'), '/admin/setup');
+    const anon = await t.app.request('/admin/feedback', { headers: { accept: 'text/html' } });
+    assert.equal(anon.status, 303);
+    assert.equal(anon.headers.get('location'), '/signin?next=%2Fadmin%2Ffeedback');
+    const old = await t.app.request('/admin/feedback', { headers: { cookie: 'govnav_admin=' + 'a'.repeat(64) } });
+    assert.equal(old.status, 303, 'the old fixed admin cookie opens nothing');
 
-    const login = await t.app.request('/admin/login', form({ secret: 'correct horse battery staple' }));
-    assert.equal(login.status, 303);
-    const cookie = login.headers.get('set-cookie')!;
-    assert.match(cookie, /govnav_admin=[0-9a-f]{64}/);
+    const b = browser(t.app);
+    const wrong = await b.post('/admin/setup', { secret: 'correct horse', username: 'ada', password: 'a long password here' });
+    assert.equal(wrong.status, 401);
+    assert.equal(b.cookies.get('govnav_session'), undefined);
+    assert.equal((await t.store.db.query('SELECT 1 FROM users')).length, 0);
+
+    const made = await b.post('/admin/setup', { secret: 'correct horse battery staple', username: 'Ada', displayName: 'Ada L.', password: 'a long password here' });
+    assert.equal(made.status, 303);
+    assert.equal(made.headers.get('location'), '/admin/feedback');
+    const cookie = made.headers.getSetCookie().find((c) => c.startsWith('govnav_session='))!;
     assert.match(cookie, /HttpOnly/);
-    assert.match(cookie, /SameSite=Strict/);
+    assert.match(cookie, /SameSite=Lax/);
     assert.ok(!cookie.includes('correct horse'), 'the cookie never holds the secret');
-    const list = await t.app.request('/admin/feedback', { headers: { cookie: cookie.split(';')[0]! } });
+    const list = await b.request('/admin/feedback');
     assert.equal(list.status, 200);
     assert.equal(list.headers.get('cache-control'), 'no-store');
     const html = await list.text();
     assert.match(html, /href="\/d\/D0001"/);
     assert.match(html, /Add the &lt;script&gt;alert\(1\)&lt;\/script&gt; year please/);
+
+    // once an admin exists the secret opens nothing more
+    const again = await browser(t.app).post('/admin/setup', { secret: 'correct horse battery staple', username: 'mallory', password: 'a long password here' });
+    assert.equal(again.status, 403);
+    assert.deepEqual((await t.store.db.query<{ username: string; role: string }>('SELECT username, role FROM users')), [{ username: 'ada', role: 'admin' }]);
   } finally {
     await t.close();
   }
