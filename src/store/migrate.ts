@@ -1,5 +1,9 @@
 // Applies the SQL migrations in src/store/migrations in order, each in its own transaction,
 // recording them in schema_migrations. Running it again applies nothing.
+//
+// Several processes may start at once against one PostgreSQL (web processes, workers, an upgrade
+// run): every step takes the same transaction-scoped advisory lock, so exactly one process applies
+// each migration and the others wait, then find it recorded and skip it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './db.ts';
@@ -24,12 +28,19 @@ export interface MigrationStatus {
   pending: Migration[];
 }
 
+/** The advisory lock every migrator takes (in its transaction) before it looks or writes. */
+export const MIGRATION_LOCK = 7710203;
+
 async function ensureTable(db: Db): Promise<void> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version text PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  // Under the lock too: two concurrent CREATE TABLE IF NOT EXISTS can collide in the catalogue.
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version text PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  });
 }
 
 export async function migrationStatus(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationStatus> {
@@ -51,7 +62,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<Migration[]
   for (const m of listMigrations(dir)) {
     const done = await db.transaction(async (tx) => {
       // Serialise concurrent migrators (several web processes starting at once).
-      await tx.query('SELECT pg_advisory_xact_lock(7710203)');
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
       const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
       if (rows.length) return false;
       try {
