@@ -23,6 +23,7 @@ import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInpu
 import { classifyAll, extractStatements, roleModelFromStore, type RoleModel } from '../extract/index.ts';
 import { blockAnchor, isStatementRole, type Correction, type Extraction, type ExtractedStatement, type Role, type RoleDecision } from '../extract/types.ts';
 import type { LlmExtractionReport, LlmExtractOptions } from '../classify/llm/extract.ts';
+import { BlockTooLongError } from './build.ts';
 import { decodeDeclared, decodeText } from './decode.ts';
 import { detectDate, detectFormat, detectLanguage } from './detect.ts';
 import { bandKeys, fingerprint, minhash, shingles, signatureOf, similarity, NEAR_DUPLICATE_THRESHOLD } from './dedupe.ts';
@@ -104,6 +105,17 @@ export async function loadSource(source: string, opts: IngestOptions = {}): Prom
 }
 
 export async function extract(loaded: Loaded, opts: IngestOptions = {}): Promise<Extracted & { encoding?: string }> {
+  try {
+    return await readLoaded(loaded, opts);
+  } catch (e) {
+    // A paragraph too long to be one (src/ingest/build.ts): say which file, and what to do.
+    if (e instanceof BlockTooLongError)
+      throw new IngestError(loaded.source, e.message, 'Check that the file has paragraph breaks (blank lines between paragraphs) and is the document you meant.');
+    throw e;
+  }
+}
+
+async function readLoaded(loaded: Loaded, opts: IngestOptions): Promise<Extracted & { encoding?: string }> {
   const { source, bytes } = loaded;
   if (opts.format && !FORMATS.includes(opts.format)) throw new IngestError(source, `--format "${opts.format}" is not one of ${FORMATS.join(', ')}.`);
   const detected = opts.format ? { format: opts.format } : detectFormat(bytes, loaded.name, loaded.contentType);

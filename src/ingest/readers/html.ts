@@ -67,26 +67,57 @@ function headMeta(doc: Document): DetectedMeta {
   return meta;
 }
 
-/** Text of an element for a block: inline content flattened, whitespace collapsed. */
+/**
+ * Text of an element for a block: inline content flattened, whitespace collapsed. Iterative (an
+ * explicit stack, not recursion), so that a page of thousands of nested elements cannot overflow
+ * the call stack.
+ */
 function textOf(el: Node, skipLists = false): string {
   const parts: string[] = [];
-  const rec = (n: Node) => {
+  // Each entry is a node to visit or a string to emit (the space after a block element).
+  const stack: (Node | string)[] = [el];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (typeof n === 'string') {
+      parts.push(n);
+      continue;
+    }
     if (n.nodeType === 3) parts.push(n.textContent ?? '');
     else if (n.nodeType === 1) {
       const tag = (n as El).tagName.toLowerCase();
-      if (skipLists && (tag === 'ul' || tag === 'ol')) return;
+      if (skipLists && (tag === 'ul' || tag === 'ol')) continue;
       if (tag === 'img') {
         parts.push((n as El).getAttribute('alt') ?? '');
-        return;
+        continue;
       }
       const block = !INLINE.has(tag);
       if (block || tag === 'br') parts.push(' ');
-      for (const c of n.childNodes) rec(c);
-      if (block) parts.push(' ');
+      if (block) stack.push(' ');
+      pushChildren(stack, n);
     }
-  };
-  rec(el);
+  }
   return tidyInline(parts.join(''));
+}
+
+/** Push a node's children on a stack so that they pop in document order. */
+function pushChildren<T>(stack: (Node | T)[], n: Node): void {
+  const kids = [...n.childNodes];
+  for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+}
+
+/** The lists directly inside a list item (not lists inside those lists), in document order. */
+function subLists(li: El): El[] {
+  const out: El[] = [];
+  const stack: Node[] = [];
+  pushChildren(stack, li);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.nodeType !== 1) continue;
+    const tag = (n as El).tagName.toLowerCase();
+    if (tag === 'ul' || tag === 'ol') out.push(n as El);
+    else pushChildren(stack, n);
+  }
+  return out;
 }
 
 function olMarker(type: string | null, n: number): string {
@@ -106,7 +137,7 @@ function toRoman(n: number): string {
   return s;
 }
 
-/** Walk the content element and collect blocks. */
+/** Walk the content element and collect blocks (iteratively: nesting depth is not limited by the call stack). */
 export function blocksOf(root: Node): RawBlock[] {
   const blocks: RawBlock[] = [];
   let inline: string[] = [];
@@ -115,58 +146,77 @@ export function blocksOf(root: Node): RawBlock[] {
     if (t) blocks.push({ kind: 'paragraph', text: t });
     inline = [];
   };
-  const list = (el: El, depth: number) => {
-    const ordered = el.tagName.toLowerCase() === 'ol';
-    let n = Number(el.getAttribute('start') ?? 1) || 1;
-    for (const li of el.children) {
-      const tag = li.tagName.toLowerCase();
-      if (tag === 'ul' || tag === 'ol') {
-        list(li, depth + 1);
+  /** A list and the lists nested in it: items in document order, each followed by its own sub-lists. */
+  const list = (top: El, topDepth: number) => {
+    type Task = { list: El; depth: number } | { item: El; depth: number; ordered: boolean; marker: string };
+    const tasks: Task[] = [{ list: top, depth: topDepth }];
+    while (tasks.length) {
+      const t = tasks.pop()!;
+      if ('item' in t) {
+        blocks.push({ kind: 'item', depth: t.depth, ordered: t.ordered, marker: t.marker, text: textOf(t.item, true) });
         continue;
       }
-      if (tag !== 'li') continue;
-      const v = li.getAttribute('value');
-      if (v && Number(v)) n = Number(v);
-      blocks.push({ kind: 'item', depth, ordered, marker: ordered ? olMarker(el.getAttribute('type'), n) : '•', text: textOf(li, true) });
-      n++;
-      for (const sub of li.querySelectorAll('ul, ol')) {
-        // Only lists directly inside this item (not lists inside those lists).
-        let p = sub.parentElement;
-        while (p && p !== li && p.tagName.toLowerCase() !== 'ul' && p.tagName.toLowerCase() !== 'ol') p = p.parentElement;
-        if (p === li) list(sub, depth + 1);
+      const el = t.list;
+      const ordered = el.tagName.toLowerCase() === 'ol';
+      let n = Number(el.getAttribute('start') ?? 1) || 1;
+      const expanded: Task[] = [];
+      for (const li of el.children) {
+        const tag = li.tagName.toLowerCase();
+        if (tag === 'ul' || tag === 'ol') {
+          expanded.push({ list: li, depth: t.depth + 1 });
+          continue;
+        }
+        if (tag !== 'li') continue;
+        const v = li.getAttribute('value');
+        if (v && Number(v)) n = Number(v);
+        expanded.push({ item: li, depth: t.depth, ordered, marker: ordered ? olMarker(el.getAttribute('type'), n) : '•' });
+        n++;
+        for (const sub of subLists(li)) expanded.push({ list: sub, depth: t.depth + 1 });
       }
+      for (let i = expanded.length - 1; i >= 0; i--) tasks.push(expanded[i]!);
     }
   };
-  const walk = (node: Node) => {
-    for (const c of node.childNodes) {
-      if (c.nodeType === 3) {
-        inline.push(c.textContent ?? '');
-        continue;
-      }
-      if (c.nodeType !== 1) continue;
-      const el = c as El;
-      const tag = el.tagName.toLowerCase();
-      if (INLINE.has(tag)) {
-        inline.push(tag === 'br' ? ' ' : ' ' + textOf(el) + ' ');
-        continue;
-      }
+  // Nodes to visit, and FLUSH marks where a container element ends.
+  const FLUSH = Symbol('flush');
+  const stack: (Node | typeof FLUSH)[] = [];
+  pushChildren(stack, root);
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c === FLUSH) {
       flush();
-      if (/^h[1-6]$/.test(tag)) blocks.push({ kind: 'heading', level: Number(tag[1]), text: textOf(el) });
-      else if (tag === 'p' || tag === 'dt' || tag === 'dd' || tag === 'caption' || tag === 'figcaption' || tag === 'summary')
-        blocks.push({ kind: 'paragraph', text: textOf(el) });
-      else if (tag === 'ul' || tag === 'ol') list(el, 0);
-      else if (tag === 'tr') {
-        const cells = [...el.children].map((td) => textOf(td)).filter(Boolean);
-        if (cells.length) blocks.push({ kind: 'paragraph', text: cells.join(' | ') });
-      } else if (tag === 'pre') {
-        for (const chunk of (el.textContent ?? '').split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: tidyInline(chunk) });
-      } else if (tag === 'hr') {
-        /* a break, nothing else */
-      } else walk(el);
-      flush();
+      continue;
     }
-  };
-  walk(root);
+    if (c.nodeType === 3) {
+      inline.push(c.textContent ?? '');
+      continue;
+    }
+    if (c.nodeType !== 1) continue;
+    const el = c as El;
+    const tag = el.tagName.toLowerCase();
+    if (INLINE.has(tag)) {
+      inline.push(tag === 'br' ? ' ' : ' ' + textOf(el) + ' ');
+      continue;
+    }
+    flush();
+    if (/^h[1-6]$/.test(tag)) blocks.push({ kind: 'heading', level: Number(tag[1]), text: textOf(el) });
+    else if (tag === 'p' || tag === 'dt' || tag === 'dd' || tag === 'caption' || tag === 'figcaption' || tag === 'summary')
+      blocks.push({ kind: 'paragraph', text: textOf(el) });
+    else if (tag === 'ul' || tag === 'ol') list(el, 0);
+    else if (tag === 'tr') {
+      const cells = [...el.children].map((td) => textOf(td)).filter(Boolean);
+      if (cells.length) blocks.push({ kind: 'paragraph', text: cells.join(' | ') });
+    } else if (tag === 'pre') {
+      for (const chunk of (el.textContent ?? '').split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: tidyInline(chunk) });
+    } else if (tag === 'hr') {
+      /* a break, nothing else */
+    } else {
+      // A container: its children, then the end of the block.
+      stack.push(FLUSH);
+      pushChildren(stack, el);
+      continue;
+    }
+    flush();
+  }
   flush();
   return blocks.filter((b) => b.text.length > 0);
 }

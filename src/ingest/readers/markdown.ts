@@ -9,21 +9,33 @@ import type { DetectedMeta, Extracted, RawBlock } from '../types.ts';
 
 type Node = { type: string; children?: Node[]; value?: string; depth?: number; ordered?: boolean | null; start?: number | null; alt?: string | null };
 
-function inlineText(n: Node): string {
-  switch (n.type) {
-    case 'text':
-    case 'inlineCode':
-      return n.value ?? '';
-    case 'break':
-      return ' ';
-    case 'image':
-    case 'imageReference':
-      return n.alt ?? '';
-    case 'html':
-      return '';
-    default:
-      return (n.children ?? []).map(inlineText).join('');
+/** The text of inline content (links keep their label). Iterative, so deep nesting cannot overflow the stack. */
+function inlineText(root: Node): string {
+  const parts: string[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    switch (n.type) {
+      case 'text':
+      case 'inlineCode':
+        parts.push(n.value ?? '');
+        break;
+      case 'break':
+        parts.push(' ');
+        break;
+      case 'image':
+      case 'imageReference':
+        parts.push(n.alt ?? '');
+        break;
+      case 'html':
+        break;
+      default: {
+        const kids = n.children ?? [];
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      }
+    }
   }
+  return parts.join('');
 }
 
 /** Split off YAML front matter (--- ... ---) and read title/date from it. */
@@ -53,39 +65,56 @@ export function readMarkdown(src: string): Extracted {
   const tree = fromMarkdown(body) as Node;
   const blocks: RawBlock[] = [];
 
-  const walk = (nodes: Node[], depth: number) => {
-    for (const n of nodes) {
-      switch (n.type) {
-        case 'heading':
-          blocks.push({ kind: 'heading', level: n.depth ?? 1, text: tidyInline(inlineText(n)) });
-          break;
-        case 'paragraph':
-          blocks.push({ kind: 'paragraph', text: tidyInline(inlineText(n)) });
-          break;
-        case 'blockquote':
-          walk(n.children ?? [], depth);
-          break;
-        case 'list': {
-          let num = n.start ?? 1;
-          for (const li of n.children ?? []) {
-            const own = (li.children ?? []).filter((c) => c.type !== 'list');
-            const text = own
-              .map((c) => tidyInline(inlineText(c)))
-              .filter(Boolean)
-              .join('\n');
-            blocks.push({ kind: 'item', depth, ordered: !!n.ordered, marker: n.ordered ? `${num}.` : '•', text });
-            num++;
-            walk((li.children ?? []).filter((c) => c.type === 'list'), depth + 1);
-          }
-          break;
-        }
-        default:
-          // code, html, thematicBreak, definition, …: not statements.
-          break;
-      }
+  // Iterative walk (an explicit stack of node lists with their depth): a file of thousands of nested
+  // quotes or lists cannot overflow the call stack.
+  const stack: { nodes: Node[]; i: number; depth: number }[] = [{ nodes: tree.children ?? [], i: 0, depth: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.nodes.length) {
+      stack.pop();
+      continue;
     }
-  };
-  walk(tree.children ?? [], 0);
+    const n = top.nodes[top.i++]!;
+    const depth = top.depth;
+    switch (n.type) {
+      case 'heading':
+        blocks.push({ kind: 'heading', level: n.depth ?? 1, text: tidyInline(inlineText(n)) });
+        break;
+      case 'paragraph':
+        blocks.push({ kind: 'paragraph', text: tidyInline(inlineText(n)) });
+        break;
+      case 'blockquote':
+        stack.push({ nodes: n.children ?? [], i: 0, depth });
+        break;
+      case 'list': {
+        // Each item, then the lists inside it one level deeper, in order.
+        let num = n.start ?? 1;
+        const seq: Node[] = [];
+        for (const li of n.children ?? []) {
+          const own = (li.children ?? []).filter((c) => c.type !== 'list');
+          const text = own
+            .map((c) => tidyInline(inlineText(c)))
+            .filter(Boolean)
+            .join('\n');
+          seq.push({ type: 'govnav-item', value: text, ordered: !!n.ordered, start: num, depth });
+          num++;
+          const subs = (li.children ?? []).filter((c) => c.type === 'list');
+          if (subs.length) seq.push({ type: 'govnav-sublists', children: subs, depth: depth + 1 });
+        }
+        stack.push({ nodes: seq, i: 0, depth });
+        break;
+      }
+      case 'govnav-item':
+        blocks.push({ kind: 'item', depth: n.depth ?? depth, ordered: !!n.ordered, marker: n.ordered ? `${n.start}.` : '•', text: n.value ?? '' });
+        break;
+      case 'govnav-sublists':
+        stack.push({ nodes: n.children ?? [], i: 0, depth: n.depth ?? depth + 1 });
+        break;
+      default:
+        // code, html, thematicBreak, definition, …: not statements.
+        break;
+    }
+  }
   const { text, blocks: placed } = buildText(blocks);
   return { format: 'markdown', text, blocks: placed, meta, notes: [] };
 }
