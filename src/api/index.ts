@@ -1,6 +1,7 @@
 // Mounting the JSON API on the web app: /api/v1/* routes with ETags and JSON errors,
 // /api/openapi.json, and the reference page /api.
 import type { Hono } from 'hono';
+import { publicBaseUrl } from '../cite/public-url.ts';
 import { govnavVersion } from '../export/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { ApiError, CACHE_CONTROL, errorResponse, etagFor, matchesEtag } from './http.ts';
@@ -15,8 +16,9 @@ export function honoPath(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
-export function baseOf(ctx: AppContext, requestUrl: string): string {
-  return (ctx.config.baseUrl ?? new URL(requestUrl).origin).replace(/\/+$/, '');
+/** The base of stable URLs: from configuration only, never from the request (its Host header can be forged). */
+export function baseOf(ctx: AppContext, _requestUrl?: string): string {
+  return publicBaseUrl(ctx.config);
 }
 
 /** Conditional GET: 304 when If-None-Match matches; else the body with ETag and Cache-Control. */

@@ -1,6 +1,7 @@
 // The readable API reference at /api: every route with its parameters, an example request and
 // the response it gives on the data being served (shortened), in English and Chinese.
 import type { Context } from 'hono';
+import { publicBaseUrl } from '../cite/public-url.ts';
 import type { Lang } from '../model/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { html, L, type Html } from '../web/html.ts';
@@ -97,7 +98,7 @@ function both(lang: Lang, t: { en: string; zh: string }): Html {
 
 export async function renderReference(c: Context<AppEnv>, ctx: AppContext, routes: RouteDoc[]): Promise<Html> {
   const lang = c.get('lang');
-  const base = (ctx.config.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+  const base = publicBaseUrl(ctx.config);
   const ex = await examples(ctx, routes, base);
   const anchor = (r: RouteDoc) => r.operationId;
   const body = html`<h1>${both(lang, T.title)}</h1>

@@ -2,6 +2,7 @@
 // the query string of /search and stream every matching statement.
 import { PassThrough, Readable } from 'node:stream';
 import type { Hono } from 'hono';
+import { publicBaseUrl } from '../cite/public-url.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { ExportAborted } from './writers.ts';
 import { CONTENT_TYPES, EXPORT_FORMATS, exportFilename, exportStatements, queryFromParams, queryString, QueryParamError } from './index.ts';
@@ -20,7 +21,7 @@ export function registerExports(app: Hono<AppEnv>, ctx: AppContext): void {
         }
         throw e;
       }
-      const base = (ctx.config.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+      const base = publicBaseUrl(ctx.config);
       const out = new PassThrough({ highWaterMark: 256 * 1024 });
       // Write in the background; the response streams what has been written so far.
       exportStatements(ctx.store.db, ctx.store.taxonomies, { format, query, out, baseUrl: base }).catch((err: Error) => {

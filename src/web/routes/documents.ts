@@ -4,8 +4,9 @@
 // and a cite box).
 import { shortAuthors } from '../../text/authors.ts';
 import type { Hono } from 'hono';
+import { publicBaseUrl } from '../../cite/public-url.ts';
 import { documentCitation } from '../../cite/index.ts';
-import { getDocument, getWork, ID_PATTERN, listDocumentBlocks, type BlockRow } from '../../store/index.ts';
+import { getDocument, getWork, ID_PATTERN, listDocumentBlocks, listWorkRows, WORK_LIST_SORTS, type BlockRow } from '../../store/index.ts';
 import { sameTextGroups, sameTextSection, workSources } from '../components/work.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { barChart } from '../charts.ts';
@@ -49,15 +50,11 @@ const S = {
   },
   empty: { en: 'No documents yet. See the home page for how to load data.', zh: '尚无文件。请参阅首页了解如何加载数据。' },
   sortBy: { en: 'Sort by', zh: '排序' },
+  sources: { en: '({n} sources)', zh: '（{n} 个来源）' },
   shown: { en: 'Showing the first {n} statements.', zh: '仅显示前 {n} 个条目。' },
 } as const;
 
-const SORTS = {
-  title: 'd.title, d.id',
-  year: 'd.year DESC NULLS LAST, d.title',
-  type: 'd.doc_type, d.title',
-  statements: 'n DESC, d.title',
-} as const;
+const SORTS = WORK_LIST_SORTS;
 type SortKey = keyof typeof SORTS;
 
 const TREE_LIMIT = 2000;
@@ -67,28 +64,8 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const lang = c.get('lang');
     const sortParam = c.req.query('sort') ?? 'title';
     const sort: SortKey = sortParam in SORTS ? (sortParam as SortKey) : 'title';
-    const rows = await ctx.store.db.query<{
-      id: string;
-      title: string;
-      authors: string | null;
-      organisation: string | null;
-      year: number | null;
-      date: string | null;
-      doc_type: string;
-      language: string;
-      n: number;
-      mitigation: number;
-      risk: number;
-      principle: number;
-    }>(
-      `SELECT d.id, d.title, d.authors, d.organisation, d.year, d.date, d.doc_type, d.language,
-         count(s.id)::int AS n,
-         count(s.id) FILTER (WHERE s.kind = 'mitigation')::int AS mitigation,
-         count(s.id) FILTER (WHERE s.kind = 'risk')::int AS risk,
-         count(s.id) FILTER (WHERE s.kind = 'principle')::int AS principle
-       FROM documents d LEFT JOIN statements s ON s.document_id = d.id AND s.retired_at IS NULL
-       WHERE d.retired_at IS NULL GROUP BY d.id ORDER BY ${SORTS[sort]} LIMIT 5000`,
-    );
+    // One row per work: a work carried by several sources (datasets, ingests) is listed once (src/store/works.ts).
+    const rows = await listWorkRows(ctx.store.db, sort);
     const th = (key: SortKey, label: string, cls = '') =>
       html`<th scope="col"${cls ? html` class="${cls}"` : ''}${sort === key ? html` aria-sort="${key === 'year' || key === 'statements' ? 'descending' : 'ascending'}"` : ''}><a href="${url('/d', { sort: key })}">${label}</a>${sort === key ? ' ▾' : ''}</th>`;
     const body = html`<h1>${t(lang, 'documents')}</h1>
@@ -103,7 +80,9 @@ ${
         'num',
       )}<th scope="col" class="num">${L(lang, KIND_PLURAL.mitigation)}</th><th scope="col" class="num">${L(lang, KIND_PLURAL.risk)}</th><th scope="col" class="num">${L(lang, KIND_PLURAL.principle)}</th></tr></thead>
 <tbody>${rows.map(
-        (r) => html`<tr><td><a href="/d/${r.id}" lang="${r.language}">${r.title}</a> <span class="code muted">${r.id}</span></td><td lang="${r.language}">${shortAuthors(r.authors) || r.organisation || ''}</td><td class="num">${r.year ?? ''}</td><td>${docTypeName(r.doc_type, lang)}</td><td class="num">${fmtNumber(r.n, lang)}</td><td class="num">${fmtNumber(r.mitigation, lang)}</td><td class="num">${fmtNumber(r.risk, lang)}</td><td class="num">${fmtNumber(r.principle, lang)}</td></tr>`,
+        (r) => html`<tr><td><a href="/d/${r.id}" lang="${r.language}">${r.title}</a> <span class="code muted">${r.id}</span>${
+          r.sources > 1 ? html` <span class="small muted">${L(lang, S.sources).replace('{n}', fmtNumber(r.sources, lang))}</span>` : ''
+        }</td><td lang="${r.language}">${shortAuthors(r.authors) || r.organisation || ''}</td><td class="num">${r.year ?? ''}</td><td>${docTypeName(r.doc_type, lang)}</td><td class="num">${fmtNumber(r.n, lang)}</td><td class="num">${fmtNumber(r.mitigation, lang)}</td><td class="num">${fmtNumber(r.risk, lang)}</td><td class="num">${fmtNumber(r.principle, lang)}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="empty-state">${L(lang, S.empty)} <a href="/">${t(lang, 'home')}</a></p>`
 }`;
@@ -150,7 +129,7 @@ ${
     const primIds = [...new Set(kinds.flatMap((k) => primaryTaxonomies(k)))].filter((x) => reg.has(x));
     const extra = kinds.includes('mitigation') && reg.has('risk-domain') ? ['risk-domain'] : [];
     const labels = await currentLabelsOn(db, stmts.map((s) => s.id), [...new Set([...primIds, ...extra])]);
-    const cite = documentCitation(doc, { baseUrl: ctx.config.baseUrl || new URL(c.req.url).origin });
+    const cite = documentCitation(doc, { baseUrl: publicBaseUrl(ctx.config) });
     const href = safeHref(doc.url);
     const doi = doiHref(doc.doi);
 

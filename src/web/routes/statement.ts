@@ -5,6 +5,7 @@
 // and a box to cite it.
 import { shortAuthors } from '../../text/authors.ts';
 import type { Hono } from 'hono';
+import { publicBaseUrl } from '../../cite/public-url.ts';
 import { alsoPublishedIn, sameAsNotice } from '../components/work.ts';
 import { statementCitation } from '../../cite/index.ts';
 import type { Lang, StatementKind } from '../../model/index.ts';
@@ -171,7 +172,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     }
     if (!primTax && primaryIds.length) primTax = reg.get(primaryIds[0]!);
 
-    const cite = statementCitation(st, doc, { baseUrl: ctx.config.baseUrl || new URL(c.req.url).origin });
+    const cite = statementCitation(st, doc, { baseUrl: publicBaseUrl(ctx.config) });
     const title = titleOf(st, 120);
 
     const categoryBlock: Html = primTax
