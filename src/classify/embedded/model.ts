@@ -114,6 +114,11 @@ export interface HyperParameters {
   descriptionOnlyPenalty: number;
   /** Stored weights smaller than this fraction of a member's largest weight are dropped (see compact.ts). */
   pruneRel: number;
+  /**
+   * On a hierarchical taxonomy, also train one model per coarser level (codes cut to level 1, 2, …)
+   * on the same features; a node's probability is the average over the models that know its level.
+   */
+  levelModels?: boolean;
   seed: number;
 }
 
@@ -393,12 +398,12 @@ export class EmbeddedModel {
       exemplars,
     );
     // The held-out predictions behind the calibration (not stored): for per-level thresholds.
-    out.heldOut = { probs: heldProbs, y: heldY };
+    out.heldOut = { probs: heldProbs, y: heldY, rows: heldIdx };
     return out;
   }
 
   /** Held-out probabilities and labels (class indices) from training's inner cross-validation; not persisted. */
-  heldOut?: { probs: Float64Array[]; y: number[] };
+  heldOut?: { probs: Float64Array[]; y: number[]; rows?: number[] };
 
   /** Calibrated class probabilities for one text (order of `classes`). */
   probabilities(text: string): Float64Array {

@@ -30,7 +30,7 @@ export const TAXONOMY_MODEL_FORMAT = 'govnav-model/1';
  * Raise this whenever training or prediction changes in a way that changes labels: it is part of the
  * model key, so every persisted model is retrained once after an upgrade.
  */
-export const MODEL_CODE_VERSION = '2026.12.2';
+export const MODEL_CODE_VERSION = '2026.12.3';
 
 /**
  * Held-out accuracy a label must reach to be assigned rather than suggested: at the top level (the
@@ -61,7 +61,17 @@ export const MODEL_HYPER: Partial<HyperParameters> = {
   // linear SVMs only (words + characters, stemmed words, plain words): naive Bayes members cost
   // 0.02–0.05 κ on the annotated set (v2 top level 0.475 → 0.513, actor 0.305 → 0.353, lifecycle 0.476 → 0.496)
   components: ['svm', 'svmw', 'svmp'],
+  // v2 and the risk subdomains: one more model per coarser level (codes cut to level 1, 2), averaged
+  // with the full model at every node. Annotated set, 5 document folds: v2 level 1 κ 0.554 → 0.596,
+  // level 2 0.522 → 0.529 (docs/evaluation.md, issue 12).
+  levelModels: true,
 };
+
+/** A model over the codes cut to one coarser level of a hierarchical taxonomy (shares the features). */
+export interface LevelModel {
+  level: number;
+  model: EmbeddedModel;
+}
 
 export interface TrainingExample extends Example {
   /** Where the label comes from: human, reviewed, annotation, crosswalk. */
@@ -133,6 +143,8 @@ export class TaxonomyModel {
   /** Per class: the codes of its ancestors and itself (root first). */
   private readonly classPaths: string[][];
   private scratch?: Float64Array;
+  /** Per level model: per class, the codes of its ancestors and itself (root first). */
+  private readonly levelPaths: string[][][];
   /** parent ('' = root) → children, among the nodes that are classes or their ancestors. */
   private readonly children = new Map<string, string[]>();
 
@@ -149,13 +161,17 @@ export class TaxonomyModel {
     readonly hierarchical: boolean,
     /** code → its parent ('' for a top-level node), for every node that is a class or an ancestor of one. */
     readonly parents: Record<string, string>,
+    /** Models over coarser levels (hierarchical taxonomies), averaged with `model` node by node. */
+    readonly levelModels: LevelModel[] = [],
   ) {
     this.classIndex = new Map(model.classes.map((c, i) => [c.code, i]));
-    this.classPaths = model.classes.map((c) => {
-      const path = [c.code];
-      for (let p = parents[c.code]; p; p = parents[p]) path.unshift(p);
+    const pathOf = (code: string) => {
+      const path = [code];
+      for (let p = parents[code]; p; p = parents[p]) path.unshift(p);
       return path;
-    });
+    };
+    this.classPaths = model.classes.map((c) => pathOf(c.code));
+    this.levelPaths = levelModels.map((lm) => lm.model.classes.map((c) => pathOf(c.code)));
     for (const [code, parent] of Object.entries(parents)) {
       const l = this.children.get(parent) ?? [];
       l.push(code);
@@ -218,6 +234,36 @@ export class TaxonomyModel {
       const path = hierarchical ? [...n.path, c.code] : [c.code];
       path.forEach((code, i) => (parents[code] = i === 0 ? '' : path[i - 1]!));
     }
+    // Coarser-level models: the same examples with codes cut to level 1, 2, … (below the deepest
+    // level used), on the full model's features. Used only when their held-out rows are the full
+    // model's (same inner folds), so that the thresholds are calibrated on the combination.
+    const levelModels: LevelModel[] = [];
+    if (hierarchical && hyper.levelModels) {
+      const depthOf = (code: string) => taxonomy.node(code).path.length + 1;
+      const depth = Math.max(1, ...usable.map((e) => depthOf(e.code)));
+      const heldRows = model.heldOut?.rows;
+      for (let level = 1; level < depth; level++) {
+        const cut = usable.map((e) => {
+          const path = [...taxonomy.node(e.code).path, e.code];
+          return { ...e, code: path[Math.min(level, path.length) - 1]! };
+        });
+        const codes = candidateCodes(taxonomy, cut.map((e) => e.code)).filter((c) => depthOf(c) <= level);
+        const m = EmbeddedModel.train(cut, {
+          hyper,
+          descriptions: new Map(codes.map((c) => [c, describe(taxonomy, c)])),
+          taxonomy: { id: taxonomy.id, version: taxonomy.version },
+          created: opts.created,
+          features: model.features,
+        });
+        const rows = m.heldOut?.rows;
+        if (!heldRows || !rows || rows.length !== heldRows.length || rows.some((r, i) => r !== heldRows[i])) continue;
+        for (const c of m.classes) {
+          const path = [...taxonomy.node(c.code).path, c.code];
+          path.forEach((code, i) => (parents[code] ??= i === 0 ? '' : path[i - 1]!));
+        }
+        levelModels.push({ level, model: m });
+      }
+    }
     // Exemplars for "closest labelled example": up to 12 per code, full-weight examples first.
     const per = new Map<string, number>();
     const exemplars: StoredExemplar[] = [];
@@ -245,6 +291,7 @@ export class TaxonomyModel {
       stats,
       hierarchical,
       parents,
+      levelModels,
     );
     tm.levels.push(...tm.calibrateLevels(hyper.targetAccuracy, TOP_LEVEL_TARGET));
     return tm;
@@ -261,8 +308,9 @@ export class TaxonomyModel {
         held.probs.forEach((raw, i) => {
           const gold = this.classPaths[held.y[i]!]!;
           if (gold.length < level) return;
-          const p = this.damp(Float64Array.from(raw));
-          const steps = this.walk(p);
+          const p = this.damp(this.model, Float64Array.from(raw));
+          const lp = this.levelModels.map((lm) => this.damp(lm.model, Float64Array.from(lm.model.heldOut!.probs[i]!)));
+          const steps = this.walk(p, lp);
           const s = steps[level - 1];
           if (!s) return rows.push({ conf: 0, ok: false });
           rows.push({ conf: s.mass, ok: s.code === gold[level - 1] });
@@ -273,12 +321,12 @@ export class TaxonomyModel {
   }
 
   /** The description-only damping the model applies (held-out probabilities lack it). */
-  private damp(p: Float64Array): Float64Array {
-    const cls = this.model.classes;
+  private damp(model: EmbeddedModel, p: Float64Array): Float64Array {
+    const cls = model.classes;
     if (!cls.some((c) => c.examples > 0)) return p;
     let s = 0;
     for (let i = 0; i < p.length; i++) {
-      if (cls[i]!.examples === 0) p[i]! *= this.model.hyper.descriptionOnlyPenalty;
+      if (cls[i]!.examples === 0) p[i]! *= model.hyper.descriptionOnlyPenalty;
       s += p[i]!;
     }
     if (s > 0) for (let i = 0; i < p.length; i++) p[i]! /= s;
@@ -286,20 +334,42 @@ export class TaxonomyModel {
   }
 
   /** Go down the tree by probability mass: at each level the child with the most mass. */
-  private walk(p: Float64Array): { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] {
-    const mass = new Map<string, number>();
+  private walk(p: Float64Array, lp: Float64Array[] = []): { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] {
+    const full = new Map<string, number>();
     this.classPaths.forEach((path, i) => {
-      for (const c of path) mass.set(c, (mass.get(c) ?? 0) + p[i]!);
+      for (const c of path) full.set(c, (full.get(c) ?? 0) + p[i]!);
     });
+    // With level models: a node's mass is the average over the full model and the level models
+    // that reach its level.
+    let mass = full;
+    if (lp.length) {
+      const sum = new Map<string, number>();
+      const count = new Map<string, number>();
+      for (const [c, m] of full) {
+        sum.set(c, m);
+        count.set(c, 1);
+      }
+      lp.forEach((q, j) => {
+        const mj = new Map<string, number>();
+        this.levelPaths[j]!.forEach((path, i) => {
+          for (const c of path) mj.set(c, (mj.get(c) ?? 0) + q[i]!);
+        });
+        for (const [c, m] of mj) {
+          sum.set(c, (sum.get(c) ?? 0) + m);
+          count.set(c, (count.get(c) ?? 0) + 1);
+        }
+      });
+      mass = new Map([...sum].map(([c, m]) => [c, m / (count.get(c) ?? 1)]));
+    }
     const children = this.children;
     const out: { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] = [];
     let parent = '';
     for (;;) {
       const kids = (children.get(parent) ?? []).map((c) => ({ code: c, mass: mass.get(c) ?? 0 })).sort((a, b) => b.mass - a.mass || (a.code < b.code ? -1 : 1));
       if (!kids.length) break;
-      // Stop where the class "parent, nothing more specific" holds more than any child.
+      // Stop where the class "parent, nothing more specific" holds more than any child (full model).
       const own = parent ? p[this.classIndex.get(parent) ?? -1] ?? 0 : 0;
-      if (parent && own >= kids[0]!.mass) break;
+      if (parent && own >= Math.max(...kids.map((k) => full.get(k.code) ?? 0))) break;
       out.push({ parent, code: kids[0]!.code, mass: kids[0]!.mass, runnerUp: kids[1] });
       parent = kids[0]!.code;
     }
@@ -319,7 +389,8 @@ export class TaxonomyModel {
     const p = this.model.probabilitiesOf(x);
     let prev = 1;
     const probs = p;
-    for (const s of this.walk(p)) {
+    const lp = this.levelModels.map((lm) => lm.model.probabilitiesOf(x));
+    for (const s of this.walk(p, lp)) {
       const lv = this.levels[steps.length];
       const threshold = lv ? lv.threshold : 0;
       steps.push({
@@ -418,7 +489,7 @@ export class TaxonomyModel {
   /** Weights and vocabulary held, for `models show`. */
   get sizes(): { weights: number; vocabulary: number } {
     let weights = 0;
-    for (const c of this.model.components) weights += c.model.vals.length;
+    for (const m of [this.model, ...this.levelModels.map((lm) => lm.model)]) for (const c of m.components) weights += c.model.vals.length;
     return { weights, vocabulary: this.features.dim };
   }
 
@@ -447,20 +518,14 @@ export class TaxonomyModel {
       classes: m.classes,
       calibration: m.calibration,
       priorAdjust: Array.from(m.priorAdjust),
-      components: m.components.map((c) => {
-        const s = storeMember(c.kind, c.T, c.model);
-        return {
-          kind: s.kind,
-          T: s.T,
-          range: s.range,
-          K: s.K,
-          cols: w.add(s.cols, 'c'),
-          counts: w.add(s.counts, 'n'),
-          rows: w.add(s.rows, 'r'),
-          vals: w.add(s.vals, 'w'),
-          bias: w.add(s.bias, 'b'),
-        };
-      }),
+      components: storeComponents(w, m.components),
+      levelModels: this.levelModels.map((lm) => ({
+        level: lm.level,
+        classes: lm.model.classes,
+        calibration: lm.model.calibration,
+        priorAdjust: Array.from(lm.model.priorAdjust),
+        components: storeComponents(w, lm.model.components),
+      })),
       exemplars: this.exemplars.map(({ id, name, code, text }) => ({ id, ...(name ? { name } : {}), code, text })),
     };
     return w.build(meta);
@@ -483,7 +548,8 @@ export class TaxonomyModel {
       classes: ClassInfo[];
       calibration: CalibrationReport;
       priorAdjust: number[];
-      components: { kind: TrainedComponent['kind']; T: number; range: [number, number]; K: number; cols: string; counts: string; rows: string; vals: string; bias: string }[];
+      components: StoredComponentRef[];
+      levelModels?: { level: number; classes: ClassInfo[]; calibration: CalibrationReport; priorAdjust: number[]; components: StoredComponentRef[] }[];
       exemplars: StoredExemplar[];
     };
     if (!meta || meta.format !== TAXONOMY_MODEL_FORMAT)
@@ -493,24 +559,7 @@ export class TaxonomyModel {
       idf: r.get<Float64Array>(meta.features.blocks[name].idf, 'f64'),
     });
     const features = Features.fromBlocks(meta.features.options, { words: blk('words'), chars: blk('chars'), plain: blk('plain') });
-    const components: TrainedComponent[] = meta.components.map((c) => ({
-      kind: c.kind,
-      T: c.T,
-      model: loadMember(
-        {
-          kind: c.kind,
-          T: c.T,
-          range: c.range,
-          K: c.K,
-          cols: r.get(c.cols, 'i32'),
-          counts: r.get(c.counts, 'u16'),
-          rows: r.get(c.rows, 'u16'),
-          vals: r.get(c.vals, 'f32'),
-          bias: r.get(c.bias, 'f32'),
-        },
-        source,
-      ),
-    }));
+    const components = loadComponents(r, meta.components, source);
     const model = EmbeddedModel.fromParts({
       classes: meta.classes,
       features,
@@ -535,8 +584,73 @@ export class TaxonomyModel {
       meta.stats,
       meta.hierarchical,
       meta.parents,
+      (meta.levelModels ?? []).map((lm) => ({
+        level: lm.level,
+        model: EmbeddedModel.fromParts({
+          classes: lm.classes,
+          features,
+          components: loadComponents(r, lm.components, source),
+          priorAdjust: Float64Array.from(lm.priorAdjust),
+          calibration: lm.calibration,
+          hyper: meta.hyper,
+          trainingHash: meta.trainingHash,
+          created: meta.created,
+          taxonomy: meta.taxonomy,
+          exemplars: [],
+        }),
+      })),
     );
   }
+}
+
+interface StoredComponentRef {
+  kind: TrainedComponent['kind'];
+  T: number;
+  range: [number, number];
+  K: number;
+  cols: string;
+  counts: string;
+  rows: string;
+  vals: string;
+  bias: string;
+}
+
+function storeComponents(w: SectionWriter, components: TrainedComponent[]): StoredComponentRef[] {
+  return components.map((c) => {
+    const s = storeMember(c.kind, c.T, c.model);
+    return {
+      kind: s.kind,
+      T: s.T,
+      range: s.range,
+      K: s.K,
+      cols: w.add(s.cols, 'c'),
+      counts: w.add(s.counts, 'n'),
+      rows: w.add(s.rows, 'r'),
+      vals: w.add(s.vals, 'w'),
+      bias: w.add(s.bias, 'b'),
+    };
+  });
+}
+
+function loadComponents(r: ReturnType<typeof readContainer>, refs: StoredComponentRef[], source: string): TrainedComponent[] {
+  return refs.map((c) => ({
+    kind: c.kind,
+    T: c.T,
+    model: loadMember(
+      {
+        kind: c.kind,
+        T: c.T,
+        range: c.range,
+        K: c.K,
+        cols: r.get(c.cols, 'i32'),
+        counts: r.get(c.counts, 'u16'),
+        rows: r.get(c.rows, 'u16'),
+        vals: r.get(c.vals, 'f32'),
+        bias: r.get(c.bias, 'f32'),
+      },
+      source,
+    ),
+  }));
 }
 
 /** The lowest confidence at which held-out accuracy reaches the target (else the best on ≥ a fifth of rows). */

@@ -22,7 +22,7 @@ export const DEMO_DATASET = 'govnav-demo';
 /** Weight of a crosswalked label relative to a direct one. */
 export const CROSSWALK_WEIGHT = 0.3;
 /** Predicates under which a subject's label may stand for the object (the object is as broad or broader). */
-const CROSSWALK_PREDICATES = new Set(['skos:exactMatch', 'skos:closeMatch', 'skos:narrowMatch']);
+const CROSSWALK_PREDICATES = new Set(['skos:exactMatch', 'skos:closeMatch', 'skos:broadMatch']);
 
 export const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 
