@@ -8,6 +8,7 @@ import type { LlmSettings } from './config.ts';
 import { ClassificationFailure, LlmProtocolError, addUsage, emptyUsage, isAbort, isFatal, type UsageTotals } from './errors.ts';
 import { costOf } from './pricing.ts';
 import type { PromptSet } from './prompts.ts';
+import type { FewShotExample } from './fewshot.ts';
 import { createTransport, type ChatRequest, type Transport } from './transport.ts';
 
 export interface LlmClassifierOptions extends ClientOptions {
@@ -16,6 +17,11 @@ export interface LlmClassifierOptions extends ClientOptions {
   prompts: PromptSet;
   /** Defaults to the transport for settings.provider. */
   transport?: Transport;
+  /**
+   * Few-shot examples for an input that has none (e.g. `storeFewShot(db)`: the nearest annotated
+   * statements in the store), looked up once per input and taxonomy before the prompt is rendered.
+   */
+  fewShot?: (input: ClassifyInput, taxonomy: string) => Promise<FewShotExample[]>;
 }
 
 export class LlmClassifier implements Classifier {
@@ -36,6 +42,20 @@ export class LlmClassifier implements Classifier {
 
   supports(taxonomy: string): boolean {
     return this.o.registry.has(taxonomy) && this.o.prompts.has(taxonomy);
+  }
+
+  /** Per input and taxonomy: the input with its few-shot examples (see `fewShot`). */
+  private readonly withShots = new WeakMap<ClassifyInput, Map<string, Promise<ClassifyInput>>>();
+
+  /** The input as the prompt sees it: with the few-shot examples of this taxonomy when `fewShot` is set. */
+  private examplesFor(input: ClassifyInput, taxonomy: string): Promise<ClassifyInput> {
+    const fewShot = this.o.fewShot;
+    if (!fewShot || input.examples) return Promise.resolve(input);
+    let byTax = this.withShots.get(input);
+    if (!byTax) this.withShots.set(input, (byTax = new Map()));
+    let p = byTax.get(taxonomy);
+    if (!p) byTax.set(taxonomy, (p = fewShot(input, taxonomy).then((examples) => ({ ...input, examples }))));
+    return p;
   }
 
   /** Requests rendered by prepare(), reused by classify() (rendering a long code list twice is waste). */
@@ -59,14 +79,12 @@ export class LlmClassifier implements Classifier {
   async prepare(items: { input: ClassifyInput; taxonomy: string }[]): Promise<void> {
     const cache = this.o.cache;
     if (!cache?.prefetch) return;
-    await cache.prefetch(
-      items
-        .filter((i) => this.supports(i.taxonomy))
-        .map((i) => {
-          const { request, promptVersion } = this.firstRequest(i.input, i.taxonomy);
-          return this.client.cacheKey(request, promptVersion);
-        }),
-    );
+    const keys: ReturnType<LlmClient["cacheKey"]>[] = [];
+    for (const i of items.filter((x) => this.supports(x.taxonomy))) {
+      const { request, promptVersion } = this.firstRequest(await this.examplesFor(i.input, i.taxonomy), i.taxonomy);
+      keys.push(this.client.cacheKey(request, promptVersion));
+    }
+    await cache.prefetch(keys);
   }
 
   /** Make every answer received so far durable in the cache. */
@@ -74,7 +92,8 @@ export class LlmClassifier implements Classifier {
     await this.o.cache?.flush?.();
   }
 
-  async classify(input: ClassifyInput, taxonomy: string, signal?: AbortSignal): Promise<ClassifyResult> {
+  async classify(original: ClassifyInput, taxonomy: string, signal?: AbortSignal): Promise<ClassifyResult> {
+    const input = await this.examplesFor(original, taxonomy);
     const t = this.o.registry.get(taxonomy);
     const prompt = this.o.prompts.get(taxonomy);
     const used = emptyUsage();

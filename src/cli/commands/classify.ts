@@ -178,11 +178,14 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
         const prompts = loadPrompts(undefined, store.taxonomies);
         dbCache = new DbCache(store.db);
         const cache = opts.cache ? dbCache : new WriteOnlyCache(dbCache);
+        const { storeFewShot } = await import('../../classify/llm/fewshot.ts');
         llm = new LlmClassifier({
           settings,
           registry: store.taxonomies,
           prompts,
           cache,
+          // the nearest annotated statements of the store, as `eval --provider` gives them
+          fewShot: storeFewShot(store.db),
           onRetry: ({ attempt, delayMs, error }) => {
             if (process.env.GOVNAV_DEBUG) process.stderr.write(`retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s: ${error.message}\n`);
           },
