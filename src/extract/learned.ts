@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Block } from '../ingest/types.ts';
 import { ROLES, type Role, type RoleDecision } from './types.ts';
-import { bodyStart, continuations, languageScores, leadInOf, sectionClass, stripNumber } from './roles.ts';
+import { bodyStart, continuations, languageScores, leadInOf, sectionClass, sectionTopic, stripNumber } from './roles.ts';
 
 export const WEIGHTS_FORMAT = 'govnav-role-weights/1';
 
@@ -187,8 +187,12 @@ export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
     if (/\b(?:c\.r\.s\.|u\.s\.c\.|section \d+-\d+|§)/i.test(text)) on('legal-cite');
     on(`cjk=${cjk}`);
     on(`lang=${d.language === 'zh' ? 'zh' : 'other'}`);
+    // The section's topic (keeping people safe vs promoting AI), alone and with the rule's role.
+    const topic = sectionTopic(headingPaths[i] ?? []) ?? 'none';
+    on(`topic=${topic}`);
+    on(`topic=${topic}&rule=${dec.role}`);
     // Lexical evidence of the rules, as numbers.
-    const lang = languageScores(b.kind === 'table-row' ? b.cells.join(' ') : text);
+    const lang = languageScores(b.kind === 'table-row' ? b.cells.join(' ') : text, topic === 'none' ? undefined : topic);
     on('lex.m', Math.min(3, lang.mitigation) / 3);
     on('lex.r', Math.min(3, lang.risk) / 3);
     on('lex.p', Math.min(3, lang.principle) / 3);

@@ -88,6 +88,8 @@ const COPYRIGHT = /©|^copyright\b|\bcopyright (?:©|\d{4}|notice|holder)|\ball 
 const PAGE_NUMBER = /^\s*(?:page\s+)?[-–—]?\s*[0-9ivxlcdm]{1,4}\s*[-–—]?\s*(?:(?:of|\/)\s*\d+)?\s*$/i;
 const CAPTION = /^\s*(?:figure|fig\.|table|chart|box|exhibit|diagram|图|表)\s*[0-9A-Z][0-9.\-\u2010-\u2015]*[:.：\s]/i;
 // The back-link that closes a footnote rendered from HTML or Markdown.
+const BULLET_HEAD = /^[•●▪■◦‣∙]\s*/;
+const ACTION_TITLE = /^(?:action|recommendation|commitment|measure|priority)\s+\d+[a-z]?\s*[:.–—-]\s*/i;
 const FOOTNOTE_BACKLINK = /(?:\s*[↩↑⤴](?:\uFE0E|\uFE0F)?)+\s*$/u;
 const FOOTNOTE = /^\s*(?:\[\d+\]|\d{1,3}\s+(?=[A-Z"“]).{0,200}(?:https?:|doi|\(\d{4}\)|\bet al\b|\bp\.\s*\d)|[ivx]{1,5}\s*《|\*\s)/;
 
@@ -228,7 +230,7 @@ const SAFETY_SECTION = /\b(?:safe(?:ty|ly|guards?)?|harms?|risks?|protect\w*|res
 const PROMO_SECTION = /\b(?:opportunit\w*|invest\w*|infrastructure|adoption|capabilit\w*|benefits|skills|growth|innovat\w*|econom\w*|public services|workforce|prosperity|jobs|industry|talent|compute|data centres?)\b|发展|创新|产业|人才/i;
 // A government's or an institution's action under way or promised ("The AISI will engage …",
 // "the government is establishing …", "Reviewing copyright law: …").
-const COMMITMENT = /\b(?:will|is|are|has been|have been|continues? to|intends? to|plans? to)\s+(?:also\s+|continue to\s+|further\s+|actively\s+)?(?:\w+ing\b|establish|develop|work|engage|support|monitor|assess|review|publish|issue|consult|lead|set up|introduce|strengthen|coordinate|test|share|focus|operate|respond|help|provide|ensure|identify|explore|seek|take)\b|^(?:[\w’'-]+ing)\b[^:.]{2,80}:\s/i;
+const COMMITMENT = /\b(?:[Ww]e|[Gg]overnment|(?:[Tt]he )?[A-Z]{2,6}|(?:[Tt]he )?(?:[A-Z][\w’'-]*\s+){0,6}(?:[Ii]nstitute|[Dd]epartment|[Oo]ffice|[Aa]gency|[Cc]entre|[Cc]enter|[Aa]uthority|[Rr]egulators?|[Mm]inistry|[Cc]ommission|[Mm]inister|[Ss]ecretary|[Cc]ouncil|[Tt]askforce|[Nn]etwork))\s+(?:will|is|are|has|have|continues? to|intends? to|plans? to)\s+(?:also\s+|continue to\s+|further\s+|actively\s+|now\s+|already\s+)?(?:\w+ing\b|establish|develop|work|engage|support|monitor|assess|review|publish|issue|consult|lead|set up|introduce|strengthen|coordinate|test|share|focus|operate|respond|help|provide|ensure|identify|explore|seek|take)\b|^(?:[A-Z][\w’'-]*ing)\b[^:.]{2,80}:\s|^[^:.]{2,80}:\s+[A-Z][\w’'-]*ing\b/;
 
 export function languageScores(text: string, topic?: 'safety' | 'promotion'): LanguageScores {
   const cue: LanguageScores['cue'] = {};
@@ -287,7 +289,7 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
     cue.risk ??= 'a point that names a risk';
   }
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
-  if (topic === 'safety' && m < 1.5 && COMMITMENT.test(body.length > 20 ? body : numbered)) {
+  if (topic === 'safety' && m < 1.5 && (COMMITMENT.test(body) || COMMITMENT.test(numbered))) {
     m = Math.max(m, 1.5);
     cue.mitigation = `a commitment under a section on keeping people safe`;
   }
@@ -451,6 +453,16 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   const text = b.text.trim();
   const sec = enclosingSection(ctx.headingPath);
 
+  if (b.kind === 'heading' && BULLET_HEAD.test(text) && !b.hint) {
+    // A bullet set in large type is a list item the reader took for a heading: judge its words.
+    const v = decide({ ...ctx, block: { ...b, kind: 'paragraph', text: text.replace(BULLET_HEAD, '') } as Block, pseudoHeading: false }, model);
+    return v.role === 'apparatus' ? { role: 'context', confidence: 0.6, reason: 'a bulleted line set as a heading' } : v;
+  }
+  if ((b.kind === 'heading' || ctx.pseudoHeading) && ACTION_TITLE.test(stripNumber(text)) && !b.hint && !ctx.frontMatter) {
+    // "Action 7: Mitigate harms" names a measure; "Action 3: Attract investment" a policy (context).
+    const title = stripNumber(text).replace(ACTION_TITLE, '');
+    if (SAFETY_SECTION.test(title) || /\b(?:mitigat|prevent|protect|guard|safe)/i.test(title)) return { role: 'mitigation', confidence: 0.65, reason: `a numbered action whose title is about keeping people safe ('${clip(text, 40)}')` };
+  }
   if (b.kind === 'heading' || ctx.pseudoHeading) {
     const own = sectionClass(text);
     if (b.hint) return { role: 'apparatus', confidence: 0.9, reason: HINT_REASON[b.hint] };
@@ -656,7 +668,9 @@ function runPass(blocks: Block[], opts: ClassifyOptions, start: number, sectionK
       decisions.push({ ...hd, reason: hd.reason.startsWith('continues') ? hd.reason : `continues the block before it (${hd.reason})` });
       continue;
     }
-    const b = joined.has(i) ? ({ ...b0, text: joined.get(i)! } as Block) : b0;
+    let b = joined.has(i) ? ({ ...b0, text: joined.get(i)! } as Block) : b0;
+    const nx = blocks[i + 1];
+    if (b0.kind === 'heading' && BULLET_HEAD.test(b0.text.trim()) && nx?.kind === 'paragraph' && !TERMINAL.test(b0.text.trim())) b = { ...b0, text: `${b0.text.trim()} ${nx.text.trim()}` } as Block;
     if (level !== undefined) while (stack.length && stack[stack.length - 1]!.level >= level) stack.pop();
     const path = stack.map((h) => h.text);
     headingPaths.push(path);
@@ -768,6 +782,14 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
     if (end > whereas)
       for (let i = whereas + 1; i < end; i++)
         if (decisions[i]!.role !== 'apparatus') decisions[i] = { role: 'context', confidence: 0.8, reason: 'a recital of the preamble (explains, does not bind)', source: 'embedded' };
+  }
+  // The rest of a bulleted line the reader set as a heading shares its decision.
+  for (let i = 0; i + 1 < blocks.length; i++) {
+    const b = blocks[i]!;
+    const nx = blocks[i + 1]!;
+    if (b.kind !== 'heading' || !BULLET_HEAD.test(b.text.trim()) || nx.kind !== 'paragraph' || TERMINAL.test(b.text.trim())) continue;
+    const d = decisions[i]!;
+    if (d.role === 'mitigation' || d.role === 'risk' || d.role === 'principle') decisions[i + 1] = { ...d, reason: `continues the bulleted line before it (${d.reason})` };
   }
   // Continuation blocks share their chain's decision, whatever the later passes changed.
   const chain = continuations(blocks, first.levels);
