@@ -1,10 +1,10 @@
-// `govnav db migrate|status`
+// `govnav db migrate|status|copy|dump|restore`
 import type { Command } from 'commander';
 
 export function register(program: Command): void {
   const db = program
     .command('db')
-    .description('Database schema: apply migrations and show their state.')
+    .description('Database schema and moves: apply migrations, show their state, copy a store between engines, dump and restore backups.')
     .addHelpText(
       'after',
       '\nThe database is the embedded PGlite directory <data dir>/db, or PostgreSQL when DATABASE_URL is set.\n' +
@@ -65,4 +65,82 @@ export function register(program: Command): void {
         await store.close();
       }
     });
+  db.command('copy')
+    .description('Copy the whole store between the embedded database and PostgreSQL, verified per table (row counts and checksums).')
+    .option('--to <url>', 'copy the configured store (the embedded one by default) into this PostgreSQL database')
+    .option('--from <url>', 'copy this PostgreSQL database into the configured store (the embedded one when DATABASE_URL is not set)')
+    .addHelpText(
+      'after',
+      '\nThe target must be empty (a new database, schema or data directory); it is migrated first, and everything is\n' +
+        'written in one transaction that commits only when every table matches the source. Stop `govnav serve` on the\n' +
+        'embedded database first (it can be opened by one process only).\n\n' +
+        'Examples:\n  govnav db copy --to postgres://govnav@db.example.org/govnav\n  DATABASE_URL= govnav db copy --from postgres://govnav@db.example.org/govnav',
+    )
+    .action(async (opts: { to?: string; from?: string }) => {
+      const { UserError } = await import('../main.ts');
+      if (!!opts.to === !!opts.from) throw new UserError('Say where to copy: --to <postgres url> or --from <postgres url>.');
+      const url = (opts.to ?? opts.from)!;
+      if (!/^postgres(ql)?:\/\//.test(url)) throw new UserError(`--${opts.to ? 'to' : 'from'} must be a postgres:// URL, not "${url}".`);
+      const { loadConfig } = await import('../../config.ts');
+      const { openStore } = await import('../../store/index.ts');
+      const { copyStore } = await import('../../store/copy.ts');
+      const config = loadConfig();
+      const local = { ...config, databaseUrl: opts.from && config.databaseUrl === url ? undefined : config.databaseUrl };
+      const remote = { ...config, databaseUrl: url };
+      const src = await openStore({ config: opts.to ? local : remote });
+      try {
+        const dst = await openStore({ config: opts.to ? remote : local });
+        try {
+          if (src.location === dst.location) throw new UserError(`Source and target are the same database (${src.location}).`);
+          process.stderr.write(`copying ${src.location} → ${dst.location}\n`);
+          const reports = await copyStore(src.db, dst.db, progressLine());
+          printReports(reports, 'copied and verified');
+        } finally {
+          await dst.close();
+        }
+      } finally {
+        await src.close();
+      }
+    });
+  db.command('dump <file>')
+    .description('Write a backup of the whole store: gzip JSON lines, one line per row, with row counts and checksums per table.')
+    .action(async (file: string) => {
+      const { withCliStore } = await import('../store.ts');
+      const { dumpStore } = await import('../../store/copy.ts');
+      await withCliStore(async (store) => {
+        const reports = await dumpStore(store.db, file, progressLine());
+        printReports(reports, `dumped to ${file}`);
+      });
+    });
+  db.command('restore <file>')
+    .description('Load a backup made by `govnav db dump` into an empty store (one transaction, verified per table).')
+    .action(async (file: string) => {
+      const { withCliStore } = await import('../store.ts');
+      const { restoreStore } = await import('../../store/copy.ts');
+      const { existsSync } = await import('node:fs');
+      const { UserError } = await import('../main.ts');
+      if (!existsSync(file)) throw new UserError(`${file} does not exist.`);
+      await withCliStore(async (store) => {
+        const reports = await restoreStore(store.db, file, progressLine());
+        printReports(reports, `restored from ${file} and verified`);
+      });
+    });
+}
+
+function progressLine(): (table: string, rows: number) => void {
+  let last = 0;
+  return (table, rows) => {
+    const now = Date.now();
+    if (process.stderr.isTTY && now - last > 200) {
+      last = now;
+      process.stderr.write(`\r  ${table}: ${rows.toLocaleString('en-US')} rows\x1b[K`);
+    }
+  };
+}
+
+function printReports(reports: { table: string; rows: number; checksum: string }[], what: string): void {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const total = reports.reduce((a, r) => a + r.rows, 0);
+  for (const r of reports) if (r.rows) console.log(`  ${r.table.padEnd(24)} ${String(r.rows).padStart(10)}  ${r.checksum.slice(0, 12)}`);
+  console.log(`${total.toLocaleString('en-US')} rows in ${reports.length} tables ${what}.`);
 }
