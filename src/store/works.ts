@@ -572,3 +572,75 @@ export async function distinctCounts(db: Db): Promise<{ works: number; documents
   return { works: w!.works, documents: w!.documents, statements: kinds.reduce((n, k) => n + k.n, 0), byKind };
 }
 
+
+// ------------------------------------------------------------------ one row per work (lists)
+
+/** The sort orders of the document list. */
+export const WORK_LIST_SORTS = {
+  title: 'title, id',
+  year: 'year DESC NULLS LAST, title, id',
+  type: 'doc_type, title, id',
+  statements: 'n DESC, title, id',
+} as const;
+export type WorkListSort = keyof typeof WORK_LIST_SORTS;
+
+export interface WorkListRow {
+  /** The document that stands for the work (its page lists every source). */
+  id: string;
+  work_id: string;
+  title: string;
+  authors: string | null;
+  organisation: string | null;
+  year: number | null;
+  date: string | null;
+  doc_type: string;
+  language: string;
+  /** Live documents carrying the work. */
+  sources: number;
+  /** Distinct live statements of the work (a text carried by several sources counts once). */
+  n: number;
+  mitigation: number;
+  risk: number;
+  principle: number;
+}
+
+/**
+ * The document that stands for each work in lists: a member not from a quoting dataset, with the
+ * most live statements (the fullest source), then the lowest id. SQL fragment over `documents d` (live documents).
+ */
+const REPRESENTATIVE = `
+  SELECT DISTINCT ON (coalesce(d.work_id, d.id)) d.id, coalesce(d.work_id, d.id) AS w
+  FROM documents d
+  WHERE d.retired_at IS NULL
+  ORDER BY coalesce(d.work_id, d.id), (d.dataset = ANY($1::text[])),
+    (SELECT count(*) FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL) DESC, d.id`;
+
+/** One row per work for the document list (/d): the representative document's metadata, the work's distinct statement counts. */
+export async function listWorkRows(db: Db, sort: WorkListSort = 'title', limit = 5000): Promise<WorkListRow[]> {
+  const order = WORK_LIST_SORTS[sort] ?? WORK_LIST_SORTS.title;
+  return db.query<WorkListRow>(
+    `WITH rep AS (${REPRESENTATIVE}),
+     agg AS (
+       SELECT coalesce(d.work_id, d.id) AS w, count(DISTINCT d.id)::int AS sources, max(d.year) AS year,
+         count(s.id)::int AS n,
+         count(s.id) FILTER (WHERE s.kind = 'mitigation')::int AS mitigation,
+         count(s.id) FILTER (WHERE s.kind = 'risk')::int AS risk,
+         count(s.id) FILTER (WHERE s.kind = 'principle')::int AS principle
+       FROM documents d LEFT JOIN statements s ON s.document_id = d.id AND s.retired_at IS NULL AND s.same_as IS NULL
+       WHERE d.retired_at IS NULL GROUP BY 1)
+     SELECT * FROM (
+       SELECT d.id, rep.w AS work_id, d.title, d.authors, d.organisation, coalesce(d.year, agg.year) AS year, d.date, d.doc_type, d.language,
+              agg.sources, agg.n, agg.mitigation, agg.risk, agg.principle
+       FROM rep JOIN documents d ON d.id = rep.id JOIN agg ON agg.w = rep.w) x
+     ORDER BY ${order} LIMIT $2`,
+    [[...QUOTING_DATASETS], limit],
+  );
+}
+
+/** For each live document: its work and the document that stands for the work in lists. */
+export async function workRepresentatives(db: Db): Promise<Map<string, { work: string; representative: string }>> {
+  const reps = await db.query<{ id: string; w: string }>(REPRESENTATIVE, [[...QUOTING_DATASETS]]);
+  const repOf = new Map(reps.map((r) => [r.w, r.id]));
+  const docs = await db.query<{ id: string; w: string }>('SELECT id, coalesce(work_id, id) AS w FROM documents WHERE retired_at IS NULL');
+  return new Map(docs.map((d) => [d.id, { work: d.w, representative: repOf.get(d.w) ?? d.id }]));
+}

@@ -4,13 +4,22 @@
 import { stringify } from 'csv-stringify/sync';
 import { csvSafeRow } from '../export/writers.ts';
 import type { Db } from '../store/db.ts';
+import { workRepresentatives } from '../store/works.ts';
 import { docFilterSql, liveTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
 
 export const MATRIX_SORTS = ['coverage', 'title', 'statements', 'date', 'organisation'] as const;
 export type MatrixSort = (typeof MATRIX_SORTS)[number] | `topic:${string}`;
 
+/**
+ * One row of the matrix: a work (documents of several datasets or ingests carrying the same work
+ * are one row, src/store/works.ts). `id` and the metadata are those of the document that stands
+ * for the work; counts are the work's distinct statements.
+ */
 export interface MatrixDocument extends DocumentMeta {
-  /** Live statements of the document (after the kind filter). */
+  work_id: string;
+  /** Live documents of the work passing the filters. */
+  sources: number;
+  /** Distinct live statements of the work (after the kind filter). */
   statements: number;
   /** topic id → linked statements. */
   cells: Record<string, number>;
@@ -62,27 +71,42 @@ export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<
      WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = st.statement_id AND x.same_as IS NOT NULL) GROUP BY document_id, topic_id`,
     [kinds],
   );
-  const total = new Map(totals.map((r) => [r.document_id, r.n]));
-  const workOf = new Map(
-    (await db.query<{ id: string; w: string }>('SELECT id, coalesce(work_id, id) AS w FROM documents WHERE retired_at IS NULL')).map((r) => [r.id, r.w]),
-  );
-  const minStatements = Math.max(1, Math.floor(opts.minStatements ?? 1));
-  const byDoc = new Map<string, MatrixDocument>();
+  // One row per work: members' counts add up (same texts within a work are already left out above).
+  const reps = await workRepresentatives(db);
+  const metaOf = new Map(metas.map((d) => [d.id, d]));
+  const rowOf = (docId: string) => reps.get(docId)?.work ?? docId;
+  const byWork = new Map<string, MatrixDocument>();
+  const repOfWork = new Map([...reps.values()].map((r) => [r.work, r.representative]));
+  const repMeta = (w: string, fallback: DocumentMeta) => metaOf.get(repOfWork.get(w) ?? '') ?? fallback;
   for (const d of metas) {
-    const n = total.get(d.id) ?? 0;
-    if (n >= minStatements) byDoc.set(d.id, { ...d, statements: n, cells: {}, covered: 0, only: [] });
+    const w = rowOf(d.id);
+    let row = byWork.get(w);
+    if (!row) byWork.set(w, (row = { ...d, work_id: w, sources: 0, statements: 0, cells: {}, covered: 0, only: [] }));
+    row.sources++;
+  }
+  // The row shows the work's representative document when it passes the filters, else its first member that does.
+  for (const [w, row] of byWork) {
+    const m = repMeta(w, row);
+    Object.assign(row, { ...m, work_id: w, sources: row.sources, statements: 0, cells: {}, covered: 0, only: [] });
+  }
+  for (const r of totals) {
+    const row = metaOf.has(r.document_id) ? byWork.get(rowOf(r.document_id)) : undefined;
+    if (row) row.statements += r.n;
   }
   for (const c of cells) {
-    const d = byDoc.get(c.document_id);
-    if (d && live.has(c.topic_id)) d.cells[c.topic_id] = c.n;
+    const row = metaOf.has(c.document_id) ? byWork.get(rowOf(c.document_id)) : undefined;
+    if (row && live.has(c.topic_id)) row.cells[c.topic_id] = (row.cells[c.topic_id] ?? 0) + c.n;
   }
+  const minStatements = Math.max(1, Math.floor(opts.minStatements ?? 1));
+  const byDoc = new Map<string, MatrixDocument>();
+  for (const row of byWork.values()) if (row.statements >= minStatements) byDoc.set(row.id, row);
   const documents = [...byDoc.values()];
   const topicTotals: CoverageMatrix['topicTotals'] = {};
   const uncovered: CoverageMatrix['uncovered'] = {};
   for (const t of topics) {
     const covering = documents.filter((d) => (d.cells[t.id] ?? 0) > 0);
-    // Documents carrying the same work count once (src/store/works.ts).
-    topicTotals[t.id] = { documents: new Set(covering.map((d) => workOf.get(d.id) ?? d.id)).size, statements: covering.reduce((a, d) => a + d.cells[t.id]!, 0) };
+    // Rows are works already: documents carrying the same work count once.
+    topicTotals[t.id] = { documents: covering.length, statements: covering.reduce((a, d) => a + d.cells[t.id]!, 0) };
     uncovered[t.id] = documents.filter((d) => !d.cells[t.id]).map((d) => d.id);
     if (covering.length === 1) covering[0]!.only.push(t.id);
   }
@@ -120,10 +144,12 @@ export function isMatrixSort(s: string | undefined, topicIds: string[]): s is Ma
   return (MATRIX_SORTS as readonly string[]).includes(s);
 }
 
-/** The matrix as CSV: one row per document, one column per topic (counts), with document metadata. */
+/** The matrix as CSV: one row per work (its representative document), one column per topic (counts), with document metadata. */
 export function matrixCsv(m: CoverageMatrix, lang: 'en' | 'zh' = 'en'): string {
   const header = [
     'document_id',
+    'work_id',
+    'sources',
     'title',
     'organisation',
     'date',
@@ -135,6 +161,8 @@ export function matrixCsv(m: CoverageMatrix, lang: 'en' | 'zh' = 'en'): string {
   ];
   const rows = m.documents.map((d) => [
     d.id,
+    d.work_id,
+    d.sources,
     d.title,
     d.organisation ?? '',
     d.date ?? (d.year ? String(d.year) : ''),

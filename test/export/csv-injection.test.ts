@@ -64,6 +64,8 @@ test('topic coverage matrix CSV neutralises titles and organisations', () => {
     documents: [
       {
         id: 'D0001',
+        work_id: 'W0001',
+        sources: 1,
         title: '=HYPERLINK("http://evil.example","open")',
         organisation: '@evil',
         authors: null,

@@ -63,7 +63,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   app.get('/d', async (c) => {
     const lang = c.get('lang');
     const sortParam = c.req.query('sort') ?? 'title';
-    const sort: SortKey = sortParam in SORTS ? (sortParam as SortKey) : 'title';
+    const sort: SortKey = Object.hasOwn(SORTS, sortParam) ? (sortParam as SortKey) : 'title';
     // One row per work: a work carried by several sources (datasets, ingests) is listed once (src/store/works.ts).
     const rows = await listWorkRows(ctx.store.db, sort);
     const th = (key: SortKey, label: string, cls = '') =>
