@@ -10,6 +10,8 @@ import { html } from './html.ts';
 import { t } from './i18n.ts';
 import { renderPage } from './layout.ts';
 import { asset } from './static.ts';
+import { validateInput } from './validate.ts';
+import { expensiveRoutes } from './expensive.ts';
 
 import { authMiddleware } from '../auth/index.ts';
 import { CSP, SECURITY_HEADERS } from './security.ts';
@@ -41,6 +43,10 @@ function originHost(origin: string): string | null {
 
 export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
   const app = new Hono<AppEnv>();
+  // Bad input (NUL bytes, out-of-range numbers, an unparseable Origin on a write) is a 400/403 before any route runs.
+  app.use('*', validateInput());
+  // Uncached search and exports: per-client budgets and a bounded queue (429 + Retry-After beyond them).
+  app.use('*', expensiveRoutes({ trustProxy: ctx.config.trustProxy }));
 
   app.use('*', async (c, next) => {
     c.set('ctx', ctx);
