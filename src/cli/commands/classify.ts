@@ -25,6 +25,8 @@ interface ClassifyOpts {
   batchSize?: string;
   runs?: boolean;
   json?: boolean;
+  wait?: boolean;
+  detach?: boolean;
 }
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -57,6 +59,8 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'results written per transaction', '25')
     .option('--runs', 'list recent runs and exit')
     .option('--json', 'print the summary as JSON on stdout')
+    .option('--wait', 'run as a job (a `govnav worker` runs it on PostgreSQL) and follow its progress')
+    .option('--detach', 'queue it as a job and return at once (PostgreSQL)')
     .addHelpText(
       'after',
       `
@@ -137,6 +141,14 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
       // The taxonomies this run may touch (for building the embedded models).
       const wanted = sel.taxonomies?.length ? sel.taxonomies : store.taxonomies.list().filter((t) => t.data.appliesTo.length > 0).map((t) => t.id);
       for (const id of wanted) if (!store.taxonomies.has(id)) throw new UserError(`Unknown taxonomy "${id}". Known: ${store.taxonomies.list().map((t) => t.id).join(', ')}`);
+
+      // A job when asked (--wait/--detach) or when a worker is running on PostgreSQL: built and run there.
+      const { wantsJob, submitFromCli } = await import('./jobs.ts');
+      if (!opts.dryRun && (await wantsJob(store, opts))) {
+        const params = { provider, model: resumeRun?.model ?? opts.model, baseUrl: opts.baseUrl, concurrency, rpm, timeoutMs, selection: sel, runId: resumeRun?.id, retryFailed: opts.retryFailed, batchSize, cache: opts.cache };
+        await submitFromCli(store, 'classify', params, opts);
+        return;
+      }
 
       let classifier: import('../../classify/types.ts').Classifier;
       let llm: import('../../classify/llm/classifier.ts').LlmClassifier | undefined;

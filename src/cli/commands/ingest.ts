@@ -25,6 +25,8 @@ interface Opts {
   classify?: boolean;
   link?: boolean;
   json?: boolean;
+  wait?: boolean;
+  detach?: boolean;
 }
 
 /** "25MB", "500k", "1048576" → bytes. */
@@ -93,6 +95,8 @@ export function register(program: Command): void {
     .option('--classify', 'classify the new statements afterwards (embedded classifier, every taxonomy that applies)')
     .option('--link', 'link the new statements to topics afterwards')
     .option('--json', 'print the results as JSON')
+    .option('--wait', 'run as a job (a `govnav worker` runs it on PostgreSQL; files travel with the job) and follow it')
+    .option('--detach', 'queue it as a job and return at once (PostgreSQL)')
     .addHelpText(
       'after',
       '\nDocuments go into dataset "ingest". Re-ingesting the same document (or a copy differing only in\n' +
@@ -129,6 +133,18 @@ export function register(program: Command): void {
 
       await withCliStore(
         async (store) => {
+          // A job when asked (--wait/--detach) or when a worker is running on PostgreSQL (embedded roles only).
+          const { wantsJob, submitFromCli } = await import('./jobs.ts');
+          if (!opts.dryRun && rolesMode === 'embedded' && (await wantsJob(store, opts))) {
+            const { ingestParams } = await import('../../jobs/handlers/ingest.ts');
+            const o = {
+              title: opts.title, organisation: opts.organisation, date: opts.date, type: opts.type, jurisdiction: opts.jurisdiction,
+              language: opts.language, kind: opts.kind as 'mitigation' | 'principle' | 'risk' | undefined, licence: opts.licence,
+              attribution: opts.attribution, format: opts.format as 'pdf' | undefined, encoding: opts.encoding, maxBytes, timeoutMs: timeout * 1000,
+            };
+            await submitFromCli(store, 'ingest', await ingestParams(inputs, o, { link: opts.link, classify: opts.classify }), opts);
+            return;
+          }
           let llm: import('../../ingest/index.ts').IngestOptions['llm'];
           let dbCache: import('../../classify/llm/cache.ts').DbCache | undefined;
           if (rolesMode === 'llm') {

@@ -9,8 +9,10 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'directory that receives govnav-<version>/', '.')
     .option('--base-url <url>', 'public base URL recorded in the citation (default: config baseUrl)')
     .option('--list', 'list earlier releases instead of making one')
+    .option('--wait', 'run as a job (a `govnav worker` writes the bundle on its machine, under --out) and follow it')
+    .option('--detach', 'queue it as a job and return at once (PostgreSQL)')
     .addHelpText('after', '\nExamples:\n  govnav release 2026.1 --out releases/\n  govnav release --list')
-    .action(async (version: string | undefined, opts: { out: string; baseUrl?: string; list?: boolean }) => {
+    .action(async (version: string | undefined, opts: { out: string; baseUrl?: string; list?: boolean; wait?: boolean; detach?: boolean }) => {
       const { UserError } = await import('../main.ts');
       const { makeRelease, listReleases, ReleaseError } = await import('../../release/index.ts');
       const { withCliStore } = await import('../store.ts');
@@ -24,6 +26,11 @@ export function register(program: Command): void {
           return;
         }
         if (!version) throw new UserError('Give a release version, e.g. `govnav release 2026.1` (or --list).');
+        const { wantsJob, submitFromCli } = await import('./jobs.ts');
+        if (await wantsJob(store, opts)) {
+          const { resolve } = await import('node:path');
+          return void (await submitFromCli(store, 'release', { version, outDir: resolve(opts.out), baseUrl: opts.baseUrl ?? config.baseUrl }, opts));
+        }
         // One bar for the rows of every table (the total is known from a count up front).
         const [{ n: expected }] = await store.db.query<{ n: number }>(
           `SELECT ((SELECT count(*) FROM statements WHERE retired_at IS NULL) + 2 * (SELECT count(*) FROM classifications)

@@ -58,12 +58,17 @@ export function register(program: Command): void {
     .option('--rebuild', 'relink every statement')
     .option('--lexicon <files...>', 'extra lexicon files merged over the built-in one for this run')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { rebuild?: boolean; lexicon?: string[]; json?: boolean }) => {
+    .option('--wait', 'run as a job (a `govnav worker` runs it on PostgreSQL) and follow it')
+    .option('--detach', 'queue it as a job and return at once (PostgreSQL)')
+    .action(async (opts: { rebuild?: boolean; lexicon?: string[]; json?: boolean; wait?: boolean; detach?: boolean }) => {
       const lex = await useLexicon(opts.lexicon);
       const { withCliStore } = await import('../store.ts');
       const { progress, table } = await import('../progress.ts');
       const { linkPending } = await import('../../topics/link.ts');
       await withCliStore(async (store) => {
+        // A job (built-in lexicon and <data dir>/topics only: --lexicon files stay on this machine).
+        const { wantsJob, submitFromCli } = await import('./jobs.ts');
+        if (!opts.lexicon?.length && (await wantsJob(store, opts))) return void (await submitFromCli(store, 'topics-link', { rebuild: !!opts.rebuild }, opts));
         const started = Date.now();
         let bar: ReturnType<typeof progress> | undefined;
         let last = 0;
