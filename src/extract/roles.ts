@@ -246,7 +246,7 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
   if (modal) {
     // "need to", "will support …" are commitments or exhortations; they count as measures when
     // they concern safety, rights or risk (an adoption or investment plan is context).
-    const weak = /^(?:needs? to|have to|has to|will \w+)$/i.test(modal[1]!) && (topic === 'promotion' || (!safety && topic !== 'safety'));
+    const weak = (/^(?:needs? to|have to|has to|will \w+)$/i.test(modal[1]!) && (topic === 'promotion' || (!safety && topic !== 'safety'))) || (topic === 'promotion' && !safety);
     m += weak ? 0.6 : 1.5;
     cue.mitigation = weak ? `weak modal '${modal[1]!.toLowerCase()}' without a safety concern` : `modal '${modal[1]!.toLowerCase()}'`;
   }
@@ -875,9 +875,11 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
       // A point inherits when it says something of its own kind, or is a fragment of the lead-in's sentence.
       const bare = text.replace(POINT, '').trim();
       const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/i.test(bare) || (!/[.。]$/.test(bare) && !VERB_HINT_EN.test(bare) && wordCount(bare) <= 30 && blocks[parent]!.kind === 'item');
+      // A short point listed after a measure's lead-in ("… shall disclose:", "provide the following information:") completes it.
+      const listed = pd.role === 'mitigation' && /[:：]$/.test(blocks[parent]!.text.trim()) && wordCount(bare) <= 40 && own.risk < 1.5 && !(VERB_HINT_EN.test(bare) && /[.。]$/.test(bare));
       // A short label that leads its own points ("documentation disclosing:") carries the parent's duty on.
       const subLead = /[:：]$/.test(bare) && /too short/.test(d.reason) && wordCount(bare) >= 2;
-      if (d.role === 'context' && (isStatementLike(text) || subLead) && (own[pd.role] >= 0.5 || fragment || subLead) && !/\((?:definitions|scope)\)|a definition|about the text itself|a note|a question|flow chart/.test(d.reason)) {
+      if (d.role === 'context' && (isStatementLike(text) || subLead) && (own[pd.role] >= 0.5 || fragment || subLead || listed) && !/\((?:definitions|scope)\)|a definition|about the text itself|a note|a question|flow chart/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
         decisions[i] = { role: 'mitigation', confidence: 0.6, reason: `a prohibition or duty under a mitigation lead-in`, source: 'embedded' };
