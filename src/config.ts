@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './web/client-address.ts';
 
 const FileConfig = z
   .object({
@@ -13,6 +14,8 @@ const FileConfig = z
     databaseUrl: z.string().optional(),
     baseUrl: z.string().optional(),
     adminSecret: z.string().optional(),
+    trustProxy: z.union([z.number().int().min(0).max(20), z.string(), z.array(z.string())]).optional(),
+    cursorSecret: z.string().min(16).optional(),
     auth: z
       .object({
         secureCookies: z.boolean(),
@@ -41,6 +44,10 @@ export interface Config {
   /** Public base URL used in citations (stable URLs), e.g. https://govnav.example.org */
   baseUrl?: string;
   adminSecret?: string;
+  /** Reverse proxies in front of the server (a number of hops or their addresses); see src/web/client-address.ts. */
+  trustProxy?: TrustProxy;
+  /** Key for signing search paging cursors; when absent one is generated into the data directory. */
+  cursorSecret?: string;
   /** Accounts and sessions (issue #13); see docs/security.md. Defaults in src/auth/config.ts. */
   auth?: AuthConfig;
   banner: { en: string; zh: string };
@@ -120,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: env.DATABASE_URL || file.databaseUrl || undefined,
     baseUrl: env.GOVNAV_BASE_URL ?? file.baseUrl,
     adminSecret: env.GOVNAV_ADMIN_SECRET ?? file.adminSecret,
+    trustProxy: parseTrustProxy(env.GOVNAV_TRUST_PROXY ?? file.trustProxy),
+    cursorSecret: env.GOVNAV_CURSOR_SECRET || file.cursorSecret,
     auth: authFromEnv(env, file.auth),
     banner: {
       en: env.GOVNAV_BANNER ?? file.banner?.en ?? DEFAULT_BANNER.en,

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { documentCitation, statementCitation } from '../cite/index.ts';
 import { loadStatementRecords, type StatementRecord } from '../export/rows.ts';
+import { CursorError, cursorKey, signCursor, verifyCursor } from '../search/cursor.ts';
+import { runSearch } from '../store/search.ts';
 import { BASIC_FACETS, facetCounts, Params, parseQuery, REVIEW_VALUES, searchStatements, SORTS, toSearchParams, whereClause, type StatementQuery } from '../search/query.ts';
 import { STATEMENT_KINDS, CLASSIFICATION_SOURCES } from '../model/index.ts';
 import { classificationsOf, getDocument, getStatement, ID_PATTERN, sameTextInfo, type ClassificationRow, type Db, type SameTextInfo } from '../store/index.ts';
@@ -186,6 +188,29 @@ async function statementPage(ctx: AppContext, req: RequestInfo, route: string, o
   return { query, total, items, next: offset + hits.length < total && hits.length > 0 ? encodeCursor({ o: offset + hits.length }, fp) : null };
 }
 
+/** /api/v1/search: the search read model (src/store/search.ts); paging cursors are signed (src/search/cursor.ts). */
+async function searchPage(ctx: AppContext, req: RequestInfo, facets: string[]) {
+  const { db, taxonomies: registry } = ctx.store;
+  const limit = parseLimit(req.params);
+  const query = queryOf(registry, req.params);
+  const fp = fingerprint('search', toSearchParams(query).toString());
+  const key = cursorKey({ secret: ctx.config.cursorSecret, dataDir: ctx.config.dataDir });
+  const raw = req.params.get('cursor');
+  let offset = 0;
+  if (raw) {
+    try {
+      offset = verifyCursor(key, raw, fp, 10_000_000).o;
+    } catch (e) {
+      if (e instanceof CursorError) throw badParam('cursor', e.message);
+      throw e;
+    }
+  }
+  const res = await runSearch(db, registry, { query, facets, offset, limit });
+  const items = await itemsOf(db, registry, res.items.map((h) => h.id), req.base);
+  const more = offset + res.items.length < res.total && res.items.length > 0;
+  return { total: res.total, items, next: more ? signCursor(key, { o: offset + res.items.length }, fp) : null, facets: res.facets };
+}
+
 function facetList(registry: TaxonomyRegistry, params: URLSearchParams, hasTopics: boolean): string[] {
   const raw = params.getAll('facets').flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   if (!raw.length) return ['kind', 'doctype', 'year', 'language', 'review'];
@@ -366,11 +391,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
       response: S.SearchResult,
       responseId: 'SearchResult',
       exampleQuery: 'q=audit&facets=risk-domain,kind&limit=2',
-      handler: async (ctx, req) => {
-        const facets = facetList(ctx.store.taxonomies, req.params, opts.topics);
-        const { query, total, items, next } = await statementPage(ctx, req, 'search', { keyset: false });
-        return { total, items, next, facets: await facetCounts(ctx.store.db, ctx.store.taxonomies, query, facets) };
-      },
+      handler: (ctx, req) => searchPage(ctx, req, facetList(ctx.store.taxonomies, req.params, opts.topics)),
     },
     {
       path: '/api/v1/documents',

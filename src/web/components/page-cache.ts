@@ -82,6 +82,8 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
   return async (c, next) => {
     const method = c.req.method;
     if ((method !== 'GET' && method !== 'HEAD') || !isCacheablePath(c.req.path)) return next();
+    // A client asking for JSON gets the page's JSON twin (content negotiation), never a cached HTML copy.
+    if (prefersJson(c.req.header('accept'))) return next();
     const ctx = c.get('ctx');
     const full = c.req.url;
     const qs = full.indexOf('?');
@@ -121,6 +123,15 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
   };
 }
 
+/** Whether an Accept header asks for JSON before HTML (such requests bypass the HTML page cache). */
+export function prefersJson(accept: string | undefined): boolean {
+  const a = (accept ?? '').toLowerCase();
+  const j = a.indexOf('application/json');
+  if (j < 0) return false;
+  const h = a.indexOf('text/html');
+  return h < 0 || j < h;
+}
+
 export function cacheKey(lang: string, dataVersion: string, pathAndQuery: string): string {
   return `${lang}|${dataVersion}|${pathAndQuery}`;
 }
@@ -140,6 +151,7 @@ export function serveCachedRaw(cache: LruCache<Entry>, dataVersion: string, req:
   const path = q >= 0 ? raw.slice(0, q) : raw;
   if (!isCacheablePath(path) || (q >= 0 && /[?&]lang=/.test(raw.slice(q)))) return false;
   const h = req.headers;
+  if (prefersJson(h.accept)) return false;
   const m = LANG_COOKIE_RE.exec(h.cookie ?? '');
   const lang = m ? m[1]! : /^\s*zh/i.test(h['accept-language'] ?? '') ? 'zh' : 'en';
   const hit = cache.get(cacheKey(lang, dataVersion, raw));

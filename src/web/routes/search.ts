@@ -2,18 +2,10 @@
 // stemmed, Chinese segmented) with facets on every statement taxonomy, kind, document, document
 // type, year, language, source dataset and label source. The URL is the query (shareable); the
 // same parameters give the same set in the JSON API and the exports linked from the page.
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { Lang } from '../../model/index.ts';
-import {
-  BASIC_FACETS,
-  facetCounts,
-  isEmptyQuery,
-  parseQuery,
-  searchStatements,
-  toSearchParams,
-  type QueryError,
-  type StatementQuery,
-} from '../../search/query.ts';
+import { BASIC_FACETS, parseQuery, toSearchParams, type QueryError, type StatementQuery } from '../../search/query.ts';
+import { searchPageData, type SearchPageData } from '../../store/search.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { fmtNumber, html, L, url, type Html } from '../html.ts';
@@ -21,8 +13,8 @@ import { t } from '../i18n.ts';
 import { renderPage } from '../layout.ts';
 import { facetLabel, facetTitle, flatFacet, taxonomyFacet, toggleHref } from '../components/facets.ts';
 import { hitList } from '../components/results.ts';
-import { currentLabelsOn } from '../components/statements.ts';
-import { sameTextOf } from '../../store/works.ts';
+import { groupLabels } from '../components/statements.ts';
+import { prefersJson } from '../components/page-cache.ts';
 
 export const PER_PAGE = 25;
 const MAX_PAGE = 400;
@@ -78,13 +70,34 @@ export interface FacetedListOptions {
   fixed?: Record<string, string[]>;
 }
 
+/** Taxonomies whose current label each listed statement shows. */
+const LIST_TAXONOMIES = ['mitigation-v2', 'mitigation-v1', 'risk-domain'];
+
+/** Whether the client asked for JSON: /search.json, or an Accept header preferring JSON to HTML. */
+function wantsJson(c: Context<AppEnv>): boolean {
+  return c.req.path.endsWith('.json') || prefersJson(c.req.header('accept'));
+}
+
+/** The page number: a whole number from 1; beyond the last reachable page it is capped. */
+function pageOf(sp: URLSearchParams): number | QueryError {
+  const raw = sp.get('page');
+  if (raw === null || raw.trim() === '') return 1;
+  if (!/^\s*\d{1,9}\s*$/.test(raw) || Number(raw) < 1) return { param: 'page', value: raw.slice(0, 40), message: 'must be a whole number from 1' };
+  return Math.min(MAX_PAGE, Number(raw));
+}
+
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
+  app.get('/search.json', (c) => searchJson(c, ctx));
   app.get('/search', async (c) => {
+    c.header('Vary', 'Accept, Cookie, Accept-Language');
+    if (wantsJson(c)) return searchJson(c, ctx);
     const lang = c.get('lang');
     const reg = ctx.store.taxonomies;
     const sp = new URL(c.req.url).searchParams;
     const { query, errors } = parseQuery(sp, reg);
-    const page = Math.min(MAX_PAGE, Math.max(1, Number(sp.get('page') ?? 1) || 1));
+    const pageOrError = pageOf(sp);
+    if (typeof pageOrError !== 'number') errors.push(pageOrError);
+    const page = typeof pageOrError === 'number' ? pageOrError : 1;
     const { body, total } = await facetedResults(ctx, lang, query, errors, page, { path: '/search' });
     const canonical = toSearchParams(query);
     const qText = query.q ?? '';
@@ -104,11 +117,73 @@ ${body}`;
         section: 'search',
         body: content,
         description: L(lang, S.results).replace('{n}', fmtNumber(total, lang)),
-        head: html`<meta name="robots" content="noindex,follow">`,
+        head: html`<meta name="robots" content="noindex,follow">
+<link rel="alternate" type="application/json" href="${jsonHref(canonical, page)}">`,
         crumbs: [[t(lang, 'home'), '/'], [L(lang, S.title)]],
       }),
+      // Bad parameters are named on the page (and left out of the query); the status says so too.
+      errors.length ? 400 : 200,
     );
   });
+}
+
+function jsonHref(canonical: URLSearchParams, page: number): string {
+  const q = new URLSearchParams(canonical);
+  if (page > 1) q.set('page', String(page));
+  const s = q.toString();
+  return s ? `/search.json?${s}` : '/search.json';
+}
+
+/** The JSON twin of /search: the same read model, query and page as the HTML. */
+async function searchJson(c: Context<AppEnv>, ctx: AppContext): Promise<Response> {
+  c.header('Vary', 'Accept, Cookie, Accept-Language');
+  const reg = ctx.store.taxonomies;
+  const sp = new URL(c.req.url).searchParams;
+  const { query, errors } = parseQuery(sp, reg);
+  const pageOrError = pageOf(sp);
+  if (typeof pageOrError !== 'number') errors.push(pageOrError);
+  if (errors.length)
+    return c.json(
+      { error: 'bad_request', message: errors.map((e) => `Parameter "${e.param}" ${e.message}.`).join(' '), errors },
+      400,
+    );
+  const page = pageOrError as number;
+  const data = await pageData(ctx, query, page);
+  return c.json(searchJsonBody(ctx, query, page, data));
+}
+
+async function pageData(ctx: AppContext, query: StatementQuery, page: number): Promise<SearchPageData> {
+  const reg = ctx.store.taxonomies;
+  const facetNames = [...BASIC_FACETS, 'topic', ...facetTaxonomies(reg)];
+  return searchPageData(ctx.store.db, reg, { query, facets: facetNames, offset: (page - 1) * PER_PAGE, limit: PER_PAGE }, LIST_TAXONOMIES);
+}
+
+/** The JSON body of a search page (exported for the equality test of page and twin). */
+export function searchJsonBody(ctx: AppContext, query: StatementQuery, page: number, data: SearchPageData) {
+  const canonical = toSearchParams(query);
+  const labels = groupLabels(data.labels);
+  const pages = Math.max(1, Math.ceil(data.total / PER_PAGE));
+  return {
+    query: canonical.toString(),
+    total: data.total,
+    page,
+    perPage: PER_PAGE,
+    pages: Math.min(pages, MAX_PAGE),
+    items: data.items.map((h) => ({
+      id: h.id,
+      kind: h.kind,
+      name: h.name,
+      text: h.text,
+      headingPath: h.heading_path,
+      language: h.language,
+      document: { id: h.document_id, title: h.document_title, year: h.document_year, type: h.document_type, dataset: h.dataset },
+      labels: Object.fromEntries([...(labels.get(h.id)?.values() ?? [])].map((l) => [l.taxonomy, l.code])),
+      alsoIn: (data.also.get(h.id) ?? []).map((a) => ({ id: a.id, documentId: a.document_id, dataset: a.dataset })),
+      url: `/m/${h.id}`,
+    })),
+    facets: data.facets,
+    html: jsonHref(canonical, page).replace('/search.json', '/search'),
+  };
 }
 
 /**
@@ -123,27 +198,16 @@ export async function facetedResults(
   page: number,
   opts: FacetedListOptions,
 ): Promise<{ body: Html; total: number }> {
-  const db = ctx.store.db;
   const reg = ctx.store.taxonomies;
   const path = opts.path;
   const taxFacets = facetTaxonomies(reg);
-  const facetNames = [...BASIC_FACETS, 'topic', ...taxFacets];
-  // The facet groups are independent queries: on PostgreSQL they run on separate connections.
-  const groups: string[][] = [['kind', 'review'], ['doctype', 'year', 'language'], ['dataset', 'doc', 'topic'], taxFacets].map((g) =>
-    g.filter((f) => facetNames.includes(f)),
-  );
-  const [res, topicNames, ...parts] = await Promise.all([
-    searchStatements(db, reg, query, { limit: PER_PAGE, offset: (page - 1) * PER_PAGE }),
-    db.query<{ id: string; name_en: string; name_zh: string | null }>('SELECT id, name_en, name_zh FROM topics WHERE NOT retired'),
-    ...groups.map((g) => facetCounts(db, reg, query, g)),
-  ]);
-  const facets = Object.assign({}, ...parts) as Awaited<ReturnType<typeof facetCounts>>;
-  const topicTitles = new Map(topicNames.map((r) => [r.id, L(lang, { en: r.name_en, zh: r.name_zh ?? undefined })]));
-  const [labels, also] = await Promise.all([
-    currentLabelsOn(db, res.items.map((h) => h.id), ['mitigation-v2', 'mitigation-v1', 'risk-domain']),
-    // One work, one document: where else each listed text is published (src/store/works.ts).
-    sameTextOf(db, res.items.map((h) => h.id)),
-  ]);
+  const data = await pageData(ctx, query, page);
+  const res = data;
+  const facets = data.facets;
+  const topicTitles = new Map(data.topics.map((r) => [r.id, L(lang, { en: r.name_en, zh: r.name_zh ?? undefined })]));
+  const labels = groupLabels(data.labels);
+  // One work, one document: where else each listed text is published (src/store/works.ts).
+  const also = data.also;
   const canonical = toSearchParams(query);
   // Parameters that the page itself fixes (e.g. the node of a taxonomy page) are not shown as removable.
   const fixed = opts.fixed ?? {};
