@@ -6,6 +6,8 @@ import { html, L, raw, type Html } from './html.ts';
 import { t, UI } from './i18n.ts';
 import type { AppEnv } from './context.ts';
 import { assetUrl } from './static.ts';
+import { csrfInput, currentUser } from '../auth/index.ts';
+import { isCacheablePath } from './components/page-cache.ts';
 
 export interface PageOptions {
   title: string;
@@ -77,6 +79,7 @@ ${p.head ?? ''}
       <input id="hq" name="q" type="search" placeholder="${t(lang, 'searchPlaceholder')}" value="${path === '/search' ? c.req.query('q') ?? '' : ''}">
       <button type="submit">${t(lang, 'search')}</button>
     </form>
+    ${accountLink(c, lang, path)}
     <p class="lang-switch"><span class="visually-hidden">${t(lang, 'language')}: </span>${
       lang === 'zh'
         ? html`<a href="${switchLangHref(c, 'en')}" hreflang="en" lang="en">English</a> · <strong lang="zh-Hans" aria-current="true">中文</strong>`
@@ -104,6 +107,23 @@ ${p.body}
 </footer>
 </body>
 </html>`;
+}
+
+/**
+ * The account corner of the header. Cacheable public pages are the same for everyone, so they only
+ * link to the account page; other pages (admin, review, forms) show who is signed in and a
+ * sign-out button, or a sign-in link back to this page.
+ */
+function accountLink(c: Context<AppEnv>, lang: Lang, path: string): Html {
+  const zh = lang === 'zh';
+  if (isCacheablePath(path)) return html`<p class="account-link"><a href="/account" rel="nofollow">${zh ? '账户' : 'Account'}</a></p>`;
+  const user = currentUser(c);
+  if (!user) {
+    if (path === '/signin') return html``;
+    const u = new URL(c.req.url);
+    return html`<p class="account-link"><a href="/signin?next=${encodeURIComponent(u.pathname + u.search)}" rel="nofollow">${zh ? '登录' : 'Sign in'}</a></p>`;
+  }
+  return html`<form class="account-link inline-form" method="post" action="/signout"><span class="account-name" title="${user.role}">${user.displayName}</span> ${csrfInput(c)}<button type="submit" class="link-button">${zh ? '退出登录' : 'Sign out'}</button></form>`;
 }
 
 /** A small "explained in place" label: the term with its description as a tooltip and for screen readers. */
