@@ -333,45 +333,92 @@ export class TaxonomyModel {
     return p;
   }
 
+  /** Node tables for walk(): built once (integer ids instead of string maps on every decision). */
+  private tree?: {
+    codes: string[];
+    /** Per class of the full model / of each level model: the node ids of its path. */
+    paths: Int32Array[];
+    levelPaths: Int32Array[][];
+    /** Per node: 1 + the level models that reach it (the divisor of the averaged mass). */
+    count: Float64Array;
+    /** Per node (and the root at index n): its children's node ids. */
+    kids: Int32Array[];
+    /** Per node: the full model's class "this node, nothing more specific", or -1. */
+    own: Int32Array;
+  };
+
+  private nodeTables() {
+    if (this.tree) return this.tree;
+    const codes = Object.keys(this.parents).sort();
+    const id = new Map(codes.map((c, i) => [c, i]));
+    const toIds = (paths: string[][]) => paths.map((path) => Int32Array.from(path, (c) => id.get(c)!));
+    const paths = toIds(this.classPaths);
+    const levelPaths = this.levelPaths.map(toIds);
+    const count = new Float64Array(codes.length).fill(1);
+    for (const lps of levelPaths) {
+      const seen = new Set<number>();
+      for (const path of lps) for (const n of path) seen.add(n);
+      for (const n of seen) count[n]! += 1;
+    }
+    const kids: Int32Array[] = [];
+    for (let n = 0; n <= codes.length; n++) kids.push(Int32Array.from(this.children.get(n < codes.length ? codes[n]! : '') ?? [], (c) => id.get(c)!));
+    const own = Int32Array.from(codes, (c) => this.classIndex.get(c) ?? -1);
+    return (this.tree = { codes, paths, levelPaths, count, kids, own });
+  }
+
   /** Go down the tree by probability mass: at each level the child with the most mass. */
   private walk(p: Float64Array, lp: Float64Array[] = []): { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] {
-    const full = new Map<string, number>();
-    this.classPaths.forEach((path, i) => {
-      for (const c of path) full.set(c, (full.get(c) ?? 0) + p[i]!);
-    });
+    const { codes, paths, levelPaths, count, kids, own } = this.nodeTables();
+    const n = codes.length;
+    const full = new Float64Array(n);
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]!;
+      for (let k = 0; k < path.length; k++) full[path[k]!]! += p[i]!;
+    }
     // With level models: a node's mass is the average over the full model and the level models
     // that reach its level.
     let mass = full;
     if (lp.length) {
-      const sum = new Map<string, number>();
-      const count = new Map<string, number>();
-      for (const [c, m] of full) {
-        sum.set(c, m);
-        count.set(c, 1);
-      }
+      mass = Float64Array.from(full);
       lp.forEach((q, j) => {
-        const mj = new Map<string, number>();
-        this.levelPaths[j]!.forEach((path, i) => {
-          for (const c of path) mj.set(c, (mj.get(c) ?? 0) + q[i]!);
-        });
-        for (const [c, m] of mj) {
-          sum.set(c, (sum.get(c) ?? 0) + m);
-          count.set(c, (count.get(c) ?? 0) + 1);
+        const lps = levelPaths[j]!;
+        for (let i = 0; i < lps.length; i++) {
+          const path = lps[i]!;
+          for (let k = 0; k < path.length; k++) mass[path[k]!]! += q[i]!;
         }
       });
-      mass = new Map([...sum].map(([c, m]) => [c, m / (count.get(c) ?? 1)]));
+      for (let k = 0; k < n; k++) mass[k]! /= count[k]!;
     }
-    const children = this.children;
     const out: { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] = [];
-    let parent = '';
+    let parent = n; // the root
     for (;;) {
-      const kids = (children.get(parent) ?? []).map((c) => ({ code: c, mass: mass.get(c) ?? 0 })).sort((a, b) => b.mass - a.mass || (a.code < b.code ? -1 : 1));
-      if (!kids.length) break;
+      const ks = kids[parent]!;
+      if (!ks.length) break;
+      // best and runner-up by mass (ties: the smaller code); the most full-model mass among the children
+      let best = -1;
+      let second = -1;
+      let fullMax = 0;
+      for (let k = 0; k < ks.length; k++) {
+        const c = ks[k]!;
+        if (full[c]! > fullMax) fullMax = full[c]!;
+        const better = (a: number, b: number) => mass[a]! > mass[b]! || (mass[a] === mass[b] && codes[a]! < codes[b]!);
+        if (best < 0 || better(c, best)) {
+          second = best;
+          best = c;
+        } else if (second < 0 || better(c, second)) second = c;
+      }
       // Stop where the class "parent, nothing more specific" holds more than any child (full model).
-      const own = parent ? p[this.classIndex.get(parent) ?? -1] ?? 0 : 0;
-      if (parent && own >= Math.max(...kids.map((k) => full.get(k.code) ?? 0))) break;
-      out.push({ parent, code: kids[0]!.code, mass: kids[0]!.mass, runnerUp: kids[1] });
-      parent = kids[0]!.code;
+      if (parent < n) {
+        const o = own[parent]!;
+        if ((o >= 0 ? p[o]! : 0) >= fullMax) break;
+      }
+      out.push({
+        parent: parent < n ? codes[parent]! : '',
+        code: codes[best]!,
+        mass: mass[best]!,
+        runnerUp: second >= 0 ? { code: codes[second]!, mass: mass[second]! } : undefined,
+      });
+      parent = best;
     }
     return out;
   }
@@ -430,8 +477,39 @@ export class TaxonomyModel {
     return this.model.probabilities(text);
   }
 
+  /** Per node: the stored examples labelled with it or a node under it (built once). */
+  private exemplarsUnder?: Map<string, StoredExemplar[]>;
+  /** How many stored examples are labelled with `code` or a node under it. */
+  exemplarCount(code: string): number {
+    return this.underIndex().get(code)?.length ?? 0;
+  }
+  private underIndex(): Map<string, StoredExemplar[]> {
+    if (this.exemplarsUnder) return this.exemplarsUnder;
+    const m = new Map<string, StoredExemplar[]>();
+    for (const e of this.exemplars) {
+      const i = this.classIndex.get(e.code);
+      for (const c of i !== undefined ? this.classPaths[i]! : [e.code]) {
+        const l = m.get(c) ?? [];
+        l.push(e);
+        m.set(c, l);
+      }
+    }
+    return (this.exemplarsUnder = m);
+  }
+
   /** The closest stored labelled example under `code` (its own code or a descendant). */
-  nearest(x: SparseVec, code: string): { id: string; name?: string; text: string; code: string; similarity: number } | undefined {
+  nearest(x0: SparseVec, code: string): { id: string; name?: string; text: string; code: string; similarity: number } | undefined {
+    const pool = this.underIndex().get(code);
+    if (!pool?.length) return undefined;
+    // cosine over the word blocks (stemmed and plain words and pairs): the words a reader compares;
+    // the character n-grams would add five times the work and little a reader would recognise
+    const [c0, c1] = this.features.blocks.chars;
+    const words = (v: SparseVec): SparseVec => {
+      const keep: number[] = [];
+      for (let j = 0; j < v.idx.length; j++) if (v.idx[j]! < c0 || v.idx[j]! >= c1) keep.push(j);
+      return { idx: Int32Array.from(keep, (j) => v.idx[j]!), val: Float64Array.from(keep, (j) => v.val[j]!) };
+    };
+    const x = words(x0);
     const nx = Math.sqrt(sqNorm(x));
     if (nx === 0) return undefined;
     this.scratch ??= new Float64Array(this.features.dim);
@@ -439,11 +517,9 @@ export class TaxonomyModel {
     for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = x.val[j]!;
     let best: { id: string; name?: string; text: string; code: string; similarity: number } | undefined;
     try {
-      for (const e of this.exemplars) {
-        const i = this.classIndex.get(e.code);
-        if (e.code !== code && !(i !== undefined && this.classPaths[i]!.includes(code))) continue;
+      for (const e of pool) {
         if (!e.vec) {
-          e.vec = this.features.transform(e.text);
+          e.vec = words(this.features.transform(e.text));
           e.norm = Math.sqrt(sqNorm(e.vec));
         }
         if (!e.norm) continue;

@@ -176,7 +176,16 @@ export function explainDecision(model: TaxonomyModel, text: string, d: Decision,
   const step = d.steps[idx]!;
   const rival = step.runnerUp?.code;
   const words = decidingWords(model, text, d, code, rival);
-  const near = model.nearest(d.x, code);
+  // the closest example under the narrowest node of the best guess that has stored examples (a
+  // label stopped at level 1 is explained by an example of the branch the text leans to): a search
+  // among a dozen examples rather than every example of the branch
+  let within = code;
+  for (let k = d.steps.length - 1; k > idx; k--)
+    if (model.exemplarCount(d.steps[k]!.code) > 0) {
+      within = d.steps[k]!.code;
+      break;
+    }
+  const near = model.nearest(d.x, within);
   // an example is named by its name, or by the start of its text when it has none
   const snippet = (t: string) => (t.length > 60 ? `${t.slice(0, 59).trimEnd()}…` : t);
   const example = near && near.similarity > 0.05 ? near.name?.trim() || snippet(near.text.trim()) || near.id : undefined;
