@@ -110,6 +110,19 @@ async function main() {
     const { PRINCIPLES_DATASET } = await import('../../src/importers/principles.ts');
     for (const f of args.small ? pfiles.slice(0, 1) : pfiles) await addSource(PRINCIPLES_DATASET.id, join(pdir, f));
 
+    // 2b. The principle sets compiled by govnav (principles/*.yaml in this repository: Chinese
+    // principles of several state organs; origin, licence basis and checksum in principles/SOURCE.md).
+    const own = join(ROOT, 'principles');
+    const ownFiles = existsSync(own) ? readdirSync(own).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+    for (const f of args.small ? [] : ownFiles) {
+      log(`principles ${f} (govnav) …`);
+      const r = await importPrinciplesYaml(store, join(own, f), { link: false });
+      const id = (await store.db.query<{ dataset: string }>('SELECT dataset FROM documents WHERE id = $1', [r.documents[0]!.id]))[0]!.dataset;
+      const list = sourcesOf.get(id) ?? [];
+      list.push({ file: `principles/${f}`, sha256: await sha(join(own, f)), bytes: statSync(join(own, f)).size });
+      sourcesOf.set(id, list);
+    }
+
     // 3. The governance documents of ../shared/corpus (redistributable ones only).
     const docs = args.small ? CORPUS.filter((c) => c.file.startsWith('casi_')) : CORPUS;
     for (const c of docs) {
@@ -198,6 +211,7 @@ async function main() {
     // Titles for the datasets the catalogue of public datasets does not describe (home page, manifest).
     const TITLES: Record<string, string> = {
       [PRINCIPLES_DATASET.id]: 'AI principle sets (OECD, Australia, IBM) from AI Atlas Nexus',
+      'govnav-cn-principles': 'AI principles of Chinese state organs (in Chinese), compiled by govnav',
       'govnav-annotations': "govnav's annotated set (project annotation of statements)",
     };
     for (const [id, title] of Object.entries(TITLES))

@@ -81,7 +81,21 @@ const YamlEntry = z
     hasDocumentation: z.array(z.string()).optional(),
   })
   .passthrough();
-const YamlFile = z.object({ documents: z.array(YamlDocument).min(1), entries: z.array(YamlEntry) }).passthrough();
+/**
+ * A principle set may name its own dataset (govnav's own compilations, e.g. principles/*.yaml);
+ * without it the file belongs to the AI Atlas Nexus principle sets.
+ */
+const YamlDataset = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens'),
+  version: z.union([z.string(), z.number()]).transform(String),
+  licence: z.string().min(1),
+  attribution: z.string().min(1),
+  sourceUrl: z.string().optional(),
+  title: z.string().optional(),
+});
+const YamlFile = z.object({ dataset: YamlDataset.optional(), documents: z.array(YamlDocument).min(1), entries: z.array(YamlEntry) }).passthrough();
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length ? (v as string[]) : undefined);
 
 /** True when the file looks like a principle set in the AI Atlas Nexus layout. */
 export function detectPrinciplesYaml(path: string): boolean {
@@ -171,13 +185,20 @@ export async function importPrinciplesYaml(store: { db: Db }, path: string, opts
     else perDoc.set(doc, [e]);
   }
 
+  const own = data.dataset;
+  const dataset = own
+    ? { id: own.id, version: own.version, licence: own.licence, attribution: own.attribution, sourceUrl: own.sourceUrl, meta: own.title ? { title: own.title } : undefined }
+    : PRINCIPLES_DATASET;
+  // The packaging note belongs to the AI Atlas Nexus copies only.
+  const packaging = own ? '' : ` ${PACKAGING}`;
   const run = async (db: Db) => {
-    await upsertDataset(db, PRINCIPLES_DATASET);
+    await upsertDataset(db, dataset);
     const linkIds: string[] = [];
     for (const d of data.documents) {
-      const known = KNOWN[d.id];
+      const known = own ? undefined : KNOWN[d.id];
+      const extra = d as Record<string, unknown>;
       const organisation = known?.organisation ?? opts.organisation ?? d.organisation ?? d.publisher;
-      const date = known?.date ?? d.dateCreated;
+      const date = known?.date ?? str(extra.date) ?? d.dateCreated;
       const year = date && /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : undefined;
       const doc: DocumentInput = {
         sourceKey: d.id,
@@ -186,19 +207,28 @@ export async function importPrinciplesYaml(store: { db: Db }, path: string, opts
         date,
         year,
         docType: 'principles',
-        jurisdiction: known?.jurisdiction,
+        jurisdiction: known?.jurisdiction ?? str(extra.jurisdiction),
         language: d.language ?? 'en',
         url: d.url,
         abstract: d.description?.trim() || undefined,
         provenance: {
-          dataset: PRINCIPLES_DATASET.id,
-          datasetVersion: PRINCIPLES_DATASET.version,
-          licence: known?.licence ?? opts.licence ?? 'unspecified (see the source)',
+          dataset: dataset.id,
+          datasetVersion: dataset.version,
+          licence: known?.licence ?? str(extra.licence) ?? opts.licence ?? own?.licence ?? 'unspecified (see the source)',
           attribution:
-            known?.attribution ?? opts.attribution ?? `${d.name}${organisation ? `, ${organisation}` : ''}${d.url ? `, ${d.url}` : ''}. ${PACKAGING}`,
-          sourceUrl: PRINCIPLES_DATASET.sourceUrl,
+            known?.attribution ??
+            str(extra.attribution) ??
+            opts.attribution ??
+            `${d.name}${organisation ? `, ${organisation}` : ''}${d.url ? `, ${d.url}` : ''}.${packaging}`,
+          sourceUrl: dataset.sourceUrl ?? d.url,
         },
-        meta: { sourceFile: basename(path), datasetDate: d.dateCreated, ...(known?.dateNote ? { dateNote: known.dateNote } : {}) },
+        meta: {
+          sourceFile: basename(path),
+          ...(d.dateCreated ? { datasetDate: d.dateCreated } : {}),
+          ...(known?.dateNote ? { dateNote: known.dateNote } : {}),
+          ...(strList(extra.verifiedAgainst) ? { verifiedAgainst: strList(extra.verifiedAgainst) } : {}),
+          ...(str(extra.note) ? { note: str(extra.note) } : {}),
+        },
       };
       const { id, status } = await upsertDocument(db, doc, where(path, 'document'));
       const statements: StatementInput[] = (perDoc.get(d.id) ?? []).map((e, i) => ({
