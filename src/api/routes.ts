@@ -9,6 +9,7 @@ import { BASIC_FACETS, facetCounts, Params, parseQuery, REVIEW_VALUES, searchSta
 import { STATEMENT_KINDS, CLASSIFICATION_SOURCES } from '../model/index.ts';
 import { classificationsOf, getDocument, getStatement, ID_PATTERN, sameTextInfo, type ClassificationRow, type Db, type SameTextInfo } from '../store/index.ts';
 import type { TaxonomyRegistry, Taxonomy } from '../taxonomy/index.ts';
+import { isStatementId, readStatement, type StatementView } from '../store/read/statement.ts';
 import type { AppContext } from '../web/context.ts';
 import { badParam, checkAllowed, decodeCursor, encodeCursor, fingerprint, notFound, parseLimit } from './http.ts';
 import * as S from './schemas.ts';
@@ -151,6 +152,23 @@ function toClassification(registry: TaxonomyRegistry, r: ClassificationRow): z.i
     runId: r.run_id,
     isCurrent: r.is_current,
     createdAt: iso(r.created_at)!,
+  };
+}
+
+/** The JSON of one statement (API getStatement and the page's twin /m/<id>.json), from the statement read model. */
+export function statementDetail(view: StatementView, registry: TaxonomyRegistry, base: string): z.infer<typeof S.StatementDetail> {
+  const { statement: st, document: doc } = view;
+  const cit = statementCitation(st, doc, { baseUrl: base });
+  const same: SameTextInfo = {
+    sameAs: st.same_as,
+    also: view.sameText.filter((x) => !x.canonical).map((x) => ({ id: x.id, documentId: x.document_id, dataset: x.dataset })),
+  };
+  return {
+    ...toItem(view.record, base, same),
+    classifications: view.labels.map((r) => toClassification(registry, r)),
+    children: view.children.map((c) => ({ id: c.id, kind: c.kind, name: c.name, url: `${base}/m/${c.id}` })),
+    topics: view.topics.map((t) => ({ id: t.id, name: { en: t.name_en, zh: t.name_zh }, score: Math.round(Number(t.score) * 1000) / 1000 })),
+    citation: { url: cit.url, key: cit.key, text: cit.text, bibtex: cit.bibtex, csl: cit.csl as unknown as Record<string, unknown> },
   };
 }
 
@@ -341,33 +359,11 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
       has404: true,
       handler: async (ctx, req) => {
         checkAllowed(req.params, []);
-        const { db, taxonomies } = ctx.store;
         const id = req.path.id!;
-        if (!ID_PATTERN.test(id) || id.startsWith('D')) throw notFound(`No statement "${id}". Statement ids look like M000123.`);
-        const st = await getStatement(db, id);
-        if (!st) throw notFound(`No statement "${id}".`);
-        const doc = (await getDocument(db, st.document_id))!;
-        const [rec] = await loadStatementRecords(db, taxonomies, [id], { baseUrl: req.base });
-        const all = await classificationsOf(db, [id]);
-        const children = await db.query<{ id: string; kind: string; name: string }>(
-          `SELECT id, kind, name FROM statements WHERE parent_id = $1 AND retired_at IS NULL ORDER BY ord, id`,
-          [id],
-        );
-        const topics = opts.topics
-          ? await db.query<{ id: string; name_en: string; name_zh: string | null; score: number }>(
-              `SELECT t.id, t.name_en, t.name_zh, st.score FROM statement_topics st JOIN topics t ON t.id = st.topic_id
-               WHERE st.statement_id = $1 ORDER BY st.score DESC, t.id`,
-              [id],
-            )
-          : [];
-        const cit = statementCitation(st, doc, { baseUrl: req.base });
-        return {
-          ...toItem(rec!, req.base, (await sameTextInfo(db, [id])).get(id)),
-          classifications: all.map((r) => toClassification(taxonomies, r)),
-          children: children.map((c) => ({ id: c.id, kind: c.kind, name: c.name, url: `${req.base}/m/${c.id}` })),
-          topics: topics.map((t) => ({ id: t.id, name: { en: t.name_en, zh: t.name_zh }, score: Math.round(Number(t.score) * 1000) / 1000 })),
-          citation: { url: cit.url, key: cit.key, text: cit.text, bibtex: cit.bibtex, csl: cit.csl as unknown as Record<string, unknown> },
-        };
+        if (!isStatementId(id)) throw notFound(`No statement "${id}". Statement ids look like M000123.`);
+        const view = await readStatement(ctx.store.db, ctx.store.taxonomies, id, { baseUrl: req.base });
+        if (!view) throw notFound(`No statement "${id}".`);
+        return statementDetail(view, ctx.store.taxonomies, req.base);
       },
     },
     {

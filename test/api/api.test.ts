@@ -28,7 +28,7 @@ before(async () => {
     const { linkPending } = await import('../../src/topics/index.ts');
     await linkPending(store.db);
   }
-  const config = { ...loadConfig({ ...process.env, GOVNAV_CONFIG: '' }), baseUrl: undefined };
+  const config = { ...loadConfig({ ...process.env, GOVNAV_CONFIG: '' }), baseUrl: 'http://govnav.test' };
   app = await createApp({ store, config, dataVersion: () => version });
 });
 after(() => store?.close());

@@ -9,7 +9,10 @@ import { publicBaseUrl } from '../../cite/public-url.ts';
 import { alsoPublishedIn, sameAsNotice } from '../components/work.ts';
 import { statementCitation } from '../../cite/index.ts';
 import type { Lang, StatementKind } from '../../model/index.ts';
-import { classificationsOf, ID_PATTERN, type ClassificationRow, type DocumentRow, type StatementRow } from '../../store/index.ts';
+import type { ClassificationRow } from '../../store/index.ts';
+import { isStatementId, readStatement } from '../../store/read/statement.ts';
+import { statementDetail } from '../../api/routes.ts';
+import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { renderText } from '../../text/markup.ts';
@@ -19,8 +22,8 @@ import { explained, renderPage } from '../layout.ts';
 import { assetUrl } from '../static.ts';
 import { citeBox } from '../components/cite.ts';
 import { documentBlock } from '../components/document.ts';
-import { chip, labelBlock, LS, otherLabels, primaryTaxonomies, provenance, taxName, type LabelLite } from '../components/labels.ts';
-import { groupLabels, KIND, KIND_HELP, statementTree, titleOf, type ListStatement } from '../components/statements.ts';
+import { chip, labelBlock, LS, otherLabels, primaryTaxonomies, provenance, taxName } from '../components/labels.ts';
+import { groupLabels, KIND, KIND_HELP, statementTree, titleOf } from '../components/statements.ts';
 import { historyLink } from '../components/review-history.ts';
 import { suggestLink } from '../components/suggest.ts';
 import { noteView } from '../../review/views.ts';
@@ -84,16 +87,6 @@ function suggestionLine(tax: Taxonomy, sug: ClassificationRow, lang: Lang, withR
   }</p>${withReasoning && l.reasoning ? html`<p class="small reasoning">${l.reasoning}</p>` : ''}</div>`;
 }
 
-interface TopicLinkRow {
-  id: string;
-  name_en: string;
-  name_zh: string | null;
-  description_en: string | null;
-  description_zh: string | null;
-  score: number;
-  matched_terms: unknown[];
-}
-
 /** The taxonomies shown in the classification column, in the order a reader scans them. */
 const SIDE_ORDER: Record<StatementKind, string[]> = {
   mitigation: ['lifecycle', 'actor', 'nist-ai-rmf', 'risk-domain'],
@@ -104,45 +97,19 @@ const SIDE_ORDER: Record<StatementKind, string[]> = {
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   app.get('/m/:id', async (c) => {
     const lang = c.get('lang');
-    const id = c.req.param('id');
-    if (!ID_PATTERN.test(id) || id.startsWith('D')) return c.notFound();
+    const twin = jsonTwin(c, c.req.param('id'));
+    const id = twin.id;
+    if (!isStatementId(id)) return c.notFound();
     const db = ctx.store.db;
     const reg = ctx.store.taxonomies;
-    // Three round trips: the statement with its document, its labels, and the document's
-    // statements with their main labels (the last two in parallel).
-    const [row] = await db.query<StatementRow & { d: DocumentRow }>(
-      `SELECT s.id, s.document_id, s.source_key, s.kind, s.parent_id, s.ord, s.name, s.text, s.heading_path, s.page, s.page_end,
-         s.char_start, s.char_end, s.locator_ref, s.language, s.meta, s.created_at, s.updated_at, s.retired_at, to_jsonb(d.*) AS d
-       FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = $1`,
-      [id],
-    );
-    if (!row) return c.notFound();
+    const base = publicBaseUrl(ctx.config);
+    // One read model for the page, its JSON twin and the API (src/store/read/statement.ts).
+    const view = await readStatement(db, reg, id, { baseUrl: base });
+    if (!view) return twin.json ? twinNotFound(c, `No statement "${id}".`) : c.notFound();
+    if (twin.json) return sendTwin(c, statementDetail(view, reg, base));
     noteView(db, id);
-    const { d: doc, ...st } = row;
+    const { statement: st, document: doc, labels, siblings, topics, sameText } = view;
     const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
-    const [labels, siblings, topics, sameText] = await Promise.all([
-      classificationsOf(db, [id]),
-      db.query<ListStatement & { n: number; labels: LabelLite[] | null }>(
-        `SELECT s.id, s.kind, s.parent_id, s.ord, s.name, left(s.text, 400) AS text, s.language, count(*) OVER ()::int AS n,
-           (SELECT jsonb_agg(jsonb_build_object('statement_id', c.statement_id, 'taxonomy', c.taxonomy, 'code', c.code))
-            FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.taxonomy = ANY($3::text[])) AS labels
-         FROM statements s WHERE s.document_id = $1 AND (s.retired_at IS NULL OR s.id = $2) ORDER BY s.ord, s.id LIMIT 300`,
-        [st.document_id, id, primaryIds],
-      ),
-      db.query<TopicLinkRow>(
-        `SELECT t.id, t.name_en, t.name_zh, t.description_en, t.description_zh, st.score, st.matched_terms
-         FROM statement_topics st JOIN topics t ON t.id = st.topic_id
-         WHERE st.statement_id = $1 AND NOT t.retired ORDER BY st.score DESC, t.ord`,
-        [id],
-      ),
-      // One work, one document: the statement this one repeats (same_as), or those repeating it.
-      db.query<{ id: string; document_id: string; dataset: string; canonical: boolean }>(
-        `SELECT x.id, x.document_id, d.dataset, x.id = (SELECT same_as FROM statements WHERE id = $1) AS canonical
-         FROM statements x JOIN documents d ON d.id = x.document_id
-         WHERE x.retired_at IS NULL AND (x.id = (SELECT same_as FROM statements WHERE id = $1) OR x.same_as = $1) ORDER BY x.id`,
-        [id],
-      ),
-    ]);
     const sameNote = sameText.find((r) => r.canonical);
     const byTax = new Map<string, ClassificationRow[]>();
     // Suggestions are kept apart: shown as "suggested" with their confidence, never as the category.
@@ -155,9 +122,9 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
       if (list) list.push(l);
       else byTax.set(l.taxonomy, [l]);
     }
-    const sibLabels = groupLabels(siblings.flatMap((s) => s.labels ?? []));
-    const children = siblings.filter((s) => s.parent_id === id);
-    const total = siblings[0]?.n ?? 0;
+    const sibLabels = groupLabels(view.siblingLabels);
+    const children = view.children;
+    const total = view.siblingTotal;
 
     // The main category: mitigation-v2 when labelled there, else mitigation-v1; risk-domain for risks.
     let primTax: Taxonomy | undefined;
@@ -172,7 +139,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     }
     if (!primTax && primaryIds.length) primTax = reg.get(primaryIds[0]!);
 
-    const cite = statementCitation(st, doc, { baseUrl: publicBaseUrl(ctx.config) });
+    const cite = statementCitation(st, doc, { baseUrl: base });
     const title = titleOf(st, 120);
 
     const categoryBlock: Html = primTax
@@ -270,7 +237,7 @@ ${historyLink(st.id, lang)}
         title,
         body,
         description: titleOf(st, 200),
-        head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}"><link rel="alternate" type="application/vnd.citationstyles.csl+json" href="/cite/${st.id}.json">`,
+        head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}">${twinLink(`/m/${st.id}.json`)}<link rel="alternate" type="application/vnd.citationstyles.csl+json" href="/cite/${st.id}.json">`,
         crumbs: [
           [t(lang, 'home'), '/'],
           [t(lang, 'documents'), '/d'],

@@ -1,0 +1,62 @@
+// Every table schema in src/store/schema matches the live database: the same columns (apart from
+// those marked internal), the same SQL types, and the same nullability, on PGlite and PostgreSQL.
+// A migration that adds, drops, retypes or changes the nullability of a column fails here until
+// the schema (and so the row types and the read models that parse rows) follows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINE, openTestStore } from '../helpers/store.ts';
+import type { Store } from '../../src/store/index.ts';
+import { TABLES } from '../../src/store/schema/tables.ts';
+import { parseRows, RowShapeError } from '../../src/store/schema/columns.ts';
+import { documents } from '../../src/store/schema/tables.ts';
+import { buildFixture } from '../web/fixture.ts';
+
+let store: Store;
+before(async () => {
+  store = await openTestStore();
+  await buildFixture(store);
+});
+after(async () => {
+  await store?.close();
+});
+
+interface ColumnInfo {
+  column_name: string;
+  data_type: string;
+  is_nullable: 'YES' | 'NO';
+}
+
+for (const t of TABLES) {
+  test(`[${ENGINE}] schema of table ${t.name} matches the database`, async () => {
+    const cols = await store.db.query<ColumnInfo>(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+      [t.name],
+    );
+    assert.ok(cols.length > 0, `table ${t.name} does not exist`);
+    const live = new Map(cols.map((c) => [c.column_name, c]));
+    const defined = Object.keys(t.columns);
+    const missing = cols.map((c) => c.column_name).filter((c) => !defined.includes(c) && !t.internal.includes(c));
+    assert.deepEqual(missing, [], `columns of ${t.name} with no schema`);
+    const extra = defined.filter((c) => !live.has(c));
+    assert.deepEqual(extra, [], `schema columns of ${t.name} that the database does not have`);
+    for (const [name, col] of Object.entries(t.columns)) {
+      const info = live.get(name)!;
+      assert.equal(col.sql, info.data_type, `${t.name}.${name}: type`);
+      const acceptsNull = col.schema.safeParse(null).success;
+      assert.equal(acceptsNull, info.is_nullable === 'YES', `${t.name}.${name}: nullable in the database is ${info.is_nullable}`);
+    }
+  });
+}
+
+test(`[${ENGINE}] rows read from the database parse through their schema; a row of the wrong shape names its column`, async () => {
+  for (const t of TABLES) {
+    const sample = await store.db.query(`SELECT ${Object.keys(t.columns).join(', ')} FROM ${t.name} LIMIT 20`);
+    parseRows(t.row, sample, t.name);
+    if (['documents', 'statements', 'classifications', 'datasets'].includes(t.name)) assert.ok(sample.length > 0, `no ${t.name} rows to check`);
+  }
+  assert.throws(
+    () => parseRows(documents.row.pick({ id: true, year: true }), [{ id: 'D0001', year: 'nineteen' }], 'documents test'),
+    (e: unknown) => e instanceof RowShapeError && /documents test, row 1: column "year"/.test((e as Error).message),
+  );
+});
