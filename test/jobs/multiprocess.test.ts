@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upsertDataset, upsertDocument, upsertStatements, type Store } from '../../src/store/index.ts';
@@ -34,11 +34,19 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function missing(): string | undefined {
+/** Why this test cannot run here, if it cannot: no PostgreSQL, or a piece it needs is missing. */
+async function missing(): Promise<string | undefined> {
   if (ENGINE !== 'postgres') return 'needs PostgreSQL (set DATABASE_URL): workers and several web processes share one PostgreSQL database';
+  try {
+    await import('pg-boss');
+  } catch {
+    return 'the job queue library pg-boss is not installed (npm install)';
+  }
+  if (!existsSync(join(ROOT, 'bin', 'govnav.js'))) return 'bin/govnav.js is missing';
   return undefined;
 }
-const skip = missing();
+const skip = await missing();
+// In CI with a database, a missing piece is a failure, not a skip.
 if (skip && process.env.CI === 'true' && process.env.DATABASE_URL) throw new Error(`multiprocess test cannot run: ${skip}`);
 
 /** Start `govnav <args>` as a child; resolves with the first match of `ready` in its output. */
