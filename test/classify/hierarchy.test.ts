@@ -115,3 +115,39 @@ test('Chinese text is classified with its own words', () => {
   const quoted = [...r.reasoningZh!.matchAll(/“([^”]+)”/g)].map((x) => x[1]!);
   assert.ok(quoted.some((w) => '服务提供者应当建立敏感词拦截和内容过滤'.includes(w)), r.reasoningZh);
 });
+
+test('level models: one per coarser level; a node’s confidence is the average of the models that know its level; they survive a round trip', () => {
+  const m = TaxonomyModel.train(EXAMPLES, v2, { hyper: { seed: 3, levelModels: true }, created: '2026-01-01T00:00:00.000Z' });
+  assert.deepEqual(
+    m.levelModels.map((lm) => lm.level),
+    [1, 2],
+  );
+  assert.deepEqual(
+    m.levelModels[0]!.model.classes.map((c) => c.code).filter((c) => m.levelModels[0]!.model.classes.find((x) => x.code === c)!.examples > 0),
+    ['1', '2', '3'],
+  );
+  const text = 'The organisation should ensure filters, blocklists and moderation guardrails';
+  const d = m.decide(text);
+  assert.deepEqual(
+    d.steps.map((s) => s.code),
+    ['1', '1.2', '1.2.1'],
+  );
+  // mass of a node in one model: the probabilities of its classes at or under it
+  const massIn = (em: (typeof m)['model'], code: string) => {
+    const p = em.probabilities(text);
+    return em.classes.reduce((s, c, i) => s + (c.code === code || c.code.startsWith(`${code}.`) ? p[i]! : 0), 0);
+  };
+  const [l1, l2] = m.levelModels.map((lm) => lm.model);
+  assert.ok(Math.abs(d.steps[0]!.confidence - (massIn(m.model, '1') + massIn(l1!, '1') + massIn(l2!, '1')) / 3) < 1e-9, 'level 1: full, level-1 and level-2 models');
+  assert.ok(Math.abs(d.steps[1]!.confidence - (massIn(m.model, '1.2') + massIn(l2!, '1.2')) / 2) < 1e-9, 'level 2: full and level-2 models');
+  assert.ok(Math.abs(d.steps[2]!.confidence - massIn(m.model, '1.2.1')) < 1e-9, 'level 3: the full model only');
+  // without level models the confidence is the full model's alone
+  assert.ok(Math.abs(model.decide(text).steps[0]!.confidence - massIn(model.model, '1')) < 1e-9);
+  const back = TaxonomyModel.fromBuffer(m.toBuffer());
+  assert.equal(back.levelModels.length, 2);
+  for (const t of [text, 'Legislators pass statutes and decrees', 'The organisation should ensure assessment by auditors'])
+    assert.deepEqual(
+      back.decide(t).steps.map((s) => [s.code, s.confidence.toFixed(6)]),
+      m.decide(t).steps.map((s) => [s.code, s.confidence.toFixed(6)]),
+    );
+});

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlmClassifier } from '../../../src/classify/llm/classifier.ts';
+import type { ClassifyInput } from '../../../src/classify/types.ts';
 import { MemoryCache } from '../../../src/classify/llm/cache.ts';
 import { FewShotIndex } from '../../../src/classify/llm/fewshot.ts';
 import { loadPrompts } from '../../../src/classify/llm/prompts.ts';
@@ -214,4 +215,41 @@ test('an LLM scored on a CSV gold with a folds file: few-shot examples only from
     assert.equal(ex.length, 4);
     for (const e of ex) assert.notEqual(Number(/Row (\d+):/.exec(e)![1]) % 5, row % 5, 'an example from the fold being predicted');
   }
+});
+
+test('classify --provider path: the classifier asks `fewShot` once per statement and taxonomy and sends those examples; given examples are kept', async () => {
+  const server = await startFakeProvider({
+    wire: 'openai',
+    apiKey: 'test-key',
+    respond: () => JSON.stringify({ code: 'govern', secondary: [], reasoning: 'Because of its words.', confidence: 0.7 }),
+  });
+  servers.push(server);
+  const asked: string[] = [];
+  const classifier = new LlmClassifier({
+    settings: testSettings('openai', server.baseUrl),
+    registry,
+    prompts,
+    cache: new MemoryCache(),
+    fewShot: async (input, taxonomy) => {
+      asked.push(`${taxonomy}:${input.text}`);
+      return [
+        { id: 'S1', name: 'Board oversight', text: 'The board reviews AI risk every quarter.', code: 'govern' },
+        { id: 'S2', name: '', text: 'Measure model error rates on held-out data.', code: 'measure' },
+      ];
+    },
+  });
+  const input: ClassifyInput = { kind: 'mitigation', name: '', text: 'Senior leaders approve the AI risk policy.' };
+  await classifier.prepare([{ input, taxonomy: 'nist-ai-rmf' }]);
+  const r = await classifier.classify(input, 'nist-ai-rmf');
+  assert.equal(r.code, 'govern');
+  assert.deepEqual(asked, ['nist-ai-rmf:Senior leaders approve the AI risk policy.'], 'looked up once for prepare and classify');
+  const sent = server.requests.filter((q) => statementOf(q) === input.text);
+  assert.equal(sent.length, 1);
+  assert.deepEqual(examplesOf(sent[0]!), ['Board oversight: The board reviews AI risk every quarter.', 'Measure model error rates on held-out data.']);
+  assert.equal(input.examples, undefined, 'the caller’s input is not changed');
+  // an input that brings its own examples is sent with them, and fewShot is not asked
+  const own = { ...input, text: 'Document who may stop a deployment.', examples: [{ name: '', text: 'Name an owner for each AI system.', code: 'govern' }] };
+  await classifier.classify(own, 'nist-ai-rmf');
+  assert.equal(asked.length, 1);
+  assert.deepEqual(examplesOf(server.requests.find((q) => statementOf(q) === own.text)!), ['Name an owner for each AI system.']);
 });
