@@ -744,7 +744,11 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
     if ((b.kind !== 'item' && b.kind !== 'paragraph') || first.levels[i] !== undefined || second.decisions[i]!.role !== 'context') continue;
     const t = b.text.trim();
     const m = MEASURE_TITLE.exec(t);
-    if (!m || !isShortTitle(t.slice(m[0].length)) || wordCount(t.slice(m[0].length)) > 14) continue;
+    if (!m) continue;
+    const rest = t.slice(m[0].length);
+    // An id-style number ("D-2) ii.") marks a measure's title even when it runs long or has commas.
+    const idTitle = /^[A-Z]{1,3}-\d+/.test(t) && !/[.。;；:：]$/.test(rest) && wordCount(rest) <= 20 && !MODAL_EN.test(rest);
+    if (!(idTitle || (isShortTitle(rest) && wordCount(rest) <= 14))) continue;
     let j = i + 1;
     while (j < blocks.length && second.decisions[j]!.role === 'apparatus') j++;
     if (j < blocks.length && first.levels[j] === undefined && second.decisions[j]!.role === 'mitigation')
