@@ -10,6 +10,8 @@ import { STATEMENT_KINDS, CLASSIFICATION_SOURCES } from '../model/index.ts';
 import { classificationsOf, getDocument, getStatement, ID_PATTERN, sameTextInfo, type ClassificationRow, type Db, type SameTextInfo } from '../store/index.ts';
 import type { TaxonomyRegistry, Taxonomy } from '../taxonomy/index.ts';
 import { isStatementId, readStatement, type StatementView } from '../store/read/statement.ts';
+import { readDocument, type DocumentView } from '../store/read/document.ts';
+import { listTitle } from '../store/read/title.ts';
 import type { AppContext } from '../web/context.ts';
 import { badParam, checkAllowed, decodeCursor, encodeCursor, fingerprint, notFound, parseLimit } from './http.ts';
 import * as S from './schemas.ts';
@@ -169,6 +171,44 @@ export function statementDetail(view: StatementView, registry: TaxonomyRegistry,
     children: view.children.map((c) => ({ id: c.id, kind: c.kind, name: c.name, url: `${base}/m/${c.id}` })),
     topics: view.topics.map((t) => ({ id: t.id, name: { en: t.name_en, zh: t.name_zh }, score: Math.round(Number(t.score) * 1000) / 1000 })),
     citation: { url: cit.url, key: cit.key, text: cit.text, bibtex: cit.bibtex, csl: cit.csl as unknown as Record<string, unknown> },
+  };
+}
+
+/** The JSON of one document (API getDocument), from the document read model. */
+export function documentDetail(view: DocumentView, base: string): z.infer<typeof S.DocumentDetail> {
+  const doc = view.document;
+  const cit = documentCitation(doc, { baseUrl: base });
+  return {
+    ...docItem({ ...doc, n: view.ownStatementIds.length }, base),
+    abstract: doc.abstract,
+    legislativeStatus: doc.legislative_status,
+    statementIds: view.ownStatementIds,
+    attribution: view.attribution,
+    citation: { url: cit.url, key: cit.key, text: cit.text, bibtex: cit.bibtex, csl: cit.csl as unknown as Record<string, unknown> },
+  };
+}
+
+/** The JSON twin of the document page (/d/<id>.json): the API document plus what the page lists. */
+export function documentPageJson(view: DocumentView, _registry: TaxonomyRegistry, base: string): z.infer<typeof S.DocumentPageJson> {
+  const labels = new Map<string, Record<string, string>>();
+  for (const l of view.labels) {
+    const m = labels.get(l.statement_id) ?? {};
+    m[l.taxonomy] = l.code;
+    labels.set(l.statement_id, m);
+  }
+  return {
+    ...documentDetail(view, base),
+    work: view.work ? { id: view.work.id, title: view.work.title, members: view.memberIds } : null,
+    statements: view.statements.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      parentId: s.parent_id,
+      name: listTitle(s),
+      labels: labels.get(s.id) ?? {},
+      url: `${base}/m/${s.id}`,
+    })),
+    statementTotal: view.statementTotal,
+    labelCounts: view.labelCounts.map((c) => ({ taxonomy: c.taxonomy, code: c.code, count: c.n })),
   };
 }
 
@@ -447,29 +487,9 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
         const { db } = ctx.store;
         const id = req.path.id!;
         if (!/^D\d{4,}$/.test(id)) throw notFound(`No document "${id}". Document ids look like D0001.`);
-        const doc = await getDocument(db, id);
-        if (!doc) throw notFound(`No document "${id}".`);
-        const [row] = await db.query<DocRowOut>(`SELECT ${DOC_COLS} FROM documents d WHERE d.id = $1`, [id]);
-        const ids = await db.query<{ id: string }>(`SELECT id FROM statements WHERE document_id = $1 AND retired_at IS NULL ORDER BY ord, id`, [id]);
-        const [ds] = await db.query<{ version: string; licence: string; attribution: string; source_url: string | null }>(
-          `SELECT version, licence, attribution, source_url FROM datasets WHERE id = $1`,
-          [doc.dataset],
-        );
-        const cit = documentCitation(doc, { baseUrl: req.base });
-        return {
-          ...docItem(row!, req.base),
-          abstract: doc.abstract,
-          legislativeStatus: doc.legislative_status,
-          statementIds: ids.map((r) => r.id),
-          attribution: {
-            dataset: doc.dataset,
-            version: ds?.version ?? doc.dataset_version,
-            licence: ds?.licence ?? doc.licence,
-            attribution: ds?.attribution ?? doc.attribution,
-            sourceUrl: ds?.source_url ?? doc.source_url,
-          },
-          citation: { url: cit.url, key: cit.key, text: cit.text, bibtex: cit.bibtex, csl: cit.csl as unknown as Record<string, unknown> },
-        };
+        const view = await readDocument(db, id);
+        if (!view) throw notFound(`No document "${id}".`);
+        return documentDetail(view, req.base);
       },
     },
     {

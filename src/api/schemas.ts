@@ -288,3 +288,32 @@ export const Dataset = reg(
   }),
 );
 export const DatasetList = reg('DatasetList', z.object({ items: z.array(Dataset) }));
+
+// ------------------------------------------------------------------ JSON twins of pages
+
+export const ListedStatement = reg(
+  'ListedStatement',
+  z.object({
+    id: z.string(),
+    kind: z.enum(['mitigation', 'principle', 'risk']),
+    parentId: z.string().nullable(),
+    name: z.string().meta({ description: 'The name, else the start of the text (as the page shows it).' }),
+    labels: z.record(z.string(), z.string()).meta({ description: 'Current label code per taxonomy id.' }),
+    url: z.string(),
+  }),
+);
+
+export const LabelCount = reg('LabelCount', z.object({ taxonomy: z.string(), code: z.string(), count: z.number().int() }));
+
+export const DocumentPageJson = reg(
+  'DocumentPageTwin',
+  DocumentDetail.extend({
+    work: z
+      .object({ id: z.string(), title: z.string(), members: z.array(z.string()) })
+      .nullable()
+      .meta({ description: 'The work this document belongs to, with the ids of its live member documents.' }),
+    statements: z.array(ListedStatement).meta({ description: 'The statements of the work as listed on the page (each text once).' }),
+    statementTotal: z.number().int().meta({ description: 'How many statements the work has (the list may be cut).' }),
+    labelCounts: z.array(LabelCount).meta({ description: 'Current labels per taxonomy and code over the statements of the work.' }),
+  }),
+);

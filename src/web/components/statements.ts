@@ -4,6 +4,8 @@ import type { Lang, StatementKind } from '../../model/index.ts';
 import type { Db } from '../../store/index.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { cleanName, plainText } from '../../text/markup.ts';
+import { readCurrentLabels } from '../../store/read/labels.ts';
+import { listTitle } from '../../store/read/title.ts';
 import { html, L, type Html } from '../html.ts';
 import { chip, codeChip, LS, primaryTaxonomies, type LabelLite } from './labels.ts';
 
@@ -42,10 +44,7 @@ export interface ListStatement {
 
 /** A display title: the cleaned name, else the start of the text without its markup. */
 export function titleOf(s: { name: string; text: string }, n = 140): string {
-  const name = cleanName(s.name);
-  if (name) return name;
-  const t = cleanName(plainText(s.text).replace(/\s+/g, ' '));
-  return t.length > n ? t.slice(0, n - 1).trimEnd() + '…' : t;
+  return listTitle(s, n);
 }
 
 /** A one-line preview: the text without its markup (Markdown/HTML), cut at n characters. */
@@ -63,12 +62,7 @@ export function snippet(text: string, n = 260, markup?: unknown): string {
 
 /** Current labels of these statements on these taxonomies: statement id → taxonomy → label. */
 export async function currentLabelsOn(db: Db, ids: string[], taxonomyIds: string[]): Promise<Map<string, Map<string, LabelLite>>> {
-  if (!ids.length || !taxonomyIds.length) return new Map();
-  const rows = await db.query<LabelLite>(
-    `SELECT statement_id, taxonomy, code FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current`,
-    [ids, taxonomyIds],
-  );
-  return groupLabels(rows);
+  return groupLabels(await readCurrentLabels(db, ids, taxonomyIds));
 }
 
 /** statement id → taxonomy → label. */

@@ -6,7 +6,10 @@ import { shortAuthors } from '../../text/authors.ts';
 import type { Hono } from 'hono';
 import { publicBaseUrl } from '../../cite/public-url.ts';
 import { documentCitation } from '../../cite/index.ts';
-import { getDocument, getWork, ID_PATTERN, listDocumentBlocks, listWorkRows, WORK_LIST_SORTS, type BlockRow } from '../../store/index.ts';
+import { listWorkRows, WORK_LIST_SORTS, type BlockRow } from '../../store/index.ts';
+import { isDocumentId, readDocument, readOutline } from '../../store/read/document.ts';
+import { documentPageJson } from '../../api/routes.ts';
+import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
 import { sameTextGroups, sameTextSection, workSources } from '../components/work.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { barChart } from '../charts.ts';
@@ -17,7 +20,7 @@ import { assetUrl } from '../static.ts';
 import { citeBox } from '../components/cite.ts';
 import { byline, docTypeName, doiHref, DS, langName, licenceBlock, safeHref } from '../components/document.ts';
 import { primaryTaxonomies, taxName } from '../components/labels.ts';
-import { currentLabelsOn, KIND_PLURAL, statementTree, type ListStatement } from '../components/statements.ts';
+import { groupLabels, KIND_PLURAL, statementTree } from '../components/statements.ts';
 import { outlineParams, outlineSection, ROLE_NAMES } from '../components/outline.ts';
 import { ROLES } from '../../extract/types.ts';
 
@@ -91,45 +94,34 @@ ${
 
   app.get('/d/:id', async (c) => {
     const lang = c.get('lang');
-    const id = c.req.param('id');
-    if (!ID_PATTERN.test(id) || !id.startsWith('D')) return c.notFound();
+    const twin = jsonTwin(c, c.req.param('id'));
+    const id = twin.id;
+    if (!isDocumentId(id)) return c.notFound();
     const db = ctx.store.db;
     const reg = ctx.store.taxonomies;
-    const doc = await getDocument(db, id);
-    if (!doc) return c.notFound();
-    // One work, one page: the statements of every document carrying this work, each text once
-    // (statements with the same text as another of the work are listed under "published by several sources").
-    const work = await getWork(db, id);
-    const memberIds = work ? [id, ...work.members.filter((m) => m.id !== id && !m.retired).map((m) => m.id)] : [id];
-    const [stmts, counts, blocks, docText, groups] = await Promise.all([
-      db.query<ListStatement & { total: number }>(
-        `SELECT id, kind, parent_id, ord, name, left(text, 400) AS text, language, count(*) OVER ()::int AS total
-         FROM statements WHERE document_id = ANY($1::text[]) AND retired_at IS NULL AND same_as IS NULL
-         ORDER BY document_id <> $2, document_id, ord, id LIMIT ${TREE_LIMIT}`,
-        [memberIds, id],
-      ),
-      db.query<{ taxonomy: string; code: string; n: number }>(
-        `SELECT c.taxonomy, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-         WHERE s.document_id = ANY($1::text[]) AND s.retired_at IS NULL AND s.same_as IS NULL AND c.is_current GROUP BY c.taxonomy, c.code`,
-        [memberIds],
-      ),
-      listDocumentBlocks(db, id) as Promise<BlockRow[]>,
-      db.query<{ text: string }>('SELECT text FROM document_texts WHERE document_id = $1', [id]),
-      sameTextGroups(db, reg, memberIds),
-    ]);
+    const base = publicBaseUrl(ctx.config);
+    // One read model for the page, its JSON twin and the API (src/store/read/document.ts). One work,
+    // one page: the statements of every document carrying this work, each text once (statements with
+    // the same text as another of the work are listed under "published by several sources").
+    const view = await readDocument(db, id);
+    if (!view) return twin.json ? twinNotFound(c, `No document "${id}".`) : c.notFound();
+    if (twin.json) return sendTwin(c, documentPageJson(view, reg, base));
+    const { document: doc, work, memberIds, statements: stmts, labelCounts: counts } = view;
+    const [{ blocks, text: docText }, groups] = await Promise.all([readOutline(db, id), sameTextGroups(db, reg, memberIds)]);
     const sources = work ? workSources(work, id, lang) : '';
     const roleCounts = new Map<string, number>();
     for (const b of blocks) roleCounts.set(b.role, (roleCounts.get(b.role) ?? 0) + 1);
     const outline =
-      blocks.length && docText[0]
-        ? outlineSection({ documentId: id, language: doc.language, text: docText[0].text, blocks, ...outlineParams((k) => c.req.query(k)) }, lang)
+      blocks.length && docText !== undefined
+        ? outlineSection({ documentId: id, language: doc.language, text: docText, blocks: blocks as BlockRow[], ...outlineParams((k) => c.req.query(k)) }, lang)
         : '';
-    const total = stmts[0]?.total ?? 0;
+    const total = view.statementTotal;
     const kinds = [...new Set(stmts.map((s) => s.kind))];
     const primIds = [...new Set(kinds.flatMap((k) => primaryTaxonomies(k)))].filter((x) => reg.has(x));
     const extra = kinds.includes('mitigation') && reg.has('risk-domain') ? ['risk-domain'] : [];
-    const labels = await currentLabelsOn(db, stmts.map((s) => s.id), [...new Set([...primIds, ...extra])]);
-    const cite = documentCitation(doc, { baseUrl: publicBaseUrl(ctx.config) });
+    const shownTax = new Set([...primIds, ...extra]);
+    const labels = groupLabels(view.labels.filter((l) => shownTax.has(l.taxonomy)));
+    const cite = documentCitation(doc, { baseUrl: base });
     const href = safeHref(doc.url);
     const doi = doiHref(doc.doi);
 
@@ -223,7 +215,7 @@ ${citeBox(doc.id, cite, lang)}
         section: 'documents',
         body,
         description: byline(doc),
-        head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}">`,
+        head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}">${twinLink(`/d/${doc.id}.json`)}`,
         crumbs: [[t(lang, 'home'), '/'], [t(lang, 'documents'), '/d'], [doc.id]],
       }),
     );
