@@ -88,7 +88,7 @@ export async function startServer(store: Store, config: Config, opts: { port?: n
     if (req.url === '/readyz') {
       const ok = ready && !draining;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ ready: ok, draining, engine: store.db.kind, listening: listener?.connected ?? false }));
+      res.end(JSON.stringify({ ready: ok, draining, engine: store.db.kind, listening: listener?.connected ?? false, pid: process.pid }));
       return;
     }
     inFlight++;
