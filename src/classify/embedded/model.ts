@@ -411,6 +411,7 @@ export class EmbeddedModel {
   }
 
   /** Calibrated class probabilities for a feature vector of this model's feature space. */
+  private anyExamples?: boolean;
   probabilitiesOf(x: SparseVec): Float64Array {
     const p = adjustWith(
       combine(
@@ -421,12 +422,13 @@ export class EmbeddedModel {
     );
     // classes known only from a description: damp their probability, then renormalise
     let changed = false;
-    this.classes.forEach((c, i) => {
-      if (c.examples === 0 && this.classes.some((o) => o.examples > 0)) {
-        p[i] *= this.hyper.descriptionOnlyPenalty;
-        changed = true;
-      }
-    });
+    this.anyExamples ??= this.classes.some((o) => o.examples > 0);
+    if (this.anyExamples)
+      for (let i = 0; i < this.classes.length; i++)
+        if (this.classes[i]!.examples === 0) {
+          p[i] *= this.hyper.descriptionOnlyPenalty;
+          changed = true;
+        }
     if (changed) {
       let s = 0;
       for (const v of p) s += v;

@@ -477,6 +477,7 @@ export class TaxonomyModel {
     return this.model.probabilities(text);
   }
 
+  private exemplarsReady = false;
   /** Per node: the stored examples labelled with it or a node under it (built once). */
   private exemplarsUnder?: Map<string, StoredExemplar[]>;
   /** How many stored examples are labelled with `code` or a node under it. */
@@ -512,6 +513,15 @@ export class TaxonomyModel {
     const x = words(x0);
     const nx = Math.sqrt(sqNorm(x));
     if (nx === 0) return undefined;
+    // every stored example's vector at the first call (a warm model then only compares)
+    if (!this.exemplarsReady) {
+      for (const e of this.exemplars)
+        if (!e.vec) {
+          e.vec = words(this.features.transform(e.text));
+          e.norm = Math.sqrt(sqNorm(e.vec));
+        }
+      this.exemplarsReady = true;
+    }
     this.scratch ??= new Float64Array(this.features.dim);
     const dense = this.scratch;
     for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = x.val[j]!;
