@@ -3,30 +3,23 @@
 // On PostgreSQL a job is queued (pg-boss) and run by any `govnav worker` on any machine with the same
 // DATABASE_URL. On PGlite there are no workers (one process owns the database): the submitting
 // process runs the job itself, with the same code, rows and progress.
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.ts';
 import { openQueue } from './queue.ts';
 import { runAttempt } from './runner.ts';
 import { jobSettings } from './settings.ts';
-import { getJob, insertJob, liveWorkers, markCancelled, markRequeued, setBossId } from './store.ts';
+import { getJob, insertJob, liveWorkers, markCancelled, markRequeued, processWorkerId, setBossId } from './store.ts';
 import { FINAL_STATES, JobError, type JobKind, type JobRow } from './types.ts';
 
 export * from './types.ts';
-export { getJob, listJobs } from './store.ts';
+export { getJob, listJobs, processWorkerId } from './store.ts';
 export { startWorker, type RunningWorker } from './worker.ts';
-
-export function processWorkerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
-}
 
 export interface SubmitOptions {
   /** PostgreSQL: the connection string pg-boss uses (the store's own). Absent on PGlite. */
   databaseUrl?: string;
   /** Run in this process even on PostgreSQL (the job is still recorded, and `jobs list` shows it). */
   inline?: boolean;
-  /** Inline runs: called as progress is recorded. */
-  onProgress?: (job: JobRow) => void;
+  /** Inline runs: aborting stops the job at its next safe point. */
   signal?: AbortSignal;
 }
 

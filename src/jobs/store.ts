@@ -1,7 +1,13 @@
 // The `jobs` and `job_workers` tables (migration 0900): every read and write of a job's row.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Db } from '../store/db.ts';
 import type { JobKind, JobProgress, JobRow, JobState } from './types.ts';
+
+/** This process as a job worker: host:pid:random (other workers on the host can tell when it is gone). */
+export function processWorkerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
+}
 
 export function newJobId(): string {
   const d = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

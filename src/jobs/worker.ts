@@ -10,8 +10,7 @@ import type { Store } from '../store/index.ts';
 import { openQueue, QUEUE, type Queue } from './queue.ts';
 import { runAttempt } from './runner.ts';
 import { jobSettings, type JobSettings } from './settings.ts';
-import { heartbeat, lostJobs, reclaimLost, registerWorker, runningWorkers, unregisterWorker } from './store.ts';
-import { processWorkerId } from './index.ts';
+import { heartbeat, lostJobs, processWorkerId, reclaimLost, registerWorker, runningWorkers, unregisterWorker } from './store.ts';
 
 export interface WorkerOptions {
   store: Store;
