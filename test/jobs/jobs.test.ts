@@ -109,3 +109,39 @@ test('PostgreSQL: a queued job is run by a worker, with progress; a failing job 
     for (const k of ['GOVNAV_JOB_RETRY_DELAY', 'GOVNAV_JOB_ATTEMPTS', 'GOVNAV_JOB_POLL_SECONDS', 'GOVNAV_JOB_HEARTBEAT_MS']) delete process.env[k];
   }
 });
+
+test('PostgreSQL: cancelling a running job stops it after its current batch; what it wrote stays, nothing twice', { skip: pgOnly }, async () => {
+  const server = await startFakeProvider({ wire: 'openai', apiKey: 'test-key', latencyMs: 150 });
+  servers.push(server);
+  process.env.OPENAI_BASE_URL = server.baseUrl;
+  process.env.GOVNAV_LLM_API_KEY = 'test-key';
+  process.env.GOVNAV_LLM_MODEL = 'fake-gpt-2025-01-01';
+  process.env.GOVNAV_JOB_POLL_SECONDS = '0.5';
+  process.env.GOVNAV_JOB_HEARTBEAT_MS = '200';
+  const store = await storeWith(40);
+  const databaseUrl = process.env.DATABASE_URL!;
+  const job = await submitJob(store, 'classify', { ...classifyParams, concurrency: 1, batchSize: 2 }, { databaseUrl });
+  const worker = await startWorker({ store, databaseUrl, concurrency: 1, log: () => {} });
+  try {
+    let started = false;
+    await followJob(store, job.id, (j) => {
+      if (j.state === 'running' && (j.progress.done ?? 0) >= 2) started = true;
+    }, { everyMs: 50, signal: { get aborted() { return started; } } as AbortSignal });
+    await cancelJob(store, job.id, { databaseUrl });
+    // the worker notices at its next heartbeat and lets go of the job
+    for (let i = 0; i < 200 && worker.running().length; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(worker.running(), []);
+    const after = (await getJob(store.db, job.id))!;
+    assert.equal(after.state, 'cancelled');
+    const counts = await labelCounts(store);
+    assert.ok(counts.length > 0 && counts.length < 40, `some labels written, not all (${counts.length})`);
+    assert.ok(counts.every((c) => c.n === 1));
+    const items = await store.db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM classify_run_items WHERE run_id = $1 GROUP BY status`, [after.checkpoint.runId]);
+    assert.equal(items.find((i) => i.status === 'labelled')?.n, counts.length, 'labels and finished items agree');
+    assert.equal(items.find((i) => i.status === 'claimed'), undefined, 'no claim is left behind');
+  } finally {
+    await worker.stop();
+    for (const k of ['GOVNAV_JOB_POLL_SECONDS', 'GOVNAV_JOB_HEARTBEAT_MS']) delete process.env[k];
+  }
+});
