@@ -35,6 +35,11 @@ export interface OpenOptions {
    * writes are feedback and reviews.
    */
   relaxedDurability?: boolean;
+  /**
+   * PGlite: run the database in a worker thread (src/store/db-thread.ts) so that queries never
+   * block the event loop. `govnav serve` turns it on; GOVNAV_PGLITE_THREAD=1/0 overrides.
+   */
+  thread?: boolean;
 }
 
 export class DatabaseError extends Error {
@@ -49,6 +54,29 @@ export class DatabaseError extends Error {
 
 export async function openDb(opts: OpenOptions): Promise<Db> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.schema, opts.dropSchemaOnClose);
+  const env = process.env.GOVNAV_PGLITE_THREAD;
+  const thread = env === '1' ? true : env === '0' ? false : !!opts.thread;
+  if (thread) {
+    const { openPgliteThread } = await import('./db-thread.ts');
+    let release = () => {};
+    if (opts.pgliteDir) {
+      mkdirSync(opts.pgliteDir, { recursive: true });
+      release = acquireDirLock(opts.pgliteDir);
+    }
+    try {
+      return await openPgliteThread(
+        { dataDir: opts.pgliteDir, template: opts.pgliteTemplate, relaxedDurability: opts.relaxedDurability, onClose: release },
+        savepoint,
+      );
+    } catch (e) {
+      release();
+      throw new DatabaseError(
+        `Could not open the embedded database${opts.pgliteDir ? ` at ${opts.pgliteDir}` : ''}: ${(e as Error).message}. ` +
+          'If the directory is damaged, move it aside and run `govnav db migrate` to start afresh.',
+        e,
+      );
+    }
+  }
   return openPglite(opts.pgliteDir, opts.pgliteTemplate, opts.relaxedDurability);
 }
 

@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .option('--no-snapshot', 'do not load the bundled snapshot of the public datasets into a new database')
     .option('--load-snapshot', 'load the bundled snapshot into a database whose datasets were all removed')
     .option('--processes <n>', 'web processes sharing the port (node:cluster; PostgreSQL only)', '1')
+    .option('--no-db-thread', 'embedded database: run it on the main thread instead of a worker thread (GOVNAV_PGLITE_THREAD=0 does the same)')
     .addHelpText(
       'after',
       '\nOn an empty database, the bundled snapshot of the public datasets is loaded first (GOVNAV_SNAPSHOT\n' +
@@ -22,8 +23,10 @@ export function register(program: Command): void {
         'pages when another writes). /healthz says the process is up, /readyz that it takes traffic (503 while it\n' +
         'drains). SIGTERM finishes the requests in flight, then exits. See docs/deploy.md.',
     )
-    .action(async (opts: { port?: string; host?: string; demo?: boolean; snapshot?: boolean; loadSnapshot?: boolean; processes?: string }) => {
+    .action(async (opts: { port?: string; host?: string; demo?: boolean; snapshot?: boolean; loadSnapshot?: boolean; processes?: string; dbThread?: boolean }) => {
       const { loadConfig, DEFAULT_PORT } = await import('../../config.ts');
+      // The embedded database runs in a worker thread, so a slow query never holds up other requests (src/store/db-thread.ts).
+      if (process.env.GOVNAV_PGLITE_THREAD === undefined) process.env.GOVNAV_PGLITE_THREAD = opts.dbThread === false ? '0' : '1';
       const processes = Number(opts.processes ?? '1');
       if (!Number.isInteger(processes) || processes < 1) throw new Error(`--processes must be a whole number ≥ 1, not "${opts.processes}".`);
       const cluster = (await import('node:cluster')).default;
