@@ -12,6 +12,7 @@ import type { TaxonomyRegistry, Taxonomy } from '../taxonomy/index.ts';
 import { isStatementId, readStatement, type StatementView } from '../store/read/statement.ts';
 import { readDocument, type DocumentView } from '../store/read/document.ts';
 import { listTitle } from '../store/read/title.ts';
+import { readLabelCounts } from '../store/read/taxonomy.ts';
 import type { AppContext } from '../web/context.ts';
 import { badParam, checkAllowed, decodeCursor, encodeCursor, fingerprint, notFound, parseLimit } from './http.ts';
 import * as S from './schemas.ts';
@@ -278,13 +279,19 @@ function facetList(registry: TaxonomyRegistry, params: URLSearchParams, hasTopic
 }
 
 async function labelCountsOf(db: Db, taxonomy: string): Promise<Map<string, number>> {
-  const rows = await db.query<{ code: string; n: number }>(
-    `SELECT c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-     JOIN documents d ON d.id = s.document_id
-     WHERE c.is_current AND c.taxonomy = $1 AND s.retired_at IS NULL AND d.retired_at IS NULL GROUP BY c.code`,
-    [taxonomy],
-  );
-  return new Map(rows.map((r) => [r.code, r.n]));
+  return (await readLabelCounts(db, taxonomy)).get(taxonomy) ?? new Map();
+}
+
+/** One code of a taxonomy with its counts: the API node route and the twin /t/<taxonomy>/<code>.json. */
+export function taxonomyNodeJson(t: Taxonomy, code: string, direct: Map<string, number>): z.infer<typeof S.TaxonomyNodeDetail> {
+  const n = t.node(code);
+  return {
+    ...nodeOut(t, code, direct, rolled(t, direct)),
+    taxonomy: t.id,
+    path: n.path,
+    children: n.children,
+    statements: `/api/v1/statements?${new URLSearchParams([[t.id, code]]).toString()}`,
+  };
 }
 
 function taxonomySummary(t: Taxonomy): z.infer<typeof S.TaxonomySummary> {
@@ -545,15 +552,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
         if (!reg.has(id)) throw notFound(`No taxonomy "${id}".`);
         const t = reg.get(id);
         if (!t.has(code)) throw notFound(`No code "${code}" in taxonomy "${id}".`);
-        const direct = await labelCountsOf(ctx.store.db, id);
-        const n = t.node(code);
-        return {
-          ...nodeOut(t, code, direct, rolled(t, direct)),
-          taxonomy: id,
-          path: n.path,
-          children: n.children,
-          statements: `/api/v1/statements?${new URLSearchParams([[id, code]]).toString()}`,
-        };
+        return taxonomyNodeJson(t, code, await labelCountsOf(ctx.store.db, id));
       },
     },
     {

@@ -317,3 +317,40 @@ export const DocumentPageJson = reg(
     labelCounts: z.array(LabelCount).meta({ description: 'Current labels per taxonomy and code over the statements of the work.' }),
   }),
 );
+
+export const RiskPageTwin = reg(
+  'RiskPage',
+  z.object({
+    taxonomy: z.string().meta({ example: 'risk-domain' }),
+    code: z.string(),
+    name: Localized,
+    description: Localized.nullable(),
+    parent: z.string().nullable(),
+    riskCount: z.number().int().meta({ description: 'Risks coded to this domain or a sub-domain.' }),
+    mitigationCount: z.number().int().meta({ description: 'Mitigations whose primary risk domain is this one or a sub-domain.' }),
+    children: z.array(z.object({ code: z.string(), name: Localized, riskCount: z.number().int(), mitigationCount: z.number().int() })),
+    risks: z.array(z.object({ id: z.string(), name: z.string(), url: z.string() })).meta({ description: 'The first risks as listed on the page.' }),
+    mitigations: z.array(z.object({ id: z.string(), name: z.string(), url: z.string() })).meta({ description: 'The first mitigations as listed on the page.' }),
+  }),
+);
+
+export const TopicPageTwin = reg(
+  'TopicPage',
+  z.object({
+    id: z.string(),
+    name: Localized,
+    description: Localized,
+    totalStatements: z.number().int().meta({ description: 'Statements on the topic after the page’s filters.' }),
+    totalDocuments: z.number().int(),
+    page: z.number().int(),
+    pages: z.number().int(),
+    documents: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        count: z.number().int().meta({ description: 'Statements of this document on the topic.' }),
+        statements: z.array(z.object({ id: z.string(), kind: z.string(), url: z.string() })),
+      }),
+    ),
+  }),
+);

@@ -95,7 +95,7 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
       const etag = gzip ? hit.etag.replace(/"$/, '-gz"') : hit.etag;
       c.header('ETag', etag);
       c.header('Cache-Control', 'no-cache');
-      c.header('Vary', 'Cookie, Accept-Language, Accept-Encoding');
+      c.header('Vary', 'Accept, Cookie, Accept-Language, Accept-Encoding');
       c.header('X-Cache', 'hit');
       if (matches(inm, etag)) return c.body(null, 304);
       c.header('Content-Type', hit.type);
@@ -115,7 +115,7 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     cache.set(key, { body, etag, type });
     c.header('ETag', etag);
     c.header('Cache-Control', 'no-cache');
-    c.header('Vary', 'Cookie, Accept-Language, Accept-Encoding');
+    c.header('Vary', 'Accept, Cookie, Accept-Language, Accept-Encoding');
     c.header('X-Cache', 'miss');
     if (matches(inm, etag)) {
       c.res = new Response(null, { status: 304, headers: c.res.headers });
@@ -162,7 +162,7 @@ export function serveCachedRaw(cache: LruCache<Entry>, dataVersion: string, req:
     ...SECURITY_HEADERS,
     ETag: etag,
     'Cache-Control': 'no-cache',
-    Vary: 'Cookie, Accept-Language, Accept-Encoding',
+    Vary: 'Accept, Cookie, Accept-Language, Accept-Encoding',
     'X-Cache': 'hit',
   };
   if (matches(h['if-none-match'], etag)) {

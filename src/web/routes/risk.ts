@@ -3,6 +3,10 @@
 // whose primary risk domain it is). Lists come from the shared query model, so "see all" links
 // open the same sets on the search page.
 import type { Hono } from 'hono';
+import { publicBaseUrl } from '../../cite/public-url.ts';
+import { readRolledCountsByKind } from '../../store/read/taxonomy.ts';
+import { riskPageJson } from '../../api/twins.ts';
+import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
 import { emptyQuery, searchStatements, type StatementQuery } from '../../search/query.ts';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
@@ -99,8 +103,9 @@ ${special
     const reg = ctx.store.taxonomies;
     if (!reg.has(TAX)) return c.notFound();
     const tax = reg.get(TAX);
-    const code = c.req.param('code');
-    if (!tax.has(code)) return c.notFound();
+    const twin = jsonTwin(c, c.req.param('code'));
+    const code = twin.id;
+    if (!tax.has(code)) return twin.json ? twinNotFound(c, `No risk domain "${code}".`) : c.notFound();
     const node = tax.node(code);
     const parent = node.parent ? tax.node(node.parent) : undefined;
     const db = ctx.store.db;
@@ -110,6 +115,7 @@ ${special
       searchStatements(db, reg, q('mitigation'), { limit: PER }),
       rolledCounts(ctx, tax),
     ]);
+    if (twin.json) return sendTwin(c, riskPageJson({ tax, code, counts, risks: risks.items, mitigations: mitigations.items }, publicBaseUrl(ctx.config)));
     const ids = [...risks.items, ...mitigations.items].map((h) => h.id);
     const labels = await currentLabelsOn(db, ids, ['mitigation-v2', 'mitigation-v1', TAX]);
     const list = (res: typeof risks, kind: 'risk' | 'mitigation', heading: string, hid: string): Html => html`<section aria-labelledby="${hid}">
@@ -151,6 +157,7 @@ ${list(mitigations, 'mitigation', L(lang, S.mitigationsFor), 'mitigations-h')}
         section: 'risks',
         body,
         description: L(lang, node.description),
+        head: twinLink(`/risk/${encodeURIComponent(code)}.json`),
         crumbs: [
           [t(lang, 'home'), '/'],
           [t(lang, 'risks'), '/risk'],
@@ -162,20 +169,7 @@ ${list(mitigations, 'mitigation', L(lang, S.mitigationsFor), 'mitigations-h')}
   });
 }
 
-/** kind → code → statements whose current risk-domain label is the code or a sub-code. */
-async function rolledCounts(ctx: AppContext, tax: Taxonomy): Promise<Record<'risk' | 'mitigation', Map<string, number>>> {
-  const rows = await ctx.store.db.query<{ kind: string; code: string; n: number }>(
-    `SELECT s.kind, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-     JOIN documents d ON d.id = s.document_id
-     WHERE c.taxonomy = $1 AND c.is_current AND s.retired_at IS NULL AND d.retired_at IS NULL GROUP BY s.kind, c.code`,
-    [tax.id],
-  );
-  const out = { risk: new Map<string, number>(), mitigation: new Map<string, number>() };
-  for (const r of rows) {
-    if (r.kind !== 'risk' && r.kind !== 'mitigation') continue;
-    if (!tax.has(r.code)) continue;
-    const m = out[r.kind];
-    for (const code of [r.code, ...tax.node(r.code).path]) m.set(code, (m.get(code) ?? 0) + r.n);
-  }
-  return out;
+/** kind → code → statements whose current risk-domain label is the code or a sub-code (src/store/read/taxonomy.ts). */
+function rolledCounts(ctx: AppContext, tax: Taxonomy): Promise<Record<'risk' | 'mitigation', Map<string, number>>> {
+  return readRolledCountsByKind(ctx.store.db, tax);
 }

@@ -1,6 +1,9 @@
 // Taxonomy browser: /t (all taxonomies), /t/<taxonomy> (a tree with counts), /t/<taxonomy>/<code>
 // (a node: description, where it sits, its children, and the statements labelled with it).
 import type { Hono } from 'hono';
+import { readLabelCounts } from '../../store/read/taxonomy.ts';
+import { taxonomyNodeJson } from '../../api/routes.ts';
+import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
 import type { Lang } from '../../model/index.ts';
 import type { Taxonomy, TaxonomyNode } from '../../taxonomy/index.ts';
 import type { AppContext, AppEnv } from '../context.ts';
@@ -114,11 +117,15 @@ ${[...tax.nodes.values()].some((n) => n.projectLabel) ? html`<p class="small mut
   app.get('/t/:taxonomy/:code', async (c) => {
     const lang = c.get('lang');
     const id = c.req.param('taxonomy');
-    const code = c.req.param('code');
+    const twin = jsonTwin(c, c.req.param('code'));
+    const code = twin.id;
     if (!ctx.store.taxonomies.has(id)) return c.notFound();
     const tax = ctx.store.taxonomies.get(id);
-    if (!tax.has(code)) return c.notFound();
+    if (!tax.has(code)) return twin.json ? twinNotFound(c, `No code "${code}" in taxonomy "${id}".`) : c.notFound();
     const node = tax.node(code);
+    // One read model for the page, its twin and the API node route: the taxonomy's label counts.
+    const direct = (await readLabelCounts(ctx.store.db, id)).get(id) ?? new Map<string, number>();
+    if (twin.json) return sendTwin(c, taxonomyNodeJson(tax, code, direct));
     const sp = new URL(c.req.url).searchParams;
     sp.delete(id);
     const parsed = parseQuery(sp, ctx.store.taxonomies);
@@ -129,12 +136,7 @@ ${[...tax.nodes.values()].some((n) => n.projectLabel) ? html`<p class="small mut
     const listed = appliesToStatements
       ? await facetedResults(ctx, lang, query, parsed.errors, page, { path: nodePath, fixed: { [id]: [code] } })
       : undefined;
-    const db = ctx.store.db;
-    const [{ n: directCount }] = (await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-       WHERE c.taxonomy = $1 AND c.code = $2 AND c.is_current AND s.retired_at IS NULL`,
-      [id, code],
-    )) as [{ n: number }];
+    const directCount = direct.get(code) ?? 0;
     const parent = node.parent ? tax.node(node.parent) : undefined;
     const mapped = await crosswalkSection(lang, ctx.store.taxonomies, id, code);
     const body = html`<p class="small muted sans"><a href="/t/${id}">${L(lang, tax.data.name)}</a></p>
@@ -163,6 +165,7 @@ ${
         title: `${code} ${L(lang, node.name)}`,
         section: 'taxonomies',
         body,
+        head: twinLink(`/t/${id}/${encodeURIComponent(code)}.json`),
         description: L(lang, node.description),
         crumbs: [
           [t(lang, 'home'), '/'],
@@ -191,19 +194,9 @@ function treeItem(tax: Taxonomy, n: TaxonomyNode, rolled: Map<string, number>, l
   }</li>`;
 }
 
-/** taxonomy → code → number of live statements whose current label is exactly that code. */
-export async function labelCounts(ctx: AppContext): Promise<Map<string, Map<string, number>>> {
-  const rows = await ctx.store.db.query<{ taxonomy: string; code: string; n: number }>(
-    `SELECT c.taxonomy, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-     WHERE c.is_current AND s.retired_at IS NULL GROUP BY c.taxonomy, c.code`,
-  );
-  const out = new Map<string, Map<string, number>>();
-  for (const r of rows) {
-    let m = out.get(r.taxonomy);
-    if (!m) out.set(r.taxonomy, (m = new Map()));
-    m.set(r.code, r.n);
-  }
-  return out;
+/** taxonomy → code → number of live statements whose current label is exactly that code (src/store/read/taxonomy.ts). */
+export function labelCounts(ctx: AppContext): Promise<Map<string, Map<string, number>>> {
+  return readLabelCounts(ctx.store.db);
 }
 
 /** Counts that include every descendant's. */

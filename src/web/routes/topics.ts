@@ -1,6 +1,9 @@
 // Topic routes: /topics, /topics/matrix, /topics/matrix.csv, /topics/compare, /topics/<id>.
 // Data comes from src/topics (queries over statement_topics); bodies from pages/topics.ts.
 import type { Hono } from 'hono';
+import { publicBaseUrl } from '../../cite/public-url.ts';
+import { topicPageJson } from '../../api/twins.ts';
+import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
 import { compareDocuments } from '../../topics/compare.ts';
 import { defaultLexicon } from '../../topics/link.ts';
 import { coverageMatrix, isMatrixSort, matrixCsv, type MatrixOptions } from '../../topics/matrix.ts';
@@ -106,7 +109,8 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
 
   app.get('/topics/:id', async (c) => {
     const lang = c.get('lang');
-    const id = c.req.param('id');
+    const twin = jsonTwin(c, c.req.param('id'));
+    const id = twin.id;
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) || !(await hasTopics(ctx))) return c.notFound();
     const params = new URL(c.req.url).searchParams;
     const q = parseTopicQuery(params);
@@ -115,9 +119,10 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     try {
       data = await topicPage(db, id, filters, { page: q.page, perDocument: q.doc.length === 1 ? 500 : 10, documentsPerPage: 20 });
     } catch (e) {
-      if (e instanceof TopicsNotFound) return c.notFound();
+      if (e instanceof TopicsNotFound) return twin.json ? twinNotFound(c, `No topic "${id}".`) : c.notFound();
       throw e;
     }
+    if (twin.json) return sendTwin(c, topicPageJson(data, publicBaseUrl(ctx.config)));
     const name = topicLabel(data.topic, lang);
     return c.html(
       renderPage(c, {
@@ -125,6 +130,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
         section: 'topics',
         description: lang === 'zh' ? (data.topic.description_zh ?? data.topic.description_en) : data.topic.description_en,
         body: topicBody(lang, data, params, defaultLexicon()),
+        head: twinLink(`/topics/${id}.json`),
         crumbs: [[t(lang, 'home'), '/'], [L(lang, TS.topics), '/topics'], [name]],
       }),
     );
