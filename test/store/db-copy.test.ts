@@ -99,3 +99,33 @@ test('db copy: embedded → PostgreSQL → embedded, verified per table', { skip
   assert.deepEqual(await sums(pg), await sums(embedded));
   await assert.rejects(() => copyStore(embedded.db, pg.db), /already holds data/);
 });
+
+test('govnav db dump | db restore between two data directories (CLI)', async () => {
+  const { runCli } = await import('../helpers/cli.ts');
+  const saved = { ...process.env };
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  const file = join(dir, 'cli.jsonl.gz');
+  try {
+    process.env = { ...saved, GOVNAV_CONFIG: '', GOVNAV_QUIET: '1', GOVNAV_DATA_DIR: a } as NodeJS.ProcessEnv;
+    delete process.env.DATABASE_URL;
+    const s = await openStore({ config: loadConfig() });
+    await seed(s);
+    await s.close();
+    const d = await runCli(['db', 'dump', file]);
+    assert.equal(d.code, 0, d.err);
+    assert.match(d.out, /statements\s+3 /);
+    process.env.GOVNAV_DATA_DIR = b;
+    const r = await runCli(['db', 'restore', file]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /restored from .* and verified/);
+    const again = await runCli(['db', 'restore', file]);
+    assert.notEqual(again.code, 0);
+    assert.match(again.err, /already holds data/);
+    const copy = await runCli(['db', 'copy']);
+    assert.notEqual(copy.code, 0);
+    assert.match(copy.err, /--to <postgres url> or --from/);
+  } finally {
+    process.env = saved;
+  }
+});
