@@ -4,6 +4,7 @@
 // form says when to try again (429 with Retry-After).
 import type { Context, Hono } from 'hono';
 import { csrfInput, currentUser, publicWrite } from '../../auth/index.ts';
+import { OidcError, OidcSignin } from '../../auth/oidc.ts';
 import { Signin } from '../../auth/signin.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { html, L } from '../html.ts';
@@ -40,8 +41,7 @@ export function safeNext(next: string | undefined | null): string {
 }
 
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
-  const signin = new Signin(ctx);
-  ctx.signin = signin;
+  const signin = (ctx.signin ??= new Signin(ctx));
 
   const page = (c: Context<AppEnv>, o: { next: string; username?: string; message?: string; status?: 200 | 401 | 429 }) => {
     const lang = c.get('lang');
@@ -96,6 +96,41 @@ ${
     }
     return page(c, { next, username, message: L(lang, S.invalid), status: 401 });
   });
+
+  const oidcSettings = ctx.config.auth?.oidc;
+  if (oidcSettings) {
+    const oidc = new OidcSignin(ctx, oidcSettings);
+    const failed = (c: Context<AppEnv>, e: OidcError) => {
+      const lang = c.get('lang');
+      c.header('Cache-Control', 'no-store');
+      return c.html(
+        renderPage(c, { title: L(lang, S.signin), status: e.status, body: html`<h1>${L(lang, S.signin)}</h1><p class="notice error" role="alert">${e.message}</p><p><a href="/signin">${L(lang, S.signin)}</a></p>` }),
+        e.status,
+      );
+    };
+    app.post('/signin/oidc', publicWrite('starts sign-in at the configured OpenID Connect provider'), async (c) => {
+      const form = new URLSearchParams(await c.req.text());
+      try {
+        const to = await oidc.begin(c, safeNext(form.get('next')));
+        c.header('Cache-Control', 'no-store');
+        return c.redirect(to.href, 303);
+      } catch (e) {
+        if (e instanceof OidcError) return failed(c, e);
+        throw e;
+      }
+    });
+    app.get('/signin/oidc/callback', async (c) => {
+      try {
+        const { user, next } = await oidc.complete(c);
+        await signin.startSession(c, user, 'oidc');
+        c.header('Cache-Control', 'no-store');
+        return c.redirect(next, 303);
+      } catch (e) {
+        if (e instanceof OidcError) return failed(c, e);
+        throw e;
+      }
+    });
+  }
 
   app.post('/signout', publicWrite('signing out needs no role'), async (c) => {
     await signin.signOut(c);
