@@ -31,6 +31,78 @@ export function exampleUrl(r: RouteDoc): string {
 
 const ERR = { $ref: '#/components/schemas/Error' };
 
+/** The JSON twins of pages (Datasette style): the page URL with `.json`, or the page URL with Accept: application/json. */
+export interface PageTwin {
+  path: string;
+  operationId: string;
+  responseId: string;
+  page: string;
+  summary: string;
+  params: { name: string; description: string; example: string }[];
+}
+
+export const PAGE_TWINS: PageTwin[] = [
+  {
+    path: '/m/{id}.json',
+    operationId: 'statementPageJson',
+    responseId: 'StatementDetail',
+    page: '/m/{id}',
+    summary: 'The statement page as JSON (the same record as /api/v1/statements/{id}).',
+    params: [{ name: 'id', description: 'Statement id (M…, P… or R… followed by six digits).', example: 'M000001' }],
+  },
+  {
+    path: '/d/{id}.json',
+    operationId: 'documentPageJson',
+    responseId: 'DocumentPageTwin',
+    page: '/d/{id}',
+    summary: 'The document page as JSON: the document, its work, the statements listed and the label counts.',
+    params: [{ name: 'id', description: 'Document id (D followed by four or more digits).', example: 'D0001' }],
+  },
+  {
+    path: '/t/{taxonomy}/{code}.json',
+    operationId: 'taxonomyNodePageJson',
+    responseId: 'TaxonomyNodeDetail',
+    page: '/t/{taxonomy}/{code}',
+    summary: 'The taxonomy code page as JSON (the same record as /api/v1/taxonomies/{taxonomy}/{code}).',
+    params: [
+      { name: 'taxonomy', description: 'Taxonomy id.', example: 'risk-domain' },
+      { name: 'code', description: 'A code of that taxonomy.', example: '2.1' },
+    ],
+  },
+  {
+    path: '/risk/{code}.json',
+    operationId: 'riskPageJson',
+    responseId: 'RiskPage',
+    page: '/risk/{code}',
+    summary: 'The risk domain page as JSON: counts of risks and mitigations, sub-domains, and the statements listed.',
+    params: [{ name: 'code', description: 'A code of the risk-domain taxonomy.', example: '2' }],
+  },
+  {
+    path: '/topics/{id}.json',
+    operationId: 'topicPageJson',
+    responseId: 'TopicPage',
+    page: '/topics/{id}',
+    summary: 'The topic page as JSON: counts and the documents and statements listed (the page’s filters apply).',
+    params: [{ name: 'id', description: 'Topic id.', example: 'safety' }],
+  },
+];
+
+function twinPath(t: PageTwin): Json {
+  return {
+    get: {
+      operationId: t.operationId,
+      tags: ['pages'],
+      summary: t.summary,
+      description: `The JSON twin of the page ${t.page}, built from the same read model as the HTML. The page URL itself answers with this JSON when the request prefers application/json (Accept header); every page links its twin with <link rel="alternate" type="application/json">.`,
+      parameters: t.params.map((p) => ({ name: p.name, in: 'path', required: true, description: p.description, schema: { type: 'string' }, example: p.example })),
+      responses: {
+        '200': { description: t.summary, content: { 'application/json': { schema: { $ref: `#/components/schemas/${t.responseId}` } } } },
+        '404': { description: 'No such record.', content: { 'application/json': { schema: ERR } } },
+      },
+    },
+  };
+}
+
 export function openApiDocument(routes: RouteDoc[], opts: { version: string; baseUrl?: string }): Json {
   const paths: Record<string, Json> = {};
   for (const r of routes) {
@@ -84,7 +156,7 @@ export function openApiDocument(routes: RouteDoc[], opts: { version: string; bas
       license: { name: 'Apache-2.0 (software); data under the licence of each source dataset', identifier: 'Apache-2.0' },
     },
     servers: [{ url: opts.baseUrl ? opts.baseUrl.replace(/\/+$/, '') : '/' }],
-    paths,
+    paths: { ...paths, ...Object.fromEntries(PAGE_TWINS.map((t) => [t.path, twinPath(t)])) },
     components: { schemas: componentSchemas() },
   };
 }

@@ -7,6 +7,7 @@ import { createApp } from '../../src/web/app.ts';
 import type { AppEnv } from '../../src/web/context.ts';
 import { apiRoutes } from '../../src/api/routes.ts';
 import { hasTopicTables } from '../../src/api/routes.ts';
+import { PAGE_TWINS } from '../../src/api/openapi.ts';
 import { Params, parseQuery, whereClause } from '../../src/search/query.ts';
 import type { Store } from '../../src/store/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
@@ -87,10 +88,13 @@ test(`[${ENGINE}] the OpenAPI document is OpenAPI 3.1, complete, and every $ref 
   assert.match(doc.openapi, /^3\.1\.\d+$/);
   assert.ok(doc.info.title && doc.info.version);
   const routes = apiRoutes(store.taxonomies, { topics });
-  assert.deepEqual(Object.keys(doc.paths).sort(), routes.map((x) => x.path).sort());
+  // The API routes, plus the JSON twins of pages (tested in test/web/twins.test.ts).
+  assert.deepEqual(Object.keys(doc.paths).filter((p) => p.startsWith('/api/')).sort(), routes.map((x) => x.path).sort());
+  for (const tw of PAGE_TWINS) assert.ok(doc.paths[tw.path], `twin ${tw.path} described`);
   if (topics) assert.ok(doc.paths['/api/v1/topics/{id}']);
   const opIds = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/api/')) continue;
     const op = item.get as { operationId: string; parameters: { name: string; in: string; required?: boolean; schema?: unknown }[]; responses: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }> };
     assert.ok(op.operationId && !opIds.has(op.operationId), `${path}: unique operationId`);
     opIds.add(op.operationId);
@@ -118,6 +122,7 @@ test(`[${ENGINE}] every documented route answers its example as documented (stat
   const doc = (await get('/api/openapi.json')).json as { paths: Record<string, { get: { 'x-example-request': string; responses: Record<string, { content?: { 'application/json': { schema: Record<string, unknown> } } }> } }> };
   const routes = new Map(apiRoutes(store.taxonomies, { topics }).map((x) => [x.path, x]));
   for (const [path, item] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/api/')) continue; // page twins: test/web/twins.test.ts
     const example = item.get['x-example-request'];
     const r = await get(example);
     assert.equal(r.status, 200, `${example}: ${r.text.slice(0, 300)}`);

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINE } from '../helpers/store.ts';
 import { openTestApp } from './fixture.ts';
+import { validate } from '../api/jsonschema.ts';
 
 type T = Awaited<ReturnType<typeof openTestApp>>;
 let t: T;
@@ -135,5 +136,23 @@ test(`[${ENGINE}] twins of unknown records are JSON 404s`, async () => {
     const res = await t.app.request(path);
     assert.equal(res.status, 404, path);
     assert.match(res.headers.get('content-type') ?? '', /application\/json/, path);
+  }
+});
+
+test(`[${ENGINE}] the OpenAPI document describes every twin, and each twin's answer fits its schema`, async () => {
+  const doc = (await (await t.app.request('/api/openapi.json')).json()) as { paths: Record<string, any> };
+  const examples: Record<string, string> = {
+    '/m/{id}.json': `/m/${id('a')}.json`,
+    '/d/{id}.json': `/d/${t.fx.doc1}.json`,
+    '/t/{taxonomy}/{code}.json': '/t/mitigation-v2/2.2.1.json',
+    '/risk/{code}.json': '/risk/2.json',
+    '/topics/{id}.json': '/topics/assurance-test.json',
+  };
+  for (const [path, example] of Object.entries(examples)) {
+    const op = doc.paths[path]?.get;
+    assert.ok(op, `${path} is in the OpenAPI document`);
+    const schema = op.responses['200'].content['application/json'].schema;
+    const json = await (await t.app.request(example)).json();
+    assert.deepEqual(validate(json, schema, doc as unknown as Record<string, unknown>), [], example);
   }
 });
