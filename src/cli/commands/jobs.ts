@@ -63,8 +63,17 @@ export async function submitFromCli(store: Store, kind: JobKind, params: unknown
       stop.abort();
     };
     process.once('SIGINT', onSig);
+    // A line when the state or attempt changes, else at most every 2 s.
+    let lastKey = '';
+    let lastAt = 0;
+    const onChange = (j: JobRow) => {
+      const key = `${j.state}|${j.attempts}`;
+      if (key !== lastKey || Date.now() - lastAt >= 2000) say(describeJob(j));
+      lastKey = key;
+      lastAt = Date.now();
+    };
     try {
-      job = await followJob(store, job.id, (j) => say(describeJob(j)), { signal: stop.signal });
+      job = await followJob(store, job.id, onChange, { signal: stop.signal });
     } finally {
       process.off('SIGINT', onSig);
     }
@@ -83,7 +92,7 @@ export function register(program: Command): void {
   const jobs = program
     .command('jobs')
     .description('Long work (classify, ingest, topic linking, releases) as jobs: list them, show one, cancel, retry.')
-    .addHelpText('after', '\nWorkers: `govnav worker` (PostgreSQL). Admin page: /admin/jobs. See docs/deploy.md.');
+    .addHelpText('after', JOB_FLAGS_HELP + '\n\nWorkers: `govnav worker` (PostgreSQL). Admin page: /admin/jobs. See docs/deploy.md.');
   jobs
     .command('list')
     .description('Recent jobs, newest first.')
