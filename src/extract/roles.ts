@@ -219,8 +219,8 @@ const PRINCIPLE_ZH_G = new RegExp(PRINCIPLE_ZH.source, 'g');
  */
 export function sectionTopic(path: string[]): 'safety' | 'promotion' | undefined {
   for (let i = path.length - 1; i >= 0; i--) {
-    const t = stripNumber(path[i]!).replace(RISK_PROCESS, ' risk ');
-    RISK_PROCESS.lastIndex = 0;
+    // "Risk measurement", "AI risk management": a framework's own machinery, not keeping anyone safe.
+    const t = stripNumber(path[i]!).replace(RISK_PROCESS, ' ');
     if (SAFETY_SECTION.test(t)) return 'safety';
     if (PROMO_SECTION.test(t)) return 'promotion';
   }
