@@ -688,7 +688,9 @@ class Counts {
         return REVIEW_VALUES.map((value, k) => ({ value, count: counts[k]! }));
       }
       default: {
-        const counts = sum(this.code!, extra?.code);
+        // No label of any requested taxonomy exists in the index: nothing to count.
+        if (!this.code) return rollUpFacet(registry, f, []);
+        const counts = sum(this.code, extra?.code);
         const rows: { code: string; n: number }[] = [];
         counts.forEach((n, c) => n > 0 && d.codeTax[c] === f && rows.push({ code: d.codeCode[c]!, n }));
         return rollUpFacet(registry, f, rows);

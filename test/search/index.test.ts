@@ -98,6 +98,21 @@ test(`[${ENGINE}] search index: same totals, facet counts and pages as SQL`, asy
   }
 });
 
+test(`[${ENGINE}] search index: an empty corpus and a corpus without labels give empty facets`, async () => {
+  const store = await openTestStore();
+  try {
+    const reg = store.taxonomies;
+    const { query } = parseQuery(new URLSearchParams('q=anything'), reg);
+    const empty = await runSearch(store.db, reg, { query, facets: FACETS, offset: 0, limit: 25 }, { waitForIndex: true });
+    assert.equal(empty.via, 'index');
+    assert.equal(empty.total, 0);
+    for (const f of FACETS) assert.deepEqual(empty.facets[f]?.filter((v) => v.count > 0) ?? [], [], f);
+  } finally {
+    forgetIndex(store.db);
+    await store.close();
+  }
+});
+
 test(`[${ENGINE}] search index: a write makes the index stale at once; searches stay exact`, async () => {
   const store = await openTestStore();
   try {

@@ -1,0 +1,273 @@
+// `npm run bench -- scale`: search at scale, beside a peer on the same rows and queries.
+//
+// - PGlite with 100,000 synthetic statements (GOVNAV_SCALE_PGLITE_N), and PostgreSQL with
+//   1,000,000 (GOVNAV_SCALE_PG_N; needs DATABASE_URL, skipped with a message otherwise), filled in
+//   SQL (bench/_scale-fill.ts), in a schema of their own that is dropped afterwards.
+// - Uncached search through the search read model (text, filters, every facet of the /search
+//   page, one page of hits): p50/p99 per engine, and the same rows and queries in SQLite FTS5 with
+//   the facet GROUP BY queries Datasette issues (count, page, one GROUP BY per facet).
+// - Import rate (`govnav import` of a govnav-json file) on each engine.
+// - A 60 s loopback load with mixed traffic on the PGlite corpus (bench/_scale-load.ts).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../src/config.ts';
+import { parseQuery, BASIC_FACETS } from '../src/search/query.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+import { freshIndex } from '../src/store/search-index.ts';
+import { runSearch } from '../src/store/search.ts';
+import { fillScale } from './_scale-fill.ts';
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+const PGLITE_N = Number(process.env.GOVNAV_SCALE_PGLITE_N ?? 100_000);
+const PG_N = Number(process.env.GOVNAV_SCALE_PG_N ?? 1_000_000);
+const ROUNDS = Number(process.env.GOVNAV_SCALE_ROUNDS ?? 6);
+const log = (s: string) => process.stderr.write(s + '\n');
+
+/** The queries: broad (half or all of the corpus), narrow, filtered, deep pages. */
+export const QUERIES = [
+  'q=system',
+  'q=system&kind=mitigation',
+  '',
+  'q=data&risk-domain=2',
+  'q=w3',
+  'q=w1500',
+  'q=system+data&dataset=scale-2&year_from=2018',
+  'kind=risk&topic=scale-topic-3',
+  'q=system&sort=document&page=3',
+  'review=machine&doctype=law',
+  'q=w7&lifecycle=' + 'x',
+  'language=en&sort=year&page=10',
+];
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function configFor(dir: string, databaseUrl?: string): Config {
+  const env: NodeJS.ProcessEnv = { ...process.env, GOVNAV_CONFIG: '', GOVNAV_DATA_DIR: dir };
+  delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return loadConfig(env);
+}
+
+function facetsOfPage(store: Store): string[] {
+  const tax = store.taxonomies
+    .list()
+    .filter((x) => x.data.appliesTo.length > 0)
+    .map((x) => x.id);
+  return [...BASIC_FACETS, 'topic', ...tax];
+}
+
+function queriesFor(store: Store): string[] {
+  const life = [...store.taxonomies.get('lifecycle').nodes.values()][0]!.code;
+  return QUERIES.map((q) => q.replace('lifecycle=x', `lifecycle=${life}`));
+}
+
+async function timeSearches(store: Store, label: string, rounds: number): Promise<{ p50: number; p99: number; max: number; n: number; perQuery: Map<string, number[]> }> {
+  const facets = facetsOfPage(store);
+  const times: number[] = [];
+  const perQuery = new Map<string, number[]>();
+  const qs = queriesFor(store);
+  for (let r = 0; r < rounds + 1; r++) {
+    for (const q of qs) {
+      const sp = new URLSearchParams(q);
+      const { query } = parseQuery(sp, store.taxonomies);
+      const page = Number(sp.get('page') ?? 1);
+      const t = performance.now();
+      const res = await runSearch(store.db, store.taxonomies, { query, facets, offset: (page - 1) * 25, limit: 25 });
+      const ms = performance.now() - t;
+      if (res.via !== 'index' && label !== 'sql') throw new Error(`search of ${q} did not use the index`);
+      if (r === 0) continue; // warm-up round
+      times.push(ms);
+      (perQuery.get(q) ?? perQuery.set(q, []).get(q)!).push(ms);
+    }
+  }
+  times.sort((a, b) => a - b);
+  return { p50: pct(times, 50), p99: pct(times, 99), max: times[times.length - 1]!, n: times.length, perQuery };
+}
+
+/** The same rows in SQLite: a table, an FTS5 index over the search text, labels and topic links. */
+async function sqlitePeer(store: Store, n: number): Promise<{ build: number; p50: number; p99: number; counts: Map<string, number> }> {
+  const { default: Database } = await import('better-sqlite3');
+  const dir = mkdtempSync(join(tmpdir(), 'govnav-scale-sqlite-'));
+  const file = join(dir, 'peer.db');
+  const sq = new Database(file);
+  try {
+    const t0 = performance.now();
+    sq.pragma('journal_mode = WAL');
+    sq.pragma('synchronous = OFF');
+    sq.exec(`CREATE TABLE stmts (rowid INTEGER PRIMARY KEY, id TEXT, kind TEXT, doc TEXT, doctype TEXT, year INTEGER, language TEXT, dataset TEXT, search_text TEXT);
+             CREATE TABLE labels (stmt INTEGER, taxonomy TEXT, code TEXT);
+             CREATE TABLE links (stmt INTEGER, topic TEXT);`);
+    const ins = sq.prepare('INSERT INTO stmts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insL = sq.prepare('INSERT INTO labels VALUES (?, ?, ?)');
+    const insT = sq.prepare('INSERT INTO links VALUES (?, ?)');
+    let after = '';
+    let rowid = 0;
+    for (;;) {
+      const rows = await store.db.query<{ id: string; kind: string; doc: string; doctype: string; year: number; language: string; dataset: string; st: string; tax: string[] | null; code: string[] | null; topics: string[] | null }>(
+        `SELECT s.id, s.kind, d.id AS doc, d.doc_type AS doctype, d.year, s.language, d.dataset, s.search_text AS st,
+                (SELECT array_agg(c.taxonomy) FROM classifications c WHERE c.statement_id = s.id AND c.is_current) AS tax,
+                (SELECT array_agg(c.code) FROM classifications c WHERE c.statement_id = s.id AND c.is_current) AS code,
+                (SELECT array_agg(t.topic_id) FROM statement_topics t WHERE t.statement_id = s.id) AS topics
+         FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id > $1 ORDER BY s.id LIMIT 20000`,
+        [after],
+      );
+      sq.transaction(() => {
+        for (const r of rows) {
+          rowid++;
+          ins.run(rowid, r.id, r.kind, r.doc, r.doctype, r.year, r.language, r.dataset, r.st);
+          (r.tax ?? []).forEach((t, i) => insL.run(rowid, t, r.code![i]));
+          for (const t of r.topics ?? []) insT.run(rowid, t);
+        }
+      })();
+      if (rows.length < 20000) break;
+      after = rows[rows.length - 1]!.id;
+    }
+    sq.exec(`CREATE VIRTUAL TABLE fts USING fts5(search_text, content='stmts', content_rowid='rowid');
+             INSERT INTO fts(fts) VALUES ('rebuild');
+             CREATE INDEX labels_stmt ON labels (stmt); CREATE INDEX labels_code ON labels (taxonomy, code, stmt);
+             CREATE INDEX links_stmt ON links (stmt); CREATE INDEX links_topic ON links (topic, stmt);
+             CREATE INDEX stmts_kind ON stmts (kind); CREATE INDEX stmts_doc ON stmts (doc); ANALYZE;`);
+    const build = (performance.now() - t0) / 1000;
+    log(`  sqlite peer: ${rowid} rows in ${build.toFixed(1)} s`);
+    // Datasette's facet queries: the filtered set as a subquery, then one GROUP BY per facet
+    // (count(*), ordered by count, limit 31), the total, and a page of rows.
+    const reg = store.taxonomies;
+    const times: number[] = [];
+    const counts = new Map<string, number>();
+    const taxFacets = ['risk-domain', 'mitigation-v2', 'lifecycle'];
+    for (let r = 0; r < ROUNDS + 1; r++) {
+      for (const q of queriesFor(store)) {
+        const sp = new URLSearchParams(q);
+        const { query } = parseQuery(sp, reg);
+        const where: string[] = ['1'];
+        const params: unknown[] = [];
+        if (query.q) {
+          where.push('rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)');
+          params.push(query.q.split(/\s+/).map((w) => `"${w.toLowerCase()}"`).join(' AND '));
+        }
+        const inList = (col: string, vals: unknown[]) => {
+          if (!vals.length) return;
+          where.push(`${col} IN (${vals.map(() => '?').join(',')})`);
+          params.push(...vals);
+        };
+        inList('kind', query.kinds);
+        inList('doctype', query.docTypes);
+        inList('language', query.langs);
+        inList('dataset', query.datasets);
+        if (query.yearFrom !== undefined) (where.push('year >= ?'), params.push(query.yearFrom));
+        for (const t of query.topics) (where.push('rowid IN (SELECT stmt FROM links WHERE topic = ?)'), params.push(t));
+        for (const [tax, codes] of Object.entries(query.labels)) {
+          const t = reg.get(tax);
+          const exp = [...t.nodes.values()].filter((x) => codes.some((c) => x.code === c || x.path.includes(c))).map((x) => x.code);
+          where.push(`rowid IN (SELECT stmt FROM labels WHERE taxonomy = ? AND code IN (${exp.map(() => '?').join(',')}))`);
+          params.push(tax, ...exp);
+        }
+        if (query.review.includes('machine')) where.push(`rowid IN (SELECT stmt FROM labels)`); // approximate: Datasette has no label-source facet
+        const inner = `SELECT * FROM stmts WHERE ${where.join(' AND ')}`;
+        const page = Number(sp.get('page') ?? 1);
+        const t = performance.now();
+        const total = (sq.prepare(`SELECT count(*) AS n FROM (${inner})`).get(...params) as { n: number }).n;
+        const order = query.q && !query.sort ? 'ORDER BY (SELECT rank FROM fts WHERE fts.rowid = x.rowid)' : 'ORDER BY doc, rowid';
+        sq.prepare(`SELECT * FROM (${inner}) x ${order} LIMIT 25 OFFSET ${(page - 1) * 25}`).all(...params);
+        for (const col of ['kind', 'doctype', 'year', 'language', 'dataset', 'doc'])
+          sq.prepare(`SELECT ${col} AS value, count(*) AS n FROM (${inner}) GROUP BY ${col} ORDER BY n DESC, ${col} LIMIT 31`).all(...params);
+        for (const tax of taxFacets)
+          sq.prepare(
+            `SELECT l.code AS value, count(*) AS n FROM (${inner}) x JOIN labels l ON l.stmt = x.rowid AND l.taxonomy = ? GROUP BY l.code ORDER BY n DESC LIMIT 31`,
+          ).all(...params, tax);
+        sq.prepare(`SELECT l.topic AS value, count(*) AS n FROM (${inner}) x JOIN links l ON l.stmt = x.rowid GROUP BY l.topic ORDER BY n DESC LIMIT 31`).all(...params);
+        const ms = performance.now() - t;
+        if (r > 0) times.push(ms);
+        counts.set(q, total);
+      }
+    }
+    times.sort((a, b) => a - b);
+    return { build, p50: pct(times, 50), p99: pct(times, 99), counts };
+  } finally {
+    sq.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function scaleRun(engine: 'pglite' | 'postgres', n: number, results: BenchResult[], opts: { databaseUrl?: string; load?: boolean }) {
+  const dir = mkdtempSync(join(tmpdir(), 'govnav-scale-'));
+  const schema = engine === 'postgres' ? `bench_scale_${process.pid}` : undefined;
+  const config = configFor(dir, opts.databaseUrl);
+  const note = `${n.toLocaleString('en-GB')} synthetic statements, ${engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}`;
+  const store = await openStore({ config, ...(schema ? { schema, dropSchemaOnClose: true } : {}) });
+  try {
+    log(`▶ ${engine}: filling ${n.toLocaleString('en-GB')} statements`);
+    let t = performance.now();
+    await fillScale(store.db, store.taxonomies, n, log);
+    results.push({ name: `scale ${engine}: fill (SQL, generate_series)`, value: (performance.now() - t) / 1000, unit: 's', note });
+    t = performance.now();
+    const ix = await freshIndex(store.db, { wait: true });
+    if (!ix) throw new Error('the search index did not build');
+    const buildS = (performance.now() - t) / 1000;
+    results.push({ name: `scale ${engine}: search index build`, value: buildS, unit: 's', note: `${ix.size.toLocaleString('en-GB')} rows; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB after` });
+    log(`  index: ${buildS.toFixed(1)} s`);
+    const s = await timeSearches(store, engine, ROUNDS);
+    const qn = `${s.n} uncached searches (${QUERIES.length} queries incl. ones matching half and all of the corpus) with all ${facetsOfPage(store).length} facets of /search and a page of 25`;
+    results.push({ name: `scale ${engine}: search p50`, value: s.p50, unit: 'ms', note: `${qn}; ${note}` });
+    results.push({ name: `scale ${engine}: search p99`, value: s.p99, unit: 'ms', note: `max ${s.max.toFixed(1)} ms` });
+    for (const [q, ts] of s.perQuery) {
+      ts.sort((a, b) => a - b);
+      log(`    ${q || '(all)'}: p50 ${pct(ts, 50).toFixed(1)} ms, max ${ts[ts.length - 1]!.toFixed(1)} ms`);
+    }
+    // The SQL path on the same queries (what search costs without the index), a few rounds.
+    if (process.env.GOVNAV_SCALE_SQL !== '0') {
+      process.env.GOVNAV_SEARCH_INDEX = 'off';
+      try {
+        const sql = await timeSearches(store, 'sql', 1);
+        results.push({ name: `scale ${engine}: search p50 without the index (SQL)`, value: sql.p50, unit: 'ms', note: `${sql.n} searches` });
+        results.push({ name: `scale ${engine}: search p99 without the index (SQL)`, value: sql.p99, unit: 'ms' });
+      } finally {
+        delete process.env.GOVNAV_SEARCH_INDEX;
+      }
+    }
+    const peer = await sqlitePeer(store, n);
+    results.push({ name: `scale ${engine} rows in SQLite FTS5 (Datasette facet queries): search p50`, value: peer.p50, unit: 'ms', note: `build ${peer.build.toFixed(0)} s; count, page and 10 facet GROUP BYs per query` });
+    results.push({ name: `scale ${engine} rows in SQLite FTS5: search p99`, value: peer.p99, unit: 'ms' });
+    results.push({ name: `scale ${engine}: p99 ratio govnav / SQLite FTS5`, value: s.p99 / peer.p99, unit: '×' });
+    if (opts.load) {
+      const { loadRun } = await import('./_scale-load.ts');
+      results.push(...(await loadRun(store, config, note)));
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const only = process.env.GOVNAV_SCALE_ONLY;
+  if (only !== 'postgres') await scaleRun('pglite', PGLITE_N, results, { load: process.env.GOVNAV_SCALE_LOAD !== '0' });
+  if (only !== 'pglite') {
+    const url = process.env.DATABASE_URL;
+    if (!url) {
+      log('scale: DATABASE_URL is not set: the PostgreSQL run (1,000,000 statements) is skipped.');
+      results.push({ name: 'scale postgres: skipped (DATABASE_URL not set)', value: 0, unit: '' });
+    } else await scaleRun('postgres', PG_N, results, { databaseUrl: url });
+  }
+  const { importRates } = await import('./_scale-import.ts');
+  results.push(...(await importRates()));
+  return results;
+}
+
+// Allow `node --import tsx bench/scale.ts` for a quick look without the runner.
+if (process.argv[1]?.endsWith('scale.ts') && !process.env.GOVNAV_BENCH_CHILD) {
+  run().then((r) => {
+    for (const x of r) log(`${x.name}: ${x.value.toFixed(2)} ${x.unit}${x.note ? ` (${x.note})` : ''}`);
+    writeFileSync('/dev/null', '');
+  });
+}
