@@ -7,7 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { FailureLockout } from '../web/rate-limit.ts';
 import { recordAudit } from '../store/audit.ts';
-import { createSession, deleteSession } from '../store/sessions.ts';
+import { createSession, deleteSession, purgeExpiredSessions } from '../store/sessions.ts';
 import { findUserByName, noteFailedSignin, noteSuccessfulSignin, normaliseUsername, sessionUser, updatePasswordHash } from '../store/users.ts';
 import { currentUser, rotateCsrf, secureCookies, SESSION_COOKIE } from './index.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
@@ -87,6 +87,7 @@ export class Signin {
     const db = this.ctx.store.db;
     const old = getCookie(c, SESSION_COOKIE);
     if (old) await deleteSession(db, old);
+    await purgeExpiredSessions(db, this.settings); // housekeeping: expired rows are refused anyway
     const s = await createSession(db, user.id, this.settings, { clientHash: this.clientKey(c), userAgent: c.req.header('user-agent') });
     setCookie(c, SESSION_COOKIE, s.id, {
       path: '/',

@@ -2,16 +2,18 @@
 //   /admin            → the feedback list (or the first-admin setup when there is no admin yet)
 //   /admin/feedback   the feedback readers sent
 //   /admin/audit      the audit log (sign-ins, role changes, decisions), newest first
+//   /admin/users      accounts: add, change role, disable/enable (every change audited)
 //   /admin/setup      bootstrap: while no admin account exists, the configured admin secret
 //                     (GOVNAV_ADMIN_SECRET) lets you create the first one; afterwards it does nothing
 //   /admin/login      kept as an address: sends you to /signin
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { csrfInput, publicWrite, requireRole } from '../../auth/index.ts';
+import { csrfInput, currentUser, publicWrite, requireRole } from '../../auth/index.ts';
 import { Signin } from '../../auth/signin.ts';
 import { listAudit, type AuditEntry } from '../../store/audit.ts';
 import { listFeedback } from '../../store/feedback.ts';
-import { createUser, hasActiveAdmin, UserError } from '../../store/users.ts';
+import { createUser, hasActiveAdmin, listUsers, setDisabled, setRole, UserError, type UserRow } from '../../store/users.ts';
+import { isRole, ROLES } from '../../auth/roles.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { fmtNumber, html, L, url } from '../html.ts';
 import { renderPage } from '../layout.ts';
@@ -53,6 +55,22 @@ const S = {
   total: { en: 'messages', zh: '条反馈' },
   export: { en: 'Export all: govnav audit export --format csv', zh: '全部导出：govnav audit export --format csv' },
   older: { en: 'Older', zh: '更早' },
+  users: { en: 'Accounts', zh: '账户' },
+  role: { en: 'Role', zh: '角色' },
+  state: { en: 'State', zh: '状态' },
+  lastSignin: { en: 'Last sign-in (UTC)', zh: '最近登录（UTC）' },
+  changeRole: { en: 'Change role', zh: '更改角色' },
+  disable: { en: 'Disable', zh: '停用' },
+  enable: { en: 'Enable', zh: '启用' },
+  addUser: { en: 'Add an account', zh: '添加账户' },
+  add: { en: 'Add', zh: '添加' },
+  disabledState: { en: 'disabled', zh: '已停用' },
+  lockedState: { en: 'locked', zh: '已锁定' },
+  activeState: { en: 'active', zh: '正常' },
+  usersHint: {
+    en: 'Accounts are never deleted: disable them. Disabling ends every session of the account at once. Passwords are reset on the command line: govnav users reset-password <name>.',
+    zh: '账户不会被删除，只能停用。停用会立即结束该账户的所有会话。密码请在命令行重置：govnav users reset-password <name>。',
+  },
 } as const;
 
 /** Constant-time equality of two strings of any length (compared as SHA-256 digests). */
@@ -185,6 +203,76 @@ ${n > per ? html`<nav class="pager">${page > 1 ? html`<a href="${url('/admin/fee
     return c.html(renderPage(c, { title: L(lang, S.feedback), body, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.feedback)]] }));
   });
 
+  // ---------------------------------------------------------------- accounts
+
+  const usersPage = async (c: Context<AppEnv>, message?: string, status: 200 | 400 = 200) => {
+    const lang = c.get('lang');
+    const rows = await listUsers(db);
+    const body = html`<h1>${L(lang, S.users)}</h1>
+${adminNav(c, 'users')}
+${message ? html`<p class="notice error" role="alert">${message}</p>` : ''}
+<p class="small muted">${L(lang, S.usersHint)}</p>
+<div class="table-scroll"><table class="users-table"><thead><tr><th scope="col">${L(lang, S.username)}</th><th scope="col">${L(lang, S.displayName)}</th><th scope="col">${L(lang, S.role)}</th><th scope="col">${L(lang, S.state)}</th><th scope="col">${L(lang, S.lastSignin)}</th><th scope="col"></th></tr></thead>
+<tbody>${rows.map((u) => userRow(c, u))}</tbody></table></div>
+<h2>${L(lang, S.addUser)}</h2>
+<form method="post" action="/admin/users" class="signin-form">
+  ${csrfInput(c)}
+  <div class="form-row"><label for="nu-username">${L(lang, S.username)}</label><input id="nu-username" name="username" maxlength="100" required></div>
+  <div class="form-row"><label for="nu-name">${L(lang, S.displayName)}</label><input id="nu-name" name="displayName" maxlength="200"></div>
+  <div class="form-row"><label for="nu-role">${L(lang, S.role)}</label><select id="nu-role" name="role">${ROLES.map((r) => html`<option value="${r}"${r === 'contributor' ? html` selected` : ''}>${r}</option>`)}</select></div>
+  <div class="form-row"><label for="nu-password">${L(lang, S.password)}</label><input id="nu-password" name="password" type="password" autocomplete="new-password" minlength="10" maxlength="1024" required></div>
+  <p><button type="submit">${L(lang, S.add)}</button></p>
+</form>`;
+    return c.html(renderPage(c, { title: L(lang, S.users), body, status, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.users)]] }), status);
+  };
+
+  const userRow = (c: Context<AppEnv>, u: UserRow) => {
+    const lang = c.get('lang');
+    const state = u.disabledAt ? S.disabledState : u.lockedUntil && u.lockedUntil > new Date() ? S.lockedState : S.activeState;
+    const path = `/admin/users/${encodeURIComponent(u.username)}`;
+    return html`<tr><td>${u.username}</td><td>${u.displayName}</td><td>
+<form method="post" action="${path}/role" class="inline-form">${csrfInput(c)}<label class="visually-hidden" for="role-${u.id}">${L(lang, S.role)}</label><select id="role-${u.id}" name="role">${ROLES.map(
+      (r) => html`<option value="${r}"${r === u.role ? html` selected` : ''}>${r}</option>`,
+    )}</select> <button type="submit" class="secondary">${L(lang, S.changeRole)}</button></form></td>
+<td>${L(lang, state)}</td><td>${u.lastSigninAt ? u.lastSigninAt.toISOString().slice(0, 16).replace('T', ' ') : ''}</td>
+<td><form method="post" action="${path}/${u.disabledAt ? 'enable' : 'disable'}" class="inline-form">${csrfInput(c)}<button type="submit" class="secondary">${L(lang, u.disabledAt ? S.enable : S.disable)}</button></form></td></tr>`;
+  };
+
+  const actorOf = (c: Context<AppEnv>) => {
+    const u = currentUser(c)!;
+    return { id: u.id, name: u.username };
+  };
+  const accountChange = async (c: Context<AppEnv>, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (e) {
+      if (e instanceof UserError) return usersPage(c, e.message, 400);
+      throw e;
+    }
+    return c.redirect('/admin/users', 303);
+  };
+
+  app.get('/admin/users', admin, (c) => usersPage(c));
+
+  app.post('/admin/users', admin, async (c) => {
+    const f = new URLSearchParams(await c.req.text());
+    const role = f.get('role') ?? 'contributor';
+    if (!isRole(role)) return usersPage(c, `Role "${role.slice(0, 40)}" is not one of: ${ROLES.join(', ')}.`, 400);
+    return accountChange(c, () =>
+      createUser(db, { username: f.get('username') ?? '', displayName: f.get('displayName') ?? undefined, password: f.get('password') ?? '', role }, actorOf(c)),
+    );
+  });
+
+  app.post('/admin/users/:username/role', admin, async (c) => {
+    const role = new URLSearchParams(await c.req.text()).get('role') ?? '';
+    if (!isRole(role)) return usersPage(c, `Role "${role.slice(0, 40)}" is not one of: ${ROLES.join(', ')}.`, 400);
+    return accountChange(c, () => setRole(db, c.req.param('username'), role, actorOf(c)));
+  });
+
+  app.post('/admin/users/:username/:change{disable|enable}', admin, (c) =>
+    accountChange(c, () => setDisabled(db, c.req.param('username'), c.req.param('change') === 'disable', actorOf(c))),
+  );
+
   // ---------------------------------------------------------------- audit log
 
   app.get('/admin/audit', admin, async (c) => {
@@ -216,10 +304,10 @@ function auditRow(r: AuditEntry) {
   return html`<tr><td class="num">${r.id}</td><td>${r.at.toISOString().slice(0, 19).replace('T', ' ')}</td><td>${r.actor}</td><td><code>${r.action}</code></td><td><a href="${url('/admin/audit', { type: r.targetType, id: r.targetId })}">${r.targetType} ${r.targetId}</a></td><td class="message">${change}${r.detail ? ` (${r.detail})` : ''}</td></tr>`;
 }
 
-function adminNav(c: Context<AppEnv>, current: 'feedback' | 'audit') {
+function adminNav(c: Context<AppEnv>, current: 'feedback' | 'audit' | 'users') {
   const lang = c.get('lang');
-  const link = (key: 'feedback' | 'audit', href: string) =>
+  const link = (key: 'feedback' | 'audit' | 'users', href: string) =>
     current === key ? html`<strong aria-current="page">${L(lang, S[key])}</strong>` : html`<a href="${href}">${L(lang, S[key])}</a>`;
-  return html`<nav class="admin-nav sans" aria-label="${L(lang, S.admin)}">${link('feedback', '/admin/feedback')} · ${link('audit', '/admin/audit')}
+  return html`<nav class="admin-nav sans" aria-label="${L(lang, S.admin)}">${link('feedback', '/admin/feedback')} · ${link('audit', '/admin/audit')} · ${link('users', '/admin/users')}
 <form method="post" action="/signout" class="inline-form">${csrfInput(c)}<button type="submit" class="secondary">${L(lang, S.logout)}</button></form></nav>`;
 }
