@@ -1,7 +1,6 @@
 // HTTP plumbing of the JSON API: errors, limits, opaque cursors and conditional GETs (ETag).
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
-import type { AppEnv } from '../web/context.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -18,7 +17,7 @@ export class ApiError extends Error {
 export const badParam = (field: string, message: string) => new ApiError(400, 'bad_parameter', `Parameter "${field}": ${message}`, field);
 export const notFound = (what: string) => new ApiError(404, 'not_found', what);
 
-export function errorResponse(c: Context<AppEnv>, e: ApiError): Response {
+export function errorResponse(c: Context, e: ApiError): Response {
   c.header('Cache-Control', 'no-store');
   return c.json({ error: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) }, e.status);
 }

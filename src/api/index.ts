@@ -1,12 +1,11 @@
 // Mounting the JSON API on the web app: /api/v1/* routes with ETags and JSON errors,
 // /api/openapi.json, and the reference page /api.
-import type { Hono } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 import { publicBaseUrl } from '../cite/public-url.ts';
 import { govnavVersion } from '../export/index.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
+import type { ReadContext } from '../store/read/context.ts';
 import { ApiError, CACHE_CONTROL, errorResponse, etagFor, matchesEtag } from './http.ts';
 import { openApiDocument } from './openapi.ts';
-import { renderReference } from './page.ts';
 import { apiRoutes, hasTopicTables, type RouteDoc } from './routes.ts';
 
 export { apiRoutes, filterParams, type RouteDoc } from './routes.ts';
@@ -17,12 +16,12 @@ export function honoPath(openApiPath: string): string {
 }
 
 /** The base of stable URLs: from configuration only, never from the request (its Host header can be forged). */
-export function baseOf(ctx: AppContext, _requestUrl?: string): string {
+export function baseOf(ctx: ReadContext, _requestUrl?: string): string {
   return publicBaseUrl(ctx.config);
 }
 
 /** Conditional GET: 304 when If-None-Match matches; else the body with ETag and Cache-Control. */
-async function cachedJson(c: import('hono').Context<AppEnv>, ctx: AppContext, make: () => Promise<unknown>): Promise<Response> {
+async function cachedJson(c: Context, ctx: ReadContext, make: () => Promise<unknown>): Promise<Response> {
   const etag = etagFor(ctx.dataVersion(), c.req.url);
   c.header('Access-Control-Allow-Origin', '*');
   c.header('Vary', 'Accept-Encoding');
@@ -42,7 +41,8 @@ async function cachedJson(c: import('hono').Context<AppEnv>, ctx: AppContext, ma
   }
 }
 
-export async function registerApi(app: Hono<AppEnv>, ctx: AppContext): Promise<RouteDoc[]> {
+/** The JSON API routes on any app whose context extends ReadContext (the reference page /api is the web's: src/web/pages/api-reference.ts). */
+export async function registerApi<E extends Env>(app: Hono<E>, ctx: ReadContext): Promise<RouteDoc[]> {
   const topics = await hasTopicTables(ctx.store.db);
   const routes = apiRoutes(ctx.store.taxonomies, { topics });
   const version = govnavVersion();
@@ -66,11 +66,5 @@ export async function registerApi(app: Hono<AppEnv>, ctx: AppContext): Promise<R
       ),
     );
   }
-  app.get('/api', async (c) => {
-    const etag = etagFor(ctx.dataVersion() + c.get('lang'), c.req.url);
-    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304);
-    c.header('ETag', etag);
-    return c.html(await renderReference(c, ctx, routes));
-  });
   return routes;
 }

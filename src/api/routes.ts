@@ -13,7 +13,7 @@ import { isStatementId, readStatement, type StatementView } from '../store/read/
 import { readDocument, type DocumentView } from '../store/read/document.ts';
 import { listTitle } from '../store/read/title.ts';
 import { readLabelCounts } from '../store/read/taxonomy.ts';
-import type { AppContext } from '../web/context.ts';
+import type { ReadContext as AppContext } from '../store/read/context.ts';
 import { badParam, checkAllowed, decodeCursor, encodeCursor, fingerprint, notFound, parseLimit } from './http.ts';
 import * as S from './schemas.ts';
 

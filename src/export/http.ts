@@ -1,13 +1,13 @@
 // The export routes of the web app: /export.csv, /export.json, /export.jsonl and /export.xlsx take
 // the query string of /search and stream every matching statement.
 import { PassThrough, Readable } from 'node:stream';
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { publicBaseUrl } from '../cite/public-url.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
+import type { ReadContext } from '../store/read/context.ts';
 import { ExportAborted } from './writers.ts';
 import { CONTENT_TYPES, EXPORT_FORMATS, exportFilename, exportStatements, queryFromParams, queryString, QueryParamError } from './index.ts';
 
-export function registerExports(app: Hono<AppEnv>, ctx: AppContext): void {
+export function registerExports<E extends Env>(app: Hono<E>, ctx: ReadContext): void {
   for (const format of EXPORT_FORMATS) {
     app.get(`/export.${format}`, async (c) => {
       const params = new URL(c.req.url).searchParams;

@@ -1,14 +1,14 @@
-// The readable API reference at /api: every route with its parameters, an example request and
+// The readable API reference at /api (a web page, so it lives in src/web; the JSON API itself is src/api): every route with its parameters, an example request and
 // the response it gives on the data being served (shortened), in English and Chinese.
 import type { Context } from 'hono';
-import { publicBaseUrl } from '../cite/public-url.ts';
-import type { Lang } from '../model/index.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
-import { html, L, type Html } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
-import { ApiError } from './http.ts';
-import { exampleUrl, paramSchema } from './openapi.ts';
-import type { RouteDoc } from './routes.ts';
+import { publicBaseUrl } from '../../cite/public-url.ts';
+import type { Lang } from '../../model/index.ts';
+import type { AppContext, AppEnv } from '../context.ts';
+import { html, L, type Html } from '../html.ts';
+import { renderPage } from '../layout.ts';
+import { ApiError } from '../../api/http.ts';
+import { exampleUrl, paramSchema } from '../../api/openapi.ts';
+import type { RouteDoc } from '../../api/routes.ts';
 
 const T = {
   title: { en: 'JSON API', zh: 'JSON API' },
