@@ -128,6 +128,10 @@ const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:i
 const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/i;
 // Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
 const SCOPE_CLAUSE = /制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$|^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/i;
+// Statutes: exemptions and savings clauses ("nothing in this part restricts …", "is not required to", "does not apply").
+const EXEMPTION = /\bnothing in (?:this|these|subsections?|sections?|part)\b[^.]{0,120}\b(?:restricts?|requires?|prevents?|limits?|shall be construed|affects?)\b|\b(?:is|are) not required to\b|\bdo(?:es)? not (?:apply|restrict|prevent|limit)\b|\bshall not be construed\b|\bis exempt\b|\bare exempt\b/i;
+// Enforcement: a violation made an offence, an unfair practice or subject to penalties.
+const ENFORCEMENT = /\bviolat(?:ion|es?|ing)\b[^.]{0,200}\b(?:constitutes?|is|shall be|deemed)\b[^.]{0,60}\b(?:unfair|deceptive|offen[cs]e|punishable|unlawful|subject to)\b|\b(?:civil|administrative) (?:penalt(?:y|ies)|fines?)\b/i;
 const DEFINITION = /\b(?:means|refers to|is referred to as|is defined as|(?:is|are) defined (?:in|by)|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/i;
 const MEASURE_WORDS_EN = /\b(measures?|controls?|safeguards?|procedures?|policies|policy|processes|mechanisms?|oversight|monitoring|audit(?:s|ing)?|testing|evaluation|assessment|documentation|transparency|logging|training|review|governance|guardrails?|filters?|access control|incident)\b/i;
 
@@ -289,6 +293,10 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
     cue.risk ??= 'a point that names a risk';
   }
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
+  if (ENFORCEMENT.test(text) && m < 1.5) {
+    m = 1.5;
+    cue.mitigation ??= 'an enforcement provision (violations, penalties)';
+  }
   if (topic === 'safety' && m < 1.5 && (COMMITMENT.test(body) || COMMITMENT.test(numbered))) {
     m = Math.max(m, 1.5);
     cue.mitigation = `a commitment under a section on keeping people safe`;
@@ -504,6 +512,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   if (text.length < 600 && lang.mitigation < 2.5 && SCOPE_CLAUSE.test(text)) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
   if (SELF_SUBJECT.test(text) && !IMPERATIVE_EN.test(text.replace(CLAUSE_NUM, '')) && lang.mitigation < 3 && !/^(?:article|第)/i.test(text))
     return { role: 'context', confidence: 0.65, reason: 'describes the document itself (its framework, functions or users)' };
+  if (EXEMPTION.test(text) && text.length < 900) return { role: 'context', confidence: 0.7, reason: 'an exemption or savings clause' };
   if (DEFINITION.test(text) && !MODAL_EN.test(text.replace(/\bshall mean\b/gi, '')) && !/应当|不得|必须/.test(text)) return { role: 'context', confidence: 0.75, reason: 'a definition' };
 
   // Evidence per statement kind: language, section prior, document default, model.
@@ -888,8 +897,8 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
         decisions[i] = { role: 'mitigation', confidence: 0.6, reason: `a prohibition or duty under a mitigation lead-in`, source: 'embedded' };
       }
-    } else if (pd.role === 'context' && /a definition/.test(pd.reason) && d.role !== 'context') {
-      decisions[i] = { role: 'context', confidence: 0.6, reason: 'a point under a definitions lead-in', source: 'embedded' };
+    } else if (pd.role === 'context' && /a definition|an exemption/.test(pd.reason) && d.role !== 'context') {
+      decisions[i] = { role: 'context', confidence: 0.6, reason: `a point under a ${/an exemption/.test(pd.reason) ? 'exemption' : 'definitions'} lead-in`, source: 'embedded' };
     }
   }
 }
