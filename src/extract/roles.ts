@@ -655,7 +655,8 @@ function runPass(blocks: Block[], opts: ClassifyOptions, start: number, sectionK
   const owner: number[] = [];
   const levels: (number | undefined)[] = [];
   const stack: { level: number; text: string; index: number }[] = [];
-  const allLevels = blocks.map((b) => (b.kind === 'heading' ? b.level : apparatusTitleParagraph(b) ? 99 : pseudoHeadingLevel(b)));
+  // A bulleted line the reader set as a heading is a list item: it opens no section.
+  const allLevels = blocks.map((b) => (b.kind === 'heading' ? (BULLET_HEAD.test(b.text.trim()) ? undefined : b.level) : apparatusTitleParagraph(b) ? 99 : pseudoHeadingLevel(b)));
   const chain = continuations(blocks, allLevels);
   // The text a chain's first block is judged by: the whole chain.
   const joined = new Map<number, string>();
