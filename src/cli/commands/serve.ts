@@ -98,7 +98,8 @@ async function servePrimary(n: number, opts: { port?: string; host?: string; dem
   let stopping = false;
   const fork = () => cluster.fork({ GOVNAV_SERVE_CHILD: '1' });
   cluster.on('exit', (w, code, signal) => {
-    if (stopping) return;
+    // A process that stopped cleanly (exit 0: it was told to, e.g. Ctrl-C reached the whole group) is not replaced.
+    if (stopping || (code === 0 && !signal)) return;
     process.stderr.write(`web process ${w.process.pid} ended (${signal ?? code}); starting another\n`);
     fork();
   });
