@@ -99,7 +99,10 @@ async function servePrimary(n: number, opts: { port?: string; host?: string; dem
   const fork = () => cluster.fork({ GOVNAV_SERVE_CHILD: '1' });
   cluster.on('exit', (w, code, signal) => {
     // A process that stopped cleanly (exit 0: it was told to, e.g. Ctrl-C reached the whole group) is not replaced.
-    if (stopping || (code === 0 && !signal)) return;
+    if (stopping || (code === 0 && !signal)) {
+      if (!Object.values(cluster.workers ?? {}).some((x) => x && !x.isDead())) process.exit(0);
+      return;
+    }
     process.stderr.write(`web process ${w.process.pid} ended (${signal ?? code}); starting another\n`);
     fork();
   });
@@ -108,7 +111,7 @@ async function servePrimary(n: number, opts: { port?: string; host?: string; dem
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    const workers = Object.values(cluster.workers ?? {});
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
     let left = workers.length;
     if (!left) process.exit(0);
     for (const w of workers) {
