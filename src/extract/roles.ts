@@ -257,7 +257,8 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
   const imp = IMPERATIVE_EN.exec(body) ?? IMPERATIVE_EN.exec(numbered);
   if (imp) {
     const verb = imp[0].replace(/^\W*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?/i, '').trim().toLowerCase();
-    const promo = PROMO_EN.test(body);
+    // A promotional verb, or any action under a section on opportunities, investment or skills.
+    const promo = PROMO_EN.test(body) || topic === 'promotion';
     // An imperative sentence is a measure even when it names the attacks it stops.
     m += promo && !safety ? 0.6 : 2.0;
     cue.mitigation ??= promo && !safety ? `promotional '${verb}'` : `imperative '${verb}'`;
