@@ -1,7 +1,8 @@
 // The review queue of the web page (/review): the machine labels whose review most improves the
 // data come first. Three tiers, each an index range scan, joined with UNION ALL:
-//   0. contested: a reader's or contributor's proposal is open on the label's statement and taxonomy;
-//   1. read: the statement has page views (most viewed first, then lowest confidence);
+//   0. contested: a reader's or contributor's proposal is open on the label's statement and taxonomy
+//      (oldest proposal first);
+//   1. read: the statement is among the MOST_VIEWED most-viewed statements (most viewed first);
 //   2. the rest, lowest confidence first (the partial index classifications_queue_idx).
 // A label under blind double coding is left out (its coders must not be pre-empted).
 import type { Db } from '../store/db.ts';
@@ -49,17 +50,33 @@ class P {
 }
 
 const QUEUE_COND = `lab.is_current AND NOT lab.human AND lab.review_status = 'unreviewed'`;
+// The EXISTS tests end in OFFSET 0, which keeps each one a per-row index probe: flattened into
+// anti-joins, the planner hashes the whole (small) table again for every outer row.
 const OPEN_PROPOSAL = `EXISTS (SELECT 1 FROM review_proposals rp WHERE rp.status = 'open'
-  AND rp.statement_id = lab.statement_id AND rp.taxonomy = lab.taxonomy)`;
-const VIEWED = `EXISTS (SELECT 1 FROM statement_views sv WHERE sv.statement_id = lab.statement_id AND sv.views > 0)`;
+  AND rp.statement_id = lab.statement_id AND rp.taxonomy = lab.taxonomy OFFSET 0)`;
+const viewed = (minViews: number) =>
+  `EXISTS (SELECT 1 FROM statement_views sv WHERE sv.statement_id = lab.statement_id AND sv.views >= ${Math.max(1, Math.floor(minViews))} OFFSET 0)`;
+
+/** The most-viewed statements that put their labels in tier 1; beyond them, confidence decides. */
+export const MOST_VIEWED = 500;
+
+/** The views of the MOST_VIEWED-th most-viewed statement (at least 1): tier 1's threshold. */
+async function viewThreshold(db: Db): Promise<number> {
+  const [row] = await db.query<{ views: number }>(
+    `SELECT views FROM statement_views ORDER BY views DESC, statement_id OFFSET ${MOST_VIEWED - 1} LIMIT 1`,
+  );
+  return Math.max(1, Number(row?.views ?? 1));
+}
 const BLIND = `NOT EXISTS (SELECT 1 FROM review_assignments ra WHERE ra.statement_id = lab.statement_id
-  AND ra.taxonomy = lab.taxonomy AND ra.status IN ('open', 'disputed'))`;
+  AND ra.taxonomy = lab.taxonomy AND ra.status IN ('open', 'disputed') OFFSET 0)`;
 
 function filterSql(f: PageQueueFilter, p: P): string {
-  const parts = [QUEUE_COND, 's.retired_at IS NULL', 'd.retired_at IS NULL', BLIND];
+  // A retired document's statements are retired with it, so the documents table is only joined
+  // (as a semi-join) for the dataset filter.
+  const parts = [QUEUE_COND, 's.retired_at IS NULL', BLIND];
   if (f.taxonomy) parts.push(`lab.taxonomy = ${p.add(f.taxonomy)}`);
   if (f.source) parts.push(`lab.source = ${p.add(f.source)}`);
-  if (f.dataset) parts.push(`d.dataset = ${p.add(f.dataset)}`);
+  if (f.dataset) parts.push(`s.document_id IN (SELECT id FROM documents WHERE dataset = ${p.add(f.dataset)})`);
   if (f.document) parts.push(`s.document_id = ${p.add(f.document)}`);
   if (f.maxConfidence !== undefined) parts.push(`coalesce(lab.confidence, 0) <= ${p.add(f.maxConfidence)}::real`);
   return parts.join(' AND ');
@@ -68,30 +85,94 @@ function filterSql(f: PageQueueFilter, p: P): string {
 const COLS = `lab.id, lab.statement_id, lab.taxonomy, lab.code, lab.source, lab.model, lab.reasoning, lab.confidence,
   s.kind, s.name, left(s.text, 2000) AS text, s.heading_path, s.ord, s.document_id, d.title AS document_title, d.dataset`;
 const FROM = `FROM classifications lab JOIN statements s ON s.id = lab.statement_id JOIN documents d ON d.id = s.document_id`;
+const LEAN = `FROM classifications lab JOIN statements s ON s.id = lab.statement_id`;
 
-/** One page of the queue (limit + 1 rows are read, to know whether there is a next page). */
+/**
+ * The queue labels of one statement, as a LATERAL subquery the planner keeps as a nested loop
+ * (OFFSET 0 stops it from being flattened into a hash join over every label): for drivers that
+ * hold few statements (open proposals, viewed statements, one document's statements).
+ */
+const labsOf = (statementCol: string) => `CROSS JOIN LATERAL (SELECT l.* FROM classifications l
+  WHERE l.statement_id = ${statementCol} AND l.is_current AND NOT l.human AND l.review_status = 'unreviewed' OFFSET 0) lab`;
+
+interface Picked {
+  id: number;
+  tier: 0 | 1 | 2;
+  views: number;
+}
+
+/**
+ * The label ids of one tier, in its order. Each tier is its own small statement: one statement
+ * joining the three would cost more to plan (hundreds of join orders) than to run.
+ */
+async function tierIds(db: Db, f: PageQueueFilter, tier: 0 | 1 | 2, take: number, minViews: number): Promise<Picked[]> {
+  const p = new P();
+  const where = filterSql(f, p);
+  let sql: string;
+  if (tier === 0)
+    // Oldest open proposal first (one current label per statement and taxonomy: a total order).
+    sql = `SELECT lab.id, 0::bigint AS views
+      FROM (SELECT statement_id, taxonomy, min(id) AS first FROM review_proposals WHERE status = 'open'
+            GROUP BY statement_id, taxonomy ORDER BY first) op
+      JOIN statements s ON s.id = op.statement_id ${labsOf('op.statement_id')}
+      WHERE lab.taxonomy = op.taxonomy AND ${where} ORDER BY op.first LIMIT ${take}`;
+  else if (tier === 1)
+    // In the order of statement_views_views_idx, so the scan stops as soon as it has `take` rows.
+    sql = `SELECT lab.id, sv.views FROM statement_views sv JOIN statements s ON s.id = sv.statement_id ${labsOf('sv.statement_id')}
+      WHERE sv.views >= ${Math.max(1, Math.floor(minViews))} AND ${where} AND NOT ${OPEN_PROPOSAL}
+      ORDER BY sv.views DESC, sv.statement_id, lab.id LIMIT ${take}`;
+  else
+    sql = `SELECT lab.id, 0::bigint AS views ${LEAN} WHERE ${where} AND NOT ${OPEN_PROPOSAL} AND NOT ${viewed(minViews)}
+      ORDER BY coalesce(lab.confidence, 0), lab.id LIMIT ${take}`;
+  const rows = await db.query<{ id: number; views: number }>(sql, p.values);
+  return rows.map((r) => ({ id: Number(r.id), tier, views: Number(r.views) }));
+}
+
+/**
+ * One document's queue (a few thousand labels at most): its labels are gathered first through
+ * statements_document_idx, then ranked in one go.
+ */
+async function documentIds(db: Db, f: PageQueueFilter, want: number): Promise<Picked[]> {
+  const p = new P();
+  const where = filterSql(f, p);
+  const rows = await db.query<{ id: number; tier: number; views: number }>(
+    `WITH cand AS MATERIALIZED (SELECT lab.id, lab.statement_id, lab.taxonomy, coalesce(lab.confidence, 0) AS conf
+       FROM statements s ${labsOf('s.id')} WHERE ${where}),
+     ranked AS (SELECT c.id, c.conf, coalesce(sv.views, 0) AS views,
+         CASE WHEN EXISTS (SELECT 1 FROM review_proposals rp WHERE rp.status = 'open' AND rp.statement_id = c.statement_id
+           AND rp.taxonomy = c.taxonomy) THEN 0 WHEN coalesce(sv.views, 0) > 0 THEN 1 ELSE 2 END AS tier
+       FROM cand c LEFT JOIN statement_views sv ON sv.statement_id = c.statement_id)
+     SELECT id, tier, views FROM ranked ${f.disagreement ? 'WHERE tier = 0' : ''}
+     ORDER BY tier, views DESC, conf, id LIMIT ${want}`,
+    p.values,
+  );
+  return rows.map((r) => ({ id: Number(r.id), tier: Number(r.tier) as 0 | 1 | 2, views: Number(r.views) }));
+}
+
+/** One page of the queue (limit + 1 rows are looked at, to know whether there is a next page). */
 export async function pageQueue(db: Db, f: PageQueueFilter = {}): Promise<{ rows: PageQueueRow[]; more: boolean }> {
   const limit = Math.min(200, Math.max(1, Math.floor(f.limit ?? 20)));
   const offset = Math.max(0, Math.floor(f.offset ?? 0));
-  const take = offset + limit + 1;
-  const p = new P();
-  const where = filterSql(f, p);
-  const contested = `(SELECT ${COLS}, 0 AS tier, 0::bigint AS views ${FROM} WHERE ${where} AND ${OPEN_PROPOSAL}
-    ORDER BY coalesce(lab.confidence, 0), lab.id LIMIT ${take})`;
-  const parts = [contested];
-  if (!f.disagreement) {
-    parts.push(`(SELECT ${COLS}, 1 AS tier, sv.views FROM statement_views sv
-      JOIN classifications lab ON lab.statement_id = sv.statement_id JOIN statements s ON s.id = lab.statement_id
-      JOIN documents d ON d.id = s.document_id
-      WHERE sv.views > 0 AND ${where} AND NOT ${OPEN_PROPOSAL}
-      ORDER BY sv.views DESC, coalesce(lab.confidence, 0), lab.id LIMIT ${take})`);
-    parts.push(`(SELECT ${COLS}, 2 AS tier, 0::bigint AS views ${FROM} WHERE ${where} AND NOT ${OPEN_PROPOSAL} AND NOT ${VIEWED}
-      ORDER BY coalesce(lab.confidence, 0), lab.id LIMIT ${take})`);
+  const want = offset + limit + 1;
+  const picked: Picked[] = [];
+  if (f.document) picked.push(...(await documentIds(db, f, want)));
+  else {
+    let minViews = 1;
+    for (const tier of f.disagreement ? ([0] as const) : ([0, 1, 2] as const)) {
+      if (tier === 1) minViews = await viewThreshold(db);
+      picked.push(...(await tierIds(db, f, tier, want - picked.length, minViews)));
+      if (picked.length >= want) break;
+    }
   }
-  const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) q
-    ORDER BY tier, views DESC, coalesce(confidence, 0), id OFFSET ${offset} LIMIT ${limit + 1}`;
-  const rows = await db.query<Record<string, unknown>>(sql, p.values);
-  return { rows: rows.slice(0, limit).map(toRow), more: rows.length > limit };
+  const page = picked.slice(offset, offset + limit);
+  if (!page.length) return { rows: [], more: false };
+  const rows = await db.query<Record<string, unknown>>(`SELECT ${COLS} ${FROM} WHERE lab.id = ANY($1::bigint[])`, [page.map((x) => x.id)]);
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  const out = page.flatMap((x) => {
+    const r = byId.get(x.id);
+    return r ? [toRow({ ...r, tier: x.tier, views: x.views })] : [];
+  });
+  return { rows: out, more: picked.length > offset + limit };
 }
 
 function toRow(r: Record<string, unknown>): PageQueueRow {
@@ -117,12 +198,12 @@ function toRow(r: Record<string, unknown>): PageQueueRow {
   };
 }
 
-/** How many labels the queue holds with this filter, counted up to `cap` (shown as "1,000+"). */
-export async function countQueue(db: Db, f: PageQueueFilter = {}, cap = 1000): Promise<{ n: number; capped: boolean }> {
+/** How many labels the queue holds with this filter, counted up to `cap` (shown as "200+"). */
+export async function countQueue(db: Db, f: PageQueueFilter = {}, cap = 200): Promise<{ n: number; capped: boolean }> {
   const p = new P();
   const where = filterSql(f, p) + (f.disagreement ? ` AND ${OPEN_PROPOSAL}` : '');
   const [row] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 ${FROM} WHERE ${where} LIMIT ${cap + 1}) x`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 ${f.document ? `FROM statements s ${labsOf('s.id')}` : LEAN} WHERE ${where} LIMIT ${cap + 1}) x`,
     p.values,
   );
   const n = row?.n ?? 0;
@@ -133,7 +214,7 @@ export async function countQueue(db: Db, f: PageQueueFilter = {}, cap = 1000): P
 export async function documentQueueLabelIds(db: Db, documentId: string, taxonomy?: string): Promise<number[]> {
   const p = new P();
   const where = filterSql({ document: documentId, taxonomy }, p);
-  const rows = await db.query<{ id: number }>(`SELECT lab.id ${FROM} WHERE ${where} ORDER BY s.ord, lab.id LIMIT 5000`, p.values);
+  const rows = await db.query<{ id: number }>(`SELECT lab.id FROM statements s ${labsOf('s.id')} WHERE ${where} ORDER BY s.ord, lab.id LIMIT 5000`, p.values);
   return rows.map((r) => Number(r.id));
 }
 

@@ -53,7 +53,7 @@ async function queueBody(c: Context<AppEnv>, ctx: AppContext, f: PageQueueFilter
   const o = { csrf: csrfInput(c), back, canDecide: true };
   const taxes = [...new Set(rows.map((r) => r.taxonomy))].filter((t) => reg.has(t)).map((t) => reg.get(t));
   const total = `${fmtNumber(count.n, lang)}${count.capped ? '+' : ''}`;
-  const bulk = f.document && rows.length ? await bulkForm(c, ctx, f) : html``;
+  const bulk = f.document && rows.length ? bulkForm(c, f, total) : html``;
   return html`<p class="small sans muted">${L(lang, RS.keys)}</p>
 ${filterForm(f, reg, choices.datasets, lang)}
 <p class="sans" role="status">${L(lang, RS.total).replace('{n}', total)}</p>
@@ -63,16 +63,14 @@ ${codeLists(taxes)}
 ${more ? nextPageLink(f, (f.offset ?? 0) + rows.length, lang) : ''}`;
 }
 
-async function bulkForm(c: Context<AppEnv>, ctx: AppContext, f: PageQueueFilter): Promise<Html> {
+function bulkForm(c: Context<AppEnv>, f: PageQueueFilter, total: string): Html {
   const lang = c.get('lang');
-  const ids = await documentQueueLabelIds(ctx.store.db, f.document!, f.taxonomy);
-  if (!ids.length) return html``;
   const back = new URL(c.req.url).pathname + new URL(c.req.url).search;
   const hidden = html`${csrfInput(c)}<input type="hidden" name="document" value="${f.document}"><input type="hidden" name="taxonomy" value="${f.taxonomy ?? ''}"><input type="hidden" name="back" value="${back}">`;
   return html`<div class="review-bulk sans"><form method="post" action="/review/bulk" class="inline">${hidden}<input type="hidden" name="action" value="accept"><button type="submit">${L(
     lang,
     RS.bulk,
-  ).replace('{n}', fmtNumber(ids.length, lang))}</button></form>
+  ).replace('{n}', total)}</button></form>
   <form method="post" action="/review/bulk" class="inline">${hidden}<input type="hidden" name="action" value="reject"><button type="submit" class="secondary">${L(lang, RS.bulkReject)}</button></form></div>`;
 }
 
