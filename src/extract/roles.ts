@@ -877,6 +877,11 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
     if (parent === undefined) continue;
     const pd = decisions[parent]!;
     const text = blocks[i]!.text;
+    // "The five principles are: …" — each value named in the list is a principle.
+    if (d.role === 'context' && /\bprinciples?\b|\bvalues\b|原则/i.test(blocks[parent]!.text) && VALUE_TITLE.test(stripNumber(text)) && wordCount(text) <= 8) {
+      decisions[i] = { role: 'principle', confidence: 0.6, reason: 'a value named in a list of principles', source: 'embedded' };
+      continue;
+    }
     // "AI-specific risks include:" introduces risks even when the lead-in itself is context; its
     // points are risks even as bare noun phrases ("Increased opacity and concerns about reproducibility").
     if (pd.role === 'context' && RISK_LEAD.test(blocks[parent]!.text.trim()) && languageScores(text).mitigation < 1) {
