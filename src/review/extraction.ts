@@ -4,7 +4,7 @@
 // document re-extracted, in one transaction with its audit record.
 import type { Correction, Role } from '../extract/types.ts';
 import { ROLES } from '../extract/types.ts';
-import { correctDocument } from '../ingest/index.ts';
+import { correctDocument, CorrectionError } from '../ingest/index.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Db } from '../store/db.ts';
 import type { Account } from './audited.ts';
@@ -70,7 +70,11 @@ export async function reviewBlock(
   await db.transaction(async (tx) => {
     const [b] = await tx.query<{ role: string }>('SELECT role FROM document_blocks WHERE document_id = $1 AND anchor = $2', [documentId, anchor]);
     if (!b) throw new ReviewError(`Document ${documentId} has no block ${anchor}.`);
-    await correctDocument(tx, documentId, [correction], { author: who.username });
+    try {
+      await correctDocument(tx, documentId, [correction], { author: who.username });
+    } catch (e) {
+      throw e instanceof CorrectionError ? new ReviewError(e.message) : e;
+    }
     await recordAudit(tx, {
       actorId: who.id,
       actorName: who.username,
