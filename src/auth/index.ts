@@ -177,6 +177,8 @@ async function csrfValid(c: Context<AppEnv>): Promise<boolean> {
 
 export function authMiddleware(ctx: AppContext): MiddlewareHandler<AppEnv> {
   const settings = authSettings(ctx.config);
+  // Load the CSRF key once, now, so requests only await a settled promise.
+  csrfKey(ctx).catch(() => undefined); // a failure is retried (and reported) by the next request
   return async (c, next) => {
     c.set('user', null);
     const write = !SAFE_METHODS.has(c.req.method);
