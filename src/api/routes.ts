@@ -12,6 +12,7 @@ import type { TaxonomyRegistry, Taxonomy } from '../taxonomy/index.ts';
 import { isStatementId, readStatement, type StatementView } from '../store/read/statement.ts';
 import { readDocument, type DocumentView } from '../store/read/document.ts';
 import { listTitle } from '../store/read/title.ts';
+import { readClassificationPage, readDatasetSummaries, readDocumentPage, readStatementIdPage, readTopicSummaries, type TopicSummary } from '../store/read/lists.ts';
 import { readLabelCounts } from '../store/read/taxonomy.ts';
 import type { ReadContext as AppContext } from '../store/read/context.ts';
 import { badParam, checkAllowed, decodeCursor, encodeCursor, fingerprint, notFound, parseLimit } from './http.ts';
@@ -213,11 +214,6 @@ export function documentPageJson(view: DocumentView, _registry: TaxonomyRegistry
   };
 }
 
-async function count(db: Db, sql: string, params: unknown[]): Promise<number> {
-  const [r] = await db.query<{ n: number }>(sql, params);
-  return Number(r?.n ?? 0);
-}
-
 /** A page of statements: keyset by id (default) or offset (other sorts). */
 async function statementPage(ctx: AppContext, req: RequestInfo, route: string, opts: { keyset: boolean }) {
   const { db, taxonomies: registry } = ctx.store;
@@ -227,16 +223,9 @@ async function statementPage(ctx: AppContext, req: RequestInfo, route: string, o
   const cursor = decodeCursor(req.params, fp);
   if (opts.keyset && (!query.sort || query.sort === 'id')) {
     if (cursor && typeof cursor.k !== 'string') throw badParam('cursor', 'is not a cursor for this route');
-    const p = new Params();
-    const where = whereClause(registry, query, p);
-    const total = await count(db, `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE ${where}`, p.values);
-    const rows = await db.query<{ id: string }>(
-      `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE ${where} AND s.id > ${p.add(cursor?.k ?? '')}
-       ORDER BY s.id LIMIT ${limit + 1}`,
-      p.values,
-    );
+    const { total, ids: rows } = await readStatementIdPage(db, registry, query, String(cursor?.k ?? ''), limit);
     const more = rows.length > limit;
-    const ids = rows.slice(0, limit).map((r) => r.id);
+    const ids = rows.slice(0, limit);
     const items = await itemsOf(db, registry, ids, req.base);
     return { query, total, items, next: more ? encodeCursor({ k: ids[ids.length - 1]! }, fp) : null };
   }
@@ -367,14 +356,8 @@ function docItem(r: DocRowOut, base: string): z.infer<typeof S.DocumentItem> {
   };
 }
 
-const DOC_COLS = `d.id, d.title, d.authors, d.organisation, d.date, d.year, d.doc_type, d.language, d.jurisdiction, d.url, d.doi, d.dataset,
-  (SELECT count(*)::int FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL) AS n`;
-
 /** Whether the topics tables exist (created by the topics module's migration). */
-export async function hasTopicTables(db: Db): Promise<boolean> {
-  const [r] = await db.query<{ t: string | null }>(`SELECT to_regclass('statement_topics')::text AS t`);
-  return !!r?.t;
-}
+export { hasTopicTables } from '../store/read/stats.ts';
 
 export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean }): RouteDoc[] {
   const filters = filterParams(registry);
@@ -455,26 +438,17 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
         const { db } = ctx.store;
         checkAllowed(req.params, ['dataset', 'doctype', 'year', 'limit', 'cursor']);
         const limit = parseLimit(req.params);
-        const p = new Params();
-        const conds = ['d.retired_at IS NULL'];
         const dataset = req.params.get('dataset');
         const doctype = req.params.get('doctype');
         const year = req.params.get('year');
-        if (dataset) conds.push(`d.dataset = ${p.add(dataset)}`);
-        if (doctype) conds.push(`d.doc_type = ${p.add(doctype)}`);
+        let y: number | undefined;
         if (year) {
-          const y = Number(year);
-          if (!Number.isInteger(y)) throw badParam('year', `must be a year such as 2024, not "${year}"`);
-          conds.push(`d.year = ${p.add(y)}::int`);
+          y = Number(year);
+          if (!Number.isInteger(y) || y < 0 || y > 9999) throw badParam('year', `must be a year such as 2024, not "${year}"`);
         }
         const fp = fingerprint('documents', dataset ?? '', doctype ?? '', year ?? '');
         const cursor = decodeCursor(req.params, fp);
-        const where = conds.join(' AND ');
-        const total = await count(db, `SELECT count(*)::int AS n FROM documents d WHERE ${where}`, p.values);
-        const rows = await db.query<DocRowOut>(
-          `SELECT ${DOC_COLS} FROM documents d WHERE ${where} AND d.id > ${p.add(String(cursor?.k ?? ''))} ORDER BY d.id LIMIT ${limit + 1}`,
-          p.values,
-        );
+        const { total, rows } = await readDocumentPage(db, { dataset: dataset || undefined, doctype: doctype || undefined, year: y }, String(cursor?.k ?? ''), limit);
         const more = rows.length > limit;
         const page = rows.slice(0, limit);
         return { total, items: page.map((r) => docItem(r, req.base)), next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
@@ -576,37 +550,27 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
         const { db, taxonomies: reg } = ctx.store;
         checkAllowed(req.params, ['statement', 'taxonomy', 'source', 'current', 'limit', 'cursor']);
         const limit = parseLimit(req.params);
-        const p = new Params();
-        const conds: string[] = [];
         const statement = req.params.get('statement');
         const taxonomy = req.params.get('taxonomy');
         const source = req.params.get('source');
         const current = req.params.get('current');
         if (statement) {
           if (!/^[MRP]\d{6,}$/.test(statement)) throw badParam('statement', `must be a statement id such as M000123, not "${statement}"`);
-          conds.push(`statement_id = ${p.add(statement)}`);
         }
         if (taxonomy) {
           if (!reg.has(taxonomy)) throw badParam('taxonomy', `unknown taxonomy "${taxonomy}"`);
-          conds.push(`taxonomy = ${p.add(taxonomy)}`);
         }
         if (source) {
           if (!(CLASSIFICATION_SOURCES as readonly string[]).includes(source)) throw badParam('source', `must be one of ${CLASSIFICATION_SOURCES.join(', ')}`);
-          conds.push(`source = ${p.add(source)}`);
         }
         if (current) {
           if (current !== 'true' && current !== 'false') throw badParam('current', 'must be true or false');
-          conds.push(current === 'true' ? 'is_current' : 'NOT is_current');
         }
         const fp = fingerprint('classifications', statement ?? '', taxonomy ?? '', source ?? '', current ?? '');
         const cursor = decodeCursor(req.params, fp);
         if (cursor && typeof cursor.k !== 'number') throw badParam('cursor', 'is not a cursor for this route');
-        const where = conds.length ? conds.join(' AND ') : 'true';
-        const total = await count(db, `SELECT count(*)::int AS n FROM classifications WHERE ${where}`, p.values);
-        const rows = await db.query<ClassificationRow>(
-          `SELECT * FROM classifications WHERE ${where} AND id > ${p.add(cursor?.k ?? 0)}::bigint ORDER BY id LIMIT ${limit + 1}`,
-          p.values,
-        );
+        const filters = { statement: statement || undefined, taxonomy: taxonomy || undefined, source: source || undefined, current: current ? current === 'true' : undefined };
+        const { total, rows } = await readClassificationPage(db, filters, Number(cursor?.k ?? 0), limit);
         const more = rows.length > limit;
         const page = rows.slice(0, limit).map((r) => toClassification(reg, r));
         return { total, items: page, next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
@@ -622,19 +586,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
       responseId: 'DatasetList',
       handler: async (ctx, req) => {
         checkAllowed(req.params, []);
-        const rows = await ctx.store.db.query<{ id: string; version: string; licence: string; attribution: string; source_url: string | null; imported_at: Date | null; documents: number; statements: number }>(
-          `SELECT x.id, coalesce(ds.version, x.version) AS version, coalesce(ds.licence, x.licence) AS licence,
-                  coalesce(ds.attribution, x.attribution) AS attribution, coalesce(ds.source_url, x.source_url) AS source_url,
-                  ds.imported_at, coalesce(x.documents, 0) AS documents, coalesce(x.statements, 0) AS statements
-           FROM (SELECT d.dataset AS id, max(d.dataset_version) AS version, max(d.licence) AS licence, max(d.attribution) AS attribution,
-                        max(d.source_url) AS source_url, count(DISTINCT d.id)::int AS documents, count(s.id)::int AS statements
-                 FROM documents d LEFT JOIN statements s ON s.document_id = d.id AND s.retired_at IS NULL
-                 WHERE d.retired_at IS NULL GROUP BY d.dataset
-                 UNION ALL
-                 SELECT id, version, licence, attribution, source_url, 0, 0 FROM datasets
-                 WHERE id NOT IN (SELECT dataset FROM documents WHERE retired_at IS NULL)) x
-           LEFT JOIN datasets ds ON ds.id = x.id ORDER BY x.id`,
-        );
+        const rows = await readDatasetSummaries(ctx.store.db);
         return {
           items: rows.map((r) => ({
             id: r.id,
@@ -651,11 +603,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
     },
   ];
   if (opts.topics) {
-    const topicSql = `SELECT t.id, t.name_en, t.name_zh, t.description_en, t.description_zh, t.terms, t.lexicon_version,
-        (SELECT count(*)::int FROM statement_topics st JOIN statements s ON s.id = st.statement_id
-         WHERE st.topic_id = t.id AND s.retired_at IS NULL) AS n
-      FROM topics t WHERE NOT t.retired`;
-    type TopicRow = { id: string; name_en: string; name_zh: string | null; description_en: string; description_zh: string | null; terms: unknown; lexicon_version: string; n: number };
+    type TopicRow = TopicSummary;
     const topicOut = (t: TopicRow) => ({
       id: t.id,
       name: { en: t.name_en, zh: t.name_zh },
@@ -673,7 +621,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
         responseId: 'TopicList',
         handler: async (ctx, req) => {
           checkAllowed(req.params, []);
-          const rows = await ctx.store.db.query<TopicRow>(`${topicSql} ORDER BY t.ord, t.id`);
+          const rows = await readTopicSummaries(ctx.store.db);
           return { items: rows.map(topicOut) };
         },
       },
@@ -689,7 +637,7 @@ export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean })
         handler: async (ctx, req) => {
           checkAllowed(req.params, []);
           const id = req.path.id!;
-          const [t] = await ctx.store.db.query<TopicRow>(`${topicSql} AND t.id = $1`, [id]);
+          const [t] = await readTopicSummaries(ctx.store.db, id);
           if (!t) throw notFound(`No topic "${id}".`);
           return { ...topicOut(t), terms: t.terms, lexiconVersion: t.lexicon_version, statements: `/api/v1/statements?topic=${encodeURIComponent(id)}` };
         },

@@ -19,6 +19,8 @@ export const INTEGER_PARAMS: Record<string, [number, number]> = {
   limit: [1, 100_000],
 };
 
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
 /** Forms read in the middleware only when small and declared (bigger bodies are the route's and its limit's business). */
 const MAX_CHECKED_FORM_BYTES = 64 * 1024;
 
@@ -37,10 +39,11 @@ export function paramProblem(name: string, value: string): string | undefined {
   if (name.includes('\u0000')) return 'a parameter name contains a NUL byte';
   if (value.includes('\u0000')) return 'contains a NUL byte';
   const range = Object.hasOwn(INTEGER_PARAMS, name) ? INTEGER_PARAMS[name] : undefined;
-  if (range && value !== '') {
-    if (!/^\s*[+-]?\d{1,12}\s*$/.test(value)) return `must be a whole number from ${range[0]} to ${range[1]}`;
+  // Only numbers are checked here: a number out of range (1e20, 99999999999999999999) would fail in
+  // the database. Other text is the route's business (`page` on /feedback is a path, not a number).
+  if (range && NUMBER.test(value)) {
     const n = Number(value);
-    if (n < range[0] || n > range[1]) return `must be a whole number from ${range[0]} to ${range[1]}`;
+    if (!Number.isInteger(n) || n < range[0] || n > range[1]) return `must be a whole number from ${range[0]} to ${range[1]}`;
   }
   return undefined;
 }

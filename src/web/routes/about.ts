@@ -3,6 +3,7 @@
 // label mean, and how to cite govnav records.
 import { datasetLabel, datasetVersionLabel } from '../components/document.ts';
 import type { Hono } from 'hono';
+import { readAboutStats } from '../../store/read/stats.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { fmtNumber, html, L } from '../html.ts';
 import { t } from '../i18n.ts';
@@ -56,17 +57,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   app.get('/about', async (c) => {
     const lang = c.get('lang');
     const db = ctx.store.db;
-    const [datasets, sources] = await Promise.all([
-      db.query<{ id: string; version: string; licence: string; attribution: string; source_url: string | null; imported_at: Date; n: number }>(
-        `SELECT ds.id, ds.version, ds.licence, ds.attribution, ds.source_url, ds.imported_at,
-           (SELECT count(*)::int FROM documents d WHERE d.dataset = ds.id AND d.retired_at IS NULL) AS n
-         FROM datasets ds ORDER BY ds.id`,
-      ),
-      db.query<{ dataset: string; licence: string; attribution: string; source_url: string | null; n: number }>(
-        `SELECT dataset, licence, attribution, min(source_url) AS source_url, count(*)::int AS n FROM documents
-         WHERE retired_at IS NULL GROUP BY dataset, licence, attribution ORDER BY dataset, licence`,
-      ),
-    ]);
+    const { datasets, sources } = await readAboutStats(db);
     const link = (u: string | null, text: string) => {
       const h = safeHref(u);
       return h ? html`<a href="${h}" rel="noopener noreferrer">${text}</a>` : html`${text}`;

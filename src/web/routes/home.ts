@@ -2,12 +2,14 @@
 // type, as charts with their tables), a search box, and where to start browsing. With an empty
 // database it says how to load data.
 import type { Hono } from 'hono';
+import { readHomeStats } from '../../store/read/stats.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { barChart, type Bar } from '../charts.ts';
 import { fmtNumber, html, L, url } from '../html.ts';
 import { t, UI } from '../i18n.ts';
 import { renderPage } from '../layout.ts';
 import { docTypeName } from '../components/document.ts';
+import { primaryTaxonomies } from '../components/labels.ts';
 import { DATASETS } from '../../importers/datasets.ts';
 
 const S = {
@@ -54,33 +56,10 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const lang = c.get('lang');
     const db = ctx.store.db;
     const reg = ctx.store.taxonomies;
-    const [[counts], labelRows, typeRows, datasetRows] = await Promise.all([
-      db.query<{ docs: number; mitigation: number; risk: number; principle: number; labels: number; human: number }>(
-        // Works and distinct statements: a work carried by several datasets, and a text it repeats, count once (src/store/works.ts).
-        `SELECT (SELECT count(DISTINCT coalesce(work_id, id))::int FROM documents WHERE retired_at IS NULL) AS docs,
-                (SELECT count(*)::int FROM statements WHERE kind = 'mitigation' AND retired_at IS NULL AND same_as IS NULL) AS mitigation,
-                (SELECT count(*)::int FROM statements WHERE kind = 'risk' AND retired_at IS NULL AND same_as IS NULL) AS risk,
-                (SELECT count(*)::int FROM statements WHERE kind = 'principle' AND retired_at IS NULL AND same_as IS NULL) AS principle,
-                (SELECT count(*)::int FROM classifications c JOIN statements s ON s.id = c.statement_id WHERE c.is_current AND s.same_as IS NULL) AS labels,
-                (SELECT count(*)::int FROM classifications c JOIN statements s ON s.id = c.statement_id WHERE c.is_current AND c.human AND s.same_as IS NULL) AS human`,
-      ),
-      db.query<{ taxonomy: string; kind: string; code: string; n: number }>(
-        `SELECT c.taxonomy, s.kind, c.code, count(*)::int AS n FROM classifications c JOIN statements s ON s.id = c.statement_id
-         WHERE c.is_current AND s.retired_at IS NULL AND s.same_as IS NULL AND c.taxonomy IN ('mitigation-v2', 'mitigation-v1', 'risk-domain')
-         GROUP BY c.taxonomy, s.kind, c.code`,
-      ),
-      db.query<{ doc_type: string; n: number }>(
-        `SELECT doc_type, count(DISTINCT coalesce(work_id, id))::int AS n FROM documents WHERE retired_at IS NULL GROUP BY doc_type ORDER BY n DESC, doc_type`,
-      ),
-      // Every dataset with its licence and attribution (the list a newcomer sees first).
-      db.query<{ id: string; version: string; licence: string; attribution: string; source_url: string | null; title: string | null; n: number }>(
-        `SELECT ds.id, ds.version, ds.licence, ds.attribution, ds.source_url, ds.meta->>'title' AS title,
-                (SELECT count(*)::int FROM statements s JOIN documents d ON d.id = s.document_id
-                  WHERE d.dataset = ds.id AND s.retired_at IS NULL AND d.retired_at IS NULL) AS n
-           FROM datasets ds ORDER BY n DESC, ds.id`,
-      ),
-    ]);
-    const k = counts!;
+    // The taxonomies of the home charts come from the registry (primary taxonomies of mitigations and risks).
+    const chartTaxonomies = ['mitigation', 'risk'].flatMap((kind) => primaryTaxonomies(kind as 'mitigation' | 'risk')).filter((x) => reg.has(x));
+    const { totals: counts, labels: labelRows, docTypes: typeRows, datasets: datasetRows } = await readHomeStats(db, [...new Set(chartTaxonomies)]);
+    const k = counts;
     // Roll labels up to their top-level category.
     const roll = (taxonomy: string, kind: string): Map<string, number> => {
       const m = new Map<string, number>();

@@ -1,6 +1,7 @@
 // Topic routes: /topics, /topics/matrix, /topics/matrix.csv, /topics/compare, /topics/<id>.
 // Data comes from src/topics (queries over statement_topics); bodies from pages/topics.ts.
 import type { Hono } from 'hono';
+import { countTopicWorks, hasTopicTables, readTopicDocuments } from '../../store/read/stats.ts';
 import { publicBaseUrl } from '../../cite/public-url.ts';
 import { topicPageJson } from '../../api/twins.ts';
 import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
@@ -27,9 +28,8 @@ function filtersFrom(params: URLSearchParams): TopicFilters {
   };
 }
 
-async function hasTopics(ctx: AppContext): Promise<boolean> {
-  const [r] = await ctx.store.db.query<{ t: string | null }>(`SELECT to_regclass('statement_topics')::text AS t`);
-  return !!r?.t;
+function hasTopics(ctx: AppContext): Promise<boolean> {
+  return hasTopicTables(ctx.store.db);
 }
 
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
@@ -39,9 +39,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const lang = c.get('lang');
     if (!(await hasTopics(ctx))) return c.notFound();
     const topics = await listTopics(db);
-    const [{ n }] = await db.query<{ n: number }>(
-      `SELECT count(DISTINCT coalesce(d.work_id, d.id))::int AS n FROM statement_topics st JOIN documents d ON d.id = st.document_id WHERE d.retired_at IS NULL`,
-    );
+    const n = await countTopicWorks(db);
     return c.html(
       renderPage(c, {
         title: L(lang, TS.topics),
@@ -88,11 +86,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const lang = c.get('lang');
     if (!(await hasTopics(ctx))) return c.notFound();
     const selected = [...new Set(c.req.queries('d') ?? [])].filter((d) => /^D\d{4,}$/.test(d)).slice(0, 6);
-    const docs = await db.query<{ id: string; title: string; n: number }>(
-      `SELECT d.id, d.title, count(DISTINCT st.statement_id)::int AS n
-       FROM documents d JOIN statement_topics st ON st.document_id = d.id
-       WHERE d.retired_at IS NULL GROUP BY d.id ORDER BY d.title, d.id LIMIT 2000`,
-    );
+    const docs = await readTopicDocuments(db);
     const picker = comparePicker(lang, docs, selected);
     const known = selected.filter((id) => docs.some((d) => d.id === id));
     const crumbs: [string, string?][] = [[t(lang, 'home'), '/'], [L(lang, TS.topics), '/topics'], [L(lang, TS.compare)]];
