@@ -11,6 +11,7 @@ import { t } from './i18n.ts';
 import { renderPage } from './layout.ts';
 import { asset } from './static.ts';
 import { validateInput } from './validate.ts';
+import { ping, readDataVersion as readStoreDataVersion } from '../store/read/stats.ts';
 import { expensiveRoutes } from './expensive.ts';
 
 import { authMiddleware } from '../auth/index.ts';
@@ -80,7 +81,7 @@ export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
   app.get('/favicon.ico', (c) => c.redirect('/static/favicon.svg', 301));
   app.get('/robots.txt', (c) => c.text('User-agent: *\nDisallow: /admin\nDisallow: /export\n'));
   app.get('/healthz', async (c) => {
-    await ctx.store.db.query('SELECT 1');
+    await ping(ctx.store.db);
     return c.json({ ok: true, engine: ctx.store.db.kind });
   });
 
@@ -116,23 +117,7 @@ export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
   return app;
 }
 
-/** Data version for ETags: changes whenever the corpus or labels change. */
-export async function readDataVersion(ctx: Pick<AppContext, 'store'>): Promise<string> {
-  const [row] = await ctx.store.db.query<{ v: string }>(
-    `SELECT (SELECT coalesce(max(updated_at)::text, '') FROM statements) || '|' ||
-            (SELECT coalesce(max(id), 0)::text FROM classifications) || '|' ||
-            (SELECT coalesce(max(updated_at)::text, '') FROM documents) || '|' ||
-            (SELECT coalesce(max(reviewed_at)::text, '') FROM classifications) AS v`,
-  );
-  let topics = '';
-  try {
-    // Topic links change without touching statements (a relink after a lexicon change).
-    const [t] = await ctx.store.db.query<{ v: string }>(
-      `SELECT coalesce(max(linked_at)::text, '') || '|' || count(*)::text AS v FROM statement_topics`,
-    );
-    topics = t?.v ?? '';
-  } catch {
-    /* no topics tables in this database */
-  }
-  return (row?.v ?? '') + '|' + topics;
+/** Data version for ETags: changes whenever the corpus or labels change (src/store/read/stats.ts). */
+export function readDataVersion(ctx: Pick<AppContext, 'store'>): Promise<string> {
+  return readStoreDataVersion(ctx.store.db);
 }
