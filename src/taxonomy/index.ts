@@ -224,6 +224,17 @@ export class TaxonomyRegistry {
   forKind(kind: StatementKind): Taxonomy[] {
     return this.list().filter((t) => t.data.appliesTo.includes(kind));
   }
+  /** Every taxonomy in display order (the files' `display.order`; taxonomies without one last, by id). */
+  inDisplayOrder(): Taxonomy[] {
+    const rank = (t: Taxonomy) => t.data.display?.order ?? Number.MAX_SAFE_INTEGER;
+    return this.list().sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+  }
+  /** Ids of the taxonomies that give statements of this kind their category, in display order. */
+  primaryFor(kind: StatementKind): string[] {
+    return this.inDisplayOrder()
+      .filter((t) => t.data.display?.primaryFor.includes(kind))
+      .map((t) => t.id);
+  }
 }
 
 /** Parse and validate one taxonomy file's text. Errors name the file and, where there is one, the code. */

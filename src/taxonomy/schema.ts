@@ -42,6 +42,15 @@ export const TaxonomySchema = z
     abstainCode: z.string().optional(),
     /** How labels are chosen: one code at whatever level the text supports, or only leaves. */
     labelLevels: z.enum(['any', 'leaf']).default('any'),
+    /**
+     * How pages show the taxonomy: `order` places it among the others (lower first: side columns,
+     * charts, facets); `primaryFor` makes it the category of statements of these kinds (the first
+     * labelled one by `order` is shown as the statement's category).
+     */
+    display: z
+      .object({ order: z.number().int(), primaryFor: z.array(StatementKind).default([]) })
+      .strict()
+      .optional(),
     source: z
       .object({
         citation: z.string().min(1),

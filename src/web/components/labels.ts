@@ -147,11 +147,9 @@ export function otherLabels(tax: Taxonomy, others: ClassificationRow[], lang: La
 /** What list chips need of a label. */
 export type LabelLite = Pick<ClassificationRow, 'statement_id' | 'taxonomy' | 'code'>;
 
-/** The taxonomy that gives a statement of this kind its main category (mitigation-v2, else v1; risk-domain). */
-export function primaryTaxonomies(kind: StatementKind): string[] {
-  if (kind === 'mitigation') return ['mitigation-v2', 'mitigation-v1'];
-  if (kind === 'risk') return ['risk-domain'];
-  return [];
+/** The taxonomies that give a statement of this kind its main category, in order (the taxonomy files' `display`). */
+export function primaryTaxonomies(registry: TaxonomyRegistry, kind: StatementKind): string[] {
+  return registry.primaryFor(kind);
 }
 
 /** Pick the primary label among a statement's current labels. */
@@ -160,7 +158,7 @@ export function primaryLabel(
   kind: StatementKind,
   current: Map<string, LabelLite> | undefined,
 ): { tax: Taxonomy; label: LabelLite } | undefined {
-  for (const id of primaryTaxonomies(kind)) {
+  for (const id of primaryTaxonomies(registry, kind)) {
     const l = current?.get(id);
     if (l && registry.has(id)) return { tax: registry.get(id), label: l };
   }

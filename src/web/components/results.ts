@@ -17,7 +17,7 @@ export function hitList(
 ): Html {
   return html`<ol class="stmt-list results"${opts.start && opts.start > 1 ? html` start="${opts.start}"` : ''}>${hits.map((h) => {
     const cur = labels.get(h.id);
-    const primary = primaryTaxonomies(h.kind);
+    const primary = primaryTaxonomies(registry, h.kind);
     const extras = (opts.extraTaxonomies ?? [])
       .filter((tid) => !primary.includes(tid))
       .map((tid) => {

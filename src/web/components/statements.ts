@@ -107,7 +107,7 @@ export function statementTree(
   }</div>
   ${opts.snippets && r.name.trim() && r.text.trim() ? html`<div class="stmt-text small" lang="${r.language}">${snippet(r.text)}</div>` : ''}
   <div class="stmt-meta">${codeChip(registry, r.kind, cur, lang)}${
-    (opts.extraTaxonomies ?? []).filter((tid) => !primaryTaxonomies(r.kind).includes(tid)).map((tid) => {
+    (opts.extraTaxonomies ?? []).filter((tid) => !primaryTaxonomies(registry, r.kind).includes(tid)).map((tid) => {
       const l = cur?.get(tid);
       return l && registry.has(tid) ? html` ${chip(registry.get(tid), l.code, lang)}` : '';
     })

@@ -72,7 +72,7 @@ export { type GroupRow, type SameTextGroup } from '../../store/read/same-text.ts
 
 /** Same-text groups among the work's documents (src/store/read/same-text.ts), primary taxonomies first. */
 export function sameTextGroups(db: Db, registry: TaxonomyRegistry, documentIds: string[]): Promise<SameTextGroup[]> {
-  return readSameTextGroups(db, registry, documentIds, primaryTaxonomies);
+  return readSameTextGroups(db, registry, documentIds, (kind) => primaryTaxonomies(registry, kind));
 }
 
 const SHOWN = 200;

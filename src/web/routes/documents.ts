@@ -117,7 +117,7 @@ ${
         : '';
     const total = view.statementTotal;
     const kinds = [...new Set(stmts.map((s) => s.kind))];
-    const primIds = [...new Set(kinds.flatMap((k) => primaryTaxonomies(k)))].filter((x) => reg.has(x));
+    const primIds = [...new Set(kinds.flatMap((k) => primaryTaxonomies(reg, k)))].filter((x) => reg.has(x));
     const extra = kinds.includes('mitigation') && reg.has('risk-domain') ? ['risk-domain'] : [];
     const shownTax = new Set([...primIds, ...extra]);
     const labels = groupLabels(view.labels.filter((l) => shownTax.has(l.taxonomy)));
@@ -136,7 +136,8 @@ ${
       if (!m) byTax.set(r.taxonomy, (m = new Map()));
       m.set(top, (m.get(top) ?? 0) + r.n);
     }
-    const order = ['mitigation-v2', 'mitigation-v1', 'risk-domain', 'lifecycle', 'actor', 'nist-ai-rmf', 'risk-entity', 'risk-intent', 'risk-timing'];
+    // Charts in the taxonomy files' display order.
+    const order = reg.inDisplayOrder().map((x) => x.id);
     const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
     const charts: Html[] = reg
       .list()

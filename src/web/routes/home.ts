@@ -57,7 +57,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     const db = ctx.store.db;
     const reg = ctx.store.taxonomies;
     // The taxonomies of the home charts come from the registry (primary taxonomies of mitigations and risks).
-    const chartTaxonomies = ['mitigation', 'risk'].flatMap((kind) => primaryTaxonomies(kind as 'mitigation' | 'risk')).filter((x) => reg.has(x));
+    const chartTaxonomies = (['mitigation', 'risk'] as const).flatMap((kind) => primaryTaxonomies(reg, kind));
     const { totals: counts, labels: labelRows, docTypes: typeRows, datasets: datasetRows } = await readHomeStats(db, [...new Set(chartTaxonomies)]);
     const k = counts;
     // Roll labels up to their top-level category.

@@ -87,13 +87,6 @@ function suggestionLine(tax: Taxonomy, sug: ClassificationRow, lang: Lang, withR
   }</p>${withReasoning && l.reasoning ? html`<p class="small reasoning">${l.reasoning}</p>` : ''}</div>`;
 }
 
-/** The taxonomies shown in the classification column, in the order a reader scans them. */
-const SIDE_ORDER: Record<StatementKind, string[]> = {
-  mitigation: ['lifecycle', 'actor', 'nist-ai-rmf', 'risk-domain'],
-  risk: ['risk-entity', 'risk-intent', 'risk-timing'],
-  principle: [],
-};
-
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   app.get('/m/:id', async (c) => {
     const lang = c.get('lang');
@@ -109,7 +102,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
     if (twin.json) return sendTwin(c, statementDetail(view, reg, base));
     noteView(db, id);
     const { statement: st, document: doc, labels, siblings, topics, sameText } = view;
-    const primaryIds = primaryTaxonomies(st.kind).filter((x) => reg.has(x));
+    const primaryIds = primaryTaxonomies(reg, st.kind);
     const sameNote = sameText.find((r) => r.canonical);
     const byTax = new Map<string, ClassificationRow[]>();
     // Suggestions are kept apart: shown as "suggested" with their confidence, never as the category.
@@ -150,14 +143,15 @@ export function register(app: Hono<AppEnv>, ctx: AppContext): void {
           }</div>`
       : html``;
 
+    // The classification column: the other taxonomies of this kind in the taxonomy files' display
+    // order, then the primary taxonomies that did not give the category.
     const sideIds = [
-      ...SIDE_ORDER[st.kind],
-      ...primaryIds.filter((x) => x !== primTax?.id),
       ...reg
-        .forKind(st.kind)
-        .map((x) => x.id)
-        .filter((x) => !SIDE_ORDER[st.kind].includes(x) && !primaryIds.includes(x)),
-    ].filter((x, i, a) => reg.has(x) && a.indexOf(x) === i && reg.get(x).data.appliesTo.includes(st.kind));
+        .inDisplayOrder()
+        .filter((x) => x.data.appliesTo.includes(st.kind) && !primaryIds.includes(x.id))
+        .map((x) => x.id),
+      ...primaryIds.filter((x) => x !== primTax?.id),
+    ].filter((x, i, a) => a.indexOf(x) === i && reg.get(x).data.appliesTo.includes(st.kind));
     // Labels on taxonomies that do not apply to this kind (rare, but shown rather than hidden).
     for (const tid of byTax.keys()) if (!sideIds.includes(tid) && tid !== primTax?.id && reg.has(tid)) sideIds.push(tid);
 
