@@ -7,7 +7,7 @@ import { buildStatements } from './structure.ts';
 import { applyRoleWeights, defaultRoleWeights, type RoleWeights } from './learned.ts';
 import { ROLES, blockAnchor, type Correction, type Extraction, type OutlineBlock, type Role } from './types.ts';
 
-export { classifyBlock, classifyAll, languageScores, sectionClass, type RoleModel } from './roles.ts';
+export { classifyBlock, classifyAll, languageScores, sectionClass, sectionTopic, type RoleModel } from './roles.ts';
 export { buildStatements, tableRowParts, isIdCell } from './structure.ts';
 export { defaultRoleModel, roleModelFromStore, trainRoleModel, type TrainingRow } from './model.ts';
 export * from './types.ts';

@@ -35,31 +35,31 @@ interface Floor {
 // weights of src/extract/role-weights.json, which were trained on these same documents (so these
 // are in-sample figures; the honest out-of-document figure is the LODO test below).
 const FLOORS: Record<string, Floor> = {
-  // mitigation 0.94, context 0.87, apparatus 0.93, IoU 0.93
-  'cac_genai-interim-measures_2023_zh': { mitigation: 0.89, context: 0.83, apparatus: 0.88, iou: 0.89, maxApparatus: 0.02 },
-  // mitigation 0.91, context 0.77, apparatus 0.95, IoU 0.97
-  'casi_genai-interim-measures_2023_en-translation': { mitigation: 0.86, context: 0.73, apparatus: 0.91, iou: 0.92, maxApparatus: 0.02 },
+  // mitigation 0.94, context 0.89, apparatus 0.95, IoU 0.93
+  'cac_genai-interim-measures_2023_zh': { mitigation: 0.89, context: 0.84, apparatus: 0.9, iou: 0.89, maxApparatus: 0.02 },
+  // mitigation 0.90, context 0.75, apparatus 0.95, IoU 0.93
+  'casi_genai-interim-measures_2023_en-translation': { mitigation: 0.85, context: 0.7, apparatus: 0.9, iou: 0.88, maxApparatus: 0.02 },
   // mitigation 0.88, risk 0.93, context 0.91, apparatus 0.97, IoU 0.84
   'finos-aigf-ri-1-ri-9-mi-3-mi-1': { mitigation: 0.84, risk: 0.88, context: 0.87, apparatus: 0.92, iou: 0.8, maxApparatus: 0.02 },
-  // mitigation 0.87, principle 0.76, context 0.84, apparatus 0.84, IoU 0.88
-  'jp_ai-guidelines-for-business-v1.0_2024_en': { mitigation: 0.82, principle: 0.71, context: 0.8, apparatus: 0.8, iou: 0.83, maxApparatus: 0.02 },
-  // mitigation 0.82, risk 0.68, principle 0.64, context 0.86, apparatus 0.96, IoU 0.90, table rows 71/71
-  'nist-ai-100-1_ai-rmf-1.0_2023_en': { mitigation: 0.78, risk: 0.63, principle: 0.59, context: 0.82, apparatus: 0.91, iou: 0.86, maxApparatus: 0.02, rows: 0.95 },
+  // mitigation 0.89, principle 0.70, context 0.85, apparatus 0.84, IoU 0.90
+  'jp_ai-guidelines-for-business-v1.0_2024_en': { mitigation: 0.84, principle: 0.65, context: 0.8, apparatus: 0.8, iou: 0.85, maxApparatus: 0.02 },
+  // mitigation 0.82, risk 0.68, principle 0.64, context 0.85, apparatus 0.96, IoU 0.90, table rows 71/71
+  'nist-ai-100-1_ai-rmf-1.0_2023_en': { mitigation: 0.78, risk: 0.63, principle: 0.59, context: 0.81, apparatus: 0.91, iou: 0.86, maxApparatus: 0.02, rows: 0.95 },
   // mitigation 0.93, risk 0.78, context 0.90, apparatus 0.99, IoU 0.90
   'tc260-003_genai-service-basic-security-requirements_2024_zh': { mitigation: 0.89, risk: 0.73, context: 0.85, apparatus: 0.94, iou: 0.85, maxApparatus: 0.02 },
-  // mitigation 0.94, risk 0.92, principle 1.00, context 0.81, apparatus 0.90, IoU 0.98
+  // mitigation 0.94, risk 0.92, principle 1.00, context 0.80, apparatus 0.90, IoU 0.97
   'tc260_ai-safety-governance-framework-v1.0_2024_zh': { mitigation: 0.89, risk: 0.88, principle: 0.96, context: 0.76, apparatus: 0.86, iou: 0.93, maxApparatus: 0.02 },
-  // mitigation 0.76, context 0.87, apparatus 0.95, IoU 0.77
+  // mitigation 0.77, context 0.87, apparatus 0.95, IoU 0.77
   'us-fedramp_significant-change-policies_2018_en_NON-AI': { mitigation: 0.72, context: 0.83, apparatus: 0.91, iou: 0.73, maxApparatus: 0.02 },
-  // Annotated after the rules were written (see docs/evaluation.md): in-sample for the learned
-  // weights only. mitigation 0.16, risk 0.25, context 0.83, apparatus 0.94, IoU 0.25
-  'au_national-ai-plan_2025_en': { mitigation: 0.12, context: 0.79, apparatus: 0.9, iou: 0.21, maxApparatus: 0.02 },
-  // mitigation 0.60, context 0.79, apparatus 0.17, IoU 0.55
-  'us-co_sb24-205_ai-act_signed-scan_2024_en': { mitigation: 0.55, context: 0.75, apparatus: 0.13, iou: 0.5, maxApparatus: 0.02 },
+  // Annotated after the first rules were written (see docs/evaluation.md). mitigation 0.64, risk
+  // 0.40, context 0.90, apparatus 0.94, IoU 0.51
+  'au_national-ai-plan_2025_en': { mitigation: 0.59, context: 0.85, apparatus: 0.9, iou: 0.46, maxApparatus: 0.02 },
+  // mitigation 0.83, context 0.86, apparatus 0.17, IoU 0.81
+  'us-co_sb24-205_ai-act_signed-scan_2024_en': { mitigation: 0.78, context: 0.81, apparatus: 0.13, iou: 0.76, maxApparatus: 0.02 },
 };
-// Held-out gold (never trained on, see scripts/extract/train-roles.ts) is only checked to read and
-// align here; its floors are set once it has been measured.
-const HELD_OUT_FLOOR: Floor = {};
+// Held-out gold (never trained on, see scripts/extract/train-roles.ts): the white paper measured
+// mitigation 0.38, risk 0.37, principle 0.44, context 0.87, apparatus 0.88, IoU 0.53.
+const HELD_OUT_FLOOR: Floor = { mitigation: 0.33, context: 0.82, apparatus: 0.83, iou: 0.48, maxApparatus: 0.02 };
 const DEFAULT_FLOOR: Floor = { mitigation: 0.5, apparatus: 0.5, iou: 0.4, maxApparatus: 0.1 };
 
 function worstLines(d: DocScore): string {
@@ -100,9 +100,10 @@ for (const file of files) {
   });
 }
 
-// Measured 2026-12-05: pooled LODO mitigation F1 0.80, risk 0.85, apparatus 0.0% of statements
-// (10 gold documents, 2,634 blocks). Floors a little under.
-const LODO_FLOOR = { mitigation: 0.77, risk: 0.8, maxApparatus: 0.02 };
+// Measured 2026-12-05: pooled LODO over all 11 gold documents (the held-out white paper scored too,
+// never trained on): mitigation F1 0.81, risk 0.79, apparatus 0.0% of statements, table rows 71/73
+// (3,550 blocks). Floors a little under.
+const LODO_FLOOR = { mitigation: 0.78, risk: 0.75, maxApparatus: 0.02, rows: 0.9 };
 
 test('extraction gold, leave one document out: pooled figures stay at or above their floors', async (t) => {
   const corpus = requireShared(t, 'corpus');
@@ -110,12 +111,13 @@ test('extraction gold, leave one document out: pooled figures stay at or above t
   if (!corpus || !data) return;
   const golds = readGoldSet(GOLD_DIR);
   const r = await evaluateExtractionLodo(golds, { corpus, data, strict: true, worst: 5 });
-  assert.equal(r.documents.length, golds.filter((g) => !isHeldOutSlug(basename(g.path, '.json'))).length, 'every gold document (held-out ones aside) is scored');
+  assert.equal(r.documents.length, golds.length, 'every gold document is scored, held-out ones included');
   const o = r.overall;
   const per = r.documents.map((d) => `  ${d.document}: mitigation ${d.roles.mitigation.f1.toFixed(2)}, risk ${d.roles.risk.f1.toFixed(2)}`).join('\n');
   assert.ok(o.roles.mitigation.f1 >= LODO_FLOOR.mitigation, `LODO pooled mitigation F1 ${o.roles.mitigation.f1.toFixed(3)} < ${LODO_FLOOR.mitigation}\n${per}`);
   assert.ok(o.roles.risk.f1 >= LODO_FLOOR.risk, `LODO pooled risk F1 ${o.roles.risk.f1.toFixed(3)} < ${LODO_FLOOR.risk}\n${per}`);
   assert.ok(o.statements.apparatusShare <= LODO_FLOOR.maxApparatus, `LODO: ${(100 * o.statements.apparatusShare).toFixed(1)}% of statements are gold apparatus`);
+  assert.ok(o.tableRows.share >= LODO_FLOOR.rows, `LODO: table rows clean ${o.tableRows.clean}/${o.tableRows.gold}`);
 });
 
 test('the shipped role weights exist and were never trained on held-out gold', () => {
