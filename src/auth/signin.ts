@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext, AppEnv } from '../web/context.ts';
+import { clientAddress } from '../web/client-address.ts';
 import { FailureLockout } from '../web/rate-limit.ts';
 import { recordAudit } from '../store/audit.ts';
 import { createSession, deleteSession, purgeExpiredSessions } from '../store/sessions.ts';
@@ -19,10 +20,9 @@ export type SigninOutcome =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'locked'; until: Date; scope: 'account' | 'address' };
 
-/** The client's address as the server sees it (the socket; proxies' headers are not trusted). */
-export function remoteAddress(c: Context<AppEnv>): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
+/** The client's address: the TCP peer, or the address behind trusted proxies (config trustProxy). */
+export function remoteAddress(c: Context<AppEnv>): string {
+  return clientAddress(c);
 }
 
 export class Signin {
@@ -42,7 +42,7 @@ export class Signin {
 
   /** A stable, non-reversible key for the client's address (raw addresses are never stored). */
   clientKey(c: Context<AppEnv>): string {
-    return createHash('sha256').update(this.salt + '|' + (remoteAddress(c) ?? 'unknown')).digest('hex').slice(0, 24);
+    return createHash('sha256').update(this.salt + '|' + remoteAddress(c)).digest('hex').slice(0, 24);
   }
 
   /** Check a username and password, counting failures and honouring lockouts. */
@@ -60,15 +60,18 @@ export class Signin {
       const a = this.byAddress.fail(addr);
       let locked = 0;
       if (user) {
-        const until = await noteFailedSignin(db, user.id, this.settings.maxFailedSignins, this.settings.lockMinutes);
-        locked = until && until > new Date() ? until.getTime() : 0;
-        await recordAudit(db, {
-          actorId: null,
-          actorName: 'anonymous',
-          action: locked ? 'signin.locked' : 'signin.fail',
-          targetType: 'user',
-          targetId: user.username,
-          clientHash: this.clientKey(c),
+        locked = await db.transaction(async (tx) => {
+          const until = await noteFailedSignin(tx, user.id, this.settings.maxFailedSignins, this.settings.lockMinutes);
+          const lock = until && until > new Date() ? until.getTime() : 0;
+          await recordAudit(tx, {
+            actorId: null,
+            actorName: 'anonymous',
+            action: lock ? 'signin.locked' : 'signin.fail',
+            targetType: 'user',
+            targetId: user.username,
+            clientHash: this.clientKey(c),
+          });
+          return lock;
         });
       } else locked = this.byUnknownName.fail(name);
       if (locked) return { ok: false, reason: 'locked', until: new Date(locked), scope: 'account' };
@@ -98,8 +101,10 @@ export class Signin {
     });
     rotateCsrf(c);
     this.byAddress.clear('addr:' + this.clientKey(c));
-    await noteSuccessfulSignin(db, user.id);
-    await recordAudit(db, { actorId: user.id, action: 'signin.ok', targetType: 'user', targetId: user.username, detail: method, clientHash: this.clientKey(c) });
+    await db.transaction(async (tx) => {
+      await noteSuccessfulSignin(tx, user.id);
+      await recordAudit(tx, { actorId: user.id, action: 'signin.ok', targetType: 'user', targetId: user.username, detail: method, clientHash: this.clientKey(c) });
+    });
     c.set('user', user);
     c.set('sessionId', s.id);
   }
