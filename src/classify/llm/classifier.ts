@@ -75,6 +75,11 @@ export class LlmClassifier implements Classifier {
     return { request, promptVersion: prompt.version };
   }
 
+  /** The first request as `classify` will send it: with the few-shot examples of `fewShot` (dry runs, estimates). */
+  async requestFor(input: ClassifyInput, taxonomy: string): Promise<{ request: ChatRequest; promptVersion: string }> {
+    return this.firstRequest(await this.examplesFor(input, taxonomy), taxonomy);
+  }
+
   /** Before a batch: look up the batch's first requests in the cache at once. */
   async prepare(items: { input: ClassifyInput; taxonomy: string }[]): Promise<void> {
     const cache = this.o.cache;

@@ -217,7 +217,7 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
           llm
             ? {
                 estimate: async (input, t) => {
-                  const { request, promptVersion } = llm!.firstRequest(input, t);
+                  const { request, promptVersion } = await llm!.requestFor(input, t);
                   const { DbCache, WriteOnlyCache } = await import('../../classify/llm/cache.ts');
                   const cached = opts.cache && !!(await new DbCache(store.db).peek(llm!.client.cacheKey(request, promptVersion)));
                   const inputTokens = pipeline.estimateTokens(request.system) + pipeline.estimateTokens(request.messages.map((m) => m.content).join('\n')) + 10;

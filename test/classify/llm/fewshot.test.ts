@@ -240,6 +240,9 @@ test('classify --provider path: the classifier asks `fewShot` once per statement
   });
   const input: ClassifyInput = { kind: 'mitigation', name: '', text: 'Senior leaders approve the AI risk policy.' };
   await classifier.prepare([{ input, taxonomy: 'nist-ai-rmf' }]);
+  // the dry run's estimate sees the same request (examples included) as the real call
+  const planned = await classifier.requestFor(input, 'nist-ai-rmf');
+  assert.match(planned.request.messages[0]!.content, /Board oversight: The board reviews AI risk every quarter\./);
   const r = await classifier.classify(input, 'nist-ai-rmf');
   assert.equal(r.code, 'govern');
   assert.deepEqual(asked, ['nist-ai-rmf:Senior leaders approve the AI risk policy.'], 'looked up once for prepare and classify');
