@@ -167,7 +167,12 @@ async function main() {
     if (existsSync(join(ann, 'items.jsonl'))) {
       log('import annotations/ …');
       await importPath(store, ann, { format: 'govnav-annotations' });
-      for (const f of ['items.jsonl']) await addSource('govnav-annotations', join(ann, f));
+      // Files of this repository are named relative to it (the shared data relative to ../shared).
+      for (const f of ['items.jsonl']) {
+        const list = sourcesOf.get('govnav-annotations') ?? [];
+        list.push({ file: `annotations/${f}`, sha256: await sha(join(ann, f)), bytes: statSync(join(ann, f)).size });
+        sourcesOf.set('govnav-annotations', list);
+      }
       // Items quoted from documents left out of the snapshot (licence) are left out too.
       const gone = await store.db.query<{ id: string }>(
         `DELETE FROM documents WHERE dataset = 'govnav-annotations' AND meta->'sourceFiles' ?| $1::text[] RETURNING id`,

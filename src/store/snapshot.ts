@@ -20,7 +20,10 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
  */
 export const NOT_IN_SNAPSHOT = new Set(['schema_migrations', 'taxonomy_nodes', 'feedback', 'releases', 'llm_cache', 'classify_run_items', 'statement_minhash',
   // accounts, password hashes, sessions, server keys and the audit log belong to one instance and never travel
-  'users', 'sessions', 'server_secrets', 'audit_log']);
+  'users', 'sessions', 'server_secrets', 'audit_log',
+  // per-instance bookkeeping: the search index's change log (written by triggers while a snapshot
+  // loads), page-view counts and the job queue
+  'search_changes', 'statement_views', 'jobs', 'job_workers']);
 
 interface TableInfo {
   name: string;
