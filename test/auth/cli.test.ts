@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +116,35 @@ test(`[${ENGINE}] audit export --format csv neutralises cells a spreadsheet woul
     assert.match(csv[2]!, /,"'=HYPERLINK\(""http:\/\/evil\.example""\)"$/);
     r = await runCli(['audit', 'export', '--format', 'xml']);
     assert.equal(r.code, 2);
+  } finally {
+    await env.restore();
+  }
+});
+
+test(`[${ENGINE}] govnav users add --password-stdin reads the first line of standard input, and never prints it`, async () => {
+  const env = await cliEnv();
+  try {
+    const root = new URL('../../', import.meta.url).pathname;
+    const run = (args: string[], input: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { main } = await import('./src/cli/main.ts'); await main(['node', 'govnav', ...process.argv.slice(1)]);", ...args], {
+        cwd: root,
+        input,
+        encoding: 'utf8',
+        env: { ...process.env, GOVNAV_QUIET: '1' },
+      });
+    const r = run(['users', 'add', 'ann', '--role', 'reviewer', '--password-stdin'], 'a password from stdin\nnot this line\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /created ann \(reviewer\)/);
+    assert.ok(!r.stdout.includes('a password from stdin') && !r.stderr.includes('a password from stdin'));
+    const { openStore } = await import('../../src/store/index.ts');
+    const { loadConfig } = await import('../../src/config.ts');
+    const s = await openStore({ config: loadConfig() });
+    try {
+      const [h] = await s.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'ann'`);
+      assert.equal(await verifyPassword('a password from stdin', h!.password_hash), true);
+    } finally {
+      await s.close();
+    }
   } finally {
     await env.restore();
   }
