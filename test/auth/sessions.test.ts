@@ -127,3 +127,25 @@ test(`[${ENGINE}] sessions end after the idle limit and at their absolute expiry
     await t.close();
   }
 });
+
+test(`[${ENGINE}] after sign-in the browser returns only to a page of this site (no open redirect)`, async () => {
+  const t = await openTestApp();
+  try {
+    await createUser(t.store.db, { username: 'ann', password: PW, role: 'admin' }, undefined, FAST);
+    for (const [next, want] of [
+      ['/admin/audit?type=user', '/admin/audit?type=user'],
+      ['//evil.example/x', '/'],
+      ['https://evil.example/', '/'],
+      ['/\\evil.example', '/'],
+      ['/signout', '/'],
+    ] as const) {
+      const res = await browser(t.app).post('/signin', { username: 'ann', password: PW, next });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get('location'), want, next);
+    }
+    const form = await (await t.app.request('/signin?next=' + encodeURIComponent('//evil.example'))).text();
+    assert.match(form, /name="next" value="\/"/);
+  } finally {
+    await t.close();
+  }
+});
