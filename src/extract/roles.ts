@@ -221,7 +221,17 @@ const PRINCIPLE_ZH_G = new RegExp(PRINCIPLE_ZH.source, 'g');
  * investment, infrastructure, adoption, skills). Plans and white papers mix both; their guidelines
  * (docs/annotation.md, case 24) make the same commitment a mitigation under the first only.
  */
+const topicCache = new Map<string, 'safety' | 'promotion' | undefined>();
 export function sectionTopic(path: string[]): 'safety' | 'promotion' | undefined {
+  if (!path.length) return undefined;
+  const key = path.join('\u0001');
+  if (topicCache.has(key)) return topicCache.get(key);
+  if (topicCache.size > 4096) topicCache.clear();
+  const t = topicOf(path);
+  topicCache.set(key, t);
+  return t;
+}
+function topicOf(path: string[]): 'safety' | 'promotion' | undefined {
   for (let i = path.length - 1; i >= 0; i--) {
     // "Risk measurement", "AI risk management": a framework's own machinery, not keeping anyone safe.
     const t = stripNumber(path[i]!).replace(RISK_PROCESS, ' ');
