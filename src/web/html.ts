@@ -42,3 +42,15 @@ export function url(path: string, params: Record<string, string | number | undef
 export function fmtNumber(n: number, lang: Lang): string {
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB');
 }
+
+/** Text with the given character ranges wrapped in <mark>, escaped by the template like everything else. */
+export function highlight(text: string, spans: { start: number; end: number }[]): Html {
+  const parts: Html[] = [];
+  let at = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.start < at) continue;
+    parts.push(html`${text.slice(at, s.start)}<mark>${text.slice(s.start, s.end)}</mark>`);
+    at = s.end;
+  }
+  return html`${parts}${text.slice(at)}`;
+}

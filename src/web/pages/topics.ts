@@ -10,13 +10,13 @@ import type { Lang } from '../../model/index.ts';
 import { cleanName, plainText } from '../../text/markup.ts';
 import { attributionPieces } from '../../topics/attribution.ts';
 import type { Comparison } from '../../topics/compare.ts';
-import { highlightHtml, topicSpans, type CompiledLexicon } from '../../topics/match.ts';
+import { topicSpans, type CompiledLexicon } from '../../topics/match.ts';
 import type { CoverageMatrix, MatrixDocument } from '../../topics/matrix.ts';
 import type { DocumentMeta, TopicPageData, TopicRow, TopicStatement, TopicWithCounts } from '../../topics/query.ts';
 import { barChart } from '../charts.ts';
 import { docTypeName } from '../components/document.ts';
 import { KIND_PLURAL } from '../components/statements.ts';
-import { escapeHtml, fmtNumber, html, L, raw, url, type Html } from '../html.ts';
+import { escapeHtml, fmtNumber, highlight, html, L, raw, url, type Html } from '../html.ts';
 
 export const TS = {
   topics: { en: 'Topics', zh: '主题' },
@@ -194,12 +194,12 @@ function facetBlock<T extends string | number>(
 function statementItem(s: TopicStatement, doc: DocumentMeta, lang: Lang, topicId: string, lex: CompiledLexicon): Html {
   const name = cleanName(s.name);
   const plain = s.text ? plainText(s.text) : '';
-  const nameHtml = name ? highlightHtml(name, topicSpans(lex, name, topicId)) : '';
-  const textHtml = plain ? highlightHtml(plain, topicSpans(lex, plain, topicId)) : '';
+  const nameHtml = name ? highlight(name, topicSpans(lex, name, topicId)) : '';
+  const textHtml = plain ? highlight(plain, topicSpans(lex, plain, topicId)) : '';
   const terms = s.matched_terms.map((m) => L(lang, { en: m.label.en, zh: m.label.zh ?? m.label.en }));
   return html`<li id="${s.id}">
-<div class="stmt-head"><a class="stmt-name" href="/m/${s.id}" lang="${s.language}">${name ? raw(nameHtml) : s.id}</a> <span class="code muted">${s.id}</span>${s.locator_ref ? html` <span class="small muted">${s.locator_ref}</span>` : ''}</div>
-${textHtml ? html`<div class="excerpt" lang="${s.language}">${raw(textHtml)}</div>` : ''}
+<div class="stmt-head"><a class="stmt-name" href="/m/${s.id}" lang="${s.language}">${name ? nameHtml : s.id}</a> <span class="code muted">${s.id}</span>${s.locator_ref ? html` <span class="small muted">${s.locator_ref}</span>` : ''}</div>
+${textHtml ? html`<div class="excerpt" lang="${s.language}">${textHtml}</div>` : ''}
 <div class="stmt-meta">${kindName(s.kind, lang)} · ${L(lang, TS.matched)}: ${terms.join(', ')} · ${L(lang, TS.score)} ${s.score}</div>
 ${attributionHtml(doc, lang)}
 </li>`;
@@ -278,7 +278,8 @@ function clip(s: string, n: number): string {
 }
 
 /** The heatmap as SVG markup (text escaped; colours as presentation attributes for the strict CSP). */
-export function heatmapSvg(m: CoverageMatrix, docs: MatrixDocument[], lang: Lang): string {
+/** The coverage heatmap, built with the escaping template (titles and topic names are data). */
+export function heatmapSvg(m: CoverageMatrix, docs: MatrixDocument[], lang: Lang): Html {
   const cell = 26;
   const labelW = 290;
   const headH = 170;
@@ -287,45 +288,34 @@ export function heatmapSvg(m: CoverageMatrix, docs: MatrixDocument[], lang: Lang
   const width = labelW + m.topics.length * cell + sumW;
   const height = headH + docs.length * cell + 10 + legendH;
   const max = Math.max(1, ...docs.flatMap((d) => Object.values(d.cells)));
-  const out: string[] = [];
-  m.topics.forEach((t, j) => {
+  const sumX = labelW + m.topics.length * cell + 8;
+  const heads = m.topics.map((t, j) => {
     const x = labelW + j * cell + cell / 2;
-    out.push(
-      `<a href="${escapeHtml(url(`/topics/${t.id}`, { lang }))}"><text transform="translate(${x + 4},${headH - 6}) rotate(-55)" font-size="12" fill="#1d232b">${escapeHtml(clip(topicLabel(t, lang), 28))}</text></a>`,
-    );
+    return html`<a href="${url(`/topics/${t.id}`, { lang })}"><text transform="translate(${x + 4},${headH - 6}) rotate(-55)" font-size="12" fill="#1d232b">${clip(topicLabel(t, lang), 28)}</text></a>`;
   });
-  out.push(`<text x="${labelW + m.topics.length * cell + 8}" y="${headH - 6}" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.covered))}</text>`);
-  docs.forEach((d, i) => {
+  const rows = docs.map((d, i) => {
     const y = headH + i * cell;
-    out.push(
-      `<a href="/d/${escapeHtml(d.id)}"><text x="${labelW - 8}" y="${y + cell / 2 + 4}" text-anchor="end" font-size="12" fill="#1d232b">${escapeHtml(clip(d.title, 40))}<title>${escapeHtml(`${d.id} ${d.title}`)}</title></text></a>`,
-    );
-    m.topics.forEach((t, j) => {
+    const cells = m.topics.map((t, j) => {
       const n = d.cells[t.id] ?? 0;
       const x = labelW + j * cell;
       const only = d.only.includes(t.id);
       const tip = `${d.title} × ${topicLabel(t, lang)}: ${n}${only ? ` (${L(lang, TS.onlyHere)})` : ''}`;
-      const rect = `<rect x="${x + 1}" y="${y + 1}" width="${cell - 2}" height="${cell - 2}" rx="2" fill="${shade(n, max)}"${
-        n === 0 ? ' stroke="#d9d2c3" stroke-width="1"' : ''
-      }><title>${escapeHtml(tip)}</title></rect>`;
-      const ring = only ? `<circle cx="${x + cell / 2}" cy="${y + cell / 2}" r="${cell / 2 - 4}" fill="none" stroke="#b5651d" stroke-width="2.5"/>` : '';
-      out.push(n ? `<a href="${escapeHtml(url(`/topics/${t.id}`, { doc: d.id, lang }))}">${rect}${ring}</a>` : rect);
+      const rect = html`<rect x="${x + 1}" y="${y + 1}" width="${cell - 2}" height="${cell - 2}" rx="2" fill="${shade(n, max)}"${
+        n === 0 ? html` stroke="#d9d2c3" stroke-width="1"` : ''
+      }><title>${tip}</title></rect>`;
+      const ring = only ? html`<circle cx="${x + cell / 2}" cy="${y + cell / 2}" r="${cell / 2 - 4}" fill="none" stroke="#b5651d" stroke-width="2.5"/>` : '';
+      return n ? html`<a href="${url(`/topics/${t.id}`, { doc: d.id, lang })}">${rect}${ring}</a>` : rect;
     });
     const full = d.covered === m.topics.length;
-    out.push(
-      `<text x="${labelW + m.topics.length * cell + 8}" y="${y + cell / 2 + 4}" font-size="12" fill="${full ? '#2e6b3a' : '#4a5360'}">${d.covered}/${m.topics.length}</text>`,
-    );
+    return html`<a href="/d/${d.id}"><text x="${labelW - 8}" y="${y + cell / 2 + 4}" text-anchor="end" font-size="12" fill="#1d232b">${clip(d.title, 40)}<title>${d.id} ${d.title}</title></text></a>${cells}<text x="${sumX}" y="${y + cell / 2 + 4}" font-size="12" fill="${full ? '#2e6b3a' : '#4a5360'}">${d.covered}/${m.topics.length}</text>`;
   });
   // Legend: the shades from none to most, and the ring.
   const ly = headH + docs.length * cell + 22;
-  out.push(`<text x="${labelW - 8}" y="${ly + 13}" text-anchor="end" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.legendFew))}</text>`);
-  SHADES.forEach((c, i) => {
-    out.push(`<rect x="${labelW + i * 20}" y="${ly}" width="18" height="18" rx="2" fill="${c}"${i === 0 ? ' stroke="#d9d2c3" stroke-width="1"' : ''}/>`);
-  });
-  out.push(`<text x="${labelW + SHADES.length * 20 + 6}" y="${ly + 13}" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.legendMany))} (${max})</text>`);
   const rx = labelW + SHADES.length * 20 + 110;
-  out.push(`<circle cx="${rx + 9}" cy="${ly + 9}" r="8" fill="none" stroke="#b5651d" stroke-width="2.5"/><text x="${rx + 24}" y="${ly + 13}" font-size="12" fill="#4a5360">${escapeHtml(L(lang, TS.onlyHere))}</text>`);
-  return `<svg role="img" aria-labelledby="matrix-cap" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${out.join('')}</svg>`;
+  const legend = html`<text x="${labelW - 8}" y="${ly + 13}" text-anchor="end" font-size="12" fill="#4a5360">${L(lang, TS.legendFew)}</text>${SHADES.map(
+    (c, i) => html`<rect x="${labelW + i * 20}" y="${ly}" width="18" height="18" rx="2" fill="${c}"${i === 0 ? html` stroke="#d9d2c3" stroke-width="1"` : ''}/>`,
+  )}<text x="${labelW + SHADES.length * 20 + 6}" y="${ly + 13}" font-size="12" fill="#4a5360">${L(lang, TS.legendMany)} (${max})</text><circle cx="${rx + 9}" cy="${ly + 9}" r="8" fill="none" stroke="#b5651d" stroke-width="2.5"/><text x="${rx + 24}" y="${ly + 13}" font-size="12" fill="#4a5360">${L(lang, TS.onlyHere)}</text>`;
+  return html`<svg role="img" aria-labelledby="matrix-cap" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${heads}<text x="${sumX}" y="${headH - 6}" font-size="12" fill="#4a5360">${L(lang, TS.covered)}</text>${rows}${legend}</svg>`;
 }
 
 export function matrixBody(lang: Lang, m: CoverageMatrix, params: URLSearchParams, opts: { limit: number }): Html {
@@ -355,7 +345,7 @@ export function matrixBody(lang: Lang, m: CoverageMatrix, params: URLSearchParam
   )} · <a href="/topics/matrix.csv${q({ sort: undefined, limit: undefined })}" download>${L(lang, TS.csv)}</a></p>
 ${m.documents.length > docs.length ? html`<p class="sans small">${F(lang, TS.rowsShown, { n: docs.length, total: m.documents.length })} <a href="/topics/matrix${q({ limit: String(m.documents.length) })}">${L(lang, TS.showAll)}</a></p>` : ''}
 <figure class="chart matrix">
-<div class="table-scroll">${raw(heatmapSvg(m, docs, lang))}</div>
+<div class="table-scroll">${heatmapSvg(m, docs, lang)}</div>
 <figcaption id="matrix-cap">${L(lang, TS.matrix)}: ${fmtNumber(docs.length, lang)} ${L(lang, TS.documents).toLowerCase()} × ${fmtNumber(m.topics.length, lang)} ${L(lang, TS.topics).toLowerCase()}</figcaption>
 <details><summary>${L(lang, TS.tableBehind)}</summary>
 <div class="table-scroll"><table class="matrix-table">
@@ -419,8 +409,8 @@ ${cmp.none.length ? html`<li>${L(lang, TS.noneOf)}: ${cmp.none.map((id) => noneN
         const plain = plainText(s.text);
         const label = cleanName(s.name) || plain.slice(0, 120);
         const text = cleanName(s.name) ? plain : '';
-        return html`<li><a class="stmt-name" href="/m/${s.id}" lang="${s.language}">${raw(highlightHtml(label, topicSpans(lex, label, row.topic.id)))}</a>${
-          text ? html`<div class="small" lang="${s.language}">${raw(highlightHtml(clip(text, 400), topicSpans(lex, clip(text, 400), row.topic.id)))}</div>` : ''
+        return html`<li><a class="stmt-name" href="/m/${s.id}" lang="${s.language}">${highlight(label, topicSpans(lex, label, row.topic.id))}</a>${
+          text ? html`<div class="small" lang="${s.language}">${highlight(clip(text, 400), topicSpans(lex, clip(text, 400), row.topic.id))}</div>` : ''
         }</li>`;
       })}</ul>${
         cell.count > cell.statements.length
