@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { openStore, pgliteDir, processAlive, type Store } from '../store/index.ts';
+import { hasCode } from '../util/errors.ts';
 
 export async function cliStore(opts: { quiet?: boolean } = {}): Promise<Store> {
   const config = loadConfig();
@@ -29,8 +30,9 @@ export function pgliteHolder(dir: string): number | undefined {
   let pid: number;
   try {
     pid = Number(readFileSync(lock, 'utf8').trim());
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (hasCode(e, 'ENOENT')) return undefined; // released between the check and the read
+    throw e;
   }
   return pid && pid !== process.pid && processAlive(pid) ? pid : undefined;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
+import { hasCode } from '../util/errors.ts';
 
 export const DEFAULT_CROSSWALK_DIR = resolve(fileURLToPath(new URL('../../crosswalks', import.meta.url)));
 
@@ -130,8 +131,9 @@ export function loadCrosswalks(registry?: TaxonomyRegistry, dir: string = DEFAUL
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.sssom.tsv')).sort();
-  } catch {
-    return [];
+  } catch (e) {
+    if (hasCode(e, 'ENOENT')) return []; // no crosswalk folder: no crosswalks
+    throw e;
   }
   return files.map((f) => parseCrosswalk(readFileSync(join(dir, f), 'utf8'), join(dir, f), registry));
 }

@@ -62,8 +62,8 @@ export function networkReason(e: unknown, url: string): string {
   let host = url;
   try {
     host = new URL(url).host;
-  } catch {
-    // keep the URL
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e; // not a URL: name it as given
   }
   const WHY: Record<string, string> = {
     ENOTFOUND: `the name ${host} does not resolve (offline, or no DNS)`,

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { writeParsed, type ImportOptions, type ImportSummary } from './run.ts';
 import { ImportError, type ParseContext, type ParsedDataset } from './types.ts';
+import { noteIgnored } from '../util/errors.ts';
 
 export { writeParsed, type ImportOptions, type ImportSummary, type Counts } from './run.ts';
 export { ImportError, issueText, type ParsedDataset, type RowIssue, type Anomaly } from './types.ts';
@@ -122,7 +123,9 @@ export function detectFormat(path: string): Importer {
   const scored = IMPORTERS.map((i) => {
     try {
       return { i, s: i.detect(path, isDir) };
-    } catch {
+    } catch (e) {
+      // A detector that cannot read the file does not claim it; the chosen importer reports the problem.
+      noteIgnored(`${i.format} format detection on ${path}`, e);
       return { i, s: 0 };
     }
   })

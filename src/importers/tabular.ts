@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ImportError, type RowIssue } from './types.ts';
+import { noteIgnored } from '../util/errors.ts';
 
 export interface TableRow {
   /** Row number as shown by a spreadsheet program (the header of a CSV file is row 1). */
@@ -34,7 +35,8 @@ export function readUtf8(path: string): { text: string; invalid: boolean } {
   const buf = readFileSync(path);
   try {
     return { text: stripBom(new TextDecoder('utf-8', { fatal: true }).decode(buf)), invalid: false };
-  } catch {
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e; // TypeError: the bytes are not valid UTF-8
     return { text: stripBom(new TextDecoder('utf-8').decode(buf)), invalid: true };
   }
 }
@@ -115,7 +117,8 @@ async function guessEncoding(path: string): Promise<string | undefined> {
     const chardet = await import('chardet');
     const g = (chardet.default ?? chardet).detect(readFileSync(path));
     return g ?? undefined;
-  } catch {
+  } catch (e) {
+    noteIgnored(`guessing the character encoding of ${path}`, e);
     return undefined;
   }
 }

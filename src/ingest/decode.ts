@@ -46,8 +46,9 @@ export function decodeDeclared(buf: Uint8Array, charset: string): Decoded | unde
 function tryUtf8(buf: Uint8Array): string | undefined {
   try {
     return stripBom(new TextDecoder('utf-8', { fatal: true }).decode(buf));
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof TypeError) return undefined; // not valid UTF-8
+    throw e;
   }
 }
 

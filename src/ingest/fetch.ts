@@ -3,6 +3,7 @@
 // and a content-type check before the body is read.
 import { FORMAT_BY_CONTENT_TYPE } from './detect.ts';
 import { IngestError } from './types.ts';
+import { ignoreWhile } from '../util/errors.ts';
 
 export interface FetchLimits {
   maxBytes: number;
@@ -57,7 +58,7 @@ export async function fetchDocument(url: string, limits: Partial<FetchLimits> = 
         throw new IngestError(url, `could not be fetched (${(e as Error).cause ? String((e as { cause: Error }).cause.message ?? (e as Error).cause) : (e as Error).message}).`, 'Check the address and your network connection.');
       }
       if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
-        await res.body?.cancel().catch(() => {});
+        await res.body?.cancel().catch(ignoreWhile('cancelling a response body that is not read'));
         if (hop >= lim.maxRedirects) throw new IngestError(url, `redirected more than ${lim.maxRedirects} times.`, 'Ingest the final address directly.');
         current = new URL(res.headers.get('location')!, u).toString();
         continue;
@@ -65,18 +66,18 @@ export async function fetchDocument(url: string, limits: Partial<FetchLimits> = 
       break;
     }
     if (!res!.ok) {
-      await res!.body?.cancel().catch(() => {});
+      await res!.body?.cancel().catch(ignoreWhile('cancelling a response body that is not read'));
       throw new IngestError(url, `answered HTTP ${res!.status} ${res!.statusText}.`.replace(' .', '.'), 'Check the address.');
     }
     const ctypeHeader = res!.headers.get('content-type') ?? undefined;
     const ctype = ctypeHeader?.split(';')[0]!.trim().toLowerCase();
     if (ctype && !FORMAT_BY_CONTENT_TYPE[ctype] && ctype !== 'application/octet-stream' && ctype !== 'binary/octet-stream') {
-      await res!.body?.cancel().catch(() => {});
+      await res!.body?.cancel().catch(ignoreWhile('cancelling a response body that is not read'));
       throw new IngestError(url, `has content type "${ctype}", which cannot be ingested.`, 'Supported: PDF, HTML, DOCX, Markdown and plain text.');
     }
     const declared = Number(res!.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > lim.maxBytes) {
-      await res!.body?.cancel().catch(() => {});
+      await res!.body?.cancel().catch(ignoreWhile('cancelling a response body that is not read'));
       throw tooBig(url, declared, lim.maxBytes);
     }
     const chunks: Uint8Array[] = [];
@@ -89,7 +90,7 @@ export async function fetchDocument(url: string, limits: Partial<FetchLimits> = 
           if (done) break;
           size += value.byteLength;
           if (size > lim.maxBytes) {
-            await reader.cancel().catch(() => {});
+            await reader.cancel().catch(ignoreWhile('cancelling a response body that is not read'));
             throw tooBig(url, size, lim.maxBytes, true);
           }
           chunks.push(value);

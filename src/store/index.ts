@@ -72,7 +72,8 @@ function redact(url: string): string {
     const u = new URL(url);
     if (u.password) u.password = '***';
     return u.toString();
-  } catch {
-    return 'DATABASE_URL';
+  } catch (e) {
+    if (e instanceof TypeError) return 'DATABASE_URL'; // not a URL: never echo it, it may hold a password
+    throw e;
   }
 }

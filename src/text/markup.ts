@@ -37,8 +37,9 @@ export function safeHref(href: string | null | undefined, base?: string): string
   let u: URL;
   try {
     u = /^[a-z][a-z0-9+.-]*:/i.test(h) ? new URL(h) : base ? new URL(h, base) : (undefined as never);
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof TypeError) return undefined; // not a URL: shown as text, never linked
+    throw e;
   }
   if (!u) return undefined;
   return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : undefined;

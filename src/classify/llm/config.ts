@@ -68,8 +68,9 @@ function keyRequired(provider: LlmProvider, baseUrl: string): boolean {
   try {
     const host = new URL(baseUrl).hostname;
     return host === 'api.openai.com' || host.endsWith('openrouter.ai');
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof TypeError) return false; // not a URL: the configuration check reports it
+    throw e;
   }
 }
 

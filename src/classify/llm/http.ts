@@ -69,8 +69,8 @@ export function errorMessageOf(body: string): string {
       if (typeof e.message === 'string') return snippet((typeof e.type === 'string' ? `${e.type}: ` : '') + e.message);
     }
     if (typeof j.message === 'string') return snippet(j.message);
-  } catch {
-    /* not JSON */
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e; // not JSON: the raw body is the message
   }
   return snippet(body);
 }

@@ -1,4 +1,5 @@
 // Concurrency and rate limits for provider calls, and the retry delay policy.
+import { ignoreWhile } from '../../util/errors.ts';
 
 export interface Clock {
   now(): number;
@@ -101,7 +102,7 @@ export class TokenBucket {
     if (this.rpm <= 0) return Promise.resolve();
     const turn = this.queue.then(() => this.takeNow(signal));
     // A rejected (aborted) turn must not block the ones behind it.
-    this.queue = turn.catch(() => {});
+    this.queue = turn.catch(ignoreWhile('waiting for a rate-limit token (an aborted turn)'));
     return turn;
   }
 

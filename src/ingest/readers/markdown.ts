@@ -2,7 +2,7 @@
 // (nested lists keep their depth; ordered lists their numbers). Code blocks, raw HTML and thematic
 // breaks are dropped; inline markup is reduced to its text (links keep their label).
 import { fromMarkdown } from 'mdast-util-from-markdown';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { buildText, tidyInline } from '../build.ts';
 import { normaliseMetaDate, usefulTitle } from '../detect.ts';
 import type { DetectedMeta, Extracted, RawBlock } from '../types.ts';
@@ -53,7 +53,8 @@ function frontMatter(src: string): { body: string; meta: DetectedMeta } {
       if (typeof y.lang === 'string') meta.language = y.lang;
       else if (typeof y.language === 'string') meta.language = y.language;
     }
-  } catch {
+  } catch (e) {
+    if (!(e instanceof YAMLError)) throw e;
     // Not YAML after all: keep the text as Markdown.
     return { body: src, meta: {} };
   }

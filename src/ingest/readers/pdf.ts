@@ -23,6 +23,7 @@ import {
   type Seg,
 } from './pdf-layout.ts';
 import { detectTables } from './pdf-table.ts';
+import { noteIgnored } from '../../util/errors.ts';
 
 interface Item {
   str: string;
@@ -123,7 +124,9 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
               const f = page.commonObjs.has(i.font) ? (page.commonObjs.get(i.font) as { name?: string; bold?: boolean }) : undefined;
               fontNames.set(i.font, (f?.bold ? 'bold ' : '') + (f?.name ?? ''));
             }
-        } catch {
+        } catch (e) {
+          // Font names only help find headings; a page whose fonts cannot be read is still read.
+          noteIgnored(`reading the font names of page ${p}`, e);
           for (const i of items) if (i.font && !fontNames.has(i.font)) fontNames.set(i.font, '');
         }
       }
