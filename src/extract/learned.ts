@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Block } from '../ingest/types.ts';
 import { ROLES, type Role, type RoleDecision } from './types.ts';
 import { bodyStart, continuations, languageScores, leadInOf, sectionClass, sectionTopic, stripNumber } from './roles.ts';
+import { noteIgnored } from '../util/errors.ts';
 
 export const WEIGHTS_FORMAT = 'govnav-role-weights/1';
 
@@ -426,7 +427,9 @@ export function defaultRoleWeights(): RoleWeights | null {
   try {
     const raw = JSON.parse(readFileSync(new URL('./role-weights.json', import.meta.url), 'utf8')) as RoleWeights;
     shipped = raw.format === WEIGHTS_FORMAT && Array.isArray(raw.roles) && raw.weights ? raw : null;
-  } catch {
+  } catch (e) {
+    // A missing or unreadable weights file means the rules alone decide; say so when debugging.
+    noteIgnored('loading src/extract/role-weights.json (the learned layer is off)', e);
     shipped = null;
   }
   return shipped;

@@ -4,6 +4,7 @@ import { announceDataChange } from '../store/notify.ts';
 import { handlerFor } from './handlers/index.ts';
 import { endAttempt, startAttempt, writeCheckpoint, writeProgress } from './store.ts';
 import type { JobProgress, JobRow, JobState } from './types.ts';
+import { logError } from '../util/errors.ts';
 
 export interface AttemptOptions {
   workerId: string;
@@ -25,7 +26,7 @@ function progressWriter(store: Store, id: string, everyMs: number) {
   let pending: JobProgress | undefined;
   let chain: Promise<void> = Promise.resolve();
   const write = (p: JobProgress) => {
-    chain = chain.then(() => writeProgress(store.db, id, p).catch(() => {}));
+    chain = chain.then(() => writeProgress(store.db, id, p).catch((e) => logError(`job ${id}: recording progress`, e)));
   };
   return {
     update(p: JobProgress) {

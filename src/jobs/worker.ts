@@ -11,6 +11,7 @@ import { openQueue, QUEUE, type Queue } from './queue.ts';
 import { runAttempt } from './runner.ts';
 import { jobSettings, type JobSettings } from './settings.ts';
 import { heartbeat, lostJobs, processWorkerId, reclaimLost, registerWorker, runningWorkers, unregisterWorker } from './store.ts';
+import { ignoreWhile, logError } from '../util/errors.ts';
 
 export interface WorkerOptions {
   store: Store;
@@ -44,7 +45,7 @@ async function sweepLost(store: Store, q: Queue, s: JobSettings, log: (l: string
     const state = await reclaimLost(store.db, job, reason);
     if (!state) continue; // another worker took it back first, or it finished
     log(`job ${job.id}: ${reason}; ${state === 'dead' ? 'no attempt left (dead)' : 'retrying'}`);
-    if (job.boss_id) await q.fail(job.boss_id, reason).catch(() => {});
+    if (job.boss_id) await q.fail(job.boss_id, reason).catch((e) => logError(`job ${job.id}: telling the queue the attempt failed`, e));
   }
 }
 
@@ -102,9 +103,9 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     stop: async () => {
       clearInterval(timer);
       shutdown.abort();
-      for (const w of workIds) await q.boss.offWork({ id: w }).catch(() => {});
+      for (const w of workIds) await q.boss.offWork({ id: w }).catch(ignoreWhile('stopping a queue subscription at shutdown'));
       await q.stop({ graceful: true, timeoutMs: 60_000 });
-      await unregisterWorker(o.store.db, id).catch(() => {});
+      await unregisterWorker(o.store.db, id).catch((e) => logError(`worker ${id}: unregistering at shutdown`, e));
     },
   };
 }

@@ -4,6 +4,7 @@
 // its duration (PGlite's lock, taken in the worker); statements sent meanwhile wait there.
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.ts';
+import { ignoreWhile } from '../util/errors.ts';
 
 interface Reply {
   id: number;
@@ -100,7 +101,7 @@ export async function openPgliteThread(opts: ThreadOptions, savepoint: <T>(tx: D
       try {
         out = await fn(wrapTx(tx, 0));
       } catch (e) {
-        await call('rollback', { tx }).catch(() => {});
+        await call('rollback', { tx }).catch(ignoreWhile('rolling back after an error (the error is rethrown)'));
         throw e;
       }
       await call('commit', { tx });
@@ -110,7 +111,7 @@ export async function openPgliteThread(opts: ThreadOptions, savepoint: <T>(tx: D
       try {
         if (!dead) await call('close');
       } finally {
-        await worker.terminate().catch(() => 0);
+        await worker.terminate().catch(ignoreWhile('terminating the database thread'));
         opts.onClose?.();
       }
     },

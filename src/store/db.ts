@@ -3,6 +3,7 @@
 // runs unchanged on both.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasCode, ignoreWhile, logError, noteIgnored } from '../util/errors.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -175,8 +176,8 @@ function acquireDirLock(dir: string): () => void {
     released = true;
     try {
       if (readFileSync(lock, 'utf8').trim() === String(process.pid)) rmSync(lock);
-    } catch {
-      /* already gone */
+    } catch (e) {
+      if (!hasCode(e, 'ENOENT')) noteIgnored(`removing the lock file ${lock}`, e); // ENOENT: already gone
     }
   };
   process.once('exit', release);
@@ -218,7 +219,7 @@ async function openPostgres(url: string, schema?: string, dropSchemaOnClose = fa
       c.release();
     }
   } catch (e) {
-    await pool.end().catch(() => {});
+    await pool.end().catch(ignoreWhile('closing the pool after a failed connection'));
     throw new DatabaseError(
       `Could not connect to PostgreSQL at ${redactUrl(url)}: ${(e as Error).message}. ` +
         'Check DATABASE_URL, that the server is running, and that the user may connect.',
@@ -253,7 +254,7 @@ async function openPostgres(url: string, schema?: string, dropSchemaOnClose = fa
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch(ignoreWhile('rolling back after an error (the error is rethrown)'));
         throw e;
       } finally {
         client.release();
@@ -261,7 +262,7 @@ async function openPostgres(url: string, schema?: string, dropSchemaOnClose = fa
     },
     close: async () => {
       if (schema && dropSchemaOnClose) {
-        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch((e) => logError(`dropping test schema ${schema}`, e));
       }
       await pool.end();
     },
@@ -286,7 +287,8 @@ export function redactUrl(url: string): string {
     const u = new URL(url);
     if (u.password) u.password = '***';
     return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
+  } catch (e) {
+    if (e instanceof TypeError) return '(unparseable DATABASE_URL)'; // never echo it: it may hold a password
+    throw e;
   }
 }

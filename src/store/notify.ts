@@ -5,6 +5,7 @@
 // `announceDataChange`, which reaches the same listeners without a round trip.
 import { EventEmitter } from 'node:events';
 import type { Db } from './db.ts';
+import { ignoreWhile } from '../util/errors.ts';
 
 export const DATA_CHANNEL = 'govnav_data';
 
@@ -54,7 +55,7 @@ export async function listenDataChanges(onChange: () => void, o: ListenOptions =
       state.connected = false;
       o.onError?.(e);
       c.removeAllListeners();
-      c.end().catch(() => {});
+      c.end().catch(ignoreWhile('closing a failed LISTEN connection'));
       if (!closed) {
         // Something may have changed while we were not listening.
         fire();
@@ -84,7 +85,7 @@ export async function listenDataChanges(onChange: () => void, o: ListenOptions =
       closed = true;
       local.off('change', fire);
       if (timer) clearTimeout(timer);
-      await client?.end().catch(() => {});
+      await client?.end().catch(ignoreWhile('closing the LISTEN connection'));
     },
   };
 }

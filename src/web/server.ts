@@ -19,6 +19,7 @@ import { currentSchema, listenDataChanges, type DataListener } from '../store/no
 import { createApp, readDataVersion } from './app.ts';
 import type { AppContext } from './context.ts';
 import { serveCachedRaw } from './components/page-cache.ts';
+import { logError } from '../util/errors.ts';
 
 type ServerType = Server;
 
@@ -55,7 +56,7 @@ class VersionTracker {
     this.generation++;
     this.retag();
     this.onInvalidate();
-    void this.refresh().catch(() => {});
+    void this.refresh().catch((e) => logError('refreshing the data version after a change notice', e));
   }
 }
 
@@ -74,7 +75,7 @@ export async function startServer(store: Store, config: Config, opts: { port?: n
   if (store.db.kind === 'postgres' && config.databaseUrl)
     listener = await listenDataChanges(() => versions.invalidate(), { databaseUrl: config.databaseUrl, schema: await currentSchema(store.db) });
   else listener = await listenDataChanges(() => versions.invalidate());
-  const refresh = setInterval(() => void versions.refresh().catch(() => {}), pollMs(!!listener.connected));
+  const refresh = setInterval(() => void versions.refresh().catch((e) => logError('polling the data version (the next tick tries again)', e)), pollMs(!!listener.connected));
   refresh.unref();
   const app = await createApp(ctx);
   const host = opts.host ?? config.host;

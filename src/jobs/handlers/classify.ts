@@ -7,6 +7,7 @@ import type { Classifier } from '../../classify/types.ts';
 import type { Selection } from '../../classify/pipeline.ts';
 import type { Store } from '../../store/index.ts';
 import type { JobContext } from '../types.ts';
+import { ignoreWhile } from '../../util/errors.ts';
 
 export interface ClassifyJobParams {
   provider: 'embedded' | 'openai' | 'anthropic';
@@ -99,6 +100,6 @@ export async function classifyJob(ctx: JobContext): Promise<unknown> {
     const { failures, ...rest } = s;
     return { ...rest, failures: failures.slice(0, 20) };
   } finally {
-    await built.finish?.().catch(() => {});
+    await built.finish?.().catch(ignoreWhile('closing the classifier after the job'));
   }
 }
