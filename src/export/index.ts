@@ -8,6 +8,7 @@ import type { Db } from '../store/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { exportColumns, loadStatementRecords, type StatementRecord } from './rows.ts';
 import { writeExport, type DatasetAttribution, type ExportFormat, type ExportMeta } from './writers.ts';
+import { hasCode } from '../util/errors.ts';
 
 export { EXPORT_FORMATS, CONTENT_TYPES, exportFilename, type ExportFormat, type DatasetAttribution } from './writers.ts';
 export { exportColumns, loadStatementRecords, statementTaxonomies, type StatementRecord } from './rows.ts';
@@ -31,7 +32,8 @@ export function queryFromParams(params: URLSearchParams, registry: TaxonomyRegis
 export function govnavVersion(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
+  } catch (e) {
+    if (!hasCode(e, 'ENOENT')) throw e; // package.json not shipped beside the code: version unknown
     return 'unknown';
   }
 }

@@ -37,8 +37,9 @@ export function negotiateLang(c: Context<AppEnv>): Lang {
 function originHost(origin: string): string | null {
   try {
     return new URL(origin).host;
-  } catch {
-    return null;
+  } catch (e) {
+    if (e instanceof TypeError) return null; // not a URL
+    throw e;
   }
 }
 

@@ -63,8 +63,9 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   let u: URL;
   try {
     u = new URL(origin);
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof TypeError) return false; // "null" or another non-URL origin
+    throw e;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
   return u.host === host;

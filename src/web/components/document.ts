@@ -57,8 +57,9 @@ export function safeHref(u: string | null | undefined): string | undefined {
   try {
     const parsed = new URL(s);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.toString() : undefined;
-  } catch {
-    return undefined;
+  } catch (e) {
+    if (e instanceof TypeError) return undefined; // not a URL: shown as text, never linked
+    throw e;
   }
 }
 
