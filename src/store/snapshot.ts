@@ -23,7 +23,10 @@ export const NOT_IN_SNAPSHOT = new Set(['schema_migrations', 'taxonomy_nodes', '
   'users', 'sessions', 'server_secrets', 'audit_log',
   // per-instance bookkeeping: the search index's change log (written by triggers while a snapshot
   // loads), page-view counts and the job queue
-  'search_changes', 'statement_views', 'jobs', 'job_workers']);
+  'search_changes', 'statement_views', 'jobs', 'job_workers',
+  // a team's open curation work (proposals, blind double-coding assignments and their codings)
+  // names the instance's own accounts; the decisions it led to travel as labels
+  'review_proposals', 'review_assignments', 'review_codings']);
 
 interface TableInfo {
   name: string;

@@ -110,6 +110,8 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     const res = c.res;
     const type = res.headers.get('content-type') ?? '';
     if (res.status !== 200 || !type.startsWith('text/html')) return;
+    // A page that carries something personal (a CSRF token, the signed-in user) is never shared.
+    if (c.get('personal')) return;
     const body = new Uint8Array(await res.clone().arrayBuffer());
     const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
     cache.set(key, { body, etag, type });
