@@ -201,9 +201,16 @@ function toRow(r: Record<string, unknown>): PageQueueRow {
 /** How many labels the queue holds with this filter, counted up to `cap` (shown as "200+"). */
 export async function countQueue(db: Db, f: PageQueueFilter = {}, cap = 200): Promise<{ n: number; capped: boolean }> {
   const p = new P();
-  const where = filterSql(f, p) + (f.disagreement ? ` AND ${OPEN_PROPOSAL}` : '');
+  const where = filterSql(f, p);
+  // Contested labels are counted from the open proposals (few), never by probing every label.
+  const from = f.disagreement
+    ? `FROM (SELECT DISTINCT statement_id, taxonomy FROM review_proposals WHERE status = 'open') op
+       JOIN statements s ON s.id = op.statement_id ${labsOf('op.statement_id')}`
+    : f.document
+      ? `FROM statements s ${labsOf('s.id')}`
+      : LEAN;
   const [row] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 ${f.document ? `FROM statements s ${labsOf('s.id')}` : LEAN} WHERE ${where} LIMIT ${cap + 1}) x`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 ${from} WHERE ${f.disagreement ? 'lab.taxonomy = op.taxonomy AND ' : ''}${where} LIMIT ${cap + 1}) x`,
     p.values,
   );
   const n = row?.n ?? 0;

@@ -82,6 +82,7 @@ test(`[${ENGINE}] the queue: contested first, then the most viewed, then lowest 
   const contested = await pageQueue(store.db, { taxonomy: 'risk-domain' });
   assert.deepEqual(contested.rows.slice(0, 2).map((r) => [r.labelId, r.tier]), [[r1, 0], [r2, 1]]);
   assert.deepEqual((await pageQueue(store.db, { disagreement: true })).rows.map((r) => r.labelId), [r1]);
+  assert.deepEqual(await countQueue(store.db, { disagreement: true }), { n: 1, capped: false });
   assert.deepEqual(await countQueue(store.db, { taxonomy: 'risk-domain' }), { n: plain.rows.length, capped: false });
   // Paging: the second page starts where the first ended.
   const p1 = await pageQueue(store.db, { limit: 2 });
