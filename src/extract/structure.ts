@@ -96,6 +96,8 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
 
   // Sections: each heading's member blocks.
   const sectionOf = new Map<number, number[]>();
+  // The headings whose sections hold each block (outermost first).
+  const headsOf: number[][] = new Array(n);
   {
     const open: { level: number; index: number }[] = [];
     for (let i = 0; i < n; i++) {
@@ -103,9 +105,13 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
       if (lv !== undefined) {
         while (open.length && open[open.length - 1]!.level >= lv) open.pop();
         for (const o of open) sectionOf.get(o.index)!.push(i);
+        headsOf[i] = open.map((o) => o.index);
         open.push({ level: lv, index: i });
         sectionOf.set(i, []);
-      } else for (const o of open) sectionOf.get(o.index)!.push(i);
+      } else {
+        for (const o of open) sectionOf.get(o.index)!.push(i);
+        headsOf[i] = open.map((o) => o.index);
+      }
     }
   }
 
@@ -248,6 +254,7 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
   const byLeader = new Map<number, Group>();
   for (const g of groups) byLeader.set(Math.min(...g.members), g);
   const leaderOf = (i: number) => groupOf[i];
+  const walkEnd = new Map<string, { parent: Group | undefined }>();
   for (const g of groups) {
     const first = Math.min(...g.members);
     const b = outline[first]!.block;
@@ -256,7 +263,19 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
       // Walk back to the nearest item of lower depth, or the lead-in/article above the list.
       const depth = b.kind === 'item' ? b.depth : 99;
       let sawDeeper = false;
+      // A walk from j (with nothing deeper seen yet) ends the same way whichever block it started
+      // from: remember where each one ended, so a long flat list is walked once, not once per item.
+      const memoKey = (j: number) => `${b.kind === 'item' ? depth : 'p'} ${j}`;
+      const passed: number[] = [];
       for (let j = first - 1; j >= 0 && !parent; j--) {
+        if (!sawDeeper) {
+          const known = walkEnd.get(memoKey(j));
+          if (known) {
+            parent = known.parent;
+            break;
+          }
+          passed.push(j);
+        }
         const x = outline[j]!.block;
         if (isHead(j)) break;
         if (x.kind === 'item' && b.kind === 'item' && (x.depth < depth || (x.depth === depth && /[:：]$/.test(x.text.trim()) && !sawDeeper))) {
@@ -273,11 +292,12 @@ export function buildStatements(ex: Extracted, outline: OutlineBlock[], opts: Bu
         }
         break;
       }
+      for (const j of passed) walkEnd.set(memoKey(j), { parent });
     }
     if (!parent) {
-      // A statement heading above owns the statements in its section.
-      const path = [...sectionOf.entries()].filter(([h, ms]) => h < first && ms.includes(first) && groupOf[h] && groupOf[h] !== g && (groupOf[h]!.kind === g.kind || groupOf[h]!.kind === 'principle'));
-      if (path.length) parent = groupOf[path.sort((a, b2) => b2[0] - a[0])[0]![0]];
+      // A statement heading above owns the statements in its section (the nearest such heading).
+      const path = (headsOf[first] ?? []).filter((h) => groupOf[h] && groupOf[h] !== g && (groupOf[h]!.kind === g.kind || groupOf[h]!.kind === 'principle'));
+      if (path.length) parent = groupOf[Math.max(...path)];
     }
     if (parent && parent !== g) g.parentOf = Math.min(...parent.members);
     if (!g.ref) {
