@@ -1,7 +1,6 @@
-// The `govnav` command. Each file in ./commands registers one command group; heavy modules are
+// The `govnav` command. Each module listed in ./commands/index.ts registers one command group; heavy modules are
 // imported inside the actions so that `govnav --help` stays quick.
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 
 export class UserError extends Error {
@@ -14,9 +13,6 @@ export class UserError extends Error {
   }
 }
 
-/** `.js` when running the compiled build (dist/), `.ts` when running the sources through tsx. */
-const OWN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
-
 export async function buildProgram(): Promise<Command> {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const program = new Command('govnav')
@@ -27,14 +23,8 @@ export async function buildProgram(): Promise<Command> {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
-  const dir = fileURLToPath(new URL('./commands/', import.meta.url));
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(OWN_EXT) && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-    .sort();
-  for (const f of files) {
-    const mod = (await import(new URL(`./commands/${f}`, import.meta.url).href)) as { register?: (p: Command) => void };
-    if (typeof mod.register === 'function') mod.register(program);
-  }
+  const { COMMAND_MODULES } = await import('./commands/index.ts');
+  for (const m of COMMAND_MODULES) m.register(program);
   return program;
 }
 

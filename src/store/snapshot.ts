@@ -167,9 +167,14 @@ export function decodeSnapshot(data: Buffer, where = 'snapshot'): Snapshot {
   if (s.formatVersion !== SNAPSHOT_FORMAT_VERSION)
     throw new SnapshotError(`${where}: snapshot format version ${s.formatVersion}; this govnav reads version ${SNAPSHOT_FORMAT_VERSION}`);
   for (const t of s.tables) {
-    if (typeof t.name !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(t.name) || NOT_IN_SNAPSHOT.has(t.name)) throw new SnapshotError(`${where}: unknown table "${String(t.name)}"`);
+    if (typeof t.name !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(t.name)) throw new SnapshotError(`${where}: unknown table "${String(t.name)}"`);
     if (!Array.isArray(t.columns) || !Array.isArray(t.rows)) throw new SnapshotError(`${where}: table "${t.name}" has no columns or rows`);
+    // A table this version keeps out of snapshots may appear, empty, in a snapshot an earlier
+    // version wrote; with rows it would carry one instance's private data, so it is refused.
+    if (NOT_IN_SNAPSHOT.has(t.name) && t.rows.length > 0)
+      throw new SnapshotError(`${where}: table "${t.name}" never travels in a snapshot, but this one holds ${t.rows.length} of its rows`);
   }
+  s.tables = s.tables.filter((t) => !NOT_IN_SNAPSHOT.has(t.name));
   return s as Snapshot;
 }
 

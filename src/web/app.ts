@@ -1,7 +1,5 @@
 // The web application: security headers, language negotiation, static assets, and the routes of
-// every module in ./routes (each exports `register(app, ctx)`).
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// every module listed in ./routes/index.ts (each exports `register(app, ctx)`).
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Lang } from '../model/index.ts';
@@ -86,14 +84,9 @@ export async function createApp(ctx: AppContext): Promise<Hono<AppEnv>> {
     return c.json({ ok: true, engine: ctx.store.db.kind });
   });
 
-  const dir = fileURLToPath(new URL('./routes/', import.meta.url));
-  const ownExt = import.meta.url.endsWith('.js') ? '.js' : '.ts';
-  for (const f of readdirSync(dir).filter((x) => x.endsWith(ownExt) && !x.endsWith('.d.ts')).sort()) {
-    const mod = (await import(new URL(`./routes/${f}`, import.meta.url).href)) as {
-      register?: (app: Hono<AppEnv>, ctx: AppContext) => void | Promise<void>;
-    };
-    if (typeof mod.register === 'function') await mod.register(app, ctx);
-  }
+  // Loaded here rather than at the top: route modules import helpers from this file.
+  const { ROUTE_MODULES } = await import('./routes/index.ts');
+  for (const m of ROUTE_MODULES) await m.register(app, ctx);
 
   app.notFound((c) => {
     const lang = c.get('lang') ?? 'en';
