@@ -9,6 +9,7 @@ import {
   addCorrections,
   listCorrections,
   listDocumentBlocks,
+  pgTextArray,
   replaceDocumentBlocks,
   storedExtracted,
   upsertDataset,
@@ -423,6 +424,9 @@ export interface IngestResult extends ExtractionCounts {
   dryRun: boolean;
 }
 
+/** Statements written by one ingest from which the planner's statistics are refreshed before works detection. */
+const BULK_ANALYZE = 1000;
+
 class DryRunRollback extends Error {
   constructor(readonly result: IngestResult) {
     super('dry run');
@@ -463,24 +467,42 @@ async function backfillSignatures(db: Db, exceptDocumentId: string): Promise<voi
      WHERE s.retired_at IS NULL AND s.document_id <> $1 AND (m.statement_id IS NULL OR m.content_hash <> s.content_hash)`,
     [exceptDocumentId],
   );
-  const recs: { statement_id: string; document_id: string; content_hash: string; signature: string; bands: string }[] = [];
+  const recs: SignatureRow[] = [];
   for (const r of rows) {
     const sig = signatureOf(r.text || r.name);
     if (!sig) continue;
-    recs.push({ statement_id: r.id, document_id: r.document_id, content_hash: r.content_hash, signature: JSON.stringify(sig), bands: JSON.stringify(bandKeys(sig)) });
+    recs.push({ statement_id: r.id, document_id: r.document_id, content_hash: r.content_hash, signature: sig });
   }
   await writeSignatures(db, recs);
 }
 
-async function writeSignatures(db: Db, recs: { statement_id: string; document_id: string; content_hash: string; signature: string; bands: string }[]): Promise<void> {
-  for (let i = 0; i < recs.length; i += 500) {
+interface SignatureRow {
+  statement_id: string;
+  document_id: string;
+  content_hash: string;
+  signature: number[];
+}
+
+/**
+ * Upsert MinHash signatures and their LSH band keys: one statement per 2,000 rows, the columns bound
+ * as parallel arrays (no per-row JSON to parse on the server).
+ */
+async function writeSignatures(db: Db, recs: SignatureRow[]): Promise<void> {
+  for (let i = 0; i < recs.length; i += 2000) {
+    const chunk = recs.slice(i, i + 2000);
     await db.query(
       `INSERT INTO statement_minhash (statement_id, document_id, content_hash, signature, bands)
-       SELECT x.statement_id, x.document_id, x.content_hash, x.signature::jsonb, ARRAY(SELECT jsonb_array_elements_text(x.bands::jsonb))
-       FROM jsonb_to_recordset($1::jsonb) AS x(statement_id text, document_id text, content_hash text, signature text, bands text)
+       SELECT x.id, x.doc, x.h, x.sig::jsonb, x.bands::text[]
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(id, doc, h, sig, bands)
        ON CONFLICT (statement_id) DO UPDATE SET document_id = EXCLUDED.document_id, content_hash = EXCLUDED.content_hash,
          signature = EXCLUDED.signature, bands = EXCLUDED.bands`,
-      [JSON.stringify(recs.slice(i, i + 500))],
+      [
+        chunk.map((r) => r.statement_id),
+        chunk.map((r) => r.document_id),
+        chunk.map((r) => r.content_hash),
+        chunk.map((r) => JSON.stringify(r.signature)),
+        chunk.map((r) => pgTextArray(bandKeys(r.signature))),
+      ],
     );
   }
 }
@@ -573,7 +595,13 @@ interface Written {
 async function writeExtraction(tx: Db, documentId: string, ex: Extracted, x: Extraction, where: string): Promise<Written> {
   await backfillSignatures(tx, documentId);
   const keys = await resolveKeys(tx, documentId, x.statements);
-  const sigs = x.statements.map((s) => signatureOf(s.text));
+  // Signatures by text: computed once here and reused for the rows written below.
+  const sigCache = new Map<string, number[] | undefined>();
+  const sigOf = (text: string) => {
+    if (!sigCache.has(text)) sigCache.set(text, signatureOf(text));
+    return sigCache.get(text);
+  };
+  const sigs = x.statements.map((s) => sigOf(s.text));
   const near = new Map<string, { id: string; documentId: string; sim: number }[]>();
   for (const [i, found] of await findNearDuplicates(tx, documentId, sigs)) near.set(x.statements[i]!.key, found);
 
@@ -609,10 +637,10 @@ async function writeExtraction(tx: Db, documentId: string, ex: Extracted, x: Ext
     [documentId],
   );
   await tx.query('DELETE FROM statement_minhash WHERE document_id = $1 AND NOT (statement_id = ANY($2::text[]))', [documentId, current.map((c) => c.id)]);
-  const recs = [];
+  const recs: SignatureRow[] = [];
   for (const c of current) {
-    const sig = signatureOf(c.text || c.name);
-    if (sig) recs.push({ statement_id: c.id, document_id: documentId, content_hash: c.content_hash, signature: JSON.stringify(sig), bands: JSON.stringify(bandKeys(sig)) });
+    const sig = sigOf(c.text || c.name);
+    if (sig) recs.push({ statement_id: c.id, document_id: documentId, content_hash: c.content_hash, signature: sig });
   }
   await writeSignatures(tx, recs);
   await replaceDocumentBlocks(tx, documentId, x.outline, idOf);
@@ -656,6 +684,10 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
         [doc.id, p.extracted.format, p.extracted.text, p.fingerprint, JSON.stringify(p.signature), p.extracted.text.length],
       );
       const w = await writeExtraction(tx, doc.id, p.extracted, x, `ingest ${p.source}`);
+      // After a large document the planner's statistics still describe the tables before it: refresh
+      // them here, or the joins of works detection can turn into nested loops over every pair of the
+      // new statements (10,000 list items: half a minute instead of a fraction of a second).
+      if (w.rep.created + w.rep.updated >= BULK_ANALYZE) await tx.exec('ANALYZE statements, statement_norms, documents');
       // One work, one document: the file of a work already in the store joins that work.
       const wk = await detectWorks(tx, { documentIds: [doc.id] });
       const joinedWork = wk.joined.find((j) => j.document === doc.id);
