@@ -70,7 +70,11 @@ export async function run(): Promise<BenchResult[]> {
   for (const s of segs) signatureOf(s.text);
   const sigS = (performance.now() - t0) / 1000;
   const note = `${PAGES}-page generated PDF, ${(bytes.length / 1024 / 1024).toFixed(1)} MB, ${statements} statements`;
+  // Writing a large document into the store, on each engine (bench/_ingest-list.ts).
+  const { listIngestRates } = await import('./_ingest-list.ts');
+  const written = await listIngestRates();
   return [
+    ...written,
     { name: 'ingest: PDF text extraction', value: Math.round(PAGES / extractS), unit: 'pages/s', note },
     { name: 'ingest: segmentation', value: Math.round(statements / segS), unit: 'statements/s', note },
     { name: 'ingest: MinHash signatures', value: Math.round(segs.length / sigS), unit: 'statements/s', note: 'word 3-shingles, 128 hashes' },
