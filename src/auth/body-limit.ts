@@ -4,6 +4,7 @@
 // client cannot make the server hold or read an unbounded body.
 import type { Context } from 'hono';
 import type { AppEnv } from '../web/context.ts';
+import { ignoreWhile } from '../util/errors.ts';
 
 /** Default limit for any request body (forms are small). */
 export const DEFAULT_MAX_BODY = 64 * 1024;
@@ -50,7 +51,7 @@ export async function limitBody(c: Context<AppEnv>, max: number): Promise<Respon
     if (size > max) {
       chunks.length = 0;
       // stop reading: the rest of the body is never pulled from the socket
-      reader.cancel().catch(() => undefined);
+      reader.cancel().catch(ignoreWhile('cancelling an over-limit request body'));
       return tooLarge(c, max);
     }
     chunks.push(value);

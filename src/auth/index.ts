@@ -15,6 +15,7 @@ import { loadSession, serverSecret } from '../store/sessions.ts';
 import { limitBody, maxBodyBytes } from './body-limit.ts';
 import { roleSatisfies, type Role, type SessionUser } from './roles.ts';
 import { authSettings } from './settings.ts';
+import { logError, noteIgnored } from '../util/errors.ts';
 
 export { ROLES, isRole, roleSatisfies, type Role, type SessionUser } from './roles.ts';
 export { authSettings, type AuthSettings } from './settings.ts';
@@ -156,8 +157,9 @@ async function givenToken(c: Context<AppEnv>): Promise<string | undefined> {
     try {
       const v = (await c.req.formData()).get(CSRF_FIELD);
       return typeof v === 'string' ? v : undefined;
-    } catch {
-      return undefined; // a malformed multipart body has no token
+    } catch (e) {
+      noteIgnored('reading the CSRF token of a malformed multipart body (refused without a token)', e);
+      return undefined;
     }
   }
   return undefined;
@@ -178,7 +180,7 @@ async function csrfValid(c: Context<AppEnv>): Promise<boolean> {
 export function authMiddleware(ctx: AppContext): MiddlewareHandler<AppEnv> {
   const settings = authSettings(ctx.config);
   // Load the CSRF key once, now, so requests only await a settled promise.
-  csrfKey(ctx).catch(() => undefined); // a failure is retried (and reported) by the next request
+  csrfKey(ctx).catch((e) => logError('loading the CSRF key (the next request tries again)', e));
   return async (c, next) => {
     c.set('user', null);
     const write = !SAFE_METHODS.has(c.req.method);

@@ -13,6 +13,7 @@ import { upsertDataset, upsertDocument, upsertStatements, ValidationError, type 
 import type { Lexicon } from '../topics/lexicon.ts';
 import { linkStatements, type LinkReport } from '../topics/link.ts';
 import type { CompiledLexicon } from '../topics/match.ts';
+import { hasCode } from '../util/errors.ts';
 
 export const PRINCIPLES_DATASET = {
   id: 'ai-atlas-nexus-principles',
@@ -103,8 +104,9 @@ export function detectPrinciplesYaml(path: string): boolean {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    return false;
+  } catch (e) {
+    if (hasCode(e, 'ENOENT', 'EACCES', 'EISDIR')) return false; // unreadable: not this format (the import names the file)
+    throw e;
   }
   if (!/^documents:/m.test(text) || !/^entries:/m.test(text)) return false;
   return /^\s*(?:-\s+)?type:\s*Principle\s*$/m.test(text);

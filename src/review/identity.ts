@@ -6,7 +6,8 @@ export function reviewerName(explicit: string | undefined, env: NodeJS.ProcessEn
   if (pick) return pick;
   try {
     return osUser().trim() || 'unknown';
-  } catch {
-    return 'unknown';
+  } catch (e) {
+    if (!(e instanceof Error) || !('code' in e || 'errno' in e)) throw e;
+    return 'unknown'; // no passwd entry for this process (a SystemError from userInfo)
   }
 }

@@ -9,6 +9,7 @@ import { TaxonomyModel } from '../classify/models/index.ts';
 import { cohenKappa } from '../eval/metrics.ts';
 import type { Db } from '../store/db.ts';
 import type { Taxonomy } from '../taxonomy/index.ts';
+import { noteIgnored } from '../util/errors.ts';
 
 export interface ReviewedExample {
   statementId: string;
@@ -66,7 +67,8 @@ export function learningCurve(t: Taxonomy, examples: readonly ReviewedExample[],
     let model: TaxonomyModel;
     try {
       model = TaxonomyModel.train(sample.map((e) => ({ text: e.text, code: e.code, id: e.statementId, origin: 'reviewed' })), t);
-    } catch {
+    } catch (e) {
+      noteIgnored(`learning curve: training ${t.id} on ${sample.length} reviewed labels (point skipped)`, e);
       continue; // e.g. every example on a special code
     }
     const pred = test.map((e) => model.decide(e.text).code ?? '(none)');

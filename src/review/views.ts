@@ -3,6 +3,7 @@
 // batch (every 100 distinct statements or 30 seconds, and before the queue is read). Pages served
 // from the rendered-page cache are not counted: the counter is a ranking signal, not analytics.
 import type { Db } from '../store/db.ts';
+import { logError } from '../util/errors.ts';
 
 const pending = new WeakMap<Db, Map<string, number>>();
 const timers = new WeakMap<Db, NodeJS.Timeout>();
@@ -12,11 +13,11 @@ export function noteView(db: Db, statementId: string): void {
   let m = pending.get(db);
   if (!m) pending.set(db, (m = new Map()));
   m.set(statementId, (m.get(statementId) ?? 0) + 1);
-  if (m.size >= 100) void flushViews(db).catch(() => undefined);
+  if (m.size >= 100) void flushViews(db).catch((e) => logError('saving statement view counts', e));
   else if (!timers.has(db)) {
     const t = setTimeout(() => {
       timers.delete(db);
-      void flushViews(db).catch(() => undefined);
+      void flushViews(db).catch((e) => logError('saving statement view counts', e));
     }, 30_000);
     t.unref();
     timers.set(db, t);

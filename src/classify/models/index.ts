@@ -12,6 +12,7 @@ import { readFile, writeFileAtomic } from './binary.ts';
 import { MODEL_HYPER, TaxonomyModel, type TrainingExample } from './hierarchy.ts';
 import { explainDecision } from './reasoning.ts';
 import { collectTrainingSets, type TrainingSet } from './training.ts';
+import { hasCode, noteIgnored } from '../../util/errors.ts';
 
 export { TaxonomyModel, MODEL_CODE_VERSION, TAXONOMY_MODEL_FORMAT, MODEL_HYPER } from './hierarchy.ts';
 export type { Decision, LevelStep, TrainingExample } from './hierarchy.ts';
@@ -110,8 +111,8 @@ export function loadOrTrain(set: TrainingSet, registry: TaxonomyRegistry, opts: 
       if (f.startsWith(`${t.id}-`) && f.endsWith('.bin') && join(modelsDir(opts.dataDir), f) !== file && /^[0-9a-f]{16}\.bin$/.test(f.slice(t.id.length + 1)))
         try {
           unlinkSync(join(modelsDir(opts.dataDir), f));
-        } catch {
-          /* another process may have removed it */
+        } catch (e) {
+          if (!hasCode(e, 'ENOENT')) noteIgnored(`removing the superseded model ${f}`, e); // ENOENT: another process removed it
         }
     opts.onProgress?.(`trained the ${t.id} model in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }

@@ -5,6 +5,7 @@ import type { Db } from '../../store/db.ts';
 import { loadInputs } from './inputs.ts';
 import type { BatchAware, Outcome, WorkItem } from './types.ts';
 import type { Classifier } from '../types.ts';
+import { ignoreWhile, logError } from '../../util/errors.ts';
 
 // The candidates are chosen once (a materialised CTE): a subquery in UPDATE … FROM may be
 // re-scanned by the planner, which would ignore the LIMIT. Pending items first (index on
@@ -66,7 +67,7 @@ export class ClaimQueue {
           kind: 'failed',
           reason: 'statement no longer exists',
         });
-    await (this.o.classifier as BatchAware).prepare?.(items)?.catch(() => {});
+    await (this.o.classifier as BatchAware).prepare?.(items)?.catch(ignoreWhile('preparing a batch (each item is classified on its own instead)'));
     for (const it of items) this.unfinished.add(it);
     this.queue.push(...items);
   }
@@ -83,7 +84,7 @@ export class ClaimQueue {
       if (this.o.stopped()) return undefined;
       const it = this.queue.shift();
       // Claim the next batch before this one runs out, so that workers never wait for it.
-      if (!this.exhausted && this.queue.length < this.o.concurrency) void this.startClaim().catch(() => {});
+      if (!this.exhausted && this.queue.length < this.o.concurrency) void this.startClaim().catch(ignoreWhile('claiming the next batch ahead of time (claimed again when needed)'));
       if (it) return it;
       if (this.exhausted) return undefined;
       await this.startClaim();
@@ -101,6 +102,6 @@ export class ClaimQueue {
          WHERE i.run_id = $1 AND i.statement_id = x.s AND i.taxonomy = x.t AND i.status = 'claimed'`,
         [this.o.runId, JSON.stringify(leftovers.map((l) => ({ s: l.statementId, t: l.taxonomy })))],
       )
-      .catch(() => {});
+      .catch((e) => logError(`run ${this.o.runId}: releasing ${leftovers.length} unfinished claims (the next run reclaims them)`, e));
   }
 }

@@ -3,6 +3,7 @@
 import { Option, type Command } from 'commander';
 import type { StatementKind } from '../../model/index.ts';
 import { UserError } from '../main.ts';
+import { logError } from '../../util/errors.ts';
 
 interface ClassifyOpts {
   taxonomy?: string[];
@@ -295,7 +296,7 @@ async function classifyCommand(opts: ClassifyOpts): Promise<void> {
       } finally {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
-        await dbCache?.flushHits().catch(() => {});
+        await dbCache?.flushHits().catch((e) => logError('saving the LLM cache hit counts', e));
       }
       bar?.stop();
       if (opts.json) {

@@ -1,5 +1,6 @@
 // `govnav db migrate|status|copy|dump|restore`
 import type { Command } from 'commander';
+import { sqlState } from '../../util/errors.ts';
 
 export function register(program: Command): void {
   const db = program
@@ -41,8 +42,8 @@ export function register(program: Command): void {
           for (const t of ['documents', 'statements', 'classifications', 'feedback']) {
             try {
               counts[t] = (await store.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n;
-            } catch {
-              /* table not there yet */
+            } catch (e) {
+              if (sqlState(e) !== '42P01') throw e; // 42P01: the table is not there yet
             }
           }
         if (opts.json) {

@@ -52,8 +52,9 @@ async function cliActor(): Promise<{ id: null; name: string }> {
   let who = 'unknown';
   try {
     who = userInfo().username;
-  } catch {
-    who = process.env.USER ?? 'unknown'; // no passwd entry (containers)
+  } catch (e) {
+    if (!(e instanceof Error) || !('code' in e || 'errno' in e)) throw e;
+    who = process.env.USER ?? 'unknown'; // no passwd entry (containers): a SystemError from userInfo()
   }
   return { id: null, name: `cli:${who}` };
 }

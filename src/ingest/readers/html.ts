@@ -8,6 +8,7 @@ import { Readability } from '@mozilla/readability';
 import { buildText, tidyInline } from '../build.ts';
 import { normaliseMetaDate, usefulTitle } from '../detect.ts';
 import type { DetectedMeta, Extracted, Format, RawBlock } from '../types.ts';
+import { noteIgnored } from '../../util/errors.ts';
 
 type El = Element;
 
@@ -244,7 +245,9 @@ export function readHtml(html: string, opts: HtmlOptions = {}): Extracted {
       let article: { content?: string | null } | null = null;
       try {
         article = new Readability(copy as unknown as Document, { charThreshold: 200, keepClasses: false }).parse();
-      } catch {
+      } catch (e) {
+        // Readability only narrows the page to its main content; the whole body is read instead.
+        noteIgnored('finding the main content of an HTML page', e);
         article = null;
       }
       if (article?.content) {

@@ -23,6 +23,7 @@ import { adjudicationItem, assignForm, codingItem, CS, extractionRow } from '../
 import { codeLists, filterForm, nextPageLink, proposalForms, queueItem, RS } from '../components/review.ts';
 import { chip } from '../components/labels.ts';
 import { registerReviewReports } from '../components/review-reports.ts';
+import { logError } from '../../util/errors.ts';
 
 function parseFilter(q: (k: string) => string | undefined, c: AppContext): PageQueueFilter {
   const f: PageQueueFilter = {};
@@ -46,7 +47,7 @@ async function queueBody(c: Context<AppEnv>, ctx: AppContext, f: PageQueueFilter
   const lang = c.get('lang');
   const db = ctx.store.db;
   const reg = ctx.store.taxonomies;
-  await flushViews(db).catch(() => undefined);
+  await flushViews(db).catch((e) => logError('saving statement view counts before the queue', e));
   const [{ rows, more }, count, choices] = await Promise.all([pageQueue(db, { ...f, limit: 20 }), countQueue(db, f), queueFilterChoices(db)]);
   const cx = await reviewContext(db, rows.map((r) => r.statementId));
   const back = new URL(c.req.url).pathname + new URL(c.req.url).search;
