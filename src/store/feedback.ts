@@ -1,4 +1,4 @@
-// Reading the feedback readers sent (the admin list). Writing stays with the feedback form.
+// The feedback readers send: saving a validated message, and reading them back (the admin list).
 import type { Db } from './db.ts';
 
 export interface FeedbackRow {
@@ -21,4 +21,15 @@ export async function listFeedback(db: Db, page: number, per: number): Promise<{
     [n, (p - 1) * n],
   );
   return { total, rows };
+}
+
+/** Saves one validated feedback message (the form has already checked and rate-limited it). */
+export async function saveFeedback(
+  db: Db,
+  fb: { page: string; kind: string; message: string; email?: string | null; clientHash: string; userAgent?: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO feedback (page, kind, message, email, client_hash, user_agent) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [fb.page, fb.kind, fb.message, fb.email ?? null, fb.clientHash, (fb.userAgent ?? '').slice(0, 300) || null],
+  );
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { csrfInput, publicWrite } from '../../auth/index.ts';
 import { FeedbackInput, type Lang } from '../../model/index.ts';
+import { saveFeedback } from '../../store/feedback.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { html, L, type Html } from '../html.ts';
 import { renderPage } from '../layout.ts';
@@ -134,10 +135,7 @@ export function register(app: Hono<AppEnv>, ctx: AppContext, opts: FeedbackOptio
       return c.html(form(c, values, errors), 400);
     }
     const fb = parsed.data;
-    await ctx.store.db.query(
-      `INSERT INTO feedback (page, kind, message, email, client_hash, user_agent) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [fb.page, fb.kind, fb.message, fb.email ?? null, key, (c.req.header('user-agent') ?? '').slice(0, 300) || null],
-    );
+    await saveFeedback(ctx.store.db, { ...fb, clientHash: key, userAgent: c.req.header('user-agent') });
     return c.redirect(`/feedback/thanks?page=${encodeURIComponent(fb.page)}`, 303);
   });
 }
