@@ -239,7 +239,7 @@ export function reviewClause(r: ReviewValue): string {
     case 'human':
       return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.human)`;
     case 'reviewed':
-      return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.review_status IN ('accepted', 'corrected'))`;
+      return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.review_status IN ('accepted', 'corrected', 'adjudicated'))`;
     case 'annotated':
       return `EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.source = 'annotation')`;
     case 'machine':

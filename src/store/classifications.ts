@@ -175,7 +175,7 @@ export async function insertClassifications(
 }
 
 const RANK = `row_number() OVER (PARTITION BY statement_id, taxonomy ORDER BY human DESC,
-  (review_status IN ('accepted', 'corrected')) DESC,
+  (review_status IN ('accepted', 'corrected', 'adjudicated')) DESC,
   CASE source WHEN 'human' THEN 0 WHEN 'imported' THEN 1 WHEN 'annotation' THEN 2 WHEN 'llm' THEN 3 ELSE 4 END,
   created_at DESC, id DESC)`;
 
@@ -187,7 +187,7 @@ export async function refreshCurrent(db: Db, statementIds: string[]): Promise<vo
     // the older model's guess must not stay on the page as the category once a newer model is unsure.
     const winners = `SELECT id FROM (SELECT id, ${RANK} AS rn FROM classifications c
        WHERE statement_id = ANY($1::text[]) AND review_status <> 'rejected'
-         AND (NOT suggested OR review_status IN ('accepted', 'corrected'))
+         AND (NOT suggested OR review_status IN ('accepted', 'corrected', 'adjudicated'))
          AND NOT (source = 'embedded' AND review_status = 'unreviewed' AND EXISTS (
            SELECT 1 FROM classifications n WHERE n.statement_id = c.statement_id AND n.taxonomy = c.taxonomy
              AND n.source = 'embedded' AND n.suggested AND n.review_status = 'unreviewed'

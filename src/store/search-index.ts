@@ -139,7 +139,7 @@ async function load(db: Db, stamp: string): Promise<SearchIndex> {
        LEFT JOIN LATERAL (
          SELECT array_agg(c.taxonomy ORDER BY c.id) AS tax, array_agg(c.code ORDER BY c.id) AS code,
                 bool_or(c.human) AS human,
-                bool_or(c.review_status IN ('accepted', 'corrected')) AS reviewed,
+                bool_or(c.review_status IN ('accepted', 'corrected', 'adjudicated')) AS reviewed,
                 bool_or(c.source = 'annotation') AS annotated,
                 bool_or(c.source IN ('embedded', 'llm') AND c.review_status = 'unreviewed') AS machine
          FROM classifications c WHERE c.statement_id = s.id AND c.is_current) c ON true

@@ -181,7 +181,7 @@ export async function collectTrainingSets(
          FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
            LEFT JOIN datasets ds ON ds.id = d.dataset
          WHERE s.retired_at IS NULL AND c.taxonomy = ANY($1::text[]) AND c.review_status <> 'rejected'
-           AND ((c.is_current AND (c.human OR c.review_status IN ('accepted', 'corrected'))) OR c.source = 'annotation')
+           AND ((c.is_current AND (c.human OR c.review_status IN ('accepted', 'corrected', 'adjudicated'))) OR c.source = 'annotation')
          ORDER BY c.statement_id, c.is_current DESC, c.created_at DESC, c.id DESC`,
         [taxonomyIds],
       )

@@ -68,6 +68,8 @@ export class LruCache<V extends { body: Uint8Array }> {
 export function isCacheablePath(path: string): boolean {
   if (path === '/' || path === '/d' || path === '/t' || path === '/risk' || path === '/search' || path === '/about' || path === '/topics')
     return true;
+  // A statement's history changes with suggestions, which do not change the data version: never cached.
+  if (/^\/m\/[^/]+\/history$/.test(path)) return false;
   return /^\/(m|d|t|risk|topics)\/[^/]+(\/[^/]+)?$/.test(path);
 }
 
