@@ -12,6 +12,7 @@ import type { AppContext, AppEnv } from '../context.ts';
 import { html, L, type Html } from '../html.ts';
 import { renderPage } from '../layout.ts';
 import { clientKey, RateLimiter } from '../rate-limit.ts';
+import { clientAddress } from '../client-address.ts';
 
 export const MAX_FEEDBACK_BYTES = 16 * 1024;
 
@@ -64,10 +65,9 @@ export function cleanPage(p: string | undefined | null): string {
   return s.slice(0, 500);
 }
 
-/** The client's address as the server sees it (the socket; proxies' headers are not trusted). */
+/** The client's address: the TCP peer, or the address behind trusted proxies (config trustProxy). */
 export function remoteAddress(c: Context<AppEnv>): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
+  return clientAddress(c);
 }
 
 export interface FeedbackOptions {
