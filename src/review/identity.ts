@@ -1,4 +1,5 @@
 // Who is reviewing on the command line: an explicit name, $GOVNAV_REVIEWER, or the OS user.
+import { noteIgnored } from '../util/errors.ts';
 
 /** The reviewer's name: the explicit one, else $GOVNAV_REVIEWER, else the given OS user name. */
 export function reviewerName(explicit: string | undefined, env: NodeJS.ProcessEnv, osUser: () => string): string {
@@ -7,7 +8,8 @@ export function reviewerName(explicit: string | undefined, env: NodeJS.ProcessEn
   try {
     return osUser().trim() || 'unknown';
   } catch (e) {
-    if (!(e instanceof Error) || !('code' in e || 'errno' in e)) throw e;
-    return 'unknown'; // no passwd entry for this process (a SystemError from userInfo)
+    // No passwd entry for this process (containers): the name is only a label on decisions.
+    noteIgnored('looking up the operating-system user name', e);
+    return 'unknown';
   }
 }

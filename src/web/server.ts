@@ -112,8 +112,11 @@ export async function startServer(store: Store, config: Config, opts: { port?: n
     );
     server.listen(port, host, () => resolve());
   });
-  ready = true;
   const addr = server.address() as AddressInfo;
+  // Without a configured base URL, links name the address actually listened on (a port chosen by
+  // the system, or given on the command line), never the request's Host header.
+  if (!config.baseUrl && (addr.port !== config.port || host !== config.host)) ctx.config = { ...config, host, port: addr.port };
+  ready = true;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {

@@ -3,6 +3,7 @@
 // standard input), from a prompt that does not echo (on a terminal), or — visible to other users of
 // the machine, so discouraged — from --password. They are never printed or logged.
 import type { Command } from 'commander';
+import { noteIgnored } from '../../util/errors.ts';
 
 async function readPassword(opts: { password?: string; passwordStdin?: boolean }, confirm: boolean): Promise<string> {
   if (opts.password !== undefined) return opts.password;
@@ -53,8 +54,8 @@ async function cliActor(): Promise<{ id: null; name: string }> {
   try {
     who = userInfo().username;
   } catch (e) {
-    if (!(e instanceof Error) || !('code' in e || 'errno' in e)) throw e;
-    who = process.env.USER ?? 'unknown'; // no passwd entry (containers): a SystemError from userInfo()
+    noteIgnored('looking up the operating-system user name (no passwd entry, as in some containers)', e);
+    who = process.env.USER ?? 'unknown';
   }
   return { id: null, name: `cli:${who}` };
 }
