@@ -83,3 +83,15 @@ test('highlighting marks the topic\'s terms and escapes everything else', () => 
   const zh = '保护<b>个人信息</b>';
   assert.equal(highlightHtml(zh, topicSpans(c, zh, 'privacy')), '保护&lt;b&gt;<mark>个人信息</mark>&lt;/b&gt;');
 });
+
+test('安全 paired with development (发展和安全) or with stability (安全、稳定) is the security sense, never safety (lexicon 1.4.1)', () => {
+  const pairings = [
+    { kind: 'principle', text: '国家坚持发展和安全并重、促进创新和依法治理相结合的原则。' },
+    { kind: 'principle', text: '协调国际人工智能发展、安全与治理重大问题。' },
+    { kind: 'mitigation', text: '提供者应当在其服务过程中，提供安全、稳定、持续的服务，保障用户正常使用。' },
+  ];
+  for (const s of pairings) assert.ok(!topics(s).includes('safety'), s.text);
+  // The security reading of the pairing stays; 安全 on its own still reads as safety in a principle.
+  assert.ok(topics(pairings[0]!).includes('security'));
+  assert.ok(topics({ kind: 'principle', text: '促进公平、公正、和谐、安全，避免偏见、歧视。' }).includes('safety'));
+});
