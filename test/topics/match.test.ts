@@ -4,7 +4,7 @@ import { loadLexicon } from '../../src/topics/lexicon.ts';
 import { compileLexicon, highlightHtml, scoreStatement, topicSpans } from '../../src/topics/match.ts';
 
 const c = compileLexicon(loadLexicon());
-const topics = (s: { name?: string; text?: string; headingPath?: string[] }) => scoreStatement(c, s).map((l) => l.topic).sort();
+const topics = (s: { name?: string; text?: string; headingPath?: string[]; kind?: string }) => scoreStatement(c, s).map((l) => l.topic).sort();
 const link = (s: { name?: string; text?: string; headingPath?: string[] }, topic: string) => scoreStatement(c, s).find((l) => l.topic === topic);
 
 test('English matching ignores inflection and case, and phrases match over stems', () => {
