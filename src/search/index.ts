@@ -10,7 +10,7 @@
 // scores with BM25 over the same lexemes (the SQL path uses ts_rank).
 import { STATEMENT_KINDS, type StatementKind } from '../model/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
-import { REVIEW_VALUES, type FacetValue, type StatementQuery } from './query.ts';
+import { REVIEW_VALUES, rollUpFacet, type FacetValue, type StatementQuery } from './query.ts';
 
 /** One statement as the loader hands it over. */
 export interface IndexRow {
@@ -697,18 +697,4 @@ class Counts {
       }
     }
   }
-}
-
-export function rollUpFacet(registry: TaxonomyRegistry, tax: string, rows: { code: string; n: number }[]): FacetValue[] {
-  const t = registry.get(tax);
-  const direct = new Map(rows.map((r) => [r.code, r.n]));
-  const total = new Map<string, number>();
-  for (const [code, n] of direct) {
-    if (!t.has(code)) continue;
-    for (const c of [code, ...t.node(code).path]) total.set(c, (total.get(c) ?? 0) + n);
-  }
-  return t
-    .ordered()
-    .filter((n) => total.has(n.code))
-    .map((n) => ({ value: n.code, count: direct.get(n.code) ?? 0, total: total.get(n.code)!, label: n.name.en }));
 }

@@ -446,7 +446,8 @@ export async function facetCounts(
   return out;
 }
 
-function rollUpFacet(registry: TaxonomyRegistry, tax: string, rows: { code: string; n: number }[]): FacetValue[] {
+/** Facet values of a taxonomy from direct counts per code, each with the total of its subtree, in display order. */
+export function rollUpFacet(registry: TaxonomyRegistry, tax: string, rows: { code: string; n: number }[]): FacetValue[] {
   const t = registry.get(tax);
   const direct = new Map(rows.map((r) => [r.code, r.n]));
   const total = new Map<string, number>();
