@@ -5,23 +5,15 @@
 // outside CI.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { cliEnv, MANIFEST, serve, type Served } from '../snapshot/_serve.ts';
+import { browserSkipReason, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 
-function skipReason(): string | undefined {
-  if (process.env.GOVNAV_SKIP_BROWSER_TESTS === '1') return 'browser tests skipped: GOVNAV_SKIP_BROWSER_TESTS=1';
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI must install the Debian "chromium" package`);
-    return `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`;
-  }
-  return undefined;
-}
-const SKIP = skipReason();
+const SKIP = browserSkipReason();
 
 let served: Served;
 let browser: Browser;
@@ -31,11 +23,7 @@ before(async () => {
   if (SKIP) return;
   dataDir = mkdtempSync(join(tmpdir(), 'govnav-e2e-first-'));
   served = await serve([], cliEnv(dataDir, { GOVNAV_SNAPSHOT: '' }));
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -5,34 +5,21 @@
 // outside CI. Screenshots of the main pages go to test-artifacts/screenshots/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Store } from '../../src/store/index.ts';
 import { startServer, type RunningServer } from '../../src/web/server.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
-import { sharedFile } from '../helpers/shared.ts';
 import { buildFixture, testConfig, XSS, type Fixture } from '../web/fixture.ts';
 import { loadRealDatasets, REAL_DATASETS, type RealLoad } from './real-data.ts';
+import { browserSkipReason, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'e2e-admin-secret-0123456789';
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 
-function skipReason(): string | undefined {
-  if (process.env.GOVNAV_SKIP_BROWSER_TESTS === '1') return 'browser tests skipped: GOVNAV_SKIP_BROWSER_TESTS=1';
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI must install the Debian "chromium" package`);
-    return `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`;
-  }
-  if (!sharedFile(REAL_DATASETS[0]!)) {
-    if (process.env.CI === 'true') throw new Error(`missing ../shared/${REAL_DATASETS[0]}`);
-    return `browser tests skipped: missing ../shared/${REAL_DATASETS[0]} (the public datasets live beside the project)`;
-  }
-  return undefined;
-}
 
-const SKIP = skipReason();
+const SKIP = browserSkipReason([REAL_DATASETS[0]!]);
 
 let store: Store;
 let server: RunningServer;
@@ -46,11 +33,7 @@ before(async () => {
   real = await loadRealDatasets(store);
   fx = await buildFixture(store);
   server = await startServer(store, testConfig({ adminSecret: SECRET, baseUrl: undefined }), { port: 0, host: '127.0.0.1' });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 

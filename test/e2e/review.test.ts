@@ -7,7 +7,6 @@
 // /usr/bin/chromium is missing outside CI.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Store } from '../../src/store/index.ts';
 import { createUser } from '../../src/store/users.ts';
@@ -15,19 +14,11 @@ import { startServer, type RunningServer } from '../../src/web/server.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { testConfig } from '../web/fixture.ts';
 import { fillReviewStore, snapshot, type Fixture } from '../review/fixture.ts';
+import { browserSkipReason, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PW = 'a long enough password 1';
 
-function skipReason(): string | undefined {
-  if (process.env.GOVNAV_SKIP_BROWSER_TESTS === '1') return 'browser tests skipped: GOVNAV_SKIP_BROWSER_TESTS=1';
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI must install the Debian "chromium" package`);
-    return `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`;
-  }
-  return undefined;
-}
-const SKIP = skipReason();
+const SKIP = browserSkipReason();
 
 let store: Store;
 let server: RunningServer;
@@ -42,11 +33,7 @@ before(async () => {
   for (const [name, role] of [['rita', 'reviewer'], ['rob', 'reviewer'], ['carl', 'contributor'], ['ada', 'admin']] as const)
     userIds[name] = (await createUser(store.db, { username: name, password: PW, role })).id;
   server = await startServer(store, testConfig({ baseUrl: undefined }), { port: 0, host: '127.0.0.1' });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

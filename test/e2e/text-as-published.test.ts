@@ -6,36 +6,21 @@
 // stack of Chinese text.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { importPrinciplesYaml } from '../../src/importers/principles.ts';
 import { upsertDocument, upsertStatements, type Store } from '../../src/store/index.ts';
 import { linkPending } from '../../src/topics/link.ts';
 import { startServer, type RunningServer } from '../../src/web/server.ts';
-import { sharedFile } from '../helpers/shared.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { testConfig } from '../web/fixture.ts';
 import { loadRealDatasets } from './real-data.ts';
+import { browserSkipReason, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DATA = ['data/finos-aigf/finos_aigf_risks_mitigations.json', 'data/mitre-atlas/ATLAS.yaml'];
 const ZH = fileURLToPath(new URL('../topics/fixtures/principles_zh.yaml', import.meta.url));
 
-function skipReason(): string | undefined {
-  if (process.env.GOVNAV_SKIP_BROWSER_TESTS === '1') return 'browser tests skipped: GOVNAV_SKIP_BROWSER_TESTS=1';
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI must install the Debian "chromium" package`);
-    return `browser tests skipped: ${CHROMIUM} is not installed (apt-get install chromium)`;
-  }
-  for (const rel of DATA)
-    if (!sharedFile(rel)) {
-      if (process.env.CI === 'true') throw new Error(`missing ../shared/${rel}`);
-      return `browser tests skipped: missing ../shared/${rel} (the public datasets live beside the project)`;
-    }
-  return undefined;
-}
-const SKIP = skipReason();
+const SKIP = browserSkipReason(DATA);
 
 let store: Store;
 let server: RunningServer;
@@ -61,8 +46,7 @@ before(async () => {
   englishId = (await store.db.query<{ id: string }>(`SELECT id FROM statements WHERE document_id = $1`, [d.id]))[0]!.id;
   await linkPending(store.db);
   server = await startServer(store, testConfig({ baseUrl: undefined }), { port: 0, host: '127.0.0.1' });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 
 after(async () => {
