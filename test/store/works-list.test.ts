@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import type { StatementInput } from '../../src/model/index.ts';
-import { detectWorks, listWorkRows, upsertDataset, upsertDocument, upsertStatements, type Db } from '../../src/store/index.ts';
+import { detectWorks, listWorkRows } from '../../src/store/index.ts';
 import { linkPending } from '../../src/topics/link.ts';
 import { coverageMatrix, matrixCsv } from '../../src/topics/matrix.ts';
 import { createApp } from '../../src/web/app.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { testConfig } from '../web/fixture.ts';
+import { addDoc } from './works-fixture.ts';
 
 const SHARED = [
   'Protect the privacy of personal data used to train the model, and minimise what is collected.',
@@ -18,31 +18,14 @@ const SHARED = [
 ];
 const OTHER = ['Explain to users when they interact with an AI system and how decisions about them are made.'];
 
-function stmts(texts: string[], prefix: string): StatementInput[] {
-  return texts.map((text, i) => ({ sourceKey: `${prefix}${i}`, kind: 'mitigation', ord: i, name: '', text, headingPath: [], locator: {}, language: 'en', meta: {} }));
-}
-async function addDoc(db: Db, dataset: string, key: string, title: string, year: number, texts: string[]): Promise<string> {
-  await upsertDataset(db, { id: dataset, version: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` });
-  const d = await upsertDocument(db, {
-    sourceKey: key,
-    title,
-    year,
-    docType: 'framework',
-    language: 'en',
-    provenance: { dataset, datasetVersion: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` },
-    meta: {},
-  });
-  await upsertStatements(db, d.id, stmts(texts, key));
-  return d.id;
-}
 
 test(`[${ENGINE}] /d and the coverage matrix show one row per work`, async () => {
   const store = await openTestStore();
   try {
     const db = store.db;
-    const a = await addDoc(db, 'dataset-a', 'a', 'Framework for Trustworthy Systems', 2024, SHARED);
-    const b = await addDoc(db, 'dataset-b', 'b', 'Framework for trustworthy systems', 2024, [...SHARED, OTHER[0]!]);
-    const c = await addDoc(db, 'dataset-a', 'c', 'A Different Guide', 2023, OTHER);
+    const a = await addDoc(db, 'dataset-a', 'a', { title: 'Framework for Trustworthy Systems', year: 2024 }, SHARED);
+    const b = await addDoc(db, 'dataset-b', 'b', { title: 'Framework for trustworthy systems', year: 2024 }, [...SHARED, OTHER[0]!]);
+    const c = await addDoc(db, 'dataset-a', 'c', { title: 'A Different Guide', year: 2023 }, OTHER);
     await detectWorks(db);
     await linkPending(db, { rebuild: true });
 

@@ -2,9 +2,9 @@
 // works: its documents join a work by DOI, title or designator, never by the texts they quote.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StatementInput } from '../../src/model/index.ts';
-import { detectWorks, metadataMatch, textMatch, upsertDataset, upsertDocument, upsertStatements, type Db } from '../../src/store/index.ts';
+import { detectWorks, metadataMatch, textMatch } from '../../src/store/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
+import { addDoc } from './works-fixture.ts';
 
 const QUOTED = [
   'Establish policies for decommissioning artificial intelligence systems in a safe manner that does not increase risks.',
@@ -22,25 +22,7 @@ const RMF_OWN = [
   'Risk tolerance refers to the readiness of the organization to bear the risk in order to achieve its objectives.',
 ];
 
-function stmts(texts: string[], prefix: string): StatementInput[] {
-  return texts.map((text, i) => ({ sourceKey: `${prefix}${i}`, kind: 'mitigation', ord: i, name: '', text, headingPath: [], locator: {}, language: 'en', meta: {} }));
-}
 
-async function addDoc(db: Db, dataset: string, key: string, meta: { title: string; year?: number; doi?: string }, texts: string[]): Promise<string> {
-  await upsertDataset(db, { id: dataset, version: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` });
-  const d = await upsertDocument(db, {
-    sourceKey: key,
-    title: meta.title,
-    year: meta.year,
-    doi: meta.doi,
-    docType: 'framework',
-    language: 'en',
-    provenance: { dataset, datasetVersion: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` },
-    meta: {},
-  });
-  await upsertStatements(db, d.id, stmts(texts, key));
-  return d.id;
-}
 
 test('a designator names one publication even when one side has no year; quoting datasets never match by texts', () => {
   assert.equal(

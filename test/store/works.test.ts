@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
-import type { StatementInput } from '../../src/model/index.ts';
 import {
   detectWorks,
   getWork,
@@ -12,9 +11,6 @@ import {
   markSame,
   metadataMatch,
   splitDocument,
-  upsertDataset,
-  upsertDocument,
-  upsertStatements,
   type Db,
   type Store,
 } from '../../src/store/index.ts';
@@ -23,6 +19,7 @@ import { requireShared } from '../helpers/shared.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { makePdf, tempDir } from '../ingest/fixtures.ts';
 import { testConfig } from '../web/fixture.ts';
+import { addDoc } from './works-fixture.ts';
 
 async function withStore(fn: (s: Store) => Promise<void>): Promise<void> {
   const s = await openTestStore();
@@ -53,25 +50,7 @@ const ACTIONS = [
   'Maintain an inventory of deployed models with their versions, owners, intended uses and known limitations.',
 ];
 
-function stmts(texts: string[], prefix = 's'): StatementInput[] {
-  return texts.map((text, i) => ({ sourceKey: `${prefix}${i}`, kind: 'mitigation', ord: i, name: '', text, headingPath: [], locator: {}, language: 'en', meta: {} }));
-}
 
-async function addDoc(db: Db, dataset: string, key: string, meta: { title: string; year?: number; doi?: string }, texts: string[]): Promise<string> {
-  await upsertDataset(db, { id: dataset, version: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` });
-  const d = await upsertDocument(db, {
-    sourceKey: key,
-    title: meta.title,
-    year: meta.year,
-    doi: meta.doi,
-    docType: 'framework',
-    language: 'en',
-    provenance: { dataset, datasetVersion: 'v1', licence: 'CC-BY-4.0', attribution: `${dataset} attribution` },
-    meta: {},
-  });
-  await upsertStatements(db, d.id, stmts(texts, key));
-  return d.id;
-}
 
 async function workOf(db: Db, id: string): Promise<string> {
   return (await db.query<{ work_id: string }>('SELECT work_id FROM documents WHERE id = $1', [id]))[0]!.work_id;
