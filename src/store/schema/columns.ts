@@ -65,3 +65,23 @@ export function parseRows<S extends z.ZodType>(schema: S, rows: unknown[], where
   }
   return out;
 }
+
+/**
+ * For bulk reads on hot paths (index builds, classification batches): check the first `sample`
+ * rows (and the last) against the schema, then hand back all rows typed by it. Only for schemas
+ * that transform nothing (plain strings, integers, booleans, nullable), where a checked row is
+ * returned as it came; a schema with transforms must go through parseRows.
+ */
+export function checkRows<S extends z.ZodType>(schema: S, rows: unknown[], where: string, sample = 64): z.infer<S>[] {
+  const n = rows.length;
+  const check = (i: number) => {
+    const r = schema.safeParse(rows[i]);
+    if (!r.success) throw new RowShapeError(`${where}, row ${i + 1}`, r.error.issues[0]!);
+    if (r.data !== rows[i] && JSON.stringify(r.data) !== JSON.stringify(rows[i])) {
+      throw new Error(`${where}: checkRows needs a schema that transforms nothing; use parseRows`);
+    }
+  };
+  for (let i = 0; i < Math.min(sample, n); i++) check(i);
+  if (n > sample) check(n - 1);
+  return rows as z.infer<S>[];
+}
