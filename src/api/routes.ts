@@ -359,292 +359,332 @@ function docItem(r: DocRowOut, base: string): z.infer<typeof S.DocumentItem> {
 /** Whether the topics tables exist (created by the topics module's migration). */
 export { hasTopicTables } from '../store/read/stats.ts';
 
+function listStatementsRoute(filters: ParamDoc[]): RouteDoc {
+  return {
+    path: '/api/v1/statements',
+    operationId: 'listStatements',
+    summary: { en: 'Statements matching a query', zh: '符合查询条件的条目' },
+    description:
+      'Every statement (mitigation, principle, risk) matching the filters of /search, in id order, with its document and its current label on every taxonomy. Page through the whole set with `next`.',
+    params: [...filters, LIMIT, CURSOR],
+    response: S.StatementPage,
+    responseId: 'StatementPage',
+    exampleQuery: 'kind=mitigation&risk-domain=2&limit=2',
+    handler: async (ctx, req) => {
+      const { total, items, next } = await statementPage(ctx, req, 'statements', { keyset: true });
+      return { total, items, next };
+    },
+  };
+}
+
+async function getStatementHandler(ctx: AppContext, req: RequestInfo) {
+  checkAllowed(req.params, []);
+  const id = req.path.id!;
+  if (!isStatementId(id)) throw notFound(`No statement "${id}". Statement ids look like M000123.`);
+  const view = await readStatement(ctx.store.db, ctx.store.taxonomies, id, { baseUrl: req.base });
+  if (!view) throw notFound(`No statement "${id}".`);
+  return statementDetail(view, ctx.store.taxonomies, req.base);
+}
+
+const GET_STATEMENT: RouteDoc = {
+  path: '/api/v1/statements/{id}',
+  operationId: 'getStatement',
+  summary: { en: 'One statement with all its labels and a citation', zh: '单个条目及其全部标签与引用格式' },
+  description:
+    'A statement with its current labels, every label ever made for it (with provenance: source, model, prompt version, confidence, review), its child statements, its topics and a citation (stable URL, BibTeX, CSL-JSON).',
+  params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Statement id (M…, P… or R… followed by six digits).', example: 'M000001' }],
+  response: S.StatementDetail,
+  responseId: 'StatementDetail',
+  has404: true,
+  handler: getStatementHandler,
+};
+
+function searchRoute(filters: ParamDoc[], topics: boolean): RouteDoc {
+  return {
+    path: '/api/v1/search',
+    operationId: 'search',
+    summary: { en: 'Search with facet counts', zh: '带分面计数的搜索' },
+    description:
+      'The search behind the /search page: the same filters, results in relevance order (with q) or document order, and counts per facet value. Each facet count leaves that facet’s own filter out, so it says what choosing another value would give.',
+    params: [
+      ...filters,
+      {
+        name: 'facets',
+        in: 'query',
+        schema: z.string(),
+        description: `Comma-separated facets to count: ${BASIC_FACETS.join(', ')}${topics ? ', topic' : ''} or a taxonomy id (default: kind, doctype, year, language, review).`,
+        example: 'risk-domain,kind',
+      },
+      LIMIT,
+      CURSOR,
+    ],
+    response: S.SearchResult,
+    responseId: 'SearchResult',
+    exampleQuery: 'q=audit&facets=risk-domain,kind&limit=2',
+    handler: (ctx, req) => searchPage(ctx, req, facetList(ctx.store.taxonomies, req.params, topics)),
+  };
+}
+
+/** The optional year filter of /documents: undefined when absent, 400 when not a year. */
+function yearParam(year: string | null): number | undefined {
+  if (!year) return undefined;
+  const y = Number(year);
+  if (!Number.isInteger(y) || y < 0 || y > 9999) throw badParam('year', `must be a year such as 2024, not "${year}"`);
+  return y;
+}
+
+async function listDocumentsHandler(ctx: AppContext, req: RequestInfo) {
+  const { db } = ctx.store;
+  checkAllowed(req.params, ['dataset', 'doctype', 'year', 'limit', 'cursor']);
+  const limit = parseLimit(req.params);
+  const dataset = req.params.get('dataset');
+  const doctype = req.params.get('doctype');
+  const year = req.params.get('year');
+  const y = yearParam(year);
+  const fp = fingerprint('documents', dataset ?? '', doctype ?? '', year ?? '');
+  const cursor = decodeCursor(req.params, fp);
+  const { total, rows } = await readDocumentPage(db, { dataset: dataset || undefined, doctype: doctype || undefined, year: y }, String(cursor?.k ?? ''), limit);
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  return { total, items: page.map((r) => docItem(r, req.base)), next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
+}
+
+const LIST_DOCUMENTS: RouteDoc = {
+  path: '/api/v1/documents',
+  operationId: 'listDocuments',
+  summary: { en: 'Documents', zh: '文件列表' },
+  description: 'The documents of the corpus in id order, with the number of statements taken from each.',
+  params: [
+    { name: 'dataset', in: 'query', schema: z.string(), description: 'Only documents of this dataset.' },
+    { name: 'doctype', in: 'query', schema: z.string(), description: 'Only documents of this type.' },
+    { name: 'year', in: 'query', schema: z.number().int(), description: 'Only documents published in this year.' },
+    LIMIT,
+    CURSOR,
+  ],
+  response: S.DocumentPage,
+  responseId: 'DocumentPage',
+  exampleQuery: 'limit=2',
+  handler: listDocumentsHandler,
+};
+
+async function getDocumentHandler(ctx: AppContext, req: RequestInfo) {
+  checkAllowed(req.params, []);
+  const { db } = ctx.store;
+  const id = req.path.id!;
+  if (!/^D\d{4,}$/.test(id)) throw notFound(`No document "${id}". Document ids look like D0001.`);
+  const view = await readDocument(db, id);
+  if (!view) throw notFound(`No document "${id}".`);
+  return documentDetail(view, req.base);
+}
+
+const GET_DOCUMENT: RouteDoc = {
+  path: '/api/v1/documents/{id}',
+  operationId: 'getDocument',
+  summary: { en: 'One document with its statements, attribution and citation', zh: '单个文件及其条目、署名与引用格式' },
+  description: 'A document, the ids of its statements in source order, the attribution its dataset requires, and a citation.',
+  params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Document id (D followed by four or more digits).', example: 'D0001' }],
+  response: S.DocumentDetail,
+  responseId: 'DocumentDetail',
+  has404: true,
+  handler: getDocumentHandler,
+};
+
+const LIST_TAXONOMIES: RouteDoc = {
+  path: '/api/v1/taxonomies',
+  operationId: 'listTaxonomies',
+  summary: { en: 'Taxonomies', zh: '分类体系' },
+  description: 'Every taxonomy govnav labels with: version, what it applies to, and its published source.',
+  params: [],
+  response: S.TaxonomyList,
+  responseId: 'TaxonomyList',
+  handler: async (ctx, req) => {
+    checkAllowed(req.params, []);
+    return { items: ctx.store.taxonomies.list().map(taxonomySummary) };
+  },
+};
+
+async function getTaxonomyHandler(ctx: AppContext, req: RequestInfo) {
+  checkAllowed(req.params, []);
+  const reg = ctx.store.taxonomies;
+  const id = req.path.taxonomy!;
+  if (!reg.has(id)) throw notFound(`No taxonomy "${id}". Known: ${reg.list().map((t) => t.id).join(', ')}.`);
+  const t = reg.get(id);
+  const direct = await labelCountsOf(ctx.store.db, id);
+  const total = rolled(t, direct);
+  return { ...taxonomySummary(t), nodes: t.ordered().map((n) => nodeOut(t, n.code, direct, total)) };
+}
+
+const GET_TAXONOMY: RouteDoc = {
+  path: '/api/v1/taxonomies/{taxonomy}',
+  operationId: 'getTaxonomy',
+  summary: { en: 'A taxonomy with its codes and counts', zh: '分类体系及其代码与数量' },
+  description: 'All codes of a taxonomy in display order (depth first) with English and Chinese names and the number of statements labelled with each.',
+  params: [{ name: 'taxonomy', in: 'path', required: true, schema: z.string(), description: 'Taxonomy id.', example: 'risk-domain' }],
+  response: S.TaxonomyDetail,
+  responseId: 'TaxonomyDetail',
+  has404: true,
+  handler: getTaxonomyHandler,
+};
+
+async function getTaxonomyNodeHandler(ctx: AppContext, req: RequestInfo) {
+  checkAllowed(req.params, []);
+  const reg = ctx.store.taxonomies;
+  const id = req.path.taxonomy!;
+  const code = req.path.code!;
+  if (!reg.has(id)) throw notFound(`No taxonomy "${id}".`);
+  const t = reg.get(id);
+  if (!t.has(code)) throw notFound(`No code "${code}" in taxonomy "${id}".`);
+  return taxonomyNodeJson(t, code, await labelCountsOf(ctx.store.db, id));
+}
+
+const GET_TAXONOMY_NODE: RouteDoc = {
+  path: '/api/v1/taxonomies/{taxonomy}/{code}',
+  operationId: 'getTaxonomyNode',
+  summary: { en: 'One code of a taxonomy', zh: '分类体系中的单个代码' },
+  description: 'A code with its description, ancestors, children, counts, and the API URL of its statements.',
+  params: [
+    { name: 'taxonomy', in: 'path', required: true, schema: z.string(), description: 'Taxonomy id.', example: 'risk-domain' },
+    { name: 'code', in: 'path', required: true, schema: z.string(), description: 'A code of that taxonomy.', example: '2.1' },
+  ],
+  response: S.TaxonomyNodeDetail,
+  responseId: 'TaxonomyNodeDetail',
+  has404: true,
+  handler: getTaxonomyNodeHandler,
+};
+
+/** The filters of /classifications, each checked (400 on the first bad one). */
+function classificationFilters(registry: TaxonomyRegistry, params: URLSearchParams) {
+  const statement = params.get('statement');
+  const taxonomy = params.get('taxonomy');
+  const source = params.get('source');
+  const current = params.get('current');
+  if (statement && !/^[MRP]\d{6,}$/.test(statement)) throw badParam('statement', `must be a statement id such as M000123, not "${statement}"`);
+  if (taxonomy && !registry.has(taxonomy)) throw badParam('taxonomy', `unknown taxonomy "${taxonomy}"`);
+  if (source && !(CLASSIFICATION_SOURCES as readonly string[]).includes(source)) throw badParam('source', `must be one of ${CLASSIFICATION_SOURCES.join(', ')}`);
+  if (current && current !== 'true' && current !== 'false') throw badParam('current', 'must be true or false');
+  return { statement, taxonomy, source, current };
+}
+
+async function listClassificationsHandler(ctx: AppContext, req: RequestInfo) {
+  const { db, taxonomies: reg } = ctx.store;
+  checkAllowed(req.params, ['statement', 'taxonomy', 'source', 'current', 'limit', 'cursor']);
+  const limit = parseLimit(req.params);
+  const { statement, taxonomy, source, current } = classificationFilters(reg, req.params);
+  const fp = fingerprint('classifications', statement ?? '', taxonomy ?? '', source ?? '', current ?? '');
+  const cursor = decodeCursor(req.params, fp);
+  if (cursor && typeof cursor.k !== 'number') throw badParam('cursor', 'is not a cursor for this route');
+  const filters = { statement: statement || undefined, taxonomy: taxonomy || undefined, source: source || undefined, current: current ? current === 'true' : undefined };
+  const { total, rows } = await readClassificationPage(db, filters, Number(cursor?.k ?? 0), limit);
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit).map((r) => toClassification(reg, r));
+  return { total, items: page, next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
+}
+
+const LIST_CLASSIFICATIONS: RouteDoc = {
+  path: '/api/v1/classifications',
+  operationId: 'listClassifications',
+  summary: { en: 'Labels with their provenance', zh: '标签及其来源' },
+  description:
+    'Labels (classifications) in id order with full provenance: who or what made each (human, imported, annotation = govnav project annotation, llm, embedded), model and prompt version, confidence, reasoning, review state, and whether it is the current label.',
+  params: [
+    { name: 'statement', in: 'query', schema: z.string(), description: 'Only labels of this statement.', example: 'M000001' },
+    { name: 'taxonomy', in: 'query', schema: z.string(), description: 'Only labels on this taxonomy.' },
+    { name: 'source', in: 'query', schema: z.enum(CLASSIFICATION_SOURCES), description: 'Only labels from this source.' },
+    { name: 'current', in: 'query', schema: z.enum(['true', 'false']), description: 'Only current (true) or only superseded (false) labels.' },
+    LIMIT,
+    CURSOR,
+  ],
+  response: S.ClassificationPage,
+  responseId: 'ClassificationPage',
+  exampleQuery: 'statement=M000001',
+  handler: listClassificationsHandler,
+};
+
+async function listDatasetsHandler(ctx: AppContext, req: RequestInfo) {
+  checkAllowed(req.params, []);
+  const rows = await readDatasetSummaries(ctx.store.db);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      version: r.version,
+      licence: r.licence,
+      attribution: r.attribution,
+      sourceUrl: r.source_url,
+      importedAt: iso(r.imported_at),
+      documents: Number(r.documents),
+      statements: Number(r.statements),
+    })),
+  };
+}
+
+const LIST_DATASETS: RouteDoc = {
+  path: '/api/v1/datasets',
+  operationId: 'listDatasets',
+  summary: { en: 'Source datasets, licences and attribution', zh: '来源数据集、许可与署名' },
+  description: 'The datasets the corpus was imported from, with the licence of each and the attribution that must accompany its data.',
+  params: [],
+  response: S.DatasetList,
+  responseId: 'DatasetList',
+  handler: listDatasetsHandler,
+};
+
+function topicOut(t: TopicSummary) {
+  return {
+    id: t.id,
+    name: { en: t.name_en, zh: t.name_zh },
+    description: { en: t.description_en, zh: t.description_zh },
+    statementCount: Number(t.n),
+  };
+}
+
+const LIST_TOPICS: RouteDoc = {
+  path: '/api/v1/topics',
+  operationId: 'listTopics',
+  summary: { en: 'Topics', zh: '主题' },
+  description: 'The bilingual topics statements are linked to, with the number of linked statements.',
+  params: [],
+  response: S.TopicList,
+  responseId: 'TopicList',
+  handler: async (ctx, req) => {
+    checkAllowed(req.params, []);
+    const rows = await readTopicSummaries(ctx.store.db);
+    return { items: rows.map(topicOut) };
+  },
+};
+
+const GET_TOPIC: RouteDoc = {
+  path: '/api/v1/topics/{id}',
+  operationId: 'getTopic',
+  summary: { en: 'One topic', zh: '单个主题' },
+  description: 'A topic with its matching terms in English and Chinese and the API URL of its statements.',
+  params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Topic id.', example: 'safety' }],
+  response: S.TopicDetail,
+  responseId: 'TopicDetail',
+  has404: true,
+  handler: async (ctx, req) => {
+    checkAllowed(req.params, []);
+    const id = req.path.id!;
+    const [t] = await readTopicSummaries(ctx.store.db, id);
+    if (!t) throw notFound(`No topic "${id}".`);
+    return { ...topicOut(t), terms: t.terms, lexiconVersion: t.lexicon_version, statements: `/api/v1/statements?topic=${encodeURIComponent(id)}` };
+  },
+};
+
 export function apiRoutes(registry: TaxonomyRegistry, opts: { topics: boolean }): RouteDoc[] {
   const filters = filterParams(registry);
-  const routes: RouteDoc[] = [
-    {
-      path: '/api/v1/statements',
-      operationId: 'listStatements',
-      summary: { en: 'Statements matching a query', zh: '符合查询条件的条目' },
-      description:
-        'Every statement (mitigation, principle, risk) matching the filters of /search, in id order, with its document and its current label on every taxonomy. Page through the whole set with `next`.',
-      params: [...filters, LIMIT, CURSOR],
-      response: S.StatementPage,
-      responseId: 'StatementPage',
-      exampleQuery: 'kind=mitigation&risk-domain=2&limit=2',
-      handler: async (ctx, req) => {
-        const { total, items, next } = await statementPage(ctx, req, 'statements', { keyset: true });
-        return { total, items, next };
-      },
-    },
-    {
-      path: '/api/v1/statements/{id}',
-      operationId: 'getStatement',
-      summary: { en: 'One statement with all its labels and a citation', zh: '单个条目及其全部标签与引用格式' },
-      description:
-        'A statement with its current labels, every label ever made for it (with provenance: source, model, prompt version, confidence, review), its child statements, its topics and a citation (stable URL, BibTeX, CSL-JSON).',
-      params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Statement id (M…, P… or R… followed by six digits).', example: 'M000001' }],
-      response: S.StatementDetail,
-      responseId: 'StatementDetail',
-      has404: true,
-      handler: async (ctx, req) => {
-        checkAllowed(req.params, []);
-        const id = req.path.id!;
-        if (!isStatementId(id)) throw notFound(`No statement "${id}". Statement ids look like M000123.`);
-        const view = await readStatement(ctx.store.db, ctx.store.taxonomies, id, { baseUrl: req.base });
-        if (!view) throw notFound(`No statement "${id}".`);
-        return statementDetail(view, ctx.store.taxonomies, req.base);
-      },
-    },
-    {
-      path: '/api/v1/search',
-      operationId: 'search',
-      summary: { en: 'Search with facet counts', zh: '带分面计数的搜索' },
-      description:
-        'The search behind the /search page: the same filters, results in relevance order (with q) or document order, and counts per facet value. Each facet count leaves that facet’s own filter out, so it says what choosing another value would give.',
-      params: [
-        ...filters,
-        {
-          name: 'facets',
-          in: 'query',
-          schema: z.string(),
-          description: `Comma-separated facets to count: ${BASIC_FACETS.join(', ')}${opts.topics ? ', topic' : ''} or a taxonomy id (default: kind, doctype, year, language, review).`,
-          example: 'risk-domain,kind',
-        },
-        LIMIT,
-        CURSOR,
-      ],
-      response: S.SearchResult,
-      responseId: 'SearchResult',
-      exampleQuery: 'q=audit&facets=risk-domain,kind&limit=2',
-      handler: (ctx, req) => searchPage(ctx, req, facetList(ctx.store.taxonomies, req.params, opts.topics)),
-    },
-    {
-      path: '/api/v1/documents',
-      operationId: 'listDocuments',
-      summary: { en: 'Documents', zh: '文件列表' },
-      description: 'The documents of the corpus in id order, with the number of statements taken from each.',
-      params: [
-        { name: 'dataset', in: 'query', schema: z.string(), description: 'Only documents of this dataset.' },
-        { name: 'doctype', in: 'query', schema: z.string(), description: 'Only documents of this type.' },
-        { name: 'year', in: 'query', schema: z.number().int(), description: 'Only documents published in this year.' },
-        LIMIT,
-        CURSOR,
-      ],
-      response: S.DocumentPage,
-      responseId: 'DocumentPage',
-      exampleQuery: 'limit=2',
-      handler: async (ctx, req) => {
-        const { db } = ctx.store;
-        checkAllowed(req.params, ['dataset', 'doctype', 'year', 'limit', 'cursor']);
-        const limit = parseLimit(req.params);
-        const dataset = req.params.get('dataset');
-        const doctype = req.params.get('doctype');
-        const year = req.params.get('year');
-        let y: number | undefined;
-        if (year) {
-          y = Number(year);
-          if (!Number.isInteger(y) || y < 0 || y > 9999) throw badParam('year', `must be a year such as 2024, not "${year}"`);
-        }
-        const fp = fingerprint('documents', dataset ?? '', doctype ?? '', year ?? '');
-        const cursor = decodeCursor(req.params, fp);
-        const { total, rows } = await readDocumentPage(db, { dataset: dataset || undefined, doctype: doctype || undefined, year: y }, String(cursor?.k ?? ''), limit);
-        const more = rows.length > limit;
-        const page = rows.slice(0, limit);
-        return { total, items: page.map((r) => docItem(r, req.base)), next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
-      },
-    },
-    {
-      path: '/api/v1/documents/{id}',
-      operationId: 'getDocument',
-      summary: { en: 'One document with its statements, attribution and citation', zh: '单个文件及其条目、署名与引用格式' },
-      description: 'A document, the ids of its statements in source order, the attribution its dataset requires, and a citation.',
-      params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Document id (D followed by four or more digits).', example: 'D0001' }],
-      response: S.DocumentDetail,
-      responseId: 'DocumentDetail',
-      has404: true,
-      handler: async (ctx, req) => {
-        checkAllowed(req.params, []);
-        const { db } = ctx.store;
-        const id = req.path.id!;
-        if (!/^D\d{4,}$/.test(id)) throw notFound(`No document "${id}". Document ids look like D0001.`);
-        const view = await readDocument(db, id);
-        if (!view) throw notFound(`No document "${id}".`);
-        return documentDetail(view, req.base);
-      },
-    },
-    {
-      path: '/api/v1/taxonomies',
-      operationId: 'listTaxonomies',
-      summary: { en: 'Taxonomies', zh: '分类体系' },
-      description: 'Every taxonomy govnav labels with: version, what it applies to, and its published source.',
-      params: [],
-      response: S.TaxonomyList,
-      responseId: 'TaxonomyList',
-      handler: async (ctx, req) => {
-        checkAllowed(req.params, []);
-        return { items: ctx.store.taxonomies.list().map(taxonomySummary) };
-      },
-    },
-    {
-      path: '/api/v1/taxonomies/{taxonomy}',
-      operationId: 'getTaxonomy',
-      summary: { en: 'A taxonomy with its codes and counts', zh: '分类体系及其代码与数量' },
-      description: 'All codes of a taxonomy in display order (depth first) with English and Chinese names and the number of statements labelled with each.',
-      params: [{ name: 'taxonomy', in: 'path', required: true, schema: z.string(), description: 'Taxonomy id.', example: 'risk-domain' }],
-      response: S.TaxonomyDetail,
-      responseId: 'TaxonomyDetail',
-      has404: true,
-      handler: async (ctx, req) => {
-        checkAllowed(req.params, []);
-        const reg = ctx.store.taxonomies;
-        const id = req.path.taxonomy!;
-        if (!reg.has(id)) throw notFound(`No taxonomy "${id}". Known: ${reg.list().map((t) => t.id).join(', ')}.`);
-        const t = reg.get(id);
-        const direct = await labelCountsOf(ctx.store.db, id);
-        const total = rolled(t, direct);
-        return { ...taxonomySummary(t), nodes: t.ordered().map((n) => nodeOut(t, n.code, direct, total)) };
-      },
-    },
-    {
-      path: '/api/v1/taxonomies/{taxonomy}/{code}',
-      operationId: 'getTaxonomyNode',
-      summary: { en: 'One code of a taxonomy', zh: '分类体系中的单个代码' },
-      description: 'A code with its description, ancestors, children, counts, and the API URL of its statements.',
-      params: [
-        { name: 'taxonomy', in: 'path', required: true, schema: z.string(), description: 'Taxonomy id.', example: 'risk-domain' },
-        { name: 'code', in: 'path', required: true, schema: z.string(), description: 'A code of that taxonomy.', example: '2.1' },
-      ],
-      response: S.TaxonomyNodeDetail,
-      responseId: 'TaxonomyNodeDetail',
-      has404: true,
-      handler: async (ctx, req) => {
-        checkAllowed(req.params, []);
-        const reg = ctx.store.taxonomies;
-        const id = req.path.taxonomy!;
-        const code = req.path.code!;
-        if (!reg.has(id)) throw notFound(`No taxonomy "${id}".`);
-        const t = reg.get(id);
-        if (!t.has(code)) throw notFound(`No code "${code}" in taxonomy "${id}".`);
-        return taxonomyNodeJson(t, code, await labelCountsOf(ctx.store.db, id));
-      },
-    },
-    {
-      path: '/api/v1/classifications',
-      operationId: 'listClassifications',
-      summary: { en: 'Labels with their provenance', zh: '标签及其来源' },
-      description:
-        'Labels (classifications) in id order with full provenance: who or what made each (human, imported, annotation = govnav project annotation, llm, embedded), model and prompt version, confidence, reasoning, review state, and whether it is the current label.',
-      params: [
-        { name: 'statement', in: 'query', schema: z.string(), description: 'Only labels of this statement.', example: 'M000001' },
-        { name: 'taxonomy', in: 'query', schema: z.string(), description: 'Only labels on this taxonomy.' },
-        { name: 'source', in: 'query', schema: z.enum(CLASSIFICATION_SOURCES), description: 'Only labels from this source.' },
-        { name: 'current', in: 'query', schema: z.enum(['true', 'false']), description: 'Only current (true) or only superseded (false) labels.' },
-        LIMIT,
-        CURSOR,
-      ],
-      response: S.ClassificationPage,
-      responseId: 'ClassificationPage',
-      exampleQuery: 'statement=M000001',
-      handler: async (ctx, req) => {
-        const { db, taxonomies: reg } = ctx.store;
-        checkAllowed(req.params, ['statement', 'taxonomy', 'source', 'current', 'limit', 'cursor']);
-        const limit = parseLimit(req.params);
-        const statement = req.params.get('statement');
-        const taxonomy = req.params.get('taxonomy');
-        const source = req.params.get('source');
-        const current = req.params.get('current');
-        if (statement) {
-          if (!/^[MRP]\d{6,}$/.test(statement)) throw badParam('statement', `must be a statement id such as M000123, not "${statement}"`);
-        }
-        if (taxonomy) {
-          if (!reg.has(taxonomy)) throw badParam('taxonomy', `unknown taxonomy "${taxonomy}"`);
-        }
-        if (source) {
-          if (!(CLASSIFICATION_SOURCES as readonly string[]).includes(source)) throw badParam('source', `must be one of ${CLASSIFICATION_SOURCES.join(', ')}`);
-        }
-        if (current) {
-          if (current !== 'true' && current !== 'false') throw badParam('current', 'must be true or false');
-        }
-        const fp = fingerprint('classifications', statement ?? '', taxonomy ?? '', source ?? '', current ?? '');
-        const cursor = decodeCursor(req.params, fp);
-        if (cursor && typeof cursor.k !== 'number') throw badParam('cursor', 'is not a cursor for this route');
-        const filters = { statement: statement || undefined, taxonomy: taxonomy || undefined, source: source || undefined, current: current ? current === 'true' : undefined };
-        const { total, rows } = await readClassificationPage(db, filters, Number(cursor?.k ?? 0), limit);
-        const more = rows.length > limit;
-        const page = rows.slice(0, limit).map((r) => toClassification(reg, r));
-        return { total, items: page, next: more ? encodeCursor({ k: page[page.length - 1]!.id }, fp) : null };
-      },
-    },
-    {
-      path: '/api/v1/datasets',
-      operationId: 'listDatasets',
-      summary: { en: 'Source datasets, licences and attribution', zh: '来源数据集、许可与署名' },
-      description: 'The datasets the corpus was imported from, with the licence of each and the attribution that must accompany its data.',
-      params: [],
-      response: S.DatasetList,
-      responseId: 'DatasetList',
-      handler: async (ctx, req) => {
-        checkAllowed(req.params, []);
-        const rows = await readDatasetSummaries(ctx.store.db);
-        return {
-          items: rows.map((r) => ({
-            id: r.id,
-            version: r.version,
-            licence: r.licence,
-            attribution: r.attribution,
-            sourceUrl: r.source_url,
-            importedAt: iso(r.imported_at),
-            documents: Number(r.documents),
-            statements: Number(r.statements),
-          })),
-        };
-      },
-    },
+  return [
+    listStatementsRoute(filters),
+    GET_STATEMENT,
+    searchRoute(filters, opts.topics),
+    LIST_DOCUMENTS,
+    GET_DOCUMENT,
+    LIST_TAXONOMIES,
+    GET_TAXONOMY,
+    GET_TAXONOMY_NODE,
+    LIST_CLASSIFICATIONS,
+    LIST_DATASETS,
+    ...(opts.topics ? [LIST_TOPICS, GET_TOPIC] : []),
   ];
-  if (opts.topics) {
-    type TopicRow = TopicSummary;
-    const topicOut = (t: TopicRow) => ({
-      id: t.id,
-      name: { en: t.name_en, zh: t.name_zh },
-      description: { en: t.description_en, zh: t.description_zh },
-      statementCount: Number(t.n),
-    });
-    routes.push(
-      {
-        path: '/api/v1/topics',
-        operationId: 'listTopics',
-        summary: { en: 'Topics', zh: '主题' },
-        description: 'The bilingual topics statements are linked to, with the number of linked statements.',
-        params: [],
-        response: S.TopicList,
-        responseId: 'TopicList',
-        handler: async (ctx, req) => {
-          checkAllowed(req.params, []);
-          const rows = await readTopicSummaries(ctx.store.db);
-          return { items: rows.map(topicOut) };
-        },
-      },
-      {
-        path: '/api/v1/topics/{id}',
-        operationId: 'getTopic',
-        summary: { en: 'One topic', zh: '单个主题' },
-        description: 'A topic with its matching terms in English and Chinese and the API URL of its statements.',
-        params: [{ name: 'id', in: 'path', required: true, schema: z.string(), description: 'Topic id.', example: 'safety' }],
-        response: S.TopicDetail,
-        responseId: 'TopicDetail',
-        has404: true,
-        handler: async (ctx, req) => {
-          checkAllowed(req.params, []);
-          const id = req.path.id!;
-          const [t] = await readTopicSummaries(ctx.store.db, id);
-          if (!t) throw notFound(`No topic "${id}".`);
-          return { ...topicOut(t), terms: t.terms, lexiconVersion: t.lexicon_version, statements: `/api/v1/statements?topic=${encodeURIComponent(id)}` };
-        },
-      },
-    );
-  }
-  return routes;
 }
 
 /** The filter parameters /statements and /search accept besides the taxonomy ids. */
