@@ -4,7 +4,7 @@
 // test checks against information_schema on both engines.
 import { z } from 'zod';
 
-export type SqlType = 'text' | 'integer' | 'bigint' | 'real' | 'boolean' | 'timestamp with time zone' | 'jsonb' | 'ARRAY' | 'tsvector';
+export type SqlType = 'text' | 'integer' | 'bigint' | 'real' | 'double precision' | 'boolean' | 'timestamp with time zone' | 'jsonb' | 'ARRAY' | 'tsvector';
 
 /** A column: its zod schema and its SQL type (nullability is the schema's: `.nullable()`). */
 export interface Column<S extends z.ZodType = z.ZodType> {
@@ -20,6 +20,7 @@ export const int = () => col(z.number().int(), 'integer');
 const numeric = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i).transform(Number)]);
 export const bigint = () => col(numeric.pipe(z.number().int()), 'bigint');
 export const real = () => col(numeric, 'real');
+export const double = () => col(numeric, 'double precision');
 export const bool = () => col(z.boolean(), 'boolean');
 /** Date objects from the drivers, ISO strings from to_jsonb rows. */
 export const timestamp = () => col(z.union([z.date(), z.iso.datetime({ offset: true, local: true }).or(z.string().regex(/^\d{4}-\d\d-\d\d[ T]/)).transform((v) => new Date(v))]), 'timestamp with time zone');
@@ -84,4 +85,20 @@ export function checkRows<S extends z.ZodType>(schema: S, rows: unknown[], where
   for (let i = 0; i < Math.min(sample, n); i++) check(i);
   if (n > sample) check(n - 1);
   return rows as z.infer<S>[];
+}
+
+/** The one method of the database interface that the helpers below need (src/store/db.ts `Db`). */
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<unknown[]>;
+}
+
+/** Run a query and parse its rows through `schema` (see parseRows); `where` names the query in errors. */
+export async function queryRows<S extends z.ZodType>(db: Queryable, schema: S, sql: string, params: unknown[], where: string): Promise<z.infer<S>[]> {
+  return parseRows(schema, await db.query(sql, params), where);
+}
+
+/** Like queryRows, for a query of at most one row: the parsed row, or undefined when there is none. */
+export async function queryRow<S extends z.ZodType>(db: Queryable, schema: S, sql: string, params: unknown[], where: string): Promise<z.infer<S> | undefined> {
+  const rows = await db.query(sql, params);
+  return rows.length ? parseRows(schema, [rows[0]], where)[0] : undefined;
 }
