@@ -288,35 +288,74 @@ export interface IndexSearchResult {
   facets: Record<string, FacetValue[]>;
 }
 
-interface Filter {
-  /** The facet this filter belongs to (its counts leave it out), or null (applies to every count). */
-  facet: string | null;
-  test: (row: number) => boolean;
-}
-
 const ID_QUERY = /^(D\d{4,}|[MRP]\d{6,})$/;
+const NK = STATEMENT_KINDS.length;
+/** A row that counts nowhere (a hidden repeat, or outside the year range). */
+const SKIP = 1 << 30;
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+
+/**
+ * A query compiled to lookup tables. Each active facet filter owns one bit; a row's failed
+ * filters are the OR of its document's bits, its cell's bits (kind, language and label flags
+ * together) and the bits of the topic and label filters it does not satisfy.
+ */
+interface Plan {
+  /** Bit index → the facet whose filter owns that bit. */
+  facetOfBit: string[];
+  docFail: Int32Array;
+  cellFail: Int32Array;
+  topicBit: number;
+  topicOk: Uint8Array;
+  /** The bits of every label filter, and per code the bit of the filter it satisfies. */
+  labelBits: number;
+  codeSat: Int32Array;
+  /** The dataset filter's bit when repeats must not count in the dataset facet (dataset filter active), else 0. */
+  dupDataset: number;
+  /** Whether no filter is active and only repeats are hidden (the unfiltered query). */
+  unfiltered: boolean;
+}
 
 export class SearchIndex {
   readonly stamp: string;
   readonly size: number;
   /** The arrays (read by the facet counters). */
   readonly data: IndexData;
-  private readonly avgLen: number;
-  // Scratch space reused by every query (queries run one at a time on the event loop).
+  /** kind + NK × (language + languages × flags): the per-row columns the facets kind, language and review need, in one number. */
+  readonly cell: Int32Array;
+  readonly cells: number;
+  /** Every row number in order (the candidates of a query without text). */
+  readonly every: Int32Array;
+  /** BM25 length normalisation per row. */
+  private readonly norm: Float64Array;
+  // Scratch space reused by every query (a query runs to its end before the next starts).
   private readonly score: Float64Array;
   private readonly hits: Uint16Array;
-  private readonly pass: Uint8Array;
+  /** Scratch: 1 for the rows passing every filter of the running query (read by scan and the page). */
+  readonly pass: Uint8Array;
+  /** Facet counts of the unfiltered query (no text, no filter), per set of facets: they change only with the data. */
+  private readonly unfilteredCounts = new Map<string, { total: number; facets: Record<string, FacetValue[]> }>();
 
   constructor(d: IndexData) {
     this.data = d;
     this.stamp = d.stamp;
-    this.size = d.ids.length;
+    const n = (this.size = d.ids.length);
     let sum = 0;
-    for (let i = 0; i < d.len.length; i++) sum += d.len[i]!;
-    this.avgLen = d.len.length ? sum / d.len.length : 1;
-    this.score = new Float64Array(this.size);
-    this.hits = new Uint16Array(this.size);
-    this.pass = new Uint8Array(this.size);
+    for (let i = 0; i < n; i++) sum += d.len[i]!;
+    const avgLen = n ? sum / n : 1;
+    const nl = Math.max(1, d.langs.length);
+    this.cells = NK * nl * 64;
+    this.cell = new Int32Array(n);
+    this.norm = new Float64Array(n);
+    this.every = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.every[i] = i;
+      this.cell[i] = d.kind[i]! + NK * (d.lang[i]! + nl * d.flags[i]!);
+      this.norm[i] = BM25_K1 * (1 - BM25_B + (BM25_B * d.len[i]!) / avgLen);
+    }
+    this.score = new Float64Array(n);
+    this.hits = new Uint16Array(n);
+    this.pass = new Uint8Array(n);
   }
 
   /** Whether a text query can be answered here (Chinese text also needs a substring match: SQL). */
@@ -329,122 +368,101 @@ export class SearchIndex {
    * must match); ignored for a statement or document id query.
    */
   search(registry: TaxonomyRegistry, query: StatementQuery, lexemes: string[], opts: IndexSearchOptions): IndexSearchResult {
-    const d = this.data;
-    const n = this.size;
     const q = query.q?.trim();
     const idQuery = !!q && ID_QUERY.test(q);
-    const datasetsActive = query.datasets.length > 0;
-    // same_as rows: hidden unless looked up by id; with a dataset filter they count everywhere but in the dataset facet.
-    const dupMode: 'none' | 'exclude' | 'datasetOnly' = idQuery ? 'none' : datasetsActive ? 'datasetOnly' : 'exclude';
-
-    // 1. Candidates: rows matching the text (or every row).
-    let candidates: Int32Array | null = null;
-    let scored = false;
-    if (q) {
-      if (idQuery) {
-        const list: number[] = [];
-        for (let i = 0; i < n; i++) if (d.ids[i] === q || d.docs[d.doc[i]!]!.id === q) list.push(i);
-        candidates = Int32Array.from(list);
-      } else {
-        candidates = this.textMatch(lexemes);
-        scored = true;
-      }
-    }
-
-    // 2. Filters.
-    const filters = this.filters(registry, query);
     const requested = new Set(opts.facets);
     for (const f of requested) if (!FIXED_FACETS.has(f) && !registry.has(f)) throw new Error(`Unknown facet "${f}"`);
-    const acc = new Counts(this, requested, null);
-    const only = filters.map((f) => (f.facet !== null && requested.has(f.facet) ? new Counts(this, requested, f.facet) : null));
-    const dupPassing = dupMode === 'datasetOnly' && requested.has('dataset') ? new Int32Array(d.docs.length) : null;
-
-    // 3. One pass: rows passing every filter are results and count in every facet; rows failing
-    // exactly one filter count in that filter's facet only.
-    const pass = this.pass;
-    pass.fill(0);
-    let total = 0;
-    const flags = d.flags;
-    const docOf = d.doc;
-    const nf = filters.length;
-    const visit = (i: number) => {
-      const dup = (flags[i]! & F_DUP) !== 0;
-      if (dup && dupMode === 'exclude') return;
-      let failed = -1;
-      for (let j = 0; j < nf; j++) {
-        if (!filters[j]!.test(i)) {
-          if (failed >= 0) return;
-          failed = j;
-        }
-      }
-      if (failed < 0) {
-        pass[i] = 1;
-        total++;
-        acc.add(i);
-        if (dup && dupPassing) dupPassing[docOf[i]!]!++;
-      } else {
-        const o = only[failed];
-        if (!o) return;
-        if (dup && dupMode === 'datasetOnly' && o.facet === 'dataset') return;
-        o.add(i);
-      }
-    };
-    if (candidates) for (let k = 0; k < candidates.length; k++) visit(candidates[k]!);
-    else for (let i = 0; i < n; i++) visit(i);
-
-    // 4. The page.
-    const want = opts.offset + opts.limit;
-    let pageRows: number[] = [];
     const sort = query.sort ?? (q ? 'relevance' : 'document');
-    if (opts.limit > 0 && total > opts.offset) {
-      if (sort === 'relevance' && scored) pageRows = this.topByScore(candidates!, want).slice(opts.offset);
-      else {
-        const perm = sort === 'year' ? d.yearOrder : sort === 'id' ? d.idOrder : d.docOrder;
-        let seen = 0;
-        for (let k = 0; k < perm.length && pageRows.length < opts.limit; k++) {
-          const i = perm[k]!;
-          if (!pass[i]) continue;
-          if (seen++ >= opts.offset) pageRows.push(i);
-        }
-      }
+    const plan = this.plan(registry, query, idQuery);
+    let total: number;
+    let facets: Record<string, FacetValue[]>;
+    let candidates: Int32Array | null = null;
+    let passUsed = true;
+    if (!q && plan.unfiltered) {
+      // The unfiltered query: its counts depend on the data only, so they are kept with the index.
+      const key = [...requested].sort().join(',');
+      let hit = this.unfilteredCounts.get(key);
+      if (!hit) this.unfilteredCounts.set(key, (hit = this.count(registry, plan, null, requested)));
+      total = hit.total;
+      facets = Object.fromEntries(Object.entries(hit.facets).map(([f, vs]) => [f, vs.map((v) => ({ ...v }))]));
+      passUsed = false;
+    } else {
+      if (q) candidates = idQuery ? this.idMatch(q) : this.textMatch(lexemes, sort === 'relevance');
+      ({ total, facets } = this.count(registry, plan, candidates, requested));
     }
-    const facets: Record<string, FacetValue[]> = {};
-    for (const f of requested) {
-      const extra = only.find((o) => o?.facet === f) ?? null;
-      facets[f] = acc.result(registry, f, extra, f === 'dataset' ? dupPassing : null);
-    }
-    return { total, ids: pageRows.map((i) => d.ids[i]!), facets };
+    const rows = this.page(sort, candidates, q !== undefined && q !== '' && !idQuery, total, opts, passUsed);
+    return { total, ids: rows.map((i) => this.data.ids[i]!), facets };
   }
 
-  /** Rows containing every lexeme, scored (BM25) into this.score. */
-  private textMatch(lexemes: string[]): Int32Array {
+  /** One pass over the candidates (or every row): the total, this.pass, and every requested facet's values. */
+  private count(registry: TaxonomyRegistry, plan: Plan, candidates: Int32Array | null, requested: Set<string>) {
+    const only = plan.facetOfBit.map((f) => (requested.has(f) ? new Hist(this) : null));
+    const dupPassing = plan.dupDataset && requested.has('dataset') ? new Int32Array(this.data.docs.length) : null;
+    const acc = new Hist(this);
+    this.pass.fill(0);
+    const total = scan(this, plan, candidates, acc, only, dupPassing);
+    const facets: Record<string, FacetValue[]> = {};
+    for (const f of requested) {
+      const bit = plan.facetOfBit.indexOf(f);
+      facets[f] = acc.result(registry, f, bit >= 0 ? only[bit]! : null, f === 'dataset' ? dupPassing : null);
+    }
+    return { total, facets };
+  }
+
+  /** The rows of the page, in order. */
+  private page(sort: string, candidates: Int32Array | null, scored: boolean, total: number, opts: IndexSearchOptions, passUsed: boolean): number[] {
+    if (opts.limit <= 0 || total <= opts.offset) return [];
+    const d = this.data;
+    if (sort === 'relevance' && scored && candidates) return this.topByScore(candidates, opts.offset + opts.limit).slice(opts.offset);
+    const perm = sort === 'year' ? d.yearOrder : sort === 'id' ? d.idOrder : d.docOrder;
+    const pass = this.pass;
+    const flags = d.flags;
+    const out: number[] = [];
+    let seen = 0;
+    for (let k = 0; k < perm.length && out.length < opts.limit; k++) {
+      const i = perm[k]!;
+      if (passUsed ? !pass[i] : (flags[i]! & F_DUP) !== 0) continue;
+      if (seen++ >= opts.offset) out.push(i);
+    }
+    return out;
+  }
+
+  /** Rows of a statement id, or of a document id. */
+  private idMatch(q: string): Int32Array {
+    const d = this.data;
+    const docNo = d.docs.findIndex((x) => x.id === q);
+    const list: number[] = [];
+    for (let i = 0; i < this.size; i++) if (d.doc[i] === docNo || d.ids[i] === q) list.push(i);
+    return Int32Array.from(list);
+  }
+
+  /** Rows containing every lexeme; with `scored`, their BM25 score in this.score. */
+  private textMatch(lexemes: string[], scored: boolean): Int32Array {
     const d = this.data;
     const uniq = [...new Set(lexemes)];
     if (!uniq.length) return new Int32Array(0);
     const lists = uniq.map((l) => d.postings.get(l));
     if (lists.some((l) => !l)) return new Int32Array(0);
     const ps = (lists as { ids: Int32Array; tf: Int32Array }[]).sort((a, b) => a.ids.length - b.ids.length);
-    const score = this.score;
-    const hits = this.hits;
-    const k1 = 1.2;
-    const b = 0.75;
-    const n = this.size;
-    // The rarest list drives: only its rows can match.
+    const { score, hits, norm, size: n } = this;
     const first = ps[0]!;
+    if (ps.length === 1) {
+      if (scored) scoreList(first, Math.log(1 + (n - first.ids.length + 0.5) / (first.ids.length + 0.5)) * (BM25_K1 + 1), score, norm);
+      return first.ids;
+    }
     for (let k = 0; k < first.ids.length; k++) {
       const i = first.ids[k]!;
       hits[i] = 0;
       score[i] = 0;
     }
     for (const p of ps) {
-      const idf = Math.log(1 + (n - p.ids.length + 0.5) / (p.ids.length + 0.5));
-      const ids = p.ids;
-      const tf = p.tf;
+      const w = Math.log(1 + (n - p.ids.length + 0.5) / (p.ids.length + 0.5)) * (BM25_K1 + 1);
+      const { ids, tf } = p;
       for (let k = 0; k < ids.length; k++) {
         const i = ids[k]!;
         const f = tf[k]!;
         hits[i]!++;
-        score[i]! += (idf * f * (k1 + 1)) / (f + k1 * (1 - b + (b * d.len[i]!) / this.avgLen));
+        score[i]! += (w * f) / (f + norm[i]!);
       }
     }
     const want = ps.length;
@@ -501,186 +519,203 @@ export class SearchIndex {
     return heap.sort((a, b) => (better(a, b) ? -1 : 1));
   }
 
-  private filters(registry: TaxonomyRegistry, query: StatementQuery): Filter[] {
+  /** The query's filters as lookup tables (see Plan). */
+  private plan(registry: TaxonomyRegistry, query: StatementQuery, idQuery: boolean): Plan {
     const d = this.data;
-    const fs: Filter[] = [];
-    const docSet = (pred: (doc: IndexDoc, i: number) => boolean) => {
-      const ok = new Uint8Array(d.docs.length);
-      d.docs.forEach((doc, i) => (ok[i] = pred(doc, i) ? 1 : 0));
-      return ok;
+    const nl = Math.max(1, d.langs.length);
+    const p: Plan = {
+      facetOfBit: [],
+      docFail: new Int32Array(d.docs.length),
+      cellFail: new Int32Array(this.cells),
+      topicBit: 0,
+      topicOk: new Uint8Array(d.topics.length),
+      labelBits: 0,
+      codeSat: new Int32Array(d.codeTax.length),
+      dupDataset: 0,
+      unfiltered: false,
     };
-    if (query.kinds.length) {
-      const ok = new Uint8Array(STATEMENT_KINDS.length);
-      for (const k of query.kinds) ok[(STATEMENT_KINDS as readonly string[]).indexOf(k)] = 1;
-      fs.push({ facet: 'kind', test: (i) => ok[d.kind[i]!] === 1 });
-    }
-    if (query.docs.length) {
-      const works = new Set(d.docs.filter((x) => query.docs.includes(x.id) && x.workId).map((x) => x.workId));
-      const ok = docSet((x) => query.docs.includes(x.id) || (x.workId !== null && works.has(x.workId)));
-      fs.push({ facet: 'doc', test: (i) => ok[d.doc[i]!] === 1 });
-    }
-    if (query.docTypes.length) {
-      const ok = docSet((x) => query.docTypes.includes(x.docType));
-      fs.push({ facet: 'doctype', test: (i) => ok[d.doc[i]!] === 1 });
-    }
-    if (query.years.length) {
-      const ok = docSet((x) => x.year !== null && query.years.includes(x.year));
-      fs.push({ facet: 'year', test: (i) => ok[d.doc[i]!] === 1 });
-    }
-    if (query.yearFrom !== undefined || query.yearTo !== undefined) {
-      const from = query.yearFrom ?? -Infinity;
-      const to = query.yearTo ?? Infinity;
-      const ok = docSet((x) => x.year !== null && x.year >= from && x.year <= to);
-      fs.push({ facet: null, test: (i) => ok[d.doc[i]!] === 1 });
-    }
-    if (query.langs.length) {
-      const ok = new Uint8Array(d.langs.length);
-      d.langs.forEach((l, i) => (ok[i] = query.langs.includes(l) ? 1 : 0));
-      fs.push({ facet: 'language', test: (i) => ok[d.lang[i]!] === 1 });
-    }
-    if (query.datasets.length) {
-      const ok = docSet((x) => query.datasets.includes(x.dataset));
-      fs.push({ facet: 'dataset', test: (i) => ok[d.doc[i]!] === 1 });
-    }
+    const bit = (facet: string) => {
+      if (p.facetOfBit.length >= 30) throw new Error('too many filters in one query (at most 30)');
+      p.facetOfBit.push(facet);
+      return 1 << (p.facetOfBit.length - 1);
+    };
+    const onDocs = (b: number, ok: (x: IndexDoc) => boolean) => d.docs.forEach((x, k) => !ok(x) && (p.docFail[k]! |= b));
+    const onCells = (b: number, ok: (kind: number, lang: number, flags: number) => boolean) => {
+      for (let c = 0; c < this.cells; c++) if (!ok(c % NK, Math.floor(c / NK) % nl, Math.floor(c / (NK * nl)))) p.cellFail[c]! |= b;
+    };
+    docFilters(query, d.docs, bit, onDocs);
+    if (query.kinds.length) onCells(bit('kind'), (k) => (query.kinds as readonly string[]).includes(STATEMENT_KINDS[k]!));
+    if (query.langs.length) onCells(bit('language'), (_k, l) => query.langs.includes(d.langs[l] ?? ''));
     if (query.review.length) {
-      let any = 0;
-      const bit = { human: F_HUMAN, reviewed: F_REVIEWED, annotated: F_ANNOTATED, machine: F_MACHINE } as Record<string, number>;
-      for (const r of query.review) if (r !== 'unlabelled') any |= bit[r]!;
+      const want = reviewBits(query.review);
       const unlabelled = query.review.includes('unlabelled');
-      fs.push({ facet: 'review', test: (i) => (d.flags[i]! & any) !== 0 || (unlabelled && (d.flags[i]! & F_LABELLED) === 0) });
+      onCells(bit('review'), (_k, _l, f) => (f & want) !== 0 || (unlabelled && (f & F_LABELLED) === 0));
     }
     if (query.topics.length) {
-      const ok = new Uint8Array(d.topics.length);
-      d.topics.forEach((t, i) => (ok[i] = query.topics.includes(t) ? 1 : 0));
-      fs.push({
-        facet: 'topic',
-        test: (i) => {
-          for (let k = d.topicOff[i]!; k < d.topicOff[i + 1]!; k++) if (ok[d.topicVal[k]!]) return true;
-          return false;
-        },
-      });
+      p.topicBit = bit('topic');
+      d.topics.forEach((t, k) => (p.topicOk[k] = query.topics.includes(t) ? 1 : 0));
     }
     for (const [tax, codes] of Object.entries(query.labels)) {
       if (!codes.length) continue;
-      const t = registry.get(tax);
-      const expanded = new Set<string>();
-      for (const code of codes) for (const node of t.nodes.values()) if (node.code === code || node.path.includes(code)) expanded.add(node.code);
-      const ok = new Uint8Array(d.codeTax.length);
-      d.codeTax.forEach((ct, i) => (ok[i] = ct === tax && expanded.has(d.codeCode[i]!) ? 1 : 0));
-      fs.push({
-        facet: tax,
-        test: (i) => {
-          for (let k = d.labelOff[i]!; k < d.labelOff[i + 1]!; k++) if (ok[d.labelVal[k]!]) return true;
-          return false;
-        },
-      });
+      const b = bit(tax);
+      p.labelBits |= b;
+      const expanded = expandCodes(registry, tax, codes);
+      d.codeTax.forEach((ct, c) => ct === tax && expanded.has(d.codeCode[c]!) && (p.codeSat[c] = b));
     }
-    return fs;
+    // Repeats (same_as) are hidden unless looked up by id; with a dataset filter they count everywhere but in the dataset facet.
+    const datasetsActive = query.datasets.length > 0;
+    if (!idQuery && !datasetsActive) onCells(SKIP, (_k, _l, f) => (f & F_DUP) === 0);
+    if (!idQuery && datasetsActive) p.dupDataset = 1 << p.facetOfBit.indexOf('dataset');
+    p.unfiltered = !idQuery && p.facetOfBit.length === 0 && !p.docFail.some((x) => x !== 0);
+    return p;
   }
+}
+
+function scoreList(p: { ids: Int32Array; tf: Int32Array }, w: number, score: Float64Array, norm: Float64Array): void {
+  const { ids, tf } = p;
+  for (let k = 0; k < ids.length; k++) {
+    const f = tf[k]!;
+    score[ids[k]!] = (w * f) / (f + norm[ids[k]!]!);
+  }
+}
+
+/** The document filters of a query (doc, doctype, year, dataset; the year range applies to every facet). */
+function docFilters(query: StatementQuery, docs: IndexDoc[], bit: (facet: string) => number, onDocs: (b: number, ok: (x: IndexDoc) => boolean) => void) {
+  if (query.docs.length) {
+    const works = new Set(docs.filter((x) => query.docs.includes(x.id) && x.workId).map((x) => x.workId));
+    onDocs(bit('doc'), (x) => query.docs.includes(x.id) || (x.workId !== null && works.has(x.workId)));
+  }
+  if (query.docTypes.length) onDocs(bit('doctype'), (x) => query.docTypes.includes(x.docType));
+  if (query.years.length) onDocs(bit('year'), (x) => x.year !== null && query.years.includes(x.year));
+  if (query.datasets.length) onDocs(bit('dataset'), (x) => query.datasets.includes(x.dataset));
+  if (query.yearFrom !== undefined || query.yearTo !== undefined) {
+    const from = query.yearFrom ?? -Infinity;
+    const to = query.yearTo ?? Infinity;
+    onDocs(SKIP, (x) => x.year !== null && x.year >= from && x.year <= to);
+  }
+}
+
+function reviewBits(review: readonly string[]): number {
+  const bits: Record<string, number> = { human: F_HUMAN, reviewed: F_REVIEWED, annotated: F_ANNOTATED, machine: F_MACHINE };
+  let any = 0;
+  for (const r of review) any |= bits[r] ?? 0;
+  return any;
+}
+
+/** The codes a label filter selects: each code and its sub-codes. */
+function expandCodes(registry: TaxonomyRegistry, tax: string, codes: string[]): Set<string> {
+  const t = registry.get(tax);
+  const expanded = new Set<string>();
+  for (const code of codes) for (const node of t.nodes.values()) if (node.code === code || node.path.includes(code)) expanded.add(node.code);
+  return expanded;
+}
+
+/**
+ * The inner loop: rows passing every filter are results (this.pass) and count in every facet; a
+ * row failing exactly one filter counts in that filter's facet only (disjunctive facets).
+ */
+function scan(ix: SearchIndex, plan: Plan, candidates: Int32Array | null, acc: Hist, only: (Hist | null)[], dupPassing: Int32Array | null): number {
+  const d = ix.data;
+  const { doc, topicOff, topicVal, labelOff, labelVal, flags } = d;
+  const { cell } = ix;
+  const pass = ix.pass;
+  const { docFail, cellFail, topicBit, topicOk, labelBits, codeSat, dupDataset } = plan;
+  const hDoc = acc.doc;
+  const hCell = acc.cell;
+  const hTopic = acc.topic;
+  const hCode = acc.code;
+  const rows = candidates ?? ix.every;
+  const m = rows.length;
+  let total = 0;
+  for (let p = 0; p < m; p++) {
+    const i = rows[p]!;
+    let f = docFail[doc[i]!]! | cellFail[cell[i]!]!;
+    if (f & SKIP) continue;
+    if (topicBit) {
+      let ok = false;
+      for (let k = topicOff[i]!, e = topicOff[i + 1]!; k < e; k++) if (topicOk[topicVal[k]!]) ok = true;
+      if (!ok) f |= topicBit;
+    }
+    if (labelBits) {
+      let sat = 0;
+      for (let k = labelOff[i]!, e = labelOff[i + 1]!; k < e; k++) sat |= codeSat[labelVal[k]!]!;
+      f |= labelBits & ~sat;
+    }
+    if (f === 0) {
+      pass[i] = 1;
+      total++;
+      hDoc[doc[i]!]!++;
+      hCell[cell[i]!]!++;
+      for (let k = topicOff[i]!, e = topicOff[i + 1]!; k < e; k++) hTopic[topicVal[k]!]!++;
+      for (let k = labelOff[i]!, e = labelOff[i + 1]!; k < e; k++) hCode[labelVal[k]!]!++;
+      if (dupPassing && (flags[i]! & F_DUP) !== 0) dupPassing[doc[i]!]!++;
+      continue;
+    }
+    if ((f & (f - 1)) !== 0) continue;
+    const o = only[31 - Math.clz32(f)];
+    if (!o) continue;
+    if (f === dupDataset && (flags[i]! & F_DUP) !== 0) continue;
+    o.add(i);
+  }
+  return total;
 }
 
 const FIXED_FACETS = new Set(['kind', 'doc', 'doctype', 'year', 'language', 'dataset', 'review', 'topic']);
 const DOC_FACETS = new Set(['doc', 'doctype', 'year', 'dataset']);
 
 /**
- * Facet counts of a set of rows, kept as histograms that are cheap to fill (per document, per
- * kind, per language, per flag combination, per topic, per label) and turned into facet values
- * at the end. `facet` null: the rows passing every filter (all facets); else the rows failing
- * only that facet's filter (that facet only).
+ * Facet counts of a set of rows as histograms that are cheap to fill (per document, per cell, per
+ * topic, per label), turned into facet values at the end.
  */
-class Counts {
-  private readonly doc: Int32Array;
-  private readonly kind = new Int32Array(STATEMENT_KINDS.length);
-  private readonly lang: Int32Array;
-  private readonly flag = new Int32Array(64);
-  private readonly topic: Int32Array | null;
-  private readonly code: Int32Array | null;
-  private readonly codeMask: Uint8Array | null;
+class Hist {
+  readonly doc: Int32Array;
+  readonly cell: Int32Array;
+  readonly topic: Int32Array;
+  readonly code: Int32Array;
 
-  constructor(
-    private readonly ix: SearchIndex,
-    requested: Set<string>,
-    readonly facet: string | null,
-  ) {
+  constructor(private readonly ix: SearchIndex) {
     const d = ix.data;
     this.doc = new Int32Array(d.docs.length);
-    this.lang = new Int32Array(d.langs.length);
-    const wants = (f: string) => (facet === null ? requested.has(f) : facet === f);
-    this.topic = wants('topic') ? new Int32Array(d.topics.length) : null;
-    let anyTax = false;
-    const mask = new Uint8Array(d.codeTax.length);
-    d.codeTax.forEach((t, c) => {
-      if (wants(t)) {
-        mask[c] = 1;
-        anyTax = true;
-      }
-    });
-    this.codeMask = anyTax ? mask : null;
-    this.code = anyTax ? new Int32Array(d.codeTax.length) : null;
+    this.cell = new Int32Array(ix.cells);
+    this.topic = new Int32Array(d.topics.length);
+    this.code = new Int32Array(d.codeTax.length);
   }
 
   add(i: number): void {
     const d = this.ix.data;
     this.doc[d.doc[i]!]!++;
-    this.kind[d.kind[i]!]!++;
-    this.lang[d.lang[i]!]!++;
-    this.flag[d.flags[i]!]!++;
-    const topic = this.topic;
-    if (topic) for (let k = d.topicOff[i]!, e = d.topicOff[i + 1]!; k < e; k++) topic[d.topicVal[k]!]!++;
-    const mask = this.codeMask;
-    if (mask) {
-      const code = this.code!;
-      for (let k = d.labelOff[i]!, e = d.labelOff[i + 1]!; k < e; k++) {
-        const c = d.labelVal[k]!;
-        if (mask[c]) code[c]!++;
-      }
+    this.cell[this.ix.cell[i]!]!++;
+    for (let k = d.topicOff[i]!, e = d.topicOff[i + 1]!; k < e; k++) this.topic[d.topicVal[k]!]!++;
+    for (let k = d.labelOff[i]!, e = d.labelOff[i + 1]!; k < e; k++) this.code[d.labelVal[k]!]!++;
+  }
+
+  /** Counts per cell folded to one attribute (kind, language or flags). */
+  private byCell(extra: Hist | null, part: 'kind' | 'lang' | 'flags'): Int32Array {
+    const nl = Math.max(1, this.ix.data.langs.length);
+    const out = new Int32Array(part === 'kind' ? NK : part === 'lang' ? nl : 64);
+    for (let c = 0; c < this.cell.length; c++) {
+      const n = this.cell[c]! + (extra ? extra.cell[c]! : 0);
+      if (!n) continue;
+      out[part === 'kind' ? c % NK : part === 'lang' ? Math.floor(c / NK) % nl : Math.floor(c / (NK * nl))]! += n;
     }
+    return out;
   }
 
   /** The values of facet f: these counts plus `extra` (rows failing only f's filter), less `minusDocs`. */
-  result(registry: TaxonomyRegistry, f: string, extra: Counts | null, minusDocs: Int32Array | null): FacetValue[] {
+  result(registry: TaxonomyRegistry, f: string, extra: Hist | null, minusDocs: Int32Array | null): FacetValue[] {
     const d = this.ix.data;
-    const sum = (a: Int32Array, b: Int32Array | null | undefined) => {
-      const out = Int32Array.from(a);
-      if (b) for (let k = 0; k < out.length; k++) out[k]! += b[k]!;
-      return out;
-    };
-    const ranked = (counts: Map<string, number> | Int32Array, label: (k: number) => string) => {
-      const list: { value: string; count: number }[] = [];
-      if (counts instanceof Map) for (const [value, count] of counts) list.push({ value, count });
-      else counts.forEach((count, k) => count > 0 && list.push({ value: label(k), count }));
-      return list.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    };
-    if (DOC_FACETS.has(f)) {
-      const perDoc = sum(this.doc, extra?.doc);
-      if (minusDocs) for (let k = 0; k < perDoc.length; k++) perDoc[k]! -= minusDocs[k]!;
-      if (f === 'doc') {
-        const idx = [...perDoc.keys()].filter((k) => perDoc[k]! > 0);
-        idx.sort((a, b) => perDoc[b]! - perDoc[a]! || (d.docs[a]!.id < d.docs[b]!.id ? -1 : 1));
-        return idx.slice(0, 200).map((k) => ({ value: d.docs[k]!.id, count: perDoc[k]!, label: d.docs[k]!.title }));
-      }
-      const by = new Map<string, number>();
-      perDoc.forEach((n, k) => {
-        if (!n) return;
-        const doc = d.docs[k]!;
-        const v = f === 'doctype' ? doc.docType : f === 'dataset' ? doc.dataset : doc.year === null ? null : String(doc.year);
-        if (v !== null) by.set(v, (by.get(v) ?? 0) + n);
-      });
-      if (f === 'year') return [...by].sort((a, b) => Number(b[0]) - Number(a[0])).map(([value, count]) => ({ value, count }));
-      return ranked(by, () => '');
-    }
+    if (DOC_FACETS.has(f)) return docFacet(d, f, sum(this.doc, extra?.doc), minusDocs);
     switch (f) {
       case 'kind':
-        return ranked(sum(this.kind, extra?.kind), (k) => STATEMENT_KINDS[k]!);
+        return ranked(this.byCell(extra, 'kind'), (k) => STATEMENT_KINDS[k]!);
       case 'language':
-        return ranked(sum(this.lang, extra?.lang), (k) => d.langs[k]!);
+        return ranked(this.byCell(extra, 'lang'), (k) => d.langs[k]!);
       case 'topic':
-        return ranked(sum(this.topic!, extra?.topic), (k) => d.topics[k]!);
+        return ranked(sum(this.topic, extra?.topic), (k) => d.topics[k]!);
       case 'review': {
-        const flags = sum(this.flag, extra?.flag);
         const counts = [0, 0, 0, 0, 0];
         const bits = [F_HUMAN, F_REVIEWED, F_ANNOTATED, F_MACHINE];
-        flags.forEach((n, fl) => {
+        this.byCell(extra, 'flags').forEach((n, fl) => {
           if (!n) return;
           for (let k = 0; k < 4; k++) if (fl & bits[k]!) counts[k]! += n;
           if (!(fl & F_LABELLED)) counts[4]! += n;
@@ -688,8 +723,6 @@ class Counts {
         return REVIEW_VALUES.map((value, k) => ({ value, count: counts[k]! }));
       }
       default: {
-        // No label of any requested taxonomy exists in the index: nothing to count.
-        if (!this.code) return rollUpFacet(registry, f, []);
         const counts = sum(this.code, extra?.code);
         const rows: { code: string; n: number }[] = [];
         counts.forEach((n, c) => n > 0 && d.codeTax[c] === f && rows.push({ code: d.codeCode[c]!, n }));
@@ -697,4 +730,37 @@ class Counts {
       }
     }
   }
+}
+
+function sum(a: Int32Array, b: Int32Array | null | undefined): Int32Array {
+  const out = Int32Array.from(a);
+  if (b) for (let k = 0; k < out.length; k++) out[k]! += b[k]!;
+  return out;
+}
+
+function ranked(counts: Map<string, number> | Int32Array, label: (k: number) => string): FacetValue[] {
+  const list: { value: string; count: number }[] = [];
+  if (counts instanceof Map) for (const [value, count] of counts) list.push({ value, count });
+  else counts.forEach((count, k) => count > 0 && list.push({ value: label(k), count }));
+  return list.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+/** A facet read from per-document counts: the documents themselves (top 200), or their type, year or dataset. */
+function docFacet(d: IndexData, f: string, perDoc: Int32Array, minusDocs: Int32Array | null): FacetValue[] {
+  if (minusDocs) for (let k = 0; k < perDoc.length; k++) perDoc[k]! -= minusDocs[k]!;
+  if (f === 'doc') {
+    const idx: number[] = [];
+    perDoc.forEach((n, k) => n > 0 && idx.push(k));
+    idx.sort((a, b) => perDoc[b]! - perDoc[a]! || (d.docs[a]!.id < d.docs[b]!.id ? -1 : 1));
+    return idx.slice(0, 200).map((k) => ({ value: d.docs[k]!.id, count: perDoc[k]!, label: d.docs[k]!.title }));
+  }
+  const by = new Map<string, number>();
+  perDoc.forEach((n, k) => {
+    if (!n) return;
+    const doc = d.docs[k]!;
+    const v = f === 'doctype' ? doc.docType : f === 'dataset' ? doc.dataset : doc.year === null ? null : String(doc.year);
+    if (v !== null) by.set(v, (by.get(v) ?? 0) + n);
+  });
+  if (f === 'year') return [...by].sort((a, b) => Number(b[0]) - Number(a[0])).map(([value, count]) => ({ value, count }));
+  return ranked(by, () => '');
 }
