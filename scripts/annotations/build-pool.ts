@@ -225,7 +225,7 @@ function euItems(d: CorpusDoc, bs: B[]): Draft[] {
   return out;
 }
 
-function nistRmfItems(d: CorpusDoc, bs: B[]): Draft[] {
+function nistRmfFound(bs: B[]) {
   const found = new Map<string, { text: string; page?: number }>();
   for (const b of bs) {
     if (b.kind !== 'table-row') continue;
@@ -234,6 +234,10 @@ function nistRmfItems(d: CorpusDoc, bs: B[]): Draft[] {
       if (m && !found.has(`${m[1]} ${m[2]}`)) found.set(`${m[1]} ${m[2]}`, { text: m[3]!, page: b.page });
     }
   }
+  return found;
+}
+function nistRmfItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const found = nistRmfFound(bs);
   const out: Draft[] = []; let s = 300;
   for (const fn of ['GOVERN', 'MAP', 'MEASURE', 'MANAGE']) {
     const keys = shuffle([...found.keys()].filter((k) => k.startsWith(fn + ' ')).sort(), SEED + ++s).slice(0, 4);
@@ -242,7 +246,7 @@ function nistRmfItems(d: CorpusDoc, bs: B[]): Draft[] {
   return out;
 }
 
-function coItems(d: CorpusDoc, bs: B[]): Draft[] {
+function coCands(bs: B[]) {
   const cands: { text: string; ref: string; page?: number }[] = [];
   let sec = '';
   for (const b of bs) {
@@ -250,10 +254,13 @@ function coItems(d: CorpusDoc, bs: B[]): Draft[] {
     if (!['6-1-1702', '6-1-1703', '6-1-1704', '6-1-1705', '6-1-1706'].includes(sec)) continue;
     if (/\bSHALL\b/.test(b.text) && b.text.length > 120 && !/\bMEANS\b/.test(b.text)) cands.push({ text: b.text, ref: `C.R.S. ${sec}`, page: b.page });
   }
-  return shuffle(cands, SEED + 401).slice(0, 9).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+  return cands;
+}
+function coItems(d: CorpusDoc, bs: B[]): Draft[] {
+  return shuffle(coCands(bs), SEED + 401).slice(0, 9).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
 }
 
-function jpItems(d: CorpusDoc, bs: B[]): Draft[] {
+function jpCands(bs: B[]) {
   const cands: { text: string; ref: string; page?: number }[] = [];
   for (const b of bs) {
     const m = /^([IVX]+)\)\s*\|?\s*(.{60,})$/.exec(b.text.trim());
@@ -264,16 +271,23 @@ function jpItems(d: CorpusDoc, bs: B[]): Draft[] {
   // The reader sometimes runs the next principle's heading ("IV. Work towards …") into a bullet: cut it off.
   for (const c of cands) c.text = c.text.replace(/\s+[IVX]+\. [A-Z].*$/, '').trim();
   const seen = new Set<string>();
-  return shuffle(cands.filter((c) => !/^(Describes|Consists)\b/.test(c.text)).filter((c) => !seen.has(c.text) && seen.add(c.text)), SEED + 501).slice(0, 10).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+  return cands.filter((c) => !/^(Describes|Consists)\b/.test(c.text)).filter((c) => !seen.has(c.text) && seen.add(c.text));
+}
+function jpItems(d: CorpusDoc, bs: B[]): Draft[] {
+  return shuffle(jpCands(bs), SEED + 501).slice(0, 10).map((c) => corpusItem(d, '', c.text, c.ref, c.page));
 }
 
-function auItems(d: CorpusDoc, bs: B[]): Draft[] {
+function auCands(bs: B[]) {
   let action = '';
   const cands: { text: string; ref: string; page?: number }[] = [];
   for (const b of bs) {
     const m = /^Action (\d): (.+)$/.exec(b.text.trim()); if (m && b.kind.startsWith('heading')) action = `Action ${m[1]}: ${m[2]}`;
     if (action && /\b(The government will|Government will|We will)\b/.test(b.text) && b.text.length > 80) cands.push({ text: b.text, ref: action, page: b.page });
   }
+  return cands;
+}
+function auItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const cands = auCands(bs);
   // Chosen by reading: the plan's international, research-funding and public-data actions.
   const chosen = ['Our goal of keeping Australians safe', 'Our ambition is to align international frameworks', 'We have also agreed to develop and launch a bilateral',
     'Australia is also playing a pivotal role', 'Through multilateral and bilateral engagement', 'The Department of Foreign Affairs and Trade, with the Department',
@@ -286,9 +300,12 @@ function auItems(d: CorpusDoc, bs: B[]): Draft[] {
   return [...shuffle(cands, SEED + 601).slice(0, 12), ...extra].map((c) => corpusItem(d, '', c.text, c.ref, c.page));
 }
 
-function ukItems(d: CorpusDoc, bs: B[]): Draft[] {
-  const cands = bs.filter((b) => /^\d+\. /.test(b.text) && /\b(we will|government will|regulators will|we intend to|we expect regulators)\b/i.test(b.text) && b.text.length < 1200)
+function ukCands(bs: B[]) {
+  return bs.filter((b) => /^\d+\. /.test(b.text) && /\b(we will|government will|regulators will|we intend to|we expect regulators)\b/i.test(b.text) && b.text.length < 1200)
     .map((b) => ({ text: b.text.replace(/\[footnote \d+\]/g, ''), ref: `paragraph ${/^(\d+)\./.exec(b.text)![1]}` }));
+}
+function ukItems(d: CorpusDoc, bs: B[]): Draft[] {
+  const cands = ukCands(bs);
   // Chosen by reading: international engagement, standards and the central functions.
   const chosen = [17, 72, 112, 117, 118, 119, 120, 121].map((n) => {
     const b = bs.find((x) => x.text.startsWith(`${n}. `)); if (!b) throw new Error(`UK white paper: paragraph ${n} not found`);
@@ -352,7 +369,7 @@ function tcfwItems(d: CorpusDoc, bs: B[]): Draft[] {
   return out;
 }
 
-function tc003Items(d: CorpusDoc, bs: B[]): Draft[] {
+function tc003All(d: CorpusDoc, bs: B[]): Draft[] {
   const from = indexOfText(bs, /^5 语料安全要求$/); const to = indexOfText(bs, /^附录 A$/, from);
   const all: Draft[] = [];
   let major = '5'; let minor = 0; let letter = ''; let section = ''; let inNote = false;
@@ -377,6 +394,10 @@ function tc003Items(d: CorpusDoc, bs: B[]): Draft[] {
       all.push(corpusItem(d, section, s, `${sec} ${letter ? letter + '）' : ''}${nm ? nm[1] + '）' : ''}`.trim(), b.page));
     }
   }
+  return all;
+}
+function tc003Items(d: CorpusDoc, bs: B[]): Draft[] {
+  const all = tc003All(d, bs);
   // Keep the Chinese share near the plan (~170 of ~880): a seeded sample of 50 clauses, kept in document order.
   const keep = new Set(shuffle(all.map((_, i) => i), SEED + 801).slice(0, 50));
   return all.filter((_, i) => keep.has(i));
@@ -511,6 +532,166 @@ async function gapItems(): Promise<Draft[]> {
   return out;
 }
 
+// ---------- round 2 (batches b5 and b6) ----------
+// A second seeded draw from what the first one left out (issue #12: more annotated examples). It
+// never changes an item, id or batch of the first draw: every text drawn in round 1 (including the
+// gap top-up) is excluded, and round-2 items take the ids after all of them. As in round 1, a
+// source's published labels only spread a stratified sample and are never copied into an item.
+const SEED2 = SEED + 5000;
+const R2 = { mit: 230, nistPerFn: 15, eu: 80, rmfPerFn: 4, co: 10, jp: 30, au: 15, uk: 15 };
+
+/** A seeded sample of `n` candidates whose text is not already taken, kept in document order. */
+function sampleRest<T extends { text: string }>(cands: readonly T[], taken: Set<string>, n: number, seed: number): T[] {
+  const seen = new Set<string>();
+  const rest = cands.filter((c) => { const k = norm(c.text); if (taken.has(k) || seen.has(k)) return false; seen.add(k); return true; });
+  const keep = new Set(shuffle(rest.map((_, i) => i), seed).slice(0, n));
+  return rest.filter((_, i) => keep.has(i));
+}
+
+function mitRound2(taken: Set<string>): Draft[] {
+  const file = join(SHARED, 'data/mit-airi-mitigations-v1/mit_mitigations_v1_labelled.csv');
+  const rows = parseCsv(readFileSync(file, 'utf8'), file).filter((r) => !taken.has(norm(clean(need(r, 'description', file)))));
+  // Stratified like round 1 (document x published v1 subcategory, only to spread the sample).
+  const strata = new Map<string, Record<string, string>[]>();
+  for (const r of rows) {
+    const k = need(r, 'source_doc_name', file) + '\u0000' + need(r, 'mit_v1_subcategory', file);
+    (strata.get(k) ?? strata.set(k, []).get(k)!).push(r);
+  }
+  const frac = R2.mit / Math.max(1, rows.length);
+  const picked = new Set<Record<string, string>>(); let s = 0;
+  for (const k of [...strata.keys()].sort()) {
+    const xs = shuffle(strata.get(k)!, SEED2 + ++s);
+    for (const r of xs.slice(0, Math.round(xs.length * frac))) picked.add(r);
+  }
+  return rows.filter((r) => picked.has(r)).map((r) => {
+    const doc = need(r, 'source_doc_name', file);
+    return {
+      source: { dataset: 'mit-airi-mitigations', document: doc.replace(/^"|"$/g, ''), key: need(r, 'mitigation_id', file) },
+      language: 'en', name: clean(need(r, 'name', file)), text: clean(need(r, 'description', file)),
+      ...(doc.startsWith('NIST AI 600-1') ? LIC.mitNist : LIC.mit),
+    } satisfies Draft;
+  });
+}
+
+function nistRound2(taken: Set<string>): Draft[] {
+  const file = join(SHARED, 'data/ibm-ai-atlas-nexus/nist_ai_600_1_actions.csv');
+  const rows = parseCsv(readFileSync(file, 'utf8'), file);
+  const out: Draft[] = []; let s = 100;
+  for (const fn of ['GOVERN', 'MAP', 'MEASURE', 'MANAGE']) {
+    const xs = rows.filter((r) => need(r, 'nist_function', file) === fn).map((r) => ({ r, text: clean(need(r, 'description', file)) }));
+    for (const { r, text } of sampleRest(xs, taken, R2.nistPerFn, SEED2 + ++s)) out.push({
+      source: { dataset: 'nist-ai-600-1', document: 'NIST AI 600-1 (Generative AI Profile)', key: need(r, 'action_id', file), locator: { ref: need(r, 'nist_subcategory', file) } },
+      language: 'en', name: '', text, ...LIC.nist,
+    });
+  }
+  return out;
+}
+
+/** Every numbered paragraph (or, for a paragraph ending in a colon, each of its points with the
+ *  lead-in) of Articles 4-101 and 112 of the EU AI Act that states a duty ("shall"). */
+function euCands(d: CorpusDoc, bs: B[]): Draft[] {
+  const start = blockStarting(bs, 'HAVE ADOPTED THIS REGULATION', 'EU AI Act');
+  const end = bs.findIndex((b, i) => i > start && /^ANNEX I$/.test(b.text.trim()));
+  const arts: [number, number][] = [];
+  for (let i = start; i < (end < 0 ? bs.length : end); i++) { const m = /^Article (\d+)$/.exec(bs[i]!.text.trim()); if (m) arts.push([+m[1]!, i]); }
+  const out: Draft[] = [];
+  arts.forEach(([a, at], k) => {
+    if (a < 4 || (a > 101 && a !== 112)) return;
+    const title = bs[at + 1]!.text.trim(); const stop = arts[k + 1]?.[1] ?? (end < 0 ? bs.length : end);
+    let lead = ''; let para = ''; let inSub = false;
+    for (let i = at + 2; i < stop; i++) {
+      const t = bs[i]!.text.trim();
+      const pm = /^(\d+)\. /.exec(t);
+      if (pm) { para = pm[1]!; lead = t; inSub = false; if (!/:$/.test(t) && /\bshall\b/.test(t)) out.push(corpusItem(d, title, t, `Article ${a}(${para})`)); continue; }
+      const pt = /^\(([a-z]+)\) \| /.exec(t);
+      if (pt && lead.endsWith(':')) {
+        if (inSub && /^(i|ii|iii|iv|v|vi|vii|viii|ix|x)$/.test(pt[1]!)) continue;
+        inSub = /:$/.test(t); if (inSub) continue;
+        if (/\bshall\b/.test(lead + t)) out.push(corpusItem(d, title, `${lead} ${euPoint(t)}`, `Article ${a}(${para})(${pt[1]})`));
+        continue;
+      }
+      if (!para && i === at + 2 && /\bshall\b/.test(t)) out.push(corpusItem(d, title, t, `Article ${a}`));
+    }
+  });
+  return out.filter((x) => x.text.length >= 60 && x.text.length <= 1500);
+}
+
+/** AI Guidelines for Business, Parts 3-5: every measure bullet under a D-/P-/U- heading (developers,
+ *  providers, business users), with that heading as its reference; round 2 takes all of Parts 4-5
+ *  (providers and users, thin in round 1) and a sample of Part 3. */
+function jpMeasureCands(bs: B[]): { part: number; text: string; ref: string; page?: number }[] {
+  const p3 = bs.findIndex((b) => b.kind.startsWith('heading') && /^Part 3 Matters Related to AI Developers/.test(b.text.trim()));
+  if (p3 < 0) throw new Error('AI Guidelines for Business: Part 3 heading not found');
+  const out: { part: number; text: string; ref: string; page?: number }[] = []; let part = 3; let code = '';
+  for (let i = p3 + 1; i < bs.length; i++) {
+    const t = bs[i]!.text.trim();
+    const pm = /^Part (\d) Matters Related/.exec(t); if (pm && bs[i]!.kind.startsWith('heading')) { part = +pm[1]!; code = ''; continue; }
+    const cm = /^([DPU]-\d+\) [iv]+)\. /.exec(t); if (cm) { code = cm[1]!; continue; }
+    if (!code || bs[i]!.kind !== 'item' || t.length < 50 || t.length > 700 || /:$/.test(t)) continue;
+    out.push({ part, text: t.replace(/\s+[IVX]+\. [A-Z].*$/, '').trim(), ref: `Part ${part}, ${code}`, page: bs[i]!.page });
+  }
+  return out;
+}
+
+/** National AI Plan: every paragraph under an Action heading that says what someone "will" do. */
+function auWillCands(bs: B[]) {
+  let action = '';
+  const cands: { text: string; ref: string; page?: number }[] = [];
+  for (const b of bs) {
+    const m = /^Action (\d): (.+)$/.exec(b.text.trim()); if (m && b.kind.startsWith('heading')) action = `Action ${m[1]}: ${m[2]}`;
+    if (action && b.kind === 'paragraph' && /\bwill\b/.test(b.text) && b.text.length > 120 && b.text.length < 1500) cands.push({ text: b.text.trim(), ref: action, page: b.page });
+  }
+  return cands;
+}
+
+/** TC260 framework: the title sentence of each comprehensive governance measure (section 5) and
+ *  each governance principle of section 1 (its whole paragraph). */
+function tcfwRound2(d: CorpusDoc, bs: B[]): Draft[] {
+  const out: Draft[] = [];
+  const s1 = indexOfText(bs, /^1\. 人工智能安全治理原则$/, 18); const s2 = indexOfText(bs, /^2\. 人工智能安全治理框架构成$/, s1);
+  const s5 = indexOfText(bs, /^5\. 综合治理措施$/, s2); const s6 = indexOfText(bs, /^6\. 人工智能安全开发应用指引$/, s5);
+  const groups = (lo: number, hi: number) => {
+    const gs: { text: string; page?: number }[] = [];
+    for (let i = lo + 1; i < hi; i++) { const b = bs[i]!; if (b.kind === 'item') gs.push({ text: b.text.trim(), page: b.page }); else if (gs.length) gs[gs.length - 1]!.text += b.text.trim(); }
+    return gs;
+  };
+  for (const g of groups(s1, s2)) { const title = g.text.split('。')[0]!; out.push(corpusItem(d, title, g.text, `1. ${title}`, g.page)); }
+  for (const g of groups(s5, s6)) { const title = g.text.split('。')[0]!; out.push(corpusItem(d, '', `${title}。`, `5. ${title}，第1句`, g.page)); }
+  return out;
+}
+
+async function round2Items(taken: Set<string>): Promise<Draft[]> {
+  const out: Draft[] = mitRound2(taken);
+  out.push(...nistRound2(new Set([...taken, ...out.map((x) => norm(x.text))])));
+  const mk = (d: CorpusDoc, cs: { text: string; ref: string; page?: number }[]) => cs.map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+  const blocks = async (k: keyof typeof DOCS) => [DOCS[k]!, await blocksOf(DOCS[k]!)] as const;
+  { const [d, bs] = await blocks('eu'); out.push(...sampleRest(euCands(d, bs), taken, R2.eu, SEED2 + 201)); }
+  { const [d, bs] = await blocks('nist'); const found = nistRmfFound(bs); let s = 300;
+    for (const fn of ['GOVERN', 'MAP', 'MEASURE', 'MANAGE']) {
+      const cs = [...found].filter(([k]) => k.startsWith(fn + ' ')).sort().map(([k, v]) => ({ text: v.text, ref: k, page: v.page }));
+      out.push(...mk(d, sampleRest(cs, taken, R2.rmfPerFn, SEED2 + ++s)));
+    } }
+  { const [d, bs] = await blocks('co'); out.push(...mk(d, sampleRest(coCands(bs), taken, R2.co, SEED2 + 401))); }
+  { const [d, bs] = await blocks('jp'); const ms = jpMeasureCands(bs);
+    const later = sampleRest(ms.filter((m) => m.part >= 4), taken, 1000, SEED2 + 502);
+    const seen = new Set([...taken, ...later.map((m) => norm(m.text))]);
+    out.push(...mk(d, [...sampleRest([...jpCands(bs), ...ms.filter((m) => m.part === 3)], seen, R2.jp, SEED2 + 501), ...later])); }
+  { const [d, bs] = await blocks('au'); out.push(...mk(d, sampleRest(auWillCands(bs), taken, R2.au, SEED2 + 601))); }
+  { const [d, bs] = await blocks('uk'); out.push(...mk(d, sampleRest(ukCands(bs), taken, R2.uk, SEED2 + 701))); }
+  { const [d, bs] = await blocks('tcfw'); out.push(...sampleRest(tcfwRound2(d, bs), taken, 1000, SEED2 + 801)); }
+  { const [d, bs] = await blocks('tc003'); out.push(...sampleRest(tc003All(d, bs), taken, 1000, SEED2 + 901)); }
+  return out;
+}
+
+/** Round-2 ids into two first-pass batches of about equal size, each with half the Chinese items. */
+export function makeRound2Batches(items: Item[], seed: number): { b5: string[]; b6: string[] } {
+  const b5: string[] = []; const b6: string[] = [];
+  for (const [lang, s] of [['zh', seed], ['en', seed + 1]] as const) {
+    shuffle(items.filter((i) => i.language === lang).map((i) => i.id), s).forEach((id, k) => (k % 2 ? b6 : b5).push(id));
+  }
+  return { b5: b5.sort(), b6: b6.sort() };
+}
+
 // ---------- batches ----------
 export function makeBatches(items: Item[], seed: number) {
   const zh = items.filter((i) => i.language === 'zh').map((i) => i.id);
@@ -546,6 +727,9 @@ async function main() {
   // The gap top-up comes last, so that its items take the ids after all the others.
   const gap = await gapItems(); drafts.push(...gap);
   const gapTexts = new Set(gap.map((g) => norm(g.text)));
+  // Round 2 comes after everything of round 1 (ids GA0989 on), drawn from what round 1 left out.
+  const r2 = await round2Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r2);
+  const r2Texts = new Set(r2.map((x) => norm(x.text)));
   // Drop exact duplicates (same text) and empty texts.
   const seen = new Set<string>(); const kept: Draft[] = [];
   for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
@@ -569,21 +753,25 @@ async function main() {
   // that are new into a batch of their own ("extra"). --fresh redraws everything.
   const batchFile = join(OUT, 'batches.json');
   // A fresh draw leaves the gap top-up out of the five first-pass batches and the second-pass sample.
-  const core = items.filter((i) => !gapTexts.has(norm(i.text)));
+  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)));
+  const round2 = makeRound2Batches(items.filter((i) => r2Texts.has(norm(i.text))), SEED2 + 9);
   let { batches, pass2 } = makeBatches(core, SEED + 9);
   const gapIds = items.filter((i) => gapTexts.has(norm(i.text))).map((i) => i.id);
   if (gapIds.length) batches.extra = gapIds.sort();
+  Object.assign(batches, round2);
   if (!args.includes('--fresh') && existsSync(batchFile)) {
     const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
     const live = new Set(items.map((i) => i.id));
     const placed = new Set(Object.values(old.pass1).flat());
     batches = Object.fromEntries(Object.entries(old.pass1).map(([k, ids]) => [k, ids.filter((id) => live.has(id))]));
+    // Round 2 is placed once, when batches.json has no b5/b6 yet; afterwards it stays as published.
+    if (!old.pass1.b5 && !old.pass1.b6) { Object.assign(batches, round2); for (const id of [...round2.b5, ...round2.b6]) placed.add(id); }
     const fresh = items.map((i) => i.id).filter((id) => !placed.has(id));
     if (fresh.length) { batches.extra = [...(batches.extra ?? []), ...fresh].sort(); console.warn(`note: ${fresh.length} new items put in batch "extra"`); }
     pass2 = old.pass2.filter((id) => live.has(id));
   }
   writeFileSync(join(OUT, 'batches.json'), JSON.stringify({
-    seed: SEED + 9, note: 'pass1: five first-pass batches; pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
+    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
     pass1: batches, pass2,
   }, null, 1) + '\n');
   const count = new Map<string, number>();
