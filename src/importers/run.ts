@@ -11,6 +11,8 @@ import {
   type NewClassification,
   type Store,
 } from '../store/index.ts';
+import { z } from 'zod';
+import { parseRows } from '../store/schema/index.ts';
 import { detectWorks } from '../store/works.ts';
 import { ImportError, type Anomaly, type ParsedDataset, type RowIssue } from './types.ts';
 
@@ -68,15 +70,18 @@ const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, retired: 0, 
 /** Statements written in one import from which the statistics are refreshed before linking. */
 const BULK_ANALYZE = 1000;
 
-export async function writeParsed(store: Store, parsed: ParsedDataset, opts: ImportOptions = {}): Promise<ImportSummary> {
-  const start = Date.now();
+/** A parsed dataset with rows skipped is imported only with skipInvalid, and then retires nothing. */
+function checkIssues(parsed: ParsedDataset, opts: ImportOptions): void {
   if (parsed.issues.length && !opts.skipInvalid)
     throw new ImportError(
       `${parsed.issues.length} invalid row${parsed.issues.length === 1 ? '' : 's'}; nothing was imported. ` +
         'Fix the file, or run again with --skip-invalid to import the valid rows and list the others:',
       parsed.issues,
     );
-  const suspended = parsed.issues.length > 0;
+}
+
+/** The summary before writing: counts by kind and taxonomy from the parsed input. */
+function emptySummary(parsed: ParsedDataset, opts: ImportOptions): ImportSummary {
   const byKind: Partial<Record<StatementKind, number>> = {};
   const byTaxonomy: Record<string, number> = {};
   for (const d of parsed.documents) {
@@ -92,104 +97,150 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
     statements: { ...zero(), byKind },
     labels: { inserted: 0, unchanged: 0, byTaxonomy },
     skipped: parsed.issues,
-    retirementSuspended: suspended,
+    retirementSuspended: parsed.issues.length > 0,
     anomalies: parsed.anomalies,
     ms: 0,
   };
   summary.statements.skipped = parsed.issues.length;
   summary.documents.skipped = parsed.skippedDocumentKeys?.length ?? 0;
-  const total = parsed.documents.reduce((n, d) => n + d.statements.length, 0);
+  return summary;
+}
 
-  const work = async (tx: Db) => {
-    const [prev] = await tx.query<{ version: string }>('SELECT version FROM datasets WHERE id = $1', [parsed.dataset.id]);
-    if (prev && prev.version !== parsed.dataset.version) summary.dataset.previousVersion = prev.version;
-    await upsertDataset(tx, {
-      ...parsed.dataset,
-      meta: { ...(parsed.dataset.meta ?? {}), format: parsed.format, statements: total, documents: parsed.documents.length },
-    });
-    const keepDocs: string[] = [];
-    const changed: string[] = [];
-    const labels: NewClassification[] = [];
-    let done = 0;
-    // Documents one by one (few), then their statements in groups that span documents (fast), so
-    // that progress still moves on large files.
-    const docIds: string[] = [];
-    for (const d of parsed.documents) {
-      const doc = await upsertDocument(tx, d.input, `${parsed.files[0] ?? 'import'}: document`);
-      keepDocs.push(doc.id);
-      docIds.push(doc.id);
-      summary.documents[doc.status]++;
-    }
-    let group: number[] = [];
-    let groupSize = 0;
-    const flush = async () => {
-      if (!group.length) return;
-      const reports = await upsertStatementsMany(
-        tx,
-        group.map((i) => ({ documentId: docIds[i]!, statements: parsed.documents[i]!.statements, where: `document "${parsed.documents[i]!.input.sourceKey}"` })),
-        { retireMissing: !suspended },
-      );
-      reports.forEach((rep, k) => {
-        const d = parsed.documents[group[k]!]!;
-        summary.statements.created += rep.created;
-        summary.statements.updated += rep.updated;
-        summary.statements.unchanged += rep.unchanged;
-        summary.statements.retired += rep.retired;
-        changed.push(...rep.changedIds);
-        for (const l of d.labels) {
-          const statementId = rep.ids.get(l.statementKey);
-          if (!statementId) throw new Error(`internal: label for unknown statement "${l.statementKey}" in ${d.input.sourceKey}`);
-          labels.push({
-            statementId,
-            taxonomy: l.taxonomy,
-            code: l.code,
-            source: l.source ?? 'imported',
-            human: l.human,
-            sourceValue: l.sourceValue,
-            model: l.model,
-            confidence: l.confidence,
-            reasoning: l.reasoning,
-            reviewer: l.reviewer,
-          });
-        }
-        done += d.statements.length;
-      });
-      opts.onProgress?.(done, total);
-      group = [];
-      groupSize = 0;
+/** Everything one import writes, in the order it writes it (inside its transaction). */
+interface WriteState {
+  parsed: ParsedDataset;
+  summary: ImportSummary;
+  where: string;
+  docIds: string[];
+  changed: string[];
+  labels: NewClassification[];
+}
+
+async function writeDataset(tx: Db, st: WriteState, total: number): Promise<void> {
+  const { parsed, summary } = st;
+  const prev = parseRows(z.object({ version: z.string() }), await tx.query('SELECT version FROM datasets WHERE id = $1', [parsed.dataset.id]), 'dataset version')[0];
+  if (prev && prev.version !== parsed.dataset.version) summary.dataset.previousVersion = prev.version;
+  await upsertDataset(tx, {
+    ...parsed.dataset,
+    meta: { ...(parsed.dataset.meta ?? {}), format: parsed.format, statements: total, documents: parsed.documents.length },
+  });
+}
+
+/** Documents one by one (few), keeping their ids in input order. */
+async function writeDocuments(tx: Db, st: WriteState): Promise<void> {
+  for (const d of st.parsed.documents) {
+    const doc = await upsertDocument(tx, d.input, `${st.where}: document`);
+    st.docIds.push(doc.id);
+    st.summary.documents[doc.status]++;
+  }
+}
+
+/** The labels of one document, bound to the statement ids its upsert reported. */
+function documentLabels(d: ParsedDataset['documents'][number], ids: Map<string, string>): NewClassification[] {
+  return d.labels.map((l) => {
+    const statementId = ids.get(l.statementKey);
+    if (!statementId) throw new Error(`internal: label for unknown statement "${l.statementKey}" in ${d.input.sourceKey}`);
+    return {
+      statementId,
+      taxonomy: l.taxonomy,
+      code: l.code,
+      source: l.source ?? 'imported',
+      human: l.human,
+      sourceValue: l.sourceValue,
+      model: l.model,
+      confidence: l.confidence,
+      reasoning: l.reasoning,
+      reviewer: l.reviewer,
     };
-    for (let i = 0; i < parsed.documents.length; i++) {
-      group.push(i);
-      groupSize += parsed.documents[i]!.statements.length;
-      if (groupSize >= STATEMENT_GROUP) await flush();
-    }
-    await flush();
-    for (let i = 0; i < labels.length; i += LABEL_CHUNK) {
-      const r = await insertClassifications(tx, store.taxonomies, labels.slice(i, i + LABEL_CHUNK), { skipIdentical: true });
-      summary.labels.inserted += r.inserted;
-      summary.labels.unchanged += r.unchanged;
-    }
+  });
+}
+
+/** Statements in groups that span documents (fast), so that progress still moves on large files. */
+async function writeStatements(tx: Db, st: WriteState, total: number, opts: ImportOptions): Promise<void> {
+  const { parsed, summary } = st;
+  let done = 0;
+  let group: number[] = [];
+  let groupSize = 0;
+  const flush = async () => {
+    if (!group.length) return;
+    const reports = await upsertStatementsMany(
+      tx,
+      group.map((i) => ({ documentId: st.docIds[i]!, statements: parsed.documents[i]!.statements, where: `${st.where}: document "${parsed.documents[i]!.input.sourceKey}"` })),
+      { retireMissing: !summary.retirementSuspended },
+    );
+    reports.forEach((rep, k) => {
+      const d = parsed.documents[group[k]!]!;
+      summary.statements.created += rep.created;
+      summary.statements.updated += rep.updated;
+      summary.statements.unchanged += rep.unchanged;
+      summary.statements.retired += rep.retired;
+      st.changed.push(...rep.changedIds);
+      st.labels.push(...documentLabels(d, rep.ids));
+      done += d.statements.length;
+    });
+    opts.onProgress?.(done, total);
+    group = [];
+    groupSize = 0;
+  };
+  for (let i = 0; i < parsed.documents.length; i++) {
+    group.push(i);
+    groupSize += parsed.documents[i]!.statements.length;
+    if (groupSize >= STATEMENT_GROUP) await flush();
+  }
+  await flush();
+}
+
+async function writeLabels(tx: Db, store: Store, st: WriteState): Promise<void> {
+  for (let i = 0; i < st.labels.length; i += LABEL_CHUNK) {
+    const r = await insertClassifications(tx, store.taxonomies, st.labels.slice(i, i + LABEL_CHUNK), { skipIdentical: true });
+    st.summary.labels.inserted += r.inserted;
+    st.summary.labels.unchanged += r.unchanged;
+  }
+}
+
+/** Documents of the dataset that this import no longer contains are retired with their statements. */
+async function retireGone(tx: Db, st: WriteState): Promise<void> {
+  const [gone] = parseRows(
+    z.object({ n: z.number() }),
+    await tx.query(
+      `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id
+       WHERE d.dataset = $1 AND d.retired_at IS NULL AND NOT (d.id = ANY($2::text[])) AND s.retired_at IS NULL`,
+      [st.parsed.dataset.id, st.docIds],
+    ),
+    'statements of retired documents',
+  );
+  st.summary.documents.retired = await retireMissingDocuments(tx, st.parsed.dataset.id, st.docIds);
+  st.summary.statements.retired += gone!.n;
+}
+
+/** Topic links for the new and changed statements, after the planner's statistics are refreshed. */
+async function linkChanged(tx: Db, st: WriteState, opts: ImportOptions): Promise<void> {
+  // After a bulk write the planner's statistics still describe the tables before it: refresh them in
+  // this transaction, or the joins that follow (topic links, works by shared texts) can turn into
+  // nested loops over every pair of new statements (minutes instead of milliseconds at 50,000).
+  if (st.changed.length >= BULK_ANALYZE) await tx.exec('ANALYZE statements, statement_norms, documents, classifications');
+  if (opts.link === false || !st.changed.length) return;
+  const { linkStatements } = await import('../topics/link.ts');
+  const r = await linkStatements(tx, st.changed);
+  st.summary.topics = { statements: r.statements, links: r.links, lexiconVersion: r.lexiconVersion };
+}
+
+export async function writeParsed(store: Store, parsed: ParsedDataset, opts: ImportOptions = {}): Promise<ImportSummary> {
+  const start = Date.now();
+  checkIssues(parsed, opts);
+  const summary = emptySummary(parsed, opts);
+  const total = parsed.documents.reduce((n, d) => n + d.statements.length, 0);
+  const work = async (tx: Db) => {
+    const st: WriteState = { parsed, summary, where: parsed.files[0] ?? 'import', docIds: [], changed: [], labels: [] };
+    await writeDataset(tx, st, total);
+    await writeDocuments(tx, st);
+    await writeStatements(tx, st, total, opts);
+    await writeLabels(tx, store, st);
     if (parsed.afterWrite) summary.extra = await parsed.afterWrite(tx, store.taxonomies);
-    // After a bulk write the planner's statistics still describe the tables before it: refresh them in
-    // this transaction, or the joins that follow (topic links, works by shared texts) can turn into
-    // nested loops over every pair of new statements (minutes instead of milliseconds at 50,000).
-    if (changed.length >= BULK_ANALYZE) await tx.exec('ANALYZE statements, statement_norms, documents, classifications');
-    if (opts.link !== false && changed.length) {
-      const { linkStatements } = await import('../topics/link.ts');
-      const r = await linkStatements(tx, changed);
-      summary.topics = { statements: r.statements, links: r.links, lexiconVersion: r.lexiconVersion };
-    }
-    if (!suspended) {
-      const [gone] = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id
-         WHERE d.dataset = $1 AND d.retired_at IS NULL AND NOT (d.id = ANY($2::text[])) AND s.retired_at IS NULL`,
-        [parsed.dataset.id, keepDocs],
-      );
-      summary.documents.retired = await retireMissingDocuments(tx, parsed.dataset.id, keepDocs);
-      summary.statements.retired += gone!.n;
-    }
+    await linkChanged(tx, st, opts);
+    if (!summary.retirementSuspended) await retireGone(tx, st);
     // One work, one document: join works already in the store (same DOI, title + year, shared texts).
-    const w = await detectWorks(tx, { documentIds: docIds });
+    const w = await detectWorks(tx, { documentIds: st.docIds });
     summary.works = { joined: w.joined.map((j) => ({ document: j.document, work: j.joined, by: j.by, with: j.with })), canonicalChanged: w.canonicalChanged };
     summary.ms = Date.now() - start;
     if (opts.dryRun) throw new DryRunRollback(summary);

@@ -7,9 +7,13 @@ import {
   type StatementData,
   type StatementKind,
 } from '../model/index.ts';
+import { z } from 'zod';
+import { canCopy, copyRows } from './bulk/copy.ts';
 import type { Db } from './db.ts';
+import { checkRows, parseRows } from './schema/index.ts';
 import { STATEMENT_PREFIX, allocateIds } from './ids.ts';
 import { toSearchText } from './search-text.ts';
+import { normHash } from './works.ts';
 
 export type UpsertStatus = 'created' | 'updated' | 'unchanged';
 
@@ -196,6 +200,8 @@ export interface StatementUpsertReport {
 }
 
 const BATCH = 2000;
+/** New statement rows per COPY. */
+const COPY_BATCH = 10_000;
 
 /** The columns of one statement row as written (in the order of the INSERT's unnest parameters). */
 const STATEMENT_WRITE_COLUMNS = [
@@ -219,15 +225,33 @@ export async function upsertStatements(
   return report!;
 }
 
-/**
- * `upsertStatements` for several documents at once (an import): one lookup of what exists, one id
- * allocation per kind, and multi-row writes that span documents. Reports are in input order.
- */
-export async function upsertStatementsMany(
-  db: Db,
-  docs: { documentId: string; statements: StatementInput[]; where?: string }[],
-  opts: { retireMissing?: boolean } = {},
-): Promise<StatementUpsertReport[]> {
+/** One document's statements, validated. */
+interface ParsedStatements {
+  documentId: string;
+  where: string;
+  items: StatementData[];
+}
+
+type ExistingStatements = Map<string, Map<string, { id: string; content_hash: string; retired: boolean }>>;
+
+/** The rows to write, with where each came from (for an error that names the input row). */
+interface StatementPlan {
+  reports: StatementUpsertReport[];
+  created: StatementWrite[];
+  updated: StatementWrite[];
+  createdWhere: string[];
+}
+
+const ExistingStatementRow = z.object({
+  id: z.string(),
+  document_id: z.string(),
+  source_key: z.string(),
+  content_hash: z.string(),
+  retired: z.boolean(),
+});
+
+/** Validate every statement (zod), and source keys and parent keys within each document. */
+function parseStatementDocs(docs: { documentId: string; statements: StatementInput[]; where?: string }[]): ParsedStatements[] {
   const parsed = docs.map((d) => {
     const where = d.where ?? `document ${d.documentId}`;
     const items: StatementData[] = d.statements.map((s, i) =>
@@ -241,19 +265,29 @@ export async function upsertStatementsMany(
     for (const s of items)
       if (s.parentSourceKey !== undefined && !seen.has(s.parentSourceKey))
         throw new ValidationError(`${where}, statement ${s.sourceKey}`, 'parentSourceKey', `no statement "${s.parentSourceKey}" in this document`);
-    return { documentId: d.documentId, items };
+    return { documentId: d.documentId, where, items };
   });
   if (new Set(parsed.map((d) => d.documentId)).size !== parsed.length) throw new Error('upsertStatementsMany: a document is listed twice');
+  return parsed;
+}
 
-  const existing = new Map<string, Map<string, { id: string; content_hash: string; retired: boolean }>>();
-  for (const d of parsed) existing.set(d.documentId, new Map());
-  for (const r of await db.query<{ id: string; document_id: string; source_key: string; content_hash: string; retired_at: Date | null }>(
-    'SELECT id, document_id, source_key, content_hash, retired_at FROM statements WHERE document_id = ANY($1::text[])',
-    [parsed.map((d) => d.documentId)],
-  ))
-    existing.get(r.document_id)!.set(r.source_key, { id: r.id, content_hash: r.content_hash, retired: !!r.retired_at });
+/** What the documents hold already: one query for all of them. */
+async function existingStatements(db: Db, documentIds: string[]): Promise<ExistingStatements> {
+  const existing: ExistingStatements = new Map(documentIds.map((id) => [id, new Map()]));
+  const rows = checkRows(
+    ExistingStatementRow,
+    await db.query(
+      'SELECT id, document_id, source_key, content_hash, retired_at IS NOT NULL AS retired FROM statements WHERE document_id = ANY($1::text[])',
+      [documentIds],
+    ),
+    'existing statements',
+  );
+  for (const r of rows) existing.get(r.document_id)!.set(r.source_key, { id: r.id, content_hash: r.content_hash, retired: r.retired });
+  return existing;
+}
 
-  // New statements get ids in document order, one allocation per kind for the whole call.
+/** Public ids for the new statements, in document order, one allocation per kind for the whole call. */
+async function allocateStatementIds(db: Db, parsed: ParsedStatements[], existing: ExistingStatements): Promise<Map<string, string>[]> {
   const idMaps = parsed.map(() => new Map<string, string>());
   for (const kind of Object.keys(STATEMENT_PREFIX) as StatementKind[]) {
     const fresh: [number, string][] = [];
@@ -261,16 +295,45 @@ export async function upsertStatementsMany(
       const ex = existing.get(d.documentId)!;
       for (const s of d.items) if (s.kind === kind && !ex.has(s.sourceKey)) fresh.push([di, s.sourceKey]);
     });
+    if (!fresh.length) continue;
     const allocated = await allocateIds(db, STATEMENT_PREFIX[kind], fresh.length);
     fresh.forEach(([di, key], i) => idMaps[di]!.set(key, allocated[i]!));
   }
+  parsed.forEach((d, di) => {
+    for (const [k, v] of existing.get(d.documentId)!) idMaps[di]!.set(k, v.id);
+  });
+  return idMaps;
+}
 
-  const reports: StatementUpsertReport[] = [];
-  const toWrite: StatementWrite[] = [];
+function statementWrite(s: StatementData, id: string, documentId: string, ids: Map<string, string>, hash: string): StatementWrite {
+  return {
+    id,
+    document_id: documentId,
+    source_key: s.sourceKey,
+    kind: s.kind,
+    parent_id: s.parentSourceKey !== undefined ? ids.get(s.parentSourceKey)! : null,
+    ord: s.ord,
+    name: s.name,
+    text: s.text,
+    heading_path: pgTextArray(s.headingPath),
+    page: s.locator.page ?? null,
+    page_end: s.locator.pageEnd ?? null,
+    char_start: s.locator.charStart ?? null,
+    char_end: s.locator.charEnd ?? null,
+    locator_ref: s.locator.ref ?? null,
+    language: s.language,
+    meta: JSON.stringify(s.meta),
+    search_text: toSearchText(s.name, s.text, s.headingPath.join(' ')),
+    content_hash: hash,
+  };
+}
+
+/** Compare with what exists: unchanged statements are counted, the others become rows to write. */
+function planStatementWrites(parsed: ParsedStatements[], existing: ExistingStatements, idMaps: Map<string, string>[]): StatementPlan {
+  const plan: StatementPlan = { reports: [], created: [], updated: [], createdWhere: [] };
   parsed.forEach((d, di) => {
     const ex = existing.get(d.documentId)!;
     const ids = idMaps[di]!;
-    for (const [k, v] of ex) ids.set(k, v.id);
     const report: StatementUpsertReport = { created: 0, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [] };
     for (const s of d.items) {
       const hash = hashOf(s);
@@ -279,38 +342,27 @@ export async function upsertStatementsMany(
         report.unchanged++;
         continue;
       }
-      if (old) report.updated++;
-      else report.created++;
       const id = ids.get(s.sourceKey)!;
       report.changedIds.push(id);
-      toWrite.push({
-        id,
-        document_id: d.documentId,
-        source_key: s.sourceKey,
-        kind: s.kind,
-        parent_id: s.parentSourceKey !== undefined ? ids.get(s.parentSourceKey)! : null,
-        ord: s.ord,
-        name: s.name,
-        text: s.text,
-        heading_path: pgTextArray(s.headingPath),
-        page: s.locator.page ?? null,
-        page_end: s.locator.pageEnd ?? null,
-        char_start: s.locator.charStart ?? null,
-        char_end: s.locator.charEnd ?? null,
-        locator_ref: s.locator.ref ?? null,
-        language: s.language,
-        meta: JSON.stringify(s.meta),
-        search_text: toSearchText(s.name, s.text, s.headingPath.join(' ')),
-        content_hash: hash,
-      });
+      const row = statementWrite(s, id, d.documentId, ids, hash);
+      if (old) {
+        report.updated++;
+        plan.updated.push(row);
+      } else {
+        report.created++;
+        plan.created.push(row);
+        plan.createdWhere.push(`${d.where}, statement ${s.sourceKey}`);
+      }
     }
-    reports.push(report);
+    plan.reports.push(report);
   });
+  return plan;
+}
 
-  for (let i = 0; i < toWrite.length; i += BATCH) {
-    // One multi-row upsert per chunk; the columns travel as parallel arrays (unnest), which both
-    // engines bind alike and the server reads without parsing a JSON document per row.
-    const chunk = toWrite.slice(i, i + BATCH);
+/** Multi-row upsert of statement rows, 2,000 per query, the columns bound as parallel arrays (unnest). */
+async function upsertStatementRows(db: Db, rows: StatementWrite[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const chunk = rows.slice(i, i + BATCH);
     const col = (k: keyof StatementWrite) => chunk.map((r) => r[k]);
     await db.query(
       `INSERT INTO statements (id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
@@ -330,22 +382,60 @@ export async function upsertStatementsMany(
       STATEMENT_WRITE_COLUMNS.map(col),
     );
   }
+}
 
-  if (opts.retireMissing) {
-    const withOld = parsed.map((d, di) => ({ d, di })).filter(({ d }) => existing.get(d.documentId)!.size > 0);
-    if (withOld.length) {
-      const keep = withOld.flatMap(({ d }) => d.items.map((s) => `${d.documentId} ${s.sourceKey}`));
-      const rows = await db.query<{ document_id: string }>(
-        `UPDATE statements SET retired_at = now(), updated_at = now()
-         WHERE document_id = ANY($1::text[]) AND retired_at IS NULL
-           AND NOT ((document_id || ' ' || source_key) = ANY($2::text[])) RETURNING document_id`,
-        [withOld.map(({ d }) => d.documentId), keep],
-      );
-      const index = new Map(parsed.map((d, di) => [d.documentId, di]));
-      for (const r of rows) reports[index.get(r.document_id)!]!.retired++;
-    }
+/**
+ * New statements: COPY straight into the table where the engine can (their ids are fresh, so
+ * nothing to merge), else the multi-row upsert. A row the database rejects names its input row.
+ */
+async function insertNewStatements(db: Db, rows: StatementWrite[], where: string[]): Promise<void> {
+  if (!canCopy(db)) return upsertStatementRows(db, rows);
+  for (let i = 0; i < rows.length; i += COPY_BATCH) {
+    const chunk = rows.slice(i, i + COPY_BATCH);
+    await copyRows(db, 'statements', STATEMENT_WRITE_COLUMNS, chunk.map((r) => STATEMENT_WRITE_COLUMNS.map((c) => r[c])), (k) => where[i + k]!);
+    // Their normalised-text hashes too (works detection would otherwise read every new text back).
+    const norms = chunk.map((r) => [r.id, r.content_hash, normHash(String(r.text))]);
+    await copyRows(db, 'statement_norms', ['statement_id', 'content_hash', 'norm_hash'], norms, (k) => where[i + k]!);
   }
-  return reports;
+}
+
+/** Retire the statements of these documents that the input no longer lists; counts go to the reports. */
+async function retireMissingStatements(db: Db, parsed: ParsedStatements[], existing: ExistingStatements, reports: StatementUpsertReport[]): Promise<void> {
+  const withOld = parsed.filter((d) => existing.get(d.documentId)!.size > 0);
+  if (!withOld.length) return;
+  const keep = withOld.flatMap((d) => d.items.map((s) => `${d.documentId} ${s.sourceKey}`));
+  const rows = parseRows(
+    z.object({ document_id: z.string() }),
+    await db.query(
+      `UPDATE statements SET retired_at = now(), updated_at = now()
+       WHERE document_id = ANY($1::text[]) AND retired_at IS NULL
+         AND NOT ((document_id || ' ' || source_key) = ANY($2::text[])) RETURNING document_id`,
+      [withOld.map((d) => d.documentId), keep],
+    ),
+    'retired statements',
+  );
+  const index = new Map(parsed.map((d, di) => [d.documentId, di]));
+  for (const r of rows) reports[index.get(r.document_id)!]!.retired++;
+}
+
+/**
+ * `upsertStatements` for several documents at once (an import): one lookup of what exists, one id
+ * allocation per kind, new statements by COPY (or multi-row inserts), changed ones by a multi-row
+ * upsert. Reports are in input order.
+ */
+export async function upsertStatementsMany(
+  db: Db,
+  docs: { documentId: string; statements: StatementInput[]; where?: string }[],
+  opts: { retireMissing?: boolean } = {},
+): Promise<StatementUpsertReport[]> {
+  const parsed = parseStatementDocs(docs);
+  const existing = await existingStatements(db, parsed.map((d) => d.documentId));
+  const idMaps = await allocateStatementIds(db, parsed, existing);
+  const plan = planStatementWrites(parsed, existing, idMaps);
+  await insertNewStatements(db, plan.created, plan.createdWhere);
+  await upsertStatementRows(db, plan.updated);
+  if (opts.retireMissing) await retireMissingStatements(db, parsed, existing, plan.reports);
+  return plan.reports;
 }
 
 /** A PostgreSQL array literal of text values ({"a","b \\"c\\""}): binds the same way on both engines. */

@@ -17,6 +17,11 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   readonly inTransaction: boolean;
   close(): Promise<void>;
+  /**
+   * Bulk load inside a transaction: COPY `target` ("table (col, …)") FROM the text-format `data`
+   * (src/store/bulk/copy.ts builds both). Absent where the engine cannot (the PGlite worker thread).
+   */
+  copyIn?(target: string, data: string): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -90,7 +95,7 @@ interface PgliteLike {
   close(): Promise<void>;
 }
 interface PgliteTxLike {
-  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  query<T>(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[] }>;
   exec(sql: string): Promise<unknown>;
 }
 
@@ -127,6 +132,9 @@ async function openPglite(dir?: string, template?: Blob, relaxedDurability = fal
     transaction: <T>(fn: (inner: Db) => Promise<T>) => savepoint(wrapTx(tx, depth + 1), depth + 1, fn),
     close: async () => {
       throw new Error('close() inside a transaction');
+    },
+    copyIn: async (target: string, data: string) => {
+      await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
     },
   });
   const db: Db & { dump?: () => Promise<Blob> } = {
@@ -237,6 +245,10 @@ async function openPostgres(url: string, schema?: string, dropSchemaOnClose = fa
     transaction: <T>(fn: (tx: Db) => Promise<T>) => savepoint(wrapClient(client, depth + 1), depth + 1, fn),
     close: async () => {
       throw new Error('close() inside a transaction');
+    },
+    copyIn: async (target: string, data: string) => {
+      const { pgCopyIn } = await import('./bulk/pg-copy.ts');
+      await pgCopyIn(client, `COPY ${target} FROM STDIN`, data);
     },
   });
   return {

@@ -1,0 +1,67 @@
+// Bulk writes by COPY on both engines (PostgreSQL: COPY FROM STDIN; PGlite: COPY FROM '/dev/blob'),
+// used where many new rows go into one table in one transaction (import, ingest). A row the
+// database rejects fails the COPY, and so the transaction: the error names that row.
+import type { Db } from '../db.ts';
+
+export type CopyValue = string | number | boolean | null | undefined;
+
+/** One value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
+export function copyField(v: CopyValue): string {
+  if (v === null || v === undefined) return '\\N';
+  const s = typeof v === 'string' ? v : String(v);
+  if (!/[\\\t\n\r]/.test(s)) return s;
+  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** Rows (values in column order) as a COPY text-format payload. */
+export function copyText(rows: readonly (readonly CopyValue[])[]): string {
+  let out = '';
+  for (const r of rows) out += r.map(copyField).join('\t') + '\n';
+  return out;
+}
+
+/** Whether `db` can COPY (a transaction on an engine that supports it, and not turned off by GOVNAV_BULK_COPY=0). */
+export function canCopy(db: Db): boolean {
+  return process.env.GOVNAV_BULK_COPY !== '0' && db.inTransaction && typeof db.copyIn === 'function';
+}
+
+export class BulkRowError extends Error {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(message);
+    this.name = 'BulkRowError';
+  }
+}
+
+/** The 1-based COPY line a database error points at ("COPY statements, line 12, column …"), if any. */
+export function copyErrorLine(e: unknown): number | undefined {
+  const where = (e as { where?: unknown } | null)?.where;
+  const m = typeof where === 'string' ? /COPY [^,]+, line (\d+)/.exec(where) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * COPY `rows` into `table` (`columns` in order). `whereOf(i)` names row i for an error message
+ * (file, document, statement), so a rejected row says which input it came from.
+ */
+export async function copyRows(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyValue[])[],
+  whereOf: (i: number) => string,
+): Promise<void> {
+  if (!rows.length) return;
+  if (!db.copyIn) throw new Error('copyRows: this database connection cannot COPY (check canCopy first)');
+  try {
+    await db.copyIn(`${table} (${columns.join(', ')})`, copyText(rows));
+  } catch (e) {
+    const line = copyErrorLine(e);
+    const msg = (e as Error).message;
+    if (line !== undefined && line >= 1 && line <= rows.length)
+      throw new BulkRowError(`${whereOf(line - 1)}: the database rejected this row (${table}): ${msg}`, e);
+    throw new BulkRowError(`writing ${rows.length} rows to ${table} (${whereOf(0)} …): ${msg}`, e);
+  }
+}

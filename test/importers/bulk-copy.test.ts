@@ -1,0 +1,112 @@
+// The COPY path for new statements (src/store/bulk/copy.ts) writes exactly what the multi-row
+// INSERT path writes, and a row the database rejects in the middle of a COPY rolls the whole import
+// back with an error naming the file, document and statement.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importPath } from '../../src/importers/index.ts';
+import type { Store } from '../../src/store/index.ts';
+import { ENGINE } from '../helpers/store.ts';
+import { counts, tempDir, withStore } from './_util.ts';
+
+/** Texts with every character COPY's text format escapes, plus Chinese, quotes and braces. */
+const AWKWARD = ['tab\there', 'new\nline', 'carriage\rreturn', 'back\\slash \\N', 'quote " and {brace}', '人工智能 安全 评估', 'comma, "quoted", \\"'];
+
+function corpus(id: string, docs: number, per: number, poison?: { doc: number; st: number }): unknown {
+  return {
+    format: 'govnav-json',
+    formatVersion: 1,
+    dataset: { id, version: '1', licence: 'CC0-1.0', attribution: 'Test data' },
+    documents: Array.from({ length: docs }, (_, d) => ({
+      key: `doc-${d}`,
+      title: `Bulk test document ${d}`,
+      docType: 'framework',
+      ...(d === 1 ? { language: 'zh' } : {}),
+      statements: Array.from({ length: per }, (_, i) => ({
+        key: `s${i}`,
+        kind: (['mitigation', 'risk', 'principle'] as const)[i % 3],
+        ...(i % 4 === 3 ? { parent: `s${i - 1}` } : {}),
+        name: i % 5 === 0 ? AWKWARD[i % AWKWARD.length]! : `Measure ${d}.${i}`,
+        text:
+          poison && poison.doc === d && poison.st === i
+            ? 'Organisations should log model access \u0000 and review it.'
+            : `Organisations should test and monitor privacy safeguard ${i} of document ${d}: ${AWKWARD[(i + d) % AWKWARD.length]}`,
+        headingPath: [`Part ${d}`, AWKWARD[i % AWKWARD.length]!],
+        ...(i % 6 === 0 ? { locator: { page: i + 1, pageEnd: i + 2, charStart: i * 10, charEnd: i * 10 + 9, ref: `§${i}` } } : {}),
+        ...(i % 7 === 0 ? { meta: { note: AWKWARD[i % AWKWARD.length], n: i, nested: { ok: true } } } : {}),
+        ...(i % 3 === 0 && i % 2 === 0 ? { labels: [{ taxonomy: 'mitigation-v2', code: '2.2.2' }] } : {}),
+      })),
+    })),
+  };
+}
+
+/** Everything an import writes, without the timestamps. */
+async function snapshot(store: Store): Promise<Record<string, unknown[]>> {
+  const q = (sql: string) => store.db.query(sql);
+  return {
+    statements: await q(
+      `SELECT id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end, char_start, char_end,
+         locator_ref, language, meta, search_text, search_vector::text AS tsv, content_hash, same_as, retired_at IS NULL AS live
+       FROM statements ORDER BY id`,
+    ),
+    norms: await q('SELECT statement_id, content_hash, norm_hash FROM statement_norms ORDER BY statement_id'),
+    labels: await q('SELECT statement_id, taxonomy, code, source, human, is_current FROM classifications ORDER BY statement_id, taxonomy, code'),
+    topics: await q('SELECT statement_id, topic_id, score FROM statement_topics ORDER BY statement_id, topic_id'),
+    documents: await q('SELECT id, source_key, title, language, work_id, content_hash FROM documents ORDER BY id'),
+  };
+}
+
+async function importWith(copy: '0' | '1', file: string): Promise<Record<string, unknown[]>> {
+  const before = process.env.GOVNAV_BULK_COPY;
+  process.env.GOVNAV_BULK_COPY = copy;
+  try {
+    return await withStore(async (store) => {
+      const s = await importPath(store, file);
+      assert.equal(s.statements.created, 3 * 40);
+      const again = await importPath(store, file);
+      assert.equal(again.statements.unchanged, 3 * 40, 're-import of unchanged data changes nothing');
+      return snapshot(store);
+    });
+  } finally {
+    if (before === undefined) delete process.env.GOVNAV_BULK_COPY;
+    else process.env.GOVNAV_BULK_COPY = before;
+  }
+}
+
+test(`[${ENGINE}] import: statements written by COPY equal those written by multi-row INSERT (every table the import writes)`, async (t) => {
+  const file = join(tempDir(t), 'bulk.govnav.json');
+  writeFileSync(file, JSON.stringify(corpus('bulk-copy', 3, 40)));
+  const viaInsert = await importWith('0', file);
+  const viaCopy = await importWith('1', file);
+  assert.ok((viaCopy.statements as unknown[]).length === 120 && (viaCopy.norms as unknown[]).length === 120);
+  assert.ok((viaCopy.labels as unknown[]).length > 0 && (viaCopy.topics as unknown[]).length > 0, 'labels and topic links written');
+  for (const table of Object.keys(viaInsert)) assert.deepEqual(viaCopy[table], viaInsert[table], `table ${table}`);
+  // The awkward characters arrive intact.
+  const names = new Set((viaCopy.statements as { name: string }[]).map((r) => r.name));
+  for (const a of AWKWARD) assert.ok(names.has(a), `name ${JSON.stringify(a)} stored as given`);
+});
+
+test(`[${ENGINE}] import: a row the database rejects mid-COPY rolls the whole import back and names file, document and statement`, async (t) => {
+  const dir = tempDir(t);
+  const good = join(dir, 'good.govnav.json');
+  const bad = join(dir, 'bad.govnav.json');
+  writeFileSync(good, JSON.stringify(corpus('bulk-good', 1, 10)));
+  writeFileSync(bad, JSON.stringify(corpus('bulk-bad', 3, 40, { doc: 2, st: 17 })));
+  await withStore(async (store) => {
+    await importPath(store, good);
+    const before = await counts(store);
+    const [{ n: norms }] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM statement_norms');
+    await assert.rejects(importPath(store, bad), (e: Error) => {
+      assert.match(e.message, /bad\.govnav\.json/);
+      assert.match(e.message, /doc-2/);
+      assert.match(e.message, /statement s17\b/);
+      return true;
+    });
+    assert.deepEqual(await counts(store), before, 'nothing of the failed import remains');
+    const [{ n: after }] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM statement_norms');
+    assert.equal(after, norms);
+    const ds = await store.db.query(`SELECT id FROM datasets WHERE id = 'bulk-bad'`);
+    assert.equal(ds.length, 0);
+  });
+});
