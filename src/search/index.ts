@@ -368,12 +368,20 @@ export class SearchIndex {
    * must match); ignored for a statement or document id query.
    */
   search(registry: TaxonomyRegistry, query: StatementQuery, lexemes: string[], opts: IndexSearchOptions): IndexSearchResult {
+    return finishResult(registry, this.run(prepareQuery(registry, query, opts.facets), lexemes, opts));
+  }
+
+  /**
+   * The registry-free part of a search (what a search thread runs): the query's label filters
+   * already expanded to sub-codes (prepareQuery); taxonomy facets come back as direct counts per
+   * code, rolled up by finishResult.
+   */
+  run(query: StatementQuery, lexemes: string[], opts: IndexSearchOptions): IndexSearchResult {
     const q = query.q?.trim();
     const idQuery = !!q && ID_QUERY.test(q);
     const requested = new Set(opts.facets);
-    for (const f of requested) if (!FIXED_FACETS.has(f) && !registry.has(f)) throw new Error(`Unknown facet "${f}"`);
     const sort = query.sort ?? (q ? 'relevance' : 'document');
-    const plan = this.plan(registry, query, idQuery);
+    const plan = this.plan(query, idQuery);
     let total: number;
     let facets: Record<string, FacetValue[]>;
     let candidates: Int32Array | null = null;
@@ -382,20 +390,20 @@ export class SearchIndex {
       // The unfiltered query: its counts depend on the data only, so they are kept with the index.
       const key = [...requested].sort().join(',');
       let hit = this.unfilteredCounts.get(key);
-      if (!hit) this.unfilteredCounts.set(key, (hit = this.count(registry, plan, null, requested)));
+      if (!hit) this.unfilteredCounts.set(key, (hit = this.count(plan, null, requested)));
       total = hit.total;
       facets = Object.fromEntries(Object.entries(hit.facets).map(([f, vs]) => [f, vs.map((v) => ({ ...v }))]));
       passUsed = false;
     } else {
       if (q) candidates = idQuery ? this.idMatch(q) : this.textMatch(lexemes, sort === 'relevance');
-      ({ total, facets } = this.count(registry, plan, candidates, requested));
+      ({ total, facets } = this.count(plan, candidates, requested));
     }
     const rows = this.page(sort, candidates, q !== undefined && q !== '' && !idQuery, total, opts, passUsed);
     return { total, ids: rows.map((i) => this.data.ids[i]!), facets };
   }
 
   /** One pass over the candidates (or every row): the total, this.pass, and every requested facet's values. */
-  private count(registry: TaxonomyRegistry, plan: Plan, candidates: Int32Array | null, requested: Set<string>) {
+  private count(plan: Plan, candidates: Int32Array | null, requested: Set<string>) {
     const only = plan.facetOfBit.map((f) => (requested.has(f) ? new Hist(this) : null));
     const dupPassing = plan.dupDataset && requested.has('dataset') ? new Int32Array(this.data.docs.length) : null;
     const acc = new Hist(this);
@@ -404,7 +412,7 @@ export class SearchIndex {
     const facets: Record<string, FacetValue[]> = {};
     for (const f of requested) {
       const bit = plan.facetOfBit.indexOf(f);
-      facets[f] = acc.result(registry, f, bit >= 0 ? only[bit]! : null, f === 'dataset' ? dupPassing : null);
+      facets[f] = acc.result(f, bit >= 0 ? only[bit]! : null, f === 'dataset' ? dupPassing : null);
     }
     return { total, facets };
   }
@@ -520,7 +528,7 @@ export class SearchIndex {
   }
 
   /** The query's filters as lookup tables (see Plan). */
-  private plan(registry: TaxonomyRegistry, query: StatementQuery, idQuery: boolean): Plan {
+  private plan(query: StatementQuery, idQuery: boolean): Plan {
     const d = this.data;
     const nl = Math.max(1, d.langs.length);
     const p: Plan = {
@@ -559,7 +567,7 @@ export class SearchIndex {
       if (!codes.length) continue;
       const b = bit(tax);
       p.labelBits |= b;
-      const expanded = expandCodes(registry, tax, codes);
+      const expanded = new Set(codes);
       d.codeTax.forEach((ct, c) => ct === tax && expanded.has(d.codeCode[c]!) && (p.codeSat[c] = b));
     }
     // Repeats (same_as) are hidden unless looked up by id; with a dataset filter they count everywhere but in the dataset facet.
@@ -600,6 +608,22 @@ function reviewBits(review: readonly string[]): number {
   let any = 0;
   for (const r of review) any |= bits[r] ?? 0;
   return any;
+}
+
+/** A query ready for SearchIndex.run: facets checked, each label filter expanded to its sub-codes. */
+export function prepareQuery(registry: TaxonomyRegistry, query: StatementQuery, facets: string[]): StatementQuery {
+  for (const f of facets) if (!FIXED_FACETS.has(f) && !registry.has(f)) throw new Error(`Unknown facet "${f}"`);
+  const labels: Record<string, string[]> = {};
+  for (const [tax, codes] of Object.entries(query.labels)) if (codes.length) labels[tax] = [...expandCodes(registry, tax, codes)];
+  return { ...query, labels };
+}
+
+/** Taxonomy facets of SearchIndex.run (direct counts per code) rolled up to ancestors, in display order. */
+export function finishResult(registry: TaxonomyRegistry, r: IndexSearchResult): IndexSearchResult {
+  const facets: Record<string, FacetValue[]> = {};
+  for (const [f, values] of Object.entries(r.facets))
+    facets[f] = FIXED_FACETS.has(f) ? values : rollUpFacet(registry, f, values.map((v) => ({ code: v.value, n: v.count })));
+  return { ...r, facets };
 }
 
 /** The codes a label filter selects: each code and its sub-codes. */
@@ -702,7 +726,7 @@ class Hist {
   }
 
   /** The values of facet f: these counts plus `extra` (rows failing only f's filter), less `minusDocs`. */
-  result(registry: TaxonomyRegistry, f: string, extra: Hist | null, minusDocs: Int32Array | null): FacetValue[] {
+  result(f: string, extra: Hist | null, minusDocs: Int32Array | null): FacetValue[] {
     const d = this.ix.data;
     if (DOC_FACETS.has(f)) return docFacet(d, f, sum(this.doc, extra?.doc), minusDocs);
     switch (f) {
@@ -724,9 +748,10 @@ class Hist {
       }
       default: {
         const counts = sum(this.code, extra?.code);
-        const rows: { code: string; n: number }[] = [];
-        counts.forEach((n, c) => n > 0 && d.codeTax[c] === f && rows.push({ code: d.codeCode[c]!, n }));
-        return rollUpFacet(registry, f, rows);
+        // Direct counts per code; finishResult rolls them up with the taxonomy.
+        const rows: FacetValue[] = [];
+        counts.forEach((n, c) => n > 0 && d.codeTax[c] === f && rows.push({ value: d.codeCode[c]!, count: n }));
+        return rows;
       }
     }
   }

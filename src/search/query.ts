@@ -15,9 +15,11 @@
 //   <taxonomy>   a code of that taxonomy, e.g. risk-domain=2 or mitigation-v2=2.2.1: statements whose
 //                current label is the code or one of its sub-codes
 //   sort         relevance (default with q) | document (default without q) | year | id
+import { z } from 'zod';
 import { STATEMENT_KINDS, type StatementKind } from '../model/index.ts';
 import type { Db } from '../store/db.ts';
 import { ID_PATTERN } from '../store/ids.ts';
+import { checkRows, parseRows } from '../store/schema/columns.ts';
 import { toSearchText } from '../store/search-text.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 
@@ -266,27 +268,37 @@ function orderBy(query: StatementQuery, p: Params): string {
   }
 }
 
-export interface StatementHit {
-  id: string;
-  kind: StatementKind;
-  name: string;
-  text: string;
-  heading_path: string[];
-  language: string;
-  parent_id: string | null;
-  ord: number;
-  page: number | null;
-  char_start: number | null;
-  char_end: number | null;
-  locator_ref: string | null;
-  document_id: string;
-  document_title: string;
-  document_organisation: string | null;
-  document_authors: string | null;
-  document_year: number | null;
-  document_type: string;
-  dataset: string;
-}
+const optText = z.string().nullable();
+const optInt = z.number().int().nullable();
+
+/** A statement as search lists it (HIT_COLUMNS). */
+export const StatementHitSchema = z.object({
+  id: z.string(),
+  kind: z.enum(STATEMENT_KINDS),
+  name: z.string(),
+  text: z.string(),
+  heading_path: z.array(z.string()),
+  language: z.string(),
+  parent_id: optText,
+  ord: z.number().int(),
+  page: optInt,
+  char_start: optInt,
+  char_end: optInt,
+  locator_ref: optText,
+  document_id: z.string(),
+  document_title: z.string(),
+  document_organisation: optText,
+  document_authors: optText,
+  document_year: optInt,
+  document_type: z.string(),
+  dataset: z.string(),
+});
+export type StatementHit = z.infer<typeof StatementHitSchema>;
+
+const CountRow = z.object({ n: z.number().int() });
+const FacetRow = z.object({ value: z.string(), n: z.number().int(), label: z.string().nullable().optional() });
+const CodeCount = z.object({ taxonomy: z.string(), code: z.string(), n: z.number().int() });
+const ReviewCounts = z.object(Object.fromEntries(REVIEW_VALUES.map((v) => [v, z.number().int()])) as Record<ReviewValue, z.ZodNumber>);
 
 export const HIT_COLUMNS = `s.id, s.kind, s.name, s.text, s.heading_path, s.language, s.parent_id, s.ord, s.page, s.char_start,
   s.char_end, s.locator_ref, d.id AS document_id, d.title AS document_title, d.organisation AS document_organisation,
@@ -303,18 +315,23 @@ export async function searchStatements(
   const offset = Math.max(opts.offset ?? 0, 0);
   const p = new Params();
   const where = whereClause(registry, query, p);
-  const [{ n }] = (await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE ${where}`,
-    p.values,
-  )) as [{ n: number }];
+  const [{ n }] = parseRows(
+    CountRow,
+    await db.query(`SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE ${where}`, p.values),
+    'search count',
+  ) as [{ n: number }];
   if (limit === 0 || n === 0) return { total: n, items: [] };
   const p2 = new Params();
   const where2 = whereClause(registry, query, p2);
   const order = orderBy(query, p2);
-  const items = await db.query<StatementHit>(
-    `SELECT ${HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.document_id
-     WHERE ${where2} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-    p2.values,
+  const items = parseRows(
+    StatementHitSchema,
+    await db.query(
+      `SELECT ${HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.document_id
+       WHERE ${where2} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+      p2.values,
+    ),
+    'search page',
   );
   return { total: n, items };
 }
@@ -333,10 +350,14 @@ export async function* iterateStatements(
   for (;;) {
     const p = new Params();
     const where = whereClause(registry, query, p);
-    const rows = await db.query<StatementHit>(
-      `SELECT ${HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.document_id
-       WHERE ${where} AND s.id > ${p.add(after)} ORDER BY s.id LIMIT ${batch}`,
-      p.values,
+    const rows = checkRows(
+      StatementHitSchema,
+      await db.query(
+        `SELECT ${HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.document_id
+         WHERE ${where} AND s.id > ${p.add(after)} ORDER BY s.id LIMIT ${batch}`,
+        p.values,
+      ),
+      'search export batch',
     );
     if (!rows.length) return;
     yield rows;
@@ -377,25 +398,25 @@ export async function facetCounts(
   if (shared.length) {
     const p = new Params();
     const where = whereClause(registry, query, p);
-    const rows = await db.query<{ taxonomy: string; code: string; n: number }>(
+    const rows = parseRows(CodeCount, await db.query(
       `SELECT c.taxonomy, c.code, count(*)::int AS n
        FROM statements s JOIN documents d ON d.id = s.document_id
        JOIN classifications c ON c.statement_id = s.id AND c.is_current AND c.taxonomy = ANY(${p.add(shared)}::text[])
        WHERE ${where} GROUP BY c.taxonomy, c.code`,
       p.values,
-    );
+    ), 'taxonomy facet counts');
     for (const tax of shared) out[tax] = rollUpFacet(registry, tax, rows.filter((r) => r.taxonomy === tax));
   }
   for (const tax of taxFacets.filter((f) => !shared.includes(f))) {
     const p = new Params();
     const where = whereClause(registry, query, p, tax);
-    const rows = await db.query<{ taxonomy: string; code: string; n: number }>(
+    const rows = parseRows(CodeCount, await db.query(
       `SELECT c.taxonomy, c.code, count(*)::int AS n
        FROM statements s JOIN documents d ON d.id = s.document_id
        JOIN classifications c ON c.statement_id = s.id AND c.is_current AND c.taxonomy = ${p.add(tax)}
        WHERE ${where} GROUP BY c.taxonomy, c.code`,
       p.values,
-    );
+    ), 'taxonomy facet counts');
     out[tax] = rollUpFacet(registry, tax, rows);
   }
   for (const f of facets) {
@@ -403,37 +424,50 @@ export async function facetCounts(
     const p = new Params();
     const where = whereClause(registry, query, p, f);
     const from = 'FROM statements s JOIN documents d ON d.id = s.document_id';
-    let rows: { value: string; n: number; label?: string }[] = [];
+    let rows: z.infer<typeof FacetRow>[] = [];
     const column = COLUMN_FACETS[f];
     if (column) {
-      rows = await db.query(`SELECT ${column} AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values);
+      rows = parseRows(FacetRow, await db.query(`SELECT ${column} AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values), `${f} facet counts`);
       out[f] = rows.map((r) => ({ value: r.value, count: r.n }));
       continue;
     }
     switch (f) {
       case 'year':
-        rows = await db.query(
-          `SELECT d.year::text AS value, count(*)::int AS n ${from} WHERE ${where} AND d.year IS NOT NULL GROUP BY d.year ORDER BY d.year DESC`,
-          p.values,
+        rows = parseRows(
+          FacetRow,
+          await db.query(
+            `SELECT d.year::text AS value, count(*)::int AS n ${from} WHERE ${where} AND d.year IS NOT NULL GROUP BY d.year ORDER BY d.year DESC`,
+            p.values,
+          ),
+          `${f} facet counts`,
         );
         break;
       case 'doc':
-        rows = await db.query(
-          `SELECT d.id AS value, min(d.title) AS label, count(*)::int AS n ${from} WHERE ${where} GROUP BY d.id ORDER BY 3 DESC, 1 LIMIT 200`,
-          p.values,
+        rows = parseRows(
+          FacetRow,
+          await db.query(
+            `SELECT d.id AS value, min(d.title) AS label, count(*)::int AS n ${from} WHERE ${where} GROUP BY d.id ORDER BY 3 DESC, 1 LIMIT 200`,
+            p.values,
+          ),
+          `${f} facet counts`,
         );
         break;
       case 'topic':
-        rows = await db.query(
-          `SELECT st.topic_id AS value, count(DISTINCT s.id)::int AS n ${from} JOIN statement_topics st ON st.statement_id = s.id
-           WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`,
-          p.values,
+        rows = parseRows(
+          FacetRow,
+          await db.query(
+            `SELECT st.topic_id AS value, count(DISTINCT s.id)::int AS n ${from} JOIN statement_topics st ON st.statement_id = s.id
+             WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`,
+            p.values,
+          ),
+          `${f} facet counts`,
         );
         break;
       case 'review': {
-        const [r] = await db.query<Record<ReviewValue, number>>(
-          `SELECT ${REVIEW_VALUES.map((v) => `count(*) FILTER (WHERE ${reviewClause(v)})::int AS "${v}"`).join(', ')} ${from} WHERE ${where}`,
-          p.values,
+        const [r] = parseRows(
+          ReviewCounts,
+          await db.query(`SELECT ${REVIEW_VALUES.map((v) => `count(*) FILTER (WHERE ${reviewClause(v)})::int AS "${v}"`).join(', ')} ${from} WHERE ${where}`, p.values),
+          'review facet counts',
         );
         rows = REVIEW_VALUES.map((v) => ({ value: v, n: r?.[v] ?? 0 }));
         break;

@@ -7,24 +7,51 @@
 // PostgreSQL: the build reads one REPEATABLE READ snapshot; a change is unseen when its
 // transaction id is not visible in that snapshot (so a transaction that commits late is caught).
 // PGlite: one connection runs every transaction in turn, so the highest change number suffices.
-import { IndexBuilder, SearchIndex, type IndexDoc, type IndexRow } from '../search/index.ts';
+//
+// Where the index lives: on the calling thread, or (GOVNAV_SEARCH_THREAD=1, as `govnav serve`
+// runs) in the search thread (src/search/thread.ts). The freshness check is the same either way
+// and stays here; the thread answers a search only with the index of the stamp that was checked.
+import { z } from 'zod';
+import { finishResult, IndexBuilder, prepareQuery, type IndexDoc, type IndexSearchOptions, type IndexSearchResult, type SearchIndex } from '../search/index.ts';
+import { IndexDocSchema, statementsFromJson, toIndexDoc, toIndexRow } from '../search/index-rows.ts';
+import type { StatementQuery } from '../search/query.ts';
+import { SearchThread, searchThreadEnabled } from '../search/thread.ts';
+import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import type { Db } from './db.ts';
+import { parseRows } from './schema/columns.ts';
 
 const BATCH = 20_000;
 
+/** An index that reflects the data up to its stamp, wherever it lives. */
+export interface IndexHandle {
+  readonly stamp: string;
+  readonly size: number;
+  /** Where searches run: 'thread' (the search thread) or 'local' (the calling thread). */
+  readonly where: 'thread' | 'local';
+  /** A search, or undefined when the index is gone (the search thread dropped it): use SQL. */
+  search(registry: TaxonomyRegistry, query: StatementQuery, lexemes: string[], opts: IndexSearchOptions): Promise<IndexSearchResult | undefined>;
+}
+
 interface Holder {
-  index?: SearchIndex;
-  building?: Promise<SearchIndex | undefined>;
+  key: number;
+  index?: IndexHandle;
+  building?: Promise<IndexHandle | undefined>;
   /** When the last build failed, do not try again before this time (ms). */
   retryAt: number;
   lexemes: Map<string, string[]>;
 }
 
 const holders = new WeakMap<Db, Holder>();
+let nextKey = 1;
+// A database that is gone takes its index in the search thread with it.
+const dropped = new FinalizationRegistry<number>((key) => void SearchThread.shared().call('drop', { key }).catch(() => {}));
 
 function holderOf(db: Db): Holder {
   let h = holders.get(db);
-  if (!h) holders.set(db, (h = { retryAt: 0, lexemes: new Map() }));
+  if (!h) {
+    holders.set(db, (h = { key: nextKey++, retryAt: 0, lexemes: new Map() }));
+    dropped.register(db, h.key);
+  }
   return h;
 }
 
@@ -37,7 +64,7 @@ export function searchIndexDisabled(): boolean {
  * The index if it reflects every committed change; otherwise undefined (use SQL) and a build
  * starts in the background. `wait` waits for that build instead (benches, tests, warm-up).
  */
-export async function freshIndex(db: Db, opts: { wait?: boolean; tokens?: string } = {}): Promise<SearchIndex | undefined> {
+export async function freshIndex(db: Db, opts: { wait?: boolean; tokens?: string } = {}): Promise<IndexHandle | undefined> {
   if (searchIndexDisabled() || db.inTransaction) return undefined;
   const h = holderOf(db);
   if (h.index) {
@@ -47,7 +74,7 @@ export async function freshIndex(db: Db, opts: { wait?: boolean; tokens?: string
   }
   if (!h.building) {
     if (Date.now() < h.retryAt && !opts.wait) return undefined;
-    h.building = buildIndex(db)
+    h.building = buildIndex(db, h.key)
       .then((ix) => {
         h.index = ix;
         h.retryAt = 0;
@@ -68,32 +95,42 @@ export async function freshIndex(db: Db, opts: { wait?: boolean; tokens?: string
   return ix && (await isFresh(db, ix.stamp)) ? ix : undefined;
 }
 
+/** Forget an index that could not answer (the search thread lost it): the next search rebuilds. */
+export function indexLost(db: Db, ix: IndexHandle): void {
+  const h = holders.get(db);
+  if (h?.index === ix) h.index = undefined;
+}
+
 /** Drop the index of this database (tests, or after a restore). */
 export function forgetIndex(db: Db): void {
+  const h = holders.get(db);
   holders.delete(db);
+  if (h && searchThreadEnabled()) void SearchThread.shared().call('drop', { key: h.key }).catch(() => {});
 }
+
+const LiteFresh = z.object({ m: z.string(), l: z.array(z.string()).nullable().optional() });
+const PgFresh = z.object({ stale: z.boolean(), l: z.array(z.string()).nullable().optional() });
 
 async function isFresh(db: Db, stamp: string, tokens?: string): Promise<boolean> {
   const lex = tokens === undefined ? '' : `, tsvector_to_array(to_tsvector('simple', $2)) AS l`;
   let fresh: boolean;
-  let row: { l?: string[] | null } | undefined;
+  let lexemes: string[] | null | undefined;
   if (stamp.startsWith('lite:')) {
-    const [r] = await db.query<{ m: string; l?: string[] | null }>(
-      `SELECT (SELECT coalesce(max(id), 0)::text FROM search_changes) AS m${lex.replace('$2', '$1')}`,
-      tokens === undefined ? [] : [tokens],
-    );
+    const rows = await db.query(`SELECT (SELECT coalesce(max(id), 0)::text FROM search_changes) AS m${lex.replace('$2', '$1')}`, tokens === undefined ? [] : [tokens]);
+    const [r] = parseRows(LiteFresh, rows, 'search index freshness');
     fresh = `lite:${r?.m ?? 0}` === stamp;
-    row = r;
+    lexemes = r?.l;
   } else {
-    const [r] = await db.query<{ stale: boolean; l?: string[] | null }>(
+    const rows = await db.query(
       `SELECT EXISTS (SELECT 1 FROM search_changes
          WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)) AS stale${lex}`,
       tokens === undefined ? [stamp.slice(3)] : [stamp.slice(3), tokens],
     );
+    const [r] = parseRows(PgFresh, rows, 'search index freshness');
     fresh = r?.stale === false;
-    row = r;
+    lexemes = r?.l;
   }
-  if (tokens !== undefined) rememberLexemes(holderOf(db), tokens, row?.l ?? []);
+  if (tokens !== undefined) rememberLexemes(holderOf(db), tokens, lexemes ?? []);
   return fresh;
 }
 
@@ -102,96 +139,110 @@ function rememberLexemes(h: Holder, tokens: string, lexemes: string[]) {
   h.lexemes.set(tokens, lexemes);
 }
 
-interface StatementRow {
-  id: string;
-  kind: string;
-  document_id: string;
-  language: string;
-  ord: number;
-  dup: boolean;
-  v: string;
-  tax: string[] | null;
-  code: string[] | null;
-  human: boolean | null;
-  reviewed: boolean | null;
-  annotated: boolean | null;
-  machine: boolean | null;
-  topics: string[] | null;
+/** Where the rows of a build go: a builder on this thread, or the search thread. */
+interface BuildSink {
+  begin(docs: IndexDoc[], docOrder: string[], yearOrder: string[]): Promise<void>;
+  rows(json: string): Promise<void>;
+  build(stamp: string): Promise<IndexHandle>;
 }
 
-async function load(db: Db, stamp: string): Promise<SearchIndex> {
-  const docs = (
-    await db.query<{ id: string; title: string; doc_type: string; year: number | null; dataset: string; work_id: string | null }>(
-      'SELECT id, title, doc_type, year, dataset, work_id FROM documents WHERE retired_at IS NULL',
-    )
-  ).map((r): IndexDoc => ({ id: r.id, title: r.title, docType: r.doc_type, year: r.year, dataset: r.dataset, workId: r.work_id }));
-  const docOrder = (await db.query<{ id: string }>('SELECT id FROM documents WHERE retired_at IS NULL ORDER BY title, id')).map((r) => r.id);
-  const yearOrder = (
-    await db.query<{ id: string }>('SELECT id FROM documents WHERE retired_at IS NULL ORDER BY year DESC NULLS LAST, title, id')
-  ).map((r) => r.id);
-  const builder = new IndexBuilder(docs, docOrder, yearOrder);
-  let after = '';
-  for (;;) {
-    const rows = await db.query<StatementRow>(
-      `SELECT s.id, s.kind, s.document_id, s.language, s.ord, s.same_as IS NOT NULL AS dup, s.search_vector::text AS v,
-              c.tax, c.code, c.human, c.reviewed, c.annotated, c.machine, t.topics
-       FROM statements s JOIN documents d ON d.id = s.document_id
-       LEFT JOIN LATERAL (
-         SELECT array_agg(c.taxonomy ORDER BY c.id) AS tax, array_agg(c.code ORDER BY c.id) AS code,
-                bool_or(c.human) AS human,
-                bool_or(c.review_status IN ('accepted', 'corrected', 'adjudicated')) AS reviewed,
-                bool_or(c.source = 'annotation') AS annotated,
-                bool_or(c.source IN ('embedded', 'llm') AND c.review_status = 'unreviewed') AS machine
-         FROM classifications c WHERE c.statement_id = s.id AND c.is_current) c ON true
-       LEFT JOIN LATERAL (SELECT array_agg(st.topic_id) AS topics FROM statement_topics st WHERE st.statement_id = s.id) t ON true
-       WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND s.id > $1
-       ORDER BY s.id LIMIT ${BATCH}`,
-      [after],
-    );
-    for (const r of rows) builder.add(toRow(r));
-    if (rows.length < BATCH) break;
-    after = rows[rows.length - 1]!.id;
-  }
-  return builder.build(stamp);
-}
-
-function toRow(r: StatementRow): IndexRow {
+function localSink(): BuildSink {
+  let builder: IndexBuilder | undefined;
   return {
-    id: r.id,
-    kind: r.kind,
-    docId: r.document_id,
-    language: r.language,
-    ord: r.ord,
-    dup: r.dup,
-    vector: r.v,
-    labelTax: r.tax ?? [],
-    labelCode: r.code ?? [],
-    human: !!r.human,
-    reviewed: !!r.reviewed,
-    annotated: !!r.annotated,
-    machine: !!r.machine,
-    topics: r.topics ?? [],
+    begin: async (docs, docOrder, yearOrder) => void (builder = new IndexBuilder(docs, docOrder, yearOrder)),
+    rows: async (json) => {
+      for (const r of statementsFromJson(json)) builder!.add(toIndexRow(r));
+    },
+    build: async (stamp) => localHandle(builder!.build(stamp)),
   };
 }
 
-async function buildIndex(db: Db): Promise<SearchIndex> {
+function localHandle(ix: SearchIndex): IndexHandle {
+  return { stamp: ix.stamp, size: ix.size, where: 'local', search: async (registry, query, lexemes, opts) => ix.search(registry, query, lexemes, opts) };
+}
+
+function threadSink(key: number): BuildSink {
+  const thread = SearchThread.shared();
+  return {
+    begin: (docs, docOrder, yearOrder) => thread.call('begin', { key, docs, docOrder, yearOrder }),
+    rows: (json) => thread.call('rows', { key, json }),
+    build: async (stamp) => {
+      const { size } = await thread.call<{ size: number }>('build', { key, stamp });
+      return {
+        stamp,
+        size,
+        where: 'thread',
+        search: async (registry, query, lexemes, opts) => {
+          const r = await thread.call<IndexSearchResult | { missing: true }>('search', { key, stamp, query: prepareQuery(registry, query, opts.facets), lexemes, opts });
+          return 'missing' in r ? undefined : finishResult(registry, r);
+        },
+      };
+    },
+  };
+}
+
+const IdRow = z.object({ id: z.string() });
+const Batch = z.object({ rows: z.string(), last: z.string().nullable(), n: z.number().int() });
+
+/** The statements of a build, BATCH at a time, each batch as one JSON text (parsed where the index is built). */
+const STATEMENT_BATCH = `SELECT coalesce(json_agg(x ORDER BY x.id)::text, '[]') AS rows, max(x.id) AS last, count(*)::int AS n FROM (
+  SELECT s.id, s.kind, s.document_id, s.language, s.ord, s.same_as IS NOT NULL AS dup, s.search_vector::text AS v,
+         c.tax, c.code, c.human, c.reviewed, c.annotated, c.machine, t.topics
+  FROM statements s JOIN documents d ON d.id = s.document_id
+  LEFT JOIN LATERAL (
+    SELECT array_agg(c.taxonomy ORDER BY c.id) AS tax, array_agg(c.code ORDER BY c.id) AS code,
+           bool_or(c.human) AS human,
+           bool_or(c.review_status IN ('accepted', 'corrected', 'adjudicated')) AS reviewed,
+           bool_or(c.source = 'annotation') AS annotated,
+           bool_or(c.source IN ('embedded', 'llm') AND c.review_status = 'unreviewed') AS machine
+    FROM classifications c WHERE c.statement_id = s.id AND c.is_current) c ON true
+  LEFT JOIN LATERAL (SELECT array_agg(st.topic_id) AS topics FROM statement_topics st WHERE st.statement_id = s.id) t ON true
+  WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND s.id > $1
+  ORDER BY s.id LIMIT ${BATCH}) x`;
+
+async function load(db: Db, stamp: string, sink: BuildSink): Promise<IndexHandle> {
+  const docs = parseRows(IndexDocSchema, await db.query('SELECT id, title, doc_type, year, dataset, work_id FROM documents WHERE retired_at IS NULL'), 'search index documents').map(toIndexDoc);
+  const ids = async (order: string) =>
+    parseRows(IdRow, await db.query(`SELECT id FROM documents WHERE retired_at IS NULL ORDER BY ${order}`), 'search index document order').map((r) => r.id);
+  await sink.begin(docs, await ids('title, id'), await ids('year DESC NULLS LAST, title, id'));
+  let after = '';
+  // One batch is parsed (in the search thread) while the next is read.
+  let sent: Promise<void> = Promise.resolve();
+  for (;;) {
+    const [b] = parseRows(Batch, await db.query(STATEMENT_BATCH, [after]), 'search index statements');
+    await sent;
+    sent = sink.rows(b!.rows);
+    if (b!.n < BATCH || b!.last === null) break;
+    after = b!.last;
+  }
+  await sent;
+  return sink.build(stamp);
+}
+
+const Snapshot = z.object({ snap: z.string() });
+const MaxChange = z.object({ m: z.string() });
+
+async function buildIndex(db: Db, key: number): Promise<IndexHandle> {
+  const sink = searchThreadEnabled() ? threadSink(key) : localSink();
   if (db.kind === 'postgres') {
     return db.transaction(async (tx) => {
       await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const [r] = await tx.query<{ snap: string }>('SELECT pg_current_snapshot()::text AS snap');
-      return load(tx, `pg:${r!.snap}`);
+      const [r] = parseRows(Snapshot, await tx.query('SELECT pg_current_snapshot()::text AS snap'), 'search index snapshot');
+      return load(tx, `pg:${r!.snap}`, sink);
     });
   }
-  const [r] = await db.query<{ m: string }>('SELECT coalesce(max(id), 0)::text AS m FROM search_changes');
-  return load(db, `lite:${r?.m ?? 0}`);
+  const [r] = parseRows(MaxChange, await db.query('SELECT coalesce(max(id), 0)::text AS m FROM search_changes'), 'search index stamp');
+  return load(db, `lite:${r?.m ?? 0}`, sink);
 }
+
+const Lexemes = z.object({ l: z.array(z.string()).nullable() });
 
 /** The lexemes of a text query as the database parses them (the same parser that made the index). */
 export async function queryLexemes(db: Db, tokens: string): Promise<string[]> {
   const h = holderOf(db);
   const hit = h.lexemes.get(tokens);
   if (hit) return hit;
-  const [r] = await db.query<{ l: string[] | null }>(`SELECT tsvector_to_array(to_tsvector('simple', $1)) AS l`, [tokens]);
+  const [r] = parseRows(Lexemes, await db.query(`SELECT tsvector_to_array(to_tsvector('simple', $1)) AS l`, [tokens]), 'query lexemes');
   const out = r?.l ?? [];
   rememberLexemes(h, tokens, out);
   return out;

@@ -2,11 +2,13 @@
 // /api/v1/search and the search exports. It answers from the in-process index when that index
 // reflects every committed change (src/store/search-index.ts), else in SQL (src/search/query.ts);
 // both give the same set, total and facet counts.
+import { z } from 'zod';
 import { SearchIndex } from '../search/index.ts';
-import { facetCounts, HIT_COLUMNS, searchStatements, type FacetValue, type StatementHit, type StatementQuery } from '../search/query.ts';
+import { facetCounts, HIT_COLUMNS, searchStatements, StatementHitSchema, type FacetValue, type StatementHit, type StatementQuery } from '../search/query.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import type { Db } from './db.ts';
-import { freshIndex, queryLexemes } from './search-index.ts';
+import { parseRows } from './schema/columns.ts';
+import { freshIndex, indexLost, queryLexemes } from './search-index.ts';
 import { toSearchText } from './search-text.ts';
 import { sameTextOf, type SameText } from './works.ts';
 
@@ -32,8 +34,9 @@ export async function runSearch(db: Db, registry: TaxonomyRegistry, req: SearchR
   const index = SearchIndex.handles(req.query) ? await freshIndex(db, { wait: opts.waitForIndex, tokens: tokens || undefined }) : undefined;
   if (index) {
     const lexemes = tokens ? await queryLexemes(db, tokens) : [];
-    const r = index.search(registry, req.query, lexemes, req);
-    return { total: r.total, items: await hitsByIds(db, r.ids), facets: r.facets, via: 'index' };
+    const r = await index.search(registry, req.query, lexemes, req);
+    if (r) return { total: r.total, items: await hitsByIds(db, r.ids), facets: r.facets, via: 'index' };
+    indexLost(db, index);
   }
   // The facet groups are independent queries: on PostgreSQL they run on separate connections.
   const taxFacets = req.facets.filter((f) => registry.has(f));
@@ -50,19 +53,18 @@ export async function runSearch(db: Db, registry: TaxonomyRegistry, req: SearchR
 /** Statements by id, in the order given (retired ones left out). */
 export async function hitsByIds(db: Db, ids: string[]): Promise<StatementHit[]> {
   if (!ids.length) return [];
-  const rows = await db.query<StatementHit>(
-    `SELECT ${HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = ANY($1::text[])`,
-    [ids],
+  const rows = parseRows(
+    StatementHitSchema,
+    await db.query(`SELECT ${HIT_COLUMNS} FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = ANY($1::text[])`, [ids]),
+    'search hits',
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => byId.get(id)).filter((r): r is StatementHit => !!r);
 }
 
-export interface PageLabel {
-  statement_id: string;
-  taxonomy: string;
-  code: string;
-}
+const PageLabelSchema = z.object({ statement_id: z.string(), taxonomy: z.string(), code: z.string() });
+export type PageLabel = z.infer<typeof PageLabelSchema>;
+const TopicNameSchema = z.object({ id: z.string(), name_en: z.string(), name_zh: z.string().nullable() });
 
 export interface SearchPageData extends SearchResult {
   /** Current labels of the listed statements on the given taxonomies. */
@@ -82,15 +84,17 @@ export async function searchPageData(
 ): Promise<SearchPageData> {
   const [res, topics] = await Promise.all([
     runSearch(db, registry, req),
-    db.query<{ id: string; name_en: string; name_zh: string | null }>('SELECT id, name_en, name_zh FROM topics WHERE NOT retired ORDER BY ord, id'),
+    db.query('SELECT id, name_en, name_zh FROM topics WHERE NOT retired ORDER BY ord, id').then((rows) => parseRows(TopicNameSchema, rows, 'topic names')),
   ]);
   const ids = res.items.map((h) => h.id);
   const [labels, also] = await Promise.all([
     ids.length && labelTaxonomies.length
-      ? db.query<PageLabel>(
-          'SELECT statement_id, taxonomy, code FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current',
-          [ids, labelTaxonomies],
-        )
+      ? db
+          .query('SELECT statement_id, taxonomy, code FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current', [
+            ids,
+            labelTaxonomies,
+          ])
+          .then((rows) => parseRows(PageLabelSchema, rows, 'search page labels'))
       : Promise.resolve([] as PageLabel[]),
     sameTextOf(db, ids),
   ]);
