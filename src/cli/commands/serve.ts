@@ -27,6 +27,8 @@ export function register(program: Command): void {
       const { loadConfig, DEFAULT_PORT } = await import('../../config.ts');
       // The embedded database runs in a worker thread, so a slow query never holds up other requests (src/store/db-thread.ts).
       if (process.env.GOVNAV_PGLITE_THREAD === undefined) process.env.GOVNAV_PGLITE_THREAD = opts.dbThread === false ? '0' : '1';
+      // Search indexes are built and searched in a search thread, on either engine (src/search/thread.ts; GOVNAV_SEARCH_THREAD=0 turns it off).
+      if (process.env.GOVNAV_SEARCH_THREAD === undefined) process.env.GOVNAV_SEARCH_THREAD = '1';
       const processes = Number(opts.processes ?? '1');
       if (!Number.isInteger(processes) || processes < 1) throw new Error(`--processes must be a whole number ≥ 1, not "${opts.processes}".`);
       const cluster = (await import('node:cluster')).default;
