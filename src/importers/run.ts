@@ -5,7 +5,7 @@ import {
   insertClassifications,
   retireMissingDocuments,
   upsertDataset,
-  upsertDocument,
+  upsertDocumentsMany,
   upsertStatementsMany,
   type Db,
   type NewClassification,
@@ -126,10 +126,9 @@ async function writeDataset(tx: Db, st: WriteState, total: number): Promise<void
   });
 }
 
-/** Documents one by one (few), keeping their ids in input order. */
+/** Documents in one lookup and one multi-row insert, their ids in input order. */
 async function writeDocuments(tx: Db, st: WriteState): Promise<void> {
-  for (const d of st.parsed.documents) {
-    const doc = await upsertDocument(tx, d.input, `${st.where}: document`);
+  for (const doc of await upsertDocumentsMany(tx, st.parsed.documents.map((d) => d.input), `${st.where}: document`)) {
     st.docIds.push(doc.id);
     st.summary.documents[doc.status]++;
   }

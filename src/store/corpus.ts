@@ -100,15 +100,14 @@ export interface DocumentRow {
   retired_at: Date | null;
 }
 
-/** Insert or update a document by (dataset, sourceKey). Its public id never changes. */
-export async function upsertDocument(db: Db, input: DocumentInput, where = 'document'): Promise<{ id: string; status: UpsertStatus }> {
-  const d: DocumentData = parseOrThrow(DocumentInput, input, `${where} "${(input as { sourceKey?: string }).sourceKey ?? '?'}"`);
-  const hash = hashOf(d);
-  const [existing] = await db.query<{ id: string; content_hash: string; retired_at: Date | null }>(
-    'SELECT id, content_hash, retired_at FROM documents WHERE dataset = $1 AND source_key = $2',
-    [d.provenance.dataset, d.sourceKey],
-  );
-  const values = [
+/** The written columns of a document after (dataset, source_key), in the order of DOCUMENT_COLUMNS. */
+const DOCUMENT_COLUMNS = [
+  'title', 'authors', 'organisation', 'date', 'year', 'doc_type', 'jurisdiction', 'language', 'legislative_status', 'url',
+  'doi', 'abstract', 'item_type', 'dataset_version', 'licence', 'attribution', 'source_url', 'meta', 'content_hash',
+] as const;
+
+function documentValues(d: DocumentData, hash: string): (string | number | null)[] {
+  return [
     d.title,
     d.authors ?? null,
     d.organisation ?? null,
@@ -129,26 +128,96 @@ export async function upsertDocument(db: Db, input: DocumentInput, where = 'docu
     JSON.stringify(d.meta),
     hash,
   ];
-  if (existing) {
-    if (existing.content_hash === hash && !existing.retired_at) return { id: existing.id, status: 'unchanged' };
-    await db.query(
-      `UPDATE documents SET title=$2, authors=$3, organisation=$4, date=$5, year=$6, doc_type=$7, jurisdiction=$8,
-         language=$9, legislative_status=$10, url=$11, doi=$12, abstract=$13, item_type=$14, dataset_version=$15,
-         licence=$16, attribution=$17, source_url=$18, meta=$19, content_hash=$20, updated_at=now(), retired_at=NULL
-       WHERE id=$1`,
-      [existing.id, ...values],
-    );
-    return { id: existing.id, status: 'updated' };
-  }
-  const [id] = await allocateIds(db, 'D', 1);
+}
+
+const ExistingDocumentRow = z.object({ id: z.string(), source_key: z.string(), content_hash: z.string(), retired: z.boolean() });
+
+async function updateDocument(db: Db, id: string, values: (string | number | null)[]): Promise<void> {
   await db.query(
-    `INSERT INTO documents (id, dataset, source_key, title, authors, organisation, date, year, doc_type, jurisdiction,
-       language, legislative_status, url, doi, abstract, item_type, dataset_version, licence, attribution, source_url,
-       meta, content_hash)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
-    [id, d.provenance.dataset, d.sourceKey, ...values],
+    `UPDATE documents SET title=$2, authors=$3, organisation=$4, date=$5, year=$6, doc_type=$7, jurisdiction=$8,
+       language=$9, legislative_status=$10, url=$11, doi=$12, abstract=$13, item_type=$14, dataset_version=$15,
+       licence=$16, attribution=$17, source_url=$18, meta=$19, content_hash=$20, updated_at=now(), retired_at=NULL
+     WHERE id=$1`,
+    [id, ...values],
   );
-  return { id: id!, status: 'created' };
+}
+
+/** Insert or update a document by (dataset, sourceKey). Its public id never changes. */
+export async function upsertDocument(db: Db, input: DocumentInput, where = 'document'): Promise<{ id: string; status: UpsertStatus }> {
+  const [out] = await upsertDocumentsMany(db, [input], where);
+  return out!;
+}
+
+/**
+ * `upsertDocument` for many documents of one dataset (an import): one lookup, one id allocation,
+ * one multi-row insert for the new ones; changed ones are updated one by one (there are few).
+ * Results are in input order; a source key listed twice is written once and reported for each.
+ */
+export async function upsertDocumentsMany(db: Db, inputs: DocumentInput[], where = 'document'): Promise<{ id: string; status: UpsertStatus }[]> {
+  const docs: DocumentData[] = inputs.map((input) => parseOrThrow(DocumentInput, input, `${where} "${(input as { sourceKey?: string }).sourceKey ?? '?'}"`));
+  if (!docs.length) return [];
+  const dataset = docs[0]!.provenance.dataset;
+  if (docs.some((d) => d.provenance.dataset !== dataset)) throw new Error('upsertDocumentsMany: documents of several datasets');
+  const existing = new Map(
+    parseRows(
+      ExistingDocumentRow,
+      await db.query('SELECT id, source_key, content_hash, retired_at IS NOT NULL AS retired FROM documents WHERE dataset = $1 AND source_key = ANY($2::text[])', [
+        dataset,
+        docs.map((d) => d.sourceKey),
+      ]),
+      'existing documents',
+    ).map((r) => [r.source_key, r]),
+  );
+  const fresh = [...new Set(docs.filter((d) => !existing.has(d.sourceKey)).map((d) => d.sourceKey))];
+  const freshIds = new Map(fresh.map((k, i) => [k, i]));
+  const ids = await allocateIds(db, 'D', fresh.length);
+  const results: { id: string; status: UpsertStatus }[] = [];
+  const inserts: Record<string, string | number | null>[] = [];
+  const seen = new Map<string, { id: string; status: UpsertStatus; hash: string }>();
+  const insertAt = new Map<string, number>();
+  for (const d of docs) {
+    const again = seen.get(d.sourceKey);
+    const hash = hashOf(d);
+    const old = existing.get(d.sourceKey);
+    const values = documentValues(d, hash);
+    let r: { id: string; status: UpsertStatus };
+    if (again) {
+      // The same key twice: the later one wins, as when each was upserted in turn.
+      if (again.status === 'created') inserts[insertAt.get(d.sourceKey)!] = documentRecord(again.id, d, values);
+      else await updateDocument(db, again.id, values);
+      r = { id: again.id, status: again.hash === hash ? 'unchanged' : 'updated' };
+    } else if (old && old.content_hash === hash && !old.retired) r = { id: old.id, status: 'unchanged' };
+    else if (old) {
+      await updateDocument(db, old.id, values);
+      r = { id: old.id, status: 'updated' };
+    } else {
+      r = { id: ids[freshIds.get(d.sourceKey)!]!, status: 'created' };
+      insertAt.set(d.sourceKey, inserts.length);
+      inserts.push(documentRecord(r.id, d, values));
+    }
+    if (!again || again.hash !== hash) seen.set(d.sourceKey, { ...r, status: again?.status ?? r.status, hash });
+    results.push(r);
+  }
+  await insertDocumentRecords(db, inputs.length === 1 ? where : `${where}s`, inserts);
+  return results;
+}
+
+function documentRecord(id: string, d: DocumentData, values: (string | number | null)[]): Record<string, string | number | null> {
+  const rec: Record<string, string | number | null> = { id, dataset: d.provenance.dataset, source_key: d.sourceKey };
+  DOCUMENT_COLUMNS.forEach((c, i) => (rec[c] = values[i]!));
+  return rec;
+}
+
+async function insertDocumentRecords(db: Db, where: string, records: Record<string, string | number | null>[]): Promise<void> {
+  if (!records.length) return;
+  const cols = ['id', 'dataset', 'source_key', ...DOCUMENT_COLUMNS];
+  const types = cols.map((c) => (c === 'year' ? `${c} int` : `${c} text`)).join(', ');
+  const select = cols.map((c) => (c === 'meta' ? 'x.meta::jsonb' : `x.${c}`)).join(', ');
+  try {
+    await db.query(`INSERT INTO documents (${cols.join(', ')}) SELECT ${select} FROM jsonb_to_recordset($1::jsonb) AS x(${types})`, [JSON.stringify(records)]);
+  } catch (e) {
+    throw new Error(`${where}: writing ${records.length} new document${records.length === 1 ? '' : 's'} failed: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /** Mark documents of a dataset that a newer import no longer contains as retired (ids stay reserved). */
