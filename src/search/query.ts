@@ -395,89 +395,48 @@ export async function facetCounts(
   const taxFacets = facets.filter((f) => registry.has(f));
   // Taxonomies without an active filter share one query.
   const shared = taxFacets.filter((f) => !query.labels[f]?.length);
-  if (shared.length) {
+  const codeCounts = async (taxes: string[], omit?: string) => {
     const p = new Params();
-    const where = whereClause(registry, query, p);
-    const rows = parseRows(CodeCount, await db.query(
-      `SELECT c.taxonomy, c.code, count(*)::int AS n
+    const where = whereClause(registry, query, p, omit);
+    const sql = `SELECT c.taxonomy, c.code, count(*)::int AS n
        FROM statements s JOIN documents d ON d.id = s.document_id
-       JOIN classifications c ON c.statement_id = s.id AND c.is_current AND c.taxonomy = ANY(${p.add(shared)}::text[])
-       WHERE ${where} GROUP BY c.taxonomy, c.code`,
-      p.values,
-    ), 'taxonomy facet counts');
+       JOIN classifications c ON c.statement_id = s.id AND c.is_current AND c.taxonomy = ANY(${p.add(taxes)}::text[])
+       WHERE ${where} GROUP BY c.taxonomy, c.code`;
+    return parseRows(CodeCount, await db.query(sql, p.values), 'taxonomy facet counts');
+  };
+  if (shared.length) {
+    const rows = await codeCounts(shared);
     for (const tax of shared) out[tax] = rollUpFacet(registry, tax, rows.filter((r) => r.taxonomy === tax));
   }
-  for (const tax of taxFacets.filter((f) => !shared.includes(f))) {
-    const p = new Params();
-    const where = whereClause(registry, query, p, tax);
-    const rows = parseRows(CodeCount, await db.query(
-      `SELECT c.taxonomy, c.code, count(*)::int AS n
-       FROM statements s JOIN documents d ON d.id = s.document_id
-       JOIN classifications c ON c.statement_id = s.id AND c.is_current AND c.taxonomy = ${p.add(tax)}
-       WHERE ${where} GROUP BY c.taxonomy, c.code`,
-      p.values,
-    ), 'taxonomy facet counts');
-    out[tax] = rollUpFacet(registry, tax, rows);
-  }
-  for (const f of facets) {
-    if (registry.has(f)) continue;
-    const p = new Params();
-    const where = whereClause(registry, query, p, f);
-    const from = 'FROM statements s JOIN documents d ON d.id = s.document_id';
-    let rows: z.infer<typeof FacetRow>[] = [];
-    const column = COLUMN_FACETS[f];
-    if (column) {
-      rows = parseRows(FacetRow, await db.query(`SELECT ${column} AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`, p.values), `${f} facet counts`);
-      out[f] = rows.map((r) => ({ value: r.value, count: r.n }));
-      continue;
-    }
-    switch (f) {
-      case 'year':
-        rows = parseRows(
-          FacetRow,
-          await db.query(
-            `SELECT d.year::text AS value, count(*)::int AS n ${from} WHERE ${where} AND d.year IS NOT NULL GROUP BY d.year ORDER BY d.year DESC`,
-            p.values,
-          ),
-          `${f} facet counts`,
-        );
-        break;
-      case 'doc':
-        rows = parseRows(
-          FacetRow,
-          await db.query(
-            `SELECT d.id AS value, min(d.title) AS label, count(*)::int AS n ${from} WHERE ${where} GROUP BY d.id ORDER BY 3 DESC, 1 LIMIT 200`,
-            p.values,
-          ),
-          `${f} facet counts`,
-        );
-        break;
-      case 'topic':
-        rows = parseRows(
-          FacetRow,
-          await db.query(
-            `SELECT st.topic_id AS value, count(DISTINCT s.id)::int AS n ${from} JOIN statement_topics st ON st.statement_id = s.id
-             WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`,
-            p.values,
-          ),
-          `${f} facet counts`,
-        );
-        break;
-      case 'review': {
-        const [r] = parseRows(
-          ReviewCounts,
-          await db.query(`SELECT ${REVIEW_VALUES.map((v) => `count(*) FILTER (WHERE ${reviewClause(v)})::int AS "${v}"`).join(', ')} ${from} WHERE ${where}`, p.values),
-          'review facet counts',
-        );
-        rows = REVIEW_VALUES.map((v) => ({ value: v, n: r?.[v] ?? 0 }));
-        break;
-      }
-      default:
-        throw new Error(`Unknown facet "${f}"`);
-    }
-    out[f] = rows.map((r) => ({ value: r.value, count: r.n, ...(r.label ? { label: r.label } : {}) }));
-  }
+  for (const tax of taxFacets.filter((f) => !shared.includes(f))) out[tax] = rollUpFacet(registry, tax, await codeCounts([tax], tax));
+  for (const f of facets) if (!registry.has(f)) out[f] = await plainFacet(db, registry, query, f);
   return out;
+}
+
+/** One facet that is not a taxonomy: a column of the statement or its document, topics or label review state. */
+async function plainFacet(db: Db, registry: TaxonomyRegistry, query: StatementQuery, f: FacetName): Promise<FacetValue[]> {
+  const p = new Params();
+  const where = whereClause(registry, query, p, f);
+  const from = 'FROM statements s JOIN documents d ON d.id = s.document_id';
+  const column = COLUMN_FACETS[f];
+  let sql: string;
+  if (column) sql = `SELECT ${column} AS value, count(*)::int AS n ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`;
+  else if (f === 'year') sql = `SELECT d.year::text AS value, count(*)::int AS n ${from} WHERE ${where} AND d.year IS NOT NULL GROUP BY d.year ORDER BY d.year DESC`;
+  else if (f === 'doc') sql = `SELECT d.id AS value, min(d.title) AS label, count(*)::int AS n ${from} WHERE ${where} GROUP BY d.id ORDER BY 3 DESC, 1 LIMIT 200`;
+  else if (f === 'topic')
+    sql = `SELECT st.topic_id AS value, count(DISTINCT s.id)::int AS n ${from} JOIN statement_topics st ON st.statement_id = s.id
+           WHERE ${where} GROUP BY 1 ORDER BY 2 DESC`;
+  else if (f === 'review') {
+    const [r] = parseRows(
+      ReviewCounts,
+      await db.query(`SELECT ${REVIEW_VALUES.map((v) => `count(*) FILTER (WHERE ${reviewClause(v)})::int AS "${v}"`).join(', ')} ${from} WHERE ${where}`, p.values),
+      'review facet counts',
+    );
+    return REVIEW_VALUES.map((v) => ({ value: v, count: r?.[v] ?? 0 }));
+  } else throw new Error(`Unknown facet "${f}"`);
+  const rows = parseRows(FacetRow, await db.query(sql, p.values), `${f} facet counts`);
+  if (column) return rows.map((r) => ({ value: r.value, count: r.n }));
+  return rows.map((r) => ({ value: r.value, count: r.n, ...(r.label ? { label: r.label } : {}) }));
 }
 
 /** Facet values of a taxonomy from direct counts per code, each with the total of its subtree, in display order. */

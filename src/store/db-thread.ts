@@ -28,7 +28,8 @@ function toError(e: Record<string, unknown>): Error {
   return err;
 }
 
-export async function openPgliteThread(opts: ThreadOptions, savepoint: <T>(tx: Db, depth: number, fn: (tx: Db) => Promise<T>) => Promise<T>): Promise<Db> {
+/** Start the worker and wait until its database is open; `call` sends one request and waits for its answer. */
+async function startWorker(opts: ThreadOptions): Promise<{ worker: Worker; call: <T>(op: string, fields?: Record<string, unknown>) => Promise<T>; isDead: () => boolean }> {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   // From sources (tests, development) the worker registers the TypeScript loader first.
   const url = new URL(`./db-thread-worker${ext}`, import.meta.url).href;
@@ -65,7 +66,6 @@ export async function openPgliteThread(opts: ThreadOptions, savepoint: <T>(tx: D
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new Error(`the database thread stopped (exit ${code})`)));
   await ready;
-
   const call = <T>(op: string, fields: Record<string, unknown> = {}): Promise<T> => {
     if (dead) return Promise.reject(dead);
     const id = seq++;
@@ -74,6 +74,11 @@ export async function openPgliteThread(opts: ThreadOptions, savepoint: <T>(tx: D
       worker.postMessage({ id, op, ...fields });
     });
   };
+  return { worker, call, isDead: () => dead !== undefined };
+}
+
+export async function openPgliteThread(opts: ThreadOptions, savepoint: <T>(tx: Db, depth: number, fn: (tx: Db) => Promise<T>) => Promise<T>): Promise<Db> {
+  const { worker, call, isDead } = await startWorker(opts);
 
   const wrapTx = (tx: number, depth: number): Db => ({
     kind: 'pglite',
@@ -109,7 +114,7 @@ export async function openPgliteThread(opts: ThreadOptions, savepoint: <T>(tx: D
     },
     close: async () => {
       try {
-        if (!dead) await call('close');
+        if (!isDead()) await call('close');
       } finally {
         await worker.terminate().catch(ignoreWhile('terminating the database thread'));
         opts.onClose?.();

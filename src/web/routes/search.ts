@@ -186,6 +186,23 @@ export function searchJsonBody(ctx: AppContext, query: StatementQuery, page: num
   };
 }
 
+/** What the parts of a results page share. */
+interface ResultsView {
+  lang: Lang;
+  query: StatementQuery;
+  reg: AppContext['store']['taxonomies'];
+  path: string;
+  /** Parameters that the page itself fixes (e.g. the node of a taxonomy page): not shown as removable. */
+  fixed: Record<string, string[]>;
+  canonical: URLSearchParams;
+  linkParams: URLSearchParams;
+  data: SearchPageData;
+  topicTitles: Map<string, string>;
+  docTitles: Map<string, string>;
+  page: number;
+  pages: number;
+}
+
 /**
  * Results with facets for a query: used by /search and by taxonomy node pages (with that
  * taxonomy's code fixed). Returns the markup and the total.
@@ -198,96 +215,28 @@ export async function facetedResults(
   page: number,
   opts: FacetedListOptions,
 ): Promise<{ body: Html; total: number }> {
-  const reg = ctx.store.taxonomies;
-  const path = opts.path;
-  const taxFacets = facetTaxonomies(reg);
   const data = await pageData(ctx, query, page);
-  const res = data;
-  const facets = data.facets;
-  const topicTitles = new Map(data.topics.map((r) => [r.id, L(lang, { en: r.name_en, zh: r.name_zh ?? undefined })]));
-  const labels = groupLabels(data.labels);
-  // One work, one document: where else each listed text is published (src/store/works.ts).
-  const also = data.also;
   const canonical = toSearchParams(query);
-  // Parameters that the page itself fixes (e.g. the node of a taxonomy page) are not shown as removable.
   const fixed = opts.fixed ?? {};
-  const linkParams = new URLSearchParams([...canonical].filter(([k, v]) => !(fixed[k]?.includes(v))));
-  const docTitles = new Map((facets.doc ?? []).map((v) => [v.value, v.label ?? v.value]));
-  const pages = Math.max(1, Math.ceil(res.total / PER_PAGE));
-  const exportQs = canonical.toString();
-  const sortNow = query.sort ?? (query.q ? 'relevance' : 'document');
-
-  const selected = (f: string): string[] => {
-    switch (f) {
-      case 'kind':
-        return query.kinds;
-      case 'doc':
-        return query.docs;
-      case 'doctype':
-        return query.docTypes;
-      case 'year':
-        return query.years.map(String);
-      case 'language':
-        return query.langs;
-      case 'dataset':
-        return query.datasets;
-      case 'review':
-        return query.review;
-      case 'topic':
-        return query.topics;
-      default:
-        return query.labels[f] ?? [];
-    }
+  const v: ResultsView = {
+    lang,
+    query,
+    reg: ctx.store.taxonomies,
+    path: opts.path,
+    fixed,
+    canonical,
+    linkParams: new URLSearchParams([...canonical].filter(([k, val]) => !fixed[k]?.includes(val))),
+    data,
+    topicTitles: new Map(data.topics.map((r) => [r.id, L(lang, { en: r.name_en, zh: r.name_zh ?? undefined })])),
+    docTitles: new Map((data.facets.doc ?? []).map((x) => [x.value, x.label ?? x.value])),
+    page,
+    pages: Math.max(1, Math.ceil(data.total / PER_PAGE)),
   };
-
-  const activeChips: Html[] = [];
-  if (query.q) activeChips.push(html`<a class="label active-filter" href="${toggleHref(path, linkParams, 'q', query.q)}" title="${L(lang, { en: 'Remove', zh: '移除' })}">“${query.q}” ✕</a>`);
-  for (const [k, v] of linkParams) {
-    if (k === 'q' || k === 'sort') continue;
-    activeChips.push(
-      html`<a class="label active-filter" href="${toggleHref(path, linkParams, k, v)}"><span class="muted">${facetTitle(k === 'year_from' || k === 'year_to' ? 'year' : k, lang, reg)}:</span> ${
-        k === 'year_from' ? `≥ ${v}` : k === 'year_to' ? `≤ ${v}` : facetLabel(k, v, lang, reg, k === 'topic' ? topicTitles.get(v) : docTitles.get(v))
-      } ✕</a>`,
-    );
-  }
-
-  const facetColumn = html`<aside class="facets" aria-labelledby="facets-h">
-<h2 id="facets-h">${L(lang, S.filters)}</h2>
-<p class="small muted">${L(lang, S.filtersHelp)}</p>
-${(['kind', 'review', 'doctype', 'year', 'language', 'dataset'] as const).map((f) =>
-  fixed[f] ? '' : flatFacet(path, linkParams, f, facets[f] ?? [], selected(f), lang, reg, { show: f === 'year' ? 6 : 8 }),
-)}
-<h3 class="facet-group">${L(lang, S.taxonomiesHead)}</h3>
-${taxFacets.map((tid, i) => (fixed[tid] ? '' : taxonomyFacet(path, linkParams, reg.get(tid), facets[tid] ?? [], selected(tid), lang, { open: i < 2 })))}
-${fixed.topic ? '' : flatFacet(path, linkParams, 'topic', facets.topic ?? [], selected('topic'), lang, reg, { show: 8, titles: topicTitles })}
-${fixed.doc ? '' : flatFacet(path, linkParams, 'doc', facets.doc ?? [], selected('doc'), lang, reg, { show: 6, titles: docTitles })}
-</aside>`;
-
-  const resultsHead = html`<div class="results-head">
-<p class="result-count sans" role="status"><strong>${res.total === 1 ? L(lang, S.one) : L(lang, S.results).replace('{n}', fmtNumber(res.total, lang))}</strong>${
-    pages > 1 ? html` · <span class="muted">${L(lang, S.pageOf).replace('{p}', String(page)).replace('{n}', fmtNumber(pages, lang))}</span>` : ''
-  }</p>
-${
-  activeChips.length
-    ? html`<p class="active-filters sans small"><span class="visually-hidden">${L(lang, S.active)}: </span>${activeChips.map((x) => html`${x} `)}${
-        linkParams.toString() ? html`<a href="${url(path, {})}">${L(lang, S.clear)}</a>` : ''
-      }</p>`
-    : ''
-}
-<form class="sort-form sans small" method="get" action="${path}">
-  ${[...canonical].filter(([k]) => k !== 'sort' && !fixed[k]?.length).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
-  <label for="sort">${L(lang, S.sort)}</label>
-  <select id="sort" name="sort">${(['relevance', 'document', 'year', 'id'] as const)
-    .filter((s) => s !== 'relevance' || query.q)
-    .map((s) => html`<option value="${s}"${sortNow === s ? html` selected` : ''}>${L(lang, S.sorts[s])}</option>`)}</select>
-  <button type="submit" class="secondary">${L(lang, S.apply)}</button>
-</form>
-<p class="export-links sans small"><abbr class="explained" title="${L(lang, S.exportHelp)}">${L(lang, S.exportAll)}</abbr>: ${(['csv', 'xlsx', 'json', 'jsonl'] as const).map(
-    (f, i) => html`${i ? ' · ' : ''}<a href="/export.${f}${exportQs ? '?' + exportQs : ''}" rel="nofollow">${f.toUpperCase()}</a>`,
-  )} · <a href="/api/v1/statements${exportQs ? '?' + exportQs : ''}" rel="nofollow">${L(lang, S.api)}</a></p>
-</div>`;
-
-  const pager = pages > 1 ? pagerNav(path, canonical, page, Math.min(pages, MAX_PAGE), lang) : html``;
+  // One work, one document: `also` says where else each listed text is published (src/store/works.ts).
+  const list = data.items.length
+    ? hitList(data.items, groupLabels(data.labels), v.reg, lang, { start: (page - 1) * PER_PAGE + 1, extraTaxonomies: ['risk-domain'], showDocument: !fixed.doc, also: data.also })
+    : html`<p class="empty-state">${L(lang, S.none)}</p>`;
+  const pager = v.pages > 1 ? pagerNav(v.path, canonical, page, Math.min(v.pages, MAX_PAGE), lang) : html``;
   const body = html`${
     errors.length
       ? html`<div class="notice error" role="alert"><p>${L(lang, S.badParams)}</p><ul>${errors.map((e) => html`<li><code>${e.param}=${e.value}</code>: ${e.message}</li>`)}</ul></div>`
@@ -295,14 +244,104 @@ ${
   }
 <div class="search-layout">
 <div class="results-col">
-${resultsHead}
-${res.items.length ? hitList(res.items, labels, reg, lang, { start: (page - 1) * PER_PAGE + 1, extraTaxonomies: ['risk-domain'], showDocument: !fixed.doc, also }) : html`<p class="empty-state">${L(lang, S.none)}</p>`}
+${resultsHead(v)}
+${list}
 ${pager}
-${page >= MAX_PAGE && pages > MAX_PAGE ? html`<p class="muted small">${L(lang, S.tooDeep)}</p>` : ''}
+${page >= MAX_PAGE && v.pages > MAX_PAGE ? html`<p class="muted small">${L(lang, S.tooDeep)}</p>` : ''}
 </div>
-${facetColumn}
+${facetColumn(v)}
 </div>`;
-  return { body, total: res.total };
+  return { body, total: data.total };
+}
+
+/** The values of facet f that the query selects. */
+function selectedValues(query: StatementQuery, f: string): string[] {
+  switch (f) {
+    case 'kind':
+      return query.kinds;
+    case 'doc':
+      return query.docs;
+    case 'doctype':
+      return query.docTypes;
+    case 'year':
+      return query.years.map(String);
+    case 'language':
+      return query.langs;
+    case 'dataset':
+      return query.datasets;
+    case 'review':
+      return query.review;
+    case 'topic':
+      return query.topics;
+    default:
+      return query.labels[f] ?? [];
+  }
+}
+
+/** One removable chip per active filter (and the text query). */
+function activeChips(v: ResultsView): Html[] {
+  const { lang, query, path, linkParams, reg } = v;
+  const chips: Html[] = [];
+  if (query.q) chips.push(html`<a class="label active-filter" href="${toggleHref(path, linkParams, 'q', query.q)}" title="${L(lang, { en: 'Remove', zh: '移除' })}">“${query.q}” ✕</a>`);
+  for (const [k, val] of linkParams) {
+    if (k === 'q' || k === 'sort') continue;
+    chips.push(
+      html`<a class="label active-filter" href="${toggleHref(path, linkParams, k, val)}"><span class="muted">${facetTitle(k === 'year_from' || k === 'year_to' ? 'year' : k, lang, reg)}:</span> ${
+        k === 'year_from' ? `≥ ${val}` : k === 'year_to' ? `≤ ${val}` : facetLabel(k, val, lang, reg, k === 'topic' ? v.topicTitles.get(val) : v.docTitles.get(val))
+      } ✕</a>`,
+    );
+  }
+  return chips;
+}
+
+/** The facet column: flat facets, one per taxonomy, topics and documents. */
+function facetColumn(v: ResultsView): Html {
+  const { lang, path, linkParams, reg, fixed } = v;
+  const facets = v.data.facets;
+  const selected = (f: string) => selectedValues(v.query, f);
+  return html`<aside class="facets" aria-labelledby="facets-h">
+<h2 id="facets-h">${L(lang, S.filters)}</h2>
+<p class="small muted">${L(lang, S.filtersHelp)}</p>
+${(['kind', 'review', 'doctype', 'year', 'language', 'dataset'] as const).map((f) =>
+  fixed[f] ? '' : flatFacet(path, linkParams, f, facets[f] ?? [], selected(f), lang, reg, { show: f === 'year' ? 6 : 8 }),
+)}
+<h3 class="facet-group">${L(lang, S.taxonomiesHead)}</h3>
+${facetTaxonomies(reg).map((tid, i) => (fixed[tid] ? '' : taxonomyFacet(path, linkParams, reg.get(tid), facets[tid] ?? [], selected(tid), lang, { open: i < 2 })))}
+${fixed.topic ? '' : flatFacet(path, linkParams, 'topic', facets.topic ?? [], selected('topic'), lang, reg, { show: 8, titles: v.topicTitles })}
+${fixed.doc ? '' : flatFacet(path, linkParams, 'doc', facets.doc ?? [], selected('doc'), lang, reg, { show: 6, titles: v.docTitles })}
+</aside>`;
+}
+
+/** The count, active filters, sort form and export links above the results. */
+function resultsHead(v: ResultsView): Html {
+  const { lang, query, path, canonical, linkParams, fixed, page, pages } = v;
+  const total = v.data.total;
+  const chips = activeChips(v);
+  const exportQs = canonical.toString();
+  const sortNow = query.sort ?? (query.q ? 'relevance' : 'document');
+  return html`<div class="results-head">
+<p class="result-count sans" role="status"><strong>${total === 1 ? L(lang, S.one) : L(lang, S.results).replace('{n}', fmtNumber(total, lang))}</strong>${
+    pages > 1 ? html` · <span class="muted">${L(lang, S.pageOf).replace('{p}', String(page)).replace('{n}', fmtNumber(pages, lang))}</span>` : ''
+  }</p>
+${
+  chips.length
+    ? html`<p class="active-filters sans small"><span class="visually-hidden">${L(lang, S.active)}: </span>${chips.map((x) => html`${x} `)}${
+        linkParams.toString() ? html`<a href="${url(path, {})}">${L(lang, S.clear)}</a>` : ''
+      }</p>`
+    : ''
+}
+<form class="sort-form sans small" method="get" action="${path}">
+  ${[...canonical].filter(([k]) => k !== 'sort' && !fixed[k]?.length).map(([k, val]) => html`<input type="hidden" name="${k}" value="${val}">`)}
+  <label for="sort">${L(lang, S.sort)}</label>
+  <select id="sort" name="sort">${(['relevance', 'document', 'year', 'id'] as const)
+    .filter((x) => x !== 'relevance' || query.q)
+    .map((x) => html`<option value="${x}"${sortNow === x ? html` selected` : ''}>${L(lang, S.sorts[x])}</option>`)}</select>
+  <button type="submit" class="secondary">${L(lang, S.apply)}</button>
+</form>
+<p class="export-links sans small"><abbr class="explained" title="${L(lang, S.exportHelp)}">${L(lang, S.exportAll)}</abbr>: ${(['csv', 'xlsx', 'json', 'jsonl'] as const).map(
+    (f, i) => html`${i ? ' · ' : ''}<a href="/export.${f}${exportQs ? '?' + exportQs : ''}" rel="nofollow">${f.toUpperCase()}</a>`,
+  )} · <a href="/api/v1/statements${exportQs ? '?' + exportQs : ''}" rel="nofollow">${L(lang, S.api)}</a></p>
+</div>`;
 }
 
 function pagerNav(path: string, params: URLSearchParams, page: number, pages: number, lang: Lang): Html {
