@@ -44,6 +44,7 @@ const SECTION_RULES: SectionRule[] = [
   { cls: 'context', label: 'scope', re: /^(scope|scope of application|applicability|purpose|objectives?|范围|适用范围|目的)$/i },
   { cls: 'context', label: 'introduction', re: /^(introduction|background|executive summary|foreword|preface|context|about|motivation|ministerial foreword|前\s*言|引\s*言|背景)$/i },
   { cls: 'context', label: 'rationale', re: /^(importance( and benefits)?|benefits|key benefits|why (this|it) matters|rationale|challenges( and considerations)?|limitations|discussion|key takeaways|lessons learned|意义|作用)$/i },
+  { cls: 'context', label: 'consultation', re: /^(stakeholder engagement|(?:summary of )?(?:consultation )?responses?(?: to the consultation)?|consultation(?: questions| responses?)?|government response|what (?:we|you) told us)$/i },
   { cls: 'context', label: 'example', re: /^(examples?|case stud(y|ies)|use cases?|scenarios?|illustrations?|示例|案例|例如)(\b|$)/i },
   { cls: 'risk', label: 'risks', re: /\b(risks?|threats?|hazards?|harms?|vulnerabilit(y|ies)|attack (scenarios?|vectors?)|attacks|failure modes?|dangers?|consequences|impacts?|adverse effects)\b|风险|威胁|危害|隐患/i },
   { cls: 'principle', label: 'principles', re: /\b(principles?|values|ethical (principles|guidelines)|tenets)\b|原则|价值观|理念/i },
@@ -124,7 +125,7 @@ const NAMED_RISK = /^(?:[（(][a-z0-9一二三四五六七八九十]{1,3}[)）]\
 const MEASURE_TITLE = /^(?:[A-Z]{1,3}-\d+\)?\s*[ivx]+[.)]|[A-Z]{1,3}-\d+[.)]|\(?\d{1,2}\)|[ivx]{1,4}[.)]|[a-z][.)])\s+/;
 const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:encourage|support|promote|foster|advance|accelerate|boost|grow|attract|invest|fund|harness|unlock|seize|expand)\b/i;
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
-const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
+const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|regulators?|guidance|monitor(?:ing)?|evaluation|compliance|enforce\w*|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
 const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/i;
 // Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
 const SCOPE_CLAUSE = /制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$|^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/i;
@@ -240,11 +241,17 @@ function topicOf(path: string[]): 'safety' | 'promotion' | undefined {
   }
   return undefined;
 }
-const SAFETY_SECTION = /\b(?:safe(?:ty|ly|guards?)?|harms?|risks?|protect\w*|responsible|trust(?:ed|worthy|worthiness)?|secur\w*|guardrails?|mitigat\w*|oversight|misuse|threats?|accountab\w*|transparen\w*|privacy|assurance)\b|安全|风险|防范|保护/i;
+const SAFETY_SECTION = /\b(?:safe(?:ty|ly|guards?)?|harms?|risks?|protect\w*|responsible|trust(?:ed|worthy|worthiness)?|secur\w*|guardrails?|mitigat\w*|oversight|regulators?|guidance|monitoring|enforcement|supervision|misuse|threats?|accountab\w*|transparen\w*|privacy|assurance)\b|安全|风险|防范|保护/i;
 const PROMO_SECTION = /\b(?:opportunit\w*|invest\w*|infrastructure|adoption|capabilit\w*|benefits|skills|growth|innovat\w*|econom\w*|public services|workforce|prosperity|jobs|industry|talent|compute|data centres?)\b|发展|创新|产业|人才/i;
 // A government's or an institution's action under way or promised ("The AISI will engage …",
 // "the government is establishing …", "Reviewing copyright law: …").
 const COMMITMENT = /\b(?:[Ww]e|[Gg]overnment|(?:[Tt]he )?[A-Z]{2,6}|(?:[Tt]he )?(?:[A-Z][\w’'-]*\s+){0,6}(?:[Ii]nstitute|[Dd]epartment|[Oo]ffice|[Aa]gency|[Cc]entre|[Cc]enter|[Aa]uthority|[Rr]egulators?|[Mm]inistry|[Cc]ommission|[Mm]inister|[Ss]ecretary|[Cc]ouncil|[Tt]askforce|[Nn]etwork))\s+(?:will|is|are|has|have|continues? to|intends? to|plans? to)\s+(?:also\s+|continue to\s+|further\s+|actively\s+|now\s+|already\s+)?(?:\w+ing\b|establish|develop|work|engage|support|monitor|assess|review|publish|issue|consult|lead|set up|introduce|strengthen|coordinate|test|share|focus|operate|respond|help|provide|ensure|identify|explore|seek|take)\b|^(?:[A-Z][\w’'-]*ing)\b[^:.]{2,80}:\s|^[^:.]{2,80}:\s+[A-Z][\w’'-]*ing\b/;
+
+// What regulators are required or expected to do, and a government's or a public function's
+// committed oversight action ("regulators will need to …", "we expect regulators to …", "the
+// government will monitor …"): measures whatever the section's topic (docs/annotation.md, case 24:
+// monitoring, guidance and standards that keep people safe are mitigations).
+const PUBLIC_DUTY = /\b[Rr]egulators? (?:will|would|may) (?:also )?(?:need to|be expected to|be required to)\b|\b(?:expect|require|anticipate that) regulators\b|\b(?:[Ww]e|[Gg]overnment|[Ff]unction|[Ii]nstitute|[Rr]egulators?) will (?:also )?(?:need to )?(?:monitor|launch|develop|identify|gather|publish|issue|establish|assess|review|test|evaluate)\b/;
 
 export function languageScores(text: string, topic?: 'safety' | 'promotion'): LanguageScores {
   const cue: LanguageScores['cue'] = {};
@@ -311,6 +318,11 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
   if (topic === 'safety' && m < 1.5 && (COMMITMENT.test(body) || COMMITMENT.test(numbered))) {
     m = Math.max(m, 1.5);
     cue.mitigation = `a commitment under a section on keeping people safe`;
+  }
+  const duty = PUBLIC_DUTY.exec(text);
+  if (duty && m < 2.2) {
+    m = 2.2;
+    cue.mitigation = `a duty or commitment of a public body ('${clip(duty[0], 40).toLowerCase()}')`;
   }
   const outcome = OUTCOME_EN.exec(body);
   if (outcome) {
@@ -459,6 +471,9 @@ const SELF_REFERENCE = /\b(?:this|the) (?:translation|publication|series|report|
 const CREDIT = /^(?:translation|translated|prepared|edited|compiled|written|produced|published|authored|designed|issued) by\b|^(?:authors?|editors?|contact|correspondence|translator)s?\s*[:：]/i;
 const SIGNATORY = /^(?:(?:the )?(?:director|minister|chair(?:man|woman|person)?|president|secretary|commissioner|head|governor|administrator|deputy \w+)(?: general)? of\b.{3,120}|.{2,40}(?:主任|部长|局长|主席|总理|书记|署长|委员长)\s*\S{2,4})$/i;
 const DATE_ONLY = /^\s*(?:(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+\w+\s+\d{4}|\d{4}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2})?.{0,30}|\d{4}年\d{1,2}月\d{1,2}日)\s*$/i;
+// Consultation summaries (docs/annotation.md, case 24): what respondents said and the government's reply.
+const REPORTED_VIEWS = /^(?:government response\s*:|(?:some |many |most |several |other )?(?:stakeholders|respondents|consultees|participants|commenters)\b|(?:the )?feedback (?:we received|from)\b|[A-Z][\w ]{0,40} told us\b)/i;
+const REPORTED_VIEWS_INSIDE = /\b(?:some|many|most|several|other) (?:stakeholders|respondents|consultees)\b|\b(?:stakeholders|respondents|consultees) (?:felt|suggested|noted|said|argued|emphasi[sz]ed|stated|agreed|raised|asked|called|welcomed|were|broadly|generally|highlighted)\b/i;
 const ORDER_NO = /^(?:order|decree|decision|notice|circular)\b.{0,30}\d+\s*$|^(?:no\.|number)\s*\d+\s*$|^第\s*\d+\s*号$|^令$/i;
 
 /** Classify one block. `model`, when given, arbitrates between the three statement kinds. */
@@ -508,6 +523,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   if (!isStatementLike(text)) return { role: 'context', confidence: 0.7, reason: 'too short to state a measure, risk or principle' };
   if (/^(?:注\s*\d*\s*[:：]|notes?\s*\d*\s*[:：.–-]\s)/i.test(text)) return { role: 'context', confidence: 0.7, reason: 'a note explaining the text above' };
   if (/[?？]$/.test(text) && text.length < 300) return { role: 'context', confidence: 0.7, reason: 'a question' };
+  if (REPORTED_VIEWS.test(text) || (REPORTED_VIEWS_INSIDE.test(text) && !PUBLIC_DUTY.test(text))) return { role: 'context', confidence: 0.65, reason: 'what consultees said, or the reply to them (a summary of responses)' };
   if (/^(?:yes|no)\b\s*[-–—:,]/i.test(text) || /\bgo to step\b/i.test(text)) return { role: 'context', confidence: 0.7, reason: 'a branch of a flow chart (yes/no, go to step)' };
 
   const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text, sectionTopic(ctx.headingPath));
@@ -544,7 +560,7 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     score.risk = Math.min(score.risk, 0.5);
   }
   // An imperative is a measure even when it names the value it serves ("… use it with respect for dignity").
-  if (/^imperative/.test(lang.cue.mitigation ?? '') && score.principle > score.mitigation && !PRINCIPLE_STRONG.test(text)) score.mitigation = score.principle + 0.1;
+  if (/^(?:imperative|a duty or commitment of a public body)/.test(lang.cue.mitigation ?? '') && score.principle > score.mitigation && !PRINCIPLE_STRONG.test(text)) score.mitigation = score.principle + 0.1;
   // Prohibitions ("must not generate content that endangers …") are measures even though they name harms.
   if (lang.mitigation >= 1.5 && score.risk > score.mitigation && !RISK_DESC_EN.test(text)) score.mitigation = score.risk + 0.1;
   const ranked = (Object.entries(score) as [StatementKind, number][]).sort((a, b2) => b2[1] - a[1]);
