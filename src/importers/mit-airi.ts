@@ -119,6 +119,22 @@ function intOrUndefined(s: string): number | undefined {
   return /^\d+$/.test(s) ? Number(s) : undefined;
 }
 
+/** What the steps of mapRiskDb share: the issues and anomalies found, and the rows left out. */
+interface RiskMapState {
+  issues: RowIssue[];
+  anomalies: AnomalyLog;
+  /** Rows left out as invalid (with what their Ev_ID says), so their children can be left out too. */
+  skipped: { paper: number; cat: number; sub: number; level: Level | string; evId: string }[];
+  /** A cleaned cell of a row (the column named as required, found by its normalised header). */
+  cell: (cols: Map<string, string>, r: TableRow, name: string) => string;
+  /** Cells that had control characters (removed). */
+  controlChars: number;
+}
+
+type DocsByPaper = Map<number, { doc: ParsedDocument; row: number }>;
+
+const none = (s: string) => (s === '' || s === '-' ? undefined : s);
+
 export function mapRiskDb(
   db: Table,
   res: Table,
@@ -127,300 +143,345 @@ export function mapRiskDb(
 ): ParsedDataset {
   const dbCols = requireColumns(db, DB_COLUMNS, 'the AI Risk Database');
   const resCols = requireColumns(res, RESOURCE_COLUMNS, 'the included resources');
-  const citeCol = res.header.find((h) => /^citations\b/i.test(h.trim()));
-  const anomalies = new AnomalyLog();
-  const issues: RowIssue[] = [...res.issues, ...db.issues];
-  let controlChars = 0;
-  const cell = (t: Table, cols: Map<string, string>, r: TableRow, name: string): string => {
-    const col = cols.get(name) ?? name;
-    const c = cleanCell(r.values[col] ?? '');
-    if (c.hadControl) controlChars++;
+  const st: RiskMapState = { issues: [...res.issues, ...db.issues], anomalies: new AnomalyLog(), skipped: [], controlChars: 0, cell: () => '' };
+  st.cell = (cols, r, name) => {
+    const c = cleanCell(r.values[cols.get(name) ?? name] ?? '');
+    if (c.hadControl) st.controlChars++;
     return c.text;
   };
-  const none = (s: string) => (s === '' || s === '-' ? undefined : s);
-
-  // ---------------------------------------------------------------- included resources → documents
-  const docs = new Map<number, { doc: ParsedDocument; row: number }>();
-  const docOrder: number[] = [];
   const info = datasetInfo('mit-airi-risk-db', { version: meta.version });
-  const provenance = {
-    dataset: info.id,
-    datasetVersion: info.version,
-    licence: info.licence,
-    attribution: info.attribution,
-    sourceUrl: info.sourceUrl,
+  const { docs, docOrder } = resourceDocuments(res, resCols, info, st);
+  const rows = databaseRows(db, dbCols, docs, ctx, st);
+  const counts = { emptyDefinitions: 0, emptyText: 0 };
+  for (const [paper, list] of groupByPaper(rows)) paperStatements(docs.get(paper)!.doc, paper, list, db.file, ctx, st, counts);
+  const { anomalies } = st;
+  if (counts.emptyDefinitions) anomalies.add('empty-description', 'category and sub-category rows with an empty Description', undefined, counts.emptyDefinitions);
+  if (counts.emptyText) anomalies.add('empty-text', 'statements with no text at all (kept; name and heading still identify them)', undefined, counts.emptyText);
+  return {
+    format: meta.format,
+    dataset: { ...info, meta: compact({ files: meta.files.map((f) => basename(f)), updated: meta.updated }) },
+    files: meta.files,
+    documents: docOrder.map((id) => docs.get(id)!.doc),
+    issues: st.issues,
+    anomalies: anomalies.list(),
   };
+}
+
+/** Included resources → documents ("paper:<Paper_ID>"), in file order; invalid rows become issues. */
+function resourceDocuments(res: Table, resCols: Map<string, string>, info: ReturnType<typeof datasetInfo>, st: RiskMapState): { docs: DocsByPaper; docOrder: number[] } {
+  const docs: DocsByPaper = new Map();
+  const docOrder: number[] = [];
+  const citeCol = res.header.find((h) => /^citations\b/i.test(h.trim()));
+  const provenance = { dataset: info.id, datasetVersion: info.version, licence: info.licence, attribution: info.attribution, sourceUrl: info.sourceUrl };
   for (const r of res.rows) {
-    const g = (n: string) => cell(res, resCols, r, n);
-    const idRaw = g('Paper_ID');
-    const id = intOrUndefined(idRaw);
-    if (id === undefined) {
-      issues.push({ file: res.file, row: r.row, field: 'Paper_ID', message: `"${idRaw}" is not a whole number` });
-      continue;
-    }
-    const title = g('Title');
-    if (!title) {
-      issues.push({ file: res.file, row: r.row, field: 'Title', key: `Paper_ID ${id}`, message: 'empty title' });
-      continue;
-    }
-    const prev = docs.get(id);
-    if (prev) {
-      issues.push({ file: res.file, row: r.row, field: 'Paper_ID', key: `Paper_ID ${id}`, message: `duplicate Paper_ID (first at row ${prev.row})` });
-      continue;
-    }
-    const yearRaw = g('Year');
-    const year = intOrUndefined(yearRaw);
-    if (yearRaw && (year === undefined || year < 1900 || year > 2100)) {
-      issues.push({ file: res.file, row: r.row, field: 'Year', key: `Paper_ID ${id}`, message: `"${yearRaw}" is not a year` });
-      continue;
-    }
+    const g = (n: string) => st.cell(resCols, r, n);
+    const id = checkedResource(res.file, r.row, g, docs, st.issues);
+    if (!id) continue;
+    const year = intOrUndefined(id.yearRaw);
     const itemType = g('Item type');
     const docType = ITEM_TYPES[itemType.toLowerCase()] ?? 'other';
-    if (itemType && !ITEM_TYPES[itemType.toLowerCase()]) anomalies.add('item-type', 'item type not known to govnav (document type "other")', itemType);
-    const quickRef = g('QuickRef');
-    docs.set(id, {
-      row: r.row,
-      doc: {
-        input: {
-          sourceKey: `paper:${id}`,
-          title,
-          authors: none(g('Authors (full)')),
-          year,
-          date: year !== undefined ? String(year) : undefined,
-          docType,
-          url: none(g('URL')),
-          doi: none(g('DOI')),
-          itemType: itemType || undefined,
-          provenance,
-          meta: compact({
-            paperId: id,
-            quickRef,
-            authorsShort: res.header.includes('Authors (short)') ? g('Authors (short)') : undefined,
-            citations: citeCol ? g(citeCol) : undefined,
-            citationsColumn: citeCol,
-            included: res.header.includes('Included') ? g('Included') : undefined,
-          }),
-        },
-        statements: [],
-        labels: [],
-      },
+    if (itemType && !ITEM_TYPES[itemType.toLowerCase()]) st.anomalies.add('item-type', 'item type not known to govnav (document type "other")', itemType);
+    const meta = compact({
+      paperId: id.id,
+      quickRef: g('QuickRef'),
+      authorsShort: res.header.includes('Authors (short)') ? g('Authors (short)') : undefined,
+      citations: citeCol ? g(citeCol) : undefined,
+      citationsColumn: citeCol,
+      included: res.header.includes('Included') ? g('Included') : undefined,
     });
-    docOrder.push(id);
+    const input = {
+      sourceKey: `paper:${id.id}`,
+      title: id.title,
+      authors: none(g('Authors (full)')),
+      year,
+      date: year !== undefined ? String(year) : undefined,
+      docType,
+      url: none(g('URL')),
+      doi: none(g('DOI')),
+      itemType: itemType || undefined,
+      provenance,
+      meta,
+    };
+    docs.set(id.id, { row: r.row, doc: { input, statements: [], labels: [] } });
+    docOrder.push(id.id);
   }
+  return { docs, docOrder };
+}
 
-  // ---------------------------------------------------------------- database rows
+/** The Paper_ID, title and year of a resource row, or undefined (with an issue) when one is wrong. */
+function checkedResource(file: string, row: number, g: (n: string) => string, docs: DocsByPaper, issues: RowIssue[]): { id: number; title: string; yearRaw: string } | undefined {
+  const idRaw = g('Paper_ID');
+  const id = intOrUndefined(idRaw);
+  if (id === undefined) {
+    issues.push({ file, row, field: 'Paper_ID', message: `"${idRaw}" is not a whole number` });
+    return undefined;
+  }
+  const title = g('Title');
+  if (!title) {
+    issues.push({ file, row, field: 'Title', key: `Paper_ID ${id}`, message: 'empty title' });
+    return undefined;
+  }
+  const prev = docs.get(id);
+  if (prev) {
+    issues.push({ file, row, field: 'Paper_ID', key: `Paper_ID ${id}`, message: `duplicate Paper_ID (first at row ${prev.row})` });
+    return undefined;
+  }
+  const yearRaw = g('Year');
+  const year = intOrUndefined(yearRaw);
+  if (yearRaw && (year === undefined || year < 1900 || year > 2100)) {
+    issues.push({ file, row, field: 'Year', key: `Paper_ID ${id}`, message: `"${yearRaw}" is not a year` });
+    return undefined;
+  }
+  return { id, title, yearRaw };
+}
+
+const LABEL_COLUMNS = [
+  ['Entity', 'risk-entity'],
+  ['Intent', 'risk-intent'],
+  ['Timing', 'risk-timing'],
+  ['Domain', 'risk-domain'],
+  ['Sub-domain', 'risk-domain'],
+] as const;
+
+/** The database rows that can be imported, keyed by Ev_ID (a repeated one gets "~2", "~3"). */
+function databaseRows(db: Table, dbCols: Map<string, string>, docs: DocsByPaper, ctx: ParseContext, st: RiskMapState): RowInfo[] {
   const seen = new Map<string, number>();
   const rows: RowInfo[] = [];
-  /** Rows left out as invalid (with what their Ev_ID says), so their children can be left out too. */
-  const skipped: { paper: number; cat: number; sub: number; level: Level | string; evId: string }[] = [];
-  const reg = ctx.registry;
-  let idsFromEvId = 0;
+  const counts = { idsFromEvId: 0 };
   for (const r of db.rows) {
-    const g = (n: string) => cell(db, dbCols, r, n);
-    const evId = g('Ev_ID');
-    const m = /^(\d+)\.(\d+)\.(\d+)(?:\.?([a-z]+))?$/.exec(evId);
-    if (!m) {
-      issues.push({ file: db.file, row: r.row, field: 'Ev_ID', key: evId || undefined, message: evId ? `"${evId}" is not an Ev_ID like 01.02.03 or 01.02.03.a` : 'empty Ev_ID' });
-      continue;
-    }
-    const paper = Number(m[1]);
-    const cat = Number(m[2]);
-    const sub = Number(m[3]);
-    const letter = m[4];
-    const level = g('Category level') as Level;
-    if (!LEVELS.includes(level)) {
-      issues.push({ file: db.file, row: r.row, field: 'Category level', key: evId, message: `"${level}" is not one of ${LEVELS.map((l) => `"${l}"`).join(', ')}` });
-      continue;
-    }
-    // The ID columns, when filled, must agree with the Ev_ID; when blank, the Ev_ID tells.
-    let mismatch: RowIssue | undefined;
-    let blank = false;
-    for (const [col, want] of [
-      ['Paper_ID', paper],
-      ['Cat_ID', cat],
-      ['SubCat_ID', sub],
-      ['AddEv_ID', letter ? letter.charCodeAt(0) - 96 : undefined],
-    ] as const) {
-      const raw = g(col);
-      if (raw === '') {
-        if (col !== 'AddEv_ID' || letter) blank = true;
-        continue;
-      }
-      if (!/^\d+$/.test(raw)) mismatch ??= { file: db.file, row: r.row, field: col, key: evId, message: `"${raw}" is not a whole number` };
-      else if (Number(raw) !== want) mismatch ??= { file: db.file, row: r.row, field: col, key: evId, message: `${raw} disagrees with the Ev_ID ${evId}` };
-    }
-    if (mismatch) {
-      issues.push(mismatch);
-      skipped.push({ paper, cat, sub, level, evId });
-      continue;
-    }
-    if (blank && level !== 'Paper') idsFromEvId++;
-    if (!docs.has(paper)) {
-      issues.push({ file: db.file, row: r.row, field: 'Paper_ID', key: evId, message: `no included resource with Paper_ID ${paper}` });
-      continue;
-    }
-    // Labels are checked here so that a row with an unknown code is reported as a whole.
-    let labelIssue: RowIssue | undefined;
-    for (const [col, tax] of [
-      ['Entity', 'risk-entity'],
-      ['Intent', 'risk-intent'],
-      ['Timing', 'risk-timing'],
-      ['Domain', 'risk-domain'],
-      ['Sub-domain', 'risk-domain'],
-    ] as const) {
-      const raw = g(col);
-      if (raw && reg.get(tax).resolve(raw) === undefined)
-        labelIssue ??= { file: db.file, row: r.row, field: col, key: evId, message: `"${raw}" is not a code of taxonomy ${tax}` };
-    }
-    if (labelIssue) {
-      issues.push(labelIssue);
-      skipped.push({ paper, cat, sub, level, evId });
-      continue;
-    }
+    const g = (n: string) => st.cell(dbCols, r, n);
+    const parsed = checkedDbRow(db.file, r, g, docs, ctx, st, counts);
+    if (!parsed) continue;
+    const { evId, paper, cat, sub, letter, level } = parsed;
     const n = (seen.get(evId) ?? 0) + 1;
     seen.set(evId, n);
     const key = n === 1 ? evId : `${evId}~${n}`;
     const shape: Level = letter ? 'Additional evidence' : cat === 0 ? 'Paper' : sub === 0 ? 'Risk Category' : 'Risk Sub-Category';
-    if (shape !== level) anomalies.add('level-shape', 'Category level differs from what the Ev_ID suggests (the published level is kept)', `${evId} is "${level}"`);
+    if (shape !== level) st.anomalies.add('level-shape', 'Category level differs from what the Ev_ID suggests (the published level is kept)', `${evId} is "${level}"`);
     rows.push({ t: r, v: Object.fromEntries(DB_COLUMNS.map((c) => [c, g(c)])), evId, key, paper, cat, sub, letter, level, catName: g('Risk category'), subName: g('Risk subcategory') });
   }
+  const { anomalies } = st;
   for (const [evId, n] of seen) if (n > 1) anomalies.add('duplicate-ev-id', 'Ev_ID used by more than one row (later rows keyed "<Ev_ID>~2", "~3", …)', `${evId} ×${n}`);
-  if (idsFromEvId) anomalies.add('blank-ids', 'rows with blank Paper_ID/Cat_ID/SubCat_ID/AddEv_ID cells (taken from the Ev_ID)', undefined, idsFromEvId);
-  if (controlChars) anomalies.add('control-characters', 'cells with control characters (removed)', undefined, controlChars);
+  if (counts.idsFromEvId) anomalies.add('blank-ids', 'rows with blank Paper_ID/Cat_ID/SubCat_ID/AddEv_ID cells (taken from the Ev_ID)', undefined, counts.idsFromEvId);
+  if (st.controlChars) anomalies.add('control-characters', 'cells with control characters (removed)', undefined, st.controlChars);
+  return rows;
+}
 
-  // ---------------------------------------------------------------- statements and hierarchy
+interface EvParts {
+  evId: string;
+  paper: number;
+  cat: number;
+  sub: number;
+  letter?: string;
+  level: Level;
+}
+
+/** A database row's Ev_ID parts and level, or undefined when the row is invalid (its issue recorded). */
+function checkedDbRow(
+  file: string,
+  r: TableRow,
+  g: (n: string) => string,
+  docs: DocsByPaper,
+  ctx: ParseContext,
+  st: RiskMapState,
+  counts: { idsFromEvId: number },
+): EvParts | undefined {
+  const evId = g('Ev_ID');
+  const m = /^(\d+)\.(\d+)\.(\d+)(?:\.?([a-z]+))?$/.exec(evId);
+  if (!m) {
+    st.issues.push({ file, row: r.row, field: 'Ev_ID', key: evId || undefined, message: evId ? `"${evId}" is not an Ev_ID like 01.02.03 or 01.02.03.a` : 'empty Ev_ID' });
+    return undefined;
+  }
+  const parts: EvParts = { evId, paper: Number(m[1]), cat: Number(m[2]), sub: Number(m[3]), letter: m[4], level: g('Category level') as Level };
+  const { paper, cat, sub, level } = parts;
+  if (!LEVELS.includes(level)) {
+    st.issues.push({ file, row: r.row, field: 'Category level', key: evId, message: `"${level}" is not one of ${LEVELS.map((l) => `"${l}"`).join(', ')}` });
+    return undefined;
+  }
+  const ids = idColumnsCheck(file, r.row, g, parts);
+  if (ids.mismatch) {
+    st.issues.push(ids.mismatch);
+    st.skipped.push({ paper, cat, sub, level, evId });
+    return undefined;
+  }
+  if (ids.blank && level !== 'Paper') counts.idsFromEvId++;
+  if (!docs.has(paper)) {
+    st.issues.push({ file, row: r.row, field: 'Paper_ID', key: evId, message: `no included resource with Paper_ID ${paper}` });
+    return undefined;
+  }
+  // Labels are checked here so that a row with an unknown code is reported as a whole.
+  let labelIssue: RowIssue | undefined;
+  for (const [col, tax] of LABEL_COLUMNS) {
+    const raw = g(col);
+    if (raw && ctx.registry.get(tax).resolve(raw) === undefined)
+      labelIssue ??= { file, row: r.row, field: col, key: evId, message: `"${raw}" is not a code of taxonomy ${tax}` };
+  }
+  if (labelIssue) {
+    st.issues.push(labelIssue);
+    st.skipped.push({ paper, cat, sub, level, evId });
+    return undefined;
+  }
+  return parts;
+}
+
+/** The ID columns, when filled, must agree with the Ev_ID; when blank, the Ev_ID tells. */
+function idColumnsCheck(file: string, row: number, g: (n: string) => string, p: EvParts): { mismatch?: RowIssue; blank: boolean } {
+  let mismatch: RowIssue | undefined;
+  let blank = false;
+  for (const [col, want] of [
+    ['Paper_ID', p.paper],
+    ['Cat_ID', p.cat],
+    ['SubCat_ID', p.sub],
+    ['AddEv_ID', p.letter ? p.letter.charCodeAt(0) - 96 : undefined],
+  ] as const) {
+    const raw = g(col);
+    if (raw === '') {
+      if (col !== 'AddEv_ID' || p.letter) blank = true;
+      continue;
+    }
+    if (!/^\d+$/.test(raw)) mismatch ??= { file, row, field: col, key: p.evId, message: `"${raw}" is not a whole number` };
+    else if (Number(raw) !== want) mismatch ??= { file, row, field: col, key: p.evId, message: `${raw} disagrees with the Ev_ID ${p.evId}` };
+  }
+  return { mismatch, blank };
+}
+
+function groupByPaper(rows: RowInfo[]): Map<number, RowInfo[]> {
   const byPaper = new Map<number, RowInfo[]>();
   for (const r of rows) {
     let list = byPaper.get(r.paper);
     if (!list) byPaper.set(r.paper, (list = []));
     list.push(r);
   }
-  let emptyDefinitions = 0;
-  let emptyText = 0;
-  for (const [paper, list] of byPaper) {
-    const doc = docs.get(paper)!.doc;
-    const paperRows = list.filter((r) => r.level === 'Paper');
-    if (paperRows.length) {
-      doc.input.meta = {
-        ...doc.input.meta,
-        paperRow: paperRows.map((p) =>
-          compact({
-            evId: p.evId,
-            riskCategory: p.catName,
-            riskSubcategory: p.subName,
-            description: p.v['Description'],
-            additionalEvidence: p.v['Additional ev.'],
-            pDef: p.v['P.Def'],
-            pAddEv: p.v['p.AddEv'],
-          }),
-        ),
-      };
-      if (paperRows.length > 1) anomalies.add('paper-rows', 'more than one "Paper" row for a document', `Paper_ID ${paper}`);
-    }
-    const all = list.filter((r) => r.level !== 'Paper');
-    // Parents are found level by level, so that when a row was skipped as invalid, the rows that
-    // hang from it are skipped too (rather than imported without their parent).
-    const parentOf = new Map<RowInfo, RowInfo | undefined>();
-    const dropped = new Set<RowInfo>();
-    const pos = new Map(all.map((x, i) => [x, i]));
-    const before = (x: RowInfo, r: RowInfo) => pos.get(x)! < pos.get(r)!;
-    const pick = (r: RowInfo, cands: RowInfo[], sameNames: (c: RowInfo) => boolean) => {
-      if (cands.length <= 1) return cands[0];
-      const named = cands.filter(sameNames);
-      const pool = named.length ? named : cands;
-      const earlier = pool.filter((x) => before(x, r));
-      return earlier.length ? earlier[earlier.length - 1] : pool[0];
-    };
-    const dropAsOrphan = (r: RowInfo, parentEv: string) => {
-      dropped.add(r);
-      skipped.push({ paper, cat: r.cat, sub: r.sub, level: r.level, evId: r.evId });
-      issues.push({ file: db.file, row: r.t.row, key: r.evId, message: `skipped with its parent row ${parentEv}, which is invalid` });
-    };
-    for (const level of ['Risk Category', 'Risk Sub-Category', 'Additional evidence'] as const) {
-      const liveAtStart = all.filter((c) => !dropped.has(c));
-      for (const r of all.filter((x) => x.level === level)) {
-        // Rows dropped at this level are never parents at this level, so the list can be reused.
-        const live = liveAtStart;
-        let parent: RowInfo | undefined;
-        if (level === 'Risk Sub-Category') {
-          parent = pick(r, live.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
-          const lost = parent ? undefined : skipped.find((x) => x.paper === paper && x.level === 'Risk Category' && x.cat === r.cat);
-          if (lost) {
-            dropAsOrphan(r, lost.evId);
-            continue;
-          }
-          if (!parent) anomalies.add('orphan-subcategory', 'sub-category without a "Risk Category" row (kept without a parent)', r.evId);
-        } else if (level === 'Additional evidence') {
-          parent =
-            pick(r, live.filter((c) => c.level !== 'Additional evidence' && c.cat === r.cat && c.sub === r.sub), (c) => c.catName === r.catName && c.subName === r.subName) ??
-            pick(r, live.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
-          const lost = parent
-            ? undefined
-            : skipped.find((x) => x.paper === paper && x.level !== 'Additional evidence' && x.cat === r.cat && (x.sub === r.sub || x.sub === 0));
-          if (lost) {
-            dropAsOrphan(r, lost.evId);
-            continue;
-          }
-          if (!parent) anomalies.add('orphan-evidence', 'additional evidence without the row it supports (kept without a parent)', r.evId);
-        }
-        parentOf.set(r, parent);
-      }
-    }
-    const risks = all.filter((r) => !dropped.has(r));
-    risks.forEach((r) => {
-      const parent = parentOf.get(r);
-      const desc = r.v['Description']!;
-      const addEv = r.v['Additional ev.']!;
-      const isEvidence = r.level === 'Additional evidence';
-      const text = isEvidence ? addEv || desc : desc;
-      if (!isEvidence && !desc) emptyDefinitions++;
-      if (!text) emptyText++;
-      const ref = (s: string) => (s ? (/^\d+$/.test(s) ? `p. ${s}` : s) : undefined);
-      if (/^\d{4}-\d{2}-\d{2}$/.test(r.v['P.Def']!) || /^\d{4}-\d{2}-\d{2}$/.test(r.v['p.AddEv']!))
-        anomalies.add('page-as-date', 'page reference stored as a date by the spreadsheet (kept as published)', r.evId);
-      const heading =
-        r.level === 'Risk Category'
-          ? []
-          : r.level === 'Risk Sub-Category'
-            ? [r.catName].filter(Boolean)
-            : [r.catName, r.subName].filter((x) => x && x !== '-');
-      const st: StatementInput = {
-        sourceKey: r.key,
-        kind: 'risk',
-        parentSourceKey: parent?.key,
-        // Order by the Ev_ID's parts, so that a row added or removed elsewhere does not renumber the others.
-        ord: r.cat * 1_000_000 + r.sub * 1_000 + letterRank(r.letter),
-        name: isEvidence ? '' : r.level === 'Risk Category' ? r.catName : r.subName,
-        text,
-        headingPath: heading,
-        locator: compact({ ref: isEvidence ? ref(r.v['p.AddEv']!) ?? ref(r.v['P.Def']!) : ref(r.v['P.Def']!) }),
-        meta: compact({
-          evId: r.evId,
-          level: r.level,
-          quickRef: r.v['QuickRef'],
-          riskCategory: r.catName,
-          riskSubcategory: r.subName,
-          additionalEvidence: isEvidence ? undefined : addEv,
-          description: isEvidence ? desc : undefined,
-          pDef: r.v['P.Def'],
-          pAddEv: r.v['p.AddEv'],
-        }),
-      };
-      doc.statements.push(st);
-      doc.labels.push(...rowLabels(r, ctx, anomalies));
-    });
-  }
-  if (emptyDefinitions) anomalies.add('empty-description', 'category and sub-category rows with an empty Description', undefined, emptyDefinitions);
-  if (emptyText) anomalies.add('empty-text', 'statements with no text at all (kept; name and heading still identify them)', undefined, emptyText);
+  return byPaper;
+}
 
-  const documents = docOrder.map((id) => docs.get(id)!.doc);
+/** One document's statements and labels from its rows: "Paper" rows go to its meta, the others become risks. */
+function paperStatements(
+  doc: ParsedDocument,
+  paper: number,
+  list: RowInfo[],
+  file: string,
+  ctx: ParseContext,
+  st: RiskMapState,
+  counts: { emptyDefinitions: number; emptyText: number },
+): void {
+  const paperRows = list.filter((r) => r.level === 'Paper');
+  if (paperRows.length) {
+    doc.input.meta = { ...doc.input.meta, paperRow: paperRows.map(paperRowMeta) };
+    if (paperRows.length > 1) st.anomalies.add('paper-rows', 'more than one "Paper" row for a document', `Paper_ID ${paper}`);
+  }
+  const all = list.filter((r) => r.level !== 'Paper');
+  const { parentOf, dropped } = findParents(paper, all, file, st);
+  for (const r of all.filter((x) => !dropped.has(x))) {
+    doc.statements.push(riskStatement(r, parentOf.get(r), st.anomalies, counts));
+    doc.labels.push(...rowLabels(r, ctx, st.anomalies));
+  }
+}
+
+function paperRowMeta(p: RowInfo): Record<string, unknown> {
+  return compact({
+    evId: p.evId,
+    riskCategory: p.catName,
+    riskSubcategory: p.subName,
+    description: p.v['Description'],
+    additionalEvidence: p.v['Additional ev.'],
+    pDef: p.v['P.Def'],
+    pAddEv: p.v['p.AddEv'],
+  });
+}
+
+/**
+ * Each row's parent. Parents are found level by level, so that when a row was skipped as invalid,
+ * the rows that hang from it are skipped too (rather than imported without their parent).
+ */
+function findParents(paper: number, all: RowInfo[], file: string, st: RiskMapState): { parentOf: Map<RowInfo, RowInfo | undefined>; dropped: Set<RowInfo> } {
+  const parentOf = new Map<RowInfo, RowInfo | undefined>();
+  const dropped = new Set<RowInfo>();
+  const pos = new Map(all.map((x, i) => [x, i]));
+  const pick = (r: RowInfo, cands: RowInfo[], sameNames: (c: RowInfo) => boolean) => {
+    if (cands.length <= 1) return cands[0];
+    const named = cands.filter(sameNames);
+    const pool = named.length ? named : cands;
+    const earlier = pool.filter((x) => pos.get(x)! < pos.get(r)!);
+    return earlier.length ? earlier[earlier.length - 1] : pool[0];
+  };
+  for (const level of ['Risk Category', 'Risk Sub-Category', 'Additional evidence'] as const) {
+    // Rows dropped at this level are never parents at this level, so the list can be reused.
+    const live = all.filter((c) => !dropped.has(c));
+    for (const r of all.filter((x) => x.level === level)) {
+      const found = level === 'Risk Category' ? { parent: undefined } : parentAtLevel(r, paper, live, pick, st);
+      if (found.lost) {
+        dropped.add(r);
+        st.skipped.push({ paper, cat: r.cat, sub: r.sub, level: r.level, evId: r.evId });
+        st.issues.push({ file, row: r.t.row, key: r.evId, message: `skipped with its parent row ${found.lost}, which is invalid` });
+        continue;
+      }
+      parentOf.set(r, found.parent);
+    }
+  }
+  return { parentOf, dropped };
+}
+
+/** The parent of a sub-category or a piece of evidence, or the Ev_ID of its invalid parent (`lost`). */
+function parentAtLevel(
+  r: RowInfo,
+  paper: number,
+  live: RowInfo[],
+  pick: (r: RowInfo, cands: RowInfo[], sameNames: (c: RowInfo) => boolean) => RowInfo | undefined,
+  st: RiskMapState,
+): { parent?: RowInfo; lost?: string } {
+  if (r.level === 'Risk Sub-Category') {
+    const parent = pick(r, live.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
+    const lost = parent ? undefined : st.skipped.find((x) => x.paper === paper && x.level === 'Risk Category' && x.cat === r.cat);
+    if (lost) return { lost: lost.evId };
+    if (!parent) st.anomalies.add('orphan-subcategory', 'sub-category without a "Risk Category" row (kept without a parent)', r.evId);
+    return { parent };
+  }
+  const parent =
+    pick(r, live.filter((c) => c.level !== 'Additional evidence' && c.cat === r.cat && c.sub === r.sub), (c) => c.catName === r.catName && c.subName === r.subName) ??
+    pick(r, live.filter((c) => c.level === 'Risk Category' && c.cat === r.cat), (c) => c.catName === r.catName);
+  const lost = parent
+    ? undefined
+    : st.skipped.find((x) => x.paper === paper && x.level !== 'Additional evidence' && x.cat === r.cat && (x.sub === r.sub || x.sub === 0));
+  if (lost) return { lost: lost.evId };
+  if (!parent) st.anomalies.add('orphan-evidence', 'additional evidence without the row it supports (kept without a parent)', r.evId);
+  return { parent };
+}
+
+/** A risk row as a statement (text, heading path, page locator, the published cells in meta). */
+function riskStatement(r: RowInfo, parent: RowInfo | undefined, anomalies: AnomalyLog, counts: { emptyDefinitions: number; emptyText: number }): StatementInput {
+  const desc = r.v['Description']!;
+  const addEv = r.v['Additional ev.']!;
+  const isEvidence = r.level === 'Additional evidence';
+  const text = isEvidence ? addEv || desc : desc;
+  if (!isEvidence && !desc) counts.emptyDefinitions++;
+  if (!text) counts.emptyText++;
+  const ref = (s: string) => (s ? (/^\d+$/.test(s) ? `p. ${s}` : s) : undefined);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(r.v['P.Def']!) || /^\d{4}-\d{2}-\d{2}$/.test(r.v['p.AddEv']!))
+    anomalies.add('page-as-date', 'page reference stored as a date by the spreadsheet (kept as published)', r.evId);
+  const heading =
+    r.level === 'Risk Category' ? [] : r.level === 'Risk Sub-Category' ? [r.catName].filter(Boolean) : [r.catName, r.subName].filter((x) => x && x !== '-');
   return {
-    format: meta.format,
-    dataset: { ...info, meta: compact({ files: meta.files.map((f) => basename(f)), updated: meta.updated }) },
-    files: meta.files,
-    documents,
-    issues,
-    anomalies: anomalies.list(),
+    sourceKey: r.key,
+    kind: 'risk',
+    parentSourceKey: parent?.key,
+    // Order by the Ev_ID's parts, so that a row added or removed elsewhere does not renumber the others.
+    ord: r.cat * 1_000_000 + r.sub * 1_000 + letterRank(r.letter),
+    name: isEvidence ? '' : r.level === 'Risk Category' ? r.catName : r.subName,
+    text,
+    headingPath: heading,
+    locator: compact({ ref: isEvidence ? ref(r.v['p.AddEv']!) ?? ref(r.v['P.Def']!) : ref(r.v['P.Def']!) }),
+    meta: compact({
+      evId: r.evId,
+      level: r.level,
+      quickRef: r.v['QuickRef'],
+      riskCategory: r.catName,
+      riskSubcategory: r.subName,
+      additionalEvidence: isEvidence ? undefined : addEv,
+      description: isEvidence ? desc : undefined,
+      pDef: r.v['P.Def'],
+      pAddEv: r.v['p.AddEv'],
+    }),
   };
 }
 
