@@ -163,10 +163,46 @@ function referenceOf(name: string): string | undefined {
   return num ? `Principle ${num[1]}` : undefined;
 }
 
+type YamlData = z.output<typeof YamlFile>;
+type PrincipleDataset = { id: string; version: string; licence: string; attribution: string; sourceUrl?: string; meta?: Record<string, unknown> };
+
 /** Import one principles YAML file into the store (one transaction). */
 export async function importPrinciplesYaml(store: { db: Db }, path: string, opts: PrinciplesImportOptions = {}): Promise<PrinciplesImportReport> {
   const data = parseFile(path);
   const report: PrinciplesImportReport = { file: path, dryRun: !!opts.dryRun, documents: [], skipped: [] };
+  const perDoc = entriesByDocument(path, data, report);
+  const own = data.dataset;
+  const dataset: PrincipleDataset = own
+    ? { id: own.id, version: own.version, licence: own.licence, attribution: own.attribution, sourceUrl: own.sourceUrl, meta: own.title ? { title: own.title } : undefined }
+    : PRINCIPLES_DATASET;
+  const run = async (db: Db) => {
+    await upsertDataset(db, dataset);
+    const linkIds: string[] = [];
+    for (const d of data.documents) {
+      const doc = principleDocument(path, d, dataset, own !== undefined, opts);
+      const { id, status } = await upsertDocument(db, doc, where(path, 'document'));
+      const statements = principleStatements(perDoc.get(d.id) ?? [], d.language ?? 'en');
+      const r = await upsertStatements(db, id, statements, { retireMissing: true, where: where(path, `document "${d.id}"`) });
+      linkIds.push(...r.ids.values());
+      report.documents.push({ id, sourceKey: d.id, title: d.name, status, created: r.created, updated: r.updated, unchanged: r.unchanged, retired: r.retired });
+    }
+    if (opts.link !== false) report.link = await linkStatements(db, linkIds, { lexicon: opts.lexicon });
+    // One work, one document: a principle set already in the store through another source joins its work.
+    await detectWorks(db, { documentIds: report.documents.map((d) => d.id) });
+  };
+  try {
+    await store.db.transaction(async (tx) => {
+      await run(tx);
+      if (opts.dryRun) throw new DryRunRollback();
+    });
+  } catch (e) {
+    if (!(e instanceof DryRunRollback)) throw e;
+  }
+  return report;
+}
+
+/** The principle entries of each document (by document id); other entries are reported as skipped. */
+function entriesByDocument(path: string, data: YamlData, report: PrinciplesImportReport): Map<string, z.output<typeof YamlEntry>[]> {
   const docIds = new Set(data.documents.map((d) => d.id));
   const perDoc = new Map<string, z.output<typeof YamlEntry>[]>();
   for (const e of data.entries) {
@@ -186,79 +222,56 @@ export async function importPrinciplesYaml(store: { db: Db }, path: string, opts
     if (list) list.push(e);
     else perDoc.set(doc, [e]);
   }
+  return perDoc;
+}
 
-  const own = data.dataset;
-  const dataset = own
-    ? { id: own.id, version: own.version, licence: own.licence, attribution: own.attribution, sourceUrl: own.sourceUrl, meta: own.title ? { title: own.title } : undefined }
-    : PRINCIPLES_DATASET;
+/** A document of the file, with what govnav knows of it (for the AI Atlas Nexus copies), the file's own fields, or the options. */
+function principleDocument(path: string, d: YamlData['documents'][number], dataset: PrincipleDataset, ownDataset: boolean, opts: PrinciplesImportOptions): DocumentInput {
+  const known = ownDataset ? undefined : KNOWN[d.id];
+  const extra = d as Record<string, unknown>;
   // The packaging note belongs to the AI Atlas Nexus copies only.
-  const packaging = own ? '' : ` ${PACKAGING}`;
-  const run = async (db: Db) => {
-    await upsertDataset(db, dataset);
-    const linkIds: string[] = [];
-    for (const d of data.documents) {
-      const known = own ? undefined : KNOWN[d.id];
-      const extra = d as Record<string, unknown>;
-      const organisation = known?.organisation ?? opts.organisation ?? d.organisation ?? d.publisher;
-      const date = known?.date ?? str(extra.date) ?? d.dateCreated;
-      const year = date && /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : undefined;
-      const doc: DocumentInput = {
-        sourceKey: d.id,
-        title: d.name,
-        organisation,
-        date,
-        year,
-        docType: 'principles',
-        jurisdiction: known?.jurisdiction ?? str(extra.jurisdiction),
-        language: d.language ?? 'en',
-        url: d.url,
-        abstract: d.description?.trim() || undefined,
-        provenance: {
-          dataset: dataset.id,
-          datasetVersion: dataset.version,
-          licence: known?.licence ?? str(extra.licence) ?? opts.licence ?? own?.licence ?? 'unspecified (see the source)',
-          attribution:
-            known?.attribution ??
-            str(extra.attribution) ??
-            opts.attribution ??
-            `${d.name}${organisation ? `, ${organisation}` : ''}${d.url ? `, ${d.url}` : ''}.${packaging}`,
-          sourceUrl: dataset.sourceUrl ?? d.url,
-        },
-        meta: {
-          sourceFile: basename(path),
-          ...(d.dateCreated ? { datasetDate: d.dateCreated } : {}),
-          ...(known?.dateNote ? { dateNote: known.dateNote } : {}),
-          ...(strList(extra.verifiedAgainst) ? { verifiedAgainst: strList(extra.verifiedAgainst) } : {}),
-          ...(str(extra.note) ? { note: str(extra.note) } : {}),
-        },
-      };
-      const { id, status } = await upsertDocument(db, doc, where(path, 'document'));
-      const statements: StatementInput[] = (perDoc.get(d.id) ?? []).map((e, i) => ({
-        sourceKey: e.id,
-        kind: 'principle',
-        ord: i,
-        name: e.name.trim(),
-        text: (e.description ?? '').trim(),
-        locator: referenceOf(e.name) ? { ref: referenceOf(e.name) } : {},
-        language: d.language ?? 'en',
-        meta: { sourceId: e.id, ...(e.type ? { type: e.type } : {}) },
-      }));
-      const r = await upsertStatements(db, id, statements, { retireMissing: true, where: where(path, `document "${d.id}"`) });
-      linkIds.push(...r.ids.values());
-      report.documents.push({ id, sourceKey: d.id, title: d.name, status, created: r.created, updated: r.updated, unchanged: r.unchanged, retired: r.retired });
-    }
-    if (opts.link !== false) report.link = await linkStatements(db, linkIds, { lexicon: opts.lexicon });
-    // One work, one document: a principle set already in the store through another source joins its work.
-    await detectWorks(db, { documentIds: report.documents.map((d) => d.id) });
+  const packaging = ownDataset ? '' : ` ${PACKAGING}`;
+  const organisation = known?.organisation ?? opts.organisation ?? d.organisation ?? d.publisher;
+  const date = known?.date ?? str(extra.date) ?? d.dateCreated;
+  const year = date && /^\d{4}/.test(date) ? Number(date.slice(0, 4)) : undefined;
+  return {
+    sourceKey: d.id,
+    title: d.name,
+    organisation,
+    date,
+    year,
+    docType: 'principles',
+    jurisdiction: known?.jurisdiction ?? str(extra.jurisdiction),
+    language: d.language ?? 'en',
+    url: d.url,
+    abstract: d.description?.trim() || undefined,
+    provenance: {
+      dataset: dataset.id,
+      datasetVersion: dataset.version,
+      licence: known?.licence ?? str(extra.licence) ?? opts.licence ?? (ownDataset ? dataset.licence : undefined) ?? 'unspecified (see the source)',
+      attribution:
+        known?.attribution ?? str(extra.attribution) ?? opts.attribution ?? `${d.name}${organisation ? `, ${organisation}` : ''}${d.url ? `, ${d.url}` : ''}.${packaging}`,
+      sourceUrl: dataset.sourceUrl ?? d.url,
+    },
+    meta: {
+      sourceFile: basename(path),
+      ...(d.dateCreated ? { datasetDate: d.dateCreated } : {}),
+      ...(known?.dateNote ? { dateNote: known.dateNote } : {}),
+      ...(strList(extra.verifiedAgainst) ? { verifiedAgainst: strList(extra.verifiedAgainst) } : {}),
+      ...(str(extra.note) ? { note: str(extra.note) } : {}),
+    },
   };
+}
 
-  try {
-    await store.db.transaction(async (tx) => {
-      await run(tx);
-      if (opts.dryRun) throw new DryRunRollback();
-    });
-  } catch (e) {
-    if (!(e instanceof DryRunRollback)) throw e;
-  }
-  return report;
+function principleStatements(entries: z.output<typeof YamlEntry>[], language: string): StatementInput[] {
+  return entries.map((e, i) => ({
+    sourceKey: e.id,
+    kind: 'principle',
+    ord: i,
+    name: e.name.trim(),
+    text: (e.description ?? '').trim(),
+    locator: referenceOf(e.name) ? { ref: referenceOf(e.name) } : {},
+    language,
+    meta: { sourceId: e.id, ...(e.type ? { type: e.type } : {}) },
+  }));
 }
