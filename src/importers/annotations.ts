@@ -14,6 +14,7 @@ import { basename, join } from 'node:path';
 import type { StatementInput } from '../model/index.ts';
 import { insertClassifications, type Db, type NewClassification } from '../store/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
+import { parseRows, tables } from '../store/schema/index.ts';
 import { ANNOTATION_AXES } from '../eval/defaults.ts';
 import { ImportError, compact, type ParseContext, type ParsedDataset, type ParsedDocument, type ParsedLabel, type RowIssue } from './types.ts';
 
@@ -286,80 +287,9 @@ export const documentKey = (it: AnnotationItem) => it.source.document.normalize(
 export async function parseAnnotations(path: string, ctx: ParseContext): Promise<ParsedDataset> {
   const set = readAnnotationSet(path, ctx.registry);
   const issues = [...set.issues];
-  const bad = new Set(issues.map((i) => i.key).filter((k): k is string => !!k));
-  const groups = new Map<string, AnnotationItem[]>();
-  let notMitigation = 0;
-  let unlabelled = 0;
-  for (const it of set.items) {
-    const l = set.pass1.get(it.id);
-    if (!l) {
-      unlabelled++;
-      continue;
-    }
-    if (!l.mitigation) {
-      notMitigation++;
-      continue;
-    }
-    if (bad.has(it.id)) continue;
-    const k = documentKey(it);
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = []));
-    g.push(it);
-  }
-  const documents: ParsedDocument[] = [];
+  const { groups, notMitigation, unlabelled } = groupAnnotated(set, new Set(issues.map((i) => i.key).filter((k): k is string => !!k)));
   const labelledItems: { item: AnnotationItem; label: AnnotationLabel }[] = [];
-  for (const [key, list] of groups) {
-    const first = list[0]!;
-    const uniq = (xs: string[]) => [...new Set(xs)];
-    const licences = uniq(list.map((i) => i.licence));
-    const attributions = uniq(list.map((i) => i.attribution));
-    const langs = uniq(list.map((i) => i.language));
-    const statements: StatementInput[] = list.map((it, ord) => ({
-      sourceKey: it.id,
-      kind: 'mitigation',
-      ord,
-      name: it.name,
-      text: it.text,
-      language: it.language,
-      locator: it.source.locator ?? {},
-      meta: compact({
-        annotationItem: it.id,
-        sourceDataset: it.source.dataset,
-        sourceDocument: it.source.document,
-        sourceFile: it.source.file,
-        sourceKey: it.source.key,
-        sourceLocator: it.source.locator,
-      }),
-    }));
-    const labels: ParsedLabel[] = [];
-    for (const it of list) {
-      const l = set.pass1.get(it.id)!;
-      labelledItems.push({ item: it, label: l });
-      for (const [axis, al] of Object.entries(l.labels))
-        if (al) labels.push({ statementKey: it.id, taxonomy: axis, code: al.code, human: false, source: 'annotation', reasoning: al.reason, model: l.annotator });
-    }
-    documents.push({
-      input: {
-        sourceKey: key,
-        title: first.source.document,
-        docType: 'other',
-        language: langs.length === 1 ? langs[0]! : 'mul',
-        provenance: {
-          dataset: ANNOTATION_DATASET,
-          datasetVersion: set.version,
-          licence: `${licences.join('; ')} (item texts); ${set.licence} (labels)`,
-          attribution: `${attributions.join(' ')} Labels: govnav project annotation (${set.licence}).`,
-        },
-        meta: compact({
-          sourceDatasets: uniq(list.map((i) => i.source.dataset)),
-          sourceDocument: first.source.document,
-          sourceFiles: uniq(list.map((i) => i.source.file ?? '').filter(Boolean)),
-        }),
-      },
-      statements,
-      labels,
-    });
-  }
+  const documents = [...groups].map(([key, list]) => annotatedDocument(key, list, set, labelledItems));
   const anomalies = [];
   if (notMitigation) anomalies.push({ code: 'not-mitigation', message: 'items the first pass judged not to be mitigations (not imported)', count: notMitigation });
   if (unlabelled) anomalies.push({ code: 'unlabelled', message: 'items without a first-pass label yet (not imported)', count: unlabelled });
@@ -381,6 +311,84 @@ export async function parseAnnotations(path: string, ctx: ParseContext): Promise
   };
 }
 
+/** The items to import (first-pass mitigations without issues), by source document; and the counts of those left out. */
+function groupAnnotated(set: AnnotationSet, bad: Set<string>): { groups: Map<string, AnnotationItem[]>; notMitigation: number; unlabelled: number } {
+  const groups = new Map<string, AnnotationItem[]>();
+  let notMitigation = 0;
+  let unlabelled = 0;
+  for (const it of set.items) {
+    const l = set.pass1.get(it.id);
+    if (!l) {
+      unlabelled++;
+      continue;
+    }
+    if (!l.mitigation) {
+      notMitigation++;
+      continue;
+    }
+    if (bad.has(it.id)) continue;
+    const k = documentKey(it);
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(it);
+  }
+  return { groups, notMitigation, unlabelled };
+}
+
+/** One source document's annotated items as a document with their pass-1 labels (collected in `labelledItems` too). */
+function annotatedDocument(key: string, list: AnnotationItem[], set: AnnotationSet, labelledItems: { item: AnnotationItem; label: AnnotationLabel }[]): ParsedDocument {
+  const first = list[0]!;
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  const licences = uniq(list.map((i) => i.licence));
+  const attributions = uniq(list.map((i) => i.attribution));
+  const langs = uniq(list.map((i) => i.language));
+  const statements: StatementInput[] = list.map((it, ord) => ({
+    sourceKey: it.id,
+    kind: 'mitigation',
+    ord,
+    name: it.name,
+    text: it.text,
+    language: it.language,
+    locator: it.source.locator ?? {},
+    meta: compact({
+      annotationItem: it.id,
+      sourceDataset: it.source.dataset,
+      sourceDocument: it.source.document,
+      sourceFile: it.source.file,
+      sourceKey: it.source.key,
+      sourceLocator: it.source.locator,
+    }),
+  }));
+  const labels: ParsedLabel[] = [];
+  for (const it of list) {
+    const l = set.pass1.get(it.id)!;
+    labelledItems.push({ item: it, label: l });
+    for (const [axis, al] of Object.entries(l.labels))
+      if (al) labels.push({ statementKey: it.id, taxonomy: axis, code: al.code, human: false, source: 'annotation', reasoning: al.reason, model: l.annotator });
+  }
+  const input = {
+    sourceKey: key,
+    title: first.source.document,
+    docType: 'other' as const,
+    language: langs.length === 1 ? langs[0]! : 'mul',
+    provenance: {
+      dataset: ANNOTATION_DATASET,
+      datasetVersion: set.version,
+      licence: `${licences.join('; ')} (item texts); ${set.licence} (labels)`,
+      attribution: `${attributions.join(' ')} Labels: govnav project annotation (${set.licence}).`,
+    },
+    meta: compact({
+      sourceDatasets: uniq(list.map((i) => i.source.dataset)),
+      sourceDocument: first.source.document,
+      sourceFiles: uniq(list.map((i) => i.source.file ?? '').filter(Boolean)),
+    }),
+  };
+  return { input, statements, labels };
+}
+
+/** The statements compared with the annotated items: id, name and text as stored. */
+const MatchCandidate = tables.statements.row.pick({ id: true, name: true, text: true });
+
 /**
  * Attach each annotated item's labels to the statements of other datasets with the same text
  * (normalised: case, punctuation and spacing ignored). Identical labels already there are skipped.
@@ -397,11 +405,15 @@ export async function attachToMatchingStatements(
   const matched = new Set<string>();
   let after = '';
   for (;;) {
-    const rows = await tx.query<{ id: string; name: string; text: string }>(
-      `SELECT s.id, s.name, s.text FROM statements s JOIN documents d ON d.id = s.document_id
-       WHERE d.dataset <> $1 AND s.retired_at IS NULL AND d.retired_at IS NULL AND s.id > $2
-       ORDER BY s.id LIMIT 5000`,
-      [ANNOTATION_DATASET, after],
+    const rows = parseRows(
+      MatchCandidate,
+      await tx.query(
+        `SELECT s.id, s.name, s.text FROM statements s JOIN documents d ON d.id = s.document_id
+         WHERE d.dataset <> $1 AND s.retired_at IS NULL AND d.retired_at IS NULL AND s.id > $2
+         ORDER BY s.id LIMIT 5000`,
+        [ANNOTATION_DATASET, after],
+      ),
+      'annotations: statements of other datasets',
     );
     if (!rows.length) break;
     after = rows[rows.length - 1]!.id;
