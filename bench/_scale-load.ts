@@ -3,7 +3,13 @@
 //   - 20 clients hammering distinct uncached searches (/search with text, facets and pages),
 //   - 2 clients reading cached pages (home, a document, a statement): the "never block" figure,
 //   - 2 API clients (/api/v1/search, /api/v1/statements), 1 export client (CSV of a small set).
-import { spawn } from 'node:child_process';
+// Two runs use it:
+//   - loadRun: PGlite, one web process in this process, as `govnav serve` runs it (database thread
+//     and search thread): the cached-page-under-search-hammer figure;
+//   - clusterLoadRun: PostgreSQL, `govnav serve --processes 4` and a `govnav worker` running a
+//     classify job (submitted with `govnav classify --detach`) while the load runs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../src/config.ts';
 import type { Store } from '../src/store/index.ts';
@@ -133,11 +139,15 @@ export function loadResults(r: LoadReport, label: string, note: string): BenchRe
   ];
 }
 
-/** The PGlite run: one web process in this process, the clients in a child. */
+/** The load comes from one address: the per-client budget is lifted for the bench (the queue stays). */
+const UNLIMITED = { GOVNAV_EXPENSIVE_BURST: '1000000', GOVNAV_EXPENSIVE_PER_MINUTE: '100000000' };
+
+/** The PGlite run: one web process in this process (database thread and search thread, as `govnav serve`), the clients in a child. */
 export async function loadRun(store: Store, config: Config, note: string): Promise<BenchResult[]> {
-  // The load comes from one address: lift the per-client budget for the bench (the queue stays).
-  process.env.GOVNAV_EXPENSIVE_BURST = '1000000';
-  process.env.GOVNAV_EXPENSIVE_PER_MINUTE = '100000000';
+  Object.assign(process.env, UNLIMITED);
+  process.env.GOVNAV_SEARCH_THREAD = '1';
+  const { freshIndex } = await import('../src/store/search-index.ts');
+  await freshIndex(store.db, { wait: true });
   const { startServer } = await import('../src/web/server.ts');
   const server = await startServer(store, config, { port: 0, host: '127.0.0.1' });
   try {
@@ -146,6 +156,79 @@ export async function loadRun(store: Store, config: Config, note: string): Promi
     return loadResults(r, 'PGlite, 1 web process', note);
   } finally {
     await server.close();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `govnav <args>` as a child; resolves once `ready` has matched `times` times in its output. */
+function govnav(args: string[], env: NodeJS.ProcessEnv, ready?: RegExp, times = 1): Promise<{ child: ChildProcess; out: () => string }> {
+  const child = spawn(process.execPath, ['bin/govnav.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (!ready || [...out.matchAll(new RegExp(ready.source, 'g'))].length >= times) resolve({ child, out: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, sig) => (ready ? reject(new Error(`govnav ${args.join(' ')} ended (${sig ?? code}):\n${out.slice(-2000)}`)) : resolve({ child, out: () => out })));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * The PostgreSQL run: `govnav serve --processes 4` and one `govnav worker` on the store's schema;
+ * a classify job (embedded classifier, every taxonomy) is queued just before the load starts.
+ */
+export async function clusterLoadRun(store: Store, databaseUrl: string, dataDir: string, note: string): Promise<BenchResult[]> {
+  const { currentSchema } = await import('../src/store/notify.ts');
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${await currentSchema(store.db)},public`);
+  const port = await freePort();
+  const processes = Number(process.env.GOVNAV_SCALE_LOAD_PROCESSES ?? 4);
+  const env: NodeJS.ProcessEnv = { ...process.env, ...UNLIMITED, DATABASE_URL: url.toString(), GOVNAV_DATA_DIR: dataDir, GOVNAV_CONFIG: '', GOVNAV_QUIET: '1' };
+  delete env.GOVNAV_BENCH_CHILD;
+  const serve = await govnav(['serve', '--port', String(port), '--host', '127.0.0.1', '--no-snapshot', '--processes', String(processes)], env, /open http:\/\//, processes);
+  const worker = await govnav(['worker', '--concurrency', '1'], env);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    // Warm each process's search index (the first searches of a process build it).
+    for (let i = 0; i < processes * 4; i++) await (await fetch(`${base}/search.json?q=system`)).arrayBuffer();
+    await new Promise((r) => setTimeout(r, 3000));
+    const job = await govnav(['classify', '--all', '--fresh', '--detach'], env);
+    await new Promise<void>((r) => job.child.once('exit', () => r()));
+    process.stderr.write(`  load: ${SECONDS} s against ${base} (${processes} web processes, PostgreSQL, classify job queued: ${job.out().trim().split('\n').pop()})\n`);
+    const r = await loadAgainst(base);
+    const list = await govnav(['jobs', 'list'], env);
+    await new Promise<void>((res) => list.child.once('exit', () => res()));
+    process.stderr.write(`  jobs after the load:\n${list.out()}\n`);
+    return loadResults(r, `PostgreSQL, ${processes} web processes + classify job`, note);
+  } finally {
+    await stop(worker.child);
+    await stop(serve.child);
   }
 }
 

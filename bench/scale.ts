@@ -7,7 +7,15 @@
 //   page, one page of hits): p50/p99 per engine, and the same rows and queries in SQLite FTS5 with
 //   the facet GROUP BY queries Datasette issues (count, page, one GROUP BY per facet).
 // - Import rate (`govnav import` of a govnav-json file) on each engine.
-// - A 60 s loopback load with mixed traffic on the PGlite corpus (bench/_scale-load.ts).
+// - Loopback loads with mixed traffic (bench/_scale-load.ts): PGlite as `govnav serve` runs it
+//   (the cached-page-under-search-hammer figure), and PostgreSQL with `govnav serve --processes 4`
+//   while a `govnav worker` runs a classify job.
+//
+// Pieces (GOVNAV_SCALE_ONLY, comma-separated; default all): pglite, postgres (search at scale and
+// the peer), load-pglite, load-postgres, import. Sizes: GOVNAV_SCALE_PGLITE_N (100,000),
+// GOVNAV_SCALE_PG_N (1,000,000), GOVNAV_SCALE_LOAD_PGLITE_N and GOVNAV_SCALE_LOAD_PG_N (20,000 each);
+// GOVNAV_SCALE_LOAD_SECONDS (60), GOVNAV_SCALE_ROUNDS (6), GOVNAV_SCALE_PEER=0 skips the SQLite
+// peer, GOVNAV_SCALE_SQL=0 the SQL-path timing. The in-memory index alone: bench/_scale-index.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,52 +217,29 @@ async function sqlitePeer(store: Store, n: number): Promise<{ build: number; p50
   }
 }
 
-async function scaleRun(engine: 'pglite' | 'postgres', n: number, results: BenchResult[], opts: { databaseUrl?: string; load?: boolean }) {
+async function scaleRun(engine: 'pglite' | 'postgres', n: number, results: BenchResult[], opts: { databaseUrl?: string; load?: boolean; search?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), 'govnav-scale-'));
   const schema = engine === 'postgres' ? `bench_scale_${process.pid}` : undefined;
   const config = configFor(dir, opts.databaseUrl);
   // PGlite as `govnav serve` runs it: in a worker thread (src/store/db-thread.ts).
   if (engine === 'pglite' && process.env.GOVNAV_PGLITE_THREAD === undefined) process.env.GOVNAV_PGLITE_THREAD = '1';
+  // Searches in the search thread, as `govnav serve` runs them (src/search/thread.ts).
+  if (process.env.GOVNAV_SEARCH_THREAD === undefined) process.env.GOVNAV_SEARCH_THREAD = '1';
   const note = `${n.toLocaleString('en-GB')} synthetic statements, ${engine === 'pglite' ? 'PGlite' : 'PostgreSQL'}`;
   const store = await openStore({ config, ...(schema ? { schema, dropSchemaOnClose: true } : {}) });
   try {
     log(`▶ ${engine}: filling ${n.toLocaleString('en-GB')} statements`);
-    let t = performance.now();
+    const t = performance.now();
     await fillScale(store.db, store.taxonomies, n, log);
-    results.push({ name: `scale ${engine}: fill (SQL, generate_series)`, value: (performance.now() - t) / 1000, unit: 's', note });
-    t = performance.now();
-    const ix = await freshIndex(store.db, { wait: true });
-    if (!ix) throw new Error('the search index did not build');
-    const buildS = (performance.now() - t) / 1000;
-    results.push({ name: `scale ${engine}: search index build`, value: buildS, unit: 's', note: `${ix.size.toLocaleString('en-GB')} rows; heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB after` });
-    log(`  index: ${buildS.toFixed(1)} s`);
-    const s = await timeSearches(store, engine, ROUNDS);
-    const qn = `${s.n} uncached searches (${QUERIES.length} queries incl. ones matching half and all of the corpus) with all ${facetsOfPage(store).length} facets of /search and a page of 25`;
-    results.push({ name: `scale ${engine}: search p50`, value: s.p50, unit: 'ms', note: `${qn}; ${note}` });
-    results.push({ name: `scale ${engine}: search p99`, value: s.p99, unit: 'ms', note: `max ${s.max.toFixed(1)} ms` });
-    results.push({ name: `scale ${engine}: search CPU time p50 / p99 (this process)`, value: s.cpuP50, unit: 'ms', note: `p99 ${s.cpuP99.toFixed(1)} ms; the database server's own CPU is not included` });
-    for (const [q, ts] of s.perQuery) {
-      ts.sort((a, b) => a - b);
-      log(`    ${q || '(all)'}: p50 ${pct(ts, 50).toFixed(1)} ms, max ${ts[ts.length - 1]!.toFixed(1)} ms`);
-    }
-    // The SQL path on the same queries (what search costs without the index), a few rounds.
-    if (process.env.GOVNAV_SCALE_SQL !== '0') {
-      process.env.GOVNAV_SEARCH_INDEX = 'off';
-      try {
-        const sql = await timeSearches(store, 'sql', 1);
-        results.push({ name: `scale ${engine}: search p50 without the index (SQL)`, value: sql.p50, unit: 'ms', note: `${sql.n} searches` });
-        results.push({ name: `scale ${engine}: search p99 without the index (SQL)`, value: sql.p99, unit: 'ms' });
-      } finally {
-        delete process.env.GOVNAV_SEARCH_INDEX;
-      }
-    }
-    const peer = await sqlitePeer(store, n);
-    results.push({ name: `scale ${engine} rows in SQLite FTS5 (Datasette facet queries): search p50`, value: peer.p50, unit: 'ms', note: `build ${peer.build.toFixed(0)} s; count, page and 10 facet GROUP BYs per query` });
-    results.push({ name: `scale ${engine} rows in SQLite FTS5: search p99`, value: peer.p99, unit: 'ms' });
-    results.push({ name: `scale ${engine}: p99 ratio govnav / SQLite FTS5`, value: s.p99 / peer.p99, unit: '×' });
-    if (opts.load) {
+    results.push({ name: `scale ${engine}${opts.search === false ? ' (load corpus)' : ''}: fill (SQL, generate_series)`, value: (performance.now() - t) / 1000, unit: 's', note });
+    if (opts.search !== false) await searchFigures(engine, store, note, results);
+    if (opts.load && engine === 'pglite') {
       const { loadRun } = await import('./_scale-load.ts');
       results.push(...(await loadRun(store, config, note)));
+    }
+    if (opts.load && engine === 'postgres') {
+      const { clusterLoadRun } = await import('./_scale-load.ts');
+      results.push(...(await clusterLoadRun(store, opts.databaseUrl!, dir, note)));
     }
   } finally {
     await store.close();
@@ -262,19 +247,69 @@ async function scaleRun(engine: 'pglite' | 'postgres', n: number, results: Bench
   }
 }
 
+/** Search at scale: index build, uncached searches, the SQL path and the SQLite FTS5 peer. */
+async function searchFigures(engine: 'pglite' | 'postgres', store: Store, note: string, results: BenchResult[]) {
+  const n = (await store.db.query('SELECT count(*)::int AS n FROM statements'))[0] as { n: number };
+  const t = performance.now();
+  const ix = await freshIndex(store.db, { wait: true });
+  if (!ix) throw new Error('the search index did not build');
+  const buildS = (performance.now() - t) / 1000;
+  results.push({ name: `scale ${engine}: search index build`, value: buildS, unit: 's', note: `${ix.size.toLocaleString('en-GB')} rows; resident memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after (the index lives in the search thread)` });
+  log(`  index: ${buildS.toFixed(1)} s`);
+  const s = await timeSearches(store, engine, ROUNDS);
+  const qn = `${s.n} uncached searches (${QUERIES.length} queries incl. ones matching half and all of the corpus) with all ${facetsOfPage(store).length} facets of /search and a page of 25`;
+  results.push({ name: `scale ${engine}: search p50`, value: s.p50, unit: 'ms', note: `${qn}; ${note}` });
+  results.push({ name: `scale ${engine}: search p99`, value: s.p99, unit: 'ms', note: `max ${s.max.toFixed(1)} ms` });
+  results.push({ name: `scale ${engine}: search CPU time p50 / p99 (this process)`, value: s.cpuP50, unit: 'ms', note: `p99 ${s.cpuP99.toFixed(1)} ms; the database server's own CPU is not included` });
+  for (const [q, ts] of s.perQuery) {
+    ts.sort((a, b) => a - b);
+    log(`    ${q || '(all)'}: p50 ${pct(ts, 50).toFixed(1)} ms, max ${ts[ts.length - 1]!.toFixed(1)} ms`);
+  }
+  // The SQL path on the same queries (what search costs without the index), a few rounds.
+  if (process.env.GOVNAV_SCALE_SQL !== '0') {
+    process.env.GOVNAV_SEARCH_INDEX = 'off';
+    try {
+      const sql = await timeSearches(store, 'sql', 1);
+      results.push({ name: `scale ${engine}: search p50 without the index (SQL)`, value: sql.p50, unit: 'ms', note: `${sql.n} searches` });
+      results.push({ name: `scale ${engine}: search p99 without the index (SQL)`, value: sql.p99, unit: 'ms' });
+    } finally {
+      delete process.env.GOVNAV_SEARCH_INDEX;
+    }
+  }
+  if (process.env.GOVNAV_SCALE_PEER === '0') return;
+  const peer = await sqlitePeer(store, n.n);
+  results.push({ name: `scale ${engine} rows in SQLite FTS5 (Datasette facet queries): search p50`, value: peer.p50, unit: 'ms', note: `build ${peer.build.toFixed(0)} s; count, page and 10 facet GROUP BYs per query` });
+  results.push({ name: `scale ${engine} rows in SQLite FTS5: search p99`, value: peer.p99, unit: 'ms' });
+  results.push({ name: `scale ${engine}: p99 ratio govnav / SQLite FTS5`, value: s.p99 / peer.p99, unit: '×' });
+}
+
+const PIECES = ['pglite', 'postgres', 'load-pglite', 'load-postgres', 'import'] as const;
+
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const only = process.env.GOVNAV_SCALE_ONLY;
-  if (only !== 'postgres') await scaleRun('pglite', PGLITE_N, results, { load: process.env.GOVNAV_SCALE_LOAD !== '0' });
-  if (only !== 'pglite') {
-    const url = process.env.DATABASE_URL;
-    if (!url) {
-      log('scale: DATABASE_URL is not set: the PostgreSQL run (1,000,000 statements) is skipped.');
-      results.push({ name: 'scale postgres: skipped (DATABASE_URL not set)', value: 0, unit: '' });
-    } else await scaleRun('postgres', PG_N, results, { databaseUrl: url });
+  const only = (process.env.GOVNAV_SCALE_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of only) if (!(PIECES as readonly string[]).includes(p)) throw new Error(`GOVNAV_SCALE_ONLY: unknown piece "${p}" (pieces: ${PIECES.join(', ')})`);
+  const want = (p: (typeof PIECES)[number]) => !only.length || only.includes(p);
+  const url = process.env.DATABASE_URL;
+  const noPg = (what: string) => {
+    log(`scale: DATABASE_URL is not set: ${what} is skipped.`);
+    results.push({ name: `scale ${what}: skipped (DATABASE_URL not set)`, value: 0, unit: '' });
+  };
+  const loadN = (name: string) => Number(process.env[name] ?? 20_000);
+  if (want('pglite')) await scaleRun('pglite', PGLITE_N, results, {});
+  if (want('postgres')) {
+    if (url) await scaleRun('postgres', PG_N, results, { databaseUrl: url });
+    else noPg('postgres (1,000,000 statements)');
   }
-  const { importRates } = await import('./_scale-import.ts');
-  results.push(...(await importRates()));
+  if (want('load-pglite')) await scaleRun('pglite', loadN('GOVNAV_SCALE_LOAD_PGLITE_N'), results, { load: true, search: false });
+  if (want('load-postgres')) {
+    if (url) await scaleRun('postgres', loadN('GOVNAV_SCALE_LOAD_PG_N'), results, { databaseUrl: url, load: true, search: false });
+    else noPg('load postgres');
+  }
+  if (want('import')) {
+    const { importRates } = await import('./_scale-import.ts');
+    results.push(...(await importRates()));
+  }
   return results;
 }
 
