@@ -103,12 +103,32 @@ export interface DocumentBlocks {
   language: string;
 }
 
-/** Named features (value 1 unless given) of every block of a document. */
-export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
-  const { blocks, decisions, headingPaths, levels } = d;
+type On = (k: string, v?: number) => void;
+
+interface HeadingView {
+  label?: string;
+  words: string[];
+  start: string;
+}
+
+/** What the features of every block of one document share: sections, tallies, continuations. */
+interface DocView {
+  d: DocumentBlocks;
+  n: number;
+  chain: (number | undefined)[];
+  start: number;
+  /** The heading owning each block's section (-1: none). */
+  owner: number[];
+  /** Rule-role counts of each section's direct content ([5] is the total). */
+  secTally: Map<number, number[]>;
+  docTally: number[];
+  /** Headings recur on every block under them: read each one once. */
+  heading: (h: string) => HeadingView;
+}
+
+function docView(d: DocumentBlocks): DocView {
+  const { blocks, decisions, levels } = d;
   const n = blocks.length;
-  const chain = continuations(blocks, levels);
-  const start = bodyStart(blocks);
   // Rule roles of each heading's section (its direct content), for a section-level view.
   const owner: number[] = [];
   const stack: { level: number; index: number }[] = [];
@@ -128,8 +148,7 @@ export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
   }
   const docTally = [0, 0, 0, 0, 0];
   for (const x of decisions) docTally[ROLES.indexOf(x.role)]!++;
-  // Headings recur on every block under them: read each one once.
-  const headings = new Map<string, { label?: string; words: string[]; start: string }>();
+  const headings = new Map<string, HeadingView>();
   const heading = (h: string) => {
     let x = headings.get(h);
     if (!x) {
@@ -139,113 +158,26 @@ export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
     }
     return x;
   };
+  return { d, n, chain: continuations(blocks, levels), start: bodyStart(blocks), owner, secTally, docTally, heading };
+}
+
+/** Named features (value 1 unless given) of every block of a document. */
+export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
+  const v = docView(d);
   const out: Map<string, number>[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < v.n; i++) {
     const f = new Map<string, number>();
-    const on = (k: string, v = 1) => f.set(k, (f.get(k) ?? 0) + v);
-    const b = blocks[i]!;
-    const dec = decisions[i]!;
+    const on: On = (k, x = 1) => f.set(k, (f.get(k) ?? 0) + x);
+    const b = d.blocks[i]!;
     const text = b.text.trim();
     const cjk = /[\u3400-\u9fff]/.test(text.slice(0, 40));
-    on('bias');
-    on(`rule=${dec.role}`);
-    on(`rule=${dec.role}&kind=${b.kind}`);
-    on(`why=${reasonKey(dec.reason)}`);
-    on(`rule=${dec.role}&conf`, dec.confidence);
-    on(`kind=${b.kind}`);
-    if (b.hint) on(`hint=${b.hint}`);
-    if (b.kind === 'item') {
-      on(`depth=${Math.min(3, b.depth)}`);
-      on(`marker=${markerKind(b)}`);
-      on(`ordered=${b.ordered}`);
-    }
-    if (b.kind === 'table-row') on(`cells=${Math.min(5, b.cells.length)}`);
-    const lv = levels[i];
-    if (lv !== undefined) {
-      on(`level=${Math.min(6, lv)}`);
-      if (b.kind !== 'heading') on('pseudo-heading');
-    }
-    on(`start=${startKind(text)}`);
-    on(`end=${/[:：]$/.test(text) ? 'colon' : /[.。!?！？]$/.test(text) ? 'stop' : /[;；,，]$/.test(text) ? 'semi' : 'none'}`);
-    if (chain[i] !== undefined) on('continuation');
-    // Size and surface.
-    const words = cjk ? Math.ceil([...text.replace(/[^\u3400-\u9fff]/g, '')].length / 2) : text.split(/\s+/).filter(Boolean).length;
-    on(`len=${bucket(words, [2, 4, 8, 16, 32, 64, 128])}`);
-    on(`len&kind=${bucket(words, [4, 16, 64])}&${b.kind}`);
-    const letters = text.replace(/[^A-Za-z]/g, '');
-    if (!cjk && letters.length >= 3) {
-      const caps = letters.replace(/[^A-Z]/g, '').length / letters.length;
-      on(`caps=${bucket(caps, [0.1, 0.3, 0.6, 0.9])}`);
-    }
-    const chars = Math.max(1, text.length);
-    on(`digits=${bucket((text.match(/\d/g)?.length ?? 0) / chars, [0.02, 0.08, 0.2, 0.4])}`);
-    const odd = (text.match(/[^\p{L}\p{N}\s.,;:'"“”‘’()\[\]\-–—/%&?!。，、；：（）《》]/gu)?.length ?? 0) / chars;
-    on(`odd=${bucket(odd, [0.01, 0.04, 0.1])}`);
-    const shortTok = cjk ? 0 : text.split(/\s+/).filter((w) => /^\p{L}{1,2}$/u.test(w)).length / Math.max(1, words);
-    if (!cjk) on(`shorttok=${bucket(shortTok, [0.2, 0.35, 0.5])}`);
-    if (/https?:|www\.|doi/i.test(text)) on('url');
-    if (/\(\d{4}\)|\bet al\b|\b(?:19|20)\d{2}\b/.test(text)) on('year');
-    if (/\b(?:c\.r\.s\.|u\.s\.c\.|section \d+-\d+|§)/i.test(text)) on('legal-cite');
+    ruleAndShapeFeatures(on, v, i, text);
+    surfaceFeatures(on, text, cjk, b.kind);
     on(`cjk=${cjk}`);
     on(`lang=${d.language === 'zh' ? 'zh' : 'other'}`);
-    // The section's topic (keeping people safe vs promoting AI), alone and with the rule's role.
-    const topic = sectionTopic(headingPaths[i] ?? []) ?? 'none';
-    on(`topic=${topic}`);
-    on(`topic=${topic}&rule=${dec.role}`);
-    // Lexical evidence of the rules, as numbers.
-    const lang = languageScores(b.kind === 'table-row' ? b.cells.join(' ') : text, topic === 'none' ? undefined : topic);
-    on('lex.m', Math.min(3, lang.mitigation) / 3);
-    on('lex.r', Math.min(3, lang.risk) / 3);
-    on('lex.p', Math.min(3, lang.principle) / 3);
-    for (const k of ['mitigation', 'risk', 'principle'] as const) {
-      const c = lang.cue[k];
-      if (c) on(`cue.${k[0]}=${reasonKey(c)}`);
-    }
-    // Position.
-    on(`pos=${bucket(i / Math.max(1, n), [0.05, 0.15, 0.3, 0.5, 0.7, 0.85, 0.95])}`);
-    if (i < start) on('front-matter');
-    if (d.pages && b.page !== undefined) {
-      if (b.page === 1) on('page1');
-      if (b.page >= d.pages - 1 && d.pages > 3) on('last-pages');
-    }
-    // Heading path: section classes and the words of the nearest headings.
-    const path = headingPaths[i] ?? [];
-    on(`hdepth=${Math.min(5, path.length)}`);
-    for (let k = path.length - 1, depth = 0; k >= 0; k--, depth++) {
-      const h = heading(path[k]!);
-      if (h.label) {
-        on(`anysec=${h.label}`);
-        if (depth === 0) on(`sec0=${h.label}`);
-      }
-      if (depth < 2) for (const w of h.words) on(w);
-    }
-    if (path.length) on(`h.start=${heading(path[path.length - 1]!).start}`);
-    // Section view: the rule roles of the blocks in the same section.
-    const st = secTally.get(owner[i]!);
-    if (st && st[5]! > 0) for (let r = 0; r < 5; r++) if (st[r]) on(`sec.${ROLES[r]}`, st[r]! / st[5]!);
-    for (let r = 0; r < 5; r++) if (docTally[r]) on(`doc.${ROLES[r]}`, docTally[r]! / n);
-    // Neighbours.
-    for (const [name, j] of [['prev', i - 1], ['next', i + 1], ['prev2', i - 2], ['next2', i + 2]] as const) {
-      const x = blocks[j];
-      if (!x) {
-        on(`${name}=none`);
-        continue;
-      }
-      on(`${name}.rule=${decisions[j]!.role}`);
-      if (name === 'prev' || name === 'next') {
-        on(`${name}.kind=${x.kind}`);
-        on(`${name}.why=${reasonKey(decisions[j]!.reason)}`);
-        if (levels[j] !== undefined) on(`${name}.heading`);
-        on(`${name}.start=${startKind(x.text.trim())}`);
-        if (/[:：]$/.test(x.text.trim())) on(`${name}.colon`);
-      }
-    }
-    const lead = leadInOf(blocks, i);
-    if (lead !== undefined) {
-      on(`lead.rule=${decisions[lead]!.role}`);
-      on(`lead.why=${reasonKey(decisions[lead]!.reason)}`);
-      for (const w of lowerWords(blocks[lead]!.text.slice(-80), 6)) on(`lw=${w}`);
-    }
+    lexicalFeatures(on, v, i, text);
+    placeFeatures(on, v, i);
+    neighbourFeatures(on, v, i);
     // Light text features: the first words and all words of the opening.
     const bare = text.replace(/^(?:\(?[0-9a-z]{1,4}[.)）]|[•●▪■◦\-–—*·])\s*/i, '');
     const ws = lowerWords(bare, 30);
@@ -255,6 +187,126 @@ export function documentFeatures(d: DocumentBlocks): Map<string, number>[] {
     out.push(f);
   }
   return out;
+}
+
+/** The rules' decision, the block's kind, list and heading shape, and how it starts and ends. */
+function ruleAndShapeFeatures(on: On, v: DocView, i: number, text: string): void {
+  const b = v.d.blocks[i]!;
+  const dec = v.d.decisions[i]!;
+  on('bias');
+  on(`rule=${dec.role}`);
+  on(`rule=${dec.role}&kind=${b.kind}`);
+  on(`why=${reasonKey(dec.reason)}`);
+  on(`rule=${dec.role}&conf`, dec.confidence);
+  on(`kind=${b.kind}`);
+  if (b.hint) on(`hint=${b.hint}`);
+  if (b.kind === 'item') {
+    on(`depth=${Math.min(3, b.depth)}`);
+    on(`marker=${markerKind(b)}`);
+    on(`ordered=${b.ordered}`);
+  }
+  if (b.kind === 'table-row') on(`cells=${Math.min(5, b.cells.length)}`);
+  const lv = v.d.levels[i];
+  if (lv !== undefined) {
+    on(`level=${Math.min(6, lv)}`);
+    if (b.kind !== 'heading') on('pseudo-heading');
+  }
+  on(`start=${startKind(text)}`);
+  on(`end=${/[:：]$/.test(text) ? 'colon' : /[.。!?！？]$/.test(text) ? 'stop' : /[;；,，]$/.test(text) ? 'semi' : 'none'}`);
+  if (v.chain[i] !== undefined) on('continuation');
+}
+
+/** Size and surface: length, capitals, digits, odd characters, short tokens, URLs, years, legal citations. */
+function surfaceFeatures(on: On, text: string, cjk: boolean, kind: Block['kind']): void {
+  const words = cjk ? Math.ceil([...text.replace(/[^\u3400-\u9fff]/g, '')].length / 2) : text.split(/\s+/).filter(Boolean).length;
+  on(`len=${bucket(words, [2, 4, 8, 16, 32, 64, 128])}`);
+  on(`len&kind=${bucket(words, [4, 16, 64])}&${kind}`);
+  const letters = text.replace(/[^A-Za-z]/g, '');
+  if (!cjk && letters.length >= 3) {
+    const caps = letters.replace(/[^A-Z]/g, '').length / letters.length;
+    on(`caps=${bucket(caps, [0.1, 0.3, 0.6, 0.9])}`);
+  }
+  const chars = Math.max(1, text.length);
+  on(`digits=${bucket((text.match(/\d/g)?.length ?? 0) / chars, [0.02, 0.08, 0.2, 0.4])}`);
+  const odd = (text.match(/[^\p{L}\p{N}\s.,;:'"“”‘’()\[\]\-–—/%&?!。，、；：（）《》]/gu)?.length ?? 0) / chars;
+  on(`odd=${bucket(odd, [0.01, 0.04, 0.1])}`);
+  const shortTok = cjk ? 0 : text.split(/\s+/).filter((w) => /^\p{L}{1,2}$/u.test(w)).length / Math.max(1, words);
+  if (!cjk) on(`shorttok=${bucket(shortTok, [0.2, 0.35, 0.5])}`);
+  if (/https?:|www\.|doi/i.test(text)) on('url');
+  if (/\(\d{4}\)|\bet al\b|\b(?:19|20)\d{2}\b/.test(text)) on('year');
+  if (/\b(?:c\.r\.s\.|u\.s\.c\.|section \d+-\d+|§)/i.test(text)) on('legal-cite');
+}
+
+/** The section's topic and the rules' lexical evidence, as numbers and cue names. */
+function lexicalFeatures(on: On, v: DocView, i: number, text: string): void {
+  const b = v.d.blocks[i]!;
+  const dec = v.d.decisions[i]!;
+  // The section's topic (keeping people safe vs promoting AI), alone and with the rule's role.
+  const topic = sectionTopic(v.d.headingPaths[i] ?? []) ?? 'none';
+  on(`topic=${topic}`);
+  on(`topic=${topic}&rule=${dec.role}`);
+  // Lexical evidence of the rules, as numbers.
+  const lang = languageScores(b.kind === 'table-row' ? b.cells.join(' ') : text, topic === 'none' ? undefined : topic);
+  on('lex.m', Math.min(3, lang.mitigation) / 3);
+  on('lex.r', Math.min(3, lang.risk) / 3);
+  on('lex.p', Math.min(3, lang.principle) / 3);
+  for (const k of ['mitigation', 'risk', 'principle'] as const) {
+    const c = lang.cue[k];
+    if (c) on(`cue.${k[0]}=${reasonKey(c)}`);
+  }
+}
+
+/** Position in the document, the heading path (section classes, words of the nearest headings), section and document tallies. */
+function placeFeatures(on: On, v: DocView, i: number): void {
+  const { d, n } = v;
+  const b = d.blocks[i]!;
+  on(`pos=${bucket(i / Math.max(1, n), [0.05, 0.15, 0.3, 0.5, 0.7, 0.85, 0.95])}`);
+  if (i < v.start) on('front-matter');
+  if (d.pages && b.page !== undefined) {
+    if (b.page === 1) on('page1');
+    if (b.page >= d.pages - 1 && d.pages > 3) on('last-pages');
+  }
+  const path = d.headingPaths[i] ?? [];
+  on(`hdepth=${Math.min(5, path.length)}`);
+  for (let k = path.length - 1, depth = 0; k >= 0; k--, depth++) {
+    const h = v.heading(path[k]!);
+    if (h.label) {
+      on(`anysec=${h.label}`);
+      if (depth === 0) on(`sec0=${h.label}`);
+    }
+    if (depth < 2) for (const w of h.words) on(w);
+  }
+  if (path.length) on(`h.start=${v.heading(path[path.length - 1]!).start}`);
+  // Section view: the rule roles of the blocks in the same section.
+  const st = v.secTally.get(v.owner[i]!);
+  if (st && st[5]! > 0) for (let r = 0; r < 5; r++) if (st[r]) on(`sec.${ROLES[r]}`, st[r]! / st[5]!);
+  for (let r = 0; r < 5; r++) if (v.docTally[r]) on(`doc.${ROLES[r]}`, v.docTally[r]! / n);
+}
+
+/** The rules' roles of the two blocks either side, and of the block's lead-in. */
+function neighbourFeatures(on: On, v: DocView, i: number): void {
+  const { blocks, decisions, levels } = v.d;
+  for (const [name, j] of [['prev', i - 1], ['next', i + 1], ['prev2', i - 2], ['next2', i + 2]] as const) {
+    const x = blocks[j];
+    if (!x) {
+      on(`${name}=none`);
+      continue;
+    }
+    on(`${name}.rule=${decisions[j]!.role}`);
+    if (name === 'prev' || name === 'next') {
+      on(`${name}.kind=${x.kind}`);
+      on(`${name}.why=${reasonKey(decisions[j]!.reason)}`);
+      if (levels[j] !== undefined) on(`${name}.heading`);
+      on(`${name}.start=${startKind(x.text.trim())}`);
+      if (/[:：]$/.test(x.text.trim())) on(`${name}.colon`);
+    }
+  }
+  const lead = leadInOf(blocks, i);
+  if (lead !== undefined) {
+    on(`lead.rule=${decisions[lead]!.role}`);
+    on(`lead.why=${reasonKey(decisions[lead]!.reason)}`);
+    for (const w of lowerWords(blocks[lead]!.text.slice(-80), 6)) on(`lw=${w}`);
+  }
 }
 
 // ------------------------------------------------------------------ model
@@ -288,11 +340,17 @@ export interface TrainingDoc {
 
 const TEXT_FEATURE = /^(?:w|w0|hw|lw)=/;
 
-/** Train the weights on gold documents (full-batch AdaGrad on the weighted multinomial log-loss with L2). */
-export function trainRoleWeights(docs: TrainingDoc[], opts: Partial<TrainOptions> = {}): RoleWeights {
-  const o = { ...DEFAULT_TRAIN, ...opts };
-  const K = ROLES.length;
-  // Features seen in enough documents.
+/** The training blocks as sparse rows: feature indexes and values, gold role, rule role, weight. */
+interface Rows {
+  xs: Int32Array[];
+  vs: Float64Array[];
+  ys: number[];
+  rs: number[];
+  ws: number[];
+}
+
+/** Features seen in enough documents (sorted), and their L2 penalties. */
+function keptFeatures(docs: TrainingDoc[], o: TrainOptions): { keep: string[]; pen: Float64Array } {
   const docFreq = new Map<string, number>();
   for (const d of docs) {
     const seen = new Set<string>();
@@ -300,17 +358,17 @@ export function trainRoleWeights(docs: TrainingDoc[], opts: Partial<TrainOptions
     for (const k of seen) docFreq.set(k, (docFreq.get(k) ?? 0) + 1);
   }
   const keep = [...docFreq].filter(([, c]) => c >= Math.min(o.minDocs, docs.length)).map(([k]) => k).sort();
-  const index = new Map(keep.map((k, i) => [k, i]));
   const pen = Float64Array.from(keep, (k) => (TEXT_FEATURE.test(k) ? o.l2 * o.textPenalty : k === 'bias' ? 0 : o.l2));
-  const xs: Int32Array[] = [];
-  const vs: Float64Array[] = [];
-  const ys: number[] = [];
-  const rs: number[] = [];
-  const ws: number[] = [];
+  return { keep, pen };
+}
+
+function trainingRows(docs: TrainingDoc[], keep: string[], docBalance: number): Rows {
+  const index = new Map(keep.map((k, i) => [k, i]));
+  const rows: Rows = { xs: [], vs: [], ys: [], rs: [], ws: [] };
   const mean = docs.reduce((a, d) => a + d.labels.filter(Boolean).length, 0) / Math.max(1, docs.length);
   for (const d of docs) {
     const nd = d.labels.filter(Boolean).length;
-    const w = Math.pow(mean / Math.max(1, nd), o.docBalance);
+    const w = Math.pow(mean / Math.max(1, nd), docBalance);
     d.features.forEach((f, i) => {
       const y = d.labels[i];
       if (!y) return;
@@ -323,17 +381,24 @@ export function trainRoleWeights(docs: TrainingDoc[], opts: Partial<TrainOptions
           vals.push(v);
         }
       });
-      xs.push(Int32Array.from(js));
-      vs.push(Float64Array.from(vals));
-      ys.push(ROLES.indexOf(y));
-      rs.push(ROLES.indexOf(d.rules[i]!));
-      ws.push(w);
+      rows.xs.push(Int32Array.from(js));
+      rows.vs.push(Float64Array.from(vals));
+      rows.ys.push(ROLES.indexOf(y));
+      rows.rs.push(ROLES.indexOf(d.rules[i]!));
+      rows.ws.push(w);
     });
   }
+  return rows;
+}
+
+/** Full-batch AdaGrad on the weighted multinomial log-loss with L2; returns W (features × roles). */
+function fitWeights(rows: Rows, pen: Float64Array, o: TrainOptions): Float64Array {
+  const K = ROLES.length;
+  const { xs, vs, ys, rs, ws } = rows;
   const totalW = ws.reduce((a, b) => a + b, 0) || 1;
-  const W = new Float64Array(keep.length * K);
-  const G = new Float64Array(keep.length * K).fill(1e-8);
-  const grad = new Float64Array(keep.length * K);
+  const W = new Float64Array(pen.length * K);
+  const G = new Float64Array(pen.length * K).fill(1e-8);
+  const grad = new Float64Array(pen.length * K);
   const p = new Float64Array(K);
   for (let it = 0; it < o.iterations; it++) {
     for (let a = 0; a < grad.length; a++) grad[a] = pen[Math.floor(a / K)]! * W[a]!;
@@ -363,12 +428,22 @@ export function trainRoleWeights(docs: TrainingDoc[], opts: Partial<TrainOptions
       W[a]! -= (o.learningRate * g) / Math.sqrt(G[a]!);
     }
   }
+  return W;
+}
+
+/** Train the weights on gold documents (full-batch AdaGrad on the weighted multinomial log-loss with L2). */
+export function trainRoleWeights(docs: TrainingDoc[], opts: Partial<TrainOptions> = {}): RoleWeights {
+  const o = { ...DEFAULT_TRAIN, ...opts };
+  const K = ROLES.length;
+  const { keep, pen } = keptFeatures(docs, o);
+  const rows = trainingRows(docs, keep, o.docBalance);
+  const W = fitWeights(rows, pen, o);
   const weights: Record<string, number[]> = {};
   keep.forEach((k, j) => {
     const wk = Array.from({ length: K }, (_v, c) => Math.round(W[j * K + c]! * 1000) / 1000);
     if (wk.some((x) => Math.abs(x) >= 0.005)) weights[k] = wk;
   });
-  return { format: WEIGHTS_FORMAT, roles: [...ROLES], bias: new Array(K).fill(0), ruleBoost: o.ruleBoost, weights, trainedOn: docs.map((d) => d.slug), blocks: xs.length, options: o };
+  return { format: WEIGHTS_FORMAT, roles: [...ROLES], bias: new Array(K).fill(0), ruleBoost: o.ruleBoost, weights, trainedOn: docs.map((d) => d.slug), blocks: rows.xs.length, options: o };
 }
 
 /** Probabilities over the roles (in `w.roles` order) for one block's features. */
