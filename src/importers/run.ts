@@ -63,7 +63,7 @@ class DryRunRollback extends Error {
 /** Labels are written in chunks: recomputing the current label is quicker for smaller sets of statements. */
 const LABEL_CHUNK = Number(process.env.GOVNAV_LABEL_CHUNK ?? 1000);
 /** Statements written per group of documents. */
-const STATEMENT_GROUP = 2000;
+const STATEMENT_GROUP = 10_000;
 
 const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, retired: 0, skipped: 0 });
 

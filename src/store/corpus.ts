@@ -8,7 +8,7 @@ import {
   type StatementKind,
 } from '../model/index.ts';
 import { z } from 'zod';
-import { canCopy, copyRows } from './bulk/copy.ts';
+import { WriteQueue, canCopy, copyRows, yieldToIo } from './bulk/copy.ts';
 import type { Db } from './db.ts';
 import { checkRows, parseRows } from './schema/index.ts';
 import { STATEMENT_PREFIX, allocateIds } from './ids.ts';
@@ -269,8 +269,8 @@ export interface StatementUpsertReport {
 }
 
 const BATCH = 2000;
-/** New statement rows per COPY. */
-const COPY_BATCH = 10_000;
+/** New statement rows per COPY (or per group of multi-row inserts), written while the next are prepared. */
+const COPY_BATCH = 2000;
 
 /** The columns of one statement row as written (in the order of the INSERT's unnest parameters). */
 const STATEMENT_WRITE_COLUMNS = [
@@ -398,13 +398,28 @@ function statementWrite(s: StatementData, id: string, documentId: string, ids: M
 }
 
 /** Compare with what exists: unchanged statements are counted, the others become rows to write. */
-function planStatementWrites(parsed: ParsedStatements[], existing: ExistingStatements, idMaps: Map<string, string>[]): StatementPlan {
+async function planStatementWrites(parsed: ParsedStatements[], existing: ExistingStatements, idMaps: Map<string, string>[], queue: WriteQueue, db: Db): Promise<StatementPlan> {
   const plan: StatementPlan = { reports: [], created: [], updated: [], createdWhere: [] };
-  parsed.forEach((d, di) => {
+  let queued = 0;
+  let sinceYield = 0;
+  const flush = (all: boolean) => {
+    if (plan.created.length - queued < (all ? 1 : COPY_BATCH)) return;
+    const rows = plan.created.slice(queued);
+    const where = plan.createdWhere.slice(queued);
+    queued = plan.created.length;
+    queue.push(() => insertNewStatements(db, rows, where));
+  };
+  for (let di = 0; di < parsed.length; di++) {
+    const d = parsed[di]!;
     const ex = existing.get(d.documentId)!;
     const ids = idMaps[di]!;
     const report: StatementUpsertReport = { created: 0, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [] };
     for (const s of d.items) {
+      if (++sinceYield >= 250) {
+        sinceYield = 0;
+        flush(false);
+        await yieldToIo();
+      }
       const hash = hashOf(s);
       const old = ex.get(s.sourceKey);
       if (old && old.content_hash === hash && !old.retired) {
@@ -424,7 +439,8 @@ function planStatementWrites(parsed: ParsedStatements[], existing: ExistingState
       }
     }
     plan.reports.push(report);
-  });
+  }
+  flush(true);
   return plan;
 }
 
@@ -500,8 +516,10 @@ export async function upsertStatementsMany(
   const parsed = parseStatementDocs(docs);
   const existing = await existingStatements(db, parsed.map((d) => d.documentId));
   const idMaps = await allocateStatementIds(db, parsed, existing);
-  const plan = planStatementWrites(parsed, existing, idMaps);
-  await insertNewStatements(db, plan.created, plan.createdWhere);
+  // New rows are written in chunks as they are prepared (the server works while the next chunk is built).
+  const queue = new WriteQueue();
+  const plan = await planStatementWrites(parsed, existing, idMaps, queue, db);
+  await queue.done();
   await upsertStatementRows(db, plan.updated);
   if (opts.retireMissing) await retireMissingStatements(db, parsed, existing, plan.reports);
   return plan.reports;

@@ -65,3 +65,24 @@ export async function copyRows(
     throw new BulkRowError(`writing ${rows.length} rows to ${table} (${whereOf(0)} …): ${msg}`, e);
   }
 }
+
+/**
+ * Writes run one after another, in order, while the caller goes on preparing the next rows: on
+ * PostgreSQL the server works on one chunk while this process builds the next. The first failure
+ * stops the writes after it and is thrown by done().
+ */
+export class WriteQueue {
+  private tail: Promise<void> = Promise.resolve();
+
+  push(write: () => Promise<void>): void {
+    this.tail = this.tail.then(write);
+    this.tail.catch(() => {}); // observed here so that it is not "unhandled"; done() rethrows it
+  }
+
+  done(): Promise<void> {
+    return this.tail;
+  }
+}
+
+/** Let pending I/O run (a server's answer, a COPY's data going out) before going on with CPU work. */
+export const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
