@@ -289,65 +289,72 @@ export async function evaluateAnnotations(dir: string, registry: TaxonomyRegistr
   };
   for (const axis of axes) {
     const tax = registry.get(axis);
-    const { items, special, missing } = axisItems(set, axis, tax);
-    if (items.length < 2) throw new Error(`axis ${axis}: only ${items.length} scored item(s); nothing to cross-validate`);
     const main = mainFactory(tax);
     report.main = main.name;
-    const learners: Learner[] = [main];
-    if (opts.baselines !== false) learners.push(baselineLearner(PROTOCOL.baselineC), baselineLearner(PROTOCOL.baselineAltC));
-    const preds = await crossValidate(items, (it) => folds.get(it.group)!, learners, (i) => opts.onFold?.({ axis, ...i }));
-    const gold = items.map((i) => i.code);
-    const labels = preds.map((p) => p.map((x) => x.label));
-    const mainKappa = kappaInterval(gold, labels[0]!, boot);
-    const baselines: LearnerScore[] = [];
-    const difference: Record<string, Interval> = {};
-    for (let li = 1; li < learners.length; li++) {
-      const pk = pairedKappa(gold, labels[0]!, labels[li]!, boot);
-      baselines.push(score(learners[li]!.name, gold, preds[li]!, pk.b));
-      difference[learners[li]!.name] = pk.difference;
-    }
-    const byLanguage: AxisReport['byLanguage'] = {};
-    for (const lang of [...new Set(items.map((i) => i.language))].sort()) {
-      const idx = items.map((it, i) => (it.language === lang ? i : -1)).filter((i) => i >= 0);
-      const g = idx.map((i) => gold[i]!);
-      byLanguage[lang] = {
-        n: idx.length,
-        kappa: kappaInterval(g, idx.map((i) => labels[0]![i]!), boot),
-        baselineKappa: labels[1] ? kappaInterval(g, idx.map((i) => labels[1]![i]!), boot) : kappaInterval([], [], boot),
-        few: idx.length < PROTOCOL.minItemsPerLanguage,
-      };
-    }
-    const ax: AxisReport = {
-      axis,
-      n: items.length,
-      unlabelled: missing,
-      special,
-      main: score(main.name, gold, preds[0]!, mainKappa),
-      baselines,
-      difference,
-      byLanguage,
-      interAnnotator: (({ n, accuracy, kappa }) => ({ n, accuracy, kappa }))(interAnnotator(set, axis, undefined, boot)),
-      agreement: agreement(gold, labels[0]!),
-      predictions: items.map((it, i) => ({ id: it.id, gold: it.code, predicted: Object.fromEntries(learners.map((l, li) => [l.name, labels[li]![i]!])) })),
-    };
-    const levels = LEVELS[axis];
-    if (levels) {
-      ax.levels = levels.map((level) => {
-        const keep = gold.map((g, i) => (g.split('.').length >= level ? i : -1)).filter((i) => i >= 0);
-        const g = keep.map((i) => truncateCode(gold[i]!, level));
-        const at = (li: number) => keep.map((i) => truncateCode(labels[li]![i]!, level));
-        const scores: Record<string, Interval> = { [main.name]: kappaInterval(g, at(0), boot) };
-        const diff: Record<string, Interval> = {};
-        for (let li = 1; li < learners.length; li++) {
-          const pk = pairedKappa(g, at(0), at(li), boot);
-          scores[learners[li]!.name] = pk.b;
-          diff[learners[li]!.name] = pk.difference;
-        }
-        const ia = interAnnotator(set, axis, level, boot);
-        return { level, n: keep.length, scores, difference: diff, interAnnotator: { n: ia.n, kappa: ia.kappa } };
-      });
-    }
-    report.axes.push(ax);
+    report.axes.push(await scoreAxis(set, axis, tax, main, folds, opts));
   }
   return report;
+}
+
+/** One axis: cross-validate the main learner (and the baselines) on the protocol's folds, and score them. */
+async function scoreAxis(set: AnnotationSet, axis: string, tax: Taxonomy, main: Learner, folds: Map<string, number>, opts: AnnotationEvalOptions): Promise<AxisReport> {
+  const boot = opts.bootstrap;
+  const { items, special, missing } = axisItems(set, axis, tax);
+  if (items.length < 2) throw new Error(`axis ${axis}: only ${items.length} scored item(s); nothing to cross-validate`);
+  const learners: Learner[] = [main];
+  if (opts.baselines !== false) learners.push(baselineLearner(PROTOCOL.baselineC), baselineLearner(PROTOCOL.baselineAltC));
+  const preds = await crossValidate(items, (it) => folds.get(it.group)!, learners, (i) => opts.onFold?.({ axis, ...i }));
+  const gold = items.map((i) => i.code);
+  const labels = preds.map((p) => p.map((x) => x.label));
+  const mainKappa = kappaInterval(gold, labels[0]!, boot);
+  const baselines: LearnerScore[] = [];
+  const difference: Record<string, Interval> = {};
+  for (let li = 1; li < learners.length; li++) {
+    const pk = pairedKappa(gold, labels[0]!, labels[li]!, boot);
+    baselines.push(score(learners[li]!.name, gold, preds[li]!, pk.b));
+    difference[learners[li]!.name] = pk.difference;
+  }
+  const byLanguage: AxisReport['byLanguage'] = {};
+  for (const lang of [...new Set(items.map((i) => i.language))].sort()) {
+    const idx = items.map((it, i) => (it.language === lang ? i : -1)).filter((i) => i >= 0);
+    const g = idx.map((i) => gold[i]!);
+    byLanguage[lang] = {
+      n: idx.length,
+      kappa: kappaInterval(g, idx.map((i) => labels[0]![i]!), boot),
+      baselineKappa: labels[1] ? kappaInterval(g, idx.map((i) => labels[1]![i]!), boot) : kappaInterval([], [], boot),
+      few: idx.length < PROTOCOL.minItemsPerLanguage,
+    };
+  }
+  const ax: AxisReport = {
+    axis,
+    n: items.length,
+    unlabelled: missing,
+    special,
+    main: score(main.name, gold, preds[0]!, mainKappa),
+    baselines,
+    difference,
+    byLanguage,
+    interAnnotator: (({ n, accuracy, kappa }) => ({ n, accuracy, kappa }))(interAnnotator(set, axis, undefined, boot)),
+    agreement: agreement(gold, labels[0]!),
+    predictions: items.map((it, i) => ({ id: it.id, gold: it.code, predicted: Object.fromEntries(learners.map((l, li) => [l.name, labels[li]![i]!])) })),
+  };
+  const levels = LEVELS[axis];
+  if (levels) ax.levels = levels.map((level) => scoreLevel(set, axis, level, gold, labels, learners, boot));
+  return ax;
+}
+
+/** κ of every learner with codes cut to `level` (items whose gold code is shallower left out), and the paired differences. */
+function scoreLevel(set: AnnotationSet, axis: string, level: number, gold: string[], labels: string[][], learners: Learner[], boot: BootstrapOptions | undefined): LevelScore {
+  const keep = gold.map((g, i) => (g.split('.').length >= level ? i : -1)).filter((i) => i >= 0);
+  const g = keep.map((i) => truncateCode(gold[i]!, level));
+  const at = (li: number) => keep.map((i) => truncateCode(labels[li]![i]!, level));
+  const scores: Record<string, Interval> = { [learners[0]!.name]: kappaInterval(g, at(0), boot) };
+  const diff: Record<string, Interval> = {};
+  for (let li = 1; li < learners.length; li++) {
+    const pk = pairedKappa(g, at(0), at(li), boot);
+    scores[learners[li]!.name] = pk.b;
+    diff[learners[li]!.name] = pk.difference;
+  }
+  const ia = interAnnotator(set, axis, level, boot);
+  return { level, n: keep.length, scores, difference: diff, interAnnotator: { n: ia.n, kappa: ia.kappa } };
 }

@@ -245,6 +245,76 @@ export function addIntervals(
   }
 }
 
+type GoldRow = ReturnType<typeof loadLabelledRows>['rows'][number];
+
+/** Cross-validation on the folds file: each fold's rows predicted by learners trained on the other folds. */
+async function predictByFolds(spec: GoldSpec, rows: GoldRow[], learners: Learner[], preds: Prediction[][], opts: EvalOptions): Promise<EvalResult['folds']> {
+  const folds = loadFolds(spec.folds!, spec.group!);
+  const rowFold = rows.map((r) => {
+    const f = folds.get(r.group!);
+    if (f === undefined) throw new Error(`${spec.gold}, line ${r.line}: ${spec.group} "${r.group}" is not in the folds file ${spec.folds}`);
+    return f;
+  });
+  const foldIds = [...new Set(rowFold)].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  const foldInfo: NonNullable<EvalResult['folds']> = [];
+  for (const [fi, f] of foldIds.entries()) {
+    const trainIdx: number[] = [];
+    const testIdx: number[] = [];
+    rowFold.forEach((x, i) => (x === f ? testIdx : trainIdx).push(i));
+    foldInfo.push({ fold: f, train: trainIdx.length, test: testIdx.length });
+    if (trainIdx.length === 0) throw new Error(`fold ${f} holds every row: nothing left to train on`);
+    const train = trainIdx.map((i) => ({ text: rows[i].text, code: rows[i].label, group: rows[i].group, id: `line ${rows[i].line}` }));
+    for (const [li, learner] of learners.entries()) {
+      opts.onFold?.({ fold: f, index: fi, total: foldIds.length, learner: learner.name, train: trainIdx.length, test: testIdx.length });
+      const predict = await learner.fit(train);
+      const out = await predict(
+        testIdx.map((i) => rows[i].text),
+        testIdx.map((i) => ({ id: `line ${rows[i].line}`, text: rows[i].text })),
+      );
+      testIdx.forEach((i, k) => (preds[li][i] = out[k]));
+    }
+  }
+  return foldInfo;
+}
+
+/** A separate training file: learners trained on it predict every gold row. */
+async function predictFromTrainFile(spec: GoldSpec, rows: GoldRow[], learners: Learner[], preds: Prediction[][], opts: EvalOptions): Promise<void> {
+  const tr = loadLabelledRows(spec.train!, { ...spec, group: undefined });
+  if (tr.rows.length === 0) throw new Error(`${spec.train}: no labelled rows to train on (column "${spec.label}")`);
+  const train = tr.rows.map((r) => ({ text: r.text, code: r.label }));
+  for (const [li, learner] of learners.entries()) {
+    opts.onFold?.({ fold: 'train', index: 0, total: 1, learner: learner.name, train: train.length, test: rows.length });
+    const predict = await learner.fit(train);
+    const out = await predict(
+      rows.map((r) => r.text),
+      rows.map((r) => ({ id: `line ${r.line}`, text: r.text })),
+    );
+    out.forEach((p, i) => (preds[li][i] = p));
+  }
+}
+
+/** One learner's agreement with the gold, its coverage when it abstains, and its agreement at coarser levels. */
+function learnerResult(name: string, goldLabels: string[], preds: Prediction[], opts: EvalOptions): LearnerResult {
+  const predicted = preds.map((p) => p.label);
+  const res: LearnerResult = { learner: name, predictions: preds, agreement: agreement(goldLabels, predicted, opts) };
+  if (preds.some((p) => p.abstained !== undefined)) {
+    const covered = preds.map((p, i) => (p.abstained ? -1 : i)).filter((i) => i >= 0);
+    const ok = covered.filter((i) => predicted[i] === goldLabels[i]).length;
+    res.coverage = {
+      abstained: goldLabels.length - covered.length,
+      coverage: covered.length / goldLabels.length,
+      accuracyCovered: covered.length ? ok / covered.length : NaN,
+    };
+  }
+  if (opts.levels) {
+    res.levels = {};
+    for (const [level, anc] of Object.entries(opts.levels)) res.levels[level] = agreementAtLevel(goldLabels, predicted, anc);
+  }
+  const failed = preds.filter((p) => p.failed).length;
+  if (failed) res.failed = failed;
+  return res;
+}
+
 /** Run the evaluation a GoldSpec describes for each learner, on identical folds. */
 export async function evaluateCsv(spec: GoldSpec, learners: Learner[], opts: EvalOptions = {}): Promise<EvalResult> {
   if (spec.folds && spec.train) throw new Error('give either --folds or --train, not both');
@@ -256,69 +326,11 @@ export async function evaluateCsv(spec: GoldSpec, learners: Learner[], opts: Eva
   const preds: Prediction[][] = learners.map(() => new Array<Prediction>(rows.length));
   let foldInfo: EvalResult['folds'];
 
-  if (spec.folds) {
-    const folds = loadFolds(spec.folds, spec.group!);
-    const rowFold = rows.map((r) => {
-      const f = folds.get(r.group!);
-      if (f === undefined)
-        throw new Error(`${spec.gold}, line ${r.line}: ${spec.group} "${r.group}" is not in the folds file ${spec.folds}`);
-      return f;
-    });
-    const foldIds = [...new Set(rowFold)].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
-    foldInfo = [];
-    for (const [fi, f] of foldIds.entries()) {
-      const trainIdx: number[] = [];
-      const testIdx: number[] = [];
-      rowFold.forEach((x, i) => (x === f ? testIdx : trainIdx).push(i));
-      foldInfo.push({ fold: f, train: trainIdx.length, test: testIdx.length });
-      if (trainIdx.length === 0) throw new Error(`fold ${f} holds every row: nothing left to train on`);
-      const train = trainIdx.map((i) => ({ text: rows[i].text, code: rows[i].label, group: rows[i].group, id: `line ${rows[i].line}` }));
-      for (const [li, learner] of learners.entries()) {
-        opts.onFold?.({ fold: f, index: fi, total: foldIds.length, learner: learner.name, train: trainIdx.length, test: testIdx.length });
-        const predict = await learner.fit(train);
-        const out = await predict(
-          testIdx.map((i) => rows[i].text),
-          testIdx.map((i) => ({ id: `line ${rows[i].line}`, text: rows[i].text })),
-        );
-        testIdx.forEach((i, k) => (preds[li][i] = out[k]));
-      }
-    }
-  } else {
-    const tr = loadLabelledRows(spec.train!, { ...spec, group: undefined });
-    if (tr.rows.length === 0) throw new Error(`${spec.train}: no labelled rows to train on (column "${spec.label}")`);
-    const train = tr.rows.map((r) => ({ text: r.text, code: r.label }));
-    for (const [li, learner] of learners.entries()) {
-      opts.onFold?.({ fold: 'train', index: 0, total: 1, learner: learner.name, train: train.length, test: rows.length });
-      const predict = await learner.fit(train);
-      const out = await predict(
-        rows.map((r) => r.text),
-        rows.map((r) => ({ id: `line ${r.line}`, text: r.text })),
-      );
-      out.forEach((p, i) => (preds[li][i] = p));
-    }
-  }
+  if (spec.folds) foldInfo = await predictByFolds(spec, rows, learners, preds, opts);
+  else await predictFromTrainFile(spec, rows, learners, preds, opts);
 
   const goldLabels = rows.map((r) => r.label);
-  const results: LearnerResult[] = learners.map((l, li) => {
-    const predicted = preds[li].map((p) => p.label);
-    const res: LearnerResult = { learner: l.name, predictions: preds[li], agreement: agreement(goldLabels, predicted, opts) };
-    if (preds[li].some((p) => p.abstained !== undefined)) {
-      const covered = preds[li].map((p, i) => (p.abstained ? -1 : i)).filter((i) => i >= 0);
-      const ok = covered.filter((i) => predicted[i] === goldLabels[i]).length;
-      res.coverage = {
-        abstained: rows.length - covered.length,
-        coverage: covered.length / rows.length,
-        accuracyCovered: covered.length ? ok / covered.length : NaN,
-      };
-    }
-    if (opts.levels) {
-      res.levels = {};
-      for (const [name, anc] of Object.entries(opts.levels)) res.levels[name] = agreementAtLevel(goldLabels, predicted, anc);
-    }
-    const failed = preds[li].filter((p) => p.failed).length;
-    if (failed) res.failed = failed;
-    return res;
-  });
+  const results: LearnerResult[] = learners.map((l, li) => learnerResult(l.name, goldLabels, preds[li], opts));
   addIntervals(goldLabels, results, opts.levels, opts.bootstrap);
   return {
     gold: spec.gold,

@@ -1,5 +1,6 @@
 // Agreement between two label sources in the store (e.g. imported gold vs the embedded classifier).
 import type { Db } from '../store/db.ts';
+import { checkRows, tables } from '../store/schema/index.ts';
 import type { Taxonomy } from '../taxonomy/index.ts';
 import { agreement, agreementAtLevel, type Agreement } from './metrics.ts';
 
@@ -41,13 +42,14 @@ export async function labelsFrom(db: Db, taxonomy: string, src: SourceSpec): Pro
       cond += ` AND model = $3`;
     }
   }
-  const rows = await db.query<{ statement_id: string; code: string }>(
+  const q = await db.query(
     `SELECT DISTINCT ON (statement_id) statement_id, code
        FROM classifications
       WHERE taxonomy = $1 AND ${cond}
       ORDER BY statement_id, created_at DESC, id DESC`,
     params,
   );
+  const rows = checkRows(tables.classifications.row.pick({ statement_id: true, code: true }), q, `${taxonomy} labels`);
   return new Map(rows.map((r) => [r.statement_id, r.code]));
 }
 

@@ -265,18 +265,7 @@ export class EmbeddedModel {
     const classes: ClassInfo[] = codes.map((code) => ({ code, examples: counts.get(code) ?? 0, description: descriptions.get(code) }));
     const ci = new Map(codes.map((c, i) => [c, i]));
 
-    // Training rows: the labelled examples, then the description of each class with (almost) no examples.
-    const texts = labelled.map((e) => e.text);
-    const y: number[] = labelled.map((e) => ci.get(e.code)!);
-    const groups: (string | undefined)[] = labelled.map((e) => e.group);
-    const wts: number[] = labelled.map((e) => (e.weight !== undefined && e.weight > 0 ? e.weight : 1));
-    for (const c of classes)
-      if (c.description && c.examples < hyper.descriptionBelow) {
-        texts.push(c.description);
-        y.push(ci.get(c.code)!);
-        groups.push(undefined);
-        wts.push(1);
-      }
+    const { texts, y, groups, wts } = trainingRows(labelled, classes, ci, hyper.descriptionBelow);
     const weighted = wts.some((w) => w !== 1);
     const features = opts.features ?? Features.fit(texts, hyper.features);
     const X = texts.map((t) => features.transform(t));
@@ -289,29 +278,7 @@ export class EmbeddedModel {
       return fitComponent(kind, Xs, ys, K, features.dim, memberRange(kind, features), hyper, ws);
     };
 
-    // Held-out scores from inner cross-validation (inside the training data only). Small training
-    // sets repeat it with different fold assignments, so that the choices made on these scores rest
-    // on at least ~minHeldOut held-out predictions.
-    const heldOut = new Map<Component, Float64Array[]>(hyper.components.map((k) => [k, []]));
-    const heldIdx: number[] = [];
-    const repeats =
-      K > 1 && hyper.innerFolds > 1 && labelled.length > 0
-        ? Math.min(hyper.maxRepeats, Math.max(1, Math.ceil(hyper.minHeldOut / labelled.length)))
-        : 0;
-    for (let r = 0; r < repeats; r++) {
-      const folds = innerFolds(yy, groups, hyper.innerFolds, hyper.seed + 7919 * r, labelled.length);
-      for (let f = 0; f < hyper.innerFolds; f++) {
-        const tr: number[] = [];
-        const te: number[] = [];
-        folds.forEach((x, i) => (x === f ? te : tr).push(i));
-        if (!te.length || !tr.length) continue;
-        heldIdx.push(...te);
-        for (const kind of hyper.components) {
-          const m = fit(kind, tr);
-          for (const i of te) heldOut.get(kind)!.push(scoresOf(m, X[i]));
-        }
-      }
-    }
+    const { heldOut, heldIdx } = innerHeldOut(fit, X, yy, groups, hyper, K, labelled.length);
     const temperatures: Record<string, number> = {};
     const heldY = heldIdx.map((i) => yy[i]);
     for (const kind of hyper.components)
@@ -327,44 +294,7 @@ export class EmbeddedModel {
     for (let i = 0; i < labelled.length; i++) prior[yy[i]]++;
     const logPrior = Float64Array.from(prior, (c) => Math.log((c + 1) / (labelled.length + K)));
 
-    // Choose members and prior correction on the held-out rows.
-    let members = [...hyper.components];
-    let gamma = 0;
-    let heldProbs: Float64Array[] = [];
-    const heldFor = (ms: Component[], g: number) =>
-      heldIdx.map((_, j) =>
-        adjust(
-          combine(
-            ms.map((k) => heldOut.get(k)![j]),
-            ms.map((k) => temperatures[k]),
-          ),
-          logPrior,
-          g,
-        ),
-      );
-    if (heldIdx.length) {
-      // The default is the plain average of every member without prior correction. Another
-      // choice replaces it only if its held-out κ is higher by more than one standard error of
-      // κ (the "one standard error" rule): on small training sets the differences between
-      // candidates are mostly noise, and choosing among them would fit that noise.
-      heldProbs = heldFor(members, 0);
-      const k0 = kappaOf(heldProbs, heldY, K);
-      const se = kappaStdError(heldProbs, heldY, K, labelled.length);
-      if (hyper.select || hyper.selectPrior) {
-        let best = k0 + se;
-        for (const ms of hyper.select ? subsets(hyper.components) : [members])
-          for (const g of hyper.selectPrior ? hyper.priorGammas : [0]) {
-            const probs = heldFor(ms, g);
-            const k = kappaOf(probs, heldY, K);
-            if (k > best + 1e-9) {
-              best = k;
-              members = ms;
-              gamma = g;
-              heldProbs = probs;
-            }
-          }
-      }
-    }
+    const { members, gamma, heldProbs } = chooseMembers(heldOut, heldIdx.length, heldY, temperatures, logPrior, hyper, K, labelled.length);
     const comps: TrainedComponent[] = members.map((kind) => ({
       kind,
       model: compactLinear(fit(kind, undefined), memberRange(kind, features), hyper.pruneRel),
@@ -375,15 +305,7 @@ export class EmbeddedModel {
       ? chooseThreshold(heldProbs, heldY, hyper.targetAccuracy, temperatures, members, gamma, K)
       : { n: 0, accuracy: NaN, kappa: NaN, members, gamma, threshold: 0, coverage: 1, accuracyCovered: NaN, temperatures };
 
-    // Exemplars for explanations: up to 20 per class (first seen), plus their vectors.
-    const exemplars: Exemplar[] = [];
-    const perClass = new Map<string, number>();
-    labelled.forEach((e, i) => {
-      const n = perClass.get(e.code) ?? 0;
-      if (n >= 20 || (e.weight !== undefined && e.weight < 1)) return;
-      perClass.set(e.code, n + 1);
-      exemplars.push({ id: e.id ?? `#${i + 1}`, code: e.code, text: e.text.slice(0, 600), ...(e.name ? { name: e.name.slice(0, 200) } : {}) });
-    });
+    const exemplars = exemplarsOf(labelled);
     const trainingHash = hashExamples(labelled, descriptions);
     const out = new EmbeddedModel(
       classes,
@@ -826,4 +748,118 @@ function hashExamples(ex: Example[], descriptions: Map<string, string>): string 
   for (const e of ex) h.update(`${e.code}\u0000${e.text}\u0000${e.group ?? ''}\u0000${e.weight ?? 1}\u0000${e.name ?? ''}\u0000${e.id ?? ''}\n`);
   for (const [k, v] of [...descriptions.entries()].sort()) h.update(`desc\u0000${k}\u0000${v}\n`);
   return h.digest('hex');
+}
+
+/** Training rows: the labelled examples, then the description of each class with (almost) no examples. */
+function trainingRows(labelled: Example[], classes: ClassInfo[], ci: Map<string, number>, descriptionBelow: number) {
+  const texts = labelled.map((e) => e.text);
+  const y: number[] = labelled.map((e) => ci.get(e.code)!);
+  const groups: (string | undefined)[] = labelled.map((e) => e.group);
+  const wts: number[] = labelled.map((e) => (e.weight !== undefined && e.weight > 0 ? e.weight : 1));
+  for (const c of classes)
+    if (c.description && c.examples < descriptionBelow) {
+      texts.push(c.description);
+      y.push(ci.get(c.code)!);
+      groups.push(undefined);
+      wts.push(1);
+    }
+  return { texts, y, groups, wts };
+}
+
+/**
+ * Held-out scores from inner cross-validation (inside the training data only). Small training
+ * sets repeat it with different fold assignments, so that the choices made on these scores rest
+ * on at least ~minHeldOut held-out predictions.
+ */
+function innerHeldOut(
+  fit: (kind: Component, idx: number[] | undefined) => LinearModel,
+  X: SparseVec[],
+  yy: Int32Array,
+  groups: (string | undefined)[],
+  hyper: HyperParameters,
+  K: number,
+  nLabelled: number,
+): { heldOut: Map<Component, Float64Array[]>; heldIdx: number[] } {
+  const heldOut = new Map<Component, Float64Array[]>(hyper.components.map((k) => [k, []]));
+  const heldIdx: number[] = [];
+  const repeats = K > 1 && hyper.innerFolds > 1 && nLabelled > 0 ? Math.min(hyper.maxRepeats, Math.max(1, Math.ceil(hyper.minHeldOut / nLabelled))) : 0;
+  for (let r = 0; r < repeats; r++) {
+    const folds = innerFolds(yy, groups, hyper.innerFolds, hyper.seed + 7919 * r, nLabelled);
+    for (let f = 0; f < hyper.innerFolds; f++) {
+      const tr: number[] = [];
+      const te: number[] = [];
+      folds.forEach((x, i) => (x === f ? te : tr).push(i));
+      if (!te.length || !tr.length) continue;
+      heldIdx.push(...te);
+      for (const kind of hyper.components) {
+        const m = fit(kind, tr);
+        for (const i of te) heldOut.get(kind)!.push(scoresOf(m, X[i]));
+      }
+    }
+  }
+  return { heldOut, heldIdx };
+}
+
+/**
+ * Members and prior correction chosen on the held-out rows. The default is the plain average of
+ * every member without prior correction. Another choice replaces it only if its held-out κ is
+ * higher by more than one standard error of κ (the "one standard error" rule): on small training
+ * sets the differences between candidates are mostly noise, and choosing among them would fit that noise.
+ */
+function chooseMembers(
+  heldOut: Map<Component, Float64Array[]>,
+  nHeld: number,
+  heldY: number[],
+  temperatures: Record<string, number>,
+  logPrior: Float64Array,
+  hyper: HyperParameters,
+  K: number,
+  nLabelled: number,
+): { members: Component[]; gamma: number; heldProbs: Float64Array[] } {
+  let members = [...hyper.components];
+  let gamma = 0;
+  let heldProbs: Float64Array[] = [];
+  const heldFor = (ms: Component[], g: number) =>
+    Array.from({ length: nHeld }, (_, j) =>
+      adjust(
+        combine(
+          ms.map((k) => heldOut.get(k)![j]),
+          ms.map((k) => temperatures[k]),
+        ),
+        logPrior,
+        g,
+      ),
+    );
+  if (!nHeld) return { members, gamma, heldProbs };
+  heldProbs = heldFor(members, 0);
+  const k0 = kappaOf(heldProbs, heldY, K);
+  const se = kappaStdError(heldProbs, heldY, K, nLabelled);
+  if (hyper.select || hyper.selectPrior) {
+    let best = k0 + se;
+    for (const ms of hyper.select ? subsets(hyper.components) : [members])
+      for (const g of hyper.selectPrior ? hyper.priorGammas : [0]) {
+        const probs = heldFor(ms, g);
+        const k = kappaOf(probs, heldY, K);
+        if (k > best + 1e-9) {
+          best = k;
+          members = ms;
+          gamma = g;
+          heldProbs = probs;
+        }
+      }
+  }
+  return { members, gamma, heldProbs };
+}
+
+/** Exemplars for explanations: up to 20 per full-weight class example (first seen). */
+function exemplarsOf(labelled: Example[]): Exemplar[] {
+  const exemplars: Exemplar[] = [];
+  const perClass = new Map<string, number>();
+  labelled.forEach((e, i) => {
+    const n = perClass.get(e.code) ?? 0;
+    if (n >= 20 || (e.weight !== undefined && e.weight < 1)) return;
+    perClass.set(e.code, n + 1);
+    exemplars.push({ id: e.id ?? `#${i + 1}`, code: e.code, text: e.text.slice(0, 600), ...(e.name ? { name: e.name.slice(0, 200) } : {}) });
+  });
+  return exemplars;
 }

@@ -2,8 +2,13 @@
 // as soon as it arrives, so a repeated request (a resumed run, a re-run, a retry of a crashed worker)
 // is answered without calling the provider again.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../../store/db.ts';
+import { queryRows, tables } from '../../store/schema/index.ts';
 import type { ChatRequest, ChatResponse } from './transport.ts';
+
+/** A cached answer as read back (the llm_cache columns a lookup needs). */
+const cachedAnswer = tables.llmCache.row.pick({ response: true, input_tokens: true, output_tokens: true, finish_reason: true, answered_by: true });
 
 export interface CacheKey {
   /** provider:host, e.g. "openai:api.openai.com". */
@@ -73,9 +78,12 @@ export class DbCache implements ResponseCache {
       if (v) this.hitKeys.push(ks);
       return v ?? undefined;
     }
-    const rows = await this.db.query<{ response: string; input_tokens: number; output_tokens: number; finish_reason: string | null; answered_by: string | null }>(
+    const rows = await queryRows(
+      this.db,
+      cachedAnswer,
       'SELECT response, input_tokens, output_tokens, finish_reason, answered_by FROM llm_cache WHERE key = $1',
       [ks],
+      'llm cache',
     );
     const r = rows[0];
     if (!r) return undefined;
@@ -87,9 +95,12 @@ export class DbCache implements ResponseCache {
   async prefetch(keys: CacheKey[]): Promise<void> {
     const ks = [...new Set(keys.map(keyString))].filter((k) => !this.known.has(k));
     if (!ks.length) return;
-    const rows = await this.db.query<{ key: string; response: string; input_tokens: number; output_tokens: number; finish_reason: string | null; answered_by: string | null }>(
+    const rows = await queryRows(
+      this.db,
+      cachedAnswer.extend({ key: z.string() }),
       'SELECT key, response, input_tokens, output_tokens, finish_reason, answered_by FROM llm_cache WHERE key = ANY($1::text[])',
       [ks],
+      'llm cache',
     );
     for (const k of ks) if (!this.known.has(k)) this.known.set(k, null);
     for (const r of rows)

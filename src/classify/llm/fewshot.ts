@@ -2,6 +2,8 @@
 // The vectors are those of the baseline (lower-cased word 1–2 grams, smooth idf, l2 norm), plus
 // character bigrams of Chinese text (written without spaces, it would otherwise be one long "word").
 // The statement itself (same id, or the same text) is never its own example.
+import { z } from 'zod';
+import { queryRows } from '../../store/schema/index.ts';
 import { baselineTokens } from '../baseline/index.ts';
 
 export interface FewShotExample {
@@ -87,7 +89,9 @@ export async function annotatedExamples(
   db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
   taxonomy: string,
 ): Promise<FewShotExample[]> {
-  const rows = await db.query<{ id: string; name: string; text: string; code: string }>(
+  const rows = await queryRows(
+    db,
+    z.object({ id: z.string(), name: z.string(), text: z.string(), code: z.string() }),
     `SELECT DISTINCT ON (s.id) s.id, s.name, s.text, c.code
      FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
      JOIN taxonomy_nodes n ON n.taxonomy = c.taxonomy AND n.code = c.code
@@ -95,6 +99,7 @@ export async function annotatedExamples(
        AND s.retired_at IS NULL AND d.retired_at IS NULL AND n.special IS NULL
      ORDER BY s.id, c.created_at DESC, c.id DESC`,
     [taxonomy],
+    'annotated examples',
   );
   return rows.map((r) => ({ id: r.id, name: r.name, text: r.text, code: r.code }));
 }

@@ -234,61 +234,17 @@ export class TaxonomyModel {
       const path = hierarchical ? [...n.path, c.code] : [c.code];
       path.forEach((code, i) => (parents[code] = i === 0 ? '' : path[i - 1]!));
     }
-    // Coarser-level models: the same examples with codes cut to level 1, 2, … (below the deepest
-    // level used), on the full model's features. Used only when their held-out rows are the full
-    // model's (same inner folds), so that the thresholds are calibrated on the combination.
-    const levelModels: LevelModel[] = [];
-    if (hierarchical && hyper.levelModels) {
-      const depthOf = (code: string) => taxonomy.node(code).path.length + 1;
-      const depth = Math.max(1, ...usable.map((e) => depthOf(e.code)));
-      const heldRows = model.heldOut?.rows;
-      for (let level = 1; level < depth; level++) {
-        const cut = usable.map((e) => {
-          const path = [...taxonomy.node(e.code).path, e.code];
-          return { ...e, code: path[Math.min(level, path.length) - 1]! };
-        });
-        const codes = candidateCodes(taxonomy, cut.map((e) => e.code)).filter((c) => depthOf(c) <= level);
-        const m = EmbeddedModel.train(cut, {
-          hyper,
-          descriptions: new Map(codes.map((c) => [c, describe(taxonomy, c)])),
-          taxonomy: { id: taxonomy.id, version: taxonomy.version },
-          created: opts.created,
-          features: model.features,
-        });
-        const rows = m.heldOut?.rows;
-        if (!heldRows || !rows || rows.length !== heldRows.length || rows.some((r, i) => r !== heldRows[i])) continue;
-        for (const c of m.classes) {
-          const path = [...taxonomy.node(c.code).path, c.code];
-          path.forEach((code, i) => (parents[code] ??= i === 0 ? '' : path[i - 1]!));
-        }
-        levelModels.push({ level, model: m });
-      }
-    }
-    // Exemplars for "closest labelled example": up to 12 per code, full-weight examples first.
-    const per = new Map<string, number>();
-    const exemplars: StoredExemplar[] = [];
-    for (const e of [...usable.filter((x) => (x.weight ?? 1) >= 1), ...usable.filter((x) => (x.weight ?? 1) < 1)]) {
-      const n = per.get(e.code) ?? 0;
-      if (n >= 12) continue;
-      per.set(e.code, n + 1);
-      exemplars.push({ id: e.id ?? `#${exemplars.length + 1}`, ...(e.name ? { name: e.name.slice(0, 160) } : {}), code: e.code, text: e.text.slice(0, 400) });
-    }
-    const stats: TaxonomyModelStats = { examples: usable.length, byOrigin: {}, byCode: {}, byLanguage: {} };
-    for (const e of usable) {
-      stats.byOrigin[e.origin ?? 'human'] = (stats.byOrigin[e.origin ?? 'human'] ?? 0) + 1;
-      stats.byCode[e.code] = (stats.byCode[e.code] ?? 0) + 1;
-      stats.byLanguage[e.language ?? 'en'] = (stats.byLanguage[e.language ?? 'en'] ?? 0) + 1;
-    }
+    const levelModels = hierarchical && hyper.levelModels ? trainLevelModels(usable, taxonomy, hyper, model, parents, opts.created) : [];
     const tm = new TaxonomyModel(
       { id: taxonomy.id, version: taxonomy.version },
       model,
       [],
-      exemplars,
+      exemplarsOf(usable),
       TaxonomyModel.key(examples, taxonomy, opts.hyper ?? MODEL_HYPER),
       opts.created ?? new Date().toISOString(),
       MODEL_CODE_VERSION,
       hyper,
-      stats,
+      statsOf(usable),
       hierarchical,
       parents,
       levelModels,
@@ -767,4 +723,69 @@ function cueSpec(spec: string, taxonomy: string): string {
 
 function effectiveHyper(h: Partial<HyperParameters>): HyperParameters {
   return { ...DEFAULT_HYPER, ...h, features: { ...DEFAULT_HYPER.features, ...h.features } };
+}
+
+/**
+ * Coarser-level models: the same examples with codes cut to level 1, 2, … (below the deepest level
+ * used), on the full model's features. Used only when their held-out rows are the full model's
+ * (same inner folds), so that the thresholds are calibrated on the combination. Adds the nodes
+ * they know to `parents`.
+ */
+function trainLevelModels(
+  usable: TrainingExample[],
+  taxonomy: Taxonomy,
+  hyper: HyperParameters,
+  model: EmbeddedModel,
+  parents: Record<string, string>,
+  created: string | undefined,
+): LevelModel[] {
+  const levelModels: LevelModel[] = [];
+  const depthOf = (code: string) => taxonomy.node(code).path.length + 1;
+  const depth = Math.max(1, ...usable.map((e) => depthOf(e.code)));
+  const heldRows = model.heldOut?.rows;
+  for (let level = 1; level < depth; level++) {
+    const cut = usable.map((e) => {
+      const path = [...taxonomy.node(e.code).path, e.code];
+      return { ...e, code: path[Math.min(level, path.length) - 1]! };
+    });
+    const codes = candidateCodes(taxonomy, cut.map((e) => e.code)).filter((c) => depthOf(c) <= level);
+    const m = EmbeddedModel.train(cut, {
+      hyper,
+      descriptions: new Map(codes.map((c) => [c, describe(taxonomy, c)])),
+      taxonomy: { id: taxonomy.id, version: taxonomy.version },
+      created,
+      features: model.features,
+    });
+    const rows = m.heldOut?.rows;
+    if (!heldRows || !rows || rows.length !== heldRows.length || rows.some((r, i) => r !== heldRows[i])) continue;
+    for (const c of m.classes) {
+      const path = [...taxonomy.node(c.code).path, c.code];
+      path.forEach((code, i) => (parents[code] ??= i === 0 ? '' : path[i - 1]!));
+    }
+    levelModels.push({ level, model: m });
+  }
+  return levelModels;
+}
+
+/** Exemplars for "closest labelled example": up to 12 per code, full-weight examples first. */
+function exemplarsOf(usable: TrainingExample[]): StoredExemplar[] {
+  const per = new Map<string, number>();
+  const exemplars: StoredExemplar[] = [];
+  for (const e of [...usable.filter((x) => (x.weight ?? 1) >= 1), ...usable.filter((x) => (x.weight ?? 1) < 1)]) {
+    const n = per.get(e.code) ?? 0;
+    if (n >= 12) continue;
+    per.set(e.code, n + 1);
+    exemplars.push({ id: e.id ?? `#${exemplars.length + 1}`, ...(e.name ? { name: e.name.slice(0, 160) } : {}), code: e.code, text: e.text.slice(0, 400) });
+  }
+  return exemplars;
+}
+
+function statsOf(usable: TrainingExample[]): TaxonomyModelStats {
+  const stats: TaxonomyModelStats = { examples: usable.length, byOrigin: {}, byCode: {}, byLanguage: {} };
+  for (const e of usable) {
+    stats.byOrigin[e.origin ?? 'human'] = (stats.byOrigin[e.origin ?? 'human'] ?? 0) + 1;
+    stats.byCode[e.code] = (stats.byCode[e.code] ?? 0) + 1;
+    stats.byLanguage[e.language ?? 'en'] = (stats.byLanguage[e.language ?? 'en'] ?? 0) + 1;
+  }
+  return stats;
 }

@@ -11,7 +11,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { Db } from '../../store/db.ts';
+import { checkRows } from '../../store/schema/index.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { statementText } from '../embedded/index.ts';
 import { loadCrosswalks, type Mapping } from '../../crosswalk/index.ts';
@@ -167,6 +169,114 @@ function crosswalkRows(registry: TaxonomyRegistry, repoDir: string, warnings: st
   }
 }
 
+/** A label read from the store with its statement (the columns training needs). */
+const storeLabel = z.object({
+  statement_id: z.string(),
+  taxonomy: z.string(),
+  code: z.string(),
+  name: z.string(),
+  text: z.string(),
+  document_id: z.string(),
+  language: z.string(),
+  source: z.string(),
+  sample: z.boolean(),
+});
+type StoreLabel = z.infer<typeof storeLabel>;
+
+/** Labels a person made or accepted, and the project's annotation, on these taxonomies. */
+async function storeLabels(db: Db, taxonomyIds: string[]): Promise<StoreLabel[]> {
+  if (!taxonomyIds.length) return [];
+  const rows = await db.query(
+    `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, c.source, ${SAMPLE_SQL} AS sample
+     FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
+       LEFT JOIN datasets ds ON ds.id = d.dataset
+     WHERE s.retired_at IS NULL AND c.taxonomy = ANY($1::text[]) AND c.review_status <> 'rejected'
+       AND ((c.is_current AND (c.human OR c.review_status IN ('accepted', 'corrected', 'adjudicated'))) OR c.source = 'annotation')
+     ORDER BY c.statement_id, c.is_current DESC, c.created_at DESC, c.id DESC`,
+    [taxonomyIds],
+  );
+  return checkRows(storeLabel, rows, 'training labels');
+}
+
+/** What one taxonomy's examples are being collected into. */
+interface Collecting {
+  examples: TrainingExample[];
+  /** Statements already giving an example, and the texts already used (a text counts once). */
+  labelled: Set<string>;
+  texts: Set<string>;
+  excludedSample: number;
+}
+
+const originOf = (source: string) => (source === 'annotation' ? 'annotation' : source === 'human' || source === 'imported' ? 'human' : 'reviewed');
+
+/** Step 1: the store's labels on taxonomy `t` (demo and sample data left out and counted). */
+function addStoreExamples(c: Collecting, t: Taxonomy, rows: StoreLabel[]): void {
+  for (const r of rows) {
+    if (r.taxonomy !== t.id || c.labelled.has(r.statement_id)) continue;
+    if (!t.has(r.code) || t.node(r.code).special) continue;
+    if (r.sample) {
+      c.excludedSample++;
+      continue;
+    }
+    const text = statementText({ name: r.name, text: r.text });
+    if (!text.trim()) continue;
+    c.labelled.add(r.statement_id);
+    c.texts.add(text);
+    c.examples.push({
+      id: r.statement_id,
+      name: r.name || undefined,
+      text,
+      code: r.code,
+      group: `doc:${r.document_id}`,
+      origin: originOf(r.source),
+      language: r.language,
+    });
+  }
+}
+
+/** Step 3: a current human label on another taxonomy carried to `id` through a crosswalk, for statements with no direct label here. */
+async function addCrosswalkExamples(c: Collecting, db: Db, registry: TaxonomyRegistry, id: string, crosswalks: Mapping[]): Promise<void> {
+  const maps = crosswalks
+    .filter((m) => CROSSWALK_PREDICATES.has(m.predicate))
+    .map((m) => ({ s: { taxonomy: registry.get(m.subject.prefix), code: m.subject.code }, o: { taxonomy: registry.get(m.object.prefix), code: m.object.code } }))
+    .filter((m) => m.o.taxonomy.id === id && !m.o.taxonomy.node(m.o.code).special);
+  if (!maps.length) return;
+  const subjectTaxa = [...new Set(maps.map((m) => m.s.taxonomy.id))];
+  const src = checkRows(
+    storeLabel.omit({ source: true }),
+    await db.query(
+      `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, ${SAMPLE_SQL} AS sample
+       FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
+         LEFT JOIN datasets ds ON ds.id = d.dataset
+       WHERE s.retired_at IS NULL AND c.is_current AND c.human AND c.taxonomy = ANY($1::text[])
+       ORDER BY c.statement_id`,
+      [subjectTaxa],
+    ),
+    'crosswalk source labels',
+  );
+  const target = new Map<string, string>();
+  for (const m of maps) target.set(`${m.s.taxonomy.id}\u0000${m.s.code}`, m.o.code);
+  for (const r of src) {
+    if (r.sample || c.labelled.has(r.statement_id)) continue;
+    const code = target.get(`${r.taxonomy}\u0000${r.code}`);
+    if (!code) continue;
+    const text = statementText({ name: r.name, text: r.text });
+    if (!text.trim() || c.texts.has(text)) continue;
+    c.labelled.add(r.statement_id);
+    c.texts.add(text);
+    c.examples.push({
+      id: r.statement_id,
+      name: r.name || undefined,
+      text,
+      code,
+      group: `doc:${r.document_id}`,
+      origin: 'crosswalk',
+      weight: CROSSWALK_WEIGHT,
+      language: r.language,
+    });
+  }
+}
+
 /** Every training example for these taxonomies. */
 export async function collectTrainingSets(
   db: Db,
@@ -175,91 +285,22 @@ export async function collectTrainingSets(
   opts: { repoDir?: string; crosswalks?: boolean } = {},
 ): Promise<TrainingSet[]> {
   const repoDir = opts.repoDir ?? REPO_DIR;
-  const rows = taxonomyIds.length
-    ? await db.query<{ statement_id: string; taxonomy: string; code: string; name: string; text: string; document_id: string; language: string; source: string; sample: boolean }>(
-        `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, c.source, ${SAMPLE_SQL} AS sample
-         FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
-           LEFT JOIN datasets ds ON ds.id = d.dataset
-         WHERE s.retired_at IS NULL AND c.taxonomy = ANY($1::text[]) AND c.review_status <> 'rejected'
-           AND ((c.is_current AND (c.human OR c.review_status IN ('accepted', 'corrected', 'adjudicated'))) OR c.source = 'annotation')
-         ORDER BY c.statement_id, c.is_current DESC, c.created_at DESC, c.id DESC`,
-        [taxonomyIds],
-      )
-    : [];
+  const rows = await storeLabels(db, taxonomyIds);
   const files = annotationExamples(registry, repoDir);
   const warnings = [...files.warnings];
   const crosswalks = opts.crosswalks === false ? [] : crosswalkRows(registry, repoDir, warnings);
   const out: TrainingSet[] = [];
   for (const id of taxonomyIds) {
-    const t = registry.get(id);
-    const examples: TrainingExample[] = [];
-    let excludedSample = files.excludedSample;
-    const labelled = new Set<string>();
-    const texts = new Set<string>();
-    for (const r of rows) {
-      if (r.taxonomy !== id || labelled.has(r.statement_id)) continue;
-      if (!t.has(r.code) || t.node(r.code).special) continue;
-      if (r.sample) {
-        excludedSample++;
-        continue;
-      }
-      const text = statementText({ name: r.name, text: r.text });
-      if (!text.trim()) continue;
-      labelled.add(r.statement_id);
-      texts.add(text);
-      examples.push({
-        id: r.statement_id,
-        name: r.name || undefined,
-        text,
-        code: r.code,
-        group: `doc:${r.document_id}`,
-        origin: r.source === 'annotation' ? 'annotation' : r.source === 'human' || r.source === 'imported' ? 'human' : 'reviewed',
-        language: r.language,
-      });
-    }
+    const c: Collecting = { examples: [], labelled: new Set(), texts: new Set(), excludedSample: files.excludedSample };
+    addStoreExamples(c, registry.get(id), rows);
+    // Step 2: the annotation files (the same item imported into the store counts once).
     for (const e of files.byTaxonomy.get(id) ?? []) {
-      if (texts.has(e.text)) continue; // the same item imported into the store counts once
-      texts.add(e.text);
-      examples.push(e);
+      if (c.texts.has(e.text)) continue;
+      c.texts.add(e.text);
+      c.examples.push(e);
     }
-    // Crosswalked labels: a current human label on the subject taxonomy, for statements with no direct label here.
-    const maps = crosswalks
-      .filter((m) => CROSSWALK_PREDICATES.has(m.predicate))
-      .map((m) => ({ s: { taxonomy: registry.get(m.subject.prefix), code: m.subject.code }, o: { taxonomy: registry.get(m.object.prefix), code: m.object.code } }))
-      .filter((m) => m.o.taxonomy.id === id && !m.o.taxonomy.node(m.o.code).special);
-    if (maps.length) {
-      const subjectTaxa = [...new Set(maps.map((m) => m.s.taxonomy.id))];
-      const src = await db.query<{ statement_id: string; taxonomy: string; code: string; name: string; text: string; document_id: string; language: string; sample: boolean }>(
-        `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, ${SAMPLE_SQL} AS sample
-         FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
-           LEFT JOIN datasets ds ON ds.id = d.dataset
-         WHERE s.retired_at IS NULL AND c.is_current AND c.human AND c.taxonomy = ANY($1::text[])
-         ORDER BY c.statement_id`,
-        [subjectTaxa],
-      );
-      const target = new Map<string, string>();
-      for (const m of maps) target.set(`${m.s.taxonomy.id}\u0000${m.s.code}`, m.o.code);
-      for (const r of src) {
-        if (r.sample || labelled.has(r.statement_id)) continue;
-        const code = target.get(`${r.taxonomy}\u0000${r.code}`);
-        if (!code) continue;
-        const text = statementText({ name: r.name, text: r.text });
-        if (!text.trim() || texts.has(text)) continue;
-        labelled.add(r.statement_id);
-        texts.add(text);
-        examples.push({
-          id: r.statement_id,
-          name: r.name || undefined,
-          text,
-          code,
-          group: `doc:${r.document_id}`,
-          origin: 'crosswalk',
-          weight: CROSSWALK_WEIGHT,
-          language: r.language,
-        });
-      }
-    }
-    out.push({ taxonomy: id, examples, excludedSample, warnings });
+    await addCrosswalkExamples(c, db, registry, id, crosswalks);
+    out.push({ taxonomy: id, examples: c.examples, excludedSample: c.excludedSample, warnings });
   }
   return out;
 }

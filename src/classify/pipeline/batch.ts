@@ -2,12 +2,16 @@
 // items finished together, so a batch is either wholly written or not at all. An item another
 // worker already finished (its lease was taken over) is skipped, and a label equal to one already
 // stored is not stored twice: a retried or duplicated batch never duplicates labels.
+import { z } from 'zod';
 import type { Db } from '../../store/db.ts';
+import { checkRows, tables } from '../../store/schema/index.ts';
 import { insertClassifications, type NewClassification } from '../../store/classifications.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { clampReasoning, MAX_REASONING, type Classifier } from '../types.ts';
 import { requestsOf } from './tally.ts';
 import type { BatchAware, Outcome } from './types.ts';
+
+const keyRow = z.object({ k: z.string() });
 
 type Done = Extract<Outcome, { kind: 'labelled' | 'abstained' }>;
 
@@ -20,25 +24,27 @@ export interface BatchTarget {
 
 /** Lock this batch's items; return the keys of those already finished (by another worker). */
 async function lockFinished(tx: Db, runId: string, input: Outcome[]): Promise<Set<string>> {
-  const locked = await tx.query<{ k: string; status: string }>(
+  const q = await tx.query(
     `SELECT i.statement_id || ' ' || i.taxonomy AS k, i.status FROM classify_run_items i
      JOIN unnest($2::text[], $3::text[]) AS x(s, t) ON i.statement_id = x.s AND i.taxonomy = x.t
      WHERE i.run_id = $1
      FOR UPDATE OF i`,
     [runId, input.map((b) => b.item.statementId), input.map((b) => b.item.taxonomy)],
   );
+  const locked = checkRows(z.object({ k: z.string(), status: tables.classifyRunItems.columns.status.schema }), q, 'locked run items');
   return new Set(locked.filter((r) => r.status !== 'pending' && r.status !== 'claimed').map((r) => r.k));
 }
 
 /** Keys of the machine labels already stored for these statements (statement|taxonomy|source|code|model|prompt|model version). */
 async function existingLabelKeys(tx: Db, ok: Done[]): Promise<Set<string>> {
   if (!ok.length) return new Set();
-  const rows = await tx.query<{ k: string }>(
+  const q = await tx.query(
     `SELECT statement_id || '|' || taxonomy || '|' || source || '|' || code || '|' || coalesce(model, '') || '|' ||
        coalesce(prompt_version, '') || '|' || coalesce(model_version, '') AS k
      FROM classifications WHERE statement_id = ANY($1::text[]) AND source IN ('llm', 'embedded')`,
     [[...new Set(ok.map((b) => b.item.statementId))]],
   );
+  const rows = checkRows(keyRow, q, 'stored label keys');
   return new Set(rows.map((r) => r.k));
 }
 

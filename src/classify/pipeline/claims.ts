@@ -1,7 +1,9 @@
 // The items one worker has claimed from a run: claimed in batches with FOR UPDATE SKIP LOCKED (so
 // several workers share a run without doing an item twice), handed out one at a time, and put back
 // when the worker stops before finishing them.
+import { z } from 'zod';
 import type { Db } from '../../store/db.ts';
+import { queryRows } from '../../store/schema/index.ts';
 import { loadInputs } from './inputs.ts';
 import type { BatchAware, Outcome, WorkItem } from './types.ts';
 import type { Classifier } from '../types.ts';
@@ -18,6 +20,8 @@ const claimSql = (which: string) =>
    UPDATE classify_run_items i SET status = 'claimed', worker = $2, claimed_at = now()
    FROM c WHERE i.run_id = $1 AND i.statement_id = c.statement_id AND i.taxonomy = c.taxonomy
    RETURNING i.statement_id, i.taxonomy, i.ord`;
+
+const claimed = z.object({ statement_id: z.string(), taxonomy: z.string(), ord: z.number().int() });
 
 export interface ClaimOptions {
   db: Db;
@@ -45,9 +49,9 @@ export class ClaimQueue {
   private async claimRows(): Promise<{ statement_id: string; taxonomy: string; ord?: number }[]> {
     const { db, runId, worker, batchSize, concurrency, leaseSeconds } = this.o;
     const n = Math.max(batchSize, concurrency * 2);
-    const rows = await db.query<{ statement_id: string; taxonomy: string }>(claimSql(`status = 'pending'`), [runId, worker, n]);
+    const rows = await queryRows(db, claimed, claimSql(`status = 'pending'`), [runId, worker, n], 'claimed run items');
     if (rows.length) return rows;
-    return db.query(claimSql(`status = 'claimed' AND claimed_at < now() - make_interval(secs => $4)`), [runId, worker, n, leaseSeconds]);
+    return queryRows(db, claimed, claimSql(`status = 'claimed' AND claimed_at < now() - make_interval(secs => $4)`), [runId, worker, n, leaseSeconds], 'reclaimed run items');
   }
 
   private async claimMore(): Promise<void> {

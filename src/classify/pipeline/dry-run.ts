@@ -1,4 +1,5 @@
 // What a run would do, without calling any classifier or writing anything.
+import { queryRows, tables } from '../../store/schema/index.ts';
 import type { ClassifyInput } from '../types.ts';
 import { loadInputs } from './inputs.ts';
 import { findResumableRun, getRun, type RunRow } from './runs.ts';
@@ -45,9 +46,12 @@ export async function dryRun(
   } else if (!o.fresh && o.resume !== false) run = await findResumableRun(o.db, o.params);
   const items: PlannedItem[] = run
     ? (
-        await o.db.query<{ statement_id: string; taxonomy: string }>(
+        await queryRows(
+          o.db,
+          tables.classifyRunItems.row.pick({ statement_id: true, taxonomy: true }),
           `SELECT statement_id, taxonomy FROM classify_run_items WHERE run_id = $1 AND status IN ('pending', 'claimed') ORDER BY ord`,
           [run.id],
+          'open run items',
         )
       ).map((r) => ({ statementId: r.statement_id, taxonomy: r.taxonomy }))
     : await planItems(o.db, o.registry, o.params, supports);

@@ -1,27 +1,22 @@
 // The statement text and document context a classifier sees for each item of a run.
-import type { StatementKind } from '../../model/index.ts';
 import type { Db } from '../../store/db.ts';
+import { checkRows, tables } from '../../store/schema/index.ts';
 import type { ClassifyInput } from '../types.ts';
 import type { WorkItem } from './types.ts';
 
+/** A statement with the document fields a classifier sees. */
+const inputRow = tables.statements.row
+  .pick({ id: true, kind: true, name: true, text: true, heading_path: true, language: true })
+  .extend(tables.documents.row.pick({ title: true, organisation: true, doc_type: true, year: true }).shape);
+
 export async function loadInputs(db: Db, rows: { statement_id: string; taxonomy: string }[]): Promise<WorkItem[]> {
   const ids = [...new Set(rows.map((r) => r.statement_id))];
-  const st = await db.query<{
-    id: string;
-    kind: StatementKind;
-    name: string;
-    text: string;
-    heading_path: string[];
-    language: string;
-    title: string;
-    organisation: string | null;
-    doc_type: string;
-    year: number | null;
-  }>(
+  const q = await db.query(
     `SELECT s.id, s.kind, s.name, s.text, s.heading_path, s.language, d.title, d.organisation, d.doc_type, d.year
      FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = ANY($1::text[])`,
     [ids],
   );
+  const st = checkRows(inputRow, q, 'statements to classify (with their documents)');
   const byId = new Map(st.map((s) => [s.id, s]));
   return rows.flatMap((r) => {
     const s = byId.get(r.statement_id);

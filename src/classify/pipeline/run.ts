@@ -2,7 +2,9 @@
 // worker claims, write the results in batches, and settle the run's state from its items.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { z } from 'zod';
 import type { Db } from '../../store/db.ts';
+import { queryRows, tables } from '../../store/schema/index.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
 import type { Classifier } from '../types.ts';
 import { isAbort, isFatal } from '../llm/errors.ts';
@@ -96,7 +98,9 @@ async function workLoop(c: LoopContext): Promise<void> {
  * same moment): done when nothing is left; running while some worker holds claims; else stopped.
  */
 async function settleRun(db: Db, runId: string): Promise<RunRow['status']> {
-  const [st] = await db.query<{ status: RunRow['status'] }>(
+  const [st] = await queryRows(
+    db,
+    z.object({ status: tables.classifyRuns.columns.status.schema }),
     `UPDATE classify_runs r SET updated_at = now(),
        status = CASE WHEN x.open = 0 THEN 'done' WHEN x.claimed > 0 THEN 'running' ELSE 'stopped' END,
        finished_at = CASE WHEN x.open = 0 THEN coalesce(r.finished_at, now()) ELSE NULL END
@@ -105,6 +109,7 @@ async function settleRun(db: Db, runId: string): Promise<RunRow['status']> {
            FROM classify_run_items WHERE run_id = $1) x
      WHERE r.id = $1 RETURNING r.status`,
     [runId],
+    'run state',
   );
   return st!.status;
 }

@@ -2,7 +2,9 @@
 // its items, and putting back claims of workers that are gone.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { z } from 'zod';
 import { processAlive, type Db } from '../../store/db.ts';
+import { parseRows, queryRow, queryRows, tables } from '../../store/schema/index.ts';
 import { paramsHash, type PlannedItem, type RunParams } from './selection.ts';
 
 export interface RunRow {
@@ -17,18 +19,22 @@ export interface RunRow {
   finished_at: Date | null;
 }
 
+/** A classify_runs row, its params read as the run's parameters (written only by createRun). */
+const runRow = tables.classifyRuns.row.extend({ params: z.custom<RunParams>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)) });
+
 export async function getRun(db: Db, id: string): Promise<RunRow | undefined> {
-  const [r] = await db.query<RunRow>('SELECT * FROM classify_runs WHERE id = $1', [id]);
-  return r;
+  return queryRow(db, runRow, 'SELECT * FROM classify_runs WHERE id = $1', [id], 'classify run');
 }
 
 /** The newest unfinished run with exactly these parameters, if any. */
 export async function findResumableRun(db: Db, params: RunParams): Promise<RunRow | undefined> {
-  const [r] = await db.query<RunRow>(
+  return queryRow(
+    db,
+    runRow,
     `SELECT * FROM classify_runs WHERE params_hash = $1 AND status <> 'done' ORDER BY created_at DESC LIMIT 1`,
     [paramsHash(params)],
+    'resumable classify run',
   );
-  return r;
 }
 
 function newRunId(): string {
@@ -40,9 +46,16 @@ function newRunId(): string {
 export async function createRun(db: Db, params: RunParams, items: PlannedItem[]): Promise<RunRow> {
   return db.transaction(async (tx) => {
     const id = newRunId();
-    const [run] = await tx.query<RunRow>(
-      `INSERT INTO classify_runs (id, params, params_hash, provider, model) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [id, JSON.stringify(params), paramsHash(params), params.provider, params.model ?? null],
+    const [run] = parseRows(
+      runRow,
+      await tx.query(`INSERT INTO classify_runs (id, params, params_hash, provider, model) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
+        id,
+        JSON.stringify(params),
+        paramsHash(params),
+        params.provider,
+        params.model ?? null,
+      ]),
+      'new classify run',
     );
     for (let i = 0; i < items.length; i += 2000) {
       const chunk = items.slice(i, i + 2000).map((it, j) => ({ s: it.statementId, t: it.taxonomy, o: i + j }));
@@ -66,9 +79,12 @@ export interface RunCounts {
 }
 
 export async function runCounts(db: Db, runId: string): Promise<RunCounts> {
-  const rows = await db.query<{ status: string; n: number }>(
+  const rows = await queryRows(
+    db,
+    z.object({ status: tables.classifyRunItems.columns.status.schema, n: z.number().int() }),
     'SELECT status, count(*)::int AS n FROM classify_run_items WHERE run_id = $1 GROUP BY status',
     [runId],
+    'classify run item counts',
   );
   const c: RunCounts = { total: 0, pending: 0, claimed: 0, labelled: 0, abstained: 0, failed: 0 };
   for (const r of rows) {
@@ -79,7 +95,7 @@ export async function runCounts(db: Db, runId: string): Promise<RunCounts> {
 }
 
 export async function listRuns(db: Db, limit = 20): Promise<(RunRow & RunCounts)[]> {
-  const runs = await db.query<RunRow>('SELECT * FROM classify_runs ORDER BY created_at DESC LIMIT $1', [limit]);
+  const runs = await queryRows(db, runRow, 'SELECT * FROM classify_runs ORDER BY created_at DESC LIMIT $1', [limit], 'classify runs');
   return Promise.all(runs.map(async (r) => ({ ...r, ...(await runCounts(db, r.id)) })));
 }
 
@@ -90,9 +106,12 @@ export async function listRuns(db: Db, limit = 20): Promise<(RunRow & RunCounts)
  * Claims of workers on other hosts are taken over when their lease expires.
  */
 export async function releaseDeadClaims(db: Db, runId: string): Promise<void> {
-  const rows = await db.query<{ worker: string | null }>(
+  const rows = await queryRows(
+    db,
+    z.object({ worker: z.string().nullable() }),
     `SELECT DISTINCT worker FROM classify_run_items WHERE run_id = $1 AND status = 'claimed'`,
     [runId],
+    'claiming workers',
   );
   const host = hostname();
   const dead = rows

@@ -2,7 +2,9 @@
 // plan in a stable order, and the parameter hash that identifies a run with the same options.
 import { createHash } from 'node:crypto';
 import type { StatementKind } from '../../model/index.ts';
+import { z } from 'zod';
 import type { Db } from '../../store/db.ts';
+import { checkRows, tables } from '../../store/schema/index.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
 
 export interface Selection {
@@ -72,15 +74,20 @@ export async function planItems(db: Db, registry: TaxonomyRegistry, sel: Selecti
     params.push(sel.statementIds);
     where.push(`id = ANY($${params.length}::text[])`);
   }
-  const statements = await db.query<{ id: string; kind: StatementKind }>(
-    `SELECT id, kind FROM statements WHERE ${where.join(' AND ')} ORDER BY id`,
-    params,
+  const statements = checkRows(
+    tables.statements.row.pick({ id: true, kind: true }),
+    await db.query(`SELECT id, kind FROM statements WHERE ${where.join(' AND ')} ORDER BY id`, params),
+    'statements to classify',
   );
   let labelled = new Set<string>();
   if (sel.onlyUnlabelled) {
-    const rows = await db.query<{ k: string }>(
-      `SELECT c.statement_id || ' ' || c.taxonomy AS k FROM classifications c JOIN statements s ON s.id = c.statement_id
+    const rows = checkRows(
+      z.object({ k: z.string() }),
+      await db.query(
+        `SELECT c.statement_id || ' ' || c.taxonomy AS k FROM classifications c JOIN statements s ON s.id = c.statement_id
        WHERE c.is_current AND s.retired_at IS NULL`,
+      ),
+      'current labels',
     );
     labelled = new Set(rows.map((r) => r.k));
   }
