@@ -253,15 +253,23 @@ const COMMITMENT = /\b(?:[Ww]e|[Gg]overnment|(?:[Tt]he )?[A-Z]{2,6}|(?:[Tt]he )?
 // monitoring, guidance and standards that keep people safe are mitigations).
 const PUBLIC_DUTY = /\b[Rr]egulators? (?:will|would|may) (?:also )?(?:need to|be expected to|be required to)\b|\b(?:expect|require|anticipate that) regulators\b|\b(?:[Ww]e|[Gg]overnment|[Ff]unction|[Ii]nstitute|[Rr]egulators?) will (?:also )?(?:need to )?(?:monitor|launch|develop|identify|gather|publish|issue|establish|assess|review|test|evaluate)\b/;
 
+type Cues = LanguageScores['cue'];
+
 export function languageScores(text: string, topic?: 'safety' | 'promotion'): LanguageScores {
-  const cue: LanguageScores['cue'] = {};
-  let m = 0;
-  let r = 0;
-  let p = 0;
+  const cue: Cues = {};
   const numbered = text.replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
   // "Lead-in: body" — the lead-in names the item; the body's own words decide.
   const leadIn = LEAD_IN.exec(numbered);
   const body = (leadIn ? numbered.slice(leadIn[0].length) : numbered).replace(/^\[([^\]]{1,30})\]/, '$1');
+  const m = mitigationEvidence(text, numbered, body, topic, cue);
+  const r = riskEvidence(text, body, cue);
+  const p = principleEvidence(text, cue);
+  return { mitigation: m, risk: r, principle: p, cue };
+}
+
+/** Modal, imperative and Chinese duty wording: the evidence that a block states a measure. */
+function actionEvidence(text: string, numbered: string, body: string, topic: 'safety' | 'promotion' | undefined, cue: Cues): number {
+  let m = 0;
   const safety = SAFETY_WORDS.test(text);
   const modal = MODAL_EN.exec(text);
   if (modal) {
@@ -306,10 +314,12 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
     m += 1.3;
     cue.mitigation ??= `opens with the measure's verb '${ZH_IMPERATIVE.exec(numbered.trim())![0].replace(/^[（(][^)）]*[)）]\s*/, '')}'`;
   }
-  if (NAMED_RISK.test(text)) {
-    r += 1.5;
-    cue.risk ??= 'a point that names a risk';
-  }
+  return m;
+}
+
+/** The evidence for a measure: action wording, then enforcement, commitments, duties of public bodies and outcomes. */
+function mitigationEvidence(text: string, numbered: string, body: string, topic: 'safety' | 'promotion' | undefined, cue: Cues): number {
+  let m = actionEvidence(text, numbered, body, topic, cue);
   if (MEASURE_WORDS_EN.test(text)) m += 0.3;
   if (ENFORCEMENT.test(text) && m < 1.5) {
     m = 1.5;
@@ -329,6 +339,16 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
     m += 1.0;
     cue.mitigation ??= `an outcome to be in place ('${outcome[0].toLowerCase()}')`;
   }
+  return m;
+}
+
+/** The evidence for a risk: named risks, risk words and risk phrasing. */
+function riskEvidence(text: string, body: string, cue: Cues): number {
+  let r = 0;
+  if (NAMED_RISK.test(text)) {
+    r += 1.5;
+    cue.risk ??= 'a point that names a risk';
+  }
   // "risk management", "risk tolerance" … are about handling risk, not a risk.
   const riskText = text.replace(RISK_PROCESS, ' ');
   const rk = riskText.match(RISK_EN_G);
@@ -346,6 +366,12 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
     r += Math.min(1.6, 0.5 * rz.length);
     cue.risk ??= `risk word '${rz[0]}'`;
   }
+  return r;
+}
+
+/** The evidence for a principle: principle phrasing and value words. */
+function principleEvidence(text: string, cue: Cues): number {
+  let p = 0;
   const ps = PRINCIPLE_STRONG.exec(text);
   if (ps) {
     p += 2.2;
@@ -361,7 +387,7 @@ export function languageScores(text: string, topic?: 'safety' | 'promotion'): La
     p += Math.min(1.5, 0.4 * pz.length);
     cue.principle ??= `principle word '${pz[0]}'`;
   }
-  return { mitigation: m, risk: r, principle: p, cue };
+  return p;
 }
 
 interface Verdict {
@@ -486,7 +512,30 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   const b = ctx.block;
   const text = b.text.trim();
   const sec = enclosingSection(ctx.headingPath);
+  if (b.kind === 'heading' || ctx.pseudoHeading) {
+    const v = headingVerdict(ctx, text, sec, model);
+    if (v) return v;
+  }
+  const early = furnitureVerdict(ctx, text, sec);
+  if (early) return early;
+  const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text, sectionTopic(ctx.headingPath));
+  const secCls = sec?.rule.cls;
+  let extraThreshold = 0;
+  if (secCls === 'context') {
+    // Definitions are context throughout; directly under an introduction, scope or example
+    // heading a block is context unless it plainly obliges; deeper down it needs more evidence.
+    const strong = lang.mitigation >= 2.5 || (lang.mitigation >= 1.5 && /^(?:article|第)/i.test(text));
+    if (sec!.rule.label === 'definitions' || (sec!.depth === 0 && !strong)) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
+    extraThreshold = 0.5;
+  }
+  return explanationVerdict(text, lang) ?? kindVerdict(ctx, text, sec, lang, extraThreshold, model);
+}
 
+type Section = ReturnType<typeof enclosingSection>;
+
+/** A heading's role (or a bulleted line set as a heading, judged as the list item it is). */
+function headingVerdict(ctx: BlockContext, text: string, sec: Section, model?: RoleModel): Verdict | undefined {
+  const b = ctx.block;
   if (b.kind === 'heading' && BULLET_HEAD.test(text) && !b.hint) {
     // A bullet set in large type is a list item the reader took for a heading: judge its words.
     const v = decide({ ...ctx, block: { ...b, kind: 'paragraph', text: text.replace(BULLET_HEAD, '') } as Block, pseudoHeading: false }, model);
@@ -497,18 +546,19 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     const title = stripNumber(text).replace(ACTION_TITLE, '');
     if (SAFETY_SECTION.test(title) || /\b(?:mitigat|prevent|protect|guard|safe)/i.test(title)) return { role: 'mitigation', confidence: 0.65, reason: `a numbered action whose title is about keeping people safe ('${clip(text, 40)}')` };
   }
-  if (b.kind === 'heading' || ctx.pseudoHeading) {
-    const own = sectionClass(text);
-    if (b.hint) return { role: 'apparatus', confidence: 0.9, reason: HINT_REASON[b.hint] };
-    if (own?.cls === 'apparatus') return { role: 'apparatus', confidence: 0.9, reason: `a heading that titles apparatus ('${clip(text, 40)}')` };
-    if (STRONG_LEADER.test(text)) return { role: 'apparatus', confidence: 0.9, reason: 'contents line (dot leader)' };
-    if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.8, reason: `a heading under '${clip(sec.title, 40)}'` };
-    if (ctx.frontMatter) return { role: 'apparatus', confidence: 0.7, reason: 'a title in the front matter, before the body starts' };
-    if (VALUE_TITLE.test(stripNumber(text)) && wordCount(stripNumber(text).replace(/[:：].*$/, '')) <= 6) return { role: 'principle', confidence: 0.7, reason: `a heading naming a value ('${clip(text, 40)}')` };
-    if (ctx.pages && b.page === 1 && ctx.pages > 2) return { role: 'apparatus', confidence: 0.6, reason: 'a title on the cover page' };
-    return { role: 'context', confidence: 0.8, reason: ctx.pseudoHeading ? 'a numbered chapter or section line' : 'a section heading' };
-  }
+  const own = sectionClass(text);
+  if (b.hint) return { role: 'apparatus', confidence: 0.9, reason: HINT_REASON[b.hint] };
+  if (own?.cls === 'apparatus') return { role: 'apparatus', confidence: 0.9, reason: `a heading that titles apparatus ('${clip(text, 40)}')` };
+  if (STRONG_LEADER.test(text)) return { role: 'apparatus', confidence: 0.9, reason: 'contents line (dot leader)' };
+  if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.8, reason: `a heading under '${clip(sec.title, 40)}'` };
+  if (ctx.frontMatter) return { role: 'apparatus', confidence: 0.7, reason: 'a title in the front matter, before the body starts' };
+  if (VALUE_TITLE.test(stripNumber(text)) && wordCount(stripNumber(text).replace(/[:：].*$/, '')) <= 6) return { role: 'principle', confidence: 0.7, reason: `a heading naming a value ('${clip(text, 40)}')` };
+  if (ctx.pages && b.page === 1 && ctx.pages > 2) return { role: 'apparatus', confidence: 0.6, reason: 'a title on the cover page' };
+  return { role: 'context', confidence: 0.8, reason: ctx.pseudoHeading ? 'a numbered chapter or section line' : 'a section heading' };
+}
 
+/** Apparatus by form or section, furniture lines, and blocks too short or of a kind that states nothing. */
+function furnitureVerdict(ctx: BlockContext, text: string, sec: Section): Verdict | undefined {
   const form = apparatusByForm(ctx);
   if (form) return form;
   if (sec?.rule.cls === 'apparatus') return { role: 'apparatus', confidence: 0.88, reason: `under the heading '${clip(sec.title, 40)}'` };
@@ -525,23 +575,23 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
   if (/[?？]$/.test(text) && text.length < 300) return { role: 'context', confidence: 0.7, reason: 'a question' };
   if (REPORTED_VIEWS.test(text) || (REPORTED_VIEWS_INSIDE.test(text) && !PUBLIC_DUTY.test(text))) return { role: 'context', confidence: 0.65, reason: 'what consultees said, or the reply to them (a summary of responses)' };
   if (/^(?:yes|no)\b\s*[-–—:,]/i.test(text) || /\bgo to step\b/i.test(text)) return { role: 'context', confidence: 0.7, reason: 'a branch of a flow chart (yes/no, go to step)' };
+  return undefined;
+}
 
-  const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text, sectionTopic(ctx.headingPath));
-  const secCls = sec?.rule.cls;
-  let extraThreshold = 0;
-  if (secCls === 'context') {
-    // Definitions are context throughout; directly under an introduction, scope or example
-    // heading a block is context unless it plainly obliges; deeper down it needs more evidence.
-    const strong = lang.mitigation >= 2.5 || (lang.mitigation >= 1.5 && /^(?:article|第)/i.test(text));
-    if (sec!.rule.label === 'definitions' || (sec!.depth === 0 && !strong)) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
-    extraThreshold = 0.5;
-  }
+/** Explanations that carry statement wording: scope clauses, the document describing itself, exemptions, definitions. */
+function explanationVerdict(text: string, lang: LanguageScores): Verdict | undefined {
   if (text.length < 600 && lang.mitigation < 2.5 && SCOPE_CLAUSE.test(text)) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
   if (SELF_SUBJECT.test(text) && !IMPERATIVE_EN.test(text.replace(CLAUSE_NUM, '')) && lang.mitigation < 3 && !/^(?:article|第)/i.test(text))
     return { role: 'context', confidence: 0.65, reason: 'describes the document itself (its framework, functions or users)' };
   if (EXEMPTION.test(text) && text.length < 900) return { role: 'context', confidence: 0.7, reason: 'an exemption or savings clause' };
   if (DEFINITION.test(text) && !MODAL_EN.test(text.replace(/\bshall mean\b/gi, '')) && !/应当|不得|必须/.test(text)) return { role: 'context', confidence: 0.75, reason: 'a definition' };
+  return undefined;
+}
 
+/** The statement kind the evidence points to, or context when no statement wording is strong enough. */
+function kindVerdict(ctx: BlockContext, text: string, sec: Section, lang: LanguageScores, extraThreshold: number, model?: RoleModel): Verdict {
+  const b = ctx.block;
+  const secCls = sec?.rule.cls;
   // Evidence per statement kind: language, section prior, document default, model.
   const score: Record<StatementKind, number> = { mitigation: lang.mitigation, risk: lang.risk, principle: lang.principle };
   const numbered = b.kind === 'item' || ARTICLE_EN.test(text) || ARTICLE_ZH.test(text) || CLAUSE_NUM.test(text) || b.kind === 'table-row';
@@ -758,6 +808,36 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
   // Second pass: a section whose statements are mostly of one kind lends that kind to its
   // undecided blocks ("Model memorisation: LLMs can memorise …" under a risk's heading).
   const secs = sections(blocks, first.levels);
+  const kinds = sectionKinds(secs, first);
+  const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, kinds) : first;
+  if (second !== first) inheritFromLeadIns(blocks, second.decisions);
+  demoteBareLeadIns(blocks, second.decisions);
+  const levels = first.levels;
+  promoteMeasureTitles(blocks, levels, second.decisions);
+  explainedValues(blocks, levels, second.decisions);
+  const { decisions, headingPaths } = second;
+  settleHeadings(secs, levels, decisions);
+  demoteRecitals(blocks, decisions);
+  // The rest of a bulleted line the reader set as a heading shares its decision.
+  for (let i = 0; i + 1 < blocks.length; i++) {
+    const b = blocks[i]!;
+    const nx = blocks[i + 1]!;
+    if (b.kind !== 'heading' || !BULLET_HEAD.test(b.text.trim()) || nx.kind !== 'paragraph' || TERMINAL.test(b.text.trim())) continue;
+    const d = decisions[i]!;
+    if (d.role === 'mitigation' || d.role === 'risk' || d.role === 'principle') decisions[i + 1] = { ...d, reason: `continues the bulleted line before it (${d.reason})` };
+  }
+  // Continuation blocks share their chain's decision, whatever the later passes changed.
+  const chain = continuations(blocks, levels);
+  chain.forEach((h, i) => {
+    if (h === undefined) return;
+    const hd = decisions[h]!;
+    decisions[i] = { ...hd, reason: hd.reason.startsWith('continues') ? hd.reason : `continues the block before it (${hd.reason})` };
+  });
+  return { decisions, headingPaths, levels };
+}
+
+/** The kind a section lends its undecided blocks: the kind of most of its statements, when clear. */
+function sectionKinds(secs: Map<number, number[]>, first: Pass): Map<number, StatementKind> {
   const kinds = new Map<number, StatementKind>();
   for (const [h, members] of secs) {
     const tally: Record<StatementKind, number> = { mitigation: 0, risk: 0, principle: 0 };
@@ -772,13 +852,14 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
     const total = ranked.reduce((a, [, n]) => a + n, 0);
     if (ranked[0]![1] >= 2 && ranked[0]![1] >= 0.7 * total && total >= 0.3 * content) kinds.set(h, ranked[0]![0]);
   }
-  const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, kinds) : first;
-  if (second !== first) inheritFromLeadIns(blocks, second.decisions);
-  demoteBareLeadIns(blocks, second.decisions);
-  // A numbered title ("D-2) i. Proper data training") over a list of measures names them: a mitigation.
+  return kinds;
+}
+
+/** A numbered title ("D-2) i. Proper data training") over a list of measures names them: a mitigation. */
+function promoteMeasureTitles(blocks: Block[], levels: (number | undefined)[], decisions: RoleDecision[]): void {
   for (let i = 0; i + 1 < blocks.length; i++) {
     const b = blocks[i]!;
-    if ((b.kind !== 'item' && b.kind !== 'paragraph') || first.levels[i] !== undefined || second.decisions[i]!.role !== 'context') continue;
+    if ((b.kind !== 'item' && b.kind !== 'paragraph') || levels[i] !== undefined || decisions[i]!.role !== 'context') continue;
     const t = b.text.trim();
     const m = MEASURE_TITLE.exec(t);
     if (!m) continue;
@@ -787,59 +868,50 @@ export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions
     const idTitle = /^[A-Z]{1,3}-\d+/.test(t) && !/[.。;；:：]$/.test(rest) && wordCount(rest) <= 20 && !MODAL_EN.test(rest);
     if (!(idTitle || (isShortTitle(rest) && wordCount(rest) <= 14))) continue;
     let j = i + 1;
-    while (j < blocks.length && second.decisions[j]!.role === 'apparatus') j++;
-    if (j < blocks.length && first.levels[j] === undefined && second.decisions[j]!.role === 'mitigation')
-      second.decisions[i] = { role: 'mitigation', confidence: 0.6, reason: 'a numbered title over the measures listed under it', source: 'embedded' };
+    while (j < blocks.length && decisions[j]!.role === 'apparatus') j++;
+    if (j < blocks.length && levels[j] === undefined && decisions[j]!.role === 'mitigation')
+      decisions[i] = { role: 'mitigation', confidence: 0.6, reason: 'a numbered title over the measures listed under it', source: 'embedded' };
   }
-  // The paragraphs right under a heading that names a value explain that value: the principle.
+}
+
+/** The paragraphs right under a heading that names a value explain that value: the principle. */
+function explainedValues(blocks: Block[], levels: (number | undefined)[], decisions: RoleDecision[]): void {
   for (let h = 0; h < blocks.length; h++) {
-    if (first.levels[h] === undefined || second.decisions[h]!.role !== 'principle') continue;
+    if (levels[h] === undefined || decisions[h]!.role !== 'principle') continue;
     for (let j = h + 1; j < blocks.length; j++) {
       const b = blocks[j]!;
-      if (first.levels[j] !== undefined || b.kind !== 'paragraph' || POINT.test(b.text.trim())) break;
-      const d = second.decisions[j]!;
+      if (levels[j] !== undefined || b.kind !== 'paragraph' || POINT.test(b.text.trim())) break;
+      const d = decisions[j]!;
       if (d.role === 'apparatus' || b.hint) continue;
       const t = b.text.trim();
       if (IMPERATIVE_EN.test(t)) break;
       if (DEFINITION.test(t) || !(MODAL_EN.test(t) || /\b(?:important|expected to|essential|crucial|fundamental|should)\b|应当|应|原则/i.test(t))) continue;
-      second.decisions[j] = { role: 'principle', confidence: 0.6, reason: `explains the value named by the heading '${clip(blocks[h]!.text, 40)}'`, source: 'embedded' };
+      decisions[j] = { role: 'principle', confidence: 0.6, reason: `explains the value named by the heading '${clip(blocks[h]!.text, 40)}'`, source: 'embedded' };
     }
   }
-  const { decisions, headingPaths } = second;
-  // Headings: a heading whose whole section is apparatus is apparatus; one over real content is context.
+}
+
+/** Headings: a heading whose whole section is apparatus is apparatus; one over real content is context. */
+function settleHeadings(secs: Map<number, number[]>, levels: (number | undefined)[], decisions: RoleDecision[]): void {
   for (const [h, members] of secs) {
     const d = decisions[h]!;
-    const content = members.filter((m) => first.levels[m] === undefined);
+    const content = members.filter((m) => levels[m] === undefined);
     if (d.role === 'apparatus' && d.reason.startsWith('a title in the front matter') && content.some((m) => decisions[m]!.role !== 'apparatus')) {
       decisions[h] = { role: 'context', confidence: 0.6, reason: 'a heading over content in the front matter', source: 'embedded' };
     } else if (d.role === 'context' && content.length && content.every((m) => decisions[m]!.role === 'apparatus')) {
       decisions[h] = { role: 'apparatus', confidence: 0.7, reason: 'a heading whose section is all apparatus', source: 'embedded' };
     }
   }
-  // The recitals of a preamble ("Whereas: (1) … HAVE ADOPTED THIS REGULATION") explain; they do not bind.
+}
+
+/** The recitals of a preamble ("Whereas: (1) … HAVE ADOPTED THIS REGULATION") explain; they do not bind. */
+function demoteRecitals(blocks: Block[], decisions: RoleDecision[]): void {
   const whereas = blocks.findIndex((b) => /(?:^|\s)whereas\s*:?\s*$/i.test(b.text.trim()));
-  if (whereas >= 0) {
-    const end = blocks.findIndex((b, i) => i > whereas && /\b(?:have|has) adopted (?:this|the present) (?:regulation|directive|decision)\b/i.test(b.text));
-    if (end > whereas)
-      for (let i = whereas + 1; i < end; i++)
-        if (decisions[i]!.role !== 'apparatus') decisions[i] = { role: 'context', confidence: 0.8, reason: 'a recital of the preamble (explains, does not bind)', source: 'embedded' };
-  }
-  // The rest of a bulleted line the reader set as a heading shares its decision.
-  for (let i = 0; i + 1 < blocks.length; i++) {
-    const b = blocks[i]!;
-    const nx = blocks[i + 1]!;
-    if (b.kind !== 'heading' || !BULLET_HEAD.test(b.text.trim()) || nx.kind !== 'paragraph' || TERMINAL.test(b.text.trim())) continue;
-    const d = decisions[i]!;
-    if (d.role === 'mitigation' || d.role === 'risk' || d.role === 'principle') decisions[i + 1] = { ...d, reason: `continues the bulleted line before it (${d.reason})` };
-  }
-  // Continuation blocks share their chain's decision, whatever the later passes changed.
-  const chain = continuations(blocks, first.levels);
-  chain.forEach((h, i) => {
-    if (h === undefined) return;
-    const hd = decisions[h]!;
-    decisions[i] = { ...hd, reason: hd.reason.startsWith('continues') ? hd.reason : `continues the block before it (${hd.reason})` };
-  });
-  return { decisions, headingPaths, levels: first.levels };
+  if (whereas < 0) return;
+  const end = blocks.findIndex((b, i) => i > whereas && /\b(?:have|has) adopted (?:this|the present) (?:regulation|directive|decision)\b/i.test(b.text));
+  if (end > whereas)
+    for (let i = whereas + 1; i < end; i++)
+      if (decisions[i]!.role !== 'apparatus') decisions[i] = { role: 'context', confidence: 0.8, reason: 'a recital of the preamble (explains, does not bind)', source: 'embedded' };
 }
 
 // Letters and roman numerals in either case: statutes set new law in capitals ("(A)", "(IV)").
