@@ -692,6 +692,70 @@ export function makeRound2Batches(items: Item[], seed: number): { b5: string[]; 
   return { b5: b5.sort(), b6: b6.sort() };
 }
 
+// ---------- round 3 (batch b7) ----------
+// A third seeded draw (issue #12: more annotated examples), made like round 2: every text drawn in
+// rounds 1 and 2 is excluded, round-3 items take the ids after all of them, and no earlier id, item
+// or batch changes. First what the public datasets still hold (MIT mitigations, NIST AI 600-1
+// actions, FINOS, ATLAS), then English corpus statements up to about 200 items. A candidate that
+// nearly repeats a text already drawn (same words, give or take a few) is left out.
+const SEED3 = SEED + 9000;
+// The datasets, Japan, NIST AI RMF, Colorado and the UK are near exhaustion at this point: take all
+// they have left; the EU AI Act and the National AI Plan are sampled.
+const R3 = { eu: 130, jp: 1000, rmfPerFn: 1000, uk: 1000, au: 15, co: 1000 };
+
+const words = (s: string) => new Set(norm(s).split(/[^a-z0-9]+/).filter((w) => w.length > 2));
+/** Drops candidates whose word set overlaps a taken text (or an earlier candidate) by Jaccard ≥ 0.8. */
+function dropNearDuplicates<T extends { text: string }>(cands: readonly T[], taken: Iterable<string>): T[] {
+  const pool = [...taken].map(words);
+  const near = (w: Set<string>) => pool.some((p) => {
+    if (!w.size || !p.size || Math.min(w.size, p.size) / Math.max(w.size, p.size) < 0.8) return false;
+    let both = 0; for (const x of w) if (p.has(x)) both++;
+    return both / (w.size + p.size - both) >= 0.8;
+  });
+  const out: T[] = [];
+  for (const c of cands) { const w = words(c.text); if (near(w)) continue; pool.push(w); out.push(c); }
+  return out;
+}
+
+function datasetRound3(taken: Set<string>): Draft[] {
+  const mitFile = join(SHARED, 'data/mit-airi-mitigations-v1/mit_mitigations_v1_labelled.csv');
+  const mit = parseCsv(readFileSync(mitFile, 'utf8'), mitFile).map((r) => {
+    const doc = need(r, 'source_doc_name', mitFile);
+    return {
+      source: { dataset: 'mit-airi-mitigations', document: doc.replace(/^"|"$/g, ''), key: need(r, 'mitigation_id', mitFile) },
+      language: 'en', name: clean(need(r, 'name', mitFile)), text: clean(need(r, 'description', mitFile)),
+      ...(doc.startsWith('NIST AI 600-1') ? LIC.mitNist : LIC.mit),
+    } satisfies Draft;
+  });
+  const nistFile = join(SHARED, 'data/ibm-ai-atlas-nexus/nist_ai_600_1_actions.csv');
+  const nist = parseCsv(readFileSync(nistFile, 'utf8'), nistFile).map((r) => ({
+    source: { dataset: 'nist-ai-600-1', document: 'NIST AI 600-1 (Generative AI Profile)', key: need(r, 'action_id', nistFile), locator: { ref: need(r, 'nist_subcategory', nistFile) } },
+    language: 'en', name: '', text: clean(need(r, 'description', nistFile)), ...LIC.nist,
+  } satisfies Draft));
+  // Everything these datasets still hold is taken (a few dozen rows at most), in file order.
+  const rest = [...mit, ...nist, ...finosItems(), ...atlasItems()];
+  return sampleRest(rest, taken, rest.length, SEED3 + 1);
+}
+
+async function round3Items(taken: Set<string>): Promise<Draft[]> {
+  const pick = <T extends { text: string }>(cands: readonly T[], n: number, seed: number) =>
+    sampleRest(dropNearDuplicates(cands.filter((c) => !taken.has(norm(c.text))), taken), taken, n, seed);
+  const out: Draft[] = pick(datasetRound3(taken), 1000, SEED3 + 2);
+  const mk = (d: CorpusDoc, cs: { text: string; ref: string; page?: number }[]) => cs.map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+  const blocks = async (k: keyof typeof DOCS) => [DOCS[k]!, await blocksOf(DOCS[k]!)] as const;
+  { const [d, bs] = await blocks('eu'); out.push(...pick(euCands(d, bs), R3.eu, SEED3 + 201)); }
+  { const [d, bs] = await blocks('nist'); const found = nistRmfFound(bs); let s = 300;
+    for (const fn of ['GOVERN', 'MAP', 'MEASURE', 'MANAGE']) {
+      const cs = [...found].filter(([k]) => k.startsWith(fn + ' ')).sort().map(([k, v]) => ({ text: v.text, ref: k, page: v.page }));
+      out.push(...mk(d, pick(cs, R3.rmfPerFn, SEED3 + ++s)));
+    } }
+  { const [d, bs] = await blocks('co'); out.push(...mk(d, pick(coCands(bs), R3.co, SEED3 + 401))); }
+  { const [d, bs] = await blocks('jp'); out.push(...mk(d, pick([...jpCands(bs), ...jpMeasureCands(bs)], R3.jp, SEED3 + 501))); }
+  { const [d, bs] = await blocks('au'); out.push(...mk(d, pick([...auCands(bs), ...auWillCands(bs)], R3.au, SEED3 + 601))); }
+  { const [d, bs] = await blocks('uk'); out.push(...mk(d, pick(ukCands(bs), R3.uk, SEED3 + 701))); }
+  return out;
+}
+
 // ---------- batches ----------
 export function makeBatches(items: Item[], seed: number) {
   const zh = items.filter((i) => i.language === 'zh').map((i) => i.id);
@@ -730,6 +794,9 @@ async function main() {
   // Round 2 comes after everything of round 1 (ids GA0989 on), drawn from what round 1 left out.
   const r2 = await round2Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r2);
   const r2Texts = new Set(r2.map((x) => norm(x.text)));
+  // Round 3 comes after round 2 (ids GA1495 on), drawn from what rounds 1 and 2 left out.
+  const r3 = await round3Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r3);
+  const r3Texts = new Set(r3.map((x) => norm(x.text)));
   // Drop exact duplicates (same text) and empty texts.
   const seen = new Set<string>(); const kept: Draft[] = [];
   for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
@@ -753,12 +820,13 @@ async function main() {
   // that are new into a batch of their own ("extra"). --fresh redraws everything.
   const batchFile = join(OUT, 'batches.json');
   // A fresh draw leaves the gap top-up out of the five first-pass batches and the second-pass sample.
-  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)));
+  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)) && !r3Texts.has(norm(i.text)));
+  const round3 = { b7: items.filter((i) => r3Texts.has(norm(i.text))).map((i) => i.id).sort() };
   const round2 = makeRound2Batches(items.filter((i) => r2Texts.has(norm(i.text))), SEED2 + 9);
   let { batches, pass2 } = makeBatches(core, SEED + 9);
   const gapIds = items.filter((i) => gapTexts.has(norm(i.text))).map((i) => i.id);
   if (gapIds.length) batches.extra = gapIds.sort();
-  Object.assign(batches, round2);
+  Object.assign(batches, round2, round3);
   if (!args.includes('--fresh') && existsSync(batchFile)) {
     const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
     const live = new Set(items.map((i) => i.id));
@@ -766,12 +834,14 @@ async function main() {
     batches = Object.fromEntries(Object.entries(old.pass1).map(([k, ids]) => [k, ids.filter((id) => live.has(id))]));
     // Round 2 is placed once, when batches.json has no b5/b6 yet; afterwards it stays as published.
     if (!old.pass1.b5 && !old.pass1.b6) { Object.assign(batches, round2); for (const id of [...round2.b5, ...round2.b6]) placed.add(id); }
+    // Round 3 likewise: placed once, into b7, when batches.json has no b7 yet.
+    if (!old.pass1.b7) { Object.assign(batches, round3); for (const id of round3.b7) placed.add(id); }
     const fresh = items.map((i) => i.id).filter((id) => !placed.has(id));
     if (fresh.length) { batches.extra = [...(batches.extra ?? []), ...fresh].sort(); console.warn(`note: ${fresh.length} new items put in batch "extra"`); }
     pass2 = old.pass2.filter((id) => live.has(id));
   }
   writeFileSync(join(OUT, 'batches.json'), JSON.stringify({
-    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
+    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2; b7: round 3); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
     pass1: batches, pass2,
   }, null, 1) + '\n');
   const count = new Map<string, number>();

@@ -46,20 +46,20 @@ test('batches: every item in exactly one first-pass batch; the second pass draws
   const extra = batches.pass1.extra ?? [];
   const round2 = [...(batches.pass1.b5 ?? []), ...(batches.pass1.b6 ?? [])];
   assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id) || extra.includes(id) || round2.includes(id)), 'a Chinese item is outside the zh, extra and round-2 batches');
-  const drawn = Object.entries(batches.pass1).filter(([k]) => !['extra', 'b5', 'b6'].includes(k)).flatMap(([, ids]) => ids);
+  const drawn = Object.entries(batches.pass1).filter(([k]) => !['extra', 'b5', 'b6', 'b7'].includes(k)).flatMap(([, ids]) => ids);
   const lastDrawn = drawn.sort().at(-1)!;
   assert.ok(extra.every((id) => id > lastDrawn), 'an extra item has an id inside the drawn range');
   assert.ok(extra.every((id) => !batches.pass2.includes(id)), 'an extra item is in the second-pass sample');
   assert.equal(new Set(batches.pass2).size, 220);
   assert.ok(batches.pass2.every((id) => all.includes(id)));
   assert.ok(batches.pass2.filter((id) => zh.has(id)).length >= 30);
-  for (const [k, ids] of Object.entries(batches.pass1)) if (!['extra', 'b5', 'b6'].includes(k)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch ${k} of ${ids.length}`);
+  for (const [k, ids] of Object.entries(batches.pass1)) if (!['extra', 'b5', 'b6', 'b7'].includes(k)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch ${k} of ${ids.length}`);
 });
 
 test('round 2: b5 and b6 take the ids after round 1, are of about equal size, both mix English and Chinese', () => {
   const b5 = batches.pass1.b5 ?? []; const b6 = batches.pass1.b6 ?? [];
   if (!b5.length && !b6.length) return;
-  const before = Object.entries(batches.pass1).filter(([k]) => !['b5', 'b6'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
+  const before = Object.entries(batches.pass1).filter(([k]) => !['b5', 'b6', 'b7'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
   assert.ok([...b5, ...b6].every((id) => id > before), 'a round-2 id is inside the round-1 range');
   assert.ok([...b5, ...b6].every((id) => !batches.pass2.includes(id)), 'a round-2 item is in the second-pass sample');
   assert.ok(Math.abs(b5.length - b6.length) <= 4, `b5 has ${b5.length} items, b6 ${b6.length}`);
@@ -68,6 +68,15 @@ test('round 2: b5 and b6 take the ids after round 1, are of about equal size, bo
   const r = makeRound2Batches(items.filter((i) => b5.includes(i.id) || b6.includes(i.id)), 1);
   assert.deepEqual(r, makeRound2Batches(items.filter((i) => b5.includes(i.id) || b6.includes(i.id)), 1));
   assert.equal(r.b5.length + r.b6.length, b5.length + b6.length);
+});
+
+test('round 3: b7 takes the ids after rounds 1 and 2, and none of them is in the second-pass sample', () => {
+  const b7 = batches.pass1.b7 ?? [];
+  if (!b7.length) return;
+  const before = Object.entries(batches.pass1).filter(([k]) => k !== 'b7').flatMap(([, ids]) => ids).sort().at(-1)!;
+  assert.ok(b7.every((id) => id > before), 'a round-3 id is inside the range of rounds 1 and 2');
+  assert.ok(b7.every((id) => !batches.pass2.includes(id)), 'a round-3 item is in the second-pass sample');
+  assert.ok(b7.length >= 150 && b7.length <= 260, `b7 has ${b7.length} items`);
 });
 
 test('makeBatches is deterministic for a seed and puts all Chinese items in the zh batch', () => {
