@@ -326,11 +326,14 @@ export class SearchIndex {
   readonly cells: number;
   /** Every row number in order (the candidates of a query without text). */
   readonly every: Int32Array;
+  /** Per row, four numbers side by side: document, cell, first topic, first label (one more row at the end for the last ends). */
+  readonly rowInfo: Int32Array;
+  /** Per cell: 1 when its rows are repeats (same_as). */
+  readonly cellDup: Uint8Array;
   /** BM25 length normalisation per row. */
   private readonly norm: Float64Array;
   // Scratch space reused by every query (a query runs to its end before the next starts).
   private readonly score: Float64Array;
-  private readonly hits: Uint16Array;
   /** Scratch: 1 for the rows passing every filter of the running query (read by scan and the page). */
   readonly pass: Uint8Array;
   /** Facet counts of the unfiltered query (no text, no filter), per set of facets: they change only with the data. */
@@ -348,13 +351,20 @@ export class SearchIndex {
     this.cell = new Int32Array(n);
     this.norm = new Float64Array(n);
     this.every = new Int32Array(n);
+    this.rowInfo = new Int32Array(4 * (n + 1));
+    this.cellDup = new Uint8Array(this.cells);
+    for (let c = 0; c < this.cells; c++) this.cellDup[c] = Math.floor(c / (NK * nl)) & F_DUP;
+    this.rowInfo[4 * n + 2] = d.topicOff[n]!;
+    this.rowInfo[4 * n + 3] = d.labelOff[n]!;
     for (let i = 0; i < n; i++) {
       this.every[i] = i;
-      this.cell[i] = d.kind[i]! + NK * (d.lang[i]! + nl * d.flags[i]!);
+      this.rowInfo[4 * i] = d.doc[i]!;
+      this.rowInfo[4 * i + 2] = d.topicOff[i]!;
+      this.rowInfo[4 * i + 3] = d.labelOff[i]!;
+      this.cell[i] = this.rowInfo[4 * i + 1] = d.kind[i]! + NK * (d.lang[i]! + nl * d.flags[i]!);
       this.norm[i] = BM25_K1 * (1 - BM25_B + (BM25_B * d.len[i]!) / avgLen);
     }
     this.score = new Float64Array(n);
-    this.hits = new Uint16Array(n);
     this.pass = new Uint8Array(n);
   }
 
@@ -451,38 +461,40 @@ export class SearchIndex {
     if (!uniq.length) return new Int32Array(0);
     const lists = uniq.map((l) => d.postings.get(l));
     if (lists.some((l) => !l)) return new Int32Array(0);
-    const ps = (lists as { ids: Int32Array; tf: Int32Array }[]).sort((a, b) => a.ids.length - b.ids.length);
-    const { score, hits, norm, size: n } = this;
+    // Posting lists hold rows in ascending order: intersect by merging, rarest list first.
+    const ps = (lists as PostingList[]).sort((a, b) => a.ids.length - b.ids.length);
+    const { norm, size: n } = this;
+    const weight = (p: PostingList) => Math.log(1 + (n - p.ids.length + 0.5) / (p.ids.length + 0.5)) * (BM25_K1 + 1);
     const first = ps[0]!;
-    if (ps.length === 1) {
-      if (scored) scoreList(first, Math.log(1 + (n - first.ids.length + 0.5) / (first.ids.length + 0.5)) * (BM25_K1 + 1), score, norm);
-      return first.ids;
+    if (ps.length === 1 && !scored) return first.ids;
+    let rows = Int32Array.from(first.ids);
+    let part = scored ? new Float64Array(rows.length) : null;
+    if (part) {
+      const w = weight(first);
+      for (let k = 0; k < rows.length; k++) part[k] = (w * first.tf[k]!) / (first.tf[k]! + norm[rows[k]!]!);
     }
-    for (let k = 0; k < first.ids.length; k++) {
-      const i = first.ids[k]!;
-      hits[i] = 0;
-      score[i] = 0;
-    }
-    for (const p of ps) {
-      const w = Math.log(1 + (n - p.ids.length + 0.5) / (p.ids.length + 0.5)) * (BM25_K1 + 1);
-      const { ids, tf } = p;
-      for (let k = 0; k < ids.length; k++) {
-        const i = ids[k]!;
-        const f = tf[k]!;
-        hits[i]!++;
-        score[i]! += (w * f) / (f + norm[i]!);
+    for (let j = 1; j < ps.length && rows.length; j++) {
+      const { ids, tf } = ps[j]!;
+      const w = weight(ps[j]!);
+      const gallop = ids.length > 16 * rows.length;
+      let m = 0;
+      let b = 0;
+      for (let a = 0; a < rows.length; a++) {
+        const id = rows[a]!;
+        if (gallop) b = lowerBound(ids, id, b);
+        else while (b < ids.length && ids[b]! < id) b++;
+        if (b === ids.length) break;
+        if (ids[b] !== id) continue;
+        rows[m] = id;
+        if (part) part[m] = part[a]! + (w * tf[b]!) / (tf[b]! + norm[id]!);
+        m++;
+        b++;
       }
+      rows = rows.subarray(0, m);
+      part = part?.subarray(0, m) ?? null;
     }
-    const want = ps.length;
-    let m = 0;
-    const out = new Int32Array(first.ids.length);
-    for (let k = 0; k < first.ids.length; k++) {
-      const i = first.ids[k]!;
-      if (hits[i] === want) out[m++] = i;
-    }
-    // Clear the counters touched by the longer lists so the next query starts from zero.
-    for (const p of ps) for (let k = 0; k < p.ids.length; k++) hits[p.ids[k]!] = 0;
-    return out.subarray(0, m);
+    if (part) for (let k = 0; k < rows.length; k++) this.score[rows[k]!] = part[k]!;
+    return rows;
   }
 
   /** The best `k` passing rows by score (ties: id order), best first. */
@@ -579,12 +591,18 @@ export class SearchIndex {
   }
 }
 
-function scoreList(p: { ids: Int32Array; tf: Int32Array }, w: number, score: Float64Array, norm: Float64Array): void {
-  const { ids, tf } = p;
-  for (let k = 0; k < ids.length; k++) {
-    const f = tf[k]!;
-    score[ids[k]!] = (w * f) / (f + norm[ids[k]!]!);
+type PostingList = { ids: Int32Array; tf: Int32Array };
+
+/** The first position at or after `from` whose value is ≥ v (ids ascending). */
+function lowerBound(ids: Int32Array, v: number, from: number): number {
+  let lo = from;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < v) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
 }
 
 /** The document filters of a query (doc, doctype, year, dataset; the year range applies to every facet). */
@@ -639,10 +657,8 @@ function expandCodes(registry: TaxonomyRegistry, tax: string, codes: string[]): 
  * row failing exactly one filter counts in that filter's facet only (disjunctive facets).
  */
 function scan(ix: SearchIndex, plan: Plan, candidates: Int32Array | null, acc: Hist, only: (Hist | null)[], dupPassing: Int32Array | null): number {
-  const d = ix.data;
-  const { doc, topicOff, topicVal, labelOff, labelVal, flags } = d;
-  const { cell } = ix;
-  const pass = ix.pass;
+  const { topicVal, labelVal } = ix.data;
+  const { rowInfo, cellDup, pass } = ix;
   const { docFail, cellFail, topicBit, topicOk, labelBits, codeSat, dupDataset } = plan;
   const hDoc = acc.doc;
   const hCell = acc.cell;
@@ -653,32 +669,40 @@ function scan(ix: SearchIndex, plan: Plan, candidates: Int32Array | null, acc: H
   let total = 0;
   for (let p = 0; p < m; p++) {
     const i = rows[p]!;
-    let f = docFail[doc[i]!]! | cellFail[cell[i]!]!;
+    // One row's document, cell and offsets sit side by side (with the next row's offsets: the ends).
+    const r = i << 2;
+    const doc = rowInfo[r]!;
+    const cell = rowInfo[r + 1]!;
+    let f = docFail[doc]! | cellFail[cell]!;
     if (f & SKIP) continue;
+    const t0 = rowInfo[r + 2]!;
+    const t1 = rowInfo[r + 6]!;
+    const l0 = rowInfo[r + 3]!;
+    const l1 = rowInfo[r + 7]!;
     if (topicBit) {
       let ok = false;
-      for (let k = topicOff[i]!, e = topicOff[i + 1]!; k < e; k++) if (topicOk[topicVal[k]!]) ok = true;
+      for (let k = t0; k < t1; k++) if (topicOk[topicVal[k]!]) ok = true;
       if (!ok) f |= topicBit;
     }
     if (labelBits) {
       let sat = 0;
-      for (let k = labelOff[i]!, e = labelOff[i + 1]!; k < e; k++) sat |= codeSat[labelVal[k]!]!;
+      for (let k = l0; k < l1; k++) sat |= codeSat[labelVal[k]!]!;
       f |= labelBits & ~sat;
     }
     if (f === 0) {
       pass[i] = 1;
       total++;
-      hDoc[doc[i]!]!++;
-      hCell[cell[i]!]!++;
-      for (let k = topicOff[i]!, e = topicOff[i + 1]!; k < e; k++) hTopic[topicVal[k]!]!++;
-      for (let k = labelOff[i]!, e = labelOff[i + 1]!; k < e; k++) hCode[labelVal[k]!]!++;
-      if (dupPassing && (flags[i]! & F_DUP) !== 0) dupPassing[doc[i]!]!++;
+      hDoc[doc]!++;
+      hCell[cell]!++;
+      for (let k = t0; k < t1; k++) hTopic[topicVal[k]!]!++;
+      for (let k = l0; k < l1; k++) hCode[labelVal[k]!]!++;
+      if (dupPassing && cellDup[cell]) dupPassing[doc]!++;
       continue;
     }
     if ((f & (f - 1)) !== 0) continue;
     const o = only[31 - Math.clz32(f)];
     if (!o) continue;
-    if (f === dupDataset && (flags[i]! & F_DUP) !== 0) continue;
+    if (f === dupDataset && cellDup[cell]) continue;
     o.add(i);
   }
   return total;
@@ -706,11 +730,12 @@ class Hist {
   }
 
   add(i: number): void {
-    const d = this.ix.data;
-    this.doc[d.doc[i]!]!++;
-    this.cell[this.ix.cell[i]!]!++;
-    for (let k = d.topicOff[i]!, e = d.topicOff[i + 1]!; k < e; k++) this.topic[d.topicVal[k]!]!++;
-    for (let k = d.labelOff[i]!, e = d.labelOff[i + 1]!; k < e; k++) this.code[d.labelVal[k]!]!++;
+    const { rowInfo, data } = this.ix;
+    const r = i << 2;
+    this.doc[rowInfo[r]!]!++;
+    this.cell[rowInfo[r + 1]!]!++;
+    for (let k = rowInfo[r + 2]!, e = rowInfo[r + 6]!; k < e; k++) this.topic[data.topicVal[k]!]!++;
+    for (let k = rowInfo[r + 3]!, e = rowInfo[r + 7]!; k < e; k++) this.code[data.labelVal[k]!]!++;
   }
 
   /** Counts per cell folded to one attribute (kind, language or flags). */
