@@ -177,8 +177,36 @@ export function alignGold(gold: GoldBlock[], ext: Extraction): (number | undefin
 }
 
 export function scoreDocument(g: GoldDoc, ex: Extracted, ext: Extraction, worstN = 10): DocScore {
-  const roles = emptyRoles();
   const align = alignGold(g.blocks, ext);
+  const { roles, worst, goldRoleOf, confusion } = scoreRoles(g, ext, align);
+  // Predicted statements made of gold apparatus (the majority of their aligned blocks).
+  let app = 0;
+  for (const s of ext.statements) {
+    const rs = s.blocks.map((b) => goldRoleOf.get(b)).filter((r): r is Role => !!r);
+    if (rs.length && rs.filter((r) => r === 'apparatus').length * 2 > rs.length) app++;
+  }
+  const { ious, tableGold, tableClean } = scoreBoundaries(g, ext, align);
+  const meanIoU = ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : 1;
+  worst.sort((a, b) => b.sev - a.sev || (a.index ?? 0) - (b.index ?? 0));
+  const aligned = align.filter((a) => a !== undefined).length;
+  return {
+    document: g.document.source === 'corpus' ? g.document.file : `finos-aigf:${g.document.entries!.join(',')}`,
+    gold: g.path,
+    blocks: g.blocks.length,
+    aligned,
+    unaligned: g.blocks.length - aligned,
+    roles,
+    statements: { predicted: ext.statements.length, apparatus: app, apparatusShare: ext.statements.length ? app / ext.statements.length : 0 },
+    boundary: { gold: ious.length, meanIoU, shareAtLeast08: ious.length ? ious.filter((x) => x >= 0.8).length / ious.length : 1 },
+    tableRows: { gold: tableGold, clean: tableClean, share: tableGold ? tableClean / tableGold : 1 },
+    worst: worst.slice(0, worstN).map(({ sev: _s, ...w }) => w),
+    raw: { ious, confusion },
+  };
+}
+
+/** Per-role counts over the aligned gold blocks, the confusion, and every wrong block with its severity. */
+function scoreRoles(g: GoldDoc, ext: Extraction, align: (number | undefined)[]) {
+  const roles = emptyRoles();
   const worst: (WorstBlock & { sev: number })[] = [];
   const goldRoleOf = new Map<number, Role>();
   const confusion: Record<string, number> = {};
@@ -197,15 +225,11 @@ export function scoreDocument(g: GoldDoc, ex: Extracted, ext: Extraction, worstN
     }
   });
   finishRoles(roles);
+  return { roles, worst, goldRoleOf, confusion };
+}
 
-  // Predicted statements made of gold apparatus (the majority of their aligned blocks).
-  let app = 0;
-  for (const s of ext.statements) {
-    const rs = s.blocks.map((b) => goldRoleOf.get(b)).filter((r): r is Role => !!r);
-    if (rs.length && rs.filter((r) => r === 'apparatus').length * 2 > rs.length) app++;
-  }
-
-  // Boundaries: each gold statement's span in the fresh text vs the best predicted statement.
+/** Boundaries: each gold statement's span in the fresh text vs the best predicted statement; and clean table rows. */
+function scoreBoundaries(g: GoldDoc, ext: Extraction, align: (number | undefined)[]): { ious: number[]; tableGold: number; tableClean: number } {
   const groups = new Map<string, { blocks: { gb: GoldBlock; at?: number }[] }>();
   g.blocks.forEach((gb, n) => {
     if (!gb.statement || !isStatementRole(gb.role)) return;
@@ -222,9 +246,7 @@ export function scoreDocument(g: GoldDoc, ex: Extracted, ext: Extraction, worstN
     for (const { gb, at } of grp.blocks) {
       if (at === undefined) continue;
       const b = ext.outline[at]!.block;
-      if (b.kind === 'heading' && grp.blocks.length > 1) {
-        // A heading that names a statement is part of it only when the prediction includes it too; use its span anyway.
-      }
+      // A heading that names a statement counts with its span whether or not the prediction includes it.
       if (b.kind === 'table-row' && gb.textCell !== undefined && b.cells[gb.textCell] !== undefined) {
         const [s, e] = cellOffsets(b.cells)[gb.textCell]!;
         spans.push([b.start + s, b.start + e]);
@@ -247,22 +269,7 @@ export function scoreDocument(g: GoldDoc, ex: Extracted, ext: Extraction, worstN
       }
     }
   }
-  const meanIoU = ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : 1;
-  worst.sort((a, b) => b.sev - a.sev || (a.index ?? 0) - (b.index ?? 0));
-  const aligned = align.filter((a) => a !== undefined).length;
-  return {
-    document: g.document.source === 'corpus' ? g.document.file : `finos-aigf:${g.document.entries!.join(',')}`,
-    gold: g.path,
-    blocks: g.blocks.length,
-    aligned,
-    unaligned: g.blocks.length - aligned,
-    roles,
-    statements: { predicted: ext.statements.length, apparatus: app, apparatusShare: ext.statements.length ? app / ext.statements.length : 0 },
-    boundary: { gold: ious.length, meanIoU, shareAtLeast08: ious.length ? ious.filter((x) => x >= 0.8).length / ious.length : 1 },
-    tableRows: { gold: tableGold, clean: tableClean, share: tableGold ? tableClean / tableGold : 1 },
-    worst: worst.slice(0, worstN).map(({ sev: _s, ...w }) => w),
-    raw: { ious, confusion },
-  };
+  return { ious, tableGold, tableClean };
 }
 
 export interface ExtractionEval {

@@ -8,6 +8,8 @@ import type { Db } from '../store/index.ts';
 import { STATEMENT_KINDS, type StatementKind } from '../model/index.ts';
 import { tokenise, wordTerms } from '../classify/embedded/features.ts';
 import type { RoleModel } from './roles.ts';
+import { queryRows } from '../store/schema/columns.ts';
+import { documents, statements } from '../store/schema/tables.ts';
 
 export interface TrainingRow {
   kind: StatementKind;
@@ -99,14 +101,21 @@ function hashRows(rows: TrainingRow[]): string {
 
 const cache = new Map<string, NaiveBayesRoleModel>();
 
+/** A training row: a statement of an imported dataset with its kind and its document's dataset. */
+const TRAINING_ROW = statements.row.pick({ kind: true, name: true, text: true, document_id: true }).extend(documents.row.pick({ dataset: true }).shape);
+
 /**
  * Train from the statements of imported datasets in the store (never from ingested documents,
  * whose kinds came from this classifier). Cached by a hash of the training rows.
  */
 export async function roleModelFromStore(db: Db, opts: { excludeDocuments?: string[]; excludeDatasets?: string[] } = {}): Promise<RoleModel> {
-  const rows = await db.query<{ kind: StatementKind; name: string; text: string; document_id: string; dataset: string }>(
+  const rows = await queryRows(
+    db,
+    TRAINING_ROW,
     `SELECT s.kind, s.name, s.text, s.document_id, d.dataset FROM statements s JOIN documents d ON d.id = s.document_id
       WHERE d.dataset <> 'ingest' AND s.retired_at IS NULL ORDER BY s.id`,
+    [],
+    'role model training statements',
   );
   const skip = new Set(opts.excludeDocuments ?? []);
   const skipDs = new Set(opts.excludeDatasets ?? []);
