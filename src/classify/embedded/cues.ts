@@ -18,8 +18,10 @@ export interface CueSet {
   patterns: RegExp[];
   /** Per code, its cues (normalised) in their listed order. */
   words: string[][];
-  /** Cue lookup by the first two characters (built on first use). */
-  index?: Map<string, { code: number; order: number; word: string; latin: boolean }[]>;
+  /** Cue lookup by the first two characters (UTF-16 units, as one number; built on first use). */
+  index?: Map<number, { code: number; order: number; word: string; latin: boolean }[]>;
+  /** True when some cue is shorter than two characters (then only the regular expressions can count it). */
+  hasShort?: boolean;
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -83,12 +85,19 @@ export function cueTermsByRegex(text: string, set: CueSet): string[] {
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+/** Whether the character at `p` is a letter or digit (ASCII decided without the regular expression). */
+function wordCharAt(t: string, p: number): boolean {
+  const c = t.charCodeAt(p);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return LETTER_OR_DIGIT.test(t[p]!);
+}
+const pairKey = (t: string, p: number) => t.charCodeAt(p) * 65536 + t.charCodeAt(p + 1);
 
 function buildIndex(set: CueSet): NonNullable<CueSet['index']> {
   const index: NonNullable<CueSet['index']> = new Map();
   set.words.forEach((list, code) =>
     list.forEach((word, order) => {
-      const key = word.slice(0, 2);
+      const key = pairKey(word, 0);
       const l = index.get(key) ?? [];
       l.push({ code, order, word, latin: !HAN.test(word[0]!) });
       index.set(key, l);
@@ -103,35 +112,38 @@ function buildIndex(set: CueSet): NonNullable<CueSet['index']> {
  * overlapping), in one pass over the text: about a tenth of the regular expressions' time.
  */
 export function cueTerms(text: string, set: CueSet): string[] {
-  if (set.words.some((l) => l.some((w) => w.length < 2))) return cueTermsByRegex(text, set);
+  set.hasShort ??= set.words.some((l) => l.some((w) => w.length < 2));
+  if (set.hasShort) return cueTermsByRegex(text, set);
   const index = (set.index ??= buildIndex(set));
   const t = normaliseText(text);
-  // per code: the match positions (ascending) and the length of the first-listed cue matching there
-  const hits: { pos: number; len: number; order: number }[][] = set.codes.map(() => []);
+  // per code with a match: the match positions (ascending) and the length of the first-listed cue matching there
+  const hits = new Map<number, { pos: number; len: number; order: number }[]>();
   let prevWordChar = false;
   for (let p = 0; p + 1 < t.length; p++) {
-    const bucket = index.get(t.slice(p, p + 2));
+    const bucket = index.get(pairKey(t, p));
     if (bucket)
       for (const c of bucket) {
         if (c.latin && prevWordChar) continue;
         if (!t.startsWith(c.word, p)) continue;
-        const h = hits[c.code]!;
+        let h = hits.get(c.code);
+        if (!h) hits.set(c.code, (h = []));
         const last = h[h.length - 1];
         if (last && last.pos === p) {
           if (c.order < last.order) (last.len = c.word.length), (last.order = c.order);
         } else h.push({ pos: p, len: c.word.length, order: c.order });
       }
-    prevWordChar = LETTER_OR_DIGIT.test(t[p]!);
+    prevWordChar = wordCharAt(t, p);
   }
   const out: string[] = [];
-  hits.forEach((h, code) => {
+  // in code order, as the regular expressions give them
+  for (const code of [...hits.keys()].sort((a, b) => a - b)) {
     let next = 0;
-    for (const x of h)
+    for (const x of hits.get(code)!)
       if (x.pos >= next) {
         out.push(`~cue:${set.codes[code]}`);
         next = x.pos + x.len;
       }
-  });
+  }
   return out;
 }
 

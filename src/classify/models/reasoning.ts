@@ -35,6 +35,18 @@ interface Surface {
   end: number;
 }
 
+// Stems of the words seen (words recur from text to text); cleared when it grows large.
+const stems = new Map<string, string>();
+function stemOf(lower: string): string {
+  let st = stems.get(lower);
+  if (st === undefined) {
+    st = /^[a-z]+$/.test(lower) ? stemmer(lower) : lower;
+    if (stems.size >= 100_000) stems.clear();
+    stems.set(lower, st);
+  }
+  return st;
+}
+
 function surfaceTokens(text: string): Surface[] {
   const out: Surface[] = [];
   for (const m of text.matchAll(TOKEN)) {
@@ -47,7 +59,7 @@ function surfaceTokens(text: string): Surface[] {
           out.push({ text: s.segment, lower: s.segment, stem: s.segment, han: true, start: at + s.index, end: at + s.index + s.segment.length });
     } else {
       const lower = run.toLowerCase();
-      out.push({ text: run, lower, stem: /^[a-z]+$/.test(lower) ? stemmer(lower) : lower, han: false, start: at, end: at + run.length });
+      out.push({ text: run, lower, stem: stemOf(lower), han: false, start: at, end: at + run.length });
     }
   }
   return out;
