@@ -334,6 +334,8 @@ export class SearchIndex {
   private readonly norm: Float64Array;
   // Scratch space reused by every query (a query runs to its end before the next starts).
   private readonly score: Float64Array;
+  private readonly matchRows: Int32Array;
+  private readonly matchScore: Float64Array;
   /** Scratch: 1 for the rows passing every filter of the running query (read by scan and the page). */
   readonly pass: Uint8Array;
   /** Facet counts of the unfiltered query (no text, no filter), per set of facets: they change only with the data. */
@@ -365,6 +367,8 @@ export class SearchIndex {
       this.norm[i] = BM25_K1 * (1 - BM25_B + (BM25_B * d.len[i]!) / avgLen);
     }
     this.score = new Float64Array(n);
+    this.matchRows = new Int32Array(n);
+    this.matchScore = new Float64Array(n);
     this.pass = new Uint8Array(n);
   }
 
@@ -467,8 +471,10 @@ export class SearchIndex {
     const weight = (p: PostingList) => Math.log(1 + (n - p.ids.length + 0.5) / (p.ids.length + 0.5)) * (BM25_K1 + 1);
     const first = ps[0]!;
     if (ps.length === 1 && !scored) return first.ids;
-    let rows = Int32Array.from(first.ids);
-    let part = scored ? new Float64Array(rows.length) : null;
+    // Scratch space of the index (a search runs to its end before the next starts): no garbage per query.
+    let rows = this.matchRows.subarray(0, first.ids.length);
+    rows.set(first.ids);
+    let part = scored ? this.matchScore.subarray(0, rows.length) : null;
     if (part) {
       const w = weight(first);
       for (let k = 0; k < rows.length; k++) part[k] = (w * first.tf[k]!) / (first.tf[k]! + norm[rows[k]!]!);
@@ -525,9 +531,11 @@ export class SearchIndex {
         i = w;
       }
     };
+    // Candidates come in ascending row order, so a later row that only ties the worst kept one loses.
+    let floor = -Infinity;
     for (let c = 0; c < candidates.length; c++) {
       const i = candidates[c]!;
-      if (!pass[i]) continue;
+      if (!pass[i] || score[i]! <= floor) continue;
       if (heap.length < k) {
         heap.push(i);
         up(heap.length - 1);
@@ -535,6 +543,7 @@ export class SearchIndex {
         heap[0] = i;
         down(0);
       }
+      if (heap.length === k) floor = score[heap[0]!]!;
     }
     return heap.sort((a, b) => (better(a, b) ? -1 : 1));
   }
