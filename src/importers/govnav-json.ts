@@ -107,10 +107,169 @@ export async function parseGovnavJson(path: string, ctx: ParseContext): Promise<
   return mapGovnav(top.data, file, path, ctx.registry);
 }
 
+/** What mapping one file needs at hand: where issues go and how taxonomies resolve. */
+interface MapContext {
+  file: string;
+  registry: TaxonomyRegistry;
+  issues: RowIssue[];
+}
+
+type GovnavDoc = z.output<typeof GovnavDocument>;
+type OkStatement = { s: z.output<typeof GovnavStatement>; where: string };
+
+/** A statement's labels name known taxonomies and codes; otherwise the issue is recorded and false returned. */
+function labelsValid(s: z.output<typeof GovnavStatement>, sw: string, c: MapContext): boolean {
+  for (const [li, l] of s.labels.entries()) {
+    const lw = `${sw}.labels[${li}]`;
+    if (!c.registry.has(l.taxonomy)) {
+      c.issues.push({ file: c.file, row: sw, field: `${lw}.taxonomy`, key: s.key, message: `unknown taxonomy "${l.taxonomy}"` });
+      return false;
+    }
+    const t = c.registry.get(l.taxonomy);
+    if (!t.has(l.code) && !t.resolve(l.code)) {
+      c.issues.push({ file: c.file, row: sw, field: `${lw}.code`, key: s.key, message: `"${l.code}" is not a code of taxonomy ${l.taxonomy}` });
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Validate each statement of a document; the valid ones by key, in order, and the keys skipped. */
+function validStatements(doc: GovnavDoc, where: string, c: MapContext): { ok: Map<string, OkStatement>; skippedKeys: string[] } {
+  const ok = new Map<string, OkStatement>();
+  const skippedKeys: string[] = [];
+  doc.statements.forEach((rawSt, si) => {
+    const sw = `${where}.statements[${si}]`;
+    const r = GovnavStatement.safeParse(rawSt);
+    const key = (rawSt as { key?: unknown })?.key;
+    if (!r.success) {
+      const { field, message } = firstIssue(r.error, sw);
+      c.issues.push({ file: c.file, row: sw, field, key: typeof key === 'string' ? key : undefined, message });
+      if (typeof key === 'string') skippedKeys.push(key);
+      return;
+    }
+    const s = r.data;
+    if (ok.has(s.key)) {
+      c.issues.push({ file: c.file, row: sw, field: `${sw}.key`, key: s.key, message: `duplicate statement key in document "${doc.key}" (first at ${ok.get(s.key)!.where})` });
+      return;
+    }
+    if (!labelsValid(s, sw, c)) {
+      skippedKeys.push(s.key);
+      return;
+    }
+    ok.set(s.key, { s, where: sw });
+  });
+  return { ok, skippedKeys };
+}
+
+/** Drop statements whose parent is missing, was dropped, is themselves, or lies on a cycle of parents. */
+function dropOrphans(doc: GovnavDoc, ok: Map<string, OkStatement>, skippedKeys: string[], c: MapContext): void {
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [key, { s, where: sw }] of ok) {
+      if (s.parent === undefined || ok.has(s.parent)) continue;
+      const message =
+        s.parent === key
+          ? 'a statement cannot be its own parent'
+          : skippedKeys.includes(s.parent)
+            ? `its parent "${s.parent}" was skipped`
+            : `no statement "${s.parent}" in document "${doc.key}"`;
+      c.issues.push({ file: c.file, row: sw, field: `${sw}.parent`, key, message });
+      ok.delete(key);
+      skippedKeys.push(key);
+      changed = true;
+    }
+  }
+  // A cycle of parents (a → b → a) has every parent present: report it instead of looping forever.
+  for (const [key, { s, where: sw }] of ok) {
+    const seen = new Set([key]);
+    let p = s.parent;
+    while (p !== undefined) {
+      if (seen.has(p)) {
+        c.issues.push({ file: c.file, row: sw, field: `${sw}.parent`, key, message: 'parents form a cycle' });
+        ok.delete(key);
+        skippedKeys.push(key);
+        break;
+      }
+      seen.add(p);
+      p = ok.get(p)?.s.parent;
+    }
+  }
+}
+
+/** The model's statements and labels from the statements kept. */
+function statementInputs(doc: GovnavDoc, ok: Map<string, OkStatement>, registry: TaxonomyRegistry): Pick<ParsedDocument, 'statements' | 'labels'> {
+  const statements: StatementInput[] = [];
+  const labels: ParsedDocument['labels'] = [];
+  let ord = 0;
+  for (const { s } of ok.values()) {
+    statements.push({
+      sourceKey: s.key,
+      kind: s.kind,
+      parentSourceKey: s.parent,
+      ord: ord++,
+      name: s.name,
+      text: s.text,
+      headingPath: s.headingPath,
+      locator: s.locator ?? {},
+      language: s.language ?? doc.language,
+      meta: s.meta ?? {},
+    });
+    for (const l of s.labels) {
+      const t = registry.get(l.taxonomy);
+      const code = t.has(l.code) ? l.code : t.resolve(l.code)!;
+      labels.push({
+        statementKey: s.key,
+        taxonomy: l.taxonomy,
+        code,
+        source: l.source,
+        human: l.human ?? (l.source === 'human' || l.source === 'imported'),
+        sourceValue: l.sourceValue ?? (code !== l.code ? l.code : undefined),
+        model: l.model,
+        confidence: l.confidence,
+        reasoning: l.reasoning,
+        reviewer: l.reviewer,
+      });
+    }
+  }
+  return { statements, labels };
+}
+
+function documentInput(doc: GovnavDoc, legislativeStatus: string | undefined, provenance: ParsedDocument['input']['provenance']): ParsedDocument['input'] {
+  return {
+    sourceKey: doc.key,
+    title: doc.title,
+    authors: doc.authors,
+    organisation: doc.organisation,
+    date: doc.date,
+    year: doc.year ?? (doc.date ? Number(doc.date.slice(0, 4)) : undefined),
+    docType: doc.docType,
+    jurisdiction: doc.jurisdiction,
+    language: doc.language,
+    legislativeStatus,
+    url: doc.url,
+    doi: doc.doi,
+    abstract: doc.abstract,
+    itemType: doc.itemType,
+    provenance,
+    meta: doc.meta ?? {},
+  };
+}
+
+/** The document's legislative status as a taxonomy code; false (issue recorded) when it is not one. */
+function legislativeStatusOf(doc: GovnavDoc, where: string, c: MapContext): string | undefined | false {
+  if (!doc.legislativeStatus) return undefined;
+  const code = c.registry.has('legislative-status') ? c.registry.get('legislative-status').resolve(doc.legislativeStatus) : doc.legislativeStatus;
+  if (code) return code;
+  c.issues.push({ file: c.file, row: where, field: `${where}.legislativeStatus`, key: doc.key, message: `"${doc.legislativeStatus}" is not a code of taxonomy legislative-status` });
+  return false;
+}
+
 export function mapGovnav(data: z.output<typeof GovnavFile>, file: string, path: string, registry: TaxonomyRegistry): ParsedDataset {
   const ds = data.dataset;
   const provenance = { dataset: ds.id, datasetVersion: ds.version, licence: ds.licence, attribution: ds.attribution, sourceUrl: ds.sourceUrl };
-  const issues: RowIssue[] = [];
+  const c: MapContext = { file, registry, issues: [] };
   const documents: ParsedDocument[] = [];
   const skippedDocs: string[] = [];
   const docKeys = new Map<string, number>();
@@ -120,158 +279,31 @@ export function mapGovnav(data: z.output<typeof GovnavFile>, file: string, path:
     if (!d.success) {
       const { field, message } = firstIssue(d.error, where);
       const key = (rawDoc as { key?: unknown })?.key;
-      issues.push({ file, row: where, field, key: typeof key === 'string' ? key : undefined, message });
+      c.issues.push({ file, row: where, field, key: typeof key === 'string' ? key : undefined, message });
       if (typeof key === 'string') skippedDocs.push(key);
       return;
     }
     const doc = d.data;
     if (docKeys.has(doc.key)) {
-      issues.push({ file, row: where, field: `${where}.key`, key: doc.key, message: `duplicate document key (first at documents[${docKeys.get(doc.key)}])` });
+      c.issues.push({ file, row: where, field: `${where}.key`, key: doc.key, message: `duplicate document key (first at documents[${docKeys.get(doc.key)}])` });
       return;
     }
     docKeys.set(doc.key, di);
-    let legislativeStatus: string | undefined;
-    if (doc.legislativeStatus) {
-      legislativeStatus = registry.has('legislative-status') ? registry.get('legislative-status').resolve(doc.legislativeStatus) : doc.legislativeStatus;
-      if (!legislativeStatus) {
-        issues.push({ file, row: where, field: `${where}.legislativeStatus`, key: doc.key, message: `"${doc.legislativeStatus}" is not a code of taxonomy legislative-status` });
-        skippedDocs.push(doc.key);
-        return;
-      }
+    const legislativeStatus = legislativeStatusOf(doc, where, c);
+    if (legislativeStatus === false) {
+      skippedDocs.push(doc.key);
+      return;
     }
-    // Statements: validate each, then drop those whose parent is missing or was dropped.
-    type Ok = { s: z.output<typeof GovnavStatement>; where: string };
-    const ok = new Map<string, Ok>();
-    const skippedKeys: string[] = [];
-    doc.statements.forEach((rawSt, si) => {
-      const sw = `${where}.statements[${si}]`;
-      const r = GovnavStatement.safeParse(rawSt);
-      const key = (rawSt as { key?: unknown })?.key;
-      if (!r.success) {
-        const { field, message } = firstIssue(r.error, sw);
-        issues.push({ file, row: sw, field, key: typeof key === 'string' ? key : undefined, message });
-        if (typeof key === 'string') skippedKeys.push(key);
-        return;
-      }
-      const s = r.data;
-      if (ok.has(s.key)) {
-        issues.push({ file, row: sw, field: `${sw}.key`, key: s.key, message: `duplicate statement key in document "${doc.key}" (first at ${ok.get(s.key)!.where})` });
-        return;
-      }
-      for (const [li, l] of s.labels.entries()) {
-        const lw = `${sw}.labels[${li}]`;
-        if (!registry.has(l.taxonomy)) {
-          issues.push({ file, row: sw, field: `${lw}.taxonomy`, key: s.key, message: `unknown taxonomy "${l.taxonomy}"` });
-          skippedKeys.push(s.key);
-          return;
-        }
-        const t = registry.get(l.taxonomy);
-        if (!t.has(l.code) && !t.resolve(l.code)) {
-          issues.push({ file, row: sw, field: `${lw}.code`, key: s.key, message: `"${l.code}" is not a code of taxonomy ${l.taxonomy}` });
-          skippedKeys.push(s.key);
-          return;
-        }
-      }
-      ok.set(s.key, { s, where: sw });
-    });
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const [key, { s, where: sw }] of ok) {
-        if (s.parent === undefined || ok.has(s.parent)) continue;
-        if (s.parent === key) {
-          issues.push({ file, row: sw, field: `${sw}.parent`, key, message: 'a statement cannot be its own parent' });
-        } else
-          issues.push({
-            file,
-            row: sw,
-            field: `${sw}.parent`,
-            key,
-            message: skippedKeys.includes(s.parent) ? `its parent "${s.parent}" was skipped` : `no statement "${s.parent}" in document "${doc.key}"`,
-          });
-        ok.delete(key);
-        skippedKeys.push(key);
-        changed = true;
-      }
-    }
-    // A cycle of parents (a → b → a) has every parent present: report it instead of looping forever.
-    for (const [key, { s, where: sw }] of ok) {
-      const seen = new Set([key]);
-      let p = s.parent;
-      while (p !== undefined) {
-        if (seen.has(p)) {
-          issues.push({ file, row: sw, field: `${sw}.parent`, key, message: 'parents form a cycle' });
-          ok.delete(key);
-          skippedKeys.push(key);
-          break;
-        }
-        seen.add(p);
-        p = ok.get(p)?.s.parent;
-      }
-    }
-    const statements: StatementInput[] = [];
-    const labels: ParsedDocument['labels'] = [];
-    let ord = 0;
-    for (const { s } of ok.values()) {
-      statements.push({
-        sourceKey: s.key,
-        kind: s.kind,
-        parentSourceKey: s.parent,
-        ord: ord++,
-        name: s.name,
-        text: s.text,
-        headingPath: s.headingPath,
-        locator: s.locator ?? {},
-        language: s.language ?? doc.language,
-        meta: s.meta ?? {},
-      });
-      for (const l of s.labels) {
-        const t = registry.get(l.taxonomy);
-        const code = t.has(l.code) ? l.code : t.resolve(l.code)!;
-        labels.push({
-          statementKey: s.key,
-          taxonomy: l.taxonomy,
-          code,
-          source: l.source,
-          human: l.human ?? (l.source === 'human' || l.source === 'imported'),
-          sourceValue: l.sourceValue ?? (code !== l.code ? l.code : undefined),
-          model: l.model,
-          confidence: l.confidence,
-          reasoning: l.reasoning,
-          reviewer: l.reviewer,
-        });
-      }
-    }
-    documents.push({
-      input: {
-        sourceKey: doc.key,
-        title: doc.title,
-        authors: doc.authors,
-        organisation: doc.organisation,
-        date: doc.date,
-        year: doc.year ?? (doc.date ? Number(doc.date.slice(0, 4)) : undefined),
-        docType: doc.docType,
-        jurisdiction: doc.jurisdiction,
-        language: doc.language,
-        legislativeStatus,
-        url: doc.url,
-        doi: doc.doi,
-        abstract: doc.abstract,
-        itemType: doc.itemType,
-        provenance,
-        meta: doc.meta ?? {},
-      },
-      statements,
-      labels,
-      skippedKeys,
-    });
+    const { ok, skippedKeys } = validStatements(doc, where, c);
+    dropOrphans(doc, ok, skippedKeys, c);
+    documents.push({ input: documentInput(doc, legislativeStatus, provenance), ...statementInputs(doc, ok, registry), skippedKeys });
   });
   return {
     format: 'govnav-json',
     dataset: { id: ds.id, version: ds.version, licence: ds.licence, attribution: ds.attribution, sourceUrl: ds.sourceUrl, meta: compact({ description: ds.description, ...(ds.meta ?? {}), files: [file] }) },
     files: [path],
     documents,
-    issues,
+    issues: c.issues,
     anomalies: [],
     skippedDocumentKeys: skippedDocs,
   };
