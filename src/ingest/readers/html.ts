@@ -138,6 +138,55 @@ function toRoman(n: number): string {
   return s;
 }
 
+/** A list and the lists nested in it: items in document order, each followed by its own sub-lists. */
+function listBlocks(blocks: RawBlock[], top: El, topDepth: number): void {
+  type Task = { list: El; depth: number } | { item: El; depth: number; ordered: boolean; marker: string };
+  const tasks: Task[] = [{ list: top, depth: topDepth }];
+  while (tasks.length) {
+    const t = tasks.pop()!;
+    if ('item' in t) {
+      blocks.push({ kind: 'item', depth: t.depth, ordered: t.ordered, marker: t.marker, text: textOf(t.item, true) });
+      continue;
+    }
+    const el = t.list;
+    const ordered = el.tagName.toLowerCase() === 'ol';
+    let n = Number(el.getAttribute('start') ?? 1) || 1;
+    const expanded: Task[] = [];
+    for (const li of el.children) {
+      const tag = li.tagName.toLowerCase();
+      if (tag === 'ul' || tag === 'ol') {
+        expanded.push({ list: li, depth: t.depth + 1 });
+        continue;
+      }
+      if (tag !== 'li') continue;
+      const v = li.getAttribute('value');
+      if (v && Number(v)) n = Number(v);
+      expanded.push({ item: li, depth: t.depth, ordered, marker: ordered ? olMarker(el.getAttribute('type'), n) : '•' });
+      n++;
+      for (const sub of subLists(li)) expanded.push({ list: sub, depth: t.depth + 1 });
+    }
+    for (let i = expanded.length - 1; i >= 0; i--) tasks.push(expanded[i]!);
+  }
+}
+
+/**
+ * The blocks of one block-level element (a heading, paragraph, list, table row, preformatted text);
+ * false for a container, whose children are walked instead.
+ */
+function elementBlocks(blocks: RawBlock[], el: El, tag: string): boolean {
+  if (/^h[1-6]$/.test(tag)) blocks.push({ kind: 'heading', level: Number(tag[1]), text: textOf(el) });
+  else if (tag === 'p' || tag === 'dt' || tag === 'dd' || tag === 'caption' || tag === 'figcaption' || tag === 'summary')
+    blocks.push({ kind: 'paragraph', text: textOf(el) });
+  else if (tag === 'ul' || tag === 'ol') listBlocks(blocks, el, 0);
+  else if (tag === 'tr') {
+    const cells = [...el.children].map((td) => textOf(td)).filter(Boolean);
+    if (cells.length) blocks.push({ kind: 'paragraph', text: cells.join(' | ') });
+  } else if (tag === 'pre') {
+    for (const chunk of (el.textContent ?? '').split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: tidyInline(chunk) });
+  } else if (tag !== 'hr') return false; // an <hr> is a break, nothing else
+  return true;
+}
+
 /** Walk the content element and collect blocks (iteratively: nesting depth is not limited by the call stack). */
 export function blocksOf(root: Node): RawBlock[] {
   const blocks: RawBlock[] = [];
@@ -146,36 +195,6 @@ export function blocksOf(root: Node): RawBlock[] {
     const t = tidyInline(inline.join(''));
     if (t) blocks.push({ kind: 'paragraph', text: t });
     inline = [];
-  };
-  /** A list and the lists nested in it: items in document order, each followed by its own sub-lists. */
-  const list = (top: El, topDepth: number) => {
-    type Task = { list: El; depth: number } | { item: El; depth: number; ordered: boolean; marker: string };
-    const tasks: Task[] = [{ list: top, depth: topDepth }];
-    while (tasks.length) {
-      const t = tasks.pop()!;
-      if ('item' in t) {
-        blocks.push({ kind: 'item', depth: t.depth, ordered: t.ordered, marker: t.marker, text: textOf(t.item, true) });
-        continue;
-      }
-      const el = t.list;
-      const ordered = el.tagName.toLowerCase() === 'ol';
-      let n = Number(el.getAttribute('start') ?? 1) || 1;
-      const expanded: Task[] = [];
-      for (const li of el.children) {
-        const tag = li.tagName.toLowerCase();
-        if (tag === 'ul' || tag === 'ol') {
-          expanded.push({ list: li, depth: t.depth + 1 });
-          continue;
-        }
-        if (tag !== 'li') continue;
-        const v = li.getAttribute('value');
-        if (v && Number(v)) n = Number(v);
-        expanded.push({ item: li, depth: t.depth, ordered, marker: ordered ? olMarker(el.getAttribute('type'), n) : '•' });
-        n++;
-        for (const sub of subLists(li)) expanded.push({ list: sub, depth: t.depth + 1 });
-      }
-      for (let i = expanded.length - 1; i >= 0; i--) tasks.push(expanded[i]!);
-    }
   };
   // Nodes to visit, and FLUSH marks where a container element ends.
   const FLUSH = Symbol('flush');
@@ -199,18 +218,7 @@ export function blocksOf(root: Node): RawBlock[] {
       continue;
     }
     flush();
-    if (/^h[1-6]$/.test(tag)) blocks.push({ kind: 'heading', level: Number(tag[1]), text: textOf(el) });
-    else if (tag === 'p' || tag === 'dt' || tag === 'dd' || tag === 'caption' || tag === 'figcaption' || tag === 'summary')
-      blocks.push({ kind: 'paragraph', text: textOf(el) });
-    else if (tag === 'ul' || tag === 'ol') list(el, 0);
-    else if (tag === 'tr') {
-      const cells = [...el.children].map((td) => textOf(td)).filter(Boolean);
-      if (cells.length) blocks.push({ kind: 'paragraph', text: cells.join(' | ') });
-    } else if (tag === 'pre') {
-      for (const chunk of (el.textContent ?? '').split(/\n\s*\n/)) blocks.push({ kind: 'paragraph', text: tidyInline(chunk) });
-    } else if (tag === 'hr') {
-      /* a break, nothing else */
-    } else {
+    if (!elementBlocks(blocks, el, tag)) {
       // A container: its children, then the end of the block.
       stack.push(FLUSH);
       pushChildren(stack, el);

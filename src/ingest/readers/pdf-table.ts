@@ -99,8 +99,30 @@ function columnOf(cols: number[], x: number, tol: number): number {
 function buildFragment(members: Line[], page: number, bounds: number[]): TableFrag | undefined {
   const size = median(members.map((m) => m.size));
   const tol = 0.8 * size;
+  const columns = columnSegments(members, bounds, tol);
+  if (!columns) return undefined;
+  const { cols, colSegs } = columns;
+  const cells = splitTwoRowCells(cellsOf(colSegs, size), cols.length, size);
+  const rows = rowsOf(cells, cols.length, size);
+  // Two columns whose first holds only list markers are a list with hanging indents, not a table.
+  const firsts = rows.map((r) => r.cells[0]!).filter((c) => c);
+  if (cols.length === 2 && firsts.filter(isMarker).length >= 0.8 * firsts.length) return undefined;
+  const header = takeHeader(rows);
+  if (rows.length < 2 && !header) return undefined;
+  return {
+    id: 0,
+    page,
+    ncols: cols.length,
+    colX: cols,
+    header,
+    rows: rows.map((r) => ({ cells: r.cells, page })),
+    first: members[0]!,
+  };
+}
+
+/** Columns: the leftmost start, then the left edges of the other columns; each column's segments top-down. */
+function columnSegments(members: Line[], bounds: number[], tol: number): { cols: number[]; colSegs: Seg[][] } | undefined {
   const segs = members.flatMap((m) => m.segs);
-  // Columns: the leftmost start, then the left edges of the other columns.
   const minX = Math.min(...segs.map((s) => s.x));
   let cols = [minX, ...clusterStarts(bounds, tol, 1).filter((b) => b > minX + tol)];
   if (cols.length < 2) return undefined;
@@ -110,17 +132,18 @@ function buildFragment(members: Line[], page: number, bounds: number[]): TableFr
   const keep = byCol.map((c, k) => (c.length ? k : -1)).filter((k) => k >= 0);
   cols = keep.map((k) => cols[k]!);
   const colSegs = keep.map((k) => byCol[k]!.sort((a, b) => b.y - a.y || a.x - b.x));
-  if (cols.length < 2) return undefined;
+  return cols.length < 2 ? undefined : { cols, colSegs };
+}
 
+/** Cells of each column: split where the gap is wider than the line pitch, or a new id starts. */
+function cellsOf(colSegs: Seg[][], size: number): Cell[] {
   // Line pitch inside cells: the usual distance between consecutive lines of one column.
   const diffs: number[] = [];
   for (const cs of colSegs) for (let i = 1; i < cs.length; i++) if (cs[i - 1]!.y - cs[i]!.y > 0.5 * size) diffs.push(cs[i - 1]!.y - cs[i]!.y);
   // (the lower quartile: gaps between cells are fewer than line steps inside them)
   const sortedDiffs = diffs.sort((a, b) => a - b);
   const pitch = diffs.length ? Math.min(sortedDiffs[Math.floor(diffs.length / 4)]!, 1.6 * size) : 1.2 * size;
-
-  // Cells of each column: split where the gap is wider than the line pitch, or a new id starts.
-  let cells: Cell[] = [];
+  const cells: Cell[] = [];
   colSegs.forEach((cs, col) => {
     let cur: Cell | undefined;
     for (const s of cs) {
@@ -137,11 +160,18 @@ function buildFragment(members: Line[], page: number, bounds: number[]): TableFr
       } else cur!.segs.push(s);
     }
   });
-  // A cell that runs past the start of a row in a column to its left, with a line exactly level
-  // with that start, belongs to two rows (tight tables without spacing between rows): split it.
-  const top = (c: Cell) => c.segs[0]!.y;
-  for (let col = 1; col < cols.length; col++) {
-    const leftTops = cells.filter((c) => c.col < col).map(top);
+  return cells;
+}
+
+const cellTop = (c: Cell) => c.segs[0]!.y;
+
+/**
+ * A cell that runs past the start of a row in a column to its left, with a line exactly level
+ * with that start, belongs to two rows (tight tables without spacing between rows): split it.
+ */
+function splitTwoRowCells(cells: Cell[], ncols: number, size: number): Cell[] {
+  for (let col = 1; col < ncols; col++) {
+    const leftTops = cells.filter((c) => c.col < col).map(cellTop);
     const next: Cell[] = [];
     for (const c of cells) {
       if (c.col !== col) {
@@ -151,7 +181,7 @@ function buildFragment(members: Line[], page: number, bounds: number[]): TableFr
       let cur: Cell = { col, segs: [c.segs[0]!] };
       next.push(cur);
       for (const s of c.segs.slice(1)) {
-        if (leftTops.some((t) => Math.abs(t - s.y) <= 0.3 * size && t < top(cur) - 0.5 * size)) {
+        if (leftTops.some((t) => Math.abs(t - s.y) <= 0.3 * size && t < cellTop(cur) - 0.5 * size)) {
           cur = { col, segs: [s] };
           next.push(cur);
         } else cur.segs.push(s);
@@ -159,42 +189,37 @@ function buildFragment(members: Line[], page: number, bounds: number[]): TableFr
     }
     cells = next;
   }
-  // Rows start at the distinct cell tops.
-  const tops = [...new Set(cells.map(top))].sort((a, b) => b - a);
+  return cells;
+}
+
+/** Rows start at the distinct cell tops; each cell's text goes to the row it starts in. */
+function rowsOf(cells: Cell[], ncols: number, size: number): { cells: string[]; bold: boolean[] }[] {
+  const tops = [...new Set(cells.map(cellTop))].sort((a, b) => b - a);
   const rowTops: number[] = [];
   for (const t of tops) if (!rowTops.length || rowTops[rowTops.length - 1]! - t > 0.5 * size) rowTops.push(t);
-  const rows: { cells: string[]; bold: boolean[] }[] = rowTops.map(() => ({ cells: cols.map(() => ''), bold: cols.map(() => true) }));
+  const rows = rowTops.map(() => ({ cells: new Array<string>(ncols).fill(''), bold: new Array<boolean>(ncols).fill(true) }));
   for (const c of cells) {
     let r = 0;
-    while (r + 1 < rowTops.length && rowTops[r + 1]! >= top(c) - 0.5 * size) r++;
+    while (r + 1 < rowTops.length && rowTops[r + 1]! >= cellTop(c) - 0.5 * size) r++;
     const text = c.segs.map((s) => s.text).reduce(appendLine, '');
     rows[r]!.cells[c.col] = appendLine(rows[r]!.cells[c.col]!, text);
     rows[r]!.bold[c.col] = rows[r]!.bold[c.col]! && c.segs.every((s) => s.bold);
   }
-  // Two columns whose first holds only list markers are a list with hanging indents, not a table.
-  const firsts = rows.map((r) => r.cells[0]!).filter((c) => c);
-  if (cols.length === 2 && firsts.filter(isMarker).length >= 0.8 * firsts.length) return undefined;
-  let header: string[] | undefined;
+  return rows;
+}
+
+/** Take the header row off the rows: a bold row over plain ones, or short labels over rows whose first cells are ids. */
+function takeHeader(rows: { cells: string[]; bold: boolean[] }[]): string[] | undefined {
   const filled = (r: { cells: string[] }) => r.cells.filter((c) => c).length;
-  if (rows.length >= 2 && filled(rows[0]!) >= 2) {
-    const r0 = rows[0]!;
-    const allBold = r0.cells.every((c, k) => !c || r0.bold[k]);
-    const bodyPlain = rows.slice(1).some((r) => r.cells.some((c, k) => c && !r.bold[k]));
-    // Or a first row of short labels over rows whose first cells are ids ("ID | Action | Risks").
-    const bodyIds = rows.slice(1).filter((r) => r.cells[0] && CELL_ID.test(r.cells[0])).length;
-    const labels = r0.cells.every((c) => c.length <= 40 && !CELL_ID.test(c));
-    if ((allBold && bodyPlain) || (labels && rows.length >= 3 && bodyIds >= (rows.length - 1) * 0.6)) header = rows.shift()!.cells;
-  }
-  if (rows.length < 2 && !header) return undefined;
-  return {
-    id: 0,
-    page,
-    ncols: cols.length,
-    colX: cols,
-    header,
-    rows: rows.map((r) => ({ cells: r.cells, page })),
-    first: members[0]!,
-  };
+  if (!(rows.length >= 2 && filled(rows[0]!) >= 2)) return undefined;
+  const r0 = rows[0]!;
+  const allBold = r0.cells.every((c, k) => !c || r0.bold[k]);
+  const bodyPlain = rows.slice(1).some((r) => r.cells.some((c, k) => c && !r.bold[k]));
+  // Or a first row of short labels over rows whose first cells are ids ("ID | Action | Risks").
+  const bodyIds = rows.slice(1).filter((r) => r.cells[0] && CELL_ID.test(r.cells[0])).length;
+  const labels = r0.cells.every((c) => c.length <= 40 && !CELL_ID.test(c));
+  if ((allBold && bodyPlain) || (labels && rows.length >= 3 && bodyIds >= (rows.length - 1) * 0.6)) return rows.shift()!.cells;
+  return undefined;
 }
 
 /** A cell holding only list markers ("(3)", "•", or several of them from tight rows). */

@@ -72,11 +72,12 @@ const digitKey = (s: string) => s.toLowerCase().replace(/\d+/g, '#').replace(/\s
 const PAGE_NUMBER = /^(?:page\s*)?[-–—(\[]?\s*(?:#|[ivxlc]+)\s*[-–—)\]]?(?:\s*(?:of|\/)\s*#)?$/i;
 const TERMINAL = /[.!?;:。！？；：]["'”’)\]]?$/;
 
-export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions = {}): Promise<Extracted> {
+type PdfDoc = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+async function openPdf(buf: Uint8Array, source: string): Promise<PdfDoc> {
   const lib = await pdfjs();
-  let doc: Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
   try {
-    doc = await lib.getDocument({
+    return await lib.getDocument({
       data: new Uint8Array(buf), // pdfjs takes ownership of the array it is given
       isEvalSupported: false,
       disableFontFace: true,
@@ -93,6 +94,66 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
       );
     throw new IngestError(source, `could not be read as a PDF (${err.message}).`, 'The file may be damaged or truncated.');
   }
+}
+
+/** One page's lines, with the count of its text characters and of the gutter line numbers dropped from it. */
+async function readPage(doc: PdfDoc, p: number, fontNames: Map<string, string>): Promise<{ lines: PageLines; chars: number; gutter: number }> {
+  const page = await doc.getPage(p);
+  const [left, , right, top] = page.view as number[];
+  const tc = await page.getTextContent();
+  let items: Item[] = [];
+  for (const raw of tc.items as { str?: string; transform?: number[]; width?: number; fontName?: string }[]) {
+    if (typeof raw.str !== 'string' || !raw.transform) continue;
+    const t = raw.transform;
+    const size = Math.hypot(t[2]!, t[3]!) || Math.abs(t[3]!) || 1;
+    // Private-use-area glyphs are symbol-font bullets.
+    const str = raw.str.replace(/[\ue000-\uf8ff]/g, '•');
+    items.push({ str, x: t[4]!, y: t[5]!, w: raw.width ?? 0, size, font: raw.fontName ?? '' });
+  }
+  // Real font names (for boldness) are only known once the page's fonts are loaded; load them
+  // once per new font.
+  if (items.some((i) => i.font && !fontNames.has(i.font))) {
+    try {
+      await page.getOperatorList();
+      for (const i of items)
+        if (i.font && !fontNames.has(i.font)) {
+          const f = page.commonObjs.has(i.font) ? (page.commonObjs.get(i.font) as { name?: string; bold?: boolean }) : undefined;
+          fontNames.set(i.font, (f?.bold ? 'bold ' : '') + (f?.name ?? ''));
+        }
+    } catch (e) {
+      // Font names only help find headings; a page whose fonts cannot be read is still read.
+      noteIgnored(`reading the font names of page ${p}`, e);
+      for (const i of items) if (i.font && !fontNames.has(i.font)) fontNames.set(i.font, '');
+    }
+  }
+  const gutter = lineNumberItems(items);
+  if (gutter.size) items = items.filter((_, i) => !gutter.has(i));
+  const chars = items.reduce((n, i) => n + i.str.replace(/\s/g, '').length, 0);
+  const height = top || 842;
+  const lines: PageLines = { page: p, lines: toLines(items, p, fontNames, height), height, width: (right ?? 595) - (left ?? 0) || 595 };
+  page.cleanup();
+  return { lines, chars, gutter: gutter.size };
+}
+
+/** Page layout: columns, running lines, contents, tables; then blocks. Notes say what was done. */
+function layoutBlocks(pages: PageLines[], numbers: number, notes: string[]): RawBlock[] {
+  let twoCol = 0;
+  for (const p of pages) {
+    if (splitColumns(p)) twoCol++;
+  }
+  if (numbers) notes.push(`${numbers} gutter line number(s) dropped`);
+  if (twoCol) notes.push(`${twoCol} page(s) read as two columns`);
+  const dropped = dropRunningLines(pages);
+  if (dropped) notes.push(`${dropped} running header/footer line(s) dropped`);
+  const toc = markContents(pages);
+  if (toc) notes.push(`${toc} contents line(s) marked`);
+  const tables = detectTables(pages);
+  if (tables.length) notes.push(`${new Set(tables.map((t) => t.id)).size} table(s) read as rows`);
+  return toBlocks(pages);
+}
+
+export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions = {}): Promise<Extracted> {
+  const doc = await openPdf(buf, source);
   try {
     const info = ((await doc.getMetadata().catch(() => ({ info: {} }))).info ?? {}) as Record<string, unknown>;
     const total = Math.min(doc.numPages, opts.maxPages ?? Infinity);
@@ -102,45 +163,11 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
     let emptyPages = 0;
     let numbers = 0;
     for (let p = 1; p <= total; p++) {
-      const page = await doc.getPage(p);
-      const [left, , right, top] = page.view as number[];
-      const tc = await page.getTextContent();
-      let items: Item[] = [];
-      for (const raw of tc.items as { str?: string; transform?: number[]; width?: number; fontName?: string }[]) {
-        if (typeof raw.str !== 'string' || !raw.transform) continue;
-        const t = raw.transform;
-        const size = Math.hypot(t[2]!, t[3]!) || Math.abs(t[3]!) || 1;
-        // Private-use-area glyphs are symbol-font bullets.
-        const str = raw.str.replace(/[\ue000-\uf8ff]/g, '•');
-        items.push({ str, x: t[4]!, y: t[5]!, w: raw.width ?? 0, size, font: raw.fontName ?? '' });
-      }
-      // Real font names (for boldness) are only known once the page's fonts are loaded; load them
-      // once per new font.
-      if (items.some((i) => i.font && !fontNames.has(i.font))) {
-        try {
-          await page.getOperatorList();
-          for (const i of items)
-            if (i.font && !fontNames.has(i.font)) {
-              const f = page.commonObjs.has(i.font) ? (page.commonObjs.get(i.font) as { name?: string; bold?: boolean }) : undefined;
-              fontNames.set(i.font, (f?.bold ? 'bold ' : '') + (f?.name ?? ''));
-            }
-        } catch (e) {
-          // Font names only help find headings; a page whose fonts cannot be read is still read.
-          noteIgnored(`reading the font names of page ${p}`, e);
-          for (const i of items) if (i.font && !fontNames.has(i.font)) fontNames.set(i.font, '');
-        }
-      }
-      const gutter = lineNumberItems(items);
-      if (gutter.size) {
-        numbers += gutter.size;
-        items = items.filter((_, i) => !gutter.has(i));
-      }
-      const pageChars = items.reduce((n, i) => n + i.str.replace(/\s/g, '').length, 0);
-      chars += pageChars;
-      if (!pageChars) emptyPages++;
-      const height = top || 842;
-      pages.push({ page: p, lines: toLines(items, p, fontNames, height), height, width: (right ?? 595) - (left ?? 0) || 595 });
-      page.cleanup();
+      const r = await readPage(doc, p, fontNames);
+      numbers += r.gutter;
+      chars += r.chars;
+      if (!r.chars) emptyPages++;
+      pages.push(r.lines);
       opts.onPage?.(p, total);
     }
     if (chars === 0)
@@ -151,20 +178,7 @@ export async function readPdf(buf: Uint8Array, source: string, opts: PdfOptions 
       );
     const notes: string[] = [];
     if (emptyPages) notes.push(`${emptyPages} page(s) without a text layer were skipped`);
-    let twoCol = 0;
-    for (const p of pages) {
-      if (splitColumns(p)) twoCol++;
-    }
-    if (numbers) notes.push(`${numbers} gutter line number(s) dropped`);
-    if (twoCol) notes.push(`${twoCol} page(s) read as two columns`);
-    const dropped = dropRunningLines(pages);
-    if (dropped) notes.push(`${dropped} running header/footer line(s) dropped`);
-    const toc = markContents(pages);
-    if (toc) notes.push(`${toc} contents line(s) marked`);
-    const tables = detectTables(pages);
-    if (tables.length) notes.push(`${new Set(tables.map((t) => t.id)).size} table(s) read as rows`);
-    const blocks = toBlocks(pages);
-    const { text, blocks: placed } = buildText(blocks);
+    const { text, blocks: placed } = buildText(layoutBlocks(pages, numbers, notes));
     return {
       format: 'pdf',
       text,
@@ -302,9 +316,14 @@ function dropRunningLines(pages: PageLines[]): number {
 
 const FOOTNOTE = /^(?:\d{1,3}|\(\d{1,3}\)|[*†‡§])\s*\S/;
 
-function toBlocks(pages: PageLines[]): RawBlock[] {
-  const all = pages.flatMap((p) => p.lines);
-  if (!all.length) return [];
+/** The body text style (the size carrying the most characters), and the heading sizes above it. */
+interface BodyStyle {
+  body: number;
+  isHeadingStyle: (l: Line) => boolean;
+  levelOf: (l: Line) => number;
+}
+
+function bodyStyle(all: Line[]): BodyStyle {
   // Body style: the size (and boldness) carrying the most characters.
   const sizeChars = new Map<number, number>();
   let boldChars = 0;
@@ -323,122 +342,141 @@ function toBlocks(pages: PageLines[]): RawBlock[] {
     const i = headingSizes.indexOf(l.size);
     return Math.min(6, (i >= 0 ? i : headingSizes.filter((s) => s > l.size).length) + 1);
   };
+  return { body, isHeadingStyle, levelOf };
+}
 
-  const blocks: RawBlock[] = [];
-  type Open = { block: RawBlock; last: Line; x: number };
-  let open: Open | undefined;
+type OpenBlock = { block: RawBlock; last: Line; x: number };
+
+/** Lines → blocks: one open block at a time, list nesting by marker indentation and style. */
+class BlockAssembler {
+  readonly blocks: RawBlock[] = [];
+  private open: OpenBlock | undefined;
   // Nesting of list items: a stack of (x of marker, style).
-  let listStack: { x: number; style: string }[] = [];
-  const close = () => {
+  private listStack: { x: number; style: string }[] = [];
+  constructor(private readonly style: BodyStyle) {}
+
+  close(): void {
+    const open = this.open;
     if (open) {
       open.block.text = tidyInline(open.block.text);
       if (open.last.lang) open.block.lang = open.last.lang;
-      blocks.push(open.block);
+      this.blocks.push(open.block);
     }
-    open = undefined;
-  };
-  const itemDepth = (m: Marker, x: number) => {
+    this.open = undefined;
+  }
+
+  private itemDepth(m: Marker, x: number): number {
     const tol = 3;
-    while (listStack.length && listStack[listStack.length - 1]!.x > x + tol) listStack.pop();
-    const top = listStack[listStack.length - 1];
+    const stack = this.listStack;
+    while (stack.length && stack[stack.length - 1]!.x > x + tol) stack.pop();
+    const top = stack[stack.length - 1];
     if (!top || x > top.x + tol) {
-      listStack.push({ x, style: m.style });
+      stack.push({ x, style: m.style });
     } else if (top.style !== m.style) {
       // Same indentation, another style: back to an enclosing level of that style, or one deeper.
-      const at = listStack.findIndex((s) => s.style === m.style && Math.abs(s.x - x) <= tol);
-      if (at >= 0) listStack.length = at + 1;
-      else listStack.push({ x, style: m.style });
+      const at = stack.findIndex((s) => s.style === m.style && Math.abs(s.x - x) <= tol);
+      if (at >= 0) stack.length = at + 1;
+      else stack.push({ x, style: m.style });
     }
-    return listStack.length - 1;
-  };
+    return stack.length - 1;
+  }
 
-  for (let i = 0; i < all.length; i++) {
-    const l = all[i]!;
-    if (l.table) {
-      // A table's rows are emitted where its first line is; its other lines are in the rows.
-      if (l.table.first !== l) continue;
-      close();
-      listStack = [];
-      const t = l.table;
-      for (const r of t.rows)
-        blocks.push({
-          kind: 'table-row',
-          cells: r.cells,
-          text: r.cells.join(TABLE_CELL_SEPARATOR),
-          table: t.id,
-          page: r.page,
-          ...(r.pageEnd && r.pageEnd !== r.page ? { pageEnd: r.pageEnd } : {}),
-          ...(t.header ? { header: t.header } : {}),
-        });
-      continue;
-    }
-    if (l.hint === 'toc') {
-      close();
-      listStack = [];
-      blocks.push({ kind: 'paragraph', text: l.text, page: l.page, hint: 'toc' });
-      continue;
-    }
-    const prev = open?.last;
+  /** Start a block of its own (closing the open one and any list). */
+  private startAlone(block: RawBlock, l: Line, keepOpen: boolean): void {
+    this.close();
+    this.listStack = [];
+    if (keepOpen) this.open = { block, last: l, x: l.x };
+    else this.blocks.push(block);
+  }
+
+  /** A table's rows are emitted where its first line is; its other lines are in the rows. */
+  private table(l: Line): void {
+    if (l.table!.first !== l) return;
+    this.close();
+    this.listStack = [];
+    const t = l.table!;
+    for (const r of t.rows)
+      this.blocks.push({
+        kind: 'table-row',
+        cells: r.cells,
+        text: r.cells.join(TABLE_CELL_SEPARATOR),
+        table: t.id,
+        page: r.page,
+        ...(r.pageEnd && r.pageEnd !== r.page ? { pageEnd: r.pageEnd } : {}),
+        ...(t.header ? { header: t.header } : {}),
+      });
+  }
+
+  private special(l: Line): 'caption' | 'footnote' | undefined {
+    const prev = this.open?.last;
     const samePage = prev && prev.page === l.page;
-    const special: 'caption' | 'footnote' | undefined = CAPTION.test(l.text)
-      ? 'caption'
-      : l.size <= body * 0.9 &&
-          l.y < l.pageHeight * 0.3 &&
-          FOOTNOTE.test(l.text) &&
-          // A footnote's next line that happens to start with a number ("21 May 2024.") continues it.
-          !(open?.block.hint === 'footnote' && samePage && !TERMINAL.test(prev!.text))
-        ? 'footnote'
-        : undefined;
-    if (special) {
-      close();
-      listStack = [];
-      open = { block: { kind: 'paragraph', text: l.text, page: l.page, hint: special }, last: l, x: l.x };
-      continue;
+    if (CAPTION.test(l.text)) return 'caption';
+    return l.size <= this.style.body * 0.9 &&
+      l.y < l.pageHeight * 0.3 &&
+      FOOTNOTE.test(l.text) &&
+      // A footnote's next line that happens to start with a number ("21 May 2024.") continues it.
+      !(this.open?.block.hint === 'footnote' && samePage && !TERMINAL.test(prev!.text))
+      ? 'footnote'
+      : undefined;
+  }
+
+  /** Whether a plain line continues the open block (a wrapped line, or a paragraph carried over a page break). */
+  private continues(l: Line): boolean {
+    const open = this.open;
+    if (!open || open.block.kind === 'heading') return false;
+    const prev = open.last;
+    if (prev.page === l.page) {
+      const gap = prev.y - l.y;
+      const indented = open.block.kind === 'paragraph' && l.x > open.x + 1.5 * l.size && TERMINAL.test(prev.text);
+      return gap > 0 && gap <= Math.max(prev.size, l.size) * 1.6 && Math.abs(l.size - prev.size) < 1 && !indented;
     }
-    if (isHeadingStyle(l)) {
+    // A paragraph carries over a page break when its last line does not end a sentence.
+    return !TERMINAL.test(prev.text) && Math.abs(l.size - prev.size) < 1;
+  }
+
+  line(l: Line): void {
+    if (l.table) return this.table(l);
+    if (l.hint === 'toc') return this.startAlone({ kind: 'paragraph', text: l.text, page: l.page, hint: 'toc' }, l, false);
+    const special = this.special(l);
+    if (special) return this.startAlone({ kind: 'paragraph', text: l.text, page: l.page, hint: special }, l, true);
+    const open = this.open;
+    const prev = open?.last;
+    if (this.style.isHeadingStyle(l)) {
       // Consecutive lines of the same heading style close together form one heading.
-      if (open?.block.kind === 'heading' && samePage && prev!.size === l.size && prev!.bold === l.bold && prev!.y - l.y <= l.size * 1.6) {
+      if (open?.block.kind === 'heading' && prev!.page === l.page && prev!.size === l.size && prev!.bold === l.bold && prev!.y - l.y <= l.size * 1.6) {
         open.block.text = appendLine(open.block.text, l.text);
         open.last = l;
-        continue;
+        return;
       }
-      close();
-      listStack = [];
-      open = { block: { kind: 'heading', level: levelOf(l), text: l.text, page: l.page }, last: l, x: l.x };
-      continue;
+      return this.startAlone({ kind: 'heading', level: this.style.levelOf(l), text: l.text, page: l.page }, l, true);
     }
     const m = parseMarker(l.text);
     if (m) {
-      close();
-      open = {
-        block: { kind: 'item', depth: itemDepth(m, l.x), marker: m.marker, ordered: m.ordered, text: l.text.slice(m.length), page: l.page },
-        last: l,
-        x: l.x,
-      };
-      continue;
+      this.close();
+      const block: RawBlock = { kind: 'item', depth: this.itemDepth(m, l.x), marker: m.marker, ordered: m.ordered, text: l.text.slice(m.length), page: l.page };
+      this.open = { block, last: l, x: l.x };
+      return;
     }
-    let continues = false;
-    if (open && open.block.kind !== 'heading') {
-      if (samePage) {
-        const gap = prev!.y - l.y;
-        const indented = open.block.kind === 'paragraph' && l.x > open.x + 1.5 * l.size && TERMINAL.test(prev!.text);
-        continues = gap > 0 && gap <= Math.max(prev!.size, l.size) * 1.6 && Math.abs(l.size - prev!.size) < 1 && !indented;
-      } else {
-        // A paragraph carries over a page break when its last line does not end a sentence.
-        continues = !TERMINAL.test(prev!.text) && Math.abs(l.size - prev!.size) < 1;
-      }
-    }
-    if (continues) {
+    if (this.continues(l)) {
       open!.block.text = appendLine(open!.block.text, l.text);
       if (l.page !== (open!.block as { page?: number }).page) (open!.block as { pageEnd?: number }).pageEnd = l.page;
       open!.last = l;
-      continue;
+      return;
     }
-    close();
-    if (!listStack.length || l.x <= listStack[0]!.x + 3) listStack = [];
-    open = { block: { kind: 'paragraph', text: l.text, page: l.page }, last: l, x: l.x };
+    this.close();
+    if (!this.listStack.length || l.x <= this.listStack[0]!.x + 3) this.listStack = [];
+    this.open = { block: { kind: 'paragraph', text: l.text, page: l.page }, last: l, x: l.x };
   }
-  close();
+}
+
+function toBlocks(pages: PageLines[]): RawBlock[] {
+  const all = pages.flatMap((p) => p.lines);
+  if (!all.length) return [];
+  const style = bodyStyle(all);
+  const asm = new BlockAssembler(style);
+  for (const l of all) asm.line(l);
+  asm.close();
+  const blocks = asm.blocks;
   // Printed page numbers that differ from the physical page, and the cover page.
   const printed = new Map(pages.filter((p) => p.printed).map((p) => [p.page, p.printed!]));
   const first = pages[0];
@@ -446,7 +484,7 @@ function toBlocks(pages: PageLines[]): RawBlock[] {
     pages.length >= 3 &&
     first &&
     first.lines.reduce((n, l) => n + l.text.length, 0) < 400 &&
-    first.lines.some((l) => l.size >= body * 1.4);
+    first.lines.some((l) => l.size >= style.body * 1.4);
   for (const b of blocks) {
     const pp = b.page !== undefined ? printed.get(b.page) : undefined;
     if (pp) b.printedPage = pp;
