@@ -4,7 +4,9 @@
 // statement; the others point to it with statements.same_as). Detection only ever merges; a
 // maintainer's `documents split` is remembered and blocks the pair from being merged again.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from './db.ts';
+import { checkRows, parseRows } from './schema/index.ts';
 import { allocateIds } from './ids.ts';
 
 export const WORK_PATTERN = /^W\d{4,}$/;
@@ -147,8 +149,10 @@ export interface DetectReport {
 
 /** Give every document without a work its own work. */
 async function ensureWorks(db: Db): Promise<number> {
-  const rows = await db.query<{ id: string; title: string; year: number | null; doi: string | null }>(
-    'SELECT id, title, year, doi FROM documents WHERE work_id IS NULL ORDER BY id',
+  const rows = parseRows(
+    z.object({ id: z.string(), title: z.string(), year: z.number().nullable(), doi: z.string().nullable() }),
+    await db.query('SELECT id, title, year, doi FROM documents WHERE work_id IS NULL ORDER BY id'),
+    'documents without a work',
   );
   if (!rows.length) return 0;
   const ids = await allocateIds(db, 'W', rows.length);
@@ -169,11 +173,15 @@ async function ensureWorks(db: Db): Promise<number> {
 
 /** Bring statement_norms up to date: statements that have none (anywhere: a store from before works), and changed statements of the given documents (all when undefined). */
 async function refreshNorms(db: Db, documentIds?: string[]): Promise<void> {
-  const rows = await db.query<{ id: string; text: string; content_hash: string }>(
-    `SELECT s.id, s.text, s.content_hash FROM statements s LEFT JOIN statement_norms n ON n.statement_id = s.id
-     WHERE n.statement_id IS NULL
-        OR (n.content_hash <> s.content_hash ${documentIds ? 'AND s.document_id = ANY($1::text[])' : ''})`,
-    documentIds ? [documentIds] : [],
+  const rows = checkRows(
+    z.object({ id: z.string(), text: z.string(), content_hash: z.string() }),
+    await db.query(
+      `SELECT s.id, s.text, s.content_hash FROM statements s LEFT JOIN statement_norms n ON n.statement_id = s.id
+       WHERE n.statement_id IS NULL
+          OR (n.content_hash <> s.content_hash ${documentIds ? 'AND s.document_id = ANY($1::text[])' : ''})`,
+      documentIds ? [documentIds] : [],
+    ),
+    'statements without current norms',
   );
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000).map((r) => ({ id: r.id, h: r.content_hash, n: normHash(r.text) }));
@@ -189,7 +197,11 @@ async function refreshNorms(db: Db, documentIds?: string[]): Promise<void> {
 const pairKey = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
 
 async function decisions(db: Db): Promise<Map<string, 'same' | 'different'>> {
-  const rows = await db.query<{ doc_a: string; doc_b: string; decision: 'same' | 'different' }>('SELECT doc_a, doc_b, decision FROM work_decisions');
+  const rows = parseRows(
+    z.object({ doc_a: z.string(), doc_b: z.string(), decision: z.enum(['same', 'different']) }),
+    await db.query('SELECT doc_a, doc_b, decision FROM work_decisions'),
+    'work decisions',
+  );
   return new Map(rows.map((r) => [pairKey(r.doc_a, r.doc_b), r.decision]));
 }
 
@@ -208,38 +220,34 @@ async function recordDecision(db: Db, a: string, b: string, decision: 'same' | '
  * documents (after an import or ingest); without it every pair is considered. Call inside the
  * transaction that wrote the documents.
  */
-export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {}): Promise<DetectReport> {
-  const created = await ensureWorks(db);
-  const scope = opts.documentIds ? new Set(opts.documentIds) : undefined;
-  await refreshNorms(db, opts.documentIds);
-  const docs = await db.query<DocInfo>('SELECT id, dataset, title, year, doi, work_id FROM documents WHERE retired_at IS NULL ORDER BY id');
-  const byId = new Map(docs.map((d) => [d.id, d]));
-  const eligible = (a: DocInfo, b: DocInfo) => a.dataset !== b.dataset || MULTI_SOURCE_DATASETS.has(a.dataset);
+type Candidate = { a: string; b: string; by: WorkMatch };
 
-  const candidates: { a: string; b: string; by: WorkMatch }[] = [];
-  const inScope = scope ? docs.filter((d) => scope.has(d.id)) : docs;
+const eligible = (a: DocInfo, b: DocInfo) => a.dataset !== b.dataset || MULTI_SOURCE_DATASETS.has(a.dataset);
+
+const DocInfoRow = z.object({ id: z.string(), dataset: z.string(), title: z.string(), year: z.number().nullable(), doi: z.string().nullable(), work_id: z.string().nullable() });
+const SharedRow = z.object({ da: z.string(), db: z.string(), shared: z.number(), na: z.number(), nb: z.number() });
+const DocWorkRow = z.object({ id: z.string(), work_id: z.string() });
+
+/** Pairs of documents (one in scope) that share a DOI or a title key and match by metadata. */
+function metadataCandidates(docs: DocInfo[], scope: Set<string> | undefined): Candidate[] {
   // Index every document by its DOI and title keys, so that only documents sharing a key are compared.
   const index = new Map<string, DocInfo[]>();
-  const keysOf = (d: DocInfo) => {
-    const k = titleKeys(d.title, d.year, d.doi);
-    const doi = normaliseDoi(d.doi);
-    return { doi, k };
-  };
   const put = (key: string, d: DocInfo) => {
     const l = index.get(key);
     if (l) l.push(d);
     else index.set(key, [d]);
   };
-  const keyed = new Map<string, ReturnType<typeof keysOf>>();
+  const keyed = new Map<string, { doi: string | null; k: TitleKeys }>();
   for (const d of docs) {
-    const x = keysOf(d);
+    const x = { doi: normaliseDoi(d.doi), k: titleKeys(d.title, d.year, d.doi) };
     keyed.set(d.id, x);
     if (x.doi) put('doi ' + x.doi, d);
     if (x.k.full) put('title ' + x.k.full, d);
     if (x.k.main) put('main ' + x.k.main, d);
     if (x.k.code) put('code ' + x.k.code, d);
   }
-  for (const a of inScope) {
+  const candidates: Candidate[] = [];
+  for (const a of scope ? docs.filter((d) => scope.has(d.id)) : docs) {
     const x = keyed.get(a.id)!;
     const near = new Set<DocInfo>();
     for (const key of [
@@ -257,34 +265,44 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
       if (by) candidates.push({ a: a.id, b: b.id, by });
     }
   }
+  return candidates;
+}
 
-  // Shared statement texts: distinct normalised texts per document, pairs counted in SQL.
-  const shared = await db.query<{ da: string; db: string; shared: number; na: number; nb: number }>(
-    `WITH t AS (
-       SELECT DISTINCT s.document_id AS doc, s.kind, n.norm_hash AS h
-       FROM statements s JOIN statement_norms n ON n.statement_id = s.id JOIN documents d ON d.id = s.document_id
-       WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND n.norm_hash IS NOT NULL),
-     c AS (SELECT doc, count(*)::int AS n FROM t GROUP BY doc)
-     SELECT a.doc AS da, b.doc AS db, count(*)::int AS shared, min(ca.n)::int AS na, min(cb.n)::int AS nb
-     FROM t a JOIN t b ON a.h = b.h AND a.kind = b.kind AND a.doc < b.doc
-     JOIN c ca ON ca.doc = a.doc JOIN c cb ON cb.doc = b.doc
-     ${scope ? 'WHERE (a.doc = ANY($1::text[]) OR b.doc = ANY($1::text[]))' : ''}
-     GROUP BY a.doc, b.doc`,
-    scope ? [[...scope]] : [],
+/** Pairs of documents that share enough statement texts: distinct normalised texts per document, pairs counted in SQL. */
+async function sharedTextCandidates(db: Db, scope: Set<string> | undefined, byId: Map<string, DocInfo>): Promise<Candidate[]> {
+  const shared = parseRows(
+    SharedRow,
+    await db.query(
+      `WITH t AS (
+         SELECT DISTINCT s.document_id AS doc, s.kind, n.norm_hash AS h
+         FROM statements s JOIN statement_norms n ON n.statement_id = s.id JOIN documents d ON d.id = s.document_id
+         WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND n.norm_hash IS NOT NULL),
+       c AS (SELECT doc, count(*)::int AS n FROM t GROUP BY doc)
+       SELECT a.doc AS da, b.doc AS db, count(*)::int AS shared, min(ca.n)::int AS na, min(cb.n)::int AS nb
+       FROM t a JOIN t b ON a.h = b.h AND a.kind = b.kind AND a.doc < b.doc
+       JOIN c ca ON ca.doc = a.doc JOIN c cb ON cb.doc = b.doc
+       ${scope ? 'WHERE (a.doc = ANY($1::text[]) OR b.doc = ANY($1::text[]))' : ''}
+       GROUP BY a.doc, b.doc`,
+      scope ? [[...scope]] : [],
+    ),
+    'documents sharing statement texts',
   );
+  const candidates: Candidate[] = [];
   for (const r of shared) {
     const a = byId.get(r.da);
     const b = byId.get(r.db);
     if (!a || !b || a.work_id === b.work_id || !eligible(a, b)) continue;
     if (textMatch(a, b, r)) candidates.push({ a: a.id, b: b.id, by: 'statements' });
   }
+  return candidates;
+}
 
-  // Merge, respecting maintainers' "different" decisions between any members of the two works.
+/** Merge the candidates' works, strongest evidence first, respecting maintainers' "different" decisions between any members. */
+async function mergeCandidates(db: Db, candidates: Candidate[]): Promise<{ joined: WorkChange[]; touched: Set<string>; workOf: Map<string, string> }> {
   const decided = await decisions(db);
   const members = new Map<string, Set<string>>();
-  const allDocs = await db.query<{ id: string; work_id: string }>('SELECT id, work_id FROM documents');
   const workOf = new Map<string, string>();
-  for (const d of allDocs) {
+  for (const d of parseRows(DocWorkRow, await db.query('SELECT id, work_id FROM documents'), 'documents and works')) {
     workOf.set(d.id, d.work_id);
     let m = members.get(d.work_id);
     if (!m) members.set(d.work_id, (m = new Set()));
@@ -304,9 +322,8 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
     for (const x of ma) for (const y of mb) if (decided.get(pairKey(x, y)) === 'different') blocked = true;
     if (blocked) continue;
     const [keep, gone] = wa < wb ? [wa, wb] : [wb, wa];
-    const moved = members.get(gone)!;
     const anchor = keep === wa ? c.a : c.b;
-    for (const d of moved) {
+    for (const d of members.get(gone)!) {
       joined.push({ document: d, joined: keep, from: gone, by: c.by, with: anchor });
       workOf.set(d, keep);
       members.get(keep)!.add(d);
@@ -315,6 +332,17 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
     touched.add(keep);
     await mergeInto(db, gone, keep, c.by);
   }
+  return { joined, touched, workOf };
+}
+
+export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {}): Promise<DetectReport> {
+  const created = await ensureWorks(db);
+  const scope = opts.documentIds ? new Set(opts.documentIds) : undefined;
+  await refreshNorms(db, opts.documentIds);
+  const docs = parseRows(DocInfoRow, await db.query('SELECT id, dataset, title, year, doi, work_id FROM documents WHERE retired_at IS NULL ORDER BY id'), 'live documents');
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const candidates = [...metadataCandidates(docs, scope), ...(await sharedTextCandidates(db, scope, byId))];
+  const { joined, touched, workOf } = await mergeCandidates(db, candidates);
   let affected: string[] | undefined;
   if (scope) {
     for (const d of scope) if (workOf.get(d)) touched.add(workOf.get(d)!);
@@ -325,11 +353,6 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
   return { created, joined, canonicalChanged };
 }
 
-/**
- * Whether two documents are one work by their statement texts: at least MIN_SHARED texts in common
- * making up at least SHARED_TEXT_SHARE of the smaller document, and neither document from a dataset
- * that quotes others (QUOTING_DATASETS).
- */
 export function textMatch(
   a: { dataset: string },
   b: { dataset: string },
@@ -358,6 +381,16 @@ async function refreshWorkMeta(db: Db, workIds: string[]): Promise<void> {
   );
 }
 
+const CanonicalRow = z.object({
+  id: z.string(),
+  kind: z.string(),
+  work_id: z.string(),
+  h: z.string().nullable(),
+  same_as: z.string().nullable(),
+  retired: z.boolean(),
+  human: z.boolean(),
+});
+
 /**
  * Within each work (all when undefined), statements of one kind with the same normalised text are
  * one statement: the canonical one is a statement with a human label if any, else the earliest id;
@@ -365,12 +398,16 @@ async function refreshWorkMeta(db: Db, workIds: string[]): Promise<void> {
  */
 export async function recomputeCanonical(db: Db, workIds?: string[]): Promise<number> {
   if (workIds && !workIds.length) return 0;
-  const rows = await db.query<{ id: string; kind: string; work_id: string; h: string | null; same_as: string | null; retired: boolean; human: boolean }>(
-    `SELECT s.id, s.kind, d.work_id, n.norm_hash AS h, s.same_as, (s.retired_at IS NOT NULL OR d.retired_at IS NOT NULL) AS retired,
-       EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.human) AS human
-     FROM statements s JOIN documents d ON d.id = s.document_id LEFT JOIN statement_norms n ON n.statement_id = s.id
-     ${workIds ? 'WHERE d.work_id = ANY($1::text[])' : ''}`,
-    workIds ? [workIds] : [],
+  const rows = checkRows(
+    CanonicalRow,
+    await db.query(
+      `SELECT s.id, s.kind, d.work_id, n.norm_hash AS h, s.same_as, (s.retired_at IS NOT NULL OR d.retired_at IS NOT NULL) AS retired,
+         EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.human) AS human
+       FROM statements s JOIN documents d ON d.id = s.document_id LEFT JOIN statement_norms n ON n.statement_id = s.id
+       ${workIds ? 'WHERE d.work_id = ANY($1::text[])' : ''}`,
+      workIds ? [workIds] : [],
+    ),
+    'statements of works',
   );
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
