@@ -29,6 +29,11 @@ export class SearchThread {
     return (SearchThread.instance ??= new SearchThread());
   }
 
+  /** The search thread if one was started (dropping an index never starts one). */
+  static running(): SearchThread | undefined {
+    return SearchThread.instance;
+  }
+
   private constructor() {
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const url = new URL(`./thread-worker${ext}`, import.meta.url).href;

@@ -44,7 +44,7 @@ interface Holder {
 const holders = new WeakMap<Db, Holder>();
 let nextKey = 1;
 // A database that is gone takes its index in the search thread with it.
-const dropped = new FinalizationRegistry<number>((key) => void SearchThread.shared().call('drop', { key }).catch(() => {}));
+const dropped = new FinalizationRegistry<number>((key) => void SearchThread.running()?.call('drop', { key }).catch(() => {}));
 
 function holderOf(db: Db): Holder {
   let h = holders.get(db);
@@ -105,7 +105,7 @@ export function indexLost(db: Db, ix: IndexHandle): void {
 export function forgetIndex(db: Db): void {
   const h = holders.get(db);
   holders.delete(db);
-  if (h && searchThreadEnabled()) void SearchThread.shared().call('drop', { key: h.key }).catch(() => {});
+  if (h) void SearchThread.running()?.call('drop', { key: h.key }).catch(() => {});
 }
 
 const LiteFresh = z.object({ m: z.string(), l: z.array(z.string()).nullable().optional() });
@@ -173,7 +173,14 @@ function threadSink(key: number): BuildSink {
         size,
         where: 'thread',
         search: async (registry, query, lexemes, opts) => {
-          const r = await thread.call<IndexSearchResult | { missing: true }>('search', { key, stamp, query: prepareQuery(registry, query, opts.facets), lexemes, opts });
+          const prepared = prepareQuery(registry, query, opts.facets);
+          // A thread that stopped (and was replaced) no longer has this index: SQL answers, a rebuild follows.
+          const r = await SearchThread.shared()
+            .call<IndexSearchResult | { missing: true }>('search', { key, stamp, query: prepared, lexemes, opts })
+            .catch((e: Error) => {
+              console.error(`[search] the search thread failed (this search uses SQL): ${e.message}`);
+              return { missing: true as const };
+            });
           return 'missing' in r ? undefined : finishResult(registry, r);
         },
       };
