@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IndexBuilder, type IndexDoc } from '../../src/search/index.ts';
 import { emptyQuery } from '../../src/search/query.ts';
+import { statementsFromJson } from '../../src/search/index-rows.ts';
 import { taxonomies } from '../../src/taxonomy/index.ts';
 
 const N = 3000;
@@ -87,4 +88,11 @@ test('the unfiltered query: counts kept with the index are the same when asked a
   assert.equal(new Set([...a.ids, ...b.ids]).size, 10);
   const filtered = ix.search(reg, { ...emptyQuery(), kinds: ['risk'] }, [], { facets: ['kind'], offset: 0, limit: 0 });
   assert.equal(filtered.facets.kind!.reduce((s, v) => s + v.count, 0), visible, 'a facet leaves out its own filter');
+});
+
+test('a statement batch of an index build that does not fit the row schema is refused, naming the build and the column', () => {
+  const good = { id: 'M000001', kind: 'risk', document_id: 'D0001', language: 'en', ord: 0, dup: false, v: "'a':1", tax: null, code: null, human: null, reviewed: null, annotated: null, machine: null, topics: null };
+  assert.equal(statementsFromJson(JSON.stringify([good])).length, 1);
+  assert.throws(() => statementsFromJson(JSON.stringify([{ ...good, ord: 'x' }])), /search index build \(statements\), row 1.*ord/);
+  assert.throws(() => statementsFromJson('{}'), /not a JSON array/);
 });
