@@ -20,6 +20,8 @@ import {
 } from '../store/index.ts';
 import type { Db } from '../store/index.ts';
 import { detectWorks } from '../store/works.ts';
+import { parseRows } from '../store/schema/index.ts';
+import { z } from 'zod';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
 import { classifyAll, extractStatements, roleModelFromStore, type RoleModel } from '../extract/index.ts';
 import { blockAnchor, isStatementRole, type Correction, type Extraction, type ExtractedStatement, type Role, type RoleDecision } from '../extract/types.ts';
@@ -691,53 +693,18 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
       // One work, one document: the file of a work already in the store joins that work.
       const wk = await detectWorks(tx, { documentIds: [doc.id] });
       const joinedWork = wk.joined.find((j) => j.document === doc.id);
-      const [{ work_id: workId }] = (await tx.query<{ work_id: string }>('SELECT work_id FROM documents WHERE id = $1', [doc.id])) as [{ work_id: string }];
-      const notes = [...p.extracted.notes];
-      const stale = unmatchedCorrections(corrections, x);
-      if (stale) notes.push(`${stale} earlier correction(s) name blocks this version of the document no longer has; they stay on record but change nothing`);
-      if (!x.statements.length)
-        notes.push(`no mitigation, risk or principle was found (${x.outline.length} blocks, all context or apparatus); see \`govnav statements outline ${doc.id}\` and correct with \`govnav statements set-role\``);
-      const r = p.llm?.report;
-      if (r?.rejected.length) notes.push(`${r.rejected.length} span(s) the LLM returned were not found verbatim in the document and were left out`);
-      if (r?.failedChunks.length) notes.push(`${r.failedChunks.length} of ${r.chunks} chunk(s) got no usable answer from the LLM (first: ${r.failedChunks[0]!.error}); their blocks keep the embedded roles`);
+      const [{ work_id: workId }] = parseRows(z.object({ work_id: z.string() }), await tx.query('SELECT work_id FROM documents WHERE id = $1', [doc.id]), 'work of the document') as [{ work_id: string }];
       const result: IngestResult = {
         source: p.source,
         documentId: doc.id,
         documentStatus: doc.status,
         matchedBy: match?.by,
         work: { id: workId, ...(joinedWork ? { joined: { by: joinedWork.by, with: joinedWork.with } } : {}) },
-        title: p.document.title,
-        format: p.extracted.format,
-        pages: p.extracted.pages,
-        language: p.document.language ?? 'en',
-        date: p.document.date,
-        roles: p.roles,
-        statements: x.statements.length,
-        byKind: statementCounts(x),
-        blocks: x.counts,
-        created: w.rep.created,
-        updated: w.rep.updated,
-        unchanged: w.rep.unchanged,
-        retired: w.rep.retired,
-        nearDuplicates: w.nearList,
-        statementIds: w.statementIds,
+        ...resultCounts(p, w, x),
         corrections: corrections.length,
-        ...(r
-          ? {
-              llm: {
-                spans: r.spans.length,
-                rejected: r.rejected.length,
-                failedChunks: r.failedChunks.length,
-                chunks: r.chunks,
-                requests: r.usage.requests,
-                inputTokens: r.usage.inputTokens,
-                outputTokens: r.usage.outputTokens,
-                ...(r.usage.costUsd !== undefined ? { costUsd: r.usage.costUsd } : {}),
-              },
-            }
-          : {}),
+        ...(p.llm?.report ? { llm: llmSummary(p.llm.report) } : {}),
         ...(opts.dryRun || opts.outline ? { outline: outlineLines(x, p.extracted, w.idOf) } : {}),
-        notes,
+        notes: ingestNotes(p, doc.id, x, unmatchedCorrections(corrections, x)),
         dryRun: !!opts.dryRun,
       };
       if (opts.dryRun) throw new DryRunRollback(result);
@@ -747,6 +714,54 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
     if (e instanceof DryRunRollback) return e.result;
     throw e;
   }
+}
+
+/** What an ingest tells about the document beyond counts: stale corrections, nothing found, LLM trouble. */
+function ingestNotes(p: Prepared, documentId: string, x: ReturnType<typeof extractWithRoles>, stale: number): string[] {
+  const notes = [...p.extracted.notes];
+  if (stale) notes.push(`${stale} earlier correction(s) name blocks this version of the document no longer has; they stay on record but change nothing`);
+  if (!x.statements.length)
+    notes.push(`no mitigation, risk or principle was found (${x.outline.length} blocks, all context or apparatus); see \`govnav statements outline ${documentId}\` and correct with \`govnav statements set-role\``);
+  const r = p.llm?.report;
+  if (r?.rejected.length) notes.push(`${r.rejected.length} span(s) the LLM returned were not found verbatim in the document and were left out`);
+  if (r?.failedChunks.length) notes.push(`${r.failedChunks.length} of ${r.chunks} chunk(s) got no usable answer from the LLM (first: ${r.failedChunks[0]!.error}); their blocks keep the embedded roles`);
+  return notes;
+}
+
+type LlmReport = NonNullable<NonNullable<Prepared['llm']>['report']>;
+
+function llmSummary(r: LlmReport): NonNullable<IngestResult['llm']> {
+  return {
+    spans: r.spans.length,
+    rejected: r.rejected.length,
+    failedChunks: r.failedChunks.length,
+    chunks: r.chunks,
+    requests: r.usage.requests,
+    inputTokens: r.usage.inputTokens,
+    outputTokens: r.usage.outputTokens,
+    ...(r.usage.costUsd !== undefined ? { costUsd: r.usage.costUsd } : {}),
+  };
+}
+
+/** The counts and facts of an ingest result that come straight from the prepared file and the write. */
+function resultCounts(p: Prepared, w: Awaited<ReturnType<typeof writeExtraction>>, x: ReturnType<typeof extractWithRoles>) {
+  return {
+    title: p.document.title,
+    format: p.extracted.format,
+    pages: p.extracted.pages,
+    language: p.document.language ?? 'en',
+    date: p.document.date,
+    roles: p.roles,
+    statements: x.statements.length,
+    byKind: statementCounts(x),
+    blocks: x.counts,
+    created: w.rep.created,
+    updated: w.rep.updated,
+    unchanged: w.rep.unchanged,
+    retired: w.rep.retired,
+    nearDuplicates: w.nearList,
+    statementIds: w.statementIds,
+  };
 }
 
 /** Prepare and write one input. */
