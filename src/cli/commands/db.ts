@@ -11,6 +11,14 @@ export function register(program: Command): void {
       '\nThe database is the embedded PGlite directory <data dir>/db, or PostgreSQL when DATABASE_URL is set.\n' +
         'Every command migrates automatically; these commands are for maintainers who want to see or do it explicitly.',
     );
+  migrateCommand(db);
+  statusCommand(db);
+  copyCommand(db);
+  dumpCommand(db);
+  restoreCommand(db);
+}
+
+function migrateCommand(db: Command): void {
   db.command('migrate')
     .description('Apply pending SQL migrations (safe to run again: applies nothing the second time).')
     .action(async () => {
@@ -27,6 +35,9 @@ export function register(program: Command): void {
         await store.close();
       }
     });
+}
+
+function statusCommand(db: Command): void {
   db.command('status')
     .description('List applied and pending migrations, and what the database holds.')
     .option('--json', 'print JSON')
@@ -41,7 +52,7 @@ export function register(program: Command): void {
         if (st.applied.length)
           for (const t of ['documents', 'statements', 'classifications', 'feedback']) {
             try {
-              counts[t] = (await store.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n;
+              counts[t] = await tableCount(store.db, t);
             } catch (e) {
               if (sqlState(e) !== '42P01') throw e; // 42P01: the table is not there yet
             }
@@ -66,6 +77,9 @@ export function register(program: Command): void {
         await store.close();
       }
     });
+}
+
+function copyCommand(db: Command): void {
   db.command('copy')
     .description('Copy the whole store between the embedded database and PostgreSQL, verified per table (row counts and checksums).')
     .option('--to <url>', 'copy the configured store (the embedded one by default) into this PostgreSQL database')
@@ -103,6 +117,9 @@ export function register(program: Command): void {
         await src.close();
       }
     });
+}
+
+function dumpCommand(db: Command): void {
   db.command('dump <file>')
     .description('Write a backup of the whole store: gzip JSON lines, one line per row, with row counts and checksums per table.')
     .action(async (file: string) => {
@@ -113,6 +130,9 @@ export function register(program: Command): void {
         printReports(reports, `dumped to ${file}`);
       });
     });
+}
+
+function restoreCommand(db: Command): void {
   db.command('restore <file>')
     .description('Load a backup made by `govnav db dump` into an empty store (one transaction, verified per table).')
     .action(async (file: string) => {
@@ -144,4 +164,11 @@ function printReports(reports: { table: string; rows: number; checksum: string }
   const total = reports.reduce((a, r) => a + r.rows, 0);
   for (const r of reports) if (r.rows) console.log(`  ${r.table.padEnd(24)} ${String(r.rows).padStart(10)}  ${r.checksum.slice(0, 12)}`);
   console.log(`${total.toLocaleString('en-US')} rows in ${reports.length} tables ${what}.`);
+}
+
+/** The number of rows in a table. */
+async function tableCount(db: import('../../store/index.ts').Db, table: string): Promise<number> {
+  const { z } = await import('zod');
+  const { parseRows } = await import('../../store/schema/index.ts');
+  return parseRows(z.object({ n: z.number().int() }), await db.query(`SELECT count(*)::int AS n FROM ${table}`), `db status: rows in ${table}`)[0]!.n;
 }

@@ -32,10 +32,7 @@ export function register(program: Command): void {
           return void (await submitFromCli(store, 'release', { version, outDir: resolve(opts.out), baseUrl: opts.baseUrl ?? config.baseUrl }, opts));
         }
         // One bar for the rows of every table (the total is known from a count up front).
-        const [{ n: expected }] = await store.db.query<{ n: number }>(
-          `SELECT ((SELECT count(*) FROM statements WHERE retired_at IS NULL) + 2 * (SELECT count(*) FROM classifications)
-                   + (SELECT count(*) FROM documents WHERE retired_at IS NULL))::int AS n`,
-        ) as [{ n: number }];
+        const expected = await releaseRowCount(store.db);
         const bar = progress(`release ${version}`, expected);
         let stage = '';
         let seen = 0;
@@ -76,4 +73,15 @@ export function register(program: Command): void {
         }
       });
     });
+}
+
+/** The rows a release writes (statements, labels twice, documents): the length of its progress bar. */
+async function releaseRowCount(db: import('../../store/index.ts').Db): Promise<number> {
+  const { z } = await import('zod');
+  const { parseRows } = await import('../../store/schema/index.ts');
+  const rows = await db.query(
+    `SELECT ((SELECT count(*) FROM statements WHERE retired_at IS NULL) + 2 * (SELECT count(*) FROM classifications)
+             + (SELECT count(*) FROM documents WHERE retired_at IS NULL))::int AS n`,
+  );
+  return parseRows(z.object({ n: z.number().int() }), rows, 'release: rows to write')[0]!.n;
 }

@@ -26,54 +26,7 @@ export function register(program: Command): void {
         '  govnav statements split M000121',
     );
 
-  cmd
-    .command('outline')
-    .description('print the outline of a document: every block with its role')
-    .argument('<document-id>')
-    .option('--role <role>', `only blocks with this role (${ROLES.join(', ')})`)
-    .option('--json', 'print the blocks as JSON')
-    .action(async (documentId: string, opts: { role?: string; json?: boolean }) => {
-      const { UserError } = await import('../main.ts');
-      const { withCliStore } = await import('../store.ts');
-      const { listDocumentBlocks, listCorrectionRows } = await import('../../store/index.ts');
-      const { dimmer, outlineText } = await import('./ingest.ts');
-      if (opts.role && !(ROLES as readonly string[]).includes(opts.role)) throw new UserError(`--role "${opts.role}" is not one of ${ROLES.join(', ')}.`);
-      await withCliStore(
-        async (store) => {
-          const [t] = await store.db.query<{ text: string; title: string }>(
-            'SELECT t.text, d.title FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id = $1',
-            [documentId],
-          );
-          if (!t) throw new UserError(`document ${documentId} does not exist.`);
-          const rows = await listDocumentBlocks(store.db, documentId);
-          if (!rows.length || t.text === null)
-            throw new UserError(`document ${documentId} has no stored outline (it was not ingested, or was ingested before outlines were kept: ingest its file again).`);
-          const lines = rows
-            .filter((r) => !opts.role || r.role === opts.role)
-            .map((r) => ({
-              ord: r.ord,
-              anchor: r.anchor,
-              ...(r.page !== null ? { page: r.page } : {}),
-              kind: r.kind,
-              role: r.role,
-              source: r.role_source,
-              confidence: r.confidence,
-              reason: r.reason,
-              text: t.text.slice(r.char_start, r.char_end),
-              ...(r.statement_id ? { statementId: r.statement_id } : {}),
-            }));
-          if (opts.json) {
-            console.log(JSON.stringify({ documentId, blocks: lines, corrections: await listCorrectionRows(store.db, documentId) }, null, 2));
-            return;
-          }
-          const counts = new Map<Role, number>();
-          for (const r of rows) counts.set(r.role, (counts.get(r.role) ?? 0) + 1);
-          console.log(`${documentId} "${t.title}": ${rows.length} blocks (${ROLES.map((r) => `${counts.get(r) ?? 0} ${r}`).join(', ')})`);
-          for (const line of outlineText(lines, dimmer())) console.log(line);
-        },
-        { quiet: !!opts.json },
-      );
-    });
+  outlineCommand(cmd);
 
   const correction = (name: string, description: string, args: string) =>
     cmd
@@ -106,6 +59,55 @@ export function register(program: Command): void {
   );
 }
 
+function outlineCommand(cmd: Command): void {
+  cmd
+    .command('outline')
+    .description('print the outline of a document: every block with its role')
+    .argument('<document-id>')
+    .option('--role <role>', `only blocks with this role (${ROLES.join(', ')})`)
+    .option('--json', 'print the blocks as JSON')
+    .action(async (documentId: string, opts: { role?: string; json?: boolean }) => {
+      const { UserError } = await import('../main.ts');
+      const { withCliStore } = await import('../store.ts');
+      const { listDocumentBlocks, listCorrectionRows } = await import('../../store/index.ts');
+      const { dimmer, outlineText } = await import('./ingest.ts');
+      if (opts.role && !(ROLES as readonly string[]).includes(opts.role)) throw new UserError(`--role "${opts.role}" is not one of ${ROLES.join(', ')}.`);
+      await withCliStore(
+        async (store) => {
+          const [t] = await documentText(store.db, documentId);
+          if (!t) throw new UserError(`document ${documentId} does not exist.`);
+          const rows = await listDocumentBlocks(store.db, documentId);
+          if (!rows.length || t.text === null)
+            throw new UserError(`document ${documentId} has no stored outline (it was not ingested, or was ingested before outlines were kept: ingest its file again).`);
+          const docText = t.text;
+          const lines = rows
+            .filter((r) => !opts.role || r.role === opts.role)
+            .map((r) => ({
+              ord: r.ord,
+              anchor: r.anchor,
+              ...(r.page !== null ? { page: r.page } : {}),
+              kind: r.kind,
+              role: r.role,
+              source: r.role_source,
+              confidence: r.confidence,
+              reason: r.reason,
+              text: docText.slice(r.char_start, r.char_end),
+              ...(r.statement_id ? { statementId: r.statement_id } : {}),
+            }));
+          if (opts.json) {
+            console.log(JSON.stringify({ documentId, blocks: lines, corrections: await listCorrectionRows(store.db, documentId) }, null, 2));
+            return;
+          }
+          const counts = new Map<Role, number>();
+          for (const r of rows) counts.set(r.role, (counts.get(r.role) ?? 0) + 1);
+          console.log(`${documentId} "${t.title}": ${rows.length} blocks (${ROLES.map((r) => `${counts.get(r) ?? 0} ${r}`).join(', ')})`);
+          for (const line of outlineText(lines, dimmer())) console.log(line);
+        },
+        { quiet: !!opts.json },
+      );
+    });
+}
+
 async function apply(opts: Common, refs: string[], make: (resolved: import('../../ingest/index.ts').BlockRef[]) => Correction[]): Promise<void> {
   const { UserError } = await import('../main.ts');
   const { withCliStore } = await import('../store.ts');
@@ -125,9 +127,7 @@ async function apply(opts: Common, refs: string[], make: (resolved: import('../.
       if (docs.size > 1) throw new UserError(`the blocks belong to different documents (${[...docs].join(', ')}); a correction concerns one document.`);
       const documentId = resolved[0]!.documentId;
       const corrections = make(resolved);
-      const before = new Set(
-        (await store.db.query<{ id: string }>('SELECT id FROM statements WHERE document_id = $1 AND retired_at IS NULL', [documentId])).map((r) => r.id),
-      );
+      const before = new Set(await liveStatementIds(store.db, documentId));
       let res;
       try {
         res = await correctDocument(store.db, documentId, corrections, { author: opts.author ?? process.env.USER ?? '' });
@@ -150,4 +150,21 @@ async function apply(opts: Common, refs: string[], make: (resolved: import('../.
     },
     { quiet: !!opts.json },
   );
+}
+
+type Db = import('../../store/index.ts').Db;
+
+/** A document's title and its stored text (null when it was not ingested); no row when there is no such document. */
+async function documentText(db: Db, documentId: string): Promise<{ text: string | null; title: string }[]> {
+  const { z } = await import('zod');
+  const { parseRows } = await import('../../store/schema/index.ts');
+  const rows = await db.query('SELECT t.text, d.title FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id = $1', [documentId]);
+  return parseRows(z.object({ text: z.string().nullable(), title: z.string() }), rows, `statements outline: the text of ${documentId}`);
+}
+
+/** The ids of a document's statements that are not retired. */
+async function liveStatementIds(db: Db, documentId: string): Promise<string[]> {
+  const { parseRows, tables } = await import('../../store/schema/index.ts');
+  const rows = await db.query('SELECT id FROM statements WHERE document_id = $1 AND retired_at IS NULL', [documentId]);
+  return parseRows(tables.statements.row.pick({ id: true }), rows, `statements: the statements of ${documentId}`).map((r) => r.id);
 }
