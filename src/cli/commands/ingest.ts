@@ -70,6 +70,10 @@ export function outlineText(lines: readonly OutlineLine[], dim: (s: string) => s
 }
 
 export function register(program: Command): void {
+  ingestCommand(program);
+}
+
+function ingestCommand(program: Command): void {
   program
     .command('ingest')
     .description('Ingest documents (PDF, HTML, DOCX, Markdown, plain text, or http(s) URLs) into statements with locators.')
@@ -110,172 +114,213 @@ export function register(program: Command): void {
         '  govnav ingest notes/*.md --kind risk --link\n' +
         '  govnav ingest policy.pdf --roles llm --provider anthropic --dry-run',
     )
-    .action(async (inputs: string[], opts: Opts) => {
-      const { UserError } = await import('../main.ts');
-      const { prepare, writePrepared, IngestError } = await import('../../ingest/index.ts');
-      const { withCliStore } = await import('../store.ts');
-      const { progress } = await import('../progress.ts');
-      if (inputs.length > 1 && (opts.title || opts.date))
-        throw new UserError('--title and --date describe one document: ingest the files one at a time when you give them.');
-      let maxBytes: number;
-      try {
-        maxBytes = parseBytes(opts.maxBytes ?? '25MB');
-      } catch (e) {
-        throw new UserError((e as Error).message);
-      }
-      const timeout = Number(opts.timeout ?? 30);
-      if (!Number.isFinite(timeout) || timeout <= 0) throw new UserError(`--timeout "${opts.timeout}" is not a positive number of seconds.`);
-      const kinds = ['mitigation', 'principle', 'risk'];
-      if (opts.kind && !kinds.includes(opts.kind)) throw new UserError(`--kind "${opts.kind}" is not one of ${kinds.join(', ')}.`);
-      const rolesMode = opts.roles ?? 'embedded';
-      if (rolesMode !== 'embedded' && rolesMode !== 'llm') throw new UserError(`--roles "${rolesMode}" is not one of embedded, llm.`);
-      if (rolesMode === 'embedded' && (opts.provider || opts.model || opts.baseUrl)) throw new UserError('--provider, --model and --base-url go with --roles llm.');
+    .action(ingestAction);
+}
 
-      await withCliStore(
-        async (store) => {
-          // A job when asked (--wait/--detach) or when a worker is running on PostgreSQL (embedded roles only).
-          const { wantsJob, submitFromCli } = await import('./jobs.ts');
-          if (!opts.dryRun && rolesMode === 'embedded' && (await wantsJob(store, opts))) {
-            const { ingestParams } = await import('../../jobs/handlers/ingest.ts');
-            const o = {
-              title: opts.title, organisation: opts.organisation, date: opts.date, type: opts.type, jurisdiction: opts.jurisdiction,
-              language: opts.language, kind: opts.kind as 'mitigation' | 'principle' | 'risk' | undefined, licence: opts.licence,
-              attribution: opts.attribution, format: opts.format as 'pdf' | undefined, encoding: opts.encoding, maxBytes, timeoutMs: timeout * 1000,
-            };
-            await submitFromCli(store, 'ingest', await ingestParams(inputs, o, { link: opts.link, classify: opts.classify }), opts);
-            return;
-          }
-          let llm: import('../../ingest/index.ts').IngestOptions['llm'];
-          let dbCache: import('../../classify/llm/cache.ts').DbCache | undefined;
-          if (rolesMode === 'llm') {
-            const { resolveLlmSettings, describeSettings } = await import('../../classify/llm/config.ts');
-            const { DbCache } = await import('../../classify/llm/cache.ts');
-            const { loadConfig } = await import('../../config.ts');
-            const config = loadConfig();
-            let provider = opts.provider ?? 'llm';
-            if (provider === 'llm') provider = process.env.GOVNAV_LLM_PROVIDER || String(config.llm.provider ?? 'openai');
-            if (!['openai', 'anthropic'].includes(provider)) throw new UserError(`--provider must be openai, anthropic or llm, not "${provider}".`);
-            let settings;
-            try {
-              settings = resolveLlmSettings({ provider, model: opts.model, baseUrl: opts.baseUrl }, process.env, config.llm);
-            } catch (e) {
-              throw new UserError((e as Error).message);
-            }
-            dbCache = new DbCache(store.db);
-            llm = {
-              settings,
-              cache: dbCache,
-              onRetry: ({ attempt, delayMs, error }) => {
-                if (process.env.GOVNAV_DEBUG) process.stderr.write(`retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s: ${error.message}\n`);
-              },
-            };
-            if (!opts.json) process.stderr.write(`roles: LLM, ${describeSettings(settings)}\n`);
-          }
-          const results = [];
-          const failures: { source: string; message: string }[] = [];
-          const bar = inputs.length > 1 ? progress('ingest', inputs.length, { quiet: !!opts.json }) : undefined;
-          for (const input of inputs) {
-            let pageBar: ReturnType<typeof progress> | undefined;
-            let chunkBar: ReturnType<typeof progress> | undefined;
-            try {
-              const prepared = await prepare(input, {
-                title: opts.title,
-                organisation: opts.organisation,
-                date: opts.date,
-                type: opts.type,
-                jurisdiction: opts.jurisdiction,
-                language: opts.language,
-                kind: opts.kind as 'mitigation' | 'principle' | 'risk' | undefined,
-                licence: opts.licence,
-                attribution: opts.attribution,
-                format: opts.format as 'pdf' | undefined,
-                encoding: opts.encoding,
-                maxBytes,
-                timeoutMs: timeout * 1000,
-                dryRun: opts.dryRun,
-                roles: rolesMode,
-                llm: llm && {
-                  ...llm,
-                  onChunk: (_done, total) => {
-                    if (total < 3 || opts.json || bar) return;
-                    chunkBar ??= progress('LLM chunks', total);
-                    chunkBar.tick(1);
-                  },
-                },
-                onPage: (p, total) => {
-                  if (total < 20 || opts.json || bar) return;
-                  pageBar ??= progress('pages', total);
-                  pageBar.tick(1);
-                },
-              });
-              // The LLM's answers are in the cache before the document's transaction starts.
-              await dbCache?.flush();
-              const r = await writePrepared(store.db, prepared, { dryRun: opts.dryRun });
-              results.push(r);
-            } catch (e) {
-              if (!(e instanceof IngestError) && (e as Error).name !== 'ValidationError') throw e;
-              failures.push({ source: input, message: (e as Error).message });
-              if (!opts.json) process.stderr.write(`error: ${(e as Error).message}\n`);
-            } finally {
-              pageBar?.stop();
-              chunkBar?.stop();
-              bar?.tick(1, input);
-            }
-          }
-          bar?.stop();
-          await dbCache?.flush();
+type Role = 'mitigation' | 'principle' | 'risk';
+type Store = import('../../store/index.ts').Store;
+type Prepared = Awaited<ReturnType<typeof import('../../ingest/index.ts').prepare>>;
+type LlmOptions = import('../../ingest/index.ts').IngestOptions['llm'];
+type DbCache = import('../../classify/llm/cache.ts').DbCache;
 
-          const post: Record<string, unknown> = {};
-          const newIds = results.filter((r) => !r.dryRun).flatMap((r) => r.statementIds);
-          if (newIds.length && (opts.classify || opts.link)) {
-            const { classifyIngested, linkIngested } = await import('../../ingest/post.ts');
-            if (opts.classify) post.classify = await classifyIngested(store, newIds);
-            if (opts.link) post.link = await linkIngested(store, newIds);
-          }
+/** The checked limits and role mode of a run. */
+interface RunSettings {
+  maxBytes: number;
+  timeout: number;
+  rolesMode: 'embedded' | 'llm';
+}
 
-          if (opts.json) {
-            console.log(JSON.stringify({ results, failures, ...post }, null, 2));
-          } else {
-            const dim = dimmer();
-            for (const r of results) {
-              if (r.dryRun && r.outline) {
-                console.log(`outline of "${r.title}" (${r.outline.length} blocks; page, role, confidence, source, statement, anchor, text):`);
-                for (const line of outlineText(r.outline, dim)) console.log(`  ${line}`);
-              }
-              const what = r.dryRun ? 'would be' : r.documentStatus === 'created' ? 'new' : r.documentStatus;
-              console.log(
-                `${r.documentId} ${what}: "${r.title}" (${r.format}${r.pages ? `, ${r.pages} pages` : ''}, ${r.language}${r.date ? `, ${r.date}` : ''})` +
-                  (r.matchedBy ? ` — matched an earlier ingest by ${r.matchedBy}` : ''),
-              );
-              if (r.work?.joined) console.log(`  joined work ${r.work.id} (same ${r.work.joined.by === 'doi' ? 'DOI' : r.work.joined.by === 'title' ? 'title and year' : 'statement texts'} as ${r.work.joined.with}): one page, counted once`);
-              console.log(`  ${roleSummary(r)}${r.corrections ? ` (${r.corrections} correction${r.corrections === 1 ? '' : 's'} applied)` : ''}`);
-              if (r.llm)
-                console.log(
-                  `  LLM: ${r.llm.spans} spans accepted, ${r.llm.rejected} rejected (not verbatim), ${r.llm.failedChunks} of ${r.llm.chunks} chunks failed; ` +
-                    `${r.llm.requests} requests, ${r.llm.inputTokens + r.llm.outputTokens} tokens${r.llm.costUsd !== undefined ? `, $${r.llm.costUsd.toFixed(4)}` : ''}`,
-                );
-              console.log(
-                `  ${r.statements} statements: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.retired} retired` +
-                  (r.dryRun ? ' (dry run: nothing written)' : ''),
-              );
-              for (const n of r.notes) console.log(`  note: ${n}`);
-              if (r.nearDuplicates.length) {
-                console.log(`  ${r.nearDuplicates.length} near-duplicate statement(s) in other documents:`);
-                for (const n of r.nearDuplicates.slice(0, 20))
-                  console.log(`    ${n.statementId} ≈ ${n.otherId} (${n.otherDocumentId}, similarity ${n.similarity.toFixed(2)})`);
-                if (r.nearDuplicates.length > 20) console.log(`    … and ${r.nearDuplicates.length - 20} more (see --json)`);
-              }
-            }
-            for (const [k, v] of Object.entries(post)) console.log(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-            const totals = results.reduce((a, r) => ({ s: a.s + r.statements, c: a.c + r.created }), { s: 0, c: 0 });
-            console.log(
-              `\n${results.length} document(s) ingested${opts.dryRun ? ' (dry run)' : ''}, ${totals.s} statements (${totals.c} new)` +
-                (failures.length ? `; ${failures.length} failed` : ''),
-            );
-          }
-          if (failures.length) process.exitCode = results.length ? 1 : 2;
-        },
-        { quiet: !!opts.json },
-      );
-    });
+async function ingestAction(inputs: string[], opts: Opts): Promise<void> {
+  const { withCliStore } = await import('../store.ts');
+  const settings = await checkedSettings(inputs, opts);
+  await withCliStore((store) => ingestInputs(store, inputs, opts, settings), { quiet: !!opts.json });
+}
+
+/** The options checked together, with a message that says what to change. */
+async function checkedSettings(inputs: string[], opts: Opts): Promise<RunSettings> {
+  const { UserError } = await import('../main.ts');
+  if (inputs.length > 1 && (opts.title || opts.date))
+    throw new UserError('--title and --date describe one document: ingest the files one at a time when you give them.');
+  let maxBytes: number;
+  try {
+    maxBytes = parseBytes(opts.maxBytes ?? '25MB');
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  const timeout = Number(opts.timeout ?? 30);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UserError(`--timeout "${opts.timeout}" is not a positive number of seconds.`);
+  const kinds = ['mitigation', 'principle', 'risk'];
+  if (opts.kind && !kinds.includes(opts.kind)) throw new UserError(`--kind "${opts.kind}" is not one of ${kinds.join(', ')}.`);
+  const rolesMode = opts.roles ?? 'embedded';
+  if (rolesMode !== 'embedded' && rolesMode !== 'llm') throw new UserError(`--roles "${rolesMode}" is not one of embedded, llm.`);
+  if (rolesMode === 'embedded' && (opts.provider || opts.model || opts.baseUrl)) throw new UserError('--provider, --model and --base-url go with --roles llm.');
+  return { maxBytes, timeout, rolesMode };
+}
+
+async function ingestInputs(store: Store, inputs: string[], opts: Opts, settings: RunSettings): Promise<void> {
+  // A job when asked (--wait/--detach) or when a worker is running on PostgreSQL (embedded roles only).
+  const { wantsJob, submitFromCli } = await import('./jobs.ts');
+  if (!opts.dryRun && settings.rolesMode === 'embedded' && (await wantsJob(store, opts))) {
+    const { ingestParams } = await import('../../jobs/handlers/ingest.ts');
+    await submitFromCli(store, 'ingest', await ingestParams(inputs, documentOptions(opts, settings), { link: opts.link, classify: opts.classify }), opts);
+    return;
+  }
+  const { llm, dbCache } = settings.rolesMode === 'llm' ? await llmRoles(store, opts) : { llm: undefined, dbCache: undefined };
+  const { results, failures } = await ingestEach(store, inputs, opts, settings, llm, dbCache);
+  const post: Record<string, unknown> = {};
+  const newIds = results.filter((r) => !r.dryRun).flatMap((r) => r.statementIds);
+  if (newIds.length && (opts.classify || opts.link)) {
+    const { classifyIngested, linkIngested } = await import('../../ingest/post.ts');
+    if (opts.classify) post.classify = await classifyIngested(store, newIds);
+    if (opts.link) post.link = await linkIngested(store, newIds);
+  }
+  if (opts.json) console.log(JSON.stringify({ results, failures, ...post }, null, 2));
+  else printResults(results, failures.length, post, !!opts.dryRun);
+  if (failures.length) process.exitCode = results.length ? 1 : 2;
+}
+
+/** What the options say about each document (as a job's parameters and for prepare()). */
+function documentOptions(opts: Opts, settings: RunSettings) {
+  return {
+    title: opts.title,
+    organisation: opts.organisation,
+    date: opts.date,
+    type: opts.type,
+    jurisdiction: opts.jurisdiction,
+    language: opts.language,
+    kind: opts.kind as Role | undefined,
+    licence: opts.licence,
+    attribution: opts.attribution,
+    format: opts.format as 'pdf' | undefined,
+    encoding: opts.encoding,
+    maxBytes: settings.maxBytes,
+    timeoutMs: settings.timeout * 1000,
+  };
+}
+
+/** --roles llm: the provider's settings and the answer cache. */
+async function llmRoles(store: Store, opts: Opts): Promise<{ llm: LlmOptions; dbCache: DbCache }> {
+  const { UserError } = await import('../main.ts');
+  const { resolveLlmSettings, describeSettings } = await import('../../classify/llm/config.ts');
+  const { DbCache } = await import('../../classify/llm/cache.ts');
+  const { loadConfig } = await import('../../config.ts');
+  const config = loadConfig();
+  let provider = opts.provider ?? 'llm';
+  if (provider === 'llm') provider = process.env.GOVNAV_LLM_PROVIDER || String(config.llm.provider ?? 'openai');
+  if (!['openai', 'anthropic'].includes(provider)) throw new UserError(`--provider must be openai, anthropic or llm, not "${provider}".`);
+  let settings;
+  try {
+    settings = resolveLlmSettings({ provider, model: opts.model, baseUrl: opts.baseUrl }, process.env, config.llm);
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  const dbCache = new DbCache(store.db);
+  const llm: LlmOptions = {
+    settings,
+    cache: dbCache,
+    onRetry: ({ attempt, delayMs, error }) => {
+      if (process.env.GOVNAV_DEBUG) process.stderr.write(`retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s: ${error.message}\n`);
+    },
+  };
+  if (!opts.json) process.stderr.write(`roles: LLM, ${describeSettings(settings)}\n`);
+  return { llm, dbCache };
+}
+
+/** Each input prepared and written in its own transaction; an input that cannot be read is a failure, not the end. */
+async function ingestEach(store: Store, inputs: string[], opts: Opts, settings: RunSettings, llm: LlmOptions, dbCache: DbCache | undefined) {
+  const { writePrepared, IngestError } = await import('../../ingest/index.ts');
+  const { progress } = await import('../progress.ts');
+  const results: IngestResult[] = [];
+  const failures: { source: string; message: string }[] = [];
+  const bar = inputs.length > 1 ? progress('ingest', inputs.length, { quiet: !!opts.json }) : undefined;
+  for (const input of inputs) {
+    const bars: { page?: ReturnType<typeof progress>; chunk?: ReturnType<typeof progress> } = {};
+    try {
+      const prepared = await prepareOne(input, opts, settings, llm, bars, !!bar);
+      // The LLM's answers are in the cache before the document's transaction starts.
+      await dbCache?.flush();
+      results.push(await writePrepared(store.db, prepared, { dryRun: opts.dryRun }));
+    } catch (e) {
+      if (!(e instanceof IngestError) && (e as Error).name !== 'ValidationError') throw e;
+      failures.push({ source: input, message: (e as Error).message });
+      if (!opts.json) process.stderr.write(`error: ${(e as Error).message}\n`);
+    } finally {
+      bars.page?.stop();
+      bars.chunk?.stop();
+      bar?.tick(1, input);
+    }
+  }
+  bar?.stop();
+  await dbCache?.flush();
+  return { results, failures };
+}
+
+/** Read one input into an outline with roles; page and LLM-chunk bars for a single long input. */
+async function prepareOne(
+  input: string,
+  opts: Opts,
+  settings: RunSettings,
+  llm: LlmOptions,
+  bars: { page?: import('../progress.ts').Progress; chunk?: import('../progress.ts').Progress },
+  several: boolean,
+): Promise<Prepared> {
+  const { prepare } = await import('../../ingest/index.ts');
+  const { progress } = await import('../progress.ts');
+  return prepare(input, {
+    ...documentOptions(opts, settings),
+    dryRun: opts.dryRun,
+    roles: settings.rolesMode,
+    llm: llm && {
+      ...llm,
+      onChunk: (_done, total) => {
+        if (total < 3 || opts.json || several) return;
+        bars.chunk ??= progress('LLM chunks', total);
+        bars.chunk.tick(1);
+      },
+    },
+    onPage: (_p, total) => {
+      if (total < 20 || opts.json || several) return;
+      bars.page ??= progress('pages', total);
+      bars.page.tick(1);
+    },
+  });
+}
+
+function printResults(results: IngestResult[], failed: number, post: Record<string, unknown>, dryRun: boolean): void {
+  const dim = dimmer();
+  for (const r of results) printResult(r, dim);
+  for (const [k, v] of Object.entries(post)) console.log(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const totals = results.reduce((a, r) => ({ s: a.s + r.statements, c: a.c + r.created }), { s: 0, c: 0 });
+  console.log(
+    `\n${results.length} document(s) ingested${dryRun ? ' (dry run)' : ''}, ${totals.s} statements (${totals.c} new)` + (failed ? `; ${failed} failed` : ''),
+  );
+}
+
+/** One document's outcome: its outline on a dry run, what became of it, its counts, notes and near duplicates. */
+function printResult(r: IngestResult, dim: (s: string) => string): void {
+  if (r.dryRun && r.outline) {
+    console.log(`outline of "${r.title}" (${r.outline.length} blocks; page, role, confidence, source, statement, anchor, text):`);
+    for (const line of outlineText(r.outline, dim)) console.log(`  ${line}`);
+  }
+  const what = r.dryRun ? 'would be' : r.documentStatus === 'created' ? 'new' : r.documentStatus;
+  console.log(
+    `${r.documentId} ${what}: "${r.title}" (${r.format}${r.pages ? `, ${r.pages} pages` : ''}, ${r.language}${r.date ? `, ${r.date}` : ''})` +
+      (r.matchedBy ? ` — matched an earlier ingest by ${r.matchedBy}` : ''),
+  );
+  if (r.work?.joined) console.log(`  joined work ${r.work.id} (same ${r.work.joined.by === 'doi' ? 'DOI' : r.work.joined.by === 'title' ? 'title and year' : 'statement texts'} as ${r.work.joined.with}): one page, counted once`);
+  console.log(`  ${roleSummary(r)}${r.corrections ? ` (${r.corrections} correction${r.corrections === 1 ? '' : 's'} applied)` : ''}`);
+  if (r.llm)
+    console.log(
+      `  LLM: ${r.llm.spans} spans accepted, ${r.llm.rejected} rejected (not verbatim), ${r.llm.failedChunks} of ${r.llm.chunks} chunks failed; ` +
+        `${r.llm.requests} requests, ${r.llm.inputTokens + r.llm.outputTokens} tokens${r.llm.costUsd !== undefined ? `, $${r.llm.costUsd.toFixed(4)}` : ''}`,
+    );
+  console.log(
+    `  ${r.statements} statements: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.retired} retired` + (r.dryRun ? ' (dry run: nothing written)' : ''),
+  );
+  for (const n of r.notes) console.log(`  note: ${n}`);
+  if (r.nearDuplicates.length) {
+    console.log(`  ${r.nearDuplicates.length} near-duplicate statement(s) in other documents:`);
+    for (const n of r.nearDuplicates.slice(0, 20)) console.log(`    ${n.statementId} ≈ ${n.otherId} (${n.otherDocumentId}, similarity ${n.similarity.toFixed(2)})`);
+    if (r.nearDuplicates.length > 20) console.log(`    … and ${r.nearDuplicates.length - 20} more (see --json)`);
+  }
 }
