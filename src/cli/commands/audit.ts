@@ -9,6 +9,11 @@ export function register(program: Command): void {
     .command('audit')
     .description('The audit log: who did what, when, with the state before and after (append-only).');
 
+  exportCommand(audit);
+  listCommand(audit);
+}
+
+function exportCommand(audit: Command): void {
   audit
     .command('export')
     .description('Write the whole audit log, oldest first, as CSV or JSON Lines (to standard output or --out).')
@@ -59,7 +64,9 @@ export function register(program: Command): void {
         process.stderr.write(`${n} audit entries written to ${opts.out}\n`);
       }
     });
+}
 
+function listCommand(audit: Command): void {
   audit
     .command('list')
     .description('Show the latest audit entries (newest first).')

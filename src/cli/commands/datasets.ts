@@ -15,6 +15,12 @@ export function register(program: Command): void {
         '  govnav datasets fetch mitre-atlas --mirror http://127.0.0.1:8000   (or GOVNAV_DATASET_MIRROR)\n' +
         '\nA mirror serves <base>/<dataset folder>/<file>, the layout of the shared data folder.',
     );
+  listCommand(ds);
+  removeCommand(ds);
+  fetchCommand(ds);
+}
+
+function listCommand(ds: Command): void {
   ds.command('list')
     .description('The datasets in the database (principle sets, annotations and snapshot datasets too) with version, licence and counts; then the public datasets govnav can fetch.')
     .option('--json', 'print JSON')
@@ -62,6 +68,9 @@ export function register(program: Command): void {
         console.log('\nDownload and import one with `govnav datasets fetch <name>`; remove one with `govnav datasets remove <id>`; see docs/datasets.md.');
       });
     });
+}
+
+function removeCommand(ds: Command): void {
   ds.command('remove')
     .description('Remove a dataset and everything derived from it (documents, statements, labels, topic links, texts, outlines, runs), in one transaction.')
     .argument('<id>', 'dataset id (see `govnav datasets list`)')
@@ -98,6 +107,9 @@ export function register(program: Command): void {
         else console.log(`removed dataset "${id}": ${describe(done)}`);
       });
     });
+}
+
+function fetchCommand(ds: Command): void {
   ds.command('fetch')
     .description('Download a dataset (size limit, timeout, checksum check) and import it.')
     .argument('<name>', 'dataset name (see `govnav datasets list`)')

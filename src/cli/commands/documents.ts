@@ -14,6 +14,12 @@ export function register(program: Command): void {
         '  govnav documents split D0088           undo: D0088 is its own work again (remembered)\n',
     );
 
+  worksCommand(docs);
+  sameCommand(docs);
+  splitCommand(docs);
+}
+
+function worksCommand(docs: Command): void {
   docs
     .command('works')
     .description('List works with their member documents.')
@@ -41,7 +47,9 @@ export function register(program: Command): void {
         }
       });
     });
+}
 
+function sameCommand(docs: Command): void {
   docs
     .command('same')
     .description('Confirm that two documents are the same work, or detect works over the whole store with --auto.')
@@ -70,7 +78,9 @@ export function register(program: Command): void {
         }
       });
     });
+}
 
+function splitCommand(docs: Command): void {
   docs
     .command('split')
     .description('Undo a match: the document becomes its own work again; auto-detection will not merge it back.')

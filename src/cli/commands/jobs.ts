@@ -93,6 +93,13 @@ export function register(program: Command): void {
     .command('jobs')
     .description('Long work (classify, ingest, topic linking, releases) as jobs: list them, show one, cancel, retry.')
     .addHelpText('after', JOB_FLAGS_HELP + '\n\nWorkers: `govnav worker` (PostgreSQL). Admin page: /admin/jobs. See docs/deploy.md.');
+  listCommand(jobs);
+  showCommand(jobs);
+  cancelCommand(jobs);
+  retryCommand(jobs);
+}
+
+function listCommand(jobs: Command): void {
   jobs
     .command('list')
     .description('Recent jobs, newest first.')
@@ -132,6 +139,9 @@ export function register(program: Command): void {
         { quiet: !!opts.json },
       );
     });
+}
+
+function showCommand(jobs: Command): void {
   jobs
     .command('show <id>')
     .description('One job: parameters, state, progress, result or error.')
@@ -157,6 +167,9 @@ export function register(program: Command): void {
         { quiet: !!opts.json },
       );
     });
+}
+
+function cancelCommand(jobs: Command): void {
   jobs
     .command('cancel <id>')
     .description('Cancel a queued, retrying or running job (a running one stops at its next batch; what it wrote stays).')
@@ -169,6 +182,9 @@ export function register(program: Command): void {
         console.log(`job ${j.id}: cancelled`);
       });
     });
+}
+
+function retryCommand(jobs: Command): void {
   jobs
     .command('retry <id>')
     .description('Run a failed, dead or cancelled job again (finished work is skipped).')

@@ -105,62 +105,8 @@ export function register(program: Command): void {
         '  govnav review stats',
     );
 
-  addFilterOptions(review.command('list').description('List the labels waiting for review.'), '50')
-    .option('--json', 'print JSON')
-    .action(async (opts: FilterFlags & { json?: boolean }) => {
-      const { withCliStore } = await import('../store.ts');
-      const { table } = await import('../progress.ts');
-      const { queueFilter, reviewQueue } = await import('../../review/index.ts');
-      await run(() =>
-        withCliStore(async (store) => {
-          const filter = queueFilter(store.taxonomies, { ...filterOpts(opts), limit: opts.limit });
-          const { total, items } = await reviewQueue(store.db, store.taxonomies, filter);
-          if (opts.json) {
-            console.log(JSON.stringify({ total, items }, null, 2));
-            return;
-          }
-          if (!items.length) {
-            console.log(total ? `${total} labels match, none on this page.` : 'Nothing to review: no unreviewed machine label matches.');
-            return;
-          }
-          console.log(table(LIST_HEADERS, listRows(items, process.stdout.columns || 120)));
-          console.log(`\n${items.length} of ${total} unreviewed machine label${total === 1 ? '' : 's'}` +
-            (items.length < total ? ' (use --limit for more)' : '') +
-            '. Decide with `govnav review accept|reject <label-id…>` or `govnav review correct <label-id> <code>`.');
-        }),
-      );
-    });
-
-  addFilterOptions(review.command('next').description('Review the queue interactively, one label at a time (needs a terminal).'))
-    .option('--reviewer <name>', 'who is reviewing')
-    .action(async (opts: FilterFlags & { reviewer?: string }) => {
-      const { UserError } = await import('../main.ts');
-      if (!process.stdin.isTTY || !process.stdout.isTTY)
-        throw new UserError(
-          '`govnav review next` is interactive and needs a terminal (stdin and stdout are not both a TTY). ' +
-            'For scripts use `govnav review list [--json]`, then `govnav review accept|reject <label-id…>` ' +
-            'or `govnav review correct <label-id> <code>`.',
-        );
-      const { withCliStore } = await import('../store.ts');
-      const { queueFilter } = await import('../../review/index.ts');
-      const { reviewLoop } = await import('../../review/interactive.ts');
-      const who = await reviewer(opts.reviewer);
-      await run(() =>
-        withCliStore(async (store) => {
-          const filter = queueFilter(store.taxonomies, { ...filterOpts(opts), limit: opts.limit });
-          await reviewLoop({
-            db: store.db,
-            registry: store.taxonomies,
-            reviewer: who,
-            filter,
-            input: process.stdin,
-            output: process.stdout,
-            width: Math.min(process.stdout.columns || 80, 110),
-            terminal: true,
-          });
-        }),
-      );
-    });
+  listCommand(review);
+  nextCommand(review);
 
   for (const action of ['accept', 'reject'] as const) {
     review
@@ -192,6 +138,72 @@ export function register(program: Command): void {
       });
   }
 
+  correctCommand(review);
+  statsCommand(review);
+}
+
+function listCommand(review: Command): void {
+  addFilterOptions(review.command('list').description('List the labels waiting for review.'), '50')
+    .option('--json', 'print JSON')
+    .action(async (opts: FilterFlags & { json?: boolean }) => {
+      const { withCliStore } = await import('../store.ts');
+      const { table } = await import('../progress.ts');
+      const { queueFilter, reviewQueue } = await import('../../review/index.ts');
+      await run(() =>
+        withCliStore(async (store) => {
+          const filter = queueFilter(store.taxonomies, { ...filterOpts(opts), limit: opts.limit });
+          const { total, items } = await reviewQueue(store.db, store.taxonomies, filter);
+          if (opts.json) {
+            console.log(JSON.stringify({ total, items }, null, 2));
+            return;
+          }
+          if (!items.length) {
+            console.log(total ? `${total} labels match, none on this page.` : 'Nothing to review: no unreviewed machine label matches.');
+            return;
+          }
+          console.log(table(LIST_HEADERS, listRows(items, process.stdout.columns || 120)));
+          console.log(`\n${items.length} of ${total} unreviewed machine label${total === 1 ? '' : 's'}` +
+            (items.length < total ? ' (use --limit for more)' : '') +
+            '. Decide with `govnav review accept|reject <label-id…>` or `govnav review correct <label-id> <code>`.');
+        }),
+      );
+    });
+}
+
+function nextCommand(review: Command): void {
+  addFilterOptions(review.command('next').description('Review the queue interactively, one label at a time (needs a terminal).'))
+    .option('--reviewer <name>', 'who is reviewing')
+    .action(async (opts: FilterFlags & { reviewer?: string }) => {
+      const { UserError } = await import('../main.ts');
+      if (!process.stdin.isTTY || !process.stdout.isTTY)
+        throw new UserError(
+          '`govnav review next` is interactive and needs a terminal (stdin and stdout are not both a TTY). ' +
+            'For scripts use `govnav review list [--json]`, then `govnav review accept|reject <label-id…>` ' +
+            'or `govnav review correct <label-id> <code>`.',
+        );
+      const { withCliStore } = await import('../store.ts');
+      const { queueFilter } = await import('../../review/index.ts');
+      const { reviewLoop } = await import('../../review/interactive.ts');
+      const who = await reviewer(opts.reviewer);
+      await run(() =>
+        withCliStore(async (store) => {
+          const filter = queueFilter(store.taxonomies, { ...filterOpts(opts), limit: opts.limit });
+          await reviewLoop({
+            db: store.db,
+            registry: store.taxonomies,
+            reviewer: who,
+            filter,
+            input: process.stdin,
+            output: process.stdout,
+            width: Math.min(process.stdout.columns || 80, 110),
+            terminal: true,
+          });
+        }),
+      );
+    });
+}
+
+function correctCommand(review: Command): void {
   review
     .command('correct <label-id> <code>')
     .description('Replace a machine label by a human label with another code of the same taxonomy.')
@@ -216,7 +228,9 @@ export function register(program: Command): void {
         }),
       );
     });
+}
 
+function statsCommand(review: Command): void {
   review
     .command('stats')
     .description('Per taxonomy and source: machine labels, pending, reviewed, accepted, corrected, rejected, acceptance rate.')

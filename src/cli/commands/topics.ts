@@ -52,6 +52,16 @@ export function register(program: Command): void {
         '(new, changed, or linked with an older lexicon) and `--rebuild` relinks everything.',
     );
 
+  linkCommand(topics);
+  listCommand(topics);
+  showCommand(topics);
+  matrixCommand(topics);
+  compareCommand(topics);
+  lexiconCommand(topics);
+  importPrinciplesCommand(topics);
+}
+
+function linkCommand(topics: Command): void {
   topics
     .command('link')
     .description('Link pending statements to topics (new, changed, or linked with another lexicon version).')
@@ -99,7 +109,9 @@ export function register(program: Command): void {
         console.log(table(['topic', 'statements linked'], Object.entries(report.byTopic).map(([k, v]) => [k, v])));
       });
     });
+}
 
+function listCommand(topics: Command): void {
   withFilterOptions(
     topics
       .command('list')
@@ -123,7 +135,9 @@ export function register(program: Command): void {
       );
     });
   });
+}
 
+function showCommand(topics: Command): void {
   withFilterOptions(
     topics
       .command('show')
@@ -176,7 +190,9 @@ export function register(program: Command): void {
       });
     },
   );
+}
 
+function matrixCommand(topics: Command): void {
   withFilterOptions(
     topics
       .command('matrix')
@@ -212,7 +228,9 @@ export function register(program: Command): void {
       if (nobody.length) console.log(`topics no document covers: ${nobody.join(', ')}`);
     });
   });
+}
 
+function compareCommand(topics: Command): void {
   topics
     .command('compare')
     .description('Compare two or more documents topic by topic.')
@@ -245,7 +263,9 @@ export function register(program: Command): void {
         if (cmp.none.length) console.log(`covered by none: ${cmp.none.join(', ')}`);
       });
     });
+}
 
+function lexiconCommand(topics: Command): void {
   topics
     .command('lexicon')
     .description('Check and summarise the lexicon in effect (built-in plus extensions).')
@@ -270,7 +290,9 @@ export function register(program: Command): void {
         ),
       );
     });
+}
 
+function importPrinciplesCommand(topics: Command): void {
   topics
     .command('import-principles')
     .description('Import principle sets in the AI Atlas Nexus YAML layout (documents + entries of type Principle) and link them.')

@@ -84,6 +84,15 @@ export function register(program: Command): void {
         'Passwords: --password-stdin reads the first line of standard input; on a terminal you are asked (no echo).',
     );
 
+  addCommand(users);
+  listCommand(users);
+  setRoleCommand(users);
+  disableCommand(users);
+  enableCommand(users);
+  resetPasswordCommand(users);
+}
+
+function addCommand(users: Command): void {
   users
     .command('add <username>')
     .description('Create an account.')
@@ -106,7 +115,9 @@ export function register(program: Command): void {
       const u = await withAccounts((db) => createUser(db, { username, password, role: opts.role as 'admin', displayName: opts.name }, actor));
       console.log(`created ${u.username} (${u.role})`);
     });
+}
 
+function listCommand(users: Command): void {
   users
     .command('list')
     .description('List the accounts: role, state, last sign-in.')
@@ -133,7 +144,9 @@ export function register(program: Command): void {
         ),
       );
     });
+}
 
+function setRoleCommand(users: Command): void {
   users
     .command('set-role <username> <role>')
     .description("Change an account's role (admin | reviewer | contributor).")
@@ -146,7 +159,9 @@ export function register(program: Command): void {
       const before = await withAccounts((db) => setRole(db, username, role, actor));
       console.log(`${username.toLowerCase()}: ${before} → ${role}`);
     });
+}
 
+function disableCommand(users: Command): void {
   users
     .command('disable <username>')
     .description('Disable an account: it cannot sign in, and its sessions end at once. Nothing is deleted.')
@@ -156,7 +171,9 @@ export function register(program: Command): void {
       await withAccounts((db) => setDisabled(db, username, true, actor));
       console.log(`${username.toLowerCase()}: disabled (sessions ended)`);
     });
+}
 
+function enableCommand(users: Command): void {
   users
     .command('enable <username>')
     .description('Enable a disabled account again.')
@@ -166,7 +183,9 @@ export function register(program: Command): void {
       await withAccounts((db) => setDisabled(db, username, false, actor));
       console.log(`${username.toLowerCase()}: enabled`);
     });
+}
 
+function resetPasswordCommand(users: Command): void {
   users
     .command('reset-password <username>')
     .description('Set a new password; ends every session of the account and clears its lockout.')
