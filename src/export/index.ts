@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Params, parseQuery, toSearchParams, whereClause, type QueryError, type StatementQuery } from '../search/query.ts';
+import { z } from 'zod';
 import type { Db } from '../store/index.ts';
+import { checkRows, parseRows } from '../store/schema/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { exportColumns, loadStatementRecords, type StatementRecord } from './rows.ts';
 import { writeExport, type DatasetAttribution, type ExportFormat, type ExportMeta } from './writers.ts';
@@ -38,6 +40,9 @@ export function govnavVersion(): string {
   }
 }
 
+const ScopeRow = z.object({ dataset: z.string(), n: z.number(), version: z.string(), licence: z.string(), attribution: z.string(), source_url: z.string().nullable() });
+const IdRow = z.object({ id: z.string() });
+
 /** How many statements match, and the attribution of every dataset they come from. */
 export async function queryScope(
   db: Db,
@@ -46,16 +51,14 @@ export async function queryScope(
 ): Promise<{ total: number; attribution: DatasetAttribution[] }> {
   const p = new Params();
   const where = whereClause(registry, query, p);
-  const rows = await db.query<{ dataset: string; n: number; version: string; licence: string; attribution: string; source_url: string | null }>(
-    `SELECT x.dataset, x.n, coalesce(ds.version, x.version) AS version, coalesce(ds.licence, x.licence) AS licence,
+  const sql = `SELECT x.dataset, x.n, coalesce(ds.version, x.version) AS version, coalesce(ds.licence, x.licence) AS licence,
             coalesce(ds.attribution, x.attribution) AS attribution, coalesce(ds.source_url, x.source_url) AS source_url
      FROM (SELECT d.dataset, count(*)::int AS n, max(d.dataset_version) AS version, max(d.licence) AS licence,
                   max(d.attribution) AS attribution, max(d.source_url) AS source_url
            FROM statements s JOIN documents d ON d.id = s.document_id WHERE ${where} GROUP BY d.dataset) x
      LEFT JOIN datasets ds ON ds.id = x.dataset
-     ORDER BY x.dataset`,
-    p.values,
-  );
+     ORDER BY x.dataset`;
+  const rows = parseRows(ScopeRow, await db.query(sql, p.values), 'export scope');
   return {
     total: rows.reduce((a, r) => a + r.n, 0),
     attribution: rows.map((r) => ({ dataset: r.dataset, version: r.version, licence: r.licence, attribution: r.attribution, sourceUrl: r.source_url })),
@@ -71,10 +74,14 @@ export async function* idBatches(db: Db, registry: TaxonomyRegistry, query: Stat
   for (;;) {
     const p = new Params();
     const where = whereClause(registry, query, p);
-    const rows = await db.query<{ id: string }>(
-      `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id
-       WHERE ${where} AND s.id > ${p.add(after)} ORDER BY s.id LIMIT ${batch}`,
-      p.values,
+    const rows = checkRows(
+      IdRow,
+      await db.query(
+        `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id
+         WHERE ${where} AND s.id > ${p.add(after)} ORDER BY s.id LIMIT ${batch}`,
+        p.values,
+      ),
+      'export ids',
     );
     if (!rows.length) return;
     yield rows.map((r) => r.id);

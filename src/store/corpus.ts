@@ -222,9 +222,13 @@ async function insertDocumentRecords(db: Db, where: string, records: Record<stri
 
 /** Mark documents of a dataset that a newer import no longer contains as retired (ids stay reserved). */
 export async function retireMissingDocuments(db: Db, dataset: string, keepIds: string[]): Promise<number> {
-  const rows = await db.query<{ id: string }>(
-    `UPDATE documents SET retired_at = now(), updated_at = now() WHERE dataset = $1 AND retired_at IS NULL AND NOT (id = ANY($2::text[])) RETURNING id`,
-    [dataset, keepIds],
+  const rows = parseRows(
+    z.object({ id: z.string() }),
+    await db.query(
+      `UPDATE documents SET retired_at = now(), updated_at = now() WHERE dataset = $1 AND retired_at IS NULL AND NOT (id = ANY($2::text[])) RETURNING id`,
+      [dataset, keepIds],
+    ),
+    'retired documents',
   );
   if (rows.length)
     await db.query(`UPDATE statements SET retired_at = now(), updated_at = now() WHERE document_id = ANY($1::text[]) AND retired_at IS NULL`, [
