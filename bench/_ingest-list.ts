@@ -4,7 +4,7 @@
 // its own). Reports the wall time and the process CPU time (the machine may be shared: CPU time
 // is the steadier figure; on PGlite it includes the database, on PostgreSQL only the client).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { prepare, writePrepared } from '../src/ingest/index.ts';
@@ -49,7 +49,7 @@ export async function listIngestRates(): Promise<BenchResult[]> {
         const cpuS = (used.user + used.system) / 1e6;
         if (r.created !== ITEMS) throw new Error(`ingest created ${r.created} statements, expected ${ITEMS}`);
         process.stderr.write(`  ingest ${engine}: ${ITEMS} list items in ${secs.toFixed(1)} s (CPU ${cpuS.toFixed(1)} s)\n`);
-        const note = `Markdown, ${ITEMS.toLocaleString('en-GB')} list items, one transaction, read + extract + write`;
+        const note = `Markdown, ${ITEMS.toLocaleString('en-GB')} list items, one transaction, read + extract + write; load ${loadavg()[0]!.toFixed(1)} at the end`;
         out.push({ name: `ingest ${engine}: ${ITEMS.toLocaleString('en-GB')}-item list, wall`, value: secs, unit: 's', note });
         out.push({ name: `ingest ${engine}: ${ITEMS.toLocaleString('en-GB')}-item list, CPU per 1,000 blocks`, value: (cpuS * 1000) / ITEMS, unit: 's', note: engine === 'postgres' ? 'client process only' : 'database included (in-process)' });
       } finally {

@@ -2,7 +2,7 @@
 // `govnav import` semantics (one transaction, topic linking included) into an empty store, on
 // PGlite and, when DATABASE_URL is set, on PostgreSQL (in a schema of its own).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { importPath } from '../src/importers/index.ts';
@@ -43,7 +43,7 @@ export async function importRates(): Promise<BenchResult[]> {
         const cpuMs = (used.user + used.system) / 1000;
         process.stderr.write(`  import ${engine}: ${n} statements in ${secs.toFixed(1)} s (CPU ${(cpuMs / 1000).toFixed(1)} s)\n`);
         if (s.statements.created !== n) throw new Error(`import created ${s.statements.created} statements, expected ${n}`);
-        out.push({ name: `scale import ${engine}: statements/s`, value: n / secs, unit: '/s', note: `${n.toLocaleString('en-GB')} statements in ${DOCS} documents, one transaction, topic links included` });
+        out.push({ name: `scale import ${engine}: statements/s`, value: n / secs, unit: '/s', note: `${n.toLocaleString('en-GB')} statements in ${DOCS} documents, one transaction, topic links included; load ${loadavg()[0]!.toFixed(1)} at the end${process.env.GOVNAV_BULK_COPY === '0' ? '; COPY off (GOVNAV_BULK_COPY=0)' : ''}` });
         // The machine may be shared: CPU time is the steadier figure (PGlite: database included; PostgreSQL: client only).
         out.push({ name: `scale import ${engine}: CPU per 1,000 statements`, value: (cpuMs * 1000) / n, unit: 'ms', note: engine === 'postgres' ? 'client process only' : 'database included (in-process)' });
       } finally {
