@@ -218,14 +218,22 @@ export async function clusterLoadRun(store: Store, databaseUrl: string, dataDir:
     // Warm each process's search index (the first searches of a process build it).
     for (let i = 0; i < processes * 4; i++) await (await fetch(`${base}/search.json?q=system`)).arrayBuffer();
     await new Promise((r) => setTimeout(r, 3000));
-    const job = await govnav(['classify', '--all', '--fresh', '--detach'], env);
-    await new Promise<void>((r) => job.child.once('exit', () => r()));
-    process.stderr.write(`  load: ${SECONDS} s against ${base} (${processes} web processes, PostgreSQL, classify job queued: ${job.out().trim().split('\n').pop()})\n`);
+    const loadStart = new Date();
+    // GOVNAV_SCALE_LOAD_CLASSIFY=0: the same load without the job (to see what its writes cost).
+    const classify = process.env.GOVNAV_SCALE_LOAD_CLASSIFY !== '0';
+    let queued = 'no classify job';
+    if (classify) {
+      const job = await govnav(['classify', '--all', '--fresh', '--detach'], env);
+      await new Promise<void>((r) => job.child.once('exit', () => r()));
+      queued = `classify job queued: ${job.out().trim().split('\n').pop()}`;
+    }
+    process.stderr.write(`  load: ${SECONDS} s against ${base} (${processes} web processes, PostgreSQL, ${queued})\n`);
     const r = await loadAgainst(base);
     const list = await govnav(['jobs', 'list'], env);
     await new Promise<void>((res) => list.child.once('exit', () => res()));
     process.stderr.write(`  jobs after the load:\n${list.out()}\n`);
-    return loadResults(r, `PostgreSQL, ${processes} web processes + classify job`, note);
+    const [labels] = (await store.db.query(`SELECT count(*)::int AS n FROM classifications WHERE created_at >= $1`, [loadStart])) as { n: number }[];
+    return loadResults(r, `PostgreSQL, ${processes} web processes${classify ? ' + classify job' : ''}`, `${note}; ${labels!.n.toLocaleString('en-GB')} labels written during the load`);
   } finally {
     await stop(worker.child);
     await stop(serve.child);
