@@ -32,7 +32,8 @@ export async function loadSnapshotIfEmpty(store: Store, file = snapshotFile(), o
   if (!(await corpusIsEmpty(store.db))) return false;
   // Only a database that never held data: one whose datasets were all removed has allocated ids
   // (never reused) and stays empty, as its owner left it.
-  const [{ n }] = (await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM id_counters')) as [{ n: number }];
+  const { queryRow, row, int } = await import('../store/schema/columns.ts');
+  const n = (await queryRow(store.db, row({ n: int() }), 'SELECT count(*)::int AS n FROM id_counters', [], 'id counters'))?.n ?? 0;
   if (n > 0 && !opts.force) {
     if (!opts.quiet)
       process.stderr.write('The database holds no dataset (they were removed). Load the bundled snapshot again with `govnav serve --load-snapshot`, or import data (see README).\n');

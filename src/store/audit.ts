@@ -2,6 +2,8 @@
 // state before and after. Append-only (a database trigger refuses UPDATE and DELETE). Writers call
 // recordAudit inside the same transaction as the change they record.
 import type { Db } from './db.ts';
+import { queryRows } from './schema/columns.ts';
+import { auditLog } from './schema/tables.ts';
 
 /** Who did it: an account (id and username) or a named non-account actor ('system', 'cli:<user>'). */
 export interface Actor {
@@ -62,18 +64,7 @@ export interface AuditQuery {
   order?: 'asc' | 'desc';
 }
 
-interface RawAudit {
-  id: string | number;
-  at: Date;
-  actor_id: number | null;
-  actor: string;
-  action: string;
-  target_type: string;
-  target_id: string;
-  before: unknown;
-  after: unknown;
-  detail: string | null;
-}
+const AuditRow = auditLog.row.omit({ client_hash: true });
 
 export async function listAudit(db: Db, q: AuditQuery = {}): Promise<AuditEntry[]> {
   const where: string[] = [];
@@ -89,14 +80,17 @@ export async function listAudit(db: Db, q: AuditQuery = {}): Promise<AuditEntry[
   if (q.after !== undefined) add('id > ?', q.after);
   if (q.before !== undefined) add('id < ?', q.before);
   const limit = Math.max(1, Math.min(10_000, Math.trunc(q.limit ?? 100) || 100));
-  const rows = await db.query<RawAudit>(
+  const rows = await queryRows(
+    db,
+    AuditRow,
     `SELECT id, at, actor_id, actor, action, target_type, target_id, before, after, detail FROM audit_log
      ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${limit}`,
     params,
+    'audit log',
   );
   return rows.map((r) => ({
-    id: Number(r.id),
-    at: new Date(r.at),
+    id: r.id,
+    at: r.at,
     actorId: r.actor_id,
     actor: r.actor,
     action: r.action,

@@ -1,10 +1,15 @@
 // Taxonomy nodes in the database, and classifications with their provenance. Several labels may
 // exist for one statement and taxonomy; exactly one is current: human judgement beats machines,
 // reviewed beats unreviewed, and among equals the newest wins. Rejected labels are never current.
-import { ClassificationInput, type ClassificationData } from '../model/index.ts';
+import { z } from 'zod';
+import { ClassificationInput } from '../model/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import type { Db } from './db.ts';
 import { pgTextArray, ValidationError } from './corpus.ts';
+import { queryRow, queryRows } from './schema/columns.ts';
+import { classifications, type ClassificationRecord } from './schema/tables.ts';
+
+const LabelKey = z.object({ statement_id: z.string(), taxonomy: z.string(), key: z.string() });
 
 /** Copy the taxonomy files into taxonomy_nodes (codes no longer in a file are kept, marked retired). */
 export async function syncTaxonomies(db: Db, registry: TaxonomyRegistry): Promise<void> {
@@ -46,31 +51,8 @@ export async function syncTaxonomies(db: Db, registry: TaxonomyRegistry): Promis
   });
 }
 
-export interface ClassificationRow {
-  id: number;
-  statement_id: string;
-  taxonomy: string;
-  taxonomy_version: string;
-  code: string;
-  secondary: string[];
-  source: ClassificationData['source'];
-  human: boolean;
-  model: string | null;
-  model_version: string | null;
-  prompt_version: string | null;
-  reasoning: string | null;
-  confidence: number | null;
-  review_status: ClassificationData['reviewStatus'];
-  reviewer: string | null;
-  reviewed_at: Date | null;
-  source_value: string | null;
-  run_id: string | null;
-  is_current: boolean;
-  created_at: Date;
-  /** Below the classifier's threshold: a suggestion, never current until a person accepts it (migration 0500). */
-  suggested?: boolean;
-  reasoning_zh?: string | null;
-}
+/** A label as stored (the row of `classifications`, src/store/schema/tables.ts). */
+export type ClassificationRow = ClassificationRecord;
 
 export interface NewClassification extends ClassificationInput {
   statementId: string;
@@ -82,19 +64,9 @@ export interface NewClassification extends ClassificationInput {
   reasoningZh?: string;
 }
 
-/**
- * Insert labels after checking every code against its taxonomy (an unknown code is an error that
- * names the statement, taxonomy and code; nothing is written). With `skipIdentical`, a label equal
- * to the newest existing one from the same source is not inserted again (idempotent imports).
- * Current labels of the affected statements are recomputed.
- */
-export async function insertClassifications(
-  db: Db,
-  registry: TaxonomyRegistry,
-  items: NewClassification[],
-  opts: { skipIdentical?: boolean } = {},
-): Promise<{ inserted: number; unchanged: number }> {
-  const rows = items.map((it) => {
+/** The rows to insert, each code checked against its taxonomy (the first bad item names itself). */
+function checkedRows(registry: TaxonomyRegistry, items: NewClassification[]) {
+  return items.map((it) => {
     const where = `statement ${it.statementId}, taxonomy ${it.taxonomy}`;
     const parsed = ClassificationInput.safeParse(it);
     if (!parsed.success) {
@@ -127,16 +99,34 @@ export async function insertClassifications(
       reasoning_zh: it.reasoningZh ? it.reasoningZh.slice(0, 500) : null,
     };
   });
+}
+
+/**
+ * Insert labels after checking every code against its taxonomy (an unknown code is an error that
+ * names the statement, taxonomy and code; nothing is written). With `skipIdentical`, a label equal
+ * to the newest existing one from the same source is not inserted again (idempotent imports).
+ * Current labels of the affected statements are recomputed.
+ */
+export async function insertClassifications(
+  db: Db,
+  registry: TaxonomyRegistry,
+  items: NewClassification[],
+  opts: { skipIdentical?: boolean } = {},
+): Promise<{ inserted: number; unchanged: number }> {
+  const rows = checkedRows(registry, items);
   if (rows.length === 0) return { inserted: 0, unchanged: 0 };
   // What these statements already have: to skip identical labels, and to know which (statement,
   // taxonomy) pairs are new, whose one label can be made current at once without a recount.
-  const latest = await db.query<{ statement_id: string; taxonomy: string; key: string }>(
+  const latest = await queryRows(
+    db,
+    LabelKey,
     `SELECT DISTINCT ON (statement_id, taxonomy, source) statement_id, taxonomy,
        statement_id || '|' || taxonomy || '|' || source || '|' || code || '|' || coalesce(source_value, '') || '|' ||
        array_to_string(secondary, ',') || '|' || human::text AS key
      FROM classifications WHERE statement_id = ANY($1::text[])
      ORDER BY statement_id, taxonomy, source, created_at DESC, id DESC`,
     [[...new Set(rows.map((r) => r.statement_id))]],
+    'latest labels',
   );
   let toInsert = rows;
   if (opts.skipIdentical) {
@@ -211,9 +201,12 @@ export async function reviewClassification(
   status: 'accepted' | 'rejected',
   reviewer: string,
 ): Promise<ClassificationRow> {
-  const [row] = await db.query<ClassificationRow>(
+  const row = await queryRow(
+    db,
+    classifications.row,
     `UPDATE classifications SET review_status = $2, reviewer = $3, reviewed_at = now() WHERE id = $1 RETURNING *`,
     [id, status, reviewer],
+    'review a label',
   );
   if (!row) throw new Error(`No classification with id ${id}.`);
   await refreshCurrent(db, [row.statement_id]);
@@ -223,10 +216,13 @@ export async function reviewClassification(
 /** Every label of these statements, current ones first. */
 export async function classificationsOf(db: Db, statementIds: string[]): Promise<ClassificationRow[]> {
   if (!statementIds.length) return [];
-  return db.query<ClassificationRow>(
+  return queryRows(
+    db,
+    classifications.row,
     `SELECT * FROM classifications WHERE statement_id = ANY($1::text[])
      ORDER BY statement_id, taxonomy, is_current DESC, created_at DESC, id DESC`,
     [statementIds],
+    'labels of statements',
   );
 }
 
@@ -234,9 +230,12 @@ export async function classificationsOf(db: Db, statementIds: string[]): Promise
 export async function currentLabels(db: Db, statementIds: string[]): Promise<Map<string, Map<string, ClassificationRow>>> {
   const out = new Map<string, Map<string, ClassificationRow>>();
   if (!statementIds.length) return out;
-  const rows = await db.query<ClassificationRow>(
+  const rows = await queryRows(
+    db,
+    classifications.row,
     'SELECT * FROM classifications WHERE statement_id = ANY($1::text[]) AND is_current',
     [statementIds],
+    'current labels',
   );
   for (const r of rows) {
     let m = out.get(r.statement_id);

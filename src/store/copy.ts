@@ -11,6 +11,11 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Db } from './db.ts';
+import { checkRows, int, nullable, queryRow, queryRows, row, text, textArray } from './schema/columns.ts';
+import { schemaMigrations } from './schema/tables.ts';
+
+const Count = row({ n: int() });
+const JsonText = row({ j: text() });
 
 /** Written by triggers or by live processes, never copied: the copy makes its own. */
 const SKIPPED = new Set(['schema_migrations', 'search_changes', 'job_workers']);
@@ -48,23 +53,41 @@ export class CopyError extends Error {
 /** The tables of the store's schema, parents before children. */
 export async function listTables(db: Db): Promise<TableInfo[]> {
   const tables = (
-    await db.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`)
+    await queryRows(
+      db,
+      row({ t: text() }),
+      `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`,
+      [],
+      'tables',
+    )
   )
     .map((r) => r.t)
     .filter((t) => !SKIPPED.has(t));
-  const cols = await db.query<{ t: string; c: string; gen: string; def: string | null }>(
+  const cols = await queryRows(
+    db,
+    row({ t: text(), c: text(), gen: text(), def: nullable(text()) }),
     `SELECT table_name AS t, column_name AS c, is_generated AS gen, column_default AS def FROM information_schema.columns
      WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
+    [],
+    'columns',
   );
-  const fks = await db.query<{ child: string; parent: string; cols: string[] }>(
+  const fks = await queryRows(
+    db,
+    row({ child: text(), parent: text(), cols: textArray() }),
     `SELECT c.relname AS child, p.relname AS parent,
             ARRAY(SELECT a.attname::text FROM unnest(k.conkey) AS x(n) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.n) AS cols
      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
      WHERE k.contype = 'f' AND k.connamespace = current_schema()::regnamespace`,
+    [],
+    'foreign keys',
   );
-  const pks = await db.query<{ t: string; cols: string[] }>(
+  const pks = await queryRows(
+    db,
+    row({ t: text(), cols: textArray() }),
     `SELECT c.relname AS t, ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY AS x(n, i) JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = x.n ORDER BY x.i) AS cols
      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE k.contype = 'p' AND k.connamespace = current_schema()::regnamespace`,
+    [],
+    'primary keys',
   );
   const info = new Map<string, TableInfo>();
   for (const t of tables) {
@@ -95,10 +118,13 @@ export async function listTables(db: Db): Promise<TableInfo[]> {
 
 /** Row count and checksum of a table (call inside a transaction: it sets the time zone to UTC for it). */
 export async function tableChecksum(tx: Db, t: TableInfo): Promise<TableReport> {
-  const [r] = await tx.query<{ n: number; sum: string }>(
+  const r = await queryRow(
+    tx,
+    row({ n: int(), sum: text() }),
     `SELECT count(*)::int AS n, coalesce(md5(string_agg(h, ',' ORDER BY h)), '') AS sum
      FROM (SELECT md5((to_jsonb(x) - $1::text[])::text) AS h FROM ${q(t.name)} x) s`,
     [t.generated],
+    `checksum of ${t.name}`,
   );
   return { table: t.name, rows: r!.n, checksum: r!.sum };
 }
@@ -111,9 +137,13 @@ async function utc(tx: Db): Promise<void> {
 export async function* readRows(tx: Db, t: TableInfo): AsyncGenerator<string[]> {
   const order = t.primaryKey.length ? t.primaryKey.map(q).join(', ') : '1';
   for (let offset = 0; ; offset += BATCH) {
-    const rows = await tx.query<{ j: string }>(
-      `SELECT (to_jsonb(x) - $1::text[])::text AS j FROM ${q(t.name)} x ORDER BY ${order} LIMIT ${BATCH} OFFSET ${offset}`,
-      [t.generated],
+    const rows = checkRows(
+      JsonText,
+      await tx.query(
+        `SELECT (to_jsonb(x) - $1::text[])::text AS j FROM ${q(t.name)} x ORDER BY ${order} LIMIT ${BATCH} OFFSET ${offset}`,
+        [t.generated],
+      ),
+      `rows of ${t.name}`,
     );
     if (rows.length) yield rows.map((r) => r.j);
     if (rows.length < BATCH) return;
@@ -161,7 +191,7 @@ async function prepareTarget(tx: Db, tables: TableInfo[]): Promise<void> {
   const busy: string[] = [];
   for (const t of tables) {
     if (SEEDED.has(t.name)) continue;
-    const [r] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q(t.name)}`);
+    const r = await queryRow(tx, Count, `SELECT count(*)::int AS n FROM ${q(t.name)}`, [], `rows of ${t.name}`);
     if (r!.n) busy.push(`${t.name} (${r!.n} rows)`);
   }
   if (busy.length) throw new CopyError(`The target database already holds data: ${busy.slice(0, 6).join(', ')}. Copy and restore need an empty store (a new database, schema or data directory).`);
@@ -169,7 +199,8 @@ async function prepareTarget(tx: Db, tables: TableInfo[]): Promise<void> {
 }
 
 async function appliedMigrations(db: Db): Promise<string[]> {
-  return (await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version);
+  const rows = await queryRows(db, schemaMigrations.row.pick({ version: true }), 'SELECT version FROM schema_migrations ORDER BY version', [], 'migrations');
+  return rows.map((r) => r.version);
 }
 
 async function sameSchema(a: string[], b: string[], what: string): Promise<void> {

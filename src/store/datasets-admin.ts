@@ -1,26 +1,24 @@
 // The datasets in a store, with what each holds, and removing one with everything derived from it.
 import type { Db } from './db.ts';
+import type { z } from 'zod';
 import { refreshCurrent } from './classifications.ts';
+import { int, nullable, queryRow, queryRows, row, text } from './schema/columns.ts';
+import { datasets } from './schema/tables.ts';
 
 /** The dataset of govnav's own annotated set: its labels sit on statements of other datasets too. */
 const ANNOTATION_DATASET = 'govnav-annotations';
 
-export interface DatasetRow {
-  id: string;
-  version: string;
-  licence: string;
-  attribution: string;
-  source_url: string | null;
-  imported_at: string;
-  meta: Record<string, unknown>;
-  documents: number;
-  statements: number;
-  labels: number;
-}
+/** A dataset with its counts (imported_at as the database's text form). */
+const DatasetWithCounts = row({ ...datasets.columns, imported_at: text(), documents: int(), statements: int(), labels: int() });
+export type DatasetRow = z.infer<typeof DatasetWithCounts>;
+const Count = row({ n: int() });
+const Id = row({ id: text() });
 
 /** Every dataset in the store, with its live documents, statements and current labels. */
 export async function listStoreDatasets(db: Db): Promise<DatasetRow[]> {
-  return db.query<DatasetRow>(
+  return queryRows(
+    db,
+    DatasetWithCounts,
     `SELECT ds.id, ds.version, ds.licence, ds.attribution, ds.source_url, ds.imported_at::text AS imported_at, ds.meta,
             (SELECT count(*) FROM documents d WHERE d.dataset = ds.id AND d.retired_at IS NULL)::int AS documents,
             (SELECT count(*) FROM statements s JOIN documents d ON d.id = s.document_id
@@ -28,6 +26,8 @@ export async function listStoreDatasets(db: Db): Promise<DatasetRow[]> {
             (SELECT count(*) FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
               WHERE d.dataset = ds.id AND c.is_current)::int AS labels
        FROM datasets ds ORDER BY ds.id`,
+    [],
+    'datasets',
   );
 }
 
@@ -48,7 +48,7 @@ export class DatasetNotFound extends Error {
 }
 
 async function count(db: Db, sql: string, params: unknown[]): Promise<number> {
-  return (await db.query<{ n: number }>(sql, params))[0]!.n;
+  return (await queryRows(db, Count, sql, params, 'count'))[0]!.n;
 }
 
 /** What removing the dataset would delete (nothing is changed). */
@@ -56,7 +56,7 @@ export async function removalCounts(db: Db, id: string): Promise<RemoveCounts> {
   const known = await db.query('SELECT 1 FROM datasets WHERE id = $1', [id]);
   const docs = await count(db, 'SELECT count(*)::int AS n FROM documents WHERE dataset = $1', [id]);
   if (!known.length && !docs) {
-    const all = (await db.query<{ id: string }>('SELECT id FROM datasets ORDER BY id')).map((r) => r.id);
+    const all = (await queryRows(db, Id, 'SELECT id FROM datasets ORDER BY id', [], 'datasets')).map((r) => r.id);
     throw new DatasetNotFound(`No dataset "${id}" in this store. Imported: ${all.length ? all.join(', ') : '(none)'}`);
   }
   const inDocs = 'SELECT id FROM documents WHERE dataset = $1';
@@ -78,7 +78,9 @@ export async function removalCounts(db: Db, id: string): Promise<RemoveCounts> {
 
 /** Classification runs whose every item and label concerns statements of this dataset. */
 async function runsOnlyAbout(db: Db, id: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
+  const rows = await queryRows(
+    db,
+    Id,
     `WITH mine AS (SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = $1),
           touched AS (
             SELECT run_id FROM classify_run_items WHERE statement_id IN (SELECT id FROM mine)
@@ -89,6 +91,7 @@ async function runsOnlyAbout(db: Db, id: string): Promise<string[]> {
         AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.run_id = r.id AND c.statement_id NOT IN (SELECT id FROM mine))
       ORDER BY r.id`,
     [id],
+    'runs of the dataset',
   );
   return rows.map((r) => r.id);
 }
@@ -105,11 +108,14 @@ export async function removeDataset(db: Db, id: string, opts: { beforeCommit?: (
     const counts = await removalCounts(tx, id);
     const runs = await runsOnlyAbout(tx, id);
     if (id === ANNOTATION_DATASET) {
-      const touched = await tx.query<{ statement_id: string }>(
+      const touched = await queryRows(
+        tx,
+        row({ statement_id: text() }),
         `DELETE FROM classifications WHERE source = 'annotation'
            AND statement_id NOT IN (SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = $1)
          RETURNING statement_id`,
         [id],
+        'annotation labels',
       );
       await refreshCurrent(tx, [...new Set(touched.map((r) => r.statement_id))]);
     }
@@ -119,9 +125,11 @@ export async function removeDataset(db: Db, id: string, opts: { beforeCommit?: (
          AND document_id IN (SELECT id FROM documents WHERE dataset = $1)`,
       [id],
     );
-    const hasWorks = (await tx.query<{ t: string | null }>(`SELECT to_regclass('works')::text AS t`))[0]?.t;
+    const hasWorks = (await queryRow(tx, row({ t: nullable(text()) }), `SELECT to_regclass('works')::text AS t`, [], 'works table'))?.t;
     const works = hasWorks
-      ? (await tx.query<{ work_id: string }>('SELECT DISTINCT work_id FROM documents WHERE dataset = $1 AND work_id IS NOT NULL', [id])).map((r) => r.work_id)
+      ? (await queryRows(tx, row({ work_id: text() }), 'SELECT DISTINCT work_id FROM documents WHERE dataset = $1 AND work_id IS NOT NULL', [id], 'works of the dataset')).map(
+          (r) => r.work_id,
+        )
       : [];
     await tx.query('DELETE FROM documents WHERE dataset = $1', [id]);
     // A work no document carries any more goes too (unless another work was merged into it).
@@ -135,7 +143,7 @@ export async function removeDataset(db: Db, id: string, opts: { beforeCommit?: (
     // Repeats whose canonical statement belonged to the removed dataset get a new canonical one.
     if (works.length) {
       const { recomputeCanonical } = await import('./works.ts');
-      const left = (await tx.query<{ id: string }>('SELECT id FROM works WHERE id = ANY($1::text[])', [works])).map((r) => r.id);
+      const left = (await queryRows(tx, Id, 'SELECT id FROM works WHERE id = ANY($1::text[])', [works], 'works left')).map((r) => r.id);
       await recomputeCanonical(tx, left);
     }
     if (runs.length) await tx.query('DELETE FROM classify_runs WHERE id = ANY($1::text[])', [runs]);

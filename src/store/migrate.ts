@@ -7,6 +7,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './db.ts';
+import { queryRows } from './schema/columns.ts';
+import { schemaMigrations } from './schema/tables.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -45,9 +47,7 @@ async function ensureTable(db: Db): Promise<void> {
 
 export async function migrationStatus(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationStatus> {
   await ensureTable(db);
-  const rows = await db.query<{ version: string; name: string; applied_at: Date }>(
-    'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
-  );
+  const rows = await queryRows(db, schemaMigrations.row, 'SELECT version, name, applied_at FROM schema_migrations ORDER BY version', [], 'schema_migrations');
   const done = new Set(rows.map((r) => r.version));
   return {
     applied: rows.map((r) => ({ version: r.version, name: r.name, appliedAt: r.applied_at })),

@@ -5,6 +5,7 @@
 // `announceDataChange`, which reaches the same listeners without a round trip.
 import { EventEmitter } from 'node:events';
 import type { Db } from './db.ts';
+import { queryRow, row, text } from './schema/columns.ts';
 import { ignoreWhile } from '../util/errors.ts';
 
 export const DATA_CHANNEL = 'govnav_data';
@@ -35,7 +36,7 @@ export interface ListenOptions {
 
 /** The schema a store's tables live in (the first of its search path). */
 export async function currentSchema(db: Db): Promise<string> {
-  const [r] = await db.query<{ s: string }>('SELECT current_schema() AS s');
+  const r = await queryRow(db, row({ s: text() }), 'SELECT current_schema() AS s', [], 'current schema');
   return r?.s ?? 'public';
 }
 

@@ -3,8 +3,14 @@
 // absolute expiry, after the idle limit without use, at sign-out, or when its account is
 // disabled or its password reset (see users.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role, SessionUser } from '../auth/roles.ts';
+import type { SessionUser } from '../auth/roles.ts';
 import type { Db } from './db.ts';
+import { bool, int, queryRow, row } from './schema/columns.ts';
+import { serverSecrets, sessions, users } from './schema/tables.ts';
+
+const LiveSession = users.row
+  .pick({ id: true, username: true, display_name: true, role: true })
+  .extend({ expires_at: sessions.columns.expires_at.schema, stale: bool().schema });
 
 export function hashSessionId(id: string): string {
   return createHash('sha256').update(id).digest('hex');
@@ -31,12 +37,15 @@ export async function createSession(
   meta: { clientHash?: string; userAgent?: string } = {},
 ): Promise<NewSession> {
   const id = randomBytes(32).toString('base64url');
-  const [r] = await db.query<{ expires_at: Date }>(
+  const r = await queryRow(
+    db,
+    sessions.row.pick({ expires_at: true }),
     `INSERT INTO sessions (id_hash, user_id, expires_at, client_hash, user_agent)
      VALUES ($1, $2, now() + make_interval(mins => $3::int), $4, $5) RETURNING expires_at`,
     [hashSessionId(id), userId, Math.round(limits.absoluteHours * 60), meta.clientHash ?? null, meta.userAgent?.slice(0, 300) ?? null],
+    'new session',
   );
-  return { id, expiresAt: new Date(r!.expires_at) };
+  return { id, expiresAt: r!.expires_at };
 }
 
 export interface LoadedSession {
@@ -52,16 +61,19 @@ export interface LoadedSession {
 export async function loadSession(db: Db, id: string, limits: SessionLimits): Promise<LoadedSession | null> {
   if (!id || id.length > 200) return null;
   const idHash = hashSessionId(id);
-  const [r] = await db.query<{ id: number; username: string; display_name: string; role: Role; expires_at: Date; stale: boolean }>(
+  const r = await queryRow(
+    db,
+    LiveSession,
     `SELECT u.id, u.username, u.display_name, u.role, s.expires_at, s.last_seen_at < now() - interval '1 minute' AS stale
        FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL
         AND s.last_seen_at > now() - make_interval(mins => $2::int)`,
     [idHash, Math.round(limits.idleMinutes)],
+    'session',
   );
   if (!r) return null;
   if (r.stale) await db.query('UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1', [idHash]);
-  return { user: { id: r.id, username: r.username, displayName: r.display_name, role: r.role }, idHash, expiresAt: new Date(r.expires_at) };
+  return { user: { id: r.id, username: r.username, displayName: r.display_name, role: r.role }, idHash, expiresAt: r.expires_at };
 }
 
 /** End one session (sign-out); true when it existed. */
@@ -84,13 +96,13 @@ export async function purgeExpiredSessions(db: Db, limits: SessionLimits): Promi
 }
 
 export async function countSessions(db: Db, userId: number): Promise<number> {
-  const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]);
+  const r = await queryRow(db, row({ n: int() }), 'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId], 'sessions of a user');
   return r?.n ?? 0;
 }
 
 /** A random server key by name, made on first use and shared by every process on this database. */
 export async function serverSecret(db: Db, name: string): Promise<string> {
   await db.query('INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32).toString('base64url')]);
-  const [r] = await db.query<{ value: string }>('SELECT value FROM server_secrets WHERE name = $1', [name]);
+  const r = await queryRow(db, serverSecrets.row.pick({ value: true }), 'SELECT value FROM server_secrets WHERE name = $1', [name], 'server secret');
   return r!.value;
 }

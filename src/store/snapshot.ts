@@ -7,6 +7,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Db } from './db.ts';
+import { bool, int, nullable, queryRow, queryRows, row, text, textArray } from './schema/columns.ts';
+import { idCounters } from './schema/tables.ts';
+
+const Count = row({ n: int() });
 
 export const SNAPSHOT_FORMAT = 'govnav-snapshot';
 export const SNAPSHOT_FORMAT_VERSION = 1;
@@ -39,7 +43,9 @@ interface TableInfo {
 
 /** The tables of the current schema that go into a snapshot, ordered so that every reference is loaded first. */
 export async function snapshotTables(db: Db): Promise<TableInfo[]> {
-  const tables = await db.query<{ name: string; key: string[] | null }>(
+  const tables = await queryRows(
+    db,
+    row({ name: text(), key: nullable(textArray()) }),
     `SELECT c.relname AS name,
             (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey::int2[], a.attnum))
                FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[])
@@ -47,13 +53,19 @@ export async function snapshotTables(db: Db): Promise<TableInfo[]> {
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relkind = 'r'
       ORDER BY c.relname`,
+    [],
+    'snapshot tables',
   );
-  const fks = await db.query<{ src: string; dst: string; cols: string[]; deferrable: boolean }>(
+  const fks = await queryRows(
+    db,
+    row({ src: text(), dst: text(), cols: textArray(), deferrable: bool() }),
     `SELECT s.relname AS src, d.relname AS dst, k.condeferrable AS deferrable,
             (SELECT array_agg(a.attname::text) FROM pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = ANY(k.conkey)) AS cols
        FROM pg_constraint k JOIN pg_class s ON s.oid = k.conrelid JOIN pg_class d ON d.oid = k.confrelid
        JOIN pg_namespace n ON n.oid = s.relnamespace
       WHERE k.contype = 'f' AND n.nspname = current_schema()`,
+    [],
+    'foreign keys',
   );
   const wanted = tables.filter((t) => !NOT_IN_SNAPSHOT.has(t.name));
   const names = new Set(wanted.map((t) => t.name));
@@ -104,18 +116,21 @@ export class SnapshotError extends Error {
 
 /** Columns of a table as the database has them (generated columns left out: they are recomputed). */
 async function tableColumns(db: Db, table: string): Promise<{ name: string; type: string }[]> {
-  return db.query<{ name: string; type: string }>(
+  return queryRows(
+    db,
+    row({ name: text(), type: text() }),
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
        FROM pg_attribute a
       WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
       ORDER BY a.attnum`,
     [table],
+    `columns of ${table}`,
   );
 }
 
 async function lastMigration(db: Db): Promise<string> {
-  const r = await db.query<{ v: string }>('SELECT max(version)::text AS v FROM schema_migrations').catch(() => [{ v: '' }]);
-  return r[0]?.v ?? '';
+  const r = await queryRow(db, row({ v: nullable(text()) }), 'SELECT max(version)::text AS v FROM schema_migrations', [], 'last migration').catch(() => ({ v: '' }));
+  return r?.v ?? '';
 }
 
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;
@@ -131,11 +146,15 @@ export async function dumpSnapshot(db: Db): Promise<Snapshot> {
     const rows: unknown[][] = [];
     const page = 20000;
     for (let offset = 0; ; offset += page) {
-      const r = await db.query<{ j: string | null }>(
+      const r = await queryRow(
+        db,
+        row({ j: nullable(text()) }),
         `SELECT json_agg(json_build_array(${cols.map((c) => `x.${q(c)}`).join(', ')}))::text AS j
            FROM (SELECT * FROM ${q(t.name)} ORDER BY ${t.key.map(q).join(', ')} LIMIT ${page} OFFSET ${offset}) x`,
+        [],
+        `rows of ${t.name}`,
       );
-      const chunk = r[0]?.j ? (JSON.parse(r[0].j) as unknown[][]) : [];
+      const chunk = r?.j ? (JSON.parse(r.j) as unknown[][]) : [];
       rows.push(...chunk);
       if (chunk.length < page) break;
     }
@@ -199,8 +218,8 @@ export interface LoadReport {
 
 /** True when the store holds no document (a snapshot may only be loaded then). */
 export async function corpusIsEmpty(db: Db): Promise<boolean> {
-  const r = await db.query<{ n: number }>('SELECT (SELECT count(*) FROM documents)::int + (SELECT count(*) FROM datasets)::int AS n');
-  return r[0]!.n === 0;
+  const r = await queryRow(db, Count, 'SELECT (SELECT count(*) FROM documents)::int + (SELECT count(*) FROM datasets)::int AS n', [], 'corpus size');
+  return r!.n === 0;
 }
 
 /**
@@ -224,7 +243,7 @@ export async function loadSnapshot(
     await tx.query('DELETE FROM topic_link_state');
     await tx.query('DELETE FROM topics');
     // Ids allocated before (by data since removed) are never handed out again: counters keep the larger value.
-    const counters = await tx.query<{ prefix: string; next: number }>('SELECT prefix, next FROM id_counters');
+    const counters = await queryRows(tx, idCounters.row, 'SELECT prefix, next FROM id_counters', [], 'id counters');
     await tx.query('DELETE FROM id_counters');
     // Statements point at their parents; the constraint is checked at commit.
     await tx.query('SET CONSTRAINTS ALL DEFERRED');
@@ -277,21 +296,30 @@ export async function loadSnapshot(
         `INSERT INTO id_counters (prefix, next) VALUES ($1, $2) ON CONFLICT (prefix) DO UPDATE SET next = GREATEST(id_counters.next, EXCLUDED.next)`,
         [c.prefix, c.next],
       );
-    const serials = await tx.query<{ t: string; c: string }>(
-      `SELECT table_name AS t, column_name AS c FROM information_schema.columns
-        WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,
-    );
-    for (const { t: table, c: col } of serials.filter((x) => order.some((o) => o.name === x.t)))
-      await tx.query(
-        `SELECT setval(pg_get_serial_sequence('${table}', '${col}'), GREATEST((SELECT max(${q(col)}) FROM ${q(table)}), 1), (SELECT count(*) > 0 FROM ${q(table)}))`,
-      );
+    await bumpSerials(tx, order);
   });
   return { rows, ms: Date.now() - t0 };
+}
+
+/** Move the sequences of the loaded tables past the loaded ids. */
+async function bumpSerials(tx: Db, order: TableInfo[]): Promise<void> {
+  const serials = await queryRows(
+    tx,
+    row({ t: text(), c: text() }),
+    `SELECT table_name AS t, column_name AS c FROM information_schema.columns
+      WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`,
+    [],
+    'serial columns',
+  );
+  for (const { t: table, c: col } of serials.filter((x) => order.some((o) => o.name === x.t)))
+    await tx.query(
+      `SELECT setval(pg_get_serial_sequence('${table}', '${col}'), GREATEST((SELECT max(${q(col)}) FROM ${q(table)}), 1), (SELECT count(*) > 0 FROM ${q(table)}))`,
+    );
 }
 
 /** Row counts of the snapshot tables in a store (tests compare a store before and after a round trip). */
 export async function snapshotCounts(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of await snapshotTables(db)) out[t.name] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${q(t.name)}`))[0]!.n;
+  for (const t of await snapshotTables(db)) out[t.name] = (await queryRow(db, Count, `SELECT count(*)::int AS n FROM ${q(t.name)}`, [], `rows of ${t.name}`))!.n;
   return out;
 }

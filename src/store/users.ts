@@ -1,9 +1,12 @@
 // Accounts: create, find, change role, disable, reset passwords, and the per-account sign-in
 // throttle. Every change that matters is written to the audit log in the same transaction.
+import type { z } from 'zod';
 import { hashPassword, checkPasswordPolicy, DEFAULT_SCRYPT, type ScryptParams } from '../auth/password.ts';
 import { isRole, ROLES, type Role, type SessionUser } from '../auth/roles.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import type { Db } from './db.ts';
+import { queryRow, queryRows } from './schema/columns.ts';
+import { users } from './schema/tables.ts';
 
 export type { Role, SessionUser };
 
@@ -31,20 +34,21 @@ export class UserError extends Error {
 const COLS = `id, username, display_name, role, password_hash, disabled_at, failed_signins, locked_until,
   oidc_issuer, oidc_subject, created_at, last_signin_at`;
 
-interface RawRow {
-  id: number;
-  username: string;
-  display_name: string;
-  role: Role;
-  password_hash: string | null;
-  disabled_at: Date | null;
-  failed_signins: number;
-  locked_until: Date | null;
-  oidc_issuer: string | null;
-  oidc_subject: string | null;
-  created_at: Date;
-  last_signin_at: Date | null;
-}
+const RawUser = users.row.pick({
+  id: true,
+  username: true,
+  display_name: true,
+  role: true,
+  password_hash: true,
+  disabled_at: true,
+  failed_signins: true,
+  locked_until: true,
+  oidc_issuer: true,
+  oidc_subject: true,
+  created_at: true,
+  last_signin_at: true,
+});
+type RawRow = z.infer<typeof RawUser>;
 
 function toUser(r: RawRow): UserRow {
   return {
@@ -116,10 +120,13 @@ export async function createUser(
   return db.transaction(async (tx) => {
     const taken = await tx.query('SELECT 1 FROM users WHERE username = $1', [username]);
     if (taken.length) throw new UserError(`The username "${username}" is already taken.`, 'username');
-    const [row] = await tx.query<RawRow>(
+    const row = await queryRow(
+      tx,
+      RawUser,
       `INSERT INTO users (username, display_name, role, password_hash, password_changed_at, oidc_issuer, oidc_subject)
        VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NULL THEN NULL ELSE now() END, $5, $6) RETURNING ${COLS}`,
       [username, displayName, role, hash, input.oidcIssuer ?? null, input.oidcSubject ?? null],
+      'new user',
     );
     const u = toUser(row!);
     await recordAudit(tx, {
@@ -135,22 +142,22 @@ export async function createUser(
 }
 
 export async function findUserByName(db: Db, username: string): Promise<UserRow | null> {
-  const [r] = await db.query<RawRow>(`SELECT ${COLS} FROM users WHERE username = $1`, [normaliseUsername(username)]);
+  const r = await queryRow(db, RawUser, `SELECT ${COLS} FROM users WHERE username = $1`, [normaliseUsername(username)], 'user by name');
   return r ? toUser(r) : null;
 }
 
 export async function findUserById(db: Db, id: number): Promise<UserRow | null> {
-  const [r] = await db.query<RawRow>(`SELECT ${COLS} FROM users WHERE id = $1`, [id]);
+  const r = await queryRow(db, RawUser, `SELECT ${COLS} FROM users WHERE id = $1`, [id], 'user by id');
   return r ? toUser(r) : null;
 }
 
 export async function findUserByOidc(db: Db, issuer: string, subject: string): Promise<UserRow | null> {
-  const [r] = await db.query<RawRow>(`SELECT ${COLS} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2`, [issuer, subject]);
+  const r = await queryRow(db, RawUser, `SELECT ${COLS} FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2`, [issuer, subject], 'user by OpenID subject');
   return r ? toUser(r) : null;
 }
 
 export async function listUsers(db: Db): Promise<UserRow[]> {
-  return (await db.query<RawRow>(`SELECT ${COLS} FROM users ORDER BY username`)).map(toUser);
+  return (await queryRows(db, RawUser, `SELECT ${COLS} FROM users ORDER BY username`, [], 'users')).map(toUser);
 }
 
 /** Is there at least one enabled admin? (When not, the admin secret may create the first one.) */
@@ -160,7 +167,7 @@ export async function hasActiveAdmin(db: Db): Promise<boolean> {
 }
 
 async function mustFind(tx: Db, username: string): Promise<UserRow> {
-  const [r] = await tx.query<RawRow>(`SELECT ${COLS} FROM users WHERE username = $1 FOR UPDATE`, [normaliseUsername(username)]);
+  const r = await queryRow(tx, RawUser, `SELECT ${COLS} FROM users WHERE username = $1 FOR UPDATE`, [normaliseUsername(username)], 'user by name');
   if (!r) throw new UserError(`No account is called "${username.slice(0, 100)}".`, 'username');
   return toUser(r);
 }
@@ -234,11 +241,14 @@ export async function updatePasswordHash(db: Db, userId: number, hash: string): 
 export async function noteFailedSignin(db: Db, userId: number, max: number, lockMinutes: number): Promise<Date | null> {
   // a lockout that has run out starts the count afresh
   await db.query('UPDATE users SET failed_signins = 0, locked_until = NULL WHERE id = $1 AND locked_until <= now()', [userId]);
-  const [r] = await db.query<{ locked_until: Date | null }>(
+  const r = await queryRow(
+    db,
+    users.row.pick({ locked_until: true }),
     `UPDATE users SET failed_signins = failed_signins + 1,
        locked_until = CASE WHEN failed_signins + 1 >= $2 THEN now() + make_interval(mins => $3::int) ELSE locked_until END
      WHERE id = $1 RETURNING locked_until`,
     [userId, max, lockMinutes],
+    'failed sign-in',
   );
   return r?.locked_until ? new Date(r.locked_until) : null;
 }

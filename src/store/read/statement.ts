@@ -6,12 +6,14 @@ import { z } from 'zod';
 import type { Db } from '../db.ts';
 import { ID_PATTERN } from '../ids.ts';
 import type { TaxonomyRegistry } from '../../taxonomy/index.ts';
-import { parseRows } from '../schema/columns.ts';
+import { parseRows, queryRow } from '../schema/columns.ts';
 import { classifications, documents, statements, statementTopics, topics } from '../schema/tables.ts';
 import { loadStatementRecords, type StatementRecord } from './records.ts';
 
 export const StatementFull = statements.row;
 export type StatementFull = z.infer<typeof StatementFull>;
+/** A statement with its document as one to_jsonb value (timestamps as ISO text, which the column types accept). */
+const StatementWithDocument = StatementFull.extend({ d: documents.row });
 export type DocumentFull = z.infer<typeof documents.row>;
 export type Label = z.infer<typeof classifications.row>;
 
@@ -63,11 +65,15 @@ export function isStatementId(id: string): boolean {
 
 export async function readStatement(db: Db, registry: TaxonomyRegistry, id: string, opts: { baseUrl?: string } = {}): Promise<StatementView | undefined> {
   if (!isStatementId(id)) return undefined;
-  const [row] = await db.query<Record<string, unknown>>(`SELECT ${COLS}, to_jsonb(d.*) AS d FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = $1`, [id]);
+  const row = await queryRow(
+    db,
+    StatementWithDocument,
+    `SELECT ${COLS}, to_jsonb(d.*) AS d FROM statements s JOIN documents d ON d.id = s.document_id WHERE s.id = $1`,
+    [id],
+    'statement',
+  );
   if (!row) return undefined;
-  const { d, ...st } = row;
-  const [statement] = parseRows(StatementFull, [st], 'statement');
-  const [document] = parseRows(documents.row, [d], 'statement document');
+  const { d: document, ...statement } = row;
   const [labels, siblings, siblingLabels, children, topicLinks, sameText, [record]] = await Promise.all([
     db
       .query(
@@ -125,7 +131,7 @@ export async function readStatement(db: Db, registry: TaxonomyRegistry, id: stri
 
 /** The topics linked to a statement, strongest first (none when the topics tables do not exist). */
 async function readTopicLinks(db: Db, id: string): Promise<TopicLink[]> {
-  const [reg] = await db.query<{ t: string | null }>(`SELECT to_regclass('statement_topics')::text AS t`);
+  const reg = await queryRow(db, z.object({ t: z.string().nullable() }), `SELECT to_regclass('statement_topics')::text AS t`, [], 'topics table');
   if (!reg?.t) return [];
   const rows = await db.query(
     `SELECT t.id, t.name_en, t.name_zh, t.description_en, t.description_zh, st.score, st.matched_terms

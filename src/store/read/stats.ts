@@ -3,7 +3,9 @@
 // and count works, not documents, where a work has several (src/store/works.ts).
 import { z } from 'zod';
 import type { Db } from '../db.ts';
-import { parseRows } from '../schema/columns.ts';
+import { parseRows, queryRow } from '../schema/columns.ts';
+
+const Version = z.object({ v: z.string() });
 import { datasets, documents, statements } from '../schema/tables.ts';
 
 const int = z.number().int();
@@ -80,7 +82,7 @@ export async function readAboutStats(db: Db): Promise<AboutStats> {
 
 /** Whether the topics tables exist (created by the topics module's migration). */
 export async function hasTopicTables(db: Db): Promise<boolean> {
-  const [r] = await db.query<{ t: string | null }>(`SELECT to_regclass('statement_topics')::text AS t`);
+  const r = await queryRow(db, z.object({ t: z.string().nullable() }), `SELECT to_regclass('statement_topics')::text AS t`, [], 'topics table');
   return !!r?.t;
 }
 
@@ -109,16 +111,20 @@ export async function readTopicDocuments(db: Db, limit = 2000): Promise<{ id: st
 
 /** Data version for ETags and the page cache: changes whenever the corpus, its labels or topic links change. */
 export async function readDataVersion(db: Db): Promise<string> {
-  const [row] = await db.query<{ v: string }>(
+  const row = await queryRow(
+    db,
+    Version,
     `SELECT (SELECT coalesce(max(updated_at)::text, '') FROM statements) || '|' ||
             (SELECT coalesce(max(id), 0)::text FROM classifications) || '|' ||
             (SELECT coalesce(max(updated_at)::text, '') FROM documents) || '|' ||
             (SELECT coalesce(max(reviewed_at)::text, '') FROM classifications) AS v`,
+    [],
+    'data version',
   );
   let topics = '';
   if (await hasTopicTables(db)) {
     // Topic links change without touching statements (a relink after a lexicon change).
-    const [t] = await db.query<{ v: string }>(`SELECT coalesce(max(linked_at)::text, '') || '|' || count(*)::text AS v FROM statement_topics`);
+    const t = await queryRow(db, Version, `SELECT coalesce(max(linked_at)::text, '') || '|' || count(*)::text AS v FROM statement_topics`, [], 'topic links version');
     topics = t?.v ?? '';
   }
   return (row?.v ?? '') + '|' + topics;

@@ -49,6 +49,11 @@ export function table<C extends Record<string, Column>>(name: string, columns: C
   return { name, columns, row: z.object(shape), internal };
 }
 
+/** The zod object of a query's own row shape (computed or aggregate columns), built from column helpers. */
+export function row<C extends Record<string, Column>>(columns: C): z.ZodObject<Shape<C>> {
+  return table('(query)', columns).row;
+}
+
 export class RowShapeError extends Error {
   constructor(where: string, issue: z.core.$ZodIssue) {
     super(`${where}: column "${issue.path.join('.')}": ${issue.message}`);
