@@ -15,6 +15,7 @@ import { listFeedback } from '../../store/feedback.ts';
 import { createUser, hasActiveAdmin, listUsers, setDisabled, setRole, UserError, type UserRow } from '../../store/users.ts';
 import { isRole, ROLES } from '../../auth/roles.ts';
 import type { AppContext, AppEnv } from '../context.ts';
+import type { Lang } from '../../model/index.ts';
 import { fmtNumber, html, L, url } from '../html.ts';
 import { renderPage } from '../layout.ts';
 
@@ -80,49 +81,60 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db) && a.length === b.length;
 }
 
+type C = Context<AppEnv>;
+type Db = AppContext['store']['db'];
+
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   const signin = (ctx.signin ??= new Signin(ctx));
   const db = ctx.store.db;
   const admin = requireRole('admin');
-
   app.use('/admin/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
     c.header('X-Robots-Tag', 'noindex');
   });
+  app.get('/admin', async (c) => (await bootstrapOr(c, ctx)) ?? c.redirect('/admin/feedback', 303));
+  app.get('/admin/login', async (c) => (await bootstrapOr(c, ctx)) ?? c.redirect('/signin?next=%2Fadmin%2Ffeedback', 303));
+  app.get('/admin/setup', async (c) => {
+    if (await hasActiveAdmin(db)) return c.redirect('/signin?next=%2Fadmin', 303);
+    if (!ctx.config.adminSecret) return noAdminPage(c);
+    return setupPage(c, {});
+  });
+  app.post('/admin/setup', publicWrite('bootstrap: guarded by the admin secret, only while no admin exists'), (c) => setupPost(c, ctx, signin));
+  app.get('/admin/feedback', admin, (c) => feedbackPage(c, db));
+  registerAccounts(app, db, admin);
+  app.get('/admin/audit', admin, (c) => auditPage(c, db));
+}
 
-  const noAdminPage = (c: Context<AppEnv>) => {
-    const lang = c.get('lang');
-    c.header('Cache-Control', 'no-store');
-    return c.html(
-      renderPage(c, {
-        title: L(lang, S.admin),
-        body: html`<h1>${L(lang, S.admin)}</h1><div class="empty-state"><p>${L(lang, S.noAdmin)}</p>
+function noAdminPage(c: C) {
+  const lang = c.get('lang');
+  c.header('Cache-Control', 'no-store');
+  return c.html(
+    renderPage(c, {
+      title: L(lang, S.admin),
+      body: html`<h1>${L(lang, S.admin)}</h1><div class="empty-state"><p>${L(lang, S.noAdmin)}</p>
 <pre><code>GOVNAV_ADMIN_SECRET="$(openssl rand -hex 24)" npx govnav serve</code></pre></div>`,
-      }),
-      404,
-    );
-  };
+    }),
+    404,
+  );
+}
 
-  /** Without any admin account, admin addresses lead to the setup (or explain how to make one). */
-  const bootstrapOr = async (c: Context<AppEnv>): Promise<Response | null> => {
-    if (await hasActiveAdmin(db)) return null;
-    if (ctx.config.adminSecret) return c.redirect('/admin/setup', 303);
-    return noAdminPage(c);
-  };
+/** Without any admin account, admin addresses lead to the setup (or explain how to make one). */
+async function bootstrapOr(c: C, ctx: AppContext): Promise<Response | null> {
+  if (await hasActiveAdmin(ctx.store.db)) return null;
+  if (ctx.config.adminSecret) return c.redirect('/admin/setup', 303);
+  return noAdminPage(c);
+}
 
-  app.get('/admin', async (c) => (await bootstrapOr(c)) ?? c.redirect('/admin/feedback', 303));
-  app.get('/admin/login', async (c) => (await bootstrapOr(c)) ?? c.redirect('/signin?next=%2Fadmin%2Ffeedback', 303));
+// ---------------------------------------------------------------- first admin (bootstrap)
 
-  // ---------------------------------------------------------------- first admin (bootstrap)
-
-  const setupPage = (c: Context<AppEnv>, v: { username?: string; displayName?: string; message?: string }, status: 200 | 400 | 401 | 429 = 200) => {
-    const lang = c.get('lang');
-    return c.html(
-      renderPage(c, {
-        title: L(lang, S.setup),
-        status,
-        body: html`<h1>${L(lang, S.setup)}</h1>
+function setupPage(c: C, v: { username?: string; displayName?: string; message?: string }, status: 200 | 400 | 401 | 429 = 200) {
+  const lang = c.get('lang');
+  return c.html(
+    renderPage(c, {
+      title: L(lang, S.setup),
+      status,
+      body: html`<h1>${L(lang, S.setup)}</h1>
 <p class="lede">${L(lang, S.setupIntro)}</p>
 ${v.message ? html`<p class="notice error" role="alert">${v.message}</p>` : ''}
 <form method="post" action="/admin/setup" class="signin-form">
@@ -137,78 +149,94 @@ ${v.message ? html`<p class="notice error" role="alert">${v.message}</p>` : ''}
     <input id="su-password" name="password" type="password" autocomplete="new-password" minlength="10" maxlength="1024" required></div>
   <p><button type="submit">${L(lang, S.create)}</button></p>
 </form>`,
-      }),
-      status,
+    }),
+    status,
+  );
+}
+
+/** POST /admin/setup: the admin secret (attempts limited per address) creates the first admin and signs it in. */
+async function setupPost(c: C, ctx: AppContext, signin: Signin) {
+  const db = ctx.store.db;
+  const lang = c.get('lang');
+  const secret = ctx.config.adminSecret;
+  if (!secret) return noAdminPage(c);
+  if (await hasActiveAdmin(db)) return c.text('An admin account exists already: sign in at /signin.', 403);
+  const addr = 'setup:' + signin.clientKey(c);
+  const locked = signin.byAddress.lockedUntil(addr);
+  if (locked) {
+    c.header('Retry-After', String(Math.max(1, Math.ceil((locked - Date.now()) / 1000))));
+    return setupPage(c, { message: L(lang, S.tooMany).replace('{t}', new Date(locked).toISOString().slice(11, 16)) }, 429);
+  }
+  const f = new URLSearchParams(await c.req.text());
+  const v = { username: (f.get('username') ?? '').slice(0, 100), displayName: (f.get('displayName') ?? '').slice(0, 200) };
+  if (!safeEqual(f.get('secret') ?? '', secret)) {
+    signin.byAddress.fail(addr);
+    return setupPage(c, { ...v, message: L(lang, S.wrong) }, 401);
+  }
+  try {
+    const user = await createUser(
+      db,
+      { username: v.username, displayName: v.displayName, password: f.get('password') ?? '', role: 'admin' },
+      { id: null, name: 'bootstrap-secret' },
     );
-  };
+    await signin.startSession(c, user, 'bootstrap');
+  } catch (e) {
+    if (e instanceof UserError) return setupPage(c, { ...v, message: e.message }, 400);
+    throw e;
+  }
+  return c.redirect('/admin/feedback', 303);
+}
 
-  app.get('/admin/setup', async (c) => {
-    if (await hasActiveAdmin(db)) return c.redirect('/signin?next=%2Fadmin', 303);
-    if (!ctx.config.adminSecret) return noAdminPage(c);
-    return setupPage(c, {});
-  });
+// ---------------------------------------------------------------- feedback
 
-  app.post('/admin/setup', publicWrite('bootstrap: guarded by the admin secret, only while no admin exists'), async (c) => {
-    const lang = c.get('lang');
-    const secret = ctx.config.adminSecret;
-    if (!secret) return noAdminPage(c);
-    if (await hasActiveAdmin(db)) return c.text('An admin account exists already: sign in at /signin.', 403);
-    const addr = 'setup:' + signin.clientKey(c);
-    const locked = signin.byAddress.lockedUntil(addr);
-    if (locked) {
-      c.header('Retry-After', String(Math.max(1, Math.ceil((locked - Date.now()) / 1000))));
-      return setupPage(c, { message: L(lang, S.tooMany).replace('{t}', new Date(locked).toISOString().slice(11, 16)) }, 429);
-    }
-    const f = new URLSearchParams(await c.req.text());
-    const v = { username: (f.get('username') ?? '').slice(0, 100), displayName: (f.get('displayName') ?? '').slice(0, 200) };
-    if (!safeEqual(f.get('secret') ?? '', secret)) {
-      signin.byAddress.fail(addr);
-      return setupPage(c, { ...v, message: L(lang, S.wrong) }, 401);
-    }
-    try {
-      const user = await createUser(
-        db,
-        { username: v.username, displayName: v.displayName, password: f.get('password') ?? '', role: 'admin' },
-        { id: null, name: 'bootstrap-secret' },
-      );
-      await signin.startSession(c, user, 'bootstrap');
-    } catch (e) {
-      if (e instanceof UserError) return setupPage(c, { ...v, message: e.message }, 400);
-      throw e;
-    }
-    return c.redirect('/admin/feedback', 303);
-  });
-
-  // ---------------------------------------------------------------- feedback
-
-  app.get('/admin/feedback', admin, async (c) => {
-    const lang = c.get('lang');
-    const page = Math.max(1, Math.min(100_000, Number(c.req.query('page') ?? 1) || 1));
-    const per = 100;
-    const { total: n, rows } = await listFeedback(db, page, per);
-    const body = html`<h1>${L(lang, S.feedback)}</h1>
+async function feedbackPage(c: C, db: Db) {
+  const lang = c.get('lang');
+  const page = Math.max(1, Math.min(100_000, Number(c.req.query('page') ?? 1) || 1));
+  const per = 100;
+  const { total, rows } = await listFeedback(db, page, per);
+  const body = html`<h1>${L(lang, S.feedback)}</h1>
 ${adminNav(c, 'feedback')}
-<p class="sans">${fmtNumber(n, lang)} ${L(lang, S.total)}</p>
-${
-  rows.length
-    ? html`<div class="table-scroll"><table class="feedback-table"><thead><tr><th scope="col">#</th><th scope="col">${L(lang, S.when)}</th><th scope="col">${L(lang, S.page)}</th><th scope="col">${L(lang, S.kind)}</th><th scope="col">${L(lang, S.message)}</th><th scope="col">${L(lang, S.email)}</th><th scope="col">${L(lang, S.status)}</th></tr></thead>
+<p class="sans">${fmtNumber(total, lang)} ${L(lang, S.total)}</p>
+${rows.length ? feedbackTable(lang, rows, page, per, total) : html`<p class="muted">${L(lang, S.none)}</p>`}`;
+  return c.html(renderPage(c, { title: L(lang, S.feedback), body, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.feedback)]] }));
+}
+
+function feedbackTable(lang: Lang, rows: Awaited<ReturnType<typeof listFeedback>>['rows'], page: number, per: number, n: number) {
+  return html`<div class="table-scroll"><table class="feedback-table"><thead><tr><th scope="col">#</th><th scope="col">${L(lang, S.when)}</th><th scope="col">${L(lang, S.page)}</th><th scope="col">${L(lang, S.kind)}</th><th scope="col">${L(lang, S.message)}</th><th scope="col">${L(lang, S.email)}</th><th scope="col">${L(lang, S.status)}</th></tr></thead>
 <tbody>${rows.map(
-        (r) => html`<tr><td class="num">${r.id}</td><td>${new Date(r.created_at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${
-          r.page.startsWith('/') && !r.page.startsWith('//') ? html`<a href="${r.page}">${r.page}</a>` : r.page
-        }</td><td>${r.kind}</td><td class="message">${r.message}</td><td>${r.email ?? ''}</td><td>${r.status}</td></tr>`,
-      )}</tbody></table></div>
-${n > per ? html`<nav class="pager">${page > 1 ? html`<a href="${url('/admin/feedback', { page: page - 1 })}">←</a>` : ''} <span>${page}</span> ${page * per < n ? html`<a href="${url('/admin/feedback', { page: page + 1 })}">→</a>` : ''}</nav>` : ''}`
-    : html`<p class="muted">${L(lang, S.none)}</p>`
-}`;
-    return c.html(renderPage(c, { title: L(lang, S.feedback), body, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.feedback)]] }));
+    (r) => html`<tr><td class="num">${r.id}</td><td>${new Date(r.created_at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${
+      r.page.startsWith('/') && !r.page.startsWith('//') ? html`<a href="${r.page}">${r.page}</a>` : r.page
+    }</td><td>${r.kind}</td><td class="message">${r.message}</td><td>${r.email ?? ''}</td><td>${r.status}</td></tr>`,
+  )}</tbody></table></div>
+${n > per ? html`<nav class="pager">${page > 1 ? html`<a href="${url('/admin/feedback', { page: page - 1 })}">←</a>` : ''} <span>${page}</span> ${page * per < n ? html`<a href="${url('/admin/feedback', { page: page + 1 })}">→</a>` : ''}</nav>` : ''}`;
+}
+
+// ---------------------------------------------------------------- accounts
+
+function registerAccounts(app: Hono<AppEnv>, db: Db, admin: ReturnType<typeof requireRole>): void {
+  app.get('/admin/users', admin, (c) => usersPage(c, db));
+  app.post('/admin/users', admin, async (c) => {
+    const f = new URLSearchParams(await c.req.text());
+    const role = f.get('role') ?? 'contributor';
+    if (!isRole(role)) return usersPage(c, db, `Role "${role.slice(0, 40)}" is not one of: ${ROLES.join(', ')}.`, 400);
+    return accountChange(c, db, () =>
+      createUser(db, { username: f.get('username') ?? '', displayName: f.get('displayName') ?? undefined, password: f.get('password') ?? '', role }, actorOf(c)),
+    );
   });
+  app.post('/admin/users/:username/role', admin, async (c) => {
+    const role = new URLSearchParams(await c.req.text()).get('role') ?? '';
+    if (!isRole(role)) return usersPage(c, db, `Role "${role.slice(0, 40)}" is not one of: ${ROLES.join(', ')}.`, 400);
+    return accountChange(c, db, () => setRole(db, c.req.param('username'), role, actorOf(c)));
+  });
+  app.post('/admin/users/:username/:change{disable|enable}', admin, (c) =>
+    accountChange(c, db, () => setDisabled(db, c.req.param('username'), c.req.param('change') === 'disable', actorOf(c))),
+  );
+}
 
-  // ---------------------------------------------------------------- accounts
-
-  const usersPage = async (c: Context<AppEnv>, message?: string, status: 200 | 400 = 200) => {
-    const lang = c.get('lang');
-    const rows = await listUsers(db);
-    const body = html`<h1>${L(lang, S.users)}</h1>
+async function usersPage(c: C, db: Db, message?: string, status: 200 | 400 = 200) {
+  const lang = c.get('lang');
+  const rows = await listUsers(db);
+  const body = html`<h1>${L(lang, S.users)}</h1>
 ${adminNav(c, 'users')}
 ${message ? html`<p class="notice error" role="alert">${message}</p>` : ''}
 <p class="small muted">${L(lang, S.usersHint)}</p>
@@ -223,68 +251,49 @@ ${message ? html`<p class="notice error" role="alert">${message}</p>` : ''}
   <div class="form-row"><label for="nu-password">${L(lang, S.password)}</label><input id="nu-password" name="password" type="password" autocomplete="new-password" minlength="10" maxlength="1024" required></div>
   <p><button type="submit">${L(lang, S.add)}</button></p>
 </form>`;
-    return c.html(renderPage(c, { title: L(lang, S.users), body, status, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.users)]] }), status);
-  };
+  return c.html(renderPage(c, { title: L(lang, S.users), body, status, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.users)]] }), status);
+}
 
-  const userRow = (c: Context<AppEnv>, u: UserRow) => {
-    const lang = c.get('lang');
-    const state = u.disabledAt ? S.disabledState : u.lockedUntil && u.lockedUntil > new Date() ? S.lockedState : S.activeState;
-    const path = `/admin/users/${encodeURIComponent(u.username)}`;
-    return html`<tr><td>${u.username}</td><td>${u.displayName}</td><td>
+function userRow(c: C, u: UserRow) {
+  const lang = c.get('lang');
+  const state = u.disabledAt ? S.disabledState : u.lockedUntil && u.lockedUntil > new Date() ? S.lockedState : S.activeState;
+  const path = `/admin/users/${encodeURIComponent(u.username)}`;
+  return html`<tr><td>${u.username}</td><td>${u.displayName}</td><td>
 <form method="post" action="${path}/role" class="inline-form">${csrfInput(c)}<label class="visually-hidden" for="role-${u.id}">${L(lang, S.role)}</label><select id="role-${u.id}" name="role">${ROLES.map(
-      (r) => html`<option value="${r}"${r === u.role ? html` selected` : ''}>${r}</option>`,
-    )}</select> <button type="submit" class="secondary">${L(lang, S.changeRole)}</button></form></td>
+    (r) => html`<option value="${r}"${r === u.role ? html` selected` : ''}>${r}</option>`,
+  )}</select> <button type="submit" class="secondary">${L(lang, S.changeRole)}</button></form></td>
 <td>${L(lang, state)}</td><td>${u.lastSigninAt ? u.lastSigninAt.toISOString().slice(0, 16).replace('T', ' ') : ''}</td>
 <td><form method="post" action="${path}/${u.disabledAt ? 'enable' : 'disable'}" class="inline-form">${csrfInput(c)}<button type="submit" class="secondary">${L(lang, u.disabledAt ? S.enable : S.disable)}</button></form></td></tr>`;
-  };
+}
 
-  const actorOf = (c: Context<AppEnv>) => {
-    const u = currentUser(c)!;
-    return { id: u.id, name: u.username };
-  };
-  const accountChange = async (c: Context<AppEnv>, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (e) {
-      if (e instanceof UserError) return usersPage(c, e.message, 400);
-      throw e;
-    }
-    return c.redirect('/admin/users', 303);
-  };
+function actorOf(c: C) {
+  const u = currentUser(c)!;
+  return { id: u.id, name: u.username };
+}
 
-  app.get('/admin/users', admin, (c) => usersPage(c));
+/** Run an account change; a refused change shows the accounts page with the reason. */
+async function accountChange(c: C, db: Db, fn: () => Promise<unknown>) {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof UserError) return usersPage(c, db, e.message, 400);
+    throw e;
+  }
+  return c.redirect('/admin/users', 303);
+}
 
-  app.post('/admin/users', admin, async (c) => {
-    const f = new URLSearchParams(await c.req.text());
-    const role = f.get('role') ?? 'contributor';
-    if (!isRole(role)) return usersPage(c, `Role "${role.slice(0, 40)}" is not one of: ${ROLES.join(', ')}.`, 400);
-    return accountChange(c, () =>
-      createUser(db, { username: f.get('username') ?? '', displayName: f.get('displayName') ?? undefined, password: f.get('password') ?? '', role }, actorOf(c)),
-    );
-  });
+// ---------------------------------------------------------------- audit log
 
-  app.post('/admin/users/:username/role', admin, async (c) => {
-    const role = new URLSearchParams(await c.req.text()).get('role') ?? '';
-    if (!isRole(role)) return usersPage(c, `Role "${role.slice(0, 40)}" is not one of: ${ROLES.join(', ')}.`, 400);
-    return accountChange(c, () => setRole(db, c.req.param('username'), role, actorOf(c)));
-  });
-
-  app.post('/admin/users/:username/:change{disable|enable}', admin, (c) =>
-    accountChange(c, () => setDisabled(db, c.req.param('username'), c.req.param('change') === 'disable', actorOf(c))),
-  );
-
-  // ---------------------------------------------------------------- audit log
-
-  app.get('/admin/audit', admin, async (c) => {
-    const lang = c.get('lang');
-    const per = 200;
-    const beforeRaw = Number(c.req.query('before') ?? NaN);
-    const before = Number.isSafeInteger(beforeRaw) && beforeRaw > 0 ? beforeRaw : undefined;
-    const targetType = c.req.query('type')?.slice(0, 40) || undefined;
-    const targetId = c.req.query('id')?.slice(0, 200) || undefined;
-    const rows = await listAudit(db, { targetType, targetId, before, limit: per, order: 'desc' });
-    const last = rows[rows.length - 1];
-    const body = html`<h1>${L(lang, S.audit)}</h1>
+async function auditPage(c: C, db: Db) {
+  const lang = c.get('lang');
+  const per = 200;
+  const beforeRaw = Number(c.req.query('before') ?? NaN);
+  const before = Number.isSafeInteger(beforeRaw) && beforeRaw > 0 ? beforeRaw : undefined;
+  const targetType = c.req.query('type')?.slice(0, 40) || undefined;
+  const targetId = c.req.query('id')?.slice(0, 200) || undefined;
+  const rows = await listAudit(db, { targetType, targetId, before, limit: per, order: 'desc' });
+  const last = rows[rows.length - 1];
+  const body = html`<h1>${L(lang, S.audit)}</h1>
 ${adminNav(c, 'audit')}
 <p class="small muted">${L(lang, S.export)}</p>
 ${
@@ -294,8 +303,7 @@ ${
 ${rows.length === per && last ? html`<nav class="pager"><a href="${url('/admin/audit', { type: targetType, id: targetId, before: last.id })}">${L(lang, S.older)} →</a></nav>` : ''}`
     : html`<p class="muted">${L(lang, S.noAudit)}</p>`
 }`;
-    return c.html(renderPage(c, { title: L(lang, S.audit), body, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.audit)]] }));
-  });
+  return c.html(renderPage(c, { title: L(lang, S.audit), body, crumbs: [[L(lang, S.admin), '/admin'], [L(lang, S.audit)]] }));
 }
 
 function auditRow(r: AuditEntry) {

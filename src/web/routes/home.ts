@@ -1,11 +1,11 @@
 // Home: what the corpus holds at a glance (counts per mitigation category, risk domain and document
 // type, as charts with their tables), a search box, and where to start browsing. With an empty
 // database it says how to load data.
-import type { Hono } from 'hono';
-import { readHomeStats } from '../../store/read/stats.ts';
+import type { Context, Hono } from 'hono';
+import { readHomeStats, type HomeStats } from '../../store/read/stats.ts';
 import type { AppContext, AppEnv } from '../context.ts';
 import { barChart, type Bar } from '../charts.ts';
-import { fmtNumber, html, L, url } from '../html.ts';
+import { fmtNumber, html, L, url, type Html } from '../html.ts';
 import { t, UI } from '../i18n.ts';
 import { renderPage } from '../layout.ts';
 import { docTypeName } from '../components/document.ts';
@@ -51,63 +51,84 @@ const S = {
   },
 } as const;
 
+type C = Context<AppEnv>;
+type Lang = Parameters<typeof L>[0];
+type Registry = AppContext['store']['taxonomies'];
+
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
-  app.get('/', async (c) => {
-    const lang = c.get('lang');
-    const db = ctx.store.db;
-    const reg = ctx.store.taxonomies;
-    // The taxonomies of the home charts come from the registry (primary taxonomies of mitigations and risks).
-    const chartTaxonomies = (['mitigation', 'risk'] as const).flatMap((kind) => primaryTaxonomies(reg, kind));
-    const { totals: counts, labels: labelRows, docTypes: typeRows, datasets: datasetRows } = await readHomeStats(db, [...new Set(chartTaxonomies)]);
-    const k = counts;
-    // Roll labels up to their top-level category.
-    const roll = (taxonomy: string, kind: string): Map<string, number> => {
-      const m = new Map<string, number>();
-      if (!reg.has(taxonomy)) return m;
-      const tax = reg.get(taxonomy);
-      for (const r of labelRows) {
-        if (r.taxonomy !== taxonomy || r.kind !== kind || !tax.has(r.code)) continue;
-        const top = tax.node(r.code).path[0] ?? r.code;
-        m.set(top, (m.get(top) ?? 0) + r.n);
-      }
-      return m;
-    };
-    const bars = (taxonomy: string, kind: string, href: (code: string) => string): Bar[] => {
-      if (!reg.has(taxonomy)) return [];
-      const tax = reg.get(taxonomy);
-      const m = roll(taxonomy, kind);
-      return tax.roots
-        .filter((code) => !tax.node(code).special || (m.get(code) ?? 0) > 0)
-        .map((code) => ({ label: `${code} ${L(lang, tax.node(code).name)}`, value: m.get(code) ?? 0, href: href(code), title: L(lang, tax.node(code).description) }));
-    };
-    // The mitigation taxonomy most mitigations are labelled on (version 2 once classified, else version 1).
-    const labelled = (tid: string) => labelRows.filter((r) => r.taxonomy === tid && r.kind === 'mitigation').reduce((a, r) => a + r.n, 0);
-    const mitTax = labelled('mitigation-v2') >= labelled('mitigation-v1') ? 'mitigation-v2' : 'mitigation-v1';
-    const nonEmpty = (b: Bar[]) => b.some((x) => x.value > 0);
-    const catBars = bars(mitTax, 'mitigation', (code) => url('/search', { kind: 'mitigation', [mitTax]: code }));
-    const domBars = bars('risk-domain', 'risk', (code) => `/risk/${code}`);
-    const primBars = bars('risk-domain', 'mitigation', (code) => url('/search', { kind: 'mitigation', 'risk-domain': code }));
-    const charts = [
-      nonEmpty(catBars)
-        ? barChart({ id: 'c-category', lang, caption: `${L(lang, S.byCategory)} (${reg.has(mitTax) ? L(lang, reg.get(mitTax).data.shortName ?? reg.get(mitTax).data.name) : mitTax})`, labelWidth: 230, bars: catBars })
-        : '',
-      nonEmpty(domBars) ? barChart({ id: 'c-domain', lang, caption: L(lang, S.byDomain), labelWidth: 230, bars: domBars }) : '',
-      nonEmpty(primBars) ? barChart({ id: 'c-primary', lang, caption: L(lang, S.byPrimary), labelWidth: 230, bars: primBars }) : '',
-      typeRows.length
-        ? barChart({ id: 'c-type', lang, caption: L(lang, S.byType), labelWidth: 230, bars: typeRows.map((r) => ({ label: docTypeName(r.doc_type, lang), value: r.n, href: url('/search', { doctype: r.doc_type }) })) })
-        : '',
-    ].filter((x) => x !== '');
-    const card = (href: string, title: string, text: string) => html`<a class="card panel" href="${href}"><h3>${title}</h3><p class="small">${text}</p></a>`;
-    const body = html`<h1 class="home-title">govnav</h1>
+  app.get('/', (c) => homePage(c, ctx));
+}
+
+async function homePage(c: C, ctx: AppContext) {
+  const lang = c.get('lang');
+  const reg = ctx.store.taxonomies;
+  // The taxonomies of the home charts come from the registry (primary taxonomies of mitigations and risks).
+  const chartTaxonomies = (['mitigation', 'risk'] as const).flatMap((kind) => primaryTaxonomies(reg, kind));
+  const stats = await readHomeStats(ctx.store.db, [...new Set(chartTaxonomies)]);
+  const k = stats.totals;
+  const body = html`<h1 class="home-title">govnav</h1>
 <p class="lede">${L(lang, UI.tagline)}</p>
-${
-  k.docs === 0
-    ? html`<section class="empty-state" aria-labelledby="empty-h"><h2 id="empty-h">${L(lang, S.empty)}</h2><p>${L(lang, S.emptyText)}</p>
+${k.docs === 0 ? emptyStoreSection(lang) : loadedSections(stats, homeCharts(stats, reg, lang), lang)}
+${browseSection(lang)}`;
+  return c.html(renderPage(c, { title: L(lang, UI.tagline), section: 'home', body }));
+}
+
+/** The charts at a glance: mitigations by category, risks by domain, mitigations by primary risk domain, documents by type. */
+function homeCharts(stats: HomeStats, reg: Registry, lang: Lang): Html[] {
+  const labelRows = stats.labels;
+  const bars = (taxonomy: string, kind: string, href: (code: string) => string): Bar[] => {
+    if (!reg.has(taxonomy)) return [];
+    const tax = reg.get(taxonomy);
+    const m = rolledUp(reg, labelRows, taxonomy, kind);
+    return tax.roots
+      .filter((code) => !tax.node(code).special || (m.get(code) ?? 0) > 0)
+      .map((code) => ({ label: `${code} ${L(lang, tax.node(code).name)}`, value: m.get(code) ?? 0, href: href(code), title: L(lang, tax.node(code).description) }));
+  };
+  // The mitigation taxonomy most mitigations are labelled on (version 2 once classified, else version 1).
+  const labelled = (tid: string) => labelRows.filter((r) => r.taxonomy === tid && r.kind === 'mitigation').reduce((a, r) => a + r.n, 0);
+  const mitTax = labelled('mitigation-v2') >= labelled('mitigation-v1') ? 'mitigation-v2' : 'mitigation-v1';
+  const nonEmpty = (b: Bar[]) => b.some((x) => x.value > 0);
+  const catBars = bars(mitTax, 'mitigation', (code) => url('/search', { kind: 'mitigation', [mitTax]: code }));
+  const domBars = bars('risk-domain', 'risk', (code) => `/risk/${code}`);
+  const primBars = bars('risk-domain', 'mitigation', (code) => url('/search', { kind: 'mitigation', 'risk-domain': code }));
+  const typeRows = stats.docTypes;
+  return [
+    nonEmpty(catBars)
+      ? barChart({ id: 'c-category', lang, caption: `${L(lang, S.byCategory)} (${reg.has(mitTax) ? L(lang, reg.get(mitTax).data.shortName ?? reg.get(mitTax).data.name) : mitTax})`, labelWidth: 230, bars: catBars })
+      : '',
+    nonEmpty(domBars) ? barChart({ id: 'c-domain', lang, caption: L(lang, S.byDomain), labelWidth: 230, bars: domBars }) : '',
+    nonEmpty(primBars) ? barChart({ id: 'c-primary', lang, caption: L(lang, S.byPrimary), labelWidth: 230, bars: primBars }) : '',
+    typeRows.length
+      ? barChart({ id: 'c-type', lang, caption: L(lang, S.byType), labelWidth: 230, bars: typeRows.map((r) => ({ label: docTypeName(r.doc_type, lang), value: r.n, href: url('/search', { doctype: r.doc_type }) })) })
+      : '',
+  ].filter((x): x is Html => x !== '');
+}
+
+/** Labels of one kind on one taxonomy, rolled up to their top-level category. */
+function rolledUp(reg: Registry, labelRows: HomeStats['labels'], taxonomy: string, kind: string): Map<string, number> {
+  const m = new Map<string, number>();
+  if (!reg.has(taxonomy)) return m;
+  const tax = reg.get(taxonomy);
+  for (const r of labelRows) {
+    if (r.taxonomy !== taxonomy || r.kind !== kind || !tax.has(r.code)) continue;
+    const top = tax.node(r.code).path[0] ?? r.code;
+    m.set(top, (m.get(top) ?? 0) + r.n);
+  }
+  return m;
+}
+
+function emptyStoreSection(lang: Lang): Html {
+  return html`<section class="empty-state" aria-labelledby="empty-h"><h2 id="empty-h">${L(lang, S.empty)}</h2><p>${L(lang, S.emptyText)}</p>
 <pre><code>npx govnav datasets list
 npx govnav datasets fetch mit-airi-risk-db
 npx govnav datasets fetch mit-airi-mitigations
-npx govnav import path/to/file.xlsx</code></pre></section>`
-    : html`<form class="home-search" role="search" method="get" action="/search">
+npx govnav import path/to/file.xlsx</code></pre></section>`;
+}
+
+/** The search box, the counts, the charts and the datasets with their attribution. */
+function loadedSections(stats: HomeStats, charts: Html[], lang: Lang): Html {
+  const k = stats.totals;
+  return html`<form class="home-search" role="search" method="get" action="/search">
   <label for="home-q">${L(lang, S.searchLabel)}</label>
   <div class="row"><input id="home-q" name="q" type="search" placeholder="${t(lang, 'searchPlaceholder')}"><button type="submit">${t(lang, 'search')}</button></div>
 </form>
@@ -123,12 +144,15 @@ npx govnav import path/to/file.xlsx</code></pre></section>`
 <div class="grid grid-2-even">${charts}</div></section>
 <section class="home-datasets" aria-labelledby="datasets-h"><h2 id="datasets-h">${L(lang, S.datasets)}</h2>
 <p class="small muted">${L(lang, S.datasetsNote)}</p>
-<ul class="dataset-list">${datasetRows.map(
-        (d) => html`<li data-dataset="${d.id}"><b>${d.title ?? DATASETS.find((x) => x.name === d.id)?.title ?? d.id}</b> <span class="muted small">(${d.id}, ${d.version} · ${d.licence} · ${fmtNumber(d.n, lang)} ${L(lang, S.statementsN)})</span>
+<ul class="dataset-list">${stats.datasets.map(
+    (d) => html`<li data-dataset="${d.id}"><b>${d.title ?? DATASETS.find((x) => x.name === d.id)?.title ?? d.id}</b> <span class="muted small">(${d.id}, ${d.version} · ${d.licence} · ${fmtNumber(d.n, lang)} ${L(lang, S.statementsN)})</span>
 <br><span class="small">${d.attribution}</span>${d.source_url && /^https?:\/\//.test(d.source_url) ? html` <a class="small" href="${d.source_url}" rel="noopener">${d.source_url}</a>` : ''}</li>`,
-      )}</ul></section>`
+  )}</ul></section>`;
 }
-<section aria-labelledby="browse-h"><h2 id="browse-h">${L(lang, S.browse)}</h2>
+
+function browseSection(lang: Lang): Html {
+  const card = (href: string, title: string, text: string) => html`<a class="card panel" href="${href}"><h3>${title}</h3><p class="small">${text}</p></a>`;
+  return html`<section aria-labelledby="browse-h"><h2 id="browse-h">${L(lang, S.browse)}</h2>
 <div class="grid grid-3 cards">
 ${card('/search', t(lang, 'search'), L(lang, S.cards.search))}
 ${card('/d', t(lang, 'documents'), L(lang, S.cards.documents))}
@@ -136,6 +160,4 @@ ${card('/t', t(lang, 'taxonomies'), L(lang, S.cards.taxonomies))}
 ${card('/risk', t(lang, 'risks'), L(lang, S.cards.risks))}
 ${card('/about', L(lang, S.about), L(lang, S.cards.about))}
 </div></section>`;
-    return c.html(renderPage(c, { title: L(lang, UI.tagline), section: 'home', body }));
-  });
 }

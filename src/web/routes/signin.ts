@@ -42,17 +42,31 @@ export function safeNext(next: string | undefined | null): string {
 
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
   const signin = (ctx.signin ??= new Signin(ctx));
-
-  const page = (c: Context<AppEnv>, o: { next: string; username?: string; message?: string; status?: 200 | 401 | 429 }) => {
-    const lang = c.get('lang');
-    const user = currentUser(c);
-    const oidc = ctx.config.auth?.oidc;
+  app.get('/signin', (c) => signinPage(c, ctx, { next: safeNext(c.req.query('next')) }));
+  app.get('/account', (c) => c.redirect('/signin', 303));
+  app.post('/signin', publicWrite('anyone may try to sign in'), (c) => signinPost(c, ctx, signin));
+  const oidcSettings = ctx.config.auth?.oidc;
+  if (oidcSettings) registerOidc(app, ctx, signin, oidcSettings);
+  app.post('/signout', publicWrite('signing out needs no role'), async (c) => {
+    await signin.signOut(c);
     c.header('Cache-Control', 'no-store');
-    const body = user
-      ? html`<h1>${L(lang, S.signin)}</h1>
+    return c.redirect('/', 303);
+  });
+}
+
+type SigninPageOptions = { next: string; username?: string; message?: string; status?: 200 | 401 | 429 };
+
+/** The sign-in form (with the OpenID Connect button when configured), or who is signed in. */
+function signinPage(c: Context<AppEnv>, ctx: AppContext, o: SigninPageOptions) {
+  const lang = c.get('lang');
+  const user = currentUser(c);
+  const oidc = ctx.config.auth?.oidc;
+  c.header('Cache-Control', 'no-store');
+  const body = user
+    ? html`<h1>${L(lang, S.signin)}</h1>
 <p>${L(lang, S.signedInAs)} <strong>${user.displayName}</strong> (${user.username}, ${L(lang, S.role)}: ${user.role}).</p>
 <form method="post" action="/signout" class="inline-form">${csrfInput(c)}<button type="submit" class="secondary">${L(lang, S.signout)}</button></form>`
-      : html`<h1>${L(lang, S.signin)}</h1>
+    : html`<h1>${L(lang, S.signin)}</h1>
 <p class="lede">${L(lang, S.readers)}</p>
 ${o.message ? html`<p class="notice error" role="alert">${o.message}</p>` : ''}
 <form method="post" action="/signin" class="signin-form">
@@ -68,73 +82,64 @@ ${
     ? html`<form method="post" action="/signin/oidc" class="inline-form">${csrfInput(c)}<input type="hidden" name="next" value="${o.next}"><button type="submit" class="secondary">${L(lang, S.withProvider).replace('{p}', oidc.label ?? new URL(oidc.issuer).host)}</button></form>`
     : ''
 }`;
-    return c.html(renderPage(c, { title: L(lang, S.signin), body, status: o.status ?? 200 }), o.status ?? 200);
-  };
+  return c.html(renderPage(c, { title: L(lang, S.signin), body, status: o.status ?? 200 }), o.status ?? 200);
+}
 
-  app.get('/signin', (c) => page(c, { next: safeNext(c.req.query('next')) }));
-  app.get('/account', (c) => c.redirect('/signin', 303));
+/** POST /signin: a password sign-in (limited per account and per address). */
+async function signinPost(c: Context<AppEnv>, ctx: AppContext, signin: Signin) {
+  const lang = c.get('lang');
+  const form = new URLSearchParams(await c.req.text());
+  const next = safeNext(form.get('next'));
+  const username = (form.get('username') ?? '').slice(0, 100);
+  const password = form.get('password') ?? '';
+  const out = await signin.checkPassword(c, username, password);
+  if (out.ok) {
+    await signin.startSession(c, out.user, 'password');
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(next, 303);
+  }
+  if (out.reason === 'locked') {
+    const secs = Math.max(1, Math.ceil((out.until.getTime() - Date.now()) / 1000));
+    c.header('Retry-After', String(secs));
+    const text = L(lang, out.scope === 'account' ? S.lockedAccount : S.lockedAddress)
+      .replace('{t}', out.until.toISOString().slice(11, 16))
+      .replace('{m}', String(Math.ceil(secs / 60)));
+    return signinPage(c, ctx, { next, username, message: text, status: 429 });
+  }
+  return signinPage(c, ctx, { next, username, message: L(lang, S.invalid), status: 401 });
+}
 
-  app.post('/signin', publicWrite('anyone may try to sign in'), async (c) => {
+/** Sign-in at the configured OpenID Connect provider: the start and the provider's callback. */
+function registerOidc(app: Hono<AppEnv>, ctx: AppContext, signin: Signin, settings: NonNullable<NonNullable<AppContext['config']['auth']>['oidc']>): void {
+  const oidc = new OidcSignin(ctx, settings);
+  const failed = (c: Context<AppEnv>, e: OidcError) => {
     const lang = c.get('lang');
+    c.header('Cache-Control', 'no-store');
+    return c.html(
+      renderPage(c, { title: L(lang, S.signin), status: e.status, body: html`<h1>${L(lang, S.signin)}</h1><p class="notice error" role="alert">${e.message}</p><p><a href="/signin">${L(lang, S.signin)}</a></p>` }),
+      e.status,
+    );
+  };
+  app.post('/signin/oidc', publicWrite('starts sign-in at the configured OpenID Connect provider'), async (c) => {
     const form = new URLSearchParams(await c.req.text());
-    const next = safeNext(form.get('next'));
-    const username = (form.get('username') ?? '').slice(0, 100);
-    const password = form.get('password') ?? '';
-    const out = await signin.checkPassword(c, username, password);
-    if (out.ok) {
-      await signin.startSession(c, out.user, 'password');
+    try {
+      const to = await oidc.begin(c, safeNext(form.get('next')));
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(to.href, 303);
+    } catch (e) {
+      if (e instanceof OidcError) return failed(c, e);
+      throw e;
+    }
+  });
+  app.get('/signin/oidc/callback', async (c) => {
+    try {
+      const { user, next } = await oidc.complete(c);
+      await signin.startSession(c, user, 'oidc');
       c.header('Cache-Control', 'no-store');
       return c.redirect(next, 303);
+    } catch (e) {
+      if (e instanceof OidcError) return failed(c, e);
+      throw e;
     }
-    if (out.reason === 'locked') {
-      const secs = Math.max(1, Math.ceil((out.until.getTime() - Date.now()) / 1000));
-      c.header('Retry-After', String(secs));
-      const text = L(lang, out.scope === 'account' ? S.lockedAccount : S.lockedAddress)
-        .replace('{t}', out.until.toISOString().slice(11, 16))
-        .replace('{m}', String(Math.ceil(secs / 60)));
-      return page(c, { next, username, message: text, status: 429 });
-    }
-    return page(c, { next, username, message: L(lang, S.invalid), status: 401 });
-  });
-
-  const oidcSettings = ctx.config.auth?.oidc;
-  if (oidcSettings) {
-    const oidc = new OidcSignin(ctx, oidcSettings);
-    const failed = (c: Context<AppEnv>, e: OidcError) => {
-      const lang = c.get('lang');
-      c.header('Cache-Control', 'no-store');
-      return c.html(
-        renderPage(c, { title: L(lang, S.signin), status: e.status, body: html`<h1>${L(lang, S.signin)}</h1><p class="notice error" role="alert">${e.message}</p><p><a href="/signin">${L(lang, S.signin)}</a></p>` }),
-        e.status,
-      );
-    };
-    app.post('/signin/oidc', publicWrite('starts sign-in at the configured OpenID Connect provider'), async (c) => {
-      const form = new URLSearchParams(await c.req.text());
-      try {
-        const to = await oidc.begin(c, safeNext(form.get('next')));
-        c.header('Cache-Control', 'no-store');
-        return c.redirect(to.href, 303);
-      } catch (e) {
-        if (e instanceof OidcError) return failed(c, e);
-        throw e;
-      }
-    });
-    app.get('/signin/oidc/callback', async (c) => {
-      try {
-        const { user, next } = await oidc.complete(c);
-        await signin.startSession(c, user, 'oidc');
-        c.header('Cache-Control', 'no-store');
-        return c.redirect(next, 303);
-      } catch (e) {
-        if (e instanceof OidcError) return failed(c, e);
-        throw e;
-      }
-    });
-  }
-
-  app.post('/signout', publicWrite('signing out needs no role'), async (c) => {
-    await signin.signOut(c);
-    c.header('Cache-Control', 'no-store');
-    return c.redirect('/', 303);
   });
 }

@@ -4,13 +4,13 @@
 // licence and attribution, every other label with its provenance, where in the document it sits,
 // and a box to cite it.
 import { shortAuthors } from '../../text/authors.ts';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { publicBaseUrl } from '../../cite/public-url.ts';
 import { alsoPublishedIn, sameAsNotice } from '../components/work.ts';
 import { statementCitation } from '../../cite/index.ts';
 import type { Lang, StatementKind } from '../../model/index.ts';
 import type { ClassificationRow } from '../../store/index.ts';
-import { isStatementId, readStatement } from '../../store/read/statement.ts';
+import { isStatementId, readStatement, type StatementView } from '../../store/read/statement.ts';
 import { statementDetail } from '../../api/routes.ts';
 import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
 import type { Taxonomy } from '../../taxonomy/index.ts';
@@ -87,93 +87,106 @@ function suggestionLine(tax: Taxonomy, sug: ClassificationRow, lang: Lang, withR
   }</p>${withReasoning && l.reasoning ? html`<p class="small reasoning">${l.reasoning}</p>` : ''}</div>`;
 }
 
+type C = Context<AppEnv>;
+type Registry = AppContext['store']['taxonomies'];
+
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
-  app.get('/m/:id', async (c) => {
-    const lang = c.get('lang');
-    const twin = jsonTwin(c, c.req.param('id'));
-    const id = twin.id;
-    if (!isStatementId(id)) return c.notFound();
-    const db = ctx.store.db;
-    const reg = ctx.store.taxonomies;
-    const base = publicBaseUrl(ctx.config);
-    // One read model for the page, its JSON twin and the API (src/store/read/statement.ts).
-    const view = await readStatement(db, reg, id, { baseUrl: base });
-    if (!view) return twin.json ? twinNotFound(c, `No statement "${id}".`) : c.notFound();
-    if (twin.json) return sendTwin(c, statementDetail(view, reg, base));
-    noteView(db, id);
-    const { statement: st, document: doc, labels, siblings, topics, sameText } = view;
-    const primaryIds = primaryTaxonomies(reg, st.kind);
-    const sameNote = sameText.find((r) => r.canonical);
-    const byTax = new Map<string, ClassificationRow[]>();
-    // Suggestions are kept apart: shown as "suggested" with their confidence, never as the category.
-    const suggestions = new Map<string, ClassificationRow>();
-    for (const l of labels) if (!suggestions.has(l.taxonomy) && suggestionOf([l])) suggestions.set(l.taxonomy, l);
-    for (const l0 of labels) {
-      if (l0.suggested && !l0.is_current) continue;
-      const l = localised(l0, lang);
-      const list = byTax.get(l.taxonomy);
-      if (list) list.push(l);
-      else byTax.set(l.taxonomy, [l]);
-    }
-    const sibLabels = groupLabels(view.siblingLabels);
-    const children = view.children;
-    const total = view.siblingTotal;
+  app.get('/m/:id', (c) => statementPage(c, ctx));
+}
 
-    // The main category: mitigation-v2 when labelled there, else mitigation-v1; risk-domain for risks.
-    let primTax: Taxonomy | undefined;
-    let prim: ClassificationRow | undefined;
-    for (const tid of primaryIds) {
-      const cur = byTax.get(tid)?.find((l) => l.is_current);
-      if (cur) {
-        primTax = reg.get(tid);
-        prim = cur;
-        break;
-      }
-    }
-    if (!primTax && primaryIds.length) primTax = reg.get(primaryIds[0]!);
+/** What the parts of the page are built from: the read model and the labels sorted out for display. */
+interface StatementParts {
+  view: StatementView;
+  id: string;
+  reg: Registry;
+  lang: Lang;
+  /** Labels shown, per taxonomy (suggestions that are not current left out), localised. */
+  byTax: Map<string, ClassificationRow[]>;
+  /** The newest suggestion per taxonomy: shown as "suggested" with its confidence, never as the category. */
+  suggestions: Map<string, ClassificationRow>;
+  /** The taxonomy that gives the category, and its current label. */
+  primTax?: Taxonomy;
+  prim?: ClassificationRow;
+  cite: ReturnType<typeof statementCitation>;
+}
 
-    const cite = statementCitation(st, doc, { baseUrl: base });
-    const title = titleOf(st, 120);
+/** /m/<id> and its JSON twin. */
+async function statementPage(c: C, ctx: AppContext) {
+  const lang = c.get('lang');
+  const twin = jsonTwin(c, c.req.param('id') ?? '');
+  const id = twin.id;
+  if (!isStatementId(id)) return c.notFound();
+  const db = ctx.store.db;
+  const reg = ctx.store.taxonomies;
+  const base = publicBaseUrl(ctx.config);
+  // One read model for the page, its JSON twin and the API (src/store/read/statement.ts).
+  const view = await readStatement(db, reg, id, { baseUrl: base });
+  if (!view) return twin.json ? twinNotFound(c, `No statement "${id}".`) : c.notFound();
+  if (twin.json) return sendTwin(c, statementDetail(view, reg, base));
+  noteView(db, id);
+  const { statement: st, document: doc } = view;
+  const { byTax, suggestions } = labelsForDisplay(view.labels, lang);
+  const { primTax, prim } = mainCategory(reg, primaryTaxonomies(reg, st.kind), byTax);
+  const cite = statementCitation(st, doc, { baseUrl: base });
+  const title = titleOf(st, 120);
+  const body = statementBody({ view, id, reg, lang, byTax, suggestions, primTax, prim, cite }, title);
+  return c.html(
+    renderPage(c, {
+      title,
+      body,
+      description: titleOf(st, 200),
+      head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}">${twinLink(`/m/${st.id}.json`)}<link rel="alternate" type="application/vnd.citationstyles.csl+json" href="/cite/${st.id}.json">`,
+      crumbs: [
+        [t(lang, 'home'), '/'],
+        [t(lang, 'documents'), '/d'],
+        [doc.title.length > 60 ? doc.title.slice(0, 59).trimEnd() + '…' : doc.title, `/d/${doc.id}`],
+        [st.id],
+      ],
+    }),
+  );
+}
 
-    const categoryBlock: Html = primTax
-      ? prim
-        ? categoryHeader(primTax, prim, byTax.get(primTax.id) ?? [], lang)
-        : html`<div class="category"><p class="small sans">${taxName(primTax, lang)}: <span class="not-labelled">${L(lang, LS.notLabelled)}</span></p>${
-            suggestions.has(primTax.id) ? suggestionLine(primTax, suggestions.get(primTax.id)!, lang, true) : ''
-          }</div>`
-      : html``;
+/** Labels per taxonomy as shown (localised; suggestions that are not current kept apart, newest per taxonomy). */
+function labelsForDisplay(labels: ClassificationRow[], lang: Lang): { byTax: Map<string, ClassificationRow[]>; suggestions: Map<string, ClassificationRow> } {
+  const byTax = new Map<string, ClassificationRow[]>();
+  const suggestions = new Map<string, ClassificationRow>();
+  for (const l of labels) if (!suggestions.has(l.taxonomy) && suggestionOf([l])) suggestions.set(l.taxonomy, l);
+  for (const l0 of labels) {
+    if (l0.suggested && !l0.is_current) continue;
+    const l = localised(l0, lang);
+    const list = byTax.get(l.taxonomy);
+    if (list) list.push(l);
+    else byTax.set(l.taxonomy, [l]);
+  }
+  return { byTax, suggestions };
+}
 
-    // The classification column: the other taxonomies of this kind in the taxonomy files' display
-    // order, then the primary taxonomies that did not give the category.
-    const sideIds = [
-      ...reg
-        .inDisplayOrder()
-        .filter((x) => x.data.appliesTo.includes(st.kind) && !primaryIds.includes(x.id))
-        .map((x) => x.id),
-      ...primaryIds.filter((x) => x !== primTax?.id),
-    ].filter((x, i, a) => a.indexOf(x) === i && reg.get(x).data.appliesTo.includes(st.kind));
-    // Labels on taxonomies that do not apply to this kind (rare, but shown rather than hidden).
-    for (const tid of byTax.keys()) if (!sideIds.includes(tid) && tid !== primTax?.id && reg.has(tid)) sideIds.push(tid);
+/** The main category: mitigation-v2 when labelled there, else mitigation-v1; risk-domain for risks. */
+function mainCategory(reg: Registry, primaryIds: string[], byTax: Map<string, ClassificationRow[]>): { primTax?: Taxonomy; prim?: ClassificationRow } {
+  for (const tid of primaryIds) {
+    const cur = byTax.get(tid)?.find((l) => l.is_current);
+    if (cur) return { primTax: reg.get(tid), prim: cur };
+  }
+  return { primTax: primaryIds.length ? reg.get(primaryIds[0]!) : undefined };
+}
 
-    const loc = locationRows(st, lang);
-    const body = html`${st.retired_at ? html`<p class="notice error" role="status">${L(lang, S.retired)}</p>` : ''}
+function statementBody(p: StatementParts, title: string): Html {
+  const { view, id, reg, lang, prim } = p;
+  const { statement: st, document: doc, siblings, sameText } = view;
+  const sameNote = sameText.find((r) => r.canonical);
+  const sibLabels = groupLabels(view.siblingLabels);
+  const total = view.siblingTotal;
+  return html`${st.retired_at ? html`<p class="notice error" role="status">${L(lang, S.retired)}</p>` : ''}
 <article class="statement" aria-labelledby="st-title">
 <p class="kicker sans small"><abbr class="explained" title="${L(lang, KIND_HELP[st.kind])}">${L(lang, KIND[st.kind])}</abbr> <span class="code">${st.id}</span>${
-      st.kind === 'principle' ? html` · ${L(lang, S.principleBy)} <span lang="${doc.language}">${doc.organisation || shortAuthors(doc.authors)}</span>` : ''
-    }</p>
+    st.kind === 'principle' ? html` · ${L(lang, S.principleBy)} <span lang="${doc.language}">${doc.organisation || shortAuthors(doc.authors)}</span>` : ''
+  }</p>
 <h1 id="st-title" lang="${st.language}">${title}</h1>
 ${sameNote ? sameAsNotice(sameNote, lang) : alsoPublishedIn(sameText, lang)}
 <div class="grid grid-2">
 <div class="main-col">
-${categoryBlock}
-<section aria-labelledby="excerpt-h">
-  <h2 id="excerpt-h" class="visually-hidden">${L(lang, S.excerpt)}</h2>
-  <blockquote class="excerpt" lang="${st.language}" title="${L(lang, S.excerptHelp)}">${
-    // Rendered from the source markup into allow-listed HTML (src/text/markup.ts); never raw.
-    st.text ? raw(renderText(st.text, (st.meta as Record<string, unknown> | null)?.markup, { base: doc.url ?? undefined })) : titleOf(st)
-  }</blockquote>
-  ${loc.length ? html`<dl class="kv location small">${loc}</dl>` : ''}
-</section>
+${categoryBlock(p)}
+${excerptSection(view, lang)}
 ${
   prim
     ? html`<section aria-labelledby="reason-h"><h2 id="reason-h">${explained(L(lang, S.reasoning), L(lang, S.reasoningHelp))}</h2>
@@ -182,9 +195,9 @@ ${
     : ''
 }
 ${
-  children.length
+  view.children.length
     ? html`<section aria-labelledby="children-h"><h2 id="children-h">${L(lang, S.children)}</h2>
-  ${statementTree(children.map((x) => ({ ...x, parent_id: null })), sibLabels, reg, lang, { snippets: true })}</section>`
+  ${statementTree(view.children.map((x) => ({ ...x, parent_id: null })), sibLabels, reg, lang, { snippets: true })}</section>`
     : ''
 }
 <section aria-labelledby="siblings-h"><h2 id="siblings-h">${L(lang, S.siblings)}</h2>
@@ -195,21 +208,75 @@ ${
 </div>
 <aside class="aside" aria-label="${L(lang, S.classification)}">
 ${documentBlock(doc, lang)}
-${
-  sideIds.length
-    ? html`<section aria-labelledby="class-h"><h2 id="class-h">${L(lang, S.classification)}</h2>
+${classificationSection(p)}
+${topicsSection(view.topics, lang)}
+${citeBox(st.id, p.cite, lang)}
+${historyLink(st.id, lang)}
+</aside>
+</div>
+</article>`;
+}
+
+/** The category at the top, or "not labelled" with a suggestion when there is one. */
+function categoryBlock({ primTax, prim, byTax, suggestions, lang }: StatementParts): Html {
+  if (!primTax) return html``;
+  if (prim) return categoryHeader(primTax, prim, byTax.get(primTax.id) ?? [], lang);
+  return html`<div class="category"><p class="small sans">${taxName(primTax, lang)}: <span class="not-labelled">${L(lang, LS.notLabelled)}</span></p>${
+    suggestions.has(primTax.id) ? suggestionLine(primTax, suggestions.get(primTax.id)!, lang, true) : ''
+  }</div>`;
+}
+
+/** The verbatim text and where in the document it sits. */
+function excerptSection(view: StatementView, lang: Lang): Html {
+  const { statement: st, document: doc } = view;
+  const loc = locationRows(st, lang);
+  return html`<section aria-labelledby="excerpt-h">
+  <h2 id="excerpt-h" class="visually-hidden">${L(lang, S.excerpt)}</h2>
+  <blockquote class="excerpt" lang="${st.language}" title="${L(lang, S.excerptHelp)}">${
+    // Rendered from the source markup into allow-listed HTML (src/text/markup.ts); never raw.
+    st.text ? raw(renderText(st.text, (st.meta as Record<string, unknown> | null)?.markup, { base: doc.url ?? undefined })) : titleOf(st)
+  }</blockquote>
+  ${loc.length ? html`<dl class="kv location small">${loc}</dl>` : ''}
+</section>`;
+}
+
+/**
+ * The classification column: the other taxonomies of this kind in the taxonomy files' display
+ * order, then the primary taxonomies that did not give the category.
+ */
+function sideTaxonomies({ view, reg, byTax, primTax }: StatementParts): string[] {
+  const kind = view.statement.kind;
+  const primaryIds = primaryTaxonomies(reg, kind);
+  const sideIds = [
+    ...reg
+      .inDisplayOrder()
+      .filter((x) => x.data.appliesTo.includes(kind) && !primaryIds.includes(x.id))
+      .map((x) => x.id),
+    ...primaryIds.filter((x) => x !== primTax?.id),
+  ].filter((x, i, a) => a.indexOf(x) === i && reg.get(x).data.appliesTo.includes(kind));
+  // Labels on taxonomies that do not apply to this kind (rare, but shown rather than hidden).
+  for (const tid of byTax.keys()) if (!sideIds.includes(tid) && tid !== primTax?.id && reg.has(tid)) sideIds.push(tid);
+  return sideIds;
+}
+
+function classificationSection(p: StatementParts): Html | string {
+  const { reg, byTax, suggestions, lang, id } = p;
+  const kind = p.view.statement.kind;
+  const sideIds = sideTaxonomies(p);
+  if (!sideIds.length) return '';
+  return html`<section aria-labelledby="class-h"><h2 id="class-h">${L(lang, S.classification)}</h2>
   ${sideIds.map(
     (tid) =>
-      html`${labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && st.kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined, statementId: id })}${
+      html`${labelBlock(reg.get(tid), byTax.get(tid) ?? [], lang, { heading: tid === 'risk-domain' && kind === 'mitigation' ? L(lang, S.primaryRisk) : undefined, statementId: id })}${
         suggestions.has(tid) && !(byTax.get(tid) ?? []).some((l) => l.is_current) ? suggestionLine(reg.get(tid), suggestions.get(tid)!, lang, true) : ''
       }`,
   )}
-</section>`
-    : ''
+</section>`;
 }
-${
-  topics.length
-    ? html`<section aria-labelledby="topics-h"><h2 id="topics-h"><abbr class="explained" title="${L(lang, S.topicsHelp)}">${L(lang, S.topics)}</abbr></h2>
+
+function topicsSection(topics: StatementView['topics'], lang: Lang): Html | string {
+  if (!topics.length) return '';
+  return html`<section aria-labelledby="topics-h"><h2 id="topics-h"><abbr class="explained" title="${L(lang, S.topicsHelp)}">${L(lang, S.topics)}</abbr></h2>
   <ul class="plain topic-links">${topics.map(
     (tp) => html`<li><a class="label" href="/topics/${encodeURIComponent(tp.id)}"${
       tp.description_en ? html` title="${L(lang, { en: tp.description_en, zh: tp.description_zh ?? undefined })}"` : ''
@@ -218,29 +285,7 @@ ${
         ? html` <span class="small muted">${L(lang, S.matched)}: ${tp.matched_terms.slice(0, 5).map((m) => (typeof m === 'string' ? m : (m as { term?: string }).term ?? '')).filter(Boolean).join(', ')}</span>`
         : ''
     }</li>`,
-  )}</ul></section>`
-    : ''
-}
-${citeBox(st.id, cite, lang)}
-${historyLink(st.id, lang)}
-</aside>
-</div>
-</article>`;
-    return c.html(
-      renderPage(c, {
-        title,
-        body,
-        description: titleOf(st, 200),
-        head: html`<script src="${assetUrl('app.js')}" defer></script><link rel="canonical" href="${cite.url}">${twinLink(`/m/${st.id}.json`)}<link rel="alternate" type="application/vnd.citationstyles.csl+json" href="/cite/${st.id}.json">`,
-        crumbs: [
-          [t(lang, 'home'), '/'],
-          [t(lang, 'documents'), '/d'],
-          [doc.title.length > 60 ? doc.title.slice(0, 59).trimEnd() + '…' : doc.title, `/d/${doc.id}`],
-          [st.id],
-        ],
-      }),
-    );
-  });
+  )}</ul></section>`;
 }
 
 /** The category at the top of the page: code and name, the node's description, and "Also in <parent>". */

@@ -1,6 +1,6 @@
 // Taxonomy browser: /t (all taxonomies), /t/<taxonomy> (a tree with counts), /t/<taxonomy>/<code>
 // (a node: description, where it sits, its children, and the statements labelled with it).
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { readLabelCounts } from '../../store/read/taxonomy.ts';
 import { taxonomyNodeJson } from '../../api/routes.ts';
 import { jsonTwin, sendTwin, twinLink, twinNotFound } from '../twin.ts';
@@ -53,12 +53,19 @@ const S = {
   of: { en: 'of', zh: '/' },
 } as const;
 
+type C = Context<AppEnv>;
+
 export function register(app: Hono<AppEnv>, ctx: AppContext): void {
-  app.get('/t', async (c) => {
-    const lang = c.get('lang');
-    const counts = await labelCounts(ctx);
-    const list = ctx.store.taxonomies.list();
-    const body = html`<h1>${t(lang, 'taxonomies')}</h1>
+  app.get('/t', (c) => taxonomyListPage(c, ctx));
+  app.get('/t/:taxonomy', (c) => taxonomyPage(c, ctx));
+  app.get('/t/:taxonomy/:code', (c) => taxonomyNodePage(c, ctx));
+}
+
+async function taxonomyListPage(c: C, ctx: AppContext) {
+  const lang = c.get('lang');
+  const counts = await labelCounts(ctx);
+  const list = ctx.store.taxonomies.list();
+  const body = html`<h1>${t(lang, 'taxonomies')}</h1>
 <p class="lede">${L(lang, S.intro)}</p>
 <div class="grid grid-3">
 ${list.map((tax) => {
@@ -70,76 +77,76 @@ ${list.map((tax) => {
 </section>`;
 })}
 </div>`;
-    return c.html(renderPage(c, { title: t(lang, 'taxonomies'), section: 'taxonomies', body, crumbs: [[t(lang, 'home'), '/'], [t(lang, 'taxonomies')]] }));
-  });
+  return c.html(renderPage(c, { title: t(lang, 'taxonomies'), section: 'taxonomies', body, crumbs: [[t(lang, 'home'), '/'], [t(lang, 'taxonomies')]] }));
+  }
 
-  app.get('/t/:taxonomy', async (c) => {
-    const lang = c.get('lang');
-    const id = c.req.param('taxonomy');
-    if (!ctx.store.taxonomies.has(id)) return c.notFound();
-    const tax = ctx.store.taxonomies.get(id);
-    const direct = (await labelCounts(ctx)).get(id) ?? new Map<string, number>();
-    const rolled = rollUp(tax, direct);
-    const roots = tax.roots.map((r) => tax.node(r));
-    const body = html`<h1>${L(lang, tax.data.name)}</h1>
+async function taxonomyPage(c: Context<AppEnv, '/t/:taxonomy'>, ctx: AppContext) {
+  const lang = c.get('lang');
+  const id = c.req.param('taxonomy');
+  if (!ctx.store.taxonomies.has(id)) return c.notFound();
+  const tax = ctx.store.taxonomies.get(id);
+  const direct = (await labelCounts(ctx)).get(id) ?? new Map<string, number>();
+  const rolled = rollUp(tax, direct);
+  const roots = tax.roots.map((r) => tax.node(r));
+  const body = html`<h1>${L(lang, tax.data.name)}</h1>
 <p class="lede">${L(lang, tax.data.description)}</p>
 <p class="small muted sans">${L(lang, S.version)} ${tax.version} · ${L(lang, S.appliesTo)}: ${appliesTo(tax, lang)} · ${L(lang, S.source)}: ${tax.data.source.citation}${
-      tax.data.source.url ? html` (<a href="${tax.data.source.url}" rel="noopener">link</a>)` : ''
-    }</p>
+    tax.data.source.url ? html` (<a href="${tax.data.source.url}" rel="noopener">link</a>)` : ''
+  }</p>
 ${
   [...rolled.values()].some((n) => n > 0)
-    ? barChart({
-        id: 'dist',
-        lang,
-        caption: L(lang, S.distribution),
-        bars: roots.map((n) => ({
-          label: `${n.code} ${L(lang, n.name)}`,
-          value: rolled.get(n.code) ?? 0,
-          href: `/t/${id}/${encodeURIComponent(n.code)}`,
-          title: L(lang, n.description),
-        })),
-      })
-    : ''
+  ? barChart({
+      id: 'dist',
+      lang,
+      caption: L(lang, S.distribution),
+      bars: roots.map((n) => ({
+        label: `${n.code} ${L(lang, n.name)}`,
+        value: rolled.get(n.code) ?? 0,
+        href: `/t/${id}/${encodeURIComponent(n.code)}`,
+        title: L(lang, n.description),
+      })),
+    })
+  : ''
 }
 <ul class="tree">${roots.map((n) => treeItem(tax, n, rolled, lang))}</ul>
 ${[...tax.nodes.values()].some((n) => n.projectLabel) ? html`<p class="small muted">* ${t(lang, 'projectLabel')}</p>` : ''}`;
-    return c.html(
-      renderPage(c, {
-        title: L(lang, tax.data.name),
-        section: 'taxonomies',
-        body,
-        description: L(lang, tax.data.description),
-        crumbs: [[t(lang, 'home'), '/'], [t(lang, 'taxonomies'), '/t'], [L(lang, tax.data.name)]],
-      }),
-    );
-  });
+  return c.html(
+    renderPage(c, {
+      title: L(lang, tax.data.name),
+      section: 'taxonomies',
+      body,
+      description: L(lang, tax.data.description),
+      crumbs: [[t(lang, 'home'), '/'], [t(lang, 'taxonomies'), '/t'], [L(lang, tax.data.name)]],
+    }),
+  );
+  }
 
-  app.get('/t/:taxonomy/:code', async (c) => {
-    const lang = c.get('lang');
-    const id = c.req.param('taxonomy');
-    const twin = jsonTwin(c, c.req.param('code'));
-    const code = twin.id;
-    if (!ctx.store.taxonomies.has(id)) return c.notFound();
-    const tax = ctx.store.taxonomies.get(id);
-    if (!tax.has(code)) return twin.json ? twinNotFound(c, `No code "${code}" in taxonomy "${id}".`) : c.notFound();
-    const node = tax.node(code);
-    // One read model for the page, its twin and the API node route: the taxonomy's label counts.
-    const direct = (await readLabelCounts(ctx.store.db, id)).get(id) ?? new Map<string, number>();
-    if (twin.json) return sendTwin(c, taxonomyNodeJson(tax, code, direct));
-    const sp = new URL(c.req.url).searchParams;
-    sp.delete(id);
-    const parsed = parseQuery(sp, ctx.store.taxonomies);
-    const query = { ...parsed.query, labels: { ...parsed.query.labels, [id]: [code] } };
-    const page = Math.max(1, Number(sp.get('page') ?? 1) || 1);
-    const nodePath = `/t/${id}/${encodeURIComponent(code)}`;
-    const appliesToStatements = tax.data.appliesTo.length > 0;
-    const listed = appliesToStatements
-      ? await facetedResults(ctx, lang, query, parsed.errors, page, { path: nodePath, fixed: { [id]: [code] } })
-      : undefined;
-    const directCount = direct.get(code) ?? 0;
-    const parent = node.parent ? tax.node(node.parent) : undefined;
-    const mapped = await crosswalkSection(lang, ctx.store.taxonomies, id, code);
-    const body = html`<p class="small muted sans"><a href="/t/${id}">${L(lang, tax.data.name)}</a></p>
+async function taxonomyNodePage(c: Context<AppEnv, '/t/:taxonomy/:code'>, ctx: AppContext) {
+  const lang = c.get('lang');
+  const id = c.req.param('taxonomy');
+  const twin = jsonTwin(c, c.req.param('code'));
+  const code = twin.id;
+  if (!ctx.store.taxonomies.has(id)) return c.notFound();
+  const tax = ctx.store.taxonomies.get(id);
+  if (!tax.has(code)) return twin.json ? twinNotFound(c, `No code "${code}" in taxonomy "${id}".`) : c.notFound();
+  const node = tax.node(code);
+  // One read model for the page, its twin and the API node route: the taxonomy's label counts.
+  const direct = (await readLabelCounts(ctx.store.db, id)).get(id) ?? new Map<string, number>();
+  if (twin.json) return sendTwin(c, taxonomyNodeJson(tax, code, direct));
+  const sp = new URL(c.req.url).searchParams;
+  sp.delete(id);
+  const parsed = parseQuery(sp, ctx.store.taxonomies);
+  const query = { ...parsed.query, labels: { ...parsed.query.labels, [id]: [code] } };
+  const page = Math.max(1, Number(sp.get('page') ?? 1) || 1);
+  const nodePath = `/t/${id}/${encodeURIComponent(code)}`;
+  const appliesToStatements = tax.data.appliesTo.length > 0;
+  const listed = appliesToStatements
+    ? await facetedResults(ctx, lang, query, parsed.errors, page, { path: nodePath, fixed: { [id]: [code] } })
+    : undefined;
+  const directCount = direct.get(code) ?? 0;
+  const parent = node.parent ? tax.node(node.parent) : undefined;
+  const mapped = await crosswalkSection(lang, ctx.store.taxonomies, id, code);
+  const body = html`<p class="small muted sans"><a href="/t/${id}">${L(lang, tax.data.name)}</a></p>
 <h1><span class="code">${code}</span> ${L(lang, node.name)}${node.projectLabel ? html`<sup title="${t(lang, 'projectLabel')}">*</sup>` : ''}</h1>
 ${node.description ? html`<p class="lede">${L(lang, node.description)}</p>` : ''}
 ${node.special ? html`<p class="notice">${L(lang, S.special[node.special])}</p>` : ''}
@@ -147,37 +154,37 @@ ${parent ? html`<p class="sans">${t(lang, 'alsoIn')} <a class="label" href="/t/$
 ${node.projectLabel ? html`<p class="small muted">* ${t(lang, 'projectLabel')}</p>` : ''}
 ${
   node.children.length
-    ? html`<h2>${L(lang, S.children)}</h2><ul class="tree">${node.children.map((ch) => {
-        const n = tax.node(ch);
-        return html`<li><a href="/t/${id}/${encodeURIComponent(ch)}"><span class="code">${ch}</span> ${L(lang, n.name)}</a>${n.description ? html` <span class="small muted">— ${L(lang, n.description)}</span>` : ''}</li>`;
-      })}</ul>`
-    : ''
+  ? html`<h2>${L(lang, S.children)}</h2><ul class="tree">${node.children.map((ch) => {
+      const n = tax.node(ch);
+      return html`<li><a href="/t/${id}/${encodeURIComponent(ch)}"><span class="code">${ch}</span> ${L(lang, n.name)}</a>${n.description ? html` <span class="small muted">— ${L(lang, n.description)}</span>` : ''}</li>`;
+    })}</ul>`
+  : ''
 }
 ${mapped}
 <h2>${L(lang, S.labelled)}</h2>
 ${
   listed
-    ? html`<p class="sans small">${fmtNumber(directCount, lang)} ${L(lang, S.direct)}; ${L(lang, S.filterHelp)}</p>${listed.body}`
-    : html`<p class="muted">${L(lang, S.documentLevel)}</p>`
+  ? html`<p class="sans small">${fmtNumber(directCount, lang)} ${L(lang, S.direct)}; ${L(lang, S.filterHelp)}</p>${listed.body}`
+  : html`<p class="muted">${L(lang, S.documentLevel)}</p>`
 }`;
-    return c.html(
-      renderPage(c, {
-        title: `${code} ${L(lang, node.name)}`,
-        section: 'taxonomies',
-        body,
-        head: twinLink(`/t/${id}/${encodeURIComponent(code)}.json`),
-        description: L(lang, node.description),
-        crumbs: [
-          [t(lang, 'home'), '/'],
-          [t(lang, 'taxonomies'), '/t'],
-          [L(lang, tax.data.name), `/t/${id}`],
-          ...node.path.map((p): [string, string] => [`${p} ${L(lang, tax.node(p).name)}`, `/t/${id}/${encodeURIComponent(p)}`]),
-          [`${code} ${L(lang, node.name)}`],
-        ],
-      }),
-    );
-  });
-}
+  return c.html(
+    renderPage(c, {
+      title: `${code} ${L(lang, node.name)}`,
+      section: 'taxonomies',
+      body,
+      head: twinLink(`/t/${id}/${encodeURIComponent(code)}.json`),
+      description: L(lang, node.description),
+      crumbs: [
+        [t(lang, 'home'), '/'],
+        [t(lang, 'taxonomies'), '/t'],
+        [L(lang, tax.data.name), `/t/${id}`],
+        ...node.path.map((p): [string, string] => [`${p} ${L(lang, tax.node(p).name)}`, `/t/${id}/${encodeURIComponent(p)}`]),
+        [`${code} ${L(lang, node.name)}`],
+      ],
+    }),
+  );
+  }
+
 
 function appliesTo(tax: Taxonomy, lang: Lang): string {
   const parts: string[] = tax.data.appliesTo.map((k) => L(lang, S.kinds[k]));
