@@ -159,6 +159,11 @@ export async function loadRun(store: Store, config: Config, note: string): Promi
   }
 }
 
+async function labelsSince(store: Store, t: Date): Promise<number> {
+  const [r] = (await store.db.query(`SELECT count(*)::int AS n FROM classifications WHERE created_at >= $1`, [t])) as { n: number }[];
+  return r!.n;
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -226,14 +231,17 @@ export async function clusterLoadRun(store: Store, databaseUrl: string, dataDir:
       const job = await govnav(['classify', '--all', '--fresh', '--detach'], env);
       await new Promise<void>((r) => job.child.once('exit', () => r()));
       queued = `classify job queued: ${job.out().trim().split('\n').pop()}`;
+      // The load starts once the job writes (a model may be trained first), or after GOVNAV_SCALE_LOAD_JOB_WAIT seconds (60).
+      const until = Date.now() + Number(process.env.GOVNAV_SCALE_LOAD_JOB_WAIT ?? 60) * 1000;
+      while (Date.now() < until && (await labelsSince(store, loadStart)) === 0) await new Promise((r) => setTimeout(r, 2000));
+      queued += `, ${await labelsSince(store, loadStart)} labels written before the load began`;
     }
     process.stderr.write(`  load: ${SECONDS} s against ${base} (${processes} web processes, PostgreSQL, ${queued})\n`);
     const r = await loadAgainst(base);
     const list = await govnav(['jobs', 'list'], env);
     await new Promise<void>((res) => list.child.once('exit', () => res()));
-    process.stderr.write(`  jobs after the load:\n${list.out()}\n`);
-    const [labels] = (await store.db.query(`SELECT count(*)::int AS n FROM classifications WHERE created_at >= $1`, [loadStart])) as { n: number }[];
-    return loadResults(r, `PostgreSQL, ${processes} web processes${classify ? ' + classify job' : ''}`, `${note}; ${labels!.n.toLocaleString('en-GB')} labels written during the load`);
+    process.stderr.write(`  jobs after the load:\n${list.out()}\n  the worker's last output:\n${worker.out().slice(-1500)}\n`);
+    return loadResults(r, `PostgreSQL, ${processes} web processes${classify ? ' + classify job' : ''}`, `${note}; ${(await labelsSince(store, loadStart)).toLocaleString('en-GB')} labels written by the job in all`);
   } finally {
     await stop(worker.child);
     await stop(serve.child);
