@@ -3,6 +3,12 @@
 // the evaluation module's (src/eval/metrics.ts); this file only gathers the pairs.
 import { alphaPair, cohenKappa, confusionMatrix, type ConfusionMatrix } from '../eval/metrics.ts';
 import type { Db } from '../store/db.ts';
+import { queryRows, row, text } from '../store/schema/columns.ts';
+import { reviewAssignments } from '../store/schema/tables.ts';
+
+const CodedRow = reviewAssignments.row
+  .pick({ id: true, statement_id: true, taxonomy: true })
+  .extend(row({ ua: text(), ub: text(), ca: text(), cb: text() }).shape);
 
 export interface CodedPair {
   assignmentId: number;
@@ -29,16 +35,19 @@ export interface PairAgreement {
 
 /** Every double-coded item both coders have coded, optionally of one taxonomy. */
 export async function codedPairs(db: Db, taxonomy?: string): Promise<CodedPair[]> {
-  const rows = await db.query<{ id: number; statement_id: string; taxonomy: string; ua: string; ub: string; ca: string; cb: string }>(
+  const rows = await queryRows(
+    db,
+    CodedRow,
     `SELECT ra.id, ra.statement_id, ra.taxonomy, a.username AS ua, b.username AS ub, a.code AS ca, b.code AS cb
      FROM review_assignments ra
      JOIN review_codings a ON a.assignment_id = ra.id
      JOIN review_codings b ON b.assignment_id = ra.id AND a.username < b.username
      WHERE ($1::text IS NULL OR ra.taxonomy = $1) ORDER BY ra.taxonomy, ra.id`,
     [taxonomy ?? null],
+    'coded pairs',
   );
   return rows.map((r) => ({
-    assignmentId: Number(r.id),
+    assignmentId: r.id,
     statementId: r.statement_id,
     taxonomy: r.taxonomy,
     coderA: r.ua,

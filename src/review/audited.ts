@@ -6,6 +6,8 @@ import { refreshCurrent } from '../store/classifications.ts';
 import type { Db } from '../store/db.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { correctLabel, decide, type Decision, type DecisionHook } from './decisions.ts';
+import { queryRow } from '../store/schema/columns.ts';
+import { classifications } from '../store/schema/tables.ts';
 
 /** An account acting in review. */
 export interface Account {
@@ -62,12 +64,15 @@ export async function writeHumanLabel(
      WHERE statement_id = $1 AND taxonomy = $2 AND human AND source = 'human' AND review_status <> 'rejected'`,
     [opts.statementId, opts.taxonomy, opts.reviewer],
   );
-  const [ins] = await tx.query<{ id: number }>(
+  const ins = await queryRow(
+    tx,
+    classifications.row.pick({ id: true }),
     `INSERT INTO classifications (statement_id, taxonomy, taxonomy_version, code, source, human, reasoning,
        review_status, reviewer, reviewed_at)
      VALUES ($1, $2, $3, $4, 'human', true, $5, $6, $7, now()) RETURNING id`,
     [opts.statementId, opts.taxonomy, t.version, opts.code, opts.reasoning ? opts.reasoning.slice(0, 500) : null, opts.status, opts.reviewer],
+    'human label',
   );
   await refreshCurrent(tx, [opts.statementId]);
-  return Number(ins!.id);
+  return ins!.id;
 }

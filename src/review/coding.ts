@@ -9,6 +9,16 @@ import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { writeHumanLabel, type Account } from './audited.ts';
 import { resolveTyped } from './codes.ts';
 import { ReviewError } from './errors.ts';
+import type { z } from 'zod';
+import { bool, int, queryRow, queryRows, row, text } from '../store/schema/columns.ts';
+import { reviewAssignments, reviewCodings, statements, users } from '../store/schema/tables.ts';
+
+const Count = row({ n: int() });
+const LockedAssignment = reviewAssignments.row.pick({ statement_id: true, taxonomy: true, coder_a: true, coder_b: true, status: true });
+
+async function lockAssignment(tx: Db, id: number) {
+  return queryRow(tx, LockedAssignment, 'SELECT statement_id, taxonomy, coder_a, coder_b, status FROM review_assignments WHERE id = $1 FOR UPDATE', [id], 'assignment');
+}
 
 export interface SampleRequest {
   taxonomy: string;
@@ -38,20 +48,26 @@ export async function assignSample(db: Db, registry: TaxonomyRegistry, r: Sample
   if (r.coderA === r.coderB) throw new ReviewError('Choose two different reviewers.');
   const kinds = registry.get(r.taxonomy).data.appliesTo;
   return db.transaction(async (tx) => {
-    const coders = await tx.query<{ id: number; role: string; disabled: boolean }>(
+    const coders = await queryRows(
+      tx,
+      users.row.pick({ id: true, role: true }).extend({ disabled: bool().schema }),
       'SELECT id, role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = ANY($1::int[])',
       [[r.coderA, r.coderB]],
+      'coders',
     );
     if (coders.length !== 2 || coders.some((c) => c.disabled || !['reviewer', 'admin'].includes(c.role)))
       throw new ReviewError('Both coders must be active accounts with the reviewer (or admin) role.');
     const params = [kinds, r.sinceDays ?? null, r.dataset || null, r.taxonomy];
-    const [{ n }] = (await tx.query<{ n: number }>(`SELECT count(*)::int AS n ${ELIGIBLE}`, params)) as [{ n: number }];
+    const n = (await queryRow(tx, Count, `SELECT count(*)::int AS n ${ELIGIBLE}`, params, 'eligible statements'))?.n ?? 0;
     const take = Math.min(r.max ?? 500, Math.ceil(n * r.fraction));
     if (take === 0) return 0;
-    const rows = await tx.query<{ id: number }>(
+    const rows = await queryRows(
+      tx,
+      reviewAssignments.row.pick({ id: true }),
       `INSERT INTO review_assignments (statement_id, taxonomy, coder_a, coder_b, assigned_by)
        SELECT s.id, $4, $5, $6, $7 ${ELIGIBLE} ORDER BY md5(s.id || $8), s.id LIMIT ${take} RETURNING id`,
       [...params, r.coderA, r.coderB, admin.id, r.seed ?? new Date().toISOString()],
+      'new assignments',
     );
     await recordAudit(tx, {
       actorId: admin.id,
@@ -82,16 +98,21 @@ const ITEM_SQL = `SELECT ra.id, ra.statement_id, ra.taxonomy, ra.status, s.name,
     d.title AS document_title
   FROM review_assignments ra JOIN statements s ON s.id = ra.statement_id JOIN documents d ON d.id = s.document_id`;
 
-function toItem(r: Record<string, unknown>): AssignmentItem {
+const ItemRow = reviewAssignments.row
+  .pick({ id: true, statement_id: true, taxonomy: true, status: true })
+  .extend(statements.row.pick({ name: true, text: true, heading_path: true }).shape)
+  .extend({ document_title: text().schema });
+
+function toItem(r: z.infer<typeof ItemRow>): AssignmentItem {
   return {
-    id: Number(r.id),
-    statementId: String(r.statement_id),
-    taxonomy: String(r.taxonomy),
-    status: String(r.status),
-    name: String(r.name ?? ''),
-    text: String(r.text ?? ''),
-    headingPath: (r.heading_path as string[] | null) ?? [],
-    documentTitle: String(r.document_title),
+    id: r.id,
+    statementId: r.statement_id,
+    taxonomy: r.taxonomy,
+    status: r.status,
+    name: r.name,
+    text: r.text,
+    headingPath: r.heading_path,
+    documentTitle: r.document_title,
   };
 }
 
@@ -100,35 +121,38 @@ export async function myAssignments(db: Db, userId: number, limit = 20): Promise
   const where = `ra.status = 'open' AND (ra.coder_a = $1 OR ra.coder_b = $1)
     AND NOT EXISTS (SELECT 1 FROM review_codings rc WHERE rc.assignment_id = ra.id AND rc.user_id = $1)`;
   const [rows, [count]] = await Promise.all([
-    db.query<Record<string, unknown>>(`${ITEM_SQL} WHERE ${where} ORDER BY ra.id LIMIT ${limit}`, [userId]),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM review_assignments ra WHERE ${where}`, [userId]),
+    queryRows(db, ItemRow, `${ITEM_SQL} WHERE ${where} ORDER BY ra.id LIMIT ${limit}`, [userId], 'assignments'),
+    queryRows(db, Count, `SELECT count(*)::int AS n FROM review_assignments ra WHERE ${where}`, [userId], 'assignments left'),
   ]);
   return { items: rows.map(toItem), remaining: count?.n ?? 0 };
 }
 
 /** Disputed items this account may adjudicate (it coded neither side), with both codes. */
 export async function adjudicationQueue(db: Db, userId: number, limit = 20): Promise<AssignmentItem[]> {
-  const rows = await db.query<Record<string, unknown>>(
+  const rows = await queryRows(
+    db,
+    ItemRow,
     `${ITEM_SQL} WHERE ra.status = 'disputed' AND ra.coder_a <> $1 AND ra.coder_b <> $1 ORDER BY ra.id LIMIT ${limit}`,
     [userId],
+    'adjudication queue',
   );
   const items = rows.map(toItem);
   if (!items.length) return items;
-  const codes = await db.query<{ assignment_id: number; username: string; code: string; reason: string | null }>(
+  const codes = await queryRows(
+    db,
+    reviewCodings.row.pick({ assignment_id: true, username: true, code: true, reason: true }),
     'SELECT assignment_id, username, code, reason FROM review_codings WHERE assignment_id = ANY($1::bigint[]) ORDER BY assignment_id, username',
     [items.map((i) => i.id)],
+    'codes of disputed items',
   );
-  for (const i of items) i.codes = codes.filter((c) => Number(c.assignment_id) === i.id);
+  for (const i of items) i.codes = codes.filter((c) => c.assignment_id === i.id);
   return items;
 }
 
 /** One coder's code for an assignment; settles the item when the second code arrives. */
 export async function codeAssignment(db: Db, registry: TaxonomyRegistry, id: number, who: Account, typed: string, reason?: string): Promise<string> {
   return db.transaction(async (tx) => {
-    const [a] = await tx.query<{ statement_id: string; taxonomy: string; coder_a: number; coder_b: number; status: string }>(
-      'SELECT statement_id, taxonomy, coder_a, coder_b, status FROM review_assignments WHERE id = $1 FOR UPDATE',
-      [id],
-    );
+    const a = await lockAssignment(tx, id);
     if (!a) throw new ReviewError(`No assignment ${id}.`);
     if (a.coder_a !== who.id && a.coder_b !== who.id) throw new ReviewError(`Assignment ${id} is not yours to code.`);
     if (a.status !== 'open') throw new ReviewError(`Assignment ${id} is already ${a.status}.`);
@@ -138,7 +162,13 @@ export async function codeAssignment(db: Db, registry: TaxonomyRegistry, id: num
     await tx.query('INSERT INTO review_codings (assignment_id, user_id, username, code, reason) VALUES ($1, $2, $3, $4, $5)', [
       id, who.id, who.username, code, reason?.trim().slice(0, 500) || null,
     ]);
-    const codes = await tx.query<{ username: string; code: string }>('SELECT username, code FROM review_codings WHERE assignment_id = $1 ORDER BY username', [id]);
+    const codes = await queryRows(
+      tx,
+      reviewCodings.row.pick({ username: true, code: true }),
+      'SELECT username, code FROM review_codings WHERE assignment_id = $1 ORDER BY username',
+      [id],
+      'codes of an assignment',
+    );
     let status = 'open';
     if (codes.length === 2) {
       status = codes[0]!.code === codes[1]!.code ? 'agreed' : 'disputed';
@@ -161,10 +191,7 @@ export async function codeAssignment(db: Db, registry: TaxonomyRegistry, id: num
 /** Settle a disputed item: the adjudicator's code becomes the gold label. */
 export async function adjudicate(db: Db, registry: TaxonomyRegistry, id: number, who: Account, typed: string, reason?: string): Promise<number> {
   return db.transaction(async (tx) => {
-    const [a] = await tx.query<{ statement_id: string; taxonomy: string; coder_a: number; coder_b: number; status: string }>(
-      'SELECT statement_id, taxonomy, coder_a, coder_b, status FROM review_assignments WHERE id = $1 FOR UPDATE',
-      [id],
-    );
+    const a = await lockAssignment(tx, id);
     if (!a) throw new ReviewError(`No assignment ${id}.`);
     if (a.status !== 'disputed') throw new ReviewError(`Assignment ${id} is ${a.status}, not waiting for adjudication.`);
     if (a.coder_a === who.id || a.coder_b === who.id) throw new ReviewError('A coder of this item cannot adjudicate it.');

@@ -4,6 +4,8 @@
 // Everything is read for a whole page of statements at once (three queries, not three per item).
 import type { ClassificationRow } from '../store/classifications.ts';
 import type { Db } from '../store/db.ts';
+import { queryRows, row, text } from '../store/schema/columns.ts';
+import { classifications, documentBlocks, reviewProposals, statements } from '../store/schema/tables.ts';
 
 export interface ContextBlock {
   ord: number;
@@ -40,7 +42,9 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
 
 async function outlineBlocks(db: Db, ids: string[], around: number): Promise<Map<string, ContextBlock[]>> {
   const out = new Map<string, ContextBlock[]>();
-  const rows = await db.query<{ for_id: string; ord: number; kind: string; role: string; text: string; statement_id: string | null }>(
+  const rows = await queryRows(
+    db,
+    documentBlocks.row.pick({ ord: true, kind: true, role: true, statement_id: true }).extend(row({ for_id: text(), text: text() }).shape),
     `WITH target AS (SELECT statement_id, document_id, min(ord) AS lo, max(ord) AS hi FROM document_blocks
        WHERE statement_id = ANY($1::text[]) GROUP BY statement_id, document_id)
      SELECT t.statement_id AS for_id, b.ord, b.kind, b.role, b.statement_id,
@@ -49,6 +53,7 @@ async function outlineBlocks(db: Db, ids: string[], around: number): Promise<Map
      JOIN document_texts x ON x.document_id = b.document_id
      ORDER BY t.statement_id, b.ord`,
     [ids, around],
+    'outline context',
   );
   for (const r of rows)
     push(out, r.for_id, { ord: r.ord, kind: r.kind, role: r.role, text: r.text, self: r.statement_id === r.for_id, statementId: r.statement_id });
@@ -58,7 +63,9 @@ async function outlineBlocks(db: Db, ids: string[], around: number): Promise<Map
 async function neighbourStatements(db: Db, ids: string[]): Promise<Map<string, ContextBlock[]>> {
   const out = new Map<string, ContextBlock[]>();
   if (!ids.length) return out;
-  const rows = await db.query<{ for_id: string; id: string; ord: number; kind: string; text: string }>(
+  const rows = await queryRows(
+    db,
+    statements.row.pick({ id: true, ord: true, kind: true }).extend(row({ for_id: text(), text: text() }).shape),
     `SELECT x.id AS for_id, n.id, n.ord, n.kind, left(coalesce(nullif(n.text, ''), n.name), 600) AS text
      FROM statements x JOIN LATERAL (
        SELECT id, ord, kind, text, name FROM statements n
@@ -66,6 +73,7 @@ async function neighbourStatements(db: Db, ids: string[]): Promise<Map<string, C
        ORDER BY n.ord, n.id LIMIT 5) n ON true
      WHERE x.id = ANY($1::text[]) ORDER BY x.id, n.ord, n.id`,
     [ids],
+    'neighbour statements',
   );
   for (const r of rows) push(out, r.for_id, { ord: r.ord, kind: 'statement', role: r.kind, text: r.text, self: r.id === r.for_id, statementId: r.id });
   return out;
@@ -78,26 +86,30 @@ export async function reviewContext(db: Db, statementIds: string[], around = 2):
   if (!ids.length) return empty;
   const [blocks, labels, proposals] = await Promise.all([
     outlineBlocks(db, ids, around),
-    db.query<ClassificationRow>(
-      `SELECT id, statement_id, taxonomy, code, source, human, model, confidence, review_status, reviewer, is_current,
-         suggested, reasoning, created_at
-       FROM classifications WHERE statement_id = ANY($1::text[]) ORDER BY statement_id, taxonomy, is_current DESC, id DESC`,
+    queryRows(
+      db,
+      classifications.row,
+      `SELECT * FROM classifications WHERE statement_id = ANY($1::text[]) ORDER BY statement_id, taxonomy, is_current DESC, id DESC`,
       [ids],
+      'labels under review',
     ),
-    db.query<{ id: number; statement_id: string; taxonomy: string; code: string; reason: string; origin: string; username: string | null; created_at: Date }>(
+    queryRows(
+      db,
+      reviewProposals.row.pick({ id: true, statement_id: true, taxonomy: true, code: true, reason: true, origin: true, username: true, created_at: true }),
       `SELECT id, statement_id, taxonomy, code, reason, origin, username, created_at FROM review_proposals
        WHERE statement_id = ANY($1::text[]) AND status = 'open' ORDER BY id`,
       [ids],
+      'open proposals',
     ),
   ]);
   const missing = ids.filter((id) => !blocks.has(id));
   for (const [k, v] of await neighbourStatements(db, missing)) blocks.set(k, v);
   const byStatement = new Map<string, ClassificationRow[]>();
-  for (const l of labels) push(byStatement, l.statement_id, { ...l, id: Number(l.id) });
+  for (const l of labels) push(byStatement, l.statement_id, l);
   const props = new Map<string, OpenProposal[]>();
   for (const r of proposals)
     push(props, r.statement_id, {
-      id: Number(r.id),
+      id: r.id,
       statementId: r.statement_id,
       taxonomy: r.taxonomy,
       code: r.code,

@@ -8,6 +8,9 @@ import type { Db } from '../store/db.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { resolveTyped } from './codes.ts';
 import { ReviewError } from './errors.ts';
+import type { z } from 'zod';
+import { nullable, queryRow, text } from '../store/schema/columns.ts';
+import { classifications } from '../store/schema/tables.ts';
 
 export type ReviewAction = 'accept' | 'reject' | 'correct';
 
@@ -38,27 +41,23 @@ export interface Decision {
   currentAfter?: { labelId: number; code: string };
 }
 
-interface LockedLabel {
-  id: number;
-  statement_id: string;
-  taxonomy: string;
-  code: string;
-  source: string;
-  human: boolean;
-  review_status: ClassificationRow['review_status'];
-  reviewer: string | null;
-  reviewed_at_text: string | null;
-}
+const LockedLabelRow = classifications.row
+  .pick({ id: true, statement_id: true, taxonomy: true, code: true, source: true, human: true, review_status: true, reviewer: true })
+  .extend({ reviewed_at_text: nullable(text()).schema });
+type LockedLabel = z.infer<typeof LockedLabelRow>;
+const LabelIdCode = classifications.row.pick({ id: true, code: true });
 
 async function lockLabel(tx: Db, id: number): Promise<LockedLabel> {
   if (!Number.isSafeInteger(id) || id <= 0) throw new ReviewError(`"${id}" is not a label id (a positive whole number).`);
-  const [row] = await tx.query<LockedLabel>(
+  const row = await queryRow(
+    tx,
+    LockedLabelRow,
     `SELECT id, statement_id, taxonomy, code, source, human, review_status, reviewer, reviewed_at::text AS reviewed_at_text
      FROM classifications WHERE id = $1 FOR UPDATE`,
     [id],
+    'label',
   );
   if (!row) throw new ReviewError(`No label with id ${id}.`);
-  row.id = Number(row.id);
   if (row.human)
     throw new ReviewError(
       `Label ${id} is a human label (source ${row.source}); review applies to machine labels. ` +
@@ -83,11 +82,14 @@ function checkReviewer(reviewer: string): string {
 }
 
 async function currentOf(tx: Db, statementId: string, taxonomy: string): Promise<{ labelId: number; code: string } | undefined> {
-  const [c] = await tx.query<{ id: number; code: string }>(
+  const c = await queryRow(
+    tx,
+    LabelIdCode,
     'SELECT id, code FROM classifications WHERE statement_id = $1 AND taxonomy = $2 AND is_current',
     [statementId, taxonomy],
+    'current label',
   );
-  return c ? { labelId: Number(c.id), code: c.code } : undefined;
+  return c ? { labelId: c.id, code: c.code } : undefined;
 }
 
 /**
@@ -167,11 +169,14 @@ export async function correctLabel(
       labelId,
       who,
     ]);
-    const [ins] = await tx.query<{ id: number }>(
+    const ins = await queryRow(
+      tx,
+      classifications.row.pick({ id: true }),
       `INSERT INTO classifications (statement_id, taxonomy, taxonomy_version, code, source, human, reasoning,
          review_status, reviewer, reviewed_at)
        VALUES ($1, $2, $3, $4, 'human', true, $5, 'corrected', $6, now()) RETURNING id`,
       [row.statement_id, row.taxonomy, t.version, code, reason, who],
+      'correction',
     );
     await refreshCurrent(tx, [row.statement_id]);
     const d: Decision = {
@@ -181,7 +186,7 @@ export async function correctLabel(
       taxonomy: row.taxonomy,
       code: row.code,
       newCode: code,
-      humanLabelId: Number(ins!.id),
+      humanLabelId: ins!.id,
       reviewer: who,
       previous: { status: row.review_status, reviewer: row.reviewer, reviewedAt: row.reviewed_at_text },
       currentAfter: await currentOf(tx, row.statement_id, row.taxonomy),
@@ -197,9 +202,12 @@ export async function correctLabel(
  */
 export async function undoDecision(db: Db, d: Decision): Promise<void> {
   await db.transaction(async (tx) => {
-    const [row] = await tx.query<{ review_status: string; reviewer: string | null }>(
+    const row = await queryRow(
+      tx,
+      classifications.row.pick({ review_status: true, reviewer: true }),
       'SELECT review_status, reviewer FROM classifications WHERE id = $1 FOR UPDATE',
       [d.labelId],
+      'label',
     );
     const expected = d.action === 'accept' ? 'accepted' : 'rejected';
     if (!row || row.review_status !== expected || row.reviewer !== d.reviewer)

@@ -9,6 +9,12 @@ import { recordAudit } from '../store/audit.ts';
 import type { Db } from '../store/db.ts';
 import type { Account } from './audited.ts';
 import { ReviewError } from './errors.ts';
+import { nullable, queryRow, queryRows, text } from '../store/schema/columns.ts';
+import { documentBlocks, documents } from '../store/schema/tables.ts';
+
+const BlockRow = documentBlocks.row
+  .pick({ document_id: true, ord: true, anchor: true, kind: true, role: true, role_source: true, confidence: true, reason: true, heading_path: true })
+  .extend({ title: documents.columns.title.schema, text: nullable(text()).schema, next_anchor: nullable(text()).schema });
 
 export interface BlockToReview {
   documentId: string;
@@ -27,7 +33,9 @@ export interface BlockToReview {
 
 /** Uncorrected machine-given block roles, least confident first. */
 export async function blocksToReview(db: Db, opts: { document?: string; maxConfidence?: number; limit?: number } = {}): Promise<BlockToReview[]> {
-  const rows = await db.query<Record<string, unknown>>(
+  const rows = await queryRows(
+    db,
+    BlockRow,
     `SELECT b.document_id, d.title, b.ord, b.anchor, b.kind, b.role, b.role_source, b.confidence, b.reason, b.heading_path,
        left(substr(x.text, b.char_start + 1, b.char_end - b.char_start), 600) AS text,
        (SELECT n.anchor FROM document_blocks n WHERE n.document_id = b.document_id AND n.ord = b.ord + 1) AS next_anchor
@@ -37,20 +45,21 @@ export async function blocksToReview(db: Db, opts: { document?: string; maxConfi
        AND NOT EXISTS (SELECT 1 FROM extraction_corrections c WHERE c.document_id = b.document_id AND b.anchor = ANY(c.anchors))
      ORDER BY b.confidence, b.document_id, b.ord LIMIT ${Math.min(100, opts.limit ?? 20)}`,
     [opts.maxConfidence ?? 0.75, opts.document ?? null],
+    'blocks to review',
   );
   return rows.map((r) => ({
-    documentId: String(r.document_id),
-    documentTitle: String(r.title),
-    ord: Number(r.ord),
-    anchor: String(r.anchor),
-    kind: String(r.kind),
-    role: r.role as Role,
-    roleSource: String(r.role_source),
-    confidence: Number(r.confidence),
-    reason: String(r.reason ?? ''),
-    text: String(r.text ?? ''),
-    nextAnchor: (r.next_anchor as string | null) ?? null,
-    headingPath: (r.heading_path as string[] | null) ?? [],
+    documentId: r.document_id,
+    documentTitle: r.title,
+    ord: r.ord,
+    anchor: r.anchor,
+    kind: r.kind,
+    role: r.role,
+    roleSource: r.role_source,
+    confidence: r.confidence,
+    reason: r.reason,
+    text: r.text ?? '',
+    nextAnchor: r.next_anchor,
+    headingPath: r.heading_path,
   }));
 }
 
@@ -68,7 +77,13 @@ export async function reviewBlock(
     correction = { op: 'set-role', anchor, role: action.role as Role };
   } else correction = { op: 'merge', anchors: [anchor, action.mergeWith] };
   await db.transaction(async (tx) => {
-    const [b] = await tx.query<{ role: string }>('SELECT role FROM document_blocks WHERE document_id = $1 AND anchor = $2', [documentId, anchor]);
+    const b = await queryRow(
+      tx,
+      documentBlocks.row.pick({ role: true }),
+      'SELECT role FROM document_blocks WHERE document_id = $1 AND anchor = $2',
+      [documentId, anchor],
+      'block',
+    );
     if (!b) throw new ReviewError(`Document ${documentId} has no block ${anchor}.`);
     try {
       await correctDocument(tx, documentId, [correction], { author: who.username });

@@ -147,151 +147,178 @@ export function renderCodes(t: Taxonomy, proposed: string, width: number): strin
     .join('\n');
 }
 
+/** What the loop keeps between labels. */
+interface LoopState {
+  db: Db;
+  registry: TaxonomyRegistry;
+  session: ReviewSession;
+  counts: { accepted: number; rejected: number; corrected: number; skipped: number; undone: number };
+  skipped: number[];
+  shown: number;
+  width: number;
+  say: (s: string) => void;
+  ask: (prompt: string) => Promise<string | null>;
+}
+
+/** After an answer: ask again about the same label, go on to the next, or end the loop. */
+type Step = 'again' | 'next' | 'eof' | 'quit';
+
+/** `c [code [reason]]`: asks for the code (and a reason) when not given on the line. */
+async function correctLabel(st: LoopState, item: QueueItem, t: Taxonomy | undefined, words: string[]): Promise<Step> {
+  let code = words[0];
+  let reason = words.slice(1).join(' ');
+  if (!code) {
+    const c = await st.ask(`code of ${item.taxonomy} (? lists them) > `);
+    if (c === null) return 'eof';
+    if (c.trim() === '?') {
+      if (t) st.say(renderCodes(t, item.code, st.width));
+      return 'again';
+    }
+    code = c.trim();
+    if (!code) return 'again';
+    const r = await st.ask('reason (optional) > ');
+    reason = r ?? '';
+  }
+  const d = await st.session.correct(item.labelId, code, reason || undefined);
+  st.counts.corrected++;
+  st.say(`corrected: ${item.code} → ${d.newCode} ${t?.nodes.get(d.newCode!)?.name.en ?? ''}`.trimEnd());
+  return 'next';
+}
+
+async function undoLast(st: LoopState): Promise<Step> {
+  const d = await st.session.undo();
+  if (!d) {
+    st.say('nothing to undo in this session.');
+    return 'again';
+  }
+  if (d.action === 'accept') st.counts.accepted--;
+  else if (d.action === 'reject') st.counts.rejected--;
+  else st.counts.corrected--;
+  st.counts.undone++;
+  st.shown--;
+  st.say(`undone: ${d.action} of label ${d.labelId}.`);
+  return 'next';
+}
+
+/** Carry out one answer about the label on screen; a ReviewError is shown and the question asked again. */
+async function answerItem(st: LoopState, item: QueueItem, t: Taxonomy | undefined, answer: string): Promise<Step> {
+  const [cmd = '', ...restWords] = answer.trim().split(/\s+/);
+  try {
+    switch (cmd.toLowerCase()) {
+      case '':
+        return 'again';
+      case 'a':
+      case 'accept':
+        await st.session.accept(item.labelId);
+        st.counts.accepted++;
+        st.say(`accepted: ${item.code} ${item.codeName}`);
+        return 'next';
+      case 'r':
+      case 'reject': {
+        const d = await st.session.reject(item.labelId);
+        st.counts.rejected++;
+        st.say(`rejected. ${await describeCurrent(st.db, st.registry, d)}`);
+        return 'next';
+      }
+      case 'c':
+      case 'correct':
+        return await correctLabel(st, item, t, restWords);
+      case 's':
+      case 'skip':
+        st.skipped.push(item.labelId);
+        st.counts.skipped++;
+        return 'next';
+      case 'u':
+      case 'undo':
+        return await undoLast(st);
+      case '?':
+      case 'codes':
+        st.say(t ? renderCodes(t, item.code, st.width) : `taxonomy "${item.taxonomy}" is not shipped with this version.`);
+        return 'again';
+      case 'h':
+      case 'help':
+        st.say(HELP);
+        return 'again';
+      case 'q':
+      case 'quit':
+        return 'quit';
+      default:
+        st.say(`"${clip(answer.trim(), 40)}" is not a choice.\n${HELP}`);
+        return 'again';
+    }
+  } catch (e) {
+    if (e instanceof ReviewError) {
+      st.say(wrap(e.message, st.width));
+      return 'again';
+    }
+    throw e;
+  }
+}
+
 /**
  * Run the review loop until the queue is empty, the reviewer quits, the input ends, or `filter.limit`
  * labels have been shown. Each decision is its own transaction; `u` undoes the last one.
  */
 export async function reviewLoop(opts: LoopOptions): Promise<LoopSummary> {
   const { db, registry, output } = opts;
-  const width = Math.max(40, opts.width ?? 80);
   const filter: QueueFilter = { ...(opts.filter ?? {}) };
   const maxShown = filter.limit;
   delete filter.limit;
   delete filter.offset;
-  const session = new ReviewSession(db, registry, opts.reviewer);
-  const counts = { accepted: 0, rejected: 0, corrected: 0, skipped: 0, undone: 0 };
-  const skipped: number[] = [];
-  const say = (s: string) => output.write(s + '\n');
-
   const rl = createInterface({ input: opts.input, output, terminal: opts.terminal ?? false });
   const lines = rl[Symbol.asyncIterator]();
-  const ask = async (prompt: string): Promise<string | null> => {
-    rl.setPrompt(prompt);
-    rl.prompt();
-    const r = await lines.next();
-    return r.done ? null : String(r.value);
+  const st: LoopState = {
+    db,
+    registry,
+    session: new ReviewSession(db, registry, opts.reviewer),
+    counts: { accepted: 0, rejected: 0, corrected: 0, skipped: 0, undone: 0 },
+    skipped: [],
+    shown: 0,
+    width: Math.max(40, opts.width ?? 80),
+    say: (s: string) => output.write(s + '\n'),
+    ask: async (prompt: string) => {
+      rl.setPrompt(prompt);
+      rl.prompt();
+      const r = await lines.next();
+      return r.done ? null : String(r.value);
+    },
   };
-
+  const { counts } = st;
   const { total: queued } = await reviewQueue(db, registry, { ...filter, limit: 0 });
-  let shown = 0;
   let ended: LoopSummary['ended'] = 'empty';
   const decided = () => counts.accepted + counts.rejected + counts.corrected;
   try {
-    say(`${queued} label${queued === 1 ? '' : 's'} to review · reviewer ${opts.reviewer} · h for help`);
+    st.say(`${queued} label${queued === 1 ? '' : 's'} to review · reviewer ${opts.reviewer} · h for help`);
     outer: for (;;) {
-      if (maxShown !== undefined && shown >= maxShown) {
+      if (maxShown !== undefined && st.shown >= maxShown) {
         ended = 'limit';
         break;
       }
-      const { total: left, items } = await reviewQueue(db, registry, { ...filter, excludeIds: skipped, limit: 1 });
+      const { total: left, items } = await reviewQueue(db, registry, { ...filter, excludeIds: st.skipped, limit: 1 });
       const item = items[0];
       if (!item) {
         ended = 'empty';
         break;
       }
-      shown++;
+      st.shown++;
       const t = registry.has(item.taxonomy) ? registry.get(item.taxonomy) : undefined;
-      const others = (await siblingLabels(db, item.labelId)).map((o) => ({ ...o, id: Number(o.id) }));
+      const others = await siblingLabels(db, item.labelId);
       const all = decided() + counts.skipped + left;
-      say(renderItem(item, t, others, width, `[${decided() + counts.skipped + 1} of ${all}] ${decided()} reviewed`));
+      st.say(renderItem(item, t, others, st.width, `[${decided() + counts.skipped + 1} of ${all}] ${decided()} reviewed`));
       for (;;) {
-        const answer = await ask('[a]ccept [r]eject [c]orrect <code> [s]kip [u]ndo [?]codes [q]uit > ');
-        if (answer === null) {
-          ended = 'eof';
-          break outer;
-        }
-        const [cmd = '', ...restWords] = answer.trim().split(/\s+/);
-        try {
-          switch (cmd.toLowerCase()) {
-            case '':
-              continue;
-            case 'a':
-            case 'accept':
-              await session.accept(item.labelId);
-              counts.accepted++;
-              say(`accepted: ${item.code} ${item.codeName}`);
-              continue outer;
-            case 'r':
-            case 'reject': {
-              const d = await session.reject(item.labelId);
-              counts.rejected++;
-              say(`rejected. ${await describeCurrent(db, registry, d)}`);
-              continue outer;
-            }
-            case 'c':
-            case 'correct': {
-              let code = restWords[0];
-              let reason = restWords.slice(1).join(' ');
-              if (!code) {
-                const c = await ask(`code of ${item.taxonomy} (? lists them) > `);
-                if (c === null) {
-                  ended = 'eof';
-                  break outer;
-                }
-                if (c.trim() === '?') {
-                  if (t) say(renderCodes(t, item.code, width));
-                  continue;
-                }
-                code = c.trim();
-                if (!code) continue;
-                const r = await ask('reason (optional) > ');
-                reason = r ?? '';
-              }
-              const d = await session.correct(item.labelId, code, reason || undefined);
-              counts.corrected++;
-              say(`corrected: ${item.code} → ${d.newCode} ${t?.nodes.get(d.newCode!)?.name.en ?? ''}`.trimEnd());
-              continue outer;
-            }
-            case 's':
-            case 'skip':
-              skipped.push(item.labelId);
-              counts.skipped++;
-              continue outer;
-            case 'u':
-            case 'undo': {
-              const d = await session.undo();
-              if (!d) {
-                say('nothing to undo in this session.');
-                continue;
-              }
-              if (d.action === 'accept') counts.accepted--;
-              else if (d.action === 'reject') counts.rejected--;
-              else counts.corrected--;
-              counts.undone++;
-              shown--;
-              say(`undone: ${d.action} of label ${d.labelId}.`);
-              continue outer;
-            }
-            case '?':
-            case 'codes':
-              say(t ? renderCodes(t, item.code, width) : `taxonomy "${item.taxonomy}" is not shipped with this version.`);
-              continue;
-            case 'h':
-            case 'help':
-              say(HELP);
-              continue;
-            case 'q':
-            case 'quit':
-              ended = 'quit';
-              break outer;
-            default:
-              say(`"${clip(answer.trim(), 40)}" is not a choice.\n${HELP}`);
-              continue;
-          }
-        } catch (e) {
-          if (e instanceof ReviewError) {
-            say(wrap(e.message, width));
-            continue;
-          }
-          throw e;
-        }
+        const answer = await st.ask('[a]ccept [r]eject [c]orrect <code> [s]kip [u]ndo [?]codes [q]uit > ');
+        const step: Step = answer === null ? 'eof' : await answerItem(st, item, t, answer);
+        if (step === 'again') continue;
+        if (step === 'next') continue outer;
+        ended = step;
+        break outer;
       }
     }
   } finally {
     rl.close();
   }
-  const summary: LoopSummary = { queued, ...counts, decisions: [...session.decisions], ended };
-  say(renderSummary(summary));
+  const summary: LoopSummary = { queued, ...counts, decisions: [...st.session.decisions], ended };
+  st.say(renderSummary(summary));
   return summary;
 }
 

@@ -10,6 +10,7 @@ import { cohenKappa } from '../eval/metrics.ts';
 import type { Db } from '../store/db.ts';
 import type { Taxonomy } from '../taxonomy/index.ts';
 import { noteIgnored } from '../util/errors.ts';
+import { queryRows, row, text } from '../store/schema/columns.ts';
 
 export interface ReviewedExample {
   statementId: string;
@@ -29,13 +30,16 @@ export interface CurvePoint {
 
 /** Current labels of this taxonomy that a person decided (reviewed, corrected, proposed, double coded). */
 export async function reviewedExamples(db: Db, taxonomy: string): Promise<ReviewedExample[]> {
-  const rows = await db.query<{ statement_id: string; code: string; text: string }>(
+  const rows = await queryRows(
+    db,
+    row({ statement_id: text(), code: text(), text: text() }),
     `SELECT c.statement_id, c.code, coalesce(nullif(s.text, ''), s.name) AS text
      FROM classifications c JOIN statements s ON s.id = c.statement_id
      WHERE c.taxonomy = $1 AND c.is_current AND s.retired_at IS NULL
        AND (c.source = 'human' OR (NOT c.human AND c.review_status = 'accepted'))
      ORDER BY c.reviewed_at NULLS LAST, c.id`,
     [taxonomy],
+    'reviewed examples',
   );
   return rows.map((r) => ({ statementId: r.statement_id, code: r.code, text: r.text }));
 }

@@ -7,6 +7,15 @@
 // A label under blind double coding is left out (its coders must not be pre-empted).
 import type { Db } from '../store/db.ts';
 import { roundConfidence } from './queue.ts';
+import { z } from 'zod';
+import { bigint, int, queryRow, queryRows, row as row_, text } from '../store/schema/columns.ts';
+import { classifications, datasets, documents, statements, statementViews } from '../store/schema/tables.ts';
+
+const IdViews = row_({ id: bigint(), views: bigint() });
+const QueueLabel = classifications.row
+  .pick({ id: true, statement_id: true, taxonomy: true, code: true, source: true, model: true, reasoning: true, confidence: true })
+  .extend(statements.row.pick({ kind: true, name: true, text: true, heading_path: true, ord: true, document_id: true }).shape)
+  .extend({ document_title: text().schema, dataset: documents.columns.dataset.schema });
 
 export interface PageQueueFilter {
   taxonomy?: string;
@@ -62,10 +71,14 @@ export const MOST_VIEWED = 500;
 
 /** The views of the MOST_VIEWED-th most-viewed statement (at least 1): tier 1's threshold. */
 async function viewThreshold(db: Db): Promise<number> {
-  const [row] = await db.query<{ views: number }>(
+  const row = await queryRow(
+    db,
+    statementViews.row.pick({ views: true }),
     `SELECT views FROM statement_views ORDER BY views DESC, statement_id OFFSET ${MOST_VIEWED - 1} LIMIT 1`,
+    [],
+    'view threshold',
   );
-  return Math.max(1, Number(row?.views ?? 1));
+  return Math.max(1, row?.views ?? 1);
 }
 const BLIND = `NOT EXISTS (SELECT 1 FROM review_assignments ra WHERE ra.statement_id = lab.statement_id
   AND ra.taxonomy = lab.taxonomy AND ra.status IN ('open', 'disputed') OFFSET 0)`;
@@ -124,8 +137,8 @@ async function tierIds(db: Db, f: PageQueueFilter, tier: 0 | 1 | 2, take: number
   else
     sql = `SELECT lab.id, 0::bigint AS views ${LEAN} WHERE ${where} AND NOT ${OPEN_PROPOSAL} AND NOT ${viewed(minViews)}
       ORDER BY coalesce(lab.confidence, 0), lab.id LIMIT ${take}`;
-  const rows = await db.query<{ id: number; views: number }>(sql, p.values);
-  return rows.map((r) => ({ id: Number(r.id), tier, views: Number(r.views) }));
+  const rows = await queryRows(db, IdViews, sql, p.values, `queue tier ${tier}`);
+  return rows.map((r) => ({ id: r.id, tier, views: r.views }));
 }
 
 /**
@@ -135,7 +148,9 @@ async function tierIds(db: Db, f: PageQueueFilter, tier: 0 | 1 | 2, take: number
 async function documentIds(db: Db, f: PageQueueFilter, want: number): Promise<Picked[]> {
   const p = new P();
   const where = filterSql(f, p);
-  const rows = await db.query<{ id: number; tier: number; views: number }>(
+  const rows = await queryRows(
+    db,
+    IdViews.extend({ tier: z.union([z.literal(0), z.literal(1), z.literal(2)]) }),
     `WITH cand AS MATERIALIZED (SELECT lab.id, lab.statement_id, lab.taxonomy, coalesce(lab.confidence, 0) AS conf
        FROM statements s ${labsOf('s.id')} WHERE ${where}),
      ranked AS (SELECT c.id, c.conf, coalesce(sv.views, 0) AS views,
@@ -145,8 +160,9 @@ async function documentIds(db: Db, f: PageQueueFilter, want: number): Promise<Pi
      SELECT id, tier, views FROM ranked ${f.disagreement ? 'WHERE tier = 0' : ''}
      ORDER BY tier, views DESC, conf, id LIMIT ${want}`,
     p.values,
+    'document queue',
   );
-  return rows.map((r) => ({ id: Number(r.id), tier: Number(r.tier) as 0 | 1 | 2, views: Number(r.views) }));
+  return rows.map((r) => ({ id: r.id, tier: r.tier, views: r.views }));
 }
 
 /** One page of the queue (limit + 1 rows are looked at, to know whether there is a next page). */
@@ -166,35 +182,35 @@ export async function pageQueue(db: Db, f: PageQueueFilter = {}): Promise<{ rows
   }
   const page = picked.slice(offset, offset + limit);
   if (!page.length) return { rows: [], more: false };
-  const rows = await db.query<Record<string, unknown>>(`SELECT ${COLS} ${FROM} WHERE lab.id = ANY($1::bigint[])`, [page.map((x) => x.id)]);
-  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  const rows = await queryRows(db, QueueLabel, `SELECT ${COLS} ${FROM} WHERE lab.id = ANY($1::bigint[])`, [page.map((x) => x.id)], 'queue page');
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const out = page.flatMap((x) => {
     const r = byId.get(x.id);
-    return r ? [toRow({ ...r, tier: x.tier, views: x.views })] : [];
+    return r ? [toRow(r, x)] : [];
   });
   return { rows: out, more: picked.length > offset + limit };
 }
 
-function toRow(r: Record<string, unknown>): PageQueueRow {
+function toRow(r: z.infer<typeof QueueLabel>, x: Picked): PageQueueRow {
   return {
-    labelId: Number(r.id),
-    statementId: String(r.statement_id),
-    taxonomy: String(r.taxonomy),
-    code: String(r.code),
-    source: String(r.source),
-    model: (r.model as string | null) ?? null,
-    reasoning: (r.reasoning as string | null) ?? null,
-    confidence: roundConfidence(r.confidence as number | null),
-    tier: Number(r.tier) as 0 | 1 | 2,
-    views: Number(r.views ?? 0),
-    kind: String(r.kind),
-    name: String(r.name ?? ''),
-    text: String(r.text ?? ''),
-    headingPath: (r.heading_path as string[] | null) ?? [],
-    ord: Number(r.ord ?? 0),
-    documentId: String(r.document_id),
-    documentTitle: String(r.document_title),
-    dataset: String(r.dataset),
+    labelId: r.id,
+    statementId: r.statement_id,
+    taxonomy: r.taxonomy,
+    code: r.code,
+    source: r.source,
+    model: r.model,
+    reasoning: r.reasoning,
+    confidence: roundConfidence(r.confidence),
+    tier: x.tier,
+    views: x.views,
+    kind: r.kind,
+    name: r.name,
+    text: r.text,
+    headingPath: r.heading_path,
+    ord: r.ord,
+    documentId: r.document_id,
+    documentTitle: r.document_title,
+    dataset: r.dataset,
   };
 }
 
@@ -209,9 +225,12 @@ export async function countQueue(db: Db, f: PageQueueFilter = {}, cap = 200): Pr
     : f.document
       ? `FROM statements s ${labsOf('s.id')}`
       : LEAN;
-  const [row] = await db.query<{ n: number }>(
+  const row = await queryRow(
+    db,
+    row_({ n: int() }),
     `SELECT count(*)::int AS n FROM (SELECT 1 ${from} WHERE ${f.disagreement ? 'lab.taxonomy = op.taxonomy AND ' : ''}${where} LIMIT ${cap + 1}) x`,
     p.values,
+    'queue count',
   );
   const n = row?.n ?? 0;
   return { n: Math.min(n, cap), capped: n > cap };
@@ -221,12 +240,18 @@ export async function countQueue(db: Db, f: PageQueueFilter = {}, cap = 200): Pr
 export async function documentQueueLabelIds(db: Db, documentId: string, taxonomy?: string): Promise<number[]> {
   const p = new P();
   const where = filterSql({ document: documentId, taxonomy }, p);
-  const rows = await db.query<{ id: number }>(`SELECT lab.id FROM statements s ${labsOf('s.id')} WHERE ${where} ORDER BY s.ord, lab.id LIMIT 5000`, p.values);
-  return rows.map((r) => Number(r.id));
+  const rows = await queryRows(
+    db,
+    classifications.row.pick({ id: true }),
+    `SELECT lab.id FROM statements s ${labsOf('s.id')} WHERE ${where} ORDER BY s.ord, lab.id LIMIT 5000`,
+    p.values,
+    'document queue labels',
+  );
+  return rows.map((r) => r.id);
 }
 
 /** The datasets and the machine sources present, for the queue's filter form. */
 export async function queueFilterChoices(db: Db): Promise<{ datasets: string[] }> {
-  const rows = await db.query<{ id: string }>('SELECT id FROM datasets ORDER BY id');
+  const rows = await queryRows(db, datasets.row.pick({ id: true }), 'SELECT id FROM datasets ORDER BY id', [], 'datasets');
   return { datasets: rows.map((r) => r.id) };
 }

@@ -7,6 +7,9 @@ import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import { writeHumanLabel, type Account } from './audited.ts';
 import { resolveTyped } from './codes.ts';
 import { ReviewError } from './errors.ts';
+import type { z } from 'zod';
+import { bool, nullable, queryRow, queryRows, row, text } from '../store/schema/columns.ts';
+import { classifications, reviewProposals, statements } from '../store/schema/tables.ts';
 
 export type ProposalOrigin = 'reader' | 'contributor' | 'reviewer';
 
@@ -41,21 +44,27 @@ export interface ProposalRow {
 async function validate(db: Db, registry: TaxonomyRegistry, p: NewProposal): Promise<{ code: string; kind: string; current: { id: number; code: string } | undefined }> {
   const reason = p.reason.trim();
   if (reason.length < 3 || reason.length > 2000) throw new ReviewError('Give a reason of 3 to 2,000 characters.');
-  const [st] = await db.query<{ kind: string; retired: boolean }>(
+  const st = await queryRow(
+    db,
+    statements.row.pick({ kind: true }).extend({ retired: bool().schema }),
     'SELECT kind, retired_at IS NOT NULL AS retired FROM statements WHERE id = $1',
     [p.statementId],
+    'statement',
   );
   if (!st) throw new ReviewError(`No statement ${p.statementId}.`);
   if (st.retired) throw new ReviewError(`Statement ${p.statementId} is retired; its labels are no longer reviewed.`);
   if (!registry.has(p.taxonomy)) throw new ReviewError(`Unknown taxonomy "${p.taxonomy}".`);
   const t = registry.get(p.taxonomy);
-  if (!t.data.appliesTo.includes(st.kind as never)) throw new ReviewError(`Taxonomy "${t.id}" does not label ${st.kind} statements.`);
+  if (!t.data.appliesTo.includes(st.kind)) throw new ReviewError(`Taxonomy "${t.id}" does not label ${st.kind} statements.`);
   const code = resolveTyped(t, p.code);
-  const [cur] = await db.query<{ id: number; code: string }>(
+  const cur = await queryRow(
+    db,
+    classifications.row.pick({ id: true, code: true }),
     'SELECT id, code FROM classifications WHERE statement_id = $1 AND taxonomy = $2 AND is_current',
     [p.statementId, p.taxonomy],
+    'current label',
   );
-  return { code, kind: st.kind, current: cur ? { id: Number(cur.id), code: cur.code } : undefined };
+  return { code, kind: st.kind, current: cur ? { id: cur.id, code: cur.code } : undefined };
 }
 
 /** Record a proposal (one transaction with its audit record); returns its id. */
@@ -63,12 +72,15 @@ export async function createProposal(db: Db, registry: TaxonomyRegistry, p: NewP
   return db.transaction(async (tx) => {
     const v = await validate(tx, registry, p);
     const origin: ProposalOrigin = !p.account ? 'reader' : p.account.role === 'contributor' ? 'contributor' : 'reviewer';
-    const [row] = await tx.query<{ id: number }>(
+    const row = await queryRow(
+      tx,
+      reviewProposals.row.pick({ id: true }),
       `INSERT INTO review_proposals (statement_id, taxonomy, code, contested_label_id, reason, origin, user_id, username, client_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
       [p.statementId, p.taxonomy, v.code, v.current?.id ?? null, p.reason.trim(), origin, p.account?.id ?? null, p.account?.username ?? null, p.clientHash ?? null],
+      'new proposal',
     );
-    const id = Number(row!.id);
+    const id = row!.id;
     await recordAudit(tx, {
       actorId: p.account?.id ?? null,
       actorName: p.account?.username ?? 'anonymous reader',
@@ -89,21 +101,25 @@ const LIST_SQL = `SELECT p.id, p.statement_id, p.taxonomy, p.code, p.reason, p.o
     (SELECT c.code FROM classifications c WHERE c.statement_id = p.statement_id AND c.taxonomy = p.taxonomy AND c.is_current) AS current_code
   FROM review_proposals p JOIN statements s ON s.id = p.statement_id`;
 
-function toProposal(r: Record<string, unknown>): ProposalRow {
+const ListedProposal = reviewProposals.row
+  .pick({ id: true, statement_id: true, taxonomy: true, code: true, reason: true, origin: true, username: true, status: true, decided_by: true, label_id: true, created_at: true })
+  .extend(row({ statement_name: text(), current_code: nullable(text()) }).shape);
+
+function toProposal(r: z.infer<typeof ListedProposal>): ProposalRow {
   return {
-    id: Number(r.id),
-    statementId: String(r.statement_id),
-    taxonomy: String(r.taxonomy),
-    code: String(r.code),
-    reason: String(r.reason),
-    origin: r.origin as ProposalOrigin,
-    username: (r.username as string | null) ?? null,
-    status: r.status as ProposalRow['status'],
-    decidedBy: (r.decided_by as string | null) ?? null,
-    labelId: r.label_id === null || r.label_id === undefined ? null : Number(r.label_id),
-    createdAt: r.created_at as Date,
-    statementName: String(r.statement_name ?? ''),
-    currentCode: (r.current_code as string | null) ?? null,
+    id: r.id,
+    statementId: r.statement_id,
+    taxonomy: r.taxonomy,
+    code: r.code,
+    reason: r.reason,
+    origin: r.origin,
+    username: r.username,
+    status: r.status,
+    decidedBy: r.decided_by,
+    labelId: r.label_id,
+    createdAt: r.created_at,
+    statementName: r.statement_name,
+    currentCode: r.current_code,
   };
 }
 
@@ -114,9 +130,12 @@ export async function listProposals(db: Db, q: { status?: 'open' | 'accepted' | 
   if (q.status) where.push(`p.status = $${params.push(q.status)}`);
   if (q.userId !== undefined) where.push(`p.user_id = $${params.push(q.userId)}`);
   if (q.taxonomy) where.push(`p.taxonomy = $${params.push(q.taxonomy)}`);
-  const rows = await db.query<Record<string, unknown>>(
+  const rows = await queryRows(
+    db,
+    ListedProposal,
     `${LIST_SQL} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY p.id DESC LIMIT ${Math.min(500, q.limit ?? 50)}`,
     params,
+    'proposals',
   );
   return rows.map(toProposal);
 }
@@ -127,22 +146,28 @@ export async function listProposals(db: Db, q: { status?: 'open' | 'accepted' | 
  */
 export async function decideProposal(db: Db, registry: TaxonomyRegistry, id: number, action: 'accept' | 'reject', who: Account): Promise<ProposalRow> {
   return db.transaction(async (tx) => {
-    const [p] = await tx.query<Record<string, unknown>>(`SELECT * FROM review_proposals WHERE id = $1 FOR UPDATE`, [id]);
+    const p = await queryRow(tx, reviewProposals.row, `SELECT * FROM review_proposals WHERE id = $1 FOR UPDATE`, [id], 'proposal');
     if (!p) throw new ReviewError(`No proposal ${id}.`);
-    if (p.status !== 'open') throw new ReviewError(`Proposal ${id} was already ${String(p.status)} by ${String(p.decided_by)}.`);
-    const statementId = String(p.statement_id);
-    const taxonomy = String(p.taxonomy);
-    const [cur] = await tx.query<{ code: string }>('SELECT code FROM classifications WHERE statement_id = $1 AND taxonomy = $2 AND is_current', [statementId, taxonomy]);
+    if (p.status !== 'open') throw new ReviewError(`Proposal ${id} was already ${p.status} by ${String(p.decided_by)}.`);
+    const statementId = p.statement_id;
+    const taxonomy = p.taxonomy;
+    const cur = await queryRow(
+      tx,
+      classifications.row.pick({ code: true }),
+      'SELECT code FROM classifications WHERE statement_id = $1 AND taxonomy = $2 AND is_current',
+      [statementId, taxonomy],
+      'current label',
+    );
     let labelId: number | null = null;
     if (action === 'accept') {
-      const by = p.username ? `proposed by ${String(p.username)}` : 'proposed by a reader';
+      const by = p.username ? `proposed by ${p.username}` : 'proposed by a reader';
       labelId = await writeHumanLabel(tx, registry, {
         statementId,
         taxonomy,
-        code: String(p.code),
+        code: p.code,
         reviewer: who.username,
         status: 'corrected',
-        reasoning: `${String(p.reason)} (${by})`,
+        reasoning: `${p.reason} (${by})`,
       });
     }
     await tx.query(`UPDATE review_proposals SET status = $2, decided_by = $3, decided_at = now(), label_id = $4 WHERE id = $1`, [
@@ -158,10 +183,10 @@ export async function decideProposal(db: Db, registry: TaxonomyRegistry, id: num
       targetType: 'statement',
       targetId: statementId,
       before: { taxonomy, code: cur?.code ?? null, proposal: id },
-      after: action === 'accept' ? { taxonomy, code: String(p.code), labelId } : { taxonomy, code: cur?.code ?? null },
-      detail: `proposal ${id} (${String(p.origin)}${p.username ? ' ' + String(p.username) : ''}): ${String(p.code)}`,
+      after: action === 'accept' ? { taxonomy, code: p.code, labelId } : { taxonomy, code: cur?.code ?? null },
+      detail: `proposal ${id} (${p.origin}${p.username ? ' ' + p.username : ''}): ${p.code}`,
     });
-    const [row] = await tx.query<Record<string, unknown>>(`${LIST_SQL} WHERE p.id = $1`, [id]);
+    const row = await queryRow(tx, ListedProposal, `${LIST_SQL} WHERE p.id = $1`, [id], 'proposal');
     return toProposal(row!);
   });
 }
@@ -171,14 +196,20 @@ export async function statementForSuggest(
   db: Db,
   id: string,
 ): Promise<{ id: string; kind: string; title: string; retired: boolean; current: Map<string, string> } | undefined> {
-  const [st] = await db.query<{ id: string; kind: string; name: string; text: string; retired: boolean }>(
+  const st = await queryRow(
+    db,
+    statements.row.pick({ id: true, kind: true, name: true, text: true }).extend({ retired: bool().schema }),
     'SELECT id, kind, name, left(text, 300) AS text, retired_at IS NOT NULL AS retired FROM statements WHERE id = $1',
     [id],
+    'statement',
   );
   if (!st) return undefined;
-  const labels = await db.query<{ taxonomy: string; code: string }>(
+  const labels = await queryRows(
+    db,
+    classifications.row.pick({ taxonomy: true, code: true }),
     'SELECT taxonomy, code FROM classifications WHERE statement_id = $1 AND is_current',
     [id],
+    'current labels',
   );
   return { id: st.id, kind: st.kind, title: st.name || st.text, retired: st.retired, current: new Map(labels.map((l) => [l.taxonomy, l.code])) };
 }

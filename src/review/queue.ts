@@ -4,6 +4,9 @@ import { emptyQuery, Params, whereClause } from '../search/query.ts';
 import type { Db } from '../store/db.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import type { QueueFilter } from './filter.ts';
+import type { z } from 'zod';
+import { int, queryRow, queryRows, row } from '../store/schema/columns.ts';
+import { classifications, documents, statements } from '../store/schema/tables.ts';
 
 export interface QueueItem {
   labelId: number;
@@ -46,30 +49,18 @@ function queueWhere(registry: TaxonomyRegistry, f: QueueFilter, p: Params): stri
   return parts.join(' AND ');
 }
 
-interface QueueRow {
-  id: number;
-  statement_id: string;
-  taxonomy: string;
-  code: string;
-  secondary: string[];
-  source: string;
-  model: string | null;
-  model_version: string | null;
-  prompt_version: string | null;
-  run_id: string | null;
-  reasoning: string | null;
-  confidence: number | null;
-  created_at: Date;
-  kind: string;
-  statement_name: string;
-  text: string;
-  heading_path: string[];
-  page: number | null;
-  locator_ref: string | null;
-  document_id: string;
-  document_title: string;
-  document_organisation: string | null;
-}
+const QueueRowSchema = classifications.row
+  .pick({
+    id: true, statement_id: true, taxonomy: true, code: true, secondary: true, source: true, model: true, model_version: true,
+    prompt_version: true, run_id: true, reasoning: true, confidence: true, created_at: true,
+  })
+  .extend(statements.row.pick({ kind: true, text: true, heading_path: true, page: true, locator_ref: true, document_id: true }).shape)
+  .extend({
+    statement_name: statements.columns.name.schema,
+    document_title: documents.columns.title.schema,
+    document_organisation: documents.columns.organisation.schema,
+  });
+type QueueRow = z.infer<typeof QueueRowSchema>;
 
 /** Round a `real` confidence read back from the database (0.6 comes back as 0.6000000238…). */
 export function roundConfidence(c: number | null | undefined): number | null {
@@ -79,12 +70,12 @@ export function roundConfidence(c: number | null | undefined): number | null {
 function toItem(registry: TaxonomyRegistry, r: QueueRow): QueueItem {
   const t = registry.has(r.taxonomy) ? registry.get(r.taxonomy) : undefined;
   return {
-    labelId: Number(r.id),
+    labelId: r.id,
     statementId: r.statement_id,
     taxonomy: r.taxonomy,
     code: r.code,
     codeName: t?.nodes.get(r.code)?.name.en ?? r.code,
-    secondary: r.secondary ?? [],
+    secondary: r.secondary,
     source: r.source,
     model: r.model,
     modelVersion: r.model_version,
@@ -96,7 +87,7 @@ function toItem(registry: TaxonomyRegistry, r: QueueRow): QueueItem {
     kind: r.kind,
     statementName: r.statement_name,
     text: r.text,
-    headingPath: r.heading_path ?? [],
+    headingPath: r.heading_path,
     page: r.page,
     locatorRef: r.locator_ref,
     documentId: r.document_id,
@@ -121,22 +112,23 @@ export async function reviewQueue(
 ): Promise<{ total: number; items: QueueItem[] }> {
   const p = new Params();
   const where = queueWhere(registry, filter, p);
-  const [{ n }] = (await db.query<{ n: number }>(`SELECT count(*)::int AS n ${QUEUE_FROM} WHERE ${where}`, p.values)) as [
-    { n: number },
-  ];
+  const n = (await queryRow(db, row({ n: int() }), `SELECT count(*)::int AS n ${QUEUE_FROM} WHERE ${where}`, p.values, 'queue count'))?.n ?? 0;
   const limit = filter.limit ?? 50;
   if (n === 0 || limit === 0) return { total: n, items: [] };
   const order = filter.order === 'id' ? 'lab.id' : 'coalesce(lab.confidence, 0), lab.id';
-  const rows = await db.query<QueueRow>(
+  const rows = await queryRows(
+    db,
+    QueueRowSchema,
     `SELECT ${QUEUE_COLUMNS} ${QUEUE_FROM} WHERE ${where} ORDER BY ${order}
      LIMIT ${Math.max(0, Math.floor(limit))} OFFSET ${Math.max(0, Math.floor(filter.offset ?? 0))}`,
     p.values,
+    'review queue',
   );
   return { total: n, items: rows.map((r) => toItem(registry, r)) };
 }
 
 /** One label with its statement, in the queue's shape (whatever its review state). */
 export async function labelDetails(db: Db, registry: TaxonomyRegistry, labelId: number): Promise<QueueItem | undefined> {
-  const [row] = await db.query<QueueRow>(`SELECT ${QUEUE_COLUMNS} ${QUEUE_FROM} WHERE lab.id = $1`, [labelId]);
-  return row ? toItem(registry, row) : undefined;
+  const r = await queryRow(db, QueueRowSchema, `SELECT ${QUEUE_COLUMNS} ${QUEUE_FROM} WHERE lab.id = $1`, [labelId], 'label');
+  return r ? toItem(registry, r) : undefined;
 }

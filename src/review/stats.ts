@@ -4,6 +4,8 @@ import { Params } from '../search/query.ts';
 import type { ClassificationRow } from '../store/classifications.ts';
 import type { Db } from '../store/db.ts';
 import { roundConfidence } from './queue.ts';
+import { int, nullable, queryRows, row, text } from '../store/schema/columns.ts';
+import { classifications } from '../store/schema/tables.ts';
 
 /** The human correction made in the same decision as a rejected machine label (same time and reviewer). */
 const CORRECTION_JOIN = `LEFT JOIN LATERAL (
@@ -36,7 +38,9 @@ export async function reviewStats(db: Db, opts: { taxonomies?: string[] } = {}):
     params.push(opts.taxonomies);
     extra = ' AND m.taxonomy = ANY($1::text[])';
   }
-  const rows = await db.query<Omit<ReviewStatsRow, 'reviewed' | 'acceptanceRate'>>(
+  const rows = await queryRows(
+    db,
+    row({ taxonomy: text(), source: text(), machine: int(), pending: int(), accepted: int(), corrected: int(), rejected: int() }),
     `SELECT m.taxonomy, m.source, count(*)::int AS machine,
        count(*) FILTER (WHERE m.is_current AND m.review_status = 'unreviewed'
          AND s.retired_at IS NULL AND d.retired_at IS NULL)::int AS pending,
@@ -48,6 +52,7 @@ export async function reviewStats(db: Db, opts: { taxonomies?: string[] } = {}):
      WHERE NOT m.human${extra}
      GROUP BY m.taxonomy, m.source ORDER BY m.taxonomy, m.source`,
     params,
+    'review stats',
   );
   return rows.map((r) => {
     const reviewed = r.accepted + r.corrected + r.rejected;
@@ -80,27 +85,20 @@ export async function reviewedPairs(
   const parts = ['NOT m.human', `m.review_status IN ('accepted', 'rejected')`];
   if (opts.taxonomies?.length) parts.push(`m.taxonomy = ANY(${p.add(opts.taxonomies)}::text[])`);
   if (opts.sources?.length) parts.push(`m.source = ANY(${p.add(opts.sources)}::text[])`);
-  const rows = await db.query<{
-    id: number;
-    statement_id: string;
-    taxonomy: string;
-    source: string;
-    model: string | null;
-    confidence: number | null;
-    code: string;
-    review_status: string;
-    corr_code: string | null;
-    reviewer: string | null;
-    reviewed_at: Date | null;
-  }>(
+  const rows = await queryRows(
+    db,
+    classifications.row
+      .pick({ id: true, statement_id: true, taxonomy: true, source: true, model: true, confidence: true, code: true, review_status: true, reviewer: true, reviewed_at: true })
+      .extend({ corr_code: nullable(text()).schema }),
     `SELECT m.id, m.statement_id, m.taxonomy, m.source, m.model, m.confidence, m.code, m.review_status,
        corr.code AS corr_code, m.reviewer, m.reviewed_at
      FROM classifications m ${CORRECTION_JOIN}
      WHERE ${parts.join(' AND ')} ORDER BY m.taxonomy, m.id`,
     p.values,
+    'reviewed pairs',
   );
   return rows.map((r) => ({
-    labelId: Number(r.id),
+    labelId: r.id,
     statementId: r.statement_id,
     taxonomy: r.taxonomy,
     source: r.source,
@@ -116,9 +114,12 @@ export async function reviewedPairs(
 
 /** Other labels of the same statement and taxonomy (for context while reviewing), newest first. */
 export async function siblingLabels(db: Db, labelId: number): Promise<ClassificationRow[]> {
-  return db.query<ClassificationRow>(
+  return queryRows(
+    db,
+    classifications.row,
     `SELECT o.* FROM classifications o JOIN classifications l ON l.statement_id = o.statement_id AND l.taxonomy = o.taxonomy
      WHERE l.id = $1 AND o.id <> $1 ORDER BY o.is_current DESC, o.created_at DESC, o.id DESC`,
     [labelId],
+    'sibling labels',
   );
 }

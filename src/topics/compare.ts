@@ -1,7 +1,8 @@
 // Comparing documents topic by topic: for two or more documents, what each says on every topic
 // (its linked statements, side by side), which topics all of them cover, and which only one does.
 import type { Db } from '../store/db.ts';
-import { liveTopics, TopicsNotFound, type DocumentMeta, type TopicRow, type TopicStatement } from './query.ts';
+import { int, queryRows, row, text } from '../store/schema/columns.ts';
+import { DocumentMetaSchema, liveTopics, TopicsNotFound, TopicStatementSchema, type DocumentMeta, type TopicRow, type TopicStatement } from './query.ts';
 
 export interface CompareCell {
   count: number;
@@ -30,19 +31,24 @@ export async function compareDocuments(db: Db, ids: string[], opts: CompareOptio
   const docIds = [...new Set(ids)];
   if (docIds.length < 2) throw new TopicsNotFound('compare needs at least two different documents');
   const kinds = opts.kind?.length ? opts.kind : null;
-  const docs = await db.query<DocumentMeta & { statements: number }>(
+  const docs = await queryRows(
+    db,
+    DocumentMetaSchema.extend(row({ statements: int() }).shape),
     `SELECT d.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution,
        (SELECT count(*)::int FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL
           AND ($2::text[] IS NULL OR s.kind = ANY($2::text[]))) AS statements
      FROM documents d WHERE d.id = ANY($1::text[]) AND d.retired_at IS NULL`,
     [docIds, kinds],
+    'compared documents',
   );
   const missing = docIds.filter((id) => !docs.some((d) => d.id === id));
   if (missing.length) throw new TopicsNotFound(`no document ${missing.join(', ')}`);
   docs.sort((a, b) => docIds.indexOf(a.id) - docIds.indexOf(b.id));
 
   const perCell = Math.max(1, opts.perCell ?? 20);
-  const rows = await db.query<TopicStatement & { topic_id: string; n: number }>(
+  const rows = await queryRows(
+    db,
+    TopicStatementSchema.extend(row({ topic_id: text(), n: int() }).shape),
     `SELECT x.topic_id, x.n, s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, x.score, x.matched_terms
      FROM (
        SELECT st.topic_id, st.statement_id, st.document_id, st.ord, st.score, st.matched_terms,
@@ -53,6 +59,7 @@ export async function compareDocuments(db: Db, ids: string[], opts: CompareOptio
      ) x JOIN statements s ON s.id = x.statement_id
      WHERE x.rn <= $3 ORDER BY x.topic_id, x.document_id, x.ord, x.statement_id`,
     [docIds, kinds, perCell],
+    'compared statements',
   );
   const topics = await liveTopics(db);
   const cells = new Map<string, Record<string, CompareCell>>();
@@ -61,7 +68,7 @@ export async function compareDocuments(db: Db, ids: string[], opts: CompareOptio
     let byDoc = cells.get(topic_id);
     if (!byDoc) cells.set(topic_id, (byDoc = {}));
     const cell = (byDoc[r.document_id] ??= { count: n, statements: [] });
-    cell.statements.push(st as TopicStatement);
+    cell.statements.push(st);
   }
   const out: Comparison = { documents: docs, topics: [], onlyIn: Object.fromEntries(docIds.map((id) => [id, []])), shared: [], none: [] };
   for (const t of topics) {

@@ -5,6 +5,8 @@ import { loadConfig } from '../config.ts';
 import type { Db } from '../store/db.ts';
 import { loadLexicon, type Lexicon } from './lexicon.ts';
 import { compileLexicon, scoreStatement, type CompiledLexicon } from './match.ts';
+import { checkRows, queryRows } from '../store/schema/columns.ts';
+import { statements, topics } from '../store/schema/tables.ts';
 
 let defaultCompiled: CompiledLexicon | undefined;
 
@@ -50,9 +52,12 @@ export async function syncTopics(db: Db, lex: Lexicon | CompiledLexicon): Promis
          OR topics.terms IS DISTINCT FROM EXCLUDED.terms OR topics.ord IS DISTINCT FROM EXCLUDED.ord`,
       [JSON.stringify(rows), c.version],
     );
-    const gone = await tx.query<{ id: string }>(
+    const gone = await queryRows(
+      tx,
+      topics.row.pick({ id: true }),
       `UPDATE topics SET retired = true, updated_at = now() WHERE NOT retired AND NOT (id = ANY($1::text[])) RETURNING id`,
       [rows.map((r) => r.id)],
+      'retired topics',
     );
     if (gone.length) await tx.query('DELETE FROM statement_topics WHERE topic_id = ANY($1::text[])', [gone.map((g) => g.id)]);
   });
@@ -77,16 +82,9 @@ export interface LinkReport {
   byTopic: Record<string, number>;
 }
 
-interface Row {
-  id: string;
-  document_id: string;
-  kind: string;
-  ord: number;
-  name: string;
-  text: string;
-  heading_path: string[];
-  content_hash: string;
-}
+/** What linking reads of a statement (transform-free: read through checkRows). */
+const LinkInput = statements.row.pick({ id: true, document_id: true, kind: true, ord: true, name: true, text: true, heading_path: true, content_hash: true });
+const Id = statements.row.pick({ id: true });
 
 /**
  * (Re)link the given statements: their old links are replaced by the current lexicon's. Retired or
@@ -102,10 +100,14 @@ export async function linkStatements(db: Db, ids: string[], opts: LinkOptions = 
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += batch) {
     const chunk = unique.slice(i, i + batch);
-    const rows = await db.query<Row>(
-      `SELECT id, document_id, kind, ord, name, text, heading_path, content_hash FROM statements
-       WHERE id = ANY($1::text[]) AND retired_at IS NULL`,
-      [chunk],
+    const rows = checkRows(
+      LinkInput,
+      await db.query(
+        `SELECT id, document_id, kind, ord, name, text, heading_path, content_hash FROM statements
+         WHERE id = ANY($1::text[]) AND retired_at IS NULL`,
+        [chunk],
+      ),
+      'statements to link',
     );
     const links: { statement_id: string; topic_id: string; score: number; matched_terms: unknown; document_id: string; kind: string; ord: number }[] = [];
     for (const r of rows) {
@@ -144,12 +146,15 @@ export async function linkStatements(db: Db, ids: string[], opts: LinkOptions = 
 
 /** Ids of live statements that were never linked, changed since, or were linked with another lexicon version. */
 export async function pendingStatementIds(db: Db, lexiconVersion: string): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
+  const rows = await queryRows(
+    db,
+    Id,
     `SELECT s.id FROM statements s LEFT JOIN topic_link_state l ON l.statement_id = s.id
      WHERE s.retired_at IS NULL
        AND (l.statement_id IS NULL OR l.content_hash <> s.content_hash OR l.lexicon_version <> $1)
      ORDER BY s.id`,
     [lexiconVersion],
+    'statements to link',
   );
   return rows.map((r) => r.id);
 }
@@ -162,7 +167,7 @@ export async function linkPending(db: Db, opts: LinkOptions & { rebuild?: boolea
   const c = asCompiled(opts.lexicon);
   await syncTopics(db, c);
   const ids = opts.rebuild
-    ? (await db.query<{ id: string }>('SELECT id FROM statements WHERE retired_at IS NULL ORDER BY id')).map((r) => r.id)
+    ? (await queryRows(db, Id, 'SELECT id FROM statements WHERE retired_at IS NULL ORDER BY id', [], 'live statements')).map((r) => r.id)
     : await pendingStatementIds(db, c.version);
   // Retiring a statement drops its links (a trigger); this catches links made before that trigger existed.
   await db.query(

@@ -5,7 +5,8 @@ import { stringify } from 'csv-stringify/sync';
 import { csvSafeRow } from '../export/writers.ts';
 import type { Db } from '../store/db.ts';
 import { workRepresentatives } from '../store/works.ts';
-import { docFilterSql, liveTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
+import { docFilterSql, DocumentMetaSchema, liveTopics, type DocumentMeta, type TopicFilters, type TopicRow } from './query.ts';
+import { int, queryRows, row, text } from '../store/schema/columns.ts';
 
 export const MATRIX_SORTS = ['coverage', 'title', 'statements', 'date', 'organisation'] as const;
 export type MatrixSort = (typeof MATRIX_SORTS)[number] | `topic:${string}`;
@@ -47,30 +48,42 @@ export interface MatrixOptions extends TopicFilters {
   minStatements?: number;
 }
 
+/** Live statements per document (one pass over statements, no join) and links per document and topic (links exist only for live statements). */
+async function matrixCounts(db: Db, kinds: string[] | null) {
+  const totals = await queryRows(
+    db,
+    row({ document_id: text(), n: int() }),
+    `SELECT document_id, count(*)::int AS n FROM statements
+     WHERE retired_at IS NULL AND same_as IS NULL AND ($1::text[] IS NULL OR kind = ANY($1::text[])) GROUP BY document_id`,
+    [kinds],
+    'matrix statement totals',
+  );
+  const cells = await queryRows(
+    db,
+    row({ document_id: text(), topic_id: text(), n: int() }),
+    `SELECT document_id, topic_id, count(*)::int AS n FROM statement_topics st
+     WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = st.statement_id AND x.same_as IS NOT NULL) GROUP BY document_id, topic_id`,
+    [kinds],
+    'matrix cells',
+  );
+  return { totals, cells };
+}
+
 export async function coverageMatrix(db: Db, opts: MatrixOptions = {}): Promise<CoverageMatrix> {
   const topics = await liveTopics(db);
   const live = new Set(topics.map((t) => t.id));
   // Documents passing the document filters (the documents table is small)...
   const params: unknown[] = [];
   const docWhere = docFilterSql(opts, params);
-  const metas = await db.query<DocumentMeta>(
+  const metas = await queryRows(
+    db,
+    DocumentMetaSchema,
     `SELECT d.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution
      FROM documents d WHERE ${docWhere}`,
     params,
+    'matrix documents',
   );
-  // ...their live statements (one pass over statements, no join)...
-  const kinds = opts.kind?.length ? opts.kind : null;
-  const totals = await db.query<{ document_id: string; n: number }>(
-    `SELECT document_id, count(*)::int AS n FROM statements
-     WHERE retired_at IS NULL AND same_as IS NULL AND ($1::text[] IS NULL OR kind = ANY($1::text[])) GROUP BY document_id`,
-    [kinds],
-  );
-  // ...and the links per document and topic (links exist only for live statements).
-  const cells = await db.query<{ document_id: string; topic_id: string; n: number }>(
-    `SELECT document_id, topic_id, count(*)::int AS n FROM statement_topics st
-     WHERE ($1::text[] IS NULL OR kind = ANY($1::text[])) AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = st.statement_id AND x.same_as IS NOT NULL) GROUP BY document_id, topic_id`,
-    [kinds],
-  );
+  const { totals, cells } = await matrixCounts(db, opts.kind?.length ? opts.kind : null);
   // One row per work: members' counts add up (same texts within a work are already left out above).
   const reps = await workRepresentatives(db);
   const metaOf = new Map(metas.map((d) => [d.id, d]));

@@ -2,6 +2,9 @@
 // (per document, its statements on the topic), with filters by document type, jurisdiction, year
 // and statement kind. Only live statements of live documents and live topics count.
 import type { Db } from '../store/db.ts';
+import { z } from 'zod';
+import { int, queryRow, queryRows, real, row, text } from '../store/schema/columns.ts';
+import { documents, statements, topics } from '../store/schema/tables.ts';
 
 export interface TopicFilters {
   docType?: string[];
@@ -63,27 +66,22 @@ export function linkFilterSql(f: TopicFilters, params: unknown[]): string {
   return parts.join(' AND ');
 }
 
-export interface TopicRow {
-  id: string;
-  ord: number;
-  name_en: string;
-  name_zh: string | null;
-  description_en: string;
-  description_zh: string | null;
-  terms: { id: string; label: { en: string; zh?: string }; weight: number }[];
-  lexicon_version: string;
-}
-
-export interface TopicWithCounts extends TopicRow {
-  statements: number;
-  documents: number;
-}
+const Label = z.object({ en: z.string(), zh: z.string().optional() });
+/** A topic as the pages read it (its lexicon terms without their patterns). */
+const TopicRowSchema = topics.row
+  .pick({ id: true, ord: true, name_en: true, name_zh: true, description_en: true, description_zh: true, lexicon_version: true })
+  .extend({ terms: z.array(z.object({ id: z.string(), label: Label, weight: z.number() })) });
+export type TopicRow = z.infer<typeof TopicRowSchema>;
+const TopicWithCountsSchema = TopicRowSchema.extend(row({ statements: int(), documents: int() }).shape);
+export type TopicWithCounts = z.infer<typeof TopicWithCountsSchema>;
 
 /** Live topics in lexicon order with the number of linked statements and documents. */
 export async function listTopics(db: Db, filters: TopicFilters = {}): Promise<TopicWithCounts[]> {
   const params: unknown[] = [];
   const where = linkFilterSql(filters, params);
-  return db.query<TopicWithCounts>(
+  return queryRows(
+    db,
+    TopicWithCountsSchema,
     `SELECT t.id, t.ord, t.name_en, t.name_zh, t.description_en, t.description_zh, t.terms, t.lexicon_version,
        coalesce(c.statements, 0)::int AS statements, coalesce(c.documents, 0)::int AS documents
      FROM topics t LEFT JOIN (
@@ -93,50 +91,57 @@ export async function listTopics(db: Db, filters: TopicFilters = {}): Promise<To
      ) c ON c.topic_id = t.id
      WHERE NOT t.retired ORDER BY t.ord`,
     params,
+    'topics with counts',
   );
 }
 
 /** Live topics in lexicon order, without counts. */
 export async function liveTopics(db: Db): Promise<TopicRow[]> {
-  return db.query<TopicRow>(
+  return queryRows(
+    db,
+    TopicRowSchema,
     'SELECT id, ord, name_en, name_zh, description_en, description_zh, terms, lexicon_version FROM topics WHERE NOT retired ORDER BY ord',
+    [],
+    'live topics',
   );
 }
 
 export async function getTopic(db: Db, id: string): Promise<TopicRow | undefined> {
-  const [row] = await db.query<TopicRow>(
+  return queryRow(
+    db,
+    TopicRowSchema,
     'SELECT id, ord, name_en, name_zh, description_en, description_zh, terms, lexicon_version FROM topics WHERE id = $1 AND NOT retired',
     [id],
+    'topic',
   );
-  return row;
 }
 
-export interface DocumentMeta {
-  id: string;
-  title: string;
-  organisation: string | null;
-  authors: string | null;
-  date: string | null;
-  year: number | null;
-  doc_type: string;
-  jurisdiction: string | null;
-  language: string;
-  attribution: string;
-}
+export const DocumentMetaSchema = documents.row.pick({
+  id: true,
+  title: true,
+  organisation: true,
+  authors: true,
+  date: true,
+  year: true,
+  doc_type: true,
+  jurisdiction: true,
+  language: true,
+  attribution: true,
+});
+export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
 
-export interface TopicStatement {
-  id: string;
-  document_id: string;
-  kind: string;
-  ord: number;
-  name: string;
-  text: string;
-  language: string;
-  locator_ref: string | null;
-  page: number | null;
-  score: number;
-  matched_terms: { term: string; label: { en: string; zh?: string }; weight: number; count: number; field: string; forms: string[] }[];
-}
+const MatchedTermSchema = z.object({
+  term: z.string(),
+  label: Label,
+  weight: z.number(),
+  count: z.number(),
+  field: z.string(),
+  forms: z.array(z.string()),
+});
+export const TopicStatementSchema = statements.row
+  .pick({ id: true, document_id: true, kind: true, ord: true, name: true, text: true, language: true, locator_ref: true, page: true })
+  .extend({ score: real().schema, matched_terms: z.array(MatchedTermSchema) });
+export type TopicStatement = z.infer<typeof TopicStatementSchema>;
 
 export interface TopicPageData {
   topic: TopicRow;
@@ -169,29 +174,23 @@ const KIND_RANK_SQL = `CASE st.kind WHEN 'principle' THEN 0 WHEN 'mitigation' TH
 
 const DOC_COLS = 'd.id, d.title, d.organisation, d.authors, d.date, d.year, d.doc_type, d.jurisdiction, d.language, d.attribution';
 
-/**
- * Everything one topic page shows, in three queries whatever the corpus size: the topic's link
- * counts per (document, kind) — from which the totals, the page's documents and every facet are
- * worked out here — the metadata of those documents, and the statements of this page's documents.
- */
-export async function topicPage(db: Db, topicId: string, filters: TopicFilters = {}, opts: TopicPageOptions = {}): Promise<TopicPageData> {
-  const topic = await getTopic(db, topicId);
-  if (!topic) throw new TopicsNotFound(`no topic "${topicId}"`);
-  const perPage = Math.max(1, opts.documentsPerPage ?? 20);
-  const perDoc = Math.max(1, opts.perDocument ?? 10);
+type Cell = { document_id: string; kind: string; n: number };
+const CellRow = row({ document_id: text(), kind: text(), n: int() });
 
-  const cells = await db.query<{ document_id: string; kind: string; n: number }>(
-    // Statements with the same text as another of their work (same_as) count once (src/store/works.ts).
+/** The topic's link counts per (document, kind); statements with the same text as another of their work (same_as) count once (src/store/works.ts). */
+async function linkCells(db: Db, topicId: string): Promise<Cell[]> {
+  return queryRows(
+    db,
+    CellRow,
     `SELECT st.document_id, st.kind, count(*)::int AS n FROM statement_topics st WHERE st.topic_id = $1
        AND NOT EXISTS (SELECT 1 FROM statements x WHERE x.id = st.statement_id AND x.same_as IS NOT NULL) GROUP BY st.document_id, st.kind`,
     [topicId],
+    'topic link counts',
   );
-  const docIds = [...new Set(cells.map((c) => c.document_id))];
-  const metas = docIds.length
-    ? await db.query<DocumentMeta>(`SELECT ${DOC_COLS} FROM documents d WHERE d.id = ANY($1::text[]) AND d.retired_at IS NULL`, [docIds])
-    : [];
-  const metaById = new Map(metas.map((m) => [m.id, m]));
+}
 
+/** Does a document (or a kind) pass the filters, optionally ignoring one of them (for that filter's facet)? */
+function filterTests(filters: TopicFilters) {
   const has = <T>(values: T[] | undefined, v: T | null) => !values?.length || (v !== null && values.includes(v));
   const docPasses = (d: DocumentMeta, without?: keyof TopicFilters) =>
     (without === 'docType' || has(filters.docType, d.doc_type)) &&
@@ -199,7 +198,12 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
     (without === 'year' || has(filters.year, d.year)) &&
     (without === 'documents' || has(filters.documents, d.id));
   const kindPasses = (k: string, without?: keyof TopicFilters) => without === 'kind' || has(filters.kind, k);
+  return { docPasses, kindPasses };
+}
 
+/** The documents that pass the filters with their link counts, in page order (see TopicPageData.documents). */
+function rankedDocuments(cells: Cell[], metaById: Map<string, DocumentMeta>, filters: TopicFilters): (DocumentMeta & { count: number })[] {
+  const { docPasses, kindPasses } = filterTests(filters);
   const count = new Map<string, number>();
   // Per document: the best (lowest) kind rank among its links, and how many links have that kind.
   const lead = new Map<string, { rank: number; n: number }>();
@@ -212,19 +216,18 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
     if (!cur || r < cur.rank) lead.set(d.id, { rank: r, n: c.n });
     else if (r === cur.rank) cur.n += c.n;
   }
-  const counts = [...count]
+  return [...count]
     .map(([id, n]) => ({ ...metaById.get(id)!, count: n }))
     .sort((a, b) => {
       const la = lead.get(a.id)!;
       const lb = lead.get(b.id)!;
       return la.rank - lb.rank || lb.n - la.n || b.count - a.count || a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
     });
-  const totalStatements = counts.reduce((a, r) => a + r.count, 0);
-  const pages = Math.max(1, Math.ceil(counts.length / perPage));
-  const page = Math.min(Math.max(1, opts.page ?? 1), pages);
-  const onPage = counts.slice((page - 1) * perPage, page * perPage);
+}
 
-  // Facets: for each, the counts with every other filter applied.
+/** Facets: for each, the counts with every other filter applied. */
+function topicFacets(cells: Cell[], metaById: Map<string, DocumentMeta>, filters: TopicFilters): TopicPageData['facets'] {
+  const { docPasses, kindPasses } = filterTests(filters);
   const facet = <T extends string | number>(without: keyof TopicFilters, value: (d: DocumentMeta, kind: string) => T | null) => {
     const m = new Map<T, number>();
     for (const c of cells) {
@@ -235,41 +238,71 @@ export async function topicPage(db: Db, topicId: string, filters: TopicFilters =
     }
     return [...m].map(([v, n]) => ({ value: v, n })).sort((a, b) => b.n - a.n || String(a.value).localeCompare(String(b.value)));
   };
-  const facets: TopicPageData['facets'] = {
+  return {
     docType: facet<string>('docType', (d) => d.doc_type),
     jurisdiction: facet<string>('jurisdiction', (d) => d.jurisdiction),
     year: facet<number>('year', (d) => d.year).sort((a, b) => b.value - a.value),
     kind: facet<string>('kind', (_d, k) => k),
   };
+}
 
-  let statements: TopicStatement[] = [];
-  if (onPage.length) {
-    const sp: unknown[] = [topicId, onPage.map((d) => d.id), perDoc];
-    const kindSql = filters.kind?.length ? `AND st.kind = ANY($${sp.push(filters.kind)}::text[])` : '';
-    statements = await db.query<TopicStatement>(
-      `SELECT s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, x.score, x.matched_terms
-       FROM unnest($2::text[]) AS doc(id)
-       CROSS JOIN LATERAL (
-         SELECT st.statement_id, st.ord, ${KIND_RANK_SQL} AS rank, st.score, st.matched_terms FROM statement_topics st
-         WHERE st.topic_id = $1 AND st.document_id = doc.id ${kindSql}
-         ORDER BY ${KIND_RANK_SQL}, st.ord, st.statement_id LIMIT $3
-       ) x JOIN statements s ON s.id = x.statement_id
-       ORDER BY s.document_id, x.rank, x.ord, x.statement_id`,
-      sp,
-    );
-  }
+/** Up to `perDoc` statements on the topic of each of these documents, principles and mitigations first. */
+async function pageStatements(db: Db, topicId: string, docIds: string[], perDoc: number, kinds?: string[]): Promise<Map<string, TopicStatement[]>> {
+  const sp: unknown[] = [topicId, docIds, perDoc];
+  const kindSql = kinds?.length ? `AND st.kind = ANY($${sp.push(kinds)}::text[])` : '';
+  const statements = await queryRows(
+    db,
+    TopicStatementSchema,
+    `SELECT s.id, s.document_id, s.kind, s.ord, s.name, s.text, s.language, s.locator_ref, s.page, x.score, x.matched_terms
+     FROM unnest($2::text[]) AS doc(id)
+     CROSS JOIN LATERAL (
+       SELECT st.statement_id, st.ord, ${KIND_RANK_SQL} AS rank, st.score, st.matched_terms FROM statement_topics st
+       WHERE st.topic_id = $1 AND st.document_id = doc.id ${kindSql}
+       ORDER BY ${KIND_RANK_SQL}, st.ord, st.statement_id LIMIT $3
+     ) x JOIN statements s ON s.id = x.statement_id
+     ORDER BY s.document_id, x.rank, x.ord, x.statement_id`,
+    sp,
+    'topic page statements',
+  );
   const byDoc = new Map<string, TopicStatement[]>();
   for (const s of statements) {
     const list = byDoc.get(s.document_id);
     if (list) list.push(s);
     else byDoc.set(s.document_id, [s]);
   }
+  return byDoc;
+}
+
+/**
+ * Everything one topic page shows, in three queries whatever the corpus size: the topic's link
+ * counts per (document, kind) — from which the totals, the page's documents and every facet are
+ * worked out here — the metadata of those documents, and the statements of this page's documents.
+ */
+export async function topicPage(db: Db, topicId: string, filters: TopicFilters = {}, opts: TopicPageOptions = {}): Promise<TopicPageData> {
+  const topic = await getTopic(db, topicId);
+  if (!topic) throw new TopicsNotFound(`no topic "${topicId}"`);
+  const perPage = Math.max(1, opts.documentsPerPage ?? 20);
+  const perDoc = Math.max(1, opts.perDocument ?? 10);
+
+  const cells = await linkCells(db, topicId);
+  const docIds = [...new Set(cells.map((c) => c.document_id))];
+  const metas = docIds.length
+    ? await queryRows(db, DocumentMetaSchema, `SELECT ${DOC_COLS} FROM documents d WHERE d.id = ANY($1::text[]) AND d.retired_at IS NULL`, [docIds], 'topic documents')
+    : [];
+  const metaById = new Map(metas.map((m) => [m.id, m]));
+
+  const counts = rankedDocuments(cells, metaById, filters);
+  const totalStatements = counts.reduce((a, r) => a + r.count, 0);
+  const pages = Math.max(1, Math.ceil(counts.length / perPage));
+  const page = Math.min(Math.max(1, opts.page ?? 1), pages);
+  const onPage = counts.slice((page - 1) * perPage, page * perPage);
+  const byDoc = onPage.length ? await pageStatements(db, topicId, onPage.map((d) => d.id), perDoc, filters.kind) : new Map<string, TopicStatement[]>();
   return {
     topic,
     filters,
     totalStatements,
     totalDocuments: counts.length,
-    facets,
+    facets: topicFacets(cells, metaById, filters),
     documents: onPage.map((d) => ({ ...d, statements: byDoc.get(d.id) ?? [] })),
     page,
     pages,

@@ -8,6 +8,9 @@ import { cancelJob, followJob, getJob, retryJob, startWorker, submitJob, type Jo
 import { dropQueueSchema } from '../../src/jobs/queue.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { startFakeProvider, type FakeProvider } from '../classify/llm/fake-provider.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
+import { jobs as jobsTable } from '../../src/store/schema/tables.ts';
 
 const stores: Store[] = [];
 const servers: FakeProvider[] = [];
@@ -40,9 +43,9 @@ async function fakeLlm(latencyMs = 0): Promise<void> {
 
 const classifyParams = { provider: 'openai', selection: { taxonomies: ['mitigation-v2'] }, batchSize: 5 };
 const labelCounts = (s: Store) =>
-  s.db.query<{ statement_id: string; n: number }>(
+  s.db.query(
     `SELECT statement_id, count(*)::int AS n FROM classifications WHERE taxonomy = 'mitigation-v2' GROUP BY statement_id ORDER BY statement_id`,
-  );
+  ).then((r) => parseRows(z.object({ statement_id: z.string(), n: z.coerce.number() }), r, 'test rows'));
 
 test('a job runs in the submitting process when there is no queue (PGlite, or inline on PostgreSQL)', async () => {
   await fakeLlm();
@@ -59,7 +62,7 @@ test('a job runs in the submitting process when there is no queue (PGlite, or in
   // a finished job cannot be cancelled, and a failing inline job is recorded as failed
   await assert.rejects(() => cancelJob(store, job.id), /completed/);
   await assert.rejects(() => submitJob(store, 'release', { version: 'not a version!', outDir: '/nonexistent' }, { inline: true }), /not valid/);
-  const [failed] = await store.db.query<JobRow>(`SELECT * FROM jobs WHERE kind = 'release'`);
+  const [failed] = parseRows(jobsTable.row, await store.db.query(`SELECT * FROM jobs WHERE kind = 'release'`), 'test rows');
   assert.equal(failed!.state, 'failed');
   assert.match(failed!.error ?? '', /not valid/);
 });
@@ -138,8 +141,8 @@ test('PostgreSQL: cancelling a running job stops it after its current batch; wha
     const counts = await labelCounts(store);
     assert.ok(counts.length > 0 && counts.length < 40, `some labels written, not all (${counts.length})`);
     assert.ok(counts.every((c) => c.n === 1));
-    const items = await store.db.query<{ status: string; n: number }>(
-      `SELECT status, count(*)::int AS n FROM classify_run_items WHERE run_id = $1 GROUP BY status`, [after.checkpoint.runId]);
+    const items = parseRows(z.object({ status: z.string(), n: z.coerce.number() }), await store.db.query(
+      `SELECT status, count(*)::int AS n FROM classify_run_items WHERE run_id = $1 GROUP BY status`, [after.checkpoint.runId]), 'test rows');
     assert.equal(items.find((i) => i.status === 'labelled')?.n, counts.length, 'labels and finished items agree');
     assert.equal(items.find((i) => i.status === 'claimed'), undefined, 'no claim is left behind');
   } finally {

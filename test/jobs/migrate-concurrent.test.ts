@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { openDb, type Db } from '../../src/store/db.ts';
 import { listMigrations, migrate } from '../../src/store/migrate.ts';
 import { ENGINE } from '../helpers/store.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const skip = ENGINE === 'postgres' ? false : 'concurrent migrators need PostgreSQL (set DATABASE_URL); PGlite is opened by one process only';
 
@@ -20,7 +22,7 @@ test('two concurrent migrators on PostgreSQL do not collide; each migration is a
     const all = listMigrations().map((m) => m.version);
     const applied = [...a!, ...b!].map((m) => m.version).sort();
     assert.deepEqual(applied, all, 'every migration applied exactly once across the two migrators');
-    const rows = await dbs[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+    const rows = parseRows(z.object({ n: z.coerce.number() }), await dbs[0]!.query('SELECT count(*)::int AS n FROM schema_migrations'), 'test rows');
     assert.equal(rows[0]!.n, all.length);
     // and a third run applies nothing
     assert.deepEqual(await migrate(dbs[1]!), []);

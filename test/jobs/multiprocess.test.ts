@@ -18,6 +18,8 @@ import { dropQueueSchema } from '../../src/jobs/queue.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { browser, createUser } from '../helpers/auth.ts';
 import { startFakeProvider, type FakeProvider } from '../classify/llm/fake-provider.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const children: ChildProcess[] = [];
@@ -136,9 +138,9 @@ test('2 web processes + 2 workers on one PostgreSQL: jobs survive a SIGKILLed wo
   assert.ok(finished.attempts >= 2, 'the job was retried after its worker died');
   const survivor = workers.find((w) => w !== victim)!;
   assert.match(finished.worker ?? '', new RegExp(`:${survivor.child.pid}:`));
-  const labels = await store.db.query<{ statement_id: string; n: number }>(
+  const labels = parseRows(z.object({ statement_id: z.string(), n: z.coerce.number() }), await store.db.query(
     `SELECT statement_id, count(*)::int AS n FROM classifications WHERE taxonomy = 'mitigation-v2' GROUP BY statement_id`,
-  );
+  ), 'test rows');
   assert.equal(labels.length, N, 'no label missing');
   assert.deepEqual(labels.filter((l) => l.n !== 1), [], 'no label duplicated');
   const open = await store.db.query(`SELECT 1 FROM classify_run_items WHERE run_id = $1 AND status NOT IN ('labelled')`, [finished.checkpoint.runId]);
@@ -157,7 +159,7 @@ test('2 web processes + 2 workers on one PostgreSQL: jobs survive a SIGKILLed wo
   assert.match(first.text, /not reviewed/);
   const again = await get(web1!, page);
   assert.equal(again.cache, 'hit');
-  const [label] = await store.db.query<{ id: number }>(`SELECT id FROM classifications WHERE statement_id = $1 AND taxonomy = 'mitigation-v2'`, [sid]);
+  const [label] = parseRows(z.object({ id: z.coerce.number() }), await store.db.query(`SELECT id FROM classifications WHERE statement_id = $1 AND taxonomy = 'mitigation-v2'`, [sid]), 'test rows');
   await createUser(store.db, { username: 'rev', password: 'a long password 3', role: 'reviewer' });
   const b = await browser(web2!).signIn('rev', 'a long password 3');
   const decided = await b.post(`/review/label/${label!.id}/accept`, { back: page });

@@ -10,6 +10,8 @@ import { makeRelease, ReleaseError, type Manifest } from '../../src/release/inde
 import { currentLabels, insertClassifications } from '../../src/store/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { buildSynthetic, DATASETS } from '../api/synthetic.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 test(`[${ENGINE}] a release after one label change lists exactly that change; checksums match; versions are never reused`, async () => {
   const store = await openTestStore();
@@ -81,7 +83,7 @@ test(`[${ENGINE}] a release after one label change lists exactly that change; ch
     await assert.rejects(makeRelease(store, { version: '1.1.0', outDir: join(out, 'elsewhere') }), (e: unknown) => e instanceof ReleaseError && /1\.1\.0 already exists/.test((e as Error).message));
     assert.equal(existsSync(join(out, 'elsewhere', 'govnav-1.1.0')), false);
     await assert.rejects(makeRelease(store, { version: '../x', outDir: out }), /not valid/);
-    const [{ n }] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM releases');
+    const [{ n }] = parseRows(z.object({ n: z.coerce.number() }), await store.db.query('SELECT count(*)::int AS n FROM releases'), 'test rows');
     assert.equal(n, 2);
 
     // A third release with nothing changed says so.

@@ -19,6 +19,8 @@ import {
   type Store,
 } from '../../src/store/index.ts';
 import type { StatementInput } from '../../src/model/index.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const provenance = { dataset: 'review-test', datasetVersion: '1', licence: 'CC-BY-4.0', attribution: 'Review test data' };
 
@@ -74,9 +76,9 @@ export async function fillReviewStore(store: Store): Promise<Fixture> {
     L('m6', 'risk-domain', '2.2', 'embedded', { confidence: 0.1, model: 'govnav-embedded' }),
   ]);
   await retireMissingDocuments(db, provenance.dataset, [d1.id]);
-  const rows = await db.query<{ id: number; statement_id: string; taxonomy: string; source: string }>(
+  const rows = parseRows(z.object({ id: z.coerce.number(), statement_id: z.string(), taxonomy: z.string(), source: z.string() }), await db.query(
     'SELECT id, statement_id, taxonomy, source FROM classifications',
-  );
+  ), 'test rows');
   const byKey = new Map(Object.entries(ids).map(([k, v]) => [v, k]));
   const labels = new Map(rows.map((r) => [`${byKey.get(r.statement_id)} ${r.taxonomy} ${r.source}`, Number(r.id)]));
   return {

@@ -6,6 +6,8 @@ import type { Store } from '../../src/store/index.ts';
 import { reviewLoop, wrap } from '../../src/review/interactive.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { fillReviewStore, type Fixture } from './fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 async function withFixture(fn: (s: Store, f: Fixture) => Promise<void>) {
   const s = await openTestStore();
@@ -28,18 +30,18 @@ function sink() {
 }
 
 async function state(store: Store, id: number) {
-  const [r] = await store.db.query<{ review_status: string; reviewer: string | null; is_current: boolean }>(
+  const [r] = parseRows(z.object({ review_status: z.string(), reviewer: z.string().nullable(), is_current: z.boolean() }), await store.db.query(
     'SELECT review_status, reviewer, is_current FROM classifications WHERE id = $1',
     [id],
-  );
+  ), 'test rows');
   return r;
 }
 
 async function currentOf(store: Store, statementId: string, taxonomy: string) {
-  const [r] = await store.db.query<{ id: number; code: string; source: string; reasoning: string | null; reviewer: string | null }>(
+  const [r] = parseRows(z.object({ id: z.coerce.number(), code: z.string(), source: z.string(), reasoning: z.string().nullable(), reviewer: z.string().nullable() }), await store.db.query(
     'SELECT id, code, source, reasoning, reviewer FROM classifications WHERE statement_id = $1 AND taxonomy = $2 AND is_current',
     [statementId, taxonomy],
-  );
+  ), 'test rows');
   return r;
 }
 

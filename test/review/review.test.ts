@@ -17,6 +17,8 @@ import {
 } from '../../src/review/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { fillReviewStore, snapshot, type Fixture } from './fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 async function withFixture(fn: (s: Store, f: Fixture) => Promise<void>) {
   const s = await openTestStore();
@@ -29,13 +31,13 @@ async function withFixture(fn: (s: Store, f: Fixture) => Promise<void>) {
 
 /** Label ids of the queue, computed independently in SQL (optionally with an extra condition). */
 async function sqlQueue(store: Store, extra = 'true', params: unknown[] = []): Promise<number[]> {
-  const rows = await store.db.query<{ id: number }>(
+  const rows = parseRows(z.object({ id: z.coerce.number() }), await store.db.query(
     `SELECT c.id FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
      WHERE c.is_current AND NOT c.human AND c.review_status = 'unreviewed' AND s.retired_at IS NULL AND d.retired_at IS NULL
        AND (${extra})
      ORDER BY coalesce(c.confidence, 0), c.id`,
     params,
-  );
+  ), 'test rows');
   return rows.map((r) => Number(r.id));
 }
 
@@ -43,18 +45,18 @@ const ids = async (store: Store, filter: Parameters<typeof queueFilter>[1]) =>
   (await reviewQueue(store.db, store.taxonomies, queueFilter(store.taxonomies, { limit: 1000, ...filter }))).items.map((i) => i.labelId);
 
 async function label(store: Store, id: number) {
-  const [r] = await store.db.query<{ code: string; source: string; human: boolean; review_status: string; reviewer: string | null; reviewed_at: Date | null; is_current: boolean; reasoning: string | null }>(
+  const [r] = parseRows(z.object({ code: z.string(), source: z.string(), human: z.boolean(), review_status: z.string(), reviewer: z.string().nullable(), reviewed_at: z.date().nullable(), is_current: z.boolean(), reasoning: z.string().nullable() }), await store.db.query(
     'SELECT code, source, human, review_status, reviewer, reviewed_at, is_current, reasoning FROM classifications WHERE id = $1',
     [id],
-  );
+  ), 'test rows');
   return r;
 }
 
 async function current(store: Store, statementId: string, taxonomy: string) {
-  const rows = await store.db.query<{ id: number; code: string; source: string }>(
+  const rows = parseRows(z.object({ id: z.coerce.number(), code: z.string(), source: z.string() }), await store.db.query(
     'SELECT id, code, source FROM classifications WHERE statement_id = $1 AND taxonomy = $2 AND is_current',
     [statementId, taxonomy],
-  );
+  ), 'test rows');
   assert.ok(rows.length <= 1, 'at most one current label');
   return rows[0] ? { ...rows[0], id: Number(rows[0].id) } : undefined;
 }
@@ -259,18 +261,18 @@ test(`[${ENGINE}] stats and reviewed pairs equal the SQL counts`, () =>
     await rejectLabels(store.db, [f.label('m2', 'risk-domain', 'llm')], 'ada');
 
     const stats = await reviewStats(store.db);
-    const sql = await store.db.query<{ taxonomy: string; source: string; machine: number; accepted: number; rejected_all: number; pending: number }>(
+    const sql = parseRows(z.object({ taxonomy: z.string(), source: z.string(), machine: z.coerce.number(), accepted: z.coerce.number(), rejected_all: z.coerce.number(), pending: z.coerce.number() }), await store.db.query(
       `SELECT c.taxonomy, c.source, count(*)::int AS machine,
          count(*) FILTER (WHERE c.review_status = 'accepted')::int AS accepted,
          count(*) FILTER (WHERE c.review_status = 'rejected')::int AS rejected_all,
          count(*) FILTER (WHERE c.is_current AND c.review_status = 'unreviewed' AND s.retired_at IS NULL)::int AS pending
        FROM classifications c JOIN statements s ON s.id = c.statement_id WHERE NOT c.human
        GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
+    ), 'test rows');
     assert.deepEqual(stats.map((r) => [r.taxonomy, r.source, r.machine, r.accepted, r.rejected + r.corrected, r.pending]), sql.map((r) => [r.taxonomy, r.source, r.machine, r.accepted, r.rejected_all, r.pending]));
-    const corrections = await store.db.query<{ taxonomy: string; n: number }>(
+    const corrections = parseRows(z.object({ taxonomy: z.string(), n: z.coerce.number() }), await store.db.query(
       `SELECT taxonomy, count(*)::int AS n FROM classifications WHERE source = 'human' AND review_status = 'corrected' GROUP BY 1 ORDER BY 1`,
-    );
+    ), 'test rows');
     for (const c of corrections) assert.equal(stats.filter((r) => r.taxonomy === c.taxonomy).reduce((a, r) => a + r.corrected, 0), c.n);
     const by = (t: string, s: string) => stats.find((r) => r.taxonomy === t && r.source === s)!;
     assert.deepEqual(

@@ -18,6 +18,8 @@ import { listCorrectionRows, type Store } from '../../src/store/index.ts';
 import { fillReviewStore, type Fixture } from './fixture.ts';
 import { tempDir } from '../ingest/fixtures.ts';
 import { GUIDE } from '../ingest/roles-fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 let store: Store;
 let fx: Fixture;
@@ -73,7 +75,7 @@ test(`[${ENGINE}] the queue: contested first, then the most viewed, then lowest 
   assert.equal(plain.rows.at(-1)!.labelId, r2, 'highest confidence last');
   for (let i = 0; i < 3; i++) noteView(store.db, fx.ids.r2!);
   await flushViews(store.db);
-  const [v] = await store.db.query<{ views: number }>('SELECT views FROM statement_views WHERE statement_id = $1', [fx.ids.r2]);
+  const [v] = parseRows(z.object({ views: z.coerce.number() }), await store.db.query('SELECT views FROM statement_views WHERE statement_id = $1', [fx.ids.r2]), 'test rows');
   assert.equal(Number(v!.views), 3);
   const viewed = await pageQueue(store.db, { taxonomy: 'risk-domain' });
   assert.equal(viewed.rows[0]!.labelId, r2);
@@ -90,7 +92,7 @@ test(`[${ENGINE}] the queue: contested first, then the most viewed, then lowest 
   assert.ok(p1.more);
   assert.notEqual(p1.rows[0]!.labelId, p2.rows[0]!.labelId);
   // A document filter ranks the document's labels the same way.
-  const [doc] = await store.db.query<{ document_id: string }>('SELECT document_id FROM statements WHERE id = $1', [fx.ids.r1]);
+  const [doc] = parseRows(z.object({ document_id: z.string() }), await store.db.query('SELECT document_id FROM statements WHERE id = $1', [fx.ids.r1]), 'test rows');
   const byDoc = await pageQueue(store.db, { document: doc!.document_id, taxonomy: 'risk-domain' });
   assert.deepEqual(byDoc.rows.map((r) => r.labelId), contested.rows.map((r) => r.labelId));
 });

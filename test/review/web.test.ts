@@ -14,6 +14,8 @@ import type { Store } from '../../src/store/index.ts';
 import { createApp } from '../../src/web/app.ts';
 import type { AppContext, AppEnv } from '../../src/web/context.ts';
 import { fillReviewStore, snapshot, type Fixture } from './fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 let store: Store;
 let app: Hono<AppEnv>;
@@ -37,10 +39,10 @@ after(async () => {
 
 const as = async (name: string): Promise<TestBrowser> => browser(app).signIn(name, PW);
 const current = async (statementId: string, taxonomy: string) =>
-  (await store.db.query<{ code: string; source: string; review_status: string }>(
+  (parseRows(z.object({ code: z.string(), source: z.string(), review_status: z.string() }), await store.db.query(
     'SELECT code, source, review_status FROM classifications WHERE statement_id = $1 AND taxonomy = $2 AND is_current',
     [statementId, taxonomy],
-  ))[0];
+  ), 'test rows'))[0];
 
 test(`[${ENGINE}] anonymous readers are sent to sign in; a contributor sees no decision forms`, async () => {
   const res = await app.request('/review');
@@ -118,7 +120,7 @@ test(`[${ENGINE}] a contested label: suggested from the statement page, in the q
   const llm = fx.label('r1', 'risk-domain', 'llm');
   assert.match(queue, new RegExp(`data-label="${llm}"`));
   assert.match(queue, /It is an attack on a system\./);
-  const [prop] = await store.db.query<{ id: number; origin: string }>('SELECT id, origin FROM review_proposals WHERE statement_id = $1', [fx.ids.r1]);
+  const [prop] = parseRows(z.object({ id: z.coerce.number(), origin: z.string() }), await store.db.query('SELECT id, origin FROM review_proposals WHERE statement_id = $1', [fx.ids.r1]), 'test rows');
   assert.equal(prop!.origin, 'reader');
   const acc = await rita.post(`/review/proposals/${prop!.id}/accept`, { back: '/review' });
   assert.equal(acc.status, 303);
@@ -134,10 +136,10 @@ test(`[${ENGINE}] a contributor's suggestion is attributed to them and listed as
   const carl = await as('carl');
   const sent = await carl.post(`/m/${fx.ids.m2}/suggest`, { taxonomy: 'lifecycle', code: 'deploy', reason: 'This happens after release.' });
   assert.equal(sent.status, 303);
-  const [p] = await store.db.query<{ origin: string; username: string }>(
+  const [p] = parseRows(z.object({ origin: z.string(), username: z.string() }), await store.db.query(
     `SELECT origin, username FROM review_proposals WHERE statement_id = $1 AND taxonomy = 'lifecycle'`,
     [fx.ids.m2],
-  );
+  ), 'test rows');
   assert.deepEqual({ ...p }, { origin: 'contributor', username: 'carl' });
   const mine = await (await carl.request('/review/proposals')).text();
   assert.match(mine, /This happens after release\./);
@@ -148,7 +150,7 @@ test(`[${ENGINE}] double coding: blind codes, agreement with κ, disagreement ad
   const ada = await as('ada');
   const res = await ada.post('/review/assign', { taxonomy: 'lifecycle', percent: '100', coder_a: String(ids.rita), coder_b: String(ids.rob) });
   assert.equal(res.status, 303);
-  const assigned = await store.db.query<{ id: number; statement_id: string }>('SELECT id, statement_id FROM review_assignments ORDER BY id');
+  const assigned = parseRows(z.object({ id: z.coerce.number(), statement_id: z.string() }), await store.db.query('SELECT id, statement_id FROM review_assignments ORDER BY id'), 'test rows');
   assert.ok(assigned.length >= 3);
   const rita = await as('rita');
   const rob = await as('rob');
@@ -160,7 +162,7 @@ test(`[${ENGINE}] double coding: blind codes, agreement with κ, disagreement ad
     const robCode = i === 0 ? 'deploy' : codes[i % codes.length]!;
     assert.equal((await rob.post(`/review/coding/${a.id}`, { code: robCode })).status, 303);
   }
-  const states = await store.db.query<{ status: string }>('SELECT status FROM review_assignments ORDER BY id');
+  const states = parseRows(z.object({ status: z.string() }), await store.db.query('SELECT status FROM review_assignments ORDER BY id'), 'test rows');
   assert.equal(states[0]!.status, 'disputed');
   assert.ok(states.slice(1).every((s) => s.status === 'agreed'));
   const agreement = await (await rita.request('/review/agreement')).text();
@@ -174,7 +176,7 @@ test(`[${ENGINE}] double coding: blind codes, agreement with κ, disagreement ad
 
 test(`[${ENGINE}] per-document bulk review accepts every unreviewed label of the document`, async () => {
   const rita = await as('rita');
-  const [doc] = await store.db.query<{ document_id: string }>('SELECT document_id FROM statements WHERE id = $1', [fx.ids.m2]);
+  const [doc] = parseRows(z.object({ document_id: z.string() }), await store.db.query('SELECT document_id FROM statements WHERE id = $1', [fx.ids.m2]), 'test rows');
   const page = await (await rita.request(`/review?document=${doc!.document_id}`)).text();
   assert.match(page, /action="\/review\/bulk"/);
   const res = await rita.post('/review/bulk', { document: doc!.document_id, taxonomy: '', action: 'accept', back: '/review' });

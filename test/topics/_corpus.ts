@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { importPrinciplesYaml } from '../../src/importers/principles.ts';
 import { upsertDocument, upsertStatements, type Store } from '../../src/store/index.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 export const PRINCIPLE_FILES = ['oecd', 'australia', 'ibm_trust'].map((f) => `data/ibm-ai-atlas-nexus/principles_${f}.yaml`);
 export const MITIGATIONS_CSV = 'data/mit-airi-mitigations-v1/mit_mitigations_v1_labelled.csv';
@@ -44,16 +46,16 @@ export async function loadPrinciples(store: Store, paths: string[], opts: { link
 }
 
 export async function topicsOfStatement(store: Store, where: { sourceKey: string }): Promise<string[]> {
-  const rows = await store.db.query<{ topic_id: string }>(
+  const rows = parseRows(z.object({ topic_id: z.string() }), await store.db.query(
     `SELECT st.topic_id FROM statement_topics st JOIN statements s ON s.id = st.statement_id WHERE s.source_key = $1 ORDER BY st.topic_id`,
     [where.sourceKey],
-  );
+  ), 'test rows');
   return rows.map((r) => r.topic_id);
 }
 
 export async function linkSnapshot(store: Store): Promise<string[]> {
-  const rows = await store.db.query<{ statement_id: string; topic_id: string; score: number; matched_terms: unknown }>(
+  const rows = parseRows(z.object({ statement_id: z.string(), topic_id: z.string(), score: z.coerce.number(), matched_terms: z.unknown() }), await store.db.query(
     'SELECT statement_id, topic_id, score, matched_terms FROM statement_topics ORDER BY statement_id, topic_id',
-  );
+  ), 'test rows');
   return rows.map((r) => `${r.statement_id} ${r.topic_id} ${r.score} ${JSON.stringify(r.matched_terms)}`);
 }

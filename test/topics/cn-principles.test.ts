@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { importPrinciplesYaml } from '../../src/importers/principles.ts';
 import { topicPage } from '../../src/topics/query.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const FILE = fileURLToPath(new URL('../../principles/cn-ai-principles.yaml', import.meta.url));
 const SOURCE = fileURLToPath(new URL('../../principles/SOURCE.md', import.meta.url));
@@ -24,11 +26,22 @@ test(`[${ENGINE}] Chinese principles of several state organs: own dataset, prove
     const db = store.db;
     const r = await importPrinciplesYaml(store, FILE);
     assert.equal(r.documents.length, 4);
-    const [ds] = await db.query<{ id: string; licence: string; meta: { title?: string } }>(`SELECT id, licence, meta FROM datasets WHERE id = 'govnav-cn-principles'`);
+    const [ds] = parseRows(
+      z.object({ id: z.string(), licence: z.string(), meta: z.object({ title: z.string().optional() }) }),
+      await db.query(`SELECT id, licence, meta FROM datasets WHERE id = 'govnav-cn-principles'`),
+      'test rows',
+    );
     assert.ok(ds, 'the set is its own dataset');
     assert.equal(ds!.licence, 'LicenseRef-PRC-Copyright-Law-Art5');
-    const docs = await db.query<{ id: string; organisation: string; jurisdiction: string; language: string; licence: string; attribution: string; date: string; meta: { verifiedAgainst?: string[] } }>(
-      `SELECT id, organisation, jurisdiction, language, licence, attribution, date, meta FROM documents WHERE dataset = 'govnav-cn-principles' ORDER BY id`,
+    const docs = parseRows(
+      z.object({
+        id: z.string(), organisation: z.string(), jurisdiction: z.string(), language: z.string(), licence: z.string(), attribution: z.string(), date: z.string(),
+        meta: z.object({ verifiedAgainst: z.array(z.string()).optional() }),
+      }),
+      await db.query(
+        `SELECT id, organisation, jurisdiction, language, licence, attribution, date, meta FROM documents WHERE dataset = 'govnav-cn-principles' ORDER BY id`,
+      ),
+      'test rows',
     );
     assert.equal(docs.length, 4);
     for (const d of docs) {
@@ -39,9 +52,9 @@ test(`[${ENGINE}] Chinese principles of several state organs: own dataset, prove
       assert.match(d.date, /^\d{4}-\d{2}-\d{2}$/);
     }
     assert.equal(new Set(docs.map((d) => d.organisation)).size, 3, 'three issuers');
-    const [{ n }] = (await db.query<{ n: number }>(
+    const [{ n }] = (parseRows(z.object({ n: z.coerce.number() }), await db.query(
       `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'govnav-cn-principles' AND s.kind = 'principle' AND s.language = 'zh'`,
-    )) as [{ n: number }];
+    ), 'test rows')) as [{ n: number }];
     assert.equal(n, 15);
 
     for (const topic of ['safety', 'fairness']) {
@@ -52,9 +65,9 @@ test(`[${ENGINE}] Chinese principles of several state organs: own dataset, prove
       assert.ok(zhIssuers.size >= 3, `${topic}: Chinese principles from ${zhIssuers.size} issuers (${[...zhIssuers].join('; ')})`);
     }
     // Lexicon 1.4.0: "安全感" (a sense of security) is not safety; "教育机构" named as an actor is not education.
-    const links = await db.query<{ name: string; topic_id: string }>(
+    const links = parseRows(z.object({ name: z.string(), topic_id: z.string() }), await db.query(
       `SELECT s.name, st.topic_id FROM statement_topics st JOIN statements s ON s.id = st.statement_id WHERE s.name IN ('（一）增进人类福祉', '七、开放协作')`,
-    );
+    ), 'test rows');
     assert.ok(!links.some((l) => l.name === '（一）增进人类福祉' && (l.topic_id === 'safety' || l.topic_id === 'security')), JSON.stringify(links));
     assert.ok(!links.some((l) => l.name === '七、开放协作' && l.topic_id === 'education-literacy'), JSON.stringify(links));
     assert.ok(links.some((l) => l.name === '七、开放协作' && l.topic_id === 'international-cooperation'));

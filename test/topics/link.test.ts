@@ -7,6 +7,8 @@ import { compileLexicon } from '../../src/topics/match.ts';
 import { requireShared } from '../helpers/shared.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { linkSnapshot, loadMitigations, loadPrinciples, MITIGATIONS_CSV, PRINCIPLE_FILES, topicsOfStatement } from './_corpus.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 test(`[${ENGINE}] mitigations land on the expected topics, and incremental linking equals a full rebuild`, async (t) => {
   const csv = requireShared(t, MITIGATIONS_CSV);
@@ -77,7 +79,7 @@ test(`[${ENGINE}] only new, changed or differently-linked statements are pending
 
     // Retiring a statement drops its links at once; bringing it back makes it pending again.
     await upsertStatements(store.db, d.id, items.slice(1), { retireMissing: true });
-    const [{ n }] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM statement_topics WHERE statement_id = $1', [ids.get('a')]);
+    const [{ n }] = parseRows(z.object({ n: z.coerce.number() }), await store.db.query('SELECT count(*)::int AS n FROM statement_topics WHERE statement_id = $1', [ids.get('a')]), 'test rows');
     assert.equal(n, 0);
     assert.deepEqual(await pendingStatementIds(store.db, lex.version), []);
     await upsertStatements(store.db, d.id, items);
@@ -85,15 +87,19 @@ test(`[${ENGINE}] only new, changed or differently-linked statements are pending
     await linkPending(store.db, { lexicon: lex });
     assert.deepEqual(await topicsOfStatement(store, { sourceKey: 'a' }), ['privacy']);
     // Links carry the statement's document, kind and order.
-    const [denorm] = await store.db.query<{ document_id: string; kind: string; ord: number }>(
+    const [denorm] = parseRows(z.object({ document_id: z.string(), kind: z.string(), ord: z.coerce.number() }), await store.db.query(
       'SELECT document_id, kind, ord FROM statement_topics WHERE statement_id = $1',
       [ids.get('a')],
-    );
+    ), 'test rows');
     assert.deepEqual(denorm, { document_id: d.id, kind: 'mitigation', ord: 0 });
     // Matched terms and the lexicon version are stored with each link.
-    const [row] = await store.db.query<{ matched_terms: { term: string; forms: string[] }[]; lexicon_version: string }>(
+    const [row] = parseRows(
+      z.object({ matched_terms: z.array(z.object({ term: z.string(), forms: z.array(z.string()) })), lexicon_version: z.string() }),
+      await store.db.query(
       'SELECT matched_terms, lexicon_version FROM statement_topics WHERE statement_id = $1 AND topic_id = $2',
       [ids.get('b'), 'transparency'],
+      ),
+      'test rows',
     );
     assert.equal(row!.lexicon_version, lex.version);
     assert.ok(row!.matched_terms.some((m) => m.term === 'documentation' && m.forms.includes('model cards')));

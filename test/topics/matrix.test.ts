@@ -9,6 +9,8 @@ import { listTopics, topicPage, TopicsNotFound } from '../../src/topics/query.ts
 import { requireShared } from '../helpers/shared.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { PRINCIPLE_FILES } from './_corpus.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -24,9 +26,9 @@ test(`[${ENGINE}] coverage matrix, topic list, topic page and compare agree with
     assert.equal(m.topics.length, (await db.query('SELECT id FROM topics WHERE NOT retired')).length);
 
     // Every cell equals a direct count.
-    const direct = await db.query<{ document_id: string; topic_id: string; n: number }>(
+    const direct = parseRows(z.object({ document_id: z.string(), topic_id: z.string(), n: z.coerce.number() }), await db.query(
       `SELECT s.document_id, st.topic_id, count(*)::int AS n FROM statement_topics st JOIN statements s ON s.id = st.statement_id GROUP BY 1, 2`,
-    );
+    ), 'test rows');
     let nonZero = 0;
     for (const d of m.documents)
       for (const tp of m.topics) {
@@ -62,9 +64,9 @@ test(`[${ENGINE}] coverage matrix, topic list, topic page and compare agree with
     // Topic list counts equal the links.
     const list = await listTopics(db);
     const privacy = list.find((x) => x.id === 'privacy')!;
-    const [{ n, docs }] = await db.query<{ n: number; docs: number }>(
+    const [{ n, docs }] = parseRows(z.object({ n: z.coerce.number(), docs: z.coerce.number() }), await db.query(
       `SELECT count(*)::int AS n, count(DISTINCT s.document_id)::int AS docs FROM statement_topics st JOIN statements s ON s.id = st.statement_id WHERE st.topic_id = 'privacy'`,
-    );
+    ), 'test rows');
     assert.deepEqual([privacy.statements, privacy.documents], [n, docs]);
 
     // Topic page: documents, statements and facets.

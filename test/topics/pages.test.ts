@@ -7,6 +7,8 @@ import { linkPending } from '../../src/topics/link.ts';
 import { coverageMatrix } from '../../src/topics/matrix.ts';
 import { ENGINE } from '../helpers/store.ts';
 import { openTestApp, XSS } from '../web/fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -45,8 +47,8 @@ test(`[${ENGINE}] topic pages render in English and Chinese, escape document tex
     // Topic page in English.
     const en = await get('/topics/privacy?lang=en');
     assert.equal(en.status, 200);
-    const zhDoc = (await store.db.query<{ id: string }>(`SELECT id FROM documents WHERE source_key = 'doc-govnav-test-principles-zh'`))[0]!.id;
-    const [zhStmt] = await store.db.query<{ id: string }>(`SELECT id FROM statements WHERE source_key = 'zh-2'`);
+    const zhDoc = (parseRows(z.object({ id: z.string() }), await store.db.query(`SELECT id FROM documents WHERE source_key = 'doc-govnav-test-principles-zh'`), 'test rows'))[0]!.id;
+    const [zhStmt] = parseRows(z.object({ id: z.string() }), await store.db.query(`SELECT id FROM statements WHERE source_key = 'zh-2'`), 'test rows');
     assert.ok(en.body.includes(`href="/d/${zhDoc}"`), 'document link');
     assert.ok(en.body.includes(`href="/m/${zhStmt!.id}"`), 'statement link');
     assert.ok(en.body.includes(`published by govnav 测试组 in <a href="/d/${zhDoc}" lang="zh">govnav 测试用人工智能原则（中文）</a>, 2026-01-15`));
@@ -94,7 +96,7 @@ test(`[${ENGINE}] topic pages render in English and Chinese, escape document tex
     assert.ok(sorted.body.includes('没有任何文件涵盖全部'));
 
     // Compare: two documents side by side; a picker when fewer than two are given.
-    const enDoc = (await store.db.query<{ id: string }>(`SELECT id FROM documents WHERE source_key = 'doc-govnav-test-principles-en'`))[0]!.id;
+    const enDoc = (parseRows(z.object({ id: z.string() }), await store.db.query(`SELECT id FROM documents WHERE source_key = 'doc-govnav-test-principles-en'`), 'test rows'))[0]!.id;
     const cmp = await get(`/topics/compare?d=${zhDoc}&d=${enDoc}&lang=en`);
     assert.equal(cmp.status, 200);
     assert.ok(cmp.body.includes('<table class="compare-table">'));

@@ -8,6 +8,8 @@ import { ValidationError } from '../../src/store/index.ts';
 import { requireShared, sharedFile } from '../helpers/shared.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { PRINCIPLE_FILES, topicsOfStatement } from './_corpus.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 test(`[${ENGINE}] the OECD, Australian and IBM principle sets import as principle documents and link to the expected topics`, async (t) => {
   const files = PRINCIPLE_FILES.map((f) => requireShared(t, f));
@@ -25,9 +27,9 @@ test(`[${ENGINE}] the OECD, Australian and IBM principle sets import as principl
     assert.deepEqual(reports.map((r) => r.documents.map((d) => [d.status, d.created])), [[['created', 5]], [['created', 8]], [['created', 3]]]);
     assert.ok(reports.every((r) => r.link && r.link.links > 0));
 
-    const docs = await store.db.query<{ title: string; organisation: string; date: string; year: number; doc_type: string; licence: string; attribution: string }>(
+    const docs = parseRows(z.object({ title: z.string(), organisation: z.string(), date: z.string(), year: z.coerce.number(), doc_type: z.string(), licence: z.string(), attribution: z.string() }), await store.db.query(
       'SELECT title, organisation, date, year, doc_type, licence, attribution FROM documents ORDER BY id',
-    );
+    ), 'test rows');
     assert.deepEqual(docs.map((d) => [d.organisation, d.date, d.doc_type]), [
       ['OECD', '2019-05-22', 'principles'],
       ['Australian Government, Department of Industry, Science and Resources', '2019-11', 'principles'],
@@ -35,9 +37,9 @@ test(`[${ENGINE}] the OECD, Australian and IBM principle sets import as principl
     ]);
     assert.ok(docs.every((d) => d.attribution.includes('AI Atlas Nexus, Copyright IBM, Apache License 2.0')));
     assert.equal(docs[1]!.licence, 'CC-BY-4.0');
-    const kinds = await store.db.query<{ kind: string; n: number }>('SELECT kind, count(*)::int AS n FROM statements GROUP BY kind');
+    const kinds = parseRows(z.object({ kind: z.string(), n: z.coerce.number() }), await store.db.query('SELECT kind, count(*)::int AS n FROM statements GROUP BY kind'), 'test rows');
     assert.deepEqual(kinds, [{ kind: 'principle', n: 16 }]);
-    const [p14] = await store.db.query<{ id: string; locator_ref: string }>(`SELECT id, locator_ref FROM statements WHERE source_key = 'principle-oecd-robustness'`);
+    const [p14] = parseRows(z.object({ id: z.string(), locator_ref: z.string() }), await store.db.query(`SELECT id, locator_ref FROM statements WHERE source_key = 'principle-oecd-robustness'`), 'test rows');
     assert.match(p14!.id, /^P\d{6}$/);
     assert.equal(p14!.locator_ref, 'Principle 1.4');
 
@@ -92,11 +94,11 @@ test(`[${ENGINE}] a dry run reports what would be imported and writes nothing; a
     const dry = await importPrinciplesYaml(store, ok, { dryRun: true });
     assert.equal(dry.documents[0]!.created, 1);
     assert.deepEqual(dry.skipped, [{ entry: 'a-2', reason: 'type "Note" is not Principle' }]);
-    const [{ n }] = await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents');
+    const [{ n }] = parseRows(z.object({ n: z.coerce.number() }), await store.db.query('SELECT count(*)::int AS n FROM documents'), 'test rows');
     assert.equal(n, 0);
     const real = await importPrinciplesYaml(store, ok);
     assert.equal(real.link!.byTopic.privacy, 1);
-    const [doc] = await store.db.query<{ organisation: string; year: number }>('SELECT organisation, year FROM documents');
+    const [doc] = parseRows(z.object({ organisation: z.string(), year: z.coerce.number() }), await store.db.query('SELECT organisation, year FROM documents'), 'test rows');
     assert.deepEqual(doc, { organisation: 'Org A', year: 2023 });
 
     const bad = join(dir, 'bad.yaml');
