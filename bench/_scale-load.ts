@@ -152,8 +152,23 @@ export async function loadRun(store: Store, config: Config, note: string): Promi
   const server = await startServer(store, config, { port: 0, host: '127.0.0.1' });
   try {
     process.stderr.write(`  load: ${SECONDS} s against ${server.url} (1 web process, PGlite)\n`);
+    // How long the server's event loop was held up at a time: what a cached page can wait at most
+    // for this process's own work (the rest of its wait is for a core on a busy machine).
+    const { monitorEventLoopDelay } = await import('node:perf_hooks');
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
     const r = await loadAgainst(server.url);
-    return loadResults(r, 'PGlite, 1 web process', note);
+    delay.disable();
+    const ms = (ns: number) => ns / 1e6;
+    return [
+      ...loadResults(r, 'PGlite, 1 web process', note),
+      {
+        name: 'scale load PGlite: event-loop delay of the web process p50 / p99',
+        value: ms(delay.percentile(50)),
+        unit: 'ms',
+        note: `p99 ${ms(delay.percentile(99)).toFixed(1)} ms, max ${ms(delay.max).toFixed(1)} ms (sampled every 5 ms during the load)`,
+      },
+    ];
   } finally {
     await server.close();
   }
