@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from './db.ts';
-import { checkRows, parseRows } from './schema/index.ts';
+import { checkRows, parseRows, queryRow, queryRows, tables } from './schema/index.ts';
 import { allocateIds } from './ids.ts';
 
 export const WORK_PATTERN = /^W\d{4,}$/;
@@ -436,7 +436,7 @@ export async function recomputeCanonical(db: Db, workIds?: string[]): Promise<nu
 // ------------------------------------------------------------------ maintainers' decisions
 
 async function requireDoc(db: Db, id: string): Promise<{ id: string; work_id: string | null }> {
-  const [d] = await db.query<{ id: string; work_id: string | null }>('SELECT id, work_id FROM documents WHERE id = $1', [id]);
+  const d = await queryRow(db, tables.documents.row.pick({ id: true, work_id: true }), 'SELECT id, work_id FROM documents WHERE id = $1', [id], `document ${id}`);
   if (!d) throw new Error(`no document ${id}`);
   return d;
 }
@@ -469,7 +469,7 @@ export async function splitDocument(db: Db, id: string): Promise<{ work: string;
     await ensureWorks(tx);
     const d = await requireDoc(tx, id);
     const from = d.work_id!;
-    const others = (await tx.query<{ id: string }>('SELECT id FROM documents WHERE work_id = $1 AND id <> $2 ORDER BY id', [from, id])).map((r) => r.id);
+    const others = (await queryRows(tx, tables.documents.row.pick({ id: true }), 'SELECT id FROM documents WHERE work_id = $1 AND id <> $2 ORDER BY id', [from, id], `other members of ${from}`)).map((r) => r.id);
     if (!others.length) throw new Error(`${id} is already a work of its own (${from})`);
     for (const o of others) await recordDecision(tx, id, o, 'different');
     const [w] = await allocateIds(tx, 'W', 1);
@@ -509,6 +509,11 @@ export interface WorkInfo {
   members: WorkMember[];
 }
 
+const WorkMemberRow = tables.documents.row
+  .pick({ id: true, dataset: true, dataset_version: true, licence: true, attribution: true, title: true, year: true, doc_type: true, language: true, work_match: true })
+  .extend({ retired: z.boolean(), statements: z.number().int(), distinct: z.number().int() }) satisfies z.ZodType<WorkMember>;
+const WorkHeadRow = tables.works.row.pick({ id: true, title: true, year: true, doi: true, merged_into: true });
+
 const MEMBER_COLS = `d.id, d.dataset, d.dataset_version, d.licence, d.attribution, d.title, d.year, d.doc_type, d.language, d.work_match,
   d.retired_at IS NOT NULL AS retired,
   (SELECT count(*)::int FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL) AS statements,
@@ -518,21 +523,18 @@ const MEMBER_COLS = `d.id, d.dataset, d.dataset_version, d.licence, d.attributio
 export async function getWork(db: Db, id: string): Promise<WorkInfo | undefined> {
   let workId = id;
   if (!WORK_PATTERN.test(id)) {
-    const [d] = await db.query<{ work_id: string | null }>('SELECT work_id FROM documents WHERE id = $1', [id]);
+    const d = await queryRow(db, tables.documents.row.pick({ work_id: true }), 'SELECT work_id FROM documents WHERE id = $1', [id], `work of ${id}`);
     if (!d?.work_id) return undefined;
     workId = d.work_id;
   }
   for (let i = 0; i < 20; i++) {
-    const [w] = await db.query<{ id: string; title: string; year: number | null; doi: string | null; merged_into: string | null }>(
-      'SELECT id, title, year, doi, merged_into FROM works WHERE id = $1',
-      [workId],
-    );
+    const w = await queryRow(db, WorkHeadRow, 'SELECT id, title, year, doi, merged_into FROM works WHERE id = $1', [workId], `work ${workId}`);
     if (!w) return undefined;
     if (w.merged_into) {
       workId = w.merged_into;
       continue;
     }
-    const members = await db.query<WorkMember>(`SELECT ${MEMBER_COLS} FROM documents d WHERE d.work_id = $1 ORDER BY d.retired_at IS NOT NULL, d.id`, [w.id]);
+    const members = await queryRows(db, WorkMemberRow, `SELECT ${MEMBER_COLS} FROM documents d WHERE d.work_id = $1 ORDER BY d.retired_at IS NOT NULL, d.id`, [w.id], `members of ${w.id}`);
     return { id: w.id, title: w.title, year: w.year, doi: w.doi, members };
   }
   return undefined;
@@ -540,14 +542,21 @@ export async function getWork(db: Db, id: string): Promise<WorkInfo | undefined>
 
 /** Every work with more than one live member (or all works with `all`), with its members. */
 export async function listWorks(db: Db, opts: { all?: boolean } = {}): Promise<WorkInfo[]> {
-  const works = await db.query<{ id: string; title: string; year: number | null; doi: string | null; n: number }>(
+  const works = await queryRows(
+    db,
+    tables.works.row.pick({ id: true, title: true, year: true, doi: true }).extend({ n: z.number().int() }),
     `SELECT w.id, w.title, w.year, w.doi, count(d.id)::int AS n FROM works w JOIN documents d ON d.work_id = w.id AND d.retired_at IS NULL
      WHERE w.merged_into IS NULL GROUP BY w.id ${opts.all ? '' : 'HAVING count(d.id) > 1'} ORDER BY w.id`,
+    [],
+    'works',
   );
   if (!works.length) return [];
-  const members = await db.query<WorkMember & { work_id: string }>(
+  const members = await queryRows(
+    db,
+    WorkMemberRow.extend({ work_id: z.string() }),
     `SELECT d.work_id, ${MEMBER_COLS} FROM documents d WHERE d.work_id = ANY($1::text[]) AND d.retired_at IS NULL ORDER BY d.id`,
     [works.map((w) => w.id)],
+    'members of works',
   );
   return works.map((w) => ({ id: w.id, title: w.title, year: w.year, doi: w.doi, members: members.filter((m) => m.work_id === w.id).map(({ work_id: _w, ...m }) => m) }));
 }
@@ -561,14 +570,19 @@ export interface SameText {
   dataset_version: string;
 }
 
+const SameTextRow = z.object({ canonical: z.string(), id: z.string(), document_id: z.string(), dataset: z.string(), dataset_version: z.string() }) satisfies z.ZodType<SameText>;
+
 /** For canonical statements: the other statements with the same text in the work (their provenance). */
 export async function sameTextOf(db: Db, canonicalIds: string[]): Promise<Map<string, SameText[]>> {
   const out = new Map<string, SameText[]>();
   if (!canonicalIds.length) return out;
-  const rows = await db.query<SameText>(
+  const rows = await queryRows(
+    db,
+    SameTextRow,
     `SELECT s.same_as AS canonical, s.id, s.document_id, d.dataset, d.dataset_version FROM statements s JOIN documents d ON d.id = s.document_id
      WHERE s.same_as = ANY($1::text[]) AND s.retired_at IS NULL ORDER BY s.id`,
     [canonicalIds],
+    'statements with the same text',
   );
   for (const r of rows) {
     let l = out.get(r.canonical);
@@ -589,7 +603,7 @@ export interface SameTextInfo {
 export async function sameTextInfo(db: Db, ids: string[]): Promise<Map<string, SameTextInfo>> {
   const out = new Map<string, SameTextInfo>(ids.map((id) => [id, { sameAs: null, also: [] }]));
   if (!ids.length) return out;
-  const rows = await db.query<{ id: string; same_as: string | null }>('SELECT id, same_as FROM statements WHERE id = ANY($1::text[])', [ids]);
+  const rows = await queryRows(db, tables.statements.row.pick({ id: true, same_as: true }), 'SELECT id, same_as FROM statements WHERE id = ANY($1::text[])', [ids], 'same_as of statements');
   for (const r of rows) out.get(r.id)!.sameAs = r.same_as;
   for (const [canonical, list] of await sameTextOf(db, ids))
     out.get(canonical)!.also = list.map((x) => ({ id: x.id, documentId: x.document_id, dataset: x.dataset }));
@@ -598,12 +612,20 @@ export async function sameTextInfo(db: Db, ids: string[]): Promise<Map<string, S
 
 /** Numbers of works and distinct statements (for counts that must never double a work). */
 export async function distinctCounts(db: Db): Promise<{ works: number; documents: number; statements: number; byKind: Record<string, number> }> {
-  const [w] = await db.query<{ works: number; documents: number }>(
+  const w = await queryRow(
+    db,
+    z.object({ works: z.number().int(), documents: z.number().int() }),
     `SELECT count(DISTINCT coalesce(work_id, id))::int AS works, count(*)::int AS documents FROM documents WHERE retired_at IS NULL`,
+    [],
+    'work and document counts',
   );
-  const kinds = await db.query<{ kind: string; n: number }>(
+  const kinds = await queryRows(
+    db,
+    z.object({ kind: z.string(), n: z.number().int() }),
     `SELECT s.kind, count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id
      WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND s.same_as IS NULL GROUP BY s.kind`,
+    [],
+    'distinct statements by kind',
   );
   const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
   return { works: w!.works, documents: w!.documents, statements: kinds.reduce((n, k) => n + k.n, 0), byKind };
@@ -652,10 +674,17 @@ const REPRESENTATIVE = `
   ORDER BY coalesce(d.work_id, d.id), (d.dataset = ANY($1::text[])),
     (SELECT count(*) FROM statements s WHERE s.document_id = d.id AND s.retired_at IS NULL) DESC, d.id`;
 
+const WorkListRowSchema = tables.documents.row
+  .pick({ id: true, title: true, authors: true, organisation: true, year: true, date: true, doc_type: true, language: true })
+  .extend({ work_id: z.string(), sources: z.number().int(), n: z.number().int(), mitigation: z.number().int(), risk: z.number().int(), principle: z.number().int() }) satisfies z.ZodType<WorkListRow>;
+const DocOfWorkRow = z.object({ id: z.string(), w: z.string() });
+
 /** One row per work for the document list (/d): the representative document's metadata, the work's distinct statement counts. */
 export async function listWorkRows(db: Db, sort: WorkListSort = 'title', limit = 5000): Promise<WorkListRow[]> {
   const order = WORK_LIST_SORTS[sort] ?? WORK_LIST_SORTS.title;
-  return db.query<WorkListRow>(
+  return queryRows(
+    db,
+    WorkListRowSchema,
     `WITH rep AS (${REPRESENTATIVE}),
      agg AS (
        SELECT coalesce(d.work_id, d.id) AS w, count(DISTINCT d.id)::int AS sources, max(d.year) AS year,
@@ -671,13 +700,14 @@ export async function listWorkRows(db: Db, sort: WorkListSort = 'title', limit =
        FROM rep JOIN documents d ON d.id = rep.id JOIN agg ON agg.w = rep.w) x
      ORDER BY ${order} LIMIT $2`,
     [[...QUOTING_DATASETS], limit],
+    'work list',
   );
 }
 
 /** For each live document: its work and the document that stands for the work in lists. */
 export async function workRepresentatives(db: Db): Promise<Map<string, { work: string; representative: string }>> {
-  const reps = await db.query<{ id: string; w: string }>(REPRESENTATIVE, [[...QUOTING_DATASETS]]);
+  const reps = checkRows(DocOfWorkRow, await db.query(REPRESENTATIVE, [[...QUOTING_DATASETS]]), 'representatives of works');
   const repOf = new Map(reps.map((r) => [r.w, r.id]));
-  const docs = await db.query<{ id: string; w: string }>('SELECT id, coalesce(work_id, id) AS w FROM documents WHERE retired_at IS NULL');
+  const docs = checkRows(DocOfWorkRow, await db.query('SELECT id, coalesce(work_id, id) AS w FROM documents WHERE retired_at IS NULL'), 'works of live documents');
   return new Map(docs.map((d) => [d.id, { work: d.w, representative: repOf.get(d.w) ?? d.id }]));
 }
