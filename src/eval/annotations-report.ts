@@ -56,6 +56,7 @@ export function formatAnnotationReport(r: AnnotationReport): string {
   const notes: string[] = [];
   for (const a of r.axes) {
     if (a.unlabelled || a.special) notes.push(`${a.axis}: ${a.unlabelled} mitigations without a code on this axis and ${a.special} with "other"/"unable" are not scored`);
+    if (a.repeats) notes.push(`${a.axis}: ${a.repeats} mitigations repeat the text of an earlier item and are scored once`);
     if (a.main.abstained) notes.push(`${a.axis}: ${r.main} abstained on ${a.main.abstained} of ${a.n} items (its best guess is scored where it has one; "(none)" otherwise)`);
     if (a.main.failed) notes.push(`${a.axis}: ${r.main} gave no usable answer for ${a.main.failed} items (scored as "(none)")`);
   }
@@ -87,6 +88,7 @@ export function annotationReportJson(r: AnnotationReport, opts: { predictions?: 
       n: a.n,
       unlabelled: a.unlabelled,
       special: a.special,
+      repeats: a.repeats,
       accuracy: a.main.accuracy,
       kappa: intervalJson(a.main.kappa),
       macro_f1: a.main.macro_f1,

@@ -4,7 +4,7 @@
 // κ per language, the baseline at C = 1 and C = 0.5, the paired κ difference to each baseline, the
 // v2 levels 1, 2 and 3, and the agreement between the two annotation passes.
 import { createHash } from 'node:crypto';
-import { readAnnotationSet, documentKey, type AnnotationSet } from '../importers/annotations.ts';
+import { readAnnotationSet, documentKey, normaliseForMatch, type AnnotationSet } from '../importers/annotations.ts';
 import { ImportError } from '../importers/types.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../taxonomy/index.ts';
 import { kappaInterval, pairedKappa, type BootstrapOptions, type Interval } from './bootstrap.ts';
@@ -64,13 +64,24 @@ export function itemText(name: string, text: string): string {
 const langOf = (l: string) => l.toLowerCase().split('-')[0]!;
 
 /** The items labelled on one axis in pass 1 (mitigations with a proper, non-special code). */
-export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { items: ScoredItem[]; special: number; missing: number } {
+export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { items: ScoredItem[]; special: number; missing: number; repeats: number } {
   const items: ScoredItem[] = [];
   let special = 0;
   let missing = 0;
+  // A text that reached the pool twice (e.g. a NIST action drawn directly and again through the MIT
+  // database) is scored once, as its first item: a repeat could otherwise sit in a training fold and
+  // a test fold at the same time.
+  const seen = new Set<string>();
+  let repeats = 0;
   for (const it of set.items) {
     const l = set.pass1.get(it.id);
     if (!l?.mitigation) continue;
+    const key = normaliseForMatch(it.text);
+    if (key && seen.has(key)) {
+      repeats++;
+      continue;
+    }
+    if (key) seen.add(key);
     const lab = l.labels[axis];
     if (!lab) {
       missing++;
@@ -92,7 +103,7 @@ export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { it
       language: langOf(it.language),
     });
   }
-  return { items, special, missing };
+  return { items, special, missing, repeats };
 }
 
 /** Axes also scored with codes cut to a coarser level: v2 at levels 1, 2 and 3, the risk subdomain at its domain. */
@@ -129,6 +140,8 @@ export interface AxisReport {
   /** Pass-1 mitigations without a label on this axis, or with a special code ("other", "unable"): not scored. */
   unlabelled: number;
   special: number;
+  /** Pass-1 mitigations whose text repeats an earlier item's (case, spacing, punctuation ignored): scored once. */
+  repeats: number;
   main: LearnerScore;
   baselines: LearnerScore[];
   /** κ(main) − κ(baseline), paired bootstrap, by baseline name. */
@@ -299,7 +312,7 @@ export async function evaluateAnnotations(dir: string, registry: TaxonomyRegistr
 /** One axis: cross-validate the main learner (and the baselines) on the protocol's folds, and score them. */
 async function scoreAxis(set: AnnotationSet, axis: string, tax: Taxonomy, main: Learner, folds: Map<string, number>, opts: AnnotationEvalOptions): Promise<AxisReport> {
   const boot = opts.bootstrap;
-  const { items, special, missing } = axisItems(set, axis, tax);
+  const { items, special, missing, repeats } = axisItems(set, axis, tax);
   if (items.length < 2) throw new Error(`axis ${axis}: only ${items.length} scored item(s); nothing to cross-validate`);
   const learners: Learner[] = [main];
   if (opts.baselines !== false) learners.push(baselineLearner(PROTOCOL.baselineC), baselineLearner(PROTOCOL.baselineAltC));
@@ -330,6 +343,7 @@ async function scoreAxis(set: AnnotationSet, axis: string, tax: Taxonomy, main: 
     n: items.length,
     unlabelled: missing,
     special,
+    repeats,
     main: score(main.name, gold, preds[0]!, mainKappa),
     baselines,
     difference,

@@ -205,3 +205,22 @@ test('risk domain: "N.0" is scored as the domain N, special codes are counted an
   assert.equal(a.predictions.find((p) => p.id === items[0]!.id)!.gold, '4');
   assert.deepEqual(a.levels!.map((l) => [l.level, l.n]), [[1, 28]]);
 });
+
+test('a text that reached the pool twice is scored once, as its first item', async (t) => {
+  const { items, kindOf } = makeItems(12, 5);
+  // The last item repeats the first one's text with other case, spacing and punctuation.
+  const first = items[0]!;
+  items[items.length - 1] = { ...items[items.length - 1]!, text: `  ${first.text.toUpperCase().replace(/ /g, ' /  ')}. ` };
+  kindOf.set(items[items.length - 1]!.id, kindOf.get(first.id)!);
+  const pass1 = items.map((it) => labelFor(it.id, kindOf.get(it.id)!));
+  const dir = writeSet(t, { items, pass1, pass2: [] });
+  const seen: { train: Set<string>; test: string[] }[] = [];
+  const r = await evaluateAnnotations(dir, registry, { axes: ['lifecycle'], main: () => recorder(seen), baselines: false, bootstrap: { resamples: 20 } });
+  const a = r.axes[0]!;
+  assert.equal(a.repeats, 1);
+  assert.equal(a.n, items.length - 1);
+  const tested = seen.flatMap((s) => s.test);
+  assert.ok(tested.includes(first.id));
+  assert.ok(!tested.includes(items[items.length - 1]!.id), 'the repeat is not scored (and so not in any training fold either: the learner sees only scored items)');
+  assert.match(formatAnnotationReport(r), /1 mitigations repeat the text of an earlier item/);
+});
