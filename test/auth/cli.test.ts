@@ -9,6 +9,8 @@ import { runCli } from '../helpers/cli.ts';
 import { recordAudit } from '../../src/store/audit.ts';
 import { verifyPassword } from '../../src/auth/password.ts';
 import type { Store } from '../../src/store/index.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 /** Point the CLI at a private database: a PGlite directory, or this test's PostgreSQL schema. */
 async function cliEnv(): Promise<{ store?: Store; restore: () => Promise<void> }> {
@@ -18,7 +20,7 @@ async function cliEnv(): Promise<{ store?: Store; restore: () => Promise<void> }
   let store: Store | undefined;
   if (ENGINE === 'postgres') {
     store = await openTestStore();
-    const [{ s }] = (await store.db.query<{ s: string }>('SELECT current_schema() AS s')) as [{ s: string }];
+    const [{ s }] = (parseRows(z.object({ s: z.string() }), await store.db.query('SELECT current_schema() AS s'), 'test rows')) as [{ s: string }];
     const url = new URL(saved.DATABASE_URL!);
     url.searchParams.set('options', `-c search_path=${s},public`);
     process.env.DATABASE_URL = url.toString();
@@ -102,7 +104,7 @@ test(`[${ENGINE}] audit export --format csv neutralises cells a spreadsheet woul
     const s = await openStore({ config: loadConfig() });
     try {
       await recordAudit(s.db, { actorId: null, actorName: 'system', action: 'review.reject', targetType: 'statement', targetId: 'M000001', detail: '=HYPERLINK("http://evil.example")' });
-      const [h] = await s.db.query<{ password_hash: string }>('SELECT password_hash FROM users');
+      const [h] = parseRows(z.object({ password_hash: z.string() }), await s.db.query('SELECT password_hash FROM users'), 'test rows');
       assert.equal(await verifyPassword('another long password', h!.password_hash), true);
     } finally {
       await s.close();
@@ -140,7 +142,7 @@ test(`[${ENGINE}] govnav users add --password-stdin reads the first line of stan
     const { loadConfig } = await import('../../src/config.ts');
     const s = await openStore({ config: loadConfig() });
     try {
-      const [h] = await s.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'ann'`);
+      const [h] = parseRows(z.object({ password_hash: z.string() }), await s.db.query(`SELECT password_hash FROM users WHERE username = 'ann'`), 'test rows');
       assert.equal(await verifyPassword('a password from stdin', h!.password_hash), true);
     } finally {
       await s.close();

@@ -4,9 +4,11 @@ import { ENGINE } from '../helpers/store.ts';
 import { browser, createUser } from '../helpers/auth.ts';
 import { openTestApp } from '../web/fixture.ts';
 import { CSRF_COOKIE } from '../../src/auth/index.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const count = async (t: Awaited<ReturnType<typeof openTestApp>>) =>
-  (await t.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM feedback'))[0]!.n;
+  (parseRows(z.object({ n: z.coerce.number() }), await t.store.db.query('SELECT count(*)::int AS n FROM feedback'), 'test rows'))[0]!.n;
 
 test(`[${ENGINE}] a form post without its CSRF token, with another browser's token, or without the cookie is refused with 403 and stores nothing`, async () => {
   const t = await openTestApp();

@@ -4,6 +4,8 @@ import { ENGINE } from '../helpers/store.ts';
 import { browser, createUser } from '../helpers/auth.ts';
 import { openTestApp } from '../web/fixture.ts';
 import { listAudit } from '../../src/store/audit.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const PW = 'the right password';
 const FAST = { scrypt: { logN: 10, r: 8, p: 1 } };
@@ -28,7 +30,7 @@ test(`[${ENGINE}] brute force: after N failures the account is locked, even for 
     // when the lock has run out, the right password works and the count starts afresh
     await t.store.db.query(`UPDATE users SET locked_until = now() - interval '1 second'`);
     assert.equal((await b.post('/signin', { username: 'ann', password: PW })).status, 303);
-    const [u] = await t.store.db.query<{ failed_signins: number; locked_until: Date | null }>('SELECT failed_signins, locked_until FROM users');
+    const [u] = parseRows(z.object({ failed_signins: z.coerce.number(), locked_until: z.date().nullable() }), await t.store.db.query('SELECT failed_signins, locked_until FROM users'), 'test rows');
     assert.deepEqual(u, { failed_signins: 0, locked_until: null });
   } finally {
     await t.close();

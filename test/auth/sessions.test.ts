@@ -6,6 +6,8 @@ import { openTestApp } from '../web/fixture.ts';
 import { countSessions, hashSessionId } from '../../src/store/sessions.ts';
 import { listAudit } from '../../src/store/audit.ts';
 import { SESSION_COOKIE } from '../../src/auth/index.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const PW = 'a long enough password';
 const FAST = { scrypt: { logN: 10, r: 8, p: 1 } };
@@ -25,7 +27,7 @@ test(`[${ENGINE}] sign-in sets an HttpOnly, SameSite=Lax session cookie holding 
     assert.doesNotMatch(cookie, /Secure/i, 'plain http: not Secure');
     const id = b.cookies.get(SESSION_COOKIE)!;
     assert.match(id, /^[\w-]{43}$/);
-    const rows = await t.store.db.query<{ id_hash: string }>('SELECT id_hash FROM sessions');
+    const rows = parseRows(z.object({ id_hash: z.string() }), await t.store.db.query('SELECT id_hash FROM sessions'), 'test rows');
     assert.deepEqual(rows.map((r) => r.id_hash), [hashSessionId(id)]);
     assert.ok(!JSON.stringify(rows).includes(id), 'the raw id is not in the table');
     const who = await (await b.request('/signin')).text();
@@ -116,7 +118,7 @@ test(`[${ENGINE}] sessions end after the idle limit and at their absolute expiry
     const b = browser(t.app);
     await b.signIn('ann', PW);
     assert.equal((await b.request('/admin/feedback')).status, 200);
-    const [{ expires }] = await t.store.db.query<{ expires: number }>(`SELECT extract(epoch FROM expires_at - created_at)::int AS expires FROM sessions`) as [{ expires: number }];
+    const [{ expires }] = parseRows(z.object({ expires: z.coerce.number() }), await t.store.db.query(`SELECT extract(epoch FROM expires_at - created_at)::int AS expires FROM sessions`), 'test rows') as [{ expires: number }];
     assert.equal(expires, 2 * 3600, 'absolute expiry from the config');
     await t.store.db.query(`UPDATE sessions SET last_seen_at = now() - interval '31 minutes'`);
     assert.equal((await b.request('/admin/feedback')).status, 303, 'idle too long');

@@ -9,6 +9,8 @@ import { browser, createUser } from '../helpers/auth.ts';
 import { openTestApp } from '../web/fixture.ts';
 import { roleSatisfies, routeGuard, type Role } from '../../src/auth/index.ts';
 import type { Db } from '../../src/store/index.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'ALL']);
 const PW = 'a long enough password';
@@ -50,13 +52,13 @@ function concrete(path: string, statementId: string): string {
 
 /** A fingerprint of every table in the schema (row contents), to prove nothing changed. */
 async function fingerprint(db: Db): Promise<Record<string, string>> {
-  const tables = await db.query<{ name: string }>(
+  const tables = parseRows(z.object({ name: z.string() }), await db.query(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY 1`,
-  );
+  ), 'test rows');
   const out: Record<string, string> = {};
   for (const { name } of tables) {
-    const [r] = await db.query<{ h: string }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`);
+    const [r] = parseRows(z.object({ h: z.string() }), await db.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`), 'test rows');
     out[name] = r!.h;
   }
   return out;

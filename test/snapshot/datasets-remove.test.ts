@@ -12,6 +12,8 @@ import type { Db } from '../../src/store/index.ts';
 import { DatasetNotFound, listStoreDatasets, removalCounts, removeDataset } from '../../src/store/datasets-admin.ts';
 import { dumpSnapshot } from '../../src/store/snapshot.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const DEMO = fileURLToPath(new URL('../../samples/demo.json', import.meta.url));
 
@@ -19,7 +21,7 @@ const DEMO = fileURLToPath(new URL('../../samples/demo.json', import.meta.url));
 async function rowsOf(db: Db, dataset: string): Promise<Record<string, number>> {
   const docs = `SELECT id FROM documents WHERE dataset = '${dataset}'`;
   const stmts = `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = '${dataset}'`;
-  const n = async (sql: string) => (await db.query<{ n: number }>(sql))[0]!.n;
+  const n = async (sql: string) => (parseRows(z.object({ n: z.coerce.number() }), await db.query(sql), 'test rows'))[0]!.n;
   return {
     datasets: await n(`SELECT count(*)::int AS n FROM datasets WHERE id = '${dataset}'`),
     documents: await n(`SELECT count(*)::int AS n FROM documents WHERE dataset = '${dataset}'`),
@@ -50,7 +52,7 @@ async function twoDatasets() {
     rmSync(dir, { recursive: true, force: true });
   }
   // A run that labelled only demo statements.
-  const [st] = await store.db.query<{ id: string }>(`SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'govnav-demo' ORDER BY s.id LIMIT 1`);
+  const [st] = parseRows(z.object({ id: z.string() }), await store.db.query(`SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'govnav-demo' ORDER BY s.id LIMIT 1`), 'test rows');
   await store.db.query(`INSERT INTO classify_runs (id, params, params_hash, provider) VALUES ('run-demo', '{}', 'h', 'embedded')`);
   await store.db.query(`INSERT INTO classify_run_items (run_id, statement_id, taxonomy, ord) VALUES ('run-demo', $1, 'mitigation-v2', 0)`, [st!.id]);
   return store;
@@ -126,17 +128,17 @@ test(`[${ENGINE}] datasets remove: repeats whose canonical statement went with t
     ]);
     await detectWorks(store.db);
     const canon = async () =>
-      store.db.query<{ id: string }>(
+      store.db.query(
         `SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset IN ('ds-a', 'ds-b') AND s.same_as IS NULL`,
-      );
+      ).then((r) => parseRows(z.object({ id: z.string() }), r, 'test rows'));
     assert.equal((await canon()).length, 1, 'one canonical statement for the three copies');
     await removeDataset(store.db, 'ds-a');
     const left = await canon();
     assert.equal(left.length, 1, 'the two remaining copies still count once');
-    const [{ n }] = (await store.db.query<{ n: number }>(
+    const [{ n }] = (parseRows(z.object({ n: z.coerce.number() }), await store.db.query(
       `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'ds-b' AND s.same_as = $1`,
       [left[0]!.id],
-    )) as [{ n: number }];
+    ), 'test rows')) as [{ n: number }];
     assert.equal(n, 1);
   } finally {
     await store.close();

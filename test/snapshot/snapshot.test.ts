@@ -21,6 +21,8 @@ import {
   type Snapshot,
 } from '../../src/store/snapshot.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const DEMO = fileURLToPath(new URL('../../samples/demo.json', import.meta.url));
 
@@ -50,7 +52,7 @@ async function fixtureStore(): Promise<Store> {
     rmSync(dir, { recursive: true, force: true });
   }
   // A classification run with a label, as the snapshot build makes them.
-  const [st] = await store.db.query<{ id: string }>(`SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'ingest' ORDER BY s.id LIMIT 1`);
+  const [st] = parseRows(z.object({ id: z.string() }), await store.db.query(`SELECT s.id FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.dataset = 'ingest' ORDER BY s.id LIMIT 1`), 'test rows');
   await store.db.query(`INSERT INTO classify_runs (id, params, params_hash, provider, model, status) VALUES ('run-1', '{}', 'h', 'embedded', 'govnav-embedded', 'done')`);
   await store.db.query(
     `INSERT INTO classifications (statement_id, taxonomy, taxonomy_version, code, source, model, confidence, run_id, is_current)
@@ -77,17 +79,17 @@ test(`[${ENGINE}] a snapshot round trip restores exactly the same rows in an emp
     // Every value of every row, not only the counts.
     assert.deepEqual(await dumpSnapshot(b.db), snap);
     // Generated columns are recomputed: full-text search finds the same statements.
-    const [{ w }] = (await a.db.query<{ w: string }>(`SELECT split_part(search_text, ' ', 1) AS w FROM statements WHERE search_text <> '' ORDER BY id LIMIT 1`)) as [{ w: string }];
+    const [{ w }] = (parseRows(z.object({ w: z.string() }), await a.db.query(`SELECT split_part(search_text, ' ', 1) AS w FROM statements WHERE search_text <> '' ORDER BY id LIMIT 1`), 'test rows')) as [{ w: string }];
     const q = `SELECT id FROM statements WHERE search_vector @@ plainto_tsquery('simple', '${w.replace(/'/g, "''")}') ORDER BY id`;
     assert.deepEqual(await b.db.query(q), await a.db.query(q));
     assert.ok((await b.db.query(q)).length > 0);
     // The sequences moved past the loaded ids: a new label gets a fresh id.
-    const [{ max }] = (await b.db.query<{ max: number }>('SELECT max(id)::int AS max FROM classifications')) as [{ max: number }];
-    const [st] = await b.db.query<{ id: string }>('SELECT id FROM statements ORDER BY id LIMIT 1');
-    const [ins] = await b.db.query<{ id: number }>(
+    const [{ max }] = (parseRows(z.object({ max: z.coerce.number() }), await b.db.query('SELECT max(id)::int AS max FROM classifications'), 'test rows')) as [{ max: number }];
+    const [st] = parseRows(z.object({ id: z.string() }), await b.db.query('SELECT id FROM statements ORDER BY id LIMIT 1'), 'test rows');
+    const [ins] = parseRows(z.object({ id: z.coerce.number() }), await b.db.query(
       `INSERT INTO classifications (statement_id, taxonomy, taxonomy_version, code, source) VALUES ($1, 'mitigation-v2', '2', '1', 'llm') RETURNING id::int AS id`,
       [st!.id],
-    );
+    ), 'test rows');
     assert.ok(ins!.id > max);
   } finally {
     await a.close();

@@ -12,6 +12,8 @@ import { insertClassifications, openStore, upsertDataset, upsertDocument, upsert
 import { copyStore, dumpStore, restoreStore, tableChecksum, listTables } from '../../src/store/copy.ts';
 import { insertJob } from '../../src/jobs/store.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'govnav-db-copy-'));
 const stores: Store[] = [];
@@ -66,10 +68,11 @@ test(`dump and restore round trip (${ENGINE})`, async () => {
   const restored = await restoreStore(dst.db, file);
   assert.deepEqual(restored.map((r) => [r.table, r.rows, r.checksum]), dumped.map((r) => [r.table, r.rows, r.checksum]));
   assert.deepEqual(await sums(dst), await sums(src));
-  const [child] = await dst.db.query<{ parent_id: string | null; text: string }>(`SELECT parent_id, text FROM statements WHERE name = 'child'`);
+  const [child] = parseRows(z.object({ parent_id: z.string().nullable(), text: z.string() }), await dst.db.query(`SELECT parent_id, text FROM statements WHERE name = 'child'`), 'test rows');
   assert.ok(child!.parent_id, 'self references survive');
   // new rows after a restore get fresh ids (sequences moved past the restored ones)
-  const [{ id }] = (await dst.db.query<{ id: number }>(`INSERT INTO feedback (kind, message, page) VALUES ('other', 'hi', '/') RETURNING id`).catch(() => [{ id: -1 }])) as [{ id: number }];
+  const inserted = await dst.db.query(`INSERT INTO feedback (kind, message, page) VALUES ('other', 'hi', '/') RETURNING id`).catch(() => [{ id: -1 }]);
+  const [{ id }] = parseRows(z.object({ id: z.coerce.number() }), inserted, 'new feedback id') as [{ id: number }];
   assert.notEqual(id, -1);
 
   // a target with data is refused, naming the table; nothing is written

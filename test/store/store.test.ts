@@ -17,6 +17,8 @@ import {
 import { parseTaxonomy, TaxonomyRegistry } from '../../src/taxonomy/index.ts';
 import type { DocumentInput, StatementInput } from '../../src/model/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const registry = new TaxonomyRegistry([
   parseTaxonomy(
@@ -71,7 +73,7 @@ test(`[${ENGINE}] migrations apply once and running them again changes nothing`,
     assert.ok(st.applied.some((m) => m.version === '0001'));
     assert.deepEqual(await migrate(db), []);
     assert.deepEqual(await migrate(db), []);
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+    const [{ n }] = parseRows(z.object({ n: z.coerce.number() }), await db.query('SELECT count(*)::int AS n FROM schema_migrations'), 'test rows');
     assert.equal(n, st.applied.length);
   }));
 
@@ -112,7 +114,7 @@ test(`[${ENGINE}] documents and statements get stable ids that survive re-import
     // A document no longer in the dataset is retired, with its statements; its id stays reserved.
     const other = await upsertDocument(db, doc({ sourceKey: 'doc-2', title: 'Another' }));
     assert.equal(await retireMissingDocuments(db, 'test-ds', [d1.id]), 1);
-    const [row] = await db.query<{ retired_at: Date | null }>('SELECT retired_at FROM documents WHERE id = $1', [other.id]);
+    const [row] = parseRows(z.object({ retired_at: z.date().nullable() }), await db.query('SELECT retired_at FROM documents WHERE id = $1', [other.id]), 'test rows');
     assert.ok(row!.retired_at);
   }));
 
@@ -122,10 +124,10 @@ test(`[${ENGINE}] full-text search text is stemmed and segments Chinese`, () =>
     await upsertStatements(db, d.id, stmts());
     const hits = async (q: string) =>
       (
-        await db.query<{ source_key: string }>(
+        parseRows(z.object({ source_key: z.string() }), await db.query(
           `SELECT source_key FROM statements WHERE search_vector @@ plainto_tsquery('simple', $1) ORDER BY source_key`,
           [(await import('../../src/store/index.ts')).toSearchText(q)],
-        )
+        ), 'test rows')
       ).map((r) => r.source_key);
     assert.deepEqual(await hits('adversarial testing'), ['s1']);
     assert.deepEqual(await hits('越狱'), ['r1']);
@@ -155,16 +157,16 @@ test(`[${ENGINE}] classifications: codes are checked, one label is current, huma
     await reviewClassification(db, cur.get(s1)!.get('colour')!.id, 'rejected', 'tester');
     cur = await currentLabels(db, [s1]);
     assert.equal(cur.get(s1)!.get('colour')!.code, '2');
-    const [{ n }] = await db.query<{ n: number }>(
+    const [{ n }] = parseRows(z.object({ n: z.coerce.number() }), await db.query(
       'SELECT count(*)::int AS n FROM classifications WHERE statement_id = $1 AND is_current',
       [s1],
-    );
+    ), 'test rows');
     assert.equal(n, 1);
   }));
 
 test(`[${ENGINE}] a failing write inside a transaction leaves nothing behind`, () =>
   withStore(async ({ db, taxonomies }) => {
-    const count = async (t: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n;
+    const count = async (t: string) => (parseRows(z.object({ n: z.coerce.number() }), await db.query(`SELECT count(*)::int AS n FROM ${t}`), 'test rows'))[0]!.n;
     const before = { d: await count('documents'), s: await count('statements'), c: await count('classifications') };
     await assert.rejects(
       db.transaction(async (tx) => {
@@ -196,6 +198,6 @@ test(`[${ENGINE}] invalid statements are rejected with the field named, and noth
     await assert.rejects(db.transaction((tx) => upsertStatements(tx, d.id, bad)), (e: Error) => /statement x/.test(e.message) && /kind/.test(e.message));
     const orphan = [{ sourceKey: 'o', kind: 'risk', ord: 0, parentSourceKey: 'nope' } as StatementInput];
     await assert.rejects(upsertStatements(db, d.id, orphan), /parentSourceKey/);
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM statements');
+    const [{ n }] = parseRows(z.object({ n: z.coerce.number() }), await db.query('SELECT count(*)::int AS n FROM statements'), 'test rows');
     assert.equal(n, 0);
   }));

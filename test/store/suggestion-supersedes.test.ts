@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { insertClassifications, upsertDocument, upsertStatements } from '../../src/store/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 test(`[${ENGINE}] a newer embedded suggestion supersedes an older unreviewed embedded label, never a human or annotation one`, async () => {
   const store = await openTestStore();
@@ -14,7 +16,7 @@ test(`[${ENGINE}] a newer embedded suggestion supersedes an older unreviewed emb
     const r = await upsertStatements(store.db, id, [0, 1].map((k) => ({ sourceKey: `s${k}`, kind: 'mitigation' as const, ord: k, name: `m${k}`, text: `Providers shall test ${k}.` })));
     const [a, b] = [...r.ids.values()] as [string, string];
     const current = async (sid: string) =>
-      (await store.db.query<{ code: string; source: string }>(`SELECT code, source FROM classifications WHERE statement_id = $1 AND taxonomy = 'lifecycle' AND is_current`, [sid]))[0];
+      (parseRows(z.object({ code: z.string(), source: z.string() }), await store.db.query(`SELECT code, source FROM classifications WHERE statement_id = $1 AND taxonomy = 'lifecycle' AND is_current`, [sid]), 'test rows'))[0];
     // Statement a: an old embedded label, then a newer embedded suggestion.
     await insertClassifications(store.db, store.taxonomies, [{ statementId: a, taxonomy: 'lifecycle', code: 'deploy', source: 'embedded', modelVersion: 'old' }]);
     assert.equal((await current(a))?.code, 'deploy');

@@ -10,6 +10,8 @@ import { createApp } from '../../src/web/app.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { testConfig } from '../web/fixture.ts';
 import { addDoc } from './works-fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const SHARED = [
   'Protect the privacy of personal data used to train the model, and minimise what is collected.',
@@ -51,11 +53,11 @@ test(`[${ENGINE}] /d and the coverage matrix show one row per work`, async () =>
     assert.equal(row.statements, 4);
     assert.equal(row.sources, 2);
     // Each cell equals the work's distinct statements linked to the topic.
-    const direct = await db.query<{ topic_id: string; n: number }>(
+    const direct = parseRows(z.object({ topic_id: z.string(), n: z.coerce.number() }), await db.query(
       `SELECT st.topic_id, count(*)::int AS n FROM statement_topics st JOIN statements s ON s.id = st.statement_id
        JOIN documents d ON d.id = s.document_id WHERE d.work_id = $1 AND s.same_as IS NULL GROUP BY 1`,
       [row.work_id],
-    );
+    ), 'test rows');
     assert.ok(direct.length > 0, 'the statements are linked to topics');
     for (const x of direct) assert.equal(row.cells[x.topic_id] ?? 0, x.n, x.topic_id);
     const csv = parse(matrixCsv(m), { columns: true }) as Record<string, string>[];

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { detectWorks, metadataMatch, textMatch } from '../../src/store/index.ts';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { addDoc } from './works-fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 const QUOTED = [
   'Establish policies for decommissioning artificial intelligence systems in a safe manner that does not increase risks.',
@@ -49,7 +51,7 @@ test(`[${ENGINE}] an annotation document quoting the AI RMF joins the AI RMF, no
     // The annotation set's document for the AI RMF: the quoted texts, no year.
     const ann = await addDoc(db, 'govnav-annotations', 'ann-rmf', { title: 'Artificial Intelligence Risk Management Framework (AI RMF 1.0), NIST AI 100-1' }, QUOTED);
     const r = await detectWorks(db, { documentIds: [ann] });
-    const work = async (id: string) => (await db.query<{ work_id: string }>('SELECT work_id FROM documents WHERE id = $1', [id]))[0]!.work_id;
+    const work = async (id: string) => (parseRows(z.object({ work_id: z.string() }), await db.query('SELECT work_id FROM documents WHERE id = $1', [id]), 'test rows'))[0]!.work_id;
     assert.notEqual(await work(ann), await work(profile), 'the annotation document does not join the profile that quotes the same texts');
     assert.equal(await work(ann), await work(rmf), 'it joins the AI RMF by its designator');
     assert.deepEqual(
@@ -57,7 +59,7 @@ test(`[${ENGINE}] an annotation document quoting the AI RMF joins the AI RMF, no
       ['title'],
     );
     // The profile keeps its own work, alone.
-    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE work_id = $1', [await work(profile)])) as [{ n: number }];
+    const [{ n }] = (parseRows(z.object({ n: z.coerce.number() }), await db.query('SELECT count(*)::int AS n FROM documents WHERE work_id = $1', [await work(profile)]), 'test rows')) as [{ n: number }];
     assert.equal(n, 1);
   } finally {
     await store.close();

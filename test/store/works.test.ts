@@ -20,6 +20,8 @@ import { ENGINE, openTestStore } from '../helpers/store.ts';
 import { makePdf, tempDir } from '../ingest/fixtures.ts';
 import { testConfig } from '../web/fixture.ts';
 import { addDoc } from './works-fixture.ts';
+import { z } from 'zod';
+import { parseRows } from '../../src/store/schema/columns.ts';
 
 async function withStore(fn: (s: Store) => Promise<void>): Promise<void> {
   const s = await openTestStore();
@@ -53,7 +55,7 @@ const ACTIONS = [
 
 
 async function workOf(db: Db, id: string): Promise<string> {
-  return (await db.query<{ work_id: string }>('SELECT work_id FROM documents WHERE id = $1', [id]))[0]!.work_id;
+  return (parseRows(z.object({ work_id: z.string() }), await db.query('SELECT work_id FROM documents WHERE id = $1', [id]), 'test rows'))[0]!.work_id;
 }
 
 test('titles: DOI, title and year, a dropped subtitle or trailing year, a NIST designator; different works stay apart', () => {
@@ -83,7 +85,7 @@ test(`[${ENGINE}] detection by shared texts; one text twice in a document is fla
       return id;
     });
     // The same text twice inside one document (case differs): the later one points to the first.
-    const inDoc = await db.query<{ id: string; same_as: string | null }>(`SELECT id, same_as FROM statements WHERE document_id = $1 ORDER BY ord`, [a]);
+    const inDoc = parseRows(z.object({ id: z.string(), same_as: z.string().nullable() }), await db.query(`SELECT id, same_as FROM statements WHERE document_id = $1 ORDER BY ord`, [a]), 'test rows');
     assert.equal(inDoc[5]!.same_as, inDoc[0]!.id);
     assert.equal(inDoc.filter((s) => s.same_as).length, 1);
     const page = await pageText(store, `/d/${a}`);
@@ -104,10 +106,10 @@ test(`[${ENGINE}] detection by shared texts; one text twice in a document is fla
     assert.deepEqual(work.members.map((m) => m.id).sort(), [a, b].sort());
     assert.equal(work.members.find((m) => m.id === b)!.work_match, 'statements');
     // Distinct statements of the work: 5 texts of a + 1 of b's own.
-    const [{ n }] = (await db.query<{ n: number }>(
+    const [{ n }] = (parseRows(z.object({ n: z.coerce.number() }), await db.query(
       `SELECT count(*)::int AS n FROM statements s JOIN documents d ON d.id = s.document_id WHERE d.work_id = $1 AND s.same_as IS NULL`,
       [work.id],
-    )) as [{ n: number }];
+    ), 'test rows')) as [{ n: number }];
     assert.equal(n, 6);
     const home = await pageText(store, '/');
     assert.match(home.text, /\b1 documents?\b/, 'the work counts once on the home page');
@@ -145,7 +147,7 @@ test(`[${ENGINE}] detection by shared texts; one text twice in a document is fla
     const full = await db.transaction((tx) => detectWorks(tx));
     assert.equal(full.joined.length, 0, 'the split is remembered');
     assert.notEqual(await workOf(db, b), await workOf(db, a));
-    const [{ dup }] = (await db.query<{ dup: number }>(`SELECT count(*)::int AS dup FROM statements WHERE document_id = $1 AND same_as IS NOT NULL`, [b])) as [{ dup: number }];
+    const [{ dup }] = (parseRows(z.object({ dup: z.coerce.number() }), await db.query(`SELECT count(*)::int AS dup FROM statements WHERE document_id = $1 AND same_as IS NOT NULL`, [b]), 'test rows')) as [{ dup: number }];
     assert.equal(dup, 0, 'a document of its own has no cross-document duplicates');
     await assert.rejects(splitDocument(db, c), /already a work of its own/);
 
@@ -175,22 +177,22 @@ test(`[${ENGINE}] public datasets: NIST AI 600-1 is one work with one page; coun
     assert.ok(s.works!.joined.length >= 1, 'the NIST dataset joins the work already imported');
 
     // Independently: the documents with NIST AI 600-1's DOI, from three datasets.
-    const members = await db.query<{ id: string; dataset: string; work_id: string }>(
+    const members = parseRows(z.object({ id: z.string(), dataset: z.string(), work_id: z.string() }), await db.query(
       `SELECT id, dataset, work_id FROM documents WHERE lower(doi) LIKE '%10.6028/nist.ai.600-1' ORDER BY id`,
-    );
+    ), 'test rows');
     assert.deepEqual(members.map((m) => m.dataset).sort(), ['mit-airi-mitigations', 'mit-airi-risk-db', 'nist-ai-600-1']);
     assert.equal(new Set(members.map((m) => m.work_id)).size, 1, 'one work');
 
     // Identical texts across the two action lists, computed with SQL over normalised texts.
     const norm = `btrim(regexp_replace(lower(s.text), '[^[:alnum:]]+', ' ', 'g'))`;
-    const [{ shared }] = (await db.query<{ shared: number }>(
+    const [{ shared }] = (parseRows(z.object({ shared: z.coerce.number() }), await db.query(
       `SELECT count(*)::int AS shared FROM (
          SELECT ${norm} AS t FROM statements s JOIN documents d ON d.id = s.document_id
          WHERE d.dataset IN ('mit-airi-mitigations', 'nist-ai-600-1') AND d.id = ANY($1::text[]) AND s.retired_at IS NULL
            AND length(replace(${norm}, ' ', '')) >= 8
          GROUP BY 1 HAVING count(DISTINCT d.dataset) = 2) x`,
       [members.map((m) => m.id)],
-    )) as [{ shared: number }];
+    ), 'test rows')) as [{ shared: number }];
     assert.ok(shared >= 100, `expected many identical NIST actions in both datasets, got ${shared}`);
 
     const nistDoc = members.find((m) => m.dataset === 'nist-ai-600-1')!.id;
@@ -213,19 +215,19 @@ test(`[${ENGINE}] public datasets: NIST AI 600-1 is one work with one page; coun
 
     // Conflicting labels are listed: the Gipiškis et al. work (two datasets) has twins with different
     // published risk-domain labels; check independently, then on its page.
-    const conflicts = await db.query<{ doc: string }>(
+    const conflicts = parseRows(z.object({ doc: z.string() }), await db.query(
       `SELECT s.document_id AS doc FROM statements s
          JOIN classifications a ON a.statement_id = s.id AND a.is_current
          JOIN classifications b ON b.statement_id = s.same_as AND b.is_current AND b.taxonomy = a.taxonomy AND b.code <> a.code
        WHERE s.same_as IS NOT NULL AND a.human AND b.human LIMIT 1`,
-    );
+    ), 'test rows');
     assert.ok(conflicts.length > 0, 'the public data has twins with different human labels');
     const cp = await pageText(store, `/d/${conflicts[0]!.doc}`);
     assert.match(cp.text, /the sources disagree:/);
 
     // Home page counts equal the distinct statements: per kind, live statements minus the extra
     // copies of a normalised text within one work (SQL over normalised texts, not same_as).
-    const expected = await db.query<{ kind: string; n: number }>(
+    const expected = parseRows(z.object({ kind: z.string(), n: z.coerce.number() }), await db.query(
       `WITH x AS (
          SELECT s.kind, d.work_id, ${norm} AS t, count(*) AS c FROM statements s JOIN documents d ON d.id = s.document_id
          WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND length(replace(${norm}, ' ', '')) >= 8 GROUP BY 1, 2, 3)
@@ -233,11 +235,11 @@ test(`[${ENGINE}] public datasets: NIST AI 600-1 is one work with one page; coun
                         WHERE s.kind = k.kind AND s.retired_at IS NULL AND d.retired_at IS NULL)
                        - coalesce((SELECT sum(c - 1) FROM x WHERE x.kind = k.kind), 0))::int AS n
        FROM (SELECT DISTINCT kind FROM statements) k`,
-    );
-    const [{ works }] = (await db.query<{ works: number }>(
+    ), 'test rows');
+    const [{ works }] = (parseRows(z.object({ works: z.coerce.number() }), await db.query(
       `SELECT count(DISTINCT work_id)::int AS works FROM documents WHERE retired_at IS NULL`,
-    )) as [{ works: number }];
-    const [{ docs }] = (await db.query<{ docs: number }>(`SELECT count(*)::int AS docs FROM documents WHERE retired_at IS NULL`)) as [{ docs: number }];
+    ), 'test rows')) as [{ works: number }];
+    const [{ docs }] = (parseRows(z.object({ docs: z.coerce.number() }), await db.query(`SELECT count(*)::int AS docs FROM documents WHERE retired_at IS NULL`), 'test rows')) as [{ docs: number }];
     assert.ok(works < docs, 'works are fewer than documents');
     const home = await pageText(store, '/');
     const fmt = (n: number) => n.toLocaleString('en');
@@ -254,7 +256,7 @@ test(`[${ENGINE}] public datasets: NIST AI 600-1 is one work with one page; coun
 
     // A generated PDF carrying the work's title, its year and some of its actions joins the work.
     const texts = (
-      await db.query<{ text: string }>(`SELECT text FROM statements WHERE document_id = $1 AND same_as IS NULL AND length(text) BETWEEN 60 AND 220 ORDER BY ord LIMIT 12`, [nistDoc])
+      parseRows(z.object({ text: z.string() }), await db.query(`SELECT text FROM statements WHERE document_id = $1 AND same_as IS NULL AND length(text) BETWEEN 60 AND 220 ORDER BY ord LIMIT 12`, [nistDoc]), 'test rows')
     ).map((r) => r.text);
     assert.equal(texts.length, 12);
     const tmp = tempDir();
