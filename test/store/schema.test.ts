@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ENGINE, openTestStore } from '../helpers/store.ts';
 import type { Store } from '../../src/store/index.ts';
 import { TABLES } from '../../src/store/schema/tables.ts';
-import { parseRows, queryRows, RowShapeError } from '../../src/store/schema/columns.ts';
+import { bigint, int, parseRows, queryRow, queryRows, row, RowShapeError } from '../../src/store/schema/columns.ts';
 import { documents } from '../../src/store/schema/tables.ts';
 import { buildFixture } from '../web/fixture.ts';
 
@@ -73,5 +73,19 @@ test(`[${ENGINE}] rows read from the database parse through their schema; a row 
   assert.throws(
     () => parseRows(documents.row.pick({ id: true, year: true }), [{ id: 'D0001', year: 'nineteen' }], 'documents test'),
     (e: unknown) => e instanceof RowShapeError && /documents test, row 1: column "year"/.test((e as Error).message),
+  );
+});
+
+test(`[${ENGINE}] queryRows and queryRow parse what the database returns and name the query when a row does not fit`, async () => {
+  const ids = await queryRows(store.db, documents.row.pick({ id: true, year: true }), 'SELECT id, year FROM documents ORDER BY id LIMIT 3', [], 'some documents');
+  assert.ok(ids.length > 0 && ids.every((r) => typeof r.id === 'string' && (r.year === null || Number.isInteger(r.year))));
+  const none = await queryRow(store.db, documents.row.pick({ id: true }), 'SELECT id FROM documents WHERE id = $1', ['D9999999'], 'no document');
+  assert.equal(none, undefined);
+  // A count without ::int arrives as a bigint (a string on PostgreSQL); the bigint column type reads it as a number.
+  const counted = await queryRow(store.db, row({ n: bigint() }), 'SELECT count(*) AS n FROM documents', [], 'document count');
+  assert.equal(typeof counted!.n, 'number');
+  await assert.rejects(
+    queryRows(store.db, row({ id: int() }), 'SELECT id FROM documents LIMIT 1', [], 'ids as numbers'),
+    (e: unknown) => e instanceof RowShapeError && /ids as numbers, row 1: column "id"/.test((e as Error).message),
   );
 });
