@@ -38,3 +38,11 @@ export async function flushViews(db: Db): Promise<void> {
     [JSON.stringify(rows)],
   );
 }
+
+/** At shutdown: stop the pending timer and write what was counted, while the database is still open. */
+export async function stopViews(db: Db): Promise<void> {
+  const t = timers.get(db);
+  if (t) clearTimeout(t);
+  timers.delete(db);
+  await flushViews(db);
+}

@@ -20,6 +20,7 @@ import { createApp, readDataVersion } from './app.ts';
 import type { AppContext } from './context.ts';
 import { serveCachedRaw } from './components/page-cache.ts';
 import { logError } from '../util/errors.ts';
+import { stopViews } from '../review/views.ts';
 
 type ServerType = Server;
 
@@ -140,6 +141,8 @@ export async function startServer(store: Store, config: Config, opts: { port?: n
         server.closeAllConnections();
         await closed;
         await listener?.close();
+        // Views counted since the last batch are written now, not by a timer after the store has closed.
+        await stopViews(store.db).catch((e) => logError('saving statement view counts at shutdown', e));
       })()),
   };
 }
