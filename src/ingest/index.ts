@@ -20,7 +20,7 @@ import {
 } from '../store/index.ts';
 import type { Db } from '../store/index.ts';
 import { detectWorks } from '../store/works.ts';
-import { parseRows } from '../store/schema/index.ts';
+import { checkRows, parseRows, queryRow, queryRows, tables } from '../store/schema/index.ts';
 import { z } from 'zod';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
 import { classifyAll, extractStatements, roleModelFromStore, type RoleModel } from '../extract/index.ts';
@@ -435,21 +435,30 @@ class DryRunRollback extends Error {
   }
 }
 
+const SourceKeyRow = tables.documents.row.pick({ source_key: true });
+/** A MinHash signature as stored in jsonb (an array; a JSON string on an engine that hands jsonb back as text). */
+const Signature = z.union([z.array(z.number()), z.string()]);
+const AnchorRow = tables.documentBlocks.row.pick({ anchor: true });
+
 /** Find the existing ingested document this one updates: same fingerprint, same title+organisation, or near-identical text. */
 async function matchDocument(db: Db, p: Prepared): Promise<{ sourceKey: string; by: IngestResult['matchedBy'] } | undefined> {
-  const [byFp] = await db.query<{ source_key: string }>(
+  const byFp = await queryRow(
+    db,
+    SourceKeyRow,
     `SELECT d.source_key FROM document_texts t JOIN documents d ON d.id = t.document_id
      WHERE d.dataset = $1 AND t.fingerprint = $2 ORDER BY d.id LIMIT 1`,
     [INGEST_DATASET, p.fingerprint],
+    'document with the same fingerprint',
   );
   if (byFp) return { sourceKey: byFp.source_key, by: 'fingerprint' };
   if (p.titleOrgKey) {
-    const [byTitle] = await db.query<{ source_key: string }>('SELECT source_key FROM documents WHERE dataset = $1 AND source_key = $2', [INGEST_DATASET, p.titleOrgKey]);
+    const byTitle = await queryRow(db, SourceKeyRow, 'SELECT source_key FROM documents WHERE dataset = $1 AND source_key = $2', [INGEST_DATASET, p.titleOrgKey], 'document with the same title and organisation');
     if (byTitle) return { sourceKey: byTitle.source_key, by: 'title-organisation' };
   }
-  const rows = await db.query<{ source_key: string; minhash: number[] | string }>(
-    `SELECT d.source_key, t.minhash FROM document_texts t JOIN documents d ON d.id = t.document_id WHERE d.dataset = $1`,
-    [INGEST_DATASET],
+  const rows = checkRows(
+    z.object({ source_key: z.string(), minhash: Signature }),
+    await db.query(`SELECT d.source_key, t.minhash FROM document_texts t JOIN documents d ON d.id = t.document_id WHERE d.dataset = $1`, [INGEST_DATASET]),
+    'signatures of ingested documents',
   );
   let best: { key: string; sim: number } | undefined;
   for (const r of rows) {
@@ -463,11 +472,15 @@ async function matchDocument(db: Db, p: Prepared): Promise<{ sourceKey: string; 
 
 /** Make sure every live statement of other documents has a current MinHash signature. */
 async function backfillSignatures(db: Db, exceptDocumentId: string): Promise<void> {
-  const rows = await db.query<{ id: string; document_id: string; text: string; name: string; content_hash: string }>(
-    `SELECT s.id, s.document_id, s.text, s.name, s.content_hash FROM statements s
-     LEFT JOIN statement_minhash m ON m.statement_id = s.id
-     WHERE s.retired_at IS NULL AND s.document_id <> $1 AND (m.statement_id IS NULL OR m.content_hash <> s.content_hash)`,
-    [exceptDocumentId],
+  const rows = checkRows(
+    tables.statements.row.pick({ id: true, document_id: true, text: true, name: true, content_hash: true }),
+    await db.query(
+      `SELECT s.id, s.document_id, s.text, s.name, s.content_hash FROM statements s
+       LEFT JOIN statement_minhash m ON m.statement_id = s.id
+       WHERE s.retired_at IS NULL AND s.document_id <> $1 AND (m.statement_id IS NULL OR m.content_hash <> s.content_hash)`,
+      [exceptDocumentId],
+    ),
+    'statements without a current signature',
   );
   const recs: SignatureRow[] = [];
   for (const r of rows) {
@@ -529,10 +542,14 @@ async function findNearDuplicates(
     }
   });
   if (!byBand.size) return out;
-  const rows = await db.query<{ statement_id: string; document_id: string; signature: number[] | string; bands: string[] }>(
-    `SELECT m.statement_id, m.document_id, m.signature, m.bands FROM statement_minhash m JOIN statements s ON s.id = m.statement_id
-     WHERE m.bands && $1::text[] AND m.document_id <> $2 AND s.retired_at IS NULL AND m.content_hash = s.content_hash`,
-    [[...byBand.keys()], documentId],
+  const rows = checkRows(
+    tables.statementMinhash.row.pick({ statement_id: true, document_id: true }).extend({ signature: Signature, bands: tables.statementMinhash.row.shape.bands }),
+    await db.query(
+      `SELECT m.statement_id, m.document_id, m.signature, m.bands FROM statement_minhash m JOIN statements s ON s.id = m.statement_id
+       WHERE m.bands && $1::text[] AND m.document_id <> $2 AND s.retired_at IS NULL AND m.content_hash = s.content_hash`,
+      [[...byBand.keys()], documentId],
+    ),
+    'statements sharing a band',
   );
   for (const r of rows) {
     const other = typeof r.signature === 'string' ? (JSON.parse(r.signature) as number[]) : r.signature;
@@ -558,7 +575,7 @@ async function findNearDuplicates(
  */
 async function resolveKeys(db: Db, documentId: string, statements: readonly ExtractedStatement[]): Promise<Map<string, string>> {
   const existing = new Map<string, StatementKind>();
-  for (const r of await db.query<{ source_key: string; kind: StatementKind }>('SELECT source_key, kind FROM statements WHERE document_id = $1', [documentId]))
+  for (const r of await queryRows(db, tables.statements.row.pick({ source_key: true, kind: true }), 'SELECT source_key, kind FROM statements WHERE document_id = $1', [documentId], `statement keys of ${documentId}`))
     existing.set(r.source_key, r.kind);
   const out = new Map<string, string>();
   for (const s of statements) {
@@ -634,9 +651,10 @@ async function writeExtraction(tx: Db, documentId: string, ex: Extracted, x: Ext
     return k === undefined ? undefined : rep.ids.get(k);
   };
 
-  const current = await tx.query<{ id: string; content_hash: string; text: string; name: string }>(
-    'SELECT id, content_hash, text, name FROM statements WHERE document_id = $1 AND retired_at IS NULL',
-    [documentId],
+  const current = checkRows(
+    tables.statements.row.pick({ id: true, content_hash: true, text: true, name: true }),
+    await tx.query('SELECT id, content_hash, text, name FROM statements WHERE document_id = $1 AND retired_at IS NULL', [documentId]),
+    `live statements of ${documentId}`,
   );
   await tx.query('DELETE FROM statement_minhash WHERE document_id = $1 AND NOT (statement_id = ANY($2::text[]))', [documentId, current.map((c) => c.id)]);
   const recs: SignatureRow[] = [];
@@ -793,7 +811,7 @@ export async function reextractDocument(db: Db, documentId: string, opts: { mode
   return db.transaction(async (tx) => {
     const ex = await storedExtracted(tx, documentId);
     if (!ex) throw new CorrectionError(`document ${documentId} has no stored outline: it was not ingested, or was ingested before outlines were kept (ingest its file again first).`);
-    const [doc] = await tx.query<{ language: string; meta: Record<string, any> }>('SELECT language, meta FROM documents WHERE id = $1', [documentId]);
+    const doc = await queryRow(tx, tables.documents.row.pick({ language: true, meta: true }), 'SELECT language, meta FROM documents WHERE id = $1', [documentId], `document ${documentId}`);
     const ingestMeta = (doc?.meta?.ingest ?? {}) as { kind?: StatementKind; roles?: RolesMode };
     const corrections = await listCorrections(tx, documentId);
     let llm: Map<number, RoleDecision & { name?: string }> | undefined;
@@ -801,7 +819,7 @@ export async function reextractDocument(db: Db, documentId: string, opts: { mode
       // The LLM's decisions and short names, as stored (the provider is not asked again).
       llm = new Map();
       const names = new Map(
-        (await tx.query<{ id: string; name: string }>('SELECT id, name FROM statements WHERE document_id = $1', [documentId])).map((r) => [r.id, r.name]),
+        (await queryRows(tx, tables.statements.row.pick({ id: true, name: true }), 'SELECT id, name FROM statements WHERE document_id = $1', [documentId], `statement names of ${documentId}`)).map((r) => [r.id, r.name]),
       );
       for (const b of await listDocumentBlocks(tx, documentId))
         if (b.role_source === 'llm' && isStatementRole(b.role))
@@ -837,7 +855,7 @@ export interface BlockRef {
 export async function resolveBlockRef(db: Db, ref: string): Promise<BlockRef> {
   const hash = /^(D\d{4,})#([0-9a-f]{6,64})$/.exec(ref.trim());
   if (hash) {
-    const rows = await db.query<{ anchor: string }>('SELECT anchor FROM document_blocks WHERE document_id = $1 AND anchor LIKE $2 ORDER BY ord', [hash[1], hash[2] + '%']);
+    const rows = await queryRows(db, AnchorRow, 'SELECT anchor FROM document_blocks WHERE document_id = $1 AND anchor LIKE $2 ORDER BY ord', [hash[1], hash[2] + '%'], `blocks of ${ref}`);
     const anchors = [...new Set(rows.map((r) => r.anchor))];
     if (!anchors.length) throw new CorrectionError(`${ref}: document ${hash[1]} has no block with anchor ${hash[2]} (see \`govnav statements outline ${hash[1]}\`).`);
     if (anchors.length > 1) throw new CorrectionError(`${ref}: the anchor prefix ${hash[2]} matches ${anchors.length} blocks; give more of it.`);
@@ -845,10 +863,10 @@ export async function resolveBlockRef(db: Db, ref: string): Promise<BlockRef> {
   }
   if (!/^[MRP]\d{6,}$/.test(ref.trim())) throw new CorrectionError(`"${ref}" is neither a statement id (M000001) nor a block reference (D0001#<anchor>).`);
   const id = ref.trim();
-  const [st] = await db.query<{ document_id: string; retired_at: Date | null }>('SELECT document_id, retired_at FROM statements WHERE id = $1', [id]);
+  const st = await queryRow(db, tables.statements.row.pick({ document_id: true, retired_at: true }), 'SELECT document_id, retired_at FROM statements WHERE id = $1', [id], `statement ${id}`);
   if (!st) throw new CorrectionError(`statement ${id} does not exist.`);
   if (st.retired_at) throw new CorrectionError(`statement ${id} is retired; refer to its block as ${st.document_id}#<anchor> (see \`govnav statements outline ${st.document_id}\`).`);
-  const rows = await db.query<{ anchor: string }>('SELECT anchor FROM document_blocks WHERE statement_id = $1 ORDER BY ord', [id]);
+  const rows = await queryRows(db, AnchorRow, 'SELECT anchor FROM document_blocks WHERE statement_id = $1 ORDER BY ord', [id], `blocks of ${id}`);
   if (!rows.length) throw new CorrectionError(`statement ${id} has no stored outline blocks: its document was ingested before outlines were kept, or was not ingested (ingest its file again first).`);
   return { documentId: st.document_id, anchors: rows.map((r) => r.anchor), statementId: id };
 }
