@@ -1,10 +1,12 @@
 // The stored outline of an ingested document (document_blocks) and the maintainers' corrections to
 // its extraction (extraction_corrections). Blocks keep spans into document_texts.text, so the
 // outline can be rebuilt into the reader's block model without the original file.
-import type { Block, BlockHint, Extracted, Format } from '../ingest/types.ts';
+import { z } from 'zod';
+import { BLOCK_HINTS, FORMATS, type Block, type BlockHint, type Extracted } from '../ingest/types.ts';
 import type { Correction, OutlineBlock, Role, RoleSource } from '../extract/types.ts';
 import type { Db } from './db.ts';
 import { pgTextArray } from './corpus.ts';
+import { queryRow, queryRows, tables } from './schema/index.ts';
 
 export interface BlockRow {
   document_id: string;
@@ -81,22 +83,38 @@ export async function replaceDocumentBlocks(
   }
 }
 
+const BLOCK_KINDS = ['heading', 'paragraph', 'item', 'table-row'] as const satisfies readonly Block['kind'][];
+const TableCells = z.object({ cells: z.array(z.string()), header: z.array(z.string()).optional(), table: z.number() });
+/** A block row: the table's columns, with kind, hint and cells narrowed to what the reader's blocks carry (cells may come back as JSON text). */
+const BlockRowSchema = tables.documentBlocks.row
+  .extend({
+    kind: z.enum(BLOCK_KINDS),
+    hint: z.enum(BLOCK_HINTS as readonly BlockHint[] as [BlockHint, ...BlockHint[]]).nullable(),
+    cells: z.union([TableCells, z.string().transform((t) => TableCells.parse(JSON.parse(t)))]).nullable(),
+  }) satisfies z.ZodType<BlockRow>;
+
 /** Every block of a document's outline, in order. */
 export async function listDocumentBlocks(db: Db, documentId: string): Promise<BlockRow[]> {
-  return db.query<BlockRow>(
+  return queryRows(
+    db,
+    BlockRowSchema,
     `SELECT document_id, ord, anchor, kind, level, marker, ordered, page, page_end, printed_page, hint, char_start, char_end,
        cells, heading_path, role, role_source, confidence, reason, statement_id
      FROM document_blocks WHERE document_id = $1 ORDER BY ord`,
     [documentId],
+    `outline of ${documentId}`,
   );
 }
 
 /** Blocks per role of a document's outline (roles with no block are 0). */
 export async function documentRoleCounts(db: Db, documentId: string): Promise<Record<Role, number>> {
   const out: Record<Role, number> = { mitigation: 0, risk: 0, principle: 0, context: 0, apparatus: 0 };
-  for (const r of await db.query<{ role: Role; n: number }>(
+  for (const r of await queryRows(
+    db,
+    tables.documentBlocks.row.pick({ role: true }).extend({ n: z.number().int() }),
     'SELECT role, count(*)::int AS n FROM document_blocks WHERE document_id = $1 GROUP BY role',
     [documentId],
+    `block roles of ${documentId}`,
   ))
     out[r.role] = r.n;
   return out;
@@ -134,10 +152,13 @@ export function blocksFromRows(text: string, rows: readonly BlockRow[]): Block[]
  * extraction again without the file. Undefined when the document has no stored outline.
  */
 export async function storedExtracted(db: Db, documentId: string): Promise<Extracted | undefined> {
-  const [t] = await db.query<{ format: Format; text: string; pages: number | null }>(
+  const t = await queryRow(
+    db,
+    z.object({ format: z.enum(FORMATS), text: z.string(), pages: z.number().int().nullable() }),
     `SELECT t.format, t.text, (d.meta->'ingest'->>'pages')::int AS pages
      FROM document_texts t JOIN documents d ON d.id = t.document_id WHERE t.document_id = $1`,
     [documentId],
+    `stored text of ${documentId}`,
   );
   if (!t) return undefined;
   const rows = await listDocumentBlocks(db, documentId);
@@ -180,11 +201,13 @@ export async function addCorrections(db: Db, documentId: string, corrections: re
 
 /** A document's corrections, oldest first (apply in this order: a later one wins). */
 export async function listCorrectionRows(db: Db, documentId: string): Promise<CorrectionRow[]> {
-  const rows = await db.query<CorrectionRow>(
+  return queryRows(
+    db,
+    tables.extractionCorrections.row satisfies z.ZodType<CorrectionRow>,
     'SELECT id, document_id, op, anchors, role, author, created_at FROM extraction_corrections WHERE document_id = $1 ORDER BY id',
     [documentId],
+    `corrections of ${documentId}`,
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
 export async function listCorrections(db: Db, documentId: string): Promise<Correction[]> {
