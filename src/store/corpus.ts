@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import { WriteQueue, canCopy, copyRows, yieldToIo } from './bulk/copy.ts';
 import type { Db } from './db.ts';
-import { checkRows, parseRows } from './schema/index.ts';
+import { checkRows, parseRows, queryRow, queryRows, tables } from './schema/index.ts';
 import { STATEMENT_PREFIX, allocateIds } from './ids.ts';
 import { toSearchText } from './search-text.ts';
 import { normHash } from './works.ts';
@@ -536,23 +536,26 @@ export function pgTextArray(values: readonly string[]): string {
 
 
 export async function getDocument(db: Db, id: string): Promise<DocumentRow | undefined> {
-  const [row] = await db.query<DocumentRow>('SELECT * FROM documents WHERE id = $1', [id]);
-  return row;
+  return queryRow(db, tables.documents.row satisfies z.ZodType<DocumentRow>, 'SELECT * FROM documents WHERE id = $1', [id], `document ${id}`);
 }
 
 const STATEMENT_COLS = `id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
   char_start, char_end, locator_ref, language, meta, created_at, updated_at, retired_at`;
+/** The columns of STATEMENT_COLS. */
+const StatementRowSchema = tables.statements.row.omit({ content_hash: true, same_as: true }) satisfies z.ZodType<StatementRow>;
 
 export async function getStatement(db: Db, id: string): Promise<StatementRow | undefined> {
-  const [row] = await db.query<StatementRow>(`SELECT ${STATEMENT_COLS} FROM statements WHERE id = $1`, [id]);
-  return row;
+  return queryRow(db, StatementRowSchema, `SELECT ${STATEMENT_COLS} FROM statements WHERE id = $1`, [id], `statement ${id}`);
 }
 
 /** The document's statements in source order (retired ones left out unless asked). */
 export async function listDocumentStatements(db: Db, documentId: string, includeRetired = false): Promise<StatementRow[]> {
-  return db.query<StatementRow>(
+  return queryRows(
+    db,
+    StatementRowSchema,
     `SELECT ${STATEMENT_COLS} FROM statements WHERE document_id = $1 ${includeRetired ? '' : 'AND retired_at IS NULL'}
      ORDER BY ord, id`,
     [documentId],
+    `statements of ${documentId}`,
   );
 }
