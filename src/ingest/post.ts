@@ -1,5 +1,6 @@
 // After ingest: run the existing topic-link and classify steps on the new statements.
 import type { Store } from '../store/index.ts';
+import { queryRows, tables } from '../store/schema/index.ts';
 
 /** Link the statements to topics with the built-in lexicon (src/topics/link.ts). */
 export async function linkIngested(store: Store, ids: string[]): Promise<string> {
@@ -16,8 +17,8 @@ export async function linkIngested(store: Store, ids: string[]): Promise<string>
 export async function classifyIngested(store: Store, ids: string[]): Promise<string> {
   const { embeddedFromStore } = await import('../classify/pipeline/embedded.ts');
   const { runClassification } = await import('../classify/pipeline.ts');
-  const kinds = (
-    await store.db.query<{ kind: string }>('SELECT DISTINCT kind FROM statements WHERE id = ANY($1::text[])', [ids])
+  const kinds: string[] = (
+    await queryRows(store.db, tables.statements.row.pick({ kind: true }), 'SELECT DISTINCT kind FROM statements WHERE id = ANY($1::text[])', [ids], 'kinds of the ingested statements')
   ).map((r) => r.kind);
   const taxonomies = store.taxonomies
     .list()
