@@ -26,3 +26,8 @@ test('checkRows refuses schemas that transform, and rows with columns the schema
   assert.throws(() => checkRows(T, [{ n: '1' }], 'q'), /use parseRows/);
   assert.throws(() => checkRows(Row, [{ id: 'a', n: 1, extra: true }], 'q'), /use parseRows/);
 });
+
+test('checkRows does not care in which order the query gives the columns', () => {
+  assert.deepEqual(checkRows(Row, [{ n: 1, id: 'a' }], 'q'), [{ n: 1, id: 'a' }]);
+  assert.throws(() => checkRows(Row, [{ n: 1, id: 'a', other: 2 }], 'q'), /use parseRows/);
+});

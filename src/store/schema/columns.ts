@@ -72,6 +72,16 @@ export function parseRows<S extends z.ZodType>(schema: S, rows: unknown[], where
   return out;
 }
 
+/** The parsed row is the row as it came: the same columns (in any order) with the same values. */
+function sameRow(parsed: unknown, raw: unknown): boolean {
+  if (typeof parsed !== 'object' || parsed === null || typeof raw !== 'object' || raw === null) return Object.is(parsed, raw);
+  const a = parsed as Record<string, unknown>;
+  const b = raw as Record<string, unknown>;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => Object.hasOwn(b, k) && (Object.is(a[k], b[k]) || JSON.stringify(a[k]) === JSON.stringify(b[k])));
+}
+
 /**
  * For bulk reads on hot paths (index builds, classification batches): check the first `sample`
  * rows (and the last) against the schema, then hand back all rows typed by it. Only for schemas
@@ -83,7 +93,7 @@ export function checkRows<S extends z.ZodType>(schema: S, rows: unknown[], where
   const check = (i: number) => {
     const r = schema.safeParse(rows[i]);
     if (!r.success) throw new RowShapeError(`${where}, row ${i + 1}`, r.error.issues[0]!);
-    if (r.data !== rows[i] && JSON.stringify(r.data) !== JSON.stringify(rows[i])) {
+    if (r.data !== rows[i] && !sameRow(r.data, rows[i])) {
       throw new Error(`${where}: checkRows needs a schema that transforms nothing; use parseRows`);
     }
   };
