@@ -1,6 +1,7 @@
 // Agreement between double coders: per taxonomy (axis) and per pair of reviewers, Cohen's κ and
 // Krippendorff's α (nominal) over the items both coded, with the confusion matrix. The metrics are
 // the evaluation module's (src/eval/metrics.ts); this file only gathers the pairs.
+import { z } from 'zod';
 import { alphaPair, cohenKappa, confusionMatrix, type ConfusionMatrix } from '../eval/metrics.ts';
 import type { Db } from '../store/db.ts';
 import { queryRows, row, text } from '../store/schema/columns.ts';
@@ -87,7 +88,11 @@ export function pairAgreement(pairs: readonly CodedPair[], order?: (taxonomy: st
 
 /** How far double coding has come, per taxonomy and state. */
 export async function assignmentCounts(db: Db): Promise<{ taxonomy: string; status: string; n: number }[]> {
-  return db.query(
+  return queryRows(
+    db,
+    z.object({ taxonomy: z.string(), status: z.string(), n: z.number().int() }),
     `SELECT taxonomy, status, count(*)::int AS n FROM review_assignments GROUP BY taxonomy, status ORDER BY taxonomy, status`,
+    [],
+    'assignment counts',
   );
 }

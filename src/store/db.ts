@@ -6,11 +6,21 @@ import { join } from 'node:path';
 import { hasCode, ignoreWhile, logError, noteIgnored } from '../util/errors.ts';
 
 export type DbKind = 'pglite' | 'postgres';
+/** A row as the driver returns it, before a schema has checked it. */
+export type Row = Record<string, unknown>;
 
 export interface Db {
   readonly kind: DbKind;
-  /** Run one statement with $1.. parameters and return its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Run one statement with $1.. parameters and return its rows, untyped: parse them through a schema
+   * (src/store/schema: queryRows, queryRow, parseRows, checkRows) rather than cast them.
+   */
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * The same with the rows cast to `T`, unchecked: for tests, benchmarks and scripts only. Code under
+   * src/ never uses it (test/util/row-types.test.ts checks that), so every row there is parsed.
+   */
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Run a script of several statements (no parameters). */
   exec(sql: string): Promise<void>;
   /** Run `fn` in a transaction (a savepoint when already inside one); any error rolls everything back. */
@@ -125,7 +135,7 @@ async function openPglite(dir?: string, template?: Blob, relaxedDurability = fal
   const wrapTx = (tx: PgliteTxLike, depth: number): Db => ({
     kind: 'pglite',
     inTransaction: true,
-    query: async <T>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows,
+    query: (async (sql: string, params?: unknown[]) => (await tx.query<Row>(sql, params)).rows) as Db['query'],
     exec: async (sql: string) => {
       await tx.exec(sql);
     },
@@ -140,7 +150,7 @@ async function openPglite(dir?: string, template?: Blob, relaxedDurability = fal
   const db: Db & { dump?: () => Promise<Blob> } = {
     kind: 'pglite',
     inTransaction: false,
-    query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
+    query: (async (sql: string, params?: unknown[]) => (await pg.query<Row>(sql, params)).rows) as Db['query'],
     exec: async (sql: string) => {
       await pg.exec(sql);
     },

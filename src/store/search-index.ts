@@ -19,6 +19,7 @@ import { SearchThread, searchThreadEnabled } from '../search/thread.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import type { Db } from './db.ts';
 import { parseRows } from './schema/columns.ts';
+import { ignoreWhile } from '../util/errors.ts';
 
 const BATCH = 20_000;
 
@@ -44,7 +45,7 @@ interface Holder {
 const holders = new WeakMap<Db, Holder>();
 let nextKey = 1;
 // A database that is gone takes its index in the search thread with it.
-const dropped = new FinalizationRegistry<number>((key) => void SearchThread.running()?.call('drop', { key }).catch(() => {}));
+const dropped = new FinalizationRegistry<number>((key) => void SearchThread.running()?.call('drop', { key }).catch(ignoreWhile('dropping a collected index in the search thread')));
 
 function holderOf(db: Db): Holder {
   let h = holders.get(db);
@@ -105,7 +106,7 @@ export function indexLost(db: Db, ix: IndexHandle): void {
 export function forgetIndex(db: Db): void {
   const h = holders.get(db);
   holders.delete(db);
-  if (h) void SearchThread.running()?.call('drop', { key: h.key }).catch(() => {});
+  if (h) void SearchThread.running()?.call('drop', { key: h.key }).catch(ignoreWhile('dropping an index in the search thread'));
 }
 
 const LiteFresh = z.object({ m: z.string(), l: z.array(z.string()).nullable().optional() });

@@ -37,10 +37,10 @@ function countingDb(db: Db): { db: Db; pulls: () => number } {
     ...db,
     kind: db.kind,
     inTransaction: db.inTransaction,
-    query: (sql, params) => {
+    query: ((sql: string, params?: unknown[]) => {
       if (/AND s\.id > \$\d+ ORDER BY s\.id LIMIT/.test(sql)) pulls++;
       return db.query(sql, params);
-    },
+    }) as Db['query'],
   };
   return { db: wrapped, pulls: () => pulls };
 }

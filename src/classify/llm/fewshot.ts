@@ -3,7 +3,7 @@
 // character bigrams of Chinese text (written without spaces, it would otherwise be one long "word").
 // The statement itself (same id, or the same text) is never its own example.
 import { z } from 'zod';
-import { queryRows } from '../../store/schema/index.ts';
+import { queryRows, type Queryable } from '../../store/schema/index.ts';
 import { baselineTokens } from '../baseline/index.ts';
 
 export interface FewShotExample {
@@ -86,7 +86,7 @@ export class FewShotIndex {
  * For `classify --provider`: build a FewShotIndex from them and set each input's `examples`.
  */
 export async function annotatedExamples(
-  db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
+  db: Queryable,
   taxonomy: string,
 ): Promise<FewShotExample[]> {
   const rows = await queryRows(
@@ -110,7 +110,7 @@ export async function annotatedExamples(
  * before the classifier renders the prompt. A statement of the annotated set never gets itself.
  */
 export function storeFewShot(
-  db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> },
+  db: Queryable,
   k = 6,
 ): (input: { id?: string; name: string; text: string }, taxonomy: string) => Promise<FewShotExample[]> {
   const indexes = new Map<string, Promise<FewShotIndex>>();

@@ -2,6 +2,7 @@
 // used where many new rows go into one table in one transaction (import, ingest). A row the
 // database rejects fails the COPY, and so the transaction: the error names that row.
 import type { Db } from '../db.ts';
+import { ignoreWhile } from '../../util/errors.ts';
 
 export type CopyValue = string | number | boolean | null | undefined;
 
@@ -76,7 +77,7 @@ export class WriteQueue {
 
   push(write: () => Promise<void>): void {
     this.tail = this.tail.then(write);
-    this.tail.catch(() => {}); // observed here so that it is not "unhandled"; done() rethrows it
+    this.tail.catch(ignoreWhile('a queued bulk write (done() rethrows it)')); // observed so that it is not "unhandled"
   }
 
   done(): Promise<void> {

@@ -103,7 +103,7 @@ export function checkRows<S extends z.ZodType>(schema: S, rows: unknown[], where
 }
 
 /** The one method of the database interface that the helpers below need (src/store/db.ts `Db`). */
-interface Queryable {
+export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<unknown[]>;
 }
 
