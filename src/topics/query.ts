@@ -130,14 +130,19 @@ export const DocumentMetaSchema = documents.row.pick({
 });
 export type DocumentMeta = z.infer<typeof DocumentMetaSchema>;
 
-const MatchedTermSchema = z.object({
-  term: z.string(),
-  label: Label,
-  weight: z.number(),
-  count: z.number(),
-  field: z.string(),
-  forms: z.array(z.string()),
-});
+// A stored match as the linker writes it (src/topics/match.ts MatchedTerm). Links written by older
+// lexicon versions may lack the label, weight, field or forms: the page needs only the term and a
+// label, so a missing label falls back to the term and the rest stays optional.
+const MatchedTermSchema = z
+  .object({
+    term: z.string(),
+    label: Label.optional(),
+    weight: z.number().optional(),
+    count: z.number().optional(),
+    field: z.string().optional(),
+    forms: z.array(z.string()).optional(),
+  })
+  .transform((m) => ({ ...m, label: m.label ?? { en: m.term } }));
 export const TopicStatementSchema = statements.row
   .pick({ id: true, document_id: true, kind: true, ord: true, name: true, text: true, language: true, locator_ref: true, page: true })
   .extend({ score: real().schema, matched_terms: z.array(MatchedTermSchema) });
