@@ -13,8 +13,8 @@
 //
 // Pieces (GOVNAV_SCALE_ONLY, comma-separated; default all): pglite, postgres (search at scale and
 // the peer), load-pglite, load-postgres, import. Sizes: GOVNAV_SCALE_PGLITE_N (100,000),
-// GOVNAV_SCALE_PG_N (1,000,000), GOVNAV_SCALE_LOAD_PGLITE_N and GOVNAV_SCALE_LOAD_PG_N (20,000 each);
-// GOVNAV_SCALE_LOAD_SECONDS (60), GOVNAV_SCALE_ROUNDS (6), GOVNAV_SCALE_PEER=0 skips the SQLite
+// GOVNAV_SCALE_PG_N (1,000,000; several sizes comma-separated), GOVNAV_SCALE_LOAD_PGLITE_N and GOVNAV_SCALE_LOAD_PG_N (20,000 each);
+// GOVNAV_SCALE_LOAD_SECONDS (60), GOVNAV_SCALE_ROUNDS (6), GOVNAV_SCALE_PEER=0 skips the SQLite (=pglite or =postgres: on that engine only)
 // peer, GOVNAV_SCALE_SQL=0 the SQL-path timing. The in-memory index alone: bench/_scale-index.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,8 @@ export interface BenchResult {
 }
 
 const PGLITE_N = Number(process.env.GOVNAV_SCALE_PGLITE_N ?? 100_000);
-const PG_N = Number(process.env.GOVNAV_SCALE_PG_N ?? 1_000_000);
+/** PostgreSQL sizes, comma-separated (default 1,000,000; e.g. "100000,1000000"). */
+const PG_NS = (process.env.GOVNAV_SCALE_PG_N ?? '1000000').split(',').map((x) => Number(x.trim()));
 const ROUNDS = Number(process.env.GOVNAV_SCALE_ROUNDS ?? 6);
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -232,7 +233,7 @@ async function scaleRun(engine: 'pglite' | 'postgres', n: number, results: Bench
     const t = performance.now();
     await fillScale(store.db, store.taxonomies, n, log);
     results.push({ name: `scale ${engine}${opts.search === false ? ' (load corpus)' : ''}: fill (SQL, generate_series)`, value: (performance.now() - t) / 1000, unit: 's', note });
-    if (opts.search !== false) await searchFigures(engine, store, note, results);
+    if (opts.search !== false) await searchFigures(engine, store, note, results, n);
     if (opts.load && engine === 'pglite') {
       const { loadRun } = await import('./_scale-load.ts');
       results.push(...(await loadRun(store, config, note)));
@@ -248,19 +249,20 @@ async function scaleRun(engine: 'pglite' | 'postgres', n: number, results: Bench
 }
 
 /** Search at scale: index build, uncached searches, the SQL path and the SQLite FTS5 peer. */
-async function searchFigures(engine: 'pglite' | 'postgres', store: Store, note: string, results: BenchResult[]) {
+async function searchFigures(engine: 'pglite' | 'postgres', store: Store, note: string, results: BenchResult[], size: number) {
+  const label = `${engine} ${size.toLocaleString('en-GB')}`;
   const n = (await store.db.query('SELECT count(*)::int AS n FROM statements'))[0] as { n: number };
   const t = performance.now();
   const ix = await freshIndex(store.db, { wait: true });
   if (!ix) throw new Error('the search index did not build');
   const buildS = (performance.now() - t) / 1000;
-  results.push({ name: `scale ${engine}: search index build`, value: buildS, unit: 's', note: `${ix.size.toLocaleString('en-GB')} rows; resident memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after (the index lives in the search thread)` });
+  results.push({ name: `scale ${label}: search index build`, value: buildS, unit: 's', note: `${ix.size.toLocaleString('en-GB')} rows; resident memory ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB after (the index lives in the search thread)` });
   log(`  index: ${buildS.toFixed(1)} s`);
   const s = await timeSearches(store, engine, ROUNDS);
   const qn = `${s.n} uncached searches (${QUERIES.length} queries incl. ones matching half and all of the corpus) with all ${facetsOfPage(store).length} facets of /search and a page of 25`;
-  results.push({ name: `scale ${engine}: search p50`, value: s.p50, unit: 'ms', note: `${qn}; ${note}` });
-  results.push({ name: `scale ${engine}: search p99`, value: s.p99, unit: 'ms', note: `max ${s.max.toFixed(1)} ms` });
-  results.push({ name: `scale ${engine}: search CPU time p50 / p99 (this process)`, value: s.cpuP50, unit: 'ms', note: `p99 ${s.cpuP99.toFixed(1)} ms; the database server's own CPU is not included` });
+  results.push({ name: `scale ${label}: search p50`, value: s.p50, unit: 'ms', note: `${qn}; ${note}` });
+  results.push({ name: `scale ${label}: search p99`, value: s.p99, unit: 'ms', note: `max ${s.max.toFixed(1)} ms` });
+  results.push({ name: `scale ${label}: search CPU time p50 / p99 (this process)`, value: s.cpuP50, unit: 'ms', note: `p99 ${s.cpuP99.toFixed(1)} ms; the database server's own CPU is not included` });
   for (const [q, ts] of s.perQuery) {
     ts.sort((a, b) => a - b);
     log(`    ${q || '(all)'}: p50 ${pct(ts, 50).toFixed(1)} ms, max ${ts[ts.length - 1]!.toFixed(1)} ms`);
@@ -270,17 +272,19 @@ async function searchFigures(engine: 'pglite' | 'postgres', store: Store, note: 
     process.env.GOVNAV_SEARCH_INDEX = 'off';
     try {
       const sql = await timeSearches(store, 'sql', 1);
-      results.push({ name: `scale ${engine}: search p50 without the index (SQL)`, value: sql.p50, unit: 'ms', note: `${sql.n} searches` });
-      results.push({ name: `scale ${engine}: search p99 without the index (SQL)`, value: sql.p99, unit: 'ms' });
+      results.push({ name: `scale ${label}: search p50 without the index (SQL)`, value: sql.p50, unit: 'ms', note: `${sql.n} searches` });
+      results.push({ name: `scale ${label}: search p99 without the index (SQL)`, value: sql.p99, unit: 'ms' });
     } finally {
       delete process.env.GOVNAV_SEARCH_INDEX;
     }
   }
-  if (process.env.GOVNAV_SCALE_PEER === '0') return;
+  // GOVNAV_SCALE_PEER: 0 skips the peer, an engine name (pglite, postgres) measures it on that engine only.
+  const peerOn = process.env.GOVNAV_SCALE_PEER ?? '1';
+  if (peerOn === '0' || (peerOn !== '1' && peerOn !== engine)) return;
   const peer = await sqlitePeer(store, n.n);
-  results.push({ name: `scale ${engine} rows in SQLite FTS5 (Datasette facet queries): search p50`, value: peer.p50, unit: 'ms', note: `build ${peer.build.toFixed(0)} s; count, page and 10 facet GROUP BYs per query` });
-  results.push({ name: `scale ${engine} rows in SQLite FTS5: search p99`, value: peer.p99, unit: 'ms' });
-  results.push({ name: `scale ${engine}: p99 ratio govnav / SQLite FTS5`, value: s.p99 / peer.p99, unit: '×' });
+  results.push({ name: `scale ${label} rows in SQLite FTS5 (Datasette facet queries): search p50`, value: peer.p50, unit: 'ms', note: `build ${peer.build.toFixed(0)} s; count, page and 10 facet GROUP BYs per query` });
+  results.push({ name: `scale ${label} rows in SQLite FTS5: search p99`, value: peer.p99, unit: 'ms' });
+  results.push({ name: `scale ${label}: p99 ratio govnav / SQLite FTS5`, value: s.p99 / peer.p99, unit: '×' });
 }
 
 const PIECES = ['pglite', 'postgres', 'load-pglite', 'load-postgres', 'import'] as const;
@@ -298,7 +302,7 @@ export async function run(): Promise<BenchResult[]> {
   const loadN = (name: string) => Number(process.env[name] ?? 20_000);
   if (want('pglite')) await scaleRun('pglite', PGLITE_N, results, {});
   if (want('postgres')) {
-    if (url) await scaleRun('postgres', PG_N, results, { databaseUrl: url });
+    if (url) for (const n of PG_NS) await scaleRun('postgres', n, results, { databaseUrl: url });
     else noPg('postgres (1,000,000 statements)');
   }
   if (want('load-pglite')) await scaleRun('pglite', loadN('GOVNAV_SCALE_LOAD_PGLITE_N'), results, { load: true, search: false });
