@@ -209,6 +209,19 @@ interface Collecting {
 
 const originOf = (source: string) => (source === 'annotation' ? 'annotation' : source === 'human' || source === 'imported' ? 'human' : 'reviewed');
 
+/** Record one example of a statement's text (the statement and the text then count as used). */
+function addExample(
+  c: Collecting,
+  r: { statement_id: string; name: string; document_id: string; language: string },
+  text: string,
+  code: string,
+  how: Pick<TrainingExample, 'origin' | 'weight'>,
+): void {
+  c.labelled.add(r.statement_id);
+  c.texts.add(text);
+  c.examples.push({ id: r.statement_id, name: r.name || undefined, text, code, group: `doc:${r.document_id}`, ...how, language: r.language });
+}
+
 /** Step 1: the store's labels on taxonomy `t` (demo and sample data left out and counted). */
 function addStoreExamples(c: Collecting, t: Taxonomy, rows: StoreLabel[]): void {
   for (const r of rows) {
@@ -220,17 +233,7 @@ function addStoreExamples(c: Collecting, t: Taxonomy, rows: StoreLabel[]): void 
     }
     const text = statementText({ name: r.name, text: r.text });
     if (!text.trim()) continue;
-    c.labelled.add(r.statement_id);
-    c.texts.add(text);
-    c.examples.push({
-      id: r.statement_id,
-      name: r.name || undefined,
-      text,
-      code: r.code,
-      group: `doc:${r.document_id}`,
-      origin: originOf(r.source),
-      language: r.language,
-    });
+    addExample(c, r, text, r.code, { origin: originOf(r.source) });
   }
 }
 
@@ -262,18 +265,7 @@ async function addCrosswalkExamples(c: Collecting, db: Db, registry: TaxonomyReg
     if (!code) continue;
     const text = statementText({ name: r.name, text: r.text });
     if (!text.trim() || c.texts.has(text)) continue;
-    c.labelled.add(r.statement_id);
-    c.texts.add(text);
-    c.examples.push({
-      id: r.statement_id,
-      name: r.name || undefined,
-      text,
-      code,
-      group: `doc:${r.document_id}`,
-      origin: 'crosswalk',
-      weight: CROSSWALK_WEIGHT,
-      language: r.language,
-    });
+    addExample(c, r, text, code, { origin: 'crosswalk', weight: CROSSWALK_WEIGHT });
   }
 }
 
