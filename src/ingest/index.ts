@@ -761,6 +761,19 @@ function llmSummary(r: LlmReport): NonNullable<IngestResult['llm']> {
   };
 }
 
+/** What an extraction and its write counted: statements by kind, blocks by role, rows created, updated, unchanged and retired. */
+function writeCounts(w: Awaited<ReturnType<typeof writeExtraction>>, x: ReturnType<typeof extractWithRoles>) {
+  return {
+    statements: x.statements.length,
+    byKind: statementCounts(x),
+    blocks: x.counts,
+    created: w.rep.created,
+    updated: w.rep.updated,
+    unchanged: w.rep.unchanged,
+    retired: w.rep.retired,
+  };
+}
+
 /** The counts and facts of an ingest result that come straight from the prepared file and the write. */
 function resultCounts(p: Prepared, w: Awaited<ReturnType<typeof writeExtraction>>, x: ReturnType<typeof extractWithRoles>) {
   return {
@@ -770,13 +783,7 @@ function resultCounts(p: Prepared, w: Awaited<ReturnType<typeof writeExtraction>
     language: p.document.language ?? 'en',
     date: p.document.date,
     roles: p.roles,
-    statements: x.statements.length,
-    byKind: statementCounts(x),
-    blocks: x.counts,
-    created: w.rep.created,
-    updated: w.rep.updated,
-    unchanged: w.rep.unchanged,
-    retired: w.rep.retired,
+    ...writeCounts(w, x),
     nearDuplicates: w.nearList,
     statementIds: w.statementIds,
   };
@@ -830,13 +837,7 @@ export async function reextractDocument(db: Db, documentId: string, opts: { mode
     const w = await writeExtraction(tx, documentId, ex, x, `re-extraction of ${documentId}`);
     return {
       documentId,
-      statements: x.statements.length,
-      byKind: statementCounts(x),
-      blocks: x.counts,
-      created: w.rep.created,
-      updated: w.rep.updated,
-      unchanged: w.rep.unchanged,
-      retired: w.rep.retired,
+      ...writeCounts(w, x),
       corrections: corrections.length,
       statementIds: w.statementIds,
       outline: outlineLines(x, ex, w.idOf),
