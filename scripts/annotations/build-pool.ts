@@ -756,6 +756,166 @@ async function round3Items(taken: Set<string>): Promise<Draft[]> {
   return out;
 }
 
+// ---------- round 4 (batches b8 and b9) ----------
+// A fourth seeded draw (issue #12: the classifier is weakest on Chinese items, on the v2 top level
+// between Organisation and AI System, and on actor where a text names none). Made like rounds 2 and
+// 3: every text drawn before is excluded, near-duplicates included (for Chinese, a candidate that
+// is part of a drawn text or contains one), round-4 items take the ids after all of them, and no
+// earlier id, item or batch changes. First every Chinese statement the rules of rounds 1-2 left
+// out (lead-in requirements, the general provisions, notes that state a duty, section lead
+// paragraphs), then English statements from the documents with the fewest items so far (two
+// documents never drawn: Canada's AIDA and, as a non-AI control text, FedRAMP), then the EU AI Act.
+const SEED4 = SEED + 13000;
+const R4 = { fedramp: 12, eu: 300 };
+const DOCS4: Record<'ca' | 'fedramp', CorpusDoc> = {
+  ca: { file: 'ca_bill-c-27_aida_first-reading_2022_en-fr.pdf', title: 'Bill C-27, Part 3: Artificial Intelligence and Data Act (Canada, first reading)', lang: 'en', licence: 'House of Commons of Canada: reproduction permitted with acknowledgement under the Speaker\'s permission (not an open licence)', attribution: 'House of Commons of Canada, Bill C-27 (Digital Charter Implementation Act, 2022), Part 3 Artificial Intelligence and Data Act, first reading, 16 June 2022' },
+  fedramp: { file: 'us-fedramp_significant-change-policies_2018_en_NON-AI.docx', title: 'FedRAMP Significant Change Policies and Procedures v1.0 (not an AI document)', lang: 'en', licence: 'Public domain (US government work)', attribution: 'US General Services Administration, FedRAMP PMO, FedRAMP Significant Change Policies and Procedures, Version 1.0 (2018)' },
+};
+const compact = (s: string) => s.replace(/\s+/g, '');
+/** Chinese near-duplicates: drops a candidate that is part of a taken text or contains one. */
+function dropContained<T extends { text: string }>(cands: readonly T[], taken: Iterable<string>): T[] {
+  const pool = [...taken].map(compact).filter((t) => t.length >= 12);
+  const out: T[] = [];
+  for (const c of cands) { const t = compact(c.text); if (pool.some((p) => p.includes(t) || t.includes(p))) continue; pool.push(t); out.push(c); }
+  return out;
+}
+
+/** TC260 framework: the lead paragraph of sections 1, 4 and 5 (each a measure for all parties). */
+function tcfwLeads(d: CorpusDoc, bs: B[]): Draft[] {
+  const out: Draft[] = [];
+  for (const [re, ref] of [[/^1\. 人工智能安全治理原则$/, '1'], [/^4\. 技术应对措施$/, '4'], [/^5\. 综合治理措施$/, '5']] as const) {
+    const at = indexOfText(bs, re, 18); let text = ''; let page: number | undefined;
+    for (let i = at + 1; i < bs.length && bs[i]!.kind === 'paragraph'; i++) { text += bs[i]!.text.trim(); page ??= bs[i]!.page; }
+    if (!text) throw new Error(`TC260 framework: lead paragraph of section ${ref} not found`);
+    out.push(corpusItem(d, '', text, `${ref}，引言`, page));
+  }
+  return out;
+}
+
+/** TC260-003: the general provisions of clause 4 (one item per sentence after the first), the
+ *  lead-ins of clauses 5-9 that state a duty themselves (ending in a colon but holding 应), and the
+ *  notes that state a duty (注…应…). */
+function tc003Rest(d: CorpusDoc, bs: B[]): Draft[] {
+  const out: Draft[] = [];
+  const c4 = indexOfText(bs, /^4 总则(?!\s*\d+$)/); const c5 = indexOfText(bs, /^5 语料安全要求$/, c4); const end = indexOfText(bs, /^附录 A$/, c5);
+  const general = bs.slice(c4, c5).map((b) => b.text.trim()).join('').replace(/^4 总则/, '');
+  general.split(/(?<=。)/).slice(1).forEach((s) => { if (s.trim().length >= 12) out.push(corpusItem(d, '总则', s.trim(), '4', bs[c4]!.page)); });
+  for (let i = c5; i < end; i++) {
+    const b = bs[i]!; const t = b.text.trim();
+    const note = /^注\d?：/.exec(t);
+    if (note) {
+      let text = t; for (let j = i + 1; j < end && !/。$/.test(text) && b.kind === bs[j]!.kind; j++) text += bs[j]!.text.trim();
+      if (/应/.test(text)) out.push(corpusItem(d, '', text, `注 (p. ${b.page ?? '?'})`, b.page));
+      continue;
+    }
+    for (const seg of t.split(/(?<=[；。：;:])\s+(?=(?:[a-z]|\d{1,2})）)/)) {
+      const s = seg.trim().replace(/^[^。]{0,30}要求如下。\s*/, '');
+      if (/[：:]$/.test(s) && /应/.test(s) && s.length >= 20 && !/要求如下/.test(s)) out.push(corpusItem(d, '', s, `${/^([a-z])）/.exec(s)?.[1] ?? ''}） (p. ${b.page ?? '?'})`, b.page));
+    }
+  }
+  return out;
+}
+
+/** CAC Interim Measures: paragraphs of Art. 23 after the first (round 1 took its first paragraph). */
+function cacRest(d: CorpusDoc, bs: B[]): Draft[] {
+  const a23 = indexOfText(bs, /^第二十三条/); const a24 = indexOfText(bs, /^第二十四条/, a23);
+  return bs.slice(a23 + 1, a24).filter((b) => /应当/.test(b.text)).map((b, k) => corpusItem(d, '', b.text.trim(), `第二十三条第${k + 2}款`));
+}
+
+/** AIDA (Canada): the English provisions of Part 3 that state a duty or a power ("must", "may, by
+ *  order", "is guilty"), as the reader gives them (the French column is left out). */
+function aidaCands(bs: B[]) {
+  const from = blockStarting(bs, 'Regulation of Artificial Intelligence Systems in the Private Sector', 'Bill C-27');
+  const to = blockStarting(bs, 'EXPLANATORY NOTES', 'Bill C-27', from);
+  const french = /\b(les|des|du|une|aux|est|sont|dans|qui|au titre)\b/;
+  const out: { text: string; ref: string; page?: number }[] = []; let sec = '';
+  for (let i = from; i < to; i++) {
+    const b = bs[i]!; const t = clean(b.text);
+    if (french.test(t)) continue;
+    const m = /^(\d+) (?:\(\d+\) )?[A-Z]/.exec(t); if (m) sec = m[1]!;
+    if (!['paragraph', 'item'].includes(b.kind) || t.length < 80 || !/[.]$/.test(t)) continue;
+    if (/\b(must|may, by order|is guilty|is liable)\b/.test(t)) out.push({ text: t, ref: `Part 3, section ${sec || '?'}`, page: b.page });
+  }
+  return out;
+}
+
+/** FedRAMP (not an AI document): paragraphs and list items that state a duty. */
+function fedrampCands(bs: B[]) {
+  return bs.filter((b) => ['paragraph', 'item'].includes(b.kind) && /\b(must|shall|should)\b/.test(b.text) && b.text.length >= 80 && b.text.length <= 1200 && !/\|/.test(b.text))
+    .map((b) => ({ text: clean(b.text), ref: '' }));
+}
+
+/** A sentence that says someone will, should or must do something (a verb of action follows), not
+ *  narrative that merely holds one of those words. */
+const ACTS = /\b(will|should|must|shall|intends? to|plans? to|expects? \w+ to)\s+(?:also\s+|continue to\s+|be required to\s+|need to\s+)?(work|launch|publish|develop|support|ensure|establish|engage|track|draw|provide|deliver|invest|monitor|lead|consult|update|build|create|fund|partner|help|review|assess|set|issue|coordinate|share|apply|promote|implement|require|introduce|consider|collaborate|encourage|produce|undertake|explore|seek|strengthen|prioriti[sz]e|take|use|maintain|identify|test|report|adopt|design|protect|prevent|enforce|improve|focus|make|bring|convene|continue|drive|maximi[sz]e|embed|gather|conduct|clarify|align|address)\b/i;
+
+/** Japan: every bullet of Parts 2-5 with a duty word that the round 1-3 rules did not take. */
+function jpRestCands(bs: B[]) {
+  return bs.filter((b) => b.kind === 'item' && /\b(should|will|must|shall|need to|ensure|consider)\b/i.test(b.text) && b.text.length >= 60 && b.text.length <= 900 && !/:$/.test(b.text.trim()))
+    .filter((b) => !/^(Describes|Consists)\b/.test(b.text.trim()) && /[.)]$/.test(b.text.trim()) && /^[A-Z]/.test(b.text.trim()))
+    .map((b) => ({ text: b.text.replace(/\s+[IVX]+\. [A-Z].*$/, '').trim(), ref: 'Parts 2-5', page: b.page }));
+}
+
+/** UK white paper: every numbered paragraph (not a consultation question) saying what someone should, will or is expected to do. */
+function ukRestCands(bs: B[]) {
+  return bs.filter((b) => /^\d+\. /.test(b.text) && ACTS.test(b.text) && !/\?$/.test(b.text.trim()) && b.text.length >= 80 && b.text.length < 1200)
+    .map((b) => ({ text: b.text.replace(/\[footnote \d+\]/g, ''), ref: `paragraph ${/^(\d+)\./.exec(b.text)![1]}` }));
+}
+
+/** National AI Plan: every paragraph or bullet anywhere that says what someone will or should do. */
+function auRestCands(bs: B[]) {
+  return bs.filter((b) => ['paragraph', 'item'].includes(b.kind) && ACTS.test(b.text) && b.text.length >= 100 && b.text.length < 1500)
+    .map((b) => ({ text: b.text.trim(), ref: '', page: b.page }));
+}
+
+/** Colorado: the SHALL duties of 6-1-1702 to 6-1-1706 without the round-1 length floor. */
+function coRestCands(bs: B[]) {
+  const out: { text: string; ref: string; page?: number }[] = []; let sec = '';
+  for (const b of bs) {
+    const m = /6-1-17(0\d)\./.exec(b.text); if (m) sec = `6-1-17${m[1]}`;
+    if (['6-1-1702', '6-1-1703', '6-1-1704', '6-1-1705', '6-1-1706'].includes(sec) && /\bSHALL\b/.test(b.text) && b.text.length >= 60 && !/\bMEANS\b/.test(b.text)) out.push({ text: b.text, ref: `C.R.S. ${sec}`, page: b.page });
+  }
+  return out;
+}
+
+async function round4Items(taken: Set<string>): Promise<Draft[]> {
+  const out: Draft[] = [];
+  const drawn = () => [...taken, ...out.map((x) => norm(x.text))];
+  const fresh = <T extends { text: string }>(cs: readonly T[]) => cs.filter((c) => !taken.has(norm(c.text)));
+  const pick = <T extends { text: string }>(cands: readonly T[], n: number, seed: number) =>
+    sampleRest(dropContained(dropNearDuplicates(fresh(cands), drawn()), drawn()), taken, n, seed);
+  const mk = (d: CorpusDoc, cs: { text: string; ref: string; page?: number }[]) => cs.map((c) => corpusItem(d, '', c.text, c.ref, c.page));
+  const blocks = async (d: CorpusDoc) => [d, await blocksOf(d)] as const;
+  // Chinese first: everything left.
+  { const [d, bs] = await blocks(DOCS.cac!); out.push(...pick(cacRest(d, bs), 1000, SEED4 + 101)); }
+  { const [d, bs] = await blocks(DOCS.tcfw!); out.push(...pick(tcfwLeads(d, bs), 1000, SEED4 + 102)); }
+  { const [d, bs] = await blocks(DOCS.tc003!); out.push(...pick(tc003Rest(d, bs), 1000, SEED4 + 103)); }
+  // English documents with the fewest items: all they have left.
+  { const [d, bs] = await blocks(DOCS4.ca); out.push(...mk(d, pick(aidaCands(bs), 1000, SEED4 + 201))); }
+  { const [d, bs] = await blocks(DOCS4.fedramp); out.push(...mk(d, pick(fedrampCands(bs), R4.fedramp, SEED4 + 202))); }
+  { const [d, bs] = await blocks(DOCS.co!); out.push(...mk(d, pick(coRestCands(bs), 1000, SEED4 + 203))); }
+  { const [d, bs] = await blocks(DOCS.nist!); const found = nistRmfFound(bs);
+    out.push(...mk(d, pick([...found].sort().map(([k, v]) => ({ text: v.text, ref: k, page: v.page })), 1000, SEED4 + 204))); }
+  { const [d, bs] = await blocks(DOCS.jp!); out.push(...mk(d, pick(jpRestCands(bs), 1000, SEED4 + 205))); }
+  { const [d, bs] = await blocks(DOCS.au!); out.push(...mk(d, pick(auRestCands(bs), 1000, SEED4 + 206))); }
+  { const [d, bs] = await blocks(DOCS.uk!); out.push(...mk(d, pick(ukRestCands(bs), 1000, SEED4 + 207))); }
+  // What the datasets still hold (none after round 3, unless the files change), then the EU AI Act.
+  out.push(...pick(datasetRound3(taken), 1000, SEED4 + 301));
+  { const [d, bs] = await blocks(DOCS.eu!); out.push(...pick(euCands(d, bs), R4.eu, SEED4 + 401)); }
+  return out;
+}
+
+/** Round-4 ids into two first-pass batches of equal size: within each source document (and
+ *  language) the ids are shuffled and dealt alternately, so both batches mix every source. */
+export function makeRound4Batches(items: Item[], seed: number): { b8: string[]; b9: string[] } {
+  const b8: string[] = []; const b9: string[] = [];
+  const groups = new Map<string, string[]>();
+  for (const i of items) { const k = `${i.language}\u0000${i.source.document}`; (groups.get(k) ?? groups.set(k, []).get(k)!).push(i.id); }
+  let n = 0;
+  for (const k of [...groups.keys()].sort()) for (const id of shuffle(groups.get(k)!.sort(), seed + n)) (n++ % 2 ? b9 : b8).push(id);
+  return { b8: b8.sort(), b9: b9.sort() };
+}
+
 // ---------- batches ----------
 export function makeBatches(items: Item[], seed: number) {
   const zh = items.filter((i) => i.language === 'zh').map((i) => i.id);
@@ -797,6 +957,9 @@ async function main() {
   // Round 3 comes after round 2 (ids GA1495 on), drawn from what rounds 1 and 2 left out.
   const r3 = await round3Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r3);
   const r3Texts = new Set(r3.map((x) => norm(x.text)));
+  // Round 4 comes after round 3 (ids GA1705 on), drawn from what rounds 1-3 left out.
+  const r4 = await round4Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r4);
+  const r4Texts = new Set(r4.map((x) => norm(x.text)));
   // Drop exact duplicates (same text) and empty texts.
   const seen = new Set<string>(); const kept: Draft[] = [];
   for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
@@ -820,13 +983,14 @@ async function main() {
   // that are new into a batch of their own ("extra"). --fresh redraws everything.
   const batchFile = join(OUT, 'batches.json');
   // A fresh draw leaves the gap top-up out of the five first-pass batches and the second-pass sample.
-  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)) && !r3Texts.has(norm(i.text)));
+  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)) && !r3Texts.has(norm(i.text)) && !r4Texts.has(norm(i.text)));
   const round3 = { b7: items.filter((i) => r3Texts.has(norm(i.text))).map((i) => i.id).sort() };
+  const round4 = makeRound4Batches(items.filter((i) => r4Texts.has(norm(i.text))), SEED4 + 9);
   const round2 = makeRound2Batches(items.filter((i) => r2Texts.has(norm(i.text))), SEED2 + 9);
   let { batches, pass2 } = makeBatches(core, SEED + 9);
   const gapIds = items.filter((i) => gapTexts.has(norm(i.text))).map((i) => i.id);
   if (gapIds.length) batches.extra = gapIds.sort();
-  Object.assign(batches, round2, round3);
+  Object.assign(batches, round2, round3, round4);
   if (!args.includes('--fresh') && existsSync(batchFile)) {
     const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
     const live = new Set(items.map((i) => i.id));
@@ -836,12 +1000,14 @@ async function main() {
     if (!old.pass1.b5 && !old.pass1.b6) { Object.assign(batches, round2); for (const id of [...round2.b5, ...round2.b6]) placed.add(id); }
     // Round 3 likewise: placed once, into b7, when batches.json has no b7 yet.
     if (!old.pass1.b7) { Object.assign(batches, round3); for (const id of round3.b7) placed.add(id); }
+    // Round 4 likewise: placed once, into b8 and b9, when batches.json has neither yet.
+    if (!old.pass1.b8 && !old.pass1.b9) { Object.assign(batches, round4); for (const id of [...round4.b8, ...round4.b9]) placed.add(id); }
     const fresh = items.map((i) => i.id).filter((id) => !placed.has(id));
     if (fresh.length) { batches.extra = [...(batches.extra ?? []), ...fresh].sort(); console.warn(`note: ${fresh.length} new items put in batch "extra"`); }
     pass2 = old.pass2.filter((id) => live.has(id));
   }
   writeFileSync(join(OUT, 'batches.json'), JSON.stringify({
-    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2; b7: round 3); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
+    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2; b7: round 3; b8, b9: round 4); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
     pass1: batches, pass2,
   }, null, 1) + '\n');
   const count = new Map<string, number>();

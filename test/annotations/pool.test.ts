@@ -5,7 +5,7 @@ import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSy
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadTaxonomies, lineProblems, codeProblem, checkDir, v2Coverage, AXES } from '../../scripts/annotations/check.ts';
-import { makeBatches, makeRound2Batches, markdownToText, type Item } from '../../scripts/annotations/build-pool.ts';
+import { makeBatches, makeRound2Batches, makeRound4Batches, markdownToText, type Item } from '../../scripts/annotations/build-pool.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const tax = loadTaxonomies(join(root, 'taxonomies'));
@@ -44,22 +44,22 @@ test('batches: every item in exactly one first-pass batch; the second pass draws
   // Items added after publication sit in the batch "extra" (any language); all others keep the drawn batches.
   // Round 2 (b5, b6) is a later draw that mixes languages; it is checked in its own test below.
   const extra = batches.pass1.extra ?? [];
-  const round2 = [...(batches.pass1.b5 ?? []), ...(batches.pass1.b6 ?? [])];
-  assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id) || extra.includes(id) || round2.includes(id)), 'a Chinese item is outside the zh, extra and round-2 batches');
-  const drawn = Object.entries(batches.pass1).filter(([k]) => !['extra', 'b5', 'b6', 'b7'].includes(k)).flatMap(([, ids]) => ids);
+  const round2 = [...(batches.pass1.b5 ?? []), ...(batches.pass1.b6 ?? []), ...(batches.pass1.b8 ?? []), ...(batches.pass1.b9 ?? [])];
+  assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id) || extra.includes(id) || round2.includes(id)), 'a Chinese item is outside the zh, extra and round-2/round-4 batches');
+  const drawn = Object.entries(batches.pass1).filter(([k]) => !['extra', 'b5', 'b6', 'b7', 'b8', 'b9'].includes(k)).flatMap(([, ids]) => ids);
   const lastDrawn = drawn.sort().at(-1)!;
   assert.ok(extra.every((id) => id > lastDrawn), 'an extra item has an id inside the drawn range');
   assert.ok(extra.every((id) => !batches.pass2.includes(id)), 'an extra item is in the second-pass sample');
   assert.equal(new Set(batches.pass2).size, 220);
   assert.ok(batches.pass2.every((id) => all.includes(id)));
   assert.ok(batches.pass2.filter((id) => zh.has(id)).length >= 30);
-  for (const [k, ids] of Object.entries(batches.pass1)) if (!['extra', 'b5', 'b6', 'b7'].includes(k)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch ${k} of ${ids.length}`);
+  for (const [k, ids] of Object.entries(batches.pass1)) if (!['extra', 'b5', 'b6', 'b7', 'b8', 'b9'].includes(k)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch ${k} of ${ids.length}`);
 });
 
 test('round 2: b5 and b6 take the ids after round 1, are of about equal size, both mix English and Chinese', () => {
   const b5 = batches.pass1.b5 ?? []; const b6 = batches.pass1.b6 ?? [];
   if (!b5.length && !b6.length) return;
-  const before = Object.entries(batches.pass1).filter(([k]) => !['b5', 'b6', 'b7'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
+  const before = Object.entries(batches.pass1).filter(([k]) => !['b5', 'b6', 'b7', 'b8', 'b9'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
   assert.ok([...b5, ...b6].every((id) => id > before), 'a round-2 id is inside the round-1 range');
   assert.ok([...b5, ...b6].every((id) => !batches.pass2.includes(id)), 'a round-2 item is in the second-pass sample');
   assert.ok(Math.abs(b5.length - b6.length) <= 4, `b5 has ${b5.length} items, b6 ${b6.length}`);
@@ -73,10 +73,32 @@ test('round 2: b5 and b6 take the ids after round 1, are of about equal size, bo
 test('round 3: b7 takes the ids after rounds 1 and 2, and none of them is in the second-pass sample', () => {
   const b7 = batches.pass1.b7 ?? [];
   if (!b7.length) return;
-  const before = Object.entries(batches.pass1).filter(([k]) => k !== 'b7').flatMap(([, ids]) => ids).sort().at(-1)!;
+  const before = Object.entries(batches.pass1).filter(([k]) => !['b7', 'b8', 'b9'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
   assert.ok(b7.every((id) => id > before), 'a round-3 id is inside the range of rounds 1 and 2');
   assert.ok(b7.every((id) => !batches.pass2.includes(id)), 'a round-3 item is in the second-pass sample');
   assert.ok(b7.length >= 150 && b7.length <= 260, `b7 has ${b7.length} items`);
+});
+
+test('round 4: b8 and b9 take the ids after round 3, are of equal size, and each mixes the sources', () => {
+  const b8 = batches.pass1.b8 ?? []; const b9 = batches.pass1.b9 ?? [];
+  if (!b8.length && !b9.length) return;
+  const before = Object.entries(batches.pass1).filter(([k]) => !['b8', 'b9'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
+  assert.ok([...b8, ...b9].every((id) => id > before), 'a round-4 id is inside the range of rounds 1-3');
+  assert.ok([...b8, ...b9].every((id) => !batches.pass2.includes(id)), 'a round-4 item is in the second-pass sample');
+  assert.ok(Math.abs(b8.length - b9.length) <= 1, `b8 has ${b8.length} items, b9 ${b9.length}`);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  for (const ids of [b8, b9]) {
+    assert.ok(ids.some((id) => byId.get(id)!.language === 'zh'), 'a round-4 batch has no Chinese item');
+    assert.ok(new Set(ids.map((id) => byId.get(id)!.source.document)).size >= 5, 'a round-4 batch draws on fewer than 5 documents');
+  }
+  const r4 = items.filter((i) => b8.includes(i.id) || b9.includes(i.id));
+  assert.deepEqual(makeRound4Batches(r4, 3), makeRound4Batches(r4, 3));
+  // Dealt per document: no document puts more than one item more into one batch than the other.
+  const r = makeRound4Batches(r4, 3);
+  for (const doc of new Set(r4.map((i) => i.source.document))) {
+    const n = (ids: string[]) => ids.filter((id) => byId.get(id)!.source.document === doc).length;
+    assert.ok(Math.abs(n(r.b8) - n(r.b9)) <= 1, `${doc}: ${n(r.b8)} vs ${n(r.b9)}`);
+  }
 });
 
 test('makeBatches is deterministic for a seed and puts all Chinese items in the zh batch', () => {
