@@ -14,6 +14,7 @@ import type { Block, BlockHint } from '../ingest/types.ts';
 import type { StatementKind } from '../model/index.ts';
 import type { Role, RoleDecision } from './types.ts';
 import { tableRowParts } from './table.ts';
+import { blockOrdinals, ordinalLeadIns, type OrdinalLeadIns } from './markers.ts';
 
 /** Scores (probabilities summing to 1) over the three statement kinds for a text. */
 export interface RoleModel {
@@ -66,7 +67,7 @@ export function stripNumber(title: string): string {
 
 export function sectionClass(title: string): SectionRule | undefined {
   // "Risk Measurement", "Framing Risk", "Managing AI risks" are about handling risk, not risks.
-  const t = stripNumber(title).replace(/\bframing risks?\b|\brisk[- ](?:measurement|management|prioriti[sz]ation|tolerance|assessment|framing|treatment|governance)\b|\bmanag(?:e|ing) (?:ai )?risks?\b/gi, ' ').replace(/\s+/g, ' ').trim();
+  const t = stripNumber(title).replace(/\bframing risks?\b|\brisk[- ](?:measurement|management|prioriti[sz]ation|tolerance|assessment|framing|treatment|governance)\b|\bmanag(?:e|ing) (?:ai )?risks?\b/gi, ' ').replace(/风险(?=应对|防范|防控|治理|管理|处置|控制|缓解)/g, '').replace(/\s+/g, ' ').trim();
   if (!t || t.length > 120) return undefined;
   const long = hasCjk(t) ? [...t].length > 14 : t.split(/\s+/).length > 6;
   for (const r of SECTION_RULES) {
@@ -112,14 +113,14 @@ const IMPERATIVE_AFTER_CLAUSE = new RegExp(`^(?:when|where|if|in|based on|for|to
 // What makes a footnote a citation: a link, a year in brackets, a publication, "see", a quoted title.
 const CITES = /https?:|www\.|doi|\(\d{4}\)|\b(?:19|20)\d{2}\b.*\b(?:report|paper|journal|proceedings|press|publication|available at|retrieved)\b|\bet al\b|^\s*\d*\s*(?:see|cf\.|source|ibid)\b|["“][^"”]{8,}["”]|《[^》]+》|\bOJ L\b|\bp\.\s*\d/i;
 const RISK_PROCESS = /\b(?:ai )?risk[- ](?:management|manager|tolerance|assessments?|prioriti[sz]ation|measurement|framework|profiles?|treatment|response|appetite|based|owners?)\b|\bmanag(?:e|es|ing) (?:ai |the |these |such )?risks?\b|\bmitigat(?:e|es|ing) (?:the )?risks?\b|风险管理|风险评估/gi;
-const RISK_LEAD = /(?<!\b(?:prevent\w*|mitigat\w*|reduc\w*|manag\w*|address\w*|avoid\w*|minimi[sz]\w*|counter\w*)\s+(?:\w+\s+){0,2})\b(?:risks?|threats?|harms?|vulnerabilit(?:y|ies)|dangers|concerns|challenges|failure modes|hazards)\b[^.:]*[:：]$|风险[^。：:]*[:：]$/i;
+const RISK_LEAD = /(?<!\b(?:prevent\w*|mitigat\w*|reduc\w*|manag\w*|address\w*|avoid\w*|minimi[sz]\w*|counter\w*)\s+(?:\w+\s+){0,2})\b(?<!-)(?:risks?|threats?|harms?|vulnerabilit(?:y|ies)|dangers|concerns|challenges|failure modes|hazards)\b(?![-‐]|\s+management)[^.:]*[:：]$|风险[^。：:]*[:：]$/i;
 const IMPERATIVE_SO = new RegExp(`[,;]\\s*(?:so|then|therefore|and thus)\\s+(${IMPERATIVE_VERBS})\\s+(?:the|a|an|any|all|its|their|such|relevant|appropriate|necessary|measures|what|whether|how)\\b`, 'i');
 // Sentences whose subject is the document itself, its parts or its readers ("The Framework should …", "Framework users may …").
 const SELF_SUBJECT = /本(?:框架|文件|办法|标准|指南|指引)(?:针对|提出|规定|给出|旨在|从|基于|描述|说明)|\b(?:the|this|these) (?:framework|ai rmf|rmf|guidelines?|guidance|document|playbook|profiles?|report|white paper|(?:govern|map|measure|manage) function|core|functions)\b[^.;:]{0,40}\b(?:should|will|is expected|are expected|may|can|must|provides?|offers?|describes?|aims?)\b|\b(?:framework|guideline|rmf) users\b|\busers of the (?:framework|guidelines|ai rmf)\b|\bnist will\b/i;
 // Duties described in the present tense: "3PAO: Conducts eligibility evaluation", "each AI business actor first conducts …".
 const PRESENT_DUTY = new RegExp(`^(?:[^:.]{2,30}:\\s+|(?:each|the|all|every)\\s+(?:[\\w/-]+\\s+){0,4}?(?:actors?|providers?|developers?|deployers?|users?|organi[sz]ations?|operators?|csps?|3paos?|agenc(?:y|ies)|jab|ao|manufacturers?|importers?|distributors?)\\s+(?:first\\s+|then\\s+|also\\s+|continuously\\s+|regularly\\s+|repeatedly\\s+)?)(?:${IMPERATIVE_VERBS})(?:s|es)\\b`, 'i');
 // A Chinese measure that opens with its verb ("不断提高…", "建立并实施…", "使用真实…的训练数据").
-const ZH_IMPERATIVE = /^(?:[（(][a-z0-9一二三四五六七八九十]{1,3}[)）]\s*|\d+[)）]\s*)?(?:不断|持续|积极|及时|进一步|切实|依法|严格|加快|主动|定期)?(?:提高|提升|建立|建设|实施|使用|加强|完善|健全|落实|开展|推进|强化|采取|设置|防止|防范|确保|保障|明确|制定|构建|形成|引导|加大|做好|部署|识别|评估|监测|检测|标识|记录|保存|限制|禁止|避免|减少|控制|审核|核验|公开|披露|告知|培训|组织|裁减|遵守|尊重|保护|关注|警惕|谨慎)/;
+const ZH_IMPERATIVE = /^(?:[（(][a-z0-9一二三四五六七八九十]{1,3}[)）]\s*|\d+[)）]\s*)?(?:(?:对|针对|通过|根据|依据|按照|依照|结合|围绕)[^，。；,;：:]{1,40}?(?:适当|充分|有效|全面|明晰)?)?((?:不断|持续|积极|及时|进一步|切实|依法|严格|加快|主动|定期)?(?:提高|提升|建立|建设|实施|使用|加强|完善|健全|落实|开展|推进|强化|采取|设置|防止|防范|确保|保障|明确|制定|构建|形成|引导|加大|做好|部署|识别|评估|监测|检测|标识|记录|保存|限制|禁止|避免|减少|控制|审核|核验|公开|披露|告知|培训|组织|裁减|遵守|尊重|保护|关注|警惕|谨慎))/;
 // A point that names a risk before describing it ("（c）鲁棒性弱风险。…", "Risk of model theft: …").
 const NAMED_RISK = /^(?:[（(][a-z0-9一二三四五六七八九十]{1,3}[)）]\s*)?[^。：:]{2,30}风险[。：:]|^(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:risk of [^.:]{2,60}|[^.:]{2,60} risks?)\s*[:.]\s/i;
 const MEASURE_TITLE = /^(?:[A-Z]{1,3}-\d+\)?\s*[ivx]+[.)]|[A-Z]{1,3}-\d+[.)]|\(?\d{1,2}\)|[ivx]{1,4}[.)]|[a-z][.)])\s+/;
@@ -312,7 +313,7 @@ function actionEvidence(text: string, numbered: string, body: string, topic: 'sa
   }
   if (ZH_IMPERATIVE.test(numbered.trim())) {
     m += 1.3;
-    cue.mitigation ??= `opens with the measure's verb '${ZH_IMPERATIVE.exec(numbered.trim())![0].replace(/^[（(][^)）]*[)）]\s*/, '')}'`;
+    cue.mitigation ??= `opens with the measure's verb '${ZH_IMPERATIVE.exec(numbered.trim())![1]}'`;
   }
   return m;
 }
@@ -917,12 +918,38 @@ function demoteRecitals(blocks: Block[], decisions: RoleDecision[]): void {
 // Letters and roman numerals in either case: statutes set new law in capitals ("(A)", "(IV)").
 const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-zA-Z]{1,2}\)|[a-z][)）]|\([ivxIVX]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/;
 
+// A block that can open a list: it ends with a colon, announces the points below, is an article, or is a point itself.
+const LIST_ANNOUNCE = /[:：]$|\b(?:the following|as follows|listed below|(?:shown|set out|described|given) below|below:?)\b|如下|下列|以下/i;
+const numberings = new WeakMap<Block[], OrdinalLeadIns>();
+
+/** The list numbering of a document's blocks (cached per block list). */
+export function numberingOf(blocks: Block[]): OrdinalLeadIns {
+  let n = numberings.get(blocks);
+  if (!n) {
+    const boundary = (j: number) => blocks[j]!.kind === 'heading' || pseudoHeadingLevel(blocks[j]!) !== undefined;
+    const canLead = (j: number) => {
+      const x = blocks[j]!;
+      if (x.kind !== 'paragraph' && x.kind !== 'item') return false;
+      const t = x.text.trim();
+      return LIST_ANNOUNCE.test(t) || ARTICLE_EN.test(t) || ARTICLE_ZH.test(t) || blockOrdinals(x).length > 0;
+    };
+    n = ordinalLeadIns(blocks, boundary, canLead);
+    numberings.set(blocks, n);
+  }
+  return n;
+}
+
 /** The block a point or list item hangs from: its parent item, or the lead-in paragraph above the list. */
 export const POINT_MARK = POINT;
 export function leadInOf(blocks: Block[], i: number): number | undefined {
   const b = blocks[i]!;
   const isPoint = (x: Block) => x.kind === 'item' || (x.kind === 'paragraph' && POINT.test(x.text.trim()));
   if (!isPoint(b)) return undefined;
+  // The numbers first ("(c)" follows "(b)" of its own style), the reader's indentation after.
+  const numbered = numberingOf(blocks).leadIn(i);
+  if (numbered && 'lead' in numbered) return numbered.lead;
+  // The first point of the list the numbers lead back to hangs where the reader's indentation says.
+  if (numbered && numbered.head !== i) return leadInOf(blocks, numbered.head);
   const depth = b.kind === 'item' ? b.depth : 0;
   let sawDeeper = false;
   for (let j = i - 1; j >= 0 && j >= i - 60; j--) {
@@ -966,18 +993,45 @@ function demoteBareLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
   }
 }
 
+/**
+ * A short label without a verb or end punctuation ("Safety", "AI systems and services in general")
+ * that hangs from a statement's lead-in names an area of that list: its own points complete the
+ * lead-in above it. The index of that lead-in, when the block is such a label.
+ */
+function areaLabelOver(blocks: Block[], decisions: RoleDecision[], j: number): number | undefined {
+  const b = blocks[j]!;
+  if (b.kind !== 'item' && b.kind !== 'paragraph') return undefined;
+  const t = b.text.trim().replace(POINT, '');
+  if (!t || /[.。:：;；!?！？]$/.test(t) || (hasCjk(t) ? [...t].length > 16 : wordCount(t) > 8)) return undefined;
+  if (MODAL_EN.test(t) || IMPERATIVE_EN.test(t) || MODAL_ZH.test(t) || VERB_HINT_EN.test(t)) return undefined;
+  const gp = leadInOf(blocks, j);
+  if (gp === undefined) return undefined;
+  const r = decisions[gp]!.role;
+  return r === 'mitigation' || r === 'risk' || r === 'principle' ? gp : undefined;
+}
+
 /** Points under a statement's lead-in take its kind when their own words are not decisive. */
 function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
   for (let i = 0; i < blocks.length; i++) {
     const d = decisions[i]!;
     if (d.role === 'apparatus') continue;
-    const parent = leadInOf(blocks, i);
+    let parent = leadInOf(blocks, i);
     if (parent === undefined) continue;
+    // A label naming an area ("Safety", "Systems in general") groups points that complete the lead-in above it (case 19).
+    const above = areaLabelOver(blocks, decisions, parent);
+    if (above !== undefined) {
+      if (decisions[parent]!.role !== 'context') decisions[parent] = { role: 'context', confidence: 0.6, reason: 'a label naming an area of the list above it', source: 'embedded' };
+      parent = above;
+    }
     const pd = decisions[parent]!;
     const text = blocks[i]!.text;
     // "The five principles are: …" — each value named in the list is a principle.
     if (d.role === 'context' && /\bprinciples?\b|\bvalues\b|原则/i.test(blocks[parent]!.text) && VALUE_TITLE.test(stripNumber(text)) && wordCount(text) <= 8) {
       decisions[i] = { role: 'principle', confidence: 0.6, reason: 'a value named in a list of principles', source: 'embedded' };
+      continue;
+    }
+    if (pd.role === 'context' && /a definition|definitions lead-in|exemption/.test(pd.reason)) {
+      if (d.role !== 'context') decisions[i] = { role: 'context', confidence: 0.6, reason: `a point under ${/exemption/.test(pd.reason) ? 'an exemption' : 'a definitions'} lead-in`, source: 'embedded' };
       continue;
     }
     // "AI-specific risks include:" introduces risks even when the lead-in itself is context; its
@@ -994,16 +1048,18 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
       const bare = text.replace(POINT, '').trim();
       const fragment = /^[a-z(]/.test(bare) || /[;,；，]$|\b(?:and|or)$|[和或]$/i.test(bare) || (!/[.。]$/.test(bare) && !VERB_HINT_EN.test(bare) && wordCount(bare) <= 30 && blocks[parent]!.kind === 'item');
       // A short point listed after a measure's lead-in ("… shall disclose:", "provide the following information:") completes it.
-      const listed = pd.role === 'mitigation' && /[:：]$/.test(blocks[parent]!.text.trim()) && wordCount(bare) <= 40 && own.risk < 1.5 && !(VERB_HINT_EN.test(bare) && /[.。]$/.test(bare));
+      const announced = LIST_ANNOUNCE.test(blocks[parent]!.text.trim());
+      const listed = pd.role === 'mitigation' && announced && wordCount(bare) <= 40 && own.risk < 1.5 && !(VERB_HINT_EN.test(bare) && /[.。]$/.test(bare));
       // A short label that leads its own points ("documentation disclosing:") carries the parent's duty on.
       const subLead = /[:：]$/.test(bare) && /too short/.test(d.reason) && wordCount(bare) >= 2;
-      if (d.role === 'context' && (isStatementLike(text) || subLead) && (own[pd.role] >= 0.5 || fragment || subLead || listed) && !/\((?:definitions|scope)\)|a definition|about the text itself|a note|a question|flow chart/.test(d.reason)) {
+      // Numbered points of one list share their lead-in's kind: "(d) … ." closes a list whose "(c)" completed the duty.
+      const sib = numberingOf(blocks).previousSibling(i);
+      const withSibling = sib !== undefined && decisions[sib]!.role === pd.role && leadInOf(blocks, sib) === parent && /without statement wording|too short/.test(d.reason);
+      if (d.role === 'context' && (isStatementLike(text) || subLead || (fragment && announced)) && (own[pd.role] >= 0.5 || fragment || subLead || listed || withSibling) && !/\((?:definitions|scope)\)|a definition|about the text itself|a note|a question|flow chart|chapter or section line/.test(d.reason)) {
         decisions[i] = { role: pd.role, confidence: 0.6, reason: `a point under a ${pd.role} lead-in`, source: 'embedded' };
       } else if (d.role === 'risk' && pd.role === 'mitigation' && languageScores(text).mitigation >= 1) {
         decisions[i] = { role: 'mitigation', confidence: 0.6, reason: `a prohibition or duty under a mitigation lead-in`, source: 'embedded' };
       }
-    } else if (pd.role === 'context' && /a definition|an exemption/.test(pd.reason) && d.role !== 'context') {
-      decisions[i] = { role: 'context', confidence: 0.6, reason: `a point under a ${/an exemption/.test(pd.reason) ? 'exemption' : 'definitions'} lead-in`, source: 'embedded' };
     }
   }
 }
