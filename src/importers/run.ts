@@ -11,6 +11,7 @@ import {
   type NewClassification,
   type Store,
 } from '../store/index.ts';
+import type { WrittenStatement } from '../store/corpus.ts';
 import { z } from 'zod';
 import { parseRows } from '../store/schema/index.ts';
 import { detectWorks } from '../store/works.ts';
@@ -113,6 +114,8 @@ interface WriteState {
   where: string;
   docIds: string[];
   changed: string[];
+  /** The new and changed statements as written (linked to topics without reading them back). */
+  written: WrittenStatement[];
   labels: NewClassification[];
 }
 
@@ -174,6 +177,7 @@ async function writeStatements(tx: Db, st: WriteState, total: number, opts: Impo
       summary.statements.unchanged += rep.unchanged;
       summary.statements.retired += rep.retired;
       st.changed.push(...rep.changedIds);
+      for (const w of rep.written) st.written.push(w);
       st.labels.push(...documentLabels(d, rep.ids));
       done += d.statements.length;
     });
@@ -219,8 +223,8 @@ async function linkChanged(tx: Db, st: WriteState, opts: ImportOptions): Promise
   // nested loops over every pair of new statements (minutes instead of milliseconds at 50,000).
   if (st.changed.length >= BULK_ANALYZE) await tx.exec('ANALYZE statements, statement_norms, documents, classifications');
   if (opts.link === false || !st.changed.length) return;
-  const { linkStatements } = await import('../topics/link.ts');
-  const r = await linkStatements(tx, st.changed);
+  const { linkWritten } = await import('../topics/match-bulk.ts');
+  const r = await linkWritten(tx, st.written);
   st.summary.topics = { statements: r.statements, links: r.links, lexiconVersion: r.lexiconVersion };
 }
 
@@ -230,7 +234,7 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
   const summary = emptySummary(parsed, opts);
   const total = parsed.documents.reduce((n, d) => n + d.statements.length, 0);
   const work = async (tx: Db) => {
-    const st: WriteState = { parsed, summary, where: parsed.files[0] ?? 'import', docIds: [], changed: [], labels: [] };
+    const st: WriteState = { parsed, summary, where: parsed.files[0] ?? 'import', docIds: [], changed: [], written: [], labels: [] };
     await writeDataset(tx, st, total);
     await writeDocuments(tx, st);
     await writeStatements(tx, st, total, opts);

@@ -270,6 +270,21 @@ export interface StatementUpsertReport {
   ids: Map<string, string>;
   /** Ids of the statements created or updated by this call (what needs re-linking or re-labelling). */
   changedIds: string[];
+  /** The statements created or updated by this call, as written (topic linking needs no read-back). */
+  written: WrittenStatement[];
+}
+
+/** A statement as written by an upsert. `created`: its id is new in this transaction. */
+export interface WrittenStatement {
+  id: string;
+  documentId: string;
+  kind: StatementKind;
+  ord: number;
+  name: string;
+  text: string;
+  headingPath: readonly string[];
+  contentHash: string;
+  created: boolean;
 }
 
 const BATCH = 2000;
@@ -417,7 +432,7 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
     const d = parsed[di]!;
     const ex = existing.get(d.documentId)!;
     const ids = idMaps[di]!;
-    const report: StatementUpsertReport = { created: 0, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [] };
+    const report: StatementUpsertReport = { created: 0, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [], written: [] };
     for (const s of d.items) {
       if (++sinceYield >= 250) {
         sinceYield = 0;
@@ -432,6 +447,7 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
       }
       const id = ids.get(s.sourceKey)!;
       report.changedIds.push(id);
+      report.written.push({ id, documentId: d.documentId, kind: s.kind, ord: s.ord, name: s.name, text: s.text, headingPath: s.headingPath, contentHash: hash, created: !old });
       const row = statementWrite(s, id, d.documentId, ids, hash);
       if (old) {
         report.updated++;

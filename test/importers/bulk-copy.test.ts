@@ -13,7 +13,7 @@ import { counts, tempDir, withStore } from './_util.ts';
 /** Texts with every character COPY's text format escapes, plus Chinese, quotes and braces. */
 const AWKWARD = ['tab\there', 'new\nline', 'carriage\rreturn', 'back\\slash \\N', 'quote " and {brace}', '人工智能 安全 评估', 'comma, "quoted", \\"'];
 
-function corpus(id: string, docs: number, per: number, poison?: { doc: number; st: number }): unknown {
+function corpus(id: string, docs: number, per: number, poison?: { doc: number; st: number }, edition = 1): unknown {
   return {
     format: 'govnav-json',
     formatVersion: 1,
@@ -31,7 +31,7 @@ function corpus(id: string, docs: number, per: number, poison?: { doc: number; s
         text:
           poison && poison.doc === d && poison.st === i
             ? 'Organisations should log model access \u0000 and review it.'
-            : `Organisations should test and monitor privacy safeguard ${i} of document ${d}: ${AWKWARD[(i + d) % AWKWARD.length]}`,
+            : `Organisations should test and monitor privacy safeguard ${i} of document ${d}: ${AWKWARD[(i + d) % AWKWARD.length]}${edition > 1 && i % 10 === 0 ? ' and audit the security of model weights' : ''}`,
         headingPath: [`Part ${d}`, AWKWARD[i % AWKWARD.length]!],
         ...(i % 6 === 0 ? { locator: { page: i + 1, pageEnd: i + 2, charStart: i * 10, charEnd: i * 10 + 9, ref: `§${i}` } } : {}),
         ...(i % 7 === 0 ? { meta: { note: AWKWARD[i % AWKWARD.length], n: i, nested: { ok: true } } } : {}),
@@ -52,12 +52,15 @@ async function snapshot(store: Store): Promise<Record<string, unknown[]>> {
     ),
     norms: await q('SELECT statement_id, content_hash, norm_hash FROM statement_norms ORDER BY statement_id'),
     labels: await q('SELECT statement_id, taxonomy, code, source, human, is_current FROM classifications ORDER BY statement_id, taxonomy, code'),
-    topics: await q('SELECT statement_id, topic_id, score FROM statement_topics ORDER BY statement_id, topic_id'),
+    topics: await q(
+      'SELECT statement_id, topic_id, score, matched_terms, lexicon_version, document_id, kind, ord FROM statement_topics ORDER BY statement_id, topic_id',
+    ),
+    linkState: await q('SELECT statement_id, content_hash, lexicon_version FROM topic_link_state ORDER BY statement_id'),
     documents: await q('SELECT id, source_key, title, language, work_id, content_hash FROM documents ORDER BY id'),
   };
 }
 
-async function importWith(copy: '0' | '1', file: string): Promise<Record<string, unknown[]>> {
+async function importWith(copy: '0' | '1', file: string, next: string): Promise<Record<string, unknown[]>> {
   const before = process.env.GOVNAV_BULK_COPY;
   process.env.GOVNAV_BULK_COPY = copy;
   try {
@@ -66,6 +69,11 @@ async function importWith(copy: '0' | '1', file: string): Promise<Record<string,
       assert.equal(s.statements.created, 3 * 40);
       const again = await importPath(store, file);
       assert.equal(again.statements.unchanged, 3 * 40, 're-import of unchanged data changes nothing');
+      // A newer version: some statements change (relinked in place), some are new.
+      const newer = await importPath(store, next);
+      assert.equal(newer.statements.updated, 3 * 4);
+      assert.equal(newer.statements.created, 3 * 5);
+      assert.equal(newer.topics?.statements, 3 * 4 + 3 * 5);
       return snapshot(store);
     });
   } finally {
@@ -76,10 +84,12 @@ async function importWith(copy: '0' | '1', file: string): Promise<Record<string,
 
 test(`[${ENGINE}] import: statements written by COPY equal those written by multi-row INSERT (every table the import writes)`, async (t) => {
   const file = join(tempDir(t), 'bulk.govnav.json');
+  const next = join(tempDir(t), 'bulk-2.govnav.json');
   writeFileSync(file, JSON.stringify(corpus('bulk-copy', 3, 40)));
-  const viaInsert = await importWith('0', file);
-  const viaCopy = await importWith('1', file);
-  assert.ok((viaCopy.statements as unknown[]).length === 120 && (viaCopy.norms as unknown[]).length === 120);
+  writeFileSync(next, JSON.stringify(corpus('bulk-copy', 3, 45, undefined, 2)));
+  const viaInsert = await importWith('0', file, next);
+  const viaCopy = await importWith('1', file, next);
+  assert.ok((viaCopy.statements as unknown[]).length === 135 && (viaCopy.norms as unknown[]).length === 135);
   assert.ok((viaCopy.labels as unknown[]).length > 0 && (viaCopy.topics as unknown[]).length > 0, 'labels and topic links written');
   for (const table of Object.keys(viaInsert)) assert.deepEqual(viaCopy[table], viaInsert[table], `table ${table}`);
   // The awkward characters arrive intact.

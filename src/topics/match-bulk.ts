@@ -1,0 +1,84 @@
+// Topic links for statements an import has just written, without reading them back: the importer
+// hands over what it wrote (id, document, kind, order, texts, content hash). Each distinct
+// (kind, name, heading path, text) is matched once; links and link states of new statements go in
+// by COPY (nothing of theirs can exist yet), statements that were updated are relinked the usual
+// way (their old links are replaced). The rows are the ones linkStatements writes.
+import type { Db } from '../store/db.ts';
+import type { WrittenStatement } from '../store/corpus.ts';
+import { canCopy, copyRows, yieldToIo, type CopyValue } from '../store/bulk/copy.ts';
+import { asCompiled, linkStatements, syncTopics, type LinkOptions, type LinkReport } from './link.ts';
+import { scoreStatement, type CompiledLexicon, type TopicLink } from './match.ts';
+
+/** Rows per COPY. */
+const CHUNK = 5000;
+
+/** Matches per distinct statement text, so that a text repeated across documents is matched once. */
+class MatchCache {
+  private readonly seen = new Map<string, TopicLink[]>();
+  constructor(private readonly c: CompiledLexicon) {}
+
+  links(s: WrittenStatement): TopicLink[] {
+    const heading = s.headingPath.join('\n');
+    const key = `${s.kind}\u0001${s.name}\u0001${heading}\u0001${s.text}`;
+    let found = this.seen.get(key);
+    if (!found) {
+      found = scoreStatement(this.c, { name: s.name, text: s.text, headingPath: [...s.headingPath], kind: s.kind });
+      this.seen.set(key, found);
+    }
+    return found;
+  }
+}
+
+function emptyReport(c: CompiledLexicon): LinkReport {
+  const report: LinkReport = { lexiconVersion: c.version, statements: 0, links: 0, unlinked: 0, byTopic: {} };
+  for (const t of c.topics) report.byTopic[t.id] = 0;
+  return report;
+}
+
+function addReport(into: LinkReport, r: LinkReport): void {
+  into.statements += r.statements;
+  into.links += r.links;
+  into.unlinked += r.unlinked;
+  for (const [k, v] of Object.entries(r.byTopic)) into.byTopic[k] = (into.byTopic[k] ?? 0) + v;
+}
+
+/** Links and link states of new statements, matched here and written by COPY in chunks. */
+async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[], report: LinkReport): Promise<void> {
+  const cache = new MatchCache(c);
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const links: CopyValue[][] = [];
+    const states: CopyValue[][] = [];
+    for (const s of chunk) {
+      const found = cache.links(s);
+      if (!found.length) report.unlinked++;
+      for (const l of found) {
+        links.push([s.id, l.topic, l.score, JSON.stringify(l.terms), c.version, s.documentId, s.kind, s.ord]);
+        report.byTopic[l.topic] = (report.byTopic[l.topic] ?? 0) + 1;
+      }
+      states.push([s.id, s.contentHash, c.version]);
+    }
+    const whereLink = (k: number) => `topic link ${String(links[k]?.[0])} → ${String(links[k]?.[1])}`;
+    await copyRows(db, 'statement_topics', ['statement_id', 'topic_id', 'score', 'matched_terms', 'lexicon_version', 'document_id', 'kind', 'ord'], links, whereLink);
+    await copyRows(db, 'topic_link_state', ['statement_id', 'content_hash', 'lexicon_version'], states, (k) => `topic link state of ${String(states[k]?.[0])}`);
+    report.statements += chunk.length;
+    report.links += links.length;
+    await yieldToIo();
+  }
+}
+
+/**
+ * Link statements just written in this transaction (live, each listed once). Where the engine
+ * cannot COPY, this is linkStatements over their ids.
+ */
+export async function linkWritten(db: Db, rows: WrittenStatement[], opts: Pick<LinkOptions, 'lexicon'> = {}): Promise<LinkReport> {
+  const c = asCompiled(opts.lexicon);
+  if (!canCopy(db)) return linkStatements(db, rows.map((r) => r.id), { lexicon: c });
+  const report = emptyReport(c);
+  if (!rows.length) return report;
+  await syncTopics(db, c);
+  const updated = rows.filter((r) => !r.created);
+  if (updated.length) addReport(report, await linkStatements(db, updated.map((r) => r.id), { lexicon: c }));
+  await copyNewLinks(db, c, rows.filter((r) => r.created), report);
+  return report;
+}
