@@ -33,24 +33,48 @@ export interface RunningServer {
   close(opts?: { graceMs?: number }): Promise<void>;
 }
 
-/** The data version as the page cache sees it: changes with the data, and at every change notification. */
-class VersionTracker {
+/**
+ * The data version as the page cache sees it: changes with the data, and at every change notification.
+ * A burst of notifications (a job writing batch after batch) retags at once for each one, but reads
+ * the data version from the database at most once at a time: one read in flight, one more after it.
+ */
+export class VersionTracker {
   private version = '';
   private generation = 0;
+  private reading: Promise<void> | undefined;
+  private again = false;
   tag = '';
+  /** How many times the data version was read (tests: a burst of notices is coalesced). */
+  reads = 0;
   constructor(
-    private readonly store: Store,
+    private readonly read: () => Promise<string>,
     private readonly onInvalidate: () => void,
   ) {}
   private retag() {
     this.tag = createHash('sha1').update(`${this.version}|${this.generation}`).digest('hex').slice(0, 10);
   }
-  async refresh(): Promise<void> {
-    const v = await readDataVersion({ store: this.store });
-    if (v !== this.version) {
-      this.version = v;
-      this.retag();
+  /** Read the data version now, or, when a read is running, once more after it. */
+  refresh(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
     }
+    this.reading = (async () => {
+      try {
+        do {
+          this.again = false;
+          this.reads++;
+          const v = await this.read();
+          if (v !== this.version) {
+            this.version = v;
+            this.retag();
+          }
+        } while (this.again);
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
   }
   /** Another process (or this one) committed a change: pages rendered before it must not be served. */
   invalidate(): void {
@@ -69,7 +93,7 @@ function pollMs(listening: boolean): number {
 
 export async function startServer(store: Store, config: Config, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
   let ctx: AppContext | undefined;
-  const versions = new VersionTracker(store, () => ctx?.pageCache?.clear());
+  const versions = new VersionTracker(() => readDataVersion({ store }), () => ctx?.pageCache?.clear());
   await versions.refresh();
   ctx = { store, config, dataVersion: () => versions.tag };
   let listener: DataListener | undefined;

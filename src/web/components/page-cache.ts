@@ -2,24 +2,62 @@
 // query). Public pages depend on nothing else (no per-user content), so a repeated request costs a
 // map lookup; the ETag lets browsers revalidate with a 304 and no body at all. The data version
 // changes whenever the corpus or its labels change, which retires every older entry at once.
+//
+// An entry is stored ready to send: the body as bytes, its ETag, and the response headers of each
+// variant (identity and gzip) built once. The gzip copy is made off the main thread (zlib's thread
+// pool) as soon as the page is stored; a hit that comes before it is ready compresses on the spot.
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { SECURITY_HEADERS } from '../security.ts';
+import { logError } from '../../util/errors.ts';
 
 export interface Entry {
   body: Uint8Array;
   etag: string;
   type: string;
-  /** The gzip-compressed body, made on the first request that accepts it. */
+  /** The gzip-compressed body (made in the background when the page is stored). */
   gz?: Uint8Array;
+  /** The headers a hit sends, per variant (built once). */
+  sent?: { plain?: Record<string, string>; gz?: Record<string, string> };
 }
 
 /** Pages are text: gzip shrinks them about sixfold, so clients that accept it get the compressed copy. */
 export function acceptsGzip(header: string | undefined): boolean {
   return !!header && /\bgzip\b/i.test(header) && !/\bgzip\s*;\s*q=0(\.0*)?\b/i.test(header);
+}
+
+/** The headers a cache hit sends (the same on the fast path and in the app), without the security headers. */
+const HIT_HEADERS = { 'Cache-Control': 'no-cache', Vary: 'Accept, Cookie, Accept-Language, Accept-Encoding', 'X-Cache': 'hit' } as const;
+
+/** A new entry; its gzip copy is started at once in the background. */
+export function makeEntry(body: Uint8Array, type: string): Entry {
+  const e: Entry = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`, type };
+  gzip(body, { level: 6 }, (err, gz) => {
+    if (err) return logError('compressing a cached page (it is sent uncompressed)', err);
+    e.gz ??= new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength);
+  });
+  return e;
+}
+
+/** The body and headers of a hit on `e` (gzip when the client accepts it), built once per entry and variant. */
+export function hitOf(e: Entry, gzipOk: boolean): { body: Uint8Array; etag: string; headers: Record<string, string> } {
+  const sent = (e.sent ??= {});
+  if (gzipOk) {
+    e.gz ??= new Uint8Array(gzipSync(e.body, { level: 6 }));
+    const etag = e.etag.replace(/"$/, '-gz"');
+    sent.gz ??= { ...SECURITY_HEADERS, ETag: etag, ...HIT_HEADERS, 'Content-Type': e.type, 'Content-Encoding': 'gzip', 'Content-Length': String(e.gz.byteLength) };
+    return { body: e.gz, etag, headers: sent.gz };
+  }
+  sent.plain ??= { ...SECURITY_HEADERS, ETag: e.etag, ...HIT_HEADERS, 'Content-Type': e.type, 'Content-Length': String(e.body.byteLength) };
+  return { body: e.body, etag: e.etag, headers: sent.plain };
+}
+
+/** The headers of a 304 for `etag` (no body, no type or length). */
+function notModified(etag: string): Record<string, string> {
+  return { ...SECURITY_HEADERS, ETag: etag, ...HIT_HEADERS };
 }
 
 export class LruCache<V extends { body: Uint8Array }> {
@@ -80,6 +118,22 @@ export function matches(ifNoneMatch: string | undefined, etag: string): boolean 
   return ifNoneMatch.split(',').some((t) => bare(t) === bare(etag));
 }
 
+/**
+ * Captures the page a route renders with `c.html(…)` as text, so that storing it needs neither a
+ * copy of the response stream nor a second rendering (undefined when the route answered otherwise).
+ */
+function captureHtml(c: Context<AppEnv>): () => string | undefined {
+  let page: string | undefined;
+  const html = c.html;
+  c.html = ((body: unknown, ...rest: unknown[]) => {
+    // Our escaping template is synchronous: a String object without callbacks is the whole page.
+    const cbs = (body as { callbacks?: unknown[] } | null)?.callbacks;
+    if (typeof body === 'string' || (body instanceof String && !cbs?.length)) page = String(body);
+    return (html as (...a: unknown[]) => Response | Promise<Response>)(body, ...rest);
+  }) as typeof c.html;
+  return () => page;
+}
+
 export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const method = c.req.method;
@@ -93,35 +147,33 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     const inm = c.req.header('if-none-match');
     const hit = cache.get(key);
     if (hit) {
-      const gzip = acceptsGzip(c.req.header('accept-encoding'));
-      const etag = gzip ? hit.etag.replace(/"$/, '-gz"') : hit.etag;
-      c.header('ETag', etag);
-      c.header('Cache-Control', 'no-cache');
-      c.header('Vary', 'Accept, Cookie, Accept-Language, Accept-Encoding');
-      c.header('X-Cache', 'hit');
-      if (matches(inm, etag)) return c.body(null, 304);
-      c.header('Content-Type', hit.type);
-      if (gzip) {
-        hit.gz ??= new Uint8Array(gzipSync(hit.body, { level: 6 }));
-        c.header('Content-Encoding', 'gzip');
-        return c.body(hit.gz as Uint8Array<ArrayBuffer>);
-      }
-      return c.body(hit.body as Uint8Array<ArrayBuffer>);
+      // The same headers as the fast path (the app adds the security headers itself).
+      const h = hitOf(hit, acceptsGzip(c.req.header('accept-encoding')));
+      const wanted = matches(inm, h.etag) ? notModified(h.etag) : h.headers;
+      for (const k in wanted) if (!(k in SECURITY_HEADERS) && k !== 'Content-Length') c.header(k, wanted[k]);
+      return wanted === h.headers ? c.body(h.body as Uint8Array<ArrayBuffer>) : c.body(null, 304);
     }
+    const rendered = captureHtml(c);
     await next();
     const res = c.res;
     const type = res.headers.get('content-type') ?? '';
     if (res.status !== 200 || !type.startsWith('text/html')) return;
     // A page that carries something personal (a CSRF token, the signed-in user) is never shared.
     if (c.get('personal')) return;
-    const body = new Uint8Array(await res.clone().arrayBuffer());
-    const etag = `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
-    cache.set(key, { body, etag, type });
-    c.header('ETag', etag);
+    const page = rendered();
+    const entry = makeEntry(page === undefined ? new Uint8Array(await res.clone().arrayBuffer()) : Buffer.from(page, 'utf8'), type);
+    cache.set(key, entry);
+    if (page !== undefined) {
+      // The same bytes go out as a plain body (no stream): the response is rebuilt around them.
+      const headers = Object.fromEntries(res.headers);
+      c.res = undefined;
+      c.res = new Response(entry.body as Uint8Array<ArrayBuffer>, { status: 200, headers });
+    }
+    c.header('ETag', entry.etag);
     c.header('Cache-Control', 'no-cache');
     c.header('Vary', 'Accept, Cookie, Accept-Language, Accept-Encoding');
     c.header('X-Cache', 'miss');
-    if (matches(inm, etag)) {
+    if (matches(inm, entry.etag)) {
       c.res = new Response(null, { status: 304, headers: c.res.headers });
     }
   };
@@ -160,28 +212,12 @@ export function serveCachedRaw(cache: LruCache<Entry>, dataVersion: string, req:
   const lang = m ? m[1]! : /^\s*zh/i.test(h['accept-language'] ?? '') ? 'zh' : 'en';
   const hit = cache.get(cacheKey(lang, dataVersion, raw));
   if (!hit) return false;
-  const gzip = acceptsGzip(h['accept-encoding']);
-  const etag = gzip ? hit.etag.replace(/"$/, '-gz"') : hit.etag;
-  const headers: Record<string, string> = {
-    ...SECURITY_HEADERS,
-    ETag: etag,
-    'Cache-Control': 'no-cache',
-    Vary: 'Accept, Cookie, Accept-Language, Accept-Encoding',
-    'X-Cache': 'hit',
-  };
+  const { body, etag, headers } = hitOf(hit, acceptsGzip(h['accept-encoding']));
   if (matches(h['if-none-match'], etag)) {
-    res.writeHead(304, headers);
+    res.writeHead(304, notModified(etag));
     res.end();
     return true;
   }
-  headers['Content-Type'] = hit.type;
-  let body = hit.body;
-  if (gzip) {
-    hit.gz ??= new Uint8Array(gzipSync(hit.body, { level: 6 }));
-    body = hit.gz;
-    headers['Content-Encoding'] = 'gzip';
-  }
-  headers['Content-Length'] = String(body.byteLength);
   res.writeHead(200, headers);
   res.end(body);
   return true;
