@@ -279,6 +279,15 @@ export interface IndexSearchOptions {
   facets: string[];
   offset: number;
   limit: number;
+  /** Also return the current labels of the page's statements on these taxonomies (the search page lists them). */
+  labelTaxonomies?: string[];
+}
+
+/** A current label of a listed statement, as the index holds it (the same rows as the SQL of the search page). */
+export interface IndexLabel {
+  statement_id: string;
+  taxonomy: string;
+  code: string;
 }
 
 export interface IndexSearchResult {
@@ -286,6 +295,8 @@ export interface IndexSearchResult {
   /** Statement ids of the page, in order. */
   ids: string[];
   facets: Record<string, FacetValue[]>;
+  /** With opts.labelTaxonomies: the page's current labels on those taxonomies. */
+  labels?: IndexLabel[];
 }
 
 const ID_QUERY = /^(D\d{4,}|[MRP]\d{6,})$/;
@@ -413,7 +424,21 @@ export class SearchIndex {
       ({ total, facets } = this.count(plan, candidates, requested));
     }
     const rows = this.page(sort, candidates, q !== undefined && q !== '' && !idQuery, total, opts, passUsed);
-    return { total, ids: rows.map((i) => this.data.ids[i]!), facets };
+    const ids = rows.map((i) => this.data.ids[i]!);
+    return opts.labelTaxonomies ? { total, ids, facets, labels: this.labelsOf(rows, opts.labelTaxonomies) } : { total, ids, facets };
+  }
+
+  /** The current labels of some rows on some taxonomies. */
+  private labelsOf(rows: number[], taxonomies: string[]): IndexLabel[] {
+    const want = new Set(taxonomies);
+    const d = this.data;
+    const out: IndexLabel[] = [];
+    for (const i of rows)
+      for (let k = d.labelOff[i]!; k < d.labelOff[i + 1]!; k++) {
+        const c = d.labelVal[k]!;
+        if (want.has(d.codeTax[c]!)) out.push({ statement_id: d.ids[i]!, taxonomy: d.codeTax[c]!, code: d.codeCode[c]! });
+      }
+    return out;
   }
 
   /** One pass over the candidates (or every row): the total, this.pass, and every requested facet's values. */

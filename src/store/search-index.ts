@@ -29,6 +29,8 @@ export interface IndexHandle {
   readonly size: number;
   /** Where searches run: 'thread' (the search thread) or 'local' (the calling thread). */
   readonly where: 'thread' | 'local';
+  /** The topics' names as of the build (topic writes leave a change too: migration 0940). */
+  readonly topics: TopicName[];
   /** A search, or undefined when the index is gone (the search thread dropped it): use SQL. */
   search(registry: TaxonomyRegistry, query: StatementQuery, lexemes: string[], opts: IndexSearchOptions): Promise<IndexSearchResult | undefined>;
 }
@@ -39,6 +41,14 @@ interface Holder {
   building?: Promise<IndexHandle | undefined>;
   /** When the last build failed, do not try again before this time (ms). */
   retryAt: number;
+  /**
+   * No new build before this time (ms): a build that ended stale because writes kept coming is
+   * followed by a pause as long as the build took, so that a stream of writes (a classify job)
+   * costs at most half of the time in rebuilds; searches use SQL meanwhile.
+   */
+  nextBuildAt: number;
+  /** Builds started (tests, benches). */
+  builds: number;
   lexemes: Map<string, string[]>;
 }
 
@@ -50,7 +60,7 @@ const dropped = new FinalizationRegistry<number>((key) => void SearchThread.runn
 function holderOf(db: Db): Holder {
   let h = holders.get(db);
   if (!h) {
-    holders.set(db, (h = { key: nextKey++, retryAt: 0, lexemes: new Map() }));
+    holders.set(db, (h = { key: nextKey++, retryAt: 0, nextBuildAt: 0, builds: 0, lexemes: new Map() }));
     dropped.register(db, h.key);
   }
   return h;
@@ -74,11 +84,14 @@ export async function freshIndex(db: Db, opts: { wait?: boolean; tokens?: string
     h.index = undefined;
   }
   if (!h.building) {
-    if (Date.now() < h.retryAt && !opts.wait) return undefined;
+    if ((Date.now() < h.retryAt || Date.now() < h.nextBuildAt) && !opts.wait) return undefined;
+    const started = Date.now();
+    h.builds++;
     h.building = buildIndex(db, h.key)
       .then((ix) => {
         h.index = ix;
         h.retryAt = 0;
+        h.nextBuildAt = Date.now() + (Date.now() - started);
         return ix;
       })
       .catch((e: Error) => {
@@ -94,6 +107,11 @@ export async function freshIndex(db: Db, opts: { wait?: boolean; tokens?: string
   const ix = await h.building;
   // A change may have landed during the build: then the next search starts another.
   return ix && (await isFresh(db, ix.stamp)) ? ix : undefined;
+}
+
+/** How many index builds this database has started (tests, benches). */
+export function indexBuilds(db: Db): number {
+  return holders.get(db)?.builds ?? 0;
 }
 
 /** Forget an index that could not answer (the search thread lost it): the next search rebuilds. */
@@ -144,7 +162,7 @@ function rememberLexemes(h: Holder, tokens: string, lexemes: string[]) {
 interface BuildSink {
   begin(docs: IndexDoc[], docOrder: string[], yearOrder: string[]): Promise<void>;
   rows(json: string): Promise<void>;
-  build(stamp: string): Promise<IndexHandle>;
+  build(stamp: string): Promise<Omit<IndexHandle, 'topics'>>;
 }
 
 function localSink(): BuildSink {
@@ -158,7 +176,7 @@ function localSink(): BuildSink {
   };
 }
 
-function localHandle(ix: SearchIndex): IndexHandle {
+function localHandle(ix: SearchIndex): Omit<IndexHandle, 'topics'> {
   return { stamp: ix.stamp, size: ix.size, where: 'local', search: async (registry, query, lexemes, opts) => ix.search(registry, query, lexemes, opts) };
 }
 
@@ -208,7 +226,13 @@ const STATEMENT_BATCH = `SELECT coalesce(json_agg(x ORDER BY x.id)::text, '[]') 
   WHERE s.retired_at IS NULL AND d.retired_at IS NULL AND s.id > $1
   ORDER BY s.id LIMIT ${BATCH}) x`;
 
+export const TopicNameSchema = z.object({ id: z.string(), name_en: z.string(), name_zh: z.string().nullable() });
+export type TopicName = z.infer<typeof TopicNameSchema>;
+/** The topics of the topic facet, in display order. */
+export const TOPIC_NAMES = 'SELECT id, name_en, name_zh FROM topics WHERE NOT retired ORDER BY ord, id';
+
 async function load(db: Db, stamp: string, sink: BuildSink): Promise<IndexHandle> {
+  const topics = parseRows(TopicNameSchema, await db.query(TOPIC_NAMES), 'topic names');
   const docs = parseRows(IndexDocSchema, await db.query('SELECT id, title, doc_type, year, dataset, work_id FROM documents WHERE retired_at IS NULL'), 'search index documents').map(toIndexDoc);
   const ids = async (order: string) =>
     parseRows(IdRow, await db.query(`SELECT id FROM documents WHERE retired_at IS NULL ORDER BY ${order}`), 'search index document order').map((r) => r.id);
@@ -224,7 +248,7 @@ async function load(db: Db, stamp: string, sink: BuildSink): Promise<IndexHandle
     after = b!.last;
   }
   await sent;
-  return sink.build(stamp);
+  return { ...(await sink.build(stamp)), topics };
 }
 
 const Snapshot = z.object({ snap: z.string() });

@@ -8,7 +8,7 @@ import { facetCounts, HIT_COLUMNS, searchStatements, StatementHitSchema, type Fa
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
 import type { Db } from './db.ts';
 import { parseRows } from './schema/columns.ts';
-import { freshIndex, indexLost, queryLexemes } from './search-index.ts';
+import { freshIndex, indexLost, queryLexemes, TOPIC_NAMES, TopicNameSchema, type TopicName } from './search-index.ts';
 import { toSearchText } from './search-text.ts';
 import { sameTextOf, type SameText } from './works.ts';
 
@@ -18,6 +18,8 @@ export interface SearchRequest {
   facets: string[];
   offset: number;
   limit: number;
+  /** Also the current labels of the page's statements on these taxonomies (from the index when it answers). */
+  labelTaxonomies?: string[];
 }
 
 export interface SearchResult {
@@ -26,6 +28,10 @@ export interface SearchResult {
   facets: Record<string, FacetValue[]>;
   /** Which path answered: the in-process index or SQL. */
   via: 'index' | 'sql';
+  /** From the index (req.labelTaxonomies): the page's current labels on those taxonomies. */
+  labels?: PageLabel[];
+  /** From the index: the topics' names as of its build. */
+  topics?: TopicName[];
 }
 
 /** One page of a search with its facet counts. */
@@ -35,7 +41,7 @@ export async function runSearch(db: Db, registry: TaxonomyRegistry, req: SearchR
   if (index) {
     const lexemes = tokens ? await queryLexemes(db, tokens) : [];
     const r = await index.search(registry, req.query, lexemes, req);
-    if (r) return { total: r.total, items: await hitsByIds(db, r.ids), facets: r.facets, via: 'index' };
+    if (r) return { total: r.total, items: await hitsByIds(db, r.ids), facets: r.facets, via: 'index', labels: r.labels, topics: index.topics };
     indexLost(db, index);
   }
   // The facet groups are independent queries: on PostgreSQL they run on separate connections.
@@ -64,7 +70,6 @@ export async function hitsByIds(db: Db, ids: string[]): Promise<StatementHit[]> 
 
 const PageLabelSchema = z.object({ statement_id: z.string(), taxonomy: z.string(), code: z.string() });
 export type PageLabel = z.infer<typeof PageLabelSchema>;
-const TopicNameSchema = z.object({ id: z.string(), name_en: z.string(), name_zh: z.string().nullable() });
 
 export interface SearchPageData extends SearchResult {
   /** Current labels of the listed statements on the given taxonomies. */
@@ -72,31 +77,37 @@ export interface SearchPageData extends SearchResult {
   /** Where else each listed text is published (one work, one document). */
   also: Map<string, SameText[]>;
   /** Names of the topics (for the topic facet). */
-  topics: { id: string; name_en: string; name_zh: string | null }[];
+  topics: TopicName[];
 }
 
-/** Everything the search page (and its JSON twin) shows for one page of a query. */
+/**
+ * Everything the search page (and its JSON twin) shows for one page of a query. When the index
+ * answers, the page's labels and the topic names come with it (three round trips to the database
+ * instead of five); in SQL they are read here.
+ */
 export async function searchPageData(
   db: Db,
   registry: TaxonomyRegistry,
   req: SearchRequest,
   labelTaxonomies: string[],
 ): Promise<SearchPageData> {
-  const [res, topics] = await Promise.all([
-    runSearch(db, registry, req),
-    db.query('SELECT id, name_en, name_zh FROM topics WHERE NOT retired ORDER BY ord, id').then((rows) => parseRows(TopicNameSchema, rows, 'topic names')),
-  ]);
+  const res = await runSearch(db, registry, { ...req, labelTaxonomies });
   const ids = res.items.map((h) => h.id);
-  const [labels, also] = await Promise.all([
-    ids.length && labelTaxonomies.length
-      ? db
-          .query('SELECT statement_id, taxonomy, code FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current', [
-            ids,
-            labelTaxonomies,
-          ])
-          .then((rows) => parseRows(PageLabelSchema, rows, 'search page labels'))
-      : Promise.resolve([] as PageLabel[]),
+  // Labels of retired statements the index still listed are dropped with their hits.
+  const listed = new Set(ids);
+  const [topics, labels, also] = await Promise.all([
+    res.topics ?? db.query(TOPIC_NAMES).then((rows) => parseRows(TopicNameSchema, rows, 'topic names')),
+    res.labels
+      ? res.labels.filter((l) => listed.has(l.statement_id))
+      : ids.length && labelTaxonomies.length
+        ? db
+            .query('SELECT statement_id, taxonomy, code FROM classifications WHERE statement_id = ANY($1::text[]) AND taxonomy = ANY($2::text[]) AND is_current', [
+              ids,
+              labelTaxonomies,
+            ])
+            .then((rows) => parseRows(PageLabelSchema, rows, 'search page labels'))
+        : Promise.resolve([] as PageLabel[]),
     sameTextOf(db, ids),
   ]);
-  return { ...res, labels, also, topics };
+  return { total: res.total, items: res.items, facets: res.facets, via: res.via, labels, also, topics };
 }
