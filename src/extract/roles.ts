@@ -129,6 +129,8 @@ const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|regulators?|guidance|monitor(?:ing)?|evaluation|compliance|enforce\w*|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
 const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/i;
 // Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
+// One sentence whose main clause is "… 制定本框架。" ("…, this framework is formulated"): the document's purpose, whatever verbs precede it.
+const PURPOSE_SENTENCE = /^[^。；;]{0,300}制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$/;
 const SCOPE_CLAUSE = /制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$|^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/i;
 // Statutes: exemptions and savings clauses ("nothing in this part restricts …", "is not required to", "does not apply").
 const EXEMPTION = /\bnothing in (?:this|these|subsections?|sections?|part)\b[^.]{0,120}\b(?:restricts?|requires?|prevents?|limits?|shall be construed|affects?)\b|\b(?:is|are) not required to\b|\bdo(?:es)? not (?:apply|restrict|prevent|limit)\b|\bshall not be construed\b|\bis exempt\b|\bare exempt\b/i;
@@ -581,7 +583,7 @@ function furnitureVerdict(ctx: BlockContext, text: string, sec: Section): Verdic
 
 /** Explanations that carry statement wording: scope clauses, the document describing itself, exemptions, definitions. */
 function explanationVerdict(text: string, lang: LanguageScores): Verdict | undefined {
-  if (text.length < 600 && lang.mitigation < 2.5 && SCOPE_CLAUSE.test(text)) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
+  if (text.length < 600 && (lang.mitigation < 2.5 || PURPOSE_SENTENCE.test(text)) && SCOPE_CLAUSE.test(text)) return { role: 'context', confidence: 0.7, reason: 'a clause about the text itself (scope, entry into force, precedence)' };
   if (SELF_SUBJECT.test(text) && !IMPERATIVE_EN.test(text.replace(CLAUSE_NUM, '')) && lang.mitigation < 3 && !/^(?:article|第)/i.test(text))
     return { role: 'context', confidence: 0.65, reason: 'describes the document itself (its framework, functions or users)' };
   if (EXEMPTION.test(text) && text.length < 900) return { role: 'context', confidence: 0.7, reason: 'an exemption or savings clause' };
@@ -988,8 +990,10 @@ function demoteBareLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
     if (d.role !== 'mitigation' && d.role !== 'risk' && d.role !== 'principle') continue;
     const t = blocks[p]!.text.trim().replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
     if (!/(?:[:：]|如下[。：:]?|as follows\.?)$/i.test(t)) continue;
+    // "The matters … are listed below:" says only that a list follows, however long its subject.
+    const onlyAnnounces = /\b(?:are|is) (?:listed|shown|set out|described|given|summari[sz]ed) below\s*[:：.]?$/i.test(t);
     const small = hasCjk(t) ? [...t].length <= 25 : wordCount(t) <= 12;
-    if (small) decisions[p] = { role: 'context', confidence: 0.65, reason: 'a lead-in that only introduces the list below', source: 'embedded' };
+    if (small || onlyAnnounces) decisions[p] = { role: 'context', confidence: 0.65, reason: 'a lead-in that only introduces the list below', source: 'embedded' };
   }
 }
 
@@ -1010,6 +1014,24 @@ function areaLabelOver(blocks: Block[], decisions: RoleDecision[], j: number): n
   return r === 'mitigation' || r === 'risk' || r === 'principle' ? gp : undefined;
 }
 
+// A lead-in whose points finish a description: what something can or cannot do, what the document strives to be.
+const DESCRIBING_LEAD = /\b(?:can|could|may|might|cannot|can't|(?:is|are) (?:un)?able to|strives? to|aims? to|seeks? to)\s*[:：]$/i;
+
+/**
+ * A point whose imperative or modal only completes its lead-in's sentence ("These actors can: designate
+ * boundaries …", "The AI RMF strives to: use clear language", "frameworks are unable to: manage …"), or
+ * that lists actions of a lead-in about opportunities or innovation without a safety concern (case 24),
+ * states no measure. A lead-in of the second kind is itself no measure either.
+ */
+function notAnObligation(lead: string, pd: RoleDecision, text: string, decisions: RoleDecision[], parent: number): boolean {
+  if (PUBLIC_DUTY.test(text)) return false;
+  if (pd.role === 'context' && /[:：]$/.test(lead) && DESCRIBING_LEAD.test(lead)) return true;
+  const promotional = PROMO_SECTION.test(lead) && !SAFETY_SECTION.test(lead) && !SAFETY_WORDS.test(lead);
+  if (!promotional || SAFETY_WORDS.test(text) || !LIST_ANNOUNCE.test(lead)) return false;
+  if (pd.role === 'mitigation') decisions[parent] = { role: 'context', confidence: 0.6, reason: 'a lead-in about opportunities or innovation without a safety measure', source: 'embedded' };
+  return true;
+}
+
 /** Points under a statement's lead-in take its kind when their own words are not decisive. */
 function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
   for (let i = 0; i < blocks.length; i++) {
@@ -1025,6 +1047,10 @@ function inheritFromLeadIns(blocks: Block[], decisions: RoleDecision[]): void {
     }
     const pd = decisions[parent]!;
     const text = blocks[i]!.text;
+    if (d.role === 'mitigation' && notAnObligation(blocks[parent]!.text.trim(), pd, text, decisions, parent)) {
+      decisions[i] = { role: 'context', confidence: 0.6, reason: 'a point completing a lead-in that describes or promotes, not obliges', source: 'embedded' };
+      continue;
+    }
     // "The five principles are: …" — each value named in the list is a principle.
     if (d.role === 'context' && /\bprinciples?\b|\bvalues\b|原则/i.test(blocks[parent]!.text) && VALUE_TITLE.test(stripNumber(text)) && wordCount(text) <= 8) {
       decisions[i] = { role: 'principle', confidence: 0.6, reason: 'a value named in a list of principles', source: 'embedded' };
