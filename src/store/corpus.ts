@@ -9,6 +9,7 @@ import {
 } from '../model/index.ts';
 import { z } from 'zod';
 import { WriteQueue, canCopy, copyRows, yieldToIo } from './bulk/copy.ts';
+import { simpleTsvector } from './bulk/tsvector.ts';
 import type { Db } from './db.ts';
 import { checkRows, parseRows, queryRow, queryRows, tables } from './schema/index.ts';
 import { STATEMENT_PREFIX, allocateIds } from './ids.ts';
@@ -294,7 +295,7 @@ const COPY_BATCH = 2000;
 /** The columns of one statement row as written (in the order of the INSERT's unnest parameters). */
 const STATEMENT_WRITE_COLUMNS = [
   'id', 'document_id', 'source_key', 'kind', 'parent_id', 'ord', 'name', 'text', 'heading_path', 'page', 'page_end',
-  'char_start', 'char_end', 'locator_ref', 'language', 'meta', 'search_text', 'content_hash',
+  'char_start', 'char_end', 'locator_ref', 'language', 'meta', 'search_text', 'content_hash', 'search_vector',
 ] as const;
 type StatementWrite = Record<(typeof STATEMENT_WRITE_COLUMNS)[number], string | number | null>;
 
@@ -394,6 +395,7 @@ async function allocateStatementIds(db: Db, parsed: ParsedStatements[], existing
 }
 
 function statementWrite(s: StatementData, id: string, documentId: string, ids: Map<string, string>, hash: string): StatementWrite {
+  const searchText = toSearchText(s.name, s.text, s.headingPath.join(' '));
   return {
     id,
     document_id: documentId,
@@ -411,8 +413,10 @@ function statementWrite(s: StatementData, id: string, documentId: string, ids: M
     locator_ref: s.locator.ref ?? null,
     language: s.language,
     meta: JSON.stringify(s.meta),
-    search_text: toSearchText(s.name, s.text, s.headingPath.join(' ')),
+    search_text: searchText,
     content_hash: hash,
+    // Built here where certain (else NULL, and the database computes it: migration 0945).
+    search_vector: simpleTsvector(searchText),
   };
 }
 
@@ -471,19 +475,20 @@ async function upsertStatementRows(db: Db, rows: StatementWrite[]): Promise<void
     const col = (k: keyof StatementWrite) => chunk.map((r) => r[k]);
     await db.query(
       `INSERT INTO statements (id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
-         char_start, char_end, locator_ref, language, meta, search_text, content_hash)
+         char_start, char_end, locator_ref, language, meta, search_text, content_hash, search_vector)
        SELECT x.id, x.document_id, x.source_key, x.kind, x.parent_id, x.ord, x.name, x.text,
          x.heading_path::text[], x.page, x.page_end, x.char_start, x.char_end,
-         x.locator_ref, x.language, x.meta::jsonb, x.search_text, x.content_hash
+         x.locator_ref, x.language, x.meta::jsonb, x.search_text, x.content_hash, x.search_vector::tsvector
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[],
-         $10::int[], $11::int[], $12::int[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+         $10::int[], $11::int[], $12::int[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
          AS x(id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end, char_start, char_end,
-           locator_ref, language, meta, search_text, content_hash)
+           locator_ref, language, meta, search_text, content_hash, search_vector)
        ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, parent_id = EXCLUDED.parent_id, ord = EXCLUDED.ord,
          name = EXCLUDED.name, text = EXCLUDED.text, heading_path = EXCLUDED.heading_path, page = EXCLUDED.page,
          page_end = EXCLUDED.page_end, char_start = EXCLUDED.char_start, char_end = EXCLUDED.char_end,
          locator_ref = EXCLUDED.locator_ref, language = EXCLUDED.language, meta = EXCLUDED.meta,
-         search_text = EXCLUDED.search_text, content_hash = EXCLUDED.content_hash, updated_at = now(), retired_at = NULL`,
+         search_text = EXCLUDED.search_text, search_vector = EXCLUDED.search_vector, content_hash = EXCLUDED.content_hash,
+         updated_at = now(), retired_at = NULL`,
       STATEMENT_WRITE_COLUMNS.map(col),
     );
   }

@@ -74,6 +74,10 @@ async function importWith(copy: '0' | '1', file: string, next: string): Promise<
       assert.equal(newer.statements.updated, 3 * 4);
       assert.equal(newer.statements.created, 3 * 5);
       assert.equal(newer.topics?.statements, 3 * 4 + 3 * 5);
+      const [{ n }] = await store.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM statements WHERE search_vector IS DISTINCT FROM to_tsvector('simple', search_text)`,
+      );
+      assert.equal(n, 0, 'every search vector is what the database would compute');
       return snapshot(store);
     });
   } finally {
