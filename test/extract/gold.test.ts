@@ -35,31 +35,32 @@ interface Floor {
 // weights of src/extract/role-weights.json, which were trained on these same documents (so these
 // are in-sample figures; the honest out-of-document figure is the LODO test below).
 const FLOORS: Record<string, Floor> = {
-  // mitigation 0.94, context 0.89, apparatus 0.95, IoU 0.93
-  'cac_genai-interim-measures_2023_zh': { mitigation: 0.89, context: 0.84, apparatus: 0.9, iou: 0.89, maxApparatus: 0.02 },
-  // mitigation 0.90, context 0.75, apparatus 0.95, IoU 0.93
-  'casi_genai-interim-measures_2023_en-translation': { mitigation: 0.85, context: 0.7, apparatus: 0.9, iou: 0.88, maxApparatus: 0.02 },
+  // Round 5 figures in the comments (the weights retrained after the round-5 rules).
+  // mitigation 0.94, context 0.87, apparatus 0.93, IoU 0.93
+  'cac_genai-interim-measures_2023_zh': { mitigation: 0.89, context: 0.82, apparatus: 0.88, iou: 0.89, maxApparatus: 0.02 },
+  // mitigation 0.91, context 0.78, apparatus 0.95, IoU 0.93
+  'casi_genai-interim-measures_2023_en-translation': { mitigation: 0.86, context: 0.73, apparatus: 0.9, iou: 0.88, maxApparatus: 0.02 },
   // mitigation 0.92, risk 0.93, context 0.93, apparatus 0.97, IoU 0.89
   'finos-aigf-ri-1-ri-9-mi-3-mi-1': { mitigation: 0.88, risk: 0.88, context: 0.89, apparatus: 0.92, iou: 0.85, maxApparatus: 0.02 },
-  // mitigation 0.89, principle 0.70, context 0.85, apparatus 0.84, IoU 0.90
-  'jp_ai-guidelines-for-business-v1.0_2024_en': { mitigation: 0.84, principle: 0.65, context: 0.8, apparatus: 0.8, iou: 0.85, maxApparatus: 0.02 },
-  // mitigation 0.84, risk 0.70, principle 0.64, context 0.87, apparatus 0.96, IoU 0.90, table rows 71/71
-  'nist-ai-100-1_ai-rmf-1.0_2023_en': { mitigation: 0.78, risk: 0.63, principle: 0.59, context: 0.81, apparatus: 0.91, iou: 0.86, maxApparatus: 0.02, rows: 0.95 },
-  // mitigation 0.93, risk 0.78, context 0.90, apparatus 0.99, IoU 0.90
-  'tc260-003_genai-service-basic-security-requirements_2024_zh': { mitigation: 0.89, risk: 0.73, context: 0.85, apparatus: 0.94, iou: 0.85, maxApparatus: 0.02 },
-  // mitigation 0.94, risk 0.92, principle 1.00, context 0.80, apparatus 0.90, IoU 0.97
-  'tc260_ai-safety-governance-framework-v1.0_2024_zh': { mitigation: 0.89, risk: 0.88, principle: 0.96, context: 0.76, apparatus: 0.86, iou: 0.93, maxApparatus: 0.02 },
-  // mitigation 0.78, context 0.88, apparatus 0.95, IoU 0.77
-  'us-fedramp_significant-change-policies_2018_en_NON-AI': { mitigation: 0.72, context: 0.83, apparatus: 0.91, iou: 0.73, maxApparatus: 0.02 },
+  // mitigation 0.92, principle 0.78, context 0.90, apparatus 0.84, IoU 0.92
+  'jp_ai-guidelines-for-business-v1.0_2024_en': { mitigation: 0.87, principle: 0.72, context: 0.85, apparatus: 0.8, iou: 0.87, maxApparatus: 0.02 },
+  // mitigation 0.89, risk 0.70, principle 0.64, context 0.90, apparatus 0.95, IoU 0.90, table rows 71/71
+  'nist-ai-100-1_ai-rmf-1.0_2023_en': { mitigation: 0.84, risk: 0.63, principle: 0.59, context: 0.85, apparatus: 0.91, iou: 0.86, maxApparatus: 0.02, rows: 0.95 },
+  // mitigation 0.95, risk 0.78, context 0.91, apparatus 0.99, IoU 0.90
+  'tc260-003_genai-service-basic-security-requirements_2024_zh': { mitigation: 0.9, risk: 0.73, context: 0.86, apparatus: 0.94, iou: 0.85, maxApparatus: 0.02 },
+  // mitigation 0.96, risk 0.93, principle 1.00, context 0.83, apparatus 0.90, IoU 0.98
+  'tc260_ai-safety-governance-framework-v1.0_2024_zh': { mitigation: 0.91, risk: 0.88, principle: 0.96, context: 0.78, apparatus: 0.86, iou: 0.93, maxApparatus: 0.02 },
+  // mitigation 0.78, context 0.88, apparatus 0.95, IoU 0.75
+  'us-fedramp_significant-change-policies_2018_en_NON-AI': { mitigation: 0.73, context: 0.83, apparatus: 0.91, iou: 0.7, maxApparatus: 0.02 },
   // Annotated after the first rules were written (see docs/evaluation.md). mitigation 0.64, risk
-  // 0.40, context 0.90, apparatus 0.94, IoU 0.51
+  // 0.50, context 0.90, apparatus 0.94, IoU 0.51
   'au_national-ai-plan_2025_en': { mitigation: 0.59, context: 0.85, apparatus: 0.9, iou: 0.46, maxApparatus: 0.02 },
-  // mitigation 0.82, context 0.86, apparatus 0.17, IoU 0.81
-  'us-co_sb24-205_ai-act_signed-scan_2024_en': { mitigation: 0.78, context: 0.81, apparatus: 0.13, iou: 0.76, maxApparatus: 0.02 },
+  // mitigation 0.95, context 0.94, apparatus 0.17, IoU 0.93
+  'us-co_sb24-205_ai-act_signed-scan_2024_en': { mitigation: 0.9, context: 0.89, apparatus: 0.13, iou: 0.88, maxApparatus: 0.02 },
 };
 // Held-out gold (never trained on, see scripts/extract/train-roles.ts): the white paper measured
-// mitigation 0.64, risk 0.37, principle 0.47, context 0.88, apparatus 0.88, IoU 0.77 (round 4).
-const HELD_OUT_FLOOR: Floor = { mitigation: 0.59, context: 0.83, apparatus: 0.83, iou: 0.72, maxApparatus: 0.02 };
+// mitigation 0.65, risk 0.37, principle 0.45, context 0.88, apparatus 0.88, IoU 0.75 (round 5).
+const HELD_OUT_FLOOR: Floor = { mitigation: 0.6, context: 0.83, apparatus: 0.83, iou: 0.7, maxApparatus: 0.02 };
 const DEFAULT_FLOOR: Floor = { mitigation: 0.5, apparatus: 0.5, iou: 0.4, maxApparatus: 0.1 };
 
 function worstLines(d: DocScore): string {
@@ -100,10 +101,10 @@ for (const file of files) {
   });
 }
 
-// Measured 2026-12-05 (round 4): pooled LODO over all 11 gold documents (the held-out white paper
-// scored too, never trained on): mitigation F1 0.835, risk 0.785, apparatus 0.0% of statements, table
-// rows 71/73 (3,550 blocks). Floors a little under (risk at its target, 0.75).
-const LODO_FLOOR = { mitigation: 0.8, risk: 0.75, maxApparatus: 0.02, rows: 0.9 };
+// Measured 2026-12-05 (round 5): pooled LODO over all 11 gold documents (the held-out white paper
+// scored too, never trained on): mitigation F1 0.862, risk 0.813, apparatus 0.0% of statements, table
+// rows 71/73 (3,550 blocks). Floors a little under.
+const LODO_FLOOR = { mitigation: 0.84, risk: 0.78, maxApparatus: 0.02, rows: 0.9 };
 
 test('extraction gold, leave one document out: pooled figures stay at or above their floors', async (t) => {
   const corpus = requireShared(t, 'corpus');
