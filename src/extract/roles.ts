@@ -133,7 +133,9 @@ const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|g
 const PURPOSE_SENTENCE = /^[^。；;]{0,300}制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$/;
 const SCOPE_CLAUSE = /制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$|^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/i;
 // Statutes: exemptions and savings clauses ("nothing in this part restricts …", "is not required to", "does not apply").
-const EXEMPTION = /\bnothing in (?:this|these|subsections?|sections?|part)\b[^.]{0,120}\b(?:restricts?|requires?|prevents?|limits?|shall be construed|affects?)\b|\b(?:is|are) not required to\b|\bdo(?:es)? not (?:apply|restrict|prevent|limit)\b|\bshall not be construed\b|\bis exempt\b|\bare exempt\b/i;
+const EXEMPTION = /\bnothing in (?:this|these|subsections?|sections?|part)\b[^.]{0,120}\b(?:restricts?|requires?|prevents?|limits?|shall be construed|affects?)\b|\b(?:is|are) not required to\b|\bdo(?:es)? not (?:apply|restrict|prevent|limit)\b|\bshall not be construed\b|\bis exempt\b|\bare exempt\b|\bshall not be subject to the provisions of (?:these|this)\b/i;
+// Who is competent (case 25): authorities that act "according to their respective duties".
+const COMPETENCE = /\b(?:according to|in accordance with|within) their respective (?:duties|responsibilities|functions|powers)\b|(?:依据|按照|根据)各自(?:职责|职能)/i;
 // Enforcement: a violation made an offence, an unfair practice or subject to penalties.
 const ENFORCEMENT = /\bviolat(?:ion|es?|ing)\b[^.]{0,200}\b(?:constitutes?|is|shall be|deemed)\b[^.]{0,60}\b(?:unfair|deceptive|offen[cs]e|punishable|unlawful|subject to)\b|\b(?:civil|administrative) (?:penalt(?:y|ies)|fines?)\b/i;
 const DEFINITION = /\b(?:means|refers to|is referred to as|is defined as|(?:is|are) defined (?:in|by)|shall mean|are defined as|the meanings? of|for the purposes? of this)\b|是指|指的是|含义|术语和定义|以下简称/i;
@@ -587,6 +589,7 @@ function explanationVerdict(text: string, lang: LanguageScores): Verdict | undef
   if (SELF_SUBJECT.test(text) && !IMPERATIVE_EN.test(text.replace(CLAUSE_NUM, '')) && lang.mitigation < 3 && !/^(?:article|第)/i.test(text))
     return { role: 'context', confidence: 0.65, reason: 'describes the document itself (its framework, functions or users)' };
   if (EXEMPTION.test(text) && text.length < 900) return { role: 'context', confidence: 0.7, reason: 'an exemption or savings clause' };
+  if (COMPETENCE.test(text) && text.length < 600) return { role: 'context', confidence: 0.65, reason: 'a clause about who is competent (authorities acting within their duties)' };
   if (DEFINITION.test(text) && !MODAL_EN.test(text.replace(/\bshall mean\b/gi, '')) && !/应当|不得|必须/.test(text)) return { role: 'context', confidence: 0.75, reason: 'a definition' };
   return undefined;
 }

@@ -137,3 +137,14 @@ test('Chinese: "…风险应对" titles a measures section; a point opening with
   const ex = doc([P('落实全球人工智能治理倡议，推动各方就人工智能安全治理达成共识，有效防范化解人工智能安全风险，制定本框架。')]);
   assert.equal(extractStatements(ex, { language: 'zh', roleWeights: null }).outline[0]!.decision.role, 'context');
 });
+
+test('who is competent (case 25): authorities acting "according to their respective duties" are context', () => {
+  const ex = doc([
+    P('第十六条 网信、教育、科技、公安等部门，依据各自职责依法加强对生成式人工智能服务的管理。'),
+    P('Article 16: The cyberspace, education and public security authorities shall strengthen the management of these services according to their respective responsibilities.'),
+    P('Article 17: Providers shall label generated images and videos.'),
+  ]);
+  assert.equal(roleOf(ex, '第十六条'), 'context');
+  assert.equal(roleOf(ex, 'Article 16'), 'context');
+  assert.equal(roleOf(ex, 'Article 17'), 'mitigation');
+});
