@@ -65,10 +65,7 @@ export function blockOrdinals(b: Block): Ordinal[] {
   return opening ? ordinalsOf(opening[1]!) : [];
 }
 
-/**
- * Ordinal lead-ins: `undefined` when the numbering says nothing (bullets, no number found), else
- * `{ lead }` with the index of the block the point hangs from (or `undefined`: a top-level point).
- */
+/** What the numbering of a document's points tells about their lead-ins. */
 export interface OrdinalLeadIns {
   /**
    * `{ lead }`: the numbers decide (the block the point hangs from, or none); `{ head }`: the first
@@ -87,8 +84,7 @@ export function ordinalLeadIns(blocks: Block[], isBoundary: (j: number) => boole
 
   /** The nearest earlier point numbered n-1 in one of i's styles, stopping at a heading or a list of the same style that does not fit. */
   function findSibling(i: number, only?: string): { j: number; cls: string } | null {
-    const key = only === undefined ? i : -1;
-    if (key >= 0 && sibling.has(i)) return sibling.get(i)!;
+    if (only === undefined && sibling.has(i)) return sibling.get(i)!;
     let best: { j: number; cls: string } | null = null;
     for (const o of ords[i]!) {
       if (o.inner || o.n < 2 || (only && o.cls !== only)) continue;
@@ -102,7 +98,7 @@ export function ordinalLeadIns(blocks: Block[], isBoundary: (j: number) => boole
         break;
       }
     }
-    if (key >= 0) sibling.set(i, best);
+    if (only === undefined) sibling.set(i, best);
     return best;
   }
 

@@ -128,9 +128,9 @@ const PROMO_EN = /^(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?(?:article\s+\d+[:.]?\s*)?(?:e
 const PROMO_ZH = /鼓励|支持|推动|促进|推进|发展|创新|培育|扶持/;
 const SAFETY_WORDS = /\b(safe(?:ty|ly)?|secur(?:e|ity)|risks?|harms?|protect(?:ion)?|privacy|rights|oversight|regulators?|guidance|monitor(?:ing)?|evaluation|compliance|enforce\w*|accountab\w+|transparen\w+|trustworth\w+|responsible|misuse|bias|discriminat\w+)\b|安全|风险|保护|权益|隐私|监管|违法/i;
 const PRINCIPLE_STRONG = /\b(?:adher(?:e|es|ing) to|uphold(?:s|ing)?|guided by|grounded in|based on|in line with|follow(?:s|ing)?) (?:the |these |our )?(?:following )?(?:core |key |fundamental |guiding )?(?:principles?|values)\b|坚持.{0,60}原则|遵循.{0,30}原则|原则[:：]/i;
-// Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
 // One sentence whose main clause is "… 制定本框架。" ("…, this framework is formulated"): the document's purpose, whatever verbs precede it.
 const PURPOSE_SENTENCE = /^[^。；;]{0,300}制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$/;
+// Clauses about the text itself: scope, entry into force, precedence of other rules, definitions.
 const SCOPE_CLAUSE = /制定本(?:框架|办法|规定|标准|指南|指引|文件)[。．]?$|^(?:为了|为)[^。]{2,120}制定本(?:办法|规定|法|条例|标准|文件|框架)|\b(?:these|this) (?:measures|provisions|rules|regulations?|act|law|framework|guidelines) (?:are|is|were|was|have been|has been) (?:established|adopted|formulated|drawn up|made) (?:to|in order to|for)\b|\bthe (?:purpose|aim|objective) of this (?:regulation|act|law|document|framework|standard|guidance) is\b|\b(?:th(?:is|ese) (?:measures|provisions|rules|regulations?|act|law|document|standard|framework|guidance|guidelines|policy|part|chapter)|it) (?:shall |does not |do not |will )?(?:apply|applies|come into|comes into|enter into|enters into|take effect|takes effect|be binding)\b|\b(?:shall|will) (?:come into|enter into) (?:force|effect)\b|\bshall (?:follow|prevail|take precedence)\b|\bother (?:regulations|provisions|laws)\b[^.]*\b(?:shall|apply)\b|\bshall (?:apply|be applicable) (?:mutatis mutandis|from|to|only)\b|施行|从其规定|适用本办法|不适用本办法|适用于本文件|本文件适用于|本办法适用于/i;
 // Statutes: exemptions and savings clauses ("nothing in this part restricts …", "is not required to", "does not apply").
 const EXEMPTION = /\bnothing in (?:this|these|subsections?|sections?|part)\b[^.]{0,120}\b(?:restricts?|requires?|prevents?|limits?|shall be construed|affects?)\b|\b(?:is|are) not required to\b|\bdo(?:es)? not (?:apply|restrict|prevent|limit)\b|\bshall not be construed\b|\bis exempt\b|\bare exempt\b|\bshall not be subject to the provisions of (?:these|this)\b/i;
@@ -924,7 +924,7 @@ function demoteRecitals(blocks: Block[], decisions: RoleDecision[]): void {
 const POINT = /^(?:\(?[0-9]{1,2}[)）]|\([a-zA-Z]{1,2}\)|[a-z][)）]|\([ivxIVX]{1,5}\)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)\s*/;
 
 // A block that can open a list: it ends with a colon, announces the points below, is an article, or is a point itself.
-const LIST_ANNOUNCE = /[:：]$|\b(?:the following|as follows|listed below|(?:shown|set out|described|given) below|below:?)\b|如下|下列|以下/i;
+const LIST_ANNOUNCE = /[:：]$|\b(?:the following|as follows|listed below|(?:shown|set out|described|given) below|below)\b|如下|下列|以下/i;
 const numberings = new WeakMap<Block[], OrdinalLeadIns>();
 
 /** The list numbering of a document's blocks (cached per block list). */
