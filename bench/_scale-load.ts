@@ -198,6 +198,34 @@ async function labelsSince(store: Store, t: Date): Promise<number> {
   return r!.n;
 }
 
+interface Counters {
+  notices: number;
+  versionReads: number;
+  indexBuilds: number;
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+/** The counters of each web process (from /readyz; requests are spread over the processes, so ask until each has answered). */
+async function processCounters(base: string, processes: number): Promise<Map<number, Counters>> {
+  const out = new Map<number, Counters>();
+  for (let i = 0; i < processes * 10 && out.size < processes; i++) {
+    const r = (await (await fetch(`${base}/readyz`)).json()) as { pid: number; counters?: Counters };
+    if (r.counters) out.set(r.pid, r.counters);
+  }
+  return out;
+}
+
+/** What each process did during the load: change notices, data-version reads, index builds, page-cache hits and misses. */
+function countersNote(before: Map<number, Counters>, after: Map<number, Counters>): string {
+  const parts: string[] = [];
+  for (const [pid, a] of after) {
+    const b = before.get(pid) ?? { notices: 0, versionReads: 0, indexBuilds: 0, cacheHits: 0, cacheMisses: 0 };
+    parts.push(`${a.notices - b.notices} notices, ${a.versionReads - b.versionReads} version reads, ${a.indexBuilds - b.indexBuilds} index builds, cache ${a.cacheHits - b.cacheHits} hits / ${a.cacheMisses - b.cacheMisses} misses`);
+  }
+  return parts.join('; ');
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -277,9 +305,12 @@ export async function clusterLoadRun(store: Store, databaseUrl: string, dataDir:
       while (Date.now() < until && (await labelsSince(store, jobStart)) === 0) await new Promise((r) => setTimeout(r, 250));
     }
     const before = await labelsSince(store, jobStart);
+    const countersBefore = await processCounters(base, processes);
     process.stderr.write(`  load: ${SECONDS} s against ${base} (${processes} web processes, PostgreSQL, ${queued}, ${before} labels written before the load began)\n`);
     const r = await loadAgainst(base);
     const during = (await labelsSince(store, jobStart)) - before;
+    const perProcess = countersNote(countersBefore, await processCounters(base, processes));
+    process.stderr.write(`  per web process during the load: ${perProcess}\n`);
     const list = await govnav(['jobs', 'list'], env);
     await new Promise<void>((res) => list.child.once('exit', () => res()));
     process.stderr.write(`  jobs after the load:\n${list.out()}\n  the worker's last output:\n${worker.out().slice(-1500)}\n`);
@@ -287,6 +318,7 @@ export async function clusterLoadRun(store: Store, databaseUrl: string, dataDir:
     return [
       ...loadResults(r, label, `${note}; ${during.toLocaleString('en-GB')} labels written by the job during the load (${before.toLocaleString('en-GB')} before it began)`),
       { name: `scale load ${label}: labels written during the load`, value: during, unit: '', note: `by the classify job (models trained before it was queued); ${(during / r.seconds).toFixed(0)} labels/s` },
+      { name: `scale load ${label}: what each web process did during the load`, value: processes, unit: 'processes', note: perProcess },
     ];
   } finally {
     await stop(worker.child);

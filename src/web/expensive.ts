@@ -5,8 +5,14 @@
 //
 // Defaults suit one small server; override with GOVNAV_EXPENSIVE_BURST (requests a client may
 // make at once, default 60), GOVNAV_EXPENSIVE_PER_MINUTE (refill per client, default 240),
-// GOVNAV_EXPENSIVE_CONCURRENCY (searches run at once, default 4) and GOVNAV_EXPENSIVE_QUEUE
-// (searches waiting, default 64); exports: 2 at once, 8 waiting.
+// GOVNAV_EXPENSIVE_CONCURRENCY (searches evaluated at once per process, default 1) and
+// GOVNAV_EXPENSIVE_QUEUE (searches waiting, default 64); exports: 2 at once, 8 waiting.
+//
+// One search at a time per process (decision 0008): a search's work is spread over the main thread
+// (queries, rendering), the database thread and the search thread, and on a small machine several
+// at once take every core, so the cached pages that the server answers before the framework (and
+// that never enter this queue) wait for a core. Searches queue instead; with several web processes
+// each runs its own.
 import type { Context, MiddlewareHandler } from 'hono';
 import { clientAddress, peerAddress, type TrustProxy } from './client-address.ts';
 import { clientKey, RateLimiter } from './rate-limit.ts';
@@ -67,7 +73,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): ExpensiveLi
   return {
     burst: envInt(env, 'GOVNAV_EXPENSIVE_BURST', 60, 1, 1_000_000),
     perMinute: envInt(env, 'GOVNAV_EXPENSIVE_PER_MINUTE', 240, 1, 100_000_000),
-    concurrency: envInt(env, 'GOVNAV_EXPENSIVE_CONCURRENCY', 4, 1, 256),
+    concurrency: envInt(env, 'GOVNAV_EXPENSIVE_CONCURRENCY', 1, 1, 256),
     queue: envInt(env, 'GOVNAV_EXPENSIVE_QUEUE', 64, 0, 100_000),
     exportConcurrency: 2,
     exportQueue: 8,

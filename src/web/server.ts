@@ -16,6 +16,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Store } from '../store/index.ts';
 import { currentSchema, listenDataChanges, type DataListener } from '../store/notify.ts';
+import { indexBuilds } from '../store/search-index.ts';
 import { createApp, readDataVersion } from './app.ts';
 import type { AppContext } from './context.ts';
 import { serveCachedRaw } from './components/page-cache.ts';
@@ -46,6 +47,8 @@ export class VersionTracker {
   tag = '';
   /** How many times the data version was read (tests: a burst of notices is coalesced). */
   reads = 0;
+  /** Change notices received. */
+  notices = 0;
   constructor(
     private readonly read: () => Promise<string>,
     private readonly onInvalidate: () => void,
@@ -78,11 +81,18 @@ export class VersionTracker {
   }
   /** Another process (or this one) committed a change: pages rendered before it must not be served. */
   invalidate(): void {
+    this.notices++;
     this.generation++;
     this.retag();
     this.onInvalidate();
     void this.refresh().catch((e) => logError('refreshing the data version after a change notice', e));
   }
+}
+
+/** Counters since start, shown by /readyz (the scale bench reads them): change notices, data-version reads, search index builds, page cache. */
+function counters(store: Store, versions: VersionTracker, ctx: AppContext) {
+  const cache = ctx.pageCache;
+  return { notices: versions.notices, versionReads: versions.reads, indexBuilds: indexBuilds(store.db), cacheHits: cache?.hits ?? 0, cacheMisses: cache?.misses ?? 0 };
 }
 
 function pollMs(listening: boolean): number {
@@ -114,7 +124,7 @@ export async function startServer(store: Store, config: Config, opts: { port?: n
     if (req.url === '/readyz') {
       const ok = ready && !draining;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ ready: ok, draining, engine: store.db.kind, listening: listener?.connected ?? false, pid: process.pid }));
+      res.end(JSON.stringify({ ready: ok, draining, engine: store.db.kind, listening: listener?.connected ?? false, pid: process.pid, counters: counters(store, versions, ctx!) }));
       return;
     }
     inFlight++;
