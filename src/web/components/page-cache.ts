@@ -4,21 +4,20 @@
 // changes whenever the corpus or its labels change, which retires every older entry at once.
 //
 // An entry is stored ready to send: the body as bytes, its ETag, and the response headers of each
-// variant (identity and gzip) built once. The gzip copy is made off the main thread (zlib's thread
-// pool) as soon as the page is stored; a hit that comes before it is ready compresses on the spot.
+// variant (identity and gzip), built once. The gzip copy is made on the first hit that accepts it,
+// not when the page is stored: most search pages are never asked for twice.
 import { createHash } from 'node:crypto';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { SECURITY_HEADERS } from '../security.ts';
-import { logError } from '../../util/errors.ts';
 
 export interface Entry {
   body: Uint8Array;
   etag: string;
   type: string;
-  /** The gzip-compressed body (made in the background when the page is stored). */
+  /** The gzip-compressed body, made on the first hit that accepts it. */
   gz?: Uint8Array;
   /** The headers a hit sends, per variant (built once). */
   sent?: { plain?: Record<string, string>; gz?: Record<string, string> };
@@ -32,14 +31,9 @@ export function acceptsGzip(header: string | undefined): boolean {
 /** The headers a cache hit sends (the same on the fast path and in the app), without the security headers. */
 const HIT_HEADERS = { 'Cache-Control': 'no-cache', Vary: 'Accept, Cookie, Accept-Language, Accept-Encoding', 'X-Cache': 'hit' } as const;
 
-/** A new entry; its gzip copy is started at once in the background. */
+/** A new entry: the page's bytes, type and ETag. */
 export function makeEntry(body: Uint8Array, type: string): Entry {
-  const e: Entry = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`, type };
-  gzip(body, { level: 6 }, (err, gz) => {
-    if (err) return logError('compressing a cached page (it is sent uncompressed)', err);
-    e.gz ??= new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength);
-  });
-  return e;
+  return { body, etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`, type };
 }
 
 /** The body and headers of a hit on `e` (gzip when the client accepts it), built once per entry and variant. */
