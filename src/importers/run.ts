@@ -12,6 +12,7 @@ import {
   type Store,
 } from '../store/index.ts';
 import type { WrittenStatement } from '../store/corpus.ts';
+import { analyzeAfterBulkWrite } from '../store/bulk/copy.ts';
 import { z } from 'zod';
 import { parseRows } from '../store/schema/index.ts';
 import { detectWorks } from '../store/works.ts';
@@ -221,7 +222,7 @@ async function linkChanged(tx: Db, st: WriteState, opts: ImportOptions): Promise
   // After a bulk write the planner's statistics still describe the tables before it: refresh them in
   // this transaction, or the joins that follow (topic links, works by shared texts) can turn into
   // nested loops over every pair of new statements (minutes instead of milliseconds at 50,000).
-  if (st.changed.length >= BULK_ANALYZE) await tx.exec('ANALYZE statements, statement_norms, documents, classifications');
+  if (st.changed.length >= BULK_ANALYZE) await analyzeAfterBulkWrite(tx, ['classifications']);
   if (opts.link === false || !st.changed.length) return;
   const { linkWritten } = await import('../topics/match-bulk.ts');
   const r = await linkWritten(tx, st.written);

@@ -20,6 +20,7 @@ import {
 } from '../store/index.ts';
 import type { Db } from '../store/index.ts';
 import { detectWorks } from '../store/works.ts';
+import { analyzeAfterBulkWrite, canCopy, copyRows } from '../store/bulk/copy.ts';
 import { checkRows, parseRows, queryRow, queryRows, tables } from '../store/schema/index.ts';
 import { z } from 'zod';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
@@ -523,6 +524,35 @@ async function writeSignatures(db: Db, recs: SignatureRow[]): Promise<void> {
 }
 
 /**
+ * The signatures of the document's live statements, replacing its old ones. When every statement
+ * was just created, they are what the upsert wrote (nothing to read back) and go in by COPY.
+ */
+async function replaceSignatures(tx: Db, documentId: string, rep: StatementUpsertReport, sigOf: (text: string) => number[] | undefined): Promise<void> {
+  const allNew = rep.unchanged === 0 && rep.updated === 0;
+  const current = allNew
+    ? rep.written.map((w) => ({ id: w.id, content_hash: w.contentHash, text: w.text, name: w.name }))
+    : checkRows(
+        tables.statements.row.pick({ id: true, content_hash: true, text: true, name: true }),
+        await tx.query('SELECT id, content_hash, text, name FROM statements WHERE document_id = $1 AND retired_at IS NULL', [documentId]),
+        `live statements of ${documentId}`,
+      );
+  await tx.query('DELETE FROM statement_minhash WHERE document_id = $1 AND NOT (statement_id = ANY($2::text[]))', [documentId, current.map((c) => c.id)]);
+  const created = new Set(rep.written.filter((w) => w.created).map((w) => w.id));
+  const fresh: SignatureRow[] = [];
+  const recs: SignatureRow[] = [];
+  for (const c of current) {
+    const sig = sigOf(c.text || c.name);
+    if (sig) (created.has(c.id) ? fresh : recs).push({ statement_id: c.id, document_id: documentId, content_hash: c.content_hash, signature: sig });
+  }
+  if (canCopy(tx)) {
+    const row = (r: SignatureRow) => [r.statement_id, r.document_id, r.content_hash, JSON.stringify(r.signature), pgTextArray(bandKeys(r.signature))];
+    for (let i = 0; i < fresh.length; i += 5000)
+      await copyRows(tx, 'statement_minhash', ['statement_id', 'document_id', 'content_hash', 'signature', 'bands'], fresh.slice(i, i + 5000).map(row), (k) => `signature of ${fresh[i + k]!.statement_id}`);
+  } else for (const r of fresh) recs.push(r);
+  await writeSignatures(tx, recs);
+}
+
+/**
  * For each signature, the live statements of other documents whose text is a near-duplicate
  * (estimated Jaccard ≥ 0.9). One query fetches every candidate sharing an LSH band with any signature.
  */
@@ -651,18 +681,7 @@ async function writeExtraction(tx: Db, documentId: string, ex: Extracted, x: Ext
     return k === undefined ? undefined : rep.ids.get(k);
   };
 
-  const current = checkRows(
-    tables.statements.row.pick({ id: true, content_hash: true, text: true, name: true }),
-    await tx.query('SELECT id, content_hash, text, name FROM statements WHERE document_id = $1 AND retired_at IS NULL', [documentId]),
-    `live statements of ${documentId}`,
-  );
-  await tx.query('DELETE FROM statement_minhash WHERE document_id = $1 AND NOT (statement_id = ANY($2::text[]))', [documentId, current.map((c) => c.id)]);
-  const recs: SignatureRow[] = [];
-  for (const c of current) {
-    const sig = sigOf(c.text || c.name);
-    if (sig) recs.push({ statement_id: c.id, document_id: documentId, content_hash: c.content_hash, signature: sig });
-  }
-  await writeSignatures(tx, recs);
+  await replaceSignatures(tx, documentId, rep, sigOf);
   await replaceDocumentBlocks(tx, documentId, x.outline, idOf);
 
   const nearList: NearDuplicate[] = [];
@@ -707,7 +726,7 @@ export async function writePrepared(db: Db, p: Prepared, opts: WriteOptions = {}
       // After a large document the planner's statistics still describe the tables before it: refresh
       // them here, or the joins of works detection can turn into nested loops over every pair of the
       // new statements (10,000 list items: half a minute instead of a fraction of a second).
-      if (w.rep.created + w.rep.updated >= BULK_ANALYZE) await tx.exec('ANALYZE statements, statement_norms, documents');
+      if (w.rep.created + w.rep.updated >= BULK_ANALYZE) await analyzeAfterBulkWrite(tx);
       // One work, one document: the file of a work already in the store joins that work.
       const wk = await detectWorks(tx, { documentIds: [doc.id] });
       const joinedWork = wk.joined.find((j) => j.document === doc.id);

@@ -6,6 +6,7 @@ import { BLOCK_HINTS, FORMATS, type Block, type BlockHint, type Extracted } from
 import type { Correction, OutlineBlock, Role, RoleSource } from '../extract/types.ts';
 import type { Db } from './db.ts';
 import { pgTextArray } from './corpus.ts';
+import { canCopy, copyRows } from './bulk/copy.ts';
 import { queryRow, queryRows, tables } from './schema/index.ts';
 
 export interface BlockRow {
@@ -32,6 +33,8 @@ export interface BlockRow {
 }
 
 const BATCH = 500;
+/** Blocks per COPY. */
+const COPY_BATCH = 5000;
 
 /**
  * Replace the stored outline of a document. `statementIdOf` maps an outline block's statement key
@@ -44,35 +47,16 @@ export async function replaceDocumentBlocks(
   statementIdOf: (key: string) => string | undefined,
 ): Promise<void> {
   await db.query('DELETE FROM document_blocks WHERE document_id = $1', [documentId]);
-  const rows = outline.map((o, i) => {
-    const b = o.block;
-    return {
-      document_id: documentId,
-      ord: i,
-      anchor: o.anchor,
-      kind: b.kind,
-      level: b.kind === 'heading' ? b.level : b.kind === 'item' ? b.depth : null,
-      marker: b.kind === 'item' ? b.marker ?? null : null,
-      ordered: b.kind === 'item' ? b.ordered : null,
-      page: b.page ?? null,
-      page_end: b.pageEnd ?? null,
-      printed_page: b.printedPage ?? null,
-      hint: b.hint ?? null,
-      char_start: b.start,
-      char_end: b.end,
-      cells: b.kind === 'table-row' ? JSON.stringify({ cells: b.cells, ...(b.header ? { header: b.header } : {}), table: b.table }) : null,
-      heading_path: pgTextArray(o.headingPath),
-      role: o.decision.role,
-      role_source: o.decision.source,
-      confidence: o.decision.confidence,
-      reason: o.decision.reason.slice(0, 500),
-      statement_id: o.statementKey ? statementIdOf(o.statementKey) ?? null : null,
-    };
-  });
+  const rows = outline.map((o, i) => blockRecord(documentId, o, i, statementIdOf));
+  // The document has no blocks left: its new ones go in by COPY where the engine can.
+  if (canCopy(db)) {
+    for (let i = 0; i < rows.length; i += COPY_BATCH)
+      await copyRows(db, 'document_blocks', BLOCK_COLUMNS, rows.slice(i, i + COPY_BATCH).map((r) => BLOCK_COLUMNS.map((c) => r[c])), (k) => `outline of ${documentId}, block ${i + k}`);
+    return;
+  }
   for (let i = 0; i < rows.length; i += BATCH) {
     await db.query(
-      `INSERT INTO document_blocks (document_id, ord, anchor, kind, level, marker, ordered, page, page_end, printed_page, hint,
-         char_start, char_end, cells, heading_path, role, role_source, confidence, reason, statement_id)
+      `INSERT INTO document_blocks (${BLOCK_COLUMNS.join(', ')})
        SELECT x.document_id, x.ord, x.anchor, x.kind, x.level, x.marker, x.ordered, x.page, x.page_end, x.printed_page, x.hint,
          x.char_start, x.char_end, x.cells::jsonb, x.heading_path::text[], x.role, x.role_source, x.confidence, x.reason, x.statement_id
        FROM jsonb_to_recordset($1::jsonb) AS x(document_id text, ord int, anchor text, kind text, level int, marker text, ordered boolean,
@@ -81,6 +65,39 @@ export async function replaceDocumentBlocks(
       [JSON.stringify(rows.slice(i, i + BATCH))],
     );
   }
+}
+
+const BLOCK_COLUMNS = [
+  'document_id', 'ord', 'anchor', 'kind', 'level', 'marker', 'ordered', 'page', 'page_end', 'printed_page', 'hint',
+  'char_start', 'char_end', 'cells', 'heading_path', 'role', 'role_source', 'confidence', 'reason', 'statement_id',
+] as const;
+type BlockRecord = Record<(typeof BLOCK_COLUMNS)[number], string | number | boolean | null>;
+
+/** One outline block as written (cells as JSON text, the heading path as an array literal). */
+function blockRecord(documentId: string, o: OutlineBlock, i: number, statementIdOf: (key: string) => string | undefined): BlockRecord {
+  const b = o.block;
+  return {
+    document_id: documentId,
+    ord: i,
+    anchor: o.anchor,
+    kind: b.kind,
+    level: b.kind === 'heading' ? b.level : b.kind === 'item' ? b.depth : null,
+    marker: b.kind === 'item' ? b.marker ?? null : null,
+    ordered: b.kind === 'item' ? b.ordered : null,
+    page: b.page ?? null,
+    page_end: b.pageEnd ?? null,
+    printed_page: b.printedPage ?? null,
+    hint: b.hint ?? null,
+    char_start: b.start,
+    char_end: b.end,
+    cells: b.kind === 'table-row' ? JSON.stringify({ cells: b.cells, ...(b.header ? { header: b.header } : {}), table: b.table }) : null,
+    heading_path: pgTextArray(o.headingPath),
+    role: o.decision.role,
+    role_source: o.decision.source,
+    confidence: o.decision.confidence,
+    reason: o.decision.reason.slice(0, 500),
+    statement_id: o.statementKey ? statementIdOf(o.statementKey) ?? null : null,
+  };
 }
 
 const BLOCK_KINDS = ['heading', 'paragraph', 'item', 'table-row'] as const satisfies readonly Block['kind'][];

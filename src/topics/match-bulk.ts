@@ -5,12 +5,13 @@
 // way (their old links are replaced). The rows are the ones linkStatements writes.
 import type { Db } from '../store/db.ts';
 import type { WrittenStatement } from '../store/corpus.ts';
-import { canCopy, copyRows, yieldToIo, type CopyValue } from '../store/bulk/copy.ts';
+import { WriteQueue, canCopy, copyRows, yieldToIo, type CopyValue } from '../store/bulk/copy.ts';
 import { asCompiled, linkStatements, syncTopics, type LinkOptions, type LinkReport } from './link.ts';
 import { scoreStatement, type CompiledLexicon, type TopicLink } from './match.ts';
 
 /** Rows per COPY. */
 const CHUNK = 5000;
+const LINK_COLUMNS = ['statement_id', 'topic_id', 'score', 'matched_terms', 'lexicon_version', 'document_id', 'kind', 'ord'];
 
 /** Matches per distinct statement text, so that a text repeated across documents is matched once. */
 class MatchCache {
@@ -42,9 +43,10 @@ function addReport(into: LinkReport, r: LinkReport): void {
   for (const [k, v] of Object.entries(r.byTopic)) into.byTopic[k] = (into.byTopic[k] ?? 0) + v;
 }
 
-/** Links and link states of new statements, matched here and written by COPY in chunks. */
+/** Links and link states of new statements, matched here and written by COPY in chunks (each written while the next is matched). */
 async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[], report: LinkReport): Promise<void> {
   const cache = new MatchCache(c);
+  const queue = new WriteQueue();
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const links: CopyValue[][] = [];
@@ -59,12 +61,13 @@ async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[]
       states.push([s.id, s.contentHash, c.version]);
     }
     const whereLink = (k: number) => `topic link ${String(links[k]?.[0])} → ${String(links[k]?.[1])}`;
-    await copyRows(db, 'statement_topics', ['statement_id', 'topic_id', 'score', 'matched_terms', 'lexicon_version', 'document_id', 'kind', 'ord'], links, whereLink);
-    await copyRows(db, 'topic_link_state', ['statement_id', 'content_hash', 'lexicon_version'], states, (k) => `topic link state of ${String(states[k]?.[0])}`);
+    queue.push(() => copyRows(db, 'statement_topics', LINK_COLUMNS, links, whereLink));
+    queue.push(() => copyRows(db, 'topic_link_state', ['statement_id', 'content_hash', 'lexicon_version'], states, (k) => `topic link state of ${String(states[k]?.[0])}`));
     report.statements += chunk.length;
     report.links += links.length;
     await yieldToIo();
   }
+  await queue.done();
 }
 
 /**

@@ -87,3 +87,14 @@ export class WriteQueue {
 
 /** Let pending I/O run (a server's answer, a COPY's data going out) before going on with CPU work. */
 export const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Refresh the planner's statistics after a bulk write, in its transaction (or the joins that follow
+ * can become nested loops over every pair of new rows). Only the key and filter columns of
+ * statements: its texts and search vector (most of the cost of analysing it) are left out;
+ * autovacuum refreshes them on PostgreSQL, and without them the planner's defaults favour the
+ * search index, as it should.
+ */
+export async function analyzeAfterBulkWrite(db: Db, more: readonly string[] = []): Promise<void> {
+  await db.exec(`ANALYZE ${['statements (id, document_id, kind, parent_id, same_as, retired_at)', 'statement_norms', 'documents', ...more].join(', ')}`);
+}
