@@ -75,11 +75,16 @@ export function cuesFor(taxonomy: string, dir: string = CUE_DIR): CueSet | null 
 
 /** The cue terms of a text by the regular expressions (the reference for `cueTerms`). */
 export function cueTermsByRegex(text: string, set: CueSet): string[] {
+  return cueHitsByRegex(text, set).map((i) => `~cue:${set.codes[i]}`);
+}
+
+/** Per cue occurrence, the index of its code in `set.codes` (by the regular expressions). */
+function cueHitsByRegex(text: string, set: CueSet): number[] {
   const t = normaliseText(text);
-  const out: string[] = [];
+  const out: number[] = [];
   for (let i = 0; i < set.codes.length; i++) {
     const m = t.match(set.patterns[i]!);
-    if (m) for (let k = 0; k < m.length; k++) out.push(`~cue:${set.codes[i]}`);
+    if (m) for (let k = 0; k < m.length; k++) out.push(i);
   }
   return out;
 }
@@ -112,14 +117,24 @@ function buildIndex(set: CueSet): NonNullable<CueSet['index']> {
  * overlapping), in one pass over the text: about a tenth of the regular expressions' time.
  */
 export function cueTerms(text: string, set: CueSet): string[] {
+  return cueHits(text, set).map((i) => `~cue:${set.codes[i]}`);
+}
+
+/** The cue occurrences of a text as indices into `set.codes`, in the order of `cueTerms`. */
+export function cueHits(text: string, set: CueSet): number[] {
   set.hasShort ??= set.words.some((l) => l.some((w) => w.length < 2));
-  if (set.hasShort) return cueTermsByRegex(text, set);
+  if (set.hasShort) return cueHitsByRegex(text, set);
   const index = (set.index ??= buildIndex(set));
   const t = normaliseText(text);
   // per code with a match: the match positions (ascending) and the length of the first-listed cue matching there
   const hits = new Map<number, { pos: number; len: number; order: number }[]>();
   let prevWordChar = false;
   for (let p = 0; p + 1 < t.length; p++) {
+    // inside a word only a Chinese cue can start, and only at a character outside ASCII
+    if (prevWordChar && t.charCodeAt(p) < 128) {
+      prevWordChar = wordCharAt(t, p);
+      continue;
+    }
     const bucket = index.get(pairKey(t, p));
     if (bucket)
       for (const c of bucket) {
@@ -134,13 +149,13 @@ export function cueTerms(text: string, set: CueSet): string[] {
       }
     prevWordChar = wordCharAt(t, p);
   }
-  const out: string[] = [];
+  const out: number[] = [];
   // in code order, as the regular expressions give them
   for (const code of [...hits.keys()].sort((a, b) => a - b)) {
     let next = 0;
     for (const x of hits.get(code)!)
       if (x.pos >= next) {
-        out.push(`~cue:${set.codes[code]}`);
+        out.push(code);
         next = x.pos + x.len;
       }
   }

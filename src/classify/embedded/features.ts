@@ -8,7 +8,8 @@
 // The vocabulary and idf are part of the saved model.
 import { stemmer } from 'stemmer';
 import { concatSparse, l2normalise, type SparseVec } from './sparse.ts';
-import { cueSetOf, cueTerms, type CueSet } from './cues.ts';
+import { cueHits, cueSetOf, cueTerms, type CueSet } from './cues.ts';
+import { TermLookup } from './lookup.ts';
 
 const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
 const HAN = /^\p{Script=Han}/u;
@@ -49,6 +50,24 @@ export function tokenise(text: string): TextTokens {
   return t;
 }
 
+// Stems of the Latin words seen (words recur from text to text; the same string object comes back,
+// so later map lookups find its hash already computed); cleared when it grows large.
+const stems = new Map<string, string>();
+/** The stem of a lower-case word of the letters a–z; any other word as it is. */
+export function stemWord(lower: string): string {
+  return /^[a-z]+$/.test(lower) ? stemCached(lower) : lower;
+}
+
+function stemCached(run: string): string {
+  let st = stems.get(run);
+  if (st === undefined) {
+    st = stemmer(run);
+    if (stems.size >= 100_000) stems.clear();
+    stems.set(run, st);
+  }
+  return st;
+}
+
 function tokeniseUncached(text: string): TextTokens {
   const words: string[] = [];
   const extra: string[] = [];
@@ -66,7 +85,7 @@ function tokeniseUncached(text: string): TextTokens {
     } else {
       if (run.length < 2 && !/\d/.test(run)) continue;
       surface.push(run);
-      words.push(/^[a-z]+$/.test(run) ? stemmer(run) : run);
+      words.push(stemWord(run));
       if (run.length >= 2) plain.push(run);
     }
   }
@@ -171,6 +190,42 @@ function idsVec(ids: number[], b: Block, sublinear: boolean, boost?: Map<number,
   return l2normalise({ idx: idx.subarray(0, k), val: val.subarray(0, k) });
 }
 
+/**
+ * Counts a text's term occurrences of one block and gives the vector idsVec would give for them
+ * (the same values in the same order): each distinct index is sorted once instead of every
+ * occurrence. The counts are zeroed again as the vector is made, so one counter serves every text.
+ */
+class TermCounter {
+  private readonly counts: Int32Array;
+  private uniq: number[] = [];
+  constructor(private readonly b: Block) {
+    this.counts = new Int32Array(b.idf.length);
+  }
+  add(j: number): void {
+    if (this.counts[j]!++ === 0) this.uniq.push(j);
+  }
+  /** Forget a count left unfinished (a text whose vector was never made). */
+  reset(): this {
+    for (const j of this.uniq) this.counts[j] = 0;
+    this.uniq = [];
+    return this;
+  }
+  vec(sublinear: boolean, boost?: Map<number, number>): SparseVec {
+    const idx = Int32Array.from(this.uniq).sort();
+    this.uniq = [];
+    const val = new Float64Array(idx.length);
+    const { counts, b } = this;
+    for (let k = 0; k < idx.length; k++) {
+      const j = idx[k]!;
+      const c = counts[j]!;
+      counts[j] = 0;
+      // 1 + log 1 is exactly 1: the common case skips the logarithm
+      val[k] = (sublinear ? (c === 1 ? 1 : 1 + Math.log(c)) : c) * b.idf[j]! * (boost?.get(j) ?? 1);
+    }
+    return l2normalise({ idx, val });
+  }
+}
+
 export interface SerialisedFeatures {
   options: FeatureOptions;
   words: [string, number][];
@@ -224,7 +279,7 @@ export class Features {
 
   /** The character block of a text, as blockVec over charTerms would give it, without re-slicing known words. */
   private charVec(t: TextTokens): SparseVec {
-    const ids: number[] = [];
+    const count = this.counter(this.chars);
     const { charMin, charMax } = this.options;
     for (const w of t.surface) {
       let known = this.charIds.get(w);
@@ -238,14 +293,14 @@ export class Features {
         if (this.charIds.size >= 200_000) this.charIds.clear();
         this.charIds.set(w, known);
       }
-      for (let k = 0; k < known.length; k++) ids.push(known[k]!);
+      for (let k = 0; k < known.length; k++) count.add(known[k]!);
     }
-    return idsVec(ids, this.chars, true);
+    return count.vec(true);
   }
 
-  private cueState?: { set: CueSet | null; boost?: Map<number, number> };
-  /** The cue set and the boost of its terms' indices (resolved once). */
-  private get cue(): { set: CueSet | null; boost?: Map<number, number> } {
+  private cueState?: { set: CueSet | null; boost?: Map<number, number>; ids?: Int32Array };
+  /** The cue set, the boost of its terms' indices and each cue code's word index (−1 = unknown), resolved once. */
+  private get cue(): { set: CueSet | null; boost?: Map<number, number>; ids?: Int32Array } {
     if (this.cueState) return this.cueState;
     const set = this.options.cues ? cueSetOf(this.options.cues) : null;
     let boost: Map<number, number> | undefined;
@@ -257,20 +312,95 @@ export class Features {
         if (j !== undefined) boost.set(j, wgt);
       }
     }
-    return (this.cueState = { set, boost });
+    const ids = set ? Int32Array.from(set.codes, (code) => this.words.vocab.get(`~cue:${code}`) ?? -1) : undefined;
+    return (this.cueState = { set, boost, ids });
   }
 
-  private wordVec(text: string, t: TextTokens): SparseVec {
+  /** The word block by the definition: every term's string looked up (the reference for `wordVec`). */
+  wordVecReference(text: string, t: TextTokens): SparseVec {
     const terms = wordTerms(t, this.options.wordNgrams, this.options.lead);
     const { set, boost } = this.cue;
     if (set) for (const c of cueTerms(text, set)) terms.push(c);
     return blockVec(terms, this.words, true, boost);
   }
 
+  /** Lookups of the word and plain blocks that build no string per term (built on first use). */
+  private lookups?: { words: TermLookup; plain: TermLookup };
+  private get lookup(): { words: TermLookup; plain: TermLookup } {
+    return (this.lookups ??= { words: new TermLookup(this.words.vocab, ['#', '^', '~']), plain: new TermLookup(this.plain.vocab) });
+  }
+
+  /** The word block: the same vector as `wordVecReference`, its indices found through `lookup`. */
+  private wordVec(text: string, t: TextTokens): SparseVec {
+    const look = this.lookup.words;
+    const count = this.counter(this.words);
+    const w = t.words;
+    const slots = look.slots(w);
+    for (let i = 0; i < w.length; i++) {
+      const j = slots[i]?.uni ?? -1;
+      if (j >= 0) count.add(j);
+    }
+    for (const x of t.extra) {
+      const j = look.marked1('#', x);
+      if (j >= 0) count.add(j);
+    }
+    if (this.options.lead && w.length) {
+      const j = look.marked1('^', w[0]!);
+      if (j >= 0) count.add(j);
+    }
+    if (this.options.wordNgrams >= 2)
+      for (let i = 0; i + 1 < w.length; i++) {
+        const j = look.pair(slots[i], slots[i + 1]);
+        if (j >= 0) count.add(j);
+      }
+    const { set, boost, ids: cueIds } = this.cue;
+    if (set && cueIds)
+      for (const c of cueHits(text, set)) {
+        const j = cueIds[c]!;
+        if (j >= 0) count.add(j);
+      }
+    return count.vec(true, boost);
+  }
+
+  /** The plain block: as blockVec over plainTerms (raw counts), its indices found through `lookup`. */
+  private plainVec(t: TextTokens): SparseVec {
+    const look = this.lookup.plain;
+    const count = this.counter(this.plain);
+    const w = t.plain;
+    const slots = look.slots(w);
+    for (let i = 0; i < w.length; i++) {
+      const j = slots[i]?.uni ?? -1;
+      if (j >= 0) count.add(j);
+    }
+    for (let i = 0; i + 1 < w.length; i++) {
+      const j = look.pair(slots[i], slots[i + 1]);
+      if (j >= 0) count.add(j);
+    }
+    return count.vec(false);
+  }
+
+  /** Per block: its term counter, reused from text to text. */
+  private counters = new Map<Block, TermCounter>();
+  private counter(b: Block): TermCounter {
+    let c = this.counters.get(b);
+    if (!c) this.counters.set(b, (c = new TermCounter(b)));
+    return c.reset();
+  }
+
   transform(text: string): SparseVec {
     const t = tokenise(text);
     const w = this.wordVec(text, t);
     const c = this.charVec(t);
+    const p = this.plainVec(t);
+    const b = this.blocks;
+    return concatSparse([w, c, p], [0, b.chars[0], b.plain[0]], [1, this.options.charWeight, 1]);
+  }
+
+  /** `transform` by the definition (every term's string looked up, every occurrence sorted): for tests. */
+  transformReference(text: string): SparseVec {
+    const t = tokenise(text);
+    const w = this.wordVecReference(text, t);
+    const c = blockVec(charTerms(t, this.options.charMin, this.options.charMax), this.chars, true);
     const p = blockVec(plainTerms(t), this.plain, false);
     const b = this.blocks;
     return concatSparse([w, c, p], [0, b.chars[0], b.plain[0]], [1, this.options.charWeight, 1]);

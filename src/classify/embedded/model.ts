@@ -67,6 +67,9 @@ export function loadMember(s: StoredMember, source: string): CompactLinear {
     const j = s.cols[i];
     if (j <= prev || j >= hi) throw new Error(`${source}: weights of member ${s.kind} do not match the feature space; retrain the model`);
     for (let q = prev + 1; q <= j; q++) colPtr[q - lo] = p;
+    // a column lists its classes in ascending order (explanations search it)
+    for (let r = p + 1; r < p + s.counts[i] && r < s.rows.length; r++)
+      if (s.rows[r] <= s.rows[r - 1]) throw new Error(`${source}: weights of member ${s.kind} are inconsistent (damaged file?); retrain the model`);
     p += s.counts[i];
     prev = j;
   }
@@ -335,9 +338,14 @@ export class EmbeddedModel {
   /** Calibrated class probabilities for a feature vector of this model's feature space. */
   private anyExamples?: boolean;
   probabilitiesOf(x: SparseVec): Float64Array {
+    return this.probabilitiesFromScores(this.components.map((c) => compactScores(c.model, x)));
+  }
+
+  /** Calibrated class probabilities from each member's raw class scores (in the order of `components`). */
+  probabilitiesFromScores(scores: Float64Array[]): Float64Array {
     const p = adjustWith(
       combine(
-        this.components.map((c) => compactScores(c.model, x)),
+        scores,
         this.components.map((c) => c.T),
       ),
       this.priorAdjust,
@@ -411,27 +419,46 @@ export class EmbeddedModel {
    * feature's share of the difference in temperature-scaled scores, largest first, positive only.
    */
   contrast(x: SparseVec, k: number, s: number, skip?: [number, number]): { feature: number; value: number }[] {
-    const out = new Map<number, number>();
+    // per position of x: the summed share, and the order in which features first got a positive one
+    const acc = new Float64Array(x.idx.length);
+    const seen = new Uint8Array(x.idx.length);
+    const order: number[] = [];
+    const n = this.components.length;
     for (const comp of this.components) {
       const m = comp.model;
-      for (let j = 0; j < x.idx.length; j++) {
-        const f = x.idx[j];
-        if (f < m.lo || f >= m.hi) continue;
-        if (skip && f >= skip[0] && f < skip[1]) continue;
-        let own = 0;
-        let other = 0;
-        let all = 0;
-        for (let p = m.colPtr[f - m.lo]; p < m.colPtr[f - m.lo + 1]; p++) {
-          all += m.vals[p];
-          if (m.rows[p] === k) own = m.vals[p];
-          if (m.rows[p] === s) other = m.vals[p];
+      // the positions of x inside the member's range, less the skipped range (x is sorted)
+      const spans: [number, number][] = skip
+        ? [
+            [Math.max(m.lo, 0), Math.min(m.hi, skip[0])],
+            [Math.max(m.lo, skip[1]), m.hi],
+          ]
+        : [[m.lo, m.hi]];
+      for (const [from, to] of spans) {
+        if (from >= to) continue;
+        for (let j = lowerBound(x.idx, from); j < x.idx.length && x.idx[j] < to; j++) {
+          const f = x.idx[j];
+          const a = m.colPtr[f - m.lo];
+          const e = m.colPtr[f - m.lo + 1];
+          const own = columnWeight(m.rows, m.vals, a, e, k);
+          let other: number;
+          if (s >= 0) other = columnWeight(m.rows, m.vals, a, e, s);
+          else {
+            let all = 0;
+            for (let p = a; p < e; p++) all += m.vals[p];
+            other = (all - own) / Math.max(1, m.K - 1);
+          }
+          const v = (x.val[j] * (own - other)) / comp.T / n;
+          if (v > 0) {
+            if (!seen[j]) (seen[j] = 1), order.push(j);
+            acc[j] += v;
+          }
         }
-        if (s < 0) other = (all - own) / Math.max(1, m.K - 1);
-        const v = (x.val[j] * (own - other)) / comp.T / this.components.length;
-        if (v > 0) out.set(f, (out.get(f) ?? 0) + v);
       }
     }
-    return [...out.entries()].map(([feature, value]) => ({ feature, value })).sort((a, b) => b.value - a.value);
+    // largest first; equal shares keep the order in which they were found (as a stable sort would)
+    const rank = order.map((_, r) => r);
+    rank.sort((r1, r2) => acc[order[r2]] - acc[order[r1]] || r1 - r2);
+    return rank.map((r) => ({ feature: x.idx[order[r]], value: acc[order[r]] }));
   }
 
   /** The most similar stored labelled example of class `code` (cosine on the model's features). */
@@ -500,6 +527,30 @@ export class EmbeddedModel {
     });
     return new EmbeddedModel(s.classes, features, comps, Float64Array.from(s.priorAdjust), s.calibration, s.hyper, s.trainingHash, s.created, s.taxonomy, s.exemplars);
   }
+}
+
+/** The first position of a sorted index array holding a value ≥ v. */
+function lowerBound(idx: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = idx.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (idx[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The weight of class c in the column rows/vals[a, e) (its classes ascending), 0 when absent. */
+function columnWeight(rows: Uint16Array, vals: Float32Array, a: number, e: number, c: number): number {
+  let lo = a;
+  let hi = e;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid] < c) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < e && rows[lo] === c ? vals[lo] : 0;
 }
 
 // Words too common to count as evidence in an explanation (they still count in the model).

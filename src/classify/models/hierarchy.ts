@@ -24,6 +24,7 @@ import {
 } from '../embedded/model.ts';
 import { sqNorm, type SparseVec } from '../embedded/sparse.ts';
 import { readContainer, SectionWriter } from './binary.ts';
+import { FusedScorer } from './scorer.ts';
 
 export const TAXONOMY_MODEL_FORMAT = 'govnav-model/1';
 /**
@@ -142,7 +143,6 @@ export class TaxonomyModel {
   private readonly classIndex: Map<string, number>;
   /** Per class: the codes of its ancestors and itself (root first). */
   private readonly classPaths: string[][];
-  private scratch?: Float64Array;
   /** Per level model: per class, the codes of its ancestors and itself (root first). */
   private readonly levelPaths: string[][][];
   /** parent ('' = root) → children, among the nodes that are classes or their ancestors. */
@@ -389,10 +389,9 @@ export class TaxonomyModel {
     const x = this.features.transform(text);
     const steps: LevelStep[] = [];
     if (x.idx.length === 0) return { code: null, suggested: false, confidence: 0, steps, x };
-    const p = this.model.probabilitiesOf(x);
+    const { p, lp } = this.probabilitiesAll(x);
     let prev = 1;
     const probs = p;
-    const lp = this.levelModels.map((lm) => lm.model.probabilitiesOf(x));
     for (const s of this.walk(p, lp)) {
       const lv = this.levels[steps.length];
       const threshold = lv ? lv.threshold : 0;
@@ -417,6 +416,38 @@ export class TaxonomyModel {
     return { code: last.code, suggested, confidence: last.confidence, steps, x, probs };
   }
 
+  private fused?: FusedScorer;
+  /** The full model's probabilities and each level model's, from one pass over the features. */
+  private probabilitiesAll(x: SparseVec): { p: Float64Array; lp: Float64Array[] } {
+    const models = [this.model, ...this.levelModels.map((lm) => lm.model)];
+    const scores = this.scorer().scores(x);
+    let at = 0;
+    const probs = models.map((m) => {
+      const own = scores.slice(at, at + m.components.length);
+      at += m.components.length;
+      return m.probabilitiesFromScores(own);
+    });
+    return { p: probs[0]!, lp: probs.slice(1) };
+  }
+
+  /** Every member's weights laid out feature by feature, the full model's members first (built once). */
+  private scorer(): FusedScorer {
+    if (this.fused) return this.fused;
+    const members = [this.model, ...this.levelModels.map((lm) => lm.model)].flatMap((m) => m.components.map((c) => c.model));
+    return (this.fused = FusedScorer.of(members, this.features.dim, this.byFrequency()));
+  }
+
+  /** The features, those in the most training texts first (lowest idf; ties in index order). */
+  private byFrequency(): Int32Array {
+    const idf = new Float64Array(this.features.dim);
+    let at = 0;
+    for (const b of this.features.exportBlocks().blocks) {
+      idf.set(b.idf, at);
+      at += b.idf.length;
+    }
+    return Int32Array.from({ length: idf.length }, (_, j) => j).sort((a, b) => idf[a]! - idf[b]! || a - b);
+  }
+
   private underCache?: Map<string, number>;
   private examplesUnder(code: string): number {
     if (!this.underCache) {
@@ -433,7 +464,6 @@ export class TaxonomyModel {
     return this.model.probabilities(text);
   }
 
-  private exemplarsReady = false;
   /** Per node: the stored examples labelled with it or a node under it (built once). */
   private exemplarsUnder?: Map<string, StoredExemplar[]>;
   /** How many stored examples are labelled with `code` or a node under it. */
@@ -455,50 +485,60 @@ export class TaxonomyModel {
   }
 
   /** The closest stored labelled example under `code` (its own code or a descendant). */
-  nearest(x0: SparseVec, code: string): { id: string; name?: string; text: string; code: string; similarity: number } | undefined {
+  nearest(x: SparseVec, code: string): { id: string; name?: string; text: string; code: string; similarity: number } | undefined {
     const pool = this.underIndex().get(code);
     if (!pool?.length) return undefined;
     // cosine over the word blocks (stemmed and plain words and pairs): the words a reader compares;
     // the character n-grams would add five times the work and little a reader would recognise
     const [c0, c1] = this.features.blocks.chars;
-    const words = (v: SparseVec): SparseVec => {
-      const keep: number[] = [];
-      for (let j = 0; j < v.idx.length; j++) if (v.idx[j]! < c0 || v.idx[j]! >= c1) keep.push(j);
-      return { idx: Int32Array.from(keep, (j) => v.idx[j]!), val: Float64Array.from(keep, (j) => v.val[j]!) };
-    };
-    const x = words(x0);
-    const nx = Math.sqrt(sqNorm(x));
+    let sq = 0;
+    for (let j = 0; j < x.idx.length; j++) if (x.idx[j]! < c0 || x.idx[j]! >= c1) sq += x.val[j]! * x.val[j]!;
+    const nx = Math.sqrt(sq);
     if (nx === 0) return undefined;
     // every stored example's vector at the first call (a warm model then only compares)
     if (!this.exemplarsReady) {
-      for (const e of this.exemplars)
-        if (!e.vec) {
-          e.vec = words(this.features.transform(e.text));
-          e.norm = Math.sqrt(sqNorm(e.vec));
-        }
+      for (const e of this.exemplars) this.exemplarVec(e);
       this.exemplarsReady = true;
     }
-    this.scratch ??= new Float64Array(this.features.dim);
-    const dense = this.scratch;
-    for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = x.val[j]!;
-    let best: { id: string; name?: string; text: string; code: string; similarity: number } | undefined;
-    try {
-      for (const e of pool) {
-        if (!e.vec) {
-          e.vec = words(this.features.transform(e.text));
-          e.norm = Math.sqrt(sqNorm(e.vec));
-        }
-        if (!e.norm) continue;
-        let s = 0;
-        const { idx, val } = e.vec;
-        for (let j = 0; j < idx.length; j++) s += dense[idx[j]!]! * val[j]!;
-        s /= nx * e.norm;
-        if (!best || s > best.similarity) best = { id: e.id, name: e.name, text: e.text, code: e.code, similarity: s };
+    // x restricted to the word blocks, then a merge with each example's (both ascending): the
+    // products are added in ascending feature order, as a walk over the example's vector adds them
+    // (a feature the text lacks adds 0, which changes no sum), so the similarities are the same numbers
+    const wi: number[] = [];
+    const wv: number[] = [];
+    for (let j = 0; j < x.idx.length; j++)
+      if (x.idx[j]! < c0 || x.idx[j]! >= c1) {
+        wi.push(x.idx[j]!);
+        wv.push(x.val[j]!);
       }
-    } finally {
-      for (let j = 0; j < x.idx.length; j++) dense[x.idx[j]!] = 0;
+    let best: { id: string; name?: string; text: string; code: string; similarity: number } | undefined;
+    for (const e of pool) {
+      const { idx, val } = this.exemplarVec(e);
+      if (!e.norm) continue;
+      let s = 0;
+      for (let a = 0, b = 0; a < wi.length && b < idx.length; ) {
+        const fa = wi[a]!;
+        const fb = idx[b]!;
+        if (fa < fb) a++;
+        else if (fb < fa) b++;
+        else s += wv[a++]! * val[b++]!;
+      }
+      s /= nx * e.norm;
+      if (!best || s > best.similarity) best = { id: e.id, name: e.name, text: e.text, code: e.code, similarity: s };
     }
     return best;
+  }
+
+  private exemplarsReady = false;
+  /** A stored example's vector without its character n-grams, and its norm (computed once). */
+  private exemplarVec(e: StoredExemplar): SparseVec {
+    if (e.vec) return e.vec;
+    const v = this.features.transform(e.text);
+    const [c0, c1] = this.features.blocks.chars;
+    const keep: number[] = [];
+    for (let j = 0; j < v.idx.length; j++) if (v.idx[j]! < c0 || v.idx[j]! >= c1) keep.push(j);
+    e.vec = { idx: Int32Array.from(keep, (j) => v.idx[j]!), val: Float64Array.from(keep, (j) => v.val[j]!) };
+    e.norm = Math.sqrt(sqNorm(e.vec));
+    return e.vec;
   }
 
   /**
@@ -525,7 +565,8 @@ export class TaxonomyModel {
     const k = top(code);
     if (k < 0) return [];
     // character n-grams are left out: the words (stemmed and plain) carry the same evidence, readably
-    return this.model.contrast(x, k, rival ? top(rival) : -1, this.features.blocks.chars);
+    const members = this.model.components.map((c) => ({ T: c.T, K: c.model.K }));
+    return this.scorer().contrast(x, members.length, k, rival ? top(rival) : -1, members, this.features.blocks.chars);
   }
 
   /** Weights and vocabulary held, for `models show`. */

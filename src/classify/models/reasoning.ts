@@ -2,9 +2,9 @@
 // sibling, naming the words of the text that decided it (as written in the text: never stems,
 // character fragments or function words) and the closest labelled example by its name. Written in
 // English and in Chinese.
-import { stemmer } from 'stemmer';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import { clampReasoning } from '../types.ts';
+import { stemWord } from '../embedded/features.ts';
 import type { Decision, TaxonomyModel } from './hierarchy.ts';
 
 // Words that carry no meaning of their own: never shown as evidence.
@@ -35,18 +35,6 @@ interface Surface {
   end: number;
 }
 
-// Stems of the words seen (words recur from text to text); cleared when it grows large.
-const stems = new Map<string, string>();
-function stemOf(lower: string): string {
-  let st = stems.get(lower);
-  if (st === undefined) {
-    st = /^[a-z]+$/.test(lower) ? stemmer(lower) : lower;
-    if (stems.size >= 100_000) stems.clear();
-    stems.set(lower, st);
-  }
-  return st;
-}
-
 function surfaceTokens(text: string): Surface[] {
   const out: Surface[] = [];
   for (const m of text.matchAll(TOKEN)) {
@@ -59,7 +47,7 @@ function surfaceTokens(text: string): Surface[] {
           out.push({ text: s.segment, lower: s.segment, stem: s.segment, han: true, start: at + s.index, end: at + s.index + s.segment.length });
     } else {
       const lower = run.toLowerCase();
-      out.push({ text: run, lower, stem: stemOf(lower), han: false, start: at, end: at + run.length });
+      out.push({ text: run, lower, stem: stemWord(lower), han: false, start: at, end: at + run.length });
     }
   }
   return out;
@@ -70,6 +58,116 @@ function isFunction(s: Surface): boolean {
   return EN_FUNCTION.has(s.lower) || s.lower.length < 3 || /^\d+$/.test(s.lower);
 }
 
+/** A feature's term, parsed once per model: its block, and its word(s) or Chinese character pair. */
+interface ParsedTerm {
+  block: 'word' | 'char' | 'plain';
+  /** The Chinese character pair of a "#" term. */
+  han?: string;
+  /** The word, or the first word of a pair ("^" of a first word removed). */
+  a: string;
+  /** The second word of a pair; null when the term has more than one space (it matches no text). */
+  b?: string | null;
+}
+const parsedTerms = new WeakMap<object, (ParsedTerm | null | undefined)[]>();
+/** The parsed terms of a model's features, filled as they are asked for. */
+function parsedTermsOf(model: TaxonomyModel): (ParsedTerm | null | undefined)[] {
+  let m = parsedTerms.get(model.features);
+  if (!m) parsedTerms.set(model.features, (m = new Array<ParsedTerm | null | undefined>(model.features.dim)));
+  return m;
+}
+function parsedTerm(model: TaxonomyModel, m: (ParsedTerm | null | undefined)[], feature: number): ParsedTerm | null {
+  let p = m[feature];
+  if (p !== undefined) return p;
+  const t = model.features.term(feature);
+  if (!t) p = null;
+  else {
+    let term = t.term;
+    if (term.startsWith('^')) term = term.slice(1);
+    if (term.startsWith('#')) p = { block: t.block, han: term.slice(1), a: term };
+    else {
+      const sp = term.indexOf(' ');
+      if (sp < 0) p = { block: t.block, a: term };
+      else {
+        const second = term.slice(sp + 1);
+        p = { block: t.block, a: term.slice(0, sp), b: second.includes(' ') ? null : second };
+      }
+    }
+  }
+  return (m[feature] = p);
+}
+
+/** A text's surface tokens with the lookups the explanation needs, each worked out once per text. */
+class TokenIndex {
+  readonly atStem = new Map<string, number[]>();
+  readonly atLower = new Map<string, number[]>();
+  private readonly fn: Int8Array;
+  private readonly pairs = new Map<number, { key: string; shown: string } | null>();
+  constructor(
+    readonly text: string,
+    readonly toks: Surface[],
+  ) {
+    this.fn = new Int8Array(toks.length);
+    toks.forEach((s, i) => {
+      const a = this.atStem.get(s.stem);
+      if (a) a.push(i);
+      else this.atStem.set(s.stem, [i]);
+      const b = this.atLower.get(s.lower);
+      if (b) b.push(i);
+      else this.atLower.set(s.lower, [i]);
+    });
+  }
+  /** Whether token i is a function word (cached). */
+  isFn(i: number): boolean {
+    if (this.fn[i] === 0) this.fn[i] = isFunction(this.toks[i]!) ? 1 : 2;
+    return this.fn[i] === 1;
+  }
+  /** The phrase of tokens i and i + 1: its key and how it is written in the text (cached). */
+  phrase(i: number): { key: string; shown: string } {
+    let p = this.pairs.get(i);
+    if (!p) {
+      const a = this.toks[i]!;
+      const b = this.toks[i + 1]!;
+      // shown as written: "pre-deployment" stays hyphenated
+      const gap = this.text.slice(a.end, b.start);
+      const shown = /^[\s\-‐-–/]{0,2}$/u.test(gap) ? this.text.slice(a.start, b.end).replace(/\s+/g, ' ') : `${a.text} ${b.text}`;
+      this.pairs.set(i, (p = { key: `${a.lower} ${b.lower}`, shown }));
+    }
+    return p;
+  }
+  /** The first position whose token has word `a` (stem or lower case) and whose next token has `b`. */
+  firstPair(plain: boolean, a: string, b: string): number | undefined {
+    for (const i of (plain ? this.atLower : this.atStem).get(a) ?? []) {
+      const n = this.toks[i + 1];
+      if (n && (plain ? n.lower : n.stem) === b) return i;
+    }
+    return undefined;
+  }
+}
+
+/** Evidence summed per word or phrase of the text, keyed by its lower-case form. */
+class WordScores {
+  readonly score = new Map<string, { shown: string; v: number; first: number }>();
+  constructor(private readonly ix: TokenIndex) {}
+  add(key: string, shown: string, v: number, first: number): void {
+    const e = this.score.get(key);
+    if (e) e.v += v;
+    else this.score.set(key, { shown, v, first });
+  }
+  one(i: number, v: number): void {
+    if (!this.ix.isFn(i)) this.add(this.ix.toks[i]!.lower, this.ix.toks[i]!.text, v, i);
+  }
+  /** A phrase is shown only when both of its words carry meaning; otherwise its weight goes to the one that does. */
+  pair(i: number, v: number): void {
+    const fa = this.ix.isFn(i);
+    const fb = this.ix.isFn(i + 1);
+    if (!fa && !fb) {
+      const p = this.ix.phrase(i);
+      this.add(p.key, p.shown, v, i);
+    } else if (!fa) this.one(i, v);
+    else if (!fb) this.one(i + 1, v);
+  }
+}
+
 /**
  * The words (or two-word phrases) of the text that speak most for `code` rather than `rival`,
  * as written in the text, strongest first.
@@ -78,71 +176,34 @@ export function decidingWords(model: TaxonomyModel, text0: string, d: Decision, 
   const text = text0.normalize('NFKC');
   const toks = surfaceTokens(text);
   if (!toks.length) return [];
-  const score = new Map<string, { shown: string; v: number; first: number }>();
-  const add = (key: string, shown: string, v: number, first: number) => {
-    const e = score.get(key);
-    if (e) e.v += v;
-    else score.set(key, { shown, v, first });
-  };
-  const one = (i: number, v: number) => {
-    const t = toks[i]!;
-    if (!isFunction(t)) add(t.lower, t.text, v, i);
-  };
-  const pair = (i: number, v: number) => {
-    const a = toks[i]!;
-    const b = toks[i + 1]!;
-    // a phrase is shown only when both of its words carry meaning; otherwise its weight goes to the one that does
-    // shown as written: "pre-deployment" stays hyphenated
-    const gap = text.slice(a.end, b.start);
-    const shown = /^[\s\-‐-–/]{0,2}$/u.test(gap) ? text.slice(a.start, b.end).replace(/\s+/g, ' ') : `${a.text} ${b.text}`;
-    if (!isFunction(a) && !isFunction(b)) add(`${a.lower} ${b.lower}`, shown, v, i);
-    else if (!isFunction(a)) one(i, v);
-    else if (!isFunction(b)) one(i + 1, v);
-  };
-  // Lookups from a term to the tokens it comes from (first occurrence), built once per text.
-  const byStem = new Map<string, number>();
-  const byLower = new Map<string, number>();
-  const byStemPair = new Map<string, number>();
-  const byLowerPair = new Map<string, number>();
-  toks.forEach((s, i) => {
-    if (!byStem.has(s.stem)) byStem.set(s.stem, i);
-    if (!byLower.has(s.lower)) byLower.set(s.lower, i);
-    const n = toks[i + 1];
-    if (n) {
-      const sp = `${s.stem} ${n.stem}`;
-      if (!byStemPair.has(sp)) byStemPair.set(sp, i);
-      const lp = `${s.lower} ${n.lower}`;
-      if (!byLowerPair.has(lp)) byLowerPair.set(lp, i);
-    }
-  });
+  const ix = new TokenIndex(text, toks);
+  const sc = new WordScores(ix);
   const contrib = model.contrast(d.x, code, rival, d.probs).slice(0, 200);
+  const parsed = parsedTermsOf(model);
   for (const { feature, value } of contrib) {
-    const t = model.features.term(feature);
-    if (!t) continue;
-    let term = t.term;
-    if (t.block === 'char') continue; // not asked for (see TaxonomyModel.contrast)
-    if (term.startsWith('^')) term = term.slice(1);
-    if (term.startsWith('#')) {
+    const t = parsedTerm(model, parsed, feature);
+    if (!t || t.block === 'char') continue; // characters: not asked for (see TaxonomyModel.contrast)
+    if (t.han !== undefined) {
       // a Chinese character pair: the word(s) it belongs to
-      const bigram = term.slice(1);
+      const bigram = t.han;
       const i = toks.findIndex((s) => s.han && s.text.includes(bigram));
-      if (i >= 0) one(i, value);
+      if (i >= 0) sc.one(i, value);
       else {
         const j = toks.findIndex((s, k) => s.han && k + 1 < toks.length && toks[k + 1]!.han && (s.text + toks[k + 1]!.text).includes(bigram));
-        if (j >= 0) pair(j, value);
+        if (j >= 0) sc.pair(j, value);
       }
       continue;
     }
     const plain = t.block === 'plain';
-    if (!term.includes(' ')) {
-      const i = (plain ? byLower : byStem).get(term);
-      if (i !== undefined) one(i, value);
-    } else {
-      const i = (plain ? byLowerPair : byStemPair).get(term);
-      if (i !== undefined) pair(i, value);
+    if (t.b === undefined) {
+      const i = (plain ? ix.atLower : ix.atStem).get(t.a)?.[0];
+      if (i !== undefined) sc.one(i, value);
+    } else if (t.b !== null) {
+      const i = ix.firstPair(plain, t.a, t.b);
+      if (i !== undefined) sc.pair(i, value);
     }
   }
-  const ranked = [...score.entries()].sort((a, b) => b[1].v - a[1].v);
+  const ranked = [...sc.score.entries()].sort((a, b) => b[1].v - a[1].v);
   const out: { key: string; shown: string }[] = [];
   for (const [key, e] of ranked) {
     if (out.length >= max) break;
