@@ -115,6 +115,7 @@ export function matches(ifNoneMatch: string | undefined, etag: string): boolean 
 /**
  * Captures the page a route renders with `c.html(…)` as text, so that storing it needs neither a
  * copy of the response stream nor a second rendering (undefined when the route answered otherwise).
+ * The escaped page is handed on as a plain string: the server then writes it without a stream.
  */
 function captureHtml(c: Context<AppEnv>): () => string | undefined {
   let page: string | undefined;
@@ -123,10 +124,13 @@ function captureHtml(c: Context<AppEnv>): () => string | undefined {
     // Our escaping template is synchronous: a String object without callbacks is the whole page.
     const cbs = (body as { callbacks?: unknown[] } | null)?.callbacks;
     if (typeof body === 'string' || (body instanceof String && !cbs?.length)) page = String(body);
-    return (html as (...a: unknown[]) => Response | Promise<Response>)(body, ...rest);
+    return (html as (...a: unknown[]) => Response | Promise<Response>)(page ?? body, ...rest);
   }) as typeof c.html;
   return () => page;
 }
+
+/** The headers a page answered from the app (not from the cache) carries. */
+const MISS_HEADERS = { 'cache-control': 'no-cache', vary: 'Accept, Cookie, Accept-Language, Accept-Encoding', 'x-cache': 'miss' } as const;
 
 export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -157,16 +161,15 @@ export function pageCache(cache: LruCache<Entry> = new LruCache<Entry>()): Middl
     const page = rendered();
     const entry = makeEntry(page === undefined ? new Uint8Array(await res.clone().arrayBuffer()) : Buffer.from(page, 'utf8'), type);
     cache.set(key, entry);
-    if (page !== undefined) {
-      // The same bytes go out as a plain body (no stream): the response is rebuilt around them.
-      const headers = Object.fromEntries(res.headers);
+    if (page !== undefined && !matches(inm, entry.etag)) {
+      // The stored bytes go out as the body, with every header in place (no copy of the response).
+      const headers: Record<string, string> = { ...Object.fromEntries(res.headers), ...MISS_HEADERS, etag: entry.etag };
       c.res = undefined;
       c.res = new Response(entry.body as Uint8Array<ArrayBuffer>, { status: 200, headers });
+      return;
     }
     c.header('ETag', entry.etag);
-    c.header('Cache-Control', 'no-cache');
-    c.header('Vary', 'Accept, Cookie, Accept-Language, Accept-Encoding');
-    c.header('X-Cache', 'miss');
+    for (const [k, v] of Object.entries(MISS_HEADERS)) c.header(k, v);
     if (matches(inm, entry.etag)) {
       c.res = new Response(null, { status: 304, headers: c.res.headers });
     }
