@@ -14,8 +14,12 @@ import { noteIgnored } from '../util/errors.ts';
 
 export const WEIGHTS_FORMAT = 'govnav-role-weights/1';
 
-/** Gold documents that never train the shipped model (kept as held-out tests): slug prefixes. */
-export const HELD_OUT_PREFIXES = ['uk_', 'eu-'] as const;
+/**
+ * Gold documents that never train the shipped model (kept as held-out tests): slug prefixes. The
+ * second FINOS document was annotated in round 5 after the round-5 rules were fixed, by an annotator
+ * who never saw the system's output on it: it is the one gold document no rule was written against.
+ */
+export const HELD_OUT_PREFIXES = ['uk_', 'eu-', 'finos-aigf-ri-5-ri-20-mi-7-mi-15'] as const;
 export const isHeldOutSlug = (slug: string): boolean => HELD_OUT_PREFIXES.some((p) => slug.startsWith(p));
 
 export interface RoleWeights {

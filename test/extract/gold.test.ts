@@ -57,6 +57,9 @@ const FLOORS: Record<string, Floor> = {
   'au_national-ai-plan_2025_en': { mitigation: 0.59, context: 0.85, apparatus: 0.9, iou: 0.46, maxApparatus: 0.02 },
   // mitigation 0.95, context 0.94, apparatus 0.17, IoU 0.93
   'us-co_sb24-205_ai-act_signed-scan_2024_en': { mitigation: 0.9, context: 0.89, apparatus: 0.13, iou: 0.88, maxApparatus: 0.02 },
+  // Held-out and clean (annotated in round 5 after the rules were fixed; never trained on, no rule
+  // written against it): mitigation 0.72, risk 0.75, context 0.73, apparatus 0.78, IoU 0.60.
+  'finos-aigf-ri-5-ri-20-mi-7-mi-15': { mitigation: 0.67, risk: 0.7, context: 0.68, apparatus: 0.72, iou: 0.55, maxApparatus: 0.02 },
 };
 // Held-out gold (never trained on, see scripts/extract/train-roles.ts): the white paper measured
 // mitigation 0.65, risk 0.37, principle 0.48, context 0.88, apparatus 0.88, IoU 0.76 (round 5).
@@ -101,9 +104,10 @@ for (const file of files) {
   });
 }
 
-// Measured 2026-12-05 (round 5): pooled LODO over all 11 gold documents (the held-out white paper
-// scored too, never trained on): mitigation F1 0.864, risk 0.814, apparatus 0.0% of statements, table
-// rows 71/73 (3,550 blocks). Floors a little under.
+// Measured 2026-12-05 (round 5): pooled LODO over all 12 gold documents (the two held-out documents
+// scored too, never trained on): mitigation F1 0.855, risk 0.807, apparatus 0.0% of statements, table
+// rows 71/73 (3,744 blocks); 0.864 / 0.814 on the 11 documents before the clean FINOS one. Floors a
+// little under.
 const LODO_FLOOR = { mitigation: 0.84, risk: 0.78, maxApparatus: 0.02, rows: 0.9 };
 
 test('extraction gold, leave one document out: pooled figures stay at or above their floors', async (t) => {
