@@ -9,6 +9,7 @@
 //   - clusterLoadRun: PostgreSQL, `govnav serve --processes 4` and a `govnav worker` running a
 //     classify job (submitted with `govnav classify --detach`) while the load runs.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../src/config.ts';
@@ -206,11 +207,24 @@ interface Counters {
   cacheMisses: number;
 }
 
-/** The counters of each web process (from /readyz; requests are spread over the processes, so ask until each has answered). */
+/** GET on a connection of its own (a kept-alive connection stays with one web process). */
+function getOnce(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** The counters of each web process (from /readyz; connections are spread over the processes, so ask until each has answered). */
 async function processCounters(base: string, processes: number): Promise<Map<number, Counters>> {
   const out = new Map<number, Counters>();
-  for (let i = 0; i < processes * 10 && out.size < processes; i++) {
-    const r = (await (await fetch(`${base}/readyz`)).json()) as { pid: number; counters?: Counters };
+  for (let i = 0; i < processes * 20 && out.size < processes; i++) {
+    const r = JSON.parse(await getOnce(`${base}/readyz`)) as { pid: number; counters?: Counters };
     if (r.counters) out.set(r.pid, r.counters);
   }
   return out;
