@@ -25,17 +25,20 @@ export function hashOf(value: unknown): string {
 function stableJson(v: unknown): string {
   if (v === undefined) return 'null';
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return '[' + v.map(stableJson).join(',') + ']';
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + stableJson(v[i]);
+    return out + ']';
+  }
+  // Keys sorted, undefined values left out (JSON.stringify's rule).
   const o = v as Record<string, unknown>;
-  return (
-    '{' +
-    Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => JSON.stringify(k) + ':' + stableJson(o[k]))
-      .join(',') +
-    '}'
-  );
+  let out = '{';
+  for (const k of Object.keys(o).sort()) {
+    const x = o[k];
+    if (x === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + stableJson(x);
+  }
+  return out + '}';
 }
 
 export class ValidationError extends Error {

@@ -398,13 +398,19 @@ const CanonicalRow = z.object({
  */
 export async function recomputeCanonical(db: Db, workIds?: string[]): Promise<number> {
   if (workIds && !workIds.length) return 0;
+  // Only the statements that can have or lose a same_as: those of a text that occurs twice or more
+  // in a work, and those that have one now. Every other statement keeps same_as NULL.
   const rows = checkRows(
     CanonicalRow,
     await db.query(
-      `SELECT s.id, s.kind, d.work_id, n.norm_hash AS h, s.same_as, (s.retired_at IS NOT NULL OR d.retired_at IS NOT NULL) AS retired,
-         EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = s.id AND c.is_current AND c.human) AS human
-       FROM statements s JOIN documents d ON d.id = s.document_id LEFT JOIN statement_norms n ON n.statement_id = s.id
-       ${workIds ? 'WHERE d.work_id = ANY($1::text[])' : ''}`,
+      `WITH r AS (
+         SELECT s.id, s.kind, d.work_id, n.norm_hash AS h, s.same_as, (s.retired_at IS NOT NULL OR d.retired_at IS NOT NULL) AS retired
+         FROM statements s JOIN documents d ON d.id = s.document_id LEFT JOIN statement_norms n ON n.statement_id = s.id
+         ${workIds ? 'WHERE d.work_id = ANY($1::text[])' : ''}),
+       dup AS (SELECT work_id, kind, h FROM r WHERE NOT retired AND h IS NOT NULL GROUP BY 1, 2, 3 HAVING count(*) > 1)
+       SELECT r.id, r.kind, r.work_id, r.h, r.same_as, r.retired,
+         EXISTS (SELECT 1 FROM classifications c WHERE c.statement_id = r.id AND c.is_current AND c.human) AS human
+       FROM r WHERE r.same_as IS NOT NULL OR (NOT r.retired AND (r.work_id, r.kind, r.h) IN (SELECT work_id, kind, h FROM dup))`,
       workIds ? [workIds] : [],
     ),
     'statements of works',

@@ -5,28 +5,49 @@
 // letters and digits mixed, very long texts or words) gets null, and the database computes the
 // vector itself (migration 0945). test/store/bulk-tsvector.test.ts compares the two on both engines.
 
-const PLAIN = /^(?:[a-z]+|[0-9]+)(?: (?:[a-z]+|[0-9]+))*$/;
 /** Positions above this are clamped by PostgreSQL; such long texts are left to the database. */
 const MAX_POSITION = 16_000;
 /** PostgreSQL keeps at most 255 positions of one lexeme; more are left to the database. */
 const MAX_REPEATS = 200;
 const MAX_WORD = 200;
+const SPACE = 32;
+
+/** 1 for a-z, 2 for 0-9, 0 for anything else. */
+function charClass(c: number): number {
+  return c >= 97 && c <= 122 ? 1 : c >= 48 && c <= 57 ? 2 : 0;
+}
+
+/** Each word of the text (single spaces between words of only a-z or only 0-9) and its positions, or null. */
+function plainWords(text: string): Map<string, number[]> | null {
+  const positions = new Map<string, number[]>();
+  let start = 0;
+  let cls = 0;
+  let pos = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : SPACE;
+    if (c !== SPACE) {
+      const k = charClass(c);
+      if (k === 0 || (cls !== 0 && k !== cls)) return null;
+      cls = k;
+      continue;
+    }
+    if (i === start || i - start > MAX_WORD || ++pos > MAX_POSITION) return null;
+    const w = text.slice(start, i);
+    const list = positions.get(w);
+    if (!list) positions.set(w, [pos]);
+    else if (list.push(pos) > MAX_REPEATS) return null;
+    start = i + 1;
+    cls = 0;
+  }
+  return positions;
+}
 
 /** The tsvector literal of `searchText` as to_tsvector('simple', searchText) gives it, or null. */
 export function simpleTsvector(searchText: string): string | null {
   if (searchText === '') return '';
-  if (searchText.length > MAX_POSITION * 2 || !PLAIN.test(searchText)) return null;
-  const words = searchText.split(' ');
-  if (words.length > MAX_POSITION) return null;
-  const positions = new Map<string, number[]>();
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (w.length > MAX_WORD) return null;
-    const list = positions.get(w);
-    if (!list) positions.set(w, [i + 1]);
-    else if (list.push(i + 1) > MAX_REPEATS) return null;
-  }
+  const positions = plainWords(searchText);
+  if (!positions) return null;
   let out = '';
-  for (const [w, list] of positions) out += (out ? ' ' : '') + "'" + w + "':" + list.join(',');
+  for (const [w, list] of positions) out += (out ? " '" : "'") + w + "':" + list.join(',');
   return out;
 }
