@@ -9,8 +9,10 @@
 //   - clusterLoadRun: PostgreSQL, `govnav serve --processes 4` and a `govnav worker` running a
 //     classify job (submitted with `govnav classify --detach`) while the load runs.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../src/config.ts';
 import type { Store } from '../src/store/index.ts';
@@ -307,13 +309,22 @@ export async function clusterLoadRun(store: Store, databaseUrl: string, dataDir:
       // The models are trained (and saved in the data directory) before the job is queued, so the
       // job loads them and writes labels while the load runs instead of training through it.
       const t = performance.now();
+      // GOVNAV_SCALE_LOAD_MODELS: a directory that keeps the trained models between runs (the
+      // synthetic corpus is the same each time, so a rerun finds them and trains nothing).
+      const keep = process.env.GOVNAV_SCALE_LOAD_MODELS;
+      if (keep) {
+        mkdirSync(keep, { recursive: true });
+        symlinkSync(resolvePath(keep), join(dataDir, 'models'));
+      }
       const train = await govnav(['models', 'train'], env);
       await new Promise<void>((r) => train.child.once('exit', () => r()));
       if (train.child.exitCode !== 0) throw new Error(`govnav models train failed:\n${train.out().slice(-2000)}`);
       process.stderr.write(`  models trained in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-      const job = await govnav(['classify', '--all', '--fresh', '--detach'], env);
+      // GOVNAV_SCALE_LOAD_BATCH: labels per transaction of the job (the CLI's default, 25, unless set).
+      const batch = process.env.GOVNAV_SCALE_LOAD_BATCH ?? '25';
+      const job = await govnav(['classify', '--all', '--fresh', '--detach', '--batch-size', batch], env);
       await new Promise<void>((r) => job.child.once('exit', () => r()));
-      queued = `classify job queued: ${job.out().trim().split('\n').pop()}`;
+      queued = `classify job (${batch} labels per transaction) queued: ${job.out().trim().split('\n').pop()}`;
       // The load starts once the job writes, or after GOVNAV_SCALE_LOAD_JOB_WAIT seconds (60).
       const until = Date.now() + Number(process.env.GOVNAV_SCALE_LOAD_JOB_WAIT ?? 60) * 1000;
       while (Date.now() < until && (await labelsSince(store, jobStart)) === 0) await new Promise((r) => setTimeout(r, 250));
@@ -331,7 +342,12 @@ export async function clusterLoadRun(store: Store, databaseUrl: string, dataDir:
     const label = `PostgreSQL, ${processes} web processes${classify ? ' + classify job' : ''}`;
     return [
       ...loadResults(r, label, `${note}; ${during.toLocaleString('en-GB')} labels written by the job during the load (${before.toLocaleString('en-GB')} before it began)`),
-      { name: `scale load ${label}: labels written during the load`, value: during, unit: '', note: `by the classify job (models trained before it was queued); ${(during / r.seconds).toFixed(0)} labels/s` },
+      {
+        name: `scale load ${label}: labels written during the load`,
+        value: during,
+        unit: '',
+        note: `by the classify job (models trained before it was queued; ${process.env.GOVNAV_SCALE_LOAD_BATCH ?? '25'} labels per transaction); ${(during / r.seconds).toFixed(0)} labels/s`,
+      },
       { name: `scale load ${label}: what each web process did during the load`, value: processes, unit: 'processes', note: perProcess },
     ];
   } finally {
