@@ -15,7 +15,16 @@
 // the peer), load-pglite, load-postgres, import. Sizes: GOVNAV_SCALE_PGLITE_N (100,000),
 // GOVNAV_SCALE_PG_N (1,000,000; several sizes comma-separated), GOVNAV_SCALE_LOAD_PGLITE_N and GOVNAV_SCALE_LOAD_PG_N (20,000 each);
 // GOVNAV_SCALE_LOAD_SECONDS (60), GOVNAV_SCALE_ROUNDS (6), GOVNAV_SCALE_PEER=0 skips the SQLite (=pglite or =postgres: on that engine only)
-// peer, GOVNAV_SCALE_SQL=0 the SQL-path timing. The in-memory index alone: bench/_scale-index.ts.
+// peer, GOVNAV_SCALE_SQL=0 the SQL-path timing. The 4-process load (bench/_scale-load.ts):
+// GOVNAV_SCALE_LOAD_PROCESSES (4), GOVNAV_SCALE_LOAD_CLASSIFY=0 (no job), GOVNAV_SCALE_LOAD_BATCH
+// (labels per transaction of the job, 25), GOVNAV_SCALE_LOAD_MODELS (a directory keeping the
+// trained models between runs), GOVNAV_SCALE_LOAD_JOB_WAIT (60 s at most for the job's first
+// label). The in-memory index alone: bench/_scale-index.ts.
+//
+// Each piece alone, quickly (the results are printed, docs/benchmarks.md is not touched):
+//   GOVNAV_SCALE_ONLY=load-pglite GOVNAV_SCALE_LOAD_SECONDS=20 node --import tsx bench/scale.ts
+//   DATABASE_URL=… GOVNAV_SCALE_ONLY=load-postgres GOVNAV_SCALE_LOAD_SECONDS=30 \
+//     GOVNAV_SCALE_LOAD_MODELS=/tmp/govnav-scale-models node --import tsx bench/scale.ts
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
