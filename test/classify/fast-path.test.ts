@@ -27,6 +27,7 @@ const texts = [
   'Red team access to the final version of a model pre-deployment',
   'pre-deployment red-teaming; red teaming pre deployment. A B C 1 2 3',
   '服务提供者应当 establish incident reporting 建立健全 安全评估 机制',
+  'Providers’ “red-team” reviews – pre‑deployment… • audits\u00a0of models — don’t ‗ skip; café ﬁlters Ⅻ ＡＩ',
   'zzzz qqqq',
   '',
 ];

@@ -9,9 +9,35 @@
 import { stemmer } from 'stemmer';
 import { concatSparse, l2normalise, type SparseVec } from './sparse.ts';
 import { cueHits, cueSetOf, cueTerms, type CueSet } from './cues.ts';
-import { TermLookup } from './lookup.ts';
+import { TermLookup, type Slot } from './lookup.ts';
 
 const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
+const WORDISH = /[\p{L}\p{N}\p{M}_]|\p{Script=Han}/u;
+/** Per UTF-16 unit outside ASCII: 1 when it is a separator the one-pass path may treat as such, 2 when not (filled on use). */
+const separator = new Int8Array(65536);
+/**
+ * Whether a text can take the one-pass path: every character is ASCII, or a character that is no
+ * part of a word before or after NFKC and that lower-casing leaves alone (typographic quotes, dashes,
+ * bullets, ellipses, no-break spaces): such a character only separates words, as in the general path.
+ */
+export function plainLatin(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) continue;
+    let k = separator[c]!;
+    if (k === 0) {
+      const ch = String.fromCharCode(c);
+      const ok = !(c >= 0xd800 && c <= 0xdfff) && !WORDISH.test(ch) && !WORDISH.test(ch.normalize('NFKC')) && ch.toLowerCase() === ch;
+      separator[c] = k = ok ? 1 : 2;
+    }
+    if (k === 2) return false;
+  }
+  return true;
+}
+/** A letter, digit or underscore of ASCII (what TOKEN's word class is on ASCII text). */
+export function asciiWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
+}
 const HAN = /^\p{Script=Han}/u;
 
 let segmenter: Intl.Segmenter | undefined;
@@ -31,6 +57,8 @@ export interface TextTokens {
   surface: string[];
   /** Unstemmed words in reading order (Latin words of 2+ characters and Chinese words). */
   plain: string[];
+  /** Runs of Chinese characters (for character n-grams when `hanChars` is on). */
+  han?: string[];
 }
 
 export function normaliseText(text: string): string {
@@ -73,9 +101,11 @@ function tokeniseUncached(text: string): TextTokens {
   const extra: string[] = [];
   const surface: string[] = [];
   const plain: string[] = [];
+  const han: string[] = [];
   for (const m of normaliseText(text).matchAll(TOKEN)) {
     const run = m[0];
     if (HAN.test(run)) {
+      han.push(run);
       for (const w of zhWords(run)) {
         words.push(w);
         plain.push(w);
@@ -89,7 +119,7 @@ function tokeniseUncached(text: string): TextTokens {
       if (run.length >= 2) plain.push(run);
     }
   }
-  return { words, extra, surface, plain };
+  return { words, extra, surface, plain, han };
 }
 
 export interface FeatureOptions {
@@ -117,6 +147,8 @@ export interface FeatureOptions {
   cues?: string;
   /** Factor on the tf-idf value of a cue term before the block is normalised (default 1). */
   cueWeight?: number;
+  /** Runs of Chinese characters also give character n-grams (charMin–charMax) in the character block. */
+  hanChars?: boolean;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = { wordNgrams: 2, charMin: 2, charMax: 5, charWeight: 1, minDf: 1, charMinDf: 1, lead: true, plainBlock: true, pruneFrom: 0 };
@@ -128,9 +160,14 @@ export function wordTerms(t: TextTokens, ngrams: number, lead = false): string[]
   return out;
 }
 
-export function charTerms(t: TextTokens, min: number, max: number): string[] {
+/** The words whose character n-grams are features: the Latin words, and the Chinese runs when asked. */
+export function charWords(t: TextTokens, han = false): string[] {
+  return han && t.han?.length ? [...t.surface, ...t.han] : t.surface;
+}
+
+export function charTerms(t: TextTokens, min: number, max: number, han = false): string[] {
   const out: string[] = [];
-  for (const w of t.surface) {
+  for (const w of charWords(t, han)) {
     const p = ` ${w} `;
     for (let n = min; n <= max; n++) {
       if (n > p.length) break;
@@ -190,6 +227,18 @@ function idsVec(ids: number[], b: Block, sublinear: boolean, boost?: Map<number,
   return l2normalise({ idx: idx.subarray(0, k), val: val.subarray(0, k) });
 }
 
+const ranges = new WeakMap<Map<number, number>, { lo: number; hi: number }>();
+/** The smallest and largest key of a map of indices (cached per map). */
+function rangeOf(m: Map<number, number>): { lo: number; hi: number } {
+  let r = ranges.get(m);
+  if (!r) {
+    r = { lo: Infinity, hi: -Infinity };
+    for (const j of m.keys()) (r.lo = Math.min(r.lo, j)), (r.hi = Math.max(r.hi, j));
+    ranges.set(m, r);
+  }
+  return r;
+}
+
 /**
  * Counts a text's term occurrences of one block and gives the vector idsVec would give for them
  * (the same values in the same order): each distinct index is sorted once instead of every
@@ -211,6 +260,10 @@ class TermCounter {
     return this;
   }
   vec(sublinear: boolean, boost?: Map<number, number>): SparseVec {
+    // the boosted indices lie between lo and hi (the cue terms, together in the sorted vocabulary)
+    let lo = Infinity;
+    let hi = -Infinity;
+    if (boost) ({ lo, hi } = rangeOf(boost));
     const idx = Int32Array.from(this.uniq).sort();
     this.uniq = [];
     const val = new Float64Array(idx.length);
@@ -220,7 +273,7 @@ class TermCounter {
       const c = counts[j]!;
       counts[j] = 0;
       // 1 + log 1 is exactly 1: the common case skips the logarithm
-      val[k] = (sublinear ? (c === 1 ? 1 : 1 + Math.log(c)) : c) * b.idf[j]! * (boost?.get(j) ?? 1);
+      val[k] = (sublinear ? (c === 1 ? 1 : 1 + Math.log(c)) : c) * b.idf[j]! * (boost && j >= lo && j <= hi ? (boost.get(j) ?? 1) : 1);
     }
     return l2normalise({ idx, val });
   }
@@ -253,7 +306,7 @@ export class Features {
     const chars =
       options.charWeight > 0
         ? fitBlock(
-            toks.map((t) => charTerms(t, options.charMin, options.charMax)),
+            toks.map((t) => charTerms(t, options.charMin, options.charMax, options.hanChars)),
             prune ? Math.max(2, options.charMinDf) : options.charMinDf,
           )
         : EMPTY;
@@ -280,22 +333,97 @@ export class Features {
   /** The character block of a text, as blockVec over charTerms would give it, without re-slicing known words. */
   private charVec(t: TextTokens): SparseVec {
     const count = this.counter(this.chars);
-    const { charMin, charMax } = this.options;
-    for (const w of t.surface) {
-      let known = this.charIds.get(w);
-      if (!known) {
-        const out: number[] = [];
-        for (const g of charTerms({ words: [], extra: [], surface: [w], plain: [] }, charMin, charMax)) {
-          const j = this.chars.vocab.get(g);
-          if (j !== undefined) out.push(j);
-        }
-        known = Int32Array.from(out);
-        if (this.charIds.size >= 200_000) this.charIds.clear();
-        this.charIds.set(w, known);
-      }
+    for (const w of charWords(t, this.options.hanChars)) {
+      const known = this.charIdsOf(w);
       for (let k = 0; k < known.length; k++) count.add(known[k]!);
     }
     return count.vec(true);
+  }
+
+  /** The indices of a word's known character n-grams (cached). */
+  private charIdsOf(w: string): Int32Array {
+    let known = this.charIds.get(w);
+    if (!known) {
+      const out: number[] = [];
+      for (const g of charTerms({ words: [], extra: [], surface: [w], plain: [] }, this.options.charMin, this.options.charMax)) {
+        const j = this.chars.vocab.get(g);
+        if (j !== undefined) out.push(j);
+      }
+      known = Int32Array.from(out);
+      if (this.charIds.size >= 200_000) this.charIds.clear();
+      this.charIds.set(w, known);
+    }
+    return known;
+  }
+
+  /** Per lower-case word: its stem, its entries in the word and plain lookups, its character n-grams (cached). */
+  private runs = new Map<string, { stem: string; w?: Slot; p?: Slot; chars: Int32Array }>();
+  private runInfo(run: string): { stem: string; w?: Slot; p?: Slot; chars: Int32Array } {
+    let r = this.runs.get(run);
+    if (!r) {
+      const stem = stemWord(run);
+      r = { stem, w: this.lookup.words.slot(stem), p: this.lookup.plain.slot(run), chars: this.charIdsOf(run) };
+      if (this.runs.size >= 200_000) this.runs.clear();
+      this.runs.set(run, r);
+    }
+    return r;
+  }
+
+  /**
+   * `transform` of a text whose words are ASCII (see `plainLatin`), in one pass: there NFKC changes no
+   * word and the words are the runs of [a-z0-9_] of the lower-cased text, so each word is looked up
+   * once for its stem, its word and plain terms and its character n-grams. The same vector as the
+   * general path.
+   */
+  private transformAscii(text: string): SparseVec {
+    const t = text.toLowerCase();
+    const wc = this.counter(this.words);
+    const cc = this.counter(this.chars);
+    const pc = this.counter(this.plain);
+    const { words: lw, plain: lp } = this.lookup;
+    let prevW: { w?: Slot } | undefined;
+    let prevP: { p?: Slot } | undefined;
+    for (let i = 0; i < t.length; ) {
+      if (!asciiWordChar(t.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      let e = i + 1;
+      while (e < t.length && asciiWordChar(t.charCodeAt(e))) e++;
+      const len = e - i;
+      const digit = t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57;
+      const run = t.slice(i, e);
+      i = e;
+      // a one-letter word is no term (a single digit is a word, though not a plain one)
+      if (len < 2 && !digit) continue;
+      const r = this.runInfo(run);
+      if (r.w && r.w.uni >= 0) wc.add(r.w.uni);
+      if (!prevW) {
+        const j = this.options.lead ? lw.marked1('^', r.stem) : -1;
+        if (j >= 0) wc.add(j);
+      } else if (this.options.wordNgrams >= 2) {
+        const j = lw.pair(prevW.w, r.w);
+        if (j >= 0) wc.add(j);
+      }
+      prevW = r;
+      for (let k = 0; k < r.chars.length; k++) cc.add(r.chars[k]!);
+      if (len >= 2) {
+        if (r.p && r.p.uni >= 0) pc.add(r.p.uni);
+        if (prevP) {
+          const j = lp.pair(prevP.p, r.p);
+          if (j >= 0) pc.add(j);
+        }
+        prevP = r;
+      }
+    }
+    const { set, boost, ids: cueIds } = this.cue;
+    if (set && cueIds)
+      for (const c of cueHits(text, set)) {
+        const j = cueIds[c]!;
+        if (j >= 0) wc.add(j);
+      }
+    const b = this.blocks;
+    return concatSparse([wc.vec(true, boost), cc.vec(true), pc.vec(false)], [0, b.chars[0], b.plain[0]], [1, this.options.charWeight, 1]);
   }
 
   private cueState?: { set: CueSet | null; boost?: Map<number, number>; ids?: Int32Array };
@@ -388,6 +516,7 @@ export class Features {
   }
 
   transform(text: string): SparseVec {
+    if (plainLatin(text)) return this.transformAscii(text);
     const t = tokenise(text);
     const w = this.wordVec(text, t);
     const c = this.charVec(t);
@@ -400,7 +529,7 @@ export class Features {
   transformReference(text: string): SparseVec {
     const t = tokenise(text);
     const w = this.wordVecReference(text, t);
-    const c = blockVec(charTerms(t, this.options.charMin, this.options.charMax), this.chars, true);
+    const c = blockVec(charTerms(t, this.options.charMin, this.options.charMax, this.options.hanChars), this.chars, true);
     const p = blockVec(plainTerms(t), this.plain, false);
     const b = this.blocks;
     return concatSparse([w, c, p], [0, b.chars[0], b.plain[0]], [1, this.options.charWeight, 1]);

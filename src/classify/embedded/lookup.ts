@@ -4,7 +4,7 @@
 // only the words it already has. Built once from the vocabulary: the same terms, the same indices.
 
 /** Per word of the vocabulary: its own index (−1 if it is only part of pairs) and its number as a part of a pair (−1 if none). */
-interface Slot {
+export interface Slot {
   uni: number;
   part: number;
   /** As the first word of a pair: the second word's part number → the pair's index. */
@@ -51,6 +51,11 @@ export class TermLookup {
       const first = this.words.get(a)!;
       (first.next ??= new Map()).set(this.words.get(b)!.part, j);
     }
+  }
+
+  /** The slot of one word (undefined: a word the vocabulary does not know). */
+  slot(word: string): Slot | undefined {
+    return this.words.get(word);
   }
 
   /** The slots of a text's words (undefined: a word the vocabulary does not know). */

@@ -102,6 +102,8 @@ export interface HyperParameters {
   nbNormalise: boolean;
   /** Class weights ∝ (n / (K·n_c))^classBalance: 0 = none, 1 = fully balanced. */
   classBalance: number;
+  /** Largest class weight (absent = no limit): a class with a handful of examples is not weighted up without bound. */
+  classWeightCap?: number;
   /** Inner cross-validation folds for calibration and the abstention threshold (0 = none). */
   innerFolds: number;
   /** Repeat the inner cross-validation (new fold assignment) until about this many held-out predictions… */
@@ -589,6 +591,7 @@ function fitComponent(
   const Xs = range[0] === 0 && range[1] === dim ? X : X.map((x) => slice(x, range[0], range[1]));
   if (kind.startsWith('svm')) {
     const cw = classWeights(y, K, h.classBalance);
+    if (h.classWeightCap !== undefined) for (let c = 0; c < K; c++) cw[c] = Math.min(cw[c]!, h.classWeightCap);
     return { W: trainOvrSvm(Xs, y, K, dim, { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed, weights }), dim };
   }
   return trainComplementNB(Xs, y, K, dim, h.nbAlpha, range, h.nbNormalise, weights);

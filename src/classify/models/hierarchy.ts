@@ -500,32 +500,45 @@ export class TaxonomyModel {
       for (const e of this.exemplars) this.exemplarVec(e);
       this.exemplarsReady = true;
     }
-    // x restricted to the word blocks, then a merge with each example's (both ascending): the
-    // products are added in ascending feature order, as a walk over the example's vector adds them
-    // (a feature the text lacks adds 0, which changes no sum), so the similarities are the same numbers
-    const wi: number[] = [];
-    const wv: number[] = [];
-    for (let j = 0; j < x.idx.length; j++)
-      if (x.idx[j]! < c0 || x.idx[j]! >= c1) {
-        wi.push(x.idx[j]!);
-        wv.push(x.val[j]!);
-      }
-    let best: { id: string; name?: string; text: string; code: string; similarity: number } | undefined;
-    for (const e of pool) {
-      const { idx, val } = this.exemplarVec(e);
-      if (!e.norm) continue;
-      let s = 0;
-      for (let a = 0, b = 0; a < wi.length && b < idx.length; ) {
-        const fa = wi[a]!;
-        const fb = idx[b]!;
-        if (fa < fb) a++;
-        else if (fb < fa) b++;
-        else s += wv[a++]! * val[b++]!;
-      }
-      s /= nx * e.norm;
-      if (!best || s > best.similarity) best = { id: e.id, name: e.name, text: e.text, code: e.code, similarity: s };
+    // the dot products through the pool's index by feature: per example the products are added in
+    // ascending feature order, as a walk over the example's vector adds them (a feature the text
+    // lacks adds 0, which changes no sum), so the similarities are the same numbers
+    const ix = this.poolIndex(code, pool);
+    const acc = new Float64Array(pool.length);
+    for (let j = 0; j < x.idx.length; j++) {
+      const f = x.idx[j]!;
+      if (f >= c0 && f < c1) continue;
+      const post = ix.get(f);
+      if (!post) continue;
+      const xv = x.val[j]!;
+      for (let q = 0; q < post.ex.length; q++) acc[post.ex[q]!]! += xv * post.val[q]!;
     }
+    let best: { id: string; name?: string; text: string; code: string; similarity: number } | undefined;
+    pool.forEach((e, k) => {
+      if (!e.norm) return;
+      const s = acc[k]! / (nx * e.norm);
+      if (!best || s > best.similarity) best = { id: e.id, name: e.name, text: e.text, code: e.code, similarity: s };
+    });
     return best;
+  }
+
+  /** Per node: its stored examples' word features as an index, feature → (position in the pool, value) (built once). */
+  private pools = new Map<string, Map<number, { ex: number[]; val: number[] }>>();
+  private poolIndex(code: string, pool: StoredExemplar[]): Map<number, { ex: number[]; val: number[] }> {
+    let ix = this.pools.get(code);
+    if (ix) return ix;
+    ix = new Map();
+    for (let k = 0; k < pool.length; k++) {
+      const { idx, val } = this.exemplarVec(pool[k]!);
+      for (let j = 0; j < idx.length; j++) {
+        let p = ix.get(idx[j]!);
+        if (!p) ix.set(idx[j]!, (p = { ex: [], val: [] }));
+        p.ex.push(k);
+        p.val.push(val[j]!);
+      }
+    }
+    this.pools.set(code, ix);
+    return ix;
   }
 
   private exemplarsReady = false;

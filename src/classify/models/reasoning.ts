@@ -4,7 +4,7 @@
 // English and in Chinese.
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import { clampReasoning } from '../types.ts';
-import { stemWord } from '../embedded/features.ts';
+import { asciiWordChar, plainLatin, stemWord } from '../embedded/features.ts';
 import type { Decision, TaxonomyModel } from './hierarchy.ts';
 
 // Words that carry no meaning of their own: never shown as evidence.
@@ -36,6 +36,7 @@ interface Surface {
 }
 
 function surfaceTokens(text: string): Surface[] {
+  if (plainLatin(text)) return asciiTokens(text);
   const out: Surface[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const run = m[0];
@@ -49,6 +50,24 @@ function surfaceTokens(text: string): Surface[] {
       const lower = run.toLowerCase();
       out.push({ text: run, lower, stem: stemWord(lower), han: false, start: at, end: at + run.length });
     }
+  }
+  return out;
+}
+
+/** `surfaceTokens` of a text whose words are ASCII (`plainLatin`): its runs of ASCII letters, digits and underscores (what TOKEN matches there). */
+function asciiTokens(text: string): Surface[] {
+  const out: Surface[] = [];
+  for (let i = 0; i < text.length; ) {
+    if (!asciiWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let e = i + 1;
+    while (e < text.length && asciiWordChar(text.charCodeAt(e))) e++;
+    const run = text.slice(i, e);
+    const lower = run.toLowerCase();
+    out.push({ text: run, lower, stem: stemWord(lower), han: false, start: i, end: e });
+    i = e;
   }
   return out;
 }
