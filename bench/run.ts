@@ -56,9 +56,15 @@ async function main() {
     process.exit(2);
   }
   const sections = new Map<string, string>();
+  // Prose written after a section's figures (its reading against the targets) is kept as it is.
+  const notes = new Map<string, string>();
   if (existsSync(outFile)) {
     const old = readFileSync(outFile, 'utf8');
-    for (const m of old.matchAll(/<!-- bench:(\S+) -->\n([\s\S]*?)<!-- \/bench -->/g)) sections.set(m[1]!, m[2]!);
+    const marked = /<!-- bench:(\S+) -->\n([\s\S]*?)<!-- \/bench -->\n([\s\S]*?)(?=\n## |$)/g;
+    for (const m of old.matchAll(marked)) {
+      sections.set(m[1]!, m[2]!);
+      if (m[3]!.trim()) notes.set(m[1]!, m[3]!.replace(/^\n+|\n+$/g, '') + '\n');
+    }
   }
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const host = machine();
@@ -92,7 +98,7 @@ async function main() {
   }
   const body = [...sections.keys()]
     .sort()
-    .map((k) => `## ${k}\n\n<!-- bench:${k} -->\n${sections.get(k)}<!-- /bench -->\n`)
+    .map((k) => `## ${k}\n\n<!-- bench:${k} -->\n${sections.get(k)}<!-- /bench -->\n${notes.has(k) ? `\n${notes.get(k)}` : ''}`)
     .join('\n');
   writeFileSync(
     outFile,
