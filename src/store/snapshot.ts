@@ -114,7 +114,11 @@ export class SnapshotError extends Error {
   override name = 'SnapshotError';
 }
 
-/** Columns of a table as the database has them (generated columns left out: they are recomputed). */
+/**
+ * Columns of a table as the database has them. Generated columns are left out (they are recomputed),
+ * and so is statements.search_vector: a trigger fills it from search_text when a row arrives without
+ * one (migration 0945), so shipping it would only make the snapshot larger.
+ */
 async function tableColumns(db: Db, table: string): Promise<{ name: string; type: string }[]> {
   return queryRows(
     db,
@@ -122,6 +126,7 @@ async function tableColumns(db: Db, table: string): Promise<{ name: string; type
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
        FROM pg_attribute a
       WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+        AND a.attname <> 'search_vector'
       ORDER BY a.attnum`,
     [table],
     `columns of ${table}`,
