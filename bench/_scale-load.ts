@@ -84,14 +84,17 @@ async function clients(base: string, seconds: number): Promise<LoadReport> {
   // Nearly every search is distinct (evaluated, not a page-cache hit): word pairs, broad words
   // narrowed by a year and a page, label filters by year and page. The report counts the hits.
   const searches = () => {
+    // Variant k % 5, its j-th use: the parameters come from j, so a variant repeats only after thousands.
     const k = seq++;
-    const y = 2015 + (k % 10);
+    const j = Math.floor(k / 5);
+    const y = 2015 + (j % 10);
+    const w = (n: number) => `w${n % 3000}`;
     const variants = [
-      `q=system&year_from=${y}&page=${1 + ((k >> 3) % 200)}`,
-      `q=${word()}+${word()}`,
-      `q=data&kind=risk&year_to=${y}&page=${1 + ((k >> 3) % 100)}`,
-      `q=${word()}+system&sort=id`,
-      `kind=mitigation&risk-domain=${1 + (k % 7)}&year_from=${y}&page=${1 + ((k >> 4) % 60)}`,
+      `q=system&year_from=${y}&page=${1 + (Math.floor(j / 10) % 200)}`,
+      `q=${w(j * 7919)}+${w(j * 104729 + 17)}`,
+      `q=data&kind=risk&year_to=${y}&page=${1 + (Math.floor(j / 10) % 200)}`,
+      `q=${w(j * 7919)}+system&sort=${['id', 'year', 'document'][Math.floor(j / 3000) % 3]}`,
+      `kind=mitigation&risk-domain=${1 + (j % 7)}&year_from=${2015 + (Math.floor(j / 7) % 10)}&page=${1 + (Math.floor(j / 70) % 60)}`,
     ];
     return `/search?${variants[k % variants.length]}`;
   };
