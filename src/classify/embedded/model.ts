@@ -102,6 +102,11 @@ export interface HyperParameters {
   nbNormalise: boolean;
   /** Class weights ∝ (n / (K·n_c))^classBalance: 0 = none, 1 = fully balanced. */
   classBalance: number;
+  /**
+   * In the prior correction, a class counts as having at least this many examples (absent = its own
+   * count): a class seen a handful of times is not raised by a factor its held-out rows cannot check.
+   */
+  priorFloor?: number;
   /** Largest class weight (absent = no limit): a class with a handful of examples is not weighted up without bound. */
   classWeightCap?: number;
   /** Inner cross-validation folds for calibration and the abstention threshold (0 = none). */
@@ -297,7 +302,9 @@ export class EmbeddedModel {
           : 0.3;
     const prior = new Float64Array(K);
     for (let i = 0; i < labelled.length; i++) prior[yy[i]]++;
-    const logPrior = Float64Array.from(prior, (c) => Math.log((c + 1) / (labelled.length + K)));
+    // with `priorFloor`, a class counts as having at least that many examples in the prior correction
+    const floor = hyper.priorFloor ?? 0;
+    const logPrior = Float64Array.from(prior, (c) => Math.log((Math.max(c, floor) + 1) / (labelled.length + K)));
 
     const { members, gamma, heldProbs } = chooseMembers(heldOut, heldIdx.length, heldY, temperatures, logPrior, hyper, K, labelled.length);
     const comps: TrainedComponent[] = members.map((kind) => ({
