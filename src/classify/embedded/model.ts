@@ -302,9 +302,7 @@ export class EmbeddedModel {
           : 0.3;
     const prior = new Float64Array(K);
     for (let i = 0; i < labelled.length; i++) prior[yy[i]]++;
-    // with `priorFloor`, a class counts as having at least that many examples in the prior correction
-    const floor = hyper.priorFloor ?? 0;
-    const logPrior = Float64Array.from(prior, (c) => Math.log((Math.max(c, floor) + 1) / (labelled.length + K)));
+    const logPrior = logPriorOf(prior, labelled.length, K, hyper.priorFloor ?? 0);
 
     const { members, gamma, heldProbs } = chooseMembers(heldOut, heldIdx.length, heldY, temperatures, logPrior, hyper, K, labelled.length);
     const comps: TrainedComponent[] = members.map((kind) => ({
@@ -652,6 +650,11 @@ function kappaStdError(probs: Float64Array[], y: number[], K: number, n: number)
   if (!probs.length || !n) return 0;
   const { po, pe } = agreementOf(probs, y, K);
   return pe >= 1 ? 0 : Math.sqrt((po * (1 - po)) / n) / (1 - pe);
+}
+
+/** Smoothed log prior per class for the prior correction; a class counts as having at least `floor` examples. */
+function logPriorOf(prior: ArrayLike<number>, n: number, K: number, floor: number): Float64Array {
+  return Float64Array.from(prior, (c) => Math.log((Math.max(c, floor) + 1) / (n + K)));
 }
 
 function adjust(p: Float64Array, logPrior: Float64Array, gamma: number): Float64Array {
