@@ -131,8 +131,8 @@ test('the contrast behind the reasoning equals the member-by-member computation'
     if (!d.code || !d.probs) continue;
     const step = d.steps.find((s) => s.code === d.code)!;
     for (const rival of [step.runnerUp?.code, undefined]) {
-      const k = standFor(m, d.code, d.probs);
-      const s = rival ? standFor(m, rival, d.probs) : -1;
+      const k: number = standFor(m, d.code, d.probs);
+      const s: number = rival ? standFor(m, rival, d.probs) : -1;
       const want = contrastReference(m.model, d.x, k, s, m.features.blocks.chars);
       assert.deepEqual(m.contrast(d.x, d.code, rival, d.probs), want, t.slice(0, 60));
       assert.deepEqual(m.model.contrast(d.x, k, s, m.features.blocks.chars), want, t.slice(0, 60));
