@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { taxonomies } from '../../src/taxonomy/index.ts';
 import { annotationExamples, MODEL_HYPER, TaxonomyModel, type Decision, type TrainingExample } from '../../src/classify/models/index.ts';
-import { decidingWords, explainDecision } from '../../src/classify/models/reasoning.ts';
+import { decidingWords, EN_FUNCTION, explainDecision, ZH_FUNCTION } from '../../src/classify/models/reasoning.ts';
 import { compactScores } from '../../src/classify/embedded/compact.ts';
 import { stemWord } from '../../src/classify/embedded/features.ts';
 import type { EmbeddedModel } from '../../src/classify/embedded/model.ts';
@@ -174,17 +174,9 @@ test('the deciding words and the reasoning are those of the plain lookups', { sk
 
 // ------------------------------------------------------------------ the deciding words, as first written
 
-const FN_EN = new Set(
-  (
-    'a about above after again against all also am an and any are as at be because been before being below between both but by can ' +
-    'could did do does doing down during each either else ever every few for from further had has have having he her here hers him his ' +
-    'how however i if in into is it its itself just least less may me might more most much must my neither no nor not now of off often ' +
-    'on once only or other others otherwise our ours out over own per rather same shall she should so some such than that the their ' +
-    'theirs them then there these they this those though through thus to too under until up upon us very via was we were what when ' +
-    'where whether which while who whom whose why will with within without would yet you your etc e g ie eg'
-  ).split(' '),
-);
-const FN_ZH = new Set('的 了 和 与 及 或 在 是 为 对 将 等 其 之 以 于 由 并 而 也 被 把 向 从 应 应当 可 可以 可能 进行 相关 有关 一 个 这 该 各 中'.split(' '));
+// The function-word lists are shared: what is compared is the way the words are found, not the lists.
+const FN_EN = EN_FUNCTION;
+const FN_ZH = ZH_FUNCTION;
 interface Tok {
   text: string;
   lower: string;

@@ -8,7 +8,7 @@ import { asciiWordChar, plainLatin, stemWord } from '../embedded/features.ts';
 import type { Decision, TaxonomyModel } from './hierarchy.ts';
 
 // Words that carry no meaning of their own: never shown as evidence.
-const EN_FUNCTION = new Set(
+export const EN_FUNCTION: ReadonlySet<string> = new Set(
   (
     'a about above after again against all also am an and any are as at be because been before being below between both but by can ' +
     'could did do does doing down during each either else ever every few for from further had has have having he her here hers him his ' +
@@ -18,7 +18,7 @@ const EN_FUNCTION = new Set(
     'where whether which while who whom whose why will with within without would yet you your etc e g ie eg'
   ).split(' '),
 );
-const ZH_FUNCTION = new Set('的 了 和 与 及 或 在 是 为 对 将 等 其 之 以 于 由 并 而 也 被 把 向 从 应 应当 可 可以 可能 进行 相关 有关 一 个 这 该 各 中'.split(' '));
+export const ZH_FUNCTION: ReadonlySet<string> = new Set('的 了 和 与 及 或 在 是 为 对 将 等 其 之 以 于 由 并 而 也 被 把 向 从 应 应当 可 可以 可能 进行 相关 有关 一 个 这 该 各 中'.split(' '));
 
 const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
 const HAN = /^\p{Script=Han}/u;
