@@ -90,10 +90,16 @@ const Id = statements.row.pick({ id: true });
  * (Re)link the given statements: their old links are replaced by the current lexicon's. Retired or
  * unknown ids are ignored. Safe to call inside a transaction (each batch becomes a savepoint).
  */
-export async function linkStatements(db: Db, ids: string[], opts: LinkOptions = {}): Promise<LinkReport> {
-  const c = asCompiled(opts.lexicon);
+/** A report with nothing linked yet: every topic of the lexicon at 0. */
+export function emptyReport(c: CompiledLexicon): LinkReport {
   const report: LinkReport = { lexiconVersion: c.version, statements: 0, links: 0, unlinked: 0, byTopic: {} };
   for (const t of c.topics) report.byTopic[t.id] = 0;
+  return report;
+}
+
+export async function linkStatements(db: Db, ids: string[], opts: LinkOptions = {}): Promise<LinkReport> {
+  const c = asCompiled(opts.lexicon);
+  const report = emptyReport(c);
   if (!ids.length) return report;
   await syncTopics(db, c);
   const batch = Math.max(1, opts.batchSize ?? 1000);

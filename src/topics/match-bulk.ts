@@ -6,7 +6,7 @@
 import type { Db } from '../store/db.ts';
 import type { WrittenStatement } from '../store/corpus.ts';
 import { WriteQueue, canCopy, copyRows, yieldToIo, type CopyValue } from '../store/bulk/copy.ts';
-import { asCompiled, linkStatements, syncTopics, type LinkOptions, type LinkReport } from './link.ts';
+import { asCompiled, emptyReport, linkStatements, syncTopics, type LinkOptions, type LinkReport } from './link.ts';
 import { scoreStatement, type CompiledLexicon, type TopicLink } from './match.ts';
 
 /** Rows per COPY. */
@@ -28,12 +28,6 @@ class MatchCache {
     }
     return found;
   }
-}
-
-function emptyReport(c: CompiledLexicon): LinkReport {
-  const report: LinkReport = { lexiconVersion: c.version, statements: 0, links: 0, unlinked: 0, byTopic: {} };
-  for (const t of c.topics) report.byTopic[t.id] = 0;
-  return report;
 }
 
 function addReport(into: LinkReport, r: LinkReport): void {
