@@ -241,41 +241,98 @@ function rangeOf(m: Map<number, number>): { lo: number; hi: number } {
 
 /**
  * Counts a text's term occurrences of one block and gives the vector idsVec would give for them
- * (the same values in the same order): each distinct index is sorted once instead of every
- * occurrence. The counts are zeroed again as the vector is made, so one counter serves every text.
+ * (the same values in the same order). The distinct indices are marked in a bitmap and read back in
+ * ascending order (no sort). Counts and marks are cleared as the vector is made, so one counter
+ * serves every text.
  */
 class TermCounter {
   private readonly counts: Int32Array;
-  private uniq: number[] = [];
+  /** One bit per index of the block: seen in this text. */
+  private readonly bits: Int32Array;
+  /** The range of bitmap words holding a mark, and the number of distinct indices. */
+  private lo = Infinity;
+  private hi = -1;
+  private n = 0;
   constructor(private readonly b: Block) {
     this.counts = new Int32Array(b.idf.length);
+    this.bits = new Int32Array((b.idf.length >>> 5) + 1);
   }
   add(j: number): void {
-    if (this.counts[j]!++ === 0) this.uniq.push(j);
+    if (this.counts[j]!++ === 0) {
+      const w = j >>> 5;
+      this.bits[w]! |= 1 << (j & 31);
+      if (w < this.lo) this.lo = w;
+      if (w > this.hi) this.hi = w;
+      this.n++;
+    }
+  }
+  /** Distinct indices counted so far. */
+  get size(): number {
+    return this.n;
   }
   /** Forget a count left unfinished (a text whose vector was never made). */
   reset(): this {
-    for (const j of this.uniq) this.counts[j] = 0;
-    this.uniq = [];
+    if (this.n) {
+      const idx = new Int32Array(this.n);
+      this.drain(idx, 0);
+      for (const j of idx) this.counts[j] = 0;
+    }
     return this;
   }
+  /** Write the distinct indices in ascending order at idx[at …] and clear the marks. */
+  private drain(idx: Int32Array, at: number): number {
+    const { bits } = this;
+    let k = at;
+    for (let w = this.lo; w <= this.hi; w++) {
+      let m = bits[w]!;
+      if (m === 0) continue;
+      bits[w] = 0;
+      while (m !== 0) {
+        const low = m & -m;
+        idx[k++] = (w << 5) | (31 - Math.clz32(low));
+        m ^= low;
+      }
+    }
+    this.lo = Infinity;
+    this.hi = -1;
+    this.n = 0;
+    return k;
+  }
   vec(sublinear: boolean, boost?: Map<number, number>): SparseVec {
+    const out = { idx: new Int32Array(this.n), val: new Float64Array(this.n) };
+    this.write(out, 0, 0, 1, sublinear, boost);
+    return out;
+  }
+  /**
+   * The block's vector written into out from `at`: its indices shifted by `offset`, its values
+   * l2-normalised and then multiplied by `scale`, as `concatSparse` over `vec` gives them. Returns
+   * where the next block starts.
+   */
+  write(out: SparseVec, at: number, offset: number, scale: number, sublinear: boolean, boost?: Map<number, number>): number {
     // the boosted indices lie between lo and hi (the cue terms, together in the sorted vocabulary)
     let lo = Infinity;
     let hi = -Infinity;
     if (boost) ({ lo, hi } = rangeOf(boost));
-    const idx = Int32Array.from(this.uniq).sort();
-    this.uniq = [];
-    const val = new Float64Array(idx.length);
+    const { idx, val } = out;
+    const end = this.drain(idx, at);
     const { counts, b } = this;
-    for (let k = 0; k < idx.length; k++) {
+    let sq = 0;
+    for (let k = at; k < end; k++) {
       const j = idx[k]!;
       const c = counts[j]!;
       counts[j] = 0;
       // 1 + log 1 is exactly 1: the common case skips the logarithm
-      val[k] = (sublinear ? (c === 1 ? 1 : 1 + Math.log(c)) : c) * b.idf[j]! * (boost && j >= lo && j <= hi ? (boost.get(j) ?? 1) : 1);
+      const v = (sublinear ? (c === 1 ? 1 : 1 + Math.log(c)) : c) * b.idf[j]! * (boost && j >= lo && j <= hi ? (boost.get(j) ?? 1) : 1);
+      val[k] = v;
+      sq += v * v;
     }
-    return l2normalise({ idx, val });
+    const norm = Math.sqrt(sq);
+    for (let k = at; k < end; k++) {
+      if (norm > 0) val[k]! /= norm;
+      val[k]! *= scale;
+      idx[k]! += offset;
+    }
+    return end;
   }
 }
 
@@ -422,8 +479,13 @@ export class Features {
         const j = cueIds[c]!;
         if (j >= 0) wc.add(j);
       }
+    // the three blocks written into one vector, as concatSparse over their vectors would give it
     const b = this.blocks;
-    return concatSparse([wc.vec(true, boost), cc.vec(true), pc.vec(false)], [0, b.chars[0], b.plain[0]], [1, this.options.charWeight, 1]);
+    const n = wc.size + cc.size + pc.size;
+    const out = { idx: new Int32Array(n), val: new Float64Array(n) };
+    const at = wc.write(out, 0, 0, 1, true, boost);
+    pc.write(out, cc.write(out, at, b.chars[0], this.options.charWeight, true), b.plain[0], 1, false);
+    return out;
   }
 
   private cueState?: { set: CueSet | null; boost?: Map<number, number>; ids?: Int32Array };

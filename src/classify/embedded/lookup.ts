@@ -7,8 +7,8 @@
 export interface Slot {
   uni: number;
   part: number;
-  /** As the first word of a pair: the second word's part number → the pair's index. */
-  next?: Map<number, number>;
+  /** Whether the word is the first word of some pair. */
+  first?: boolean;
 }
 
 export class TermLookup {
@@ -47,11 +47,15 @@ export class TermLookup {
       }
       pairTerms.push([a, b, j]);
     }
+    this.pairs = new PairTable(pairTerms.length);
     for (const [a, b, j] of pairTerms) {
       const first = this.words.get(a)!;
-      (first.next ??= new Map()).set(this.words.get(b)!.part, j);
+      first.first = true;
+      this.pairs.set(first.part, this.words.get(b)!.part, j);
     }
   }
+  /** The two-word terms by the part numbers of their words. */
+  private readonly pairs: PairTable;
 
   /** The slot of one word (undefined: a word the vocabulary does not know). */
   slot(word: string): Slot | undefined {
@@ -67,12 +71,50 @@ export class TermLookup {
 
   /** Index of the pair of two words' slots, or −1. */
   pair(a: Slot | undefined, b: Slot | undefined): number {
-    if (!a?.next || !b || b.part < 0) return -1;
-    return a.next.get(b.part) ?? -1;
+    if (!a?.first || !b || b.part < 0) return -1;
+    return this.pairs.get(a.part, b.part);
   }
 
   /** Index of a marked term ("#" + bare, "^" + bare), or −1. */
   marked1(mark: string, bare: string): number {
     return this.marked.get(mark)?.get(bare) ?? -1;
+  }
+}
+
+/**
+ * A hash table from two part numbers to a term index, open addressing in typed arrays (a look-up
+ * per pair of adjacent words is the most frequent step of building a text's features).
+ */
+class PairTable {
+  private readonly mask: number;
+  private readonly ka: Int32Array;
+  private readonly kb: Int32Array;
+  private readonly v: Int32Array;
+  constructor(n: number) {
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.ka = new Int32Array(cap).fill(-1);
+    this.kb = new Int32Array(cap);
+    this.v = new Int32Array(cap);
+  }
+  private slot(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x3c6ef372, 0x85ebca6b)) >>> 7;
+  }
+  set(a: number, b: number, j: number): void {
+    let h = this.slot(a, b) & this.mask;
+    while (this.ka[h] !== -1 && !(this.ka[h] === a && this.kb[h] === b)) h = (h + 1) & this.mask;
+    this.ka[h] = a;
+    this.kb[h] = b;
+    this.v[h] = j;
+  }
+  /** The index of the pair (a, b), or −1. */
+  get(a: number, b: number): number {
+    const { ka, kb, mask } = this;
+    for (let h = this.slot(a, b) & mask; ; h = (h + 1) & mask) {
+      const x = ka[h]!;
+      if (x === -1) return -1;
+      if (x === a && kb[h] === b) return this.v[h]!;
+    }
   }
 }

@@ -91,7 +91,12 @@ const parsedTerms = new WeakMap<object, (ParsedTerm | null | undefined)[]>();
 /** The parsed terms of a model's features, filled as they are asked for. */
 function parsedTermsOf(model: TaxonomyModel): (ParsedTerm | null | undefined)[] {
   let m = parsedTerms.get(model.features);
-  if (!m) parsedTerms.set(model.features, (m = new Array<ParsedTerm | null | undefined>(model.features.dim)));
+  if (!m) {
+    // filled element by element: a large `new Array(n)` would be a slow dictionary-backed array
+    m = [];
+    for (let j = 0; j < model.features.dim; j++) m.push(undefined);
+    parsedTerms.set(model.features, m);
+  }
   return m;
 }
 function parsedTerm(model: TaxonomyModel, m: (ParsedTerm | null | undefined)[], feature: number): ParsedTerm | null {

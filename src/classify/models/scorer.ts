@@ -1,23 +1,31 @@
 // Scoring every linear member of a taxonomy model at once. The full model's members and those of
 // its level models read the same feature vector, so their weights are laid out feature by feature:
-// for each feature, each member's number of weights and then its (class, weight) pairs, in two
-// parallel arrays (classes and counts as 8- or 16-bit integers, weights as float32). A text's feature
-// then costs one look-up of where its record starts instead of one per member.
+// for each feature one record of (class, weight) pairs, member after member, each member's classes
+// numbered after those of the members before it (so one array of scores holds every member's, and a
+// record is a single run of pairs whatever the number of members). Classes are 8- or 16-bit
+// integers, weights float32. A text's feature costs one look-up of where its record starts and one
+// tight loop over its pairs.
 //
 // The arithmetic is that of `compactScores`, in the same order: per member, its intercepts, then
-// each feature in ascending order adding value × weight class by class in the stored order. The
-// weights are the same float32 numbers, so the scores are the same numbers, bit for bit.
+// each feature in ascending order adding value × weight class by class. Each score receives the same
+// additions in the same order (members only interleave, and no member's score is another's), and
+// the weights are the same float32 numbers, so the scores are the same numbers, bit for bit.
 import type { CompactLinear } from '../embedded/compact.ts';
 import type { SparseVec } from '../embedded/sparse.ts';
 
 export class FusedScorer {
   private constructor(
     private readonly members: CompactLinear[],
-    /** Per feature j: where its record starts (dim + 1 entries). */
-    private readonly start: Int32Array,
-    /** Per record: for each member its count of weights, then the class of each weight (8 bits when every member has at most 255 classes). */
+    /** Per member m: its first class's number among all members' classes (members + 1 entries). */
+    private readonly off: Int32Array,
+    /** Every member's intercepts, in their numbering. */
+    private readonly bias: Float64Array,
+    /** Per feature j: where its record starts and ends. */
+    private readonly begin: Int32Array,
+    private readonly end: Int32Array,
+    /** Per pair: its class in the common numbering (ascending within a record: member by member). */
     private readonly rows: Uint8Array | Uint16Array,
-    /** The weights, at the positions of their classes in `rows` (unused at a count). */
+    /** The weights of the pairs. */
     private readonly vals: Float32Array,
   ) {}
 
@@ -27,60 +35,56 @@ export class FusedScorer {
    */
   static of(members: CompactLinear[], dim: number, layout?: Int32Array): FusedScorer {
     const order = layout ?? Int32Array.from({ length: dim }, (_, j) => j);
+    const off = new Int32Array(members.length + 1);
+    members.forEach((m, i) => (off[i + 1] = off[i]! + m.K));
+    const total = off[members.length]!;
+    if (total > 65535) throw new Error(`a model of ${total} classes over its members is more than scoring can number`);
+    const bias = new Float64Array(total);
+    members.forEach((m, i) => bias.set(m.bias, off[i]!));
     const size = (j: number) => {
-      let n = members.length;
+      let n = 0;
       for (const m of members) if (j >= m.lo && j < m.hi) n += m.colPtr[j - m.lo + 1]! - m.colPtr[j - m.lo]!;
       return n;
     };
-    const start = new Int32Array(dim + 1);
+    const begin = new Int32Array(dim);
+    const end = new Int32Array(dim);
     let len = 0;
     for (const j of order) {
-      start[j] = len;
+      begin[j] = len;
       len += size(j);
+      end[j] = len;
     }
-    start[dim] = len;
-    const rows = members.every((m) => m.K <= 255) ? new Uint8Array(len) : new Uint16Array(len);
+    const rows = total <= 256 ? new Uint8Array(len) : new Uint16Array(len);
     const vals = new Float32Array(len);
     for (const j of order) {
-      let q = start[j]!;
-      for (const m of members) {
-        if (j < m.lo || j >= m.hi) {
-          rows[q++] = 0;
-          continue;
-        }
-        const a = m.colPtr[j - m.lo]!;
-        const b = m.colPtr[j - m.lo + 1]!;
-        rows[q++] = b - a;
-        for (let p = a; p < b; p++, q++) {
-          rows[q] = m.rows[p]!;
+      let q = begin[j]!;
+      members.forEach((m, i) => {
+        if (j < m.lo || j >= m.hi) return;
+        for (let p = m.colPtr[j - m.lo]!; p < m.colPtr[j - m.lo + 1]!; p++, q++) {
+          rows[q] = off[i]! + m.rows[p]!;
           vals[q] = m.vals[p]!;
         }
-      }
+      });
     }
-    return new FusedScorer(members, start, rows, vals);
+    return new FusedScorer(members, off, bias, begin, end, rows, vals);
   }
 
-  /** Each member's class scores for x, in the order the members were given. */
+  /** Each member's class scores for x, in the order the members were given (views of one array). */
   scores(x: SparseVec): Float64Array[] {
-    const out = this.members.map((m) => Float64Array.from(m.bias));
-    const M = out.length;
-    const { start, rows, vals } = this;
-    const dim = start.length - 1;
+    const s = Float64Array.from(this.bias);
+    const { begin, end, rows, vals } = this;
+    const dim = begin.length;
     const { idx, val } = x;
-    // the records of the features are not in index order: `start` says where each begins
+    // the records of the features are not in index order: `begin` says where each starts
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]!;
       if (j < 0 || j >= dim) continue;
       const v = val[i]!;
-      let p = start[j]!;
-      for (let m = 0; m < M; m++) {
-        const e = p + 1 + rows[p]!;
-        p++;
-        if (p === e) continue;
-        const s = out[m]!;
-        for (; p < e; p++) s[rows[p]!]! += v * vals[p]!;
-      }
+      const e = end[j]!;
+      for (let p = begin[j]!; p < e; p++) s[rows[p]!]! += v * vals[p]!;
     }
+    const out: Float64Array[] = [];
+    for (let m = 0; m < this.members.length; m++) out.push(s.subarray(this.off[m]!, this.off[m + 1]!));
     return out;
   }
 
@@ -92,27 +96,42 @@ export class FusedScorer {
    * ones in the order the member-by-member walk would have found them. The same numbers.
    */
   contrast(x: SparseVec, n: number, k: number, s: number, members: { T: number; K: number }[], skip?: [number, number]): { feature: number; value: number }[] {
-    const { start, rows, vals } = this;
+    const { begin, end, rows, vals, off } = this;
     const { idx, val } = x;
-    const acc = new Float64Array(idx.length);
-    const first = new Int8Array(idx.length).fill(-1);
+    // scratch arrays kept from call to call (allocating typed arrays costs more than the loop)
+    if (this.acc.length < idx.length) {
+      this.acc = new Float64Array(idx.length * 2);
+      this.first = new Int8Array(idx.length * 2);
+    }
+    const { acc, first } = this;
+    for (let i = 0; i < idx.length; i++) {
+      acc[i] = 0;
+      first[i] = -1;
+    }
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]!;
-      if (j < 0 || j >= start.length - 1 || (skip && j >= skip[0] && j < skip[1])) continue;
-      let p = start[j]!;
-      for (let m = 0; m < n; m++) {
-        const a = p + 1;
-        const e = a + rows[p]!;
-        p = e;
-        if (a === e) continue; // no weight: a share of 0, which is never counted
-        const own = weightOf(rows, vals, a, e, k);
-        let other: number;
-        if (s >= 0) other = weightOf(rows, vals, a, e, s);
-        else {
-          let all = 0;
-          for (let q = a; q < e; q++) all += vals[q]!;
-          other = (all - own) / Math.max(1, members[m]!.K - 1);
+      if (j < 0 || j >= begin.length || (skip && j >= skip[0] && j < skip[1])) continue;
+      let q = begin[j]!;
+      const last = end[j]!;
+      for (let m = 0; m < n && q < last; m++) {
+        // member m's pairs: those numbered below off[m + 1], in the order of its column
+        const below = off[m + 1]!;
+        const ck = off[m]! + k;
+        const cs = s >= 0 ? off[m]! + s : -1;
+        const a = q;
+        let own = 0;
+        let other = 0;
+        let all = 0;
+        for (; q < last; q++) {
+          const r = rows[q]!;
+          if (r >= below) break;
+          const w = vals[q]!;
+          all += w;
+          if (r === ck) own = w;
+          if (r === cs) other = w;
         }
+        if (a === q) continue; // no weight: a share of 0, which is never counted
+        if (s < 0) other = (all - own) / Math.max(1, members[m]!.K - 1);
         const v = (val[i]! * (own - other)) / members[m]!.T / n;
         if (v > 0) {
           if (first[i]! < 0) first[i] = m;
@@ -120,24 +139,47 @@ export class FusedScorer {
         }
       }
     }
-    // the member-by-member walk finds features member by member, each in ascending order
-    const found: number[] = [];
-    for (let i = 0; i < idx.length; i++) if (first[i]! >= 0) found.push(i);
-    found.sort((a, b) => first[a]! - first[b]! || a - b);
-    const rank = found.map((_, r) => r);
-    rank.sort((r1, r2) => acc[found[r2]!]! - acc[found[r1]!]! || r1 - r2);
-    return rank.map((r) => ({ feature: idx[found[r]!]!, value: acc[found[r]!]! }));
+    return ranked(idx, acc, first, n);
   }
+  private acc = new Float64Array(0);
+  private first = new Int8Array(0);
 }
 
-/** The weight of class c among the classes rows[a, e) (ascending), 0 when absent. */
-function weightOf(rows: Uint8Array | Uint16Array, vals: Float32Array, a: number, e: number, c: number): number {
-  let lo = a;
-  let hi = e;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]! < c) lo = mid + 1;
-    else hi = mid;
+/**
+ * The features with a positive share, largest first; equal shares in the order the member-by-member
+ * walk finds them (member by member, each in ascending order).
+ */
+function ranked(idx: Int32Array, acc: Float64Array, first: Int8Array, n: number): { feature: number; value: number }[] {
+  // the walk's order: by the first member that found the feature, then by position
+  const found: number[] = [];
+  for (let m = 0; m < n; m++) for (let i = 0; i < idx.length; i++) if (first[i] === m) found.push(i);
+  const key = new Float64Array(found.length);
+  for (let r = 0; r < found.length; r++) key[r] = acc[found[r]!]!;
+  const order = stableDescending(key);
+  const out = new Array<{ feature: number; value: number }>(order.length);
+  for (let r = 0; r < order.length; r++) out[r] = { feature: idx[found[order[r]!]!]!, value: key[order[r]!]! };
+  return out;
+}
+
+/** The positions 0 … n − 1 ordered by key, largest first, equal keys in position order (a merge sort). */
+export function stableDescending(key: Float64Array): Int32Array {
+  const n = key.length;
+  let a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  let b = new Int32Array(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      // the left run wins ties: stable
+      while (i < mid && j < hi) b[o++] = key[a[j]!]! > key[a[i]!]! ? a[j++]! : a[i++]!;
+      while (i < mid) b[o++] = a[i++]!;
+      while (j < hi) b[o++] = a[j++]!;
+    }
+    [a, b] = [b, a];
   }
-  return lo < e && rows[lo] === c ? vals[lo]! : 0;
+  return a;
 }
