@@ -1,5 +1,5 @@
 // Documents and statements: idempotent upserts keyed by (dataset, source key) that keep public ids.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import {
   DocumentInput,
   StatementInput,
@@ -9,6 +9,7 @@ import {
 } from '../model/index.ts';
 import { z } from 'zod';
 import { WriteQueue, canCopy, copyRows, yieldToIo } from './bulk/copy.ts';
+import { canSkipRowTriggers, fireStatementTriggers, lockReferenced, withoutRowTriggers } from './bulk/triggers.ts';
 import { simpleTsvector } from './bulk/tsvector.ts';
 import type { Db } from './db.ts';
 import { checkRows, parseRows, queryRow, queryRows, tables } from './schema/index.ts';
@@ -18,8 +19,26 @@ import { normHash } from './works.ts';
 
 export type UpsertStatus = 'created' | 'updated' | 'unchanged';
 
+/** sha256 as hex: the one-shot crypto.hash where Node has it (20.12+), else a Hash object; the same digest. */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: 'hex'): string }).hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 export function hashOf(value: unknown): string {
-  return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 32);
+  return sha256Hex(stableJson(value)).slice(0, 32);
+}
+
+/**
+ * hashOf(s) of a statement as parsed by StatementInput (whose keys are known), without listing and
+ * sorting its keys each time: the same JSON text, so the same hash (test/store/bulk-hash.test.ts).
+ */
+export function statementHash(s: StatementData): string {
+  let json = '{"headingPath":' + stableJson(s.headingPath) + ',"kind":' + JSON.stringify(s.kind) + ',"language":' + JSON.stringify(s.language);
+  json += ',"locator":' + stableJson(s.locator) + ',"meta":' + stableJson(s.meta) + ',"name":' + JSON.stringify(s.name) + ',"ord":' + stableJson(s.ord);
+  if (s.parentSourceKey !== undefined) json += ',"parentSourceKey":' + JSON.stringify(s.parentSourceKey);
+  json += ',"sourceKey":' + JSON.stringify(s.sourceKey) + ',"text":' + JSON.stringify(s.text) + '}';
+  return sha256Hex(json).slice(0, 32);
 }
 
 function stableJson(v: unknown): string {
@@ -300,7 +319,13 @@ const STATEMENT_WRITE_COLUMNS = [
   'id', 'document_id', 'source_key', 'kind', 'parent_id', 'ord', 'name', 'text', 'heading_path', 'page', 'page_end',
   'char_start', 'char_end', 'locator_ref', 'language', 'meta', 'search_text', 'content_hash', 'search_vector',
 ] as const;
-type StatementWrite = Record<(typeof STATEMENT_WRITE_COLUMNS)[number], string | number | null>;
+/** One statement row as written: its values in the order of STATEMENT_WRITE_COLUMNS. */
+type StatementWrite = (string | number | null)[];
+/** Positions of the columns read back from a StatementWrite. */
+const SOURCE_KEY = STATEMENT_WRITE_COLUMNS.indexOf('source_key');
+const TEXT = STATEMENT_WRITE_COLUMNS.indexOf('text');
+const CONTENT_HASH = STATEMENT_WRITE_COLUMNS.indexOf('content_hash');
+const SEARCH_VECTOR = STATEMENT_WRITE_COLUMNS.indexOf('search_vector');
 
 /**
  * Make the document's statements equal to `inputs`: new source keys get new ids, changed ones are
@@ -326,12 +351,10 @@ interface ParsedStatements {
 
 type ExistingStatements = Map<string, Map<string, { id: string; content_hash: string; retired: boolean }>>;
 
-/** The rows to write, with where each came from (for an error that names the input row). */
+/** The reports, and the changed rows to write after the new ones (new rows go to a NewStatementWriter as they are made). */
 interface StatementPlan {
   reports: StatementUpsertReport[];
-  created: StatementWrite[];
   updated: StatementWrite[];
-  createdWhere: string[];
 }
 
 const ExistingStatementRow = z.object({
@@ -397,44 +420,33 @@ async function allocateStatementIds(db: Db, parsed: ParsedStatements[], existing
   return idMaps;
 }
 
+/**
+ * The row to write for a statement. Its parent's id comes from `ids`: the ids allocated for this
+ * document's new statements and those of the statements it already has (read in this transaction).
+ */
 function statementWrite(s: StatementData, id: string, documentId: string, ids: Map<string, string>, hash: string): StatementWrite {
   const searchText = toSearchText(s.name, s.text, s.headingPath.join(' '));
-  return {
-    id,
-    document_id: documentId,
-    source_key: s.sourceKey,
-    kind: s.kind,
-    parent_id: s.parentSourceKey !== undefined ? ids.get(s.parentSourceKey)! : null,
-    ord: s.ord,
-    name: s.name,
-    text: s.text,
-    heading_path: pgTextArray(s.headingPath),
-    page: s.locator.page ?? null,
-    page_end: s.locator.pageEnd ?? null,
-    char_start: s.locator.charStart ?? null,
-    char_end: s.locator.charEnd ?? null,
-    locator_ref: s.locator.ref ?? null,
-    language: s.language,
-    meta: JSON.stringify(s.meta),
-    search_text: searchText,
-    content_hash: hash,
+  let parent: string | null = null;
+  if (s.parentSourceKey !== undefined) {
+    parent = ids.get(s.parentSourceKey) ?? null;
+    if (parent === null) throw new Error(`internal: statement ${s.sourceKey}: no id for its parent "${s.parentSourceKey}"`);
+  }
+  const loc = s.locator;
+  return [
+    id, documentId, s.sourceKey, s.kind, parent, s.ord, s.name, s.text, pgTextArray(s.headingPath),
+    loc.page ?? null, loc.pageEnd ?? null, loc.charStart ?? null, loc.charEnd ?? null, loc.ref ?? null,
+    s.language, JSON.stringify(s.meta), searchText, hash,
     // Built here where certain (else NULL, and the database computes it: migration 0945).
-    search_vector: simpleTsvector(searchText),
-  };
+    simpleTsvector(searchText),
+  ];
 }
 
-/** Compare with what exists: unchanged statements are counted, the others become rows to write. */
-async function planStatementWrites(parsed: ParsedStatements[], existing: ExistingStatements, idMaps: Map<string, string>[], queue: WriteQueue, db: Db): Promise<StatementPlan> {
-  const plan: StatementPlan = { reports: [], created: [], updated: [], createdWhere: [] };
-  let queued = 0;
+/** Compare with what exists: unchanged statements are counted, new rows go to `writer` in chunks, changed ones to the plan. */
+async function planStatementWrites(parsed: ParsedStatements[], existing: ExistingStatements, idMaps: Map<string, string>[], writer: NewStatementWriter): Promise<StatementPlan> {
+  const plan: StatementPlan = { reports: [], updated: [] };
+  let rows: StatementWrite[] = [];
+  let wheres: string[] = [];
   let sinceYield = 0;
-  const flush = (all: boolean) => {
-    if (plan.created.length - queued < (all ? 1 : COPY_BATCH)) return;
-    const rows = plan.created.slice(queued);
-    const where = plan.createdWhere.slice(queued);
-    queued = plan.created.length;
-    queue.push(() => insertNewStatements(db, rows, where));
-  };
   for (let di = 0; di < parsed.length; di++) {
     const d = parsed[di]!;
     const ex = existing.get(d.documentId)!;
@@ -443,10 +455,14 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
     for (const s of d.items) {
       if (++sinceYield >= 250) {
         sinceYield = 0;
-        flush(false);
+        if (rows.length >= COPY_BATCH) {
+          writer.push(rows, wheres);
+          rows = [];
+          wheres = [];
+        }
         await yieldToIo();
       }
-      const hash = hashOf(s);
+      const hash = statementHash(s);
       const old = ex.get(s.sourceKey);
       if (old && old.content_hash === hash && !old.retired) {
         report.unchanged++;
@@ -461,13 +477,13 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
         plan.updated.push(row);
       } else {
         report.created++;
-        plan.created.push(row);
-        plan.createdWhere.push(`${d.where}, statement ${s.sourceKey}`);
+        rows.push(row);
+        wheres.push(d.where);
       }
     }
     plan.reports.push(report);
   }
-  flush(true);
+  if (rows.length) writer.push(rows, wheres);
   return plan;
 }
 
@@ -475,7 +491,6 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
 async function upsertStatementRows(db: Db, rows: StatementWrite[]): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
     const chunk = rows.slice(i, i + BATCH);
-    const col = (k: keyof StatementWrite) => chunk.map((r) => r[k]);
     await db.query(
       `INSERT INTO statements (id, document_id, source_key, kind, parent_id, ord, name, text, heading_path, page, page_end,
          char_start, char_end, locator_ref, language, meta, search_text, content_hash, search_vector)
@@ -492,23 +507,72 @@ async function upsertStatementRows(db: Db, rows: StatementWrite[]): Promise<void
          locator_ref = EXCLUDED.locator_ref, language = EXCLUDED.language, meta = EXCLUDED.meta,
          search_text = EXCLUDED.search_text, search_vector = EXCLUDED.search_vector, content_hash = EXCLUDED.content_hash,
          updated_at = now(), retired_at = NULL`,
-      STATEMENT_WRITE_COLUMNS.map(col),
+      STATEMENT_WRITE_COLUMNS.map((_, c) => chunk.map((r) => r[c])),
     );
   }
 }
 
+/** New statements and their normalised-text hashes by COPY; a row the database rejects names its input row. */
+async function copyNewStatements(db: Db, rows: StatementWrite[], wheres: string[]): Promise<void> {
+  if (!rows.length) return;
+  const whereOf = (k: number) => `${wheres[k]}, statement ${String(rows[k]![SOURCE_KEY])}`;
+  await copyRows(db, 'statements', STATEMENT_WRITE_COLUMNS, rows, whereOf);
+  // Their normalised-text hashes too (works detection would otherwise read every new text back).
+  const norms = rows.map((r) => [r[0], r[CONTENT_HASH], normHash(String(r[TEXT]))]);
+  await copyRows(db, 'statement_norms', ['statement_id', 'content_hash', 'norm_hash'], norms, whereOf);
+}
+
+/** How one call writes its new statement rows. */
+type NewRowMode = 'insert' | 'copy' | 'copy-trusted';
+
 /**
- * New statements: COPY straight into the table where the engine can (their ids are fresh, so
- * nothing to merge), else the multi-row upsert. A row the database rejects names its input row.
+ * Writes the new statements of one upsertStatementsMany call, chunk by chunk in order, while the
+ * caller prepares the next chunk: by COPY where the engine can (their ids are fresh, so nothing to
+ * merge), else by the multi-row upsert. Where row triggers may be skipped (src/store/bulk/triggers.ts),
+ * rows with a search vector go in without them: their documents are locked first (as each row's
+ * foreign-key check would lock them), their parents are statements of the same document (new in
+ * this call, or read from it in this transaction under that lock), same_as is NULL, and their
+ * statement_norms rows point at them; rows without a vector keep the trigger that computes it.
  */
-async function insertNewStatements(db: Db, rows: StatementWrite[], where: string[]): Promise<void> {
-  if (!canCopy(db)) return upsertStatementRows(db, rows);
-  for (let i = 0; i < rows.length; i += COPY_BATCH) {
-    const chunk = rows.slice(i, i + COPY_BATCH);
-    await copyRows(db, 'statements', STATEMENT_WRITE_COLUMNS, chunk.map((r) => STATEMENT_WRITE_COLUMNS.map((c) => r[c])), (k) => where[i + k]!);
-    // Their normalised-text hashes too (works detection would otherwise read every new text back).
-    const norms = chunk.map((r) => [r.id, r.content_hash, normHash(String(r.text))]);
-    await copyRows(db, 'statement_norms', ['statement_id', 'content_hash', 'norm_hash'], norms, (k) => where[i + k]!);
+class NewStatementWriter {
+  private readonly queue = new WriteQueue();
+  private mode: NewRowMode | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly parsed: ParsedStatements[],
+  ) {}
+
+  push(rows: StatementWrite[], wheres: string[]): void {
+    this.queue.push(() => this.write(rows, wheres));
+  }
+
+  /** Wait for every write; then fire the statement-level triggers that COPYs without row triggers skipped. */
+  async done(): Promise<void> {
+    await this.queue.done();
+    if (this.mode === 'copy-trusted') await fireStatementTriggers(this.db, ['statements']);
+  }
+
+  private async chooseMode(): Promise<NewRowMode> {
+    if (!canCopy(this.db)) return 'insert';
+    if (!(await canSkipRowTriggers(this.db))) return 'copy';
+    await lockReferenced(this.db, 'documents', this.parsed.map((d) => d.documentId), this.parsed[0]?.where ?? 'statements');
+    return 'copy-trusted';
+  }
+
+  private async write(rows: StatementWrite[], wheres: string[]): Promise<void> {
+    this.mode ??= await this.chooseMode();
+    if (this.mode === 'insert') return upsertStatementRows(this.db, rows);
+    if (this.mode === 'copy') return copyNewStatements(this.db, rows, wheres);
+    const plain: [StatementWrite[], string[]] = [[], []];
+    const computed: [StatementWrite[], string[]] = [[], []];
+    rows.forEach((r, i) => {
+      const to = r[SEARCH_VECTOR] === null ? computed : plain;
+      to[0].push(r);
+      to[1].push(wheres[i]!);
+    });
+    if (plain[0].length) await withoutRowTriggers(this.db, () => copyNewStatements(this.db, plain[0], plain[1]));
+    await copyNewStatements(this.db, computed[0], computed[1]);
   }
 }
 
@@ -545,9 +609,9 @@ export async function upsertStatementsMany(
   const existing = await existingStatements(db, parsed.map((d) => d.documentId));
   const idMaps = await allocateStatementIds(db, parsed, existing);
   // New rows are written in chunks as they are prepared (the server works while the next chunk is built).
-  const queue = new WriteQueue();
-  const plan = await planStatementWrites(parsed, existing, idMaps, queue, db);
-  await queue.done();
+  const writer = new NewStatementWriter(db, parsed);
+  const plan = await planStatementWrites(parsed, existing, idMaps, writer);
+  await writer.done();
   await upsertStatementRows(db, plan.updated);
   if (opts.retireMissing) await retireMissingStatements(db, parsed, existing, plan.reports);
   return plan.reports;

@@ -6,6 +6,7 @@
 import type { Db } from '../store/db.ts';
 import type { WrittenStatement } from '../store/corpus.ts';
 import { WriteQueue, canCopy, copyRows, yieldToIo, type CopyValue } from '../store/bulk/copy.ts';
+import { canSkipRowTriggers, checkSubset, fireStatementTriggers, lockReferenced, withoutRowTriggers } from '../store/bulk/triggers.ts';
 import { asCompiled, emptyReport, linkStatements, syncTopics, type LinkOptions, type LinkReport } from './link.ts';
 import { scoreStatement, type CompiledLexicon, type TopicLink } from './match.ts';
 
@@ -37,10 +38,29 @@ function addReport(into: LinkReport, r: LinkReport): void {
   for (const [k, v] of Object.entries(r.byTopic)) into.byTopic[k] = (into.byTopic[k] ?? 0) + v;
 }
 
+/**
+ * Write link and link-state rows, without row triggers where allowed: every statement id is one
+ * this transaction has just written (linkWritten's contract) and every topic id one that syncTopics
+ * has just written and lockReferenced has locked.
+ */
+async function writeLinkRows(db: Db, trusted: boolean, links: CopyValue[][], states: CopyValue[][]): Promise<void> {
+  const whereLink = (k: number) => `topic link ${String(links[k]?.[0])} → ${String(links[k]?.[1])}`;
+  const whereState = (k: number) => `topic link state of ${String(states[k]?.[0])}`;
+  const write = async () => {
+    await copyRows(db, 'statement_topics', LINK_COLUMNS, links, whereLink);
+    await copyRows(db, 'topic_link_state', ['statement_id', 'content_hash', 'lexicon_version'], states, whereState);
+  };
+  await (trusted ? withoutRowTriggers(db, write) : write());
+}
+
 /** Links and link states of new statements, matched here and written by COPY in chunks (each written while the next is matched). */
 async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[], report: LinkReport): Promise<void> {
+  if (!rows.length) return;
   const cache = new MatchCache(c);
   const queue = new WriteQueue();
+  const trusted = await canSkipRowTriggers(db);
+  const topicIds = new Set(c.topics.map((t) => t.id));
+  if (trusted) await lockReferenced(db, 'topics', topicIds, 'topic links');
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const links: CopyValue[][] = [];
@@ -54,14 +74,15 @@ async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[]
       }
       states.push([s.id, s.contentHash, c.version]);
     }
-    const whereLink = (k: number) => `topic link ${String(links[k]?.[0])} → ${String(links[k]?.[1])}`;
-    queue.push(() => copyRows(db, 'statement_topics', LINK_COLUMNS, links, whereLink));
-    queue.push(() => copyRows(db, 'topic_link_state', ['statement_id', 'content_hash', 'lexicon_version'], states, (k) => `topic link state of ${String(states[k]?.[0])}`));
+    if (trusted) checkSubset(links.map((l) => l[1] as string), topicIds, 'topic');
+    queue.push(() => writeLinkRows(db, trusted, links, states));
     report.statements += chunk.length;
     report.links += links.length;
     await yieldToIo();
   }
   await queue.done();
+  // The statement-level triggers (search changes, data-change notice) that COPYs without row triggers skipped.
+  if (trusted) await fireStatementTriggers(db, ['statement_topics']);
 }
 
 /**

@@ -6,18 +6,24 @@ import { ignoreWhile } from '../../util/errors.ts';
 
 export type CopyValue = string | number | boolean | null | undefined;
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 /** One value in COPY's text format: \N for NULL; backslash, tab, newline and carriage return escaped. */
 export function copyField(v: CopyValue): string {
   if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') return String(v);
   const s = typeof v === 'string' ? v : String(v);
-  if (!/[\\\t\n\r]/.test(s)) return s;
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 /** Rows (values in column order) as a COPY text-format payload. */
 export function copyText(rows: readonly (readonly CopyValue[])[]): string {
   let out = '';
-  for (const r of rows) out += r.map(copyField).join('\t') + '\n';
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) out += (i ? '\t' : '') + copyField(r[i]);
+    out += '\n';
+  }
   return out;
 }
 
