@@ -87,34 +87,32 @@ export class TermLookup {
  */
 class PairTable {
   private readonly mask: number;
-  private readonly ka: Int32Array;
-  private readonly kb: Int32Array;
-  private readonly v: Int32Array;
+  /** Per slot h: the pair's two part numbers and its index at 4h, 4h + 1, 4h + 2 (−1 at 4h: empty). */
+  private readonly t: Int32Array;
   constructor(n: number) {
     let cap = 16;
     while (cap < n * 2) cap *= 2;
     this.mask = cap - 1;
-    this.ka = new Int32Array(cap).fill(-1);
-    this.kb = new Int32Array(cap);
-    this.v = new Int32Array(cap);
+    this.t = new Int32Array(4 * cap).fill(-1);
   }
   private slot(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x3c6ef372, 0x85ebca6b)) >>> 7;
+    return ((Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x3c6ef372, 0x85ebca6b)) >>> 7) & this.mask;
   }
   set(a: number, b: number, j: number): void {
-    let h = this.slot(a, b) & this.mask;
-    while (this.ka[h] !== -1 && !(this.ka[h] === a && this.kb[h] === b)) h = (h + 1) & this.mask;
-    this.ka[h] = a;
-    this.kb[h] = b;
-    this.v[h] = j;
+    const { t, mask } = this;
+    let h = this.slot(a, b);
+    while (t[4 * h] !== -1 && !(t[4 * h] === a && t[4 * h + 1] === b)) h = (h + 1) & mask;
+    t[4 * h] = a;
+    t[4 * h + 1] = b;
+    t[4 * h + 2] = j;
   }
   /** The index of the pair (a, b), or −1. */
   get(a: number, b: number): number {
-    const { ka, kb, mask } = this;
-    for (let h = this.slot(a, b) & mask; ; h = (h + 1) & mask) {
-      const x = ka[h]!;
+    const { t, mask } = this;
+    for (let h = this.slot(a, b); ; h = (h + 1) & mask) {
+      const x = t[4 * h]!;
       if (x === -1) return -1;
-      if (x === a && kb[h] === b) return this.v[h]!;
+      if (x === a && t[4 * h + 1] === b) return t[4 * h + 2]!;
     }
   }
 }

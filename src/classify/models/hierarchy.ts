@@ -327,11 +327,14 @@ export class TaxonomyModel {
     return (this.tree = { codes, paths, levelPaths, count, kids, own });
   }
 
+  private scratch?: { full: Float64Array; mass: Float64Array };
   /** Go down the tree by probability mass: at each level the child with the most mass. */
   private walk(p: Float64Array, lp: Float64Array[] = []): { parent: string; code: string; mass: number; runnerUp?: { code: string; mass: number } }[] {
     const { codes, paths, levelPaths, count, kids, own } = this.nodeTables();
     const n = codes.length;
-    const full = new Float64Array(n);
+    // scratch arrays kept from call to call (the masses are copied into the steps returned)
+    if (!this.scratch) this.scratch = { full: new Float64Array(n), mass: new Float64Array(n) };
+    const full = this.scratch.full.fill(0);
     for (let i = 0; i < paths.length; i++) {
       const path = paths[i]!;
       for (let k = 0; k < path.length; k++) full[path[k]!]! += p[i]!;
@@ -340,7 +343,8 @@ export class TaxonomyModel {
     // that reach its level.
     let mass = full;
     if (lp.length) {
-      mass = Float64Array.from(full);
+      mass = this.scratch.mass;
+      mass.set(full);
       lp.forEach((q, j) => {
         const lps = levelPaths[j]!;
         for (let i = 0; i < lps.length; i++) {
@@ -509,40 +513,67 @@ export class TaxonomyModel {
     // ascending feature order, as a walk over the example's vector adds them (a feature the text
     // lacks adds 0, which changes no sum), so the similarities are the same numbers
     const ix = this.poolIndex(code, pool);
-    const acc = new Float64Array(pool.length);
+    const num = this.exemplarFeatures();
+    if (this.nearAcc.length < pool.length) this.nearAcc = new Float64Array(pool.length * 2);
+    const acc = this.nearAcc.fill(0, 0, pool.length);
     for (let j = 0; j < x.idx.length; j++) {
       const f = x.idx[j]!;
       if (f >= c0 && f < c1) continue;
-      const post = ix.get(f);
-      if (!post) continue;
+      const g = num[f]!;
+      if (g < 0) continue;
       const xv = x.val[j]!;
-      for (let q = 0; q < post.ex.length; q++) acc[post.ex[q]!]! += xv * post.val[q]!;
+      for (let q = ix.start[g]!; q < ix.start[g + 1]!; q++) acc[ix.ex[q]!]! += xv * ix.val[q]!;
     }
-    let best: { id: string; name?: string; text: string; code: string; similarity: number } | undefined;
-    pool.forEach((e, k) => {
-      if (!e.norm) return;
+    let bestK = -1;
+    let bestS = 0;
+    for (let k = 0; k < pool.length; k++) {
+      const e = pool[k]!;
+      if (!e.norm) continue;
       const s = acc[k]! / (nx * e.norm);
-      if (!best || s > best.similarity) best = { id: e.id, name: e.name, text: e.text, code: e.code, similarity: s };
-    });
-    return best;
+      if (bestK < 0 || s > bestS) (bestK = k), (bestS = s);
+    }
+    if (bestK < 0) return undefined;
+    const e = pool[bestK]!;
+    return { id: e.id, name: e.name, text: e.text, code: e.code, similarity: bestS };
+  }
+  private nearAcc = new Float64Array(0);
+
+  /** Per feature: its number among the features of the stored examples' vectors, or −1 (built once). */
+  private exemplarNumbers?: { num: Int32Array; count: number };
+  private exemplarFeatures(): Int32Array {
+    if (!this.exemplarNumbers) {
+      const num = new Int32Array(this.features.dim).fill(-1);
+      let count = 0;
+      for (const e of this.exemplars) for (const f of this.exemplarVec(e).idx) if (num[f]! < 0) num[f] = count++;
+      this.exemplarNumbers = { num, count };
+    }
+    return this.exemplarNumbers.num;
   }
 
-  /** Per node: its stored examples' word features as an index, feature → (position in the pool, value) (built once). */
-  private pools = new Map<string, Map<number, { ex: number[]; val: number[] }>>();
-  private poolIndex(code: string, pool: StoredExemplar[]): Map<number, { ex: number[]; val: number[] }> {
+  /**
+   * Per node: its stored examples' word features as an index, feature (by its number among the
+   * examples' features) → the positions in the pool and values, in pool order (built once).
+   */
+  private pools = new Map<string, { start: Int32Array; ex: Int32Array; val: Float64Array }>();
+  private poolIndex(code: string, pool: StoredExemplar[]): { start: Int32Array; ex: Int32Array; val: Float64Array } {
     let ix = this.pools.get(code);
     if (ix) return ix;
-    ix = new Map();
-    for (let k = 0; k < pool.length; k++) {
-      const { idx, val } = this.exemplarVec(pool[k]!);
-      for (let j = 0; j < idx.length; j++) {
-        let p = ix.get(idx[j]!);
-        if (!p) ix.set(idx[j]!, (p = { ex: [], val: [] }));
-        p.ex.push(k);
-        p.val.push(val[j]!);
+    const num = this.exemplarFeatures();
+    const start = new Int32Array(this.exemplarNumbers!.count + 1);
+    for (const e of pool) for (const f of this.exemplarVec(e).idx) start[num[f]! + 1]!++;
+    for (let g = 0; g < start.length - 1; g++) start[g + 1]! += start[g]!;
+    const at = start.slice(0, start.length - 1);
+    const ex = new Int32Array(start[start.length - 1]!);
+    const val = new Float64Array(ex.length);
+    pool.forEach((e, k) => {
+      const v = this.exemplarVec(e);
+      for (let j = 0; j < v.idx.length; j++) {
+        const q = at[num[v.idx[j]!]!]!++;
+        ex[q] = k;
+        val[q] = v.val[j]!;
       }
-    }
-    this.pools.set(code, ix);
+    });
+    this.pools.set(code, (ix = { start, ex, val }));
     return ix;
   }
 

@@ -20,14 +20,16 @@ export class FusedScorer {
     private readonly off: Int32Array,
     /** Every member's intercepts, in their numbering. */
     private readonly bias: Float64Array,
-    /** Per feature j: where its record starts and ends. */
-    private readonly begin: Int32Array,
-    private readonly end: Int32Array,
+    /** Per feature j: where its record starts (at 2j) and ends (at 2j + 1), side by side: one memory read. */
+    private readonly span: Int32Array,
     /** Per pair: its class in the common numbering (ascending within a record: member by member). */
     private readonly rows: Uint8Array | Uint16Array,
     /** The weights of the pairs. */
     private readonly vals: Float32Array,
-  ) {}
+  ) {
+    this.sums = new Float64Array(bias.length);
+    this.views = Array.from(members, (_, m) => this.sums.subarray(off[m]!, off[m + 1]!));
+  }
 
   /**
    * `layout`: the features in the order their records are laid out (the most frequent first keeps
@@ -46,18 +48,17 @@ export class FusedScorer {
       for (const m of members) if (j >= m.lo && j < m.hi) n += m.colPtr[j - m.lo + 1]! - m.colPtr[j - m.lo]!;
       return n;
     };
-    const begin = new Int32Array(dim);
-    const end = new Int32Array(dim);
+    const span = new Int32Array(2 * dim);
     let len = 0;
     for (const j of order) {
-      begin[j] = len;
+      span[2 * j] = len;
       len += size(j);
-      end[j] = len;
+      span[2 * j + 1] = len;
     }
     const rows = total <= 256 ? new Uint8Array(len) : new Uint16Array(len);
     const vals = new Float32Array(len);
     for (const j of order) {
-      let q = begin[j]!;
+      let q = span[2 * j]!;
       members.forEach((m, i) => {
         if (j < m.lo || j >= m.hi) return;
         for (let p = m.colPtr[j - m.lo]!; p < m.colPtr[j - m.lo + 1]!; p++, q++) {
@@ -66,27 +67,32 @@ export class FusedScorer {
         }
       });
     }
-    return new FusedScorer(members, off, bias, begin, end, rows, vals);
+    return new FusedScorer(members, off, bias, span, rows, vals);
   }
 
-  /** Each member's class scores for x, in the order the members were given (views of one array). */
+  /**
+   * Each member's class scores for x, in the order the members were given: views of one array that
+   * the next call overwrites (read them before scoring another text).
+   */
   scores(x: SparseVec): Float64Array[] {
-    const s = Float64Array.from(this.bias);
-    const { begin, end, rows, vals } = this;
-    const dim = begin.length;
+    const s = this.sums;
+    s.set(this.bias);
+    const { span, rows, vals } = this;
+    const dim = span.length >>> 1;
     const { idx, val } = x;
-    // the records of the features are not in index order: `begin` says where each starts
+    // the records of the features are not in index order: `span` says where each starts and ends
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]!;
       if (j < 0 || j >= dim) continue;
       const v = val[i]!;
-      const e = end[j]!;
-      for (let p = begin[j]!; p < e; p++) s[rows[p]!]! += v * vals[p]!;
+      const e = span[2 * j + 1]!;
+      for (let p = span[2 * j]!; p < e; p++) s[rows[p]!]! += v * vals[p]!;
     }
-    const out: Float64Array[] = [];
-    for (let m = 0; m < this.members.length; m++) out.push(s.subarray(this.off[m]!, this.off[m + 1]!));
-    return out;
+    return this.views;
   }
+  /** The scores of every member, and a view of each member's part (made once). */
+  private readonly sums: Float64Array;
+  private readonly views: Float64Array[];
 
   /**
    * `EmbeddedModel.contrast` over the first `n` members (the full model's), read from the records
@@ -96,7 +102,8 @@ export class FusedScorer {
    * ones in the order the member-by-member walk would have found them. The same numbers.
    */
   contrast(x: SparseVec, n: number, k: number, s: number, members: { T: number; K: number }[], skip?: [number, number]): { feature: number; value: number }[] {
-    const { begin, end, rows, vals, off } = this;
+    const { span, rows, vals, off } = this;
+    const dim = span.length >>> 1;
     const { idx, val } = x;
     // scratch arrays kept from call to call (allocating typed arrays costs more than the loop)
     if (this.acc.length < idx.length) {
@@ -110,9 +117,9 @@ export class FusedScorer {
     }
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]!;
-      if (j < 0 || j >= begin.length || (skip && j >= skip[0] && j < skip[1])) continue;
-      let q = begin[j]!;
-      const last = end[j]!;
+      if (j < 0 || j >= dim || (skip && j >= skip[0] && j < skip[1])) continue;
+      let q = span[2 * j]!;
+      const last = span[2 * j + 1]!;
       for (let m = 0; m < n && q < last; m++) {
         // member m's pairs: those numbered below off[m + 1], in the order of its column
         const below = off[m + 1]!;
