@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_FEATURES, Features, type FeatureOptions, type SerialisedFeatures } from './features.ts';
 import { compactLinear, compactScores, type CompactLinear } from './compact.ts';
-import { scoresOf, trainComplementNB, type LinearModel } from './learners.ts';
+import { scoresOf, trainComplementNB, trainNbSvm, trainOvrLogistic, type LinearModel } from './learners.ts';
 import { argmax, rng, shuffleInPlace, softmaxInPlace, sqNorm, trainOvrSvm, type SparseVec } from './sparse.ts';
 
 export const MODEL_FORMAT = 'govnav-embedded/2';
@@ -15,7 +15,7 @@ export const MODEL_FORMAT = 'govnav-embedded/2';
  * Ensemble members: linear SVMs on words + character n-grams (svm), on stemmed words (svmw) and on
  * plain words (svmp); complement naive Bayes on words + character n-grams (nb) and on words (nbw).
  */
-export type Component = 'svm' | 'svmw' | 'svmp' | 'nb' | 'nbw';
+export type Component = 'svm' | 'svmw' | 'svmp' | 'nb' | 'nbw' | 'nbsvm' | 'lr';
 export const COMPONENTS: Component[] = ['svm', 'svmw', 'svmp', 'nb', 'nbw'];
 
 /** A typed array as base64 of its little-endian bytes (every platform Node runs on is little-endian). */
@@ -97,6 +97,8 @@ export interface HyperParameters {
   /** Candidate exponents γ of the prior correction p_c / prior_c^γ. */
   priorGammas: number[];
   svmC: number;
+  /** Cost C of the logistic-regression member `lr` (default 1). */
+  lrC?: number;
   svmTol: number;
   nbAlpha: number;
   nbNormalise: boolean;
@@ -297,7 +299,7 @@ export class EmbeddedModel {
             heldOut.get(kind)!,
             heldY,
           )
-        : kind.startsWith('nb')
+        : kind === 'nb' || kind === 'nbw'
           ? 0.01
           : 0.3;
     const prior = new Float64Array(K);
@@ -594,10 +596,12 @@ function fitComponent(
 ): LinearModel {
   if (K === 1) return { W: [new Float64Array(dim + 1)], dim };
   const Xs = range[0] === 0 && range[1] === dim ? X : X.map((x) => slice(x, range[0], range[1]));
-  if (kind.startsWith('svm')) {
+  if (kind.startsWith('svm') || kind === 'nbsvm' || kind === 'lr') {
     const cw = classWeights(y, K, h.classBalance);
     if (h.classWeightCap !== undefined) for (let c = 0; c < K; c++) cw[c] = Math.min(cw[c]!, h.classWeightCap);
-    return { W: trainOvrSvm(Xs, y, K, dim, { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed, weights }), dim };
+    const o = { C: h.svmC, classWeight: cw, tol: h.svmTol, seed: h.seed, weights };
+    if (kind === 'lr') return { W: trainOvrLogistic(Xs, y, K, dim, { ...o, C: h.lrC ?? 1 }), dim };
+    return { W: kind === 'nbsvm' ? trainNbSvm(Xs, y, K, dim, o) : trainOvrSvm(Xs, y, K, dim, o), dim };
   }
   return trainComplementNB(Xs, y, K, dim, h.nbAlpha, range, h.nbNormalise, weights);
 }

@@ -1,0 +1,126 @@
+// Round-6 experiments on the v2 mitigation axis (issue 12): one named variant of the shipped
+// hierarchical model against the shipped model, on the protocol's folds of the annotated set, paired.
+//   node --import tsx scripts/dev/exp-v2.ts <axis> <variant>      e.g. mitigation-v2 char05
+// Variants: char05 / char025 (character block at half / a quarter of the word block's weight),
+// nbsvm (NB-SVM instead of the words + characters SVM), lr (logistic regression instead of it),
+// self (self-training on the snapshot's confident mitigations; see selfTraining below).
+// Predictions are cached per axis and variant in $GOVNAV_EXP_DIR (default /tmp/govnav-exp-v2), so
+// the shipped model's predictions are computed once. Prints κ shipped → variant with the paired
+// bootstrap difference (1,000 resamples, seed 2026), overall and for the Chinese items, at levels 1
+// and 2 and at the deepest level for v2.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
+import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
+import { documentKey, normaliseForMatch } from '../../src/importers/annotations.ts';
+import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { taxonomyModelLearner } from '../../src/eval/learners.ts';
+import type { Learner, Prediction, TrainExample } from '../../src/eval/csv-eval.ts';
+import { MODEL_HYPER, TaxonomyModel, type TrainingExample } from '../../src/classify/models/hierarchy.ts';
+import type { HyperParameters } from '../../src/classify/embedded/model.ts';
+
+const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/govnav-exp-v2';
+const registry = taxonomies();
+const set = loadAnnotationSetStrict('annotations', registry);
+const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const F = MODEL_HYPER.features!;
+const HYPER: Record<string, Partial<HyperParameters>> = {
+  char05: { ...MODEL_HYPER, features: { ...F, charWeight: 0.5 } },
+  char025: { ...MODEL_HYPER, features: { ...F, charWeight: 0.25 } },
+  nbsvm: { ...MODEL_HYPER, components: ['nbsvm', 'svmw', 'svmp'] },
+  lr: { ...MODEL_HYPER, components: ['lr', 'svmw', 'svmp'] },
+};
+
+async function predictions(axis: string, name: string, items: ScoredItem[], learner: () => Learner): Promise<Prediction[]> {
+  const file = join(dir, `${axis}-${name}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
+  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learner()], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify(p));
+  return p!;
+}
+
+/** The snapshot's mitigation statements (name + text, with their document), the annotation dataset's own left out. */
+function unlabelledPool(): { doc: string; title: string; text: string }[] {
+  type Table = { name: string; columns: string[]; rows: unknown[][] };
+  const snap = JSON.parse(gunzipSync(readFileSync('snapshot/govnav-snapshot.json.gz')).toString('utf8')) as { tables: Table[] };
+  const table = (n: string) => snap.tables.find((t) => t.name === n)!;
+  const docs = table('documents');
+  const st = table('statements');
+  const d = (c: string) => docs.columns.indexOf(c);
+  const s = (c: string) => st.columns.indexOf(c);
+  const byId = new Map(docs.rows.map((r) => [String(r[d('id')]), r]));
+  return st.rows
+    .filter((r) => r[s('kind')] === 'mitigation' && !r[s('retired_at')] && !r[s('same_as')] && byId.get(String(r[s('document_id')]))?.[d('dataset')] !== 'govnav-annotations')
+    .map((r) => ({
+      doc: String(r[s('document_id')]),
+      title: String(byId.get(String(r[s('document_id')]))![d('title')]),
+      text: [r[s('name')], r[s('text')]].filter(Boolean).join(' ').trim(),
+    }));
+}
+
+/**
+ * Self-training, nested in the training folds: train on them; label the unlabelled statements that
+ * share no document with the held-out fold (a document is left out when any of its texts is a held-out
+ * item's, or its title begins like a held-out document's); add those whose decision is confident (not
+ * a suggestion, top-level mass ≥ 0.8) at weight 0.3 with the label the walk assigns; train again.
+ */
+function selfTraining(tax: Taxonomy, all: ScoredItem[]): Learner {
+  const pool = unlabelledPool();
+  const head = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '').slice(0, 25);
+  const decide = (m: TaxonomyModel, t: string): Prediction => {
+    const d = m.decide(t);
+    const last = d.steps[d.steps.length - 1];
+    return last ? { label: last.code, confidence: last.confidence, abstained: d.suggested } : { label: '(none)', abstained: true };
+  };
+  return {
+    name: 'embedded',
+    fit(train: TrainExample[]) {
+      const inTrain = new Set(train.map((e) => e.id));
+      const held = all.filter((it) => !inTrain.has(it.id));
+      const heldTexts = new Set(held.map((it) => normaliseForMatch(it.text)));
+      const heldHeads = new Set(held.map((it) => head(it.group)));
+      const out = new Set(pool.filter((u) => heldTexts.has(normaliseForMatch(u.text)) || heldHeads.has(head(u.title))).map((u) => u.doc));
+      const ex: TrainingExample[] = train.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language }));
+      const opts = { hyper: MODEL_HYPER, created: '1970-01-01T00:00:00.000Z' };
+      const first = TaxonomyModel.train(ex, tax, opts);
+      const extra: TrainingExample[] = [];
+      for (const u of pool) {
+        if (out.has(u.doc)) continue;
+        const d = first.decide(u.text);
+        if (d.code && !d.suggested && d.steps[0]!.confidence >= 0.8) extra.push({ text: u.text, code: d.code, group: `self:${u.doc}`, weight: 0.3, origin: 'self' });
+      }
+      process.stderr.write(`self-training: ${out.size} documents left out, ${extra.length} confident statements added\n`);
+      const m = TaxonomyModel.train([...ex, ...extra], tax, opts);
+      return (texts: string[]) => texts.map((t) => decide(m, t));
+    },
+  };
+}
+
+function report(axis: string, items: ScoredItem[], a: Prediction[], b: Prediction[]): string[] {
+  const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
+  const lines: string[] = [];
+  for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) {
+    const cut = (c: string) => (level ? truncateCode(c, level) : c);
+    const row: string[] = [];
+    for (const zh of [false, true]) {
+      const keep = items.map((_, i) => i).filter((i) => (!zh || items[i]!.language === 'zh') && (level === undefined || items[i]!.code.split('.').length >= level));
+      const g = keep.map((i) => cut(items[i]!.code));
+      const pk = pairedKappa(g, keep.map((i) => cut(b[i]!.label)), keep.map((i) => cut(a[i]!.label)), { resamples: 1000, seed: 2026 });
+      const d = pk.difference;
+      row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)}${zh ? '' : ` ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`}`);
+    }
+    lines.push(`${axis}${level ? ` level ${level}` : ''}: ${row.join('; ')}`);
+  }
+  return lines;
+}
+
+const [axis = 'mitigation-v2', variant = 'char05'] = process.argv.slice(2);
+const tax = registry.get(axis);
+const items = axisItems(set, axis, tax).items;
+if (variant !== 'self' && !HYPER[variant]) throw new Error(`unknown variant "${variant}"; known: ${[...Object.keys(HYPER), 'self'].join(', ')}`);
+const shipped = await predictions(axis, 'shipped', items, () => taxonomyModelLearner(tax));
+const other = await predictions(axis, variant, items, () => (variant === 'self' ? selfTraining(tax, items) : taxonomyModelLearner(tax, { hyper: HYPER[variant]! })));
+console.log(`${variant} vs shipped`);
+for (const l of report(axis, items, shipped, other)) console.log(l);
