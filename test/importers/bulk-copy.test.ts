@@ -60,9 +60,13 @@ async function snapshot(store: Store): Promise<Record<string, unknown[]>> {
   };
 }
 
-async function importWith(copy: '0' | '1', file: string, next: string): Promise<Record<string, unknown[]>> {
+/** Import `file`, again, then `next`, with COPY on or off and (COPY on) row triggers kept or skipped where allowed. */
+async function importWith(copy: '0' | '1', file: string, next: string, keepTriggers = false): Promise<Record<string, unknown[]>> {
   const before = process.env.GOVNAV_BULK_COPY;
+  const beforeTriggers = process.env.GOVNAV_BULK_TRIGGERS;
   process.env.GOVNAV_BULK_COPY = copy;
+  if (keepTriggers) process.env.GOVNAV_BULK_TRIGGERS = '1';
+  else delete process.env.GOVNAV_BULK_TRIGGERS;
   try {
     return await withStore(async (store) => {
       const s = await importPath(store, file);
@@ -83,6 +87,8 @@ async function importWith(copy: '0' | '1', file: string, next: string): Promise<
   } finally {
     if (before === undefined) delete process.env.GOVNAV_BULK_COPY;
     else process.env.GOVNAV_BULK_COPY = before;
+    if (beforeTriggers === undefined) delete process.env.GOVNAV_BULK_TRIGGERS;
+    else process.env.GOVNAV_BULK_TRIGGERS = beforeTriggers;
   }
 }
 
@@ -92,10 +98,15 @@ test(`[${ENGINE}] import: statements written by COPY equal those written by mult
   writeFileSync(file, JSON.stringify(corpus('bulk-copy', 3, 40)));
   writeFileSync(next, JSON.stringify(corpus('bulk-copy', 3, 45, undefined, 2)));
   const viaInsert = await importWith('0', file, next);
+  // COPY without row triggers (both test engines connect as a superuser), and with them.
   const viaCopy = await importWith('1', file, next);
+  const viaCopyTriggers = await importWith('1', file, next, true);
   assert.ok((viaCopy.statements as unknown[]).length === 135 && (viaCopy.norms as unknown[]).length === 135);
   assert.ok((viaCopy.labels as unknown[]).length > 0 && (viaCopy.topics as unknown[]).length > 0, 'labels and topic links written');
-  for (const table of Object.keys(viaInsert)) assert.deepEqual(viaCopy[table], viaInsert[table], `table ${table}`);
+  for (const table of Object.keys(viaInsert)) {
+    assert.deepEqual(viaCopy[table], viaInsert[table], `table ${table}`);
+    assert.deepEqual(viaCopyTriggers[table], viaInsert[table], `table ${table} (COPY with row triggers)`);
+  }
   // The awkward characters arrive intact.
   const names = new Set((viaCopy.statements as { name: string }[]).map((r) => r.name));
   for (const a of AWKWARD) assert.ok(names.has(a), `name ${JSON.stringify(a)} stored as given`);

@@ -99,8 +99,17 @@ export const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmedi
  * can become nested loops over every pair of new rows). Only the key and filter columns of
  * statements: its texts and search vector (most of the cost of analysing it) are left out;
  * autovacuum refreshes them on PostgreSQL, and without them the planner's defaults favour the
- * search index, as it should.
+ * search index, as it should. What the planner needs of those key columns (row counts, the share
+ * of NULLs, how many distinct values) a small sample gives as well as the default one: statements
+ * and statement_norms are sampled with a statistics target of 10 (3,000 rows instead of 30,000;
+ * a tenth of the time), the other tables with the configured target.
  */
 export async function analyzeAfterBulkWrite(db: Db, more: readonly string[] = []): Promise<void> {
-  await db.exec(`ANALYZE ${['statements (id, document_id, kind, parent_id, same_as, retired_at)', 'statement_norms', 'documents', ...more].join(', ')}`);
+  const [row] = await db.query(`SELECT current_setting('default_statistics_target') AS target`);
+  const target = String(row?.target ?? '100');
+  // Transaction-local; a failure rolls it back with the rest.
+  await db.query(`SELECT set_config('default_statistics_target', '10', true)`);
+  await db.exec('ANALYZE statements (id, document_id, kind, parent_id, same_as, retired_at), statement_norms');
+  await db.query(`SELECT set_config('default_statistics_target', $1, true)`, [target]);
+  await db.exec(`ANALYZE ${['documents', ...more].join(', ')}`);
 }
