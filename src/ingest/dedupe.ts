@@ -69,14 +69,45 @@ export function similarity(a: number[], b: number[]): number {
   return same / NUM_HASHES;
 }
 
+/** The 32-bit hash of band `b` of a signature. */
+function bandHash(sig: readonly number[], b: number): number {
+  let h = 0x811c9dc5 ^ b;
+  for (let r = 0; r < ROWS; r++) h = Math.imul(h ^ sig[b * ROWS + r]!, 0x01000193);
+  return h >>> 0;
+}
+
 /** LSH band keys: statements sharing any band key are candidates. */
 export function bandKeys(sig: number[]): string[] {
   const out: string[] = [];
-  for (let b = 0; b < BANDS; b++) {
-    let h = 0x811c9dc5 ^ b;
-    for (let r = 0; r < ROWS; r++) h = Math.imul(h ^ sig[b * ROWS + r]!, 0x01000193);
-    out.push(`${b}:${(h >>> 0).toString(36)}`);
-  }
+  for (let b = 0; b < BANDS; b++) out.push(`${b}:${bandHash(sig, b).toString(36)}`);
+  return out;
+}
+
+/**
+ * The same band keys as numbers (band × 2^32 + the band's hash: exact in a double and in a bigint
+ * column), as the store keeps them: two signatures share a band value exactly when they share a
+ * band key.
+ */
+export function bandValues(sig: readonly number[]): number[] {
+  const out = new Array<number>(BANDS);
+  for (let b = 0; b < BANDS; b++) out[b] = b * 0x100000000 + bandHash(sig, b);
+  return out;
+}
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A signature as stored: 8 hex digits per hash, in order. */
+export function signatureHex(sig: readonly number[]): string {
+  let out = '';
+  for (const v of sig) out += HEX_BYTE[(v >>> 24) & 255]! + HEX_BYTE[(v >>> 16) & 255]! + HEX_BYTE[(v >>> 8) & 255]! + HEX_BYTE[v & 255]!;
+  return out;
+}
+
+/** A stored signature back to its numbers (undefined when the text is not one). */
+export function parseSignatureHex(hex: string): number[] | undefined {
+  if (hex.length !== NUM_HASHES * 8 || !/^[0-9a-f]*$/.test(hex)) return undefined;
+  const out = new Array<number>(NUM_HASHES);
+  for (let i = 0; i < NUM_HASHES; i++) out[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
   return out;
 }
 

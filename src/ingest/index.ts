@@ -9,7 +9,6 @@ import {
   addCorrections,
   listCorrections,
   listDocumentBlocks,
-  pgTextArray,
   replaceDocumentBlocks,
   storedExtracted,
   upsertDataset,
@@ -30,7 +29,7 @@ import type { LlmExtractionReport, LlmExtractOptions } from '../classify/llm/ext
 import { BlockTooLongError } from './build.ts';
 import { decodeDeclared, decodeText } from './decode.ts';
 import { detectDate, detectFormat, detectLanguage } from './detect.ts';
-import { bandKeys, fingerprint, minhash, shingles, signatureOf, similarity, NEAR_DUPLICATE_THRESHOLD } from './dedupe.ts';
+import { bandValues, fingerprint, minhash, parseSignatureHex, shingles, signatureHex, signatureOf, similarity, NEAR_DUPLICATE_THRESHOLD } from './dedupe.ts';
 import { DEFAULT_FETCH_LIMITS, fetchDocument, formatBytes, isUrl } from './fetch.ts';
 import { squash } from './segment.ts';
 import { FORMATS, IngestError, type Block, type Extracted, type Format } from './types.ts';
@@ -499,16 +498,19 @@ interface SignatureRow {
   signature: number[];
 }
 
+/** LSH band values as a PostgreSQL array literal ("{…}", for a bigint[] column). */
+const bandArray = (sig: readonly number[]) => `{${bandValues(sig).join(',')}}`;
+
 /**
- * Upsert MinHash signatures and their LSH band keys: one statement per 2,000 rows, the columns bound
- * as parallel arrays (no per-row JSON to parse on the server).
+ * Upsert MinHash signatures (hex text) and their LSH band values: one statement per 2,000 rows, the
+ * columns bound as parallel arrays.
  */
 async function writeSignatures(db: Db, recs: SignatureRow[]): Promise<void> {
   for (let i = 0; i < recs.length; i += 2000) {
     const chunk = recs.slice(i, i + 2000);
     await db.query(
       `INSERT INTO statement_minhash (statement_id, document_id, content_hash, signature, bands)
-       SELECT x.id, x.doc, x.h, x.sig::jsonb, x.bands::text[]
+       SELECT x.id, x.doc, x.h, x.sig, x.bands::bigint[]
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(id, doc, h, sig, bands)
        ON CONFLICT (statement_id) DO UPDATE SET document_id = EXCLUDED.document_id, content_hash = EXCLUDED.content_hash,
          signature = EXCLUDED.signature, bands = EXCLUDED.bands`,
@@ -516,8 +518,8 @@ async function writeSignatures(db: Db, recs: SignatureRow[]): Promise<void> {
         chunk.map((r) => r.statement_id),
         chunk.map((r) => r.document_id),
         chunk.map((r) => r.content_hash),
-        chunk.map((r) => JSON.stringify(r.signature)),
-        chunk.map((r) => pgTextArray(bandKeys(r.signature))),
+        chunk.map((r) => signatureHex(r.signature)),
+        chunk.map((r) => bandArray(r.signature)),
       ],
     );
   }
@@ -545,7 +547,7 @@ async function replaceSignatures(tx: Db, documentId: string, rep: StatementUpser
     if (sig) (created.has(c.id) ? fresh : recs).push({ statement_id: c.id, document_id: documentId, content_hash: c.content_hash, signature: sig });
   }
   if (canCopy(tx)) {
-    const row = (r: SignatureRow) => [r.statement_id, r.document_id, r.content_hash, JSON.stringify(r.signature), pgTextArray(bandKeys(r.signature))];
+    const row = (r: SignatureRow) => [r.statement_id, r.document_id, r.content_hash, signatureHex(r.signature), bandArray(r.signature)];
     for (let i = 0; i < fresh.length; i += 5000)
       await copyRows(tx, 'statement_minhash', ['statement_id', 'document_id', 'content_hash', 'signature', 'bands'], fresh.slice(i, i + 5000).map(row), (k) => `signature of ${fresh[i + k]!.statement_id}`);
   } else for (const r of fresh) recs.push(r);
@@ -554,7 +556,8 @@ async function replaceSignatures(tx: Db, documentId: string, rep: StatementUpser
 
 /**
  * For each signature, the live statements of other documents whose text is a near-duplicate
- * (estimated Jaccard ≥ 0.9). One query fetches every candidate sharing an LSH band with any signature.
+ * (estimated Jaccard ≥ 0.9). One query fetches every candidate sharing an LSH band with any
+ * signature; which of ours it shares a band with is worked out here from its own signature.
  */
 async function findNearDuplicates(
   db: Db,
@@ -562,29 +565,34 @@ async function findNearDuplicates(
   sigs: (number[] | undefined)[],
 ): Promise<Map<number, { id: string; documentId: string; sim: number }[]>> {
   const out = new Map<number, { id: string; documentId: string; sim: number }[]>();
-  const byBand = new Map<string, number[]>();
-  sigs.forEach((sig, i) => {
-    if (!sig) return;
-    for (const b of bandKeys(sig)) {
-      const list = byBand.get(b);
-      if (list) list.push(i);
-      else byBand.set(b, [i]);
-    }
-  });
-  if (!byBand.size) return out;
+  const bands = sigs.map((sig) => (sig ? bandValues(sig) : undefined));
+  const keys = new Set<number>();
+  for (const list of bands) if (list) for (const b of list) keys.add(b);
+  if (!keys.size) return out;
   const rows = checkRows(
-    tables.statementMinhash.row.pick({ statement_id: true, document_id: true }).extend({ signature: Signature, bands: tables.statementMinhash.row.shape.bands }),
+    tables.statementMinhash.row.pick({ statement_id: true, document_id: true, signature: true }),
     await db.query(
-      `SELECT m.statement_id, m.document_id, m.signature, m.bands FROM statement_minhash m JOIN statements s ON s.id = m.statement_id
-       WHERE m.bands && $1::text[] AND m.document_id <> $2 AND s.retired_at IS NULL AND m.content_hash = s.content_hash`,
-      [[...byBand.keys()], documentId],
+      `SELECT m.statement_id, m.document_id, m.signature FROM statement_minhash m JOIN statements s ON s.id = m.statement_id
+       WHERE m.bands && $1::bigint[] AND m.document_id <> $2 AND s.retired_at IS NULL AND m.content_hash = s.content_hash`,
+      [`{${[...keys].join(',')}}`, documentId],
     ),
     'statements sharing a band',
   );
+  if (!rows.length) return out;
+  // Which of ours shares each band: only worked out when another document has candidates.
+  const byBand = new Map<number, number[]>();
+  bands.forEach((list, i) => {
+    for (const b of list ?? []) {
+      const at = byBand.get(b);
+      if (at) at.push(i);
+      else byBand.set(b, [i]);
+    }
+  });
   for (const r of rows) {
-    const other = typeof r.signature === 'string' ? (JSON.parse(r.signature) as number[]) : r.signature;
+    const other = parseSignatureHex(r.signature);
+    if (!other) continue;
     const candidates = new Set<number>();
-    for (const b of r.bands) for (const i of byBand.get(b) ?? []) candidates.add(i);
+    for (const b of bandValues(other)) for (const i of byBand.get(b) ?? []) candidates.add(i);
     for (const i of candidates) {
       const sim = similarity(sigs[i]!, other);
       if (sim < NEAR_DUPLICATE_THRESHOLD) continue;

@@ -253,8 +253,9 @@ export const statementMinhash = table('statement_minhash', {
   statement_id: text(),
   document_id: text(),
   content_hash: text(),
-  signature: jsonAny(),
-  bands: textArray(),
+  // 8 hex digits per hash (migration 0955); bands: bigint band keys (may come back as strings).
+  signature: text(),
+  bands: col(z.array(z.union([z.number(), z.string()])), 'ARRAY'),
 });
 
 export const documentBlocks = table('document_blocks', {
