@@ -64,6 +64,18 @@ function bucket(x: number, edges: number[]): number {
 
 /** The rule's reason without the quoted words and examples: a category ("under the heading '…'"). */
 function reasonKey(reason: string): string {
+  // A document has few distinct reasons, each asked for many times: kept per reason.
+  let key = reasonKeys.get(reason);
+  if (key === undefined) {
+    key = reasonKeyOf(reason);
+    if (reasonKeys.size >= 20_000) reasonKeys.clear();
+    reasonKeys.set(reason, key);
+  }
+  return key;
+}
+const reasonKeys = new Map<string, string>();
+
+function reasonKeyOf(reason: string): string {
   return reason
     .replace(/^continues the block before it \(.*$/, 'continues')
     .replace(/'[^']*'/g, '…')
@@ -222,26 +234,93 @@ function ruleAndShapeFeatures(on: On, v: DocView, i: number, text: string): void
 
 /** Size and surface: length, capitals, digits, odd characters, short tokens, URLs, years, legal citations. */
 function surfaceFeatures(on: On, text: string, cjk: boolean, kind: Block['kind']): void {
-  const words = cjk ? Math.ceil([...text.replace(/[^\u3400-\u9fff]/g, '')].length / 2) : text.split(/\s+/).filter(Boolean).length;
+  const c = surfaceCounts(text, cjk);
+  const words = c.words;
   on(`len=${bucket(words, [2, 4, 8, 16, 32, 64, 128])}`);
   on(`len&kind=${bucket(words, [4, 16, 64])}&${kind}`);
-  const letters = text.replace(/[^A-Za-z]/g, '');
-  if (!cjk && letters.length >= 3) {
-    const caps = letters.replace(/[^A-Z]/g, '').length / letters.length;
+  if (!cjk && c.letters >= 3) {
+    const caps = c.caps / c.letters;
     on(`caps=${bucket(caps, [0.1, 0.3, 0.6, 0.9])}`);
   }
   const chars = Math.max(1, text.length);
-  on(`digits=${bucket((text.match(/\d/g)?.length ?? 0) / chars, [0.02, 0.08, 0.2, 0.4])}`);
-  const odd = (text.match(/[^\p{L}\p{N}\s.,;:'"“”‘’()\[\]\-–—/%&?!。，、；：（）《》]/gu)?.length ?? 0) / chars;
+  on(`digits=${bucket(c.digits / chars, [0.02, 0.08, 0.2, 0.4])}`);
+  const odd = c.odd / chars;
   on(`odd=${bucket(odd, [0.01, 0.04, 0.1])}`);
-  const shortTok = cjk ? 0 : text.split(/\s+/).filter((w) => /^\p{L}{1,2}$/u.test(w)).length / Math.max(1, words);
+  const shortTok = cjk ? 0 : c.shortTokens / Math.max(1, words);
   if (!cjk) on(`shorttok=${bucket(shortTok, [0.2, 0.35, 0.5])}`);
   if (/https?:|www\.|doi/i.test(text)) on('url');
   if (/\(\d{4}\)|\bet al\b|\b(?:19|20)\d{2}\b/.test(text)) on('year');
   if (/\b(?:c\.r\.s\.|u\.s\.c\.|section \d+-\d+|§)/i.test(text)) on('legal-cite');
 }
 
-/** The section's topic and the rules' lexical evidence, as numbers and cue names. */
+interface SurfaceCounts {
+  /** Words: CJK characters / 2 (rounded up) in CJK text, else whitespace-separated tokens. */
+  words: number;
+  /** ASCII letters, and the capitals among them. */
+  letters: number;
+  caps: number;
+  /** ASCII digits. */
+  digits: number;
+  /** Code points that are not letters, numbers, white space or common punctuation. */
+  odd: number;
+  /** Tokens of one or two letters. */
+  shortTokens: number;
+}
+
+// Characters other than letters, numbers and white space that are not "odd" (common punctuation).
+const PLAIN_PUNCT = new Set([...'.,;:\'"“”‘’()[]-–—/%&?!。，、；：（）《》']);
+const LETTER = /\p{L}/u;
+const NUMBER = /\p{N}/u;
+const SPACE = /\s/;
+const CJK_CHAR = /[\u3400-\u9fff]/;
+
+/**
+ * The counts behind the surface features, in one pass over the text's code points (this is the
+ * hottest loop of the learned layer): the same numbers the regular expressions gave
+ * (test/extract/learned-surface.test.ts compares the two).
+ */
+export function surfaceCounts(text: string, cjk: boolean): SurfaceCounts {
+  let letters = 0, caps = 0, digits = 0, odd = 0, cjkChars = 0, tokens = 0, shortTokens = 0;
+  // The current token: its length in code points, and whether all of them are letters.
+  let tokLen = 0, tokLetters = true;
+  const endToken = () => {
+    if (tokLen > 0) {
+      tokens++;
+      if (tokLetters && tokLen <= 2) shortTokens++;
+    }
+    tokLen = 0;
+    tokLetters = true;
+  };
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    let isLetter: boolean, isSpace: boolean, isNumber: boolean;
+    if (code < 128) {
+      const upper = code >= 65 && code <= 90;
+      isLetter = upper || (code >= 97 && code <= 122);
+      isNumber = code >= 48 && code <= 57;
+      isSpace = code === 32 || (code >= 9 && code <= 13);
+      if (isLetter) {
+        letters++;
+        if (upper) caps++;
+      }
+      if (isNumber) digits++;
+    } else {
+      isLetter = LETTER.test(ch);
+      isSpace = !isLetter && SPACE.test(ch);
+      isNumber = !isLetter && !isSpace && NUMBER.test(ch);
+      if (CJK_CHAR.test(ch)) cjkChars++;
+    }
+    if (!isLetter && !isNumber && !isSpace && !PLAIN_PUNCT.has(ch)) odd++;
+    if (isSpace) endToken();
+    else {
+      tokLen++;
+      if (!isLetter) tokLetters = false;
+    }
+  }
+  endToken();
+  return { words: cjk ? Math.ceil(cjkChars / 2) : tokens, letters, caps, digits, odd, shortTokens };
+}
+
 function lexicalFeatures(on: On, v: DocView, i: number, text: string): void {
   const b = v.d.blocks[i]!;
   const dec = v.d.decisions[i]!;

@@ -163,7 +163,19 @@ function hasCjk(s: string): boolean {
   return /[\u3400-\u9fff]/.test(s);
 }
 
+// Asked about the same texts by several rules and both passes: kept per text.
+const wordCounts = new Map<string, number>();
 function wordCount(s: string): number {
+  let n = wordCounts.get(s);
+  if (n === undefined) {
+    n = countWords(s);
+    if (wordCounts.size >= 50_000) wordCounts.clear();
+    wordCounts.set(s, n);
+  }
+  return n;
+}
+
+function countWords(s: string): number {
   if (hasCjk(s)) return Math.ceil((s.match(/[\u3400-\u9fff]/g)?.length ?? 0) / 2) + (s.match(/[A-Za-z]+/g)?.length ?? 0);
   return s.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
 }
@@ -260,7 +272,23 @@ const PUBLIC_DUTY = /\b[Rr]egulators? (?:will|would|may) (?:also )?(?:need to|be
 
 type Cues = LanguageScores['cue'];
 
+// languageScores is pure and asked about the same text several times per document (both passes of
+// the rules, the lead-in rules, the learned layer's features): its answers are kept per text and
+// topic, frozen so that no caller can change a shared answer.
+const languageCache = new Map<string, LanguageScores>();
+
 export function languageScores(text: string, topic?: 'safety' | 'promotion'): LanguageScores {
+  const key = `${topic ?? ''}\u0001${text}`;
+  const hit = languageCache.get(key);
+  if (hit) return hit;
+  const out = computeLanguageScores(text, topic);
+  Object.freeze(out.cue);
+  if (languageCache.size >= 50_000) languageCache.clear();
+  languageCache.set(key, Object.freeze(out));
+  return out;
+}
+
+function computeLanguageScores(text: string, topic?: 'safety' | 'promotion'): LanguageScores {
   const cue: Cues = {};
   const numbered = text.replace(ARTICLE_LEAD, '').replace(CLAUSE_NUM, '');
   // "Lead-in: body" — the lead-in names the item; the body's own words decide.
@@ -411,6 +439,19 @@ const HINT_REASON: Record<BlockHint, string> = {
 };
 
 function clip(s: string, n = 60): string {
+  // Reasons quote the same headings over and over: kept per text and length.
+  const key = `${n}\u0001${s}`;
+  let out = clips.get(key);
+  if (out === undefined) {
+    out = clipOnce(s, n);
+    if (clips.size >= 20_000) clips.clear();
+    clips.set(key, out);
+  }
+  return out;
+}
+const clips = new Map<string, string>();
+
+function clipOnce(s: string, n: number): string {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > n ? t.slice(0, n - 1) + '…' : t;
 }
@@ -509,20 +550,39 @@ const ORDER_NO = /^(?:order|decree|decision|notice|circular)\b.{0,30}\d+\s*$|^(?
 
 /** Classify one block. `model`, when given, arbitrates between the three statement kinds. */
 export function classifyBlock(ctx: BlockContext, model?: RoleModel): RoleDecision {
-  const v = decide(ctx, model);
+  return asDecision(decide(ctx, model));
+}
+
+function asDecision(v: Verdict): RoleDecision {
   return { role: v.role, confidence: Math.round(v.confidence * 1000) / 1000, reason: v.reason, source: 'embedded' };
 }
 
+/**
+ * What decides a block before the section's dominant kind (ctx.sectionKind) can matter: a verdict
+ * already, or the evidence the final step weighs. `reusable`: the same for any sectionKind, so the
+ * rules' second pass (which only adds sectionKind) takes it from the first instead of working it out again.
+ */
+type Stage = { reusable: boolean } & ({ verdict: Verdict } | { text: string; sec: Section; lang: LanguageScores; extraThreshold: number; kindScores?: Record<StatementKind, number> });
+
 function decide(ctx: BlockContext, model?: RoleModel): Verdict {
+  return finish(ctx, stage(ctx, model), model);
+}
+
+function finish(ctx: BlockContext, st: Stage, model?: RoleModel): Verdict {
+  return 'verdict' in st ? st.verdict : kindVerdict(ctx, st.text, st.sec, st.lang, st.extraThreshold, model, st.kindScores);
+}
+
+function stage(ctx: BlockContext, model?: RoleModel): Stage {
   const b = ctx.block;
   const text = b.text.trim();
   const sec = enclosingSection(ctx.headingPath);
   if (b.kind === 'heading' || ctx.pseudoHeading) {
     const v = headingVerdict(ctx, text, sec, model);
-    if (v) return v;
+    // A bulleted line set as a heading is judged as a paragraph with this very context (sectionKind included).
+    if (v) return { verdict: v, reusable: !(b.kind === 'heading' && BULLET_HEAD.test(text) && !b.hint) };
   }
   const early = furnitureVerdict(ctx, text, sec);
-  if (early) return early;
+  if (early) return { verdict: early, reusable: true };
   const lang = languageScores(b.kind === 'table-row' ? tableRowParts(b).text : text, sectionTopic(ctx.headingPath));
   const secCls = sec?.rule.cls;
   let extraThreshold = 0;
@@ -530,10 +590,12 @@ function decide(ctx: BlockContext, model?: RoleModel): Verdict {
     // Definitions are context throughout; directly under an introduction, scope or example
     // heading a block is context unless it plainly obliges; deeper down it needs more evidence.
     const strong = lang.mitigation >= 2.5 || (lang.mitigation >= 1.5 && /^(?:article|第)/i.test(text));
-    if (sec!.rule.label === 'definitions' || (sec!.depth === 0 && !strong)) return { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` };
+    if (sec!.rule.label === 'definitions' || (sec!.depth === 0 && !strong)) return { verdict: { role: 'context', confidence: 0.8, reason: `under the heading '${clip(sec!.title, 40)}' (${sec!.rule.label})` }, reusable: true };
     extraThreshold = 0.5;
   }
-  return explanationVerdict(text, lang) ?? kindVerdict(ctx, text, sec, lang, extraThreshold, model);
+  const explained = explanationVerdict(text, lang);
+  if (explained) return { verdict: explained, reusable: true };
+  return { text, sec, lang, extraThreshold, ...(model ? { kindScores: model.kindScores(text) } : {}), reusable: true };
 }
 
 type Section = ReturnType<typeof enclosingSection>;
@@ -595,7 +657,7 @@ function explanationVerdict(text: string, lang: LanguageScores): Verdict | undef
 }
 
 /** The statement kind the evidence points to, or context when no statement wording is strong enough. */
-function kindVerdict(ctx: BlockContext, text: string, sec: Section, lang: LanguageScores, extraThreshold: number, model?: RoleModel): Verdict {
+function kindVerdict(ctx: BlockContext, text: string, sec: Section, lang: LanguageScores, extraThreshold: number, model?: RoleModel, kindScores?: Record<StatementKind, number>): Verdict {
   const b = ctx.block;
   const secCls = sec?.rule.cls;
   // Evidence per statement kind: language, section prior, document default, model.
@@ -605,7 +667,7 @@ function kindVerdict(ctx: BlockContext, text: string, sec: Section, lang: Langua
   if (secCls === 'principle') score.principle += 1.8;
   if (ctx.sectionKind && ctx.sectionKind !== secCls) score[ctx.sectionKind] += 0.8;
   if (model) {
-    const ks = model.kindScores(text);
+    const ks = kindScores ?? model.kindScores(text);
     for (const k of ['mitigation', 'risk', 'principle'] as const) score[k] += 1.5 * ks[k];
   }
   if (ctx.defaultKind) score[ctx.defaultKind] += 0.2;
@@ -647,8 +709,21 @@ function isShortTitle(t: string): boolean {
   return wordCount(t) <= 10 && !MODAL_EN.test(t) && !VERB_HINT_EN.test(t);
 }
 
+// pseudoHeadingLevel is asked about the same block many times (every look back for a lead-in): the
+// answer is kept per block object, with the fields it was read from, so a changed block is asked again.
+const pseudoLevels = new WeakMap<Block, { kind: Block['kind']; text: string; marker?: string; hint?: BlockHint; level: number | undefined }>();
+
 /** A paragraph that is really a chapter or section line ("第一章 总则", "CHAPTER III", "Section 2 …"): its heading level. */
 export function pseudoHeadingLevel(b: Block): number | undefined {
+  const marker = b.kind === 'item' ? b.marker : undefined;
+  const hit = pseudoLevels.get(b);
+  if (hit && hit.kind === b.kind && hit.text === b.text && hit.marker === marker && hit.hint === b.hint) return hit.level;
+  const level = pseudoLevelOf(b);
+  pseudoLevels.set(b, { kind: b.kind, text: b.text, marker, hint: b.hint, level });
+  return level;
+}
+
+function pseudoLevelOf(b: Block): number | undefined {
   if (b.kind === 'item') {
     // "5.1 语料来源安全要求": a numbered clause title set as a list item.
     const t = b.text.trim();
@@ -732,7 +807,11 @@ interface Pass {
   levels: (number | undefined)[];
 }
 
-function runPass(blocks: Block[], opts: ClassifyOptions, start: number, sectionKinds?: Map<number, StatementKind>): Pass {
+/**
+ * One pass of the rules over the document. `stages` holds each block's stage (see Stage): the first
+ * pass fills it, the second takes the reusable ones from it.
+ */
+function runPass(blocks: Block[], opts: ClassifyOptions, start: number, stages: (Stage | undefined)[], sectionKinds?: Map<number, StatementKind>): Pass {
   const decisions: RoleDecision[] = [];
   const headingPaths: string[][] = [];
   const owner: number[] = [];
@@ -772,12 +851,11 @@ function runPass(blocks: Block[], opts: ClassifyOptions, start: number, sectionK
     if (sectionKinds) for (let k = stack.length - 1; k >= 0 && !sectionKind; k--) sectionKind = sectionKinds.get(stack[k]!.index);
     const prev = blocks[i - 1];
     const firstRow = b.kind === 'table-row' ? prev?.kind !== 'table-row' || prev.table !== b.table : b.text.includes(' | ') && !(prev?.text.includes(' | ') ?? false);
-    decisions.push(
-      classifyBlock(
-        { block: b, index: i, headingPath: path, prev, next: blocks[i + 1], pages: opts.pages, language: opts.language, defaultKind: opts.defaultKind, frontMatter: i < start, pseudoHeading: b.kind !== 'heading' && level !== undefined, sectionKind, firstRow },
-        opts.model,
-      ),
-    );
+    const ctx: BlockContext = { block: b, index: i, headingPath: path, prev, next: blocks[i + 1], pages: opts.pages, language: opts.language, defaultKind: opts.defaultKind, frontMatter: i < start, pseudoHeading: b.kind !== 'heading' && level !== undefined, sectionKind, firstRow };
+    const known = sectionKinds ? stages[i] : undefined;
+    const st = known?.reusable ? known : stage(ctx, opts.model);
+    if (!sectionKinds) stages[i] = st;
+    decisions.push(asDecision(finish(ctx, st, opts.model)));
     if (level !== undefined) stack.push({ level, text: b.text.trim(), index: i });
   }
   return { decisions, headingPaths, owner, levels };
@@ -809,13 +887,14 @@ export interface ClassifyOptions {
 /** Classify every block of a document (headings included), tracking the heading path. */
 export function classifyAll(blocks: Block[], opts: ClassifyOptions): { decisions: RoleDecision[]; headingPaths: string[][]; levels: (number | undefined)[] } {
   const start = bodyStart(blocks);
-  const first = runPass(blocks, opts, start >= 3 ? start : 0);
+  const stages: (Stage | undefined)[] = [];
+  const first = runPass(blocks, opts, start >= 3 ? start : 0, stages);
   inheritFromLeadIns(blocks, first.decisions);
   // Second pass: a section whose statements are mostly of one kind lends that kind to its
   // undecided blocks ("Model memorisation: LLMs can memorise …" under a risk's heading).
   const secs = sections(blocks, first.levels);
   const kinds = sectionKinds(secs, first);
-  const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, kinds) : first;
+  const second = kinds.size ? runPass(blocks, opts, start >= 3 ? start : 0, stages, kinds) : first;
   if (second !== first) inheritFromLeadIns(blocks, second.decisions);
   demoteBareLeadIns(blocks, second.decisions);
   const levels = first.levels;
@@ -946,10 +1025,53 @@ export function numberingOf(blocks: Block[]): OrdinalLeadIns {
 
 /** The block a point or list item hangs from: its parent item, or the lead-in paragraph above the list. */
 export const POINT_MARK = POINT;
+// Lead-ins are asked for many times per block (the rules' passes, the learned layer): kept per block
+// list (-2: not asked yet, -1: none), as the numbering is.
+const leadIns = new WeakMap<Block[], Int32Array>();
 export function leadInOf(blocks: Block[], i: number): number | undefined {
+  let memo = leadIns.get(blocks);
+  if (!memo || memo.length !== blocks.length) {
+    memo = new Int32Array(blocks.length).fill(-2);
+    leadIns.set(blocks, memo);
+  }
+  const known = memo[i];
+  if (known !== undefined && known !== -2) return known === -1 ? undefined : known;
+  const lead = findLeadIn(blocks, i);
+  memo[i] = lead ?? -1;
+  return lead;
+}
+
+/** What the look back for a lead-in asks of each block, worked out once per block list. */
+interface LeadFacts {
+  /** A heading or a paragraph that works as one. */
+  boundary: Uint8Array;
+  /** A list item, or a paragraph that opens with a point's number. */
+  point: Uint8Array;
+  /** The trimmed text ends with a colon. */
+  colon: Uint8Array;
+}
+const leadFacts = new WeakMap<Block[], LeadFacts>();
+
+function leadFactsOf(blocks: Block[]): LeadFacts {
+  let f = leadFacts.get(blocks);
+  if (f && f.point.length === blocks.length) return f;
+  const n = blocks.length;
+  f = { boundary: new Uint8Array(n), point: new Uint8Array(n), colon: new Uint8Array(n) };
+  for (let j = 0; j < n; j++) {
+    const x = blocks[j]!;
+    const t = x.text.trim();
+    f.boundary[j] = x.kind === 'heading' || pseudoHeadingLevel(x) !== undefined ? 1 : 0;
+    f.point[j] = x.kind === 'item' || (x.kind === 'paragraph' && POINT.test(t)) ? 1 : 0;
+    f.colon[j] = /[:：]$/.test(t) ? 1 : 0;
+  }
+  leadFacts.set(blocks, f);
+  return f;
+}
+
+function findLeadIn(blocks: Block[], i: number): number | undefined {
   const b = blocks[i]!;
-  const isPoint = (x: Block) => x.kind === 'item' || (x.kind === 'paragraph' && POINT.test(x.text.trim()));
-  if (!isPoint(b)) return undefined;
+  const f = leadFactsOf(blocks);
+  if (!f.point[i]) return undefined;
   // The numbers first ("(c)" follows "(b)" of its own style), the reader's indentation after.
   const numbered = numberingOf(blocks).leadIn(i);
   if (numbered && 'lead' in numbered) return numbered.lead;
@@ -959,14 +1081,14 @@ export function leadInOf(blocks: Block[], i: number): number | undefined {
   let sawDeeper = false;
   for (let j = i - 1; j >= 0 && j >= i - 60; j--) {
     const x = blocks[j]!;
-    if (x.kind === 'heading' || pseudoHeadingLevel(x) !== undefined) return undefined;
-    if (isPoint(x)) {
+    if (f.boundary[j]) return undefined;
+    if (f.point[j]) {
       if (x.kind === 'item' && b.kind === 'item' && x.depth < depth) return j;
       // Lists flattened by the reader: an item ending in ":" leads the items after it.
-      if (x.kind === 'item' && b.kind === 'item' && x.depth === depth && /[:：]$/.test(x.text.trim()) && !sawDeeper) return j;
+      if (x.kind === 'item' && b.kind === 'item' && x.depth === depth && f.colon[j] && !sawDeeper) return j;
       if (x.kind === 'item' && b.kind === 'item' && x.depth > depth) sawDeeper = true;
       // A lettered paragraph right under a list item that ends in ":" (a statute set as items and paragraphs).
-      if (x.kind === 'item' && b.kind === 'paragraph' && /[:：]$/.test(x.text.trim())) return j;
+      if (x.kind === 'item' && b.kind === 'paragraph' && f.colon[j]) return j;
       continue;
     }
     if (x.kind === 'paragraph') {
