@@ -4,6 +4,7 @@
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { buildText, tidyInline } from '../build.ts';
+import { plainMarkdownBlocks } from './markdown-plain.ts';
 import { normaliseMetaDate, usefulTitle } from '../detect.ts';
 import type { DetectedMeta, Extracted, RawBlock } from '../types.ts';
 
@@ -61,8 +62,17 @@ function frontMatter(src: string): { body: string; meta: DetectedMeta } {
   return { body: src.slice(m[0].length), meta };
 }
 
-export function readMarkdown(src: string): Extracted {
+export function readMarkdown(src: string, opts: { plain?: boolean } = {}): Extracted {
   const { body, meta } = frontMatter(src.replace(/^\ufeff/, ''));
+  // A plain file (headings, paragraphs, flat lists, no inline markup) is read in one pass; any other
+  // by the full parser. `plain: false` always takes the full parser (tests compare the two).
+  const blocks = (opts.plain === false ? undefined : plainMarkdownBlocks(body)) ?? treeBlocks(body);
+  const { text, blocks: placed } = buildText(blocks);
+  return { format: 'markdown', text, blocks: placed, meta, notes: [] };
+}
+
+/** The blocks of a Markdown body through mdast-util-from-markdown (CommonMark). */
+function treeBlocks(body: string): RawBlock[] {
   const tree = fromMarkdown(body) as Node;
   const blocks: RawBlock[] = [];
 
@@ -116,6 +126,5 @@ export function readMarkdown(src: string): Extracted {
         break;
     }
   }
-  const { text, blocks: placed } = buildText(blocks);
-  return { format: 'markdown', text, blocks: placed, meta, notes: [] };
+  return blocks;
 }
