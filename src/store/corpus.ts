@@ -8,7 +8,7 @@ import {
   type StatementKind,
 } from '../model/index.ts';
 import { z } from 'zod';
-import { WriteQueue, canCopy, copyRows, yieldToIo } from './bulk/copy.ts';
+import { CopyBuffer, WriteQueue, canCopy, copyBuffered, yieldToIo } from './bulk/copy.ts';
 import { canSkipRowTriggers, fireStatementTriggers, lockReferenced, withoutRowTriggers } from './bulk/triggers.ts';
 import { simpleTsvector } from './bulk/tsvector.ts';
 import type { Db } from './db.ts';
@@ -322,7 +322,6 @@ const STATEMENT_WRITE_COLUMNS = [
 /** One statement row as written: its values in the order of STATEMENT_WRITE_COLUMNS. */
 type StatementWrite = (string | number | null)[];
 /** Positions of the columns read back from a StatementWrite. */
-const SOURCE_KEY = STATEMENT_WRITE_COLUMNS.indexOf('source_key');
 const TEXT = STATEMENT_WRITE_COLUMNS.indexOf('text');
 const CONTENT_HASH = STATEMENT_WRITE_COLUMNS.indexOf('content_hash');
 const SEARCH_VECTOR = STATEMENT_WRITE_COLUMNS.indexOf('search_vector');
@@ -441,11 +440,9 @@ function statementWrite(s: StatementData, id: string, documentId: string, ids: M
   ];
 }
 
-/** Compare with what exists: unchanged statements are counted, new rows go to `writer` in chunks, changed ones to the plan. */
+/** Compare with what exists: unchanged statements are counted, new rows go to `writer` (sent in chunks), changed ones to the plan. */
 async function planStatementWrites(parsed: ParsedStatements[], existing: ExistingStatements, idMaps: Map<string, string>[], writer: NewStatementWriter): Promise<StatementPlan> {
   const plan: StatementPlan = { reports: [], updated: [] };
-  let rows: StatementWrite[] = [];
-  let wheres: string[] = [];
   let sinceYield = 0;
   for (let di = 0; di < parsed.length; di++) {
     const d = parsed[di]!;
@@ -455,11 +452,7 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
     for (const s of d.items) {
       if (++sinceYield >= 250) {
         sinceYield = 0;
-        if (rows.length >= COPY_BATCH) {
-          writer.push(rows, wheres);
-          rows = [];
-          wheres = [];
-        }
+        if (writer.pending >= COPY_BATCH) writer.flush();
         await yieldToIo();
       }
       const hash = statementHash(s);
@@ -477,13 +470,12 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
         plan.updated.push(row);
       } else {
         report.created++;
-        rows.push(row);
-        wheres.push(d.where);
+        writer.add(row, d.where, s.sourceKey);
       }
     }
     plan.reports.push(report);
   }
-  if (rows.length) writer.push(rows, wheres);
+  writer.flush();
   return plan;
 }
 
@@ -512,18 +504,41 @@ async function upsertStatementRows(db: Db, rows: StatementWrite[]): Promise<void
   }
 }
 
-/** New statements and their normalised-text hashes by COPY; a row the database rejects names its input row. */
-async function copyNewStatements(db: Db, rows: StatementWrite[], wheres: string[]): Promise<void> {
-  if (!rows.length) return;
-  const whereOf = (k: number) => `${wheres[k]}, statement ${String(rows[k]![SOURCE_KEY])}`;
-  await copyRows(db, 'statements', STATEMENT_WRITE_COLUMNS, rows, whereOf);
-  // Their normalised-text hashes too (works detection would otherwise read every new text back).
-  const norms = rows.map((r) => [r[0], r[CONTENT_HASH], normHash(String(r[TEXT]))]);
-  await copyRows(db, 'statement_norms', ['statement_id', 'content_hash', 'norm_hash'], norms, whereOf);
+/** New statement rows (encoded as they are made) and their statement_norms rows, with where each came from. */
+class NewRows {
+  readonly rows = new CopyBuffer();
+  readonly norms = new CopyBuffer();
+  readonly wheres: string[] = [];
+  readonly keys: string[] = [];
+
+  add(row: StatementWrite, where: string, key: string): void {
+    this.rows.add(row);
+    // Their normalised-text hashes too (works detection would otherwise read every new text back).
+    this.norms.add([row[0], row[CONTENT_HASH], normHash(String(row[TEXT]))]);
+    this.wheres.push(where);
+    this.keys.push(key);
+  }
+
+  /** COPY them; a row the database rejects names its input row. */
+  async copy(db: Db): Promise<void> {
+    const whereOf = (k: number) => `${this.wheres[k]}, statement ${this.keys[k]}`;
+    await copyBuffered(db, 'statements', STATEMENT_WRITE_COLUMNS, this.rows, whereOf);
+    await copyBuffered(db, 'statement_norms', ['statement_id', 'content_hash', 'norm_hash'], this.norms, whereOf);
+  }
 }
 
 /** How one call writes its new statement rows. */
 type NewRowMode = 'insert' | 'copy' | 'copy-trusted';
+
+/** One chunk of new rows: rows for the multi-row upsert, or COPY payloads (without and with row triggers). */
+interface NewChunk {
+  upsert: StatementWrite[];
+  trusted: NewRows;
+  checked: NewRows;
+  count: number;
+}
+
+const newChunk = (): NewChunk => ({ upsert: [], trusted: new NewRows(), checked: new NewRows(), count: 0 });
 
 /**
  * Writes the new statements of one upsertStatementsMany call, chunk by chunk in order, while the
@@ -536,43 +551,55 @@ type NewRowMode = 'insert' | 'copy' | 'copy-trusted';
  */
 class NewStatementWriter {
   private readonly queue = new WriteQueue();
-  private mode: NewRowMode | undefined;
+  private chunk = newChunk();
+  private locked = false;
 
-  constructor(
+  private constructor(
     private readonly db: Db,
     private readonly parsed: ParsedStatements[],
+    private readonly mode: NewRowMode,
   ) {}
 
-  push(rows: StatementWrite[], wheres: string[]): void {
-    this.queue.push(() => this.write(rows, wheres));
+  static async open(db: Db, parsed: ParsedStatements[]): Promise<NewStatementWriter> {
+    const mode: NewRowMode = !canCopy(db) ? 'insert' : (await canSkipRowTriggers(db)) ? 'copy-trusted' : 'copy';
+    return new NewStatementWriter(db, parsed, mode);
+  }
+
+  /** Rows added since the last flush. */
+  get pending(): number {
+    return this.chunk.count;
+  }
+
+  add(row: StatementWrite, where: string, key: string): void {
+    this.chunk.count++;
+    if (this.mode === 'insert') this.chunk.upsert.push(row);
+    else if (this.mode === 'copy-trusted' && row[SEARCH_VECTOR] !== null) this.chunk.trusted.add(row, where, key);
+    else this.chunk.checked.add(row, where, key);
+  }
+
+  /** Send the rows added so far (written after the chunks before them). */
+  flush(): void {
+    if (!this.chunk.count) return;
+    const chunk = this.chunk;
+    this.chunk = newChunk();
+    this.queue.push(() => this.write(chunk));
   }
 
   /** Wait for every write; then fire the statement-level triggers that COPYs without row triggers skipped. */
   async done(): Promise<void> {
+    this.flush();
     await this.queue.done();
-    if (this.mode === 'copy-trusted') await fireStatementTriggers(this.db, ['statements']);
+    if (this.locked) await fireStatementTriggers(this.db, ['statements']);
   }
 
-  private async chooseMode(): Promise<NewRowMode> {
-    if (!canCopy(this.db)) return 'insert';
-    if (!(await canSkipRowTriggers(this.db))) return 'copy';
-    await lockReferenced(this.db, 'documents', this.parsed.map((d) => d.documentId), this.parsed[0]?.where ?? 'statements');
-    return 'copy-trusted';
-  }
-
-  private async write(rows: StatementWrite[], wheres: string[]): Promise<void> {
-    this.mode ??= await this.chooseMode();
-    if (this.mode === 'insert') return upsertStatementRows(this.db, rows);
-    if (this.mode === 'copy') return copyNewStatements(this.db, rows, wheres);
-    const plain: [StatementWrite[], string[]] = [[], []];
-    const computed: [StatementWrite[], string[]] = [[], []];
-    rows.forEach((r, i) => {
-      const to = r[SEARCH_VECTOR] === null ? computed : plain;
-      to[0].push(r);
-      to[1].push(wheres[i]!);
-    });
-    if (plain[0].length) await withoutRowTriggers(this.db, () => copyNewStatements(this.db, plain[0], plain[1]));
-    await copyNewStatements(this.db, computed[0], computed[1]);
+  private async write(chunk: NewChunk): Promise<void> {
+    if (this.mode === 'insert') return upsertStatementRows(this.db, chunk.upsert);
+    if (chunk.trusted.rows.rows) {
+      if (!this.locked) await lockReferenced(this.db, 'documents', this.parsed.map((d) => d.documentId), this.parsed[0]?.where ?? 'statements');
+      this.locked = true;
+      await withoutRowTriggers(this.db, () => chunk.trusted.copy(this.db));
+    }
+    await chunk.checked.copy(this.db);
   }
 }
 
@@ -609,7 +636,7 @@ export async function upsertStatementsMany(
   const existing = await existingStatements(db, parsed.map((d) => d.documentId));
   const idMaps = await allocateStatementIds(db, parsed, existing);
   // New rows are written in chunks as they are prepared (the server works while the next chunk is built).
-  const writer = new NewStatementWriter(db, parsed);
+  const writer = await NewStatementWriter.open(db, parsed);
   const plan = await planStatementWrites(parsed, existing, idMaps, writer);
   await writer.done();
   await upsertStatementRows(db, plan.updated);

@@ -29,9 +29,9 @@ export interface Db {
   close(): Promise<void>;
   /**
    * Bulk load inside a transaction: COPY `target` ("table (col, …)") FROM the text-format `data`
-   * (src/store/bulk/copy.ts builds both). Absent where the engine cannot (the PGlite worker thread).
+   * (src/store/bulk/copy.ts builds both; as bytes when already UTF-8). Absent where the engine cannot (the PGlite worker thread).
    */
-  copyIn?(target: string, data: string): Promise<void>;
+  copyIn?(target: string, data: string | Uint8Array<ArrayBuffer>): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -143,7 +143,7 @@ async function openPglite(dir?: string, template?: Blob, relaxedDurability = fal
     close: async () => {
       throw new Error('close() inside a transaction');
     },
-    copyIn: async (target: string, data: string) => {
+    copyIn: async (target: string, data: string | Uint8Array<ArrayBuffer>) => {
       await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
     },
   });
@@ -256,7 +256,7 @@ async function openPostgres(url: string, schema?: string, dropSchemaOnClose = fa
     close: async () => {
       throw new Error('close() inside a transaction');
     },
-    copyIn: async (target: string, data: string) => {
+    copyIn: async (target: string, data: string | Uint8Array<ArrayBuffer>) => {
       const { pgCopyIn } = await import('./bulk/pg-copy.ts');
       await pgCopyIn(client, `COPY ${target} FROM STDIN`, data);
     },

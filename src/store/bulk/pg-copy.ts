@@ -56,9 +56,10 @@ class CopyIn {
   handlePortalSuspended(): void {}
 }
 
-/** Run `sql` (a `COPY … FROM STDIN` in text format) on one pg client with `data`; resolves with the rows copied. */
-export function pgCopyIn(client: { query(q: unknown): unknown }, sql: string, data: string): Promise<number> {
+/** Run `sql` (a `COPY … FROM STDIN` in text format) on one pg client with `data` (text, or its UTF-8 bytes); resolves with the rows copied. */
+export function pgCopyIn(client: { query(q: unknown): unknown }, sql: string, data: string | Uint8Array): Promise<number> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return new Promise<number>((resolve, reject) => {
-    client.query(new CopyIn(sql, Buffer.from(data, 'utf8'), resolve, reject));
+    client.query(new CopyIn(sql, bytes, resolve, reject));
   });
 }
