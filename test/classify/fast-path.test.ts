@@ -1,15 +1,20 @@
 // The fast paths of classification give exactly what the straightforward computation gives: the
-// feature vector (looked up without building term strings, counted instead of sorted), the class
-// scores of every member (laid out feature by feature), the contrast behind the reasoning (read from
-// the same records, classes found by binary search), the closest labelled example (merged instead
-// of scattered) and the deciding words. Each is compared, number for number, with a plain
+// feature vector (looked up without building term strings, counted in bitmaps instead of sorted),
+// the class scores of every member (laid out feature by feature in one array), the contrast behind
+// the reasoning (read from the same records in one pass), the closest labelled example (merged
+// instead of scattered) and the deciding words (found from the text's words by feature index on
+// ASCII texts), the stable ranking and the reasoning kept as written when clampReasoning would not
+// change it. Each is compared, number for number, with a plain
 // implementation written here on a small model trained on part of the project's annotated set
 // (English and Chinese, with cue features and level models, as shipped).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { taxonomies } from '../../src/taxonomy/index.ts';
 import { annotationExamples, MODEL_HYPER, TaxonomyModel, type Decision, type TrainingExample } from '../../src/classify/models/index.ts';
-import { decidingWords, EN_FUNCTION, explainDecision, ZH_FUNCTION } from '../../src/classify/models/reasoning.ts';
+import { decidingWords, EN_FUNCTION, explainDecision, tidy, ZH_FUNCTION } from '../../src/classify/models/reasoning.ts';
+import { stableDescending } from '../../src/classify/models/scorer.ts';
+import { clampReasoning } from '../../src/classify/types.ts';
+import { rng } from '../../src/classify/embedded/sparse.ts';
 import { compactScores } from '../../src/classify/embedded/compact.ts';
 import { stemWord } from '../../src/classify/embedded/features.ts';
 import type { EmbeddedModel } from '../../src/classify/embedded/model.ts';
@@ -170,6 +175,33 @@ test('the deciding words and the reasoning are those of the plain lookups', { sk
     for (const w of words) assert.ok(r.en.includes(`“${w}”`) || r.en.length >= 400, `${r.en} names ${w}`);
   }
   assert.ok(named > 200);
+});
+
+test('a reasoning string is kept as it is exactly when clampReasoning would leave it unchanged', () => {
+  const rand = rng(7);
+  const parts = ['a', 'word', ' ', '  ', '\t', '\n', '\u00a0', '\u2009', '\u3000', '\ufeff', '“', '依据', '…', '\u200b'];
+  let kept = 0;
+  for (let n = 0; n < 4000; n++) {
+    let s = '';
+    const len = 1 + Math.floor(rand() * 12);
+    for (let i = 0; i < len; i++) s += parts[Math.floor(rand() * parts.length)];
+    if (n % 50 === 0) s = 'x '.repeat(240 + Math.floor(rand() * 20)).trim();
+    assert.equal(tidy(s), clampReasoning(s) === s, JSON.stringify(s));
+    if (tidy(s)) kept++;
+  }
+  assert.ok(kept > 100);
+  assert.equal(tidy(''), false);
+});
+
+test('the ranking of the contrast is a stable sort, largest first', () => {
+  const rand = rng(11);
+  for (let n = 0; n < 300; n++) {
+    const len = Math.floor(rand() * 300);
+    // few distinct values: many ties
+    const key = Float64Array.from({ length: len }, () => Math.floor(rand() * 8) / 7);
+    const want = Array.from({ length: len }, (_, i) => i).sort((a, b) => key[b]! - key[a]! || a - b);
+    assert.deepEqual(Array.from(stableDescending(key)), want);
+  }
 });
 
 // ------------------------------------------------------------------ the deciding words, as first written

@@ -338,6 +338,18 @@ class TermCounter {
   }
 }
 
+/** What a word of the one-pass path needs, looked up once per word (see `Features.wordInfo`). */
+export interface RunInfo {
+  stem: string;
+  /** Its stem's entry in the word block's lookup, its own entry in the plain block's. */
+  w?: Slot;
+  p?: Slot;
+  /** Its known character n-grams. */
+  chars: Int32Array;
+  /** The index of "^" + its stem (the text's first word), or −1. */
+  lead: number;
+}
+
 export interface SerialisedFeatures {
   options: FeatureOptions;
   words: [string, number][];
@@ -416,16 +428,29 @@ export class Features {
   }
 
   /** Per lower-case word: its stem, its entries in the word and plain lookups, its character n-grams (cached). */
-  private runs = new Map<string, { stem: string; w?: Slot; p?: Slot; chars: Int32Array }>();
-  private runInfo(run: string): { stem: string; w?: Slot; p?: Slot; chars: Int32Array } {
+  private runs = new Map<string, RunInfo>();
+  private runInfo(run: string): RunInfo {
     let r = this.runs.get(run);
     if (!r) {
       const stem = stemWord(run);
-      r = { stem, w: this.lookup.words.slot(stem), p: this.lookup.plain.slot(run), chars: this.charIdsOf(run) };
+      r = { stem, w: this.lookup.words.slot(stem), p: this.lookup.plain.slot(run), chars: this.charIdsOf(run), lead: this.lookup.words.marked1('^', stem) };
       if (this.runs.size >= 200_000) this.runs.clear();
       this.runs.set(run, r);
     }
     return r;
+  }
+
+  /**
+   * A lower-case word of ASCII letters, digits and underscores: its stem, its entries in the word and
+   * plain vocabularies and the index of the term marking it as a text's first word (cached).
+   */
+  wordInfo(lower: string): Readonly<RunInfo> {
+    return this.runInfo(lower);
+  }
+
+  /** The index of the two-word term of the word block (or the plain block) made of two words' entries, or −1. */
+  pairIndex(plain: boolean, a: Slot | undefined, b: Slot | undefined): number {
+    return (plain ? this.lookup.plain : this.lookup.words).pair(a, b);
   }
 
   /**

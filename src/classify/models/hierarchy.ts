@@ -513,16 +513,18 @@ export class TaxonomyModel {
     // ascending feature order, as a walk over the example's vector adds them (a feature the text
     // lacks adds 0, which changes no sum), so the similarities are the same numbers
     const ix = this.poolIndex(code, pool);
-    const num = this.exemplarFeatures();
+    const { feats, start, ex, val } = ix;
     if (this.nearAcc.length < pool.length) this.nearAcc = new Float64Array(pool.length * 2);
     const acc = this.nearAcc.fill(0, 0, pool.length);
-    for (let j = 0; j < x.idx.length; j++) {
+    // both feature lists ascend: each of the text's features is sought from where the last was found
+    let p = 0;
+    for (let j = 0; j < x.idx.length && p < feats.length; j++) {
       const f = x.idx[j]!;
       if (f >= c0 && f < c1) continue;
-      const g = num[f]!;
-      if (g < 0) continue;
+      p = seek(feats, p, f);
+      if (p >= feats.length || feats[p] !== f) continue;
       const xv = x.val[j]!;
-      for (let q = ix.start[g]!; q < ix.start[g + 1]!; q++) acc[ix.ex[q]!]! += xv * ix.val[q]!;
+      for (let q = start[p]!; q < start[p + 1]!; q++) acc[ex[q]!]! += xv * val[q]!;
     }
     let bestK = -1;
     let bestS = 0;
@@ -538,42 +540,34 @@ export class TaxonomyModel {
   }
   private nearAcc = new Float64Array(0);
 
-  /** Per feature: its number among the features of the stored examples' vectors, or −1 (built once). */
-  private exemplarNumbers?: { num: Int32Array; count: number };
-  private exemplarFeatures(): Int32Array {
-    if (!this.exemplarNumbers) {
-      const num = new Int32Array(this.features.dim).fill(-1);
-      let count = 0;
-      for (const e of this.exemplars) for (const f of this.exemplarVec(e).idx) if (num[f]! < 0) num[f] = count++;
-      this.exemplarNumbers = { num, count };
-    }
-    return this.exemplarNumbers.num;
-  }
-
   /**
-   * Per node: its stored examples' word features as an index, feature (by its number among the
-   * examples' features) → the positions in the pool and values, in pool order (built once).
+   * Per node: its stored examples' word features as an index: the features in ascending order and,
+   * for each, the positions in the pool and values, in pool order (built once).
    */
-  private pools = new Map<string, { start: Int32Array; ex: Int32Array; val: Float64Array }>();
-  private poolIndex(code: string, pool: StoredExemplar[]): { start: Int32Array; ex: Int32Array; val: Float64Array } {
+  private pools = new Map<string, PoolIndex>();
+  private poolIndex(code: string, pool: StoredExemplar[]): PoolIndex {
     let ix = this.pools.get(code);
     if (ix) return ix;
-    const num = this.exemplarFeatures();
-    const start = new Int32Array(this.exemplarNumbers!.count + 1);
-    for (const e of pool) for (const f of this.exemplarVec(e).idx) start[num[f]! + 1]!++;
-    for (let g = 0; g < start.length - 1; g++) start[g + 1]! += start[g]!;
-    const at = start.slice(0, start.length - 1);
-    const ex = new Int32Array(start[start.length - 1]!);
+    const seen = new Set<number>();
+    for (const e of pool) for (const f of this.exemplarVec(e).idx) seen.add(f);
+    const feats = Int32Array.from(seen).sort();
+    const at = new Map<number, number>();
+    feats.forEach((f, i) => at.set(f, i));
+    const start = new Int32Array(feats.length + 1);
+    for (const e of pool) for (const f of this.exemplarVec(e).idx) start[at.get(f)! + 1]!++;
+    for (let g = 0; g < feats.length; g++) start[g + 1]! += start[g]!;
+    const next = start.slice(0, feats.length);
+    const ex = new Int32Array(start[feats.length]!);
     const val = new Float64Array(ex.length);
     pool.forEach((e, k) => {
       const v = this.exemplarVec(e);
       for (let j = 0; j < v.idx.length; j++) {
-        const q = at[num[v.idx[j]!]!]!++;
+        const q = next[at.get(v.idx[j]!)!]!++;
         ex[q] = k;
         val[q] = v.val[j]!;
       }
     });
-    this.pools.set(code, (ix = { start, ex, val }));
+    this.pools.set(code, (ix = { feats, start, ex, val }));
     return ix;
   }
 
@@ -733,6 +727,29 @@ export class TaxonomyModel {
       })),
     );
   }
+}
+
+/** A node's stored examples by feature: `feats` ascending; feature feats[g]'s examples (positions in the pool) and values at start[g] … start[g + 1]. */
+interface PoolIndex {
+  feats: Int32Array;
+  start: Int32Array;
+  ex: Int32Array;
+  val: Float64Array;
+}
+
+/** The first position from p on whose value is at least f in an ascending array (galloping, then halving). */
+function seek(a: Int32Array, p: number, f: number): number {
+  if (p >= a.length || a[p]! >= f) return p;
+  let step = 1;
+  while (p + step < a.length && a[p + step]! < f) step *= 2;
+  let lo = p + (step >> 1) + 1;
+  let hi = Math.min(p + step, a.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < f) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 interface StoredComponentRef {

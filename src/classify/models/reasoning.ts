@@ -4,7 +4,7 @@
 // English and in Chinese.
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import { clampReasoning } from '../types.ts';
-import { asciiWordChar, plainLatin, stemWord } from '../embedded/features.ts';
+import { asciiWordChar, plainLatin, stemWord, type Features, type RunInfo } from '../embedded/features.ts';
 import type { Decision, TaxonomyModel } from './hierarchy.ts';
 
 // Words that carry no meaning of their own: never shown as evidence.
@@ -33,6 +33,8 @@ interface Surface {
   /** Position in the (NFKC-normalised) text. */
   start: number;
   end: number;
+  /** A word of ASCII characters: its entries in the model's vocabularies. */
+  info?: Readonly<RunInfo>;
 }
 
 function surfaceTokens(text: string): Surface[] {
@@ -54,8 +56,12 @@ function surfaceTokens(text: string): Surface[] {
   return out;
 }
 
-/** `surfaceTokens` of a text whose words are ASCII (`plainLatin`): its runs of ASCII letters, digits and underscores (what TOKEN matches there). */
-function asciiTokens(text: string): Surface[] {
+/**
+ * `surfaceTokens` of a text whose words are ASCII (`plainLatin`): its runs of ASCII letters, digits
+ * and underscores (what TOKEN matches there). With `features`, each word's stem and vocabulary
+ * entries come from its cache.
+ */
+function asciiTokens(text: string, features?: Features): Surface[] {
   const out: Surface[] = [];
   for (let i = 0; i < text.length; ) {
     if (!asciiWordChar(text.charCodeAt(i))) {
@@ -66,7 +72,10 @@ function asciiTokens(text: string): Surface[] {
     while (e < text.length && asciiWordChar(text.charCodeAt(e))) e++;
     const run = text.slice(i, e);
     const lower = run.toLowerCase();
-    out.push({ text: run, lower, stem: stemWord(lower), han: false, start: i, end: e });
+    if (features) {
+      const info = features.wordInfo(lower);
+      out.push({ text: run, lower, stem: info.stem, han: false, start: i, end: e, info });
+    } else out.push({ text: run, lower, stem: stemWord(lower), han: false, start: i, end: e });
     i = e;
   }
   return out;
@@ -122,8 +131,6 @@ function parsedTerm(model: TaxonomyModel, m: (ParsedTerm | null | undefined)[], 
 
 /** A text's surface tokens with the lookups the explanation needs, each worked out once per text. */
 class TokenIndex {
-  readonly atStem = new Map<string, number[]>();
-  readonly atLower = new Map<string, number[]>();
   private readonly fn: Int8Array;
   private readonly pairs = new Map<number, { key: string; shown: string } | null>();
   constructor(
@@ -131,14 +138,27 @@ class TokenIndex {
     readonly toks: Surface[],
   ) {
     this.fn = new Int8Array(toks.length);
-    toks.forEach((s, i) => {
-      const a = this.atStem.get(s.stem);
+  }
+  /** The positions of each stem and each lower-case form (built when first asked for). */
+  private byForm?: { stem: Map<string, number[]>; lower: Map<string, number[]> };
+  get atStem(): Map<string, number[]> {
+    return (this.byForm ??= this.forms()).stem;
+  }
+  get atLower(): Map<string, number[]> {
+    return (this.byForm ??= this.forms()).lower;
+  }
+  private forms(): { stem: Map<string, number[]>; lower: Map<string, number[]> } {
+    const stem = new Map<string, number[]>();
+    const lower = new Map<string, number[]>();
+    this.toks.forEach((s, i) => {
+      const a = stem.get(s.stem);
       if (a) a.push(i);
-      else this.atStem.set(s.stem, [i]);
-      const b = this.atLower.get(s.lower);
+      else stem.set(s.stem, [i]);
+      const b = lower.get(s.lower);
       if (b) b.push(i);
-      else this.atLower.set(s.lower, [i]);
+      else lower.set(s.lower, [i]);
     });
+    return { stem, lower };
   }
   /** Whether token i is a function word (cached). */
   isFn(i: number): boolean {
@@ -198,11 +218,28 @@ class WordScores {
  */
 export function decidingWords(model: TaxonomyModel, text0: string, d: Decision, code: string, rival: string | undefined, max = 3): string[] {
   const text = text0.normalize('NFKC');
-  const toks = surfaceTokens(text);
+  const ascii = plainLatin(text);
+  const toks = ascii ? asciiTokens(text, model.features) : surfaceTokens(text);
   if (!toks.length) return [];
   const ix = new TokenIndex(text, toks);
   const sc = new WordScores(ix);
   const contrib = model.contrast(d.x, code, rival, d.probs).slice(0, 200);
+  if (ascii) scoreByPosition(model.features, toks, contrib, sc);
+  else scoreByTerm(model, toks, ix, contrib, sc);
+  const ranked = [...sc.score.entries()].sort((a, b) => b[1].v - a[1].v);
+  const out: { key: string; shown: string }[] = [];
+  for (const [key, e] of ranked) {
+    if (out.length >= max) break;
+    // a word already inside a chosen phrase (or a phrase around a chosen word) adds nothing
+    if (out.some((o) => o.key.split(' ').includes(key) || key.split(' ').includes(o.key))) continue;
+    if (e.v <= 0) break;
+    out.push({ key, shown: e.shown });
+  }
+  return out.map((o) => o.shown);
+}
+
+/** Each feature's share given to the word(s) of the text its term names (terms parsed from the vocabulary). */
+function scoreByTerm(model: TaxonomyModel, toks: Surface[], ix: TokenIndex, contrib: { feature: number; value: number }[], sc: WordScores): void {
   const parsed = parsedTermsOf(model);
   for (const { feature, value } of contrib) {
     const t = parsedTerm(model, parsed, feature);
@@ -227,17 +264,75 @@ export function decidingWords(model: TaxonomyModel, text0: string, d: Decision, 
       if (i !== undefined) sc.pair(i, value);
     }
   }
-  const ranked = [...sc.score.entries()].sort((a, b) => b[1].v - a[1].v);
-  const out: { key: string; shown: string }[] = [];
-  for (const [key, e] of ranked) {
-    if (out.length >= max) break;
-    // a word already inside a chosen phrase (or a phrase around a chosen word) adds nothing
-    if (out.some((o) => o.key.split(' ').includes(key) || key.split(' ').includes(o.key))) continue;
-    if (e.v <= 0) break;
-    out.push({ key, shown: e.shown });
-  }
-  return out.map((o) => o.shown);
 }
+
+/**
+ * `scoreByTerm` for a text of ASCII words (tokens from `asciiTokens` with the model's features), the
+ * other way round: each term the text's words and adjacent pairs make is looked up once, and its
+ * first position kept; a feature then finds its word(s) by its index. The same words as by term: the
+ * first token whose stem (word block, also a first-word term) or lower-case form (plain block) is
+ * the term, the first adjacent pair whose stems or lower-case forms are its two words.
+ */
+function scoreByPosition(features: Features, toks: Surface[], contrib: { feature: number; value: number }[], sc: WordScores): void {
+  // feature index → 2 × position (a word) or 2 × position + 1 (the pair starting there)
+  const pos = positions.reset(5 * toks.length);
+  const put = (j: number, v: number) => {
+    if (j >= 0) pos.add(j, v);
+  };
+  const plain0 = features.blocks.plain[0];
+  for (let i = 0; i < toks.length; i++) {
+    const a = toks[i]!.info!;
+    put(a.w ? a.w.uni : -1, 2 * i);
+    put(a.lead, 2 * i);
+    if (a.p && a.p.uni >= 0) put(plain0 + a.p.uni, 2 * i);
+    const b = toks[i + 1]?.info;
+    if (!b) continue;
+    put(features.pairIndex(false, a.w, b.w), 2 * i + 1);
+    const pp = features.pairIndex(true, a.p, b.p);
+    if (pp >= 0) put(plain0 + pp, 2 * i + 1);
+  }
+  for (const { feature, value } of contrib) {
+    const v = pos.get(feature);
+    if (v < 0) continue;
+    if (v & 1) sc.pair(v >>> 1, value);
+    else sc.one(v >>> 1, value);
+  }
+}
+
+/** Non-negative integer keys to non-negative values, the first value put for a key kept: open addressing in one reused array. */
+class FirstPositions {
+  private t = new Int32Array(0);
+  private mask = 0;
+  /** Empty, with room for n keys. */
+  reset(n: number): this {
+    let cap = 64;
+    while (cap < 2 * n) cap *= 2;
+    if (this.t.length < 2 * cap) this.t = new Int32Array(2 * cap);
+    this.mask = cap - 1;
+    this.t.fill(-1, 0, 2 * cap);
+    return this;
+  }
+  add(k: number, v: number): void {
+    const { t, mask } = this;
+    for (let h = (Math.imul(k, 0x9e3779b1) >>> 8) & mask; ; h = (h + 1) & mask) {
+      if (t[2 * h] === k) return;
+      if (t[2 * h] === -1) {
+        t[2 * h] = k;
+        t[2 * h + 1] = v;
+        return;
+      }
+    }
+  }
+  /** The value of k, or −1. */
+  get(k: number): number {
+    const { t, mask } = this;
+    for (let h = (Math.imul(k, 0x9e3779b1) >>> 8) & mask; ; h = (h + 1) & mask) {
+      if (t[2 * h] === k) return t[2 * h + 1]!;
+      if (t[2 * h] === -1) return -1;
+    }
+  }
+}
+const positions = new FirstPositions();
 
 const q = (s: string) => `“${s}”`;
 const qz = (s: string) => `“${s}”`;
@@ -329,5 +424,31 @@ function fit(parts: string[], sep: string): string {
     if ((out + sep + p).length > 500) break;
     out += sep + p;
   }
-  return clampReasoning(out);
+  // what clampReasoning would return unchanged is returned as it is (it collapses white space)
+  return tidy(out) ? out : clampReasoning(out);
+}
+
+/**
+ * Whether clampReasoning leaves s as it is: at most 500 characters, no white space (as `\s` matches
+ * it) but single spaces between other characters, none at either end.
+ */
+export function tidy(s: string): boolean {
+  if (s.length > 500) return false;
+  let space = true; // at the start, a space is one too many
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32) {
+      if (space) return false;
+      space = true;
+      continue;
+    }
+    if ((c >= 9 && c <= 13) || (c >= 0xa0 && otherSpace(c))) return false;
+    space = false;
+  }
+  return !space;
+}
+
+/** The white space characters of `\s` from U+00A0 on. */
+function otherSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }

@@ -115,6 +115,8 @@ export class FusedScorer {
       acc[i] = 0;
       first[i] = -1;
     }
+    // per member: the positions it was the first to find, ascending
+    const found: number[][] = [];
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]!;
       if (j < 0 || j >= dim || (skip && j >= skip[0] && j < skip[1])) continue;
@@ -141,12 +143,15 @@ export class FusedScorer {
         if (s < 0) other = (all - own) / Math.max(1, members[m]!.K - 1);
         const v = (val[i]! * (own - other)) / members[m]!.T / n;
         if (v > 0) {
-          if (first[i]! < 0) first[i] = m;
+          if (first[i]! < 0) {
+            first[i] = m;
+            (found[m] ??= []).push(i);
+          }
           acc[i]! += v;
         }
       }
     }
-    return ranked(idx, acc, first, n);
+    return ranked(idx, acc, found.flat());
   }
   private acc = new Float64Array(0);
   private first = new Int8Array(0);
@@ -154,12 +159,9 @@ export class FusedScorer {
 
 /**
  * The features with a positive share, largest first; equal shares in the order the member-by-member
- * walk finds them (member by member, each in ascending order).
+ * walk finds them: `found`, by the first member that found the feature, then by position.
  */
-function ranked(idx: Int32Array, acc: Float64Array, first: Int8Array, n: number): { feature: number; value: number }[] {
-  // the walk's order: by the first member that found the feature, then by position
-  const found: number[] = [];
-  for (let m = 0; m < n; m++) for (let i = 0; i < idx.length; i++) if (first[i] === m) found.push(i);
+function ranked(idx: Int32Array, acc: Float64Array, found: number[]): { feature: number; value: number }[] {
   const key = new Float64Array(found.length);
   for (let r = 0; r < found.length; r++) key[r] = acc[found[r]!]!;
   const order = stableDescending(key);
