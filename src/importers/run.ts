@@ -64,8 +64,8 @@ class DryRunRollback extends Error {
 
 /** Labels are written in chunks: recomputing the current label is quicker for smaller sets of statements. */
 const LABEL_CHUNK = Number(process.env.GOVNAV_LABEL_CHUNK ?? 1000);
-/** Statements written per group of documents. */
-const STATEMENT_GROUP = 10_000;
+/** Statements written per group of documents (each group's writes are waited for at its end). */
+const STATEMENT_GROUP = 100_000;
 
 const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, retired: 0, skipped: 0 });
 
@@ -158,7 +158,11 @@ function documentLabels(d: ParsedDataset['documents'][number], ids: Map<string, 
   });
 }
 
-/** Statements in groups that span documents (fast), so that progress still moves on large files. */
+/**
+ * Statements in groups that span documents: one group holds up to STATEMENT_GROUP statements, and
+ * its new rows stream to the database while they are made (a group boundary waits for the writes
+ * to finish, so groups are large); progress moves as statements are prepared.
+ */
 async function writeStatements(tx: Db, st: WriteState, total: number, opts: ImportOptions): Promise<void> {
   const { parsed, summary } = st;
   let done = 0;
@@ -169,7 +173,7 @@ async function writeStatements(tx: Db, st: WriteState, total: number, opts: Impo
     const reports = await upsertStatementsMany(
       tx,
       group.map((i) => ({ documentId: st.docIds[i]!, statements: parsed.documents[i]!.statements, where: `${st.where}: document "${parsed.documents[i]!.input.sourceKey}"` })),
-      { retireMissing: !summary.retirementSuspended },
+      { retireMissing: !summary.retirementSuspended, onProgress: opts.onProgress && ((seen) => opts.onProgress!(done + seen, total)) },
     );
     reports.forEach((rep, k) => {
       const d = parsed.documents[group[k]!]!;
@@ -177,9 +181,9 @@ async function writeStatements(tx: Db, st: WriteState, total: number, opts: Impo
       summary.statements.updated += rep.updated;
       summary.statements.unchanged += rep.unchanged;
       summary.statements.retired += rep.retired;
-      st.changed.push(...rep.changedIds);
+      for (const id of rep.changedIds) st.changed.push(id);
       for (const w of rep.written) st.written.push(w);
-      st.labels.push(...documentLabels(d, rep.ids));
+      for (const l of documentLabels(d, rep.ids)) st.labels.push(l);
       done += d.statements.length;
     });
     opts.onProgress?.(done, total);

@@ -441,9 +441,16 @@ function statementWrite(s: StatementData, id: string, documentId: string, ids: M
 }
 
 /** Compare with what exists: unchanged statements are counted, new rows go to `writer` (sent in chunks), changed ones to the plan. */
-async function planStatementWrites(parsed: ParsedStatements[], existing: ExistingStatements, idMaps: Map<string, string>[], writer: NewStatementWriter): Promise<StatementPlan> {
+async function planStatementWrites(
+  parsed: ParsedStatements[],
+  existing: ExistingStatements,
+  idMaps: Map<string, string>[],
+  writer: NewStatementWriter,
+  onProgress?: (statementsSeen: number) => void,
+): Promise<StatementPlan> {
   const plan: StatementPlan = { reports: [], updated: [] };
   let sinceYield = 0;
+  let seen = 0;
   for (let di = 0; di < parsed.length; di++) {
     const d = parsed[di]!;
     const ex = existing.get(d.documentId)!;
@@ -451,8 +458,10 @@ async function planStatementWrites(parsed: ParsedStatements[], existing: Existin
     const report: StatementUpsertReport = { created: 0, updated: 0, unchanged: 0, retired: 0, ids, changedIds: [], written: [] };
     for (const s of d.items) {
       if (++sinceYield >= 250) {
+        seen += sinceYield;
         sinceYield = 0;
         if (writer.pending >= COPY_BATCH) writer.flush();
+        onProgress?.(seen);
         await yieldToIo();
       }
       const hash = statementHash(s);
@@ -630,14 +639,14 @@ async function retireMissingStatements(db: Db, parsed: ParsedStatements[], exist
 export async function upsertStatementsMany(
   db: Db,
   docs: { documentId: string; statements: StatementInput[]; where?: string }[],
-  opts: { retireMissing?: boolean } = {},
+  opts: { retireMissing?: boolean; onProgress?: (statementsSeen: number) => void } = {},
 ): Promise<StatementUpsertReport[]> {
   const parsed = parseStatementDocs(docs);
   const existing = await existingStatements(db, parsed.map((d) => d.documentId));
   const idMaps = await allocateStatementIds(db, parsed, existing);
   // New rows are written in chunks as they are prepared (the server works while the next chunk is built).
   const writer = await NewStatementWriter.open(db, parsed);
-  const plan = await planStatementWrites(parsed, existing, idMaps, writer);
+  const plan = await planStatementWrites(parsed, existing, idMaps, writer, opts.onProgress);
   await writer.done();
   await upsertStatementRows(db, plan.updated);
   if (opts.retireMissing) await retireMissingStatements(db, parsed, existing, plan.reports);

@@ -136,3 +136,15 @@ test(`[${ENGINE}] import: a row the database rejects mid-COPY rolls the whole im
     assert.equal(ds.length, 0);
   });
 });
+
+test(`[${ENGINE}] import: progress moves while the statements of one group are written, and ends at the total`, async (t) => {
+  const file = join(tempDir(t), 'progress.govnav.json');
+  writeFileSync(file, JSON.stringify(corpus('bulk-progress', 3, 900)));
+  await withStore(async (store) => {
+    const seen: [number, number][] = [];
+    await importPath(store, file, { onProgress: (done, total) => seen.push([done, total]) });
+    assert.ok(seen.length > 3, `progress reported ${seen.length} times`);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]![0] >= seen[i - 1]![0], 'progress never goes back');
+    assert.deepEqual(seen.at(-1), [2700, 2700]);
+  });
+});
