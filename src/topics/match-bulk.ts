@@ -14,21 +14,29 @@ import { scoreStatement, type CompiledLexicon, type TopicLink } from './match.ts
 const CHUNK = 5000;
 const LINK_COLUMNS = ['statement_id', 'topic_id', 'score', 'matched_terms', 'lexicon_version', 'document_id', 'kind', 'ord'];
 
-/** Matches per distinct statement text, so that a text repeated across documents is matched once. */
+/**
+ * Matches per distinct statement (kind, name, heading path, text), so that a text repeated across
+ * documents is matched once. Looked up by the text itself (a string the statement already holds:
+ * no key is built per statement), then by the other three.
+ */
 class MatchCache {
-  private readonly seen = new Map<string, TopicLink[]>();
+  private readonly seen = new Map<string, { s: WrittenStatement; links: TopicLink[] }[]>();
   constructor(private readonly c: CompiledLexicon) {}
 
   links(s: WrittenStatement): TopicLink[] {
-    const heading = s.headingPath.join('\n');
-    const key = `${s.kind}\u0001${s.name}\u0001${heading}\u0001${s.text}`;
-    let found = this.seen.get(key);
-    if (!found) {
-      found = scoreStatement(this.c, { name: s.name, text: s.text, headingPath: [...s.headingPath], kind: s.kind });
-      this.seen.set(key, found);
-    }
-    return found;
+    let same = this.seen.get(s.text);
+    for (const e of same ?? []) if (e.s.kind === s.kind && e.s.name === s.name && sameList(e.s.headingPath, s.headingPath)) return e.links;
+    const links = scoreStatement(this.c, { name: s.name, text: s.text, headingPath: [...s.headingPath], kind: s.kind });
+    if (!same) this.seen.set(s.text, (same = []));
+    same.push({ s, links });
+    return links;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function addReport(into: LinkReport, r: LinkReport): void {

@@ -27,12 +27,15 @@ function corpus(id: string, docs: number, per: number, poison?: { doc: number; s
         key: `s${i}`,
         kind: (['mitigation', 'risk', 'principle'] as const)[i % 3],
         ...(i % 4 === 3 ? { parent: `s${i - 1}` } : {}),
-        name: i % 5 === 0 ? AWKWARD[i % AWKWARD.length]! : `Measure ${d}.${i}`,
+        name: i % 8 === 5 ? '' : i % 5 === 0 ? AWKWARD[i % AWKWARD.length]! : `Measure ${d}.${i}`,
         text:
           poison && poison.doc === d && poison.st === i
             ? 'Organisations should log model access \u0000 and review it.'
-            : `Organisations should test and monitor privacy safeguard ${i} of document ${d}: ${AWKWARD[(i + d) % AWKWARD.length]}${edition > 1 && i % 10 === 0 ? ' and audit the security of model weights' : ''}`,
-        headingPath: [`Part ${d}`, AWKWARD[i % AWKWARD.length]!],
+            : i % 8 === 5
+              ? // The same text in every document (same name and heading within one, so repeated there too).
+                'Encrypt model weights and audit every access to privacy-sensitive training data.'
+              : `Organisations should test and monitor privacy safeguard ${i} of document ${d}: ${AWKWARD[(i + d) % AWKWARD.length]}${edition > 1 && i % 10 === 0 ? ' and audit the security of model weights' : ''}`,
+        headingPath: i % 8 === 5 ? [`Part ${d}`] : [`Part ${d}`, AWKWARD[i % AWKWARD.length]!],
         ...(i % 6 === 0 ? { locator: { page: i + 1, pageEnd: i + 2, charStart: i * 10, charEnd: i * 10 + 9, ref: `§${i}` } } : {}),
         ...(i % 7 === 0 ? { meta: { note: AWKWARD[i % AWKWARD.length], n: i, nested: { ok: true } } } : {}),
         ...(i % 3 === 0 && i % 2 === 0 ? { labels: [{ taxonomy: 'mitigation-v2', code: '2.2.2' }] } : {}),
