@@ -248,8 +248,9 @@ function rangeOf(m: Map<number, number>): { lo: number; hi: number } {
 class TermCounter {
   /** Per index j: its count in this text at 2j and its idf at 2j + 1 (side by side: one memory read for both). */
   private readonly cv: Float64Array;
-  /** One bit per index of the block: seen in this text. */
+  /** One bit per index of the block: seen in this text; one bit per word of `bits`: not zero. */
   private readonly bits: Int32Array;
+  private readonly summary: Int32Array;
   /** The range of bitmap words holding a mark, and the number of distinct indices. */
   private lo = Infinity;
   private hi = -1;
@@ -258,11 +259,13 @@ class TermCounter {
     this.cv = new Float64Array(2 * b.idf.length);
     for (let j = 0; j < b.idf.length; j++) this.cv[2 * j + 1] = b.idf[j]!;
     this.bits = new Int32Array((b.idf.length >>> 5) + 1);
+    this.summary = new Int32Array((this.bits.length >>> 5) + 1);
   }
   add(j: number): void {
     if (this.cv[2 * j]!++ === 0) {
       const w = j >>> 5;
       this.bits[w]! |= 1 << (j & 31);
+      this.summary[w >>> 5]! |= 1 << (w & 31);
       if (w < this.lo) this.lo = w;
       if (w > this.hi) this.hi = w;
       this.n++;
@@ -283,16 +286,24 @@ class TermCounter {
   }
   /** Write the distinct indices in ascending order at idx[at …] and clear the marks. */
   private drain(idx: Int32Array, at: number): number {
-    const { bits } = this;
+    if (this.n === 0) return at;
+    const { bits, summary } = this;
     let k = at;
-    for (let w = this.lo; w <= this.hi; w++) {
-      let m = bits[w]!;
-      if (m === 0) continue;
-      bits[w] = 0;
-      while (m !== 0) {
-        const low = m & -m;
-        idx[k++] = (w << 5) | (31 - Math.clz32(low));
-        m ^= low;
+    for (let u = this.lo >>> 5; u <= this.hi >>> 5; u++) {
+      let s = summary[u]!;
+      if (s === 0) continue;
+      summary[u] = 0;
+      while (s !== 0) {
+        const sl = s & -s;
+        s ^= sl;
+        const w = (u << 5) | (31 - Math.clz32(sl));
+        let m = bits[w]!;
+        bits[w] = 0;
+        while (m !== 0) {
+          const low = m & -m;
+          idx[k++] = (w << 5) | (31 - Math.clz32(low));
+          m ^= low;
+        }
       }
     }
     this.lo = Infinity;
@@ -350,6 +361,27 @@ export interface RunInfo {
   lead: number;
 }
 
+/** Room for vectors: views of one large buffer are cheaper to make than a buffer each. */
+let slab = new ArrayBuffer(0);
+let slabAt = 0;
+const SLAB = 1 << 18;
+/** A sparse vector of n entries (zeros), its arrays views of a shared buffer. */
+function vectorOf(n: number): SparseVec {
+  const bytes = 12 * n;
+  if (bytes > SLAB / 4) {
+    const own = new ArrayBuffer(bytes);
+    return { val: new Float64Array(own, 0, n), idx: new Int32Array(own, 8 * n, n) };
+  }
+  if (slabAt + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB);
+    slabAt = 0;
+  }
+  const at = slabAt;
+  // the next vector starts 8-byte aligned
+  slabAt += (bytes + 7) & ~7;
+  return { val: new Float64Array(slab, at, n), idx: new Int32Array(slab, at + 8 * n, n) };
+}
+
 export interface SerialisedFeatures {
   options: FeatureOptions;
   words: [string, number][];
@@ -393,10 +425,25 @@ export class Features {
   }
   /** Feature index ranges [start, end) of the three blocks. */
   get blocks(): { words: [number, number]; chars: [number, number]; plain: [number, number] } {
-    const w = this.words.vocab.size;
-    const c = w + this.chars.vocab.size;
-    return { words: [0, w], chars: [w, c], plain: [c, c + this.plain.vocab.size] };
+    // the vocabularies never change once fitted: the ranges are worked out once (a copy is handed out)
+    if (!this.ranges) {
+      const w = this.words.vocab.size;
+      const c = w + this.chars.vocab.size;
+      this.ranges = { words: [0, w], chars: [w, c], plain: [c, c + this.plain.vocab.size] };
+    }
+    const r = this.ranges;
+    return { words: [r.words[0], r.words[1]], chars: [r.chars[0], r.chars[1]], plain: [r.plain[0], r.plain[1]] };
   }
+  private ranges?: { words: [number, number]; chars: [number, number]; plain: [number, number] };
+  /** The first index of the character block and of the plain block (no copy). */
+  private get starts(): { chars: number; plain: number } {
+    if (!this.starts0) {
+      const b = this.blocks;
+      this.starts0 = { chars: b.chars[0], plain: b.plain[0] };
+    }
+    return this.starts0;
+  }
+  private starts0?: { chars: number; plain: number };
 
   /** Per surface word: the indices of its known character n-grams (words recur from text to text). */
   private charIds = new Map<string, Int32Array>();
@@ -507,13 +554,10 @@ export class Features {
         if (j >= 0) wc.add(j);
       }
     // the three blocks written into one vector, as concatSparse over their vectors would give it
-    const b = this.blocks;
-    const n = wc.size + cc.size + pc.size;
-    // one buffer for both arrays (one allocation)
-    const buf = new ArrayBuffer(12 * n);
-    const out = { val: new Float64Array(buf, 0, n), idx: new Int32Array(buf, 8 * n, n) };
+    const b = this.starts;
+    const out = vectorOf(wc.size + cc.size + pc.size);
     const at = wc.write(out, 0, 0, 1, true, boost);
-    pc.write(out, cc.write(out, at, b.chars[0], this.options.charWeight, true), b.plain[0], 1, false);
+    pc.write(out, cc.write(out, at, b.chars, this.options.charWeight, true), b.plain, 1, false);
     return out;
   }
 
