@@ -90,7 +90,8 @@ async function copyData(db: Db, table: string, columns: readonly string[], data:
  * that were waiting to be written).
  */
 export class CopyBuffer {
-  private buf = Buffer.allocUnsafe(1 << 18);
+  /** Allocated on the first row (a writer keeps buffers that may stay empty). */
+  private buf = Buffer.alloc(0);
   private len = 0;
   rows = 0;
 
@@ -109,7 +110,7 @@ export class CopyBuffer {
   }
 
   private grow(need: number): void {
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 1 << 16);
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.len);
