@@ -22,23 +22,31 @@ export function tokens(text: string): string[] {
 
 /** Word 3-shingles (or the tokens themselves for very short texts), hashed to 32 bits. */
 export function shingles(text: string, k = 3): Set<number> {
-  const t = tokens(text);
+  return shinglesOf(tokens(text), k);
+}
+
+/** The shingles of a token list: each the FNV-1a hash of k tokens joined by spaces (hashed in place, not joined). */
+function shinglesOf(t: readonly string[], k: number): Set<number> {
   const out = new Set<number>();
   if (t.length < k) {
-    for (const w of t) out.add(fnv(w));
+    for (const w of t) out.add(fnv(w) >>> 0);
     return out;
   }
-  for (let i = 0; i + k <= t.length; i++) out.add(fnv(t.slice(i, i + k).join(' ')));
+  for (let i = 0; i + k <= t.length; i++) {
+    let h = fnv(t[i]!);
+    for (let j = 1; j < k; j++) h = fnv(t[i + j]!, Math.imul(h ^ 32, 0x01000193));
+    out.add(h >>> 0);
+  }
   return out;
 }
 
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a over a string's UTF-16 units, from `h` (the offset basis, or the hash so far). Not yet made unsigned. */
+function fnv(s: string, h = 0x811c9dc5): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h;
 }
 
 // One 32-bit mixing function per hash, seeded differently (a murmur3-style finaliser).
@@ -112,6 +120,7 @@ export function parseSignatureHex(hex: string): number[] | undefined {
 }
 
 export function signatureOf(text: string): number[] | undefined {
-  if (tokens(text).length < MIN_TOKENS) return undefined;
-  return minhash(shingles(text));
+  const t = tokens(text);
+  if (t.length < MIN_TOKENS) return undefined;
+  return minhash(shinglesOf(t, 3));
 }

@@ -20,6 +20,7 @@ import {
 import type { Db } from '../store/index.ts';
 import { detectWorks } from '../store/works.ts';
 import { analyzeAfterBulkWrite, canCopy, copyRows } from '../store/bulk/copy.ts';
+import { canSkipRowTriggers, withoutRowTriggers } from '../store/bulk/triggers.ts';
 import { checkRows, parseRows, queryRow, queryRows, tables } from '../store/schema/index.ts';
 import { z } from 'zod';
 import { DOCUMENT_TYPES, STATEMENT_KINDS, type DocumentInput, type StatementInput, type StatementKind } from '../model/index.ts';
@@ -548,8 +549,14 @@ async function replaceSignatures(tx: Db, documentId: string, rep: StatementUpser
   }
   if (canCopy(tx)) {
     const row = (r: SignatureRow) => [r.statement_id, r.document_id, r.content_hash, signatureHex(r.signature), bandArray(r.signature)];
-    for (let i = 0; i < fresh.length; i += 5000)
-      await copyRows(tx, 'statement_minhash', ['statement_id', 'document_id', 'content_hash', 'signature', 'bands'], fresh.slice(i, i + 5000).map(row), (k) => `signature of ${fresh[i + k]!.statement_id}`);
+    const copyFresh = async () => {
+      for (let i = 0; i < fresh.length; i += 5000)
+        await copyRows(tx, 'statement_minhash', ['statement_id', 'document_id', 'content_hash', 'signature', 'bands'], fresh.slice(i, i + 5000).map(row), (k) => `signature of ${fresh[i + k]!.statement_id}`);
+    };
+    // Every fresh row points at a statement this transaction has just inserted: its foreign key
+    // holds by construction, so the per-row check is skipped where allowed (src/store/bulk/triggers.ts).
+    if (fresh.length && (await canSkipRowTriggers(tx))) await withoutRowTriggers(tx, copyFresh);
+    else await copyFresh();
   } else for (const r of fresh) recs.push(r);
   await writeSignatures(tx, recs);
 }
@@ -690,7 +697,7 @@ async function writeExtraction(tx: Db, documentId: string, ex: Extracted, x: Ext
   };
 
   await replaceSignatures(tx, documentId, rep, sigOf);
-  await replaceDocumentBlocks(tx, documentId, x.outline, idOf);
+  await replaceDocumentBlocks(tx, documentId, x.outline, idOf, { statementIds: new Set(rep.ids.values()) });
 
   const nearList: NearDuplicate[] = [];
   for (const s of x.statements) for (const n of near.get(s.key) ?? []) nearList.push({ statementId: idOf(s.key)!, otherId: n.id, otherDocumentId: n.documentId, similarity: n.sim });

@@ -7,6 +7,7 @@ import type { Correction, OutlineBlock, Role, RoleSource } from '../extract/type
 import type { Db } from './db.ts';
 import { pgTextArray } from './corpus.ts';
 import { canCopy, copyRows } from './bulk/copy.ts';
+import { canSkipRowTriggers, checkSubset, lockReferenced, withoutRowTriggers } from './bulk/triggers.ts';
 import { queryRow, queryRows, tables } from './schema/index.ts';
 
 export interface BlockRow {
@@ -45,13 +46,24 @@ export async function replaceDocumentBlocks(
   documentId: string,
   outline: readonly OutlineBlock[],
   statementIdOf: (key: string) => string | undefined,
+  opts: { statementIds?: ReadonlySet<string> } = {},
 ): Promise<void> {
   await db.query('DELETE FROM document_blocks WHERE document_id = $1', [documentId]);
   const rows = outline.map((o, i) => blockRecord(documentId, o, i, statementIdOf));
   // The document has no blocks left: its new ones go in by COPY where the engine can.
   if (canCopy(db)) {
-    for (let i = 0; i < rows.length; i += COPY_BATCH)
-      await copyRows(db, 'document_blocks', BLOCK_COLUMNS, rows.slice(i, i + COPY_BATCH).map((r) => BLOCK_COLUMNS.map((c) => r[c])), (k) => `outline of ${documentId}, block ${i + k}`);
+    const copyAll = async () => {
+      for (let i = 0; i < rows.length; i += COPY_BATCH)
+        await copyRows(db, 'document_blocks', BLOCK_COLUMNS, rows.slice(i, i + COPY_BATCH).map((r) => BLOCK_COLUMNS.map((c) => r[c])), (k) => `outline of ${documentId}, block ${i + k}`);
+    };
+    // The rows' foreign keys hold by construction when the caller names the statements this
+    // transaction wrote or found for the document: checked here set-wise, the document locked as
+    // each row's check would, and the rows COPied without their per-row triggers (src/store/bulk/triggers.ts).
+    if (opts.statementIds && (await canSkipRowTriggers(db))) {
+      checkSubset(rows.map((r) => r.statement_id as string | null), opts.statementIds, `statement of an outline block of ${documentId}`);
+      await lockReferenced(db, 'documents', [documentId], `outline of ${documentId}`);
+      await withoutRowTriggers(db, copyAll);
+    } else await copyAll();
     return;
   }
   for (let i = 0; i < rows.length; i += BATCH) {
