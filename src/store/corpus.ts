@@ -9,7 +9,8 @@ import {
 } from '../model/index.ts';
 import { z } from 'zod';
 import { CopyBuffer, WriteQueue, canCopy, copyBuffered, yieldToIo } from './bulk/copy.ts';
-import { canSkipRowTriggers, fireStatementTriggers, lockReferenced, withoutRowTriggers } from './bulk/triggers.ts';
+import { RowTriggerSwitch, canSkipRowTriggers, fireStatementTriggers, lockReferenced } from './bulk/triggers.ts';
+import { ignoreWhile } from '../util/errors.ts';
 import { simpleTsvector } from './bulk/tsvector.ts';
 import type { Db } from './db.ts';
 import { checkRows, parseRows, queryRow, queryRows, tables } from './schema/index.ts';
@@ -562,12 +563,15 @@ class NewStatementWriter {
   private readonly queue = new WriteQueue();
   private chunk = newChunk();
   private locked = false;
+  private readonly triggers: RowTriggerSwitch;
 
   private constructor(
     private readonly db: Db,
     private readonly parsed: ParsedStatements[],
     private readonly mode: NewRowMode,
-  ) {}
+  ) {
+    this.triggers = new RowTriggerSwitch(db);
+  }
 
   static async open(db: Db, parsed: ParsedStatements[]): Promise<NewStatementWriter> {
     const mode: NewRowMode = !canCopy(db) ? 'insert' : (await canSkipRowTriggers(db)) ? 'copy-trusted' : 'copy';
@@ -598,7 +602,14 @@ class NewStatementWriter {
   async done(): Promise<void> {
     this.flush();
     await this.queue.done();
+    await this.triggers.on();
     if (this.locked) await fireStatementTriggers(this.db, ['statements']);
+  }
+
+  /** After a failure while rows were being prepared: let queued writes end and turn row triggers on again. */
+  async abandon(): Promise<void> {
+    await this.queue.done().catch(ignoreWhile('a queued write after a failed preparation (that failure is rethrown)'));
+    await this.triggers.on().catch(ignoreWhile('turning row triggers on again after a failure'));
   }
 
   private async write(chunk: NewChunk): Promise<void> {
@@ -606,9 +617,13 @@ class NewStatementWriter {
     if (chunk.trusted.rows.rows) {
       if (!this.locked) await lockReferenced(this.db, 'documents', this.parsed.map((d) => d.documentId), this.parsed[0]?.where ?? 'statements');
       this.locked = true;
-      await withoutRowTriggers(this.db, () => chunk.trusted.copy(this.db));
+      await this.triggers.off();
+      await chunk.trusted.copy(this.db);
     }
-    await chunk.checked.copy(this.db);
+    if (chunk.checked.rows.rows) {
+      await this.triggers.on();
+      await chunk.checked.copy(this.db);
+    }
   }
 }
 
@@ -646,7 +661,13 @@ export async function upsertStatementsMany(
   const idMaps = await allocateStatementIds(db, parsed, existing);
   // New rows are written in chunks as they are prepared (the server works while the next chunk is built).
   const writer = await NewStatementWriter.open(db, parsed);
-  const plan = await planStatementWrites(parsed, existing, idMaps, writer, opts.onProgress);
+  let plan: StatementPlan;
+  try {
+    plan = await planStatementWrites(parsed, existing, idMaps, writer, opts.onProgress);
+  } catch (e) {
+    await writer.abandon();
+    throw e;
+  }
   await writer.done();
   await upsertStatementRows(db, plan.updated);
   if (opts.retireMissing) await retireMissingStatements(db, parsed, existing, plan.reports);

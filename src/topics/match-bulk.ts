@@ -6,7 +6,8 @@
 import type { Db } from '../store/db.ts';
 import type { WrittenStatement } from '../store/corpus.ts';
 import { WriteQueue, canCopy, copyRows, yieldToIo, type CopyValue } from '../store/bulk/copy.ts';
-import { canSkipRowTriggers, checkSubset, fireStatementTriggers, lockReferenced, withoutRowTriggers } from '../store/bulk/triggers.ts';
+import { ignoreWhile } from '../util/errors.ts';
+import { RowTriggerSwitch, canSkipRowTriggers, checkSubset, fireStatementTriggers, lockReferenced } from '../store/bulk/triggers.ts';
 import { asCompiled, emptyReport, linkStatements, syncTopics, type LinkOptions, type LinkReport } from './link.ts';
 import { scoreStatement, type CompiledLexicon, type TopicLink } from './match.ts';
 
@@ -46,19 +47,12 @@ function addReport(into: LinkReport, r: LinkReport): void {
   for (const [k, v] of Object.entries(r.byTopic)) into.byTopic[k] = (into.byTopic[k] ?? 0) + v;
 }
 
-/**
- * Write link and link-state rows, without row triggers where allowed: every statement id is one
- * this transaction has just written (linkWritten's contract) and every topic id one that syncTopics
- * has just written and lockReferenced has locked.
- */
-async function writeLinkRows(db: Db, trusted: boolean, links: CopyValue[][], states: CopyValue[][]): Promise<void> {
+/** Write link and link-state rows (with row triggers off when the caller has turned them off). */
+async function writeLinkRows(db: Db, links: CopyValue[][], states: CopyValue[][]): Promise<void> {
   const whereLink = (k: number) => `topic link ${String(links[k]?.[0])} → ${String(links[k]?.[1])}`;
   const whereState = (k: number) => `topic link state of ${String(states[k]?.[0])}`;
-  const write = async () => {
-    await copyRows(db, 'statement_topics', LINK_COLUMNS, links, whereLink);
-    await copyRows(db, 'topic_link_state', ['statement_id', 'content_hash', 'lexicon_version'], states, whereState);
-  };
-  await (trusted ? withoutRowTriggers(db, write) : write());
+  await copyRows(db, 'statement_topics', LINK_COLUMNS, links, whereLink);
+  await copyRows(db, 'topic_link_state', ['statement_id', 'content_hash', 'lexicon_version'], states, whereState);
 }
 
 /** Links and link states of new statements, matched here and written by COPY in chunks (each written while the next is matched). */
@@ -68,27 +62,38 @@ async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[]
   const queue = new WriteQueue();
   const trusted = await canSkipRowTriggers(db);
   const topicIds = new Set(c.topics.map((t) => t.id));
-  if (trusted) await lockReferenced(db, 'topics', topicIds, 'topic links');
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const links: CopyValue[][] = [];
-    const states: CopyValue[][] = [];
-    for (const s of chunk) {
-      const found = cache.links(s);
-      if (!found.length) report.unlinked++;
-      for (const l of found) {
-        links.push([s.id, l.topic, l.score, JSON.stringify(l.terms), c.version, s.documentId, s.kind, s.ord]);
-        report.byTopic[l.topic] = (report.byTopic[l.topic] ?? 0) + 1;
-      }
-      states.push([s.id, s.contentHash, c.version]);
-    }
-    if (trusted) checkSubset(links.map((l) => l[1] as string), topicIds, 'topic');
-    queue.push(() => writeLinkRows(db, trusted, links, states));
-    report.statements += chunk.length;
-    report.links += links.length;
-    await yieldToIo();
+  // Without row triggers where allowed: every statement id is one this transaction has just written
+  // (linkWritten's contract), every topic id one that syncTopics has just written, locked here.
+  const triggers = new RowTriggerSwitch(db);
+  if (trusted) {
+    await lockReferenced(db, 'topics', topicIds, 'topic links');
+    await triggers.off();
   }
-  await queue.done();
+  try {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const links: CopyValue[][] = [];
+      const states: CopyValue[][] = [];
+      for (const s of chunk) {
+        const found = cache.links(s);
+        if (!found.length) report.unlinked++;
+        for (const l of found) {
+          links.push([s.id, l.topic, l.score, JSON.stringify(l.terms), c.version, s.documentId, s.kind, s.ord]);
+          report.byTopic[l.topic] = (report.byTopic[l.topic] ?? 0) + 1;
+        }
+        states.push([s.id, s.contentHash, c.version]);
+      }
+      if (trusted) checkSubset(links.map((l) => l[1] as string), topicIds, 'topic');
+      queue.push(() => writeLinkRows(db, links, states));
+      report.statements += chunk.length;
+      report.links += links.length;
+      await yieldToIo();
+    }
+    await queue.done();
+  } finally {
+    // After a failure the transaction is rolled back (which restores the setting too).
+    await triggers.on().catch(ignoreWhile('turning row triggers on again'));
+  }
   // The statement-level triggers (search changes, data-change notice) that COPYs without row triggers skipped.
   if (trusted) await fireStatementTriggers(db, ['statement_topics']);
 }

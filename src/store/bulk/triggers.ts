@@ -48,6 +48,29 @@ export async function withoutRowTriggers<T>(db: Db, fn: () => Promise<T>): Promi
 }
 
 /**
+ * Row triggers off and on again across several COPYs on one transaction's connection, switching
+ * only when the next write needs the other state (a bulk write of many chunks switches twice, not
+ * twice per chunk). Nothing else may run on the connection while they are off; `on()` must follow
+ * the last write (after a failure the rollback restores the setting).
+ */
+export class RowTriggerSwitch {
+  private off_ = false;
+  constructor(private readonly db: Db) {}
+
+  async off(): Promise<void> {
+    if (this.off_) return;
+    await this.db.query(`SELECT set_config('session_replication_role', 'replica', true)`);
+    this.off_ = true;
+  }
+
+  async on(): Promise<void> {
+    if (!this.off_) return;
+    await this.db.query(`SELECT set_config('session_replication_role', 'origin', true)`);
+    this.off_ = false;
+  }
+}
+
+/**
  * Fire the statement-level triggers of `tables` (search_changes, the data-change notification),
  * which did not fire for COPYs without row triggers: a DELETE that matches no row fires them
  * exactly as the COPY would have (they do not look at rows).
