@@ -131,6 +131,11 @@ export interface HyperParameters {
    * on the same features; a node's probability is the average over the models that know its level.
    */
   levelModels?: boolean;
+  /**
+   * Per taxonomy id, feature options that replace the shared ones in that taxonomy's persisted model
+   * (read by src/classify/models; the flat learner here ignores it).
+   */
+  featuresFor?: Record<string, Partial<FeatureOptions>>;
   seed: number;
 }
 

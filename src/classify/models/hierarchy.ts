@@ -71,6 +71,12 @@ export const MODEL_HYPER: Partial<HyperParameters> = {
   // predicted for about 300 of 1,952 items. Annotated set, protocol folds, paired: actor κ 0.312 →
   // 0.402 (+0.090 [+0.071, +0.111]); v2, lifecycle, AI RMF unchanged (docs/evaluation.md, round 5).
   priorFloor: 30,
+  // v2 only: no character n-grams, so the words + characters SVM becomes a second stemmed-words SVM
+  // and the average leans on the stemmed words and cues. Annotated set, protocol folds, paired against
+  // round 5: v2 level 1 κ 0.589 → 0.610 (+0.021 [+0.008, +0.035]), level 2 0.482 → 0.505 (+0.023
+  // [+0.012, +0.033]); warm v2 classification 2.2 times faster. The character block at half weight on
+  // every axis cost actor −0.020 [−0.032, −0.009], so the other axes keep it (docs/evaluation.md, round 6).
+  featuresFor: { 'mitigation-v2': { charWeight: 0 } },
 };
 
 /** A model over the codes cut to one coarser level of a hierarchical taxonomy (shares the features). */
@@ -196,7 +202,7 @@ export class TaxonomyModel {
   static key(examples: TrainingExample[], taxonomy: Taxonomy, hyper: Partial<HyperParameters> = MODEL_HYPER): string {
     const h = createHash('sha256');
     h.update(`${TAXONOMY_MODEL_FORMAT}\u0000${MODEL_CODE_VERSION}\u0000${TOP_LEVEL_TARGET}\u0000${taxonomy.id}\u0000${taxonomy.version}\u0000`);
-    const eff = effectiveHyper(hyper);
+    const eff = ownFeatures(effectiveHyper(hyper), taxonomy.id);
     h.update(JSON.stringify(eff));
     // the cue file's contents: editing a cue retrains the model
     if (eff.features.cues) h.update(`\u0003cues:${cueSetOf(cueSpec(eff.features.cues, taxonomy.id))?.hash ?? 'none'}`);
@@ -211,7 +217,7 @@ export class TaxonomyModel {
     taxonomy: Taxonomy,
     opts: { hyper?: Partial<HyperParameters>; created?: string } = {},
   ): TaxonomyModel {
-    const hyper = effectiveHyper(opts.hyper ?? MODEL_HYPER);
+    const hyper = ownFeatures(effectiveHyper(opts.hyper ?? MODEL_HYPER), taxonomy.id);
     // "*" = the cue file of the taxonomy being trained (taxonomies/cues/<id>.json)
     if (hyper.features.cues) hyper.features = { ...hyper.features, cues: cueSpec(hyper.features.cues, taxonomy.id) };
     const resolved: TrainingExample[] = [];
@@ -830,6 +836,12 @@ function cueSpec(spec: string, taxonomy: string): string {
 
 function effectiveHyper(h: Partial<HyperParameters>): HyperParameters {
   return { ...DEFAULT_HYPER, ...h, features: { ...DEFAULT_HYPER.features, ...h.features } };
+}
+
+/** The hyper-parameters with the taxonomy's own feature options (`featuresFor`) in place of the shared ones. */
+function ownFeatures(h: HyperParameters, taxonomy: string): HyperParameters {
+  const own = h.featuresFor?.[taxonomy];
+  return own ? { ...h, features: { ...h.features, ...own } } : h;
 }
 
 /**
