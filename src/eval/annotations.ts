@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import { readAnnotationSet, documentKey, normaliseForMatch, type AnnotationSet } from '../importers/annotations.ts';
 import { ImportError } from '../importers/types.ts';
-import type { Taxonomy, TaxonomyRegistry } from '../taxonomy/index.ts';
+import { taxonomies, type Taxonomy, type TaxonomyRegistry } from '../taxonomy/index.ts';
 import { kappaInterval, pairedKappa, type BootstrapOptions, type Interval } from './bootstrap.ts';
 import type { Learner, Prediction, TrainExample } from './csv-eval.ts';
 import { ANNOTATION_AXES, PROTOCOL } from './defaults.ts';
 import { baselineLearner, taxonomyModelLearner } from './learners.ts';
+import { STACK_AXES } from '../classify/models/stack.ts';
 import { agreement, type Agreement } from './metrics.ts';
 
 /** One annotated item as scored on one axis. */
@@ -21,6 +22,12 @@ export interface ScoredItem extends TrainExample {
   /** The source document (the fold group). */
   group: string;
   language: string;
+  /**
+   * The item's first-pass labels on the other axes a stacked taxonomy learns from (taxonomy → code,
+   * special codes left out; src/classify/models/stack.ts). Read by training only: a held-out item's
+   * prediction sees its text, never these.
+   */
+  aux?: Record<string, string>;
 }
 
 /**
@@ -93,6 +100,7 @@ export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { it
       special++;
       continue;
     }
+    const aux = stackedLabels(set, tax.id, it.id);
     items.push({
       id: it.id,
       text: itemText(it.name, it.text),
@@ -101,9 +109,25 @@ export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { it
       code,
       group: documentKey(it),
       language: langOf(it.language),
+      ...(aux ? { aux } : {}),
     });
   }
   return { items, special, missing, repeats };
+}
+
+/** An item's pass-1 labels on the axes `axis` is stacked on (none when it is not stacked), special codes left out. */
+function stackedLabels(set: AnnotationSet, axis: string, id: string): Record<string, string> | undefined {
+  const specs = STACK_AXES[axis];
+  const labels = set.pass1.get(id)?.labels;
+  if (!specs || !labels) return undefined;
+  const shipped = taxonomies();
+  const out: Record<string, string> = {};
+  for (const { taxonomy } of specs) {
+    const code = labels[taxonomy]?.code;
+    const t = shipped.has(taxonomy) ? shipped.get(taxonomy) : undefined;
+    if (code && t?.has(code) && !t.node(code).special) out[taxonomy] = code;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Axes also scored with codes cut to a coarser level: v2 at levels 1, 2 and 3, the risk subdomain at its domain. */

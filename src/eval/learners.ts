@@ -85,15 +85,16 @@ export function embeddedTaxonomyLearner(taxonomy: Taxonomy): Learner {
  * level-k κ is that of its level-k step); `abstained` marks the items whose label would be stored
  * only as a suggestion (top level below its threshold).
  */
-export function taxonomyModelLearner(taxonomy: Taxonomy, opts: { hyper?: Partial<HyperParameters> } = {}): Learner {
+export function taxonomyModelLearner(taxonomy: Taxonomy, opts: { hyper?: Partial<HyperParameters>; stack?: boolean } = {}): Learner {
   return {
     name: 'embedded',
     async fit(examples: TrainExample[]) {
       const { TaxonomyModel, MODEL_HYPER } = await import('../classify/models/hierarchy.ts');
       const model = TaxonomyModel.train(
-        examples.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language })),
+        // `aux`: an annotated item's labels on the axes a stacked taxonomy learns from (training folds only)
+        examples.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language, aux: (e as { aux?: Record<string, string> }).aux })),
         taxonomy,
-        { hyper: opts.hyper ?? MODEL_HYPER, created: '1970-01-01T00:00:00.000Z' },
+        { hyper: opts.hyper ?? MODEL_HYPER, created: '1970-01-01T00:00:00.000Z', ...(opts.stack === false ? { stack: false } : {}) },
       );
       return (texts) =>
         texts.map((t) => {

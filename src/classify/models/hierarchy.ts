@@ -25,6 +25,7 @@ import {
 import { sqNorm, type SparseVec } from '../embedded/sparse.ts';
 import { readContainer, SectionWriter } from './binary.ts';
 import { FusedScorer } from './scorer.ts';
+import { readStack, STACK_AXES, stackProbabilities, trainStack, writeStack, type Stack, type StoredStack } from './stack.ts';
 
 export const TAXONOMY_MODEL_FORMAT = 'govnav-model/1';
 /**
@@ -89,6 +90,8 @@ export interface TrainingExample extends Example {
   /** Where the label comes from: human, reviewed, annotation, crosswalk. */
   origin?: string;
   language?: string;
+  /** The same statement's labels on the axes a stacked taxonomy learns from (taxonomy → code; stack.ts). */
+  aux?: Readonly<Record<string, string>>;
 }
 
 export interface TaxonomyModelStats {
@@ -174,6 +177,8 @@ export class TaxonomyModel {
     readonly parents: Record<string, string>,
     /** Models over coarser levels (hierarchical taxonomies), averaged with `model` node by node. */
     readonly levelModels: LevelModel[] = [],
+    /** Auxiliary members and the combiner of a stacked taxonomy (actor; stack.ts). */
+    readonly stack?: Stack,
   ) {
     this.classIndex = new Map(model.classes.map((c, i) => [c.code, i]));
     const pathOf = (code: string) => {
@@ -207,7 +212,8 @@ export class TaxonomyModel {
     // the cue file's contents: editing a cue retrains the model
     if (eff.features.cues) h.update(`\u0003cues:${cueSetOf(cueSpec(eff.features.cues, taxonomy.id))?.hash ?? 'none'}`);
     for (const t of taxonomy.ordered()) h.update(`\u0001${t.code}\u0000${describe(taxonomy, t.code)}`);
-    const rows = examples.map((e) => `${e.id ?? ''}\u0000${e.code}\u0000${e.weight ?? 1}\u0000${e.group ?? ''}\u0000${e.name ?? ''}\u0000${e.text}`).sort();
+    const aux = (e: TrainingExample) => (STACK_AXES[taxonomy.id] && e.aux ? `\u0004${JSON.stringify(Object.entries(e.aux).sort())}` : '');
+    const rows = examples.map((e) => `${e.id ?? ''}\u0000${e.code}\u0000${e.weight ?? 1}\u0000${e.group ?? ''}\u0000${e.name ?? ''}\u0000${e.text}${aux(e)}`).sort();
     for (const r of rows) h.update(`\u0002${r}`);
     return h.digest('hex');
   }
@@ -215,7 +221,7 @@ export class TaxonomyModel {
   static train(
     examples: TrainingExample[],
     taxonomy: Taxonomy,
-    opts: { hyper?: Partial<HyperParameters>; created?: string } = {},
+    opts: { hyper?: Partial<HyperParameters>; created?: string; /** false: no stacking (experiments) */ stack?: boolean } = {},
   ): TaxonomyModel {
     const hyper = ownFeatures(effectiveHyper(opts.hyper ?? MODEL_HYPER), taxonomy.id);
     // "*" = the cue file of the taxonomy being trained (taxonomies/cues/<id>.json)
@@ -246,6 +252,9 @@ export class TaxonomyModel {
       path.forEach((code, i) => (parents[code] = i === 0 ? '' : path[i - 1]!));
     }
     const levelModels = hierarchical && hyper.levelModels ? trainLevelModels(usable, taxonomy, hyper, model, parents, opts.created) : [];
+    // actor: the other axes' labels of the same examples as auxiliary members and a combiner (stack.ts)
+    const specs = opts.stack === false || hierarchical ? undefined : STACK_AXES[taxonomy.id];
+    const stacked = specs && model.heldOut ? trainStack(specs, usable.map((e) => ({ text: e.text, x: model.features.transform(e.text), group: e.group, aux: e.aux })), model.features, model.heldOut, model.classes.length) : undefined;
     const tm = new TaxonomyModel(
       { id: taxonomy.id, version: taxonomy.version },
       model,
@@ -259,14 +268,15 @@ export class TaxonomyModel {
       hierarchical,
       parents,
       levelModels,
+      stacked?.stack,
     );
-    tm.levels.push(...tm.calibrateLevels(hyper.targetAccuracy, TOP_LEVEL_TARGET));
+    tm.levels.push(...tm.calibrateLevels(hyper.targetAccuracy, TOP_LEVEL_TARGET, stacked ? { probs: stacked.heldProbs, y: stacked.heldY } : undefined));
     return tm;
   }
 
   /** Per-level thresholds from the held-out predictions of training. */
-  private calibrateLevels(target: number, topTarget: number): LevelCalibration[] {
-    const held = this.model.heldOut;
+  private calibrateLevels(target: number, topTarget: number, stacked?: { probs: Float64Array[]; y: number[] }): LevelCalibration[] {
+    const held = stacked ?? this.model.heldOut;
     const depth = Math.max(1, ...this.classPaths.map((p) => p.length));
     const out: LevelCalibration[] = [];
     for (let level = 1; level <= depth; level++) {
@@ -404,7 +414,9 @@ export class TaxonomyModel {
     const x = this.features.transform(text);
     const steps: LevelStep[] = [];
     if (x.idx.length === 0) return { code: null, suggested: false, confidence: 0, steps, x };
-    const { p, lp } = this.probabilitiesAll(x);
+    const all = this.probabilitiesAll(x);
+    const lp = all.lp;
+    const p = this.stack ? stackProbabilities(this.stack, all.p, x) : all.p;
     let prev = 1;
     const probs = p;
     for (const s of this.walk(p, lp)) {
@@ -622,6 +634,7 @@ export class TaxonomyModel {
   get sizes(): { weights: number; vocabulary: number } {
     let weights = 0;
     for (const m of [this.model, ...this.levelModels.map((lm) => lm.model)]) for (const c of m.components) weights += c.model.vals.length;
+    for (const a of this.stack?.aux ?? []) weights += a.model.vals.length;
     return { weights, vocabulary: this.features.dim };
   }
 
@@ -659,6 +672,7 @@ export class TaxonomyModel {
         components: storeComponents(w, lm.model.components),
       })),
       exemplars: this.exemplars.map(({ id, name, code, text }) => ({ id, ...(name ? { name } : {}), code, text })),
+      ...(this.stack ? { stack: writeStack(w, this.stack) } : {}),
     };
     return w.build(meta);
   }
@@ -683,6 +697,7 @@ export class TaxonomyModel {
       components: StoredComponentRef[];
       levelModels?: { level: number; classes: ClassInfo[]; calibration: CalibrationReport; priorAdjust: number[]; components: StoredComponentRef[] }[];
       exemplars: StoredExemplar[];
+      stack?: StoredStack;
     };
     if (!meta || meta.format !== TAXONOMY_MODEL_FORMAT)
       throw new Error(`${source}: unsupported model format "${String(meta?.format)}" (this govnav reads ${TAXONOMY_MODEL_FORMAT}); retrain with \`govnav models train --force\``);
@@ -731,6 +746,7 @@ export class TaxonomyModel {
           exemplars: [],
         }),
       })),
+      meta.stack ? readStack(r, meta.stack, source) : undefined,
     );
   }
 }

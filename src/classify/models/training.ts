@@ -18,6 +18,7 @@ import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { statementText } from '../embedded/index.ts';
 import { loadCrosswalks, type Mapping } from '../../crosswalk/index.ts';
 import type { TrainingExample } from './hierarchy.ts';
+import { STACK_AXES } from './stack.ts';
 
 /** The dataset id of the bundled, invented demo corpus (samples/demo.json). */
 export const DEMO_DATASET = 'govnav-demo';
@@ -125,16 +126,8 @@ export function annotationExamples(registry: TaxonomyRegistry, repoDir = REPO_DI
         continue;
       }
       const labels = (r.labels && typeof r.labels === 'object' ? r.labels : {}) as Record<string, unknown>;
-      for (const [tax, v] of Object.entries(labels)) {
-        if (!registry.has(tax)) continue;
-        const code = typeof v === 'string' ? v : str((v as { code?: unknown } | null)?.code);
-        if (!code) continue;
-        const t = registry.get(tax);
-        const resolved = t.has(code) ? code : t.resolve(code);
-        if (!resolved) {
-          warnings.push(`${file}: item "${id}", ${tax}: "${code}" is not a code of ${tax}; skipped`);
-          continue;
-        }
+      const codes = recordCodes(registry, labels, (tax, code) => warnings.push(`${file}: item "${id}", ${tax}: "${code}" is not a code of ${tax}; skipped`));
+      for (const [tax, resolved] of codes) {
         const key = `${tax}\u0000${id}`;
         if (seen.has(key)) continue; // the first file that labels an item wins
         seen.add(key);
@@ -147,12 +140,39 @@ export function annotationExamples(registry: TaxonomyRegistry, repoDir = REPO_DI
           group: item.group ? `doc:${item.group}` : undefined,
           origin: 'annotation',
           language: item.language,
+          aux: otherAxes(registry, codes, tax),
         });
         byTaxonomy.set(tax, list);
       }
     }
   }
   return { byTaxonomy, warnings, excludedSample };
+}
+
+/** A record's labels as codes of known taxonomies (an unknown code is reported and left out). */
+function recordCodes(registry: TaxonomyRegistry, labels: Record<string, unknown>, bad: (tax: string, code: string) => void): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [tax, v] of Object.entries(labels)) {
+    if (!registry.has(tax)) continue;
+    const code = typeof v === 'string' ? v : str((v as { code?: unknown } | null)?.code);
+    if (!code) continue;
+    const t = registry.get(tax);
+    const resolved = t.has(code) ? code : t.resolve(code);
+    if (resolved) out.set(tax, resolved);
+    else bad(tax, code);
+  }
+  return out;
+}
+
+/**
+ * The same item's labels on the other axes a stacked taxonomy learns from (src/classify/models/stack.ts),
+ * special codes ("unable", "99.9 Other") left out; undefined when `tax` is not stacked or none is known.
+ */
+function otherAxes(registry: TaxonomyRegistry, codes: ReadonlyMap<string, string>, tax: string): Record<string, string> | undefined {
+  const want = new Set((STACK_AXES[tax] ?? []).map((s) => s.taxonomy));
+  const out: Record<string, string> = {};
+  for (const [t, code] of codes) if (t !== tax && want.has(t) && !registry.get(t).node(code).special) out[t] = code;
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -215,15 +235,27 @@ function addExample(
   r: { statement_id: string; name: string; document_id: string; language: string },
   text: string,
   code: string,
-  how: Pick<TrainingExample, 'origin' | 'weight'>,
+  how: Pick<TrainingExample, 'origin' | 'weight' | 'aux'>,
 ): void {
   c.labelled.add(r.statement_id);
   c.texts.add(text);
   c.examples.push({ id: r.statement_id, name: r.name || undefined, text, code, group: `doc:${r.document_id}`, ...how, language: r.language });
 }
 
+/** Per statement, its labels by taxonomy (the first row of each, as the query orders them: the current one). */
+function labelsByStatement(rows: StoreLabel[]): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  for (const r of rows) {
+    let m = out.get(r.statement_id);
+    if (!m) out.set(r.statement_id, (m = new Map()));
+    if (!m.has(r.taxonomy)) m.set(r.taxonomy, r.code);
+  }
+  return out;
+}
+
 /** Step 1: the store's labels on taxonomy `t` (demo and sample data left out and counted). */
-function addStoreExamples(c: Collecting, t: Taxonomy, rows: StoreLabel[]): void {
+function addStoreExamples(c: Collecting, t: Taxonomy, rows: StoreLabel[], registry: TaxonomyRegistry, byStatement: Map<string, Map<string, string>>): void {
+  const stacked = !!STACK_AXES[t.id];
   for (const r of rows) {
     if (r.taxonomy !== t.id || c.labelled.has(r.statement_id)) continue;
     if (!t.has(r.code) || t.node(r.code).special) continue;
@@ -233,7 +265,9 @@ function addStoreExamples(c: Collecting, t: Taxonomy, rows: StoreLabel[]): void 
     }
     const text = statementText({ name: r.name, text: r.text });
     if (!text.trim()) continue;
-    addExample(c, r, text, r.code, { origin: originOf(r.source) });
+    const own = stacked ? byStatement.get(r.statement_id) : undefined;
+    const aux = own ? otherAxes(registry, own, t.id) : undefined;
+    addExample(c, r, text, r.code, { origin: originOf(r.source), ...(aux ? { aux } : {}) });
   }
 }
 
@@ -277,14 +311,17 @@ export async function collectTrainingSets(
   opts: { repoDir?: string; crosswalks?: boolean } = {},
 ): Promise<TrainingSet[]> {
   const repoDir = opts.repoDir ?? REPO_DIR;
-  const rows = await storeLabels(db, taxonomyIds);
+  // the labels of the other axes a stacked taxonomy learns from are read too (src/classify/models/stack.ts)
+  const auxTaxa = taxonomyIds.flatMap((id) => (STACK_AXES[id] ?? []).map((s) => s.taxonomy)).filter((t) => registry.has(t));
+  const rows = await storeLabels(db, [...new Set([...taxonomyIds, ...auxTaxa])]);
+  const byStatement = labelsByStatement(rows);
   const files = annotationExamples(registry, repoDir);
   const warnings = [...files.warnings];
   const crosswalks = opts.crosswalks === false ? [] : crosswalkRows(registry, repoDir, warnings);
   const out: TrainingSet[] = [];
   for (const id of taxonomyIds) {
     const c: Collecting = { examples: [], labelled: new Set(), texts: new Set(), excludedSample: files.excludedSample };
-    addStoreExamples(c, registry.get(id), rows);
+    addStoreExamples(c, registry.get(id), rows, registry, byStatement);
     // Step 2: the annotation files (the same item imported into the store counts once).
     for (const e of files.byTaxonomy.get(id) ?? []) {
       if (c.texts.has(e.text)) continue;
