@@ -12,6 +12,7 @@ import {
   type Store,
 } from '../store/index.ts';
 import type { WrittenStatement } from '../store/corpus.ts';
+import type { MatchCache } from '../topics/match-bulk.ts';
 import { analyzeAfterBulkWrite } from '../store/bulk/copy.ts';
 import { z } from 'zod';
 import { parseRows } from '../store/schema/index.ts';
@@ -118,6 +119,8 @@ interface WriteState {
   /** The new and changed statements as written (linked to topics without reading them back). */
   written: WrittenStatement[];
   labels: NewClassification[];
+  /** Topic matches of new statements, filled while they are written (so matching overlaps the server's writes); see linkChanged. */
+  matches?: MatchCache;
 }
 
 async function writeDataset(tx: Db, st: WriteState, total: number): Promise<void> {
@@ -173,7 +176,11 @@ async function writeStatements(tx: Db, st: WriteState, total: number, opts: Impo
     const reports = await upsertStatementsMany(
       tx,
       group.map((i) => ({ documentId: st.docIds[i]!, statements: parsed.documents[i]!.statements, where: `${st.where}: document "${parsed.documents[i]!.input.sourceKey}"` })),
-      { retireMissing: !summary.retirementSuspended, onProgress: opts.onProgress && ((seen) => opts.onProgress!(done + seen, total)) },
+      {
+        retireMissing: !summary.retirementSuspended,
+        onProgress: opts.onProgress && ((seen) => opts.onProgress!(done + seen, total)),
+        onCreated: st.matches && ((s) => void st.matches!.links(s)),
+      },
     );
     reports.forEach((rep, k) => {
       const d = parsed.documents[group[k]!]!;
@@ -229,7 +236,7 @@ async function linkChanged(tx: Db, st: WriteState, opts: ImportOptions): Promise
   if (st.changed.length >= BULK_ANALYZE) await analyzeAfterBulkWrite(tx, ['classifications']);
   if (opts.link === false || !st.changed.length) return;
   const { linkWritten } = await import('../topics/match-bulk.ts');
-  const r = await linkWritten(tx, st.written);
+  const r = await linkWritten(tx, st.written, { matches: st.matches });
   st.summary.topics = { statements: r.statements, links: r.links, lexiconVersion: r.lexiconVersion };
 }
 
@@ -242,6 +249,7 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
     const st: WriteState = { parsed, summary, where: parsed.files[0] ?? 'import', docIds: [], changed: [], written: [], labels: [] };
     await writeDataset(tx, st, total);
     await writeDocuments(tx, st);
+    if (opts.link !== false) st.matches = (await import('../topics/match-bulk.ts')).matchCacheFor(tx);
     await writeStatements(tx, st, total, opts);
     await writeLabels(tx, store, st);
     if (parsed.afterWrite) summary.extra = await parsed.afterWrite(tx, store.taxonomies);

@@ -441,14 +441,26 @@ function statementWrite(s: StatementData, id: string, documentId: string, ids: M
   ];
 }
 
+/** Callbacks of a many-document upsert. */
+export interface StatementHooks {
+  /** Statements compared with what exists so far (moves as rows are prepared). */
+  onProgress?: (statementsSeen: number) => void;
+  /**
+   * Called for each new statement just after its row is queued for writing, while earlier chunks
+   * are being written: work done here (an import's topic matching) overlaps the server's.
+   */
+  onCreated?: (s: WrittenStatement) => void;
+}
+
 /** Compare with what exists: unchanged statements are counted, new rows go to `writer` (sent in chunks), changed ones to the plan. */
 async function planStatementWrites(
   parsed: ParsedStatements[],
   existing: ExistingStatements,
   idMaps: Map<string, string>[],
   writer: NewStatementWriter,
-  onProgress?: (statementsSeen: number) => void,
+  hooks: StatementHooks = {},
 ): Promise<StatementPlan> {
+  const { onProgress, onCreated } = hooks;
   const plan: StatementPlan = { reports: [], updated: [] };
   let sinceYield = 0;
   let seen = 0;
@@ -473,7 +485,8 @@ async function planStatementWrites(
       }
       const id = ids.get(s.sourceKey)!;
       report.changedIds.push(id);
-      report.written.push({ id, documentId: d.documentId, kind: s.kind, ord: s.ord, name: s.name, text: s.text, headingPath: s.headingPath, contentHash: hash, created: !old });
+      const written: WrittenStatement = { id, documentId: d.documentId, kind: s.kind, ord: s.ord, name: s.name, text: s.text, headingPath: s.headingPath, contentHash: hash, created: !old };
+      report.written.push(written);
       const row = statementWrite(s, id, d.documentId, ids, hash);
       if (old) {
         report.updated++;
@@ -481,6 +494,7 @@ async function planStatementWrites(
       } else {
         report.created++;
         writer.add(row, d.where, s.sourceKey);
+        onCreated?.(written);
       }
     }
     plan.reports.push(report);
@@ -654,7 +668,7 @@ async function retireMissingStatements(db: Db, parsed: ParsedStatements[], exist
 export async function upsertStatementsMany(
   db: Db,
   docs: { documentId: string; statements: StatementInput[]; where?: string }[],
-  opts: { retireMissing?: boolean; onProgress?: (statementsSeen: number) => void } = {},
+  opts: { retireMissing?: boolean } & StatementHooks = {},
 ): Promise<StatementUpsertReport[]> {
   const parsed = parseStatementDocs(docs);
   const existing = await existingStatements(db, parsed.map((d) => d.documentId));
@@ -663,7 +677,7 @@ export async function upsertStatementsMany(
   const writer = await NewStatementWriter.open(db, parsed);
   let plan: StatementPlan;
   try {
-    plan = await planStatementWrites(parsed, existing, idMaps, writer, opts.onProgress);
+    plan = await planStatementWrites(parsed, existing, idMaps, writer, opts);
   } catch (e) {
     await writer.abandon();
     throw e;

@@ -18,11 +18,13 @@ const LINK_COLUMNS = ['statement_id', 'topic_id', 'score', 'matched_terms', 'lex
 /**
  * Matches per distinct statement (kind, name, heading path, text), so that a text repeated across
  * documents is matched once. Looked up by the text itself (a string the statement already holds:
- * no key is built per statement), then by the other three.
+ * no key is built per statement), then by the other three. An importer may fill one while its new
+ * statements are written (`links` for each, from upsertStatementsMany's onCreated) and hand it to
+ * linkWritten, which then only looks the matches up.
  */
-class MatchCache {
+export class MatchCache {
   private readonly seen = new Map<string, { s: WrittenStatement; links: TopicLink[] }[]>();
-  constructor(private readonly c: CompiledLexicon) {}
+  constructor(readonly c: CompiledLexicon) {}
 
   links(s: WrittenStatement): TopicLink[] {
     let same = this.seen.get(s.text);
@@ -32,6 +34,11 @@ class MatchCache {
     same.push({ s, links });
     return links;
   }
+}
+
+/** A match cache for an importer to fill as it writes new statements, or undefined where linkWritten will not COPY (nothing to gain). */
+export function matchCacheFor(db: Db, lexicon?: LinkOptions['lexicon']): MatchCache | undefined {
+  return canCopy(db) ? new MatchCache(asCompiled(lexicon)) : undefined;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -56,9 +63,9 @@ async function writeLinkRows(db: Db, links: CopyValue[][], states: CopyValue[][]
 }
 
 /** Links and link states of new statements, matched here and written by COPY in chunks (each written while the next is matched). */
-async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[], report: LinkReport): Promise<void> {
+async function copyNewLinks(db: Db, cache: MatchCache, rows: WrittenStatement[], report: LinkReport): Promise<void> {
   if (!rows.length) return;
-  const cache = new MatchCache(c);
+  const c = cache.c;
   const queue = new WriteQueue();
   const trusted = await canSkipRowTriggers(db);
   const topicIds = new Set(c.topics.map((t) => t.id));
@@ -100,16 +107,17 @@ async function copyNewLinks(db: Db, c: CompiledLexicon, rows: WrittenStatement[]
 
 /**
  * Link statements just written in this transaction (live, each listed once). Where the engine
- * cannot COPY, this is linkStatements over their ids.
+ * cannot COPY, this is linkStatements over their ids. `matches`: a cache already filled with some
+ * of these statements (its lexicon is the one used; `lexicon` is then ignored).
  */
-export async function linkWritten(db: Db, rows: WrittenStatement[], opts: Pick<LinkOptions, 'lexicon'> = {}): Promise<LinkReport> {
-  const c = asCompiled(opts.lexicon);
+export async function linkWritten(db: Db, rows: WrittenStatement[], opts: Pick<LinkOptions, 'lexicon'> & { matches?: MatchCache } = {}): Promise<LinkReport> {
+  const c = opts.matches?.c ?? asCompiled(opts.lexicon);
   if (!canCopy(db)) return linkStatements(db, rows.map((r) => r.id), { lexicon: c });
   const report = emptyReport(c);
   if (!rows.length) return report;
   await syncTopics(db, c);
   const updated = rows.filter((r) => !r.created);
   if (updated.length) addReport(report, await linkStatements(db, updated.map((r) => r.id), { lexicon: c }));
-  await copyNewLinks(db, c, rows.filter((r) => r.created), report);
+  await copyNewLinks(db, opts.matches ?? new MatchCache(c), rows.filter((r) => r.created), report);
   return report;
 }
