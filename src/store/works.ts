@@ -31,8 +31,13 @@ export type WorkMatch = 'own' | 'doi' | 'title' | 'statements' | 'human';
 
 // ------------------------------------------------------------------ normalisation
 
+/** Only ASCII characters (NFKC leaves them as they are; their letters and digits are a-z, A-Z, 0-9). */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /** Statement text for comparing: NFKC, lower case, letters and digits only, single spaces. */
 export function normaliseText(text: string): string {
+  // The same result by a shorter path for ASCII texts (most statements): no normalisation, no Unicode classes.
+  if (ASCII_ONLY.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return text
     .normalize('NFKC')
     .toLowerCase()
