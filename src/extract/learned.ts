@@ -11,6 +11,7 @@ import type { Block } from '../ingest/types.ts';
 import { ROLES, type Role, type RoleDecision } from './types.ts';
 import { bodyStart, continuations, languageScores, leadInOf, sectionClass, sectionTopic, stripNumber } from './roles.ts';
 import { noteIgnored } from '../util/errors.ts';
+import { boundedMemo } from '../util/memo.ts';
 
 export const WEIGHTS_FORMAT = 'govnav-role-weights/1';
 
@@ -63,17 +64,8 @@ function bucket(x: number, edges: number[]): number {
 }
 
 /** The rule's reason without the quoted words and examples: a category ("under the heading '…'"). */
-function reasonKey(reason: string): string {
-  // A document has few distinct reasons, each asked for many times: kept per reason.
-  let key = reasonKeys.get(reason);
-  if (key === undefined) {
-    key = reasonKeyOf(reason);
-    if (reasonKeys.size >= 20_000) reasonKeys.clear();
-    reasonKeys.set(reason, key);
-  }
-  return key;
-}
-const reasonKeys = new Map<string, string>();
+// A document has few distinct reasons, each asked for many times: kept per reason.
+const reasonKey = boundedMemo((reason: string) => reasonKeyOf(reason), 20_000);
 
 function reasonKeyOf(reason: string): string {
   return reason

@@ -15,6 +15,7 @@ import type { StatementKind } from '../model/index.ts';
 import type { Role, RoleDecision } from './types.ts';
 import { tableRowParts } from './table.ts';
 import { blockOrdinals, ordinalLeadIns, type OrdinalLeadIns } from './markers.ts';
+import { boundedMemo } from '../util/memo.ts';
 
 /** Scores (probabilities summing to 1) over the three statement kinds for a text. */
 export interface RoleModel {
@@ -164,16 +165,7 @@ function hasCjk(s: string): boolean {
 }
 
 // Asked about the same texts by several rules and both passes: kept per text.
-const wordCounts = new Map<string, number>();
-function wordCount(s: string): number {
-  let n = wordCounts.get(s);
-  if (n === undefined) {
-    n = countWords(s);
-    if (wordCounts.size >= 50_000) wordCounts.clear();
-    wordCounts.set(s, n);
-  }
-  return n;
-}
+const wordCount = boundedMemo(countWords, 50_000);
 
 function countWords(s: string): number {
   if (hasCjk(s)) return Math.ceil((s.match(/[\u3400-\u9fff]/g)?.length ?? 0) / 2) + (s.match(/[A-Za-z]+/g)?.length ?? 0);

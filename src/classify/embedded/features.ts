@@ -10,6 +10,7 @@ import { stemmer } from 'stemmer';
 import { concatSparse, l2normalise, type SparseVec } from './sparse.ts';
 import { cueHits, cueSetOf, cueTerms, type CueSet } from './cues.ts';
 import { TermLookup, type Slot } from './lookup.ts';
+import { boundedMemo } from '../../util/memo.ts';
 
 const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}_])+/gu;
 const WORDISH = /[\p{L}\p{N}\p{M}_]|\p{Script=Han}/u;
@@ -80,20 +81,10 @@ export function tokenise(text: string): TextTokens {
 
 // Stems of the Latin words seen (words recur from text to text; the same string object comes back,
 // so later map lookups find its hash already computed); cleared when it grows large.
-const stems = new Map<string, string>();
+const stemCached = boundedMemo((run: string) => stemmer(run), 100_000);
 /** The stem of a lower-case word of the letters a–z; any other word as it is. */
 export function stemWord(lower: string): string {
   return /^[a-z]+$/.test(lower) ? stemCached(lower) : lower;
-}
-
-function stemCached(run: string): string {
-  let st = stems.get(run);
-  if (st === undefined) {
-    st = stemmer(run);
-    if (stems.size >= 100_000) stems.clear();
-    stems.set(run, st);
-  }
-  return st;
 }
 
 function tokeniseUncached(text: string): TextTokens {
