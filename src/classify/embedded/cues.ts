@@ -22,6 +22,19 @@ export interface CueSet {
   index?: Map<number, { code: number; order: number; word: string; latin: boolean }[]>;
   /** True when some cue is shorter than two characters (then only the regular expressions can count it). */
   hasShort?: boolean;
+  /** Grammatical-role families (roles.json): their codes sit in `codes` (with no words) from these offsets on. */
+  roles?: RoleEntry[];
+  /** Per code, a factor on the cue weight (absent = 1 for every code; "roles/subject@0.5" sets one). */
+  weights?: number[];
+}
+
+/** One role file in a set: its compiled rules and where its subject / object codes start in `codes` (−1 = family left out). */
+export interface RoleEntry {
+  rules: RoleRules;
+  subjectAt: number;
+  objectAt: number;
+  /** "roles/subject/lang": a text with Chinese characters gets the family's codes from this many places further on (0 = one set of codes). */
+  zhShift?: number;
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -36,8 +49,9 @@ export function parseCues(text: string, file: string): CueSet {
   } catch (e) {
     throw new Error(`${file}: not JSON (${(e as Error).message})`);
   }
-  const d = data as { taxonomy?: unknown; cues?: unknown };
+  const d = data as { taxonomy?: unknown; cues?: unknown; roles?: unknown };
   if (typeof d.taxonomy !== 'string' || !d.taxonomy) throw new Error(`${file}: field "taxonomy" must be a non-empty string`);
+  if (d.roles !== undefined && d.cues === undefined) return roleSet(d.taxonomy, parseRoles(d.roles, file), text);
   if (!d.cues || typeof d.cues !== 'object' || Array.isArray(d.cues)) throw new Error(`${file}: field "cues" must be an object of code → list of cue words`);
   const codes: string[] = [];
   const patterns: RegExp[] = [];
@@ -85,6 +99,18 @@ function cueHitsByRegex(text: string, set: CueSet): number[] {
   for (let i = 0; i < set.codes.length; i++) {
     const m = t.match(set.patterns[i]!);
     if (m) for (let k = 0; k < m.length; k++) out.push(i);
+  }
+  return withRoles(t, set, out);
+}
+
+/** The role features of a normalised text appended to its cue hits (one per family in the set). */
+function withRoles(t: string, set: CueSet, out: number[]): number[] {
+  if (!set.roles) return out;
+  for (const r of set.roles) {
+    const a = analyseRoles(t, r.rules);
+    const zh = r.zhShift && HAN.test(t) ? r.zhShift : 0;
+    if (r.subjectAt >= 0) out.push(r.subjectAt + zh + a.subject);
+    if (r.objectAt >= 0 && a.object >= 0) out.push(r.objectAt + zh + a.object);
   }
   return out;
 }
@@ -159,7 +185,7 @@ export function cueHits(text: string, set: CueSet): number[] {
         next = x.pos + x.len;
       }
   }
-  return out;
+  return withRoles(t, set, out);
 }
 
 /**
@@ -169,14 +195,18 @@ export function cueHits(text: string, set: CueSet): number[] {
  */
 export function cueSetOf(spec: string, dir: string = CUE_DIR): CueSet | null {
   const ids = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 1) return cuesFor(ids[0]!, dir);
-  const sets = ids.map((id) => cuesFor(id, dir));
+  if (ids.length === 1) return cuesOrFamily(ids[0]!, dir);
+  const sets = ids.map((id) => cuesOrFamily(id, dir));
   if (sets.every((s) => !s)) return null;
   const out: CueSet = { taxonomy: ids[0]!, hash: '', codes: [], patterns: [], words: [] };
   const h = createHash('sha256');
   sets.forEach((s, i) => {
     h.update(`${ids[i]}:${s?.hash ?? 'none'};`);
     if (!s) return;
+    const at = out.codes.length;
+    const shift = (k: number) => (k < 0 ? -1 : k + at);
+    for (const r of s.roles ?? []) (out.roles ??= []).push({ ...r, subjectAt: shift(r.subjectAt), objectAt: shift(r.objectAt) });
+    if (s.weights || out.weights) (out.weights ??= out.codes.map(() => 1)).push(...s.codes.map((_, k) => s.weights?.[k] ?? 1));
     s.codes.forEach((c, k) => {
       out.codes.push(i === 0 ? c : `${ids[i]}:${c}`);
       out.patterns.push(s.patterns[k]!);
@@ -185,4 +215,225 @@ export function cueSetOf(spec: string, dir: string = CUE_DIR): CueSet | null {
   });
   out.hash = h.digest('hex');
   return out;
+}
+
+// ------------------------------------------------------------------ grammatical roles (roles.json)
+
+/** The compiled rules of a role file: modal verbs, subordinators, and the subject and object classes. */
+export interface RoleRules {
+  modal: RegExp;
+  modalsZh: string[];
+  notModalZh: string[];
+  /** Chinese verbs whose subject, when none is named, is the state (鼓励 / 支持: §8 of the guidelines). */
+  stateVerbsZh: Set<string>;
+  subordinators: Set<string>;
+  passive: RegExp;
+  /** Subject classes (then "other" and "none"), one regular expression each (longest alternative first). */
+  subject: { classes: string[]; res: RegExp[]; actor: boolean[] };
+  object: { classes: string[]; res: RegExp[] };
+}
+
+const NEVER = /(?!)/gu;
+const BOUNDARY = /[,;:.()!?\n，；：。！？（）]/u;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
+
+/** One listed word as a pattern: Latin as a whole word ("*" = any letters: a trailing one makes a prefix), Chinese anywhere. */
+function rolePattern(w: string): string {
+  const n = normaliseText(w.trim());
+  if (HAN.test(n[0]!)) return escape(n);
+  const body = n.split('*').map(escape).join('[\\p{L}\\p{N}]*');
+  return `(?<![\\p{L}\\p{N}])${body}${n.endsWith('*') ? '' : '(?![\\p{L}\\p{N}])'}`;
+}
+
+function wordList(v: unknown, file: string, field: string): string[] {
+  if (!Array.isArray(v) || !v.length || v.some((x) => typeof x !== 'string' || !x.trim())) throw new Error(`${file}: ${field} must be a non-empty list of non-empty strings`);
+  return v as string[];
+}
+
+function classTable(v: unknown, file: string, field: string): { classes: string[]; res: RegExp[] } {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}: ${field} must be an object of class → list of words`);
+  const classes: string[] = [];
+  const res: RegExp[] = [];
+  for (const [c, list] of Object.entries(v as Record<string, unknown>)) {
+    const words = wordList(list, file, `${field}."${c}"`);
+    classes.push(c);
+    // the longest alternative first, so that a match at a position is the longest listed word there
+    res.push(new RegExp([...words].sort((a, b) => b.length - a.length).map(rolePattern).join('|'), 'u'));
+  }
+  return { classes, res };
+}
+
+/** Parse the "roles" object of a role file; errors name the file and the field. */
+export function parseRoles(v: unknown, file: string): RoleRules {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}: field "roles" must be an object`);
+  const r = v as Record<string, unknown>;
+  const modals = wordList(r.modals, file, 'roles.modals');
+  const subject = classTable(r.subject, file, 'roles.subject');
+  const actors = new Set(wordList(r.actors, file, 'roles.actors'));
+  for (const a of actors) if (!subject.classes.includes(a)) throw new Error(`${file}: roles.actors names "${a}", not a class of roles.subject`);
+  return {
+    modal: new RegExp(modals.map(rolePattern).join('|'), 'gu'),
+    modalsZh: wordList(r.modalsZh, file, 'roles.modalsZh').map(normaliseText),
+    notModalZh: wordList(r.notModalZh, file, 'roles.notModalZh').map(normaliseText),
+    stateVerbsZh: new Set(wordList(r.stateVerbsZh, file, 'roles.stateVerbsZh').map(normaliseText)),
+    subordinators: new Set(wordList(r.subordinators, file, 'roles.subordinators').map(normaliseText)),
+    passive: new RegExp(`^\\s*(?:${wordList(r.passive, file, 'roles.passive').map(rolePattern).join('|')})`, 'u'),
+    subject: { ...subject, actor: subject.classes.map((c) => actors.has(c)) },
+    object: classTable(r.object, file, 'roles.object'),
+  };
+}
+
+/** A cue set holding the codes of both role families ("subj:<class>", "subj:other", "subj:none", "obj:<class>"). */
+function roleSet(taxonomy: string, rules: RoleRules, text: string): CueSet {
+  const subj = [...rules.subject.classes, 'other', 'none'].map((c) => `subj:${c}`);
+  const obj = rules.object.classes.map((c) => `obj:${c}`);
+  const codes = [...subj, ...obj];
+  return {
+    taxonomy,
+    hash: createHash('sha256').update(text).digest('hex'),
+    codes,
+    patterns: codes.map(() => NEVER),
+    words: codes.map(() => []),
+    roles: [{ rules, subjectAt: 0, objectAt: subj.length }],
+  };
+}
+
+/** "roles/subject": the role file with one family only ("roles/subject@0.5": its cue weight halved); any other id: the cue file as it is. */
+function cuesOrFamily(id: string, dir: string): CueSet | null {
+  const [name, at] = id.split('@');
+  const [file, family, lang] = name!.split('/');
+  const weight = at === undefined ? 1 : Number(at);
+  if (!(weight > 0)) throw new Error(`cue spec "${id}": the weight after "@" must be a positive number`);
+  const set = cuesFor(file!, dir);
+  if (!family && weight !== 1) throw new Error(`cue spec "${id}": a weight is given to a role family only ("roles/subject@0.5")`);
+  if (!family || !set) return set;
+  const r = set.roles?.[0];
+  if (!r || (family !== 'subject' && family !== 'object')) throw new Error(`cue spec "${id}": only a role file has the families "subject" and "object"`);
+  if (lang !== undefined && lang !== 'lang') throw new Error(`cue spec "${id}": after the family only "/lang" (codes apart for Chinese texts) may follow`);
+  const own = set.codes.filter((c) => c.startsWith(family === 'subject' ? 'subj:' : 'obj:'));
+  // "/lang": the same codes once more for texts with Chinese characters ("zh:subj:…"), learned apart
+  const codes = lang ? [...own, ...own.map((c) => `zh:${c}`)] : own;
+  return {
+    taxonomy: set.taxonomy,
+    hash: createHash('sha256').update(`${set.hash}/${family}${lang ? '/lang' : ''}${weight === 1 ? '' : `@${weight}`}`).digest('hex'),
+    codes,
+    patterns: codes.map(() => NEVER),
+    words: codes.map(() => []),
+    roles: [{ rules: r.rules, subjectAt: family === 'subject' ? 0 : -1, objectAt: family === 'object' ? 0 : -1, ...(lang ? { zhShift: own.length } : {}) }],
+    ...(weight === 1 ? {} : { weights: codes.map(() => weight) }),
+  };
+}
+
+/** Position and length of the leftmost match of each class in `s` (ties: the longer); −1 = none. */
+function leftmost(s: string, res: RegExp[], allowed?: (k: number) => boolean): number {
+  let best = -1;
+  let bestAt = Infinity;
+  let bestLen = 0;
+  for (let k = 0; k < res.length; k++) {
+    if (allowed && !allowed(k)) continue;
+    const m = res[k]!.exec(s);
+    if (m && (m.index < bestAt || (m.index === bestAt && m[0].length > bestLen))) (best = k), (bestAt = m.index), (bestLen = m[0].length);
+  }
+  return best;
+}
+
+interface Modal {
+  pos: number;
+  end: number;
+  zh: boolean;
+  word: string;
+}
+
+/** The modal verbs of a normalised text in order (English whole words; Chinese outside the listed non-modal words). */
+function modalsOf(t: string, rules: RoleRules): Modal[] {
+  const out: Modal[] = [];
+  rules.modal.lastIndex = 0;
+  for (let m = rules.modal.exec(t); m; m = rules.modal.exec(t)) out.push({ pos: m.index, end: m.index + m[0].length, zh: false, word: m[0] });
+  if (HAN.test(t)) {
+    for (let p = 0; p < t.length; p++) {
+      const m = rules.modalsZh.find((w) => t.startsWith(w, p));
+      if (!m) continue;
+      const blocked = rules.notModalZh.some((w) => {
+        if (w === m) return false;
+        const k = w.indexOf(m);
+        return k >= 0 && p - k >= 0 && t.startsWith(w, p - k);
+      });
+      if (blocked) continue;
+      out.push({ pos: p, end: p + m.length, zh: true, word: m });
+      p += m.length - 1;
+    }
+    out.sort((a, b) => a.pos - b.pos);
+  }
+  return out;
+}
+
+/** The clauses before `pos`, nearest first (cut at punctuation), while the cut before each is a comma; at most `max`. */
+function clausesBefore(t: string, pos: number, max: number): string[] {
+  const out: string[] = [];
+  let end = pos;
+  for (let p = pos - 1; p >= -1 && out.length < max; p--) {
+    if (p >= 0 && !BOUNDARY.test(t[p]!)) continue;
+    out.push(t.slice(p + 1, end));
+    if (p < 0 || (t[p] !== ',' && t[p] !== '、')) break;
+    end = p;
+  }
+  return out;
+}
+
+const wordsOf = (s: string) => s.match(WORD) ?? [];
+const isEmpty = (s: string) => !/[\p{L}\p{N}]/u.test(s);
+
+/** Whether an English clause is subordinate: it starts with a subordinator, or one stands among its last three words. */
+function subordinate(clause: string, rules: RoleRules): boolean {
+  // Chinese: a conditional clause ends in 的 ("涉及知识产权的，不得…")
+  if (HAN.test(clause)) return clause.trimEnd().endsWith('的');
+  const w = wordsOf(clause);
+  if (!w.length) return false;
+  if (rules.subordinators.has(w[0]!)) return true;
+  return w.slice(-3).some((x) => rules.subordinators.has(x));
+}
+
+/** The class of a subject clause: the first actor named, else the system if named, else "other". */
+function subjectClass(clause: string, rules: RoleRules): number {
+  const s = rules.subject;
+  const actor = leftmost(clause, s.res, (k) => s.actor[k]!);
+  if (actor >= 0) return actor;
+  const other = leftmost(clause, s.res, (k) => !s.actor[k]);
+  return other >= 0 ? other : s.classes.length; // "other"
+}
+
+/** The words after a main verb: after list markers and the verb itself, up to the clause's end (English: six words). */
+function objectWindow(rest: string, zh: boolean): string {
+  const r = rest.replace(/^[\s:：]*(?:(?:\(?[\p{L}\p{N}]{1,4}\)|\d+\.|[-•–])\s*)?/u, '');
+  const cut = r.search(/[;.()!?\n；。！？（）]/u);
+  const clause = cut >= 0 ? r.slice(0, cut) : r;
+  if (zh) return clause.slice(0, 16);
+  const w = wordsOf(clause);
+  let k = 1; // the verb
+  while (k < w.length && (w[k] === 'that' || w[k] === 'not')) k++;
+  return w.slice(k, k + 6).join(' ');
+}
+
+/**
+ * The subject class (index into subject classes, then "other", "none") and the object class (−1 =
+ * none found) of a normalised text. The main clause is the first modal verb's whose clause is not
+ * subordinate; a passive main clause takes its object from the subject.
+ */
+export function analyseRoles(t: string, rules: RoleRules): { subject: number; object: number } {
+  const none = rules.subject.classes.length + 1;
+  for (const m of modalsOf(t, rules)) {
+    const cl = clausesBefore(t, m.pos, 4);
+    if (!m.zh && !isEmpty(cl[0]!) && subordinate(cl[0]!, rules)) continue;
+    // an empty clause just before the modal ("Providers, where appropriate, shall"): look further back
+    // a clause further back: not subordinate (a Chinese conditional clause still counts when it names an actor)
+    const usable = (c: string, i: number) => i === 0 || !subordinate(c, rules) || (HAN.test(c) && leftmost(c, rules.subject.res, (k) => rules.subject.actor[k]!) >= 0);
+    const subj = cl.find((c, i) => !isEmpty(c) && usable(c, i));
+    const state = rules.stateVerbsZh.has(m.word) ? rules.subject.classes.indexOf('public-body') : -1;
+    const subject = subj === undefined ? (state >= 0 ? state : none) : subjectClass(subj, rules);
+    const rest = t.slice(m.end);
+    const window = !m.zh && rules.passive.test(rest) ? subj ?? '' : objectWindow(rest, m.zh);
+    return { subject, object: leftmost(window, rules.object.res) };
+  }
+  const zh = HAN.test(t.slice(0, 8));
+  return { subject: none, object: leftmost(objectWindow(` ${t}`, zh), rules.object.res) };
 }
