@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from
 import { basename, extname, join } from 'node:path';
 import type { Store } from '../store/index.ts';
 import type { TaxonomyRegistry } from '../taxonomy/index.ts';
-import { writeParsed, type ImportOptions, type ImportSummary } from './run.ts';
+import { phaseTimer, writeParsed, type ImportOptions, type ImportSummary } from './run.ts';
 import { ImportError, type ParseContext, type ParsedDataset } from './types.ts';
 import { noteIgnored } from '../util/errors.ts';
 
@@ -158,7 +158,9 @@ export async function importPath(
   path: string,
   opts: ImportOptions & { format?: string; onParsed?: (p: ParsedDataset) => void } = {},
 ): Promise<ImportSummary> {
+  const phase = phaseTimer();
   const parsed = await parsePath(path, { format: opts.format, registry: store.taxonomies });
+  phase('parse');
   opts.onParsed?.(parsed);
   return writeParsed(store, parsed, opts);
 }

@@ -16,7 +16,7 @@ import type { MatchCache } from '../topics/match-bulk.ts';
 import { analyzeAfterBulkWrite } from '../store/bulk/copy.ts';
 import { z } from 'zod';
 import { parseRows } from '../store/schema/index.ts';
-import { detectWorks } from '../store/works.ts';
+import { detectWorks, type KnownTexts } from '../store/works.ts';
 import { ImportError, type Anomaly, type ParsedDataset, type RowIssue } from './types.ts';
 
 export interface ImportOptions {
@@ -68,6 +68,33 @@ const LABEL_CHUNK = Number(process.env.GOVNAV_LABEL_CHUNK ?? 1000);
 /** Statements written per group of documents (each group's writes are waited for at its end). */
 const STATEMENT_GROUP = 100_000;
 
+/** Extra CPU seconds to report per phase (a bench sets it: the database server's CPU from /proc). */
+let phaseProbe: (() => number) | undefined;
+export function setPhaseProbe(probe: (() => number) | undefined): void {
+  phaseProbe = probe;
+}
+
+/**
+ * With GOVNAV_IMPORT_PHASES=1, each phase's wall and CPU time go to stderr (for profiling an
+ * import: bench/_scale-import.ts); otherwise a no-op.
+ */
+export function phaseTimer(): (phase: string) => void {
+  if (process.env.GOVNAV_IMPORT_PHASES !== '1') return () => {};
+  let t = performance.now();
+  let cpu = process.cpuUsage();
+  let extra = phaseProbe?.() ?? 0;
+  return (phase) => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    const more = phaseProbe?.() ?? 0;
+    const server = phaseProbe ? `, server ${(more - extra).toFixed(2)} s` : '';
+    process.stderr.write(`    ${phase}: ${((now - t) / 1000).toFixed(3)} s (CPU ${((used.user + used.system) / 1e6).toFixed(2)} s${server})\n`);
+    t = now;
+    cpu = process.cpuUsage();
+    extra = more;
+  };
+}
+
 const zero = (): Counts => ({ created: 0, updated: 0, unchanged: 0, retired: 0, skipped: 0 });
 
 /** Statements written in one import from which the statistics are refreshed before linking. */
@@ -115,6 +142,8 @@ interface WriteState {
   summary: ImportSummary;
   where: string;
   docIds: string[];
+  /** Documents this import created (all their statements are new). */
+  createdDocs: Set<string>;
   changed: string[];
   /** The new and changed statements as written (linked to topics without reading them back). */
   written: WrittenStatement[];
@@ -137,6 +166,7 @@ async function writeDataset(tx: Db, st: WriteState, total: number): Promise<void
 async function writeDocuments(tx: Db, st: WriteState): Promise<void> {
   for (const doc of await upsertDocumentsMany(tx, st.parsed.documents.map((d) => d.input), `${st.where}: document`)) {
     st.docIds.push(doc.id);
+    if (doc.status === 'created') st.createdDocs.add(doc.id);
     st.summary.documents[doc.status]++;
   }
 }
@@ -228,6 +258,20 @@ async function retireGone(tx: Db, st: WriteState): Promise<void> {
   st.summary.statements.retired += gone!.n;
 }
 
+/** The texts of the documents this import created, as works detection takes them (KnownTexts). */
+function knownTexts(st: WriteState): KnownTexts {
+  // A source key listed twice is one document written twice: left to the database.
+  const once = new Set<string>();
+  const twice = new Set<string>();
+  for (const d of st.docIds) (once.has(d) ? twice : once).add(d);
+  const known = new Map<string, string[]>([...st.createdDocs].filter((d) => !twice.has(d)).map((d) => [d, []]));
+  for (const w of st.written) {
+    if (!w.created || w.normHash == null) continue;
+    known.get(w.documentId)?.push(`${w.kind} ${w.normHash}`);
+  }
+  return known;
+}
+
 /** Topic links for the new and changed statements, after the planner's statistics are refreshed. */
 async function linkChanged(tx: Db, st: WriteState, opts: ImportOptions): Promise<void> {
   // After a bulk write the planner's statistics still describe the tables before it: refresh them in
@@ -246,17 +290,23 @@ export async function writeParsed(store: Store, parsed: ParsedDataset, opts: Imp
   const summary = emptySummary(parsed, opts);
   const total = parsed.documents.reduce((n, d) => n + d.statements.length, 0);
   const work = async (tx: Db) => {
-    const st: WriteState = { parsed, summary, where: parsed.files[0] ?? 'import', docIds: [], changed: [], written: [], labels: [] };
+    const st: WriteState = { parsed, summary, where: parsed.files[0] ?? 'import', docIds: [], createdDocs: new Set(), changed: [], written: [], labels: [] };
+    const phase = phaseTimer();
     await writeDataset(tx, st, total);
     await writeDocuments(tx, st);
     if (opts.link !== false) st.matches = (await import('../topics/match-bulk.ts')).matchCacheFor(tx);
+    phase('dataset and documents');
     await writeStatements(tx, st, total, opts);
+    phase('statements');
     await writeLabels(tx, store, st);
     if (parsed.afterWrite) summary.extra = await parsed.afterWrite(tx, store.taxonomies);
+    phase('labels');
     await linkChanged(tx, st, opts);
+    phase('analyze and topic links');
     if (!summary.retirementSuspended) await retireGone(tx, st);
     // One work, one document: join works already in the store (same DOI, title + year, shared texts).
-    const w = await detectWorks(tx, { documentIds: st.docIds });
+    const w = await detectWorks(tx, { documentIds: st.docIds, known: knownTexts(st) });
+    phase('retire and works');
     summary.works = { joined: w.joined.map((j) => ({ document: j.document, work: j.joined, by: j.by, with: j.with })), canonicalChanged: w.canonicalChanged };
     summary.ms = Date.now() - start;
     if (opts.dryRun) throw new DryRunRollback(summary);

@@ -1,7 +1,7 @@
 // Documents and statements: idempotent upserts keyed by (dataset, source key) that keep public ids.
-import * as crypto from 'node:crypto';
 import {
   DocumentInput,
+  STATEMENT_KINDS,
   StatementInput,
   type DocumentData,
   type StatementData,
@@ -11,20 +11,16 @@ import { z } from 'zod';
 import { CopyBuffer, WriteQueue, canCopy, copyBuffered, yieldToIo } from './bulk/copy.ts';
 import { RowTriggerSwitch, canSkipRowTriggers, fireStatementTriggers, lockReferenced } from './bulk/triggers.ts';
 import { ignoreWhile } from '../util/errors.ts';
-import { simpleTsvector } from './bulk/tsvector.ts';
+import { tsvectorOfWords } from './bulk/tsvector.ts';
+import { sha256Hex } from './bulk/hash.ts';
+import { isCount, isPlainLocator, isPlainObject, isPlainRecord, isStringArray } from './bulk/plain.ts';
 import type { Db } from './db.ts';
 import { checkRows, parseRows, queryRow, queryRows, tables } from './schema/index.ts';
 import { STATEMENT_PREFIX, allocateIds } from './ids.ts';
-import { toSearchText } from './search-text.ts';
+import { searchTextWords } from './search-text.ts';
 import { normHash } from './works.ts';
 
 export type UpsertStatus = 'created' | 'updated' | 'unchanged';
-
-/** sha256 as hex: the one-shot crypto.hash where Node has it (20.12+), else a Hash object; the same digest. */
-const sha256Hex: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: 'hex'): string }).hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 export function hashOf(value: unknown): string {
   return sha256Hex(stableJson(value)).slice(0, 32);
@@ -309,6 +305,8 @@ export interface WrittenStatement {
   headingPath: readonly string[];
   contentHash: string;
   created: boolean;
+  /** The normalised-text hash of a new statement (normHash, as written to statement_norms); unset for changed ones. */
+  normHash?: string | null;
 }
 
 const BATCH = 2000;
@@ -323,7 +321,6 @@ const STATEMENT_WRITE_COLUMNS = [
 /** One statement row as written: its values in the order of STATEMENT_WRITE_COLUMNS. */
 type StatementWrite = (string | number | null)[];
 /** Positions of the columns read back from a StatementWrite. */
-const TEXT = STATEMENT_WRITE_COLUMNS.indexOf('text');
 const CONTENT_HASH = STATEMENT_WRITE_COLUMNS.indexOf('content_hash');
 const SEARCH_VECTOR = STATEMENT_WRITE_COLUMNS.indexOf('search_vector');
 
@@ -365,12 +362,31 @@ const ExistingStatementRow = z.object({
   retired: z.boolean(),
 });
 
-/** Validate every statement (zod), and source keys and parent keys within each document. */
+const KINDS: ReadonlySet<unknown> = new Set(STATEMENT_KINDS);
+const STATEMENT_KEYS: ReadonlySet<string> = new Set(['sourceKey', 'kind', 'parentSourceKey', 'ord', 'name', 'text', 'headingPath', 'locator', 'language', 'meta']);
+
+/**
+ * Whether `x` is a statement that StatementInput accepts with nothing to default or strip, so that
+ * its parse would return an equal object: every field present and valid, no other key, plain
+ * objects and arrays. Importers mostly hand over such objects (already checked against their own
+ * format), and this check is several times quicker than the parse; anything else is parsed.
+ */
+export function plainStatement(x: unknown): x is StatementData {
+  if (!isPlainObject(x)) return false;
+  for (const k in x) if (!STATEMENT_KEYS.has(k)) return false;
+  const s = x as Record<keyof StatementData, unknown>;
+  if (typeof s.sourceKey !== 'string' || s.sourceKey === '' || !KINDS.has(s.kind) || !isCount(s.ord, 0)) return false;
+  if (s.parentSourceKey !== undefined && typeof s.parentSourceKey !== 'string') return false;
+  if (typeof s.name !== 'string' || typeof s.text !== 'string' || typeof s.language !== 'string') return false;
+  return isStringArray(s.headingPath) && isPlainLocator(s.locator) && isPlainRecord(s.meta);
+}
+
+/** Validate every statement (StatementInput, parsed unless plainStatement), and source keys and parent keys within each document. */
 function parseStatementDocs(docs: { documentId: string; statements: StatementInput[]; where?: string }[]): ParsedStatements[] {
   const parsed = docs.map((d) => {
     const where = d.where ?? `document ${d.documentId}`;
     const items: StatementData[] = d.statements.map((s, i) =>
-      parseOrThrow(StatementInput, s, `${where}, statement ${(s as { sourceKey?: string }).sourceKey ?? `#${i + 1}`}`),
+      plainStatement(s) ? s : parseOrThrow(StatementInput, s, `${where}, statement ${(s as { sourceKey?: string }).sourceKey ?? `#${i + 1}`}`),
     );
     const seen = new Set<string>();
     for (const s of items) {
@@ -425,7 +441,8 @@ async function allocateStatementIds(db: Db, parsed: ParsedStatements[], existing
  * document's new statements and those of the statements it already has (read in this transaction).
  */
 function statementWrite(s: StatementData, id: string, documentId: string, ids: Map<string, string>, hash: string): StatementWrite {
-  const searchText = toSearchText(s.name, s.text, s.headingPath.join(' '));
+  const words = searchTextWords(s.name, s.text, s.headingPath.join(' '));
+  const searchText = words.join(' ');
   let parent: string | null = null;
   if (s.parentSourceKey !== undefined) {
     parent = ids.get(s.parentSourceKey) ?? null;
@@ -437,7 +454,7 @@ function statementWrite(s: StatementData, id: string, documentId: string, ids: M
     loc.page ?? null, loc.pageEnd ?? null, loc.charStart ?? null, loc.charEnd ?? null, loc.ref ?? null,
     s.language, JSON.stringify(s.meta), searchText, hash,
     // Built here where certain (else NULL, and the database computes it: migration 0945).
-    simpleTsvector(searchText),
+    tsvectorOfWords(words),
   ];
 }
 
@@ -493,7 +510,8 @@ async function planStatementWrites(
         plan.updated.push(row);
       } else {
         report.created++;
-        writer.add(row, d.where, s.sourceKey);
+        written.normHash = normHash(s.text);
+        writer.add(row, written.normHash, d.where, s.sourceKey);
         onCreated?.(written);
       }
     }
@@ -535,10 +553,10 @@ class NewRows {
   readonly wheres: string[] = [];
   readonly keys: string[] = [];
 
-  add(row: StatementWrite, where: string, key: string): void {
+  add(row: StatementWrite, norm: string | null, where: string, key: string): void {
     this.rows.add(row);
     // Their normalised-text hashes too (works detection would otherwise read every new text back).
-    this.norms.add([row[0], row[CONTENT_HASH], normHash(String(row[TEXT]))]);
+    this.norms.add([row[0], row[CONTENT_HASH], norm]);
     this.wheres.push(where);
     this.keys.push(key);
   }
@@ -597,11 +615,12 @@ class NewStatementWriter {
     return this.chunk.count;
   }
 
-  add(row: StatementWrite, where: string, key: string): void {
+  /** A new row and the normalised-text hash of its text (for statement_norms). */
+  add(row: StatementWrite, norm: string | null, where: string, key: string): void {
     this.chunk.count++;
     if (this.mode === 'insert') this.chunk.upsert.push(row);
-    else if (this.mode === 'copy-trusted' && row[SEARCH_VECTOR] !== null) this.chunk.trusted.add(row, where, key);
-    else this.chunk.checked.add(row, where, key);
+    else if (this.mode === 'copy-trusted' && row[SEARCH_VECTOR] !== null) this.chunk.trusted.add(row, norm, where, key);
+    else this.chunk.checked.add(row, norm, where, key);
   }
 
   /** Send the rows added so far (written after the chunks before them). */

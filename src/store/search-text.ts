@@ -71,3 +71,8 @@ export function searchTokens(text: string): string[] {
 export function toSearchText(...parts: (string | undefined | null)[]): string {
   return searchTokens(parts.filter(Boolean).join(' \n ')).join(' ');
 }
+
+/** toSearchText's words, before they are joined (a bulk write builds the search vector from them). */
+export function searchTextWords(...parts: (string | undefined | null)[]): string[] {
+  return searchTokens(parts.filter(Boolean).join(' \n '));
+}

@@ -3,7 +3,7 @@
 // within a work every normalised statement text is counted and listed once (the canonical
 // statement; the others point to it with statements.same_as). Detection only ever merges; a
 // maintainer's `documents split` is remembered and blocks the pair from being merged again.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './bulk/hash.ts';
 import { z } from 'zod';
 import type { Db } from './db.ts';
 import { checkRows, parseRows, queryRow, queryRows, tables } from './schema/index.ts';
@@ -47,8 +47,12 @@ export function normaliseText(text: string): string {
 
 export function normHash(text: string): string | null {
   const n = normaliseText(text);
-  if (n.replace(/ /g, '').length < MIN_TEXT) return null;
-  return createHash('sha256').update(n).digest('hex').slice(0, 32);
+  // Fewer than MIN_TEXT letters and digits (the rest are single spaces): not compared.
+  if (n.length < MIN_TEXT) return null;
+  let spaces = 0;
+  for (let i = n.indexOf(' '); i >= 0; i = n.indexOf(' ', i + 1)) spaces++;
+  if (n.length - spaces < MIN_TEXT) return null;
+  return sha256Hex(n).slice(0, 32);
 }
 
 export function normaliseDoi(doi: string | null | undefined): string | null {
@@ -219,12 +223,6 @@ async function recordDecision(db: Db, a: string, b: string, decision: 'same' | '
   );
 }
 
-/**
- * Find documents that are the same work and merge their works; then recompute the canonical
- * statements of every work that changed. `documentIds` limits the search to pairs involving those
- * documents (after an import or ingest); without it every pair is considered. Call inside the
- * transaction that wrote the documents.
- */
 type Candidate = { a: string; b: string; by: WorkMatch };
 
 const eligible = (a: DocInfo, b: DocInfo) => a.dataset !== b.dataset || MULTI_SOURCE_DATASETS.has(a.dataset);
@@ -273,9 +271,11 @@ function metadataCandidates(docs: DocInfo[], scope: Set<string> | undefined): Ca
   return candidates;
 }
 
-/** Pairs of documents that share enough statement texts: distinct normalised texts per document, pairs counted in SQL. */
-async function sharedTextCandidates(db: Db, scope: Set<string> | undefined, byId: Map<string, DocInfo>): Promise<Candidate[]> {
-  const shared = parseRows(
+type SharedTexts = z.infer<typeof SharedRow>;
+
+/** Pairs of documents (one in scope) with the distinct normalised texts they share, counted in SQL over the whole store. */
+async function sharedTextsSql(db: Db, scope: Set<string> | undefined): Promise<SharedTexts[]> {
+  return parseRows(
     SharedRow,
     await db.query(
       `WITH t AS (
@@ -292,6 +292,76 @@ async function sharedTextCandidates(db: Db, scope: Set<string> | undefined, byId
     ),
     'documents sharing statement texts',
   );
+}
+
+/**
+ * What a caller knows of the texts of some documents: for each, the `${kind} ${norm hash}` of every
+ * live statement it has (statements without a norm hash left out). Only for documents whose every
+ * statement the caller wrote in this transaction (an import's new documents): works detection then
+ * compares them with each other in memory and asks the database only for other documents holding
+ * one of their texts, instead of comparing every pair of documents in the store.
+ */
+export type KnownTexts = ReadonlyMap<string, readonly string[]>;
+
+const OtherTextRow = z.object({ doc: z.string(), k: z.string() });
+const OtherCountRow = z.object({ doc: z.string(), n: z.number() });
+
+/** Live statements of live documents outside `known` whose (kind, normalised text) is one of `keys`, and those documents' counts of distinct texts. */
+async function otherDocumentTexts(db: Db, known: KnownTexts, keys: Iterable<string>): Promise<{ rows: z.infer<typeof OtherTextRow>[]; counts: Map<string, number> }> {
+  const mine = [...known.keys()];
+  const others = parseRows(z.object({ n: z.number() }), await db.query(`SELECT count(*)::int AS n FROM documents WHERE retired_at IS NULL AND NOT (id = ANY($1::text[]))`, [mine]), 'other documents');
+  if (!others[0]?.n) return { rows: [], counts: new Map() };
+  const hashes = [...new Set([...keys].map((k) => k.slice(k.indexOf(' ') + 1)))];
+  const rows = parseRows(
+    OtherTextRow,
+    await db.query(
+      `SELECT DISTINCT s.document_id AS doc, s.kind || ' ' || n.norm_hash AS k
+       FROM statement_norms n JOIN statements s ON s.id = n.statement_id JOIN documents d ON d.id = s.document_id
+       WHERE n.norm_hash = ANY($1::text[]) AND NOT (s.document_id = ANY($2::text[])) AND s.retired_at IS NULL AND d.retired_at IS NULL`,
+      [hashes, mine],
+    ),
+    'other documents with the same texts',
+  );
+  if (!rows.length) return { rows, counts: new Map() };
+  const counts = parseRows(
+    OtherCountRow,
+    await db.query(
+      `SELECT s.document_id AS doc, count(DISTINCT s.kind || ' ' || n.norm_hash)::int AS n
+       FROM statements s JOIN statement_norms n ON n.statement_id = s.id
+       WHERE s.document_id = ANY($1::text[]) AND s.retired_at IS NULL AND n.norm_hash IS NOT NULL GROUP BY s.document_id`,
+      [[...new Set(rows.map((r) => r.doc))]],
+    ),
+    'distinct texts of other documents',
+  );
+  return { rows, counts: new Map(counts.map((c) => [c.doc, c.n])) };
+}
+
+/** sharedTextsSql's rows for a scope of documents whose texts the caller knows (KnownTexts): the same pairs and counts. */
+async function sharedTextsKnown(db: Db, known: KnownTexts): Promise<SharedTexts[]> {
+  const keysOf = new Map([...known].map(([doc, keys]) => [doc, new Set(keys)]));
+  const holders = new Map<string, string[]>();
+  for (const [doc, keys] of keysOf)
+    for (const k of keys) {
+      const l = holders.get(k);
+      if (l) l.push(doc);
+      else holders.set(k, [doc]);
+    }
+  const pairs = new Map<string, SharedTexts>();
+  const count = (x: string, y: string, nx: number, ny: number) => {
+    const [da, db, na, nb] = x < y ? [x, y, nx, ny] : [y, x, ny, nx];
+    const p = pairs.get(`${da} ${db}`);
+    if (p) p.shared++;
+    else pairs.set(`${da} ${db}`, { da, db, shared: 1, na, nb });
+  };
+  for (const l of holders.values())
+    for (let i = 0; i < l.length; i++) for (let j = i + 1; j < l.length; j++) count(l[i]!, l[j]!, keysOf.get(l[i]!)!.size, keysOf.get(l[j]!)!.size);
+  const other = await otherDocumentTexts(db, known, holders.keys());
+  for (const r of other.rows) for (const d of holders.get(r.k) ?? []) count(d, r.doc, keysOf.get(d)!.size, other.counts.get(r.doc) ?? 0);
+  return [...pairs.values()];
+}
+
+/** Pairs of documents that share enough statement texts to be one work. */
+function sharedTextCandidates(shared: SharedTexts[], byId: Map<string, DocInfo>): Candidate[] {
   const candidates: Candidate[] = [];
   for (const r of shared) {
     const a = byId.get(r.da);
@@ -300,6 +370,31 @@ async function sharedTextCandidates(db: Db, scope: Set<string> | undefined, byId
     if (textMatch(a, b, r)) candidates.push({ a: a.id, b: b.id, by: 'statements' });
   }
   return candidates;
+}
+
+/**
+ * The works among `workIds` whose canonical statements may change: all but those made only of
+ * documents in `known` with no text twice among them (their statements are new, so none has a
+ * same_as, and none needs one).
+ */
+function worksToRecompute(workIds: string[], workOf: Map<string, string>, known: KnownTexts): string[] {
+  const members = new Map<string, string[]>();
+  for (const [doc, w] of workOf) {
+    const l = members.get(w);
+    if (l) l.push(doc);
+    else members.set(w, [doc]);
+  }
+  return workIds.filter((w) => {
+    const docs = members.get(w) ?? [];
+    if (!docs.every((d) => known.has(d))) return true;
+    const seen = new Set<string>();
+    for (const d of docs)
+      for (const k of known.get(d)!) {
+        if (seen.has(k)) return true;
+        seen.add(k);
+      }
+    return false;
+  });
 }
 
 /** Merge the candidates' works, strongest evidence first, respecting maintainers' "different" decisions between any members. */
@@ -340,13 +435,23 @@ async function mergeCandidates(db: Db, candidates: Candidate[]): Promise<{ joine
   return { joined, touched, workOf };
 }
 
-export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {}): Promise<DetectReport> {
+/**
+ * Find documents that are the same work and merge their works; then recompute the canonical
+ * statements of every work that changed. `documentIds` limits the search to pairs involving those
+ * documents (after an import or ingest); without it every pair is considered. `known`: the texts
+ * of documents the caller has just written whole (KnownTexts); used when it covers every document
+ * in `documentIds`, with the same result as without it. Call inside the transaction that wrote the
+ * documents.
+ */
+export async function detectWorks(db: Db, opts: { documentIds?: string[]; known?: KnownTexts } = {}): Promise<DetectReport> {
   const created = await ensureWorks(db);
   const scope = opts.documentIds ? new Set(opts.documentIds) : undefined;
   await refreshNorms(db, opts.documentIds);
+  const known = scope && opts.known && [...scope].every((d) => opts.known!.has(d)) ? new Map([...scope].map((d) => [d, opts.known!.get(d)!])) : undefined;
   const docs = parseRows(DocInfoRow, await db.query('SELECT id, dataset, title, year, doi, work_id FROM documents WHERE retired_at IS NULL ORDER BY id'), 'live documents');
   const byId = new Map(docs.map((d) => [d.id, d]));
-  const candidates = [...metadataCandidates(docs, scope), ...(await sharedTextCandidates(db, scope, byId))];
+  const shared = known ? await sharedTextsKnown(db, known) : await sharedTextsSql(db, scope);
+  const candidates = [...metadataCandidates(docs, scope), ...sharedTextCandidates(shared, byId)];
   const { joined, touched, workOf } = await mergeCandidates(db, candidates);
   let affected: string[] | undefined;
   if (scope) {
@@ -354,7 +459,7 @@ export async function detectWorks(db: Db, opts: { documentIds?: string[] } = {})
     affected = [...touched];
   }
   if (touched.size) await refreshWorkMeta(db, [...touched]);
-  const canonicalChanged = await recomputeCanonical(db, affected);
+  const canonicalChanged = await recomputeCanonical(db, known && affected ? worksToRecompute(affected, workOf, known) : affected);
   return { created, joined, canonicalChanged };
 }
 

@@ -27,3 +27,20 @@ test('normaliseText: the ASCII path equals the Unicode definition', () => {
   assert.equal(normHash('Encrypt model weights, and AUDIT access!'), normHash('encrypt   model weights and audit access'));
   assert.equal(normHash('a b, c!'), null, 'fewer than eight letters and digits');
 });
+
+test('normHash: the first 32 hex digits of the SHA-256 of the normalised text, null under eight letters and digits', async () => {
+  const { createHash } = await import('node:crypto');
+  const byDefinition = (text: string) => {
+    const n = normaliseText(text);
+    return n.replace(/ /g, '').length < 8 ? null : createHash('sha256').update(n).digest('hex').slice(0, 32);
+  };
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  const alphabet = 'ab9 ,.-Ü人é\tX';
+  for (let i = 0; i < 3000; i++) {
+    const t = Array.from({ length: i % 24 }, () => alphabet[next() % alphabet.length]).join('');
+    assert.equal(normHash(t), byDefinition(t), JSON.stringify(t));
+  }
+  for (const t of ['abcdefg', 'abcdefgh', 'abc defg', 'abcd efgh', ' a b c d e f g h ', '人工智能安全评估', '人工智能安全评'])
+    assert.equal(normHash(t), byDefinition(t), JSON.stringify(t));
+});

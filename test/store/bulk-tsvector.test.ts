@@ -80,3 +80,19 @@ test(`[${ENGINE}] search_vector follows search_text on every write path (sent, c
     await store.close();
   }
 });
+
+test('tsvectorOfWords: the literal simpleTsvector gives for the joined words, on search texts and odd word lists', async () => {
+  const { tsvectorOfWords } = await import('../../src/store/bulk/tsvector.ts');
+  const { searchTokens } = await import('../../src/store/search-text.ts');
+  let seed = 5;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  const pieces = ['model', 'Models', "don't", 'ISO27001', '42', '007', 'café', '人工智能', 'x', 'again', 'a1', '-', ' ', '\n', 'AI', 'e.g.'];
+  const texts = [...TEXTS];
+  for (let i = 0; i < 1500; i++) texts.push(Array.from({ length: next() % 40 }, () => pieces[next() % pieces.length]).join(next() % 3 ? ' ' : ''));
+  for (const t of texts) {
+    const words = searchTokens(t);
+    assert.equal(tsvectorOfWords(words), simpleTsvector(words.join(' ')), JSON.stringify(t));
+  }
+  for (const words of [[], [''], ['a', ''], ['ab', 'ab'], ['a'.repeat(201)], Array.from({ length: 201 }, () => 'w'), Array.from({ length: 16_001 }, (_, i) => `w${i % 2 ? 'x' : 'y'}`.slice(1)), ['abc', '123', 'a1']])
+    assert.equal(tsvectorOfWords(words), simpleTsvector(words.join(' ')), JSON.stringify(words).slice(0, 80));
+});

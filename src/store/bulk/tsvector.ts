@@ -51,3 +51,35 @@ export function simpleTsvector(searchText: string): string | null {
   for (const [w, list] of positions) out += (out ? " '" : "'") + w + "':" + list.join(',');
   return out;
 }
+
+/** True when every character of `w` is a-z, or every one is 0-9, and it has one or more. */
+function plainWord(w: string): boolean {
+  if (w === '' || w.length > MAX_WORD) return false;
+  const cls = charClass(w.charCodeAt(0));
+  if (cls === 0) return false;
+  for (let i = 1; i < w.length; i++) if (charClass(w.charCodeAt(i)) !== cls) return false;
+  return true;
+}
+
+/**
+ * simpleTsvector(words.join(' ')) from the words themselves (a search text's tokens, before they
+ * are joined), without splitting the joined text again: the same literal, or null.
+ */
+export function tsvectorOfWords(words: readonly string[]): string | null {
+  if (words.length > MAX_POSITION) return null;
+  if (words.length === 1 && words[0] === '') return ''; // the empty text
+  const positions = new Map<string, number[]>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const list = positions.get(w);
+    if (list) {
+      if (list.push(i + 1) > MAX_REPEATS) return null;
+    } else {
+      if (!plainWord(w)) return null;
+      positions.set(w, [i + 1]);
+    }
+  }
+  let out = '';
+  for (const [w, list] of positions) out += (out ? " '" : "'") + w + "':" + list.join(',');
+  return out;
+}
