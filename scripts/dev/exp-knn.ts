@@ -14,11 +14,16 @@
 // probabilities), so every variant shares the shipped model and differs only in the member.
 // `replace`: the same, with the model trained without the words + characters SVM
 // (components svmw, svmp) and the member at w = 1/3 (one member of three).
+// `mix2`: the variants of `mix` on the model without the words + characters SVM (svmw, svmp).
+// `wired`: the persisted model as the tree now trains it (MODEL_HYPER with its `knnFor`), through the
+// protocol's learner (`taxonomyModelLearner`, `crossValidate`), against the shipped predictions of `mix`
+// (run `mix` first, from the tree before the member was wired in).
 // Predictions are cached per axis in $KNN_EXP_DIR (default /tmp/knn).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
+import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
+import { taxonomyModelLearner } from '../../src/eval/learners.ts';
 import { documentKey } from '../../src/importers/annotations.ts';
 import { pairedKappa } from '../../src/eval/bootstrap.ts';
 import { MODEL_HYPER, TaxonomyModel, type TrainingExample } from '../../src/classify/models/hierarchy.ts';
@@ -119,7 +124,10 @@ function run(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string):
     const test = items.map((_, i) => i).filter((i) => folds.get(items[i]!.group) === f);
     const train = items.filter((it) => folds.get(it.group) !== f);
     process.stderr.write(`${axis} ${variant}: fold ${f}, train ${train.length}, test ${test.length}\n`);
-    const hyper = variant === 'replace' ? { ...MODEL_HYPER, components: ['svmw', 'svmp'] as HyperParameters['components'] } : MODEL_HYPER;
+    // the shipped model without the member wired in (round 6), or without the words + characters SVM
+    const R6: Partial<HyperParameters> = { ...MODEL_HYPER, knnFor: undefined };
+    const two = variant === 'replace' || variant === 'mix2';
+    const hyper = two ? { ...R6, components: ['svmw', 'svmp'] as HyperParameters['components'] } : R6;
     const fitted = fit(train, tax, hyper, variant === 'replace' ? 1 / 3 : undefined);
     for (const i of test) {
       const x = fitted.model.features.transform(items[i]!.text);
@@ -130,8 +138,9 @@ function run(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string):
         const ref = d.steps.length ? d.steps[d.steps.length - 1]!.code : '(none)';
         if (ref !== plain) throw new Error(`replicated decide differs from decide on ${items[i]!.id}: ${plain} vs ${ref}`);
       }
-      (out[variant === 'replace' ? 'replace-base' : 'shipped'] ??= new Array(items.length))[i] = plain;
-      for (const [name, m] of fitted.members) (out[name] ??= new Array(items.length))[i] = decideWith(fitted.model, x, zh, m);
+      const prefix = variant === 'mix2' ? 'two-' : '';
+      (out[variant === 'replace' ? 'replace-base' : variant === 'mix2' ? 'two-base' : 'shipped'] ??= new Array(items.length))[i] = plain;
+      for (const [name, m] of fitted.members) (out[prefix + name] ??= new Array(items.length))[i] = decideWith(fitted.model, x, zh, m);
     }
   }
   const cpu = process.cpuUsage(t0);
@@ -160,6 +169,16 @@ function report(axis: string, items: ScoredItem[], base: string[], other: string
 const [axis = 'actor', variant = 'mix'] = process.argv.slice(2);
 const tax = registry.get(axis);
 const items = axisItems(set, axis, tax).items;
-const preds = run(axis, tax, items, variant);
-const base = variant === 'replace' ? (JSON.parse(readFileSync(join(dir, `${axis}-mix.json`), 'utf8')) as Record<string, string[]>).shipped! : preds.shipped!;
+async function wired(): Promise<Record<string, string[]>> {
+  const file = join(dir, `${axis}-wired.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
+  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [taxonomyModelLearner(tax)], (i) => process.stderr.write(`wired: fold ${i.fold}\n`));
+  const out = { wired: p!.map((x) => x.label) };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify(out));
+  return out;
+}
+
+const preds = variant === 'wired' ? await wired() : run(axis, tax, items, variant);
+const base = variant !== 'mix' ? (JSON.parse(readFileSync(join(dir, `${axis}-mix.json`), 'utf8')) as Record<string, string[]>).shipped! : preds.shipped!;
 for (const [name, p] of Object.entries(preds)) if (name !== 'shipped') report(axis, items, base, p, name);

@@ -13,6 +13,7 @@ import { taxonomies } from '../../src/taxonomy/index.ts';
 import { annotationExamples, MODEL_HYPER, TaxonomyModel, type Decision, type TrainingExample } from '../../src/classify/models/index.ts';
 import { decidingWords, EN_FUNCTION, explainDecision, tidy, ZH_FUNCTION } from '../../src/classify/models/reasoning.ts';
 import { stableDescending } from '../../src/classify/models/scorer.ts';
+import { referenceNeighbours } from '../../src/classify/models/knn.ts';
 import { clampReasoning } from '../../src/classify/types.ts';
 import { rng } from '../../src/classify/embedded/sparse.ts';
 import { compactScores } from '../../src/classify/embedded/compact.ts';
@@ -296,3 +297,56 @@ function decidingWordsReference(model: TaxonomyModel, text0: string, d: Decision
   }
   return out.map((o) => o.shown);
 }
+
+// The nearest-neighbour member (src/classify/models/knn.ts): its inverted index against a comparison
+// with every training vector, its probabilities against votes counted from those neighbours, and a
+// model holding it decides the same after a round trip through its file.
+const knnModel = model
+  ? TaxonomyModel.train(train, registry.get('mitigation-v2'), {
+      hyper: { ...MODEL_HYPER, knnFor: { 'mitigation-v2': { view: 'words+plain', texts: 'all' } } },
+      created: '2026-01-01T00:00:00.000Z',
+    })
+  : undefined;
+
+test('the nearest-neighbour member: index, probabilities and mixture equal the plain computation', { skip }, () => {
+  const m = knnModel!;
+  const knn = m.knn!;
+  assert.ok(knn, 'the model was trained with its member');
+  const ci = new Map(m.model.classes.map((c, i) => [c.code, i]));
+  const rows = train.filter((e) => ci.has(e.code));
+  const X = rows.map((e) => m.features.transform(e.text));
+  assert.equal(knn.size, rows.length);
+  const s = { ...knn.parts.settings, w: 0.4 };
+  let mixedDiffers = 0;
+  for (const t of texts) {
+    const x = m.features.transform(t);
+    const want = referenceNeighbours(X, x, s.k, knn.parts.skip);
+    assert.deepEqual(knn.neighbours(x, s.k), want, t.slice(0, 60));
+    // votes by hand: similarity^power × class weight, normalised, then the softmax at T
+    const n = new Float64Array(knn.parts.K);
+    for (const e of rows) n[ci.get(e.code)!]!++;
+    const v = new Float64Array(knn.parts.K);
+    want.rows.forEach((r, i) => (v[ci.get(rows[r]!.code)!]! += Math.pow(want.sims[i]!, s.power) * (n[ci.get(rows[r]!.code)!]! > 0 ? Math.pow(rows.length / (knn.parts.K * n[ci.get(rows[r]!.code)!]!), s.balance) : 1)));
+    const sum = v.reduce((a, b) => a + b, 0);
+    const q = Array.from(v, (a) => Math.exp((sum > 0 ? a / sum : 0) / s.T));
+    const z = q.reduce((a, b) => a + b, 0);
+    const got = knn.probabilities(x, s);
+    q.forEach((a, c) => assert.ok(Math.abs(got[c]! - a / z) < 1e-12, `${t.slice(0, 40)}: class ${c}`));
+    const p = m.model.probabilitiesOf(x);
+    const mixed = knn.mix(p, x, false, s);
+    mixed.forEach((a, c) => assert.ok(Math.abs(a - (0.6 * p[c]! + 0.4 * got[c]!)) < 1e-15));
+    if (mixed.some((a, c) => Math.abs(a - p[c]!) > 1e-6)) mixedDiffers++;
+    // the model mixes its own probabilities with its member (weight as chosen in training)
+    const d = m.decide(t);
+    if (d.probs) assert.deepEqual(Array.from(d.probs), Array.from(knn.mix(p, x, /\p{Script=Han}/u.test(t))));
+  }
+  assert.ok(mixedDiffers > 100, 'the member moves the probabilities');
+  const back = TaxonomyModel.fromBuffer(m.toBuffer(), 'knn test');
+  assert.equal(back.knn?.digest(), knn.digest());
+  for (const t of texts) {
+    const a = m.decide(t);
+    const b = back.decide(t);
+    assert.equal(b.code, a.code, t.slice(0, 60));
+    assert.equal(b.confidence, a.confidence, t.slice(0, 60));
+  }
+});

@@ -17,7 +17,7 @@
 // other folds; k and the power minimise the held-out log-loss of the member alone, w that of the
 // mixture with the model's own held-out probabilities.
 import { createHash } from 'node:crypto';
-import { fitTemperature } from '../embedded/model.ts';
+import { fitTemperature, type EmbeddedModel } from '../embedded/model.ts';
 import { softmaxInPlace, type SparseVec } from '../embedded/sparse.ts';
 
 /** The settings a member is used with (chosen in training, stored with it). */
@@ -390,4 +390,142 @@ export function chooseKnnWeight(
     if (score > best + 1e-12) (best = score), (w = cand);
   }
   return w;
+}
+
+/** Which texts a taxonomy's member is mixed in for, and over which feature view (a `knnFor` entry of the hyper-parameters). */
+export interface KnnOptions {
+  /** 'words': the stemmed-word block (words, pairs, cues); 'words+plain': with the plain-word block too. */
+  view: 'words' | 'words+plain';
+  /** 'zh': only texts with Chinese characters get the member (their own weight); 'all': one weight for every text. */
+  texts: 'zh' | 'all';
+}
+
+/** Whether a text has Chinese characters (the texts a 'zh' member is mixed in for). */
+export function hasHan(text: string): boolean {
+  return /\p{Script=Han}/u.test(text);
+}
+
+/**
+ * Train a taxonomy model's member: the index over the training vectors X (classes y, example weights,
+ * source documents), its k, power, balance and temperature, and its weight chosen against the
+ * model's held-out probabilities `heldModel` (rows: indices into X; the probabilities `decide` mixes
+ * with). Returns the member and the model's held-out probabilities mixed with it (for the thresholds).
+ */
+export function trainKnn(
+  X: SparseVec[],
+  rows: { y: number; weight: number; group?: string; zh: boolean }[],
+  K: number,
+  blocks: { words: [number, number]; chars: [number, number]; plain: [number, number] },
+  heldModel: { rows: number[]; probs: Float64Array[] },
+  opts: KnnOptions,
+): { index: KnnIndex; mixHeld: (probs: Float64Array[]) => Float64Array[] } {
+  const dim = blocks.plain[1];
+  const skip: [number, number] = opts.view === 'words' ? [blocks.words[1], dim] : blocks.chars;
+  const y = rows.map((r) => r.y);
+  const index = KnnIndex.build(X, y, rows.map((r) => r.weight), K, dim, skip, { k: 10, power: 1, balance: 0, T: 1, w: 0 });
+  const { settings, held } = chooseKnnMember(index, X, rows.map((r) => r.group));
+  const zhRow = (r: number) => rows[r]!.zh;
+  const chosen: KnnSettings =
+    opts.texts === 'zh'
+      ? { ...settings, w: 0, wZh: chooseKnnWeight(heldModel, held, y, K, { subset: zhRow }) }
+      : { ...settings, w: chooseKnnWeight(heldModel, held, y, K) };
+  const member = KnnIndex.fromParts({ ...index.parts, settings: chosen }, dim);
+  const mixHeld = (probs: Float64Array[]) =>
+    probs.map((p, j) => {
+      const r = heldModel.rows[j]!;
+      const w = zhRow(r) && chosen.wZh !== undefined ? chosen.wZh : chosen.w;
+      return w > 0 ? Float64Array.from(p, (pc, c) => (1 - w) * pc + w * held[r]![c]!) : p;
+    });
+  return { index: member, mixHeld };
+}
+
+/** How a member is described in a model file's header (its arrays are sections of the file). */
+export interface StoredKnn {
+  K: number;
+  skip: [number, number];
+  settings: KnnSettings;
+  feats: string;
+  counts: string;
+  rows: string;
+  rowType: 'u16' | 'i32';
+  vals: string;
+  y: string;
+  wt: string;
+}
+
+/** Write a member's arrays as sections of a model file (`add` as SectionWriter.add); returns the header entry. */
+export function writeKnn(add: (a: Int32Array | Uint16Array | Float32Array, hint: string) => string, m: KnnIndex): StoredKnn {
+  const p = m.parts;
+  return {
+    K: p.K,
+    skip: p.skip,
+    settings: p.settings,
+    feats: add(p.feats, 'kf'),
+    counts: add(p.counts, 'kc'),
+    rows: add(p.rows, 'kr'),
+    rowType: p.rows instanceof Uint16Array ? 'u16' : 'i32',
+    vals: add(p.vals, 'kv'),
+    y: add(p.y, 'ky'),
+    wt: add(p.wt, 'kw'),
+  };
+}
+
+/** Read a member back (`get` as SectionReader.get); a damaged one is refused with a clear error. */
+export function readKnn(get: (name: string, type: 'i32' | 'u16' | 'f32') => ArrayBufferView, s: StoredKnn, dim: number, source: string): KnnIndex {
+  try {
+    return KnnIndex.fromParts(
+      {
+        K: s.K,
+        skip: s.skip,
+        settings: s.settings,
+        feats: get(s.feats, 'i32') as Int32Array,
+        counts: get(s.counts, 'i32') as Int32Array,
+        rows: get(s.rows, s.rowType === 'i32' ? 'i32' : 'u16') as Uint16Array | Int32Array,
+        vals: get(s.vals, 'f32') as Float32Array,
+        y: get(s.y, 'u16') as Uint16Array,
+        wt: get(s.wt, 'f32') as Float32Array,
+      },
+      dim,
+    );
+  } catch (e) {
+    throw new Error(`${source}: ${(e as Error).message}`);
+  }
+}
+
+declare module '../embedded/model.ts' {
+  interface HyperParameters {
+    /**
+     * Per taxonomy id, a nearest-neighbour member mixed into that taxonomy's persisted model
+     * (src/classify/models/knn.ts; read by src/classify/models, the flat learner ignores it).
+     */
+    knnFor?: Record<string, KnnOptions>;
+  }
+}
+
+/**
+ * The member of a trained taxonomy model: built over the vectors of its training rows (`usable`, in
+ * the order the model's held-out rows index), its weight chosen against the probabilities `decide`
+ * mixes it with: the stacked held-out probabilities when the model is stacked, else the model's own
+ * (with the description-only damping `decide` applies).
+ */
+export function knnMemberOf(
+  model: EmbeddedModel,
+  usable: { text: string; code: string; weight?: number; group?: string }[],
+  stackedHeld: Float64Array[] | undefined,
+  opts: KnnOptions,
+): { index: KnnIndex; mixHeld: (probs: Float64Array[]) => Float64Array[] } | undefined {
+  const held = model.heldOut;
+  if (!held?.rows || !held.probs.length) return undefined;
+  const ci = new Map(model.classes.map((c, i) => [c.code, i]));
+  const X = usable.map((e) => model.features.transform(e.text));
+  const rows = usable.map((e) => ({ y: ci.get(e.code)!, weight: e.weight !== undefined && e.weight > 0 ? e.weight : 1, group: e.group, zh: hasHan(e.text) }));
+  const penalty = model.hyper.descriptionOnlyPenalty;
+  const damp = (p: Float64Array) => {
+    const q = Float64Array.from(p, (v, c) => (model.classes[c]!.examples === 0 ? v * penalty : v));
+    let s = 0;
+    for (const v of q) s += v;
+    return s > 0 ? q.map((v) => v / s) : q;
+  };
+  const base = stackedHeld ?? held.probs.map((p) => (model.classes.some((c) => c.examples > 0) ? damp(p) : p));
+  return trainKnn(X, rows, model.classes.length, model.features.blocks, { rows: held.rows, probs: base }, opts);
 }
