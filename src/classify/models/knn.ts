@@ -236,17 +236,20 @@ export class KnnIndex {
 
 /** The k largest (similarity, row) pairs seen; ties keep the lower row (rows may arrive in any order). */
 class TopK {
-  private readonly rows: number[] = [];
-  private readonly sims: number[] = [];
-  constructor(private readonly k: number) {}
+  private readonly rows: Int32Array;
+  private readonly sims: Float64Array;
+  private n = 0;
+  constructor(private readonly k: number) {
+    this.rows = new Int32Array(Math.max(0, k));
+    this.sims = new Float64Array(Math.max(0, k));
+  }
   offer(r: number, s: number): void {
     const { rows, sims, k } = this;
     if (k <= 0) return;
-    const before = (i: number) => s > sims[i]! || (s === sims[i]! && r < rows[i]!);
-    if (rows.length === k && !before(k - 1)) return;
-    let i = rows.length === k ? k - 1 : rows.length;
-    if (rows.length < k) rows.push(r), sims.push(s);
-    while (i > 0 && before(i - 1)) {
+    // full and not better than the last kept: nothing to do (the common case, checked first)
+    if (this.n === k && (s < sims[k - 1]! || (s === sims[k - 1]! && r > rows[k - 1]!))) return;
+    let i = this.n < k ? this.n++ : k - 1;
+    while (i > 0 && (s > sims[i - 1]! || (s === sims[i - 1]! && r < rows[i - 1]!))) {
       rows[i] = rows[i - 1]!;
       sims[i] = sims[i - 1]!;
       i--;
@@ -255,7 +258,7 @@ class TopK {
     sims[i] = s;
   }
   sorted(): { rows: number[]; sims: number[] } {
-    return { rows: [...this.rows], sims: [...this.sims] };
+    return { rows: Array.from(this.rows.subarray(0, this.n)), sims: Array.from(this.sims.subarray(0, this.n)) };
   }
 }
 
