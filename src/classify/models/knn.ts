@@ -507,9 +507,9 @@ declare module '../embedded/model.ts' {
 
 /**
  * The member of a trained taxonomy model: built over the vectors of its training rows (`usable`, in
- * the order the model's held-out rows index), its weight chosen against the probabilities `decide`
- * mixes it with: the stacked held-out probabilities when the model is stacked, else the model's own
- * (with the description-only damping `decide` applies).
+ * the order the model's held-out rows index), its weight chosen against held-out probabilities:
+ * `stackedHeld` when given, else the model's own (with the description-only damping `decide`
+ * applies). Undefined when the chosen weight is 0 (the member would change nothing).
  */
 export function knnMemberOf(
   model: EmbeddedModel,
@@ -530,5 +530,8 @@ export function knnMemberOf(
     return s > 0 ? q.map((v) => v / s) : q;
   };
   const base = stackedHeld ?? held.probs.map((p) => (model.classes.some((c) => c.examples > 0) ? damp(p) : p));
-  return trainKnn(X, rows, model.classes.length, model.features.blocks, { rows: held.rows, probs: base }, opts);
+  const out = trainKnn(X, rows, model.classes.length, model.features.blocks, { rows: held.rows, probs: base }, opts);
+  // a member whose held-out rows give it no weight changes nothing: it is not kept (nor stored)
+  const s = out.index.parts.settings;
+  return s.w > 0 || (s.wZh ?? 0) > 0 ? out : undefined;
 }
