@@ -176,8 +176,10 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [axis = 'mitigation-v2', variant = 'subj'] = args;
 const tax = registry.get(axis);
 const items = axisItems(set, axis, tax).items;
-const base = await predictions(axis, 'shipped', items, () => taxonomyModelLearner(tax));
-const other = variant === 'shipped' ? base : await predictions(axis, variant, items, learnerFor(axis, variant, tax));
-console.log(`${axis}: ${variant} vs the shipped model (round 6)`);
+// --against=<variant>: compare with another cached variant instead of the shipped model
+const against = process.argv.find((a) => a.startsWith('--against='))?.slice(10) ?? 'shipped';
+const base = await predictions(axis, against, items, against === 'shipped' ? () => taxonomyModelLearner(tax) : learnerFor(axis, against, tax));
+const other = variant === against ? base : await predictions(axis, variant, items, learnerFor(axis, variant, tax));
+console.log(`${axis}: ${variant} vs ${against === 'shipped' ? 'the shipped model (round 6)' : against}`);
 for (const l of report(axis, items, base, other)) console.log(l);
 if (process.argv.includes('--confusion')) for (const l of errors(items, other)) console.log(l);

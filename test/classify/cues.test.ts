@@ -61,8 +61,9 @@ test('features carry cue terms only when asked, weighted by cueWeight', () => {
 test('the persisted model key depends on whether cues are used (and so on the cue file)', () => {
   const actor = registry.get('actor');
   const ex = [{ id: 'a', text: 'Member States shall lay down penalties', code: 'governance-actor' }];
-  const withCues = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, features: { ...MODEL_HYPER.features!, cues: '*' } });
-  const without = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, features: { ...MODEL_HYPER.features!, cues: undefined } });
+  // (without the per-taxonomy options, whose cue list would override the shared one for actor)
+  const withCues = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, featuresFor: undefined, features: { ...MODEL_HYPER.features!, cues: '*' } });
+  const without = TaxonomyModel.key(ex, actor, { ...MODEL_HYPER, featuresFor: undefined, features: { ...MODEL_HYPER.features!, cues: undefined } });
   assert.notEqual(withCues, without);
 });
 

@@ -73,6 +73,15 @@ test('role families one at a time; the one-pass matcher and the reference agree;
   const f = Features.fit(texts, { ...DEFAULT_FEATURES, cues: 'actor,roles/subject' });
   const terms = [...f.transform(texts[0]!).idx].map((i) => f.term(i)!.term);
   assert.ok(terms.includes('~cue:roles/subject:subj:public-body'));
+  // "@w": the family's terms at w times the cue weight
+  const heavy = Features.fit(texts, { ...DEFAULT_FEATURES, cues: 'actor,roles/subject@2', cueWeight: 2 });
+  const light = Features.fit(texts, { ...DEFAULT_FEATURES, cues: 'actor,roles/subject', cueWeight: 2 });
+  const subjVal = (g: Features, name: string) => {
+    const x = g.transform(texts[0]!);
+    return x.val[[...x.idx].findIndex((i) => g.term(i)!.term === name)]!;
+  };
+  assert.ok(subjVal(heavy, '~cue:roles/subject@2:subj:public-body') > subjVal(light, '~cue:roles/subject:subj:public-body'));
+  assert.throws(() => cueSetOf('actor@2'), /a weight is given to a role family only/);
   const actor = taxonomies().get('actor');
   const ex = [{ id: 'a', text: texts[0]!, code: 'governance-actor' }];
   const own = (cues: string) => ({ ...MODEL_HYPER, featuresFor: { ...MODEL_HYPER.featuresFor, actor: { cues } } });
@@ -85,4 +94,17 @@ test('bad role files are refused with the file and field named', () => {
   assert.throws(() => parseCues(JSON.stringify({ taxonomy: 'roles', roles: { ...good, modals: [] } }), 'r.json'), /r\.json: roles\.modals/);
   assert.throws(() => parseCues(JSON.stringify({ taxonomy: 'roles', roles: { ...good, actors: ['z'] } }), 'r.json'), /r\.json: roles\.actors names "z"/);
   assert.throws(() => parseCues(JSON.stringify({ taxonomy: 'roles', roles: { ...good, object: { b: [''] } } }), 'r.json'), /r\.json: roles\.object\."b"/);
+});
+
+test('the shipped defaults give v2 (Chinese subjects apart) and actor the subject family, and no other axis', () => {
+  const reg = taxonomies();
+  const ex = ['Member States shall lay down penalties', 'Providers shall test the model before release', '服务提供者应当建立投诉机制'].map((text, i) => ({ id: `e${i}`, text, code: ['governance-actor', 'developer', 'deployer'][i]!, group: `g${i}` }));
+  const terms = (m: TaxonomyModel, t: string) => [...m.features.transform(t).idx].map((i) => m.features.term(i)!.term);
+  const actor = TaxonomyModel.train(ex, reg.get('actor'));
+  assert.ok(terms(actor, 'The AI Office may request information').includes('~cue:roles/subject:subj:public-body'));
+  const v2 = TaxonomyModel.train(ex.map((e, i) => ({ ...e, code: ['3.1.5', '2.2.2', '2.3.4'][i]! })), reg.get('mitigation-v2'));
+  assert.ok(terms(v2, 'Member States shall lay down penalties').includes('~cue:roles/subject/lang:subj:public-body'));
+  assert.ok(terms(v2, '服务提供者应当建立投诉机制').includes('~cue:roles/subject/lang:zh:subj:provider'));
+  const life = TaxonomyModel.train(ex.map((e) => ({ ...e, code: 'other-general' })).concat([{ id: 'x', text: 'Monitor the system in operation', code: 'operate-monitor', group: 'g9' }]), reg.get('lifecycle'));
+  assert.ok(!life.hyper.features.cues!.includes('roles'));
 });

@@ -559,12 +559,13 @@ export class Features {
     const set = this.options.cues ? cueSetOf(this.options.cues) : null;
     let boost: Map<number, number> | undefined;
     const wgt = this.options.cueWeight ?? 1;
-    if (set && wgt !== 1) {
+    // a cue set may give some codes their own factor on the weight ("roles/subject@0.5"; cues.ts)
+    if (set && (wgt !== 1 || set.weights)) {
       boost = new Map();
-      for (const code of set.codes) {
+      set.codes.forEach((code, k) => {
         const j = this.words.vocab.get(`~cue:${code}`);
-        if (j !== undefined) boost.set(j, wgt);
-      }
+        if (j !== undefined) boost!.set(j, wgt * (set.weights?.[k] ?? 1));
+      });
     }
     const ids = set ? Int32Array.from(set.codes, (code) => this.words.vocab.get(`~cue:${code}`) ?? -1) : undefined;
     return (this.cueState = { set, boost, ids });

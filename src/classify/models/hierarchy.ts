@@ -78,7 +78,13 @@ export const MODEL_HYPER: Partial<HyperParameters> = {
   // round 5: v2 level 1 κ 0.589 → 0.610 (+0.021 [+0.008, +0.035]), level 2 0.482 → 0.505 (+0.023
   // [+0.012, +0.033]); warm v2 classification 2.2 times faster. The character block at half weight on
   // every axis cost actor −0.020 [−0.032, −0.009], so the other axes keep it (docs/evaluation.md, round 6).
-  featuresFor: { 'mitigation-v2': { charWeight: 0 } },
+  // v2 and actor also read the subject of the main clause (taxonomies/cues/roles.json: the words before
+  // its first modal verb as public body / provider / deployer / "we" / the system / other / none; who
+  // acts decides branch 3 vs 2 and the actor, §3.4, §3.5, §5). v2 keeps its Chinese subjects apart
+  // ("/lang"). Annotated set, protocol folds, paired against round 6: v2 level 1 κ 0.610 → 0.629
+  // (+0.019 [+0.005, +0.034]), level 2 0.505 → 0.521 (+0.016 [+0.006, +0.027]); actor 0.466 → 0.495
+  // (+0.028 [+0.012, +0.045]). The object family cost v2 level 1 −0.014 (docs/evaluation.md, round 7).
+  featuresFor: { 'mitigation-v2': { charWeight: 0, cues: `${CUE_AXES},roles/subject/lang` }, actor: { cues: `${CUE_AXES},roles/subject` } },
   // actor, texts with Chinese characters only: a nearest-neighbour member (cosine over the stemmed-word
   // block, k, similarity power, class balance and its weight chosen inside the training data; knn.ts)
   // mixed into the stacked probabilities. Annotated set, protocol folds, paired against round 6: actor
