@@ -61,6 +61,9 @@ function plainWord(w: string): boolean {
   return true;
 }
 
+/** Word lists up to this long are scanned pairwise for repeats (no Map: most words occur once); longer ones use a Map. */
+const SHORT_LIST = 48;
+
 /**
  * simpleTsvector(words.join(' ')) from the words themselves (a search text's tokens, before they
  * are joined), without splitting the joined text again: the same literal, or null.
@@ -68,6 +71,30 @@ function plainWord(w: string): boolean {
 export function tsvectorOfWords(words: readonly string[]): string | null {
   if (words.length > MAX_POSITION) return null;
   if (words.length === 1 && words[0] === '') return ''; // the empty text
+  return words.length <= SHORT_LIST ? shortListVector(words) : longListVector(words);
+}
+
+/** tsvectorOfWords for a short list: each word's first occurrence found by scanning the words before it. */
+function shortListVector(words: readonly string[]): string | null {
+  let out = '';
+  const n = words.length;
+  next: for (let i = 0; i < n; i++) {
+    const w = words[i]!;
+    for (let j = 0; j < i; j++) if (words[j] === w) continue next;
+    if (!plainWord(w)) return null;
+    let list = String(i + 1);
+    let count = 1;
+    for (let j = i + 1; j < n; j++)
+      if (words[j] === w) {
+        if (++count > MAX_REPEATS) return null;
+        list += ',' + (j + 1);
+      }
+    out += (out ? " '" : "'") + w + "':" + list;
+  }
+  return out;
+}
+
+function longListVector(words: readonly string[]): string | null {
   const positions = new Map<string, number[]>();
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
