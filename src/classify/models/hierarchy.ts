@@ -88,7 +88,8 @@ export const MODEL_HYPER: Partial<HyperParameters> = {
   // actor, texts with Chinese characters only: a nearest-neighbour member (cosine over the stemmed-word
   // block, k, similarity power, class balance and its weight chosen inside the training data; knn.ts)
   // mixed into the stacked probabilities. Annotated set, protocol folds, paired against round 6: actor
-  // κ 0.466 → 0.482 (+0.015 [+0.009, +0.023]), Chinese items 0.390 → 0.513 (docs/evaluation.md, round 7).
+  // κ 0.466 → 0.482 (+0.015 [+0.009, +0.023]), Chinese items 0.390 → 0.513; with the subject cues
+  // (commit 95c59c5) 0.495 → 0.507 (+0.013 [+0.004, +0.022]) (docs/evaluation.md, round 7).
   knnFor: { actor: { view: 'words', texts: 'zh' } },
 };
 
