@@ -1,8 +1,15 @@
 // Variants of exp-stk.ts (round 7, helper STK): the shipped hierarchical model with stacks on the
 // other axes' labels (src/classify/models/stack.ts) fitted on its level models and/or its full model,
 // patched onto the trained instance (experiments only; a kept variant is wired into hierarchy.ts).
+// The member-weighting variants (mem, memaux, actormem, actormemonly) need each member's held-out
+// probabilities, which EmbeddedModel.train does not keep; they were measured with this line in place
+// of `out.heldOut = …` in src/classify/embedded/model.ts (not committed; /tmp patch in the report):
+//   out.heldOut = { probs: heldProbs, y: heldY, rows: heldIdx, members: members.map((k) =>
+//     heldOut.get(k)!.map((sc) => softmaxInPlace(Float64Array.from(sc), temperatures[k]))) };
+// Without it they run without member weights.
 import type { Taxonomy } from '../../src/taxonomy/index.ts';
 import type { Learner, Prediction, TrainExample } from '../../src/eval/csv-eval.ts';
+import { taxonomyModelLearner } from '../../src/eval/learners.ts';
 import { MODEL_HYPER, TOP_LEVEL_TARGET, TaxonomyModel, type TrainingExample } from '../../src/classify/models/hierarchy.ts';
 import { fitStack, noAuxiliary, STACK_AXES, stackProbabilities, trainAuxiliary, type AuxSpec } from '../../src/classify/models/stack.ts';
 import { softmaxInPlace } from '../../src/classify/embedded/sparse.ts';
@@ -94,6 +101,10 @@ const ALL4 = [A('actor'), A('lifecycle'), A('nist-ai-rmf'), A('risk-domain', 1)]
 const v2 = (o: V2StackOptions) => (tax: Taxonomy) => learnerOf(tax, (ex) => trainStackedV2(ex, tax, o));
 
 export const VARIANTS: Record<string, (tax: Taxonomy) => Learner> = {
+  // the tree's own shipped learner (for a change of shared code measured in another copy of the tree)
+  asis: (tax) => taxonomyModelLearner(tax),
+  // the shipped model without its stack (actor: the reference for member weighting alone)
+  unstacked: (tax) => taxonomyModelLearner(tax, { stack: false }),
   // the four other axes, on the level-1 and level-2 models
   lv12: v2({ specs: ALL4, full: false, levels: [1, 2] }),
   // the same and the full model

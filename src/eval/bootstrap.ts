@@ -6,6 +6,7 @@
 import { PROTOCOL } from './defaults.ts';
 import type { Label } from './metrics.ts';
 import { rng } from '../classify/embedded/sparse.ts';
+import { kappaOfClasses } from '../util/folds.ts';
 
 export interface Interval {
   /** The statistic on all rows. */
@@ -82,23 +83,7 @@ export function encodeLabels(...lists: (readonly Label[])[]): { codes: Int32Arra
 
 /** Cohen's κ of the rows idx of two encoded label lists (NaN when undefined). */
 export function kappaOf(g: Int32Array, p: Int32Array, k: number, idx: Int32Array): number {
-  const n = idx.length;
-  if (n === 0) return NaN;
-  const rows = new Float64Array(k);
-  const cols = new Float64Array(k);
-  let same = 0;
-  for (let i = 0; i < n; i++) {
-    const a = g[idx[i]!]!;
-    const b = p[idx[i]!]!;
-    rows[a]++;
-    cols[b]++;
-    if (a === b) same++;
-  }
-  let pe = 0;
-  for (let c = 0; c < k; c++) pe += rows[c]! * cols[c]!;
-  pe /= n * n;
-  if (pe === 1) return NaN;
-  return (same / n - pe) / (1 - pe);
+  return kappaOfClasses(g, p, k, idx);
 }
 
 function check(a: readonly Label[], b: readonly Label[]): void {

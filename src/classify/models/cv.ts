@@ -4,11 +4,11 @@
 // the rows whose gold label reaches it), per language, and the share of held-out rows left as a
 // suggestion. This is how the defaults in docs/classification.md were chosen; the protocol of record
 // for the annotated set is `govnav eval` (docs/evaluation.md).
-import { createHash } from 'node:crypto';
 import type { Taxonomy } from '../../taxonomy/index.ts';
 import { cohenKappa } from '../../eval/metrics.ts';
 import type { HyperParameters } from '../embedded/model.ts';
 import { MODEL_HYPER, TaxonomyModel, type TrainingExample } from './hierarchy.ts';
+import { foldsOfGroups } from '../../util/folds.ts';
 
 export interface CvLevel {
   level: number;
@@ -32,24 +32,9 @@ function textKey(t: string): string {
   return t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '').slice(0, 160);
 }
 
-/**
- * Folds of groups: largest group first into the fold with fewest rows (ties broken by a stable hash
- * of the group), so that folds are of similar size and the few large documents (e.g. the three
- * Chinese ones) land in different folds. The same groups always give the same folds.
- */
+/** Folds of groups (src/util/folds.ts): largest group first into the fold with fewest rows, ties by a stable hash. */
 export function assignFolds(groups: string[], k: number): Map<string, number> {
-  const size = new Map<string, number>();
-  for (const g of groups) size.set(g, (size.get(g) ?? 0) + 1);
-  const h = (g: string) => createHash('sha256').update(g).digest().readUInt32LE(0);
-  const order = [...size.keys()].sort((a, b) => size.get(b)! - size.get(a)! || h(a) - h(b) || (a < b ? -1 : 1));
-  const load = new Array<number>(k).fill(0);
-  const out = new Map<string, number>();
-  for (const g of order) {
-    const f = load.indexOf(Math.min(...load));
-    out.set(g, f);
-    load[f] += size.get(g)!;
-  }
-  return out;
+  return foldsOfGroups(groups, k);
 }
 
 export function crossValidate(

@@ -17,6 +17,7 @@ import { compactScores, type CompactLinear } from '../embedded/compact.ts';
 import { EmbeddedModel, loadMember, storeMember, type HyperParameters } from '../embedded/model.ts';
 import { argmax, softmaxInPlace, type SparseVec } from '../embedded/sparse.ts';
 import type { SectionReader, SectionWriter } from './binary.ts';
+import { foldsOfGroups, kappaOfClasses } from '../../util/folds.ts';
 
 /** An axis whose labels become an auxiliary member: its codes, cut to `level` parts when given. */
 export interface AuxSpec {
@@ -90,19 +91,11 @@ export interface StackRow {
   aux?: Readonly<Record<string, string>>;
 }
 
-/** Rows into k folds by source document: largest documents first, each into the smallest fold (ties: name). */
+/** Rows into k folds by source document (src/util/folds.ts); a row without a document is a group of its own. */
 export function groupedFolds(groups: (string | undefined)[], k: number = INNER_FOLDS): number[] {
-  const key = (g: string | undefined, i: number) => g ?? `\u0000row${i}`;
-  const size = new Map<string, number>();
-  groups.forEach((g, i) => size.set(key(g, i), (size.get(key(g, i)) ?? 0) + 1));
-  const load = new Array<number>(k).fill(0);
-  const fold = new Map<string, number>();
-  for (const g of [...size.keys()].sort((a, b) => size.get(b)! - size.get(a)! || (a < b ? -1 : a > b ? 1 : 0))) {
-    const f = load.indexOf(Math.min(...load));
-    fold.set(g, f);
-    load[f]! += size.get(g)!;
-  }
-  return groups.map((g, i) => fold.get(key(g, i))!);
+  const keys = groups.map((g, i) => g ?? `\u0000row${i}`);
+  const fold = foldsOfGroups(keys, k);
+  return keys.map((g) => fold.get(g)!);
 }
 
 function trainAux(spec: AuxSpec, rows: StackRow[], features: Features): AuxMember | undefined {
@@ -222,20 +215,10 @@ export function memberLogs(members: readonly ArrayLike<number>[]): Float64Array 
 
 const logOf = (p: ArrayLike<number>) => Float64Array.from(p, (v) => Math.log(Math.max(v, 1e-6)));
 
+/** κ of the combiner's held-out decisions; an undefined κ (chance agreement 1) counts as 0. */
 function kappa(gold: ArrayLike<number>, pred: ArrayLike<number>, K: number): number {
-  const n = gold.length;
-  if (!n) return NaN;
-  const rows = new Float64Array(K);
-  const cols = new Float64Array(K);
-  let agree = 0;
-  for (let i = 0; i < n; i++) {
-    rows[gold[i]!]!++;
-    cols[pred[i]!]!++;
-    if (gold[i] === pred[i]) agree++;
-  }
-  let pe = 0;
-  for (let k = 0; k < K; k++) pe += (rows[k]! * cols[k]!) / (n * n);
-  return pe >= 1 ? 0 : (agree / n - pe) / (1 - pe);
+  const k = kappaOfClasses(gold, pred, K);
+  return Number.isNaN(k) ? 0 : k;
 }
 
 /** Held-out combined probabilities of every row at one setting (combiners fitted on the other folds). */
