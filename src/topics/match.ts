@@ -38,6 +38,8 @@ interface ZhPat {
 interface WordInfo {
   stem: string;
   prefixStarts: Phrase[];
+  /** The phrases whose first word is this word's stem (exactFirst's list), or undefined. */
+  exact: Phrase[] | undefined;
 }
 
 export interface CompiledLexicon {
@@ -132,7 +134,8 @@ function wordInfo(c: CompiledLexicon, lower: string): WordInfo {
   if (info) return info;
   const starts: Phrase[] = [];
   for (const ph of c.prefixFirst) if (lower.startsWith((ph.toks[0] as { prefix: string }).prefix)) starts.push(ph);
-  info = { stem: stemWord(lower), prefixStarts: starts };
+  const stem = stemWord(lower);
+  info = { stem, prefixStarts: starts, exact: c.exactFirst.get(stem) };
   if (c.words.size >= MAX_WORD_CACHE) c.words.clear();
   c.words.set(lower, info);
   return info;
@@ -144,32 +147,110 @@ interface RawMatch {
   owner: Owner;
 }
 
+/** The words of one text with their positions (see rawMatches). */
+interface Words {
+  starts: number[];
+  ends: number[];
+  lowers: string[];
+  infos: WordInfo[];
+  // joined[i]: word i follows word i-1 with only spaces, hyphens, slashes or "&" between them; a
+  // phrase never spans other punctuation ("openness. Data" is not "open data").
+  joined: boolean[];
+  /** Some word starts a phrase (when none does, there is no English match). */
+  any: boolean;
+  /** The text has a Han character. */
+  han: boolean;
+}
+
+// Texts the scanner below cannot take: with a surrogate (a character beyond the BMP), "Σ" (whose
+// lower case depends on what follows) or "İ" (whose lower case is two characters).
+const UNSCANNABLE = /[\uD800-\uDFFF\u03A3\u0130]/;
+
+function words(c: CompiledLexicon, text: string): Words {
+  const w: Words = { starts: [], ends: [], lowers: [], infos: [], joined: [], any: false, han: false };
+  const lower = UNSCANNABLE.test(text) ? undefined : text.toLowerCase();
+  if (lower !== undefined && lower.length === text.length) scanWords(c, text, lower, w);
+  else {
+    for (const m of text.matchAll(WORD)) {
+      const prevEnd = w.ends.length ? w.ends[w.ends.length - 1]! : -1;
+      push(c, w, m.index, m.index + m[0].length, m[0].toLowerCase(), prevEnd >= 0 && JOINER.test(text.slice(prevEnd, m.index)));
+    }
+    w.han = HAN.test(text);
+  }
+  return w;
+}
+
+function push(c: CompiledLexicon, w: Words, start: number, end: number, lower: string, joined: boolean): void {
+  const info = wordInfo(c, lower);
+  w.starts.push(start);
+  w.ends.push(end);
+  w.lowers.push(lower);
+  w.infos.push(info);
+  w.joined.push(joined);
+  if (info.exact || info.prefixStarts.length) w.any = true;
+}
+
+// Classes of BMP characters for the scanner, as WORD and JOINER see them: 1 letter (not Han),
+// 2 number (not Han), 4 joiner (\s, hyphens, "/", "&"), 8 apostrophe, 16 Han; 128 not known yet.
+const CLASS = new Uint8Array(0x10000).fill(128);
+const LETTER = new RegExp(String.raw`^[\p{L}--\p{Script=Han}]$`, 'v');
+const NUMBER = new RegExp(String.raw`^[\p{N}--\p{Script=Han}]$`, 'v');
+const JOINER_CHAR = /^[\s\-\u2010\u2011\u2013/&]$/u;
+
+function classOf(code: number): number {
+  const k = CLASS[code]!;
+  return k === 128 ? classify(code) : k;
+}
+
+function classify(code: number): number {
+  let k = CLASS[code]!;
+  if (k === 128) {
+    const s = String.fromCharCode(code);
+    k = (LETTER.test(s) ? 1 : 0) | (NUMBER.test(s) ? 2 : 0) | (JOINER_CHAR.test(s) ? 4 : 0) | (s === "'" || s === '’' ? 8 : 0) | (HAN.test(s) ? 16 : 0);
+    CLASS[code] = k;
+  }
+  return k;
+}
+
+/**
+ * The words of a text of BMP characters, as WORD finds them (letters and numbers, then optionally an
+ * apostrophe and letters), without the regular expression and with one lower-casing of the whole
+ * text (`lower`, of the same length: without "Σ" and "İ", lower-casing maps each character alone).
+ */
+function scanWords(c: CompiledLexicon, text: string, lower: string, w: Words): void {
+  const n = text.length;
+  let prevEnd = -1;
+  let i = 0;
+  while (i < n) {
+    const k = classOf(text.charCodeAt(i));
+    if (!(k & 3)) {
+      if (k & 16) w.han = true;
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && classOf(text.charCodeAt(i)) & 3) i++;
+    if (i + 1 < n && classOf(text.charCodeAt(i)) & 8 && classOf(text.charCodeAt(i + 1)) & 1) {
+      i += 2;
+      while (i < n && classOf(text.charCodeAt(i)) & 1) i++;
+    }
+    let joined = prevEnd >= 0;
+    for (let k = prevEnd; joined && k < start; k++) if (!(classOf(text.charCodeAt(k)) & 4)) joined = false;
+    push(c, w, start, i, lower.slice(start, i), joined);
+    prevEnd = i;
+  }
+}
+
 /** Every raw occurrence of a term or exclusion pattern in one piece of text. */
 function rawMatches(c: CompiledLexicon, text: string): RawMatch[] {
   const out: RawMatch[] = [];
   // English phrases over stemmed words.
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const lowers: string[] = [];
-  const infos: WordInfo[] = [];
-  // joined[i]: word i follows word i-1 with only spaces, hyphens, slashes or "&" between them; a
-  // phrase never spans other punctuation ("openness. Data" is not "open data").
-  const joined: boolean[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const lower = m[0].toLowerCase();
-    const prevEnd = ends.length ? ends[ends.length - 1]! : -1;
-    joined.push(prevEnd >= 0 && JOINER.test(text.slice(prevEnd, m.index)));
-    starts.push(m.index);
-    ends.push(m.index + m[0].length);
-    lowers.push(lower);
-    infos.push(wordInfo(c, lower));
-  }
-  const n = infos.length;
+  const { starts, ends, lowers, infos, joined, any, han } = words(c, text);
+  const n = any ? infos.length : 0;
   for (let i = 0; i < n; i++) {
     const info = infos[i]!;
-    const cands = c.exactFirst.get(info.stem);
-    if (cands)
-      for (const ph of cands) {
+    if (info.exact)
+      for (const ph of info.exact) {
         const j = matchRest(ph, i, n, infos, lowers, joined);
         if (j > 0) out.push({ start: starts[i]!, end: ends[j - 1]!, owner: ph.owner });
       }
@@ -179,26 +260,28 @@ function rawMatches(c: CompiledLexicon, text: string): RawMatch[] {
     }
   }
   // Chinese substrings.
-  if (HAN.test(text)) {
-    let bounds: Set<number> | undefined;
-    for (let i = 0; i < text.length; ) {
-      const cp = text.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
-      const pats = c.zhFirst.get(ch);
-      if (pats)
-        for (const p of pats) {
-          if (!text.startsWith(p.text, i)) continue;
-          const end = i + p.text.length;
-          if (p.whole) {
-            bounds ??= wordBounds(text);
-            if (!bounds.has(i) || !bounds.has(end)) continue;
-          }
-          out.push({ start: i, end, owner: p.owner });
-        }
-      i += ch.length;
-    }
-  }
+  if (han) zhMatches(c, text, out);
   return out;
+}
+
+function zhMatches(c: CompiledLexicon, text: string, out: RawMatch[]): void {
+  let bounds: Set<number> | undefined;
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    const pats = c.zhFirst.get(ch);
+    if (pats)
+      for (const p of pats) {
+        if (!text.startsWith(p.text, i)) continue;
+        const end = i + p.text.length;
+        if (p.whole) {
+          bounds ??= wordBounds(text);
+          if (!bounds.has(i) || !bounds.has(end)) continue;
+        }
+        out.push({ start: i, end, owner: p.owner });
+      }
+    i += ch.length;
+  }
 }
 
 /** Index just after the phrase if it matches at word i, else 0. */
