@@ -7,7 +7,7 @@ import { plainStatement, upsertStatementsMany } from '../../src/store/corpus.ts'
 
 const base = () => ({
   sourceKey: 's1',
-  kind: 'mitigation',
+  kind: 'mitigation' as const,
   parentSourceKey: 's0',
   ord: 3,
   name: 'Name',
