@@ -148,7 +148,7 @@ interface RawMatch {
 }
 
 /** The words of one text with their positions (see rawMatches). */
-interface Words {
+export interface Words {
   starts: number[];
   ends: number[];
   lowers: string[];
@@ -166,9 +166,9 @@ interface Words {
 // lower case depends on what follows) or "İ" (whose lower case is two characters).
 const UNSCANNABLE = /[\uD800-\uDFFF\u03A3\u0130]/;
 
-function words(c: CompiledLexicon, text: string): Words {
+function words(c: CompiledLexicon, text: string, scan = true): Words {
   const w: Words = { starts: [], ends: [], lowers: [], infos: [], joined: [], any: false, han: false };
-  const lower = UNSCANNABLE.test(text) ? undefined : text.toLowerCase();
+  const lower = !scan || UNSCANNABLE.test(text) ? undefined : text.toLowerCase();
   if (lower !== undefined && lower.length === text.length) scanWords(c, text, lower, w);
   else {
     for (const m of text.matchAll(WORD)) {
@@ -178,6 +178,16 @@ function words(c: CompiledLexicon, text: string): Words {
     w.han = HAN.test(text);
   }
   return w;
+}
+
+/**
+ * The words of a text as the matcher sees them: by the character scanner (`scan`, what every text
+ * whose lower case keeps its length gets) or by the word regular expression (what the others get).
+ * Exported so that a test can hold the two paths to the same output.
+ */
+export function matcherWords(c: CompiledLexicon, text: string, scan: boolean): Omit<Words, 'infos'> {
+  const { infos: _infos, ...rest } = words(c, text, scan);
+  return rest;
 }
 
 function push(c: CompiledLexicon, w: Words, start: number, end: number, lower: string, joined: boolean): void {

@@ -1,11 +1,11 @@
 // Micro-bench of the topic matcher alone (not a test): CPU time of scoreStatement over the 50,000
-// texts of the scale import (bench/_scale-import.ts), the frozen reference matcher and the current
-// one alternately in one process. Run: npx tsx test/topics/_bench-match.ts [rounds]
+// texts of the scale import (bench/_scale-import.ts) and, where ../shared has them, real mitigation
+// texts; then the word finding alone, by the character scanner and by the word regular expression
+// (the path texts the scanner cannot take use). Run: npx tsx test/topics/_bench-match.ts [rounds]
 import { cpuUsage } from 'node:process';
 import { syntheticCorpus } from '../../bench/import.ts';
 import { loadLexicon } from '../../src/topics/lexicon.ts';
 import * as now from '../../src/topics/match.ts';
-import * as ref from './_match-reference.ts';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sharedFile } from '../helpers/shared.ts';
@@ -33,7 +33,7 @@ function time(label: string, score: (s: S) => unknown): number {
   let n = 0;
   for (const s of rows) n += (score({ ...s, headingPath: [...s.headingPath] }) as unknown[]).length;
   const t = cpu() - t0;
-  console.log(`${label}: ${t.toFixed(3)} s CPU for ${rows.length} statements (${n} links)`);
+  console.log(`${label}: ${t.toFixed(3)} s CPU for ${rows.length} statements (${n} found: links or words)`);
   return t;
 }
 
@@ -43,9 +43,9 @@ for (const [which, set] of [['scale-import texts', synthetic], ['real mitigation
   console.log(which);
 for (let r = 0; r < rounds; r++) {
   // A fresh compile each round, as an import does (its word cache starts empty).
-  const cr = ref.compileLexicon(lex);
-  const cn = now.compileLexicon(lex);
-  time('reference', (s) => ref.scoreStatement(cr, s));
-  time('current  ', (s) => now.scoreStatement(cn, s));
+  const c = now.compileLexicon(lex);
+  time('matcher       ', (s) => now.scoreStatement(c, s));
+  time('words, scanner', (s) => now.matcherWords(c, s.text, true).starts);
+  time('words, regex  ', (s) => now.matcherWords(c, s.text, false).starts);
 }
 }

@@ -1,9 +1,10 @@
-// The matcher after the round-7 speed-up (a character scanner instead of the word regex, each phrase
-// start looked up once per distinct word) gives exactly what the matcher before it gave
-// (test/topics/_match-reference.ts, a frozen copy): topic links, term spans, topic spans and
-// highlight HTML, over generated texts built from the lexicon's own patterns with awkward
-// separators and letters, the scale bench's synthetic statements, the Chinese fixtures and, where
-// present, real governance texts from ../shared.
+// The matcher finds words with a character scanner (round 7) where a text's lower case keeps its
+// length, and with the word regular expression otherwise. Both paths live in src/topics/match.ts; this
+// holds them to the same words, positions, "joined" flags and Han flag over generated texts built from
+// the lexicon's own patterns with awkward separators and letters, the scale bench's synthetic
+// statements, the Chinese fixtures and, where present, real governance texts from ../shared. (When the
+// scanner was written, the whole matcher was also compared with a frozen copy of the previous one:
+// spans, topic spans, highlights and links were identical; see docs/benchmarks.md, import, round 7.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { parse } from 'csv-parse/sync';
 import { syntheticCorpus } from '../../bench/import.ts';
 import { loadLexicon, type Lexicon } from '../../src/topics/lexicon.ts';
 import * as now from '../../src/topics/match.ts';
-import * as ref from './_match-reference.ts';
 import { sharedFile } from '../helpers/shared.ts';
 import { MITIGATIONS_CSV } from './_corpus.ts';
 
@@ -77,55 +77,36 @@ function realTexts(): string[] {
   return out.filter((l) => l.length > 0);
 }
 
-function compareText(cn: now.CompiledLexicon, cr: ref.CompiledLexicon, text: string, where: string): number {
-  const a = now.termSpans(cn, text);
-  assert.deepEqual(a, ref.termSpans(cr, text), `term spans of ${where}: ${JSON.stringify(text)}`);
-  const topics = new Set(a.map((s) => cn.terms[s.term]!.topic));
-  for (const topic of topics) {
-    const spans = now.topicSpans(cn, text, topic);
-    assert.deepEqual(spans, ref.topicSpans(cr, text, topic), `topic spans (${topic}) of ${where}`);
-    assert.equal(now.highlightHtml(text, spans), ref.highlightHtml(text, ref.topicSpans(cr, text, topic)), `highlight (${topic}) of ${where}`);
-  }
-  return a.length;
+function compareText(c: now.CompiledLexicon, text: string, where: string): number {
+  const scanned = now.matcherWords(c, text, true);
+  assert.deepEqual(scanned, now.matcherWords(c, text, false), `words of ${where}: ${JSON.stringify(text)}`);
+  return scanned.starts.length;
 }
 
-test('the matcher finds the same spans, topic spans and highlights as the reference matcher', () => {
+test('the character scanner finds the same words as the word regular expression', () => {
   const texts = realTexts();
+  const corpus = syntheticCorpus(4, 500) as { documents: { statements: { name: string; text: string }[] }[] };
+  const synthetic = corpus.documents.flatMap((d) => d.statements.flatMap((s) => [s.name, s.text]));
   for (const [li, lex] of lexicons().entries()) {
-    const cn = now.compileLexicon(lex);
-    const cr = ref.compileLexicon(lex);
-    let spans = 0;
-    const gen = generated(lex, 2500, 7 + li);
-    gen.forEach((t, i) => (spans += compareText(cn, cr, t, `generated text ${i}`)));
-    texts.forEach((t, i) => (spans += compareText(cn, cr, t, `real text ${i}`)));
-    // The comparison means something: many spans were found, in both languages.
-    assert.ok(spans > 5000, `${spans} spans`);
-    assert.ok(gen.some((t) => /\p{Script=Han}/u.test(t) && now.termSpans(cn, t).length > 0));
-    assert.ok(gen.some((t) => !/\p{Script=Han}/u.test(t) && /^[\x00-\x7f]*$/.test(t) && now.termSpans(cn, t).length > 0));
+    const c = now.compileLexicon(lex);
+    let words = 0;
+    const gen = generated(lex, 4000, 7 + li);
+    gen.forEach((t, i) => (words += compareText(c, t, `generated text ${i}`)));
+    [...synthetic, ...texts].forEach((t, i) => (words += compareText(c, t, `text ${i}`)));
+    // The comparison means something: many words, phrase starts, joins and Han texts were seen.
+    assert.ok(words > 20000, `${words} words`);
+    const seen = gen.map((t) => now.matcherWords(c, t, true));
+    assert.ok(seen.some((w) => w.any) && seen.some((w) => !w.any), 'texts with and without a phrase start');
+    assert.ok(seen.some((w) => w.han) && seen.some((w) => w.joined.includes(true)), 'Han texts and joined words');
   }
 });
 
-test('the matcher links statements exactly as the reference matcher (generated, synthetic and real statements)', () => {
-  const [base, extra] = lexicons();
-  const corpus = syntheticCorpus(4, 500) as { documents: { statements: { name: string; text: string; headingPath: string[]; kind: string }[] }[] };
-  const synthetic = corpus.documents.flatMap((d) => d.statements);
-  const texts = realTexts();
-  for (const lex of [base!, extra!]) {
-    const cn = now.compileLexicon(lex);
-    const cr = ref.compileLexicon(lex);
-    const gen = generated(lex, 3000, 99);
-    const kinds = ['risk', 'mitigation', 'principle', null];
-    const statements = [
-      ...synthetic,
-      ...gen.map((text, i) => ({ name: gen[(i * 7) % gen.length]!.slice(0, 40), text, headingPath: [gen[(i * 13) % gen.length]!.slice(0, 30), 'Part II'], kind: kinds[i % 4]! })),
-      ...texts.map((text, i) => ({ name: null, text, headingPath: i % 2 ? null : [texts[(i + 1) % texts.length]!], kind: kinds[i % 4]! })),
-    ];
-    let links = 0;
-    statements.forEach((s, i) => {
-      const a = now.scoreStatement(cn, s);
-      assert.deepEqual(a, ref.scoreStatement(cr, s), `statement ${i}: ${JSON.stringify(s)}`);
-      links += a.length;
-    });
-    assert.ok(links > 1000, `${links} links`);
+test('the matcher still finds what the lexicon names, through either path', () => {
+  const [, extra] = lexicons();
+  const c = now.compileLexicon(extra!);
+  // Text the scanner takes, and the same text with a "Σ" that sends it down the regex path.
+  for (const text of ["The Über-model's naïve Bayes and 5G networks", "ΣThe Über-model's naïve Bayes and 5G networks"]) {
+    const spans = now.termSpans(c, text).map((s) => text.slice(s.start, s.end));
+    assert.ok(spans.includes('5G networks') && spans.includes('naïve Bayes'), `${JSON.stringify(spans)} in ${text}`);
   }
 });
