@@ -136,6 +136,11 @@ export interface HyperParameters {
    * (read by src/classify/models; the flat learner here ignores it).
    */
   featuresFor?: Record<string, Partial<FeatureOptions>>;
+  /**
+   * Per taxonomy id, the candidate members that replace `components` in that taxonomy's persisted
+   * model (read by src/classify/models; the flat learner here ignores it).
+   */
+  componentsFor?: Record<string, Component[]>;
   seed: number;
 }
 

@@ -879,10 +879,15 @@ function effectiveHyper(h: Partial<HyperParameters>): HyperParameters {
   return { ...DEFAULT_HYPER, ...h, features: { ...DEFAULT_HYPER.features, ...h.features } };
 }
 
-/** The hyper-parameters with the taxonomy's own feature options (`featuresFor`) in place of the shared ones. */
+/**
+ * The hyper-parameters with the taxonomy's own feature options (`featuresFor`) and its own ensemble
+ * members (`componentsFor`) in place of the shared ones.
+ */
 function ownFeatures(h: HyperParameters, taxonomy: string): HyperParameters {
   const own = h.featuresFor?.[taxonomy];
-  return own ? { ...h, features: { ...h.features, ...own } } : h;
+  const members = h.componentsFor?.[taxonomy];
+  const withFeatures = own ? { ...h, features: { ...h.features, ...own } } : h;
+  return members ? { ...withFeatures, components: [...members] } : withFeatures;
 }
 
 /**

@@ -1,0 +1,98 @@
+// Round 7 (helper ACT8, issue 12): the actor model without its words + characters SVM member, chosen
+// per taxonomy through `componentsFor` (MODEL_HYPER), against the model as the tree trains it (subject
+// cues and the Chinese-only nearest-neighbour member), item by item on the protocol's folds, paired
+// bootstrap of κ(variant) − κ(shipped), 1,000 resamples, seed 2026, overall and for the Chinese items.
+//   node --import tsx scripts/dev/exp-act8.ts [axis] [variant] [--against=<variant>]
+// Variants: shipped (MODEL_HYPER as it is), nochar (componentsFor[axis] = svmw, svmp), ship-all
+// (componentsFor[axis] removed: every axis on the shared members, to measure a wired-in default
+// against the model without it). Predictions are cached per axis and variant in $GOVNAV_EXP_DIR
+// (default /tmp/act8); delete a file after changing the tree.
+//   node --import tsx scripts/dev/exp-act8.ts <axis> --speed [repeats]
+// The cost: each variant trained on every annotated item of the axis, then the annotated texts
+// (repeated) decided warm, CPU time per statement, the variants alternated in the same run.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
+import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
+import { documentKey } from '../../src/importers/annotations.ts';
+import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { taxonomyModelLearner } from '../../src/eval/learners.ts';
+import type { Learner, Prediction } from '../../src/eval/csv-eval.ts';
+import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
+import type { Component, HyperParameters } from '../../src/classify/embedded/model.ts';
+
+const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/act8';
+const registry = taxonomies();
+const set = loadAnnotationSetStrict('annotations', registry);
+const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+
+/** MODEL_HYPER with the axis's own candidate members (undefined: the shared `components`). */
+function withMembers(axis: string, members: Component[] | undefined): Partial<HyperParameters> {
+  const own = { ...MODEL_HYPER.componentsFor };
+  if (members) own[axis] = members;
+  else delete own[axis];
+  return { ...MODEL_HYPER, componentsFor: own };
+}
+
+function hyperFor(axis: string, variant: string): Partial<HyperParameters> {
+  if (variant === 'shipped') return MODEL_HYPER;
+  if (variant === 'nochar') return withMembers(axis, ['svmw', 'svmp']);
+  if (variant === 'ship-all') return withMembers(axis, undefined);
+  throw new Error(`unknown variant "${variant}" (shipped, nochar, ship-all)`);
+}
+
+async function predictions(axis: string, name: string, items: ScoredItem[], learner: () => Learner): Promise<Prediction[]> {
+  const file = join(dir, `${axis}-${name}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
+  const t0 = process.cpuUsage();
+  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learner()], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
+  const cpu = process.cpuUsage(t0);
+  process.stderr.write(`${name}: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify(p));
+  return p!;
+}
+
+const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
+function report(items: ScoredItem[], base: Prediction[], other: Prediction[]): string {
+  const row: string[] = [];
+  for (const zh of [false, true]) {
+    const keep = items.map((_, i) => i).filter((i) => !zh || items[i]!.language === 'zh');
+    const g = keep.map((i) => items[i]!.code);
+    const pk = pairedKappa(g, keep.map((i) => other[i]!.label), keep.map((i) => base[i]!.label), { resamples: 1000, seed: 2026 });
+    const d = pk.difference;
+    row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`);
+  }
+  return row.join('; ');
+}
+
+/** Warm statements per CPU second of each variant's model trained on every item (alternated, best of 3). */
+function speed(axis: string, tax: Taxonomy, items: ScoredItem[], repeats: number): void {
+  const ex = items.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language, aux: e.aux }));
+  const texts = Array.from({ length: repeats }, () => items.map((it) => it.text)).flat();
+  const models = ['shipped', 'nochar'].map((v) => ({ v, m: TaxonomyModel.train(ex, tax, { hyper: hyperFor(axis, v), created: '1970-01-01T00:00:00.000Z' }), best: Infinity }));
+  for (const { m } of models) for (const t of texts.slice(0, 300)) m.decide(t);
+  for (let round = 0; round < 3; round++)
+    for (const x of models) {
+      const t0 = process.cpuUsage();
+      for (const t of texts) x.m.decide(t);
+      const d = process.cpuUsage(t0);
+      x.best = Math.min(x.best, (d.user + d.system) / 1e6);
+    }
+  for (const x of models) console.log(`${axis} ${x.v}: members ${x.m.model.components.map((c) => c.kind).join(', ')}; ${texts.length} texts, ${(texts.length / x.best).toFixed(0)} statements per CPU s`);
+}
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const [axis = 'actor', variant = 'nochar'] = args;
+const tax: Taxonomy = registry.get(axis);
+const items = axisItems(set, axis, tax).items;
+if (process.argv.includes('--speed')) {
+  speed(axis, tax, items, Number(args[1] ?? 3));
+  process.exit(0);
+}
+const against = process.argv.find((a) => a.startsWith('--against='))?.slice(10) ?? 'shipped';
+const learnerOf = (v: string) => () => taxonomyModelLearner(tax, { hyper: hyperFor(axis, v) });
+const base = await predictions(axis, against, items, learnerOf(against));
+const other = variant === against ? base : await predictions(axis, variant, items, learnerOf(variant));
+console.log(`${axis}: ${variant} vs ${against}`);
+console.log(report(items, base, other));
