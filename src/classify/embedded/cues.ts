@@ -33,6 +33,10 @@ export interface RoleEntry {
   rules: RoleRules;
   subjectAt: number;
   objectAt: number;
+  /** "roles/verb": where the main verb's class codes start (absent or −1 = left out). */
+  verbAt?: number;
+  /** "roles/verbobj": where the codes of the verb class paired with the object class start (verb-major; absent or −1 = left out). */
+  pairAt?: number;
   /** "roles/subject/lang": a text with Chinese characters gets the family's codes from this many places further on (0 = one set of codes). */
   zhShift?: number;
 }
@@ -111,6 +115,8 @@ function withRoles(t: string, set: CueSet, out: number[]): number[] {
     const zh = r.zhShift && HAN.test(t) ? r.zhShift : 0;
     if (r.subjectAt >= 0) out.push(r.subjectAt + zh + a.subject);
     if (r.objectAt >= 0 && a.object >= 0) out.push(r.objectAt + zh + a.object);
+    if (r.verbAt !== undefined && r.verbAt >= 0 && a.verb >= 0) out.push(r.verbAt + zh + a.verb);
+    if (r.pairAt !== undefined && r.pairAt >= 0 && a.verb >= 0 && a.object >= 0) out.push(r.pairAt + zh + a.verb * r.rules.object.classes.length + a.object);
   }
   return out;
 }
@@ -205,7 +211,7 @@ export function cueSetOf(spec: string, dir: string = CUE_DIR): CueSet | null {
     if (!s) return;
     const at = out.codes.length;
     const shift = (k: number) => (k < 0 ? -1 : k + at);
-    for (const r of s.roles ?? []) (out.roles ??= []).push({ ...r, subjectAt: shift(r.subjectAt), objectAt: shift(r.objectAt) });
+    for (const r of s.roles ?? []) (out.roles ??= []).push({ ...r, subjectAt: shift(r.subjectAt), objectAt: shift(r.objectAt), verbAt: shift(r.verbAt ?? -1), pairAt: shift(r.pairAt ?? -1) });
     if (s.weights || out.weights) (out.weights ??= out.codes.map(() => 1)).push(...s.codes.map((_, k) => s.weights?.[k] ?? 1));
     s.codes.forEach((c, k) => {
       out.codes.push(i === 0 ? c : `${ids[i]}:${c}`);
@@ -231,6 +237,10 @@ export interface RoleRules {
   /** Subject classes (then "other" and "none"), one regular expression each (longest alternative first). */
   subject: { classes: string[]; res: RegExp[]; actor: boolean[] };
   object: { classes: string[]; res: RegExp[] };
+  /** Classes of the main verb (mechanism / practice / public act…; empty when the file lists none). */
+  verb: { classes: string[]; res: RegExp[] };
+  /** Words skipped before the main verb ("not", "also", "be"…). */
+  verbSkip: Set<string>;
 }
 
 const NEVER = /(?!)/gu;
@@ -280,6 +290,8 @@ export function parseRoles(v: unknown, file: string): RoleRules {
     passive: new RegExp(`^\\s*(?:${wordList(r.passive, file, 'roles.passive').map(rolePattern).join('|')})`, 'u'),
     subject: { ...subject, actor: subject.classes.map((c) => actors.has(c)) },
     object: classTable(r.object, file, 'roles.object'),
+    verb: r.verb === undefined ? { classes: [], res: [] } : classTable(r.verb, file, 'roles.verb'),
+    verbSkip: new Set(r.verbSkip === undefined ? [] : wordList(r.verbSkip, file, 'roles.verbSkip').map(normaliseText)),
   };
 }
 
@@ -298,6 +310,15 @@ function roleSet(taxonomy: string, rules: RoleRules, text: string): CueSet {
   };
 }
 
+const FAMILIES = ['subject', 'object', 'verb', 'verbobj'];
+
+/** The codes of one role family: "subj:…" / "obj:…" as in the whole file; "verb:<class>"; "vo:<verb>+<object>" (verb-major). */
+function familyCodes(family: string, rules: RoleRules, all: string[]): string[] {
+  if (family === 'subject' || family === 'object') return all.filter((c) => c.startsWith(family === 'subject' ? 'subj:' : 'obj:'));
+  if (family === 'verb') return rules.verb.classes.map((c) => `verb:${c}`);
+  return rules.verb.classes.flatMap((v) => rules.object.classes.map((o) => `vo:${v}+${o}`));
+}
+
 /** "roles/subject": the role file with one family only ("roles/subject@0.5": its cue weight halved); any other id: the cue file as it is. */
 function cuesOrFamily(id: string, dir: string): CueSet | null {
   const [name, at] = id.split('@');
@@ -308,18 +329,20 @@ function cuesOrFamily(id: string, dir: string): CueSet | null {
   if (!family && weight !== 1) throw new Error(`cue spec "${id}": a weight is given to a role family only ("roles/subject@0.5")`);
   if (!family || !set) return set;
   const r = set.roles?.[0];
-  if (!r || (family !== 'subject' && family !== 'object')) throw new Error(`cue spec "${id}": only a role file has the families "subject" and "object"`);
+  if (!r || !FAMILIES.includes(family)) throw new Error(`cue spec "${id}": only a role file has the families "subject", "object", "verb" and "verbobj"`);
+  if ((family === 'verb' || family === 'verbobj') && !r.rules.verb.classes.length) throw new Error(`cue spec "${id}": the role file lists no verb classes (roles.verb)`);
   if (lang !== undefined && lang !== 'lang') throw new Error(`cue spec "${id}": after the family only "/lang" (codes apart for Chinese texts) may follow`);
-  const own = set.codes.filter((c) => c.startsWith(family === 'subject' ? 'subj:' : 'obj:'));
+  const own = familyCodes(family, r.rules, set.codes);
   // "/lang": the same codes once more for texts with Chinese characters ("zh:subj:…"), learned apart
   const codes = lang ? [...own, ...own.map((c) => `zh:${c}`)] : own;
+  const at0 = (f: string) => (family === f ? 0 : -1);
   return {
     taxonomy: set.taxonomy,
     hash: createHash('sha256').update(`${set.hash}/${family}${lang ? '/lang' : ''}${weight === 1 ? '' : `@${weight}`}`).digest('hex'),
     codes,
     patterns: codes.map(() => NEVER),
     words: codes.map(() => []),
-    roles: [{ rules: r.rules, subjectAt: family === 'subject' ? 0 : -1, objectAt: family === 'object' ? 0 : -1, ...(lang ? { zhShift: own.length } : {}) }],
+    roles: [{ rules: r.rules, subjectAt: at0('subject'), objectAt: at0('object'), verbAt: at0('verb'), pairAt: at0('verbobj'), ...(lang ? { zhShift: own.length } : {}) }],
     ...(weight === 1 ? {} : { weights: codes.map(() => weight) }),
   };
 }
@@ -415,11 +438,34 @@ function objectWindow(rest: string, zh: boolean): string {
 }
 
 /**
+ * The class of the main verb (−1 = none listed): the first class word among the first words after the
+ * modal (English: after list markers and the listed skip words such as "not", "also", "be", up to
+ * three words; an imperative: its first words; Chinese: the first twelve characters, as the verb
+ * often follows its object: 对生成内容进行标识). 鼓励 / 支持 / 推动
+ * are themselves the verb, a public act when the file has that class (§8).
+ */
+function verbClass(rest: string, m: Modal | undefined, rules: RoleRules): number {
+  if (!rules.verb.classes.length) return -1;
+  if (m && rules.stateVerbsZh.has(m.word)) {
+    const k = rules.verb.classes.indexOf('public');
+    if (k >= 0) return k;
+  }
+  const r = rest.replace(/^[\s:：]*(?:(?:\(?[\p{L}\p{N}]{1,4}\)|\d+\.|[-•–])\s*)?/u, '');
+  const cut = r.search(/[;.()!?\n；。！？（）]/u);
+  const clause = cut >= 0 ? r.slice(0, cut) : r;
+  if (m ? m.zh : HAN.test(clause.slice(0, 8))) return leftmost(clause.slice(0, 12), rules.verb.res);
+  const w = wordsOf(clause);
+  let k = 0;
+  while (k < w.length && rules.verbSkip.has(w[k]!)) k++;
+  return leftmost(w.slice(k, k + 3).join(' '), rules.verb.res);
+}
+
+/**
  * The subject class (index into subject classes, then "other", "none") and the object class (−1 =
  * none found) of a normalised text. The main clause is the first modal verb's whose clause is not
  * subordinate; a passive main clause takes its object from the subject.
  */
-export function analyseRoles(t: string, rules: RoleRules): { subject: number; object: number } {
+export function analyseRoles(t: string, rules: RoleRules): { subject: number; object: number; verb: number } {
   const none = rules.subject.classes.length + 1;
   for (const m of modalsOf(t, rules)) {
     const cl = clausesBefore(t, m.pos, 4);
@@ -431,9 +477,10 @@ export function analyseRoles(t: string, rules: RoleRules): { subject: number; ob
     const state = rules.stateVerbsZh.has(m.word) ? rules.subject.classes.indexOf('public-body') : -1;
     const subject = subj === undefined ? (state >= 0 ? state : none) : subjectClass(subj, rules);
     const rest = t.slice(m.end);
-    const window = !m.zh && rules.passive.test(rest) ? subj ?? '' : objectWindow(rest, m.zh);
-    return { subject, object: leftmost(window, rules.object.res) };
+    const passive = !m.zh && rules.passive.test(rest);
+    const window = passive ? subj ?? '' : objectWindow(rest, m.zh);
+    return { subject, object: leftmost(window, rules.object.res), verb: verbClass(rest, m, rules) };
   }
   const zh = HAN.test(t.slice(0, 8));
-  return { subject: none, object: leftmost(objectWindow(` ${t}`, zh), rules.object.res) };
+  return { subject: none, object: leftmost(objectWindow(` ${t}`, zh), rules.object.res), verb: verbClass(` ${t}`, undefined, rules) };
 }
