@@ -17,6 +17,7 @@
 // other folds; k and the power minimise the held-out log-loss of the member alone, w that of the
 // mixture with the model's own held-out probabilities.
 import { createHash } from 'node:crypto';
+import { foldsOfGroups, kappaOfClasses } from '../../util/folds.ts';
 import { fitTemperature, type EmbeddedModel } from '../embedded/model.ts';
 import { softmaxInPlace, type SparseVec } from '../embedded/sparse.ts';
 
@@ -294,20 +295,11 @@ export function referenceNeighbours(X: SparseVec[], x: SparseVec, kMax: number, 
   return { rows: top.map((t) => t.r), sims: top.map((t) => t.s) };
 }
 
-/** Three inner folds by group (source document; a row without one is its own group), seeded. */
-export function knnInnerFolds(groups: (string | undefined)[], k = 3, seed = 42): Int8Array {
-  const key = (g: string) => createHash('sha256').update(`${seed}:${g}`).digest().readUInt32LE(0);
-  const size = new Map<string, number>();
-  groups.forEach((g, i) => size.set(g ?? `#${i}`, (size.get(g ?? `#${i}`) ?? 0) + 1));
-  const order = [...size.keys()].sort((a, b) => size.get(b)! - size.get(a)! || key(a) - key(b) || (a < b ? -1 : 1));
-  const load = new Array<number>(k).fill(0);
-  const fold = new Map<string, number>();
-  for (const g of order) {
-    const f = load.indexOf(Math.min(...load));
-    fold.set(g, f);
-    load[f]! += size.get(g)!;
-  }
-  return Int8Array.from(groups, (g, i) => fold.get(g ?? `#${i}`)!);
+/** Three inner folds by group (source document; a row without one is its own group): `foldsOfGroups`. */
+export function knnInnerFolds(groups: (string | undefined)[], k = 3): Int8Array {
+  const names = groups.map((g, i) => g ?? `#${i}`);
+  const fold = foldsOfGroups(names, k);
+  return Int8Array.from(names, (g) => fold.get(g)!);
 }
 
 /** Held-out log-loss of probabilities. */
@@ -317,24 +309,14 @@ function logLoss(probs: Float64Array[], y: ArrayLike<number>): number {
   return s / Math.max(1, probs.length);
 }
 
-/** Cohen's κ of argmax predictions. */
+/** Cohen's κ of argmax predictions (0 where κ is undefined). */
 function kappaOf(probs: Float64Array[], y: ArrayLike<number>, K: number): number {
-  const rows = new Float64Array(K);
-  const cols = new Float64Array(K);
-  let agree = 0;
-  probs.forEach((p, i) => {
+  const pred = probs.map((p) => {
     let b = 0;
     for (let c = 1; c < K; c++) if (p[c]! > p[b]!) b = c;
-    rows[y[i]!]!++;
-    cols[b]!++;
-    if (b === y[i]) agree++;
+    return b;
   });
-  const m = probs.length;
-  if (!m) return 0;
-  let pe = 0;
-  for (let c = 0; c < K; c++) pe += rows[c]! * cols[c]!;
-  pe /= m * m;
-  return pe >= 1 ? 0 : (agree / m - pe) / (1 - pe);
+  return kappaOfClasses(y, pred, K) || 0;
 }
 
 /**
