@@ -65,6 +65,8 @@ function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code, sig) => reject(new Error(`govnav ${args.join(' ')} ended (${sig ?? code}) before it was ready:\n${out.slice(-3000)}`)));
+    // A process that neither gets ready nor ends fails the test with what it said, instead of hanging it.
+    setTimeout(() => reject(new Error(`govnav ${args.join(' ')} was not ready after 180 s:\n${out.slice(-3000)}`)), 180_000).unref();
   });
 }
 
@@ -100,6 +102,10 @@ test('2 web processes + 2 workers on one PostgreSQL: jobs survive a SIGKILLed wo
     GOVNAV_JOB_HEARTBEAT_MS: '300',
     GOVNAV_JOB_POLL_SECONDS: '0.5',
     GOVNAV_JOB_RETRY_DELAY: '1',
+    // The killed worker is noticed at once by its process being gone; should its pid already belong to
+    // another process (pids wrap on a busy machine), the stale heartbeat reclaims the job after 10 s
+    // instead of the default 300.
+    GOVNAV_JOB_STALE_SECONDS: '10',
     // only the notifications can refresh a web process's pages in this test
     GOVNAV_VERSION_POLL_MS: '3600000',
     GOVNAV_QUIET: '1',
