@@ -8,6 +8,7 @@
 // documents by rules in this file (extracted with govnav's own reader), verbatim.
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import YAML from 'yaml';
 import { loadSource, extract } from '../../src/ingest/index.ts';
 
 type Lang = 'en' | 'zh';
@@ -905,6 +906,54 @@ async function round4Items(taken: Set<string>): Promise<Draft[]> {
   return out;
 }
 
+// ---------- round 5 ----------
+// Round 5 (ids after round 4): the MITRE ATLAS "technique use" texts, one per pair of a mitigation
+// and an attack technique it counters (how the mitigation is applied against that technique: a
+// measure in its own words, which the 35 mitigation descriptions of round 1 only summarise), and
+// every EU AI Act "shall" candidate still left. Near-duplicates and texts contained in a drawn one
+// are left out as in round 4. The ATLAS items keep the document of the round-1 ATLAS items, so the
+// evaluation's folds (grouped by document) never split a mitigation from its uses.
+const SEED5 = SEED + 17000;
+
+function atlasUseItems(): Draft[] {
+  const file = join(SHARED, 'data/mitre-atlas/ATLAS.yaml');
+  const doc = YAML.parse(readFileSync(file, 'utf8')) as {
+    matrices?: { techniques?: { id: string; name: string }[]; mitigations?: { id: string; name: string; techniques?: ({ id: string; use?: string } | string)[] }[] }[];
+  };
+  const m = doc.matrices?.[0];
+  if (!m?.mitigations || !m.techniques) throw new Error(`${file}: no matrices[0].mitigations or .techniques`);
+  const techName = new Map(m.techniques.map((t) => [t.id, t.name]));
+  const out: Draft[] = [];
+  for (const mit of m.mitigations) {
+    for (const t of mit.techniques ?? []) {
+      if (typeof t === 'string' || !t.use?.trim()) continue;
+      const tn = techName.get(t.id) ?? techName.get(t.id.split('.').slice(0, 2).join('.')) ?? t.id;
+      out.push({
+        source: { dataset: 'mitre-atlas', document: 'MITRE ATLAS mitigations', key: `${mit.id}/${t.id}` },
+        language: 'en', name: `${clean(mit.name)}: against ${clean(tn)}`, text: clean(t.use), ...LIC.atlas,
+      });
+    }
+  }
+  return out.filter((x) => x.text.length >= 40);
+}
+
+async function round5Items(taken: Set<string>): Promise<Draft[]> {
+  const out: Draft[] = [];
+  const drawn = () => [...taken, ...out.map((x) => norm(x.text))];
+  const fresh = <T extends { text: string }>(cs: readonly T[]) => cs.filter((c) => !taken.has(norm(c.text)));
+  const pick = <T extends { text: string }>(cands: readonly T[], n: number, seed: number) =>
+    sampleRest(dropContained(dropNearDuplicates(fresh(cands), drawn()), drawn()), taken, n, seed);
+  out.push(...pick(atlasUseItems(), 1000, SEED5 + 101));
+  const d = DOCS.eu!; out.push(...pick(euCands(d, await blocksOf(d)), 1000, SEED5 + 401));
+  return out;
+}
+
+/** Round-5 ids into b10 and b11, dealt like round 4's. */
+export function makeRound5Batches(items: Item[], seed: number): { b10: string[]; b11: string[] } {
+  const { b8, b9 } = makeRound4Batches(items, seed);
+  return { b10: b8, b11: b9 };
+}
+
 /** Round-4 ids into two first-pass batches of equal size: within each source document (and
  *  language) the ids are shuffled and dealt alternately, so both batches mix every source. */
 export function makeRound4Batches(items: Item[], seed: number): { b8: string[]; b9: string[] } {
@@ -960,6 +1009,9 @@ async function main() {
   // Round 4 comes after round 3 (ids GA1705 on), drawn from what rounds 1-3 left out.
   const r4 = await round4Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r4);
   const r4Texts = new Set(r4.map((x) => norm(x.text)));
+  // Round 5 comes after round 4 (ids GA2103 on), drawn from what rounds 1-4 left out.
+  const r5 = await round5Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r5);
+  const r5Texts = new Set(r5.map((x) => norm(x.text)));
   // Drop exact duplicates (same text) and empty texts.
   const seen = new Set<string>(); const kept: Draft[] = [];
   for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
@@ -983,14 +1035,15 @@ async function main() {
   // that are new into a batch of their own ("extra"). --fresh redraws everything.
   const batchFile = join(OUT, 'batches.json');
   // A fresh draw leaves the gap top-up out of the five first-pass batches and the second-pass sample.
-  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)) && !r3Texts.has(norm(i.text)) && !r4Texts.has(norm(i.text)));
+  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)) && !r3Texts.has(norm(i.text)) && !r4Texts.has(norm(i.text)) && !r5Texts.has(norm(i.text)));
   const round3 = { b7: items.filter((i) => r3Texts.has(norm(i.text))).map((i) => i.id).sort() };
   const round4 = makeRound4Batches(items.filter((i) => r4Texts.has(norm(i.text))), SEED4 + 9);
+  const round5 = makeRound5Batches(items.filter((i) => r5Texts.has(norm(i.text))), SEED5 + 9);
   const round2 = makeRound2Batches(items.filter((i) => r2Texts.has(norm(i.text))), SEED2 + 9);
   let { batches, pass2 } = makeBatches(core, SEED + 9);
   const gapIds = items.filter((i) => gapTexts.has(norm(i.text))).map((i) => i.id);
   if (gapIds.length) batches.extra = gapIds.sort();
-  Object.assign(batches, round2, round3, round4);
+  Object.assign(batches, round2, round3, round4, round5);
   if (!args.includes('--fresh') && existsSync(batchFile)) {
     const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
     const live = new Set(items.map((i) => i.id));
@@ -1002,12 +1055,14 @@ async function main() {
     if (!old.pass1.b7) { Object.assign(batches, round3); for (const id of round3.b7) placed.add(id); }
     // Round 4 likewise: placed once, into b8 and b9, when batches.json has neither yet.
     if (!old.pass1.b8 && !old.pass1.b9) { Object.assign(batches, round4); for (const id of [...round4.b8, ...round4.b9]) placed.add(id); }
+    // Round 5 likewise: placed once, into b10 and b11.
+    if (!old.pass1.b10 && !old.pass1.b11) { Object.assign(batches, round5); for (const id of [...round5.b10, ...round5.b11]) placed.add(id); }
     const fresh = items.map((i) => i.id).filter((id) => !placed.has(id));
     if (fresh.length) { batches.extra = [...(batches.extra ?? []), ...fresh].sort(); console.warn(`note: ${fresh.length} new items put in batch "extra"`); }
     pass2 = old.pass2.filter((id) => live.has(id));
   }
   writeFileSync(join(OUT, 'batches.json'), JSON.stringify({
-    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2; b7: round 3; b8, b9: round 4); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
+    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2; b7: round 3; b8, b9: round 4; b10, b11: round 5); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
     pass1: batches, pass2,
   }, null, 1) + '\n');
   const count = new Map<string, number>();
