@@ -954,6 +954,58 @@ export function makeRound5Batches(items: Item[], seed: number): { b10: string[];
   return { b10: b8, b11: b9 };
 }
 
+// ---------- round 6 ----------
+// Round 6 (ids after round 5): the measures inside the FINOS mitigations. Round 1 took each FINOS
+// mitigation's summary ("Purpose") as one item; its body lists, under "Key Principles",
+// "Implementation Guidance" and a few similar sections, the concrete measures one by one (1,086
+// list items). A seeded sample of at most 14 per mitigation, each list item as it stands (with its
+// nested items, when it has any, left out: they are separate items), at least 60 characters, not a
+// bare lead-in ending in a colon. The name is "<mitigation> › <nearest heading>". Same document as
+// the round-1 FINOS items, so the folds keep a mitigation and its measures together.
+const SEED6 = SEED + 21000;
+const FINOS_SECTIONS = /^(Key Principles|Implementation Guidance|Tiered Implementation Approach|Alerting and Response Procedures|Integration with Business Processes)$/;
+
+function finosMeasureCands(): Draft[][] {
+  const file = join(SHARED, 'data/finos-aigf/finos_aigf_risks_mitigations.json');
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { mitigations: { id: string; title: string; body_markdown: string }[] };
+  return data.mitigations.map((m) => {
+    const out: Draft[] = [];
+    let section = ''; let heading = ''; let n = 0;
+    for (const line of m.body_markdown.split('\n')) {
+      const h = /^(#{2,6})\s+(.*)$/.exec(line);
+      if (h) { if (h[1]!.length === 2) section = h[2]!.trim(); heading = markdownToText(h[2]!); continue; }
+      if (!FINOS_SECTIONS.test(section) || !/^\s*[-*+]\s+/.test(line)) continue;
+      n++;
+      const text = markdownToText(line);
+      if (text.length < 60 || text.length > 1200 || /:$/.test(text)) continue;
+      out.push({
+        source: { dataset: 'finos-aigf', document: 'FINOS AI Governance Framework', key: `${m.id}#${n}`, locator: { ref: `${section} › ${heading}` } },
+        language: 'en', name: `${m.title} › ${heading}`, text, ...LIC.finos,
+      });
+    }
+    return out;
+  });
+}
+
+function round6Items(taken: Set<string>): Draft[] {
+  const out: Draft[] = [];
+  const drawn = () => [...taken, ...out.map((x) => norm(x.text))];
+  finosMeasureCands().forEach((cands, i) => {
+    const fresh = cands.filter((c) => !taken.has(norm(c.text)));
+    out.push(...sampleRest(dropContained(dropNearDuplicates(fresh, drawn()), drawn()), taken, 14, SEED6 + i));
+  });
+  return out;
+}
+
+/** Round-6 ids into b12-b15: shuffled and dealt in turn. */
+export function makeRound6Batches(items: Item[], seed: number): Record<'b12' | 'b13' | 'b14' | 'b15', string[]> {
+  const names = ['b12', 'b13', 'b14', 'b15'] as const;
+  const out = { b12: [] as string[], b13: [] as string[], b14: [] as string[], b15: [] as string[] };
+  shuffle(items.map((i) => i.id).sort(), seed).forEach((id, k) => out[names[k % 4]!].push(id));
+  for (const n of names) out[n].sort();
+  return out;
+}
+
 /** Round-4 ids into two first-pass batches of equal size: within each source document (and
  *  language) the ids are shuffled and dealt alternately, so both batches mix every source. */
 export function makeRound4Batches(items: Item[], seed: number): { b8: string[]; b9: string[] } {
@@ -1012,6 +1064,9 @@ async function main() {
   // Round 5 comes after round 4 (ids GA2103 on), drawn from what rounds 1-4 left out.
   const r5 = await round5Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r5);
   const r5Texts = new Set(r5.map((x) => norm(x.text)));
+  // Round 6 comes after round 5 (ids GA2275 on): the FINOS mitigations' measures.
+  const r6 = round6Items(new Set(drafts.map((x) => norm(x.text)))); drafts.push(...r6);
+  const r6Texts = new Set(r6.map((x) => norm(x.text)));
   // Drop exact duplicates (same text) and empty texts.
   const seen = new Set<string>(); const kept: Draft[] = [];
   for (const x of drafts) { const n = norm(x.text); if (!n || seen.has(n)) continue; seen.add(n); kept.push(x); }
@@ -1035,15 +1090,16 @@ async function main() {
   // that are new into a batch of their own ("extra"). --fresh redraws everything.
   const batchFile = join(OUT, 'batches.json');
   // A fresh draw leaves the gap top-up out of the five first-pass batches and the second-pass sample.
-  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)) && !r3Texts.has(norm(i.text)) && !r4Texts.has(norm(i.text)) && !r5Texts.has(norm(i.text)));
+  const core = items.filter((i) => !gapTexts.has(norm(i.text)) && !r2Texts.has(norm(i.text)) && !r3Texts.has(norm(i.text)) && !r4Texts.has(norm(i.text)) && !r5Texts.has(norm(i.text)) && !r6Texts.has(norm(i.text)));
   const round3 = { b7: items.filter((i) => r3Texts.has(norm(i.text))).map((i) => i.id).sort() };
   const round4 = makeRound4Batches(items.filter((i) => r4Texts.has(norm(i.text))), SEED4 + 9);
   const round5 = makeRound5Batches(items.filter((i) => r5Texts.has(norm(i.text))), SEED5 + 9);
+  const round6 = makeRound6Batches(items.filter((i) => r6Texts.has(norm(i.text))), SEED6 + 9);
   const round2 = makeRound2Batches(items.filter((i) => r2Texts.has(norm(i.text))), SEED2 + 9);
   let { batches, pass2 } = makeBatches(core, SEED + 9);
   const gapIds = items.filter((i) => gapTexts.has(norm(i.text))).map((i) => i.id);
   if (gapIds.length) batches.extra = gapIds.sort();
-  Object.assign(batches, round2, round3, round4, round5);
+  Object.assign(batches, round2, round3, round4, round5, round6);
   if (!args.includes('--fresh') && existsSync(batchFile)) {
     const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
     const live = new Set(items.map((i) => i.id));
@@ -1057,12 +1113,14 @@ async function main() {
     if (!old.pass1.b8 && !old.pass1.b9) { Object.assign(batches, round4); for (const id of [...round4.b8, ...round4.b9]) placed.add(id); }
     // Round 5 likewise: placed once, into b10 and b11.
     if (!old.pass1.b10 && !old.pass1.b11) { Object.assign(batches, round5); for (const id of [...round5.b10, ...round5.b11]) placed.add(id); }
+    // Round 6 likewise: placed once, into b12-b15.
+    if (!old.pass1.b12) { Object.assign(batches, round6); for (const id of Object.values(round6).flat()) placed.add(id); }
     const fresh = items.map((i) => i.id).filter((id) => !placed.has(id));
     if (fresh.length) { batches.extra = [...(batches.extra ?? []), ...fresh].sort(); console.warn(`note: ${fresh.length} new items put in batch "extra"`); }
     pass2 = old.pass2.filter((id) => live.has(id));
   }
   writeFileSync(join(OUT, 'batches.json'), JSON.stringify({
-    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2; b7: round 3; b8, b9: round 4; b10, b11: round 5); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
+    seed: SEED + 9, note: 'pass1: first-pass batches (b5, b6: round 2; b7: round 3; b8, b9: round 4; b10, b11: round 5; b12-b15: round 6); pass2: ids for an independent second pass (annotated into annotations/pass2/<batch>.jsonl by the batch each id belongs to)',
     pass1: batches, pass2,
   }, null, 1) + '\n');
   const count = new Map<string, number>();
