@@ -4,6 +4,7 @@
 import type PgBossType from 'pg-boss';
 import type { Db } from '../store/db.ts';
 import { bossSchema, type JobSettings } from './settings.ts';
+import { logError } from '../util/errors.ts';
 
 export const QUEUE = 'govnav-jobs';
 export const DEAD_LETTER = 'govnav-jobs-dead';
@@ -43,7 +44,7 @@ export async function openQueue(db: Db, databaseUrl: string, s: JobSettings, opt
   } catch (e) {
     // A started pg-boss keeps timers and connections open: stop it, or the process would linger
     // after reporting the error instead of ending.
-    await boss.stop({ graceful: false, wait: true, timeout: 5_000 }).catch(() => {});
+    await boss.stop({ graceful: false, wait: true, timeout: 5_000 }).catch((e2) => logError('stopping the job queue after its start failed', e2));
     throw e;
   }
   return {
