@@ -12,6 +12,8 @@ import type { Learner, Prediction, TrainExample } from './csv-eval.ts';
 import { ANNOTATION_AXES, PROTOCOL } from './defaults.ts';
 import { baselineLearner, taxonomyModelLearner } from './learners.ts';
 import { STACK_AXES } from '../classify/models/stack.ts';
+import { withDocContext } from '../classify/embedded/doc-context.ts';
+import { sourceDocContext } from '../classify/embedded/doc-sources.ts';
 import { agreement, type Agreement } from './metrics.ts';
 
 /** One annotated item as scored on one axis. */
@@ -103,7 +105,8 @@ export function axisItems(set: AnnotationSet, axis: string, tax: Taxonomy): { it
     const aux = stackedLabels(set, tax.id, it.id);
     items.push({
       id: it.id,
-      text: itemText(it.name, it.text),
+      // with the marks of its document's kind, as `govnav classify` gives the same statement (doc-context.ts)
+      text: withDocContext(itemText(it.name, it.text), sourceDocContext(it.source)),
       name: it.name,
       body: it.text,
       code,

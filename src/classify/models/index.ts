@@ -8,6 +8,7 @@ import type { Db } from '../../store/db.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
 import type { Classifier, ClassifyInput, ClassifyResult } from '../types.ts';
 import { statementText } from '../embedded/index.ts';
+import { readsDocContext, withDocContext } from '../embedded/doc-context.ts';
 import { readFile, writeFileAtomic } from './binary.ts';
 import { MODEL_HYPER, TaxonomyModel, type TrainingExample } from './hierarchy.ts';
 import { explainDecision } from './reasoning.ts';
@@ -192,7 +193,9 @@ export class PersistedClassifier implements Classifier {
 
   async classify(input: ClassifyInput, taxonomy: string, signal?: AbortSignal): Promise<PersistedResult> {
     signal?.throwIfAborted();
-    return this.classifyText(statementText(input), taxonomy);
+    // the document's kind as marks after the text, for the models whose cues read them (doc-context.ts)
+    const text = statementText(input);
+    return this.classifyText(readsDocContext(this.models.get(taxonomy)?.features.options.cues) ? withDocContext(text, input.document) : text, taxonomy);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Taxonomy } from '../../taxonomy/index.ts';
 import { clampReasoning } from '../types.ts';
 import { asciiWordChar, plainLatin, stemWord, type Features, type RunInfo } from '../embedded/features.ts';
 import type { Decision, TaxonomyModel } from './hierarchy.ts';
+import { docCueReason, splitDocContext } from '../embedded/doc-context.ts';
 
 // Words that carry no meaning of their own: never shown as evidence.
 export const EN_FUNCTION: ReadonlySet<string> = new Set(
@@ -380,7 +381,7 @@ export function explainDecision(model: TaxonomyModel, text: string, d: Decision,
   const near = model.nearest(d.x, within);
   // an example is named by its name, or by the start of its text when it has none
   const snippet = (t: string) => (t.length > 60 ? `${t.slice(0, 59).trimEnd()}…` : t);
-  const example = near && near.similarity > 0.05 ? near.name?.trim() || snippet(near.text.trim()) || near.id : undefined;
+  const example = near && near.similarity > 0.05 ? near.name?.trim() || snippet(splitDocContext(near.text).text.trim()) || near.id : undefined;
   const deeper = d.steps[idx + 1];
   const en: string[] = [];
   const zh: string[] = [];
@@ -397,6 +398,9 @@ export function explainDecision(model: TaxonomyModel, text: string, d: Decision,
     en.push(`${nodeName(taxonomy, code, 'en')}${not}${why} (confidence ${pct(d.confidence)}).`);
     zh.push(`归入${nodeName(taxonomy, code, 'zh')}${notZh}${whyZh}（置信度 ${pct(d.confidence)}）。`);
   }
+  // the document's kind, when it was among the strongest evidence ("It comes from a law or regulation.")
+  const fromDoc = docCueReason(model, d, code, rival);
+  if (fromDoc) en.push(fromDoc.en), zh.push(fromDoc.zh);
   if (step.examples === 0) {
     en.push('No labelled example of this category yet: judged from its description only.');
     zh.push('该类别尚无已标注示例，仅依据其说明判断。');

@@ -13,12 +13,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Db } from '../../store/db.ts';
-import { checkRows } from '../../store/schema/index.ts';
+import { checkRows, tables } from '../../store/schema/index.ts';
 import type { Taxonomy, TaxonomyRegistry } from '../../taxonomy/index.ts';
 import { statementText } from '../embedded/index.ts';
 import { loadCrosswalks, type Mapping } from '../../crosswalk/index.ts';
 import type { TrainingExample } from './hierarchy.ts';
 import { STACK_AXES } from './stack.ts';
+import { withDocContext } from '../embedded/doc-context.ts';
+import { sourceDocContext, storedDocContext } from '../embedded/doc-sources.ts';
 
 /** The dataset id of the bundled, invented demo corpus (samples/demo.json). */
 export const DEMO_DATASET = 'govnav-demo';
@@ -49,6 +51,8 @@ interface AnnotationItem {
   group?: string;
   language?: string;
   dataset?: string;
+  /** The source document's file (corpus items): with the dataset and the group, its document context. */
+  file?: string;
   sample?: boolean;
 }
 
@@ -89,6 +93,7 @@ function readItems(dir: string, warnings: string[]): Map<string, AnnotationItem>
       group: str(src.document) ?? str(r.document) ?? str(src.file),
       language: str(r.language) ?? str(src.language),
       dataset: str(src.dataset),
+      file: str(src.file),
       sample: src.sample === true || r.sample === true,
     });
   }
@@ -135,7 +140,8 @@ export function annotationExamples(registry: TaxonomyRegistry, repoDir = REPO_DI
         list.push({
           id,
           name: item.name || undefined,
-          text: statementText({ name: item.name, text: item.text }),
+          // with the marks of its document's kind, as production classifies the same statement (doc-context.ts)
+          text: withDocContext(statementText({ name: item.name, text: item.text }), sourceDocContext({ dataset: item.dataset ?? '', document: item.group ?? '', file: item.file })),
           code: resolved,
           group: item.group ? `doc:${item.group}` : undefined,
           origin: 'annotation',
@@ -200,6 +206,9 @@ const storeLabel = z.object({
   language: z.string(),
   source: z.string(),
   sample: z.boolean(),
+  doc_type: tables.documents.row.shape.doc_type,
+  organisation: tables.documents.row.shape.organisation,
+  meta: tables.statements.row.shape.meta,
 });
 type StoreLabel = z.infer<typeof storeLabel>;
 
@@ -207,7 +216,8 @@ type StoreLabel = z.infer<typeof storeLabel>;
 async function storeLabels(db: Db, taxonomyIds: string[]): Promise<StoreLabel[]> {
   if (!taxonomyIds.length) return [];
   const rows = await db.query(
-    `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, c.source, ${SAMPLE_SQL} AS sample
+    `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, c.source, ${SAMPLE_SQL} AS sample,
+       d.doc_type, d.organisation, s.meta
      FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
        LEFT JOIN datasets ds ON ds.id = d.dataset
      WHERE s.retired_at IS NULL AND c.taxonomy = ANY($1::text[]) AND c.review_status <> 'rejected'
@@ -263,7 +273,7 @@ function addStoreExamples(c: Collecting, t: Taxonomy, rows: StoreLabel[], regist
       c.excludedSample++;
       continue;
     }
-    const text = statementText({ name: r.name, text: r.text });
+    const text = withDocContext(statementText({ name: r.name, text: r.text }), storedDocContext(r));
     if (!text.trim()) continue;
     const own = stacked ? byStatement.get(r.statement_id) : undefined;
     const aux = own ? otherAxes(registry, own, t.id) : undefined;
@@ -282,7 +292,8 @@ async function addCrosswalkExamples(c: Collecting, db: Db, registry: TaxonomyReg
   const src = checkRows(
     storeLabel.omit({ source: true }),
     await db.query(
-      `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, ${SAMPLE_SQL} AS sample
+      `SELECT c.statement_id, c.taxonomy, c.code, s.name, s.text, s.document_id, s.language, ${SAMPLE_SQL} AS sample,
+         d.doc_type, d.organisation, s.meta
        FROM classifications c JOIN statements s ON s.id = c.statement_id JOIN documents d ON d.id = s.document_id
          LEFT JOIN datasets ds ON ds.id = d.dataset
        WHERE s.retired_at IS NULL AND c.is_current AND c.human AND c.taxonomy = ANY($1::text[])
@@ -297,7 +308,7 @@ async function addCrosswalkExamples(c: Collecting, db: Db, registry: TaxonomyReg
     if (r.sample || c.labelled.has(r.statement_id)) continue;
     const code = target.get(`${r.taxonomy}\u0000${r.code}`);
     if (!code) continue;
-    const text = statementText({ name: r.name, text: r.text });
+    const text = withDocContext(statementText({ name: r.name, text: r.text }), storedDocContext(r));
     if (!text.trim() || c.texts.has(text)) continue;
     addExample(c, r, text, code, { origin: 'crosswalk', weight: CROSSWALK_WEIGHT });
   }
