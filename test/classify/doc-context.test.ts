@@ -3,7 +3,7 @@
 // models ask (v2: "state", actor: the kind), and a model trained with them decides differently by the
 // kind alone; the classifier passes a statement's document through; the evaluation's item → document
 // table agrees with the importers and the snapshot's list.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,9 @@ import { parseMitigations } from '../../src/importers/mit-mitigations.ts';
 import { parseFinos } from '../../src/importers/finos-aigf.ts';
 import { parseAtlas } from '../../src/importers/mitre-atlas.ts';
 import { requireShared } from '../helpers/shared.ts';
+import { openTestStore } from '../helpers/store.ts';
+import { upsertDataset, upsertDocument, upsertStatements, type Store } from '../../src/store/index.ts';
+import { loadInputs } from '../../src/classify/pipeline/inputs.ts';
 
 const registry = taxonomies();
 const REGULATION = { docType: 'regulation', organisation: 'European Parliament and Council of the European Union' };
@@ -148,4 +151,29 @@ test('the MIT mitigation documents get the type the importer gives them', async 
     n++;
   }
   assert.ok(n > 500);
+});
+
+const stores: Store[] = [];
+after(async () => {
+  for (const st of stores) await st.close();
+});
+
+test("the pipeline gives the classifier each statement's document type (an annotated item its original document's)", async () => {
+  const store = await openTestStore();
+  stores.push(store);
+  const prov = (dataset: string) => ({ dataset, datasetVersion: '1', licence: 'CC0-1.0', attribution: 'test' });
+  await upsertDataset(store.db, { id: 'laws', version: '1', licence: 'CC0-1.0', attribution: 'test' });
+  await upsertDataset(store.db, { id: 'govnav-annotations', version: '1', licence: 'CC0-1.0', attribution: 'test' });
+  const { id: law } = await upsertDocument(store.db, { sourceKey: 'l', title: 'An act', docType: 'law', organisation: 'A parliament', provenance: prov('laws') });
+  const { id: ann } = await upsertDocument(store.db, { sourceKey: 'a', title: 'Regulation (EU) 2024/1689', docType: 'other', provenance: prov('govnav-annotations') });
+  await upsertStatements(store.db, law, [{ sourceKey: 's1', kind: 'mitigation', ord: 0, name: 'Fines', text: 'Member States shall lay down penalties.' }]);
+  const meta = { sourceDataset: 'corpus', sourceDocument: 'Regulation (EU) 2024/1689 (Artificial Intelligence Act)', sourceFile: 'eu-ai-act_reg-2024-1689_eurlex_en.html' };
+  await upsertStatements(store.db, ann, [{ sourceKey: 'GA9999', kind: 'mitigation', ord: 0, name: 'Register', text: 'Providers shall register.', meta }]);
+  const ids = (await store.db.query('SELECT id FROM statements')).map((r) => ({ id: String(r.id) }));
+  const work = await loadInputs(store.db, ids.map((r) => ({ statement_id: r.id, taxonomy: 'actor' })));
+  const byName = new Map(work.map((w) => [w.input.name, w.input.document]));
+  assert.equal(byName.get('Fines')?.docType, 'law');
+  assert.equal(docKind(byName.get('Fines')), 'binding');
+  assert.equal(byName.get('Register')?.docType, 'regulation');
+  assert.equal(byName.get('Register')?.title, 'Regulation (EU) 2024/1689');
 });
