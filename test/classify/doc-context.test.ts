@@ -11,7 +11,8 @@ import { taxonomies } from '../../src/taxonomy/index.ts';
 import { CUE_DIR } from '../../src/classify/embedded/cues.ts';
 import { DEFAULT_FEATURES, Features, tokenise } from '../../src/classify/embedded/features.ts';
 import { docCueFile, docKind, readsDocContext, splitDocContext, stateText, withDocContext } from '../../src/classify/embedded/doc-context.ts';
-import { CORPUS_FILES, DATASET_DOCS, MIT_DOCS, sourceDocContext } from '../../src/classify/embedded/doc-sources.ts';
+import { CORPUS_FILES, DATASET_DOCS, MIT_DOCS, sourceDocContext, storedDocContext } from '../../src/classify/embedded/doc-sources.ts';
+import { annotationExamples } from '../../src/classify/models/training.ts';
 import { CUE_AXES, MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 import { PersistedClassifier } from '../../src/classify/models/index.ts';
 import { axisItems, loadAnnotationSetStrict } from '../../src/eval/annotations.ts';
@@ -176,4 +177,14 @@ test("the pipeline gives the classifier each statement's document type (an annot
   assert.equal(docKind(byName.get('Fines')), 'binding');
   assert.equal(byName.get('Register')?.docType, 'regulation');
   assert.equal(byName.get('Register')?.title, 'Regulation (EU) 2024/1689');
+});
+
+test('training reads the annotated items and the stored labels with the marks of their documents', () => {
+  const set = loadAnnotationSetStrict('annotations', registry);
+  const eu = set.items.find((it) => it.source.file === 'eu-ai-act_reg-2024-1689_eurlex_en.html' && set.pass1.get(it.id)?.labels.actor)!;
+  const ex = annotationExamples(registry).byTaxonomy.get('actor')!.find((e) => e.id === eu.id)!;
+  assert.deepEqual(splitDocContext(ex.text).cues, ['binding', 'state']);
+  assert.deepEqual(storedDocContext({ doc_type: 'policy', organisation: 'A ministry', meta: {} }), { docType: 'policy', organisation: 'A ministry' });
+  const meta = { sourceDataset: 'mit-airi-mitigations', sourceDocument: 'FLI AI Safety Index 2024' };
+  assert.equal(docKind(storedDocContext({ doc_type: 'other', organisation: null, meta })), 'publication');
 });
