@@ -30,7 +30,7 @@ import type { Learner, Prediction } from '../../src/eval/csv-eval.ts';
 import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 import { Features, type FeatureOptions } from '../../src/classify/embedded/features.ts';
 import type { SparseVec } from '../../src/classify/embedded/sparse.ts';
-import { EMBEDDINGS_PACKAGE, Embeddings, idfWeights, quantiseTable, readPackageTable, restrictTable, vocabularyOf, type EmbeddingTable } from '../../src/classify/embedded/embeddings.ts';
+import { EMBEDDINGS_PACKAGE, Embeddings, idfWeights, quantiseTable, readPackageTable, restrictTable, vocabularyOf, type EmbeddingTable } from './emb-vectors.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/emb/preds';
 const tableFile = process.env.GOVNAV_EMB_JSON ?? `/tmp/emb/node_modules/${EMBEDDINGS_PACKAGE}/${EMBEDDINGS_PACKAGE}.json`;

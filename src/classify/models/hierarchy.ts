@@ -33,7 +33,7 @@ export const TAXONOMY_MODEL_FORMAT = 'govnav-model/1';
  * Raise this whenever training or prediction changes in a way that changes labels: it is part of the
  * model key, so every persisted model is retrained once after an upgrade.
  */
-export const MODEL_CODE_VERSION = '2026.12.6';
+export const MODEL_CODE_VERSION = '2026.12.8';
 
 /**
  * Held-out accuracy a label must reach to be assigned rather than suggested: at the top level (the

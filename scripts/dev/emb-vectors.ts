@@ -1,3 +1,5 @@
+// Development tool (round 8, helper EMB): tried as a feature view of the embedded classifier and not kept
+// (docs/evaluation.md, round 8); nothing under src/ uses it. scripts/dev/exp-emb.ts runs the experiment.
 // Pretrained word vectors as one dense view of a text (issue 12, round 8): the mean of the vectors of
 // a text's lower-cased surface words, optionally weighted by each word's idf in the training texts,
 // L2-normalised. The bag-of-words members cannot relate "audit" to "assessment" unless both were seen

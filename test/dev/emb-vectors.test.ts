@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Embeddings, idfWeights, quantiseTable, readPackageTable, restrictTable, surfaceWords, type EmbeddingTable } from '../../src/classify/embedded/embeddings.ts';
+import { Embeddings, idfWeights, quantiseTable, readPackageTable, restrictTable, surfaceWords, type EmbeddingTable } from '../../scripts/dev/emb-vectors.ts';
 
 // four words in "frequency" order, 3 dimensions
 const table: EmbeddingTable = {
