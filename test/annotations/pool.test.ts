@@ -5,12 +5,19 @@ import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSy
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadTaxonomies, lineProblems, codeProblem, checkDir, v2Coverage, AXES } from '../../scripts/annotations/check.ts';
-import { makeBatches, makeRound2Batches, makeRound4Batches, markdownToText, type Item } from '../../scripts/annotations/build-pool.ts';
+import { makeBatches, makeRound2Batches, makeRound4Batches, makeRound5Batches, makeRound6Batches, markdownToText, type Item } from '../../scripts/annotations/build-pool.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const tax = loadTaxonomies(join(root, 'taxonomies'));
 const items = readFileSync(join(root, 'annotations/items.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Item);
 const batches = JSON.parse(readFileSync(join(root, 'annotations/batches.json'), 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
+
+// The batches of the later draws (rounds 2-6 of the pool), each checked in its own test below.
+const LATER = ['b5', 'b6', 'b7', 'b8', 'b9', 'b10', 'b11', 'b12', 'b13', 'b14', 'b15'];
+const R5 = ['b10', 'b11'];
+const R6 = ['b12', 'b13', 'b14', 'b15'];
+/** The ids of the given first-pass batches. */
+const idsOf = (names: string[]) => names.flatMap((n) => batches.pass1[n] ?? []);
 
 function good(id: string, v2 = '2.2.2') {
   return {
@@ -36,30 +43,33 @@ test('item pool: unique ids, required fields, no source labels, enough Chinese i
   assert.equal(texts.size, items.length, 'duplicate texts in the pool');
 });
 
-test('batches: every item in exactly one first-pass batch; the second pass draws 220 ids with 30+ Chinese', () => {
+test('batches: every item in exactly one first-pass batch; the second pass draws 220 round-1 ids with 30+ Chinese', () => {
   const all = Object.values(batches.pass1).flat();
   assert.equal(all.length, items.length);
   assert.equal(new Set(all).size, items.length);
   const zh = new Set(items.filter((i) => i.language === 'zh').map((i) => i.id));
   // Items added after publication sit in the batch "extra" (any language); all others keep the drawn batches.
-  // Round 2 (b5, b6) is a later draw that mixes languages; it is checked in its own test below.
+  // The later draws (rounds 2-6) mix languages; each is checked in its own test below.
   const extra = batches.pass1.extra ?? [];
-  const round2 = [...(batches.pass1.b5 ?? []), ...(batches.pass1.b6 ?? []), ...(batches.pass1.b8 ?? []), ...(batches.pass1.b9 ?? [])];
-  assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id) || extra.includes(id) || round2.includes(id)), 'a Chinese item is outside the zh, extra and round-2/round-4 batches');
-  const drawn = Object.entries(batches.pass1).filter(([k]) => !['extra', 'b5', 'b6', 'b7', 'b8', 'b9'].includes(k)).flatMap(([, ids]) => ids);
+  const later = idsOf(LATER);
+  assert.ok([...zh].every((id) => batches.pass1.zh!.includes(id) || extra.includes(id) || later.includes(id)), 'a Chinese item is outside the zh, extra and later batches');
+  const drawn = Object.entries(batches.pass1).filter(([k]) => k !== 'extra' && !LATER.includes(k)).flatMap(([, ids]) => ids);
   const lastDrawn = drawn.sort().at(-1)!;
   assert.ok(extra.every((id) => id > lastDrawn), 'an extra item has an id inside the drawn range');
   assert.ok(extra.every((id) => !batches.pass2.includes(id)), 'an extra item is in the second-pass sample');
-  assert.equal(new Set(batches.pass2).size, 220);
+  // The round-1 second pass: 220 ids of the round-1 batches; later rounds add their own samples (below).
+  const round1Pass2 = batches.pass2.filter((id) => drawn.includes(id));
+  assert.equal(new Set(round1Pass2).size, 220);
+  assert.equal(new Set(batches.pass2).size, batches.pass2.length);
   assert.ok(batches.pass2.every((id) => all.includes(id)));
-  assert.ok(batches.pass2.filter((id) => zh.has(id)).length >= 30);
-  for (const [k, ids] of Object.entries(batches.pass1)) if (!['extra', 'b5', 'b6', 'b7', 'b8', 'b9'].includes(k)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch ${k} of ${ids.length}`);
+  assert.ok(round1Pass2.filter((id) => zh.has(id)).length >= 30);
+  for (const [k, ids] of Object.entries(batches.pass1)) if (k !== 'extra' && !LATER.includes(k)) assert.ok(ids.length >= 150 && ids.length <= 200, `batch ${k} of ${ids.length}`);
 });
 
 test('round 2: b5 and b6 take the ids after round 1, are of about equal size, both mix English and Chinese', () => {
   const b5 = batches.pass1.b5 ?? []; const b6 = batches.pass1.b6 ?? [];
   if (!b5.length && !b6.length) return;
-  const before = Object.entries(batches.pass1).filter(([k]) => !['b5', 'b6', 'b7', 'b8', 'b9'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
+  const before = Object.entries(batches.pass1).filter(([k]) => !LATER.includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
   assert.ok([...b5, ...b6].every((id) => id > before), 'a round-2 id is inside the round-1 range');
   assert.ok([...b5, ...b6].every((id) => !batches.pass2.includes(id)), 'a round-2 item is in the second-pass sample');
   assert.ok(Math.abs(b5.length - b6.length) <= 4, `b5 has ${b5.length} items, b6 ${b6.length}`);
@@ -73,7 +83,7 @@ test('round 2: b5 and b6 take the ids after round 1, are of about equal size, bo
 test('round 3: b7 takes the ids after rounds 1 and 2, and none of them is in the second-pass sample', () => {
   const b7 = batches.pass1.b7 ?? [];
   if (!b7.length) return;
-  const before = Object.entries(batches.pass1).filter(([k]) => !['b7', 'b8', 'b9'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
+  const before = Object.entries(batches.pass1).filter(([k]) => !LATER.slice(2).includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
   assert.ok(b7.every((id) => id > before), 'a round-3 id is inside the range of rounds 1 and 2');
   assert.ok(b7.every((id) => !batches.pass2.includes(id)), 'a round-3 item is in the second-pass sample');
   assert.ok(b7.length >= 150 && b7.length <= 260, `b7 has ${b7.length} items`);
@@ -82,7 +92,7 @@ test('round 3: b7 takes the ids after rounds 1 and 2, and none of them is in the
 test('round 4: b8 and b9 take the ids after round 3, are of equal size, and each mixes the sources', () => {
   const b8 = batches.pass1.b8 ?? []; const b9 = batches.pass1.b9 ?? [];
   if (!b8.length && !b9.length) return;
-  const before = Object.entries(batches.pass1).filter(([k]) => !['b8', 'b9'].includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
+  const before = Object.entries(batches.pass1).filter(([k]) => !LATER.slice(3).includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
   assert.ok([...b8, ...b9].every((id) => id > before), 'a round-4 id is inside the range of rounds 1-3');
   assert.ok([...b8, ...b9].every((id) => !batches.pass2.includes(id)), 'a round-4 item is in the second-pass sample');
   assert.ok(Math.abs(b8.length - b9.length) <= 1, `b8 has ${b8.length} items, b9 ${b9.length}`);
@@ -99,6 +109,44 @@ test('round 4: b8 and b9 take the ids after round 3, are of equal size, and each
     const n = (ids: string[]) => ids.filter((id) => byId.get(id)!.source.document === doc).length;
     assert.ok(Math.abs(n(r.b8) - n(r.b9)) <= 1, `${doc}: ${n(r.b8)} vs ${n(r.b9)}`);
   }
+});
+
+test('round 5: b10 and b11 take the ids after round 4, are of equal size, mix ATLAS and the EU AI Act, and give 30 ids each to the second pass', () => {
+  const [b10, b11] = R5.map((n) => batches.pass1[n] ?? []);
+  if (!b10!.length && !b11!.length) return;
+  const before = Object.entries(batches.pass1).filter(([k]) => !LATER.slice(5).includes(k)).flatMap(([, ids]) => ids).sort().at(-1)!;
+  assert.ok([...b10!, ...b11!].every((id) => id > before), 'a round-5 id is inside the range of rounds 1-4');
+  assert.ok(Math.abs(b10!.length - b11!.length) <= 1, `b10 has ${b10!.length} items, b11 ${b11!.length}`);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  for (const ids of [b10!, b11!]) {
+    assert.equal(ids.filter((id) => batches.pass2.includes(id)).length, 30);
+    assert.deepEqual([...new Set(ids.map((id) => byId.get(id)!.source.dataset))].sort(), ['corpus', 'mitre-atlas']);
+  }
+  // The ATLAS technique uses keep the document of the round-1 ATLAS items (the folds keep them together).
+  assert.ok([...b10!, ...b11!].map((id) => byId.get(id)!).filter((i) => i.source.dataset === 'mitre-atlas').every((i) => i.source.document === 'MITRE ATLAS mitigations' && /^AML\.M\d+\/AML\.T/.test(i.source.key ?? '')));
+  const r5 = items.filter((i) => b10!.includes(i.id) || b11!.includes(i.id));
+  assert.deepEqual(makeRound5Batches(r5, 3), makeRound5Batches(r5, 3));
+});
+
+test('round 6: b12-b15 take the ids after round 5, 80 FINOS measures each, 12 of each in the second pass', () => {
+  const r6 = R6.map((n) => batches.pass1[n] ?? []);
+  if (r6.every((ids) => !ids.length)) return;
+  const before = idsOf(R5).sort().at(-1)!;
+  const byId = new Map(items.map((i) => [i.id, i]));
+  for (const ids of r6) {
+    assert.equal(ids.length, 80);
+    assert.ok(ids.every((id) => id > before), 'a round-6 id is inside the range of rounds 1-5');
+    assert.equal(ids.filter((id) => batches.pass2.includes(id)).length, 12);
+    assert.ok(ids.every((id) => byId.get(id)!.source.document === 'FINOS AI Governance Framework' && /#\d+$/.test(byId.get(id)!.source.key ?? '')));
+  }
+  // No FINOS mitigation gives more than 14 measures.
+  const per = new Map<string, number>();
+  for (const id of r6.flat()) { const m = byId.get(id)!.source.key!.split('#')[0]!; per.set(m, (per.get(m) ?? 0) + 1); }
+  assert.ok([...per.values()].every((n) => n <= 14), JSON.stringify([...per]));
+  const all6 = items.filter((i) => r6.flat().includes(i.id));
+  const dealt = makeRound6Batches(all6, 5);
+  assert.deepEqual(dealt, makeRound6Batches(all6, 5));
+  assert.deepEqual(Object.values(dealt).map((ids) => ids.length), [80, 80, 80, 80]);
 });
 
 test('makeBatches is deterministic for a seed and puts all Chinese items in the zh batch', () => {
