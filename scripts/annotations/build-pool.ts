@@ -1017,6 +1017,21 @@ export function makeRound4Batches(items: Item[], seed: number): { b8: string[]; 
   return { b8: b8.sort(), b9: b9.sort() };
 }
 
+// The second-pass samples of rounds 5 and 6: 30 ids of each of b10 and b11, 12 of each of b12-b15,
+// drawn once when those batches were published (a seeded draw made outside this script) and listed
+// here so that a fresh build reproduces the published batches.json.
+const PASS2_LATER: readonly string[] = [
+  'GA2112', 'GA2113', 'GA2114', 'GA2116', 'GA2118', 'GA2119', 'GA2122', 'GA2127', 'GA2130', 'GA2133', 'GA2142', 'GA2143',
+  'GA2145', 'GA2147', 'GA2148', 'GA2149', 'GA2154', 'GA2156', 'GA2160', 'GA2162', 'GA2163', 'GA2165', 'GA2171', 'GA2174',
+  'GA2175', 'GA2176', 'GA2177', 'GA2183', 'GA2184', 'GA2185', 'GA2193', 'GA2194', 'GA2197', 'GA2200', 'GA2202', 'GA2204',
+  'GA2207', 'GA2208', 'GA2211', 'GA2215', 'GA2216', 'GA2225', 'GA2227', 'GA2229', 'GA2237', 'GA2239', 'GA2241', 'GA2243',
+  'GA2246', 'GA2247', 'GA2250', 'GA2251', 'GA2255', 'GA2257', 'GA2259', 'GA2267', 'GA2270', 'GA2271', 'GA2272', 'GA2274',
+  'GA2277', 'GA2287', 'GA2292', 'GA2293', 'GA2316', 'GA2328', 'GA2344', 'GA2349', 'GA2355', 'GA2358', 'GA2359', 'GA2371',
+  'GA2377', 'GA2407', 'GA2409', 'GA2411', 'GA2423', 'GA2431', 'GA2434', 'GA2436', 'GA2452', 'GA2455', 'GA2460', 'GA2462',
+  'GA2466', 'GA2478', 'GA2483', 'GA2496', 'GA2500', 'GA2502', 'GA2506', 'GA2508', 'GA2513', 'GA2528', 'GA2530', 'GA2533',
+  'GA2538', 'GA2550', 'GA2552', 'GA2554', 'GA2565', 'GA2566', 'GA2567', 'GA2570', 'GA2590', 'GA2592', 'GA2593', 'GA2594',
+];
+
 // ---------- batches ----------
 export function makeBatches(items: Item[], seed: number) {
   const zh = items.filter((i) => i.language === 'zh').map((i) => i.id);
@@ -1100,6 +1115,8 @@ async function main() {
   const gapIds = items.filter((i) => gapTexts.has(norm(i.text))).map((i) => i.id);
   if (gapIds.length) batches.extra = gapIds.sort();
   Object.assign(batches, round2, round3, round4, round5, round6);
+  const liveIds = new Set(items.map((i) => i.id));
+  pass2 = [...pass2, ...PASS2_LATER.filter((id) => liveIds.has(id))].sort();
   if (!args.includes('--fresh') && existsSync(batchFile)) {
     const old = JSON.parse(readFileSync(batchFile, 'utf8')) as { pass1: Record<string, string[]>; pass2: string[] };
     const live = new Set(items.map((i) => i.id));
