@@ -10,21 +10,17 @@
 //   node --import tsx scripts/dev/exp-act8.ts <axis> --speed [repeats]
 // The cost: each variant trained on every annotated item of the axis, then the annotated texts
 // (repeated) decided warm, CPU time per statement, the variants alternated in the same run.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
-import { documentKey } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { axisItems, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
-import type { Learner, Prediction } from '../../src/eval/csv-eval.ts';
 import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 import type { Component, HyperParameters } from '../../src/classify/embedded/model.ts';
+import { cachedPredictions, protocolFolds, rowOf } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/act8';
 const registry = taxonomies();
 const set = loadAnnotationSetStrict('annotations', registry);
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
 
 /** MODEL_HYPER with the axis's own candidate members (undefined: the shared `components`). */
 function withMembers(axis: string, members: Component[] | undefined): Partial<HyperParameters> {
@@ -39,31 +35,6 @@ function hyperFor(axis: string, variant: string): Partial<HyperParameters> {
   if (variant === 'nochar') return withMembers(axis, ['svmw', 'svmp']);
   if (variant === 'ship-all') return withMembers(axis, undefined);
   throw new Error(`unknown variant "${variant}" (shipped, nochar, ship-all)`);
-}
-
-async function predictions(axis: string, name: string, items: ScoredItem[], learner: () => Learner): Promise<Prediction[]> {
-  const file = join(dir, `${axis}-${name}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
-  const t0 = process.cpuUsage();
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learner()], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
-  const cpu = process.cpuUsage(t0);
-  process.stderr.write(`${name}: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(p));
-  return p!;
-}
-
-const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
-function report(items: ScoredItem[], base: Prediction[], other: Prediction[]): string {
-  const row: string[] = [];
-  for (const zh of [false, true]) {
-    const keep = items.map((_, i) => i).filter((i) => !zh || items[i]!.language === 'zh');
-    const g = keep.map((i) => items[i]!.code);
-    const pk = pairedKappa(g, keep.map((i) => other[i]!.label), keep.map((i) => base[i]!.label), { resamples: 1000, seed: 2026 });
-    const d = pk.difference;
-    row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`);
-  }
-  return row.join('; ');
 }
 
 /** Warm statements per CPU second of each variant's model trained on every item (alternated, best of 3). */
@@ -92,7 +63,10 @@ if (process.argv.includes('--speed')) {
 }
 const against = process.argv.find((a) => a.startsWith('--against='))?.slice(10) ?? 'shipped';
 const learnerOf = (v: string) => () => taxonomyModelLearner(tax, { hyper: hyperFor(axis, v) });
-const base = await predictions(axis, against, items, learnerOf(against));
-const other = variant === against ? base : await predictions(axis, variant, items, learnerOf(variant));
+const cache = { dir, folds };
+const base = await cachedPredictions(cache, axis, against, items, learnerOf(against));
+const other = variant === against ? base : await cachedPredictions(cache, axis, variant, items, learnerOf(variant));
 console.log(`${axis}: ${variant} vs ${against}`);
-console.log(report(items, base, other));
+// every item and the Chinese items, the codes as they are (no levels)
+const all = items.map((_, i) => i);
+console.log(`${rowOf(items, all, base, other)}; zh ${rowOf(items, all.filter((i) => items[i]!.language === 'zh'), base, other)}`);

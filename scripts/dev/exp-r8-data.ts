@@ -6,38 +6,25 @@
 // difference is the effect of the added training examples with the folds held fixed.
 //   node --import tsx scripts/dev/exp-r8-data.ts <axis> [--last=GA2102]
 // Predictions are cached in $GOVNAV_EXP_DIR (default /tmp/r8data).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { taxonomies } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
-import { documentKey } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { axisItems, loadAnnotationSetStrict, truncateCode } from '../../src/eval/annotations.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
-import type { Prediction } from '../../src/eval/csv-eval.ts';
+import { cachedPredictions, compareKappa, protocolFolds } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/r8data';
 const axis = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'mitigation-v2';
 const last = process.argv.find((a) => a.startsWith('--last='))?.slice(7) ?? 'GA2102';
 const registry = taxonomies();
 const set = loadAnnotationSetStrict('annotations', registry);
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
 const tax = registry.get(axis);
 const all = axisItems(set, axis, tax).items;
 const old = all.filter((it) => it.id <= last);
 
-async function predictions(name: string, items: ScoredItem[]): Promise<Prediction[]> {
-  const file = join(dir, `${axis}-${name}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [taxonomyModelLearner(tax)], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(p));
-  return p!;
-}
-
-const full = await predictions('all', all);
-const onlyOld = await predictions(`upto-${last}`, old);
+const cache = { dir, folds, cpuLine: null };
+const full = await cachedPredictions(cache, axis, 'all', all, () => taxonomyModelLearner(tax));
+const onlyOld = await cachedPredictions(cache, axis, `upto-${last}`, old, () => taxonomyModelLearner(tax));
 const fullOnOld = new Map(all.map((it, i) => [it.id, full[i]!]));
-const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
 console.log(`${axis}: ${all.length} items scored, ${old.length} up to ${last}; the same folds, trained with and without the later items`);
 for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) {
   const cut = (c: string) => (level ? truncateCode(c, level) : c);
@@ -46,8 +33,6 @@ for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) 
     const gold = keep.map((i) => cut(old[i]!.code));
     const withNew = keep.map((i) => cut(fullOnOld.get(old[i]!.id)!.label));
     const without = keep.map((i) => cut(onlyOld[i]!.label));
-    const pk = pairedKappa(gold, withNew, without, { resamples: 1000, seed: 2026 });
-    const d = pk.difference;
-    console.log(`${level ? `level ${level}` : 'deepest/label'}${zh ? ' (Chinese)' : ''}: n ${keep.length}: without ${pk.b.estimate.toFixed(3)} → with ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`);
+    console.log(`${level ? `level ${level}` : 'deepest/label'}${zh ? ' (Chinese)' : ''}: ${compareKappa(gold, withNew, without, { names: ['without', 'with'] })}`);
   }
 }

@@ -8,22 +8,22 @@
 // (default /tmp/govnav-exp-v2), so the round-5 model's predictions are computed once. Prints κ
 // round 5 → variant with the paired bootstrap difference (1,000 resamples, seed 2026), overall and
 // for the Chinese items, at levels 1 and 2 and at the deepest level for v2.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { taxonomies, type Taxonomy } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
-import { documentKey, normaliseForMatch } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { axisItems, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
+import { normaliseForMatch } from '../../src/importers/annotations.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
 import type { Learner, Prediction, TrainExample } from '../../src/eval/csv-eval.ts';
 import { MODEL_HYPER, TaxonomyModel, type TrainingExample } from '../../src/classify/models/hierarchy.ts';
 import type { HyperParameters } from '../../src/classify/embedded/model.ts';
+import { cachedPredictions, protocolFolds, report } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/govnav-exp-v2';
 const registry = taxonomies();
 const set = loadAnnotationSetStrict('annotations', registry);
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
+const cache = { dir, folds, cpuLine: null };
 // the model of round 5 (before the per-taxonomy feature options): every variant changes only what it names
 const R5: Partial<HyperParameters> = { ...MODEL_HYPER, featuresFor: undefined };
 const F = R5.features!;
@@ -35,15 +35,6 @@ const HYPER: Record<string, Partial<HyperParameters>> = {
   nbsvm: { ...R5, components: ['nbsvm', 'svmw', 'svmp'] },
   lr: { ...R5, components: ['lr', 'svmw', 'svmp'] },
 };
-
-async function predictions(axis: string, name: string, items: ScoredItem[], learner: () => Learner): Promise<Prediction[]> {
-  const file = join(dir, `${axis}-${name}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learner()], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(p));
-  return p!;
-}
 
 /** The snapshot's mitigation statements (name + text, with their document), the annotation dataset's own left out. */
 function unlabelledPool(): { doc: string; title: string; text: string }[] {
@@ -104,29 +95,11 @@ function selfTraining(tax: Taxonomy, all: ScoredItem[]): Learner {
   };
 }
 
-function report(axis: string, items: ScoredItem[], a: Prediction[], b: Prediction[]): string[] {
-  const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
-  const lines: string[] = [];
-  for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) {
-    const cut = (c: string) => (level ? truncateCode(c, level) : c);
-    const row: string[] = [];
-    for (const zh of [false, true]) {
-      const keep = items.map((_, i) => i).filter((i) => (!zh || items[i]!.language === 'zh') && (level === undefined || items[i]!.code.split('.').length >= level));
-      const g = keep.map((i) => cut(items[i]!.code));
-      const pk = pairedKappa(g, keep.map((i) => cut(b[i]!.label)), keep.map((i) => cut(a[i]!.label)), { resamples: 1000, seed: 2026 });
-      const d = pk.difference;
-      row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)}${zh ? '' : ` ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`}`);
-    }
-    lines.push(`${axis}${level ? ` level ${level}` : ''}: ${row.join('; ')}`);
-  }
-  return lines;
-}
-
 const [axis = 'mitigation-v2', variant = 'char05'] = process.argv.slice(2);
 const tax = registry.get(axis);
 const items = axisItems(set, axis, tax).items;
 if (variant !== 'self' && !HYPER[variant]) throw new Error(`unknown variant "${variant}"; known: ${[...Object.keys(HYPER), 'self'].join(', ')}`);
-const base = await predictions(axis, 'round5', items, () => taxonomyModelLearner(tax, { hyper: R5 }));
-const other = await predictions(axis, variant, items, () => (variant === 'self' ? selfTraining(tax, items) : taxonomyModelLearner(tax, { hyper: HYPER[variant]! })));
+const base = await cachedPredictions(cache, axis, 'round5', items, () => taxonomyModelLearner(tax, { hyper: R5 }));
+const other = await cachedPredictions(cache, axis, variant, items, () => (variant === 'self' ? selfTraining(tax, items) : taxonomyModelLearner(tax, { hyper: HYPER[variant]! })));
 console.log(`${variant} vs the round-5 model`);
-for (const l of report(axis, items, base, other)) console.log(l);
+for (const l of report(axis, items, base, other, { zh: { difference: false } })) console.log(l);

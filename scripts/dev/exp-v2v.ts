@@ -7,21 +7,17 @@
 // Variants: shipped, verb, verblang ("/lang": Chinese texts' verbs as separate terms), vo (the pairs),
 // volang, verb+vo, verblang+volang; "<variant>@w" puts the new families at w times the cue weight.
 // Predictions are cached per axis and variant in $GOVNAV_EXP_DIR (default /tmp/v2v/preds).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { taxonomies } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
-import { documentKey } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { axisItems, loadAnnotationSetStrict } from '../../src/eval/annotations.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
-import type { Learner, Prediction } from '../../src/eval/csv-eval.ts';
 import { MODEL_HYPER } from '../../src/classify/models/hierarchy.ts';
 import type { HyperParameters } from '../../src/classify/embedded/model.ts';
+import { cachedPredictions, protocolFolds, report } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/v2v/preds';
 const registry = taxonomies();
 const set = loadAnnotationSetStrict('annotations', registry);
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
 
 const FAMILIES: Record<string, string> = { verb: 'roles/verb', verblang: 'roles/verb/lang', vo: 'roles/verbobj', volang: 'roles/verbobj/lang' };
 
@@ -38,44 +34,15 @@ function hyperFor(axis: string, variant: string): Partial<HyperParameters> {
   return { ...MODEL_HYPER, featuresFor: { ...MODEL_HYPER.featuresFor, [axis]: { ...own, cues } } };
 }
 
-async function predictions(axis: string, name: string, items: ScoredItem[], learner: () => Learner): Promise<Prediction[]> {
-  const file = join(dir, `${axis}-${name}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
-  const t0 = process.cpuUsage();
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learner()], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
-  const cpu = process.cpuUsage(t0);
-  process.stderr.write(`${name}: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(p));
-  return p!;
-}
-
-const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
-/** Per level (v2: 1, 2 and the deepest code), κ base → variant and the paired difference, overall and Chinese. */
-function report(axis: string, items: ScoredItem[], base: Prediction[], other: Prediction[]): string[] {
-  const lines: string[] = [];
-  for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) {
-    const cut = (c: string) => (level ? truncateCode(c, level) : c);
-    const row: string[] = [];
-    for (const zh of [false, true]) {
-      const keep = items.map((_, i) => i).filter((i) => (!zh || items[i]!.language === 'zh') && (level === undefined || items[i]!.code.split('.').length >= level));
-      const g = keep.map((i) => cut(items[i]!.code));
-      const pk = pairedKappa(g, keep.map((i) => cut(other[i]!.label)), keep.map((i) => cut(base[i]!.label)), { resamples: 1000, seed: 2026 });
-      const d = pk.difference;
-      row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`);
-    }
-    lines.push(`${axis}${level ? ` level ${level}` : ' deepest'}: ${row.join('; ')}`);
-  }
-  return lines;
-}
-
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const [axis, variant] = args.length > 1 ? args : ['mitigation-v2', args[0] ?? 'verb'];
 const tax = registry.get(axis!);
 const items = axisItems(set, axis!, tax).items;
 const against = process.argv.find((a) => a.startsWith('--against='))?.slice(10) ?? 'shipped';
 const learner = (v: string) => () => taxonomyModelLearner(tax, { hyper: hyperFor(axis!, v) });
-const base = await predictions(axis!, against, items, learner(against));
-const other = variant === against ? base : await predictions(axis!, variant!, items, learner(variant!));
+const cache = { dir, folds };
+const base = await cachedPredictions(cache, axis!, against, items, learner(against));
+const other = variant === against ? base : await cachedPredictions(cache, axis!, variant!, items, learner(variant!));
 console.log(`${axis}: ${variant} vs ${against === 'shipped' ? 'the shipped model (HEAD)' : against}`);
-for (const l of report(axis!, items, base, other)) console.log(l);
+// per level (v2: 1, 2 and the deepest code), κ base → variant and the paired difference, overall and Chinese
+for (const l of report(axis!, items, base, other, { deepest: ' deepest' })) console.log(l);

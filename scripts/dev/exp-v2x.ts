@@ -7,23 +7,20 @@
 // through `featuresFor`; "subj@0.5" = at half the cue weight), lw (one weight per level model, chosen inside the training folds),
 // lt (one temperature per level model, the same way), and "<roles variant>+lw".
 // Predictions are cached per axis and variant in $GOVNAV_EXP_DIR (default /tmp/v2x/preds).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { taxonomies } from '../../src/taxonomy/index.ts';
-import { assignFolds, axisItems, crossValidate, loadAnnotationSetStrict, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
-import { documentKey } from '../../src/importers/annotations.ts';
-import { pairedKappa } from '../../src/eval/bootstrap.ts';
+import { axisItems, loadAnnotationSetStrict, type ScoredItem } from '../../src/eval/annotations.ts';
 import { cohenKappa } from '../../src/eval/metrics.ts';
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
 import type { Learner, Prediction, TrainExample } from '../../src/eval/csv-eval.ts';
 import { CUE_AXES, MODEL_HYPER, TaxonomyModel, type TrainingExample } from '../../src/classify/models/hierarchy.ts';
 import type { HyperParameters } from '../../src/classify/embedded/model.ts';
 import type { Taxonomy } from '../../src/taxonomy/index.ts';
+import { cachedPredictions, protocolFolds, report } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/v2x/preds';
 const registry = taxonomies();
 const set = loadAnnotationSetStrict('annotations', registry);
-const folds = assignFolds(set.items.filter((it) => set.pass1.get(it.id)?.mitigation).map(documentKey));
+const folds = protocolFolds(set);
 
 /** The shipped hyper-parameters with extra cue files for one taxonomy only (its own `featuresFor`). */
 function withCues(axis: string, extra: string): Partial<HyperParameters> {
@@ -117,18 +114,6 @@ function tunedLearner(tax: Taxonomy, hyper: Partial<HyperParameters>, kind: 'lw'
 
 // ------------------------------------------------------------------ running and reporting
 
-async function predictions(axis: string, name: string, items: ScoredItem[], learner: () => Learner): Promise<Prediction[]> {
-  const file = join(dir, `${axis}-${name}.json`);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Prediction[];
-  const t0 = process.cpuUsage();
-  const [p] = await crossValidate(items, (it) => folds.get(it.group)!, [learner()], (i) => process.stderr.write(`${name}: fold ${i.fold}\n`));
-  const cpu = process.cpuUsage(t0);
-  process.stderr.write(`${name}: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU\n`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(p));
-  return p!;
-}
-
 function learnerFor(axis: string, variant: string, tax: Taxonomy): () => Learner {
   const [spec, walk] = variant.split('+');
   // "subj@0.5": the subject family at half the cue weight (a factor on `cueWeight` for its terms)
@@ -138,24 +123,6 @@ function learnerFor(axis: string, variant: string, tax: Taxonomy): () => Learner
   if (roles !== 'shipped' && !ROLE_VARIANTS[roles!]) throw new Error(`unknown variant "${variant}"`);
   if (walk === 'lw' || walk === 'lt') return () => tunedLearner(tax, hyper, walk);
   return () => taxonomyModelLearner(tax, { hyper });
-}
-
-const fmt = (x: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(3);
-function report(axis: string, items: ScoredItem[], base: Prediction[], other: Prediction[]): string[] {
-  const lines: string[] = [];
-  for (const level of axis === 'mitigation-v2' ? [1, 2, undefined] : [undefined]) {
-    const cut = (c: string) => (level ? truncateCode(c, level) : c);
-    const row: string[] = [];
-    for (const zh of [false, true]) {
-      const keep = items.map((_, i) => i).filter((i) => (!zh || items[i]!.language === 'zh') && (level === undefined || items[i]!.code.split('.').length >= level));
-      const g = keep.map((i) => cut(items[i]!.code));
-      const pk = pairedKappa(g, keep.map((i) => cut(other[i]!.label)), keep.map((i) => cut(base[i]!.label)), { resamples: 1000, seed: 2026 });
-      const d = pk.difference;
-      row.push(`${zh ? 'zh ' : ''}n ${keep.length}: ${pk.b.estimate.toFixed(3)} → ${pk.a.estimate.toFixed(3)} ${fmt(d.estimate)} [${fmt(d.low)}, ${fmt(d.high)}]`);
-    }
-    lines.push(`${axis}${level ? ` level ${level}` : ''}: ${row.join('; ')}`);
-  }
-  return lines;
 }
 
 /** Level-1 confusion (rows the annotation) and a seeded draw of 15 level-1 errors with their texts. */
@@ -178,8 +145,9 @@ const tax = registry.get(axis);
 const items = axisItems(set, axis, tax).items;
 // --against=<variant>: compare with another cached variant instead of the shipped model
 const against = process.argv.find((a) => a.startsWith('--against='))?.slice(10) ?? 'shipped';
-const base = await predictions(axis, against, items, against === 'shipped' ? () => taxonomyModelLearner(tax) : learnerFor(axis, against, tax));
-const other = variant === against ? base : await predictions(axis, variant, items, learnerFor(axis, variant, tax));
+const cache = { dir, folds };
+const base = await cachedPredictions(cache, axis, against, items, against === 'shipped' ? () => taxonomyModelLearner(tax) : learnerFor(axis, against, tax));
+const other = variant === against ? base : await cachedPredictions(cache, axis, variant, items, learnerFor(axis, variant, tax));
 console.log(`${axis}: ${variant} vs ${against === 'shipped' ? 'the shipped model (round 6)' : against}`);
 for (const l of report(axis, items, base, other)) console.log(l);
 if (process.argv.includes('--confusion')) for (const l of errors(items, other)) console.log(l);
