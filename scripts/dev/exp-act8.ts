@@ -15,7 +15,7 @@ import { axisItems, loadAnnotationSetStrict, type ScoredItem } from '../../src/e
 import { taxonomyModelLearner } from '../../src/eval/learners.ts';
 import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.ts';
 import type { Component, HyperParameters } from '../../src/classify/embedded/model.ts';
-import { cachedPredictions, protocolFolds, rowOf } from './exp-common.ts';
+import { cachedPredictions, protocolFolds, rowOf, trainingExamples, warmBest } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/act8';
 const registry = taxonomies();
@@ -39,17 +39,10 @@ function hyperFor(axis: string, variant: string): Partial<HyperParameters> {
 
 /** Warm statements per CPU second of each variant's model trained on every item (alternated, best of 3). */
 function speed(axis: string, tax: Taxonomy, items: ScoredItem[], repeats: number): void {
-  const ex = items.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language, aux: e.aux }));
+  const ex = trainingExamples(items);
   const texts = Array.from({ length: repeats }, () => items.map((it) => it.text)).flat();
-  const models = ['shipped', 'nochar'].map((v) => ({ v, m: TaxonomyModel.train(ex, tax, { hyper: hyperFor(axis, v), created: '1970-01-01T00:00:00.000Z' }), best: Infinity }));
-  for (const { m } of models) for (const t of texts.slice(0, 300)) m.decide(t);
-  for (let round = 0; round < 3; round++)
-    for (const x of models) {
-      const t0 = process.cpuUsage();
-      for (const t of texts) x.m.decide(t);
-      const d = process.cpuUsage(t0);
-      x.best = Math.min(x.best, (d.user + d.system) / 1e6);
-    }
+  const models = ['shipped', 'nochar'].map((v) => ({ v, m: TaxonomyModel.train(ex, tax, { hyper: hyperFor(axis, v), created: '1970-01-01T00:00:00.000Z' }), texts, best: Infinity }));
+  warmBest(models);
   for (const x of models) console.log(`${axis} ${x.v}: members ${x.m.model.components.map((c) => c.kind).join(', ')}; ${texts.length} texts, ${(texts.length / x.best).toFixed(0)} statements per CPU s`);
 }
 

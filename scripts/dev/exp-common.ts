@@ -1,13 +1,14 @@
 // The parts every experiment script of scripts/dev/exp-*.ts shares: the protocol's folds over an
 // annotation set, predictions of a cross-validation cached as JSON files, and the report that prints
 // κ base → variant with the paired-bootstrap difference (1,000 resamples, seed 2026) per v2 level and
-// for the Chinese items. Development tools only (not shipped).
+// for the Chinese items; and the warm-speed loop of the --speed modes. Development tools only (not shipped).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assignFolds, crossValidate, truncateCode, type ScoredItem } from '../../src/eval/annotations.ts';
 import { documentKey, type AnnotationSet } from '../../src/importers/annotations.ts';
 import { pairedKappa } from '../../src/eval/bootstrap.ts';
 import type { Learner, Prediction } from '../../src/eval/csv-eval.ts';
+import type { TrainingExample } from '../../src/classify/models/hierarchy.ts';
 
 /** The protocol's folds: one per document of the set's mitigation items (pass 1). */
 export function protocolFolds(set: AnnotationSet): Map<string, number> {
@@ -129,4 +130,35 @@ export function report(axis: string, items: ScoredItem[], base: Labels, other: L
     if (o.after) lines.push(...o.after(level, keep, cut));
   }
   return lines;
+}
+
+// ------------------------------------------------------------------ speed
+
+/** The examples `TaxonomyModel.train` takes, from scored items. */
+export function trainingExamples(items: readonly ScoredItem[]): TrainingExample[] {
+  return items.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language, aux: e.aux }));
+}
+
+export interface WarmRun {
+  m: { decide(text: string): unknown };
+  texts: readonly string[];
+  /** The least CPU seconds one round of `texts` took (start at Infinity). */
+  best: number;
+}
+
+/**
+ * Warm decision time: each model decides its first 300 texts once, then all its texts in 3 rounds,
+ * the models alternated within a round; `best` keeps each model's fastest round. `afterRound` runs
+ * after each model's round (e.g. to time loading it).
+ */
+export function warmBest<R extends WarmRun>(runs: R[], afterRound?: (r: R) => void): void {
+  for (const r of runs) for (const t of r.texts.slice(0, 300)) r.m.decide(t);
+  for (let round = 0; round < 3; round++)
+    for (const r of runs) {
+      const t0 = process.cpuUsage();
+      for (const t of r.texts) r.m.decide(t);
+      const d = process.cpuUsage(t0);
+      r.best = Math.min(r.best, (d.user + d.system) / 1e6);
+      afterRound?.(r);
+    }
 }

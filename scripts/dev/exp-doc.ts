@@ -24,7 +24,7 @@ import type { HyperParameters } from '../../src/classify/embedded/model.ts';
 import { analyseRoles, CUE_DIR, cuesFor } from '../../src/classify/embedded/cues.ts';
 import { DOC_CUE_FILES, DOC_KINDS, docCueFile, docKind, splitDocContext, withDocContext } from '../../src/classify/embedded/doc-context.ts';
 import { sourceDocContext } from '../../src/classify/embedded/doc-sources.ts';
-import { cachedPredictions, protocolFolds, report as levelReport, rowOf } from './exp-common.ts';
+import { cachedPredictions, protocolFolds, report as levelReport, rowOf, trainingExamples, warmBest } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/doc';
 const LAST = 2102;
@@ -112,22 +112,16 @@ function speed(axis: string, tax: Taxonomy, items: ScoredItem[], repeats: number
     { v: 'without document cues', hyper: before, ex: bare },
     { v: 'with document cues', hyper: MODEL_HYPER, ex: items },
   ].map((r) => {
-    const m = TaxonomyModel.train(r.ex.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language, aux: e.aux })), tax, { hyper: r.hyper, created: '1970-01-01T00:00:00.000Z' });
+    const m = TaxonomyModel.train(trainingExamples(r.ex), tax, { hyper: r.hyper, created: '1970-01-01T00:00:00.000Z' });
     return { ...r, m, texts: Array.from({ length: repeats }, () => r.ex.map((e) => e.text)).flat(), best: Infinity, load: Infinity, bytes: 0 };
   });
-  for (const r of runs) for (const t of r.texts.slice(0, 300)) r.m.decide(t);
-  for (let round = 0; round < 3; round++)
-    for (const r of runs) {
-      const t0 = process.cpuUsage();
-      for (const t of r.texts) r.m.decide(t);
-      const d = process.cpuUsage(t0);
-      r.best = Math.min(r.best, (d.user + d.system) / 1e6);
-      const buf = r.m.toBuffer();
-      r.bytes = buf.length;
-      const t1 = process.hrtime.bigint();
-      TaxonomyModel.fromBuffer(buf);
-      r.load = Math.min(r.load, Number(process.hrtime.bigint() - t1) / 1e9);
-    }
+  warmBest(runs, (r) => {
+    const buf = r.m.toBuffer();
+    r.bytes = buf.length;
+    const t1 = process.hrtime.bigint();
+    TaxonomyModel.fromBuffer(buf);
+    r.load = Math.min(r.load, Number(process.hrtime.bigint() - t1) / 1e9);
+  });
   for (const r of runs) console.log(`${axis} ${r.v}: ${r.texts.length} texts, ${(r.texts.length / r.best).toFixed(0)} statements per CPU s; load ${r.load.toFixed(3)} s; ${(r.bytes / 1e6).toFixed(2)} MB`);
 }
 

@@ -27,7 +27,7 @@ import { MODEL_HYPER, TaxonomyModel } from '../../src/classify/models/hierarchy.
 import { Features, type FeatureOptions } from '../../src/classify/embedded/features.ts';
 import type { SparseVec } from '../../src/classify/embedded/sparse.ts';
 import { EMBEDDINGS_PACKAGE, Embeddings, idfWeights, quantiseTable, readPackageTable, restrictTable, vocabularyOf, type EmbeddingTable } from './emb-vectors.ts';
-import { cachedPredictions, protocolFolds, report } from './exp-common.ts';
+import { cachedPredictions, protocolFolds, report, trainingExamples, warmBest } from './exp-common.ts';
 
 const dir = process.env.GOVNAV_EXP_DIR ?? '/tmp/emb/preds';
 const tableFile = process.env.GOVNAV_EMB_JSON ?? `/tmp/emb/node_modules/${EMBEDDINGS_PACKAGE}/${EMBEDDINGS_PACKAGE}.json`;
@@ -130,7 +130,7 @@ const cache = { dir, folds };
 
 /** Training CPU time, then warm statements per CPU second (best of 3), shipped vs the variant alternated. */
 function speed(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string): void {
-  const ex = items.map((e) => ({ text: e.text, code: e.code, group: e.group, id: e.id, name: e.name, language: e.language, aux: e.aux }));
+  const ex = trainingExamples(items);
   const texts = [...items.map((it) => it.text), ...items.map((it) => it.text)];
   const models = ['shipped', variant].map((v) => {
     active = parseVariant(v);
@@ -138,16 +138,9 @@ function speed(axis: string, tax: Taxonomy, items: ScoredItem[], variant: string
     const m = TaxonomyModel.train(ex, tax, { hyper: MODEL_HYPER, created: '1970-01-01T00:00:00.000Z' });
     const d = process.cpuUsage(t0);
     active = undefined;
-    return { v, m, train: (d.user + d.system) / 1e6, best: Infinity };
+    return { v, m, texts, train: (d.user + d.system) / 1e6, best: Infinity };
   });
-  for (const { m } of models) for (const t of texts.slice(0, 300)) m.decide(t);
-  for (let round = 0; round < 3; round++)
-    for (const x of models) {
-      const t0 = process.cpuUsage();
-      for (const t of texts) x.m.decide(t);
-      const d = process.cpuUsage(t0);
-      x.best = Math.min(x.best, (d.user + d.system) / 1e6);
-    }
+  warmBest(models);
   for (const x of models) console.log(`${axis} ${x.v}: training ${x.train.toFixed(1)} s CPU; ${texts.length} texts, ${(texts.length / x.best).toFixed(0)} statements per CPU s`);
 }
 
